@@ -1,0 +1,143 @@
+# gnbd — GNU make build. `make` builds build/gnbd and build/gnbctl; `make check` runs every test;
+# `make check SANITIZE=1` runs them under ASan+UBSan (objects in build-san/); `make bench` prints benchmarks.
+# Every layer folder (gnb drivers phy mac rrc rlc pdcp) becomes one static library: drop a .c file in and it
+# is built; tests/unit/test_*.c, tests/bench/bench_*.c and tests/fuzz/fuzz_*.c become one program each.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+CC      ?= cc
+
+ifeq ($(SANITIZE),1)
+  BUILD    ?= build-san
+  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT      := -O1
+else ifeq ($(SANITIZE),thread)
+  BUILD    ?= build-tsan
+  SANFLAGS := -fsanitize=thread
+  OPT      := -O1
+else
+  BUILD    ?= build
+  SANFLAGS :=
+  OPT      ?= -O2
+endif
+
+# Optional radio libraries: a backend whose library is absent is compiled out (configuring it is an error).
+HAVE_UHD   := $(shell pkg-config --exists uhd && echo 1)
+HAVE_SOAPY := $(shell pkg-config --exists SoapySDR && echo 1)
+PKGS := libzmq libconfig fftw3f libsystemd libcjson
+ifeq ($(HAVE_UHD),1)
+  PKGS += uhd
+  DEFS += -DHAVE_UHD=1
+endif
+ifeq ($(HAVE_SOAPY),1)
+  PKGS += SoapySDR
+  DEFS += -DHAVE_SOAPY=1
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# uhd.pc also lists -lboost_system, which only its C++ API needs (and whose -dev package we do not install).
+PKG_LIBS   := $(filter-out -lboost_%,$(shell pkg-config --libs $(PKGS) 2>/dev/null))
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -pthread -I. $(DEFS) \
+           -DGNBD_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SANFLAGS) -pthread $(EXTRA_LDFLAGS)
+LDLIBS  := $(PKG_LIBS) -lm
+
+LAYERS  := gnb drivers phy mac rrc rlc pdcp
+MAINS   := gnb/main.c gnb/gnbctl.c
+# Sources of a layer: every .c below its folder, except the programs' mains.
+layer_srcs = $(filter-out $(MAINS),$(shell find $(1) -name '*.c' 2>/dev/null | sort))
+LIBS    := $(foreach l,$(LAYERS),$(if $(call layer_srcs,$(l)),$(BUILD)/lib$(l).a))
+LINKLIBS = -Wl,--start-group $(LIBS) -Wl,--end-group
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+# Helper programs used by integration tests (test peers, UE simulator): tests/tools/*.c and tests/uesim/*.c
+TOOL_SRCS  := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+UESIM_SRCS := $(sort $(wildcard tests/uesim/*.c))
+UESIM_BIN  := $(if $(UESIM_SRCS),$(BUILD)/uesim)
+
+.PHONY: all deps check check-unit check-integration bench fuzz fuzz-smoke run install clean interop sim tsan
+all: $(BUILD)/gnbd $(BUILD)/gnbctl
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+define layer_rule
+$(BUILD)/lib$(1).a: $(patsubst %.c,$(BUILD)/%.o,$(call layer_srcs,$(1)))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(if $(call layer_srcs,$(l)),$(eval $(call layer_rule,$(l)))))
+
+$(BUILD)/gnbd: $(BUILD)/gnb/main.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS) $(LDLIBS)
+
+$(BUILD)/gnbctl: $(BUILD)/gnb/gnbctl.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS) $(LDLIBS) $(CHECK_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS) $(LDLIBS)
+
+$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS) $(LDLIBS)
+
+ifneq ($(UESIM_BIN),)
+$(UESIM_BIN): $(patsubst %.c,$(BUILD)/%.o,$(UESIM_SRCS)) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINKLIBS) $(LDLIBS)
+endif
+
+# The README's test command. Installs dependencies if missing, builds, runs all tests.
+check: deps
+	@$(MAKE) --no-print-directory test-build
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) scripts/run-tests.sh
+
+.PHONY: test-build
+test-build: all $(UNIT_BINS) $(TOOL_BINS) $(UESIM_BIN)
+
+# ThreadSanitizer run of the ring and pipeline tests.
+tsan:
+	@$(MAKE) --no-print-directory SANITIZE=thread test-build
+	@BUILD=build-tsan SANITIZE=thread TESTS="test_ring" scripts/run-tests.sh --unit-only
+
+bench: all $(BENCH_BINS) $(TOOL_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+
+# libFuzzer targets (clang): `make fuzz` builds them into build-fuzz/; FUZZ_SECONDS bounds each run.
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh $(FUZZ_SRCS)
+fuzz-smoke:
+	@FUZZ_SECONDS=10 scripts/run-fuzz.sh $(FUZZ_SRCS)
+
+run: deps all
+	@scripts/run-demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/gnbd $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 755 $(BUILD)/gnbd $(BUILD)/gnbctl $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 conf/gnbd.conf $(DESTDIR)$(PREFIX)/etc/gnbd/gnbd.conf
+	sed -e 's|@PREFIX@|$(PREFIX)|g' conf/gnbd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/gnbd.service
+
+clean:
+	rm -rf build build-san build-tsan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
