@@ -1,0 +1,76 @@
+/* Gold sequence generator, 38.211 5.2.1. See gold.h.
+ *
+ * Each LFSR state holds 31 consecutive bits x(n)..x(n+30) with x(n) in bit 30, so that shifting left advances
+ * time and the sequence comes out MSB first. The recurrences
+ *   x1(n+31) = (x1(n+3) + x1(n)) mod 2
+ *   x2(n+31) = (x2(n+3) + x2(n+2) + x2(n+1) + x2(n)) mod 2
+ * give 28 new bits at once, x(n+31)..x(n+58), since the furthest tap of the 28th, x(n+30), is already known.
+ */
+#include "phy/seq/gold.h"
+
+#define GOLD_NC 1600u        /* 38.211 5.2.1 */
+#define GOLD_STEP 28u
+#define GOLD_MASK31 0x7fffffffu
+
+/* Advances both LFSRs by k <= 28 bits and returns c(n)..c(n+k-1), MSB first in a 32-bit word. */
+static inline uint32_t gold_advance(struct gold_gen *g, unsigned k)
+{
+    uint32_t out = (g->x1 ^ g->x2) << 1;
+    uint32_t t1 = g->x1 ^ (g->x1 << 3);
+    uint32_t t2 = g->x2 ^ (g->x2 << 1) ^ (g->x2 << 2) ^ (g->x2 << 3);
+    /* The new bits x(n+31+i), i < k, sit in bits 30..31-k of t; move them to the bottom of the state. */
+    g->x1 = ((g->x1 << k) | ((t1 & GOLD_MASK31) >> (31 - k))) & GOLD_MASK31;
+    g->x2 = ((g->x2 << k) | ((t2 & GOLD_MASK31) >> (31 - k))) & GOLD_MASK31;
+    return out & ~(0xffffffffu >> k);
+}
+
+void gold_gen_start(struct gold_gen *g, uint32_t c_init, uint32_t offset)
+{
+    g->x1 = 1u << 30;                      /* x1(0) = 1, x1(1..30) = 0 */
+    g->x2 = 0;
+    for (unsigned i = 0; i < 31; i++)      /* c_init = sum x2(i) 2^i */
+        g->x2 |= ((c_init >> i) & 1u) << (30 - i);
+    g->acc = 0;
+    g->fill = 0;
+    uint64_t skip = (uint64_t)GOLD_NC + offset;
+    for (; skip >= GOLD_STEP; skip -= GOLD_STEP)
+        gold_advance(g, GOLD_STEP);
+    if (skip)
+        gold_advance(g, (unsigned)skip);
+}
+
+uint32_t gold_gen_next32(struct gold_gen *g)
+{
+    while (g->fill < 32) {
+        uint64_t bits = gold_advance(g, GOLD_STEP);
+        g->acc |= (bits << 32) >> g->fill;
+        g->fill += GOLD_STEP;
+    }
+    uint32_t word = (uint32_t)(g->acc >> 32);
+    g->acc <<= 32;
+    g->fill -= 32;
+    return word;
+}
+
+void gold_sequence_packed(uint32_t c_init, uint32_t offset, uint32_t *out, size_t len)
+{
+    struct gold_gen g;
+    gold_gen_start(&g, c_init, offset);
+    size_t nwords = len / 32;
+    for (size_t w = 0; w < nwords; w++)
+        out[w] = gold_gen_next32(&g);
+    if (len % 32)
+        out[nwords] = gold_gen_next32(&g) & ~(0xffffffffu >> (len % 32));
+}
+
+void gold_sequence(uint32_t c_init, uint32_t offset, uint8_t *c, size_t len)
+{
+    struct gold_gen g;
+    gold_gen_start(&g, c_init, offset);
+    for (size_t i = 0; i < len; i += 32) {
+        uint32_t word = gold_gen_next32(&g);
+        size_t n = len - i < 32 ? len - i : 32;
+        for (size_t j = 0; j < n; j++)
+            c[i + j] = (uint8_t)((word >> (31 - j)) & 1u);
+    }
+}
