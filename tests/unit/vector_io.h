@@ -3,6 +3,7 @@
 #ifndef GNBD_TESTS_VECTOR_IO_H
 #define GNBD_TESTS_VECTOR_IO_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,21 @@ static inline void *vector_load_in(const char *dir, const char *name, size_t *si
     return vector_load(path, size);
 }
 
+/* Loads <dir>/<set>_<id as 2 digits>_<kind>.bin (e.g. tests/vectors/ssb/ssb_03_grid.bin); NULL when absent
+ * (not every case of a set is copied) or not of want_size bytes. */
+static inline void *vector_load_case(const char *dir, const char *set, int id, const char *kind, size_t want_size)
+{
+    char name[128];
+    size_t size = 0;
+    snprintf(name, sizeof name, "%s_%02d_%s.bin", set, id, kind);
+    void *buf = vector_load_in(dir, name, &size);
+    if (buf && size != want_size) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
+
 /* Splits one manifest line in place at its tabs (the trailing newline is dropped); returns the field count,
  * at most max. */
 static inline int vector_tsv_split(char *line, char **fields, int max)
@@ -62,6 +78,53 @@ static inline FILE *vector_manifest_open(const char *dir)
         f = NULL;
     }
     return f;
+}
+
+/* One `grid` row of tests/vectors/ssb/cases.tsv: files are ssb_<id>_{grid,f864,b864}.bin. */
+struct vector_ssb_case {
+    int id, pci, hrf, ssb_idx, l_max;
+};
+
+/* Reads the next `grid` row from an open ssb manifest; 1 when one was read, 0 at the end. */
+static inline int vector_ssb_next(FILE *f, struct vector_ssb_case *c)
+{
+    char line[4096], *fld[8];
+    while (fgets(line, sizeof line, f)) {
+        if (vector_tsv_split(line, fld, 8) < 7 || strcmp(fld[1], "grid") != 0)
+            continue;
+        *c = (struct vector_ssb_case){ .id = atoi(fld[0]), .pci = atoi(fld[2]), .hrf = atoi(fld[4]),
+                                       .ssb_idx = atoi(fld[5]), .l_max = atoi(fld[6]) };
+        return 1;
+    }
+    return 0;
+}
+
+/* One row of tests/vectors/pdsch/cases.tsv (fields used by the tests); files are pdsch_<id>_<kind>.bin. */
+struct vector_pdsch_case {
+    int id, rnti, n_id, prb_start, nof_prb, s, l, qm, g, dmrs_type, cdm_groups_without_data;
+    unsigned dmrs_symbols;   /* bit l set for each DM-RS symbol l */
+    uint32_t c_init;
+};
+
+/* Reads the next row from an open pdsch manifest; 1 when one was read, 0 at the end. */
+static inline int vector_pdsch_next(FILE *f, struct vector_pdsch_case *c)
+{
+    char line[4096], *fld[26];
+    while (fgets(line, sizeof line, f)) {
+        if (vector_tsv_split(line, fld, 26) != 26)
+            continue;
+        unsigned dmrs = 0;
+        for (char *p = fld[20]; *p; p += strspn(p, ","))
+            dmrs |= 1u << strtoul(p, &p, 10);
+        *c = (struct vector_pdsch_case){ .id = atoi(fld[0]), .rnti = (int)strtol(fld[2], NULL, 16),
+                                         .n_id = atoi(fld[4]), .prb_start = atoi(fld[6]), .nof_prb = atoi(fld[7]),
+                                         .s = atoi(fld[8]), .l = atoi(fld[9]), .qm = atoi(fld[12]),
+                                         .g = atoi(fld[15]), .dmrs_type = atoi(fld[17]),
+                                         .cdm_groups_without_data = atoi(fld[21]), .dmrs_symbols = dmrs,
+                                         .c_init = (uint32_t)strtoul(fld[24], NULL, 10) };
+        return 1;
+    }
+    return 0;
 }
 
 #endif
