@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 
+#define MODULATION_MAX_NB 4        /* bits per axis of 256QAM */
 #define MODULATION_MAX_LEVELS 16   /* amplitude levels per axis of 256QAM */
 #define INV_SQRT2 0.70710678118654752f
 
@@ -20,22 +21,31 @@ int modulation_qm(enum modulation_scheme m)
     return -EINVAL;
 }
 
-/* Amplitude levels of one axis of a square QAM with nb bits per axis, indexed by those bits MSB first (for the
- * real axis b(0) b(2) b(4) b(6)). 38.211 5.1.4-5.1.7 nest the same rule: with s_j = 1 - 2 b_j,
- *   level = s_0 (2^(nb-1) - s_1 (2^(nb-2) - s_2 (... - s_(nb-1))))
- * e.g. 64QAM: s_0 (4 - s_1 (2 - s_2)); scaled by 1/sqrt(2 (4^nb - 1) / 3) for unit average symbol energy. */
+/* Amplitude level of one axis of a square QAM with nb bits per axis, in units of the smallest amplitude, for the
+ * axis bits idx read MSB first (for the real axis b(0) b(2) b(4) b(6)). 38.211 5.1.4-5.1.7 nest the same rule:
+ * with s_j = 1 - 2 b_j,  level = s_0 (2^(nb-1) - s_1 (2^(nb-2) - s_2 (... - s_(nb-1)))),
+ * e.g. 64QAM: s_0 (4 - s_1 (2 - s_2)). The result is an odd integer in -(2^nb - 1) .. 2^nb - 1. */
+static int modulation_level_int(int nb, unsigned idx)
+{
+    int t = 1;
+    for (int j = nb - 1; j >= 1; j--) {
+        int s = 1 - 2 * (int)((idx >> (nb - 1 - j)) & 1u);
+        t = (1 << (nb - j)) - s * t;
+    }
+    return (1 - 2 * (int)((idx >> (nb - 1)) & 1u)) * t;
+}
+
+/* Amplitude of level 1: 1/sqrt(2 (4^nb - 1) / 3) gives unit average symbol energy (1/sqrt(10) for 16QAM, ...). */
+static float modulation_level_unit(int nb)
+{
+    return 1.0f / sqrtf(2.0f * (float)((1 << (2 * nb)) - 1) / 3.0f);
+}
+
 static void modulation_levels(int nb, float levels[MODULATION_MAX_LEVELS])
 {
-    float scale = 1.0f / sqrtf(2.0f * (float)((1 << (2 * nb)) - 1) / 3.0f);
-    for (int idx = 0; idx < (1 << nb); idx++) {
-        int t = 1;
-        for (int j = nb - 1; j >= 1; j--) {
-            int s = 1 - 2 * ((idx >> (nb - 1 - j)) & 1);
-            t = (1 << (nb - j)) - s * t;
-        }
-        int s0 = 1 - 2 * ((idx >> (nb - 1)) & 1);
-        levels[idx] = scale * (float)(s0 * t);
-    }
+    float unit = modulation_level_unit(nb);
+    for (unsigned idx = 0; idx < (1u << nb); idx++)
+        levels[idx] = unit * (float)modulation_level_int(nb, idx);
 }
 
 static void modulation_map_bpsk(const uint8_t *bits, size_t n, cf_t *symbols, int pi2)
@@ -96,37 +106,84 @@ static void modulation_demap_qpsk(const cf_t *y, size_t n, float gain, float *ll
     }
 }
 
-/* Max-log LLRs of the nb bits of one axis: for each bit, the squared distance to the nearest level labelled 1
- * minus that to the nearest level labelled 0. Written to llr[0], llr[2], ... (the axis' bits interleave with the
- * other axis'). */
-static void modulation_demap_axis(float y, const float *levels, int nb, float gain, float *llr)
+/* Tables for the exact per-axis max-log metric. For each bit, one of the two hypotheses contains the nearest
+ * level overall; the nearest level of the other is the closest level with that bit flipped just below or just
+ * above the nearest level (levels lie on a line), so per bit only two candidates are compared. */
+struct modulation_axis {
+    float inv_unit;
+    float level[MODULATION_MAX_LEVELS];      /* ascending: unit * (2p - (M - 1)) at position p */
+    unsigned label[MODULATION_MAX_LEVELS];   /* axis bits of the level at position p */
+    float flip_lo[MODULATION_MAX_LEVELS][MODULATION_MAX_NB];   /* nearest lower level with bit j flipped */
+    float flip_hi[MODULATION_MAX_LEVELS][MODULATION_MAX_NB];   /* nearest higher one */
+};
+
+/* Stands in for a missing neighbour: far enough never to win, small enough that its square stays finite. */
+#define MODULATION_FAR 1e18f
+
+static void modulation_axis_init(struct modulation_axis *ax, int nb)
 {
-    float d[MODULATION_MAX_LEVELS];
-    int nlev = 1 << nb;
-    for (int l = 0; l < nlev; l++)
-        d[l] = (y - levels[l]) * (y - levels[l]);
-    for (int j = 0; j < nb; j++) {
-        unsigned mask = 1u << (nb - 1 - j);
-        float min0 = INFINITY, min1 = INFINITY;
-        for (int l = 0; l < nlev; l++) {
-            if ((unsigned)l & mask)
-                min1 = fminf(min1, d[l]);
-            else
-                min0 = fminf(min0, d[l]);
+    int m = 1 << nb;
+    float unit = modulation_level_unit(nb);
+    ax->inv_unit = 1.0f / unit;
+    for (unsigned idx = 0; idx < (unsigned)m; idx++)
+        ax->label[(modulation_level_int(nb, idx) + m - 1) / 2] = idx;
+    for (int p = 0; p < m; p++)
+        ax->level[p] = unit * (float)(2 * p - (m - 1));
+    for (int p = 0; p < m; p++) {
+        for (int j = 0; j < nb; j++) {
+            unsigned mask = 1u << (nb - 1 - j);
+            ax->flip_lo[p][j] = -MODULATION_FAR;
+            ax->flip_hi[p][j] = MODULATION_FAR;
+            for (int q = p - 1; q >= 0; q--)
+                if ((ax->label[q] ^ ax->label[p]) & mask) {
+                    ax->flip_lo[p][j] = ax->level[q];
+                    break;
+                }
+            for (int q = p + 1; q < m; q++)
+                if ((ax->label[q] ^ ax->label[p]) & mask) {
+                    ax->flip_hi[p][j] = ax->level[q];
+                    break;
+                }
         }
-        llr[2 * j] = gain * (min1 - min0);
     }
 }
 
+/* Max-log LLRs of the nb bits of one axis, written to llr[0], llr[2], ... (interleaved with the other axis). */
+static inline void modulation_demap_axis(const struct modulation_axis *ax, int nb, float y, float gain, float *llr)
+{
+    int m = 1 << nb;
+    /* Nearest level by quantisation: decision boundaries lie at unit * (2p - M), p = 1 .. M-1. Comparisons
+     * before the conversion keep huge or NaN inputs defined (NaN lands on p = 0 and yields NaN LLRs). */
+    float t = 0.5f * (y * ax->inv_unit + (float)m);
+    int p = t >= (float)(m - 1) ? m - 1 : t > 0.0f ? (int)t : 0;
+    float dn = (y - ax->level[p]) * (y - ax->level[p]);
+    for (int j = 0; j < nb; j++) {
+        float lo = y - ax->flip_lo[p][j], hi = y - ax->flip_hi[p][j];
+        float df = lo * lo < hi * hi ? lo * lo : hi * hi;
+        /* LLR = (min over b=1 - min over b=0) / noise_var */
+        llr[2 * j] = gain * ((ax->label[p] >> (nb - 1 - j)) & 1u ? dn - df : df - dn);
+    }
+}
+
+static inline void modulation_demap_qam_nb(int nb, const cf_t *y, size_t n, float gain, float *llr)
+{
+    struct modulation_axis ax;
+    modulation_axis_init(&ax, nb);
+    for (size_t i = 0; i < n; i++, llr += 2 * nb) {
+        modulation_demap_axis(&ax, nb, crealf(y[i]), gain, llr);
+        modulation_demap_axis(&ax, nb, cimagf(y[i]), gain, llr + 1);
+    }
+}
+
+/* One call per order with a constant nb, so that the compiler unrolls the per-bit loop. */
 static void modulation_demap_qam(int qm, const cf_t *y, size_t n, float gain, float *llr)
 {
-    int nb = qm / 2;
-    float levels[MODULATION_MAX_LEVELS];
-    modulation_levels(nb, levels);
-    for (size_t i = 0; i < n; i++, llr += qm) {
-        modulation_demap_axis(crealf(y[i]), levels, nb, gain, llr);
-        modulation_demap_axis(cimagf(y[i]), levels, nb, gain, llr + 1);
-    }
+    if (qm == 4)
+        modulation_demap_qam_nb(2, y, n, gain, llr);
+    else if (qm == 6)
+        modulation_demap_qam_nb(3, y, n, gain, llr);
+    else
+        modulation_demap_qam_nb(4, y, n, gain, llr);
 }
 
 int modulation_demap(enum modulation_scheme m, const cf_t *symbols, size_t nsymbols, float noise_var,

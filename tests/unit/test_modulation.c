@@ -218,7 +218,7 @@ START_TEST(test_demapper_equals_full_constellation_max_log)
     for (int s = 0; s < NUM_SCHEMES; s++) {
         int qm = modulation_qm(schemes[s]);
         for (int i = 0; i < N; i++)
-            y[i] = uniform(1.4f) + uniform(1.4f) * I;
+            y[i] = uniform(1.8f) + uniform(1.8f) * I;   /* beyond the outermost levels too */
         ck_assert_int_eq(modulation_demap(schemes[s], y, N, 0.3f, llr), 0);
         for (size_t i = 0; i < N; i++) {
             float want[8];
