@@ -6,7 +6,7 @@
  * Two input forms are supported: unpacked bits (one bit per byte, value 0 or 1, computed bit-wise) and packed
  * bytes (MSB first, computed with a byte-wise lookup table).
  *
- * Threading: pure functions over caller memory; the lookup tables are built at compile time (const), so every
+ * Threading: pure functions over caller memory; the lookup tables are constant data (generated offline), so every
  * function is safe to call from any number of threads concurrently.
  */
 #ifndef GNBD_PHY_FEC_CRC_H

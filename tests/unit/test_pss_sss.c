@@ -121,7 +121,7 @@ START_TEST(test_sss_differs_for_all_1008_pcis)
             worst = fmaxf(worst, fabsf(correlate(sss[a], sss[b])) / PSS_SSS_LEN);
         }
     }
-    ck_assert_msg(worst < 0.5f, "max SSS cross-correlation %f", worst);
+    ck_assert_msg(worst < 0.2f, "max SSS cross-correlation %f", worst);   /* 17/127 for these m-sequences */
 }
 END_TEST
 
