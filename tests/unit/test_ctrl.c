@@ -384,17 +384,19 @@ END_TEST
 
 static char endpoint[128];
 
-static void *connect_req(void)
+static void *connect_req_timeout(int timeout)
 {
     static void *zctx;
     if (!zctx) zctx = zmq_ctx_new();
     void *sock = zmq_socket(zctx, ZMQ_REQ);
-    int timeout = 3000, linger = 0;
+    int linger = 0;
     zmq_setsockopt(sock, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
     ck_assert_int_eq(zmq_connect(sock, endpoint), 0);
     return sock;
 }
+
+static void *connect_req(void) { return connect_req_timeout(3000); }
 
 /* One request/reply over the socket; returns the parsed reply. */
 static cJSON *roundtrip(void *sock, const void *req, size_t len, int flags)
@@ -449,6 +451,35 @@ START_TEST(server_answers_over_ipc_including_garbage_and_multipart)
     ck_assert_int_eq(fk.status_calls, 1);
     ck_assert_int_ne(access(endpoint + 6, F_OK), 0); /* the socket file is gone */
     ctrl_server_stop(&srv);                          /* a second stop is harmless */
+}
+END_TEST
+
+START_TEST(server_refuses_big_requests_drops_huge_ones_and_keeps_serving)
+{
+    struct ctrl_server srv;
+    char err[256];
+    snprintf(endpoint, sizeof endpoint, "ipc://@gnbd-test-ctrl-big-%d", (int)getpid());
+    ck_assert_msg(ctrl_server_start(&srv, endpoint, &handler, err, sizeof err) == 0, "%s", err);
+    size_t big = 100 * 1024, huge = CTRL_SERVER_MAX_MSG + 1;
+    char *buf = calloc(1, huge);
+    void *sock = connect_req();
+    cJSON *r = roundtrip(sock, buf, big, 0);
+    ck_assert_str_eq(str_at(r, NULL, "error"), "request too large: 102400 bytes (limit 65536)");
+    cJSON_Delete(r);
+    zmq_close(sock);
+    /* Over ZMQ_MAXMSGSIZE ZeroMQ drops the connection: no reply, and the server carries on. */
+    sock = connect_req_timeout(500);
+    ck_assert_int_eq(zmq_send(sock, buf, huge, 0), (int)huge);
+    ck_assert_int_eq(zmq_recv(sock, reply, sizeof reply, 0), -1);
+    zmq_close(sock);
+    sock = connect_req();
+    r = roundtrip(sock, "{\"cmd\":\"status\"}", 16, 0);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+    cJSON_Delete(r);
+    zmq_close(sock);
+    free(buf);
+    ctrl_server_stop(&srv);
+    ck_assert_uint_eq(atomic_load(&srv.requests), 2);
 }
 END_TEST
 
@@ -530,6 +561,7 @@ static Suite *ctrl_suite(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, server_answers_over_ipc_including_garbage_and_multipart);
+    tcase_add_test(tc, server_refuses_big_requests_drops_huge_ones_and_keeps_serving);
     tcase_add_test(tc, server_calls_tick_about_every_100_ms);
     tcase_add_test(tc, bind_failure_names_the_endpoint);
     suite_add_tcase(s, tc);
