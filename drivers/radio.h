@@ -100,7 +100,10 @@ int radio_start(struct radio *r);
  * -EPIPE at the end of a finite stream (file replay), other negative errno values on failure. */
 ssize_t radio_recv(struct radio *r, cf_t *buf, size_t n, uint64_t *ts, uint32_t *epoch);
 
-/* Send n samples whose first is sample `ts` of epoch `epoch`. Peer-clocked: blocks until the peer takes them
+/* Send n samples whose first is sample `ts` of epoch `epoch`.
+ * n == 0 (buf may be NULL) polls instead: it returns 1 when the radio is ready for samples now (a peer-clocked
+ * radio holds a pending request from its peer; a wall-clocked radio always is), 0 when not within the poll
+ * interval; a peer-clocked radio notices a new peer (new epoch) here, so the TX stage polls while it has no DL. Peer-clocked: blocks until the peer takes them
  * (returns 0 if it did not within the poll interval: call again with the same samples). Wall-clocked: queues
  * them for transmission at ts. Returns n when sent, -ESTALE if `epoch` is not the current epoch (samples
  * dropped), -ECANCELED after radio_stop(), other negative errno values on failure. */

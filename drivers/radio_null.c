@@ -16,6 +16,7 @@ struct null_radio {
     uint64_t next_rx;          /* sample index of the next RX sample */
     struct timespec t0;        /* wall time of sample 0 */
     int started;
+    int epoch_reported;        /* RADIO_NEW_EPOCH returned once, before the first samples */
 };
 
 static int null_open(struct radio *r, const struct radio_params *p, char *err, size_t errlen)
@@ -60,6 +61,11 @@ static ssize_t null_recv(struct radio *r, cf_t *buf, size_t len, uint64_t *ts, u
 {
     struct null_radio *n = r->priv;
     if (!n->started) return -EINVAL;
+    if (!n->epoch_reported) {
+        n->epoch_reported = 1;
+        *epoch = 1;
+        return RADIO_NEW_EPOCH;
+    }
     /* The last sample of this block "arrives" at (next_rx + len) / rate. Sleep in short steps so that
      * radio_stop() is noticed quickly. */
     for (;;) {

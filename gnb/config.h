@@ -5,6 +5,9 @@
  * key (with the nearest valid key suggested), missing required key. Each error names the file, line, key and the
  * allowed values. All errors are reported, not just the first. Cross-checks that need the cell geometry plug in
  * through config_cross_check() (the cell-geometry module adds raster/CORESET#0 checks there).
+ * config_load() runs config_cross_check() once every key is individually valid.
+ * Spec clauses: N_RB per bandwidth and SCS from 38.101-1 Table 5.3.2-1; bands and their duplex mode from
+ * 38.101-1 Table 5.2-1; TDD pattern per 38.331 TDD-UL-DL-Pattern and 38.213 11.1.
  *
  * Threading: loaded once by the main thread before anything starts; read-only afterwards (SIGHUP re-reads the
  * file into a fresh struct and applies only the log levels).
@@ -24,6 +27,7 @@ enum cell_duplex { DUPLEX_FDD, DUPLEX_TDD };
 enum thread_mapping { THREADS_PER_LAYER, THREADS_COMPACT, THREADS_SINGLE };
 
 struct tdd_pattern_config {
+    bool configured;   /* the cell.tdd group is present in the file */
     double period_ms;  /* dl-UL-TransmissionPeriodicity: 0.5, 0.625, 1, 1.25, 2, 2.5, 5, 10 */
     int dl_slots, dl_symbols, ul_slots, ul_symbols;
 };
@@ -62,6 +66,7 @@ struct radio_config {
 };
 
 struct log_config {
+    enum log_level default_level;        /* log.level: for every layer without its own key */
     enum log_level level[LOG_LAYER_COUNT];
     char file[256];          /* "" = stderr only */
 };
@@ -76,8 +81,13 @@ struct threads_config {
     int rt_priority;         /* SCHED_FIFO priority for slot-path threads, 0 = normal scheduling */
 };
 
+struct gnb_config {
+    char name[64];           /* gnb.name: shown in status and logs */
+};
+
 struct gnbd_config {
     char path[256];          /* the file it came from */
+    struct gnb_config gnb;
     struct cell_config cell;
     struct radio_config radio;
     struct log_config log;
@@ -99,11 +109,36 @@ void config_print(const struct gnbd_config *cfg, FILE *out);
 /* Cross-checks over the whole config (values that depend on each other). Returns the number of errors. */
 int config_cross_check(const struct gnbd_config *cfg, FILE *err);
 
-/* A hook the cell-geometry module sets: extra cross-checks and derived-value printing. May be NULL. */
+/* A hook the cell-geometry module sets: extra cross-checks and derived-value printing. May be NULL.
+ * print_derived writes libconfig comments only ("# ..." lines), so config_print() output still loads. */
 struct config_geometry_hook {
     int (*check)(const struct gnbd_config *cfg, FILE *err);
     void (*print_derived)(const struct gnbd_config *cfg, FILE *out);
 };
 void config_set_geometry_hook(const struct config_geometry_hook *hook);
+
+/* Write one error line "<file>[:<line>]: <key>: <message>[ (allowed: <allowed>)]" to err (NULL: nothing);
+ * line <= 0 omits ":<line>", allowed NULL omits the parenthesis. For cross-checks (geometry hook included). */
+void config_report(FILE *err, const char *file, int line, const char *key, const char *allowed, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* N_RB of a carrier (38.101-1 Table 5.3.2-1, FR1, SCS 15/30/60 kHz); 0 when the pair does not exist. */
+int config_nof_prb(int bandwidth_mhz, int scs_khz);
+
+/* FFT size used for a carrier of nof_prb PRBs: the smallest of 128, 256, 384, 512, 768, 1024, 1536, 2048, 3072,
+ * 4096 above 12 * nof_prb (the choice srsUE makes, so the rates match); 0 if none fits. */
+int config_fft_size(int nof_prb);
+
+/* Sample rate derived from the cell: config_fft_size(N_RB) * SCS (e.g. 52 PRB at 15 kHz -> 11.52e6 Hz);
+ * 0 when bandwidth/SCS is invalid. */
+double config_default_sample_rate(const struct cell_config *cell);
+
+/* Every key with its type, allowed values, default and help text, one per line (gnbd --help-config). */
+void config_print_reference(FILE *out);
+
+/* The cell geometry (phy/geometry/cell_geometry.h) derived from a validated config: carrier frequencies,
+ * pointA, SSB position, CORESET#0. Returns 0, or -1 when the cell cannot be derived (config_load reports why). */
+struct cell_geometry;
+int config_cell_geometry(const struct gnbd_config *cfg, struct cell_geometry *g);
 
 #endif

@@ -1,0 +1,327 @@
+/* The gnbd daemon: start-up order, the main thread's signal loop, control callbacks, shutdown. */
+#include "gnb/daemon.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drivers/radio.h"
+#include "gnb/ctrl_server.h"
+#include "gnb/log.h"
+#include "gnb/notify.h"
+#include "gnb/pipeline.h"
+#include "phy/geometry/cell_geometry.h"
+
+struct daemon {
+    const struct gnbd_config *cfg;
+    struct radio radio;
+    struct pipeline pipe;
+    struct ctrl_server ctrl;
+    struct watchdog_state wd;
+    struct timespec started;
+    double sample_rate;
+    _Atomic int shutdown_requested;
+    int last_status_state;
+    uint64_t last_status_us;
+};
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static double uptime_s(const struct daemon *d)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)(ts.tv_sec - d->started.tv_sec) + (double)(ts.tv_nsec - d->started.tv_nsec) * 1e-9;
+}
+
+static const char *mapping_name(enum thread_mapping m)
+{
+    return m == THREADS_SINGLE ? "single" : m == THREADS_COMPACT ? "compact" : "per_layer";
+}
+
+/* ---- control callbacks (control thread) ------------------------------------------------------------- */
+
+static int cb_status(cJSON *out, void *ctx)
+{
+    struct daemon *d = ctx;
+    const struct cell_config *c = &d->cfg->cell;
+    cJSON_AddStringToObject(out, "version", GNBD_VERSION);
+    cJSON_AddNumberToObject(out, "pid", (double)getpid());
+    cJSON_AddNumberToObject(out, "uptime_s", uptime_s(d));
+    cJSON_AddStringToObject(out, "config", d->cfg->path);
+    cJSON *radio = cJSON_AddObjectToObject(out, "radio");
+    cJSON_AddStringToObject(radio, "device", d->cfg->radio.device);
+    cJSON_AddStringToObject(radio, "state", radio_state_name(radio_state(&d->radio)));
+    cJSON_AddNumberToObject(radio, "epoch", (double)atomic_load(&d->radio.epoch));
+    cJSON_AddNumberToObject(radio, "sample_rate", d->sample_rate);
+    cJSON *cell = cJSON_AddObjectToObject(out, "cell");
+    cJSON_AddNumberToObject(cell, "pci", c->pci);
+    cJSON_AddNumberToObject(cell, "band", c->band);
+    cJSON_AddNumberToObject(cell, "dl_arfcn", c->dl_arfcn);
+    cJSON_AddNumberToObject(cell, "scs_khz", c->scs_khz);
+    cJSON_AddNumberToObject(cell, "bandwidth_mhz", c->bandwidth_mhz);
+    cJSON_AddNumberToObject(cell, "nof_prb", config_nof_prb(c->bandwidth_mhz, c->scs_khz));
+    cJSON_AddStringToObject(cell, "duplex", c->duplex == DUPLEX_TDD ? "tdd" : "fdd");
+    char plmn[8];
+    snprintf(plmn, sizeof plmn, "%s%s", c->mcc, c->mnc);
+    cJSON_AddStringToObject(cell, "plmn", plmn);
+    cJSON_AddStringToObject(out, "threads", mapping_name(d->cfg->threads.mapping));
+    cJSON_AddStringToObject(out, "phy", "not implemented yet: DL slots are all zero");
+    return 0;
+}
+
+static void add_counter(cJSON *o, const char *name, _Atomic uint64_t *v)
+{
+    cJSON_AddNumberToObject(o, name, (double)atomic_load_explicit(v, memory_order_relaxed));
+}
+
+static int cb_metrics(cJSON *out, void *ctx)
+{
+    struct daemon *d = ctx;
+    struct pipeline *p = &d->pipe;
+    cJSON_AddNumberToObject(out, "uptime_s", uptime_s(d));
+    cJSON *slots = cJSON_AddObjectToObject(out, "slots");
+    add_counter(slots, "ul_processed", &p->stats.ul_slots);
+    add_counter(slots, "dl_sent", &p->stats.dl_slots);
+    add_counter(slots, "dl_late", &d->radio.counters.tx_late);
+    add_counter(slots, "dl_stale", &p->stats.dl_stale);
+    add_counter(slots, "ul_dropped", &p->stats.ul_dropped);
+    add_counter(slots, "ul_gaps", &p->stats.slot_gaps);
+    add_counter(slots, "last_ul_slot", &p->stats.last_ul_slot);
+    add_counter(slots, "last_dl_slot", &p->stats.last_dl_slot);
+    cJSON *radio = cJSON_AddObjectToObject(out, "radio");
+    struct radio_counters *rc = &d->radio.counters;
+    cJSON_AddStringToObject(radio, "state", radio_state_name(radio_state(&d->radio)));
+    add_counter(radio, "rx_samples", &rc->rx_samples);
+    add_counter(radio, "tx_samples", &rc->tx_samples);
+    add_counter(radio, "rx_overflows", &rc->rx_overflows);
+    add_counter(radio, "tx_underflows", &rc->tx_underflows);
+    add_counter(radio, "tx_late", &rc->tx_late);
+    add_counter(radio, "tx_clipped", &rc->tx_clipped);
+    add_counter(radio, "epochs", &rc->epochs);
+    add_counter(radio, "rx_errors", &rc->rx_errors);
+    add_counter(radio, "tx_errors", &rc->tx_errors);
+    cJSON *rings = cJSON_AddObjectToObject(out, "rings");
+    for (int r = 0; r < RING_COUNT; r++) {
+        cJSON *o = cJSON_AddObjectToObject(rings, pipe_ring_name((enum pipe_ring)r));
+        cJSON_AddNumberToObject(o, "high_water", (double)pipeline_ring_high_water(p, (enum pipe_ring)r));
+        cJSON_AddNumberToObject(o, "capacity", (double)ring_capacity(&p->rings[r]));
+    }
+    cJSON *threads = cJSON_AddObjectToObject(out, "threads_cpu_s");
+    for (int i = 0; i < p->n_threads; i++)
+        cJSON_AddNumberToObject(threads, p->threads[i].name, pipeline_thread_cpu_seconds(p, i));
+    cJSON *hb = cJSON_AddObjectToObject(out, "heartbeats");
+    for (int s = 0; s < STAGE_COUNT; s++) add_counter(hb, stage_name((enum stage_id)s), &p->stats.heartbeat[s]);
+    cJSON_AddNumberToObject(out, "log_dropped", (double)log_dropped());
+    return 0;
+}
+
+static int cb_config(cJSON *out, void *ctx)
+{
+    struct daemon *d = ctx;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return -ENOMEM;
+    config_print(d->cfg, f);
+    fclose(f);
+    cJSON_AddStringToObject(out, "file", d->cfg->path);
+    cJSON_AddStringToObject(out, "config", text ? text : "");
+    free(text);
+    return 0;
+}
+
+static int cb_shutdown(void *ctx)
+{
+    struct daemon *d = ctx;
+    log_info(LOG_CTRL, "shutdown requested over the control socket");
+    atomic_store(&d->shutdown_requested, 1);
+    return 0;
+}
+
+/* Every ~100 ms on the control thread: watchdog and STATUS= lines (never on the slot path). */
+static void cb_tick(void *ctx)
+{
+    struct daemon *d = ctx;
+    uint64_t beats[STAGE_COUNT];
+    for (int s = 0; s < STAGE_COUNT; s++) beats[s] = atomic_load(&d->pipe.stats.heartbeat[s]);
+    enum radio_state st = radio_state(&d->radio);
+    bool waiting = st == RADIO_STATE_WAITING_FOR_PEER;
+    const char *why = "";
+    uint64_t now = now_us();
+    if (watchdog_should_ping(&d->wd, beats, STAGE_COUNT, waiting, now, &why)) notify_watchdog();
+    if ((int)st != d->last_status_state || now - d->last_status_us > 10u * 1000000u) {
+        notify_status("%s; radio %s (%s); epoch %u; %llu UL / %llu DL slots", why, d->cfg->radio.device,
+                      radio_state_name(st), (unsigned)atomic_load(&d->radio.epoch),
+                      (unsigned long long)atomic_load(&d->pipe.stats.ul_slots),
+                      (unsigned long long)atomic_load(&d->pipe.stats.dl_slots));
+        if ((int)st != d->last_status_state)
+            log_info(LOG_GNB, "radio %s: %s", d->cfg->radio.device, radio_state_name(st));
+        d->last_status_state = (int)st;
+        d->last_status_us = now;
+    }
+}
+
+/* ---- start-up and the signal loop ------------------------------------------------------------------- */
+
+static void apply_log_config(const struct log_config *lc)
+{
+    for (int l = 0; l < LOG_LAYER_COUNT; l++) log_set_level((enum log_layer)l, lc->level[l]);
+    if (log_open_file(lc->file) < 0) log_error(LOG_GNB, "cannot open log file %s: %s", lc->file, strerror(errno));
+}
+
+static void reload(const struct daemon *d)
+{
+    static struct gnbd_config fresh; /* main thread only */
+    int errors = config_load(&fresh, d->cfg->path, stderr);
+    if (errors != 0) {
+        log_error(LOG_GNB, "SIGHUP: %s is invalid now, keeping the running log settings", d->cfg->path);
+        log_open_file(d->cfg->log.file); /* still reopen (log rotation) */
+        return;
+    }
+    apply_log_config(&fresh.log);
+    log_info(LOG_GNB, "SIGHUP: log file reopened, log levels re-read from %s (other changes need a restart)",
+             d->cfg->path);
+}
+
+static int open_radio(struct daemon *d)
+{
+    const struct radio_config *rc = &d->cfg->radio;
+    const struct cell_config *cell = &d->cfg->cell;
+    struct cell_geometry g;
+    if (config_cell_geometry(d->cfg, &g) < 0) {
+        log_error(LOG_GNB, "cell geometry cannot be derived from %s (run gnbd --check-config)", d->cfg->path);
+        return -EINVAL;
+    }
+    d->sample_rate = rc->sample_rate > 0 ? rc->sample_rate : config_default_sample_rate(cell);
+    struct radio_params p = {
+        .args = rc->args,
+        .sample_rate = d->sample_rate,
+        .tx_freq_hz = (double)g.dl_freq_hz,
+        .rx_freq_hz = (double)g.ul_freq_hz,
+        .tx_gain_db = rc->tx_gain_db,
+        .rx_gain_db = rc->rx_gain_db,
+        .samples_per_slot = pipeline_samples_per_slot(d->sample_rate, cell->scs_khz),
+        .clock_source = rc->clock_source,
+        .time_source = rc->time_source,
+        .master_clock_rate = rc->master_clock_rate,
+        .tx_antenna = rc->tx_antenna,
+        .rx_antenna = rc->rx_antenna,
+        .dl_backoff_db = rc->dl_backoff_db,
+    };
+    char err[512] = "";
+    int rc_open = radio_open(&d->radio, rc->device, &p, err, sizeof err);
+    if (rc_open < 0) {
+        log_error(LOG_RADIO, "%s", err);
+        return rc_open;
+    }
+    return 0;
+}
+
+static int signal_loop(struct daemon *d, int sfd)
+{
+    for (;;) {
+        struct pollfd pfd = {.fd = sfd, .events = POLLIN};
+        int n = poll(&pfd, 1, 100);
+        if (atomic_load(&d->shutdown_requested)) return 0;
+        if (pipeline_ended(&d->pipe)) {
+            log_info(LOG_GNB, "radio stream ended: stopping");
+            return 0;
+        }
+        if (n <= 0) continue;
+        struct signalfd_siginfo si;
+        if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si) continue;
+        if (si.ssi_signo == SIGHUP) {
+            reload(d);
+        } else {
+            log_info(LOG_GNB, "%s received: stopping", strsignal((int)si.ssi_signo));
+            return 0;
+        }
+    }
+}
+
+int gnbd_run(const struct gnbd_config *cfg)
+{
+    static struct daemon d; /* big (rings, server); one per process */
+    memset(&d, 0, sizeof d);
+    d.cfg = cfg;
+    d.last_status_state = -1;
+    clock_gettime(CLOCK_MONOTONIC, &d.started);
+
+    /* Block the signals before any thread exists, so every thread inherits the mask. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+    if (sfd < 0) {
+        fprintf(stderr, "gnbd: signalfd: %s\n", strerror(errno));
+        return 1;
+    }
+
+    apply_log_config(&cfg->log);
+    log_start_thread();
+    log_info(LOG_GNB, "gnbd %s starting: %s, PCI %d, band n%d, DL ARFCN %d, %d MHz, radio %s", GNBD_VERSION,
+             cfg->path, cfg->cell.pci, cfg->cell.band, cfg->cell.dl_arfcn, cfg->cell.bandwidth_mhz,
+             cfg->radio.device);
+
+    int status = 1;
+    char err[256] = "";
+    bool radio_open_ok = false, pipe_ok = false, ctrl_ok = false, pipe_started = false;
+    if (open_radio(&d) < 0) goto out;
+    radio_open_ok = true;
+    if (pipeline_init(&d.pipe, cfg, &d.radio, err, sizeof err) < 0) {
+        log_error(LOG_GNB, "%s", err);
+        goto out;
+    }
+    pipe_ok = true;
+    struct ctrl_handler h = {.status = cb_status, .metrics = cb_metrics, .config = cb_config,
+                             .shutdown = cb_shutdown, .tick = cb_tick, .ctx = &d};
+    watchdog_init(&d.wd);
+    if (ctrl_server_start(&d.ctrl, cfg->control.endpoint, &h, err, sizeof err) < 0) {
+        log_error(LOG_CTRL, "%s", err);
+        goto out;
+    }
+    ctrl_ok = true;
+    if (radio_start(&d.radio) < 0) {
+        log_error(LOG_RADIO, "radio %s failed to start", cfg->radio.device);
+        goto out;
+    }
+    if (pipeline_start(&d.pipe) < 0) goto out;
+    pipe_started = true;
+    log_info(LOG_GNB, "running: control on %s, %d pipeline threads (%s)", cfg->control.endpoint, d.pipe.n_threads,
+             mapping_name(cfg->threads.mapping));
+    notify_ready();
+    status = signal_loop(&d, sfd);
+
+out:
+    notify_stopping();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (radio_open_ok) radio_stop(&d.radio);
+    if (pipe_started) pipeline_stop(&d.pipe);
+    if (ctrl_ok) ctrl_server_stop(&d.ctrl);
+    if (radio_open_ok) radio_close(&d.radio);
+    if (pipe_ok) pipeline_free(&d.pipe);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    log_info(LOG_GNB, "stopped in %.0f ms, exit status %d",
+             (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6, status);
+    log_stop_thread();
+    close(sfd);
+    return status;
+}

@@ -1,0 +1,435 @@
+/* The slot pipeline: stage steps, the epoch protocol, and the threads that run the stages. */
+#include "gnb/pipeline.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gnb/log.h"
+
+#define MSG_EPOCH_START 1u /* first message of a stream epoch: no samples, slot 0 */
+#define MSG_END 2u         /* the radio's stream ended (file replay): drain and stop */
+
+#define SLOT_RING_CAPACITY 16
+#define MSG_RING_CAPACITY 64
+#define IDLE_WAIT_MS 100
+
+/* A slot of samples travelling radio RX -> PHY UL or PHY DL -> radio TX, stored inline in the ring. */
+struct slot_msg {
+    uint32_t epoch, flags;
+    uint64_t slot, ts;
+    cf_t samples[];
+};
+
+/* UL indication (PHY UL -> MAC) and DL slot request (MAC -> PHY DL). They will carry decoded UL channels and
+ * the slot's DL allocations; for now the slot number is all. */
+struct slot_ind {
+    uint32_t epoch, flags;
+    uint64_t slot;
+};
+
+/* MAC <-> RRC: CCCH/DCCH SDUs and UE context commands (none flow yet). */
+struct rrc_msg {
+    uint32_t type, len;
+    uint16_t rnti;
+    uint8_t data[1502];
+};
+
+static const char *const stage_names[STAGE_COUNT] = {"radio_rx", "radio_tx", "phy_ul", "phy_dl", "mac", "rrc"};
+static const char *const ring_names[RING_COUNT] = {"ul_slot", "ul_ind", "dl_req", "dl_slot", "mac_to_rrc",
+                                                   "rrc_to_mac"};
+/* Which stage consumes each ring (its thread's waiter is woken by the ring). */
+static const enum stage_id ring_consumer[RING_COUNT] = {STAGE_PHY_UL, STAGE_MAC, STAGE_PHY_DL, STAGE_RADIO_TX,
+                                                        STAGE_RRC, STAGE_MAC};
+
+const char *stage_name(enum stage_id s) { return (unsigned)s < STAGE_COUNT ? stage_names[s] : "?"; }
+const char *pipe_ring_name(enum pipe_ring r) { return (unsigned)r < RING_COUNT ? ring_names[r] : "?"; }
+
+size_t pipeline_samples_per_slot(double sample_rate, int scs_khz)
+{
+    int slots_per_ms = scs_khz / 15;
+    if (slots_per_ms < 1) slots_per_ms = 1;
+    return (size_t)(sample_rate / 1000.0 / slots_per_ms + 0.5);
+}
+
+static size_t slot_msg_size(const struct pipeline *p)
+{
+    size_t sz = sizeof(struct slot_msg) + p->samples_per_slot * sizeof(cf_t);
+    return (sz + 63) & ~(size_t)63;
+}
+
+static inline void beat(struct pipeline *p, enum stage_id s)
+{
+    atomic_fetch_add_explicit(&p->stats.heartbeat[s], 1, memory_order_relaxed);
+}
+
+/* ---- stage steps: each returns how many messages it handled (0 = idle) -------------------------------- */
+
+static int radio_rx_step(struct pipeline *p)
+{
+    struct ring *out = &p->rings[RING_UL_SLOT];
+    struct slot_msg *m = ring_reserve(out);
+    if (!m) {
+        /* PHY UL is behind. A peer-clocked radio waits (it must never lose a sample); a wall-clocked one keeps
+         * receiving and loses this slot (counted). */
+        if (radio_clocking(p->radio) == RADIO_PEER_CLOCKED) {
+            ring_wait_nonfull(out, IDLE_WAIT_MS);
+            return 0;
+        }
+        atomic_fetch_add_explicit(&p->stats.ul_dropped, 1, memory_order_relaxed);
+        m = p->rx_scratch;
+    }
+    uint64_t ts = 0;
+    uint32_t epoch = 0;
+    ssize_t n = radio_recv(p->radio, m->samples, p->samples_per_slot, &ts, &epoch);
+    if (n == 0 || n == -ECANCELED) return 0;
+    if (n == RADIO_NEW_EPOCH) {
+        m->epoch = epoch;
+        m->flags = MSG_EPOCH_START;
+        m->slot = m->ts = 0;
+        p->rx.epoch = epoch;
+        p->rx.next_slot = 0;
+        atomic_store(&p->stats.epoch, epoch);
+        log_info(LOG_GNB, "stream epoch %u started", epoch);
+    } else if (n == -EPIPE) {
+        m->epoch = p->rx.epoch;
+        m->flags = MSG_END;
+        m->slot = m->ts = 0;
+        log_info(LOG_GNB, "radio stream ended after %llu slots", (unsigned long long)p->rx.next_slot);
+    } else if (n < 0) {
+        atomic_fetch_add_explicit(&p->radio->counters.rx_errors, 1, memory_order_relaxed);
+        return 0;
+    } else {
+        uint64_t slot = ts / p->samples_per_slot;
+        if (slot != p->rx.next_slot) atomic_fetch_add_explicit(&p->stats.slot_gaps, 1, memory_order_relaxed);
+        m->epoch = epoch;
+        m->flags = 0;
+        m->slot = slot;
+        m->ts = ts;
+        p->rx.next_slot = slot + 1;
+    }
+    if (m != p->rx_scratch) ring_commit(out);
+    return 1;
+}
+
+/* PHY UL: demodulate the slot (PRACH, PUCCH, PUSCH come with their issues) and tell the MAC. */
+static int phy_ul_step(struct pipeline *p)
+{
+    struct ring *in = &p->rings[RING_UL_SLOT], *out = &p->rings[RING_UL_IND];
+    const struct slot_msg *m = ring_peek(in);
+    if (!m) return 0;
+    struct slot_ind *ind = ring_reserve(out);
+    if (!ind) return 0; /* MAC behind: retry later, keep the slot */
+    ind->epoch = m->epoch;
+    ind->flags = m->flags;
+    ind->slot = m->slot;
+    if (m->flags == 0) {
+        atomic_fetch_add_explicit(&p->stats.ul_slots, 1, memory_order_relaxed);
+        atomic_store_explicit(&p->stats.last_ul_slot, m->slot, memory_order_relaxed);
+    }
+    ring_commit(out);
+    ring_release(in);
+    return 1;
+}
+
+static bool request_dl(struct pipeline *p, uint32_t epoch, uint32_t flags, uint64_t slot)
+{
+    struct slot_ind *req = ring_reserve(&p->rings[RING_DL_REQ]);
+    if (!req) return false;
+    req->epoch = epoch;
+    req->flags = flags;
+    req->slot = slot;
+    ring_commit(&p->rings[RING_DL_REQ]);
+    return true;
+}
+
+/* MAC: the slot clock. UL slot n processed -> schedule DL slot n+k. An epoch start primes DL slots 0..k-1. */
+static int mac_step(struct pipeline *p)
+{
+    int did = 0;
+    struct rrc_msg *from_rrc;
+    while ((from_rrc = ring_peek(&p->rings[RING_RRC_TO_MAC])) != NULL) { /* no RRC messages defined yet */
+        ring_release(&p->rings[RING_RRC_TO_MAC]);
+        did++;
+    }
+    const struct slot_ind *ind = ring_peek(&p->rings[RING_UL_IND]);
+    if (!ind) return did;
+    /* Room for the worst case (k priming requests plus an end marker) before consuming anything. */
+    if (ring_capacity(&p->rings[RING_DL_REQ]) - ring_count(&p->rings[RING_DL_REQ]) < p->tx_advance + 1) return did;
+    if (ind->flags & MSG_EPOCH_START) {
+        p->mac.epoch = ind->epoch;
+        p->mac.have_epoch = true;
+        for (unsigned i = 0; i < p->tx_advance; i++) request_dl(p, ind->epoch, 0, i);
+        p->mac.next_slot = p->tx_advance;
+    } else if (ind->flags & MSG_END) {
+        request_dl(p, ind->epoch, MSG_END, 0);
+    } else if (p->mac.have_epoch && ind->epoch == p->mac.epoch) {
+        uint64_t slot = ind->slot + p->tx_advance;
+        request_dl(p, ind->epoch, 0, slot);
+        p->mac.next_slot = slot + 1;
+    }
+    ring_release(&p->rings[RING_UL_IND]);
+    return did + 1;
+}
+
+/* PHY DL: build the slot's samples (SSB, PDCCH, PDSCH come with their issues; until then zeros). */
+static int phy_dl_step(struct pipeline *p)
+{
+    struct ring *in = &p->rings[RING_DL_REQ], *out = &p->rings[RING_DL_SLOT];
+    const struct slot_ind *req = ring_peek(in);
+    if (!req) return 0;
+    struct slot_msg *m = ring_reserve(out);
+    if (!m) return 0;
+    m->epoch = req->epoch;
+    m->flags = req->flags;
+    m->slot = req->slot;
+    m->ts = req->slot * p->samples_per_slot;
+    memset(m->samples, 0, p->samples_per_slot * sizeof(cf_t));
+    ring_commit(out);
+    ring_release(in);
+    return 1;
+}
+
+/* Radio TX: hand DL slots to the radio in order. With nothing queued, poll the radio so that a peer-clocked
+ * radio notices a new peer; returns -1 when the thread should sleep on its input ring. */
+static int radio_tx_step(struct pipeline *p)
+{
+    struct ring *in = &p->rings[RING_DL_SLOT];
+    const struct slot_msg *m = ring_peek(in);
+    if (!m) {
+        int ready = radio_send(p->radio, NULL, 0, 0, 0);
+        return ready > 0 ? -1 : 0;
+    }
+    if (m->flags & MSG_END) {
+        atomic_store(&p->ended, 1);
+        ring_release(in);
+        return 1;
+    }
+    int rc = radio_send(p->radio, m->samples, p->samples_per_slot, m->ts, m->epoch);
+    if (rc == 0 || rc == -ECANCELED) return 0; /* peer not ready yet: keep the slot */
+    if (rc == -ESTALE) {
+        atomic_fetch_add_explicit(&p->stats.dl_stale, 1, memory_order_relaxed);
+    } else if (rc < 0) {
+        atomic_fetch_add_explicit(&p->radio->counters.tx_errors, 1, memory_order_relaxed);
+    } else {
+        atomic_fetch_add_explicit(&p->stats.dl_slots, 1, memory_order_relaxed);
+        atomic_store_explicit(&p->stats.last_dl_slot, m->slot, memory_order_relaxed);
+    }
+    ring_release(in);
+    return 1;
+}
+
+/* RRC: procedures per UE come with the RRC issues; nothing flows yet. */
+static int rrc_step(struct pipeline *p)
+{
+    int did = 0;
+    while (ring_peek(&p->rings[RING_MAC_TO_RRC])) {
+        ring_release(&p->rings[RING_MAC_TO_RRC]);
+        did++;
+    }
+    return did;
+}
+
+static int run_stage(struct pipeline *p, enum stage_id s)
+{
+    beat(p, s);
+    switch (s) {
+    case STAGE_RADIO_RX: return radio_rx_step(p);
+    case STAGE_RADIO_TX: return radio_tx_step(p);
+    case STAGE_PHY_UL: return phy_ul_step(p);
+    case STAGE_PHY_DL: return phy_dl_step(p);
+    case STAGE_MAC: return mac_step(p);
+    case STAGE_RRC: return rrc_step(p);
+    default: return 0;
+    }
+}
+
+/* ---- threads ------------------------------------------------------------------------------------------ */
+
+/* Order within a thread follows the data: TX first (send what is ready before blocking on RX), then RX, then
+ * the chain UL -> MAC -> DL. */
+static const enum stage_id stage_order[STAGE_COUNT] = {STAGE_RADIO_TX, STAGE_RADIO_RX, STAGE_PHY_UL, STAGE_MAC,
+                                                       STAGE_PHY_DL, STAGE_RRC};
+
+static void set_thread_params(struct pipeline_thread *t)
+{
+    pthread_setname_np(pthread_self(), t->name);
+    if (t->cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(t->cpu, &set);
+        int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+        if (rc) log_warn(LOG_GNB, "thread %s: cannot pin to CPU %d: %s (running unpinned)", t->name, t->cpu,
+                         strerror(rc));
+    }
+    bool slot_path = !(t->stages == (1u << STAGE_RRC));
+    if (t->p->rt_priority > 0 && slot_path) {
+        struct sched_param sp = {.sched_priority = t->p->rt_priority};
+        int rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+        if (rc) log_warn(LOG_GNB, "thread %s: cannot use SCHED_FIFO priority %d: %s (normal scheduling)", t->name,
+                         t->p->rt_priority, strerror(rc));
+    }
+}
+
+/* One pass over the thread's stages. Returns >0 if anything was done, 0 if idle, -1 if idle and the TX stage
+ * asked to sleep on its input. */
+static int thread_pass(struct pipeline *p, unsigned stages)
+{
+    int did = 0, tx_sleep = 0;
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        enum stage_id s = stage_order[i];
+        if (!(stages & (1u << s))) continue;
+        int r = run_stage(p, s);
+        if (r < 0) tx_sleep = 1;
+        else did += r;
+    }
+    return did ? did : (tx_sleep ? -1 : 0);
+}
+
+static void *thread_main(void *arg)
+{
+    struct pipeline_thread *t = arg;
+    struct pipeline *p = t->p;
+    set_thread_params(t);
+    /* A thread running radio RX blocks inside radio_recv (bounded by the radio's poll interval), so it never
+     * sleeps on its rings; other threads sleep on their waiter when idle. */
+    bool blocks_in_radio = t->stages & (1u << STAGE_RADIO_RX);
+    while (!atomic_load_explicit(&p->stop, memory_order_relaxed) &&
+           !atomic_load_explicit(&p->ended, memory_order_relaxed)) {
+        uint32_t seq = ring_waiter_seq(&t->waiter);
+        int did = thread_pass(p, t->stages);
+        if (did <= 0 && !blocks_in_radio) {
+            /* TX stage with a radio that reported "ready" (-1) or a pure message stage: sleep until input. */
+            bool has_tx = t->stages & (1u << STAGE_RADIO_TX);
+            if (!has_tx || did < 0) ring_waiter_wait(&t->waiter, seq, IDLE_WAIT_MS);
+        }
+    }
+    return NULL;
+}
+
+static void add_thread(struct pipeline *p, const char *name, unsigned stages, const struct gnbd_config *cfg,
+                       enum stage_id cpu_stage)
+{
+    struct pipeline_thread *t = &p->threads[p->n_threads++];
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->stages = stages;
+    t->cpu = cfg->threads.cpu[cpu_stage];
+    t->p = p;
+}
+
+int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radio *radio, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    p->radio = radio;
+    p->mapping = cfg->threads.mapping;
+    p->rt_priority = cfg->threads.rt_priority;
+    p->tx_advance = (unsigned)cfg->radio.tx_advance_slots;
+    double rate = cfg->radio.sample_rate > 0 ? cfg->radio.sample_rate : config_default_sample_rate(&cfg->cell);
+    p->samples_per_slot = pipeline_samples_per_slot(rate, cfg->cell.scs_khz);
+    if (p->samples_per_slot == 0 || p->tx_advance == 0 || p->tx_advance + 2 > SLOT_RING_CAPACITY) {
+        snprintf(err, errlen, "pipeline: invalid slot size %zu or TX advance %u", p->samples_per_slot, p->tx_advance);
+        return -EINVAL;
+    }
+    size_t sizes[RING_COUNT] = {slot_msg_size(p), sizeof(struct slot_ind), sizeof(struct slot_ind),
+                                slot_msg_size(p), sizeof(struct rrc_msg), sizeof(struct rrc_msg)};
+    size_t caps[RING_COUNT] = {SLOT_RING_CAPACITY, MSG_RING_CAPACITY, MSG_RING_CAPACITY, SLOT_RING_CAPACITY,
+                               MSG_RING_CAPACITY, MSG_RING_CAPACITY};
+    for (int i = 0; i < RING_COUNT; i++) {
+        if (ring_init(&p->rings[i], sizes[i], caps[i]) < 0) {
+            snprintf(err, errlen, "pipeline: cannot allocate ring %s", ring_names[i]);
+            pipeline_free(p);
+            return -ENOMEM;
+        }
+    }
+    p->rx_scratch = aligned_alloc(64, slot_msg_size(p));
+    if (!p->rx_scratch) {
+        pipeline_free(p);
+        return -ENOMEM;
+    }
+
+    const unsigned all = (1u << STAGE_COUNT) - 1;
+    switch (p->mapping) {
+    case THREADS_SINGLE: add_thread(p, "gnb-slot", all, cfg, STAGE_RADIO_RX); break;
+    case THREADS_COMPACT:
+        add_thread(p, "gnb-radio-rx", 1u << STAGE_RADIO_RX, cfg, STAGE_RADIO_RX);
+        add_thread(p, "gnb-radio-tx", 1u << STAGE_RADIO_TX, cfg, STAGE_RADIO_TX);
+        add_thread(p, "gnb-slot", (1u << STAGE_PHY_UL) | (1u << STAGE_MAC) | (1u << STAGE_PHY_DL), cfg,
+                   STAGE_PHY_UL);
+        add_thread(p, "gnb-rrc", 1u << STAGE_RRC, cfg, STAGE_RRC);
+        break;
+    case THREADS_PER_LAYER:
+    default:
+        for (int s = 0; s < STAGE_COUNT; s++) {
+            char name[16];
+            snprintf(name, sizeof name, "gnb-%s", stage_names[s]);
+            add_thread(p, name, 1u << s, cfg, (enum stage_id)s);
+        }
+        break;
+    }
+    /* Each ring wakes the thread that runs its consumer stage. */
+    for (int i = 0; i < p->n_threads; i++) ring_waiter_init(&p->threads[i].waiter);
+    for (int r = 0; r < RING_COUNT; r++)
+        for (int i = 0; i < p->n_threads; i++)
+            if (p->threads[i].stages & (1u << ring_consumer[r])) ring_set_waiter(&p->rings[r], &p->threads[i].waiter);
+    return 0;
+}
+
+int pipeline_start(struct pipeline *p)
+{
+    for (int i = 0; i < p->n_threads; i++) {
+        int rc = pthread_create(&p->threads[i].tid, NULL, thread_main, &p->threads[i]);
+        if (rc) {
+            log_error(LOG_GNB, "cannot start thread %s: %s", p->threads[i].name, strerror(rc));
+            pipeline_stop(p);
+            return -rc;
+        }
+        p->threads[i].running = true;
+    }
+    return 0;
+}
+
+void pipeline_stop(struct pipeline *p)
+{
+    atomic_store(&p->stop, 1);
+    for (int i = 0; i < p->n_threads; i++) ring_waiter_wake(&p->threads[i].waiter);
+    for (int i = 0; i < p->n_threads; i++) {
+        if (p->threads[i].running) pthread_join(p->threads[i].tid, NULL);
+        p->threads[i].running = false;
+    }
+}
+
+void pipeline_free(struct pipeline *p)
+{
+    for (int i = 0; i < RING_COUNT; i++) ring_free(&p->rings[i]);
+    free(p->rx_scratch);
+    p->rx_scratch = NULL;
+}
+
+int pipeline_run_single(struct pipeline *p, uint64_t max_ul_slots)
+{
+    const unsigned all = (1u << STAGE_COUNT) - 1;
+    while (!atomic_load(&p->stop) && !atomic_load(&p->ended)) {
+        if (max_ul_slots && atomic_load(&p->stats.ul_slots) >= max_ul_slots) break;
+        thread_pass(p, all);
+    }
+    return 0;
+}
+
+bool pipeline_ended(const struct pipeline *p) { return atomic_load(&p->ended) != 0; }
+
+size_t pipeline_ring_high_water(const struct pipeline *p, enum pipe_ring r)
+{
+    return ring_high_water(&p->rings[r]);
+}
+
+double pipeline_thread_cpu_seconds(const struct pipeline *p, int i)
+{
+    if (i < 0 || i >= p->n_threads || !p->threads[i].running) return 0;
+    clockid_t cid;
+    struct timespec ts;
+    if (pthread_getcpuclockid(p->threads[i].tid, &cid) || clock_gettime(cid, &ts)) return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

@@ -1,0 +1,104 @@
+/* The slot pipeline: stages (radio RX, radio TX, PHY UL, PHY DL, MAC, RRC) that own their state and talk only
+ * through single-producer single-consumer rings (gnb/ring.h), and the threads that run them.
+ *
+ * Data flow (../shared/DESIGN.md §1):
+ *   radio RX --UL slot ring--> PHY UL --UL indication ring--> MAC --DL request ring--> PHY DL --DL slot ring-->
+ *   radio TX;  MAC <--> RRC through a ring each way.
+ * Time is the radio's sample counter: sample t belongs to slot t / samples_per_slot. DL slot n+k (k =
+ * radio.tx_advance_slots) is requested by the MAC when UL slot n has been processed. At the start of every
+ * stream epoch (a new ZeroMQ peer; once for wall-clocked radios) the radio RX stage sends an epoch-start marker
+ * down the chain; the MAC answers it by requesting DL slots 0..k-1 (priming), and every stage drops queued work
+ * of older epochs. With a peer-clocked radio DL therefore never runs more than k slots ahead of UL.
+ *
+ * Until the PHY channels exist, PHY DL produces all-zero slots and PHY UL only counts; the plumbing is real.
+ *
+ * Stage-to-thread mapping (config threads.mapping):
+ *   per_layer: one thread per stage;   compact: radio RX, radio TX, one slot worker (PHY UL -> MAC -> PHY DL), RRC;
+ *   single: one thread runs every stage in a fixed order (deterministic; tests and file replay).
+ * The slot path allocates nothing, takes no lock and makes no syscall besides radio I/O and ring wake-ups.
+ *
+ * Threading: pipeline_init/start/stop/free belong to the main thread. pipeline_metrics() may be called from any
+ * thread (it reads atomics).
+ */
+#ifndef GNBD_PIPELINE_H
+#define GNBD_PIPELINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/radio.h"
+#include "gnb/config.h"
+#include "gnb/ring.h"
+
+struct slot_msg;
+
+enum stage_id { STAGE_RADIO_RX, STAGE_RADIO_TX, STAGE_PHY_UL, STAGE_PHY_DL, STAGE_MAC, STAGE_RRC, STAGE_COUNT };
+const char *stage_name(enum stage_id s);
+
+enum pipe_ring { RING_UL_SLOT, RING_UL_IND, RING_DL_REQ, RING_DL_SLOT, RING_MAC_TO_RRC, RING_RRC_TO_MAC,
+                 RING_COUNT };
+const char *pipe_ring_name(enum pipe_ring r);
+
+struct pipeline_stats {
+    _Atomic uint64_t heartbeat[STAGE_COUNT]; /* advances on every loop iteration of the stage's thread */
+    _Atomic uint64_t ul_slots;               /* UL slots processed by PHY UL */
+    _Atomic uint64_t dl_slots;               /* DL slots handed to the radio */
+    _Atomic uint64_t dl_stale;               /* DL slots dropped because their epoch ended */
+    _Atomic uint64_t ul_dropped;             /* UL slots lost because the UL slot ring was full */
+    _Atomic uint64_t slot_gaps;              /* UL timestamps that skipped slots (radio overflow) */
+    _Atomic uint64_t last_ul_slot, last_dl_slot;
+    _Atomic uint32_t epoch;
+};
+
+struct pipeline_thread {
+    pthread_t tid;
+    bool running;
+    char name[16];
+    unsigned stages;       /* bit mask of enum stage_id */
+    int cpu;               /* -1 = any */
+    struct ring_waiter waiter;
+    struct pipeline *p;
+};
+
+struct pipeline {
+    struct radio *radio;
+    enum thread_mapping mapping;
+    size_t samples_per_slot;
+    unsigned tx_advance;   /* k */
+    unsigned slots_per_subframe;
+    int rt_priority;
+    struct ring rings[RING_COUNT];
+    struct pipeline_thread threads[STAGE_COUNT];
+    int n_threads;
+    _Atomic int stop;
+    _Atomic int ended;     /* the radio's stream ended (file replay) and the last DL slot went out */
+    struct pipeline_stats stats;
+    struct slot_msg *rx_scratch; /* where a wall-clocked radio's slot goes when the UL ring is full */
+    /* Per-stage private state (each touched only by the thread running that stage). */
+    struct { uint32_t epoch; uint64_t next_slot; bool have_epoch; } rx, ul, mac, dl, tx;
+};
+
+/* Allocate rings and slot buffers for the configured cell; nothing starts yet. */
+int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radio *radio, char *err, size_t errlen);
+/* Create the threads (affinity and SCHED_FIFO as configured: a warning, not a failure, when not permitted). */
+int pipeline_start(struct pipeline *p);
+/* Ask every stage to stop, unblock them, join the threads. */
+void pipeline_stop(struct pipeline *p);
+void pipeline_free(struct pipeline *p);
+
+/* Run every stage on the calling thread until `stop` or until `max_ul_slots` UL slots were processed
+ * (0 = no limit). This is the single-threaded deterministic mode's loop, exported for tests. */
+int pipeline_run_single(struct pipeline *p, uint64_t max_ul_slots);
+
+bool pipeline_ended(const struct pipeline *p);
+
+/* Samples per slot for a sample rate and subcarrier spacing (slot = 1 ms / 2^mu). */
+size_t pipeline_samples_per_slot(double sample_rate, int scs_khz);
+
+/* Ring fill high-water mark and CPU seconds used by each thread, for metrics. */
+size_t pipeline_ring_high_water(const struct pipeline *p, enum pipe_ring r);
+double pipeline_thread_cpu_seconds(const struct pipeline *p, int thread_index);
+
+#endif

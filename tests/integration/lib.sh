@@ -1,0 +1,68 @@
+# Helpers for gnbd's integration tests (sourced). Each test runs in its own temp dir and cleans up after itself.
+set -u
+BUILD=${BUILD:-build}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+GNBD="$ROOT/$BUILD/gnbd"
+GNBCTL="$ROOT/$BUILD/gnbctl"
+TMP=$(mktemp -d /tmp/gnbd-it.XXXXXX)
+PIDS=()
+FAILS=0
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok()   { echo "ok   - $*"; }
+fail() { echo "FAIL - $*"; FAILS=$((FAILS+1)); }
+check() { # description, command...
+  local d=$1; shift
+  if "$@"; then ok "$d"; else fail "$d"; fi
+}
+finish() {
+  if [ "$FAILS" -eq 0 ]; then echo "all checks passed"; exit 0; fi
+  echo "$FAILS check(s) failed"; exit 1
+}
+
+# Write a config for the null radio with the control socket on an ipc endpoint in $TMP. Extra lines in "$2"
+# replace the radio group when given.
+write_config() { # path [radio-group-body] [threads-mapping]
+  local radio=${2:-'device = "null"; sample_rate = 11.52e6;'}
+  local mapping=${3:-per_layer}
+  cat > "$1" <<CONF
+cell: {
+  pci = 1; band = 3; dl_arfcn = 368500; bandwidth_mhz = 10; scs_khz = 15;
+  mcc = "001"; mnc = "01"; tac = 7; coreset0_index = 6; searchspace0_index = 0;
+};
+radio: { $radio };
+log: { level = "info"; };
+control: { endpoint = "ipc://$TMP/ctl.sock"; };
+threads: { mapping = "$mapping"; };
+CONF
+}
+
+# Wait until gnbctl status answers (or time out). Returns 0 when it answers.
+wait_ready() { # endpoint timeout_s
+  local end=$((SECONDS + $2))
+  while [ $SECONDS -lt $end ]; do
+    "$GNBCTL" -s "$1" -t 300 status >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Send a signal and wait for exit; prints the measured time; returns the process's exit status (or 124).
+stop_and_wait() { # pid signal bound_s
+  local t0 t1 rc
+  t0=$(date +%s%N)
+  kill "-$2" "$1"
+  for _ in $(seq 1 $(( $3 * 20 ))); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$1" 2>/dev/null; then echo "  still running after $3 s"; return 124; fi
+  wait "$1"; rc=$?
+  t1=$(date +%s%N)
+  echo "  exited with $rc in $(( (t1 - t0) / 1000000 )) ms after SIG$2"
+  return $rc
+}
