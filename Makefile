@@ -112,6 +112,16 @@ check: deps
 .PHONY: test-build
 test-build: all $(UNIT_BINS) $(TOOL_BINS) $(UESIM_BIN)
 
+# SoapySDR loopback device for test_radio_soapy (tests/soapy/gnbd_loopback.cpp, the tree's one C++ file),
+# loaded at run time from $(BUILD)/soapy through SOAPY_SDR_PLUGIN_PATH.
+ifeq ($(HAVE_SOAPY),1)
+SOAPY_LOOPBACK := $(BUILD)/soapy/libgnbd_loopback.so
+$(SOAPY_LOOPBACK): tests/soapy/gnbd_loopback.cpp
+	@mkdir -p $(dir $@)
+	g++ -std=c++17 -shared -fPIC -Wall -Wextra -Werror -o $@ $< $(shell pkg-config --cflags --libs SoapySDR)
+test-build $(BUILD)/tests/test_radio_soapy: $(SOAPY_LOOPBACK)
+endif
+
 # ThreadSanitizer run of the ring and pipeline tests.
 tsan:
 	@$(MAKE) --no-print-directory SANITIZE=thread test-build
