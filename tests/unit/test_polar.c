@@ -14,21 +14,11 @@
 #include "phy/fec/polar.h"
 #include "phy/fec/polar_decoder.h"
 #include "phy/fec/polar_rm.h"
+#include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
 
 #define POLAR_DIR "tests/vectors/polar"
 
-/* Deterministic noise: xorshift64* and Box-Muller. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rng_next(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
-}
-static double rng_uniform(void) { return ((double)(rng_next() >> 11) + 0.5) / 9007199254740992.0; }
-static double rng_gauss(void) { return sqrt(-2.0 * log(rng_uniform())) * cos(6.283185307179586 * rng_uniform()); }
 
 /* ---- tables ---- */
 
@@ -214,7 +204,7 @@ static void random_crc_message(uint8_t *c, int K, enum crc_type t)
 {
     int L = crc_length(t);
     for (int i = 0; i < K - L; i++)
-        c[i] = (uint8_t)(rng_next() >> 63);
+        c[i] = (uint8_t)(test_rng_next() >> 63);
     crc_attach(t, c, (size_t)(K - L));
 }
 
@@ -297,7 +287,7 @@ START_TEST(test_shortened_coded_bits_are_zero)
                 continue;
             uint8_t c[POLAR_N_MAX], d[POLAR_N_MAX];
             for (int k = 0; k < K; k++)
-                c[k] = (uint8_t)(rng_next() >> 63);
+                c[k] = (uint8_t)(test_rng_next() >> 63);
             polar_encode(&code, c, d);
             for (int n = E; n < code.N; n++)
                 ck_assert_msg(d[polar_subblock_j(code.N, n)] == 0, "K=%d E=%d n=%d", K, E, n);
@@ -320,7 +310,7 @@ static int awgn_successes(const struct polar_code *code, struct polar_decoder *d
     for (int trial = 0; trial < trials; trial++) {
         encode_random(code, t, c, f);
         for (int e = 0; e < code->E; e++) {
-            double y = (f[e] ? -1.0 : 1.0) + sqrt(sigma2) * rng_gauss();
+            double y = (f[e] ? -1.0 : 1.0) + sqrt(sigma2) * test_rng_gauss();
             llr_f[e] = (float)(2.0 * y / sigma2);
         }
         polar_rm_recover(code, llr_f, llr_d);
@@ -399,7 +389,7 @@ START_TEST(test_corrupted_codewords_fail_crc)
     for (int trial = 0; trial < 100; trial++) {
         /* A clean codeword of a message whose CRC is wrong in one bit. */
         random_crc_message(c, code.K, CRC_24C);
-        c[rng_next() % (uint64_t)code.K] ^= 1;
+        c[test_rng_next() % (uint64_t)code.K] ^= 1;
         polar_encode(&code, c, d);
         polar_rm_match(&code, d, f);
         clean_llr_d(&code, f, 3.0f, llr_d);
@@ -408,7 +398,7 @@ START_TEST(test_corrupted_codewords_fail_crc)
         any_ok += res.crc_ok;
         /* Pure noise. */
         for (int e = 0; e < code.E; e++)
-            llr_f[e] = (float)(2.0 * rng_gauss());
+            llr_f[e] = (float)(2.0 * test_rng_gauss());
         polar_rm_recover(&code, llr_f, llr_d);
         polar_decode(&dec, &code, llr_d, &crc, c2, &res);
         any_ok += res.crc_ok;
@@ -429,7 +419,7 @@ START_TEST(test_dci_rnti_mask_selects_the_rnti)
     float llr_d[POLAR_N_MAX];
     memset(buf, 1, 24);
     for (int i = 0; i < 39; i++)
-        buf[24 + i] = (uint8_t)(rng_next() >> 63);
+        buf[24 + i] = (uint8_t)(test_rng_next() >> 63);
     uint32_t p = crc_compute(CRC_24C, buf, 24 + 39) ^ 0x4601u;
     memcpy(c, buf + 24, 39);
     for (int i = 0; i < 24; i++)
