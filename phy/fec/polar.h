@@ -60,8 +60,8 @@ extern const uint8_t polar_subblock_p[32];
 /* 38.212 5.4.1.1: J(n) = P(floor(32 n / N)) N/32 + n mod N/32, so that y_n = d_{J(n)}. */
 static inline int polar_subblock_j(int N, int n)
 {
-    int b = N / 32;
-    return polar_subblock_p[n / b] * b + n % b;
+    int shift = __builtin_ctz((unsigned)N) - 5; /* N is a power of two >= 32: N/32 = 2^shift */
+    return (polar_subblock_p[n >> shift] << shift) + (n & ((1 << shift) - 1));
 }
 
 /* Mother code length exponent n of 38.212 5.3.1 (N = 2^n); -EINVAL for K or E out of range. */

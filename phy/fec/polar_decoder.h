@@ -59,6 +59,7 @@ struct polar_decoder {
     uint16_t *cand_order; /* 2L */
     uint8_t *cand_keep;   /* 2L */
     uint8_t *scratch;     /* CRC input: prefix + K bits */
+    uint16_t *frozen_run; /* N: consecutive frozen bits from each position (finds rate-0 nodes) */
 };
 
 /* -EINVAL for a bad cfg, -ENOMEM. */

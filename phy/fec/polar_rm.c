@@ -39,7 +39,7 @@ static int e_to_d(const struct polar_code *code, int k)
 {
     int n;
     switch (code->rm_mode) {
-    case POLAR_RM_REPETITION: n = k % code->N; break;
+    case POLAR_RM_REPETITION: n = k & (code->N - 1); break; /* N is a power of two */
     case POLAR_RM_PUNCTURING: n = k + code->N - code->E; break;
     default: n = k; break;
     }
