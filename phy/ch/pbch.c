@@ -57,6 +57,8 @@ int pbch_payload_generate(const struct pbch_msg *msg, int l_max, uint8_t a[PBCH_
 {
     if (!l_max_ok(l_max) || msg->sfn > 1023 || msg->hrf > 1 || msg->ssb_idx >= l_max || msg->k_ssb > 31)
         return -EINVAL;
+    if (l_max == 64 && msg->k_ssb > 15) /* FR2: no payload bit for a k_SSB MSB (38.213 4.1) */
+        return -EINVAL;
     uint8_t abar[PBCH_PAYLOAD_BITS];
     for (int i = 0; i < PBCH_MIB_BITS; i++)
         abar[i] = msg->mib[i] & 1u;

@@ -4,7 +4,8 @@
  * 5.3.1, undoing the input interleaver of 5.3.1.1 and following the parity-check bits of 5.3.1.2 on every path.
  * Each path carries its own LLR tree (min-sum f, exact g) and a path metric (the LLR-domain approximation:
  * a decision against the sign of its LLR costs |LLR|). At each information bit every path forks and the L
- * best survive. At the end the paths are tried best metric first and the first that passes the CRC is
+ * best survive. Subtrees whose bits are all frozen (rate-0 nodes) are decided in one step with the same metric
+ * the bit-by-bit walk would give. At the end the paths are tried best metric first and the first that passes the CRC is
  * returned, so L = 8 with a 24-bit CRC keeps the false-alarm rate near 8 * 2^-24 per decode.
  *
  * The CRC check covers the three NR uses: plain (PBCH, UCI), and the DCI form of 38.212 7.3.2 (CRC over 24

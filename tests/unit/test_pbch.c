@@ -201,6 +201,10 @@ START_TEST(test_bad_arguments_are_rejected)
     m.ssb_idx = 0;
     m.k_ssb = 32;
     ck_assert_int_eq(pbch_payload_generate(&m, 8, a), -EINVAL);
+    m.k_ssb = 16;
+    ck_assert_int_eq(pbch_payload_generate(&m, 8, a), 0);
+    ck_assert_int_eq(pbch_payload_generate(&m, 64, a), -EINVAL); /* FR2 k_SSB has no MSB in the payload */
+    m.k_ssb = 32;
     ck_assert_int_eq(pbch_encode(&g_pbch, &m, 0, 8, sym), -EINVAL);
     ck_assert_int_eq(pbch_decode(&g_pbch, sym, 1.0f, 1008, 8, 0, &res), -EINVAL);
     ck_assert_int_eq(pbch_decode(&g_pbch, sym, 1.0f, 0, 8, 8, &res), -EINVAL);
