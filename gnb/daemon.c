@@ -78,7 +78,7 @@ static int cb_status(cJSON *out, void *ctx)
     snprintf(plmn, sizeof plmn, "%s%s", c->mcc, c->mnc);
     cJSON_AddStringToObject(cell, "plmn", plmn);
     cJSON_AddStringToObject(out, "threads", mapping_name(d->cfg->threads.mapping));
-    cJSON_AddStringToObject(out, "phy", "not implemented yet: DL slots are all zero");
+    cJSON_AddStringToObject(out, "phy", "DL: SS/PBCH blocks with the MIB; no PDCCH/PDSCH and no UL channels yet");
     return 0;
 }
 
@@ -99,6 +99,7 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(slots, "dl_stale", &p->stats.dl_stale);
     add_counter(slots, "ul_dropped", &p->stats.ul_dropped);
     add_counter(slots, "ul_gaps", &p->stats.slot_gaps);
+    add_counter(slots, "dl_phy_errors", &p->stats.dl_phy_errors);
     add_counter(slots, "last_ul_slot", &p->stats.last_ul_slot);
     add_counter(slots, "last_dl_slot", &p->stats.last_dl_slot);
     cJSON *radio = cJSON_AddObjectToObject(out, "radio");

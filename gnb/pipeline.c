@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "gnb/log.h"
+#include "phy/geometry/cell_geometry.h"
 
 #define MSG_EPOCH_START 1u /* first message of a stream epoch: no samples, slot 0 */
 #define MSG_END 2u         /* the radio's stream ended (file replay): drain and stop */
@@ -24,11 +25,16 @@ struct slot_msg {
     cf_t samples[];
 };
 
-/* UL indication (PHY UL -> MAC) and DL slot request (MAC -> PHY DL). They will carry decoded UL channels and
- * the slot's DL allocations; for now the slot number is all. */
+/* UL indication (PHY UL -> MAC): will carry the decoded UL channels; for now the slot number is all. */
 struct slot_ind {
     uint32_t epoch, flags;
     uint64_t slot;
+};
+
+/* DL slot request (MAC -> PHY DL). */
+struct dl_req_msg {
+    uint32_t epoch, flags;
+    struct dl_slot_request req;
 };
 
 /* MAC <-> RRC: CCCH/DCCH SDUs and UE context commands (none flow yet). */
@@ -137,11 +143,11 @@ static int phy_ul_step(struct pipeline *p)
 
 static bool request_dl(struct pipeline *p, uint32_t epoch, uint32_t flags, uint64_t slot)
 {
-    struct slot_ind *req = ring_reserve(&p->rings[RING_DL_REQ]);
-    if (!req) return false;
-    req->epoch = epoch;
-    req->flags = flags;
-    req->slot = slot;
+    struct dl_req_msg *m = ring_reserve(&p->rings[RING_DL_REQ]);
+    if (!m) return false;
+    m->epoch = epoch;
+    m->flags = flags;
+    sched_common_dl_slot(&p->sched, slot, &m->req);
     ring_commit(&p->rings[RING_DL_REQ]);
     return true;
 }
@@ -175,19 +181,22 @@ static int mac_step(struct pipeline *p)
     return did + 1;
 }
 
-/* PHY DL: build the slot's samples (SSB, PDCCH, PDSCH come with their issues; until then zeros). */
+/* PHY DL: build the slot's samples from the MAC's request. */
 static int phy_dl_step(struct pipeline *p)
 {
     struct ring *in = &p->rings[RING_DL_REQ], *out = &p->rings[RING_DL_SLOT];
-    const struct slot_ind *req = ring_peek(in);
+    const struct dl_req_msg *req = ring_peek(in);
     if (!req) return 0;
     struct slot_msg *m = ring_reserve(out);
     if (!m) return 0;
     m->epoch = req->epoch;
     m->flags = req->flags;
-    m->slot = req->slot;
-    m->ts = req->slot * p->samples_per_slot;
-    memset(m->samples, 0, p->samples_per_slot * sizeof(cf_t));
+    m->slot = req->req.slot;
+    m->ts = req->req.slot * p->samples_per_slot;
+    if (phy_dl_process(&p->phy_dl, &req->req, m->samples) < 0) {
+        memset(m->samples, 0, p->samples_per_slot * sizeof(cf_t));
+        atomic_fetch_add_explicit(&p->stats.dl_phy_errors, 1, memory_order_relaxed);
+    }
     ring_commit(out);
     ring_release(in);
     return 1;
@@ -320,6 +329,56 @@ static void add_thread(struct pipeline *p, const char *name, unsigned stages, co
     t->p = p;
 }
 
+/* The MAC's common scheduler and the PHY DL processor, from the cell geometry. */
+static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double rate, char *err, size_t errlen)
+{
+    struct cell_geometry g;
+    if (config_cell_geometry(cfg, &g) < 0) {
+        snprintf(err, errlen, "pipeline: the cell geometry cannot be derived (run gnbd --check-config)");
+        return -EINVAL;
+    }
+    if (g.ssb_first_subcarrier < 0) {
+        snprintf(err, errlen, "pipeline: an SSB SCS (%d kHz) other than the carrier SCS (%d kHz) is not supported",
+                 g.ssb_scs_khz, g.scs_khz);
+        return -EINVAL;
+    }
+    const char *fault = getenv("GNBD_FAULT");
+    bool no_phase = fault && strcmp(fault, "phase") == 0;
+    if (no_phase) log_warn(LOG_PHY, "GNBD_FAULT=phase: transmitting WITHOUT the 38.211 5.4 phase term (test only)");
+    struct phy_dl_config dc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
+                               .sample_rate_hz = rate, .f0_hz = no_phase ? 0.0 : (double)g.dl_freq_hz,
+                               .ssb_first_subcarrier = g.ssb_first_subcarrier, .ssb_l_max = g.ssb_l_max,
+                               .k_ssb = g.k_ssb};
+    if (phy_dl_init(&p->phy_dl, &dc) < 0) {
+        snprintf(err, errlen, "pipeline: PHY DL cannot be set up for %d PRB at %.0f Hz", g.nof_prb, rate);
+        return -EINVAL;
+    }
+    p->phy_dl_ok = true;
+    if ((size_t)phy_dl_slot_samples(&p->phy_dl) != p->samples_per_slot) {
+        snprintf(err, errlen, "pipeline: PHY slot of %d samples differs from the radio slot of %zu",
+                 phy_dl_slot_samples(&p->phy_dl), p->samples_per_slot);
+        return -EINVAL;
+    }
+    struct sched_common_config sc = {
+        .scs_khz = g.scs_khz,
+        .burst = {.scs_khz = g.ssb_scs_khz, .pattern = g.ssb_pattern, .l_max = g.ssb_l_max,
+                  .positions_in_burst = 1, /* SSB index 0 only: what srsUE searches */
+                  .period_ms = cfg->cell.ssb_periodicity_ms, .half_frame = 0},
+        .mib = {.scs_common_khz = g.scs_khz, .ssb_subcarrier_offset = g.mib_ssb_subcarrier_offset,
+                .dmrs_type_a_position = cfg->cell.dmrs_type_a_position, .coreset0_index = g.coreset0_index,
+                .searchspace0_index = g.searchspace0_index, .cell_barred = false,
+                .intra_freq_reselection_allowed = true},
+    };
+    if (sched_common_init(&p->sched, &sc) < 0) {
+        snprintf(err, errlen, "pipeline: scheduler cannot be set up");
+        return -EINVAL;
+    }
+    log_info(LOG_PHY, "cell: PCI %d, %d PRB, SSB at subcarrier %d (k_SSB %d, offsetToPointA %d, SSB ARFCN %u), "
+             "CORESET#0 index %d at CRB %d", cfg->cell.pci, g.nof_prb, g.ssb_first_subcarrier, g.k_ssb,
+             g.offset_to_point_a, g.ssb_arfcn, g.coreset0_index, g.coreset0_crb_start);
+    return 0;
+}
+
 int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radio *radio, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
@@ -333,7 +392,11 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
         snprintf(err, errlen, "pipeline: invalid slot size %zu or TX advance %u", p->samples_per_slot, p->tx_advance);
         return -EINVAL;
     }
-    size_t sizes[RING_COUNT] = {slot_msg_size(p), sizeof(struct slot_ind), sizeof(struct slot_ind),
+    if (init_cell(p, cfg, rate, err, errlen) < 0) {
+        pipeline_free(p);
+        return -EINVAL;
+    }
+    size_t sizes[RING_COUNT] = {slot_msg_size(p), sizeof(struct slot_ind), sizeof(struct dl_req_msg),
                                 slot_msg_size(p), sizeof(struct rrc_msg), sizeof(struct rrc_msg)};
     size_t caps[RING_COUNT] = {SLOT_RING_CAPACITY, MSG_RING_CAPACITY, MSG_RING_CAPACITY, SLOT_RING_CAPACITY,
                                MSG_RING_CAPACITY, MSG_RING_CAPACITY};
@@ -406,6 +469,8 @@ void pipeline_free(struct pipeline *p)
     for (int i = 0; i < RING_COUNT; i++) ring_free(&p->rings[i]);
     free(p->rx_scratch);
     p->rx_scratch = NULL;
+    if (p->phy_dl_ok) phy_dl_free(&p->phy_dl);
+    p->phy_dl_ok = false;
 }
 
 int pipeline_run_single(struct pipeline *p, uint64_t max_ul_slots)

@@ -10,7 +10,10 @@
  * down the chain; the MAC answers it by requesting DL slots 0..k-1 (priming), and every stage drops queued work
  * of older epochs. With a peer-clocked radio DL therefore never runs more than k slots ahead of UL.
  *
- * Until the PHY channels exist, PHY DL produces all-zero slots and PHY UL only counts; the plumbing is real.
+ * PHY DL transmits the SS/PBCH blocks the MAC schedules (with the MIB); PDCCH/PDSCH and every UL channel come
+ * with their issues (PHY UL only counts slots for now).
+ * Fault injection for receiver tests: GNBD_FAULT=phase (read once at init) transmits without the 38.211 5.4
+ * phase term, which a correct UE receiver must fail on.
  *
  * Stage-to-thread mapping (config threads.mapping):
  *   per_layer: one thread per stage;   compact: radio RX, radio TX, one slot worker (PHY UL -> MAC -> PHY DL), RRC;
@@ -31,6 +34,8 @@
 #include "drivers/radio.h"
 #include "gnb/config.h"
 #include "gnb/ring.h"
+#include "mac/sched_common.h"
+#include "phy/dl/phy_dl.h"
 
 struct slot_msg;
 
@@ -48,6 +53,7 @@ struct pipeline_stats {
     _Atomic uint64_t dl_stale;               /* DL slots dropped because their epoch ended */
     _Atomic uint64_t ul_dropped;             /* UL slots lost because the UL slot ring was full */
     _Atomic uint64_t slot_gaps;              /* UL timestamps that skipped slots (radio overflow) */
+    _Atomic uint64_t dl_phy_errors;          /* DL slots the PHY could not build (sent as zeros) */
     _Atomic uint64_t last_ul_slot, last_dl_slot;
     _Atomic uint32_t epoch;
 };
@@ -76,6 +82,9 @@ struct pipeline {
     _Atomic int ended;     /* the radio's stream ended (file replay) and the last DL slot went out */
     struct pipeline_stats stats;
     struct slot_msg *rx_scratch; /* where a wall-clocked radio's slot goes when the UL ring is full */
+    struct sched_common sched;   /* MAC stage: common channels (SSB + MIB) */
+    struct phy_dl phy_dl;        /* PHY DL stage */
+    bool phy_dl_ok;
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch; } rx, ul, mac, dl, tx;
 };

@@ -1,0 +1,52 @@
+/* Downlink PHY processor: grid -> SSB mapping -> OFDM. */
+#include "phy/dl/phy_dl.h"
+
+#include <errno.h>
+#include <string.h>
+
+int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg)
+{
+    memset(d, 0, sizeof *d);
+    d->cfg = *cfg;
+    d->slots_per_subframe = cfg->scs_khz / 15;
+    struct ofdm_config oc = {.sample_rate_hz = cfg->sample_rate_hz, .scs_khz = cfg->scs_khz,
+                             .nof_prb = cfg->nof_prb, .f0_hz = cfg->f0_hz, .direction = OFDM_DIRECTION_TX};
+    int rc = ofdm_init(&d->ofdm, &oc);
+    if (rc < 0) return rc;
+    struct ssb_config sc = {.pci = cfg->pci, .l_max = cfg->ssb_l_max, .k_ssb = cfg->k_ssb};
+    rc = ssb_init(&d->ssb, &sc);
+    if (rc < 0) {
+        ofdm_free(&d->ofdm);
+        return rc;
+    }
+    rc = grid_init(&d->grid, 14, 12 * cfg->nof_prb);
+    if (rc < 0) {
+        ssb_free(&d->ssb);
+        ofdm_free(&d->ofdm);
+        return rc;
+    }
+    return 0;
+}
+
+void phy_dl_free(struct phy_dl *d)
+{
+    grid_free(&d->grid);
+    ssb_free(&d->ssb);
+    ofdm_free(&d->ofdm);
+}
+
+int phy_dl_slot_samples(const struct phy_dl *d) { return ofdm_slot_nof_samples(&d->ofdm, 0); }
+
+int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out)
+{
+    grid_clear(&d->grid);
+    for (int i = 0; i < req->n_ssb && i < SSB_MAX_PER_SLOT; i++) {
+        cf_t block[SSB_BLOCK_RE];
+        const struct ssb_occasion *o = &req->ssb[i];
+        int rc = ssb_build(&d->ssb, req->mib, req->sfn, o->hrf, o->ssb_index, block);
+        if (rc < 0) return rc;
+        rc = ssb_map(block, &d->grid, d->cfg.ssb_first_subcarrier, o->first_symbol);
+        if (rc < 0) return rc;
+    }
+    return ofdm_modulate_slot(&d->ofdm, d->grid.re, req->slot_in_frame % d->slots_per_subframe, out);
+}
