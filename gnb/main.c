@@ -6,6 +6,7 @@
 
 #include "drivers/radio.h"
 #include "gnb/config.h"
+#include "gnb/config_geometry.h"
 #include "gnb/daemon.h"
 
 #define DEFAULT_CONFIG "conf/gnbd.conf"
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
         return 2;
     }
     static struct gnbd_config cfg;
+    config_geometry_register();   /* raster / SSB / CORESET#0 cross-checks and derived values */
     int errors = config_load(&cfg, path, stderr);
     if (errors != 0) {
         fprintf(stderr, "gnbd: %s: invalid configuration%s, nothing started\n", path,
