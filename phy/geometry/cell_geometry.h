@@ -12,8 +12,8 @@
  * Assumptions: the carrier starts at point A (offsetToCarrier = 0), one SCS for carrier, CORESET#0 and SIB1
  * (subCarrierSpacingCommon = scs_khz), SS/PBCH block and CORESET#0 multiplexing pattern 1 (all FR1 rows).
  *
- * Threading: pure functions over caller memory and constant tables; safe from any thread. Not for the slot path
- * only because nothing there needs it: compute once at start, then read the struct.
+ * Threading: pure functions over caller memory and constant tables, no allocation; safe from any thread. Meant
+ * to run once at start; the slot path then only reads the struct (and may call the Type0/SSB lookups).
  */
 #ifndef GNBD_PHY_GEOMETRY_CELL_GEOMETRY_H
 #define GNBD_PHY_GEOMETRY_CELL_GEOMETRY_H
