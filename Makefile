@@ -63,6 +63,9 @@ TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 UESIM_SRCS := $(sort $(wildcard tests/uesim/*.c))
 UESIM_BIN  := $(if $(UESIM_SRCS),$(BUILD)/uesim)
 
+# Keep intermediate objects (tools, tests) so rebuilds stay incremental.
+.SECONDARY:
+
 .PHONY: all deps check check-unit check-integration bench fuzz fuzz-smoke run install clean interop sim tsan
 all: $(BUILD)/gnbd $(BUILD)/gnbctl
 

@@ -50,7 +50,7 @@ for bin in "$BUILD"/tests/test_*; do
 done
 
 if [ $unit_only -eq 0 ]; then
-  for sh in tests/integration/*.sh; do
+  for sh in tests/integration/test_*.sh; do
     [ -f "$sh" ] || continue
     name=$(basename "$sh" .sh)
     want "$name" || continue
