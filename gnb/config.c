@@ -1,6 +1,6 @@
-/* gnbd configuration loader and printer: libconfig parses, the key table (gnb/config_table.c) judges each
- * value, every error is reported as "<file>:<line>: <key>: <message> (allowed: ...)". The cross-checks over
- * several keys sit next to the band and N_RB tables in gnb/config_table.c. */
+/* gnbd configuration loader: libconfig parses, the key table (gnb/config_table.c) judges each value, every
+ * error is reported as "<file>:<line>: <key>: <message> (allowed: ...)". The cross-checks over several keys sit
+ * next to the band and N_RB tables in gnb/config_table.c; printing is in gnb/config_print.c. */
 #include "gnb/config.h"
 
 #include <ctype.h>
@@ -15,7 +15,6 @@
 #include "gnb/config_table.h"
 
 #define CONFIG_MAX_FILE (1 << 20)  /* a config file larger than 1 MiB is surely not one */
-#define PATH_MAX_LEN 160
 
 struct loader {
     struct gnbd_config *cfg;
@@ -63,7 +62,7 @@ static const char *quote(const char *s, char *buf, size_t len)
     return buf;
 }
 
-/* ---- before libconfig: 64-bit integer literals and @include ---- */
+/* ---- before libconfig: 64-bit integer literals, @include, unclosed strings, byte order mark ---- */
 
 static int syntax_error(FILE *err, const char *file, int line, const char *msg, const char *tok, size_t toklen)
 {
@@ -204,6 +203,8 @@ static char *prepare_text(const char *text, const char *file, FILE *err)
         return NULL;
     }
     int line = 1;
+    if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+        i = 3;  /* a UTF-8 byte order mark, as some editors write, is no syntax error */
     while (i < n) {
         const char *why = NULL;
         size_t shown = 0, k = prepare_token(text + i, out, &o, &line, &why, &shown);
@@ -412,7 +413,7 @@ static void walk_group(struct loader *ld, const config_setting_t *group, const c
     for (int i = 0; i < config_setting_length(group); i++) {
         const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
         const char *name = config_setting_name(s);
-        char path[PATH_MAX_LEN];
+        char path[CONFIG_PATH_MAX];
         snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", name ? name : "?");
         const struct config_group *g = config_group_find(path);
         const struct config_key *k = g ? NULL : config_key_find(path);
@@ -433,13 +434,6 @@ static void walk_group(struct loader *ld, const config_setting_t *group, const c
     }
 }
 
-static void parent_path(const char *path, char *buf, size_t len)
-{
-    const char *dot = strrchr(path, '.');
-    size_t n = dot ? (size_t)(dot - path) : 0;
-    snprintf(buf, len, "%.*s", (int)n, path);
-}
-
 /* Required keys that are absent; keys that inherit take their source's value. */
 static void finish_keys(struct loader *ld, const config_t *c)
 {
@@ -456,8 +450,8 @@ static void finish_keys(struct loader *ld, const config_t *c)
         }
         if (!k->required)
             continue;
-        char parent[PATH_MAX_LEN], allowed[256];
-        parent_path(k->path, parent, sizeof parent);
+        char parent[CONFIG_PATH_MAX], allowed[256];
+        config_key_group(k->path, parent, sizeof parent);
         const config_setting_t *p = config_lookup(c, parent);
         const struct config_group *g = config_group_find(parent);
         if (p && config_setting_type(p) != CONFIG_TYPE_GROUP)
@@ -496,8 +490,9 @@ int config_load_string(struct gnbd_config *cfg, const char *text, const char *na
     size_t nkeys;
     config_keys(&nkeys);
     apply_defaults(cfg, ld.file);
-    if (!text || nkeys > CONFIG_MAX_KEYS) {
-        config_report(err, ld.file, 0, "config", NULL, "no text to read");
+    if (nkeys > CONFIG_MAX_KEYS || !text) {
+        if (err)
+            fprintf(err, "%s: cannot read: %s\n", ld.file, !text ? "no text" : "key table larger than CONFIG_MAX_KEYS");
         return -1;
     }
     char *prepared = prepare_text(text, ld.file, err);
@@ -531,8 +526,9 @@ int config_load(struct gnbd_config *cfg, const char *path, FILE *err)
         return -1;
     }
     char *text = malloc(CONFIG_MAX_FILE + 1);
+    errno = 0;
     size_t n = text ? fread(text, 1, CONFIG_MAX_FILE + 1, f) : 0;
-    int rerr = !text ? ENOMEM : ferror(f) ? EIO : n > CONFIG_MAX_FILE ? EFBIG : 0;
+    int rerr = !text ? ENOMEM : ferror(f) ? (errno ? errno : EIO) : n > CONFIG_MAX_FILE ? EFBIG : 0;
     fclose(f);
     if (rerr) {
         if (err)
@@ -544,143 +540,4 @@ int config_load(struct gnbd_config *cfg, const char *path, FILE *err)
     int rc = config_load_string(cfg, text, path, err);
     free(text);
     return rc;
-}
-
-/* ---- printing ---- */
-
-/* A double that reads back identically and always as a float literal. */
-static void print_double(FILE *out, double v)
-{
-    char buf[40];
-    snprintf(buf, sizeof buf, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, sizeof buf, "%.17g", v);
-    fputs(buf, out);
-    if (!strpbrk(buf, ".eEni"))
-        fputs(".0", out);
-}
-
-/* A string in libconfig syntax (escapes as libconfig reads them). */
-static void print_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c == '\t')
-            fputs("\\t", out);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\x%02x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
-static void print_value(FILE *out, const struct gnbd_config *cfg, const struct config_key *k)
-{
-    const void *p = (const char *)cfg + k->offset;
-    int i;
-    long long ll;
-    double d;
-    bool b;
-    switch (k->type) {
-    case CONFIG_KEY_INT:
-    case CONFIG_KEY_INT_LIST: memcpy(&i, p, sizeof i); fprintf(out, "%d", i); break;
-    case CONFIG_KEY_INT64: memcpy(&ll, p, sizeof ll); fprintf(out, "%lld", ll); break;
-    case CONFIG_KEY_FLOAT:
-    case CONFIG_KEY_FLOAT_LIST: memcpy(&d, p, sizeof d); print_double(out, d); break;
-    case CONFIG_KEY_BOOL: memcpy(&b, p, sizeof b); fputs(b ? "true" : "false", out); break;
-    case CONFIG_KEY_ENUM: memcpy(&i, p, sizeof i); print_string(out, k->names[i]); break;
-    case CONFIG_KEY_STRING:
-    case CONFIG_KEY_CHOICE: print_string(out, p); break;
-    }
-}
-
-/* Close and open groups so that `open` becomes `want` (both dotted paths, "" = root). */
-static void print_enter(FILE *out, char *open, size_t len, const char *want)
-{
-    for (;;) {
-        size_t n = strlen(open);
-        if (strncmp(want, open, n) == 0 && (want[n] == '\0' || want[n] == '.' || n == 0))
-            break;
-        char *dot = strrchr(open, '.');
-        int depth = 0;
-        for (const char *q = open; *q; q++)
-            depth += *q == '.';
-        fprintf(out, "%*s};\n", 2 * depth, "");
-        if (dot)
-            *dot = '\0';
-        else
-            open[0] = '\0';
-    }
-    while (strcmp(open, want) != 0) {
-        size_t n = strlen(open);
-        const char *start = want + n + (n ? 1 : 0);
-        const char *end = strchr(start, '.');
-        size_t m = end ? (size_t)(end - start) : strlen(start);
-        int depth = 0;
-        for (const char *q = open; *q; q++)
-            depth += *q == '.';
-        fprintf(out, "%s%*s%.*s = {\n", n ? "" : "\n", n ? 2 * (depth + 1) : 0, "", (int)m, start);
-        snprintf(open + n, len - n, "%s%.*s", n ? "." : "", (int)m, start);
-    }
-}
-
-static void print_derived(FILE *out, const struct gnbd_config *cfg, const char *path)
-{
-    if (strcmp(path, "cell.bandwidth_mhz") == 0)
-        fprintf(out, "  # derived: nof_prb = %d (38.101-1 Table 5.3.2-1)\n",
-                config_nof_prb(cfg->cell.bandwidth_mhz, cfg->cell.scs_khz));
-    else if (strcmp(path, "radio.sample_rate") == 0 && cfg->radio.sample_rate == 0)
-        fprintf(out, "  # derived: sample_rate = %.0f (FFT size %d)\n", config_default_sample_rate(&cfg->cell),
-                config_fft_size(config_nof_prb(cfg->cell.bandwidth_mhz, cfg->cell.scs_khz)));
-}
-
-void config_print(const struct gnbd_config *cfg, FILE *out)
-{
-    size_t nkeys;
-    const struct config_key *keys = config_keys(&nkeys);
-    char open[PATH_MAX_LEN] = "";
-    fprintf(out, "# gnbd effective configuration, from %s\n", cfg->path);
-    for (size_t i = 0; i < nkeys; i++) {
-        const struct config_key *k = &keys[i];
-        char group[PATH_MAX_LEN];
-        parent_path(k->path, group, sizeof group);
-        const struct config_group *g = config_group_find(group);
-        if (g && g->optional && !*(const bool *)((const char *)cfg + g->present_offset))
-            continue;
-        print_enter(out, open, sizeof open, group);
-        int depth = 1;
-        for (const char *q = group; *q; q++)
-            depth += *q == '.';
-        fprintf(out, "%*s%s = ", 2 * depth, "", strrchr(k->path, '.') + 1);
-        print_value(out, cfg, k);
-        fputs(";\n", out);
-        print_derived(out, cfg, k->path);
-    }
-    print_enter(out, open, sizeof open, "");
-    const struct config_geometry_hook *hook = config_geometry_hook();
-    if (hook && hook->print_derived)
-        hook->print_derived(cfg, out);
-}
-
-void config_print_reference(FILE *out)
-{
-    size_t nkeys;
-    const struct config_key *keys = config_keys(&nkeys);
-    static const char *const kinds[] = {"integer", "integer", "number", "boolean", "string", "one of", "one of",
-                                        "one of", "one of"};
-    for (size_t i = 0; i < nkeys; i++) {
-        const struct config_key *k = &keys[i];
-        char allowed[256], def[128];
-        config_key_allowed(k, allowed, sizeof allowed);
-        config_key_default(k, def, sizeof def);
-        fprintf(out, "%-26s %s %s; %s%s%s%s: %s\n", k->path, kinds[k->type], allowed,
-                k->required ? "required" : "default ", k->required ? "" : (*def ? def : "none"),
-                k->inherit ? ", else " : "", k->inherit ? k->inherit : "", k->help);
-    }
 }

@@ -230,6 +230,12 @@ const struct config_group *config_group_find(const char *path)
     return NULL;
 }
 
+void config_key_group(const char *path, char *buf, size_t len)
+{
+    const char *dot = strrchr(path, '.');
+    snprintf(buf, len, "%.*s", dot ? (int)(dot - path) : 0, path);
+}
+
 /* ---- how keys read in messages ---- */
 
 /* Append to buf at *pos, never past len (snprintf truncates; *pos saturates). */

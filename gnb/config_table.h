@@ -54,11 +54,15 @@ struct config_group {
 };
 
 #define CONFIG_MAX_KEYS 128  /* the loader keeps one "seen" flag per key */
+#define CONFIG_PATH_MAX 160  /* longest dotted path handled; longer names are cut (and so unknown) */
 
 const struct config_key *config_keys(size_t *count);
 const struct config_group *config_groups(size_t *count);
 const struct config_key *config_key_find(const char *path);
 const struct config_group *config_group_find(const char *path);
+
+/* The group part of a key path: "cell.tdd" for "cell.tdd.period_ms", "" for a top-level name. */
+void config_key_group(const char *path, char *buf, size_t len);
 
 /* "0..1007", "fdd, tdd", "5, 10, 15", "3 digits", ...: the allowed values as error messages show them. */
 void config_key_allowed(const struct config_key *k, char *buf, size_t len);

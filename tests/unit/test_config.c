@@ -167,6 +167,16 @@ START_TEST(log_levels_inherit_then_override)
 }
 END_TEST
 
+START_TEST(crlf_and_byte_order_mark_accepted)
+{
+    struct gnbd_config cfg;
+    ck_assert_int_eq(load(&cfg, "\xef\xbb\xbf" "cell = {\r\n " CELL_REQ "\r\n tac = 9;\r\n};\r\n"), 0);
+    ck_assert_int_eq(cfg.cell.tac, 9);
+    ck_assert_int_eq(load(&cfg, "\xef\xbb\xbf" "cell = {\r\n " CELL_REQ "\r\n tac = 9.5;\r\n};\r\n"), 1);
+    ck_assert_str_eq(errbuf, "conf/x.conf:3: cell.tac: expected an integer, got a float (allowed: 0..16777215)\n");
+}
+END_TEST
+
 START_TEST(float_key_accepts_integer_literal)
 {
     struct gnbd_config cfg;
@@ -292,6 +302,8 @@ START_TEST(error_syntax)
                              "configuration\n");
     ck_assert_int_eq(load(&cfg, "cell = { cell_id = 99999999999999999999; };"), -1);
     ck_assert_str_eq(errbuf, "conf/x.conf:1: syntax error: integer does not fit in 64 bits: 99999999999999999999\n");
+    ck_assert_int_eq(load(&cfg, "cell = {\n  mcc = \"001;\n};\n"), -1);
+    ck_assert_str_eq(errbuf, "conf/x.conf:2: syntax error: string not closed: \"001;\n");
 }
 END_TEST
 
@@ -664,6 +676,7 @@ static Suite *config_suite(void)
     tcase_add_test(valid, defaults_applied);
     tcase_add_test(valid, every_key_stores_where_the_table_says);
     tcase_add_test(valid, log_levels_inherit_then_override);
+    tcase_add_test(valid, crlf_and_byte_order_mark_accepted);
     tcase_add_test(valid, float_key_accepts_integer_literal);
     tcase_add_test(valid, wide_integers_keep_their_value);
     tcase_add_test(errors, error_out_of_range);
