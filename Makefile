@@ -144,6 +144,11 @@ fuzz-smoke:
 run: deps all
 	@scripts/run-demo.sh
 
+# gnbd + srsUE (SRSUE=/path/to/srsue; srsUE is not part of this project). Not in `make check`.
+INTEROP_ARGS ?= --expect cell
+interop: all
+	@scripts/interop-srsue.sh $(INTEROP_ARGS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/gnbd $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 755 $(BUILD)/gnbd $(BUILD)/gnbctl $(DESTDIR)$(PREFIX)/bin/

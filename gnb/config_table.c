@@ -1,6 +1,7 @@
 /* gnbd configuration tables: every key and group of the file, the NR band list, N_RB per bandwidth and SCS.
  * Validation in gnb/config.c is driven entirely by the rows below: adding a key is adding a row. */
 #include "gnb/config_table.h"
+#include "phy/geometry/bands.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -11,42 +12,12 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* 38.101-1 Table 5.2-1: the FR1 bands gnbd knows, with their downlink range. */
-static const struct config_band bands[] = {
-    {1, DUPLEX_FDD, 2110, 2170},  {2, DUPLEX_FDD, 1930, 1990},  {3, DUPLEX_FDD, 1805, 1880},
-    {5, DUPLEX_FDD, 869, 894},    {7, DUPLEX_FDD, 2620, 2690},  {8, DUPLEX_FDD, 925, 960},
-    {12, DUPLEX_FDD, 729, 746},   {20, DUPLEX_FDD, 791, 821},   {25, DUPLEX_FDD, 1930, 1995},
-    {28, DUPLEX_FDD, 758, 803},   {66, DUPLEX_FDD, 2110, 2200}, {71, DUPLEX_FDD, 617, 652},
-    {34, DUPLEX_TDD, 2010, 2025}, {38, DUPLEX_TDD, 2570, 2620}, {39, DUPLEX_TDD, 1880, 1920},
-    {40, DUPLEX_TDD, 2300, 2400}, {41, DUPLEX_TDD, 2496, 2690}, {48, DUPLEX_TDD, 3550, 3700},
-    {77, DUPLEX_TDD, 3300, 4200}, {78, DUPLEX_TDD, 3300, 3800}, {79, DUPLEX_TDD, 4400, 5000},
-};
-
-const struct config_band *config_band_find(int band)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(bands); i++)
-        if (bands[i].band == band)
-            return &bands[i];
-    return NULL;
-}
-
-/* 38.101-1 Table 5.3.2-1 (maximum transmission bandwidth configuration N_RB), FR1; 0 = not defined. */
-static const struct { int mhz; int nrb[3]; /* 15, 30, 60 kHz */ } nrb_table[] = {
-    {5, {25, 11, 0}},      {10, {52, 24, 11}},    {15, {79, 38, 18}},    {20, {106, 51, 24}},
-    {25, {133, 65, 31}},   {30, {160, 78, 38}},   {35, {188, 92, 44}},   {40, {216, 106, 51}},
-    {45, {242, 119, 58}},  {50, {270, 133, 65}},  {60, {0, 162, 79}},    {70, {0, 189, 93}},
-    {80, {0, 217, 107}},   {90, {0, 245, 121}},   {100, {0, 273, 135}},
-};
-
+/* N_RB per bandwidth and SCS (38.101-1 Table 5.3.2-1) and the band table (Table 5.2-1) live in the cell
+ * geometry's band module, so that the config and the geometry can never disagree. */
 int config_nof_prb(int bandwidth_mhz, int scs_khz)
 {
-    int col = scs_khz == 15 ? 0 : scs_khz == 30 ? 1 : scs_khz == 60 ? 2 : -1;
-    if (col < 0)
-        return 0;
-    for (size_t i = 0; i < ARRAY_SIZE(nrb_table); i++)
-        if (nrb_table[i].mhz == bandwidth_mhz)
-            return nrb_table[i].nrb[col];
-    return 0;
+    int n = band_nof_prb(bandwidth_mhz, scs_khz);
+    return n > 0 ? n : 0;
 }
 
 int config_fft_size(int nof_prb)
@@ -96,7 +67,8 @@ static const char *const level_names[] = {"none", "error", "warning", "info", "d
 static const char *const device_names[] = {"null", "zmq", "uhd", "soapy", "file", NULL};
 static const char *const clock_names[] = {"internal", "external", "gpsdo", NULL};
 
-static const int band_list[] = {1, 2, 3, 5, 7, 8, 12, 20, 25, 28, 66, 71, 34, 38, 39, 40, 41, 48, 77, 78, 79};
+/* The values cell.band accepts: exactly the bands of phy/geometry/bands.c (band_find), which carry the data. */
+static const int known_bands[] = {1, 2, 3, 5, 7, 8, 12, 20, 25, 28, 66, 71, 34, 38, 39, 40, 41, 48, 77, 78, 79};
 static const int scs_list[] = {15, 30};
 static const int bw_list[] = {5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100};
 static const int ssb_period_list[] = {5, 10, 20, 40, 80, 160};
@@ -122,7 +94,7 @@ static const struct config_key keys[] = {
     {STRING("gnb.name", gnb.name), DEF_S("gnbd"), .help = "name shown in status replies and logs"},
 
     {INT("cell.pci", cell.pci, 0, 1007), REQUIRED, .help = "physical cell identity (38.211 7.4.2.1)"},
-    {INTS("cell.band", cell.band, band_list), REQUIRED, .help = "NR operating band (38.101-1 Table 5.2-1)"},
+    {INTS("cell.band", cell.band, known_bands), REQUIRED, .help = "NR operating band (38.101-1 Table 5.2-1)"},
     {INT("cell.dl_arfcn", cell.dl_arfcn, 0, 3279165), REQUIRED, .help = "NR-ARFCN of the DL carrier centre"},
     {INT("cell.ssb_arfcn", cell.ssb_arfcn, 0, 3279165), DEF_I(0),
      .help = "NR-ARFCN of the SSB centre (SS_REF), 0 = derive from the sync raster"},
@@ -406,18 +378,20 @@ static void bandwidths_allowed(int scs_khz, int max_mhz, char *buf, size_t len)
 static int check_carrier(const struct gnbd_config *cfg, FILE *err)
 {
     const struct cell_config *c = &cfg->cell;
-    const struct config_band *b = config_band_find(c->band);
+    const struct band_info *b = band_find(c->band);
     char allowed[128];
     int n = 0;
     if (!b)
         return 0;  /* the key check rejects bands that are not in the table */
-    if (c->duplex != b->duplex) {
-        config_report(err, cfg->path, 0, "cell.duplex", duplex_names[b->duplex],
+    enum cell_duplex band_duplex = b->duplex == BAND_DUPLEX_TDD ? DUPLEX_TDD : DUPLEX_FDD;
+    if (c->duplex != band_duplex) {
+        config_report(err, cfg->path, 0, "cell.duplex", duplex_names[band_duplex],
                       "\"%s\" does not match band n%d, which is %s (38.101-1 Table 5.2-1)", duplex_names[c->duplex],
-                      b->band, b->duplex == DUPLEX_FDD ? "FDD" : "TDD");
+                      b->band, band_duplex == DUPLEX_FDD ? "FDD" : "TDD");
         n++;
     }
-    int span = b->dl_high_mhz - b->dl_low_mhz;
+    int dl_low_mhz = b->dl_low_khz / 1000, dl_high_mhz = b->dl_high_khz / 1000;
+    int span = dl_high_mhz - dl_low_mhz;
     if (config_nof_prb(c->bandwidth_mhz, c->scs_khz) == 0) {
         bandwidths_allowed(c->scs_khz, 1000, allowed, sizeof allowed);
         config_report(err, cfg->path, 0, "cell.bandwidth_mhz", allowed,
@@ -426,8 +400,8 @@ static int check_carrier(const struct gnbd_config *cfg, FILE *err)
     } else if (c->bandwidth_mhz > span) {
         bandwidths_allowed(c->scs_khz, span, allowed, sizeof allowed);
         config_report(err, cfg->path, 0, "cell.bandwidth_mhz", allowed,
-                      "%d MHz is wider than band n%d (%d..%d MHz DL)", c->bandwidth_mhz, b->band, b->dl_low_mhz,
-                      b->dl_high_mhz);
+                      "%d MHz is wider than band n%d (%d..%d MHz DL)", c->bandwidth_mhz, b->band, dl_low_mhz,
+                      dl_high_mhz);
         n++;
     }
     return n;

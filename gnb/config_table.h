@@ -77,11 +77,5 @@ const char *config_suggest(const char *path, bool group);
 const struct config_geometry_hook *config_geometry_hook(void);
 
 /* NR operating bands (38.101-1 Table 5.2-1) that gnbd knows. */
-struct config_band {
-    int band;
-    enum cell_duplex duplex;
-    int dl_low_mhz, dl_high_mhz;  /* downlink operating band F_DL_low..F_DL_high */
-};
-const struct config_band *config_band_find(int band);
 
 #endif

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Interop test: gnbd + srsUE (srsRAN 4G, NR SA, ZeroMQ radio). srsUE is not part of this project: build it
+# yourself outside the tree and point SRSUE at the binary (or put `srsue` on PATH).
+#
+#   scripts/interop-srsue.sh [--prb 25|52|106] [--pci N] [--seconds S] [--expect LEVEL] [--keep DIR]
+#   LEVEL: stream   srsUE streams samples with gnbd (no cell needed)
+#          cell     srsUE finds the cell: PCI and MIB (cell search), SFN synchronised
+#          sib1     ... and acquires SIB1
+#          rach     ... and sends PRACH
+#
+# Prints srsUE's own log lines for each milestone. Exit 0 when every milestone of LEVEL was seen, 1 when not,
+# 77 ("skipped: no srsue") when no srsUE binary is found — which is never a pass.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --prb) PRB=$2; shift 2;;
+    --pci) PCI=$2; shift 2;;
+    --seconds) SECONDS_RUN=$2; shift 2;;
+    --expect) EXPECT=$2; shift 2;;
+    --keep) KEEP=$2; shift 2;;
+    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach] [--keep DIR]" >&2; exit 2;;
+  esac
+done
+SRSUE=${SRSUE:-$(command -v srsue || true)}
+if [ -z "$SRSUE" ] || [ ! -x "$SRSUE" ]; then
+  echo "skipped: no srsue (set SRSUE=/path/to/srsue)"
+  exit 77
+fi
+case $PRB in 25) BW=5;; 52) BW=10;; 106) BW=20;; *) echo "--prb must be 25, 52 or 106" >&2; exit 2;; esac
+
+DIR=${KEEP:-$(mktemp -d /tmp/gnbd-interop.XXXXXX)}
+mkdir -p "$DIR"
+PORT_DL=$((21000 + RANDOM % 2000 * 2)); PORT_UL=$((PORT_DL + 1)); CTL=$((PORT_DL + 4000))
+GPID=""; UPID=""
+cleanup() {
+  [ -n "$UPID" ] && kill -INT "$UPID" 2>/dev/null
+  [ -n "$GPID" ] && kill -TERM "$GPID" 2>/dev/null
+  sleep 1
+  [ -n "$UPID" ] && kill -9 "$UPID" 2>/dev/null
+  [ -n "$GPID" ] && kill -9 "$GPID" 2>/dev/null
+  pkill -P $$ sleep 2>/dev/null
+  [ -z "$KEEP" ] && rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+# gnbd's configuration: the reference cell with the chosen PCI and bandwidth; the sample rate is derived.
+cat > "$DIR/gnbd.conf" <<CONF
+cell: { pci = $PCI; band = 3; dl_arfcn = 368500; bandwidth_mhz = $BW; scs_khz = 15;
+        mcc = "001"; mnc = "01"; tac = 7; coreset0_index = $([ $PRB = 25 ] && echo 0 || ([ $PRB = 106 ] && echo 12 || echo 6)); searchspace0_index = 0; };
+radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$PORT_DL,rx_port=tcp://127.0.0.1:$PORT_UL"; };
+control: { endpoint = "tcp://127.0.0.1:$CTL"; };
+log: { level = "info"; };
+CONF
+derived=$("$ROOT/$BUILD/gnbd" --check-config "$DIR/gnbd.conf" 2>&1) || { echo "$derived"; exit 1; }
+srsue_line=$(grep -m1 'srsUE:' <<<"$derived")
+dl_arfcn=$(sed -n 's/.*dl_nr_arfcn = \([0-9]*\).*/\1/p' <<<"$srsue_line")
+ssb_arfcn=$(sed -n 's/.*ssb_nr_arfcn = \([0-9]*\).*/\1/p' <<<"$srsue_line")
+srate=$(sed -n 's/.*srate = \([0-9.e]*\).*/\1/p' <<<"$srsue_line")
+echo "interop: PCI $PCI, $PRB PRB, dl_nr_arfcn $dl_arfcn, ssb_nr_arfcn $ssb_arfcn, srate $srate (from gnbd --check-config)"
+
+cat > "$DIR/ue.conf" <<CONF
+[rf]
+freq_offset = 0
+tx_gain = 50
+rx_gain = 40
+srate = $srate
+nof_antennas = 1
+device_name = zmq
+device_args = tx_port=tcp://127.0.0.1:$PORT_UL,rx_port=tcp://127.0.0.1:$PORT_DL,id=ue,base_srate=$srate
+[rat.eutra]
+dl_earfcn = 2850
+nof_carriers = 0
+[rat.nr]
+bands = 3
+nof_carriers = 1
+max_nof_prb = $PRB
+nof_prb = $PRB
+dl_nr_arfcn = $dl_arfcn
+ssb_nr_arfcn = $ssb_arfcn
+[pcap]
+enable = none
+[log]
+all_level = info
+phy_lib_level = none
+all_hex_limit = 64
+filename = $DIR/ue.log
+file_max_size = -1
+[usim]
+mode = soft
+algo = milenage
+opc  = 63BFA50EE6523365FF14C1F45F88737D
+k    = 00112233445566778899aabbccddeeff
+imsi = 001010123456780
+imei = 353490069873319
+[rrc]
+release = 15
+ue_category = 4
+[nas]
+apn = srsapn
+apn_protocol = ipv4
+[gw]
+netns =
+ip_devname = tun_srsue
+ip_netmask = 255.255.255.0
+[gui]
+enable = false
+CONF
+
+"$ROOT/$BUILD/gnbd" -c "$DIR/gnbd.conf" > "$DIR/gnbd.log" 2>&1 &
+GPID=$!
+# srsUE stalls when its stdin is at end of file: keep it open (../shared/interop/SRSUE.md §7).
+(sleep infinity | "$SRSUE" "$DIR/ue.conf" > "$DIR/ue.stdout" 2>&1) &
+UPID=$(pgrep -n -f "$SRSUE $DIR/ue.conf" || true)
+sleep "$SECONDS_RUN"
+metrics=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>&1)
+UPID=$(pgrep -n -f "$SRSUE $DIR/ue.conf" || true)
+[ -n "$UPID" ] && kill -INT "$UPID"
+sleep 2
+kill -TERM "$GPID"; wait "$GPID"; grc=$?; GPID=""
+UPID=""
+
+echo "---- gnbd metrics after ${SECONDS_RUN} s"
+grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_errors|tx_errors)' <<<"$metrics"
+echo "---- gnbd exit status $grc"
+
+fails=0
+milestone() { # name, pattern, file
+  local line; line=$(grep -m1 -E "$2" "$3" 2>/dev/null)
+  if [ -n "$line" ]; then echo "ok    $1: $line"; else echo "MISS  $1 (pattern: $2)"; fails=$((fails+1)); fi
+}
+echo "---- srsUE milestones"
+milestone "srsUE opened the zmq radio" "Opening 1 channels in RF device=zmq|Current sample rate" "$DIR/ue.stdout"
+milestone "srsUE attached its PHY" "Attaching UE" "$DIR/ue.stdout"
+ul=$(sed -n 's/.*slots\.ul_processed: *\([0-9]*\).*/\1/p' <<<"$metrics")
+if [ "${ul:-0}" -gt $((SECONDS_RUN * 500)) ]; then echo "ok    UL streamed: $ul slots from srsUE"; else echo "MISS  UL streamed (only ${ul:-0} slots)"; fails=$((fails+1)); fi
+case $EXPECT in cell|sib1|rach)
+  milestone "cell search started" "Cell search: Setting SSB configuration|Cell Search: Running" "$DIR/ue.log"
+  milestone "cell found with PCI $PCI (MIB)" "Cell search found ARFCN=[0-9]+ PCI=$PCI " "$DIR/ue.log"
+  milestone "SFN synchronised" "SFN synchronised successfully|SFN synchronized. CAMPING" "$DIR/ue.log";;
+esac
+case $EXPECT in sib1|rach)
+  milestone "SIB1 PDCCH" "PDCCH: .*si-rnti=0xffff" "$DIR/ue.log"
+  milestone "SIB1 PDSCH CRC=OK" "PDSCH: .*si-rnti=0xffff.*CRC=OK" "$DIR/ue.log"
+  milestone "SIB1 received" "SIB1 received, CellID" "$DIR/ue.log"
+  milestone "SIB1 acquired" "SIB1 acquired successfully" "$DIR/ue.log";;
+esac
+case $EXPECT in rach)
+  milestone "PRACH sent" "Random Access Transmission|prach_occasion=" "$DIR/ue.stdout $DIR/ue.log";;
+esac
+echo "---- srsUE errors, if any"
+grep -hE "\[E\]|Error|error" "$DIR/ue.stdout" "$DIR/ue.log" 2>/dev/null | head -5
+[ -n "$KEEP" ] && echo "logs kept in $DIR"
+if [ $fails -eq 0 ]; then echo "interop: PASS ($EXPECT, PCI $PCI, $PRB PRB)"; exit 0; fi
+echo "interop: FAIL ($fails milestone(s) missing)"; exit 1
