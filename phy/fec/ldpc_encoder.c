@@ -1,0 +1,188 @@
+/* LDPC encoder, 38.212 5.3.2. See ldpc_encoder.h.
+ *
+ * Parity is found block-wise, the usual way for the NR double-diagonal core:
+ *   1. lambda_i = sum over the systematic entries of row i of the shifted blocks, for the core rows i = 0..3;
+ *   2. summing core rows 0..3 cancels core columns kb+1..kb+3 (each appears twice with shift 0) and leaves one
+ *      shifted copy of p_0 (column kb appears three times, two shifts equal): p_0 = that sum shifted back;
+ *   3. core row i = 0..2 then has one unknown, the shift-0 entry of column kb+i+1 at its end: p_{i+1} is the sum
+ *      of the row's other entries;
+ *   4. every extension row i >= 4 ends with the identity at column kb+i: its parity block is likewise the sum
+ *      of the row's other entries.
+ * The shape assumed in 2-4 is checked for both graphs at every lifting size by test_ldpc_encoder (H c = 0).
+ */
+#include "phy/fec/ldpc_encoder.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VEC 32
+/* Bytes per stored block: a Z-block twice in a row, plus the slack that whole-vector reads at offset < Z need. */
+#define BLOCK_STRIDE (2 * LDPC_Z_MAX + 2 * VEC)
+/* Blocks: kb + 4 columns (BG1: 26), lambda_0..3, the core sum. */
+#define NUM_BLOCKS (22 + LDPC_CORE_ROWS + LDPC_CORE_ROWS + 1)
+#define MAX_ROW_DEGREE 32
+
+typedef uint8_t ldpc_vec __attribute__((vector_size(VEC)));
+
+int ldpc_encoder_init(struct ldpc_encoder *enc, const struct ldpc_encoder_cfg *cfg)
+{
+    int max_z = cfg && cfg->max_z ? cfg->max_z : LDPC_Z_MAX;
+    if (max_z < 2 || max_z > LDPC_Z_MAX)
+        return -EINVAL;
+    enc->max_z = max_z;
+    /* Zeroed so that the slack past each block, read but never used, is defined. */
+    enc->ws = calloc(NUM_BLOCKS, BLOCK_STRIDE);
+    return enc->ws ? 0 : -ENOMEM;
+}
+
+void ldpc_encoder_free(struct ldpc_encoder *enc)
+{
+    free(enc->ws);
+    enc->ws = NULL;
+}
+
+/* out[0..z) = XOR of src[e][0..z), e < n (n >= 1). Every src must stay readable VEC - 1 bytes past z. */
+__attribute__((target_clones("avx2", "default")))
+static void xor_blocks(uint8_t *out, const uint8_t *const *src, int n, int z)
+{
+    int k = 0;
+    for (; k + VEC <= z; k += VEC) {
+        ldpc_vec a, t;
+        memcpy(&a, src[0] + k, VEC);
+        for (int e = 1; e < n; e++) {
+            memcpy(&t, src[e] + k, VEC);
+            a ^= t;
+        }
+        memcpy(out + k, &a, VEC);
+    }
+    if (k < z) {
+        ldpc_vec a, t;
+        memcpy(&a, src[0] + k, VEC);
+        for (int e = 1; e < n; e++) {
+            memcpy(&t, src[e] + k, VEC);
+            a ^= t;
+        }
+        memcpy(out + k, &a, (size_t)(z - k));
+    }
+}
+
+/* Stores z bits as a doubled block: blk[k] = blk[z + k] = bits[k] & 1 (a filler, 254, becomes 0). */
+static void load_block(uint8_t *blk, const uint8_t *bits, int z)
+{
+    int k = 0;
+    const ldpc_vec one = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                           1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+    for (; k + VEC <= z; k += VEC) {
+        ldpc_vec v;
+        memcpy(&v, bits + k, VEC);
+        v &= one;
+        memcpy(blk + k, &v, VEC);
+    }
+    for (; k < z; k++)
+        blk[k] = bits[k] & 1;
+    memcpy(blk + z, blk, (size_t)z);
+}
+
+/* A block that parity rows read with shifts: its bits followed by a copy. */
+static void double_block(uint8_t *blk, int z)
+{
+    memcpy(blk + z, blk, (size_t)z);
+}
+
+struct enc_ctx {
+    const struct ldpc_base_graph *g;
+    int z, i_ls;
+    uint8_t *col[LDPC_MAX_COLS]; /* doubled blocks of columns 0..kb+3 */
+};
+
+/* Sum over entries [e0, e1) of the graph, each a read of its column's doubled block at shift P, plus extra
+ * (a plain block, or NULL), into out. */
+static void row_sum(const struct enc_ctx *x, int e0, int e1, const uint8_t *extra, uint8_t *out)
+{
+    const uint8_t *src[MAX_ROW_DEGREE];
+    int n = 0;
+    if (extra)
+        src[n++] = extra;
+    for (int e = e0; e < e1; e++)
+        src[n++] = x->col[x->g->edges[e].j] + ldpc_shift(&x->g->edges[e], x->i_ls, x->z);
+    xor_blocks(out, src, n, x->z);
+}
+
+/* First entry of row i in a parity column (entries are sorted by column). */
+static int first_parity_edge(const struct ldpc_base_graph *g, int i)
+{
+    int e = g->row_start[i];
+    while (e < g->row_start[i + 1] && g->edges[e].j < g->kb)
+        e++;
+    return e;
+}
+
+/* Shift x of p_0 in the sum of core rows 0..3: column kb appears three times there and two shifts cancel. */
+static int core_shift(const struct enc_ctx *x)
+{
+    int s[3], n = 0;
+    for (int e = 0; e < x->g->row_start[LDPC_CORE_ROWS]; e++)
+        if (x->g->edges[e].j == x->g->kb && n < 3)
+            s[n++] = ldpc_shift(&x->g->edges[e], x->i_ls, x->z);
+    if (n != 3)
+        return -EINVAL;
+    return s[0] == s[1] ? s[2] : s[0] == s[2] ? s[1] : s[1] == s[2] ? s[0] : -EINVAL;
+}
+
+/* Steps 1-3 of the header comment: the four core parity blocks into col[kb..kb+3]. */
+static int encode_core(struct enc_ctx *x, uint8_t *ws)
+{
+    const struct ldpc_base_graph *g = x->g;
+    int z = x->z, kb = g->kb;
+    uint8_t *lambda[LDPC_CORE_ROWS], *sum = ws + (size_t)(kb + 2 * LDPC_CORE_ROWS) * BLOCK_STRIDE;
+    for (int i = 0; i < LDPC_CORE_ROWS; i++) {
+        lambda[i] = ws + (size_t)(kb + LDPC_CORE_ROWS + i) * BLOCK_STRIDE;
+        row_sum(x, g->row_start[i], first_parity_edge(g, i), NULL, lambda[i]);
+    }
+    int shift = core_shift(x);
+    if (shift < 0)
+        return shift;
+    const uint8_t *four[LDPC_CORE_ROWS] = { lambda[0], lambda[1], lambda[2], lambda[3] };
+    xor_blocks(sum, four, LDPC_CORE_ROWS, z);
+    double_block(sum, z);
+    /* sum = p_0 shifted by x, i.e. sum[k] = p_0[(k + x) mod z]: p_0[k] = sum[(k - x) mod z]. */
+    memcpy(x->col[kb], sum + (z - shift) % z, (size_t)z);
+    double_block(x->col[kb], z);
+    for (int i = 0; i < LDPC_CORE_ROWS - 1; i++) {
+        int e1 = g->row_start[i + 1] - 1; /* the row's last entry: column kb+i+1, shift 0 */
+        row_sum(x, first_parity_edge(g, i), e1, lambda[i], x->col[kb + i + 1]);
+        double_block(x->col[kb + i + 1], z);
+    }
+    return 0;
+}
+
+int ldpc_encode_partial(struct ldpc_encoder *enc, int bg, int z, const uint8_t *c, uint8_t *d, int n_needed)
+{
+    const struct ldpc_base_graph *g = ldpc_base_graph_get(bg);
+    int i_ls = ldpc_lifting_set_index(z);
+    if (!g || i_ls < 0 || z > enc->max_z || !c || !d)
+        return -EINVAL;
+    struct enc_ctx x = { .g = g, .z = z, .i_ls = i_ls };
+    int kb = g->kb;
+    for (int j = 0; j < kb + LDPC_CORE_ROWS; j++)
+        x.col[j] = enc->ws + (size_t)j * BLOCK_STRIDE;
+    for (int j = 0; j < kb; j++)
+        load_block(x.col[j], c + (size_t)j * z, z);
+    int rc = encode_core(&x, enc->ws);
+    if (rc < 0)
+        return rc;
+
+    /* d: systematic bits from c_{2Z} on (fillers kept as LDPC_FILLER), then parity column kb+i at block kb-2+i. */
+    memcpy(d, c + 2 * z, (size_t)(kb - 2) * z);
+    for (int i = 0; i < LDPC_CORE_ROWS; i++)
+        memcpy(d + (size_t)(kb - 2 + i) * z, x.col[kb + i], (size_t)z);
+    for (int i = LDPC_CORE_ROWS; i < g->rows && (kb - 2 + i) * z < n_needed; i++)
+        row_sum(&x, g->row_start[i], g->row_start[i + 1] - 1, NULL, d + (size_t)(kb - 2 + i) * z);
+    return 0;
+}
+
+int ldpc_encode(struct ldpc_encoder *enc, int bg, int z, const uint8_t *c, uint8_t *d)
+{
+    return ldpc_encode_partial(enc, bg, z, c, d, ldpc_n(bg, z));
+}

@@ -1,0 +1,50 @@
+/* LDPC encoder for the NR shared channels (DL-SCH, UL-SCH).
+ *
+ * Implements 38.212 5.3.2: the K = 22 Z_c (BG1) or 10 Z_c (BG2) bits c_k of one code block are encoded with the
+ * lifted parity-check matrix H of base graph 1 or 2 (ldpc_tables.h) into the codeword whose first 2 Z_c systematic
+ * bits are punctured: d_k = c_{k+2Z_c} for k < K - 2 Z_c, followed by the parity bits w, N = 66 Z_c (BG1) or
+ * 50 Z_c (BG2) bits in all. <NULL> filler bits (value LDPC_FILLER) count as 0 for the parity and are copied
+ * through as LDPC_FILLER, so d is exactly the circular buffer that rate matching (ldpc_rm.h) reads.
+ *
+ * Bits are unpacked, one per byte. The encoder works on whole Z_c-byte blocks: a cyclic shift by P_ij is a read
+ * at offset P_ij of a block stored twice in a row, and each row of H is an XOR of such reads, 32 bytes at a time
+ * (AVX2 when the CPU has it, chosen at load time; portable vector code otherwise).
+ *
+ * Decoding (issue 7) takes the soft circular buffer that ldpc_rm_recover() fills; it is not here.
+ *
+ * Threading: an encoder owns its workspace; one thread at a time per struct ldpc_encoder. ldpc_encode() does no
+ * allocation.
+ */
+#ifndef GNBD_PHY_FEC_LDPC_ENCODER_H
+#define GNBD_PHY_FEC_LDPC_ENCODER_H
+
+#include <stdint.h>
+
+#include "phy/fec/ldpc_tables.h"
+
+/* Value of a <NULL> filler bit in unpacked bit buffers (c, d, and the code blocks of segmentation.h). */
+#define LDPC_FILLER 254
+
+struct ldpc_encoder_cfg {
+    int max_z; /* largest lifting size to be encoded (0 = LDPC_Z_MAX) */
+};
+
+struct ldpc_encoder {
+    int max_z;
+    uint8_t *ws; /* Z-blocks, each stored twice in a row: systematic columns, core parity, row sums */
+};
+
+/* Allocates the workspace (about 26 KiB at Z_c = 384). 0, -EINVAL for max_z out of range, -ENOMEM. */
+int ldpc_encoder_init(struct ldpc_encoder *enc, const struct ldpc_encoder_cfg *cfg);
+void ldpc_encoder_free(struct ldpc_encoder *enc);
+
+/* Encodes the K bits c (values 0, 1 or LDPC_FILLER) into the N bits d described above. 0, or -EINVAL for a bad
+ * bg or z (not a lifting size, or above max_z). */
+int ldpc_encode(struct ldpc_encoder *enc, int bg, int z, const uint8_t *c, uint8_t *d);
+
+/* As ldpc_encode(), but only d[0 .. n_needed) is guaranteed written (whole parity blocks are computed, the
+ * extension rows past n_needed are skipped): rate matching that reads less than the whole buffer, e.g. a high
+ * code rate at rv 0, needs no more. n_needed >= N is a full encode. */
+int ldpc_encode_partial(struct ldpc_encoder *enc, int bg, int z, const uint8_t *c, uint8_t *d, int n_needed);
+
+#endif
