@@ -1,0 +1,160 @@
+/* DCI format 1_0 packing and unpacking, 38.212 7.3.1.2.1; RIV, 38.214 5.1.2.2.2. See dci.h. */
+#include "phy/ch/dci.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#define DCI_MAX_FIELDS 13
+
+/* One field of a layout: where its value lives, or NULL for a bit string of constant content (reserved bits:
+ * 0, the DL identifier: 1), and its width. */
+struct dci_field {
+    uint32_t *value;
+    int nbits;
+    uint32_t constant;
+};
+
+int dci_fdra_bits(int n_rb_bwp)
+{
+    if (n_rb_bwp < 1 || n_rb_bwp > DCI_MAX_BWP_RB)
+        return -EINVAL;
+    /* ceil(log2(N (N + 1) / 2)): the number of RIVs; N = 1 has one RIV and needs no bit. */
+    uint32_t nriv = (uint32_t)n_rb_bwp * (uint32_t)(n_rb_bwp + 1) / 2;
+    int bits = 0;
+    while ((1u << bits) < nriv)
+        bits++;
+    return bits;
+}
+
+/* Fills f with the fields of layout d->rnti_type in transmission order (38.212 7.3.1.2.1); returns how many, or
+ * -EINVAL for an unknown type or N. */
+static int dci_1_0_layout(struct dci_1_0 *d, int n_rb_bwp, struct dci_field f[DCI_MAX_FIELDS])
+{
+    int fdra = dci_fdra_bits(n_rb_bwp);
+    if (fdra < 0)
+        return fdra;
+    int n = 0;
+    bool ue_layout = d->rnti_type == DCI_RNTI_C || d->rnti_type == DCI_RNTI_TC;
+    if (ue_layout)
+        f[n++] = (struct dci_field){ .nbits = 1, .constant = 1 }; /* identifier for DCI formats: 1 = DL */
+    else if (d->rnti_type != DCI_RNTI_SI && d->rnti_type != DCI_RNTI_RA)
+        return -EINVAL;
+    f[n++] = (struct dci_field){ .value = &d->frequency_domain_assignment, .nbits = fdra };
+    f[n++] = (struct dci_field){ .value = &d->time_domain_assignment, .nbits = 4 };
+    f[n++] = (struct dci_field){ .value = &d->vrb_to_prb_mapping, .nbits = 1 };
+    f[n++] = (struct dci_field){ .value = &d->mcs, .nbits = 5 };
+    switch (d->rnti_type) {
+    case DCI_RNTI_C:
+    case DCI_RNTI_TC:
+        f[n++] = (struct dci_field){ .value = &d->ndi, .nbits = 1 };
+        f[n++] = (struct dci_field){ .value = &d->rv, .nbits = 2 };
+        f[n++] = (struct dci_field){ .value = &d->harq_process, .nbits = 4 };
+        /* TC-RNTI: "Downlink assignment index - 2 bits, reserved" */
+        f[n++] = (struct dci_field){ .value = d->rnti_type == DCI_RNTI_C ? &d->dai : NULL, .nbits = 2 };
+        f[n++] = (struct dci_field){ .value = &d->tpc, .nbits = 2 };
+        f[n++] = (struct dci_field){ .value = &d->pucch_resource, .nbits = 3 };
+        f[n++] = (struct dci_field){ .value = &d->harq_feedback_timing, .nbits = 3 };
+        break;
+    case DCI_RNTI_SI:
+        f[n++] = (struct dci_field){ .value = &d->rv, .nbits = 2 };
+        f[n++] = (struct dci_field){ .value = &d->system_information_indicator, .nbits = 1 };
+        f[n++] = (struct dci_field){ .value = NULL, .nbits = 15 }; /* Rel-15: 15 reserved bits */
+        break;
+    case DCI_RNTI_RA:
+        f[n++] = (struct dci_field){ .value = &d->tb_scaling, .nbits = 2 };
+        f[n++] = (struct dci_field){ .value = NULL, .nbits = 16 }; /* 16 reserved bits */
+        break;
+    }
+    return n;
+}
+
+static int layout_bits(const struct dci_field *f, int n)
+{
+    int total = 0;
+    for (int i = 0; i < n; i++)
+        total += f[i].nbits;
+    return total;
+}
+
+int dci_1_0_size(enum dci_rnti_type t, int n_rb_bwp)
+{
+    struct dci_1_0 d = { .rnti_type = t };
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = dci_1_0_layout(&d, n_rb_bwp, f);
+    return n < 0 ? n : layout_bits(f, n);
+}
+
+int dci_1_0_pack(const struct dci_1_0 *d, int n_rb_bwp, uint8_t *bits, int max_bits)
+{
+    struct dci_1_0 copy = *d;
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = dci_1_0_layout(&copy, n_rb_bwp, f);
+    if (n < 0)
+        return n;
+    int size = layout_bits(f, n);
+    if (!bits || size > max_bits)
+        return -EINVAL;
+    int pos = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t v = f[i].value ? *f[i].value : f[i].constant;
+        if (f[i].nbits < 32 && (v >> f[i].nbits) != 0)
+            return -EINVAL;
+        for (int b = f[i].nbits - 1; b >= 0; b--)
+            bits[pos++] = (uint8_t)((v >> b) & 1u);
+    }
+    return size;
+}
+
+int dci_1_0_unpack(const uint8_t *bits, int nbits, enum dci_rnti_type t, int n_rb_bwp, struct dci_1_0 *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->rnti_type = t;
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = dci_1_0_layout(d, n_rb_bwp, f);
+    if (n < 0)
+        return n;
+    if (!bits || nbits != layout_bits(f, n))
+        return -EINVAL;
+    /* 38.212 7.3.1.1.1 / 7.3.1.2.1: the identifier is 0 for an UL format (0_0 of the same size). */
+    if ((t == DCI_RNTI_C || t == DCI_RNTI_TC) && (bits[0] & 1u) != 1u)
+        return -EBADMSG;
+    int pos = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t v = 0;
+        for (int b = 0; b < f[i].nbits; b++)
+            v = (v << 1) | (bits[pos++] & 1u);
+        if (f[i].value)
+            *f[i].value = v;
+    }
+    return 0;
+}
+
+int dci_riv_encode(int n_rb_bwp, int rb_start, int l_rbs)
+{
+    if (n_rb_bwp < 1 || n_rb_bwp > DCI_MAX_BWP_RB || l_rbs < 1 || rb_start < 0 || rb_start + l_rbs > n_rb_bwp)
+        return -EINVAL;
+    if (l_rbs - 1 <= n_rb_bwp / 2)
+        return n_rb_bwp * (l_rbs - 1) + rb_start;
+    return n_rb_bwp * (n_rb_bwp - l_rbs + 1) + (n_rb_bwp - 1 - rb_start);
+}
+
+int dci_riv_decode(int n_rb_bwp, uint32_t riv, int *rb_start, int *l_rbs)
+{
+    if (n_rb_bwp < 1 || n_rb_bwp > DCI_MAX_BWP_RB)
+        return -EINVAL;
+    uint32_t n = (uint32_t)n_rb_bwp;
+    if (riv >= n * (n + 1) / 2)
+        return -EINVAL;
+    /* RIV = N a + b: the first branch of the encoder has a = L - 1, b = RB_start with a + b < N; the second
+     * a = N - L + 1, b = N - 1 - RB_start with a + b >= N. */
+    int a = (int)(riv / n), b = (int)(riv % n);
+    if (a + b < n_rb_bwp) {
+        *l_rbs = a + 1;
+        *rb_start = b;
+    } else {
+        *l_rbs = n_rb_bwp - a + 1;
+        *rb_start = n_rb_bwp - 1 - b;
+    }
+    return 0;
+}

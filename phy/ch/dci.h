@@ -1,0 +1,77 @@
+/* DCI format 1_0: the fields of a downlink assignment as bits, both ways, and the type-1 frequency allocation.
+ *
+ * Implements 38.212 7.3.1.2.1 (DCI format 1_0) for the four layouts a cell needs before dedicated configuration:
+ * CRC scrambled by C-RNTI and TC-RNTI (identifier, FDRA, TDRA, VRB-to-PRB, MCS, NDI, RV, HARQ process, DAI, TPC,
+ * PUCCH resource indicator, PDSCH-to-HARQ feedback timing), SI-RNTI (FDRA, TDRA, VRB-to-PRB, MCS, RV, system
+ * information indicator, 15 reserved bits) and RA-RNTI (FDRA, TDRA, VRB-to-PRB, MCS, TB scaling, 16 reserved
+ * bits). The frequency domain resource assignment has ceil(log2(N (N + 1) / 2)) bits with N = N_RB^DL,BWP, which
+ * in a common search space is the size of CORESET#0 (7.3.1.0). Fields are written MSB first in the order of the
+ * spec (7.3.1); reserved bits are sent as 0 and ignored on reception. The size alignment with format 0_0 of
+ * 7.3.1.0 is the caller's (format 0_0 in the same search space is smaller for the carriers srsUE supports).
+ * The RIV helpers are 38.214 5.1.2.2.2 (downlink resource allocation type 1): RB_start and L_RBs counted from the
+ * start of the BWP, or from CORESET#0's lowest RB when the DCI came in a common search space.
+ *
+ * Not covered: the PDCCH-order variant of the C-RNTI layout (FDRA all ones, 38.212 7.3.1.2.1) is unpacked as an
+ * ordinary assignment; P-RNTI; the RIV scaling for an active BWP larger than CORESET#0.
+ *
+ * Bits are unpacked: one per byte, 0/1.
+ *
+ * Threading: pure functions over caller memory, no allocation, no shared state; safe from any thread.
+ */
+#ifndef GNBD_PHY_CH_DCI_H
+#define GNBD_PHY_CH_DCI_H
+
+#include <stdint.h>
+
+#define DCI_1_0_MAX_BITS 44   /* the largest 1_0: every layout is 28 bits + FDRA, 16 FDRA bits at N = 275 */
+#define DCI_MAX_BWP_RB 275    /* 38.211 Table 4.4.2-1: N_RB^max */
+
+/* Which RNTI scrambles the CRC: it selects the field layout (38.212 7.3.1.2.1). */
+enum dci_rnti_type {
+    DCI_RNTI_C,   /* C-RNTI (also CS-RNTI, MCS-C-RNTI: same layout) */
+    DCI_RNTI_TC,  /* TC-RNTI: the C-RNTI layout, DAI reserved */
+    DCI_RNTI_SI,  /* SI-RNTI */
+    DCI_RNTI_RA,  /* RA-RNTI */
+};
+
+/* The field values of one DCI format 1_0; each is the field's unsigned value, and only the fields of the layout
+ * of rnti_type are used. */
+struct dci_1_0 {
+    enum dci_rnti_type rnti_type;
+    uint32_t frequency_domain_assignment;  /* RIV (38.214 5.1.2.2.2) */
+    uint32_t time_domain_assignment;       /* 4 bits: row of the TDRA table (38.214 5.1.2.1.1) */
+    uint32_t vrb_to_prb_mapping;           /* 1 bit: 0 = non-interleaved */
+    uint32_t mcs;                          /* 5 bits */
+    uint32_t ndi;                          /* 1 bit (C, TC) */
+    uint32_t rv;                           /* 2 bits (C, TC, SI) */
+    uint32_t harq_process;                 /* 4 bits (C, TC) */
+    uint32_t dai;                          /* 2 bits: counter DAI (C); reserved for TC */
+    uint32_t tpc;                          /* 2 bits: TPC command for scheduled PUCCH (C, TC) */
+    uint32_t pucch_resource;               /* 3 bits: PUCCH resource indicator (C, TC) */
+    uint32_t harq_feedback_timing;         /* 3 bits: PDSCH-to-HARQ_feedback timing indicator (C, TC) */
+    uint32_t system_information_indicator; /* 1 bit (SI): 0 = SIB1, 1 = other SI */
+    uint32_t tb_scaling;                   /* 2 bits (RA): 38.214 Table 5.1.3.2-2 */
+};
+
+/* Bits of the frequency domain resource assignment for N = n_rb_bwp (1..275); -EINVAL outside. */
+int dci_fdra_bits(int n_rb_bwp);
+
+/* Payload size A of format 1_0 with this layout and N; -EINVAL for an unknown type or N outside 1..275. */
+int dci_1_0_size(enum dci_rnti_type t, int n_rb_bwp);
+
+/* Writes the dci_1_0_size() bits of d into bits (room for max_bits). Returns the size, or -EINVAL when a field
+ * does not fit its width, N is out of range or max_bits is too small. */
+int dci_1_0_pack(const struct dci_1_0 *d, int n_rb_bwp, uint8_t *bits, int max_bits);
+
+/* Reads nbits bits as format 1_0 of layout t for N = n_rb_bwp. Returns 0; -EINVAL when nbits is not that
+ * layout's size (or t / N are bad); -EBADMSG when the identifier bit of a C/TC-RNTI DCI is 0 (format 0_0). */
+int dci_1_0_unpack(const uint8_t *bits, int nbits, enum dci_rnti_type t, int n_rb_bwp, struct dci_1_0 *d);
+
+/* 38.214 5.1.2.2.2: RIV of L_RBs contiguous RBs from rb_start in a BWP of n_rb_bwp RBs. Returns the RIV (>= 0),
+ * or -EINVAL when l_rbs < 1, rb_start < 0 or rb_start + l_rbs > n_rb_bwp. */
+int dci_riv_encode(int n_rb_bwp, int rb_start, int l_rbs);
+
+/* The inverse. Returns 0, or -EINVAL when riv >= N (N + 1) / 2 (no allocation has that RIV). */
+int dci_riv_decode(int n_rb_bwp, uint32_t riv, int *rb_start, int *l_rbs);
+
+#endif

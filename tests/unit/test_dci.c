@@ -1,0 +1,296 @@
+/* Unit tests for phy/ch/dci: DCI format 1_0 packing against every tests/vectors/pdcch DCI (bits and sizes),
+ * unpacking them back to the manifest's field values, round trips of random field values for each RNTI layout
+ * and several CORESET#0 sizes, the exact sizes for 24/48/96 RB, reserved and identifier bits, rejection of bad
+ * input, and the 38.214 5.1.2.2.2 RIV both ways (every allocation of every BWP size, and the vectors' RIVs). */
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phy/ch/dci.h"
+#include "tests/unit/test_rng.h"
+#include "tests/unit/vector_pdcch.h"
+
+static enum dci_rnti_type rnti_type_of(const char *s)
+{
+    if (strcmp(s, "SI") == 0)
+        return DCI_RNTI_SI;
+    if (strcmp(s, "RA") == 0)
+        return DCI_RNTI_RA;
+    return strcmp(s, "TC") == 0 ? DCI_RNTI_TC : DCI_RNTI_C;
+}
+
+/* The manifest's field values as a struct dci_1_0 (absent keys stay 0). */
+static struct dci_1_0 dci_from_manifest(const struct vector_pdcch_case *vc)
+{
+    const char *f = vc->dci_fields;
+    struct dci_1_0 d = { .rnti_type = rnti_type_of(vc->rnti_type) };
+    struct { uint32_t *v; const char *key; } map[] = {
+        { &d.frequency_domain_assignment, "FDRA_RIV" }, { &d.time_domain_assignment, "TDRA" },
+        { &d.vrb_to_prb_mapping, "VRB2PRB" }, { &d.mcs, "MCS" }, { &d.ndi, "NDI" }, { &d.rv, "RV" },
+        { &d.harq_process, "HARQ" }, { &d.dai, "DAI" }, { &d.tpc, "TPC" }, { &d.pucch_resource, "PRI" },
+        { &d.harq_feedback_timing, "K1" }, { &d.system_information_indicator, "SII" },
+        { &d.tb_scaling, "TB_scaling" },
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        long v = vector_pdcch_field(f, map[i].key);
+        *map[i].v = v < 0 ? 0 : (uint32_t)v;
+    }
+    return d;
+}
+
+static void assert_dci_eq(const struct dci_1_0 *a, const struct dci_1_0 *b, const char *what)
+{
+    ck_assert_msg(a->rnti_type == b->rnti_type && a->frequency_domain_assignment == b->frequency_domain_assignment &&
+                  a->time_domain_assignment == b->time_domain_assignment &&
+                  a->vrb_to_prb_mapping == b->vrb_to_prb_mapping && a->mcs == b->mcs && a->ndi == b->ndi &&
+                  a->rv == b->rv && a->harq_process == b->harq_process && a->dai == b->dai && a->tpc == b->tpc &&
+                  a->pucch_resource == b->pucch_resource && a->harq_feedback_timing == b->harq_feedback_timing &&
+                  a->system_information_indicator == b->system_information_indicator &&
+                  a->tb_scaling == b->tb_scaling,
+                  "%s: fields differ", what);
+}
+
+/* Calls fn on every manifest row with its DCI bits loaded; returns the number of rows. */
+static int for_each_case(void (*fn)(const struct vector_pdcch_case *vc, const uint8_t *bits))
+{
+    FILE *mf = vector_manifest_open(VECTOR_PDCCH_DIR);
+    ck_assert_msg(mf != NULL, "cannot open " VECTOR_PDCCH_DIR "/cases.tsv");
+    struct vector_pdcch_case vc;
+    int rows = 0;
+    while (vector_pdcch_next(mf, &vc)) {
+        uint8_t *bits = vector_load_case(VECTOR_PDCCH_DIR, "pdcch", vc.id, "dci", (size_t)vc.a);
+        ck_assert_msg(bits != NULL, "case %d: dci file missing or not %d bytes", vc.id, vc.a);
+        fn(&vc, bits);
+        free(bits);
+        rows++;
+    }
+    fclose(mf);
+    return rows;
+}
+
+static void check_pack(const struct vector_pdcch_case *vc, const uint8_t *want)
+{
+    struct dci_1_0 d = dci_from_manifest(vc);
+    uint8_t bits[DCI_1_0_MAX_BITS];
+    ck_assert_int_eq(dci_1_0_size(d.rnti_type, vc->coreset_nof_rb), vc->a);
+    int n = dci_1_0_pack(&d, vc->coreset_nof_rb, bits, DCI_1_0_MAX_BITS);
+    ck_assert_msg(n == vc->a, "case %d: packed %d bits, want %d", vc->id, n, vc->a);
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(bits[i] == want[i], "case %d: bit %d is %d, want %d", vc->id, i, bits[i], want[i]);
+}
+
+START_TEST(test_dci_pack_equals_every_vector)
+{
+    ck_assert_int_eq(for_each_case(check_pack), 9);
+}
+END_TEST
+
+static void check_unpack(const struct vector_pdcch_case *vc, const uint8_t *bits)
+{
+    struct dci_1_0 want = dci_from_manifest(vc), got;
+    ck_assert_int_eq(dci_1_0_unpack(bits, vc->a, want.rnti_type, vc->coreset_nof_rb, &got), 0);
+    char what[32];
+    snprintf(what, sizeof what, "case %d", vc->id);
+    assert_dci_eq(&got, &want, what);
+}
+
+START_TEST(test_dci_unpack_gives_every_vectors_fields)
+{
+    ck_assert_int_eq(for_each_case(check_unpack), 9);
+}
+END_TEST
+
+static void check_riv(const struct vector_pdcch_case *vc, const uint8_t *bits)
+{
+    const char *p = strstr(vc->dci_fields, "(start=");
+    int start, len, n;
+    ck_assert_msg(p && sscanf(p, "(start=%d,len=%d,N=%d)", &start, &len, &n) == 3, "case %d: no RIV", vc->id);
+    ck_assert_int_eq(n, vc->coreset_nof_rb);
+    ck_assert_int_eq(dci_riv_encode(n, start, len), vector_pdcch_field(vc->dci_fields, "FDRA_RIV"));
+    int s2, l2;
+    ck_assert_int_eq(dci_riv_decode(n, (uint32_t)vector_pdcch_field(vc->dci_fields, "FDRA_RIV"), &s2, &l2), 0);
+    ck_assert_int_eq(s2, start);
+    ck_assert_int_eq(l2, len);
+    (void)bits;
+}
+
+START_TEST(test_dci_riv_matches_vectors)
+{
+    ck_assert_int_eq(for_each_case(check_riv), 9);
+}
+END_TEST
+
+/* 38.212 7.3.1.2.1: 28 bits + ceil(log2(N (N + 1) / 2)) for every layout: N = 24 -> 9, 48 -> 11, 96 -> 13 FDRA
+ * bits (300, 1176 and 4656 RIVs). */
+START_TEST(test_dci_sizes_for_24_48_96_rb)
+{
+    static const struct { int n_rb, fdra, size; } want[] = { { 24, 9, 37 }, { 48, 11, 39 }, { 96, 13, 41 } };
+    static const enum dci_rnti_type types[] = { DCI_RNTI_C, DCI_RNTI_TC, DCI_RNTI_SI, DCI_RNTI_RA };
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(dci_fdra_bits(want[i].n_rb), want[i].fdra);
+        for (int t = 0; t < 4; t++)
+            ck_assert_int_eq(dci_1_0_size(types[t], want[i].n_rb), want[i].size);
+    }
+    ck_assert_int_eq(dci_fdra_bits(1), 0);
+    ck_assert_int_eq(dci_fdra_bits(275), 16);
+    ck_assert_int_eq(dci_1_0_size(DCI_RNTI_C, 275), DCI_1_0_MAX_BITS);
+    ck_assert_int_eq(dci_1_0_size(DCI_RNTI_C, 0), -EINVAL);
+    ck_assert_int_eq(dci_1_0_size(DCI_RNTI_C, 276), -EINVAL);
+    ck_assert_int_eq(dci_1_0_size((enum dci_rnti_type)7, 48), -EINVAL);
+}
+END_TEST
+
+static uint32_t rnd_bits(int n) { return n ? (uint32_t)(test_rng_next() >> (64 - n)) : 0; }
+
+/* Random values for every field of the layout (the others stay 0, as unpacking leaves them). */
+static struct dci_1_0 random_dci(enum dci_rnti_type t, int n_rb)
+{
+    struct dci_1_0 d = { .rnti_type = t };
+    uint32_t nriv = (uint32_t)(n_rb * (n_rb + 1) / 2);
+    d.frequency_domain_assignment = (uint32_t)(test_rng_next() % nriv);
+    d.time_domain_assignment = rnd_bits(4);
+    d.vrb_to_prb_mapping = rnd_bits(1);
+    d.mcs = rnd_bits(5);
+    if (t == DCI_RNTI_C || t == DCI_RNTI_TC) {
+        d.ndi = rnd_bits(1);
+        d.rv = rnd_bits(2);
+        d.harq_process = rnd_bits(4);
+        d.dai = t == DCI_RNTI_C ? rnd_bits(2) : 0;
+        d.tpc = rnd_bits(2);
+        d.pucch_resource = rnd_bits(3);
+        d.harq_feedback_timing = rnd_bits(3);
+    } else if (t == DCI_RNTI_SI) {
+        d.rv = rnd_bits(2);
+        d.system_information_indicator = rnd_bits(1);
+    } else {
+        d.tb_scaling = rnd_bits(2);
+    }
+    return d;
+}
+
+START_TEST(test_dci_round_trip_each_rnti_type)
+{
+    static const enum dci_rnti_type types[] = { DCI_RNTI_C, DCI_RNTI_TC, DCI_RNTI_SI, DCI_RNTI_RA };
+    static const int sizes[] = { 1, 6, 24, 48, 96, 106, 275 };
+    int checked = 0;
+    for (int t = 0; t < 4; t++)
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+            for (int it = 0; it < 200; it++) {
+                struct dci_1_0 d = random_dci(types[t], sizes[s]), back;
+                uint8_t bits[DCI_1_0_MAX_BITS];
+                int n = dci_1_0_pack(&d, sizes[s], bits, DCI_1_0_MAX_BITS);
+                ck_assert_int_eq(n, dci_1_0_size(types[t], sizes[s]));
+                ck_assert_int_eq(dci_1_0_unpack(bits, n, types[t], sizes[s], &back), 0);
+                assert_dci_eq(&back, &d, "round trip");
+                checked++;
+            }
+    ck_assert_int_eq(checked, 4 * 7 * 200);
+}
+END_TEST
+
+START_TEST(test_dci_reserved_bits_sent_as_zero_and_ignored)
+{
+    /* SI-RNTI: the last 15 bits are reserved; RA-RNTI: the last 16; TC-RNTI: the DAI bits. */
+    struct dci_1_0 si = random_dci(DCI_RNTI_SI, 48), ra = random_dci(DCI_RNTI_RA, 48), back;
+    uint8_t bits[DCI_1_0_MAX_BITS];
+    int n = dci_1_0_pack(&si, 48, bits, DCI_1_0_MAX_BITS);
+    for (int i = n - 15; i < n; i++) {
+        ck_assert_int_eq(bits[i], 0);
+        bits[i] = 1;
+    }
+    ck_assert_int_eq(dci_1_0_unpack(bits, n, DCI_RNTI_SI, 48, &back), 0);
+    assert_dci_eq(&back, &si, "SI with reserved bits set");
+    n = dci_1_0_pack(&ra, 48, bits, DCI_1_0_MAX_BITS);
+    for (int i = n - 16; i < n; i++)
+        ck_assert_int_eq(bits[i], 0);
+
+    struct dci_1_0 tc = random_dci(DCI_RNTI_TC, 24);
+    tc.dai = 3; /* not part of the TC-RNTI layout: sent as 0 */
+    n = dci_1_0_pack(&tc, 24, bits, DCI_1_0_MAX_BITS);
+    int dai_pos = 1 + 9 + 4 + 1 + 5 + 1 + 2 + 4;
+    ck_assert_int_eq(bits[dai_pos] | bits[dai_pos + 1], 0);
+    ck_assert_int_eq(bits[0], 1); /* identifier: DL */
+}
+END_TEST
+
+START_TEST(test_dci_rejects_bad_input)
+{
+    struct dci_1_0 d = random_dci(DCI_RNTI_C, 48), back;
+    uint8_t bits[DCI_1_0_MAX_BITS];
+    int n = dci_1_0_pack(&d, 48, bits, DCI_1_0_MAX_BITS);
+    ck_assert_int_eq(n, 39);
+    bits[0] = 0; /* format 0_0 */
+    ck_assert_int_eq(dci_1_0_unpack(bits, n, DCI_RNTI_C, 48, &back), -EBADMSG);
+    ck_assert_int_eq(dci_1_0_unpack(bits, n, DCI_RNTI_SI, 48, &back), 0); /* SI has no identifier */
+    ck_assert_int_eq(dci_1_0_unpack(bits, n - 1, DCI_RNTI_SI, 48, &back), -EINVAL);
+    ck_assert_int_eq(dci_1_0_pack(&d, 48, bits, n - 1), -EINVAL);
+    d.mcs = 32;
+    ck_assert_int_eq(dci_1_0_pack(&d, 48, bits, DCI_1_0_MAX_BITS), -EINVAL);
+    d.mcs = 0;
+    d.frequency_domain_assignment = 1u << 11;
+    ck_assert_int_eq(dci_1_0_pack(&d, 48, bits, DCI_1_0_MAX_BITS), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_riv_round_trip_every_allocation)
+{
+    for (int n = 1; n <= DCI_MAX_BWP_RB; n++) {
+        int count = 0;
+        uint32_t nriv = (uint32_t)(n * (n + 1) / 2);
+        for (int l = 1; l <= n; l++)
+            for (int s = 0; s + l <= n; s++) {
+                int riv = dci_riv_encode(n, s, l), s2 = -1, l2 = -1;
+                ck_assert_msg(riv >= 0 && (uint32_t)riv < nriv, "N %d start %d len %d: RIV %d", n, s, l, riv);
+                ck_assert_int_eq(dci_riv_decode(n, (uint32_t)riv, &s2, &l2), 0);
+                ck_assert_msg(s2 == s && l2 == l, "N %d: (%d, %d) came back as (%d, %d)", n, s, l, s2, l2);
+                count++;
+            }
+        ck_assert_int_eq((uint32_t)count, nriv); /* a bijection onto 0 .. N(N+1)/2 - 1 */
+        int s, l;
+        ck_assert_int_eq(dci_riv_decode(n, nriv, &s, &l), -EINVAL);
+    }
+}
+END_TEST
+
+START_TEST(test_riv_rejects_bad_allocations)
+{
+    ck_assert_int_eq(dci_riv_encode(48, 0, 0), -EINVAL);
+    ck_assert_int_eq(dci_riv_encode(48, -1, 2), -EINVAL);
+    ck_assert_int_eq(dci_riv_encode(48, 40, 9), -EINVAL);
+    ck_assert_int_eq(dci_riv_encode(0, 0, 1), -EINVAL);
+    ck_assert_int_eq(dci_riv_encode(276, 0, 1), -EINVAL);
+    /* 38.214 5.1.2.2.2 by hand: L - 1 <= floor(N/2) -> N (L - 1) + start, else N (N - L + 1) + N - 1 - start */
+    ck_assert_int_eq(dci_riv_encode(48, 5, 25), 48 * 24 + 5);
+    ck_assert_int_eq(dci_riv_encode(48, 5, 26), 48 * 23 + 42);
+}
+END_TEST
+
+static Suite *dci_suite(void)
+{
+    Suite *s = suite_create("dci");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_dci_pack_equals_every_vector);
+    tcase_add_test(tc, test_dci_unpack_gives_every_vectors_fields);
+    tcase_add_test(tc, test_dci_riv_matches_vectors);
+    tcase_add_test(tc, test_dci_sizes_for_24_48_96_rb);
+    tcase_add_test(tc, test_dci_round_trip_each_rnti_type);
+    tcase_add_test(tc, test_dci_reserved_bits_sent_as_zero_and_ignored);
+    tcase_add_test(tc, test_dci_rejects_bad_input);
+    tcase_add_test(tc, test_riv_round_trip_every_allocation);
+    tcase_add_test(tc, test_riv_rejects_bad_allocations);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(dci_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
