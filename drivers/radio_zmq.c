@@ -8,6 +8,18 @@
  *    of any size, as one byte stream cut into the blocks radio_recv() asks for.
  * Peer-clocked: time is the sample count; DL sample k and UL sample k are the peer's RX and TX sample k.
  *
+ * Arguments: tx_port, rx_port (both required), base_srate (if given, must equal the cell's rate), id (log tag),
+ * trx_timeout_ms (poll interval: recv/send return 0 after at most this long without progress; default 100).
+ *
+ * Epochs and peers: the first request from a new routing id starts epoch e+1 (state STREAMING); radio_send()
+ * for an older epoch returns -ESTALE and leaves that request for the new epoch's first block. radio_send() with
+ * n = 0 only looks for a new peer (never answers a request): a pipeline whose DL is blocked on UL calls it so
+ * that a restarted peer is still noticed. The peer is gone (state WAITING_FOR_PEER) when its connections close
+ * or it sends no request for a second. UL that arrives before its peer's first DL request was read (srsUE
+ * sends one block of UL before it reads DL) is held and becomes the first UL of that peer's epoch.
+ * A UL request is re-sent only after its connection dropped, never on a timeout: a live peer answers the
+ * first one eventually, and REQ_CORRELATE would throw that answer away (lost samples) had we sent another.
+ *
  * Threading: the ROUTER socket (and its monitor) is touched only inside radio_send() (TX thread), the REQ socket
  * (and its monitor) only inside radio_recv() (RX thread); the two sides share only atomics (r->epoch, r->state,
  * r->counters, r->stop_requested). Both may be called from one thread, alternately.
