@@ -1,0 +1,55 @@
+/* uesim: a UE simulator for gnbd's integration tests. It speaks srsUE's ZeroMQ sample protocol (through the
+ * project's own "zmq" radio backend, in srsUE's roles: bind TX, connect RX), runs lock-step (UL sample k is sent
+ * only after DL sample k arrived; the UL is zeros), and knows only what srsUE's config tells srsUE: DL and SSB
+ * NR-ARFCNs, N_RB, sample rate, SCS (../shared/interop/SRSUE.md 2.1, 2.4). PCI, timing, SFN and the MIB are found
+ * blind (ue_sync.h), and printed as milestone lines on stdout.
+ *
+ * This header: the command line (uesim_args.c). Threading: single-threaded program.
+ */
+#ifndef GNBD_UESIM_UESIM_H
+#define GNBD_UESIM_UESIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rrc/mib.h"
+
+#define UESIM_EXIT_OK 0
+#define UESIM_EXIT_FAIL 1
+#define UESIM_EXIT_USAGE 2
+
+/* MIB fields the run must see (--expect-mib k=v,...); a field is checked when its flag is set. */
+struct uesim_expect_mib {
+    bool has_scs, has_k_ssb, has_dmrs, has_coreset0, has_ss0, has_barred, has_intra;
+    int scs_khz, k_ssb, dmrs_type_a_position, coreset0, ss0;
+    bool barred, intra_allowed;
+};
+
+struct uesim_options {
+    int dl_arfcn, ssb_arfcn, nof_prb, scs_khz;
+    double srate;
+    const char *tx, *rx;            /* our UL (bind) and gnbd's DL (connect) endpoints */
+    double seconds;                 /* stream time to run (sample count); 0 = use max_slots */
+    long max_slots;
+    int ssb_period_ms;
+    float max_phase_step;           /* rad; 0 = ue_sync's default */
+    double timeout_s;               /* wall-clock seconds without DL before giving up */
+    int expect_pci;                 /* -1: none */
+    bool has_expect_mib;
+    struct uesim_expect_mib expect_mib;
+    bool json, verbose;
+};
+
+/* Parses argv into o. Returns 0, 1 after printing the usage for --help, or -EINVAL after printing the problem
+ * and the usage to stderr. */
+int uesim_parse_args(int argc, char **argv, struct uesim_options *o);
+
+/* Parses "k=v,k=v" (keys scs, k_ssb, dmrs_typeA, coreset0, ss0, barred, intra_freq). Returns 0 or -EINVAL. */
+int uesim_parse_expect_mib(const char *text, struct uesim_expect_mib *e);
+
+/* Whether m has every expected field; on a mismatch writes which one into why. */
+bool uesim_mib_matches(const struct uesim_expect_mib *e, const struct mib *m, int k_ssb, char *why, int len);
+
+void uesim_usage(void);
+
+#endif

@@ -1,0 +1,213 @@
+/* uesim command line and MIB expectations. See uesim.h. */
+#include "tests/uesim/uesim.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phy/geometry/bands.h"
+
+void uesim_usage(void)
+{
+    fprintf(stderr,
+            "usage: uesim --dl-arfcn N --ssb-arfcn N --nof-prb N --srate HZ [--scs 15]\n"
+            "             [--tx tcp://*:2001] [--rx tcp://localhost:2000] [--seconds S | --max-slots N]\n"
+            "             [--expect-pci P] [--expect-mib k=v,...] [--ssb-period MS] [--max-phase-step RAD]\n"
+            "             [--timeout S] [--json] [--verbose]\n"
+            "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, [rf] srate); PCI, timing,\n"
+            "  SFN and MIB are found blind. --expect-mib keys: scs, k_ssb, dmrs_typeA (2|pos2), coreset0, ss0,\n"
+            "  barred (yes|no), intra_freq (allowed|notAllowed). --seconds counts stream time (samples).\n"
+            "  Exit: 0 cell found as expected and every later PBCH decoded with consecutive SFNs; 1 otherwise;\n"
+            "  2 usage error.\n");
+}
+
+/* A whole decimal integer in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= lo && v <= hi))
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+static int parse_bool_word(const char *v, const char *yes, const char *no, bool *out)
+{
+    if (strcmp(v, yes) == 0)
+        *out = true;
+    else if (strcmp(v, no) == 0)
+        *out = false;
+    else
+        return -EINVAL;
+    return 0;
+}
+
+static int expect_field(struct uesim_expect_mib *e, const char *key, const char *val)
+{
+    long v;
+    if (strcmp(key, "scs") == 0 && parse_int(val, 15, 120, &v) == 0) {
+        e->has_scs = true;
+        e->scs_khz = (int)v;
+    } else if (strcmp(key, "k_ssb") == 0 && parse_int(val, 0, 31, &v) == 0) {
+        e->has_k_ssb = true;
+        e->k_ssb = (int)v;
+    } else if (strcmp(key, "dmrs_typeA") == 0 &&
+               parse_int(strncmp(val, "pos", 3) == 0 ? val + 3 : val, 2, 3, &v) == 0) {
+        e->has_dmrs = true;
+        e->dmrs_type_a_position = (int)v;
+    } else if (strcmp(key, "coreset0") == 0 && parse_int(val, 0, 15, &v) == 0) {
+        e->has_coreset0 = true;
+        e->coreset0 = (int)v;
+    } else if (strcmp(key, "ss0") == 0 && parse_int(val, 0, 15, &v) == 0) {
+        e->has_ss0 = true;
+        e->ss0 = (int)v;
+    } else if (strcmp(key, "barred") == 0 && parse_bool_word(val, "yes", "no", &e->barred) == 0) {
+        e->has_barred = true;
+    } else if (strcmp(key, "intra_freq") == 0 &&
+               parse_bool_word(val, "allowed", "notAllowed", &e->intra_allowed) == 0) {
+        e->has_intra = true;
+    } else {
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int uesim_parse_expect_mib(const char *text, struct uesim_expect_mib *e)
+{
+    memset(e, 0, sizeof(*e));
+    char buf[512];
+    if (strlen(text) >= sizeof buf)
+        return -EINVAL;
+    strcpy(buf, text);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            return -EINVAL;
+        *eq = '\0';
+        if (expect_field(e, item, eq + 1) < 0)
+            return -EINVAL;
+    }
+    return 0;
+}
+
+bool uesim_mib_matches(const struct uesim_expect_mib *e, const struct mib *m, int k_ssb, char *why, int len)
+{
+    struct {
+        bool check;
+        const char *name;
+        int want, got;
+    } f[] = {
+        {e->has_scs, "scs", e->scs_khz, m->scs_common_khz},
+        {e->has_k_ssb, "k_ssb", e->k_ssb, k_ssb},
+        {e->has_dmrs, "dmrs_typeA", e->dmrs_type_a_position, m->dmrs_type_a_position},
+        {e->has_coreset0, "coreset0", e->coreset0, m->coreset0_index},
+        {e->has_ss0, "ss0", e->ss0, m->searchspace0_index},
+        {e->has_barred, "barred", e->barred, m->cell_barred},
+        {e->has_intra, "intra_freq", e->intra_allowed, m->intra_freq_reselection_allowed},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (f[i].check && f[i].want != f[i].got) {
+            snprintf(why, (size_t)len, "MIB %s is %d, expected %d", f[i].name, f[i].got, f[i].want);
+            return false;
+        }
+    return true;
+}
+
+enum {
+    OPT_DL = 256, OPT_SSB, OPT_PRB, OPT_SRATE, OPT_SCS, OPT_TX, OPT_RX, OPT_SECONDS, OPT_SLOTS, OPT_PCI, OPT_MIB,
+    OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP,
+};
+
+static int set_int(const char *arg, long lo, long hi, int *dst)
+{
+    long v;
+    if (parse_int(arg, lo, hi, &v) < 0)
+        return -EINVAL;
+    *dst = (int)v;
+    return 0;
+}
+
+static int apply_option(struct uesim_options *o, int opt, const char *arg)
+{
+    double d;
+    switch (opt) {
+    case OPT_DL: return set_int(arg, 1, BAND_ARFCN_MAX, &o->dl_arfcn);
+    case OPT_SSB: return set_int(arg, 1, BAND_ARFCN_MAX, &o->ssb_arfcn);
+    case OPT_PRB: return set_int(arg, 1, 275, &o->nof_prb);
+    case OPT_SCS: return set_int(arg, 15, 120, &o->scs_khz);
+    case OPT_PCI: return set_int(arg, 0, 1007, &o->expect_pci);
+    case OPT_PERIOD: return set_int(arg, 5, 160, &o->ssb_period_ms);
+    case OPT_SRATE: return parse_double(arg, 1e5, 1e9, &o->srate);
+    case OPT_TX: o->tx = arg; return 0;
+    case OPT_RX: o->rx = arg; return 0;
+    case OPT_SECONDS: return parse_double(arg, 1e-3, 1e5, &o->seconds);
+    case OPT_SLOTS: return parse_int(arg, 1, 100000000, &o->max_slots);
+    case OPT_MIB: o->has_expect_mib = true; return uesim_parse_expect_mib(arg, &o->expect_mib);
+    case OPT_PHASE:
+        if (parse_double(arg, 1e-3, 3.2, &d) < 0)
+            return -EINVAL;
+        o->max_phase_step = (float)d;
+        return 0;
+    case OPT_TIMEOUT: return parse_double(arg, 0.1, 3600, &o->timeout_s);
+    case OPT_JSON: o->json = true; return 0;
+    case OPT_VERBOSE: o->verbose = true; return 0;
+    default: return -EINVAL;
+    }
+}
+
+int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
+{
+    static const struct option opts[] = {
+        {"dl-arfcn", required_argument, 0, OPT_DL}, {"ssb-arfcn", required_argument, 0, OPT_SSB},
+        {"nof-prb", required_argument, 0, OPT_PRB}, {"srate", required_argument, 0, OPT_SRATE},
+        {"scs", required_argument, 0, OPT_SCS}, {"tx", required_argument, 0, OPT_TX},
+        {"rx", required_argument, 0, OPT_RX}, {"seconds", required_argument, 0, OPT_SECONDS},
+        {"max-slots", required_argument, 0, OPT_SLOTS}, {"expect-pci", required_argument, 0, OPT_PCI},
+        {"expect-mib", required_argument, 0, OPT_MIB}, {"ssb-period", required_argument, 0, OPT_PERIOD},
+        {"max-phase-step", required_argument, 0, OPT_PHASE}, {"timeout", required_argument, 0, OPT_TIMEOUT},
+        {"json", no_argument, 0, OPT_JSON}, {"verbose", no_argument, 0, OPT_VERBOSE},
+        {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
+    };
+    *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
+                                .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1};
+    int opt, idx;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, &idx)) != -1) {
+        if (opt == OPT_HELP) {
+            uesim_usage();
+            return 1;
+        }
+        if (opt == '?' || apply_option(o, opt, optarg) < 0) {
+            fprintf(stderr, "uesim: bad or unknown option %s%s%s\n", argv[optind - 1],
+                    opt != '?' && optarg ? " " : "", opt != '?' && optarg ? optarg : "");
+            uesim_usage();
+            return -EINVAL;
+        }
+    }
+    const char *missing = !o->dl_arfcn ? "--dl-arfcn" : !o->ssb_arfcn ? "--ssb-arfcn" : !o->nof_prb ? "--nof-prb"
+                          : !(o->srate > 0) ? "--srate" : NULL;
+    if (optind < argc || missing) {
+        fprintf(stderr, "uesim: %s%s\n", missing ? "missing " : "unexpected argument ", missing ? missing : argv[optind]);
+        uesim_usage();
+        return -EINVAL;
+    }
+    if (o->seconds == 0 && o->max_slots == 0)
+        o->seconds = 1.0;
+    return 0;
+}
