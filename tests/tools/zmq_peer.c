@@ -32,8 +32,6 @@
 #define ZMQ_PEER_MAX_REPLY 65536u  /* UL samples per reply at most */
 #define ZMQ_PEER_MAX_CHUNKS 16
 
-enum zmq_peer_pattern { ZMQ_PEER_PATTERN_NONE, ZMQ_PEER_PATTERN_RAMP };
-
 struct zmq_peer_cfg {
     const char *tx, *rx;        /* our UL (bind REP), gNB's DL (connect REQ) */
     uint64_t samples;           /* stop once this many DL samples were received and UL samples sent; 0 = on stop */
@@ -41,7 +39,9 @@ struct zmq_peer_cfg {
     size_t ul_lead;             /* UL may run this far ahead of DL */
     size_t ul_chunks[ZMQ_PEER_MAX_CHUNKS]; /* if n_ul_chunks: UL reply sizes, cycled, instead of whole slots */
     size_t n_ul_chunks;
-    enum zmq_peer_pattern dl_pattern;
+    /* DL check: whether s is right for DL sample k (NULL: no check). --expect-dl-pattern NAME picks one of
+     * zmq_peer_dl_checks[]; a test can plug in its own. */
+    bool (*dl_check)(uint64_t k, cf_t s);
     int idle_timeout_ms;        /* give up after this long without any progress */
     _Atomic int *stop;          /* another thread sets *stop to end the run (NULL: none) */
 };
@@ -61,7 +61,10 @@ static inline cf_t zmq_peer_ul_sample(uint64_t k)
     return (float)(k & 0xFFFFFu) - I * (float)(k >> 20);
 }
 
+/* The DL pattern of gnbd's pipeline tests: DL sample k has re == (float)(k % 1000003). */
 static inline cf_t zmq_peer_dl_ramp(uint64_t k) { return (float)(k % ZMQ_PEER_DL_RAMP_MOD); }
+
+static bool zmq_peer_check_ramp(uint64_t k, cf_t s) { return crealf(s) == crealf(zmq_peer_dl_ramp(k)); }
 
 static int64_t zmq_peer_now_ms(void)
 {
@@ -81,10 +84,10 @@ struct zmq_peer {
 static void zmq_peer_check_dl(struct zmq_peer *p, const cf_t *s, size_t n)
 {
     struct zmq_peer_result *res = p->res;
-    if (p->cfg->dl_pattern != ZMQ_PEER_PATTERN_RAMP) return;
+    if (!p->cfg->dl_check) return;
     for (size_t i = 0; i < n; i++) {
         uint64_t k = res->dl_samples + i;
-        if (crealf(s[i]) == crealf(zmq_peer_dl_ramp(k))) continue;
+        if (p->cfg->dl_check(k, s[i])) continue;
         if (res->dl_pattern_errors++ == 0) res->first_bad_dl = k;
     }
 }
@@ -242,6 +245,11 @@ static int parse_chunks(struct zmq_peer_cfg *c, const char *list)
     return c->n_ul_chunks ? 0 : -1;
 }
 
+static const struct {
+    const char *name;
+    bool (*check)(uint64_t k, cf_t s);
+} dl_checks[] = {{"ramp", zmq_peer_check_ramp}};
+
 static int parse_args(int argc, char **argv, struct zmq_peer_cfg *c)
 {
     double rate = 11.52e6, seconds = 0;
@@ -257,8 +265,12 @@ static int parse_args(int argc, char **argv, struct zmq_peer_cfg *c)
         else if (ok && strcmp(a, "--ul-lead") == 0) c->ul_lead = strtoul(v, NULL, 10);
         else if (ok && strcmp(a, "--idle-timeout") == 0) c->idle_timeout_ms = atoi(v);
         else if (ok && strcmp(a, "--ul-chunks") == 0) ok = parse_chunks(c, v) == 0;
-        else if (ok && strcmp(a, "--expect-dl-pattern") == 0 && strcmp(v, "ramp") == 0)
-            c->dl_pattern = ZMQ_PEER_PATTERN_RAMP;
+        else if (ok && strcmp(a, "--expect-dl-pattern") == 0) {
+            c->dl_check = NULL;
+            for (size_t k = 0; k < sizeof dl_checks / sizeof dl_checks[0]; k++)
+                if (strcmp(v, dl_checks[k].name) == 0) c->dl_check = dl_checks[k].check;
+            ok = c->dl_check != NULL;
+        }
         else ok = 0;
         if (!ok) {
             fprintf(stderr, "zmq_peer: bad option %s %s\n", a, v ? v : "");

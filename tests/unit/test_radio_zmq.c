@@ -91,7 +91,7 @@ static void peer_init(struct peer *p, const struct eps *e, size_t ul_lead)
 {
     memset(p, 0, sizeof *p);
     p->cfg = (struct zmq_peer_cfg){.tx = e->peer_tx, .rx = e->peer_rx, .slot = SPP, .ul_lead = ul_lead,
-                                   .dl_pattern = ZMQ_PEER_PATTERN_RAMP, .idle_timeout_ms = 20000,
+                                   .dl_check = zmq_peer_check_ramp, .idle_timeout_ms = 20000,
                                    .stop = &p->stop};
 }
 
