@@ -169,10 +169,18 @@ struct cs_top {
     int64_t sep;
 };
 
+/* Strongest first; peaks within 1 % of each other (the same cell's blocks) earliest first. */
+static bool cs_peak_before(const struct cell_search_peak *a, const struct cell_search_peak *b)
+{
+    if (a->metric > b->metric * 1.01f || b->metric > a->metric * 1.01f)
+        return a->metric > b->metric;
+    return a->pos < b->pos;
+}
+
 static void cs_top_sort(struct cs_top *t)
 {
     for (int i = 1; i < t->n; i++)
-        for (int j = i; j > 0 && t->p[j].metric > t->p[j - 1].metric; j--) {
+        for (int j = i; j > 0 && cs_peak_before(&t->p[j], &t->p[j - 1]); j--) {
             struct cell_search_peak tmp = t->p[j];
             t->p[j] = t->p[j - 1];
             t->p[j - 1] = tmp;
