@@ -162,7 +162,7 @@ void cell_search_free(struct cell_search *cs)
 
 /* ---------------------------------------------------------------- PSS */
 
-/* The strongest peaks, one per neighbourhood of `sep` samples, sorted by metric (descending). */
+/* The strongest peaks, one per neighbourhood of `sep` samples, in cs_peak_before order. */
 struct cs_top {
     struct cell_search_peak p[CELL_SEARCH_MAX_CANDIDATES];
     int n, max;
@@ -189,7 +189,11 @@ static void cs_top_sort(struct cs_top *t)
 
 static void cs_top_offer(struct cs_top *t, int64_t pos, int n_id_2, float metric)
 {
-    if (t->n == t->max && metric <= t->p[t->n - 1].metric)
+    int weakest = 0;
+    for (int i = 1; i < t->n; i++)
+        if (t->p[i].metric < t->p[weakest].metric)
+            weakest = i;
+    if (t->n == t->max && metric <= t->p[weakest].metric)
         return;
     int near = -1;
     for (int i = 0; i < t->n; i++)
@@ -197,7 +201,7 @@ static void cs_top_offer(struct cs_top *t, int64_t pos, int n_id_2, float metric
             near = i;
     if (near >= 0 && metric <= t->p[near].metric)
         return;
-    int slot = near >= 0 ? near : (t->n < t->max ? t->n++ : t->n - 1);
+    int slot = near >= 0 ? near : (t->n < t->max ? t->n++ : weakest);
     t->p[slot] = (struct cell_search_peak){.pos = pos, .n_id_2 = n_id_2, .metric = metric};
     /* The moved peak may now neighbour another, weaker one: keep only the stronger. */
     for (int i = 0; i < t->n; i++)

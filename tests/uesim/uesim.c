@@ -216,6 +216,21 @@ static int run_radio(struct uesim *u)
     return rc;
 }
 
+/* A JSON string literal of text (quotes, backslashes and control characters escaped). */
+static void print_json_string(const char *text)
+{
+    putchar('"');
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            printf("\\%c", *c);
+        else if (*c < 0x20)
+            printf("\\u%04x", *c);
+        else
+            putchar(*c);
+    }
+    putchar('"');
+}
+
 static void print_json(const struct uesim *u, bool pass)
 {
     const struct ue_sync_stats *s = &u->sync.stats;
@@ -230,9 +245,11 @@ static void print_json(const struct uesim *u, bool pass)
                c->mib.coreset0_index, c->mib.searchspace0_index, c->mib.cell_barred ? "true" : "false",
                c->mib.intra_freq_reselection_allowed ? "true" : "false");
     printf(",\"pbch_ok\":%" PRIu64 ",\"pbch_failed\":%" PRIu64 ",\"crc_failed\":%" PRIu64 ",\"sfn_errors\":%" PRIu64
-           ",\"mib_changes\":%" PRIu64 ",\"phase_errors\":%" PRIu64 ",\"max_phase_step\":%.4f,\"error\":\"%s\"}\n",
+           ",\"mib_changes\":%" PRIu64 ",\"phase_errors\":%" PRIu64 ",\"max_phase_step\":%.4f,\"error\":",
            s->ssb_ok, s->ssb_failed, s->crc_failed, s->sfn_errors, s->mib_changes, s->phase_errors,
-           s->max_phase_step, u->fail);
+           s->max_phase_step);
+    print_json_string(u->fail);
+    printf("}\n");
 }
 
 static int verdict(struct uesim *u)
