@@ -31,7 +31,9 @@ struct ldpc_encoder_cfg {
 
 struct ldpc_encoder {
     int max_z;
-    uint8_t *ws; /* Z-blocks, each stored twice in a row: systematic columns, core parity, row sums */
+    uint8_t *ws;                    /* Z-blocks, each stored twice in a row: columns, core parity, row sums */
+    int shift_bg, shift_z;          /* what shift[] holds */
+    uint16_t shift[LDPC_BG1_EDGES]; /* P_ij = V_ij mod Z_c per base graph entry */
 };
 
 /* Allocates the workspace (about 26 KiB at Z_c = 384). 0, -EINVAL for max_z out of range, -ENOMEM. */

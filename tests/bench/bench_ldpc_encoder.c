@@ -1,0 +1,153 @@
+/* Benchmarks of the DL-SCH coding chain on one core: the LDPC encoder (BG1 and BG2 at Z = 384, Mbit/s of
+ * information bits K, plus a few smaller lifting sizes), the rate matcher both ways (Mbit/s of rate-matched bits
+ * E) and the whole TB -> g chain for a few transport blocks (us per TB). Each figure is the fastest of ROUNDS
+ * rounds (the machine is shared). Prints figures with their parameters; never passes or fails on time.
+ *   bench_ldpc_encoder [iterations]   (default 5000 per round)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "phy/ch/dlsch.h"
+#include "phy/fec/ldpc_encoder.h"
+#include "phy/fec/ldpc_rm.h"
+#include "phy/fec/ldpc_tables.h"
+#include "phy/fec/tbs.h"
+#include "tests/unit/test_rng.h"
+
+static double elapsed_s(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+#define ROUNDS 5
+
+static volatile unsigned sink; /* keeps results observable */
+static uint8_t c[22 * LDPC_Z_MAX], d[66 * LDPC_Z_MAX], f[4 * 66 * LDPC_Z_MAX];
+static float llr[4 * 66 * LDPC_Z_MAX], soft[66 * LDPC_Z_MAX];
+
+static void bench_encoder(struct ldpc_encoder *enc, int bg, int z, int iters)
+{
+    int k = ldpc_k(bg, z);
+    for (int i = 0; i < k; i++)
+        c[i] = (uint8_t)(test_rng_next() >> 63);
+    double s = 1e9;
+    for (int round = 0; round < ROUNDS; round++) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (int it = 0; it < iters; it++) {
+            c[it % k] ^= 1;
+            ldpc_encode(enc, bg, z, c, d);
+            sink += d[it % ldpc_n(bg, z)];
+        }
+        double t = elapsed_s(&t0);
+        s = t < s ? t : s;
+    }
+    printf("LDPC encode  BG%d Z=%-3d K=%-4d N=%-5d  %8.2f us/block  %8.0f Mbit/s (K)\n", bg, z, k, ldpc_n(bg, z),
+           1e6 * s / iters, (double)k * iters / s / 1e6);
+}
+
+static void bench_rate_matching(int bg, int z, int e, int qm, int rv, int iters)
+{
+    struct ldpc_rm_cfg cfg = { .bg = bg, .z = z, .k_prime = ldpc_k(bg, z) - 40, .n_cb = ldpc_n(bg, z), .e = e,
+                               .rv = rv, .qm = qm };
+    for (int i = 0; i < ldpc_n(bg, z); i++)
+        d[i] = (uint8_t)(test_rng_next() >> 63);
+    double s = 1e9;
+    for (int round = 0; round < ROUNDS; round++) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (int it = 0; it < iters; it++) {
+            ldpc_rm_match(&cfg, d, f);
+            sink += f[it % e];
+        }
+        double t = elapsed_s(&t0);
+        s = t < s ? t : s;
+    }
+    printf("rate match   BG%d Z=%-3d E=%-6d Qm=%d rv=%d     %8.2f us/block  %8.0f Mbit/s (E)\n", bg, z, e, qm, rv,
+           1e6 * s / iters, (double)e * iters / s / 1e6);
+    for (int i = 0; i < e; i++)
+        llr[i] = f[i] ? -1.0f : 1.0f;
+    ldpc_rm_soft_reset(&cfg, soft);
+    s = 1e9;
+    for (int round = 0; round < ROUNDS; round++) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (int it = 0; it < iters; it++)
+            ldpc_rm_recover(&cfg, llr, soft);
+        double t = elapsed_s(&t0);
+        s = t < s ? t : s;
+    }
+    sink += soft[0] > 0;
+    printf("de-rate match BG%d Z=%-3d E=%-6d Qm=%d rv=%d    %8.2f us/block  %8.0f Mbit/s (E)\n", bg, z, e, qm, rv,
+           1e6 * s / iters, (double)e * iters / s / 1e6);
+}
+
+static void bench_chain(struct dlsch *x, const char *what, const struct dlsch_cfg *cfg, int iters)
+{
+    static uint8_t tb[1 << 16], g[1 << 18];
+    struct dlsch_params p;
+    if (dlsch_params_init(&p, cfg) != 0 || cfg->g > (int)sizeof g) {
+        fprintf(stderr, "bad chain config %s\n", what);
+        exit(1);
+    }
+    for (int i = 0; i < cfg->tbs / 8; i++)
+        tb[i] = (uint8_t)test_rng_next();
+    double s = 1e9;
+    for (int round = 0; round < ROUNDS; round++) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (int it = 0; it < iters; it++) {
+            tb[it % (cfg->tbs / 8)] ^= 1;
+            dlsch_encode(x, cfg, tb, g);
+            sink += g[it % cfg->g];
+        }
+        double t = elapsed_s(&t0);
+        s = t < s ? t : s;
+    }
+    printf("DL-SCH TB->g %-28s TBS=%-6d C=%d BG%d Z=%-3d G=%-6d %8.2f us/TB  %6.0f Mbit/s (TBS)\n", what, cfg->tbs,
+           p.seg.c, p.seg.bg, p.seg.z, cfg->g, 1e6 * s / iters, (double)cfg->tbs * iters / s / 1e6);
+}
+
+int main(int argc, char **argv)
+{
+    int iters = argc > 1 ? atoi(argv[1]) : 5000;
+    if (iters < 10)
+        iters = 10;
+    printf("bench_ldpc_encoder: %d iterations per round, best of %d rounds, one thread\n", iters, ROUNDS);
+    struct ldpc_encoder enc;
+    if (ldpc_encoder_init(&enc, NULL) != 0)
+        return 1;
+    bench_encoder(&enc, 1, 384, iters);
+    bench_encoder(&enc, 2, 384, iters);
+    bench_encoder(&enc, 1, 208, iters);
+    bench_encoder(&enc, 2, 104, iters);
+    bench_encoder(&enc, 1, 15, iters);
+    ldpc_encoder_free(&enc);
+
+    bench_rate_matching(1, 384, 12000, 2, 0, iters);
+    bench_rate_matching(1, 384, 12000, 6, 2, iters);
+    bench_rate_matching(1, 384, 40000, 8, 0, iters / 4);
+    bench_rate_matching(2, 384, 4800, 4, 0, iters);
+
+    struct dlsch x;
+    if (dlsch_init(&x, NULL) != 0)
+        return 1;
+    /* 52 PRB, 12 data symbols: SIB1-like QPSK, and 64QAM / 256QAM near the top of their tables. */
+    const struct dlsch_cfg sib1 = { .tbs = 1160, .r = 449 / 1024.0, .qm = 2, .n_layers = 1, .g = 2592 };
+    const struct dlsch_cfg qam64 = { .tbs = 21000, .r = 567 / 1024.0, .qm = 6, .n_layers = 1, .g = 37800 };
+    const struct dlsch_cfg qam256 = { .tbs = 44040, .r = 841 / 1024.0, .qm = 8, .n_layers = 1, .g = 53248 };
+    /* 106 PRB x 132 data REs (12 symbols, one DM-RS symbol), 256QAM R 873/1024: TBS from 38.214 5.1.3.2. */
+    struct tbs_cfg tcfg = { .n_prb = 106, .n_symb_sh = 12, .n_dmrs_prb = 12, .layers = 1, .qm = 8, .r_x1024 = 873 };
+    const struct dlsch_cfg big = { .tbs = tbs_compute(&tcfg), .r = 873 / 1024.0, .qm = 8, .n_layers = 1,
+                                   .g = tbs_n_re(&tcfg) * 8 };
+    bench_chain(&x, "SIB1 12 PRB QPSK", &sib1, iters);
+    bench_chain(&x, "42 PRB 64QAM", &qam64, iters / 4);
+    bench_chain(&x, "52 PRB 256QAM", &qam256, iters / 8);
+    bench_chain(&x, "106 PRB 256QAM", &big, iters / 16);
+    dlsch_free(&x);
+    return 0;
+}
