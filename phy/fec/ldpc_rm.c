@@ -113,22 +113,39 @@ static void walk_skip(struct rm_walk *w, int n)
     }
 }
 
-/* The Qm read positions: stream i delivers e_{i E/Qm} .. e_{(i+1) E/Qm - 1}, i.e. f_i, f_{i+Qm}, ... */
-static void walk_streams(const struct ldpc_rm_cfg *cfg, struct rm_walk *w)
+/* The Qm read positions, stream i delivering e_{i E/Qm} .. e_{(i+1) E/Qm - 1}, i.e. f_i, f_{i+Qm}, ..., and the
+ * next output symbol j. */
+struct rm_streams {
+    struct rm_walk w[8];
+    int qm, per_row, j;
+};
+
+static void streams_start(const struct ldpc_rm_cfg *cfg, struct rm_streams *s)
 {
-    w[0] = walk_start(cfg);
-    for (int i = 1; i < cfg->qm; i++) {
-        w[i] = w[i - 1];
-        walk_skip(&w[i], cfg->e / cfg->qm);
+    s->qm = cfg->qm;
+    s->per_row = cfg->e / cfg->qm;
+    s->j = 0;
+    s->w[0] = walk_start(cfg);
+    for (int i = 1; i < s->qm; i++) {
+        s->w[i] = s->w[i - 1];
+        walk_skip(&s->w[i], s->per_row);
     }
 }
 
-/* Longest stretch (at most want) over which every stream reads contiguously. */
-static int streams_run(const struct rm_walk *w, int qm, int want)
+/* The next stretch over which every stream reads contiguously: its first output symbol *j, the streams'
+ * positions pos[0..Qm), and its length as the return value (0 when all E bits are done). */
+static int streams_next(struct rm_streams *s, int *pos, int *j)
 {
-    for (int i = 0; i < qm; i++)
-        want = walk_run(&w[i], want);
-    return want;
+    int len = s->per_row - s->j;
+    for (int i = 0; i < s->qm; i++)
+        len = walk_run(&s->w[i], len);
+    for (int i = 0; i < s->qm; i++) {
+        pos[i] = s->w[i].pos;
+        walk_advance(&s->w[i], len);
+    }
+    *j = s->j;
+    s->j += len;
+    return len;
 }
 
 /* f[t qm + i] = d[pos[i] + t] for t < len; qm a constant after inlining, so the loop can be vectorised. */
@@ -151,24 +168,18 @@ RM_VECTORISE int ldpc_rm_match(const struct ldpc_rm_cfg *cfg, const uint8_t *d, 
 {
     if (!d || !f || ldpc_rm_check(cfg) < 0)
         return -EINVAL;
-    struct rm_walk w[8];
-    int qm = cfg->qm, per_row = cfg->e / qm, pos[8];
-    walk_streams(cfg, w);
-    for (int j = 0; j < per_row;) {
-        int len = streams_run(w, qm, per_row - j);
-        for (int i = 0; i < qm; i++)
-            pos[i] = w[i].pos;
-        uint8_t *out = f + (size_t)j * qm;
-        switch (qm) {
+    struct rm_streams s;
+    int pos[8], j, len;
+    streams_start(cfg, &s);
+    while ((len = streams_next(&s, pos, &j)) > 0) {
+        uint8_t *out = f + (size_t)j * s.qm;
+        switch (s.qm) {
         case 1: memcpy(out, d + pos[0], (size_t)len); break;
         case 2: interleave_run(out, d, pos, len, 2); break;
         case 4: interleave_run(out, d, pos, len, 4); break;
         case 6: interleave_run(out, d, pos, len, 6); break;
         default: interleave_run(out, d, pos, len, 8); break;
         }
-        for (int i = 0; i < qm; i++)
-            walk_advance(&w[i], len);
-        j += len;
     }
     return 0;
 }
@@ -188,25 +199,19 @@ RM_VECTORISE int ldpc_rm_recover(const struct ldpc_rm_cfg *cfg, const float *llr
 {
     if (!llr_f || !soft || ldpc_rm_check(cfg) < 0)
         return -EINVAL;
-    struct rm_walk w[8];
-    int qm = cfg->qm, per_row = cfg->e / qm, pos[8];
-    walk_streams(cfg, w);
-    for (int j = 0; j < per_row;) {
-        /* Where runs overlap (E > N_cb) a position gets one addition per run, as in the sequential definition. */
-        int len = streams_run(w, qm, per_row - j);
-        for (int i = 0; i < qm; i++)
-            pos[i] = w[i].pos;
-        const float *in = llr_f + (size_t)j * qm;
-        switch (qm) {
+    struct rm_streams s;
+    int pos[8], j, len;
+    streams_start(cfg, &s);
+    /* Where streams overlap (E > N_cb) a position gets one addition per stream, as in the sequential definition. */
+    while ((len = streams_next(&s, pos, &j)) > 0) {
+        const float *in = llr_f + (size_t)j * s.qm;
+        switch (s.qm) {
         case 1: deinterleave_run(soft, in, pos, len, 1); break;
         case 2: deinterleave_run(soft, in, pos, len, 2); break;
         case 4: deinterleave_run(soft, in, pos, len, 4); break;
         case 6: deinterleave_run(soft, in, pos, len, 6); break;
         default: deinterleave_run(soft, in, pos, len, 8); break;
         }
-        for (int i = 0; i < qm; i++)
-            walk_advance(&w[i], len);
-        j += len;
     }
     return 0;
 }
