@@ -1,4 +1,4 @@
-/* X.691 unaligned PER primitives. */
+/* X.691 unaligned PER primitives (see uper.h for the clauses). */
 #include "rrc/asn1/uper.h"
 
 #include <errno.h>
@@ -21,6 +21,16 @@ void uper_reader_init(struct uper_reader *r, const uint8_t *buf, size_t len_bits
     r->err = 0;
 }
 
+void uper_writer_fail(struct uper_writer *w, int err)
+{
+    if (!w->err) w->err = err;
+}
+
+void uper_reader_fail(struct uper_reader *r, int err)
+{
+    if (!r->err) r->err = err;
+}
+
 int uper_range_bits(int64_t lb, int64_t ub)
 {
     uint64_t range = (uint64_t)(ub - lb); /* values 0..range */
@@ -35,7 +45,7 @@ int uper_range_bits(int64_t lb, int64_t ub)
 void uper_put_bits(struct uper_writer *w, uint64_t value, int nbits)
 {
     if (w->err || nbits < 0 || nbits > 64) {
-        if (!w->err) w->err = -EINVAL;
+        uper_writer_fail(w, -EINVAL);
         return;
     }
     if (w->pos + (size_t)nbits > w->cap_bits) {
@@ -53,7 +63,7 @@ void uper_put_bool(struct uper_writer *w, bool v) { uper_put_bits(w, v ? 1 : 0, 
 void uper_put_constrained(struct uper_writer *w, int64_t v, int64_t lb, int64_t ub)
 {
     if (v < lb || v > ub) { /* our own encoder given a bad value: refuse rather than emit garbage */
-        if (!w->err) w->err = -EINVAL;
+        uper_writer_fail(w, -EINVAL);
         return;
     }
     uper_put_bits(w, (uint64_t)(v - lb), uper_range_bits(lb, ub));
@@ -70,7 +80,7 @@ size_t uper_writer_bytes(const struct uper_writer *w) { return (w->pos + 7) / 8;
 uint64_t uper_get_bits(struct uper_reader *r, int nbits)
 {
     if (r->err || nbits < 0 || nbits > 64 || r->pos + (size_t)nbits > r->len_bits) {
-        if (!r->err) r->err = -EBADMSG;
+        uper_reader_fail(r, -EBADMSG);
         return 0;
     }
     uint64_t v = 0;
@@ -97,8 +107,294 @@ int64_t uper_get_constrained(struct uper_reader *r, int64_t lb, int64_t ub)
 int uper_get_enum(struct uper_reader *r, int count, bool extensible)
 {
     if (extensible && uper_get_bits(r, 1)) {
-        if (!r->err) r->err = -EBADMSG; /* an extension value: callers that accept them read it themselves */
+        uper_reader_fail(r, -EBADMSG); /* an extension value: callers that accept them read it themselves */
         return 0;
     }
     return (int)uper_get_constrained(r, 0, count - 1);
+}
+
+void uper_skip_bits(struct uper_reader *r, size_t nbits)
+{
+    if (r->err || nbits > r->len_bits - r->pos) {
+        uper_reader_fail(r, -EBADMSG);
+        return;
+    }
+    r->pos += nbits;
+}
+
+size_t uper_reader_left(const struct uper_reader *r) { return r->err ? 0 : r->len_bits - r->pos; }
+
+/* Octets needed for v as a non-negative binary integer (at least one). */
+static int octets_unsigned(uint64_t v)
+{
+    int n = 1;
+    while (n < 8 && (v >> (8 * n))) n++;
+    return n;
+}
+
+void uper_put_nsnn(struct uper_writer *w, uint64_t n)
+{
+    if (n <= 63) {
+        uper_put_bits(w, n, 7); /* leading 0 and six bits */
+        return;
+    }
+    uper_put_bits(w, 1, 1);
+    uper_put_semi_constrained(w, (int64_t)n, 0);
+}
+
+uint64_t uper_get_nsnn(struct uper_reader *r)
+{
+    if (!uper_get_bits(r, 1)) return uper_get_bits(r, 6);
+    return (uint64_t)uper_get_semi_constrained(r, 0);
+}
+
+void uper_put_semi_constrained(struct uper_writer *w, int64_t v, int64_t lb)
+{
+    if (v < lb) {
+        uper_writer_fail(w, -EINVAL);
+        return;
+    }
+    uint64_t u = (uint64_t)(v - lb);
+    int n = octets_unsigned(u);
+    uper_put_length(w, (size_t)n);
+    uper_put_bits(w, u, 8 * n);
+}
+
+int64_t uper_get_semi_constrained(struct uper_reader *r, int64_t lb)
+{
+    size_t n = uper_get_length(r, NULL);
+    if (!r->err && (n == 0 || n > 7)) uper_reader_fail(r, n ? -ENOTSUP : -EBADMSG); /* we keep int64 */
+    uint64_t u = uper_get_bits(r, r->err ? 0 : (int)(8 * n));
+    return r->err ? lb : lb + (int64_t)u;
+}
+
+void uper_put_unconstrained(struct uper_writer *w, int64_t v)
+{
+    int n = 1;
+    /* The fewest octets whose two's complement holds v: the bits above the top octet's sign bit all equal it. */
+    while (n < 8) {
+        int64_t lo = -((int64_t)1 << (8 * n - 1)), hi = ((int64_t)1 << (8 * n - 1)) - 1;
+        if (v >= lo && v <= hi) break;
+        n++;
+    }
+    uper_put_length(w, (size_t)n);
+    uper_put_bits(w, (uint64_t)v & (n == 8 ? ~0ull : ((1ull << (8 * n)) - 1)), 8 * n);
+}
+
+int64_t uper_get_unconstrained(struct uper_reader *r)
+{
+    size_t n = uper_get_length(r, NULL);
+    if (!r->err && (n == 0 || n > 8)) uper_reader_fail(r, n ? -ENOTSUP : -EBADMSG);
+    if (r->err) return 0;
+    uint64_t u = uper_get_bits(r, (int)(8 * n));
+    if (n < 8 && (u >> (8 * n - 1)) & 1u) u |= ~0ull << (8 * n); /* sign-extend */
+    return r->err ? 0 : (int64_t)u;
+}
+
+void uper_put_small_length(struct uper_writer *w, size_t n)
+{
+    if (n == 0) {
+        uper_writer_fail(w, -EINVAL);
+        return;
+    }
+    if (n <= 64) {
+        uper_put_bits(w, n - 1, 7); /* leading 0 and n - 1 in six bits */
+        return;
+    }
+    uper_put_bits(w, 1, 1);
+    uper_put_length(w, n);
+}
+
+size_t uper_get_small_length(struct uper_reader *r)
+{
+    if (!uper_get_bits(r, 1)) return r->err ? 0 : (size_t)uper_get_bits(r, 6) + 1;
+    return uper_get_length(r, NULL);
+}
+
+void uper_put_length(struct uper_writer *w, size_t n)
+{
+    if (n < 128)
+        uper_put_bits(w, n, 8);
+    else if (n < UPER_FRAG_UNIT)
+        uper_put_bits(w, 0x8000u | n, 16);
+    else
+        uper_writer_fail(w, -EINVAL);
+}
+
+size_t uper_get_length(struct uper_reader *r, bool *more)
+{
+    if (more) *more = false;
+    if (!uper_get_bits(r, 1)) return (size_t)uper_get_bits(r, 7);
+    if (!uper_get_bits(r, 1)) return (size_t)uper_get_bits(r, 14);
+    uint64_t m = uper_get_bits(r, 6);
+    if (r->err) return 0;
+    if (m < 1 || m > 4) { /* 11.9.3.8.1: fragments of 1..4 times 16K */
+        uper_reader_fail(r, -EBADMSG);
+        return 0;
+    }
+    if (!more) {
+        uper_reader_fail(r, -ENOTSUP);
+        return 0;
+    }
+    *more = true;
+    return (size_t)m * UPER_FRAG_UNIT;
+}
+
+void uper_put_raw_octets(struct uper_writer *w, const uint8_t *data, size_t n)
+{
+    if (w->err) return;
+    if (n > (w->cap_bits - w->pos) / 8) {
+        w->err = -ENOSPC;
+        return;
+    }
+    if ((w->pos & 7) == 0) {
+        memcpy(w->buf + w->pos / 8, data, n);
+        w->pos += 8 * n;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) uper_put_bits(w, data[i], 8);
+}
+
+void uper_get_raw_octets(struct uper_reader *r, uint8_t *out, size_t n)
+{
+    if (r->err || n > (r->len_bits - r->pos) / 8) {
+        uper_reader_fail(r, -EBADMSG);
+        return;
+    }
+    if ((r->pos & 7) == 0) {
+        memcpy(out, r->buf + r->pos / 8, n);
+        r->pos += 8 * n;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) out[i] = (uint8_t)uper_get_bits(r, 8);
+}
+
+/* A size constraint that X.691 encodes without a general length: an upper bound below 64K (11.9.3.3). */
+static bool size_constrained(long lb, long ub) { return ub >= 0 && ub < 65536 && lb <= ub; }
+
+void uper_put_octets(struct uper_writer *w, const uint8_t *data, size_t n, long lb, long ub)
+{
+    if ((long)n < lb || (ub >= 0 && (long)n > ub)) {
+        uper_writer_fail(w, -EINVAL);
+        return;
+    }
+    if (size_constrained(lb, ub)) {
+        uper_put_constrained(w, (int64_t)n, lb, ub);
+        uper_put_raw_octets(w, data, n);
+        return;
+    }
+    size_t off = 0;
+    while (n - off >= UPER_FRAG_UNIT) { /* 11.9.3.8: fragments of up to 4 x 16K, then the rest (maybe 0) */
+        size_t m = (n - off) / UPER_FRAG_UNIT;
+        if (m > 4) m = 4;
+        uper_put_bits(w, 0xc0u | m, 8);
+        uper_put_raw_octets(w, data + off, m * UPER_FRAG_UNIT);
+        off += m * UPER_FRAG_UNIT;
+    }
+    uper_put_length(w, n - off);
+    uper_put_raw_octets(w, data + off, n - off);
+}
+
+size_t uper_get_octets(struct uper_reader *r, uint8_t *out, size_t cap, long lb, long ub)
+{
+    if (size_constrained(lb, ub)) {
+        size_t n = (size_t)uper_get_constrained(r, lb, ub);
+        if (!r->err && n > cap) uper_reader_fail(r, -EMSGSIZE);
+        uper_get_raw_octets(r, out, r->err ? 0 : n);
+        return r->err ? 0 : n;
+    }
+    size_t total = 0;
+    bool more = true;
+    while (more && !r->err) {
+        size_t n = uper_get_length(r, &more);
+        if (!r->err && n > cap - total) uper_reader_fail(r, -EMSGSIZE);
+        uper_get_raw_octets(r, out + total, r->err ? 0 : n);
+        total += r->err ? 0 : n;
+    }
+    if (!r->err && ((long)total < lb || (ub >= 0 && (long)total > ub))) uper_reader_fail(r, -EBADMSG);
+    return r->err ? 0 : total;
+}
+
+void uper_skip_octets(struct uper_reader *r)
+{
+    bool more = true;
+    while (more && !r->err) {
+        size_t n = uper_get_length(r, &more);
+        if (!r->err && n > (r->len_bits - r->pos) / 8) uper_reader_fail(r, -EBADMSG);
+        uper_skip_bits(r, r->err ? 0 : 8 * n);
+    }
+}
+
+void uper_put_bitstring(struct uper_writer *w, uint64_t bits, int n, int lb, int ub)
+{
+    if (ub > 64 || n < lb || n > ub || (n < 64 && (bits >> n))) {
+        uper_writer_fail(w, -EINVAL);
+        return;
+    }
+    uper_put_constrained(w, n, lb, ub); /* no bits when lb == ub */
+    uper_put_bits(w, bits, n);
+}
+
+uint64_t uper_get_bitstring(struct uper_reader *r, int *n, int lb, int ub)
+{
+    if (ub > 64) {
+        uper_reader_fail(r, -ENOTSUP);
+        return 0;
+    }
+    int len = (int)uper_get_constrained(r, lb, ub);
+    if (n) *n = r->err ? 0 : len;
+    return uper_get_bits(r, r->err ? 0 : len);
+}
+
+void uper_put_ext_bitmap(struct uper_writer *w, int n, uint64_t present)
+{
+    if (n < 1 || n > 64 || (n < 64 && (present >> n))) {
+        uper_writer_fail(w, -EINVAL);
+        return;
+    }
+    uper_put_small_length(w, (size_t)n);
+    uper_put_bits(w, present, n);
+}
+
+int uper_get_ext_bitmap(struct uper_reader *r, uint64_t *present)
+{
+    size_t n = uper_get_small_length(r);
+    *present = 0;
+    if (!r->err && (n == 0 || n > 64)) uper_reader_fail(r, n ? -ENOTSUP : -EBADMSG);
+    if (r->err) return 0;
+    *present = uper_get_bits(r, (int)n);
+    return r->err ? 0 : (int)n;
+}
+
+void uper_skip_ext_additions(struct uper_reader *r)
+{
+    size_t n = uper_get_small_length(r), count = 0;
+    if (!r->err && n > uper_reader_left(r)) uper_reader_fail(r, -EBADMSG);
+    for (size_t i = 0; i < n && !r->err; i++) count += uper_get_bits(r, 1);
+    for (size_t i = 0; i < count && !r->err; i++) uper_skip_octets(r);
+}
+
+void uper_put_open_type(struct uper_writer *w, const struct uper_writer *content)
+{
+    static const uint8_t zero = 0;
+    if (content->err) {
+        uper_writer_fail(w, content->err);
+        return;
+    }
+    size_t n = uper_writer_bytes(content);
+    if (n == 0) /* 11.1: an empty encoding is sent as one zero octet */
+        uper_put_octets(w, &zero, 1, 0, -1);
+    else
+        uper_put_octets(w, content->buf, n, 0, -1);
+}
+
+void uper_get_open_type(struct uper_reader *r, struct uper_reader *sub)
+{
+    size_t n = uper_get_length(r, NULL);
+    if (!r->err && n > (r->len_bits - r->pos) / 8) uper_reader_fail(r, -EBADMSG);
+    sub->buf = r->buf;
+    sub->pos = r->pos;
+    sub->len_bits = r->err ? r->pos : r->pos + 8 * n;
+    sub->err = r->err;
+    if (!r->err) r->pos += 8 * n;
 }
