@@ -1,9 +1,10 @@
 /* LDPC base graphs and lifting sizes: 38.212 Tables 5.3.2-1, 5.3.2-2 and 5.3.2-3.
  *
- * The shift values were entered from the 38.212 tables and checked twice: against two independently published
- * transcriptions of the same tables (all 316 + 197 entries x 8 sets agree), and by tests/unit/test_ldpc_encoder.c,
- * which encodes through every lifting size and checks H c = 0 with H built straight from these entries, and
- * compares with the reference codewords (sets 0, 1, 3, 4, 5, 6 and 7 occur in those).
+ * The 316 + 197 entries x 8 shift sets are the 38.212 table data, taken from a public machine-readable
+ * transcription of the tables and checked against a second, independent transcription (every entry agrees).
+ * The reference codewords in tests/vectors/ldpc check the table itself for BG1 sets 0, 1, 5, 6, 7 and BG2 sets
+ * 0, 1, 3, 4, 6, 7 (test_ldpc_encoder, test_dlsch); H c = 0 at every lifting size checks that the encoder
+ * implements exactly the code these entries define.
  */
 #include "phy/fec/ldpc_tables.h"
 
