@@ -25,6 +25,13 @@
 
 typedef uint8_t ldpc_vec __attribute__((vector_size(VEC)));
 
+/* x86-64: an AVX2 clone next to the baseline one, picked by the loader from the CPU; elsewhere the portable one. */
+#if defined(__x86_64__)
+#define LDPC_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define LDPC_CLONES
+#endif
+
 int ldpc_encoder_init(struct ldpc_encoder *enc, const struct ldpc_encoder_cfg *cfg)
 {
     int max_z = cfg && cfg->max_z ? cfg->max_z : LDPC_Z_MAX;
@@ -45,8 +52,7 @@ void ldpc_encoder_free(struct ldpc_encoder *enc)
 
 /* out[0..z) = XOR of src[e][0..z), e < n (n >= 1). Every src must stay readable VEC - 1 bytes past z. Four
  * vectors are summed side by side so that four independent XOR chains hide the latency of each. */
-__attribute__((target_clones("avx2", "default")))
-static void xor_blocks(uint8_t *out, const uint8_t *const *src, int n, int z)
+LDPC_CLONES static void xor_blocks(uint8_t *out, const uint8_t *const *src, int n, int z)
 {
     int k = 0;
     for (; k + 4 * VEC <= z; k += 4 * VEC) {
