@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gnb/config.h"
+#include "gnb/config_geometry.h"
+#include "gnb/rrc_config.h"
 #include "rrc/msg/bcch_dl_sch.h"
 #include "rrc/sib1_builder.h"
 #include "test_rng.h"
@@ -482,6 +485,50 @@ START_TEST(test_sib1_encoder_refuses_oversize_and_bad_values)
 }
 END_TEST
 
+/* The shipped configuration (conf/gnbd.conf) through gnb/rrc_config.c: the SIB1 carries its PLMN, TAC, cell
+ * identity and PRACH index and the geometry's offsetToPointA and UL point A; --check-config's printout shows
+ * those values and hex that is the encoding itself. */
+START_TEST(test_sib1_from_shipped_config)
+{
+    static struct gnbd_config cfg;
+    config_geometry_register();
+    ck_assert_int_eq(config_load(&cfg, "conf/gnbd.conf", stderr), 0);
+    struct rrc_sib1 s;
+    uint8_t buf[RRC_SIB1_MAX_BYTES];
+    size_t len;
+    ck_assert_int_eq(rrc_config_sib1(&cfg, &s, buf, sizeof buf, &len), 0);
+    const struct rrc_plmn_identity_info *pi = &s.plmn_info[0];
+    ck_assert_uint_eq(pi->tac, (unsigned)cfg.cell.tac);
+    ck_assert_uint_eq(pi->cell_identity, (uint64_t)cfg.cell.cell_id);
+    ck_assert_int_eq(pi->plmn[0].mnc_len, (int)strlen(cfg.cell.mnc));
+    const struct rrc_serving_cell_config_common_sib *sc = &s.serving_cell_config_common;
+    ck_assert_int_eq(sc->dl.offset_to_point_a, 13);          /* SRSUE.md 2.4 for 52 PRB */
+    ck_assert_int_eq(sc->ul.absolute_frequency_point_a, 348564);
+    ck_assert_int_eq(sc->ul.initial_bwp.rach.generic.prach_config_index, cfg.cell.prach_config_index);
+    ck_assert_int_eq(sc->dl.initial_bwp.pdcch.coreset_zero, cfg.cell.coreset0_index);
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *out = open_memstream(&text, &text_len);
+    rrc_config_print_sib1(&cfg, out);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(text, "PLMN 001-01, TAC 7"));
+    ck_assert_ptr_nonnull(strstr(text, "msg1-FrequencyStart 1,"));
+    size_t n = 0;
+    for (const char *h = strstr(text, "hex:"); h; h = strstr(h, "hex:")) {
+        h += 4;
+        unsigned v;
+        int used;
+        while (sscanf(h, " %2x%n", &v, &used) == 1 && n < len) {
+            ck_assert_uint_eq(v, buf[n++]);
+            h += used;
+        }
+    }
+    ck_assert_uint_eq(n, len);
+    for (const char *l = text; *l; l = strchr(l, '\n') + 1) ck_assert_int_eq(*l, '#'); /* comments only */
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("sib1");
@@ -494,6 +541,7 @@ int main(void)
     tcase_add_test(tc, test_sib1_random_decoded_by_tshark);
     tcase_add_test(tc, test_sib1_decoder_refuses_bad_input);
     tcase_add_test(tc, test_sib1_encoder_refuses_oversize_and_bad_values);
+    tcase_add_test(tc, test_sib1_from_shipped_config);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,28 @@
+/* RRC adapter for the configuration: the SIB1 gnbd broadcasts, built from the validated config and the cell
+ * geometry (rrc/sib1_builder.h keeps rrc/ independent of gnb/; this is the one mapping of config keys to it),
+ * and its printout for `gnbd --check-config` (decoded fields, hex and size, as "# " comment lines so that the
+ * printed configuration still loads).
+ *
+ * Threading: main thread at start (config time), like config_load(); the results are plain data.
+ */
+#ifndef GNBD_RRC_CONFIG_H
+#define GNBD_RRC_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gnb/config.h"
+#include "rrc/sib1_builder.h"
+
+/* The SIB1 cell description of a validated configuration. Returns 0, or -1 when the cell geometry cannot be
+ * derived (config_load() has reported why). */
+int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d);
+
+/* Builds and encodes the SIB1 (BCCH-DL-SCH-Message) into buf[cap]. Returns 0, or a negative errno code. */
+int rrc_config_sib1(const struct gnbd_config *cfg, struct rrc_sib1 *sib1, uint8_t *buf, size_t cap, size_t *len);
+
+/* Prints the SIB1 the configuration makes, decoded back from its bytes, then its hex and size. */
+void rrc_config_print_sib1(const struct gnbd_config *cfg, FILE *out);
+
+#endif
