@@ -4,6 +4,7 @@
  * input, and the 38.214 5.1.2.2.2 RIV both ways (every allocation of every BWP size, and the vectors' RIVs). */
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,10 +243,12 @@ START_TEST(test_riv_round_trip_every_allocation)
         uint32_t nriv = (uint32_t)(n * (n + 1) / 2);
         for (int l = 1; l <= n; l++)
             for (int s = 0; s + l <= n; s++) {
+                /* plain comparisons in the 3.5 million iterations; one assertion names the first failure */
                 int riv = dci_riv_encode(n, s, l), s2 = -1, l2 = -1;
-                ck_assert_msg(riv >= 0 && (uint32_t)riv < nriv, "N %d start %d len %d: RIV %d", n, s, l, riv);
-                ck_assert_int_eq(dci_riv_decode(n, (uint32_t)riv, &s2, &l2), 0);
-                ck_assert_msg(s2 == s && l2 == l, "N %d: (%d, %d) came back as (%d, %d)", n, s, l, s2, l2);
+                bool ok = riv >= 0 && (uint32_t)riv < nriv && dci_riv_decode(n, (uint32_t)riv, &s2, &l2) == 0 &&
+                          s2 == s && l2 == l;
+                if (!ok)
+                    ck_abort_msg("N %d: (%d, %d) -> RIV %d -> (%d, %d)", n, s, l, riv, s2, l2);
                 count++;
             }
         ck_assert_int_eq((uint32_t)count, nriv); /* a bijection onto 0 .. N(N+1)/2 - 1 */
