@@ -13,8 +13,9 @@
  *
  * Epochs and peers: the first request from a new routing id starts epoch e+1 (state STREAMING); radio_send()
  * for an older epoch returns -ESTALE and leaves that request for the new epoch's first block. radio_send() with
- * n = 0 only looks for a new peer (never answers a request): a pipeline whose DL is blocked on UL calls it so
- * that a restarted peer is still noticed. The peer is gone (state WAITING_FOR_PEER) when its connections close
+ * n = 0 polls (radio.h): it never answers a request, returns 1 as soon as a request is pending (the peer wants
+ * DL now) and 0 when none came within the poll interval; a pipeline with no DL queued calls it so that a new
+ * or restarted peer is noticed. The peer is gone (state WAITING_FOR_PEER) when its connections close
  * or it sends no request for a second. UL that arrives before its peer's first DL request was read (srsUE
  * sends one block of UL before it reads DL) is held and becomes the first UL of that peer's epoch.
  * A UL request is re-sent only after its connection dropped, never on a timeout: a live peer answers the
@@ -260,8 +261,9 @@ static int zr_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
         zr_tx_monitor(r, z);
         while (zr_tx_read_request(r, t) > 0) zr_tx_on_request(r, z);
+        if (n == 0 && t->pending) return 1; /* poll: the peer is waiting for DL (of whatever epoch is current) */
         /* Checked after reading, before answering: the request stays pending for the new epoch's DL. */
-        if (epoch != atomic_load(&r->epoch)) return -ESTALE;
+        if (n > 0 && epoch != atomic_load(&r->epoch)) return -ESTALE;
         if (n > 0 && ts < t->next_ts) {
             atomic_fetch_add_explicit(&r->counters.tx_late, 1, memory_order_relaxed);
             return (int)n;

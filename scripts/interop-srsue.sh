@@ -35,14 +35,14 @@ case $PRB in 25) BW=5;; 52) BW=10;; 106) BW=20;; *) echo "--prb must be 25, 52 o
 DIR=${KEEP:-$(mktemp -d /tmp/gnbd-interop.XXXXXX)}
 mkdir -p "$DIR"
 PORT_DL=$((21000 + RANDOM % 2000 * 2)); PORT_UL=$((PORT_DL + 1)); CTL=$((PORT_DL + 4000))
-GPID=""; UPID=""
+GPID=""; UPID=""; SPID=""
 cleanup() {
   [ -n "$UPID" ] && kill -INT "$UPID" 2>/dev/null
   [ -n "$GPID" ] && kill -TERM "$GPID" 2>/dev/null
-  sleep 1
+  [ -n "$UPID$GPID" ] && sleep 1
   [ -n "$UPID" ] && kill -9 "$UPID" 2>/dev/null
   [ -n "$GPID" ] && kill -9 "$GPID" 2>/dev/null
-  pkill -P $$ sleep 2>/dev/null
+  [ -n "$SPID" ] && kill "$SPID" 2>/dev/null
   [ -z "$KEEP" ] && rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -112,16 +112,19 @@ CONF
 
 "$ROOT/$BUILD/gnbd" -c "$DIR/gnbd.conf" > "$DIR/gnbd.log" 2>&1 &
 GPID=$!
-# srsUE stalls when its stdin is at end of file: keep it open (../shared/interop/SRSUE.md §7).
-(sleep infinity | "$SRSUE" "$DIR/ue.conf" > "$DIR/ue.stdout" 2>&1) &
-UPID=$(pgrep -n -f "$SRSUE $DIR/ue.conf" || true)
+# srsUE stalls when its stdin is at end of file: keep it open (../shared/interop/SRSUE.md §7) with a fifo
+# fed by nothing.
+mkfifo "$DIR/ue.stdin"
+sleep 100000 > "$DIR/ue.stdin" &
+SPID=$!
+"$SRSUE" "$DIR/ue.conf" < "$DIR/ue.stdin" > "$DIR/ue.stdout" 2>&1 &
+UPID=$!
 sleep "$SECONDS_RUN"
 metrics=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>&1)
-UPID=$(pgrep -n -f "$SRSUE $DIR/ue.conf" || true)
-[ -n "$UPID" ] && kill -INT "$UPID"
-sleep 2
+kill -INT "$UPID" 2>/dev/null
+for _ in $(seq 50); do kill -0 "$UPID" 2>/dev/null || break; sleep 0.1; done
+kill -9 "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null; UPID=""
 kill -TERM "$GPID"; wait "$GPID"; grc=$?; GPID=""
-UPID=""
 
 echo "---- gnbd metrics after ${SECONDS_RUN} s"
 grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_errors|tx_errors)' <<<"$metrics"

@@ -41,6 +41,23 @@ threads: { mapping = "$mapping"; };
 CONF
 }
 
+# Two TCP ports nobody listens on now (the kernel's choice), so that parallel runs do not collide.
+free_ports() {
+  python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])'
+}
+
+# One value out of `gnbctl raw '{"cmd":"metrics"}'`, by a dotted path (slots.ul_processed).
+metric() { # endpoint path
+  "$GNBCTL" -s "$1" raw '{"cmd":"metrics"}' 2>/dev/null |
+    python3 -c 'import json,sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."): v = v[k]
+print(v)' "$2"
+}
+
 # Wait until gnbctl status answers (or time out). Returns 0 when it answers.
 wait_ready() { # endpoint timeout_s
   local end=$((SECONDS + $2))

@@ -10,14 +10,6 @@ UESIM="$ROOT/$BUILD/uesim"
 DL_ARFCN=368500
 GSCN_STEP_ARFCN=240   # 38.104 5.4.3.1: below 3 GHz the SS raster step is 1.2 MHz = 240 NR-ARFCN of 5 kHz
 
-# Two TCP ports nobody listens on now (the kernel's choice), so that parallel runs do not collide.
-free_ports() {
-  python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])'
-}
-
 write_zmq_config() { # path pci bandwidth_mhz coreset0 rate dl_port ul_port
   cat > "$1" <<CONF
 cell: {
