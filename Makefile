@@ -132,6 +132,7 @@ tsan:
 
 bench: all $(BENCH_BINS) $(TOOL_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+	@for b in tests/bench/bench_*.sh; do echo "== $$b"; BUILD=$(BUILD) bash $$b || exit 1; done
 
 # libFuzzer targets (clang): `make fuzz` builds them into build-fuzz/; FUZZ_SECONDS bounds each run.
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
