@@ -12,8 +12,8 @@
  *
  * PHY DL transmits the SS/PBCH blocks the MAC schedules (with the MIB); PDCCH/PDSCH and every UL channel come
  * with their issues (PHY UL only counts slots for now).
- * Fault injection for receiver tests: GNBD_FAULT=phase (read once at init) transmits without the 38.211 5.4
- * phase term, which a correct UE receiver must fail on.
+ * Fault injection for receiver tests (read once at init): GNBD_FAULT=phase transmits without the 38.211 5.4
+ * phase term, GNBD_FAULT=pbch_scrambling scrambles the PBCH for another cell ID; a correct UE must fail on both.
  *
  * Stage-to-thread mapping (config threads.mapping):
  *   per_layer: one thread per stage;   compact: radio RX, radio TX, one slot worker (PHY UL -> MAC -> PHY DL), RRC;

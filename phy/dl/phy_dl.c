@@ -19,10 +19,18 @@ int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg)
         ofdm_free(&d->ofdm);
         return rc;
     }
+    if (cfg->fault_pbch_scrambling) {
+        struct ssb_config fc = sc;
+        fc.pci = (cfg->pci + 4) % 1008;
+        rc = ssb_init(&d->ssb_fault, &fc);
+        if (rc < 0) {
+            phy_dl_free(d);
+            return rc;
+        }
+    }
     rc = grid_init(&d->grid, 14, 12 * cfg->nof_prb);
     if (rc < 0) {
-        ssb_free(&d->ssb);
-        ofdm_free(&d->ofdm);
+        phy_dl_free(d);
         return rc;
     }
     return 0;
@@ -31,8 +39,20 @@ int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg)
 void phy_dl_free(struct phy_dl *d)
 {
     grid_free(&d->grid);
+    if (d->cfg.fault_pbch_scrambling) ssb_free(&d->ssb_fault);
     ssb_free(&d->ssb);
     ofdm_free(&d->ofdm);
+}
+
+/* Replace the block's PBCH data REs with those scrambled for another cell ID (fault injection). */
+static int corrupt_pbch_scrambling(const struct phy_dl *d, const uint8_t *mib, int sfn, const struct ssb_occasion *o,
+                                   cf_t block[SSB_BLOCK_RE])
+{
+    cf_t wrong[SSB_BLOCK_RE];
+    int rc = ssb_build(&d->ssb_fault, mib, sfn, o->hrf, o->ssb_index, wrong);
+    if (rc < 0) return rc;
+    for (int i = 0; i < SSB_PBCH_NUM_RE; i++) block[d->ssb.pbch_re[i]] = wrong[d->ssb.pbch_re[i]];
+    return 0;
 }
 
 int phy_dl_slot_samples(const struct phy_dl *d) { return ofdm_slot_nof_samples(&d->ofdm, 0); }
@@ -44,6 +64,7 @@ int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *ou
         cf_t block[SSB_BLOCK_RE];
         const struct ssb_occasion *o = &req->ssb[i];
         int rc = ssb_build(&d->ssb, req->mib, req->sfn, o->hrf, o->ssb_index, block);
+        if (rc == 0 && d->cfg.fault_pbch_scrambling) rc = corrupt_pbch_scrambling(d, req->mib, req->sfn, o, block);
         if (rc < 0) return rc;
         rc = ssb_map(block, &d->grid, d->cfg.ssb_first_subcarrier, o->first_symbol);
         if (rc < 0) return rc;

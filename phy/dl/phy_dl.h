@@ -36,12 +36,16 @@ struct phy_dl_config {
     int ssb_first_subcarrier;       /* carrier subcarrier of SSB subcarrier 0 (from the cell geometry) */
     int ssb_l_max;
     int k_ssb;
+    /* Fault injection for receiver tests (never in service): scramble the PBCH for another cell ID
+     * ((pci + 4) mod 1008: same DM-RS and PBCH RE positions, wrong 38.211 7.3.3.1 and 38.212 7.1.2 c_init). */
+    bool fault_pbch_scrambling;
 };
 
 struct phy_dl {
     struct phy_dl_config cfg;
     struct ofdm ofdm;
     struct ssb ssb;
+    struct ssb ssb_fault;           /* only with cfg.fault_pbch_scrambling */
     struct grid grid;
     int slots_per_subframe;
 };
