@@ -107,7 +107,10 @@ START_TEST(test_qam_maps_scrambled_bits_to_the_pdsch_grids)
             free(grid);
             continue;
         }
-        enum modulation_scheme m = c.qm == 4 ? MODULATION_16QAM : c.qm == 6 ? MODULATION_64QAM : MODULATION_256QAM;
+        enum modulation_scheme m = c.qm == 2   ? MODULATION_QPSK
+                                   : c.qm == 4 ? MODULATION_16QAM
+                                   : c.qm == 6 ? MODULATION_64QAM
+                                               : MODULATION_256QAM;
         ck_assert_int_eq(modulation_qm(m), c.qm);
         size_t nsym = (size_t)c.g / (size_t)c.qm, i = 0;
         cf_t *d = malloc(nsym * sizeof *d);
@@ -125,7 +128,7 @@ START_TEST(test_qam_maps_scrambled_bits_to_the_pdsch_grids)
         free(grid);
     }
     fclose(f);
-    ck_assert_uint_eq(orders_seen, (1u << 4) | (1u << 6) | (1u << 8));
+    ck_assert_uint_eq(orders_seen, (1u << 2) | (1u << 4) | (1u << 6) | (1u << 8));
 }
 END_TEST
 
