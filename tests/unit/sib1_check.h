@@ -8,26 +8,14 @@
 #include <string.h>
 
 #include "rrc/msg/bcch_dl_sch.h"
-#include "tshark.h"
+#include "common_ies_check.h"
+#include "tshark_check.h"
 
-static char why[1024];
-#define EXPECT_INT(pkt, path, occ, v) ck_assert_msg(tshark_is_int(pkt, path, occ, (long)(v), why, sizeof why), "%s", why)
-#define EXPECT_NAME(pkt, path, occ, ...)                                                                     \
-    do {                                                                                                     \
-        char name_[64];                                                                                      \
-        snprintf(name_, sizeof name_, __VA_ARGS__);                                                          \
-        ck_assert_msg(tshark_is_name(pkt, path, occ, name_, why, sizeof why), "%s", why);                    \
-    } while (0)
-#define EXPECT_COUNT(pkt, path, n) ck_assert_msg(tshark_is_count(pkt, path, n, why, sizeof why), "%s", why)
-#define EXPECT_BITS(pkt, path, occ, nbits, v)                                                                \
-    do {                                                                                                     \
-        int o_ = (occ);                                                                                      \
-        uint64_t got_ = tshark_bits(pkt, path, o_, nbits), want_ = (uint64_t)(v);                            \
-        ck_assert_msg(got_ == want_, "%s[%d]: tshark 0x%llx, expected 0x%llx", path, o_,                      \
-                      (unsigned long long)got_, (unsigned long long)want_);                                   \
-    } while (0)
-
-/* ---- tshark's reading compared with the struct, field by field ------------------------------------------ */
+static void check_setup_release(const struct tshark_pkt *p, const char *path, uint8_t sr)
+{
+    EXPECT_COUNT(p, path, sr != PER_ABSENT);
+    if (sr != PER_ABSENT) EXPECT_NAME(p, path, 0, "%s", sr == PER_SETUP ? "setup" : "release");
+}
 
 static void check_tdra(const struct tshark_pkt *p, const char *list, const char *kname, const struct rrc_tdra_list *l)
 {
@@ -48,50 +36,6 @@ static void check_tdra(const struct tshark_pkt *p, const char *list, const char 
     EXPECT_COUNT(p, path, nk);
 }
 
-/* Search space i of the common list; optional fields' occurrences count the earlier entries that have them. */
-static void check_search_space(const struct tshark_pkt *p, const struct rrc_search_space *list, int i)
-{
-#define SS "commonSearchSpaceList/SearchSpace_element/"
-    const struct rrc_search_space *s = &list[i];
-    int n_cs = 0, n_mon = 0, n_dur = 0, n_sym = 0, n_cand = 0, n_type = 0, n_ue = 0, n_off = 0;
-    for (int k = 0; k < i; k++) {
-        n_cs += list[k].has_coreset_id;
-        n_mon += list[k].has_monitoring;
-        n_off += list[k].has_monitoring && list[k].monitoring_period_slots == s->monitoring_period_slots;
-        n_dur += list[k].has_duration;
-        n_sym += list[k].has_monitoring_symbols;
-        n_cand += list[k].has_nrof_candidates;
-        n_type += list[k].has_type;
-        n_ue += list[k].has_type && list[k].type == RRC_SS_UE_SPECIFIC;
-    }
-    EXPECT_INT(p, SS "searchSpaceId", i, s->id);
-    if (s->has_coreset_id) EXPECT_INT(p, SS "controlResourceSetId", n_cs, s->coreset_id);
-    if (s->has_monitoring) {
-        EXPECT_NAME(p, SS "monitoringSlotPeriodicityAndOffset", n_mon, "sl%d", s->monitoring_period_slots);
-        char path[128];
-        snprintf(path, sizeof path, SS "monitoringSlotPeriodicityAndOffset/sl%d", s->monitoring_period_slots);
-        if (s->monitoring_period_slots > 1) EXPECT_INT(p, path, n_off, s->monitoring_offset);
-    }
-    if (s->has_duration) EXPECT_INT(p, SS "duration", n_dur, s->duration);
-    if (s->has_monitoring_symbols) EXPECT_BITS(p, SS "monitoringSymbolsWithinSlot", n_sym, 14, s->monitoring_symbols);
-    if (s->has_nrof_candidates) {
-        static const char *const al[5] = {"aggregationLevel1", "aggregationLevel2", "aggregationLevel4",
-                                          "aggregationLevel8", "aggregationLevel16"};
-        for (int a = 0; a < 5; a++) {
-            char path[128];
-            snprintf(path, sizeof path, SS "nrofCandidates_element/%s", al[a]);
-            EXPECT_NAME(p, path, n_cand, "n%d", s->nrof_candidates[a]);
-        }
-    }
-    if (s->has_type) {
-        EXPECT_NAME(p, SS "searchSpaceType", n_type, "%s", s->type == RRC_SS_COMMON ? "common" : "ue-Specific");
-        if (s->type == RRC_SS_UE_SPECIFIC)
-            EXPECT_NAME(p, SS "searchSpaceType/ue_Specific_element/dci_Formats", n_ue, "%s",
-                        s->ue_dci_formats_0_1_and_1_1 ? "formats0-1-And-1-1" : "formats0-0-And-1-0");
-    }
-#undef SS
-}
-
 static void check_pdcch_common(const struct tshark_pkt *p, const struct rrc_pdcch_config_common *c)
 {
 #define PC "pdcch_ConfigCommon/setup_element/"
@@ -99,31 +43,11 @@ static void check_pdcch_common(const struct tshark_pkt *p, const struct rrc_pdcc
     if (c->has_coreset_zero) EXPECT_INT(p, PC "controlResourceSetZero", 0, c->coreset_zero);
     EXPECT_COUNT(p, PC "searchSpaceZero", c->has_ss_zero);
     if (c->has_ss_zero) EXPECT_INT(p, PC "searchSpaceZero", 0, c->ss_zero);
-    const struct rrc_coreset *cs = &c->common_coreset;
     EXPECT_COUNT(p, PC "commonControlResourceSet_element", c->has_common_coreset);
-    if (c->has_common_coreset) {
-#define CS PC "commonControlResourceSet_element/"
-        EXPECT_INT(p, CS "controlResourceSetId", 0, cs->id);
-        EXPECT_BITS(p, CS "frequencyDomainResources", 0, 45, cs->frequency_domain_resources);
-        EXPECT_INT(p, CS "duration", 0, cs->duration);
-        EXPECT_NAME(p, CS "cce_REG_MappingType", 0, "%s", cs->interleaved ? "interleaved" : "nonInterleaved");
-        if (cs->interleaved) {
-            EXPECT_NAME(p, CS "cce_REG_MappingType/interleaved_element/reg_BundleSize", 0, "n%d", cs->reg_bundle_size);
-            EXPECT_NAME(p, CS "cce_REG_MappingType/interleaved_element/interleaverSize", 0, "n%d", cs->interleaver_size);
-            EXPECT_COUNT(p, CS "cce_REG_MappingType/interleaved_element/shiftIndex", cs->has_shift_index);
-            if (cs->has_shift_index) EXPECT_INT(p, CS "cce_REG_MappingType/interleaved_element/shiftIndex", 0, cs->shift_index);
-        }
-        EXPECT_NAME(p, CS "precoderGranularity", 0, "%s", cs->precoder_all_contiguous_rbs ? "allContiguousRBs" : "sameAsREG-bundle");
-        EXPECT_COUNT(p, CS "tci_StatesPDCCH_ToAddList/TCI_StateId", cs->nof_tci_states);
-        for (int i = 0; i < cs->nof_tci_states; i++)
-            EXPECT_INT(p, CS "tci_StatesPDCCH_ToAddList/TCI_StateId", i, cs->tci_states[i]);
-        EXPECT_COUNT(p, CS "tci_PresentInDCI", cs->tci_present_in_dci);
-        EXPECT_COUNT(p, CS "pdcch_DMRS_ScramblingID", cs->has_dmrs_scrambling_id);
-        if (cs->has_dmrs_scrambling_id) EXPECT_INT(p, CS "pdcch_DMRS_ScramblingID", 0, cs->pdcch_dmrs_scrambling_id);
-#undef CS
-    }
+    if (c->has_common_coreset) check_coreset(p, PC "commonControlResourceSet_element/", &c->common_coreset, 0);
+    check_coreset_counts(p, PC "commonControlResourceSet_element/", &c->common_coreset, c->has_common_coreset);
     EXPECT_COUNT(p, "commonSearchSpaceList/SearchSpace_element", c->nof_common_ss);
-    for (int i = 0; i < c->nof_common_ss; i++) check_search_space(p, c->common_ss, i);
+    for (int i = 0; i < c->nof_common_ss; i++) check_search_space(p, "commonSearchSpaceList/SearchSpace_element/", c->common_ss, i);
     int n_dci = 0;
     for (int i = 0; i < c->nof_common_ss; i++) n_dci += c->common_ss[i].has_type && c->common_ss[i].type == RRC_SS_COMMON && c->common_ss[i].common_dci_0_0_and_1_0;
     EXPECT_COUNT(p, "common_element/dci_Format0_0_AndFormat1_0_element", n_dci);
@@ -167,12 +91,6 @@ static void check_bands(const struct tshark_pkt *p, const char *dir, const struc
     for (int i = 0; i < b->n; i++)
         if (b->band[i]) EXPECT_INT(p, path, k++, b->band[i]);
     EXPECT_COUNT(p, path, k);
-}
-
-static void check_setup_release(const struct tshark_pkt *p, const char *path, uint8_t sr)
-{
-    EXPECT_COUNT(p, path, sr != PER_ABSENT);
-    if (sr != PER_ABSENT) EXPECT_NAME(p, path, 0, "%s", sr == PER_SETUP ? "setup" : "release");
 }
 
 static void check_dl(const struct tshark_pkt *p, const struct rrc_dl_config_common_sib *dl)

@@ -12,54 +12,10 @@
 #include "gnb/rrc_config.h"
 #include "rrc/msg/bcch_dl_sch.h"
 #include "rrc/sib1_builder.h"
+#include "rrc_random.h"
 #include "test_rng.h"
 #include "sib1_check.h"
 #include "tshark.h"
-
-static int rnd(int lo, int hi) { return lo + (int)(test_rng_next() % (uint64_t)(hi - lo + 1)); }
-static bool coin(void) { return test_rng_next() & 1; }
-static int pick(const int *v, int n) { return v[rnd(0, n - 1)]; }
-#define PICK(...) pick((const int[]){__VA_ARGS__}, (int)(sizeof((const int[]){__VA_ARGS__}) / sizeof(int)))
-
-/* ---- random SIB1s over every modelled field ------------------------------------------------------------- */
-
-static void random_coreset(struct rrc_coreset *c)
-{
-    *c = (struct rrc_coreset){.id = rnd(0, 11), .frequency_domain_resources = test_rng_next() >> 19,
-                              .duration = rnd(1, 3), .interleaved = coin(), .precoder_all_contiguous_rbs = coin(),
-                              .tci_present_in_dci = coin(), .has_dmrs_scrambling_id = coin(),
-                              .pdcch_dmrs_scrambling_id = rnd(0, 65535)};
-    if (c->interleaved) {
-        c->reg_bundle_size = PICK(2, 3, 6);
-        c->interleaver_size = PICK(2, 3, 6);
-        c->has_shift_index = coin();
-        c->shift_index = rnd(0, 274);
-    }
-    c->nof_tci_states = rnd(0, 3);
-    for (int i = 0; i < c->nof_tci_states; i++) c->tci_states[i] = rnd(0, 127);
-}
-
-static void random_search_space(struct rrc_search_space *s)
-{
-    *s = (struct rrc_search_space){.id = rnd(0, 39), .has_coreset_id = coin(), .coreset_id = rnd(0, 11),
-                                   .has_monitoring = coin(), .has_duration = coin(), .duration = rnd(2, 2559),
-                                   .has_monitoring_symbols = coin(), .monitoring_symbols = (uint16_t)rnd(0, 16383),
-                                   .has_nrof_candidates = coin(), .has_type = coin()};
-    s->monitoring_period_slots = PICK(1, 2, 4, 5, 8, 10, 16, 20, 40, 80, 160, 320, 640, 1280, 2560);
-    s->monitoring_offset = rnd(0, s->monitoring_period_slots - 1);
-    for (int i = 0; i < 5; i++) s->nrof_candidates[i] = PICK(0, 1, 2, 3, 4, 5, 6, 8);
-    s->type = coin() ? RRC_SS_UE_SPECIFIC : RRC_SS_COMMON;
-    s->common_dci_0_0_and_1_0 = s->type == RRC_SS_COMMON && coin();
-    s->ue_dci_formats_0_1_and_1_1 = s->type == RRC_SS_UE_SPECIFIC && coin();
-}
-
-static void random_tdra(struct rrc_tdra_list *l)
-{
-    l->n = rnd(1, 4);
-    for (int i = 0; i < l->n; i++)
-        l->e[i] = (struct rrc_tdra){.has_k = coin(), .k = rnd(0, 32), .mapping_type_b = coin(),
-                                    .start_symbol_and_length = rnd(0, 127)};
-}
 
 static void random_scs_list(int *n, struct rrc_scs_carrier *scs)
 {
@@ -84,7 +40,7 @@ static void random_dl(struct rrc_dl_config_common_sib *dl)
     struct rrc_bwp_dl_common *b = &dl->initial_bwp;
     b->generic = (struct rrc_bwp){.location_and_bandwidth = rnd(0, 37949), .scs_khz = PICK(15, 30),
                                   .extended_cp = coin()};
-    b->pdcch_sr = (uint8_t)rnd(0, 2);
+    b->pdcch_sr = sr_rand();
     struct rrc_pdcch_config_common *c = &b->pdcch;
     *c = (struct rrc_pdcch_config_common){.has_coreset_zero = coin(), .coreset_zero = rnd(0, 15),
                                           .has_common_coreset = coin(), .has_ss_zero = coin(), .ss_zero = rnd(0, 15),
@@ -94,7 +50,7 @@ static void random_dl(struct rrc_dl_config_common_sib *dl)
                                           .ra_ss = rnd(0, 39)};
     random_coreset(&c->common_coreset);
     for (int i = 0; i < c->nof_common_ss; i++) random_search_space(&c->common_ss[i]);
-    b->pdsch_sr = (uint8_t)rnd(0, 2);
+    b->pdsch_sr = sr_rand();
     b->pdsch_has_tdra = coin();
     random_tdra(&b->pdsch_tdra);
     dl->modification_period_coeff = PICK(2, 4, 8, 16);
@@ -141,14 +97,14 @@ static void random_ul(struct rrc_ul_config_common_sib *ul)
     ul->frequency_shift_7p5khz = coin();
     struct rrc_bwp_ul_common *b = &ul->initial_bwp;
     b->generic = (struct rrc_bwp){.location_and_bandwidth = rnd(0, 37949), .scs_khz = PICK(15, 30)};
-    b->rach_sr = (uint8_t)rnd(0, 2);
+    b->rach_sr = sr_rand();
     random_rach(&b->rach);
-    b->pusch_sr = (uint8_t)rnd(0, 2);
+    b->pusch_sr = sr_rand();
     b->pusch = (struct rrc_pusch_config_common){
         .group_hopping_enabled_transform_precoding = coin(), .has_tdra = coin(), .has_msg3_delta_preamble = coin(),
         .msg3_delta_preamble = rnd(-1, 6), .has_p0_nominal_with_grant = coin(), .p0_nominal_with_grant = rnd(-202, 24)};
     random_tdra(&b->pusch.tdra);
-    b->pucch_sr = (uint8_t)rnd(0, 2);
+    b->pucch_sr = sr_rand();
     b->pucch = (struct rrc_pucch_config_common){.has_resource_common = coin(), .resource_common = rnd(0, 15),
                                                 .group_hopping = rnd(0, 2), .has_hopping_id = coin(),
                                                 .hopping_id = rnd(0, 1023), .has_p0_nominal = coin(),

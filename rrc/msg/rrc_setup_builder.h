@@ -1,0 +1,43 @@
+/* RRCSetup builder: the DL-CCCH RRCSetup gnbd sends a UE in Msg4 (38.331 5.3.3.4, 6.2.2), from a plain
+ * description of the cell. Its content is what srsUE needs to apply the configuration and answer with
+ * RRCSetupComplete (../shared/interop/SRSUE.md 4.1) and what 38.331 lets a phone use:
+ *   - radioBearerConfig: SRB1 without pdcp-Config (the default SRB1 PDCP configuration, 38.331 9.2.1);
+ *   - masterCellGroup: rlc-BearerToAddModList with SRB1 on LCID 1 (RLC AM and logical channel values of the
+ *     default SRB1 configuration, 38.331 9.2.1, with ul-SpecificParameters), mac-CellGroupConfig (one SR
+ *     configuration without sr-ProhibitTimer, BSR, TAG, PHR), physicalCellGroupConfig with the dynamic HARQ-ACK
+ *     codebook, spCellConfig with spCellConfigDedicated:
+ *       PDCCH: CORESET#1 non-interleaved, precoder sameAsREG-bundle, the whole carrier in 6-RB groups;
+ *              SS#2 on it, UE-specific, DCI 0_0/1_0, every slot from symbol 0;
+ *       PDSCH: DMRS mapping type A (setup), TCI state 0 on SS/PBCH block 0, resource allocation type 1;
+ *       PUCCH: format 1 resources 0 and 1 (resource set 0, up to 2 HARQ-ACK bits), format 1 resource 2 for SR,
+ *              format 2 resource 3 (resource set 1), formats 1 and 2 set up, one SR resource,
+ *              dl-DataToUL-ACK {1..8} (the DCI 1_0 mapping of 38.213 9.2.3, so 1_0 and 1_1 agree);
+ *       PUSCH: DMRS mapping type A (setup), resource allocation type 1, UCI on PUSCH with semi-static beta
+ *              offsets; no CSI, no SRS.
+ * The PUCCH resources sit at the top of the carrier, away from the common PUCCH resources of
+ * pucch-ResourceCommon and from the PRACH at the bottom.
+ *
+ * Threading: pure functions over caller memory; any thread.
+ */
+#ifndef GNBD_RRC_MSG_RRC_SETUP_BUILDER_H
+#define GNBD_RRC_MSG_RRC_SETUP_BUILDER_H
+
+#include "rrc/msg/dl_ccch.h"
+
+struct rrc_setup_cell_desc {
+    int nof_prb;                 /* carrier = BWP size */
+    int pdsch_start_symbol;      /* first PDSCH symbol after the CORESETs (1..3) */
+    int coreset1_duration;       /* symbols 1..3 */
+    int ss2_candidates[5];       /* SS#2 candidates at aggregation levels 1, 2, 4, 8, 16 */
+    int sr_period_slots;         /* 1, 2, 4, 5, 8, 10, 16, 20, 40, 80, 160, 320, 640 */
+    int sr_offset;               /* 0..period-1 */
+    int sr_trans_max;            /* 4, 8, 16, 32, 64 */
+};
+
+void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d);
+
+/* Fills msg with the RRCSetup for transaction `transaction_id` (0..3). Returns 0 or -EINVAL (a carrier too
+ * small for the PUCCH resources, a value out of range). */
+int rrc_setup_builder_build(const struct rrc_setup_cell_desc *d, int transaction_id, struct rrc_dl_ccch_msg *msg);
+
+#endif

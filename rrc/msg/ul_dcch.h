@@ -1,0 +1,91 @@
+/* UL-DCCH-Message (38.331 6.2.1) with RRCSetupComplete (6.2.2): rrc-TransactionIdentifier,
+ * selectedPLMN-Identity, registeredAMF (optional PLMN-Identity and AMF-Identifier), guami-Type, s-NSSAI-List,
+ * dedicatedNAS-Message (kept as bytes), ng-5G-S-TMSI-Value (full 48 bits or Part2), and the non-critical
+ * extensions v1610 (IAB node, idle measurements, UE measurements available, mobility history and state),
+ * v1690 (UL RRC segmentation) and v1700 (onboarding request). The other UL-DCCH messages (security mode,
+ * capabilities, reconfiguration complete, ...) will be added here as their issues come.
+ *
+ * rrc_ul_dcch_decode() parses bytes from the air (after PDCP): every read is bounds-checked, malformed or
+ * truncated input gives -EBADMSG, a dedicated NAS message longer than RRC_DEDICATED_NAS_MAX -EMSGSIZE, other
+ * UL-DCCH messages -ENOTSUP with msg->type/c1 telling which. Extension additions of later releases are
+ * skipped by their open-type lengths; a non-critical extension beyond v1700 ends the message and is ignored.
+ * The encoder serves tests and the UE simulator. Threading: pure functions over caller memory; any thread.
+ */
+#ifndef GNBD_RRC_MSG_UL_DCCH_H
+#define GNBD_RRC_MSG_UL_DCCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rrc/msg/common_ies.h"
+
+#define RRC_DEDICATED_NAS_MAX 9000 /* 38.323 4.3.1: the largest PDCP SDU */
+#define RRC_MAX_S_NSSAI 8          /* maxNrofS-NSSAI */
+#define RRC_LATE_NCE_MAX 64        /* lateNonCriticalExtension octets kept (the encoder's; decoders skip it) */
+
+enum rrc_ul_dcch_type {
+    RRC_UL_DCCH_C1,                /* msg->c1 holds the c1 alternative */
+    RRC_UL_DCCH_CLASS_EXTENSION,   /* messageClassExtension (c2 and later): not decoded */
+};
+
+/* c1 alternatives of UL-DCCH-MessageType. */
+enum rrc_ul_dcch_c1 {
+    RRC_UL_DCCH_MEASUREMENT_REPORT, RRC_UL_DCCH_RECONFIGURATION_COMPLETE, RRC_UL_DCCH_SETUP_COMPLETE,
+    RRC_UL_DCCH_REESTABLISHMENT_COMPLETE, RRC_UL_DCCH_RESUME_COMPLETE, RRC_UL_DCCH_SECURITY_MODE_COMPLETE,
+    RRC_UL_DCCH_SECURITY_MODE_FAILURE, RRC_UL_DCCH_UL_INFORMATION_TRANSFER,
+    RRC_UL_DCCH_LOCATION_MEASUREMENT_INDICATION, RRC_UL_DCCH_UE_CAPABILITY_INFORMATION,
+    RRC_UL_DCCH_COUNTER_CHECK_RESPONSE, RRC_UL_DCCH_UE_ASSISTANCE_INFORMATION, RRC_UL_DCCH_FAILURE_INFORMATION,
+    RRC_UL_DCCH_UL_INFORMATION_TRANSFER_MRDC, RRC_UL_DCCH_SCG_FAILURE_INFORMATION,
+    RRC_UL_DCCH_SCG_FAILURE_INFORMATION_EUTRA
+};
+
+struct rrc_s_nssai {
+    bool has_sd;                   /* sst-SD (32 bits) rather than sst (8 bits) */
+    uint8_t sst;
+    uint32_t sd;                   /* 24 bits */
+};
+
+struct rrc_setup_complete {
+    int transaction_id;            /* 0..3 */
+    int selected_plmn_identity;    /* 1..12: index into SIB1's PLMN list */
+    bool has_registered_amf;
+    bool registered_amf_has_plmn;
+    struct rrc_plmn_identity registered_amf_plmn;
+    uint32_t amf_identifier;       /* 24 bits: AMF Region ID, Set ID, Pointer */
+    bool has_guami_type;
+    bool guami_mapped;             /* guami-Type: false = native */
+    int nof_s_nssai;               /* s-NSSAI-List, 0 = absent */
+    struct rrc_s_nssai s_nssai[RRC_MAX_S_NSSAI];
+    size_t dedicated_nas_len;
+    uint8_t dedicated_nas[RRC_DEDICATED_NAS_MAX];
+    bool has_ng_5g_s_tmsi;
+    bool ng_5g_s_tmsi_is_part2;    /* ng-5G-S-TMSI-Part2 (9 bits) rather than the whole 48-bit ng-5G-S-TMSI */
+    uint64_t ng_5g_s_tmsi;
+    bool has_late_nce;             /* lateNonCriticalExtension (decoding: skipped, only its presence kept) */
+    size_t late_nce_len;           /* encoding: the octets to send */
+    uint8_t late_nce[RRC_LATE_NCE_MAX];
+    bool has_v1610;                /* nonCriticalExtension RRCSetupComplete-v1610-IEs */
+    bool iab_node_indication, idle_meas_available, mobility_history_avail;
+    bool has_ue_meas_available;
+    bool log_meas_available, log_meas_available_bt, log_meas_available_wlan, conn_est_fail_info_available,
+        rlf_info_available;
+    bool has_mobility_state;
+    int mobility_state;            /* 0 normal, 1 medium, 2 high, 3 spare */
+    bool has_v1690;
+    bool ul_rrc_segmentation;
+    bool has_v1700;
+    bool onboarding_request;
+};
+
+struct rrc_ul_dcch_msg {
+    enum rrc_ul_dcch_type type;
+    enum rrc_ul_dcch_c1 c1;
+    struct rrc_setup_complete setup_complete; /* c1 RRC_UL_DCCH_SETUP_COMPLETE */
+};
+
+int rrc_ul_dcch_decode(const uint8_t *buf, size_t len, struct rrc_ul_dcch_msg *msg);
+/* Encodes an UL-DCCH-Message with RRCSetupComplete. Returns 0, -EINVAL or -ENOSPC. */
+int rrc_ul_dcch_encode_setup_complete(const struct rrc_setup_complete *sc, uint8_t *buf, size_t cap, size_t *len);
+
+#endif

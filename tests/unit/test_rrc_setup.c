@@ -1,0 +1,255 @@
+/* DL-CCCH RRCSetup and RRCReject (38.331 6.2.2) with RadioBearerConfig and the CellGroupConfig in
+ * masterCellGroup: the builder's RRCSetup carries what srsUE needs (SRSUE.md 4.1) and Wireshark reads every field
+ * as encoded, random CellGroupConfigs round-trip and read back in Wireshark, and the decoder refuses bad input. */
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cell_group_check.h"
+#include "rrc/msg/dl_ccch.h"
+#include "rrc/msg/rrc_setup_builder.h"
+#include "tshark.h"
+
+#define MCG "masterCellGroup/CellGroupConfig_element/"
+#define DED MCG "spCellConfig_element/spCellConfigDedicated_element/"
+
+static void encode_ok(const struct rrc_dl_ccch_msg *m, uint8_t *buf, size_t cap, size_t *len)
+{
+    int err = rrc_dl_ccch_encode(m, buf, cap, len);
+    ck_assert_msg(err == 0, "encode: %d", err);
+}
+
+static void check_rrc_setup(const struct tshark_pkt *p, const struct rrc_setup *s)
+{
+    ck_assert_msg(p->problems == 0, "tshark: %s", p->problem);
+    EXPECT_NAME(p, "DL_CCCH_Message_element/message/c1", 0, "rrcSetup");
+    EXPECT_INT(p, "rrcSetup_element/rrc_TransactionIdentifier", 0, s->transaction_id);
+    const struct rrc_radio_bearer_config *rb = &s->radio_bearer_config;
+    EXPECT_COUNT(p, "radioBearerConfig_element/srb_ToAddModList/SRB_ToAddMod_element", rb->nof_srb);
+    int n_re = 0, n_dis = 0;
+    for (int i = 0; i < rb->nof_srb; i++) {
+        EXPECT_INT(p, "SRB_ToAddMod_element/srb_Identity", i, rb->srb[i].srb_id);
+        n_re += rb->srb[i].reestablish_pdcp;
+        n_dis += rb->srb[i].discard_on_pdcp;
+    }
+    EXPECT_COUNT(p, "SRB_ToAddMod_element/reestablishPDCP", n_re);
+    EXPECT_COUNT(p, "SRB_ToAddMod_element/discardOnPDCP", n_dis);
+    EXPECT_COUNT(p, "SRB_ToAddMod_element/pdcp_Config_element", 0);
+    EXPECT_COUNT(p, "radioBearerConfig_element/srb3_ToRelease", rb->srb3_to_release);
+    check_cell_group(p, &s->master_cell_group);
+}
+
+/* The builder's RRCSetup for the reference cell has everything srsUE's parser needs (SRSUE.md 4.1), as
+ * Wireshark reads it: SRB1 without pdcp-Config, an RLC bearer on LCID 1 with ul-SpecificParameters, one SR
+ * configuration without sr-ProhibitTimer, the dynamic HARQ-ACK codebook, and spCellConfigDedicated with a
+ * non-interleaved sameAsREG-bundle CORESET, a search space for DCI 0_0/1_0, DMRS type A set up for PDSCH and
+ * PUSCH, PUCCH formats 1 and 2 only with format2 set up, an SR resource with period and resource,
+ * dl-DataToUL-ACK, semi-static beta offsets, and no CSI. */
+START_TEST(test_rrc_setup_reference_has_what_srsue_needs)
+{
+    struct rrc_setup_cell_desc d;
+    rrc_setup_builder_defaults(&d);
+    static struct rrc_dl_ccch_msg m;
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 2, &m), 0);
+    uint8_t buf[RRC_CELL_GROUP_MAX_BYTES + 64];
+    size_t len;
+    encode_ok(&m, buf, sizeof buf, &len);
+    const uint8_t *pdu = buf;
+    struct tshark_pkt pkt;
+    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.ccch", &pdu, &len, 1, &pkt), 1);
+    check_rrc_setup(&pkt, &m.setup);
+    EXPECT_INT(&pkt, "rrc_TransactionIdentifier", 0, 2);
+    EXPECT_INT(&pkt, "SRB_ToAddMod_element/srb_Identity", 0, 1);
+    EXPECT_COUNT(&pkt, "pdcp_Config_element", 0);
+    EXPECT_INT(&pkt, "RLC_BearerConfig_element/logicalChannelIdentity", 0, 1);
+    EXPECT_INT(&pkt, "RLC_BearerConfig_element/servedRadioBearer/srb_Identity", 0, 1);
+    EXPECT_COUNT(&pkt, "mac_LogicalChannelConfig_element/ul_SpecificParameters_element", 1);
+    EXPECT_COUNT(&pkt, "SchedulingRequestToAddMod_element", 1);
+    EXPECT_COUNT(&pkt, "SchedulingRequestToAddMod_element/sr_ProhibitTimer", 0);
+    EXPECT_NAME(&pkt, "pdsch_HARQ_ACK_Codebook", 0, "dynamic");
+    EXPECT_NAME(&pkt, "ControlResourceSet_element/cce_REG_MappingType", 0, "nonInterleaved");
+    EXPECT_NAME(&pkt, "ControlResourceSet_element/precoderGranularity", 0, "sameAsREG-bundle");
+    EXPECT_COUNT(&pkt, "searchSpacesToAddModList/SearchSpace_element", 1);
+    EXPECT_NAME(&pkt, "ue_Specific_element/dci_Formats", 0, "formats0-0-And-1-0");
+    EXPECT_NAME(&pkt, "dmrs_DownlinkForPDSCH_MappingTypeA", 0, "setup");
+    EXPECT_NAME(&pkt, "dmrs_UplinkForPUSCH_MappingTypeA", 0, "setup");
+    EXPECT_NAME(&pkt, "pucch_Config/setup_element/format2", 0, "setup");
+    EXPECT_COUNT(&pkt, "PUCCH_Resource_element/format/format1_element", 3);
+    EXPECT_COUNT(&pkt, "PUCCH_Resource_element/format/format2_element", 1);
+    EXPECT_COUNT(&pkt, "SchedulingRequestResourceConfig_element/periodicityAndOffset", 1);
+    EXPECT_INT(&pkt, "SchedulingRequestResourceConfig_element/resource", 0, 2);
+    EXPECT_COUNT(&pkt, "dl_DataToUL_ACK/dl_DataToUL_ACK_item", 8);
+    EXPECT_NAME(&pkt, "uci_OnPUSCH/setup_element/betaOffsets", 0, "semiStatic");
+    EXPECT_COUNT(&pkt, "csi_MeasConfig", 0);
+    EXPECT_INT(&pkt, DED "tag_Id", 0, 0);
+    tshark_pkts_free(&pkt, 1);
+}
+END_TEST
+
+/* Builder over carriers of 25..106 PRB: the PUCCH resources are the top PRBs, CORESET#1 covers all whole
+ * 6-RB groups, the SR slot is as asked; invalid descriptions are refused. */
+START_TEST(test_rrc_setup_builder_over_carriers)
+{
+    static struct rrc_dl_ccch_msg m;
+    struct rrc_setup_cell_desc d;
+    static const int prbs[] = {25, 52, 79, 106, 273};
+    for (size_t i = 0; i < sizeof prbs / sizeof prbs[0]; i++) {
+        rrc_setup_builder_defaults(&d);
+        d.nof_prb = prbs[i];
+        d.sr_period_slots = 20;
+        d.sr_offset = 7;
+        ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
+        const struct rrc_serving_cell_config *sc = &m.setup.master_cell_group.sp_cell.dedicated;
+        ck_assert_int_eq(sc->pucch.res[0].starting_prb, prbs[i] - 1);
+        ck_assert_int_eq(sc->pucch.res[3].starting_prb, prbs[i] - 2);
+        int groups = prbs[i] / 6 > 45 ? 45 : prbs[i] / 6;
+        ck_assert_int_eq(__builtin_popcountll(sc->pdcch.coreset[0].frequency_domain_resources), groups);
+        ck_assert(sc->pdcch.coreset[0].frequency_domain_resources >> 44); /* from the first group */
+        ck_assert_int_eq(sc->pucch.sr[0].period, 20);
+        ck_assert_int_eq(sc->pucch.sr[0].offset, 7);
+        uint8_t buf[RRC_CELL_GROUP_MAX_BYTES + 64];
+        size_t len;
+        encode_ok(&m, buf, sizeof buf, &len);
+    }
+    d.sr_offset = 20;
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), -EINVAL);
+    rrc_setup_builder_defaults(&d);
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 4, &m), -EINVAL);
+    d.nof_prb = 5;
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), -EINVAL);
+}
+END_TEST
+
+static void random_setup(struct rrc_dl_ccch_msg *m)
+{
+    memset(m, 0, sizeof *m);
+    m->type = RRC_DL_CCCH_SETUP;
+    m->setup.transaction_id = rnd(0, 3);
+    struct rrc_radio_bearer_config *rb = &m->setup.radio_bearer_config;
+    rb->nof_srb = rnd(0, 2);
+    for (int i = 0; i < rb->nof_srb; i++)
+        rb->srb[i] = (struct rrc_srb_to_add_mod){.srb_id = rnd(1, 3), .reestablish_pdcp = coin(), .discard_on_pdcp = coin()};
+    rb->srb3_to_release = coin();
+    random_cell_group(&m->setup.master_cell_group);
+}
+
+/* decode(encode(x)) re-encodes to the same bytes for random RRCSetups (every modelled CellGroupConfig field)
+ * and RRCRejects; the CellGroupConfig codec alone round-trips too. */
+START_TEST(test_rrc_setup_round_trip_random)
+{
+    static struct rrc_dl_ccch_msg m, back;
+    static uint8_t a[4096], b[4096];
+    test_rng_seed(21);
+    for (int i = 0; i < 2000; i++) {
+        size_t la, lb;
+        if (i % 4 == 3) {
+            memset(&m, 0, sizeof m);
+            m.type = RRC_DL_CCCH_REJECT;
+            m.reject.has_wait_time = coin();
+            m.reject.wait_time = rnd(1, 16);
+        } else {
+            random_setup(&m);
+        }
+        encode_ok(&m, a, sizeof a, &la);
+        ck_assert_int_eq(rrc_dl_ccch_decode(a, la, &back), 0);
+        ck_assert_int_eq(back.type, m.type);
+        encode_ok(&back, b, sizeof b, &lb);
+        ck_assert_uint_eq(la, lb);
+        ck_assert_mem_eq(a, b, la);
+        if (m.type == RRC_DL_CCCH_REJECT) continue;
+        static struct rrc_cell_group_config cg;
+        ck_assert_int_eq(rrc_cell_group_config_encode(&m.setup.master_cell_group, a, sizeof a, &la), 0);
+        ck_assert_int_eq(rrc_cell_group_config_decode(a, la, &cg), 0);
+        ck_assert_int_eq(rrc_cell_group_config_encode(&cg, b, sizeof b, &lb), 0);
+        ck_assert_mem_eq(a, b, la);
+    }
+}
+END_TEST
+
+/* Random RRCSetups and RRCRejects through Wireshark: every modelled field reads back as encoded. */
+START_TEST(test_rrc_setup_random_decoded_by_tshark)
+{
+    enum { N = 40 };
+    static struct rrc_dl_ccch_msg m[N];
+    static uint8_t buf[N][4096];
+    const uint8_t *pdus[N];
+    size_t lens[N];
+    test_rng_seed(22);
+    for (int i = 0; i < N; i++) {
+        if (i % 8 == 7) {
+            memset(&m[i], 0, sizeof m[i]);
+            m[i].type = RRC_DL_CCCH_REJECT;
+            m[i].reject.has_wait_time = i % 16 == 7;
+            m[i].reject.wait_time = rnd(1, 16);
+        } else {
+            random_setup(&m[i]);
+        }
+        encode_ok(&m[i], buf[i], sizeof buf[i], &lens[i]);
+        pdus[i] = buf[i];
+    }
+    static struct tshark_pkt pkts[N];
+    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.ccch", pdus, lens, N, pkts), N);
+    for (int i = 0; i < N; i++) {
+        if (m[i].type == RRC_DL_CCCH_SETUP) {
+            check_rrc_setup(&pkts[i], &m[i].setup);
+            continue;
+        }
+        ck_assert_msg(pkts[i].problems == 0, "tshark: %s", pkts[i].problem);
+        EXPECT_NAME(&pkts[i], "DL_CCCH_Message_element/message/c1", 0, "rrcReject");
+        EXPECT_COUNT(&pkts[i], "rrcReject_element/waitTime", m[i].reject.has_wait_time);
+        if (m[i].reject.has_wait_time) EXPECT_INT(&pkts[i], "rrcReject_element/waitTime", 0, m[i].reject.wait_time);
+    }
+    tshark_pkts_free(pkts, N);
+}
+END_TEST
+
+/* Truncated input is refused; corrupted input is decoded or refused without reading out of bounds; a
+ * masterCellGroup whose length runs past the message is refused; spare messages are unsupported. */
+START_TEST(test_rrc_setup_decoder_refuses_bad_input)
+{
+    struct rrc_setup_cell_desc d;
+    rrc_setup_builder_defaults(&d);
+    static struct rrc_dl_ccch_msg m, back;
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 1, &m), 0);
+    uint8_t buf[4096];
+    size_t len;
+    encode_ok(&m, buf, sizeof buf, &len);
+    for (size_t n = 0; n < len; n++) ck_assert_int_eq(rrc_dl_ccch_decode(buf, n, &back), -EBADMSG);
+    test_rng_seed(23);
+    int refused = 0;
+    for (int i = 0; i < 20000; i++) {
+        uint8_t bad[4096];
+        memcpy(bad, buf, len);
+        for (int f = rnd(1, 3); f > 0; f--) bad[rnd(0, (int)len - 1)] ^= (uint8_t)(1u << rnd(0, 7));
+        int err = rrc_dl_ccch_decode(bad, len, &back);
+        ck_assert(err == 0 || err == -EBADMSG || err == -ENOTSUP);
+        refused += err != 0;
+    }
+    ck_assert_int_gt(refused, 0);
+    const uint8_t spare2[1] = {0x40}, spare1[1] = {0x60}, ext[1] = {0x80}; /* c1 index 2, 3; extension */
+    ck_assert_int_eq(rrc_dl_ccch_decode(spare2, 1, &back), -ENOTSUP);
+    ck_assert_int_eq(rrc_dl_ccch_decode(spare1, 1, &back), -ENOTSUP);
+    ck_assert_int_eq(rrc_dl_ccch_decode(ext, 1, &back), -ENOTSUP);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("rrc_setup");
+    TCase *tc = tcase_create("rrc_setup");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_rrc_setup_reference_has_what_srsue_needs);
+    tcase_add_test(tc, test_rrc_setup_builder_over_carriers);
+    tcase_add_test(tc, test_rrc_setup_round_trip_random);
+    tcase_add_test(tc, test_rrc_setup_random_decoded_by_tshark);
+    tcase_add_test(tc, test_rrc_setup_decoder_refuses_bad_input);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
