@@ -151,7 +151,9 @@ interop: all
 	@scripts/interop-srsue.sh $(INTEROP_ARGS)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/gnbd $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/gnbd $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	           $(DESTDIR)$(PREFIX)/share/doc/gnbd
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/gnbd/README.md
 	install -m 755 $(BUILD)/gnbd $(BUILD)/gnbctl $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 conf/gnbd.conf $(DESTDIR)$(PREFIX)/etc/gnbd/gnbd.conf
 	sed -e 's|@PREFIX@|$(PREFIX)|g' conf/gnbd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/gnbd.service
