@@ -78,7 +78,8 @@ START_TEST(shipped_conf_is_the_reference_cell)
     ck_assert_str_eq(cfg.cell.mnc, "01");
     ck_assert_int_eq(cfg.cell.tac, 7);
     ck_assert_int_eq(cfg.cell.coreset0_index, 6);
-    ck_assert_str_eq(cfg.radio.device, "null");
+    ck_assert_str_eq(cfg.radio.device, "zmq"); /* srsUE / uesim can attach out of the box */
+    ck_assert_str_eq(cfg.radio.args, "tx_port=tcp://127.0.0.1:2000,rx_port=tcp://127.0.0.1:2001,base_srate=11.52e6");
     ck_assert(cfg.radio.sample_rate == 11.52e6);
     ck_assert_str_eq(cfg.path, SHIPPED);
 }
