@@ -13,7 +13,7 @@
 #include "tshark_check.h"
 
 #define PICK_FROM(a) pick(a, (int)(sizeof(a) / sizeof((a)[0])))
-static bool often(void) { return rnd(0, 9) > 0; }
+static inline bool often(void) { return rnd(0, 9) > 0; }
 
 /* Every value of the timer and size ENUMERATEDs (38.331 RLC-Config, LogicalChannelConfig, MAC-CellGroupConfig). */
 static const int t_poll_all[] = {5,   10,  15,  20,  25,  30,  35,  40,  45,  50,  55,  60,  65,  70,  75,  80,
@@ -45,7 +45,7 @@ static const int sr_period_all[] = {RRC_SR_PERIOD_SYM2, RRC_SR_PERIOD_SYM6OR7, 1
 
 /* ---- random values ---------------------------------------------------------------------------------------- */
 
-static void random_rlc(struct rrc_rlc_config *r)
+static inline void random_rlc(struct rrc_rlc_config *r)
 {
     r->mode = (enum rrc_rlc_mode)rnd(0, 3);
     bool am = r->mode == RRC_RLC_AM;
@@ -61,7 +61,7 @@ static void random_rlc(struct rrc_rlc_config *r)
     r->t_status_prohibit = PICK_FROM(t_status_all);
 }
 
-static void random_bearer(struct rrc_rlc_bearer_config *b)
+static inline void random_bearer(struct rrc_rlc_bearer_config *b)
 {
     *b = (struct rrc_rlc_bearer_config){.lcid = rnd(1, 32), .has_served_radio_bearer = often(),
                                         .served_is_drb = coin(), .reestablish_rlc = coin(),
@@ -76,7 +76,7 @@ static void random_bearer(struct rrc_rlc_bearer_config *b)
         .sr_id = rnd(0, 7), .sr_mask = coin(), .sr_delay_timer_applied = coin()};
 }
 
-static void random_mac(struct rrc_mac_cell_group_config *m)
+static inline void random_mac(struct rrc_mac_cell_group_config *m)
 {
     *m = (struct rrc_mac_cell_group_config){
         .has_sr_config = often(), .nof_sr = rnd(0, 3), .has_bsr = often(),
@@ -96,7 +96,7 @@ static void random_mac(struct rrc_mac_cell_group_config *m)
     }
 }
 
-static void random_pdsch(struct rrc_pdsch_config *p)
+static inline void random_pdsch(struct rrc_pdsch_config *p)
 {
     *p = (struct rrc_pdsch_config){
         .has_data_scrambling_id = coin(), .data_scrambling_id = rnd(0, 1023), .dmrs_type_a_sr = sr_rand(),
@@ -119,7 +119,7 @@ static void random_pdsch(struct rrc_pdsch_config *p)
     random_tdra(&p->tdra);
 }
 
-static void random_pucch_resource(struct rrc_pucch_resource *r, int id)
+static inline void random_pucch_resource(struct rrc_pucch_resource *r, int id)
 {
     *r = (struct rrc_pucch_resource){.id = id, .starting_prb = rnd(0, 274), .intra_slot_hopping = coin(),
                                      .has_second_hop_prb = coin(), .second_hop_prb = rnd(0, 274),
@@ -138,7 +138,7 @@ static void random_pucch_resource(struct rrc_pucch_resource *r, int id)
     }
 }
 
-static void random_pucch(struct rrc_pucch_config *p)
+static inline void random_pucch(struct rrc_pucch_config *p)
 {
     memset(p, 0, sizeof *p);
     p->nof_resource_sets = rnd(0, 3);
@@ -169,7 +169,7 @@ static void random_pucch(struct rrc_pucch_config *p)
     for (int i = 0; i < p->nof_dl_data_to_ul_ack; i++) p->dl_data_to_ul_ack[i] = rnd(0, 15);
 }
 
-static void random_pusch(struct rrc_pusch_config *p)
+static inline void random_pusch(struct rrc_pusch_config *p)
 {
     *p = (struct rrc_pusch_config){
         .has_data_scrambling_id = coin(), .data_scrambling_id = rnd(0, 1023), .has_tx_config = coin(),
@@ -196,7 +196,7 @@ static void random_pusch(struct rrc_pusch_config *p)
         for (int k = 0; k < 7; k++) u->beta[i].has[k] = coin(), u->beta[i].v[k] = rnd(0, 31);
 }
 
-static void random_serving_cell(struct rrc_serving_cell_config *sc)
+static inline void random_serving_cell(struct rrc_serving_cell_config *sc)
 {
     memset(sc, 0, sizeof *sc);
     sc->has_initial_dl_bwp = often();
@@ -225,7 +225,7 @@ static void random_serving_cell(struct rrc_serving_cell_config *sc)
     sc->tag_id = rnd(0, 3);
 }
 
-static void random_cell_group(struct rrc_cell_group_config *cg)
+static inline void random_cell_group(struct rrc_cell_group_config *cg)
 {
     memset(cg, 0, sizeof *cg);
     cg->cell_group_id = rnd(0, 3);

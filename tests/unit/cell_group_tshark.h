@@ -12,7 +12,7 @@ struct occ {
 };
 
 /* The next occurrence index of `path`; `present` false only registers the path (expected count unchanged). */
-static int occ_take(struct occ *o, const char *path, bool present)
+static inline int occ_take(struct occ *o, const char *path, bool present)
 {
     int i = 0;
     while (i < o->used && strcmp(o->path[i], path) != 0) i++;
@@ -24,7 +24,7 @@ static int occ_take(struct occ *o, const char *path, bool present)
     return present ? o->n[i]++ : -1;
 }
 
-static void occ_verify(const struct tshark_pkt *p, const struct occ *o)
+static inline void occ_verify(const struct tshark_pkt *p, const struct occ *o)
 {
     for (int i = 0; i < o->used; i++) EXPECT_COUNT(p, o->path[i], o->n[i]);
 }
@@ -48,13 +48,13 @@ static const char *inf_name(int v, const char *unit, char *buf, size_t cap)
     return buf;
 }
 
-static void check_sr_state(const struct tshark_pkt *p, struct occ *o, const char *path, uint8_t sr)
+static inline void check_sr_state(const struct tshark_pkt *p, struct occ *o, const char *path, uint8_t sr)
 {
     XF(path, false);
     if (sr != PER_ABSENT) XN(path, "%s", sr == PER_SETUP ? "setup" : "release");
 }
 
-static void check_rlc(const struct tshark_pkt *p, struct occ *o, const struct rrc_rlc_config *r)
+static inline void check_rlc(const struct tshark_pkt *p, struct occ *o, const struct rrc_rlc_config *r)
 {
     static const char *const modes[4] = {"am", "um-Bi-Directional", "um-Uni-Directional-UL", "um-Uni-Directional-DL"};
     char b[32];
@@ -83,7 +83,7 @@ static void check_rlc(const struct tshark_pkt *p, struct occ *o, const struct rr
     }
 }
 
-static void check_bearer(const struct tshark_pkt *p, struct occ *o, const struct rrc_rlc_bearer_config *b)
+static inline void check_bearer(const struct tshark_pkt *p, struct occ *o, const struct rrc_rlc_bearer_config *b)
 {
 #define RB "RLC_BearerConfig_element/"
     char buf[32];
@@ -115,7 +115,7 @@ static void check_bearer(const struct tshark_pkt *p, struct occ *o, const struct
 #undef RB
 }
 
-static void check_mac(const struct tshark_pkt *p, struct occ *o, const struct rrc_mac_cell_group_config *m)
+static inline void check_mac(const struct tshark_pkt *p, struct occ *o, const struct rrc_mac_cell_group_config *m)
 {
 #define MC "mac_CellGroupConfig_element/"
     char buf[32];
@@ -154,7 +154,7 @@ static void check_mac(const struct tshark_pkt *p, struct occ *o, const struct rr
 #undef MC
 }
 
-static void check_phy(const struct tshark_pkt *p, struct occ *o, const struct rrc_physical_cell_group_config *c)
+static inline void check_phy(const struct tshark_pkt *p, struct occ *o, const struct rrc_physical_cell_group_config *c)
 {
 #define PH "physicalCellGroupConfig_element/"
     XF(PH "harq_ACK_SpatialBundlingPUCCH", c->harq_ack_spatial_bundling_pucch);
@@ -170,7 +170,7 @@ static void check_phy(const struct tshark_pkt *p, struct occ *o, const struct rr
 
 #include "serving_cell_tshark.h"
 
-static void check_cell_group(const struct tshark_pkt *p, const struct rrc_cell_group_config *cg)
+static inline void check_cell_group(const struct tshark_pkt *p, const struct rrc_cell_group_config *cg)
 {
     static struct occ occ;
     struct occ *o = &occ;

@@ -10,7 +10,7 @@
 #include "tshark_check.h"
 
 /* Search space i of the common list; optional fields' occurrences count the earlier entries that have them. */
-static void check_search_space(const struct tshark_pkt *p, const char *prefix, const struct rrc_search_space *list, int i)
+static inline void check_search_space(const struct tshark_pkt *p, const char *prefix, const struct rrc_search_space *list, int i)
 {
     char path[256];
 #define SS(f) (snprintf(path, sizeof path, "%s%s", prefix, f), path)
@@ -55,7 +55,7 @@ static void check_search_space(const struct tshark_pkt *p, const char *prefix, c
 }
 
 /* CORESET i of a list at `prefix`; optional fields' occurrences count the earlier entries that have them. */
-static void check_coreset(const struct tshark_pkt *p, const char *prefix, const struct rrc_coreset *list, int i)
+static inline void check_coreset(const struct tshark_pkt *p, const char *prefix, const struct rrc_coreset *list, int i)
 {
     char path[256];
 #define CS(f) (snprintf(path, sizeof path, "%s%s", prefix, f), path)
@@ -87,7 +87,7 @@ static void check_coreset(const struct tshark_pkt *p, const char *prefix, const 
 }
 
 /* Counts over a whole CORESET list at `prefix` (absent optional fields are absent in tshark's reading too). */
-static void check_coreset_counts(const struct tshark_pkt *p, const char *prefix, const struct rrc_coreset *list, int n)
+static inline void check_coreset_counts(const struct tshark_pkt *p, const char *prefix, const struct rrc_coreset *list, int n)
 {
     char path[256];
     int n_shift = 0, n_tci = 0, n_dci = 0, n_dmrs = 0;

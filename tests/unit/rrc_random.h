@@ -9,11 +9,11 @@
 #include "rrc/msg/common_ies.h"
 #include "test_rng.h"
 
-static int rnd(int lo, int hi) { return lo + (int)(test_rng_next() % (uint64_t)(hi - lo + 1)); }
-static bool coin(void) { return test_rng_next() & 1; }
-static int pick(const int *v, int n) { return v[rnd(0, n - 1)]; }
+static inline int rnd(int lo, int hi) { return lo + (int)(test_rng_next() % (uint64_t)(hi - lo + 1)); }
+static inline bool coin(void) { return test_rng_next() & 1; }
+static inline int pick(const int *v, int n) { return v[rnd(0, n - 1)]; }
 /* SetupRelease fields set up most of the time, so that the fields inside get exercised. */
-static uint8_t sr_rand(void)
+static inline uint8_t sr_rand(void)
 {
     int r = rnd(0, 9);
     return r < 7 ? PER_SETUP : r < 9 ? PER_RELEASE : PER_ABSENT;
@@ -22,7 +22,7 @@ static uint8_t sr_rand(void)
 
 /* ---- random SIB1s over every modelled field ------------------------------------------------------------- */
 
-static void random_coreset(struct rrc_coreset *c)
+static inline void random_coreset(struct rrc_coreset *c)
 {
     *c = (struct rrc_coreset){.id = rnd(0, 11), .frequency_domain_resources = test_rng_next() >> 19,
                               .duration = rnd(1, 3), .interleaved = coin(), .precoder_all_contiguous_rbs = coin(),
@@ -38,7 +38,7 @@ static void random_coreset(struct rrc_coreset *c)
     for (int i = 0; i < c->nof_tci_states; i++) c->tci_states[i] = rnd(0, 127);
 }
 
-static void random_search_space(struct rrc_search_space *s)
+static inline void random_search_space(struct rrc_search_space *s)
 {
     *s = (struct rrc_search_space){.id = rnd(0, 39), .has_coreset_id = coin(), .coreset_id = rnd(0, 11),
                                    .has_monitoring = coin(), .has_duration = coin(), .duration = rnd(2, 2559),
@@ -52,7 +52,7 @@ static void random_search_space(struct rrc_search_space *s)
     s->ue_dci_formats_0_1_and_1_1 = s->type == RRC_SS_UE_SPECIFIC && coin();
 }
 
-static void random_tdra(struct rrc_tdra_list *l)
+static inline void random_tdra(struct rrc_tdra_list *l)
 {
     l->n = rnd(1, 4);
     for (int i = 0; i < l->n; i++)

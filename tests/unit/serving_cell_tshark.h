@@ -5,7 +5,7 @@
 
 static const char *const ra_name[3] = {"resourceAllocationType0", "resourceAllocationType1", "dynamicSwitch"};
 
-static void check_tdra_occ(const struct tshark_pkt *p, struct occ *o, const char *list, const char *kname,
+static inline void check_tdra_occ(const struct tshark_pkt *p, struct occ *o, const char *list, const char *kname,
                            const struct rrc_tdra_list *l)
 {
     char sliv[160], type[160], k[160];
@@ -20,7 +20,7 @@ static void check_tdra_occ(const struct tshark_pkt *p, struct occ *o, const char
     }
 }
 
-static void check_pdcch_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_pdcch_config *c)
+static inline void check_pdcch_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_pdcch_config *c)
 {
 #define CSL "controlResourceSetToAddModList/ControlResourceSet_element/"
 #define SSL "searchSpacesToAddModList/SearchSpace_element/"
@@ -39,7 +39,7 @@ static void check_pdcch_ded(const struct tshark_pkt *p, struct occ *o, const str
 #undef CSL
 }
 
-static void check_pdsch_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_pdsch_config *c)
+static inline void check_pdsch_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_pdsch_config *c)
 {
 #define PD "pdsch_Config/setup_element/"
 #define DM "dmrs_DownlinkForPDSCH_MappingTypeA/setup_element/"
@@ -94,7 +94,7 @@ static void check_pdsch_ded(const struct tshark_pkt *p, struct occ *o, const str
 #undef PD
 }
 
-static void check_pucch_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_pucch_config *c)
+static inline void check_pucch_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_pucch_config *c)
 {
 #define PU "pucch_Config/setup_element/"
 #define PR "PUCCH_Resource_element/"
@@ -170,7 +170,7 @@ static void check_pucch_ded(const struct tshark_pkt *p, struct occ *o, const str
 #undef PU
 }
 
-static void check_pusch_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_pusch_config *c)
+static inline void check_pusch_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_pusch_config *c)
 {
 #define PS "pusch_Config/setup_element/"
 #define DM "dmrs_UplinkForPUSCH_MappingTypeA/setup_element/"
@@ -238,7 +238,7 @@ static void check_pusch_ded(const struct tshark_pkt *p, struct occ *o, const str
 #undef PS
 }
 
-static void check_serving_cell_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_serving_cell_config *c)
+static inline void check_serving_cell_ded(const struct tshark_pkt *p, struct occ *o, const struct rrc_serving_cell_config *c)
 {
 #define SC "spCellConfigDedicated_element/"
     XF(SC "initialDownlinkBWP_element", c->has_initial_dl_bwp);
@@ -273,7 +273,7 @@ static void check_serving_cell_ded(const struct tshark_pkt *p, struct occ *o, co
 #undef SC
 }
 
-static void check_sp_cell(const struct tshark_pkt *p, struct occ *o, const struct rrc_sp_cell_config *s)
+static inline void check_sp_cell(const struct tshark_pkt *p, struct occ *o, const struct rrc_sp_cell_config *s)
 {
 #define SP "spCellConfig_element/"
     XOPT_I(SP "servCellIndex", s->has_serv_cell_index, s->serv_cell_index);

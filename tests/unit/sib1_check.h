@@ -11,13 +11,13 @@
 #include "common_ies_check.h"
 #include "tshark_check.h"
 
-static void check_setup_release(const struct tshark_pkt *p, const char *path, uint8_t sr)
+static inline void check_setup_release(const struct tshark_pkt *p, const char *path, uint8_t sr)
 {
     EXPECT_COUNT(p, path, sr != PER_ABSENT);
     if (sr != PER_ABSENT) EXPECT_NAME(p, path, 0, "%s", sr == PER_SETUP ? "setup" : "release");
 }
 
-static void check_tdra(const struct tshark_pkt *p, const char *list, const char *kname, const struct rrc_tdra_list *l)
+static inline void check_tdra(const struct tshark_pkt *p, const char *list, const char *kname, const struct rrc_tdra_list *l)
 {
     char path[256];
     int nk = 0;
@@ -36,7 +36,7 @@ static void check_tdra(const struct tshark_pkt *p, const char *list, const char 
     EXPECT_COUNT(p, path, nk);
 }
 
-static void check_pdcch_common(const struct tshark_pkt *p, const struct rrc_pdcch_config_common *c)
+static inline void check_pdcch_common(const struct tshark_pkt *p, const struct rrc_pdcch_config_common *c)
 {
 #define PC "pdcch_ConfigCommon/setup_element/"
     EXPECT_COUNT(p, PC "controlResourceSetZero", c->has_coreset_zero);
@@ -63,7 +63,7 @@ static void check_pdcch_common(const struct tshark_pkt *p, const struct rrc_pdcc
 #undef PC
 }
 
-static void check_scs_list(const struct tshark_pkt *p, const char *dir, int n, const struct rrc_scs_carrier *scs)
+static inline void check_scs_list(const struct tshark_pkt *p, const char *dir, int n, const struct rrc_scs_carrier *scs)
 {
     char path[256];
     int dc = 0;
@@ -81,7 +81,7 @@ static void check_scs_list(const struct tshark_pkt *p, const char *dir, int n, c
     EXPECT_COUNT(p, path, dc);
 }
 
-static void check_bands(const struct tshark_pkt *p, const char *dir, const struct rrc_band_list *b)
+static inline void check_bands(const struct tshark_pkt *p, const char *dir, const struct rrc_band_list *b)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/frequencyBandList/NR_MultiBandInfo_element", dir);
@@ -93,7 +93,7 @@ static void check_bands(const struct tshark_pkt *p, const char *dir, const struc
     EXPECT_COUNT(p, path, k);
 }
 
-static void check_dl(const struct tshark_pkt *p, const struct rrc_dl_config_common_sib *dl)
+static inline void check_dl(const struct tshark_pkt *p, const struct rrc_dl_config_common_sib *dl)
 {
     static const char *const nandpf[5] = {"oneT", "halfT", "quarterT", "oneEighthT", "oneSixteenthT"};
     static const char *const ns[5] = {"", "one", "two", "", "four"};
@@ -126,7 +126,7 @@ static void check_dl(const struct tshark_pkt *p, const struct rrc_dl_config_comm
     EXPECT_NAME(p, "pcch_Config_element/ns", 0, "%s", ns[dl->paging_ns]);
 }
 
-static void check_rach(const struct tshark_pkt *p, const struct rrc_rach_config_common *r)
+static inline void check_rach(const struct tshark_pkt *p, const struct rrc_rach_config_common *r)
 {
 #define RC "rach_ConfigCommon/setup_element/"
 #define RG RC "rach_ConfigGeneric_element/"
@@ -165,7 +165,7 @@ static void check_rach(const struct tshark_pkt *p, const struct rrc_rach_config_
 #undef RC
 }
 
-static void check_ul(const struct tshark_pkt *p, const struct rrc_ul_config_common_sib *ul)
+static inline void check_ul(const struct tshark_pkt *p, const struct rrc_ul_config_common_sib *ul)
 {
     if (ul->has_bands) check_bands(p, "frequencyInfoUL_element", &ul->bands);
     EXPECT_COUNT(p, "frequencyInfoUL_element/frequencyBandList", ul->has_bands);
@@ -222,7 +222,7 @@ static const char *tdd_period_name(int us)
     return "?";
 }
 
-static void check_tdd_pattern(const struct tshark_pkt *p, const char *name, const struct rrc_tdd_pattern *t)
+static inline void check_tdd_pattern(const struct tshark_pkt *p, const char *name, const struct rrc_tdd_pattern *t)
 {
     char path[128];
     snprintf(path, sizeof path, "%s_element/dl_UL_TransmissionPeriodicity", name);
@@ -237,7 +237,7 @@ static void check_tdd_pattern(const struct tshark_pkt *p, const char *name, cons
     EXPECT_INT(p, path, 0, t->ul_symbols);
 }
 
-static void check_serving_cell(const struct tshark_pkt *p, const struct rrc_serving_cell_config_common_sib *sc)
+static inline void check_serving_cell(const struct tshark_pkt *p, const struct rrc_serving_cell_config_common_sib *sc)
 {
 #define SC "servingCellConfigCommon_element/"
     check_dl(p, &sc->dl);
@@ -260,7 +260,7 @@ static void check_serving_cell(const struct tshark_pkt *p, const struct rrc_serv
 #undef SC
 }
 
-static void check_identity(const struct tshark_pkt *p, const struct rrc_sib1 *s)
+static inline void check_identity(const struct tshark_pkt *p, const struct rrc_sib1 *s)
 {
 #define PI "plmn_IdentityInfoList/PLMN_IdentityInfo_element/"
     int n_mcc = 0, n_mnc = 0, n_tac = 0, n_plmn = 0;
