@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gnb/broadcast.h"
 #include "gnb/log.h"
 #include "phy/geometry/cell_geometry.h"
 
@@ -76,6 +77,7 @@ static inline void beat(struct pipeline *p, enum stage_id s)
 
 static int radio_rx_step(struct pipeline *p)
 {
+    if (p->rx.ended) return 0; /* the stream ended (file replay): nothing more to receive */
     struct ring *out = &p->rings[RING_UL_SLOT];
     struct slot_msg *m = ring_reserve(out);
     if (!m) {
@@ -104,6 +106,7 @@ static int radio_rx_step(struct pipeline *p)
         m->epoch = p->rx.epoch;
         m->flags = MSG_END;
         m->slot = m->ts = 0;
+        p->rx.ended = true;
         log_info(LOG_GNB, "radio stream ended after %llu slots", (unsigned long long)p->rx.next_slot);
     } else if (n < 0) {
         atomic_fetch_add_explicit(&p->radio->counters.rx_errors, 1, memory_order_relaxed);
@@ -310,7 +313,9 @@ static void *thread_main(void *arg)
            !atomic_load_explicit(&p->ended, memory_order_relaxed)) {
         uint32_t seq = ring_waiter_seq(&t->waiter);
         int did = thread_pass(p, t->stages);
-        if (did <= 0 && !blocks_in_radio) {
+        if (did <= 0 && blocks_in_radio && p->rx.ended) {
+            ring_waiter_wait(&t->waiter, seq, IDLE_WAIT_MS); /* radio RX has ended: sleep until stopped */
+        } else if (did <= 0 && !blocks_in_radio) {
             /* TX stage with a radio that reported "ready" (-1) or a pure message stage: sleep until input. */
             bool has_tx = t->stages & (1u << STAGE_RADIO_TX);
             if (!has_tx || did < 0) ring_waiter_wait(&t->waiter, seq, IDLE_WAIT_MS);
@@ -329,7 +334,7 @@ static void add_thread(struct pipeline *p, const char *name, unsigned stages, co
     t->p = p;
 }
 
-/* The MAC's common scheduler and the PHY DL processor, from the cell geometry. */
+/* The MAC's common scheduler and the PHY DL processor, from the cell geometry and the broadcast channels. */
 static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double rate, char *err, size_t errlen)
 {
     struct cell_geometry g;
@@ -363,20 +368,31 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                  phy_dl_slot_samples(&p->phy_dl), p->samples_per_slot);
         return -EINVAL;
     }
-    struct sched_common_config sc = {
-        .scs_khz = g.scs_khz,
-        .burst = {.scs_khz = g.ssb_scs_khz, .pattern = g.ssb_pattern, .l_max = g.ssb_l_max,
-                  .positions_in_burst = 1, /* SSB index 0 only: what srsUE searches */
-                  .period_ms = cfg->cell.ssb_periodicity_ms, .half_frame = 0},
-        .mib = {.scs_common_khz = g.scs_khz, .ssb_subcarrier_offset = g.mib_ssb_subcarrier_offset,
-                .dmrs_type_a_position = cfg->cell.dmrs_type_a_position, .coreset0_index = g.coreset0_index,
-                .searchspace0_index = g.searchspace0_index, .cell_barred = false,
-                .intra_freq_reselection_allowed = true},
-    };
+    struct sched_common_config sc = {.scs_khz = g.scs_khz, .sib1 = true};
+    broadcast_ssb_burst(cfg, &g, &sc.burst);
+    broadcast_mib(cfg, &g, &sc.mib);
+    struct broadcast_sib1 sib1;
+    char why[400];
+    if (broadcast_sib1(cfg, &g, &sib1, why, sizeof why) < 0) {
+        snprintf(err, errlen, "pipeline: %s", why);
+        return -EINVAL;
+    }
+    sc.sib1_plan = sib1.plan;
+    /* SIB1 changes only with the configuration: its DL-SCH codeword is made once, here. */
+    if (phy_dl_set_codeword(&p->phy_dl, PHY_DL_CW_SIB1, &sib1.plan.dlsch, sib1.tb) < 0) {
+        snprintf(err, errlen, "pipeline: the SIB1 codeword cannot be encoded (TBS %d, G %d)", sib1.plan.tbs,
+                 sib1.plan.g);
+        return -EINVAL;
+    }
     if (sched_common_init(&p->sched, &sc) < 0) {
         snprintf(err, errlen, "pipeline: scheduler cannot be set up");
         return -EINVAL;
     }
+    const struct sched_sib1_plan *sp = &sib1.plan;
+    log_info(LOG_MAC, "SIB1: %zu bytes in slot %d of %s frames, DCI 1_0 SI-RNTI AL%d CCE %d, PDSCH CRB %d..%d "
+             "symbols %d..%d, MCS %d, TBS %d", sib1.len, sp->slot, sp->sfn_parity ? "odd" : "even", sp->al,
+             sp->first_cce, sp->grant.crb_start, sp->grant.crb_start + sp->grant.nof_rb - 1, sp->grant.start_symbol,
+             sp->grant.start_symbol + sp->grant.nof_symbols - 1, sp->mcs, sp->tbs);
     log_info(LOG_PHY, "cell: PCI %d, %d PRB, SSB at subcarrier %d (k_SSB %d, offsetToPointA %d, SSB ARFCN %u), "
              "CORESET#0 index %d at CRB %d", cfg->cell.pci, g.nof_prb, g.ssb_first_subcarrier, g.k_ssb,
              g.offset_to_point_a, g.ssb_arfcn, g.coreset0_index, g.coreset0_crb_start);

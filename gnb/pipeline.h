@@ -82,11 +82,11 @@ struct pipeline {
     _Atomic int ended;     /* the radio's stream ended (file replay) and the last DL slot went out */
     struct pipeline_stats stats;
     struct slot_msg *rx_scratch; /* where a wall-clocked radio's slot goes when the UL ring is full */
-    struct sched_common sched;   /* MAC stage: common channels (SSB + MIB) */
+    struct sched_common sched;   /* MAC stage: common channels (SSB + MIB, SIB1) */
     struct phy_dl phy_dl;        /* PHY DL stage */
     bool phy_dl_ok;
     /* Per-stage private state (each touched only by the thread running that stage). */
-    struct { uint32_t epoch; uint64_t next_slot; bool have_epoch; } rx, ul, mac, dl, tx;
+    struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac, dl, tx;
 };
 
 /* Allocate rings and slot buffers for the configured cell; nothing starts yet. */
