@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "gnb/broadcast.h"
+
 void config_geometry_input(const struct cell_config *c, struct cell_geometry_input *in)
 {
     *in = (struct cell_geometry_input){
@@ -39,7 +41,7 @@ int config_geometry_check(const struct gnbd_config *cfg, FILE *err)
     struct cell_geometry_errors errs;
     config_geometry_input(&cfg->cell, &in);
     if (cell_geometry_derive(&in, &g, &errs) == 0)
-        return 0;
+        return broadcast_check(cfg, &g, err);   /* SIB1 scheduling (gnb/broadcast.h) */
     int n = 0, stored = errs.count < CELL_GEOMETRY_MAX_ERRORS ? errs.count : CELL_GEOMETRY_MAX_ERRORS;
     for (int i = 0; i < stored; i++) {
         const struct cell_geometry_error *e = &errs.e[i];
@@ -91,6 +93,7 @@ void config_geometry_print(const struct gnbd_config *cfg, FILE *out)
     fprintf(out, "#   point A: DL %.3f MHz (absoluteFrequencyPointA %u), UL %.3f MHz (%u)\n", g.dl_point_a_hz / 1e6,
             g.dl_point_a_arfcn, g.ul_point_a_hz / 1e6, g.ul_point_a_arfcn);
     print_ssb(out, &g);
+    broadcast_print(cfg, &g, out);
     if (!g.srsue_compatible)
         return;
     double rate = cfg->radio.sample_rate > 0 ? cfg->radio.sample_rate : config_default_sample_rate(&cfg->cell);

@@ -78,7 +78,7 @@ static int cb_status(cJSON *out, void *ctx)
     snprintf(plmn, sizeof plmn, "%s%s", c->mcc, c->mnc);
     cJSON_AddStringToObject(cell, "plmn", plmn);
     cJSON_AddStringToObject(out, "threads", mapping_name(d->cfg->threads.mapping));
-    cJSON_AddStringToObject(out, "phy", "DL: SS/PBCH blocks with the MIB; no PDCCH/PDSCH and no UL channels yet");
+    cJSON_AddStringToObject(out, "phy", "DL: SS/PBCH blocks with the MIB, SIB1 (PDCCH + PDSCH); no UL channels yet");
     return 0;
 }
 

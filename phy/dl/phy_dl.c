@@ -1,7 +1,8 @@
-/* Downlink PHY processor: grid -> SSB mapping -> OFDM. */
+/* Downlink PHY processor: grid -> SSB, PDCCH, PDSCH mapping -> OFDM. */
 #include "phy/dl/phy_dl.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg)
@@ -29,6 +30,7 @@ int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg)
         }
     }
     rc = grid_init(&d->grid, 14, 12 * cfg->nof_prb);
+    if (rc == 0) rc = pdsch_init(&d->pdsch, &(struct pdsch_cfg){.max_prb = cfg->nof_prb});
     if (rc < 0) {
         phy_dl_free(d);
         return rc;
@@ -38,6 +40,12 @@ int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg)
 
 void phy_dl_free(struct phy_dl *d)
 {
+    for (int i = 0; i < PHY_DL_MAX_CODEWORDS; i++) {
+        free(d->cw[i]);
+        d->cw[i] = NULL;
+        d->cw_bits[i] = 0;
+    }
+    pdsch_free(&d->pdsch);
     grid_free(&d->grid);
     if (d->cfg.fault_pbch_scrambling) ssb_free(&d->ssb_fault);
     ssb_free(&d->ssb);
@@ -55,11 +63,31 @@ static int corrupt_pbch_scrambling(const struct phy_dl *d, const uint8_t *mib, i
     return 0;
 }
 
+int phy_dl_set_codeword(struct phy_dl *d, int id, const struct dlsch_cfg *cfg, const uint8_t *tb)
+{
+    if (id < 0 || id >= PHY_DL_MAX_CODEWORDS || cfg->g <= 0) return -EINVAL;
+    uint8_t *bits = malloc((size_t)cfg->g);
+    if (!bits) return -ENOMEM;
+    struct dlsch enc;
+    int rc = dlsch_init(&enc, &(struct dlsch_init_cfg){0});
+    if (rc == 0) {
+        rc = dlsch_encode(&enc, cfg, tb, bits);
+        dlsch_free(&enc);
+    }
+    if (rc < 0) {
+        free(bits);
+        return rc;
+    }
+    free(d->cw[id]);
+    d->cw[id] = bits;
+    d->cw_bits[id] = cfg->g;
+    return 0;
+}
+
 int phy_dl_slot_samples(const struct phy_dl *d) { return ofdm_slot_nof_samples(&d->ofdm, 0); }
 
-int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out)
+static int map_ssbs(struct phy_dl *d, const struct dl_slot_request *req)
 {
-    grid_clear(&d->grid);
     for (int i = 0; i < req->n_ssb && i < SSB_MAX_PER_SLOT; i++) {
         cf_t block[SSB_BLOCK_RE];
         const struct ssb_occasion *o = &req->ssb[i];
@@ -69,5 +97,41 @@ int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *ou
         rc = ssb_map(block, &d->grid, d->cfg.ssb_first_subcarrier, o->first_symbol);
         if (rc < 0) return rc;
     }
+    return 0;
+}
+
+static int map_pdcchs(struct phy_dl *d, const struct dl_slot_request *req)
+{
+    for (int i = 0; i < req->n_pdcch && i < DL_MAX_PDCCH; i++) {
+        const struct dl_pdcch *c = &req->pdcch[i];
+        if (c->dci_len < 1 || c->dci_len > DL_DCI_MAX_BITS) return -EINVAL;
+        struct pdcch_msg m = {.dci = c->dci, .dci_len = c->dci_len, .rnti = c->rnti, .al = c->al,
+                              .first_cce = c->first_cce, .n_id = c->n_id, .n_rnti = c->n_rnti};
+        int rc = pdcch_encode(&c->coreset, req->slot_in_frame, &m, &d->grid);
+        if (rc < 0) return rc;
+    }
+    return 0;
+}
+
+static int map_pdschs(struct phy_dl *d, const struct dl_slot_request *req)
+{
+    for (int i = 0; i < req->n_pdsch && i < DL_MAX_PDSCH; i++) {
+        const struct dl_pdsch *s = &req->pdsch[i];
+        if (s->codeword < 0 || s->codeword >= PHY_DL_MAX_CODEWORDS || !d->cw[s->codeword]) return -EINVAL;
+        /* pdsch_encode refuses a codeword whose length is not the grant's G. */
+        int rc = pdsch_encode(&d->pdsch, &s->grant, d->cw[s->codeword], (size_t)d->cw_bits[s->codeword],
+                              &d->grid);
+        if (rc < 0) return rc;
+    }
+    return 0;
+}
+
+int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out)
+{
+    grid_clear(&d->grid);
+    int rc = map_ssbs(d, req);
+    if (rc == 0) rc = map_pdcchs(d, req);
+    if (rc == 0) rc = map_pdschs(d, req);
+    if (rc < 0) return rc;
     return ofdm_modulate_slot(&d->ofdm, d->grid.re, req->slot_in_frame % d->slots_per_subframe, out);
 }

@@ -1,10 +1,17 @@
 /* The downlink PHY processor: one DL slot request from the MAC in, one slot of baseband samples out.
  *
- * For each slot it clears the resource grid, places what the request lists (SS/PBCH blocks now: 38.211 7.4.3;
- * PDCCH and PDSCH come with the SIB1 issue), and OFDM-modulates the slot with the 38.211 5.4 up-conversion phase
- * term for the DL carrier centre (phy/ofdm). Workspaces are sized at phy_dl_init; phy_dl_process never allocates.
+ * For each slot it clears the resource grid, places what the request lists in order - SS/PBCH blocks (38.211
+ * 7.4.3), PDCCHs (38.211 7.3.2 with 38.212 7.3: DCI bits -> CRC with RNTI -> polar -> CORESET REs, phy/ch/pdcch),
+ * PDSCHs (38.211 7.3.1, 7.4.1.1, phy/ch/pdsch) - and OFDM-modulates the slot with the 38.211 5.4 up-conversion
+ * phase term for the DL carrier centre (phy/ofdm). The MAC has made the allocations disjoint; nothing here
+ * rate-matches around anything.
  *
- * Threading: one struct phy_dl per thread (the PHY DL stage); the request is plain data.
+ * A PDSCH names a codeword stored beforehand with phy_dl_set_codeword(): a transport block that repeats
+ * unchanged (SIB1) goes through DL-SCH coding (38.212 7.2, phy/ch/dlsch) once, at init; each slot then only
+ * scrambles, modulates and maps it. Workspaces are sized at phy_dl_init; phy_dl_process never allocates.
+ *
+ * Threading: one struct phy_dl per thread (the PHY DL stage); phy_dl_init/phy_dl_set_codeword/phy_dl_free on the
+ * thread that owns it before/after it runs. The request is plain data.
  */
 #ifndef GNBD_PHY_DL_H
 #define GNBD_PHY_DL_H
@@ -12,10 +19,37 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "phy/ch/dlsch.h"
+#include "phy/ch/pdcch.h"
+#include "phy/ch/pdsch.h"
 #include "phy/ch/ssb.h"
 #include "phy/grid/grid.h"
 #include "phy/ofdm/ofdm.h"
 #include "phy/types.h"
+
+#define DL_MAX_PDCCH 2
+#define DL_MAX_PDSCH 2
+#define DL_DCI_MAX_BITS 64
+#define PHY_DL_MAX_CODEWORDS 2
+
+/* Codewords kept by the PHY (phy_dl_set_codeword). */
+enum phy_dl_codeword { PHY_DL_CW_SIB1 };
+
+/* One PDCCH: a DCI payload for an RNTI on a candidate of a CORESET. */
+struct dl_pdcch {
+    struct pdcch_coreset coreset;
+    uint16_t rnti;                  /* masks the CRC (38.212 7.3.2) */
+    uint16_t n_id, n_rnti;          /* scrambling (38.211 7.3.2.3) */
+    int al, first_cce;
+    int dci_len;
+    uint8_t dci[DL_DCI_MAX_BITS];   /* payload bits, one per byte */
+};
+
+/* One PDSCH carrying a stored codeword. */
+struct dl_pdsch {
+    struct pdsch_grant grant;       /* its G must be the codeword's length */
+    int codeword;                   /* enum phy_dl_codeword */
+};
 
 /* What the MAC asks the PHY to send in one DL slot. */
 struct dl_slot_request {
@@ -25,6 +59,10 @@ struct dl_slot_request {
     int n_ssb;                      /* SS/PBCH blocks starting in this slot */
     struct ssb_occasion ssb[SSB_MAX_PER_SLOT];
     uint8_t mib[PBCH_MIB_BITS];     /* BCH bits for this frame (38.212 7.1.1 a-bar) */
+    int n_pdcch;
+    struct dl_pdcch pdcch[DL_MAX_PDCCH];
+    int n_pdsch;
+    struct dl_pdsch pdsch[DL_MAX_PDSCH];
 };
 
 struct phy_dl_config {
@@ -47,14 +85,22 @@ struct phy_dl {
     struct ssb ssb;
     struct ssb ssb_fault;           /* only with cfg.fault_pbch_scrambling */
     struct grid grid;
+    struct pdsch pdsch;
+    uint8_t *cw[PHY_DL_MAX_CODEWORDS];   /* stored codewords, G bits one per byte */
+    int cw_bits[PHY_DL_MAX_CODEWORDS];
     int slots_per_subframe;
 };
 
 int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg);
 void phy_dl_free(struct phy_dl *d);
+/* Encodes the transport block tb (cfg->tbs / 8 bytes) with DL-SCH coding into cfg->g bits and keeps them as
+ * codeword `id` (replacing an earlier one). Allocates: call at init, never while phy_dl_process may run.
+ * Returns 0, -EINVAL (bad id or cfg), -ENOMEM. */
+int phy_dl_set_codeword(struct phy_dl *d, int id, const struct dlsch_cfg *cfg, const uint8_t *tb);
 /* Samples per slot this processor produces. */
 int phy_dl_slot_samples(const struct phy_dl *d);
-/* Build and modulate one slot into out (phy_dl_slot_samples() samples). Returns 0 or -EINVAL. */
+/* Build and modulate one slot into out (phy_dl_slot_samples() samples). Returns 0, or -EINVAL for a request it
+ * cannot send (bad SSB, PDCCH or PDSCH; a PDSCH whose codeword is missing or of another length). */
 int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out);
 
 #endif
