@@ -68,6 +68,14 @@ static size_t slot_msg_size(const struct pipeline *p)
     return (sz + 63) & ~(size_t)63;
 }
 
+/* A stage whose output ring is full: when the ring's consumer runs on another thread, sleep until it makes room
+ * (bounded); on the same thread, return at once so that thread can drain it. Returns 0 (nothing done). */
+static int wait_room(struct pipeline *p, enum pipe_ring r)
+{
+    if (p->wait_when_full[r]) ring_wait_nonfull(&p->rings[r], IDLE_WAIT_MS);
+    return 0;
+}
+
 static inline void beat(struct pipeline *p, enum stage_id s)
 {
     atomic_fetch_add_explicit(&p->stats.heartbeat[s], 1, memory_order_relaxed);
@@ -131,7 +139,7 @@ static int phy_ul_step(struct pipeline *p)
     const struct slot_msg *m = ring_peek(in);
     if (!m) return 0;
     struct slot_ind *ind = ring_reserve(out);
-    if (!ind) return 0; /* MAC behind: retry later, keep the slot */
+    if (!ind) return wait_room(p, RING_UL_IND); /* MAC behind: keep the slot */
     ind->epoch = m->epoch;
     ind->flags = m->flags;
     ind->slot = m->slot;
@@ -167,7 +175,8 @@ static int mac_step(struct pipeline *p)
     const struct slot_ind *ind = ring_peek(&p->rings[RING_UL_IND]);
     if (!ind) return did;
     /* Room for the worst case (k priming requests plus an end marker) before consuming anything. */
-    if (ring_capacity(&p->rings[RING_DL_REQ]) - ring_count(&p->rings[RING_DL_REQ]) < p->tx_advance + 1) return did;
+    if (ring_capacity(&p->rings[RING_DL_REQ]) - ring_count(&p->rings[RING_DL_REQ]) < p->tx_advance + 1)
+        return did + wait_room(p, RING_DL_REQ);
     if (ind->flags & MSG_EPOCH_START) {
         p->mac.epoch = ind->epoch;
         p->mac.have_epoch = true;
@@ -191,7 +200,7 @@ static int phy_dl_step(struct pipeline *p)
     const struct dl_req_msg *req = ring_peek(in);
     if (!req) return 0;
     struct slot_msg *m = ring_reserve(out);
-    if (!m) return 0;
+    if (!m) return wait_room(p, RING_DL_SLOT); /* radio TX behind */
     m->epoch = req->epoch;
     m->flags = req->flags;
     m->slot = req->req.slot;
@@ -452,6 +461,14 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
         }
         break;
     }
+    /* A producer may sleep on a full ring only when its consumer runs on another thread. */
+    static const enum stage_id ring_producer[RING_COUNT] = {STAGE_RADIO_RX, STAGE_PHY_UL, STAGE_MAC, STAGE_PHY_DL,
+                                                            STAGE_MAC, STAGE_RRC};
+    for (int r = 0; r < RING_COUNT; r++)
+        for (int i = 0; i < p->n_threads; i++) {
+            unsigned st = p->threads[i].stages;
+            if ((st & (1u << ring_producer[r])) && !(st & (1u << ring_consumer[r]))) p->wait_when_full[r] = true;
+        }
     /* Each ring wakes the thread that runs its consumer stage. */
     for (int i = 0; i < p->n_threads; i++) ring_waiter_init(&p->threads[i].waiter);
     for (int r = 0; r < RING_COUNT; r++)

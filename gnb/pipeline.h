@@ -76,6 +76,7 @@ struct pipeline {
     unsigned slots_per_subframe;
     int rt_priority;
     struct ring rings[RING_COUNT];
+    bool wait_when_full[RING_COUNT]; /* producer and consumer on different threads */
     struct pipeline_thread threads[STAGE_COUNT];
     int n_threads;
     _Atomic int stop;
