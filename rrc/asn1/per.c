@@ -101,7 +101,7 @@ void per_ext_skip(struct per *p, bool ext)
 void per_ext_additions_begin(struct per *p, struct per_ext_additions *x, bool ext, int n, bool *present)
 {
     *x = (struct per_ext_additions){.n_known = n};
-    if (n < 1 || n > 64) {
+    if (n < 0 || n > 64) {
         per_fail(p, -EINVAL);
         return;
     }

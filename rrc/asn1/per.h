@@ -63,7 +63,7 @@ bool per_setup_release(struct per *p, uint8_t *sr);
 /* Called after a SEQUENCE's root fields: when decoding with ext set, skips every extension addition. */
 void per_ext_skip(struct per *p, bool ext);
 
-/* Extension additions the codec knows (version groups or single additions, n <= 64). Encoding: present[i]
+/* Extension additions the codec knows (version groups or single additions, 0 <= n <= 64). Encoding: present[i]
  * tells which to send (the caller set ext = any of them in per_ext) and the bitmap is written; decoding with
  * ext set: the bitmap is read into present[] (additions beyond n are remembered and skipped at
  * per_ext_additions_end). Between begin and end the caller codes each present addition with per_nested_*, in

@@ -1,0 +1,37 @@
+/* libFuzzer target: UL-DCCH messages (SRB1 after PDCP, rrc/msg/ul_dcch.h) come from the UE. The decoder must
+ * never read past the input or crash and must answer 0 or -EBADMSG / -ENOTSUP / -EMSGSIZE; a decoded
+ * RRCSetupComplete must re-encode (its lateNonCriticalExtension is not kept) and decode again to the same
+ * fields. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rrc/msg/ul_dcch.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct rrc_ul_dcch_msg msg, back;
+static uint8_t again[RRC_DEDICATED_NAS_MAX + 512];
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int err = rrc_ul_dcch_decode(data, size, &msg);
+    if (err != 0 && err != -EBADMSG && err != -ENOTSUP && err != -EMSGSIZE) abort();
+    if (err != 0) return 0;
+    struct rrc_setup_complete *sc = &msg.setup_complete;
+    if (msg.type != RRC_UL_DCCH_C1 || msg.c1 != RRC_UL_DCCH_SETUP_COMPLETE) abort();
+    if (sc->dedicated_nas_len > RRC_DEDICATED_NAS_MAX) abort();
+    sc->has_late_nce = false;
+    size_t len;
+    if (rrc_ul_dcch_encode_setup_complete(sc, again, sizeof again, &len) != 0) abort();
+    if (rrc_ul_dcch_decode(again, len, &back) != 0) abort();
+    const struct rrc_setup_complete *b = &back.setup_complete;
+    if (b->transaction_id != sc->transaction_id || b->selected_plmn_identity != sc->selected_plmn_identity ||
+        b->dedicated_nas_len != sc->dedicated_nas_len ||
+        memcmp(b->dedicated_nas, sc->dedicated_nas, sc->dedicated_nas_len) != 0 ||
+        b->has_ng_5g_s_tmsi != sc->has_ng_5g_s_tmsi || b->ng_5g_s_tmsi != sc->ng_5g_s_tmsi ||
+        b->nof_s_nssai != sc->nof_s_nssai || b->amf_identifier != sc->amf_identifier)
+        abort();
+    return 0;
+}
