@@ -27,6 +27,7 @@ void sib1_builder_defaults(struct sib1_cell_desc *d)
         .pucch_resource_common = 11,
         .ss1_candidates = {0, 0, 1, 0, 0},
         .ss_pbch_block_power = -16,
+        .signal_dl_dc = true,
         .srsue_compatible = true,
     };
 }
@@ -97,7 +98,7 @@ static void build_dl(const struct sib1_cell_desc *d, struct rrc_dl_config_common
     /* The carrier starts at point A (offsetToCarrier 0, all srsUE supports); its DC is the centre subcarrier
      * 6 N_RB (38.211 5.3.1), where gnbd's local oscillator sits: no DC null. */
     dl->scs[0] = (struct rrc_scs_carrier){.offset_to_carrier = 0, .scs_khz = d->scs_khz,
-                                          .carrier_bandwidth = d->nof_prb, .has_tx_dc_location = true,
+                                          .carrier_bandwidth = d->nof_prb, .has_tx_dc_location = d->signal_dl_dc,
                                           .tx_dc_location = 6 * d->nof_prb};
     struct rrc_bwp_dl_common *bwp = &dl->initial_bwp;
     bwp->generic = (struct rrc_bwp){.location_and_bandwidth = rrc_riv(RRC_MAX_NROF_PRB, 0, d->nof_prb),

@@ -6,7 +6,8 @@
  * The builder then sets every other field as srsUE requires (../shared/interop/SRSUE.md 3.5) and as 38.331
  * requires for a phone:
  *   - cellSelectionInfo (mandatory in a standalone cell), one PLMN-IdentityInfo with TAC and cell identity;
- *   - FrequencyInfoDL-SIB (band, offsetToPointA, one SCS carrier of N_RB from point A, its DC subcarrier),
+ *   - FrequencyInfoDL-SIB (band, offsetToPointA, one SCS carrier of N_RB from point A, optionally its DC
+ *     subcarrier: the Rel-15 extension txDirectCurrentLocation),
  *     initial DL BWP = the whole carrier, PDCCH-ConfigCommon with controlResourceSetZero/searchSpaceZero from
  *     the MIB, commonSearchSpaceList = SS#1 on CORESET#0 (common, DCI 0_0/1_0, every slot, symbol 0),
  *     searchSpaceSIB1 0, pagingSearchSpace 1, ra-SearchSpace 1 (srsUE: an SS other than 0), PDSCH time domain
@@ -58,6 +59,7 @@ struct sib1_cell_desc {
     int pucch_resource_common;   /* 38.213 Table 9.2.1-1 row */
     int ss1_candidates[5];       /* SS#1 PDCCH candidates at aggregation levels 1, 2, 4, 8, 16 */
     int ss_pbch_block_power;     /* dBm */
+    bool signal_dl_dc;           /* send txDirectCurrentLocation (the DL DC at the carrier centre) */
     bool srsue_compatible;       /* enforce srsUE's limits (PRACH index 0..15, msg1-FrequencyStart) */
 };
 

@@ -8,7 +8,7 @@ void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d)
 {
     *d = (struct rrc_setup_cell_desc){.nof_prb = 52, .pdsch_start_symbol = 1, .coreset1_duration = 1,
                                       .ss2_candidates = {0, 2, 2, 1, 0}, .sr_period_slots = 10, .sr_offset = 0,
-                                      .sr_trans_max = 64};
+                                      .sr_trans_max = 64, .pusch_k2 = 4};
 }
 
 /* SRB1 on LCID 1 with the RLC and logical channel values of 38.331 9.2.1 (default SRB configurations). */
@@ -86,11 +86,13 @@ static void build_pucch(const struct rrc_setup_cell_desc *d, struct rrc_pucch_co
     for (int i = 0; i < 8; i++) p->dl_data_to_ul_ack[i] = i + 1;
 }
 
-static void build_pusch(struct rrc_pusch_config *p)
+static void build_pusch(const struct rrc_setup_cell_desc *d, struct rrc_pusch_config *p)
 {
     *p = (struct rrc_pusch_config){
         .dmrs_type_a_sr = PER_SETUP,
         .resource_allocation = 1,
+        .tdra_sr = PER_SETUP,
+        .tdra = {.n = 1, .e = {{.has_k = true, .k = d->pusch_k2, .start_symbol_and_length = rrc_sliv(0, 14)}}},
         .uci_on_pusch_sr = PER_SETUP,
         .uci_on_pusch = {.has_beta_offsets = true, .beta_dynamic = false, .scaling = 3 /* f1 */,
                          .beta = {{.has = {true, true, true, true, true, true, true}, .v = {9, 9, 9, 6, 6, 6, 6}}}}};
@@ -100,7 +102,7 @@ int rrc_setup_builder_build(const struct rrc_setup_cell_desc *d, int transaction
 {
     if (d->nof_prb < 6 || d->nof_prb > RRC_MAX_NROF_PRB || transaction_id < 0 || transaction_id > 3 ||
         d->pdsch_start_symbol < 1 || d->pdsch_start_symbol > 3 || d->sr_offset < 0 ||
-        d->sr_offset >= d->sr_period_slots)
+        d->sr_offset >= d->sr_period_slots || d->pusch_k2 < 0 || d->pusch_k2 > 32)
         return -EINVAL;
     memset(msg, 0, sizeof *msg);
     msg->type = RRC_DL_CCCH_SETUP;
@@ -131,7 +133,7 @@ int rrc_setup_builder_build(const struct rrc_setup_cell_desc *d, int transaction
     sc->pucch_sr = PER_SETUP;
     build_pucch(d, &sc->pucch);
     sc->pusch_sr = PER_SETUP;
-    build_pusch(&sc->pusch);
+    build_pusch(d, &sc->pusch);
     sc->has_first_active_ul_bwp = true;
     sc->first_active_ul_bwp = 0;
     sc->tag_id = 0;

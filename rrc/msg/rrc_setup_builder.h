@@ -12,8 +12,8 @@
  *       PUCCH: format 1 resources 0 and 1 (resource set 0, up to 2 HARQ-ACK bits), format 1 resource 2 for SR,
  *              format 2 resource 3 (resource set 1), formats 1 and 2 set up, one SR resource,
  *              dl-DataToUL-ACK {1..8} (the DCI 1_0 mapping of 38.213 9.2.3, so 1_0 and 1_1 agree);
- *       PUSCH: DMRS mapping type A (setup), resource allocation type 1, UCI on PUSCH with semi-static beta
- *              offsets; no CSI, no SRS.
+ *       PUSCH: DMRS mapping type A (setup), resource allocation type 1, a time domain list {k2, type A, S 0,
+ *              L 14}, UCI on PUSCH with semi-static beta offsets; no CSI, no SRS.
  * The PUCCH resources sit at the top of the carrier, away from the common PUCCH resources of
  * pucch-ResourceCommon and from the PRACH at the bottom.
  *
@@ -32,6 +32,8 @@ struct rrc_setup_cell_desc {
     int sr_period_slots;         /* 1, 2, 4, 5, 8, 10, 16, 20, 40, 80, 160, 320, 640 */
     int sr_offset;               /* 0..period-1 */
     int sr_trans_max;            /* 4, 8, 16, 32, 64 */
+    int pusch_k2;                /* k2 of the dedicated PUSCH time domain list (the SIB1 list's, so that a UE
+                                    falling back to either reads the same) */
 };
 
 void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d);

@@ -84,6 +84,7 @@ START_TEST(test_rrc_setup_reference_has_what_srsue_needs)
     EXPECT_COUNT(&pkt, "dl_DataToUL_ACK/dl_DataToUL_ACK_item", 8);
     EXPECT_NAME(&pkt, "uci_OnPUSCH/setup_element/betaOffsets", 0, "semiStatic");
     EXPECT_COUNT(&pkt, "csi_MeasConfig", 0);
+    EXPECT_INT(&pkt, "pusch_Config/setup_element/pusch_TimeDomainAllocationList/setup/PUSCH_TimeDomainResourceAllocation_element/k2", 0, 4);
     EXPECT_INT(&pkt, DED "tag_Id", 0, 0);
     tshark_pkts_free(&pkt, 1);
 }

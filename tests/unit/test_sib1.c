@@ -277,6 +277,7 @@ START_TEST(test_sib1_builder_over_cells)
                          14 * (cells[i].cs0_symb + 1) + 13 - cells[i].cs0_symb); /* L - 1 > 7: 14(14-L+1)+(13-S) */
         ck_assert_int_eq(sc->has_tdd, cells[i].tdd);
         ck_assert_int_eq(sc->ul.has_point_a, !cells[i].tdd);
+        ck_assert_int_eq(sc->dl.scs[0].tx_dc_location, 6 * cells[i].prb); /* the carrier's centre subcarrier */
         encode_ok(&s[i], buf[i], sizeof buf[i], &lens[i]);
         pdus[i] = buf[i];
     }
@@ -317,6 +318,10 @@ START_TEST(test_sib1_builder_rejects_what_cannot_work)
     sib1_builder_defaults(&d);
     d.coreset0_nof_symbols = 4;
     ck_assert_int_eq(sib1_builder_build(&d, &s), -EINVAL);
+    sib1_builder_defaults(&d);
+    d.signal_dl_dc = false; /* the txDirectCurrentLocation extension can be left out */
+    ck_assert_int_eq(sib1_builder_build(&d, &s), 0);
+    ck_assert(!s.serving_cell_config_common.dl.scs[0].has_tx_dc_location);
 }
 END_TEST
 
