@@ -133,5 +133,6 @@ int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *ou
     if (rc == 0) rc = map_pdcchs(d, req);
     if (rc == 0) rc = map_pdschs(d, req);
     if (rc < 0) return rc;
-    return ofdm_modulate_slot(&d->ofdm, d->grid.re, req->slot_in_frame % d->slots_per_subframe, out);
+    rc = ofdm_modulate_slot(&d->ofdm, d->grid.re, req->slot_in_frame % d->slots_per_subframe, out);
+    return rc < 0 ? rc : 0;
 }
