@@ -8,6 +8,7 @@
 #include "gnb/config.h"
 #include "gnb/config_geometry.h"
 #include "gnb/daemon.h"
+#include "gnb/rrc_config.h"
 
 #define DEFAULT_CONFIG "conf/gnbd.conf"
 
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
     }
     if (check_only) {
         config_print(&cfg, stdout);
+        rrc_config_print_sib1(&cfg, stdout); /* the SIB1 it would broadcast: decoded, hex, size (as comments) */
         fprintf(stderr, "gnbd: %s: configuration is valid\n", path);
         return 0;
     }
