@@ -75,6 +75,52 @@ START_TEST(test_setup_request_decoders_agree)
 }
 END_TEST
 
+/* Foreign bytes: the RRCSetupRequests srsUE really sent to gnbd (tests/vectors/rrc/, origin in its README) decode
+ * with gnbd's decoder to what Wireshark reads: randomValue identity, mo-Signalling (srsUE's cause at attach). */
+START_TEST(test_setup_request_from_srsue)
+{
+    FILE *f = fopen("tests/vectors/rrc/srsue_rrc_setup_request.hex", "r");
+    ck_assert_ptr_nonnull(f);
+    uint8_t buf[8][6];
+    const uint8_t *pdus[8];
+    size_t lens[8];
+    char line[64];
+    int n = 0;
+    while (n < 8 && fgets(line, sizeof line, f)) {
+        for (int i = 0; i < 6; i++) {
+            unsigned v;
+            ck_assert_int_eq(sscanf(line + 2 * i, "%2x", &v), 1);
+            buf[n][i] = (uint8_t)v;
+        }
+        pdus[n] = buf[n];
+        lens[n] = 6;
+        n++;
+    }
+    fclose(f);
+    ck_assert_int_ge(n, 2);
+    struct tshark_pkt pkts[8];
+    ck_assert_int_eq(tshark_pdml("nr-rrc.ul.ccch", pdus, lens, n, pkts), n);
+    for (int i = 0; i < n; i++) {
+        struct rrc_ul_ccch_msg m;
+        ck_assert_int_eq(rrc_ul_ccch_decode(buf[i], 6, &m), 0);
+        const struct rrc_setup_request *d = &m.setup_request;
+        ck_assert(!d->ue_identity_is_tmsi_part1);
+        ck_assert_int_eq(d->establishment_cause, 3); /* mo-Signalling */
+        const struct tshark_pkt *p = &pkts[i];
+        ck_assert_msg(p->problems == 0, "tshark: %s", p->problem);
+        EXPECT_NAME(p, "rrcSetupRequest_element/ue_Identity", 0, "%s", "randomValue");
+        EXPECT_BITS(p, "ue_Identity/randomValue", 0, 39, d->ue_identity);
+        EXPECT_INT(p, "rrcSetupRequest_element/establishmentCause", 0, d->establishment_cause);
+        uint8_t again[8];
+        size_t len;
+        ck_assert_int_eq(rrc_ul_ccch_encode_setup_request(d, again, sizeof again, &len), 0);
+        ck_assert_uint_eq(len, 6);
+        ck_assert_int_eq(memcmp(again, buf[i], 6), 0);
+    }
+    tshark_pkts_free(pkts, n);
+}
+END_TEST
+
 /* Every 6-byte input decodes as a RRCSetupRequest or is reported as another UL-CCCH message; shorter input is
  * malformed; random input of any length never reads past its end (ASan). */
 START_TEST(test_setup_request_decoder_on_any_input)
@@ -426,6 +472,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_setup_request_known_bits);
     tcase_add_test(tc, test_setup_request_decoders_agree);
+    tcase_add_test(tc, test_setup_request_from_srsue);
     tcase_add_test(tc, test_setup_request_decoder_on_any_input);
     tcase_add_test(tc, test_setup_complete_decoders_agree);
     tcase_add_test(tc, test_setup_complete_round_trip_random);
