@@ -502,6 +502,9 @@ static int check_srsue(const struct gnbd_config *cfg, FILE *err, bool rate_valid
         SRSUE_ERR("cell.prach_config_index", "0..15", "srsUE generates PRACH format 0 only (FDD indices 0..15)");
     if (c->dmrs_type_a_position != 2)
         SRSUE_ERR("cell.dmrs_type_a_position", "2", "srsUE always uses position 2 for PUSCH");
+    if (c->pci > 503)  /* srsUE's NR PRACH reuses the LTE generator, which refuses an LTE cell ID >= 504 */
+        SRSUE_ERR("cell.pci", "0..503", "srsUE finds PCI %d but cannot send PRACH for it (LTE cell IDs end at 503)",
+                  c->pci);
     double ue_rate = config_default_sample_rate(c), k = ue_rate > 0 ? cfg->radio.sample_rate / ue_rate : 0;
     if (rate_valid && cfg->radio.sample_rate != 0 && ue_rate > 0 && fabs(k - round(k)) > 1e-9) {
         char ok[64];

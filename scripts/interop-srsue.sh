@@ -131,9 +131,10 @@ grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_e
 echo "---- gnbd exit status $grc"
 
 fails=0
-milestone() { # name, pattern, file
-  local line; line=$(grep -m1 -E "$2" "$3" 2>/dev/null)
-  if [ -n "$line" ]; then echo "ok    $1: $line"; else echo "MISS  $1 (pattern: $2)"; fails=$((fails+1)); fi
+milestone() { # name, pattern, file...
+  local name=$1 pat=$2; shift 2
+  local line; line=$(grep -h -m1 -E "$pat" "$@" 2>/dev/null | head -1)
+  if [ -n "$line" ]; then echo "ok    $name: $line"; else echo "MISS  $name (pattern: $pat)"; fails=$((fails+1)); fi
 }
 echo "---- srsUE milestones"
 milestone "srsUE opened the zmq radio" "Opening 1 channels in RF device=zmq|Current sample rate" "$DIR/ue.stdout"
@@ -152,7 +153,7 @@ case $EXPECT in sib1|rach)
   milestone "SIB1 acquired" "SIB1 acquired successfully" "$DIR/ue.log";;
 esac
 case $EXPECT in rach)
-  milestone "PRACH sent" "Random Access Transmission|prach_occasion=" "$DIR/ue.stdout $DIR/ue.log";;
+  milestone "PRACH sent" "Random Access Transmission|prach_occasion=" "$DIR/ue.stdout" "$DIR/ue.log";;
 esac
 echo "---- srsUE errors, if any"
 grep -hE "\[E\]|Error|error" "$DIR/ue.stdout" "$DIR/ue.log" 2>/dev/null | head -5

@@ -526,12 +526,18 @@ static int check_srsue(struct cell_geometry *g, struct cell_geometry_errors *err
                 " (allowed: %s MHz with srsue_compatible)", g->nof_prb, list);
         rc = -EINVAL;
     }
-    /* srsUE's [rf] srate: 15 kHz times the smallest of its FFT sizes holding 12 * N_RB subcarriers. */
-    static const int fft[] = {128, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096};
-    for (int i = 0; i < 10 && !g->srsue_srate_hz; i++)
-        if (fft[i] >= 12 * g->nof_prb)
-            g->srsue_srate_hz = 15000LL * fft[i];
     return rc;
+}
+
+/* srsUE's [rf] srate: 15 kHz times the smallest of its FFT sizes holding 12 * N_RB subcarriers (0 above 106 PRB,
+ * which srsUE cannot receive). Derived for every cell, so the UE-side settings can be printed for it. */
+static int64_t srsue_srate_hz(int nof_prb)
+{
+    static const int fft[] = {128, 256, 384, 512, 768, 1024, 1536, 2048};
+    for (int i = 0; i < 8 && nof_prb <= 106; i++)
+        if (fft[i] >= 12 * nof_prb)
+            return 15000LL * fft[i];
+    return 0;
 }
 
 int cell_geometry_derive(const struct cell_geometry_input *in, struct cell_geometry *g,
@@ -559,6 +565,7 @@ int cell_geometry_derive(const struct cell_geometry_input *in, struct cell_geome
     if (derive_numerology(in, g, errs) < 0)
         return -EINVAL;
     int coreset0_ok = derive_pdcch(in, g, errs) == 0;
+    g->srsue_srate_hz = srsue_srate_hz(g->nof_prb);
     if (g->srsue_compatible)
         check_srsue(g, errs);
     /* Placing the block on a carrier already reported as invalid would only add follow-on errors. */

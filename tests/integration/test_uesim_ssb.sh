@@ -15,6 +15,7 @@ write_zmq_config() { # path pci bandwidth_mhz coreset0 rate dl_port ul_port
 cell: {
   pci = $2; band = 3; dl_arfcn = $DL_ARFCN; bandwidth_mhz = $3; scs_khz = 15;
   mcc = "001"; mnc = "01"; tac = 7; coreset0_index = $4; searchspace0_index = 0;
+  $([ "$2" -gt 503 ] && echo 'srsue_compatible = false;  # srsUE cannot send PRACH for PCI > 503; uesim can search it')
 };
 radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$6,rx_port=tcp://127.0.0.1:$7,base_srate=$5";
          sample_rate = $5; };
