@@ -476,6 +476,24 @@ START_TEST(cross_srsue_compatible)
 }
 END_TEST
 
+/* srsUE's NR PRACH goes through its LTE generator, which refuses cell IDs >= 504 (srsUE crashes at random
+ * access): PCI 504..1007 only without srsUE compatibility. */
+START_TEST(cross_srsue_pci_limit)
+{
+    struct gnbd_config cfg;
+    const char *cell = "cell = { pci = %d; band = 3; dl_arfcn = 368500; mcc = \"001\"; mnc = \"01\"; %s };";
+    char text[256];
+    snprintf(text, sizeof text, cell, 503, "");
+    ck_assert_int_eq(load(&cfg, text), 0);
+    snprintf(text, sizeof text, cell, 504, "");
+    ck_assert_int_eq(load(&cfg, text), 1);
+    ck_assert_str_eq(errbuf, "conf/x.conf: cell.pci: srsUE finds PCI 504 but cannot send PRACH for it (LTE cell IDs "
+                             "end at 503) (allowed: 0..503; or set cell.srsue_compatible = false)\n");
+    snprintf(text, sizeof text, cell, 1007, "srsue_compatible = false;");
+    ck_assert_int_eq(load(&cfg, text), 0);
+}
+END_TEST
+
 static int hook_checks;
 static int hook_check(const struct gnbd_config *cfg, FILE *err)
 {
@@ -699,6 +717,7 @@ static Suite *config_suite(void)
     tcase_add_test(cross, cross_tdd_group_present_exactly_when_used);
     tcase_add_test(cross, cross_sample_rate_is_an_fft_size);
     tcase_add_test(cross, cross_srsue_compatible);
+    tcase_add_test(cross, cross_srsue_pci_limit);
     tcase_add_test(cross, geometry_hook_is_called_and_counted);
     tcase_add_test(tables, nof_prb_table);
     tcase_add_test(tables, default_sample_rate_matches_srsue);
