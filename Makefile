@@ -125,10 +125,10 @@ $(SOAPY_LOOPBACK): tests/soapy/gnbd_loopback.cpp
 test-build $(BUILD)/tests/test_radio_soapy: $(SOAPY_LOOPBACK)
 endif
 
-# ThreadSanitizer run of the ring and pipeline tests.
+# ThreadSanitizer run of the ring, ZeroMQ radio and pipeline tests (libzmq internals suppressed: tests/tsan.supp).
 tsan:
 	@$(MAKE) --no-print-directory SANITIZE=thread test-build
-	@BUILD=build-tsan SANITIZE=thread TESTS="test_ring" scripts/run-tests.sh --unit-only
+	@BUILD=build-tsan SANITIZE=thread TESTS="test_ring test_radio_zmq test_zmq_pipeline test_daemon" scripts/run-tests.sh
 
 bench: all $(BENCH_BINS) $(TOOL_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done

@@ -314,9 +314,10 @@ out:
     notify_stopping();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* The control thread reads the pipeline's threads (CPU clocks): stop it before they are joined. */
+    if (ctrl_ok) ctrl_server_stop(&d.ctrl);
     if (radio_open_ok) radio_stop(&d.radio);
     if (pipe_started) pipeline_stop(&d.pipe);
-    if (ctrl_ok) ctrl_server_stop(&d.ctrl);
     if (radio_open_ok) radio_close(&d.radio);
     if (pipe_ok) pipeline_free(&d.pipe);
     clock_gettime(CLOCK_MONOTONIC, &t1);

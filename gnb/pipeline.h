@@ -60,7 +60,7 @@ struct pipeline_stats {
 
 struct pipeline_thread {
     pthread_t tid;
-    bool running;
+    _Atomic bool running;  /* read by the control thread (metrics) */
     char name[16];
     unsigned stages;       /* bit mask of enum stage_id */
     int cpu;               /* -1 = any */

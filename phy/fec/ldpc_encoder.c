@@ -25,8 +25,18 @@
 
 typedef uint8_t ldpc_vec __attribute__((vector_size(VEC)));
 
-/* x86-64: an AVX2 clone next to the baseline one, picked by the loader from the CPU; elsewhere the portable one. */
-#if defined(__x86_64__)
+/* x86-64: an AVX2 clone next to the baseline one, picked by the loader from the CPU; elsewhere the portable one.
+ * Not under ThreadSanitizer: the loader runs the clone resolver before TSan's runtime exists, and the
+ * instrumented resolver crashes. */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LDPC_NO_CLONES 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define LDPC_NO_CLONES 1
+#endif
+#if defined(__x86_64__) && !defined(LDPC_NO_CLONES)
 #define LDPC_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define LDPC_CLONES
