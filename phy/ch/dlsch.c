@@ -118,3 +118,24 @@ int dlsch_rx_tb(const struct dlsch_params *p, const uint8_t *cbs, uint8_t *tb, s
 {
     return segmentation_desegment(&p->seg, cbs, tb, res);
 }
+
+static bool dlsch_cb_crc_ok(const uint8_t *c, void *arg) { return segmentation_cb_crc_ok(arg, c); }
+
+int dlsch_rx_decode(const struct dlsch_params *p, struct ldpc_decoder *dec, int max_iterations, const float *soft,
+                    uint8_t *cbs, uint8_t *tb, struct segmentation_rx_result *res)
+{
+    if (!p || !dec || !soft || !cbs)
+        return -EINVAL;
+    struct ldpc_decode_cfg cfg = { .bg = p->seg.bg, .z = p->seg.z, .max_iterations = max_iterations };
+    if (p->seg.c > 1) {
+        cfg.crc = dlsch_cb_crc_ok;
+        cfg.crc_arg = (void *)&p->seg;
+    }
+    for (int r = 0; r < p->seg.c; r++) {
+        struct ldpc_decode_result dr;
+        int rc = ldpc_decode(dec, &cfg, soft + (size_t)r * p->n, p->n, cbs + (size_t)r * p->seg.k, &dr);
+        if (rc < 0)
+            return rc;
+    }
+    return dlsch_rx_tb(p, cbs, tb, res);
+}

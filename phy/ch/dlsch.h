@@ -7,8 +7,9 @@
  *
  * Receive side, up to the decoder: dlsch_rx_combine() takes the G descrambled LLRs and adds each code block's
  * share into that block's soft circular buffer (HARQ soft combining across retransmissions and rvs); the LDPC
- * decoder (not here) turns soft buffer r into the K hard bits of code block r; dlsch_rx_tb() checks every CB CRC
- * and the TB CRC and rebuilds the TB. dlsch_rx_rm_cfg() gives the per-block parameters the decoder needs.
+ * decoder (phy/fec/ldpc_decoder.h) turns soft buffer r into the K hard bits of code block r; dlsch_rx_tb() checks
+ * every CB CRC and the TB CRC and rebuilds the TB; dlsch_rx_decode() does these two steps in one call.
+ * dlsch_rx_rm_cfg() gives the per-block parameters.
  *
  * One codeword over n_layers layers (N_L of 5.4.2.1); only the E_r split depends on the layer count.
  *
@@ -20,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "phy/fec/ldpc_decoder.h"
 #include "phy/fec/ldpc_encoder.h"
 #include "phy/fec/ldpc_rm.h"
 #include "phy/fec/segmentation.h"
@@ -74,5 +76,11 @@ int dlsch_rx_combine(const struct dlsch_params *p, const float *llr_g, float *so
 
 /* C decoded code blocks (C x K hard bits) -> the TB (tbs / 8 bytes), CB CRC24B and TB CRC checked into res. */
 int dlsch_rx_tb(const struct dlsch_params *p, const uint8_t *cbs, uint8_t *tb, struct segmentation_rx_result *res);
+
+/* The decoder step and dlsch_rx_tb() in one call: the C soft buffers (after dlsch_rx_combine()) are decoded with
+ * dec (at most max_iterations each; with C > 1 the CB CRC24B confirms each block, 38.212 5.2.2) into cbs
+ * (C x K bytes, the caller's), then the TB is rebuilt with every CRC checked into res. 0 or -EINVAL. */
+int dlsch_rx_decode(const struct dlsch_params *p, struct ldpc_decoder *dec, int max_iterations, const float *soft,
+                    uint8_t *cbs, uint8_t *tb, struct segmentation_rx_result *res);
 
 #endif

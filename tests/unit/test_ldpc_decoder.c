@@ -1,6 +1,7 @@
 /* Unit tests for phy/fec/ldpc_decoder (38.212 5.3.2 codes, layered int8 min-sum) and the sum-product reference in
  * tests/ldpc_ref: every tests/vectors/ldpc encode case decodes exactly from noise-free LLRs; every tb_chain case
- * goes G LLRs -> soft buffers -> decoder -> TB with good CRCs; random codewords over AWGN at a comfortable SNR
+ * goes G LLRs -> soft buffers -> dlsch_rx_decode() -> TB with good CRCs (rv 1-3 with an rv 0
+ * companion when not self-decodable); random codewords over AWGN at a comfortable SNR
  * decode without error at all 51 lifting sizes of both base graphs; early stop and the CRC callback behave as
  * documented; the C and AVX2 implementations give bit-identical hard bits, posteriors and messages; bad
  * arguments are refused. */
@@ -120,37 +121,24 @@ START_TEST(test_every_encode_vector_decodes_exactly_from_noise_free_llrs)
 }
 END_TEST
 
-static bool cb_crc_ok(const uint8_t *c, void *arg) { return segmentation_cb_crc_ok(arg, c); }
-
 static int field_int(const char *extra, const char *key)
 {
     const char *p = strstr(extra, key);
     return p ? atoi(p + strlen(key)) : -1;
 }
 
-/* Soft buffers (already combined) -> decoder -> TB; true when every block and the TB CRC check and the TB
- * matches the reference. */
+/* Soft buffers (already combined) -> dlsch_rx_decode() -> TB; true when every CRC checks and the TB matches the
+ * reference. */
 static bool decode_tb(const struct dlsch_params *p, enum ldpc_decoder_impl impl, const float *soft,
                       const uint8_t *tb_ref)
 {
     static uint8_t cbs[8 * K_MAX], tb[8192];
     struct ldpc_decoder dec;
     decoder_init(&dec, impl);
-    struct ldpc_decode_cfg cfg = decode_cfg(p->seg.bg, p->seg.z, 20);
-    if (p->seg.c > 1) {
-        cfg.crc = cb_crc_ok;
-        cfg.crc_arg = (void *)&p->seg;
-    }
-    bool all_ok = true;
-    for (int r = 0; r < p->seg.c; r++) {
-        struct ldpc_decode_result res;
-        ck_assert_int_eq(ldpc_decode(&dec, &cfg, soft + (size_t)r * p->n, p->n, cbs + (size_t)r * p->seg.k, &res), 0);
-        all_ok = all_ok && res.ok;
-    }
     struct segmentation_rx_result rx;
-    ck_assert_int_eq(dlsch_rx_tb(p, cbs, tb, &rx), 0);
+    ck_assert_int_eq(dlsch_rx_decode(p, &dec, 20, soft, cbs, tb, &rx), 0);
     ldpc_decoder_free(&dec);
-    return all_ok && rx.tb_crc_ok && rx.cb_crc_failed == 0 && memcmp(tb, tb_ref, (size_t)p->seg.tbs / 8) == 0;
+    return rx.tb_crc_ok && rx.cb_crc_failed == 0 && memcmp(tb, tb_ref, (size_t)p->seg.tbs / 8) == 0;
 }
 
 /* One tb_chain case and, for rv > 0, a companion rv 0 transmission of the same TB that carries only systematic
@@ -558,6 +546,8 @@ START_TEST(test_bad_arguments_are_refused)
     cfg.llr_scale = 0;
     ck_assert_int_eq(ldpc_decode(&dec, &cfg, NULL, 0, c, &res), 0);
     ck_assert(res.ok && res.rows == 4);
+    struct segmentation_rx_result rx;
+    ck_assert_int_eq(dlsch_rx_decode(NULL, &dec, 5, llr, c, c, &rx), -EINVAL);
     ldpc_decoder_free(&dec);
     ldpc_decoder_free(&dec); /* twice is harmless */
 }
