@@ -134,6 +134,15 @@ bench: all $(BENCH_BINS) $(TOOL_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 	@for b in tests/bench/bench_*.sh; do echo "== $$b"; BUILD=$(BUILD) bash $$b || exit 1; done
 
+# BLER simulation (tests/sim/bler_sim.c): SNR at 10% BLER per MCS, int8 min-sum vs the sum-product reference,
+# table + $(BUILD)/sim/bler_sim.png when gnuplot is installed. Not part of `make check`.
+$(BUILD)/sim/bler_sim: $(BUILD)/tests/sim/bler_sim.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS) $(LDLIBS)
+
+sim: $(BUILD)/sim/bler_sim
+	$(BUILD)/sim/bler_sim -o $(BUILD)/sim
+
 # libFuzzer targets (clang): `make fuzz` builds them into build-fuzz/; FUZZ_SECONDS bounds each run.
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60

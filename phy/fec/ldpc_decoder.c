@@ -184,33 +184,18 @@ void ldpc_decoder_quantize_c(const float *llr, int n, float scale, int8_t *q)
     }
 }
 
-int ldpc_decoder_llr_sum_c(const float *llr, int n, float acc[8])
-{
-    int count = 0;
-    for (int i = 0; i < n; i++) {
-        float a = fabsf(llr[i]);
-        if (a > 0.0f && a < LDPC_DECODER_LLR_BIG) {
-            acc[i & 7] += a;
-            count++;
-        }
-    }
-    return count;
-}
-
 /* ---- shared driver ---- */
 
 struct impl_ops {
     void (*iterate)(const struct ldpc_decoder_job *job);
     bool (*parity_ok)(const struct ldpc_decoder_job *job);
     void (*quantize)(const float *llr, int n, float scale, int8_t *q);
-    int (*llr_sum)(const float *llr, int n, float acc[8]);
 };
 
-static const struct impl_ops ops_c = { ldpc_decoder_iterate_c, ldpc_decoder_parity_ok_c, ldpc_decoder_quantize_c,
-                                       ldpc_decoder_llr_sum_c };
+static const struct impl_ops ops_c = { ldpc_decoder_iterate_c, ldpc_decoder_parity_ok_c, ldpc_decoder_quantize_c };
 #if defined(__x86_64__)
 static const struct impl_ops ops_avx2 = { ldpc_decoder_iterate_avx2, ldpc_decoder_parity_ok_avx2,
-                                          ldpc_decoder_quantize_avx2, ldpc_decoder_llr_sum_avx2 };
+                                          ldpc_decoder_quantize_avx2 };
 #endif
 
 static const struct impl_ops *impl_of(const struct ldpc_decoder *dec)
@@ -220,18 +205,6 @@ static const struct impl_ops *impl_of(const struct ldpc_decoder *dec)
         return &ops_avx2;
 #endif
     return &ops_c;
-}
-
-/* The int8 scale: the caller's, or the one that puts the mean |LLR| (fillers and zeros left out) at
- * LDPC_DECODER_LLR_TARGET. */
-static float llr_scale(const struct impl_ops *ops, const struct ldpc_decode_cfg *cfg, const float *soft, int n)
-{
-    if (cfg->llr_scale > 0)
-        return cfg->llr_scale;
-    float acc[8] = { 0 };
-    int count = ops->llr_sum(soft, n, acc);
-    float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-    return count > 0 && sum > 0 ? LDPC_DECODER_LLR_TARGET * (float)count / sum : 1.0f;
 }
 
 /* Columns 0 .. 1 (punctured) and the columns n_llr reaches, quantised; returns the last column holding a
@@ -306,7 +279,7 @@ int ldpc_decode(struct ldpc_decoder *dec, const struct ldpc_decode_cfg *cfg, con
                                     .zpad = round_up(cfg->z, LDPC_DECODER_LANES),
                                     .app = dec->app + LDPC_DECODER_COL_FRONT, .col_stride = dec->col_stride,
                                     .msg = dec->msg };
-    float scale = llr_scale(ops, cfg, soft, n_llr);
+    float scale = cfg->llr_scale > 0 ? cfg->llr_scale : LDPC_DECODER_LLR_SCALE;
     job.offset = (int)lrintf(fminf(LDPC_DECODER_OFFSET * scale, 127.0f));
     int loaded, last = load_columns(&job, ops, soft, n_llr, scale, &loaded);
     /* Row i >= 4 brings in column kb + i and nothing else new; its degree-1 column is all the row adds. */

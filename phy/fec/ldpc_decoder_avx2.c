@@ -1,4 +1,4 @@
-/* LDPC decoder, AVX2 kernels: the layer update, parity check, quantisation and LLR sum of ldpc_decoder.c, 32
+/* LDPC decoder, AVX2 kernels: the layer update, parity check, and quantisation of ldpc_decoder.c, 32
  * int8 lanes (check nodes) at a time, with the same arithmetic lane by lane. Compiled per function with
  * target("avx2"); ldpc_decoder.c calls them only when the CPU has AVX2.
  *
@@ -161,22 +161,6 @@ AVX2 void ldpc_decoder_quantize_avx2(const float *llr, int n, float scale, int8_
         _mm256_storeu_si256((__m256i *)(q + i), v);
     }
     ldpc_decoder_quantize_c(llr + i, n - i, scale, q + i);
-}
-
-AVX2 int ldpc_decoder_llr_sum_avx2(const float *llr, int n, float acc[8])
-{
-    const __m256 big = _mm256_set1_ps(LDPC_DECODER_LLR_BIG), zero = _mm256_setzero_ps();
-    const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    __m256 sum = _mm256_loadu_ps(acc);
-    int count = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 a = _mm256_and_ps(_mm256_loadu_ps(llr + i), abs_mask);
-        __m256 keep = _mm256_and_ps(_mm256_cmp_ps(a, zero, _CMP_GT_OQ), _mm256_cmp_ps(a, big, _CMP_LT_OQ));
-        sum = _mm256_add_ps(sum, _mm256_and_ps(a, keep));
-        count += __builtin_popcount((unsigned)_mm256_movemask_ps(keep));
-    }
-    _mm256_storeu_ps(acc, sum);
-    return count + ldpc_decoder_llr_sum_c(llr + i, n - i, acc);
 }
 
 #endif

@@ -418,7 +418,7 @@ START_TEST(test_c_and_avx2_are_bit_identical_at_every_lifting_size)
                 int z = ldpc_lifting_sizes[zi];
                 random_codeword(&enc, bg, z, trial % 2 ? z / 3 : 0, c, d);
                 /* Rates from 0.9 down to the mother code, around the waterfall so blocks iterate and some
-                 * fail; a fixed scale sometimes, so saturation is exercised too. */
+                 * fail; a larger scale sometimes, so saturation is exercised too. */
                 double r = 0.9 - 0.14 * trial, sigma = r > 0.6 ? 0.6 : r > 0.3 ? 0.95 : 1.3;
                 int n = n_llr_for_rate(bg, z, r);
                 bpsk_llrs(d, n, sigma, llr);
@@ -462,9 +462,6 @@ START_TEST(test_quantisation_is_identical_in_c_and_avx2_including_odd_values)
     ldpc_decoder_quantize_c(llr, 17, 1.0f, q[0]);
     static const int8_t want[] = { 0, 0, 2, -2, 0, 0, 0, 126, -126, 127, 127, -127, 127, -127, -127, 127, 0 };
     ck_assert(memcmp(q[0], want, sizeof want) == 0);
-    float acc[2][8] = { { 0 } };
-    ck_assert_int_eq(ldpc_decoder_llr_sum_c(llr, N, acc[0]), ldpc_decoder_llr_sum_avx2(llr, N, acc[1]));
-    ck_assert(memcmp(acc[0], acc[1], sizeof acc[0]) == 0);
 #endif
 }
 END_TEST
