@@ -52,7 +52,8 @@ int ldpc_decoder_init(struct ldpc_decoder *dec, const struct ldpc_decoder_cfg *c
     size_t app_size = dec->col_stride * LDPC_MAX_COLS, msg_size = (size_t)zpad * LDPC_BG1_EDGES;
     dec->app = aligned_alloc(64, app_size);
     dec->msg = aligned_alloc(64, msg_size);
-    if (!dec->app || !dec->msg) {
+    dec->chunk_pos = malloc(sizeof(int32_t) * LDPC_BG1_EDGES * (size_t)(zpad / LDPC_DECODER_LANES));
+    if (!dec->app || !dec->msg || !dec->chunk_pos) {
         ldpc_decoder_free(dec);
         return -ENOMEM;
     }
@@ -66,7 +67,9 @@ void ldpc_decoder_free(struct ldpc_decoder *dec)
 {
     free(dec->app);
     free(dec->msg);
+    free(dec->chunk_pos);
     dec->app = dec->msg = NULL;
+    dec->chunk_pos = NULL;
 }
 
 /* ---- portable C kernel ---- */
@@ -176,12 +179,15 @@ bool ldpc_decoder_parity_ok_c(const struct ldpc_decoder_job *job)
     return true;
 }
 
-void ldpc_decoder_quantize_c(const float *llr, int n, float scale, int8_t *q)
+bool ldpc_decoder_quantize_c(const float *llr, int n, float scale, int8_t *q)
 {
+    int8_t any = 0;
     for (int i = 0; i < n; i++) {
         /* fmaxf() drops a NaN; rintf() rounds to nearest even, as cvtps2dq does. */
         q[i] = (int8_t)rintf(fminf(fmaxf(llr[i] * scale, -127.0f), 127.0f));
+        any |= q[i];
     }
+    return any != 0;
 }
 
 /* ---- shared driver ---- */
@@ -189,7 +195,7 @@ void ldpc_decoder_quantize_c(const float *llr, int n, float scale, int8_t *q)
 struct impl_ops {
     void (*iterate)(const struct ldpc_decoder_job *job);
     bool (*parity_ok)(const struct ldpc_decoder_job *job);
-    void (*quantize)(const float *llr, int n, float scale, int8_t *q);
+    bool (*quantize)(const float *llr, int n, float scale, int8_t *q);
 };
 
 static const struct impl_ops ops_c = { ldpc_decoder_iterate_c, ldpc_decoder_parity_ok_c, ldpc_decoder_quantize_c };
@@ -219,36 +225,54 @@ static int load_columns(const struct ldpc_decoder_job *job, const struct impl_op
     for (; j < job->g->cols && (j - 2) * z < n_llr; j++) {
         int8_t *v = job_col(job, j);
         int off = (j - 2) * z, cnt = n_llr - off < z ? n_llr - off : z;
-        ops->quantize(soft + off, cnt, scale, v);
-        memset(v + cnt, 0, (size_t)(z - cnt));
-        uint8_t any = 0;
-        for (int k = 0; k < cnt; k++)
-            any |= (uint8_t)v[k];
-        if (any)
+        if (ops->quantize(soft + off, cnt, scale, v))
             last = j;
+        memset(v + cnt, 0, (size_t)(z - cnt));
         fill_extension(v, z);
     }
     *loaded = j;
     return last;
 }
 
+/* c = sign bits of the kb systematic columns, eight at a time (bit 7 of each byte moved to bit 0). */
 static void hard_decisions(const struct ldpc_decoder_job *job, uint8_t *c)
 {
     int z = job->z;
     for (int j = 0; j < job->g->kb; j++) {
         const int8_t *v = job_col(job, j);
-        for (int k = 0; k < z; k++)
-            c[j * z + k] = (uint8_t)v[k] >> 7;
+        uint8_t *out = c + (size_t)j * z;
+        int k = 0;
+        for (; k + 8 <= z; k += 8) {
+            uint64_t w;
+            memcpy(&w, v + k, 8);
+            w = (w >> 7) & 0x0101010101010101ull;
+            memcpy(out + k, &w, 8);
+        }
+        for (; k < z; k++)
+            out[k] = (uint8_t)v[k] >> 7;
     }
 }
 
-/* Lifted shifts for (bg, z), cached: the code blocks of a transport block share them. */
-static void cache_shifts(struct ldpc_decoder *dec, const struct ldpc_base_graph *g, int i_ls, int z)
+/* Lifted shifts for (bg, z) and the AVX2 chunk positions, cached: the code blocks of a transport block share
+ * them. */
+static void cache_tables(struct ldpc_decoder *dec, const struct ldpc_base_graph *g, int i_ls, int z)
 {
     if (dec->shift_bg == g->bg && dec->shift_z == z)
         return;
     for (int e = 0; e < g->num_edges; e++)
         dec->shift[e] = (uint16_t)ldpc_shift(&g->edges[e], i_ls, z);
+    int chunks = round_up(z, LDPC_DECODER_LANES) / LDPC_DECODER_LANES;
+    for (int i = 0; i < g->rows; i++) {
+        int e0 = g->row_start[i], deg = g->row_start[i + 1] - e0;
+        int32_t *pos = dec->chunk_pos + (size_t)e0 * (size_t)chunks;
+        for (int d = 0; d < deg; d++)
+            for (int m = 0, s = dec->shift[e0 + d]; m < chunks; m++) {
+                int at = (int)(g->edges[e0 + d].j * dec->col_stride) + s;
+                pos[m * deg + d] = at * 4 | (s > z - LDPC_DECODER_LANES ? LDPC_DECODER_MIRROR_BELOW : 0) |
+                                   (s < LDPC_DECODER_LANES ? LDPC_DECODER_MIRROR_ABOVE : 0);
+                s = s + LDPC_DECODER_LANES >= z ? s + LDPC_DECODER_LANES - z : s + LDPC_DECODER_LANES;
+            }
+    }
     dec->shift_bg = g->bg;
     dec->shift_z = z;
 }
@@ -273,12 +297,12 @@ int ldpc_decode(struct ldpc_decoder *dec, const struct ldpc_decode_cfg *cfg, con
     if (rc < 0)
         return rc;
     const struct ldpc_base_graph *g = ldpc_base_graph_get(cfg->bg);
-    cache_shifts(dec, g, ldpc_lifting_set_index(cfg->z), cfg->z);
+    cache_tables(dec, g, ldpc_lifting_set_index(cfg->z), cfg->z);
     const struct impl_ops *ops = impl_of(dec);
     struct ldpc_decoder_job job = { .g = g, .shift = dec->shift, .z = cfg->z,
                                     .zpad = round_up(cfg->z, LDPC_DECODER_LANES),
                                     .app = dec->app + LDPC_DECODER_COL_FRONT, .col_stride = dec->col_stride,
-                                    .msg = dec->msg };
+                                    .msg = dec->msg, .chunk_pos = dec->chunk_pos };
     float scale = cfg->llr_scale > 0 ? cfg->llr_scale : LDPC_DECODER_LLR_SCALE;
     job.offset = (int)lrintf(fminf(LDPC_DECODER_OFFSET * scale, 127.0f));
     int loaded, last = load_columns(&job, ops, soft, n_llr, scale, &loaded);

@@ -80,8 +80,9 @@ struct ldpc_decoder {
     size_t col_stride;           /* bytes per column buffer in app */
     int8_t *app;                 /* posterior LLR per variable node: LDPC_MAX_COLS column buffers */
     int8_t *msg;                 /* check-to-variable message per edge, Z_pad lanes each */
-    int shift_bg, shift_z;       /* what shift[] holds */
+    int shift_bg, shift_z;       /* what shift[] and chunk_pos hold */
     uint16_t shift[LDPC_BG1_EDGES];
+    int32_t *chunk_pos;          /* per edge and 32-lane chunk, for the AVX2 kernel (see job) */
 };
 
 /* Allocates the workspace (about 160 KiB at Z_c = 384). 0, -EINVAL (bad cfg), -ENOTSUP (AVX2 asked for on a
@@ -118,18 +119,23 @@ struct ldpc_decoder_job {
     int8_t *app;           /* column 0's main block; column j at app + j col_stride */
     size_t col_stride;
     int8_t *msg;
+    /* Chunk m (lanes 32 m ..) of row i's d-th edge, at [(row_start[i] chunks + m deg + d]: the offset from app
+     * of its first posterior, s = (P + 32 m) mod Z into column j, times 4, plus the mirror flags. */
+    const int32_t *chunk_pos;
 };
+#define LDPC_DECODER_MIRROR_BELOW 1 /* also store at s - Z: s > Z - 32 */
+#define LDPC_DECODER_MIRROR_ABOVE 2 /* also store at s + Z: s < 32 */
 
 /* One layered iteration over rows 0 .. job->rows - 1, and the parity check of those rows. */
 void ldpc_decoder_iterate_c(const struct ldpc_decoder_job *job);
 bool ldpc_decoder_parity_ok_c(const struct ldpc_decoder_job *job);
-/* n LLRs x scale -> int8: clamped to [-127, 127] (NaN to -127), then rounded to nearest
- * (ties to even, the default rounding mode). */
-void ldpc_decoder_quantize_c(const float *llr, int n, float scale, int8_t *q);
+/* n LLRs x scale -> int8: clamped to [-127, 127] (NaN to -127), then rounded to nearest (ties to even, the
+ * default rounding mode). Returns whether any of them is non-zero. */
+bool ldpc_decoder_quantize_c(const float *llr, int n, float scale, int8_t *q);
 #if defined(__x86_64__)
 void ldpc_decoder_iterate_avx2(const struct ldpc_decoder_job *job);
 bool ldpc_decoder_parity_ok_avx2(const struct ldpc_decoder_job *job);
-void ldpc_decoder_quantize_avx2(const float *llr, int n, float scale, int8_t *q);
+bool ldpc_decoder_quantize_avx2(const float *llr, int n, float scale, int8_t *q);
 #endif
 
 #endif

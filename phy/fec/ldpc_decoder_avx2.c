@@ -8,7 +8,8 @@
  * for all), so they compute the same values and may be stored like the others. A store of 32 lanes at s
  * therefore writes correct values wherever it lands; to keep every position x < Z + 32 current, it is repeated
  * at s - Z when s > Z - 32 and at s + Z when s < 32 (this also covers Z < 32, where the block repeats inside
- * one vector). The slot's slack absorbs what falls outside [0, Z + 32).
+ * one vector). The slot's slack absorbs what falls outside [0, Z + 32). Chunk positions and mirror flags come
+ * precomputed per (base graph, Z) in job->chunk_pos.
  */
 #include "phy/fec/ldpc_decoder.h"
 
@@ -17,7 +18,6 @@
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2")))
-#define MAX_ROW_DEGREE 19 /* BG1 rows 0..3 */
 #define MAX_CHUNKS (LDPC_Z_MAX / LDPC_DECODER_LANES)
 
 /* n(m) = max(0, ((13 m + 8) >> 4) - offset) on unsigned bytes, in 16-bit halves (unpack and pack both work per
@@ -32,84 +32,62 @@ AVX2 static inline __m256i norm8(__m256i m, __m256i offset)
     return _mm256_subs_epu8(_mm256_packus_epi16(lo, hi), offset);
 }
 
-/* Next chunk's offset in a column: (s + 32) mod z. */
-static inline int next_offset(int s, int z)
+/* Row i's entry in job->chunk_pos: chunk m of its d-th edge at [m deg + d]. */
+static const int32_t *row_chunks(const struct ldpc_decoder_job *job, int i, int *deg)
 {
-    s += LDPC_DECODER_LANES;
-    return s >= z ? s - z : s;
-}
-
-struct row_ptrs {
-    int deg;
-    int8_t *col[MAX_ROW_DEGREE];
-    int8_t *msg[MAX_ROW_DEGREE];
-    int off[MAX_ROW_DEGREE];
-};
-
-static void row_ptrs_init(const struct ldpc_decoder_job *job, int i, struct row_ptrs *rp)
-{
-    const struct ldpc_base_graph *g = job->g;
-    int e0 = g->row_start[i];
-    rp->deg = g->row_start[i + 1] - e0;
-    for (int d = 0; d < rp->deg; d++) {
-        rp->col[d] = job->app + (size_t)g->edges[e0 + d].j * job->col_stride;
-        rp->msg[d] = job->msg + (size_t)(e0 + d) * job->zpad;
-        rp->off[d] = job->shift[e0 + d];
-    }
+    int e0 = job->g->row_start[i];
+    *deg = job->g->row_start[i + 1] - e0;
+    return job->chunk_pos + (size_t)e0 * (size_t)(job->zpad / LDPC_DECODER_LANES);
 }
 
 AVX2 static void row_avx2(const struct ldpc_decoder_job *job, int i)
 {
-    struct row_ptrs rp;
-    row_ptrs_init(job, i, &rp);
-    int z = job->z, chunks = job->zpad / LDPC_DECODER_LANES, off[MAX_ROW_DEGREE];
+    int deg, z = job->z, zpad = job->zpad, chunks = zpad / LDPC_DECODER_LANES;
+    const int32_t *pos = row_chunks(job, i, &deg);
+    int8_t *app = job->app, *msg = job->msg + (size_t)job->g->row_start[i] * (size_t)zpad;
     const __m256i inf = _mm256_set1_epi8(127), neg_inf = _mm256_set1_epi8(-127);
     __m256i min1s[MAX_CHUNKS], min2s[MAX_CHUNKS], sgns[MAX_CHUNKS];
 
     /* Pass 1, reads only: Q = app - R into the message slots, and the row's minima and sign. */
-    for (int d = 0; d < rp.deg; d++)
-        off[d] = rp.off[d];
     for (int m = 0; m < chunks; m++) {
         __m256i min1 = _mm256_set1_epi8(-1), min2 = min1, sgn = _mm256_setzero_si256();
-        for (int d = 0; d < rp.deg; d++) {
-            __m256i *r = (__m256i *)(rp.msg[d]) + m;
-            __m256i app = _mm256_loadu_si256((const __m256i *)(rp.col[d] + off[d]));
-            __m256i q = _mm256_max_epi8(_mm256_subs_epi8(app, _mm256_load_si256(r)), neg_inf);
-            q = _mm256_blendv_epi8(q, app, _mm256_cmpeq_epi8(_mm256_abs_epi8(app), inf));
-            _mm256_store_si256(r, q);
-            __m256i a = _mm256_abs_epi8(q);
-            min2 = _mm256_min_epu8(_mm256_max_epu8(min1, a), min2);
-            min1 = _mm256_min_epu8(min1, a);
+        const int32_t *pm = pos + m * deg;
+        int8_t *r = msg + m * LDPC_DECODER_LANES;
+        for (int d = 0; d < deg; d++, r += zpad) {
+            __m256i a = _mm256_loadu_si256((const __m256i *)(app + (pm[d] >> 2)));
+            __m256i q = _mm256_max_epi8(_mm256_subs_epi8(a, _mm256_load_si256((const __m256i *)r)), neg_inf);
+            q = _mm256_blendv_epi8(q, a, _mm256_cmpeq_epi8(_mm256_abs_epi8(a), inf));
+            _mm256_store_si256((__m256i *)r, q);
+            __m256i mag = _mm256_abs_epi8(q);
+            min2 = _mm256_min_epu8(_mm256_max_epu8(min1, mag), min2);
+            min1 = _mm256_min_epu8(min1, mag);
             sgn = _mm256_xor_si256(sgn, q);
-            off[d] = next_offset(off[d], z);
         }
         min1s[m] = min1;
         min2s[m] = min2;
         sgns[m] = sgn;
     }
 
-    /* Pass 2: new messages and posteriors. */
+    /* Pass 2: new messages and posteriors, stored with their mirrors. */
     const __m256i one = _mm256_set1_epi8(1), offset = _mm256_set1_epi8((char)job->offset);
-    for (int d = 0; d < rp.deg; d++)
-        off[d] = rp.off[d];
     for (int m = 0; m < chunks; m++) {
         __m256i min1 = min1s[m], n1 = norm8(min1, offset), n2 = norm8(min2s[m], offset), sgn = sgns[m];
-        for (int d = 0; d < rp.deg; d++) {
-            __m256i *r = (__m256i *)(rp.msg[d]) + m;
-            __m256i q = _mm256_load_si256(r), a = _mm256_abs_epi8(q);
+        const int32_t *pm = pos + m * deg;
+        int8_t *r = msg + m * LDPC_DECODER_LANES;
+        for (int d = 0; d < deg; d++, r += zpad) {
+            __m256i q = _mm256_load_si256((const __m256i *)r), a = _mm256_abs_epi8(q);
             __m256i mag = _mm256_blendv_epi8(n1, n2, _mm256_cmpeq_epi8(a, min1));
             __m256i rn = _mm256_sign_epi8(mag, _mm256_or_si256(_mm256_xor_si256(sgn, q), one));
-            _mm256_store_si256(r, rn);
-            __m256i app = _mm256_max_epi8(_mm256_adds_epi8(q, rn), neg_inf);
-            app = _mm256_blendv_epi8(app, q, _mm256_cmpeq_epi8(a, inf));
-            int s = off[d];
-            int8_t *p = rp.col[d] + s;
-            _mm256_storeu_si256((__m256i *)p, app);
-            if (s > z - LDPC_DECODER_LANES)
-                _mm256_storeu_si256((__m256i *)(p - z), app);
-            if (s < LDPC_DECODER_LANES)
-                _mm256_storeu_si256((__m256i *)(p + z), app);
-            off[d] = next_offset(s, z);
+            _mm256_store_si256((__m256i *)r, rn);
+            __m256i v = _mm256_max_epi8(_mm256_adds_epi8(q, rn), neg_inf);
+            v = _mm256_blendv_epi8(v, q, _mm256_cmpeq_epi8(a, inf));
+            int32_t ps = pm[d];
+            int8_t *p = app + (ps >> 2);
+            _mm256_storeu_si256((__m256i *)p, v);
+            if (ps & LDPC_DECODER_MIRROR_BELOW)
+                _mm256_storeu_si256((__m256i *)(p - z), v);
+            if (ps & LDPC_DECODER_MIRROR_ABOVE)
+                _mm256_storeu_si256((__m256i *)(p + z), v);
         }
     }
 }
@@ -122,16 +100,14 @@ AVX2 void ldpc_decoder_iterate_avx2(const struct ldpc_decoder_job *job)
 
 AVX2 bool ldpc_decoder_parity_ok_avx2(const struct ldpc_decoder_job *job)
 {
-    int z = job->z, chunks = job->zpad / LDPC_DECODER_LANES;
+    int chunks = job->zpad / LDPC_DECODER_LANES;
     for (int i = 0; i < job->rows; i++) {
-        struct row_ptrs rp;
-        row_ptrs_init(job, i, &rp);
-        for (int m = 0; m < chunks; m++) {
+        int deg;
+        const int32_t *pm = row_chunks(job, i, &deg);
+        for (int m = 0; m < chunks; m++, pm += deg) {
             __m256i x = _mm256_setzero_si256();
-            for (int d = 0; d < rp.deg; d++) {
-                x = _mm256_xor_si256(x, _mm256_loadu_si256((const __m256i *)(rp.col[d] + rp.off[d])));
-                rp.off[d] = next_offset(rp.off[d], z);
-            }
+            for (int d = 0; d < deg; d++)
+                x = _mm256_xor_si256(x, _mm256_loadu_si256((const __m256i *)(job->app + (pm[d] >> 2))));
             if (_mm256_movemask_epi8(x))
                 return false;
         }
@@ -148,10 +124,11 @@ AVX2 static inline __m256i quantize8(const float *llr, __m256 scale)
     return _mm256_cvtps_epi32(v);
 }
 
-AVX2 void ldpc_decoder_quantize_avx2(const float *llr, int n, float scale, int8_t *q)
+AVX2 bool ldpc_decoder_quantize_avx2(const float *llr, int n, float scale, int8_t *q)
 {
     const __m256 s = _mm256_set1_ps(scale);
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256i any = _mm256_setzero_si256();
     int i = 0;
     for (; i + 32 <= n; i += 32) {
         __m256i a = _mm256_packs_epi32(quantize8(llr + i, s), quantize8(llr + i + 8, s));
@@ -159,8 +136,10 @@ AVX2 void ldpc_decoder_quantize_avx2(const float *llr, int n, float scale, int8_
         /* packs works per 128-bit half: restore the order of the 8 dwords. */
         __m256i v = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(a, b), order);
         _mm256_storeu_si256((__m256i *)(q + i), v);
+        any = _mm256_or_si256(any, v);
     }
-    ldpc_decoder_quantize_c(llr + i, n - i, scale, q + i);
+    bool tail = ldpc_decoder_quantize_c(llr + i, n - i, scale, q + i);
+    return tail || !_mm256_testz_si256(any, any);
 }
 
 #endif

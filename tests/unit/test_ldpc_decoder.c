@@ -454,9 +454,17 @@ START_TEST(test_quantisation_is_identical_in_c_and_avx2_including_odd_values)
         llr[i] = i < (int)(sizeof odd / sizeof odd[0]) ? odd[i] : (float)(40.0 * test_rng_gauss());
     for (int s = 0; s < 3; s++) {
         float scale = s == 0 ? 1.0f : s == 1 ? 0.37f : 3.0f;
-        ldpc_decoder_quantize_c(llr, N, scale, q[0]);
-        ldpc_decoder_quantize_avx2(llr, N, scale, q[1]);
+        ck_assert(ldpc_decoder_quantize_c(llr, N, scale, q[0]) && ldpc_decoder_quantize_avx2(llr, N, scale, q[1]));
         ck_assert(memcmp(q[0], q[1], N) == 0);
+        /* The non-zero flag: all small values quantise to 0, a single one in the vector part or the tail does
+         * not. */
+        static float tiny[70];
+        for (int at = -1; at < 70; at += 35) {
+            for (int i = 0; i < 70; i++)
+                tiny[i] = i == at ? 10.0f : 0.01f;
+            ck_assert(ldpc_decoder_quantize_c(tiny, 70, scale, q[0]) == (at >= 0));
+            ck_assert(ldpc_decoder_quantize_avx2(tiny, 70, scale, q[1]) == (at >= 0));
+        }
     }
     /* Spot values of the rule (nearest, ties to even; clamp to +-127; NaN to -127). */
     ldpc_decoder_quantize_c(llr, 17, 1.0f, q[0]);
