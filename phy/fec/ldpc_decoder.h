@@ -4,7 +4,7 @@
  * Decodes the codes of 38.212 5.3.2 (base graphs 1 and 2, all 51 lifting sizes Z_c of Table 5.3.2-1) by layered
  * normalised offset min-sum: one layer per base graph row, rows in order; check-to-variable magnitudes are
  * 13/16 of the min-sum value less an offset of LDPC_DECODER_OFFSET LLR units (chosen by simulation against the
- * sum-product reference in tests/ldpc_ref: within 0.1-0.3 dB of it from R = 0.2 to 0.9 at 50 iterations).
+ * sum-product reference in tests/ldpc_ref: 0.1-0.35 dB from it at 50 iterations, `make sim`).
  * Input is the soft circular buffer that ldpc_rm_recover() fills (38.212 5.4.2.1 positions: the 2 Z_c punctured
  * systematic bits are not in it and start at LLR 0; <NULL> fillers hold LDPC_LLR_FILLER, a known 0), with
  * LLR = ln P(0)/P(1). Output is c_0 .. c_{K-1} of 5.3.2 (K = 22 Z_c or 10 Z_c), fillers included (decoded as 0).
@@ -67,7 +67,7 @@ struct ldpc_decode_cfg {
 };
 
 struct ldpc_decode_result {
-    bool ok;        /* parity_ok, and the CRC callback's verdict when there is one */
+    bool ok;        /* the CRC callback's verdict when there is one, else parity_ok */
     bool parity_ok; /* every used row's parity check holds */
     bool crc_ok;    /* the callback's verdict (false when there is none) */
     int iterations; /* iterations run */
@@ -85,7 +85,7 @@ struct ldpc_decoder {
     int32_t *chunk_pos;          /* per edge and 32-lane chunk, for the AVX2 kernel (see job) */
 };
 
-/* Allocates the workspace (about 160 KiB at Z_c = 384). 0, -EINVAL (bad cfg), -ENOTSUP (AVX2 asked for on a
+/* Allocates the workspace (about 170 KiB at Z_c = 384). 0, -EINVAL (bad cfg), -ENOTSUP (AVX2 asked for on a
  * CPU without it), -ENOMEM. */
 int ldpc_decoder_init(struct ldpc_decoder *dec, const struct ldpc_decoder_cfg *cfg);
 void ldpc_decoder_free(struct ldpc_decoder *dec);
