@@ -12,6 +12,7 @@
 #include "drivers/radio.h"
 #include "gnb/log.h"
 #include "phy/geometry/bands.h"
+#include "tests/uesim/sib1_rx.h"
 #include "tests/uesim/ue_sync.h"
 #include "tests/uesim/uesim.h"
 
@@ -20,6 +21,9 @@
 struct uesim {
     struct uesim_options o;
     struct ue_sync sync;
+    struct sib1_rx sib1;
+    bool sib1_ready;              /* sib1 initialised */
+    uint64_t sib1_rrc_errors;
     FILE *out;                    /* milestone lines: stdout, or stderr with --json */
     bool found, found_phase_ok;
     struct ue_sync_event cell;    /* the CELL_FOUND event */
@@ -63,6 +67,11 @@ static void on_cell_found(struct uesim *u, const struct ue_sync_event *ev)
         return;
     }
     print_mib(u, ev);
+    if (u->sib1_ready &&
+        sib1_rx_arm(&u->sib1, ev->cell.pci, &ev->mib, ev->pbch.k_ssb, ev->pbch.ssb_index,
+                    cell_search_l_first(&u->sync.cs, ev->pbch.ssb_index), ev->pbch.sfn, ev->pbch.hrf, ev->t) < 0)
+        fprintf(u->out, "uesim: SIB1: CORESET#0 %d / searchSpaceZero %d from the MIB do not fit the carrier\n",
+                ev->mib.coreset0_index, ev->mib.searchspace0_index);
     char why[128];
     if (u->o.expect_pci >= 0 && ev->cell.pci != u->o.expect_pci)
         uesim_fail(u, "PCI %d found, expected %d", ev->cell.pci, u->o.expect_pci);
@@ -98,6 +107,44 @@ static void on_event(void *ctx, const struct ue_sync_event *ev)
                 u->sync.stats.searched * 1e3 / u->o.srate, u->ssb_offset_hz / 1e3);
 }
 
+static void print_sib1(struct uesim *u, const struct sib1_rx_event *e)
+{
+    if (!e->pdcch_found) {
+        if (u->o.verbose) fprintf(u->out, "uesim: SIB1 occasion sfn=%d slot=%d: no SI-RNTI PDCCH\n", e->sfn, e->slot);
+        return;
+    }
+    if (!e->crc_ok) {
+        fprintf(u->out, "uesim: SIB1 sfn=%d slot=%d: PDCCH AL%d, PDSCH RB %d+%d MCS %d TBS %d: CRC failed\n", e->sfn,
+                e->slot, e->al, e->rb_start, e->nof_rb, e->mcs, e->tbs);
+        uesim_fail(u, "SIB1 PDSCH CRC failed (sfn %d slot %d)", e->sfn, e->slot);
+        return;
+    }
+    if (e->rrc_rc != 0) {
+        u->sib1_rrc_errors++;
+        fprintf(u->out, "uesim: SIB1 sfn=%d slot=%d: CRC OK but not a decodable SIB1 (%s)\n", e->sfn, e->slot,
+                strerror(-e->rrc_rc));
+        uesim_fail(u, "SIB1 not decodable");
+        return;
+    }
+    if (u->sib1.decoded > 1 && !u->o.verbose) return;   /* print the first one in full */
+    const struct rrc_sib1 *s = &e->sib1;
+    const struct rrc_plmn_identity_info *pi = &s->plmn_info[0];
+    const struct rrc_plmn_identity *pl = &pi->plmn[0];
+    char plmn[8] = "?";   /* MCC-MNC as digits, e.g. 001-01 */
+    if (s->nof_plmn_info > 0 && pi->nof_plmn > 0 && pl->has_mcc) {
+        int n = 0;
+        for (int d = 0; d < 3; d++) plmn[n++] = (char)('0' + pl->mcc[d] % 10);
+        plmn[n++] = '-';
+        for (int d = 0; d < pl->mnc_len && d < 3; d++) plmn[n++] = (char)('0' + pl->mnc[d] % 10);
+        plmn[n] = '\0';
+    }
+    const struct rrc_serving_cell_config_common_sib *sc = &s->serving_cell_config_common;
+    fprintf(u->out, "uesim: SIB1: sfn=%d slot=%d PDCCH AL%d, PDSCH RB %d+%d MCS %d TBS %d CRC=OK; plmn=%s tac=%u "
+            "cell_id=%llu prach_config_index=%d\n", e->sfn, e->slot, e->al, e->rb_start, e->nof_rb, e->mcs, e->tbs,
+            plmn, pi->has_tac ? pi->tac : 0, (unsigned long long)pi->cell_identity,
+            s->has_serving_cell_config_common && sc->has_ul ? sc->ul.initial_bwp.rach.generic.prach_config_index : -1);
+}
+
 /* The receiver from the srsUE-like facts. Returns 0, or -EINVAL after printing why (a usage error). */
 static int setup_sync(struct uesim *u)
 {
@@ -123,6 +170,9 @@ static int setup_sync(struct uesim *u)
         .max_phase_step = o->max_phase_step,
     };
     int rc = ue_sync_init(&u->sync, &c, on_event, u);
+    struct sib1_rx_config sc = {.sample_rate_hz = o->srate, .nof_prb = o->nof_prb, .band = o->band,
+                                .dl_arfcn = o->dl_arfcn, .ssb_arfcn = o->ssb_arfcn};
+    if (rc == 0) u->sib1_ready = sib1_rx_init(&u->sib1, &sc) == 0;
     if (rc < 0)
         fprintf(stderr, "uesim: cannot receive %d PRB at %.6g Hz with the SSB %+.1f kHz from DC (the sample "
                 "rate must be 15 kHz x a multiple of 128 and the block must fit in the carrier)\n", o->nof_prb,
@@ -186,6 +236,11 @@ static int run_stream(struct uesim *u, struct radio *r, size_t spp, uint64_t max
         } else {
             last_dl = now_s();
             ue_sync_push(&u->sync, dl, spp);
+            if (u->sib1_ready) {
+                struct sib1_rx_event ev[2];
+                int nev = sib1_rx_push(&u->sib1, dl, spp, (int64_t)(u->slots * spp), ev, 2);
+                for (int i = 0; i < nev; i++) print_sib1(u, &ev[i]);
+            }
             rc = send_ul(u, r, zeros, spp, ts, epoch);
             u->slots++;
         }
@@ -259,6 +314,14 @@ static int verdict(struct uesim *u)
         uesim_fail(u, "no cell found");
     else if (s->ssb_ok == 0 && s->ssb_failed == 0)
         uesim_fail(u, "the run ended before a second SS/PBCH block");
+    if (u->sib1_ready && u->found) {
+        const struct sib1_rx *r = &u->sib1;
+        fprintf(u->out, "uesim: SIB1: %" PRIu64 " decoded; %" PRIu64 " Type0 occasions, %" PRIu64 " SI-RNTI PDCCH, %"
+                PRIu64 " PDSCH CRC OK, %" PRIu64 " CRC failed\n", r->decoded, r->occasions, r->pdcch_found, r->crc_ok,
+                r->crc_failed);
+        if (u->o.expect_sib1 && r->decoded == 0)
+            uesim_fail(u, "no SIB1 decoded (%" PRIu64 " SI-RNTI PDCCH found)", r->pdcch_found);
+    }
     fprintf(u->out, "uesim: PBCH: %" PRIu64 " ok, %" PRIu64 " failed over %" PRIu64 " frames (CRC %" PRIu64
             ", SFN %" PRIu64 ", MIB %" PRIu64 ", phase %" PRIu64 "; max phase step %.3f rad, cfo %.1f Hz, %" PRIu64
             " timing moves, %" PRIu64 " slots)\n", s->ssb_ok, s->ssb_failed, s->ssb_ok + s->ssb_failed,
@@ -289,5 +352,6 @@ int main(int argc, char **argv)
     run_radio(&u);
     int rc = verdict(&u);
     ue_sync_free(&u.sync);
+    if (u.sib1_ready) sib1_rx_free(&u.sib1);
     return rc;
 }

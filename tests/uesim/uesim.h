@@ -38,6 +38,8 @@ struct uesim_options {
     bool has_expect_mib;
     struct uesim_expect_mib expect_mib;
     bool json, verbose;
+    int band;                       /* srsUE's [rat.nr] bands: for the geometry SIB1 reception needs */
+    bool expect_sib1;
 };
 
 /* Parses argv into o. Returns 0, 1 after printing the usage for --help, or -EINVAL after printing the problem

@@ -15,12 +15,13 @@ void uesim_usage(void)
             "usage: uesim --dl-arfcn N --ssb-arfcn N --nof-prb N --srate HZ [--scs 15]\n"
             "             [--tx tcp://*:2001] [--rx tcp://localhost:2000] [--seconds S | --max-slots N]\n"
             "             [--expect-pci P] [--expect-mib k=v,...] [--ssb-period MS] [--max-phase-step RAD]\n"
-            "             [--timeout S] [--json] [--verbose]\n"
+            "             [--timeout S] [--json] [--verbose] [--band N] [--expect-sib1]\n"
             "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, [rf] srate); PCI, timing,\n"
             "  SFN and MIB are found blind. --expect-mib keys: scs, k_ssb, dmrs_typeA (2|pos2), coreset0, ss0,\n"
             "  barred (yes|no), intra_freq (allowed|notAllowed). --seconds counts stream time (samples).\n"
             "  Exit: 0 cell found as expected and every later PBCH decoded with consecutive SFNs; 1 otherwise;\n"
-            "  2 usage error.\n");
+            "  2 usage error. --band (srsUE's [rat.nr] bands, default 3) lets uesim read SIB1 after the MIB;\n"
+            "  --expect-sib1: the run also fails unless SIB1 was decoded and every SI-RNTI PDSCH found had CRC OK.\n");
 }
 
 /* A whole decimal integer in [lo, hi]. */
@@ -131,7 +132,7 @@ bool uesim_mib_matches(const struct uesim_expect_mib *e, const struct mib *m, in
 
 enum {
     OPT_DL = 256, OPT_SSB, OPT_PRB, OPT_SRATE, OPT_SCS, OPT_TX, OPT_RX, OPT_SECONDS, OPT_SLOTS, OPT_PCI, OPT_MIB,
-    OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP,
+    OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP, OPT_BAND, OPT_SIB1,
 };
 
 static int set_int(const char *arg, long lo, long hi, int *dst)
@@ -167,6 +168,8 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_TIMEOUT: return parse_double(arg, 0.1, 3600, &o->timeout_s);
     case OPT_JSON: o->json = true; return 0;
     case OPT_VERBOSE: o->verbose = true; return 0;
+    case OPT_BAND: return set_int(arg, 1, 1024, &o->band);
+    case OPT_SIB1: o->expect_sib1 = true; return 0;
     default: return -EINVAL;
     }
 }
@@ -182,10 +185,11 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"expect-mib", required_argument, 0, OPT_MIB}, {"ssb-period", required_argument, 0, OPT_PERIOD},
         {"max-phase-step", required_argument, 0, OPT_PHASE}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"json", no_argument, 0, OPT_JSON}, {"verbose", no_argument, 0, OPT_VERBOSE},
+        {"band", required_argument, 0, OPT_BAND}, {"expect-sib1", no_argument, 0, OPT_SIB1},
         {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
     };
     *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
-                                .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1};
+                                .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1, .band = 3};
     int opt, idx;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", opts, &idx)) != -1) {
