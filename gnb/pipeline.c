@@ -359,14 +359,18 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     const char *fault = getenv("GNBD_FAULT");
     bool no_phase = fault && strcmp(fault, "phase") == 0;
     bool bad_pbch = fault && strcmp(fault, "pbch_scrambling") == 0;
+    bool bad_pdsch = fault && strcmp(fault, "pdsch_scrambling") == 0;
     if (no_phase) log_warn(LOG_PHY, "GNBD_FAULT=phase: transmitting WITHOUT the 38.211 5.4 phase term (test only)");
     if (bad_pbch) log_warn(LOG_PHY, "GNBD_FAULT=pbch_scrambling: PBCH scrambled for the wrong cell ID (test only)");
-    if (fault && *fault && !no_phase && !bad_pbch)
-        log_warn(LOG_PHY, "GNBD_FAULT=%s is not a known fault (phase, pbch_scrambling): ignored", fault);
+    if (bad_pdsch) log_warn(LOG_PHY, "GNBD_FAULT=pdsch_scrambling: PDSCH scrambled for the wrong n_ID (test only)");
+    if (fault && *fault && !no_phase && !bad_pbch && !bad_pdsch)
+        log_warn(LOG_PHY, "GNBD_FAULT=%s is not a known fault (phase, pbch_scrambling, pdsch_scrambling): ignored",
+                 fault);
     struct phy_dl_config dc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
                                .sample_rate_hz = rate, .f0_hz = no_phase ? 0.0 : (double)g.dl_freq_hz,
                                .ssb_first_subcarrier = g.ssb_first_subcarrier, .ssb_l_max = g.ssb_l_max,
-                               .k_ssb = g.k_ssb, .fault_pbch_scrambling = bad_pbch};
+                               .k_ssb = g.k_ssb, .fault_pbch_scrambling = bad_pbch,
+                               .fault_pdsch_scrambling = bad_pdsch};
     if (phy_dl_init(&p->phy_dl, &dc) < 0) {
         snprintf(err, errlen, "pipeline: PHY DL cannot be set up for %d PRB at %.0f Hz", g.nof_prb, rate);
         return -EINVAL;

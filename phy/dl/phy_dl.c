@@ -119,8 +119,9 @@ static int map_pdschs(struct phy_dl *d, const struct dl_slot_request *req)
         const struct dl_pdsch *s = &req->pdsch[i];
         if (s->codeword < 0 || s->codeword >= PHY_DL_MAX_CODEWORDS || !d->cw[s->codeword]) return -EINVAL;
         /* pdsch_encode refuses a codeword whose length is not the grant's G. */
-        int rc = pdsch_encode(&d->pdsch, &s->grant, d->cw[s->codeword], (size_t)d->cw_bits[s->codeword],
-                              &d->grid);
+        struct pdsch_grant gr = s->grant;
+        if (d->cfg.fault_pdsch_scrambling) gr.n_id = (uint16_t)((gr.n_id + 1) % 1024); /* fault injection */
+        int rc = pdsch_encode(&d->pdsch, &gr, d->cw[s->codeword], (size_t)d->cw_bits[s->codeword], &d->grid);
         if (rc < 0) return rc;
     }
     return 0;

@@ -77,6 +77,8 @@ struct phy_dl_config {
     /* Fault injection for receiver tests (never in service): scramble the PBCH for another cell ID
      * ((pci + 4) mod 1008: same DM-RS and PBCH RE positions, wrong 38.211 7.3.3.1 and 38.212 7.1.2 c_init). */
     bool fault_pbch_scrambling;
+    /* ... and the PDSCH scrambled (and its DM-RS generated) for n_ID + 1 instead of the cell's. */
+    bool fault_pdsch_scrambling;
 };
 
 struct phy_dl {
