@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "phy/ch/dlsch.h"
 #include "phy/ch/pdsch.h"
+#include "phy/fec/ldpc_decoder.h"
 #include "phy/grid/grid.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
@@ -30,7 +32,8 @@ static void setup(void) { ck_assert_int_eq(pdsch_init(&pdsch, &(struct pdsch_cfg
 static void teardown(void) { pdsch_free(&pdsch); }
 
 struct pdsch_case {
-    int id, g;
+    int id, g, tbs, rv, qm;
+    double r;
     unsigned dmrs_symbols;
     double beta;
     struct pdsch_grant gr;
@@ -52,6 +55,10 @@ static int parse_row(char *line, struct pdsch_case *c)
     memset(c, 0, sizeof(*c));
     c->id = atoi(f[0]);
     c->g = atoi(f[15]);
+    c->qm = atoi(f[12]);
+    c->r = atof(f[13]);
+    c->tbs = atoi(f[14]);
+    c->rv = atoi(f[16]);
     for (char *p = f[20]; *p; p += strspn(p, ","))
         c->dmrs_symbols |= 1u << strtoul(p, &p, 10);
     c->beta = atof(f[22]);
@@ -115,6 +122,45 @@ static void check_tx(struct pdsch_case *c)
 START_TEST(test_tx_matches_every_vector)
 {
     ck_assert_int_eq(for_each_case(check_tx), 7);
+}
+END_TEST
+
+/* The receiver chain a UE runs on every vector grid: PDSCH equalisation and demapping, HARQ soft buffer, LDPC
+ * decoding, CB/TB CRC -> the vector's transport block (tests/vectors/pdsch/pdsch_XX_tb.bin) with CRC OK. */
+static void check_rx_tb(struct pdsch_case *c)
+{
+    struct grid g;
+    ck_assert_int_eq(grid_init(&g, GRID_SYMBOLS_PER_SLOT, GRID_SC), 0);
+    memcpy(g.re, c->grid, GRID_RES * sizeof(cf_t));
+    float *llr = malloc(sizeof(float) * (size_t)c->g);
+    ck_assert_int_eq(pdsch_decode(&pdsch, &g, &c->gr, llr, (size_t)c->g, NULL), 0);
+    struct dlsch_cfg dc = {.tbs = c->tbs, .r = c->r, .qm = c->qm, .n_layers = 1, .rv = c->rv, .g = c->g};
+    struct dlsch_params p;
+    ck_assert_int_eq(dlsch_params_init(&p, &dc), 0);
+    float *soft = malloc(sizeof(float) * (size_t)p.seg.c * (size_t)p.n);
+    uint8_t *cbs = malloc((size_t)p.seg.c * (size_t)p.seg.k), *tb = calloc((size_t)c->tbs / 8 + 8, 1);
+    struct ldpc_decoder dec;
+    ck_assert_int_eq(ldpc_decoder_init(&dec, &(struct ldpc_decoder_cfg){0}), 0);
+    ck_assert_int_eq(dlsch_rx_soft_reset(&p, soft), 0);
+    ck_assert_int_eq(dlsch_rx_combine(&p, llr, soft), 0);
+    struct segmentation_rx_result rr;
+    ck_assert_int_eq(dlsch_rx_decode(&p, &dec, 10, soft, cbs, tb, &rr), 0);
+    ck_assert_msg(rr.tb_crc_ok, "case %d: TB CRC failed", c->id);
+    uint8_t *want = vector_load_case(PDSCH_DIR, "pdsch", c->id, "tb", (size_t)c->tbs / 8);
+    ck_assert_msg(want != NULL, "case %d: tb file missing", c->id);
+    ck_assert_msg(memcmp(tb, want, (size_t)c->tbs / 8) == 0, "case %d: TB differs", c->id);
+    free(want);
+    ldpc_decoder_free(&dec);
+    free(soft);
+    free(cbs);
+    free(tb);
+    free(llr);
+    grid_free(&g);
+}
+
+START_TEST(test_rx_recovers_every_vector_tb)
+{
+    ck_assert_int_eq(for_each_case(check_rx_tb), 7);
 }
 END_TEST
 
@@ -388,6 +434,7 @@ static Suite *pdsch_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_tx_matches_every_vector);
+    tcase_add_test(tc, test_rx_recovers_every_vector_tb);
     tcase_add_test(tc, test_rx_llr_signs_equal_every_codeword);
     tcase_add_test(tc, test_tdra_default_table_a);
     tcase_add_test(tc, test_dmrs_positions_table);
