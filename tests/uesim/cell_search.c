@@ -26,8 +26,19 @@ int cell_search_ssb_len(const struct cell_search *cs)
 
 int cell_search_l_first(const struct cell_search *cs, int ssb_index)
 {
-    int l = ssb_candidate_first_symbol(SSB_PATTERN_A, cs->cfg.l_max, ssb_index);
-    return l < 0 ? l : l % OFDM_SYMBOLS_PER_SLOT;   /* 15 kHz: a slot is a subframe */
+    int l = ssb_candidate_first_symbol(cs->cfg.pattern, cs->cfg.l_max, ssb_index);
+    return l < 0 ? l : l % cs->ofdm.symbols_per_subframe;
+}
+
+int64_t cell_search_block_offset(const struct cell_search *cs, int ssb_index)
+{
+    int l = ssb_candidate_first_symbol(cs->cfg.pattern, cs->cfg.l_max, ssb_index);
+    if (l < 0)
+        return l;
+    /* Every subframe lasts 1 ms, whole samples at the rates accepted (N a multiple of 128). */
+    int64_t subframe = (int64_t)llround(cs->cfg.sample_rate_hz / 1000.0);
+    int sps = cs->ofdm.symbols_per_subframe;
+    return (l / sps) * subframe + cs->ofdm.symbol_start[l % sps];
 }
 
 /* Time-domain PSS of each N_ID^(2) at the SSB centre, unit energy over its N samples:
@@ -65,7 +76,9 @@ static int cs_make_replicas(struct cell_search *cs)
 
 static int cs_check_config(const struct cell_search_config *cfg)
 {
-    if (cfg->scs_khz != 15 || (cfg->l_max != 4 && cfg->l_max != 8))
+    bool case_ok = cfg->scs_khz == 15 ? cfg->pattern == SSB_PATTERN_A
+                   : cfg->scs_khz == 30 && (cfg->pattern == SSB_PATTERN_B || cfg->pattern == SSB_PATTERN_C);
+    if (!case_ok || (cfg->l_max != 4 && cfg->l_max != 8))
         return -EINVAL;
     if (cfg->nof_prb < 1 || cfg->ssb_offset_sc < -100000 || cfg->ssb_offset_sc > 100000)
         return -EINVAL;

@@ -17,7 +17,8 @@
  *   The inter-symbol phase step it reports, minus what the within-symbol CFO explains, is the coherence
  *   measure: a transmitter that gets the 5.4 term wrong leaves a step between symbols that no CFO explains.
  *
- * Times are sample indices into the caller's buffer. 15 kHz SSB SCS only (Case A), as srsUE.
+ * Times are sample indices into the caller's buffer. The SSB SCS is the carrier's: 15 kHz (Case A, what srsUE
+ * supports) or 30 kHz (Case B or C, 38.213 4.1; the pattern comes from the band, as the UE's config gives it).
  *
  * Threading: one struct cell_search per thread; cell_search_init/free call the FFTW planner (not thread-safe:
  * one planning thread at a time). The search functions allocate nothing.
@@ -41,7 +42,8 @@
 
 struct cell_search_config {
     double sample_rate_hz;   /* N = rate / SCS must be a multiple of 128 (38.211 5.3.1 sample-exact CPs) */
-    int scs_khz;             /* carrier and SSB SCS: 15 */
+    int scs_khz;             /* carrier and SSB SCS: 15 or 30 */
+    enum ssb_pattern pattern;/* 38.213 4.1: Case A with 15 kHz, Case B or C with 30 kHz */
     int nof_prb;             /* carrier N_RB (the demodulator's grid; the block must fit in it) */
     double f0_hz;            /* DL carrier centre, for undoing the 38.211 5.4 phase term (0: none) */
     int ssb_offset_sc;       /* SS_REF (SSB subcarrier 120) minus the DL centre, in subcarriers */
@@ -125,7 +127,12 @@ int cell_search_read_ssb(struct cell_search *cs, const cf_t *x, size_t n, int64_
  * wins. Returns 1 (res->found), 0 (no cell), -EINVAL. */
 int cell_search_run(struct cell_search *cs, const cf_t *x, size_t n, struct cell_search_result *res);
 
-/* The first symbol of block ssb_index within its subframe (38.213 4.1 Case A), for cell_search_read_ssb. */
+/* The first symbol of block ssb_index within its subframe (38.213 4.1), for cell_search_read_ssb; -EINVAL for an
+ * index past L_max. */
 int cell_search_l_first(const struct cell_search *cs, int ssb_index);
+
+/* Samples from the start of the half frame to the first CP sample of block ssb_index (38.213 4.1 symbol, 38.211
+ * 5.3.1 symbol timing); -EINVAL for an index past L_max. */
+int64_t cell_search_block_offset(const struct cell_search *cs, int ssb_index);
 
 #endif

@@ -52,8 +52,15 @@ int ue_sync_init(struct ue_sync *u, const struct ue_sync_config *cfg, ue_sync_ca
     u->search_len = (size_t)llround(fs * search_ms / 1000.0) + (size_t)us_block_len(u);
     u->cap = u->search_len + (size_t)us_block_len(u);
     u->buf = malloc(u->cap * sizeof(cf_t));
-    if (!u->buf) {
-        cell_search_free(&u->cs);
+    if (u->cfg.slots) {
+        /* 38.211 4.3.2: 10 2^mu slots per frame, each 1 / 2^mu ms (whole samples: N is a multiple of 128). */
+        int per_subframe = u->cs.ofdm.symbols_per_subframe / OFDM_SYMBOLS_PER_SLOT;
+        u->slots_per_frame = 10 * per_subframe;
+        u->slot_len = (int64_t)llround(fs / 1000.0) / per_subframe;
+        u->slot_buf = malloc((size_t)u->slot_len * sizeof(cf_t));
+    }
+    if (!u->buf || (u->cfg.slots && !u->slot_buf)) {
+        ue_sync_free(u);
         return -ENOMEM;
     }
     u->state = UE_SYNC_SEARCHING;
@@ -64,6 +71,7 @@ void ue_sync_free(struct ue_sync *u)
 {
     cell_search_free(&u->cs);
     free(u->buf);
+    free(u->slot_buf);
     memset(u, 0, sizeof(*u));
 }
 
@@ -126,6 +134,11 @@ static void us_search(struct ue_sync *u)
     u->hrf0 = ev.pbch.hrf;
     u->cfo_hz = ev.cell.cfo_hz;
     memcpy(u->mib0, ev.pbch.mib, MIB_BITS);
+    /* 38.211 4.3.1: the block's half frame and 38.213 4.1 position in it give the frame start; slots are
+     * reported from the first one still buffered. */
+    u->frame_t = ev.t - u->hrf0 * u->half_frame - cell_search_block_offset(&u->cs, ev.pbch.ssb_index);
+    u->next_slot = u->slot_len > 0 && u->base > u->frame_t ? (u->base - u->frame_t + u->slot_len - 1) / u->slot_len
+                                                           : 0;
     us_emit(u, &ev);
 }
 
@@ -175,7 +188,9 @@ static void us_track_one(struct ue_sync *u)
     u->next_t += u->period;
     if (s.pbch.crc_ok) {
         us_judge(u, &s, &ev);
-        u->next_t += us_loops(u, &s);
+        int64_t move = us_loops(u, &s);
+        u->next_t += move;
+        u->frame_t += move;
     }
     ev.cfo_hz = u->cfo_hz;
     ev.ok = s.pbch.crc_ok && ev.sfn_ok && ev.mib_same && ev.phase_ok;
@@ -190,6 +205,25 @@ static void us_track_one(struct ue_sync *u)
     us_emit(u, &ev);
 }
 
+static int64_t us_slot_start(const struct ue_sync *u)
+{
+    return u->frame_t + u->next_slot * u->slot_len;
+}
+
+/* Reports every slot wholly buffered (cfg.slots). */
+static void us_slots(struct ue_sync *u)
+{
+    while (u->slot_len > 0 && us_slot_start(u) + u->slot_len <= u->base + (int64_t)u->len) {
+        int64_t t = us_slot_start(u), k = u->next_slot++;
+        if (t < u->base)
+            continue;   /* only after a timing move larger than the CP kept below */
+        struct ue_sync_event ev = {.type = UE_SYNC_EVENT_SLOT, .t = t, .cfo_hz = u->cfo_hz,
+                                   .sfn = (int)((u->sfn0 + k / u->slots_per_frame) % 1024),
+                                   .slot = (int)(k % u->slots_per_frame)};
+        us_emit(u, &ev);
+    }
+}
+
 static void us_process(struct ue_sync *u)
 {
     if (u->state == UE_SYNC_SEARCHING && u->len >= u->search_len)
@@ -199,7 +233,28 @@ static void us_process(struct ue_sync *u)
     int64_t margin = u->cs.fft_size + u->cs.cp_len;   /* room for the back-off and timing moves */
     while (u->next_t + us_block_len(u) + margin <= u->base + (int64_t)u->len)
         us_track_one(u);
-    us_discard_before(u, u->next_t - margin);
+    us_slots(u);
+    int64_t keep = u->next_t - margin;
+    if (u->slot_len > 0 && us_slot_start(u) - u->cs.cp_len < keep)
+        keep = us_slot_start(u) - u->cs.cp_len;
+    us_discard_before(u, keep);
+}
+
+int ue_sync_demod_slot(struct ue_sync *u, const struct ue_sync_event *ev, struct grid *grid)
+{
+    if (!u->slot_buf || ev->type != UE_SYNC_EVENT_SLOT || grid->nof_symbols < OFDM_SYMBOLS_PER_SLOT ||
+        grid->nof_subcarriers != u->cs.ofdm.nof_sc)
+        return -EINVAL;
+    int64_t off = ev->t - u->base;
+    if (off < 0 || off + u->slot_len > (int64_t)u->len)
+        return -EINVAL;
+    const cf_t *x = u->buf + off;
+    double w = -2.0 * M_PI * ev->cfo_hz / u->cfg.search.sample_rate_hz;
+    for (int64_t k = 0; k < u->slot_len; k++)
+        u->slot_buf[k] = x[k] * ((float)cos(w * (double)k) + I * (float)sin(w * (double)k));
+    int per_subframe = u->slots_per_frame / 10;
+    int rc = ofdm_demodulate_slot(&u->cs.ofdm, u->slot_buf, ev->slot % per_subframe, grid->re);
+    return rc < 0 ? rc : 0;
 }
 
 int ue_sync_push(struct ue_sync *u, const cf_t *x, size_t n)

@@ -14,7 +14,10 @@
  *    symbol); the excess, averaged over the blocks decoded so far (noise averages out, a phase-term error is the
  *    same on every block), must stay below max_phase_step. A transmitter whose 5.4 term differs from the
  *    receiver's leaves exactly such an excess (2 pi f0 (N + N_CP) / fs per symbol).
- * Each milestone is reported through the callback.
+ * Each milestone is reported through the callback. With cfg.slots, every slot after the cell was found is also
+ * reported once its samples are buffered (UE_SYNC_EVENT_SLOT: SFN and slot number from the frame timing the
+ * blocks give, 38.211 4.3.1), and the callback may demodulate it with ue_sync_demod_slot() (CFO removed, 38.211
+ * 5.4 phase term undone): that is how the receivers after the MIB (PDCCH, PDSCH) get their resource grids.
  *
  * Threading: one struct ue_sync per thread; init/free plan FFTs (one planning thread at a time). ue_sync_push
  * allocates nothing.
@@ -36,6 +39,7 @@ struct ue_sync_config {
     int ssb_period_ms;       /* SSB period while tracking: 5, 10, 20, ... (0: 10) */
     float max_phase_step;    /* rad per symbol (0: 0.15) */
     double cfo_gain;         /* CFO tracking loop gain, 0..1 (0: 0.25) */
+    bool slots;              /* report every slot once tracking (UE_SYNC_EVENT_SLOT) */
 };
 
 enum ue_sync_state { UE_SYNC_SEARCHING, UE_SYNC_TRACKING, UE_SYNC_NO_CELL };
@@ -44,6 +48,7 @@ enum ue_sync_event_type {
     UE_SYNC_EVENT_CELL_FOUND,   /* cell, pbch, mib */
     UE_SYNC_EVENT_NO_CELL,      /* max_search_ms searched in vain */
     UE_SYNC_EVENT_SSB,          /* one tracked block and its verdict */
+    UE_SYNC_EVENT_SLOT,         /* sfn, slot, t, cfo_hz: one whole slot is buffered (cfg.slots) */
 };
 
 struct ue_sync_event {
@@ -58,6 +63,7 @@ struct ue_sync_event {
     /* UE_SYNC_EVENT_SSB verdict: ok = pbch.crc_ok && sfn_ok && mib_same && phase_ok */
     bool ok, sfn_ok, mib_same, phase_ok;
     int expected_sfn, expected_hrf;
+    int sfn, slot;                   /* UE_SYNC_EVENT_SLOT: the slot's frame and number in it */
 };
 
 struct ue_sync_stats {
@@ -91,6 +97,11 @@ struct ue_sync {
     int64_t phase_count;
     uint8_t mib0[MIB_BITS];
     struct ue_sync_stats stats;
+    /* slots (cfg.slots) */
+    int64_t frame_t;                 /* stream sample where frame sfn0 starts; moves with the block timing */
+    int64_t slot_len, next_slot;     /* samples per slot; the next slot to report, counted from frame_t */
+    int slots_per_frame;
+    cf_t *slot_buf;                  /* one slot, CFO removed */
 };
 
 /* Returns 0, -EINVAL (bad config), -ENOMEM. */
@@ -99,5 +110,10 @@ void ue_sync_free(struct ue_sync *u);
 
 /* The next n samples of the stream. Returns the state after them, or -EINVAL. */
 int ue_sync_push(struct ue_sync *u, const cf_t *x, size_t n);
+
+/* Inside the callback of a UE_SYNC_EVENT_SLOT event only: the slot's samples with the tracked CFO removed,
+ * OFDM-demodulated into grid (14 symbols x 12 N_RB, subcarrier 0 = the carrier's lowest). Returns 0 or -EINVAL
+ * (another event, a grid of another size). */
+int ue_sync_demod_slot(struct ue_sync *u, const struct ue_sync_event *ev, struct grid *grid);
 
 #endif
