@@ -1,5 +1,5 @@
 /* uesim main: geometry from the srsUE-like arguments, the lock-step ZeroMQ loop, milestones, verdict. See
- * uesim.h and ue_sync.h. */
+ * uesim.h, ue_sync.h and sib1_rx.h. */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -16,14 +16,19 @@
 #include "tests/uesim/ue_sync.h"
 #include "tests/uesim/uesim.h"
 
-#define UESIM_SSB_L_MAX_4_LIMIT_HZ 3000000000LL   /* 38.213 4.1: L_max 4 up to 3 GHz (Case A), else 8 */
+/* 38.213 4.1: L_max 4 up to 3 GHz (Case C in unpaired spectrum: 1.88 GHz), 8 above (FR1). */
+#define UESIM_SSB_L_MAX_4_LIMIT_HZ 3000000000LL
+#define UESIM_SSB_L_MAX_4_LIMIT_C_TDD_HZ 1880000000LL
 
 struct uesim {
     struct uesim_options o;
     struct ue_sync sync;
     struct sib1_rx sib1;
     bool sib1_ready;              /* sib1 initialised */
+    bool tables_40mhz;            /* the band's CORESET#0 tables (38.213 13-5 / 13-6) */
+    struct grid grid;             /* one demodulated slot */
     uint64_t sib1_rrc_errors;
+    struct sib1_rx_event sib1_first;   /* the first SIB1 decoded */
     FILE *out;                    /* milestone lines: stdout, or stderr with --json */
     bool found, found_phase_ok;
     struct ue_sync_event cell;    /* the CELL_FOUND event */
@@ -52,6 +57,20 @@ static void print_mib(struct uesim *u, const struct ue_sync_event *ev)
             m->cell_barred ? "yes" : "no", m->intra_freq_reselection_allowed ? "allowed" : "notAllowed");
 }
 
+/* What the MIB says about SIB1, placed with the block found (sib1_rx.h). */
+static void arm_sib1(struct uesim *u, const struct ue_sync_event *ev)
+{
+    char why[200];
+    struct sib1_rx_cell c = {.pci = ev->cell.pci, .scs_khz = u->o.scs_khz, .ssb_first_sc = u->sync.cs.first_sc,
+                             .ssb_index = ev->pbch.ssb_index, .k_ssb = ev->pbch.k_ssb,
+                             .tables_40mhz = u->tables_40mhz, .mib = ev->mib};
+    if (!u->sib1_ready || sib1_rx_set_cell(&u->sib1, &c, why, sizeof why) == 0)
+        return;
+    fprintf(u->out, "uesim: SIB1: cannot be received: %s\n", why);
+    if (u->o.sib1)
+        uesim_fail(u, "SIB1: %s", why);
+}
+
 static void on_cell_found(struct uesim *u, const struct ue_sync_event *ev)
 {
     u->found = true;
@@ -67,11 +86,7 @@ static void on_cell_found(struct uesim *u, const struct ue_sync_event *ev)
         return;
     }
     print_mib(u, ev);
-    if (u->sib1_ready &&
-        sib1_rx_arm(&u->sib1, ev->cell.pci, &ev->mib, ev->pbch.k_ssb, ev->pbch.ssb_index,
-                    cell_search_l_first(&u->sync.cs, ev->pbch.ssb_index), ev->pbch.sfn, ev->pbch.hrf, ev->t) < 0)
-        fprintf(u->out, "uesim: SIB1: CORESET#0 %d / searchSpaceZero %d from the MIB do not fit the carrier\n",
-                ev->mib.coreset0_index, ev->mib.searchspace0_index);
+    arm_sib1(u, ev);
     char why[128];
     if (u->o.expect_pci >= 0 && ev->cell.pci != u->o.expect_pci)
         uesim_fail(u, "PCI %d found, expected %d", ev->cell.pci, u->o.expect_pci);
@@ -95,6 +110,62 @@ static void on_ssb(struct uesim *u, const struct ue_sync_event *ev)
         uesim_fail(u, "PBCH at t=%" PRId64 ": %s", ev->t, why);
 }
 
+static void print_sib1_fields(struct uesim *u, const struct sib1_rx_event *e)
+{
+    struct uesim_field f[UESIM_SIB1_MAX_FIELDS];
+    int n = uesim_sib1_fields(&e->sib1, f, UESIM_SIB1_MAX_FIELDS);
+    fprintf(u->out, "uesim: SIB1: sfn=%d slot=%d PDCCH AL%d CCE %d, PDSCH RB %d+%d MCS %d TBS %d snr=%.1fdB (%d "
+            "transmission%s) CRC=OK;", e->sfn, e->slot, e->al, e->first_cce, e->rb_start, e->nof_rb, e->mcs, e->tbs,
+            e->snr_db, e->combined, e->combined == 1 ? "" : "s");
+    for (int i = 0; i < n; i++)
+        fprintf(u->out, " %s=%s", f[i].name, f[i].value);
+    fputc('\n', u->out);
+}
+
+/* One Type0-PDCCH occasion's outcome: milestones, and what the verdict needs. */
+static void on_sib1(struct uesim *u, const struct sib1_rx_event *e)
+{
+    if (!e->pdcch_found) {
+        if (u->o.verbose)
+            fprintf(u->out, "uesim: SIB1 occasion sfn=%d slot=%d: no SI-RNTI PDCCH\n", e->sfn, e->slot);
+        return;
+    }
+    if (!e->crc_ok) {
+        fprintf(u->out, "uesim: SIB1 sfn=%d slot=%d: PDCCH AL%d, PDSCH RB %d+%d MCS %d TBS %d (%d transmission%s): "
+                "CRC failed\n", e->sfn, e->slot, e->al, e->rb_start, e->nof_rb, e->mcs, e->tbs, e->combined,
+                e->combined == 1 ? "" : "s");
+        if (u->o.sib1)
+            uesim_fail(u, "SIB1 PDSCH CRC failed (sfn %d slot %d)", e->sfn, e->slot);
+        return;
+    }
+    if (e->rrc_rc != 0) {
+        u->sib1_rrc_errors++;
+        fprintf(u->out, "uesim: SIB1 sfn=%d slot=%d: CRC OK but not a decodable SIB1 (%s)\n", e->sfn, e->slot,
+                strerror(-e->rrc_rc));
+        if (u->o.sib1)
+            uesim_fail(u, "SIB1 not decodable");
+        return;
+    }
+    char why[160];
+    if (u->o.has_expect_sib1 && !uesim_sib1_matches(&u->o.expect_sib1, &e->sib1, why, sizeof why))
+        uesim_fail(u, "%s", why);
+    if (u->sib1.decoded == 1)
+        u->sib1_first = *e;
+    else if (!u->o.verbose)
+        return;   /* the first one in full */
+    print_sib1_fields(u, e);
+}
+
+/* A slot of the tracked cell: the Type0-PDCCH occasions go to the SIB1 receiver. */
+static void on_slot(struct uesim *u, const struct ue_sync_event *ev)
+{
+    static struct sib1_rx_event e;   /* holds a whole SIB1: not on the stack */
+    if (!u->sib1_ready || !sib1_rx_monitors(&u->sib1, ev->sfn, ev->slot))
+        return;
+    if (ue_sync_demod_slot(&u->sync, ev, &u->grid) == 0 && sib1_rx_slot(&u->sib1, &u->grid, ev->sfn, ev->slot, &e) == 0)
+        on_sib1(u, &e);
+}
+
 static void on_event(void *ctx, const struct ue_sync_event *ev)
 {
     struct uesim *u = ctx;
@@ -102,59 +173,44 @@ static void on_event(void *ctx, const struct ue_sync_event *ev)
         on_cell_found(u, ev);
     else if (ev->type == UE_SYNC_EVENT_SSB)
         on_ssb(u, ev);
+    else if (ev->type == UE_SYNC_EVENT_SLOT)
+        on_slot(u, ev);
     else
         fprintf(u->out, "uesim: cell search: no cell found in %.0f ms of DL (SSB %+.1f kHz from the DL centre)\n",
                 u->sync.stats.searched * 1e3 / u->o.srate, u->ssb_offset_hz / 1e3);
 }
 
-static void print_sib1(struct uesim *u, const struct sib1_rx_event *e)
+/* 38.213 4.1: the SSB pattern for the SCS (from --ssb-pattern, else the band's, 38.101-1 Table 5.4.3.3-1) and
+ * L_max for its frequency. Returns 0, or -EINVAL after printing why. */
+static int ssb_case(struct uesim *u, int64_t ssb_hz, enum ssb_pattern *pattern, int *l_max)
 {
-    if (!e->pdcch_found) {
-        if (u->o.verbose) fprintf(u->out, "uesim: SIB1 occasion sfn=%d slot=%d: no SI-RNTI PDCCH\n", e->sfn, e->slot);
-        return;
+    const struct uesim_options *o = &u->o;
+    const struct band_info *b = band_find(o->band);
+    int p = o->ssb_pattern >= 0 ? o->ssb_pattern : b ? band_ssb_pattern_for_scs(b, o->scs_khz) : -EINVAL;
+    bool ok = o->scs_khz == 15 ? p == SSB_PATTERN_A : o->scs_khz == 30 && (p == SSB_PATTERN_B || p == SSB_PATTERN_C);
+    if (!ok) {
+        fprintf(stderr, "uesim: --scs %d with %s: no SSB pattern (15 kHz: Case A, 30 kHz: Case B or C; band n%d "
+                "%s)\n", o->scs_khz, o->ssb_pattern >= 0 ? "--ssb-pattern" : "the band", o->band,
+                b ? "has no SSB of that SCS" : "unknown");
+        return -EINVAL;
     }
-    if (!e->crc_ok) {
-        fprintf(u->out, "uesim: SIB1 sfn=%d slot=%d: PDCCH AL%d, PDSCH RB %d+%d MCS %d TBS %d: CRC failed\n", e->sfn,
-                e->slot, e->al, e->rb_start, e->nof_rb, e->mcs, e->tbs);
-        uesim_fail(u, "SIB1 PDSCH CRC failed (sfn %d slot %d)", e->sfn, e->slot);
-        return;
-    }
-    if (e->rrc_rc != 0) {
-        u->sib1_rrc_errors++;
-        fprintf(u->out, "uesim: SIB1 sfn=%d slot=%d: CRC OK but not a decodable SIB1 (%s)\n", e->sfn, e->slot,
-                strerror(-e->rrc_rc));
-        uesim_fail(u, "SIB1 not decodable");
-        return;
-    }
-    if (u->sib1.decoded > 1 && !u->o.verbose) return;   /* print the first one in full */
-    const struct rrc_sib1 *s = &e->sib1;
-    const struct rrc_plmn_identity_info *pi = &s->plmn_info[0];
-    const struct rrc_plmn_identity *pl = &pi->plmn[0];
-    char plmn[8] = "?";   /* MCC-MNC as digits, e.g. 001-01 */
-    if (s->nof_plmn_info > 0 && pi->nof_plmn > 0 && pl->has_mcc) {
-        int n = 0;
-        for (int d = 0; d < 3; d++) plmn[n++] = (char)('0' + pl->mcc[d] % 10);
-        plmn[n++] = '-';
-        for (int d = 0; d < pl->mnc_len && d < 3; d++) plmn[n++] = (char)('0' + pl->mnc[d] % 10);
-        plmn[n] = '\0';
-    }
-    const struct rrc_serving_cell_config_common_sib *sc = &s->serving_cell_config_common;
-    fprintf(u->out, "uesim: SIB1: sfn=%d slot=%d PDCCH AL%d, PDSCH RB %d+%d MCS %d TBS %d CRC=OK; plmn=%s tac=%u "
-            "cell_id=%llu prach_config_index=%d\n", e->sfn, e->slot, e->al, e->rb_start, e->nof_rb, e->mcs, e->tbs,
-            plmn, pi->has_tac ? pi->tac : 0, (unsigned long long)pi->cell_identity,
-            s->has_serving_cell_config_common && sc->has_ul ? sc->ul.initial_bwp.rach.generic.prach_config_index : -1);
+    *pattern = (enum ssb_pattern)p;
+    u->tables_40mhz = b && b->coreset0_tables_40mhz;
+    bool c_tdd = p == SSB_PATTERN_C && b && b->duplex == BAND_DUPLEX_TDD;
+    *l_max = ssb_hz <= (c_tdd ? UESIM_SSB_L_MAX_4_LIMIT_C_TDD_HZ : UESIM_SSB_L_MAX_4_LIMIT_HZ) ? 4 : 8;
+    return 0;
 }
 
-/* The receiver from the srsUE-like facts. Returns 0, or -EINVAL after printing why (a usage error). */
+/* The receivers from the srsUE-like facts. Returns 0, or -EINVAL after printing why (a usage error). */
 static int setup_sync(struct uesim *u)
 {
     const struct uesim_options *o = &u->o;
     int64_t dl_hz = band_arfcn_to_hz((uint32_t)o->dl_arfcn), ssb_hz = band_arfcn_to_hz((uint32_t)o->ssb_arfcn);
     int64_t scs_hz = (int64_t)o->scs_khz * 1000;
-    if (o->scs_khz != 15) {
-        fprintf(stderr, "uesim: --scs %d: only 15 kHz (SSB Case A) is supported, as by srsUE\n", o->scs_khz);
+    enum ssb_pattern pattern;
+    int l_max;
+    if (ssb_case(u, ssb_hz, &pattern, &l_max) < 0)
         return -EINVAL;
-    }
     u->ssb_offset_hz = ssb_hz - dl_hz;
     /* SRSUE.md 2.4: the SSB must sit a whole number of subcarriers from the DL centre (baseband DC). */
     if (dl_hz < 0 || ssb_hz < 0 || u->ssb_offset_hz % scs_hz != 0) {
@@ -163,21 +219,22 @@ static int setup_sync(struct uesim *u)
         return -EINVAL;
     }
     struct ue_sync_config c = {
-        .search = {.sample_rate_hz = o->srate, .scs_khz = o->scs_khz, .nof_prb = o->nof_prb,
-                   .f0_hz = (double)dl_hz, .ssb_offset_sc = (int)(u->ssb_offset_hz / scs_hz),
-                   .l_max = ssb_hz <= UESIM_SSB_L_MAX_4_LIMIT_HZ ? 4 : 8},
+        .search = {.sample_rate_hz = o->srate, .scs_khz = o->scs_khz, .pattern = pattern, .nof_prb = o->nof_prb,
+                   .f0_hz = (double)dl_hz, .ssb_offset_sc = (int)(u->ssb_offset_hz / scs_hz), .l_max = l_max},
         .ssb_period_ms = o->ssb_period_ms,
         .max_phase_step = o->max_phase_step,
+        .slots = true,
     };
     int rc = ue_sync_init(&u->sync, &c, on_event, u);
-    struct sib1_rx_config sc = {.sample_rate_hz = o->srate, .nof_prb = o->nof_prb, .band = o->band,
-                                .dl_arfcn = o->dl_arfcn, .ssb_arfcn = o->ssb_arfcn};
-    if (rc == 0) u->sib1_ready = sib1_rx_init(&u->sib1, &sc) == 0;
-    if (rc < 0)
+    if (rc < 0) {
         fprintf(stderr, "uesim: cannot receive %d PRB at %.6g Hz with the SSB %+.1f kHz from DC (the sample "
-                "rate must be 15 kHz x a multiple of 128 and the block must fit in the carrier)\n", o->nof_prb,
-                o->srate, u->ssb_offset_hz / 1e3);
-    return rc;
+                "rate must be %d kHz x a multiple of 128 and the block must fit in the carrier)\n", o->nof_prb,
+                o->srate, u->ssb_offset_hz / 1e3, o->scs_khz);
+        return rc;
+    }
+    u->sib1_ready = grid_init(&u->grid, OFDM_SYMBOLS_PER_SLOT, 12 * o->nof_prb) == 0 &&
+                    sib1_rx_init(&u->sib1, &(struct sib1_rx_config){.nof_prb = o->nof_prb}) == 0;
+    return 0;
 }
 
 static double now_s(void)
@@ -236,11 +293,6 @@ static int run_stream(struct uesim *u, struct radio *r, size_t spp, uint64_t max
         } else {
             last_dl = now_s();
             ue_sync_push(&u->sync, dl, spp);
-            if (u->sib1_ready) {
-                struct sib1_rx_event ev[2];
-                int nev = sib1_rx_push(&u->sib1, dl, spp, (int64_t)(u->slots * spp), ev, 2);
-                for (int i = 0; i < nev; i++) print_sib1(u, &ev[i]);
-            }
             rc = send_ul(u, r, zeros, spp, ts, epoch);
             u->slots++;
         }
@@ -300,9 +352,19 @@ static void print_json(const struct uesim *u, bool pass)
                c->mib.coreset0_index, c->mib.searchspace0_index, c->mib.cell_barred ? "true" : "false",
                c->mib.intra_freq_reselection_allowed ? "true" : "false");
     printf(",\"pbch_ok\":%" PRIu64 ",\"pbch_failed\":%" PRIu64 ",\"crc_failed\":%" PRIu64 ",\"sfn_errors\":%" PRIu64
-           ",\"mib_changes\":%" PRIu64 ",\"phase_errors\":%" PRIu64 ",\"max_phase_step\":%.4f,\"error\":",
+           ",\"mib_changes\":%" PRIu64 ",\"phase_errors\":%" PRIu64 ",\"max_phase_step\":%.4f",
            s->ssb_ok, s->ssb_failed, s->crc_failed, s->sfn_errors, s->mib_changes, s->phase_errors,
            s->max_phase_step);
+    const struct sib1_rx *r = &u->sib1;
+    printf(",\"sib1\":{\"occasions\":%" PRIu64 ",\"pdcch\":%" PRIu64 ",\"crc_ok\":%" PRIu64 ",\"crc_failed\":%" PRIu64
+           ",\"decoded\":%" PRIu64 "", r->occasions, r->pdcch_found, r->crc_ok, r->crc_failed, r->decoded);
+    struct uesim_field f[UESIM_SIB1_MAX_FIELDS];
+    int n = r->decoded ? uesim_sib1_fields(&u->sib1_first.sib1, f, UESIM_SIB1_MAX_FIELDS) : 0;
+    for (int i = 0; i < n; i++) {
+        printf(",\"%s\":", f[i].name);
+        print_json_string(f[i].value);
+    }
+    printf("},\"error\":");
     print_json_string(u->fail);
     printf("}\n");
 }
@@ -319,9 +381,10 @@ static int verdict(struct uesim *u)
         fprintf(u->out, "uesim: SIB1: %" PRIu64 " decoded; %" PRIu64 " Type0 occasions, %" PRIu64 " SI-RNTI PDCCH, %"
                 PRIu64 " PDSCH CRC OK, %" PRIu64 " CRC failed\n", r->decoded, r->occasions, r->pdcch_found, r->crc_ok,
                 r->crc_failed);
-        if (u->o.expect_sib1 && r->decoded == 0)
-            uesim_fail(u, "no SIB1 decoded (%" PRIu64 " SI-RNTI PDCCH found)", r->pdcch_found);
     }
+    if (u->o.sib1 && u->found && (!u->sib1_ready || u->sib1.decoded == 0))
+        uesim_fail(u, "no SIB1 decoded (%" PRIu64 " Type0 occasions, %" PRIu64 " SI-RNTI PDCCH found)",
+                   u->sib1.occasions, u->sib1.pdcch_found);
     fprintf(u->out, "uesim: PBCH: %" PRIu64 " ok, %" PRIu64 " failed over %" PRIu64 " frames (CRC %" PRIu64
             ", SFN %" PRIu64 ", MIB %" PRIu64 ", phase %" PRIu64 "; max phase step %.3f rad, cfo %.1f Hz, %" PRIu64
             " timing moves, %" PRIu64 " slots)\n", s->ssb_ok, s->ssb_failed, s->ssb_ok + s->ssb_failed,
@@ -352,6 +415,7 @@ int main(int argc, char **argv)
     run_radio(&u);
     int rc = verdict(&u);
     ue_sync_free(&u.sync);
-    if (u.sib1_ready) sib1_rx_free(&u.sib1);
+    sib1_rx_free(&u.sib1);
+    grid_free(&u.grid);
     return rc;
 }

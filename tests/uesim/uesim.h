@@ -1,10 +1,13 @@
 /* uesim: a UE simulator for gnbd's integration tests. It speaks srsUE's ZeroMQ sample protocol (through the
  * project's own "zmq" radio backend, in srsUE's roles: bind TX, connect RX), runs lock-step (UL sample k is sent
  * only after DL sample k arrived; the UL is zeros), and knows only what srsUE's config tells srsUE: DL and SSB
- * NR-ARFCNs, N_RB, sample rate, SCS (../shared/interop/SRSUE.md 2.1, 2.4). PCI, timing, SFN and the MIB are found
- * blind (ue_sync.h), and printed as milestone lines on stdout.
+ * NR-ARFCNs, N_RB, sample rate, SCS (../shared/interop/SRSUE.md 2.1, 2.4), and the band. PCI, timing, SFN and the
+ * MIB are found blind (ue_sync.h), then SIB1 from what the MIB says (sib1_rx.h); both are printed as milestone
+ * lines on stdout. 15 kHz carriers with Case A SSBs (what srsUE supports) and 30 kHz ones with Case B or C SSBs
+ * (the pattern from the band, 38.101-1 Table 5.4.3.3-1, or given).
  *
- * This header: the command line (uesim_args.c). Threading: single-threaded program.
+ * This header: the command line (uesim_args.c) and the SIB1 fields and expectations (uesim_sib1.c).
+ * Threading: single-threaded program.
  */
 #ifndef GNBD_UESIM_UESIM_H
 #define GNBD_UESIM_UESIM_H
@@ -13,6 +16,7 @@
 #include <stdint.h>
 
 #include "rrc/mib.h"
+#include "rrc/msg/bcch_dl_sch.h"
 
 #define UESIM_EXIT_OK 0
 #define UESIM_EXIT_FAIL 1
@@ -23,6 +27,20 @@ struct uesim_expect_mib {
     bool has_scs, has_k_ssb, has_dmrs, has_coreset0, has_ss0, has_barred, has_intra;
     int scs_khz, k_ssb, dmrs_type_a_position, coreset0, ss0;
     bool barred, intra_allowed;
+};
+
+/* One SIB1 field as printed: "name=value". */
+struct uesim_field {
+    const char *name;
+    char value[32];
+};
+
+#define UESIM_SIB1_MAX_FIELDS 24
+
+/* SIB1 fields the run must see (--expect-sib1 k=v,...), compared as printed. */
+struct uesim_expect_sib1 {
+    int n;
+    struct uesim_field f[UESIM_SIB1_MAX_FIELDS];
 };
 
 struct uesim_options {
@@ -38,13 +56,20 @@ struct uesim_options {
     bool has_expect_mib;
     struct uesim_expect_mib expect_mib;
     bool json, verbose;
-    int band;                       /* srsUE's [rat.nr] bands: for the geometry SIB1 reception needs */
-    bool expect_sib1;
+    int band;                       /* srsUE's [rat.nr] bands: SSB pattern and CORESET#0 tables (default 3) */
+    int ssb_pattern;                /* enum ssb_pattern given by --ssb-pattern, -1: from the band */
+    bool sib1;                      /* the run needs SIB1 (--sib1, or implied by --expect-sib1) */
+    bool has_expect_sib1;
+    struct uesim_expect_sib1 expect_sib1;
 };
 
 /* Parses argv into o. Returns 0, 1 after printing the usage for --help, or -EINVAL after printing the problem
  * and the usage to stderr. */
 int uesim_parse_args(int argc, char **argv, struct uesim_options *o);
+
+/* Calls fn for each pair of "k=v,k=v" (at most 511 characters). Returns 0, or -EINVAL for an item without '='
+ * or when fn refuses one. */
+int uesim_parse_pairs(const char *text, int (*fn)(void *ctx, const char *key, const char *val), void *ctx);
 
 /* Parses "k=v,k=v" (keys scs, k_ssb, dmrs_typeA, coreset0, ss0, barred, intra_freq). Returns 0 or -EINVAL. */
 int uesim_parse_expect_mib(const char *text, struct uesim_expect_mib *e);
@@ -53,5 +78,15 @@ int uesim_parse_expect_mib(const char *text, struct uesim_expect_mib *e);
 bool uesim_mib_matches(const struct uesim_expect_mib *e, const struct mib *m, int k_ssb, char *why, int len);
 
 void uesim_usage(void);
+
+/* The fields of a decoded SIB1 as uesim prints them (PLMN, TAC, cell identity, carrier, CORESET#0, RACH, TDD ...),
+ * in a fixed order. Returns their count (<= max). */
+int uesim_sib1_fields(const struct rrc_sib1 *s, struct uesim_field *f, int max);
+
+/* Parses "k=v,k=v" over the names uesim_sib1_fields() gives. Returns 0 or -EINVAL (unknown name, no '='). */
+int uesim_parse_expect_sib1(const char *text, struct uesim_expect_sib1 *e);
+
+/* Whether s has every expected field; on a mismatch writes which one into why. */
+bool uesim_sib1_matches(const struct uesim_expect_sib1 *e, const struct rrc_sib1 *s, char *why, int len);
 
 #endif

@@ -12,16 +12,21 @@
 void uesim_usage(void)
 {
     fprintf(stderr,
-            "usage: uesim --dl-arfcn N --ssb-arfcn N --nof-prb N --srate HZ [--scs 15]\n"
-            "             [--tx tcp://*:2001] [--rx tcp://localhost:2000] [--seconds S | --max-slots N]\n"
-            "             [--expect-pci P] [--expect-mib k=v,...] [--ssb-period MS] [--max-phase-step RAD]\n"
-            "             [--timeout S] [--json] [--verbose] [--band N] [--expect-sib1]\n"
-            "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, [rf] srate); PCI, timing,\n"
-            "  SFN and MIB are found blind. --expect-mib keys: scs, k_ssb, dmrs_typeA (2|pos2), coreset0, ss0,\n"
-            "  barred (yes|no), intra_freq (allowed|notAllowed). --seconds counts stream time (samples).\n"
-            "  Exit: 0 cell found as expected and every later PBCH decoded with consecutive SFNs; 1 otherwise;\n"
-            "  2 usage error. --band (srsUE's [rat.nr] bands, default 3) lets uesim read SIB1 after the MIB;\n"
-            "  --expect-sib1: the run also fails unless SIB1 was decoded and every SI-RNTI PDSCH found had CRC OK.\n");
+            "usage: uesim --dl-arfcn N --ssb-arfcn N --nof-prb N --srate HZ [--scs 15|30] [--band N]\n"
+            "             [--ssb-pattern A|B|C] [--tx tcp://*:2001] [--rx tcp://localhost:2000]\n"
+            "             [--seconds S | --max-slots N] [--expect-pci P] [--expect-mib k=v,...] [--sib1]\n"
+            "             [--expect-sib1 k=v,...] [--ssb-period MS] [--max-phase-step RAD] [--timeout S] [--json]\n"
+            "             [--verbose]\n"
+            "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, bands, [rf] srate); PCI,\n"
+            "  timing, CFO, SFN and MIB are found blind, then SIB1 from the MIB. --band (default 3) gives the SSB\n"
+            "  pattern for the SCS (15 kHz: Case A; 30 kHz: B or C) unless --ssb-pattern does, and CORESET#0's\n"
+            "  tables. --expect-mib keys: scs, k_ssb, dmrs_typeA (2|pos2), coreset0, ss0, barred (yes|no),\n"
+            "  intra_freq (allowed|notAllowed). --expect-sib1 keys (values as printed): plmn (001-01), tac, cell_id,\n"
+            "  prach_config_index, q_rx_lev_min, band, offset_to_point_a, scs, carrier_prb, coreset0, ss0,\n"
+            "  ssb_period, ss_pbch_power, msg1_fdm, msg1_freq_start, zczc, preamble_power, ra_window,\n"
+            "  tdd (none | <period>us/<dl slots>/<dl symbols>/<ul slots>/<ul symbols>). --seconds counts stream time.\n"
+            "  Exit: 0 cell found as expected, every later PBCH decoded with consecutive SFNs and, with --sib1 or\n"
+            "  --expect-sib1, SIB1 decoded (as expected) with every SI-RNTI PDSCH's CRC OK; 1 otherwise; 2 usage.\n");
 }
 
 /* A whole decimal integer in [lo, hi]. */
@@ -88,9 +93,8 @@ static int expect_field(struct uesim_expect_mib *e, const char *key, const char 
     return 0;
 }
 
-int uesim_parse_expect_mib(const char *text, struct uesim_expect_mib *e)
+int uesim_parse_pairs(const char *text, int (*fn)(void *ctx, const char *key, const char *val), void *ctx)
 {
-    memset(e, 0, sizeof(*e));
     char buf[512];
     if (strlen(text) >= sizeof buf)
         return -EINVAL;
@@ -101,10 +105,21 @@ int uesim_parse_expect_mib(const char *text, struct uesim_expect_mib *e)
         if (!eq)
             return -EINVAL;
         *eq = '\0';
-        if (expect_field(e, item, eq + 1) < 0)
+        if (fn(ctx, item, eq + 1) < 0)
             return -EINVAL;
     }
     return 0;
+}
+
+static int expect_mib_pair(void *ctx, const char *key, const char *val)
+{
+    return expect_field(ctx, key, val);
+}
+
+int uesim_parse_expect_mib(const char *text, struct uesim_expect_mib *e)
+{
+    memset(e, 0, sizeof(*e));
+    return uesim_parse_pairs(text, expect_mib_pair, e);
 }
 
 bool uesim_mib_matches(const struct uesim_expect_mib *e, const struct mib *m, int k_ssb, char *why, int len)
@@ -132,7 +147,8 @@ bool uesim_mib_matches(const struct uesim_expect_mib *e, const struct mib *m, in
 
 enum {
     OPT_DL = 256, OPT_SSB, OPT_PRB, OPT_SRATE, OPT_SCS, OPT_TX, OPT_RX, OPT_SECONDS, OPT_SLOTS, OPT_PCI, OPT_MIB,
-    OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP, OPT_BAND, OPT_SIB1,
+    OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP, OPT_BAND, OPT_PATTERN, OPT_SIB1,
+    OPT_EXPECT_SIB1,
 };
 
 static int set_int(const char *arg, long lo, long hi, int *dst)
@@ -169,7 +185,14 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_JSON: o->json = true; return 0;
     case OPT_VERBOSE: o->verbose = true; return 0;
     case OPT_BAND: return set_int(arg, 1, 1024, &o->band);
-    case OPT_SIB1: o->expect_sib1 = true; return 0;
+    case OPT_PATTERN:
+        o->ssb_pattern = strcmp(arg, "A") == 0 ? SSB_PATTERN_A : strcmp(arg, "B") == 0 ? SSB_PATTERN_B
+                         : strcmp(arg, "C") == 0 ? SSB_PATTERN_C : -1;
+        return o->ssb_pattern < 0 ? -EINVAL : 0;
+    case OPT_SIB1: o->sib1 = true; return 0;
+    case OPT_EXPECT_SIB1:
+        o->sib1 = o->has_expect_sib1 = true;
+        return uesim_parse_expect_sib1(arg, &o->expect_sib1);
     default: return -EINVAL;
     }
 }
@@ -185,11 +208,13 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"expect-mib", required_argument, 0, OPT_MIB}, {"ssb-period", required_argument, 0, OPT_PERIOD},
         {"max-phase-step", required_argument, 0, OPT_PHASE}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"json", no_argument, 0, OPT_JSON}, {"verbose", no_argument, 0, OPT_VERBOSE},
-        {"band", required_argument, 0, OPT_BAND}, {"expect-sib1", no_argument, 0, OPT_SIB1},
+        {"band", required_argument, 0, OPT_BAND}, {"ssb-pattern", required_argument, 0, OPT_PATTERN},
+        {"sib1", no_argument, 0, OPT_SIB1}, {"expect-sib1", required_argument, 0, OPT_EXPECT_SIB1},
         {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
     };
     *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
-                                .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1, .band = 3};
+                                .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1, .band = 3,
+                                .ssb_pattern = -1};
     int opt, idx;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", opts, &idx)) != -1) {
@@ -207,7 +232,8 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
     const char *missing = !o->dl_arfcn ? "--dl-arfcn" : !o->ssb_arfcn ? "--ssb-arfcn" : !o->nof_prb ? "--nof-prb"
                           : !(o->srate > 0) ? "--srate" : NULL;
     if (optind < argc || missing) {
-        fprintf(stderr, "uesim: %s%s\n", missing ? "missing " : "unexpected argument ", missing ? missing : argv[optind]);
+        fprintf(stderr, "uesim: %s%s\n", missing ? "missing " : "unexpected argument ",
+                missing ? missing : argv[optind]);
         uesim_usage();
         return -EINVAL;
     }
