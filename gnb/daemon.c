@@ -29,6 +29,7 @@ struct daemon {
     double sample_rate;
     _Atomic int shutdown_requested;
     int last_status_state;
+    char health[96];              /* the watchdog's last verdict, for STATUS= */
     uint64_t last_status_us;
 };
 
@@ -163,8 +164,9 @@ static void cb_tick(void *ctx)
     const char *why = "";
     uint64_t now = now_us();
     if (watchdog_should_ping(&d->wd, beats, STAGE_COUNT, waiting, now, &why)) notify_watchdog();
+    if (strcmp(why, "not due") != 0) snprintf(d->health, sizeof d->health, "%s", why); /* last real verdict */
     if ((int)st != d->last_status_state || now - d->last_status_us > 10u * 1000000u) {
-        notify_status("%s; radio %s (%s); epoch %u; %llu UL / %llu DL slots", why, d->cfg->radio.device,
+        notify_status("%s; radio %s (%s); epoch %u; %llu UL / %llu DL slots", d->health, d->cfg->radio.device,
                       radio_state_name(st), (unsigned)atomic_load(&d->radio.epoch),
                       (unsigned long long)atomic_load(&d->pipe.stats.ul_slots),
                       (unsigned long long)atomic_load(&d->pipe.stats.dl_slots));
