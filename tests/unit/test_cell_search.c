@@ -3,7 +3,8 @@
  *    1.5 kHz, 5 dB per-RE SNR): PCI, timing, CFO, SFN, half frame and MIB against the manifest;
  *  - an in-process transmitter built here from phy/ch/ssb + phy/ofdm (SSB-only DL, 38.211 5.4 phase term for
  *    the DL centre, the SSB where cell_geometry puts it for band 3 / DL ARFCN 368500) at 25, 52 and 106 PRB,
- *    clean and with delay + CFO + AWGN, tracked over many frames;
+ *    clean and with delay + CFO + AWGN, tracked over many frames; with CFOs of +-5 kHz (a third of the 15 kHz
+ *    SCS) and, at 30 kHz, Case B (n5) and Case C (n78 TDD, L_max 8) blocks, each with its slot timing;
  *  - negative cases that must fail: a transmitter without the 5.4 phase term (caught by the coherence check,
  *    with the step 2 pi f0 (N + N_CP) / fs predicted), an SFN jump, the SSB searched one sync raster step away,
  *    and noise alone. */
@@ -196,8 +197,9 @@ END_TEST
 
 /* ---------------------------------------------------------------- the in-process transmitter */
 
-/* An SSB-only gNB downlink: SS/PBCH block index 0 (Case A, symbols 2..5 of slot 0) every 10 ms in half frame 0,
- * OFDM-modulated with (or, for the fault test, without) the 38.211 5.4 phase term for the DL centre. */
+/* An SSB-only gNB downlink: SS/PBCH block index 0 (38.213 4.1: Case A symbols 2..5, Case B 4..7, Case C 2..5 of
+ * slot 0) every 10 ms in half frame 0, OFDM-modulated with (or, for the fault test, without) the 38.211 5.4 phase
+ * term for the DL centre. */
 struct test_tx {
     struct cell_geometry g;
     struct ofdm ofdm;
@@ -206,33 +208,49 @@ struct test_tx {
     struct mib mib;
     int pci, sfn0;
     int sfn_jump_at;        /* from this frame on the SFN is one ahead (0: never) */
-    size_t spp;
+    size_t spp;             /* samples per slot */
+    int slots_per_frame, first_symbol;
     double fs;
 };
 
 #define TX_DL_ARFCN 368500  /* band n3, 1842.5 MHz: srsUE's default carrier */
 
-static void tx_init(struct test_tx *t, int nof_prb, int pci, int sfn0, bool phase_term)
+/* The cell of `in` (any band and SCS the geometry knows), sampled as srsUE would: SCS x the smallest FFT size of
+ * 128 2^n or 384 2^n above 12 N_RB. */
+static void tx_init_cell(struct test_tx *t, const struct cell_geometry_input *in, int pci, int sfn0, bool phase_term)
 {
     memset(t, 0, sizeof(*t));
-    int coreset0 = nof_prb >= 106 ? 12 : nof_prb >= 52 ? 6 : 0;   /* 38.213 Table 13-1 rows that fit */
-    struct cell_geometry_input in = {.band = 3, .dl_arfcn = TX_DL_ARFCN, .scs_khz = 15, .nof_prb = nof_prb,
-                                     .coreset0_index = coreset0, .srsue_compatible = true};
-    ck_assert_int_eq(cell_geometry_derive(&in, &t->g, NULL), 0);
-    t->fs = (double)t->g.srsue_srate_hz;
-    t->spp = (size_t)llround(t->fs / 1000.0);
+    ck_assert_int_eq(cell_geometry_derive(in, &t->g, NULL), 0);
+    static const int sizes[] = {128, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096};
+    int nof_prb = t->g.nof_prb, n_fft = 0;
+    for (int i = 0; n_fft <= 12 * nof_prb && i < (int)(sizeof sizes / sizeof sizes[0]); i++)
+        n_fft = sizes[i];
+    t->fs = (double)n_fft * t->g.scs_khz * 1000.0;
+    t->slots_per_frame = 10 * t->g.scs_khz / 15;
+    t->spp = (size_t)llround(t->fs * 10e-3 / t->slots_per_frame);
+    t->first_symbol = ssb_candidate_first_symbol(t->g.ssb_pattern, t->g.ssb_l_max, 0);
     t->pci = pci;
     t->sfn0 = sfn0;
-    struct ofdm_config oc = {.sample_rate_hz = t->fs, .scs_khz = 15, .nof_prb = nof_prb,
+    struct ofdm_config oc = {.sample_rate_hz = t->fs, .scs_khz = t->g.scs_khz, .nof_prb = nof_prb,
                              .f0_hz = phase_term ? (double)t->g.dl_freq_hz : 0.0, .direction = OFDM_DIRECTION_TX};
     ck_assert_int_eq(ofdm_init(&t->ofdm, &oc), 0);
     struct ssb_config sc = {.pci = pci, .l_max = t->g.ssb_l_max, .k_ssb = t->g.k_ssb};
     ck_assert_int_eq(ssb_init(&t->ssb, &sc), 0);
     ck_assert_int_eq(grid_init(&t->grid, OFDM_SYMBOLS_PER_SLOT, 12 * nof_prb), 0);
     /* MIB content other than srsUE's defaults, so that a receiver echoing defaults would fail. */
-    t->mib = (struct mib){.scs_common_khz = 15, .ssb_subcarrier_offset = t->g.mib_ssb_subcarrier_offset,
-                          .dmrs_type_a_position = 3, .coreset0_index = coreset0, .searchspace0_index = 5,
+    t->mib = (struct mib){.scs_common_khz = t->g.scs_khz, .ssb_subcarrier_offset = t->g.mib_ssb_subcarrier_offset,
+                          .dmrs_type_a_position = 3, .coreset0_index = in->coreset0_index, .searchspace0_index = 5,
                           .cell_barred = false, .intra_freq_reselection_allowed = false};
+}
+
+/* Band 3, DL ARFCN 368500, 15 kHz, at srsUE's sample rate for nof_prb. */
+static void tx_init(struct test_tx *t, int nof_prb, int pci, int sfn0, bool phase_term)
+{
+    int coreset0 = nof_prb >= 106 ? 12 : nof_prb >= 52 ? 6 : 0;   /* 38.213 Table 13-1 rows that fit */
+    struct cell_geometry_input in = {.band = 3, .dl_arfcn = TX_DL_ARFCN, .scs_khz = 15, .nof_prb = nof_prb,
+                                     .coreset0_index = coreset0, .srsue_compatible = true};
+    tx_init_cell(t, &in, pci, sfn0, phase_term);
+    ck_assert_int_eq((int64_t)t->fs, t->g.srsue_srate_hz);
 }
 
 static void tx_free(struct test_tx *t)
@@ -250,25 +268,28 @@ static int tx_sfn(const struct test_tx *t, int64_t frame)
 static void tx_slot(struct test_tx *t, int64_t slot, cf_t *out)
 {
     grid_clear(&t->grid);
-    if (slot % 10 == 0) {
+    if (slot % t->slots_per_frame == 0) {
         uint8_t bits[MIB_BITS];
         cf_t block[SSB_BLOCK_RE];
-        t->mib.sfn = tx_sfn(t, slot / 10);
+        t->mib.sfn = tx_sfn(t, slot / t->slots_per_frame);
         ck_assert_int_eq(mib_pack_bits(&t->mib, bits), 0);
         ck_assert_int_eq(ssb_build(&t->ssb, bits, t->mib.sfn, 0, 0, block), 0);
-        ck_assert_int_eq(ssb_map(block, &t->grid, t->g.ssb_first_subcarrier, 2), 0);
+        ck_assert_int_eq(ssb_map(block, &t->grid, t->g.ssb_first_subcarrier, t->first_symbol), 0);
     }
-    ck_assert_int_eq(ofdm_modulate_slot(&t->ofdm, t->grid.re, 0, out), (int)t->spp);
+    int per_subframe = t->slots_per_frame / 10;
+    ck_assert_int_eq(ofdm_modulate_slot(&t->ofdm, t->grid.re, (int)(slot % per_subframe), out), (int)t->spp);
 }
 
 /* What uesim knows: ARFCNs, N_RB, rate. The SSB offset comes from the ARFCNs, as srsUE computes it. */
 static struct cell_search_config tx_receiver_config(const struct test_tx *t, int extra_offset_sc)
 {
-    int64_t off = band_arfcn_to_hz(t->g.ssb_arfcn) - band_arfcn_to_hz(t->g.dl_arfcn);
-    ck_assert_int_eq(off % 15000, 0);
-    return (struct cell_search_config){.sample_rate_hz = t->fs, .scs_khz = 15, .nof_prb = t->g.nof_prb,
+    int64_t off = band_arfcn_to_hz(t->g.ssb_arfcn) - band_arfcn_to_hz(t->g.dl_arfcn), scs_hz = 1000 * t->g.scs_khz;
+    ck_assert_int_eq(off % scs_hz, 0);
+    return (struct cell_search_config){.sample_rate_hz = t->fs, .scs_khz = t->g.scs_khz,
+                                       .pattern = t->g.ssb_pattern, .nof_prb = t->g.nof_prb,
                                        .f0_hz = (double)band_arfcn_to_hz(t->g.dl_arfcn),
-                                       .ssb_offset_sc = (int)(off / 15000) + extra_offset_sc, .l_max = 4};
+                                       .ssb_offset_sc = (int)(off / scs_hz) + extra_offset_sc,
+                                       .l_max = t->g.ssb_l_max};
 }
 
 struct channel {
@@ -278,7 +299,7 @@ struct channel {
     bool no_signal;
 };
 
-/* Runs `slots` ms of DL through the channel into a ue_sync. */
+/* Runs `slots` slots of DL (ms at 15 kHz) through the channel into a ue_sync. */
 static void run_link(struct test_tx *t, const struct cell_search_config *rx, const struct channel *ch, int slots,
                      struct sync_log *log, struct ue_sync_stats *stats)
 {
@@ -392,6 +413,62 @@ START_TEST(test_tracks_through_delay_cfo_noise)
 }
 END_TEST
 
+/* CFO of +-5 kHz (issue 4's bound; a third of the SCS at 15 kHz) with delay and 5 dB SNR, at 15 kHz (Case A) and
+ * at 30 kHz (Case C on n78 TDD with L_max 8, Case B on n5): the block is found at its exact first CP sample in
+ * slot 0, the CFO estimated and tracked, every later block decoded in sequence. */
+struct cfo_case {
+    const char *name;
+    int band, dl_arfcn, scs_khz, nof_prb, coreset0;
+    double cfo_hz;
+    int delay;
+};
+
+static const struct cfo_case cfo_cases[] = {
+    {"n3 15 kHz Case A", 3, 368500, 15, 52, 6, 5000.0, 555},
+    {"n3 15 kHz Case A", 3, 368500, 15, 52, 6, -5000.0, 1234},
+    {"n78 30 kHz Case C", 78, 632628, 30, 51, 2, 5000.0, 4321},
+    {"n78 30 kHz Case C", 78, 632628, 30, 51, 2, -5000.0, 77},
+    {"n5 30 kHz Case B", 5, 176300, 30, 51, 2, -5000.0, 99},
+    {"n5 30 kHz Case B", 5, 176300, 30, 24, 0, 5000.0, 2000},
+};
+#define NOF_CFO_CASES ((int)(sizeof cfo_cases / sizeof cfo_cases[0]))
+
+START_TEST(test_cfo_5khz_round_trips)
+{
+    const struct cfo_case *c = &cfo_cases[_i];
+    test_rng_seed(77 + (uint64_t)_i);
+    struct cell_geometry_input in = {.band = c->band, .dl_arfcn = c->dl_arfcn, .scs_khz = c->scs_khz,
+                                     .nof_prb = c->nof_prb, .coreset0_index = c->coreset0};
+    struct test_tx t;
+    int pci = 100 * _i + 7;
+    tx_init_cell(&t, &in, pci, 1010, true);
+    struct cell_search_config rx = tx_receiver_config(&t, 0);
+    struct channel ch = {.delay = c->delay, .cfo_hz = c->cfo_hz, .snr_db = 5.0};
+    struct sync_log log;
+    struct ue_sync_stats st;
+    run_link(&t, &rx, &ch, 8 * t.slots_per_frame, &log, &st);
+    int64_t frame_len = (int64_t)t.slots_per_frame * (int64_t)t.spp;
+    printf("%s, %d PRB, L_max %d, CFO %+.0f Hz, delay %d, 5 dB: PCI %d t=%lld, cfo %.1f Hz (tracked %.1f Hz), "
+           "%llu ok, %llu failed\n", c->name, t.g.nof_prb, t.g.ssb_l_max, c->cfo_hz, c->delay, log.cell.cell.pci,
+           (long long)log.cell.t, log.cell.cfo_hz, log.last.cfo_hz, (unsigned long long)st.ssb_ok,
+           (unsigned long long)st.ssb_failed);
+    ck_assert_int_eq(log.found, 1);
+    ck_assert_int_eq(log.cell.cell.pci, pci);
+    ck_assert_int_eq((log.cell.t - c->delay) % frame_len, t.ofdm.symbol_start[t.first_symbol]);
+    ck_assert_int_eq(log.cell.pbch.ssb_index, 0);
+    ck_assert_int_eq(log.cell.pbch.k_ssb, t.g.k_ssb);
+    ck_assert_int_eq(log.cell.mib.scs_common_khz, c->scs_khz);
+    /* Estimation noise scales with the SCS (the same SNR over symbols half as long): 4 % of it from the one block
+     * that found the cell (a 5 kHz error, or a sign error, is far outside), 1 % once tracked. */
+    double scs_hz = 1000.0 * c->scs_khz;
+    ck_assert(fabs(log.cell.cfo_hz - c->cfo_hz) < 0.04 * scs_hz);
+    ck_assert(fabs(log.last.cfo_hz - c->cfo_hz) < 0.01 * scs_hz);
+    ck_assert_int_ge(st.ssb_ok, 4);
+    ck_assert_int_eq(st.ssb_failed, 0);
+    tx_free(&t);
+}
+END_TEST
+
 /* 38.211 5.4 per-symbol phase exp(-j 2 pi f0 t) advances by 2 pi f0 (N + N_CP) / fs between two short-CP
  * symbols; a transmitter without it leaves that step (wrapped to +-pi) for the receiver that removes it. */
 START_TEST(test_missing_phase_term_is_detected)
@@ -491,7 +568,14 @@ START_TEST(test_bad_configs_are_rejected)
     bad.sample_rate_hz = 10e6;             /* not 15 kHz x a multiple of 128 */
     ck_assert_int_eq(cell_search_init(&cs, &bad), -EINVAL);
     bad = ok;
-    bad.scs_khz = 30;
+    bad.scs_khz = 30;                      /* 30 kHz with Case A (38.213 4.1: 15 kHz only) */
+    ck_assert_int_eq(cell_search_init(&cs, &bad), -EINVAL);
+    bad.pattern = SSB_PATTERN_C;           /* ... with Case C it is a receiver (at twice the rate) */
+    bad.sample_rate_hz = 23.04e6;
+    ck_assert_int_eq(cell_search_init(&cs, &bad), 0);
+    cell_search_free(&cs);
+    bad = ok;
+    bad.pattern = SSB_PATTERN_B;           /* Case B at 15 kHz */
     ck_assert_int_eq(cell_search_init(&cs, &bad), -EINVAL);
 }
 END_TEST
@@ -508,6 +592,7 @@ static Suite *cell_search_suite(void)
     tcase_add_test(tc, test_tracks_52_prb);
     tcase_add_test(tc, test_tracks_106_prb);
     tcase_add_test(tc, test_tracks_through_delay_cfo_noise);
+    tcase_add_loop_test(tc, test_cfo_5khz_round_trips, 0, NOF_CFO_CASES);
     tcase_add_test(tc, test_missing_phase_term_is_detected);
     tcase_add_test(tc, test_sfn_jump_is_detected);
     tcase_add_test(tc, test_wrong_ssb_frequency_finds_no_cell);
