@@ -369,21 +369,11 @@ static void check_tracked_clean(int nof_prb)
     tx_free(&t);
 }
 
-START_TEST(test_tracks_25_prb)
+/* 25, 52 and 106 PRB (5, 10, 20 MHz) */
+START_TEST(test_tracks_clean)
 {
-    check_tracked_clean(25);
-}
-END_TEST
-
-START_TEST(test_tracks_52_prb)
-{
-    check_tracked_clean(52);
-}
-END_TEST
-
-START_TEST(test_tracks_106_prb)
-{
-    check_tracked_clean(106);
+    static const int prb[] = {25, 52, 106};
+    check_tracked_clean(prb[_i]);
 }
 END_TEST
 
@@ -588,9 +578,7 @@ static Suite *cell_search_suite(void)
     tcase_add_test(tc, test_frame_08_blind_decode);
     tcase_add_test(tc, test_frame_11_blind_decode_noisy_delayed_cfo);
     tcase_add_test(tc, test_frame_11_tracked_across_half_frames);
-    tcase_add_test(tc, test_tracks_25_prb);
-    tcase_add_test(tc, test_tracks_52_prb);
-    tcase_add_test(tc, test_tracks_106_prb);
+    tcase_add_loop_test(tc, test_tracks_clean, 0, 3);
     tcase_add_test(tc, test_tracks_through_delay_cfo_noise);
     tcase_add_loop_test(tc, test_cfo_5khz_round_trips, 0, NOF_CFO_CASES);
     tcase_add_test(tc, test_missing_phase_term_is_detected);
