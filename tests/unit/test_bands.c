@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "phy/geometry/bands.h"
+#include "tests/unit/check_run.h"
 
 START_TEST(arfcn_round_trip_over_the_three_ranges)
 {
@@ -135,9 +136,5 @@ static Suite *bands_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(bands_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(bands_suite());
 }

@@ -13,6 +13,7 @@
 #include "gnb/config_geometry.h"
 #include "phy/geometry/bands.h"
 #include "phy/geometry/cell_geometry.h"
+#include "tests/unit/check_run.h"
 
 /* A band-3 FDD cell at DL 368500 (1842.5 MHz), 15 kHz, as srsUE's defaults expect. */
 static struct cell_geometry_input n3_cell(int bandwidth_mhz, int coreset0_index)
@@ -602,9 +603,5 @@ static Suite *cell_geometry_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(cell_geometry_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(cell_geometry_suite());
 }

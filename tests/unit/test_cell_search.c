@@ -21,6 +21,7 @@
 #include "tests/uesim/ue_sync.c"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define SSB_DIR "tests/vectors/ssb"
 #define FRAME_FS 11520000.0
@@ -593,9 +594,5 @@ static Suite *cell_search_suite(void)
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);   /* the figures of a failing test (forked) must not be lost */
-    SRunner *sr = srunner_create(cell_search_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(cell_search_suite());
 }

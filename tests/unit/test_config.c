@@ -7,6 +7,7 @@
 
 #include "gnb/config.h"
 #include "gnb/config_table.h"
+#include "tests/unit/check_run.h"
 
 #define SHIPPED "conf/gnbd.conf"
 #define VEC "tests/vectors/config/"
@@ -731,9 +732,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(config_suite());
 }

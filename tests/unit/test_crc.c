@@ -8,6 +8,7 @@
 
 #include "phy/fec/crc.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define CRC_DIR "tests/vectors/crc"
 #define CRC_CASES 66
@@ -178,9 +179,5 @@ static Suite *crc_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(crc_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(crc_suite());
 }

@@ -14,6 +14,7 @@
 #include "gnb/ctrl.h"
 #include "gnb/ctrl_server.h"
 #include "gnb/log.h"
+#include "tests/unit/check_run.h"
 
 /* What the fake daemon reports; the values are drawn per test so a reply cannot pass by coincidence. */
 struct fake {
@@ -570,9 +571,5 @@ static Suite *ctrl_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ctrl_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(ctrl_suite());
 }

@@ -13,6 +13,7 @@
 #include "phy/ch/dci.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_pdcch.h"
+#include "tests/unit/check_run.h"
 
 static enum dci_rnti_type rnti_type_of(const char *s)
 {
@@ -291,9 +292,5 @@ static Suite *dci_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(dci_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(dci_suite());
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "drivers/device_args.h"
+#include "tests/unit/check_run.h"
 
 static const char *const zmq_keys[] = {"tx_port", "rx_port", "base_srate", "id", NULL};
 
@@ -127,9 +128,5 @@ static Suite *device_args_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(device_args_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(device_args_suite());
 }

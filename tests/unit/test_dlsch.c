@@ -13,6 +13,7 @@
 #include "phy/ch/dlsch.h"
 #include "phy/fec/ldpc_tables.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define LDPC_DIR "tests/vectors/ldpc"
 #define G_MAX 65536
@@ -238,9 +239,5 @@ static Suite *dlsch_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(dlsch_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(dlsch_suite());
 }

@@ -8,6 +8,7 @@
 
 #include "phy/seq/gold.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define GOLD_DIR "tests/vectors/gold"
 #define GOLD_CASES 8
@@ -142,9 +143,5 @@ static Suite *gold_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(gold_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(gold_suite());
 }

@@ -22,6 +22,7 @@
 #include "tests/unit/vector_io.h"
 
 #include "tests/ldpc_ref/ldpc_sum_product.c"
+#include "tests/unit/check_run.h"
 
 #define LDPC_DIR "tests/vectors/ldpc"
 #define N_MAX (66 * LDPC_Z_MAX)
@@ -578,9 +579,5 @@ static Suite *ldpc_decoder_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ldpc_decoder_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(ldpc_decoder_suite());
 }

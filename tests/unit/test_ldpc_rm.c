@@ -16,6 +16,7 @@
 #include "phy/fec/ldpc_tables.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define LDPC_DIR "tests/vectors/ldpc"
 #define N_MAX (66 * LDPC_Z_MAX)
@@ -280,9 +281,5 @@ static Suite *ldpc_rm_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ldpc_rm_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(ldpc_rm_suite());
 }

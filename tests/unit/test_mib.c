@@ -8,6 +8,7 @@
 #include "rrc/asn1/uper.h"
 #include "rrc/mib.h"
 #include "tshark.h"
+#include "tests/unit/check_run.h"
 
 static struct mib random_mib(unsigned *seed)
 {
@@ -177,9 +178,5 @@ int main(void)
     tcase_add_test(tc, test_mib_decoded_by_tshark);
     tcase_add_test(tc, test_uper_reader_never_reads_past_the_end);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "phy/mod/modulation.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define TOL 1e-4f
 #define NUM_SCHEMES 6
@@ -315,9 +316,5 @@ static Suite *modulation_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(modulation_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(modulation_suite());
 }

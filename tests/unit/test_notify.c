@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gnb/notify.h"
+#include "tests/unit/check_run.h"
 
 /* The test plays systemd: a datagram socket in the abstract namespace, named in NOTIFY_SOCKET. */
 static int sd_fd = -1;
@@ -265,9 +266,5 @@ static Suite *notify_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(notify_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(notify_suite());
 }

@@ -15,6 +15,7 @@
 #include "phy/ofdm/ofdm.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define F0_N3_DL 1842.5e6          /* the reference cell's DL centre (band n3) */
 #define F0_N78 3500.0e6
@@ -355,9 +356,5 @@ int main(void)
     tcase_add_test(tc, test_frame08_demodulates_to_ssb_grid);
     tcase_add_test(tc, test_modulator_reproduces_frame08);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -15,6 +15,7 @@
 #include "phy/ch/ssb_map.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define SSB_DIR "tests/vectors/ssb"
 #define GRID_RES (SSB_NUM_SYMBOLS * SSB_NUM_SUBCARRIERS)
@@ -377,9 +378,5 @@ static Suite *pbch_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(pbch_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(pbch_suite());
 }

@@ -17,6 +17,7 @@
 #include "phy/mod/scrambling.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_pdcch.h"
+#include "tests/unit/check_run.h"
 
 #define NOF_PRB 52
 #define GRID_SC (12 * NOF_PRB)
@@ -399,9 +400,5 @@ static Suite *pdcch_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(pdcch_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(pdcch_suite());
 }

@@ -19,6 +19,7 @@
 #include "phy/grid/grid.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define PDSCH_DIR "tests/vectors/pdsch"
 #define NOF_PRB 52
@@ -449,9 +450,5 @@ static Suite *pdsch_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(pdsch_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(pdsch_suite());
 }

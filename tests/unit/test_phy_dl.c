@@ -18,6 +18,7 @@
 #include "mac/sched_common.h"
 #include "phy/dl/phy_dl.h"
 #include "tests/unit/test_rng.h"
+#include "tests/unit/check_run.h"
 
 /* A stand-in SIB1 for the cells below (random bytes of a realistic size); the real one is in the config case. */
 #define TEST_SIB1_PAYLOAD_LEN 78
@@ -296,9 +297,5 @@ static Suite *phy_dl_suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(phy_dl_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(phy_dl_suite());
 }

@@ -16,6 +16,7 @@
 #include "phy/fec/polar_rm.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define POLAR_DIR "tests/vectors/polar"
 
@@ -480,9 +481,5 @@ static Suite *polar_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(polar_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(polar_suite());
 }

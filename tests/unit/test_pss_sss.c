@@ -11,6 +11,7 @@
 #include "phy/seq/dmrs_pbch.h"
 #include "phy/seq/pss_sss.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define SSB_SC 240
 #define SSB_SYMBOLS 4
@@ -169,9 +170,5 @@ static Suite *ssb_sequences_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ssb_sequences_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(ssb_sequences_suite());
 }

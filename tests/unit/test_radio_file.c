@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "drivers/radio.h"
+#include "tests/unit/check_run.h"
 
 #define RATE 11.52e6
 #define SPP 1152
@@ -310,9 +311,5 @@ static Suite *radio_file_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(radio_file_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(radio_file_suite());
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "drivers/radio.h"
+#include "tests/unit/check_run.h"
 
 static struct radio_params usrp_params(const char *args)
 {
@@ -105,9 +106,5 @@ static Suite *radio_uhd_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(radio_uhd_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(radio_uhd_suite());
 }

@@ -15,6 +15,7 @@
 
 #include "drivers/radio.h"
 #include "gnb/log.h"
+#include "tests/unit/check_run.h"
 
 #define RATE 11.52e6
 #define SPP 1152 /* samples per test block: small, so that a test moves many blocks quickly */
@@ -602,9 +603,5 @@ static Suite *radio_zmq_suite(void)
 int main(void)
 {
     log_set_level(LOG_RADIO, getenv("ZLOG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING);
-    SRunner *sr = srunner_create(radio_zmq_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(radio_zmq_suite());
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "tests/unit/check_run.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define RING_TEST_TSAN 1
@@ -583,9 +584,5 @@ static Suite *ring_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ring_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(ring_suite());
 }

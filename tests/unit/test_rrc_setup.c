@@ -12,6 +12,7 @@
 #include "rrc/msg/dl_ccch.h"
 #include "rrc/msg/rrc_setup_builder.h"
 #include "tshark.h"
+#include "tests/unit/check_run.h"
 
 #define MCG "masterCellGroup/CellGroupConfig_element/"
 #define DED MCG "spCellConfig_element/spCellConfigDedicated_element/"
@@ -248,9 +249,5 @@ int main(void)
     tcase_add_test(tc, test_rrc_setup_random_decoded_by_tshark);
     tcase_add_test(tc, test_rrc_setup_decoder_refuses_bad_input);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include "rrc/msg/ul_dcch.h"
 #include "rrc_random.h"
 #include "tshark_check.h"
+#include "tests/unit/check_run.h"
 
 /* ---- RRCSetupRequest ------------------------------------------------------------------------------------ */
 
@@ -479,9 +480,5 @@ int main(void)
     tcase_add_test(tc, test_setup_complete_skips_later_extensions);
     tcase_add_test(tc, test_setup_complete_refuses_bad_input);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -15,6 +15,7 @@
 #include "mac/sched_common.h"
 #include "mac/sched_sib1.h"
 #include "phy/fec/tbs.h"
+#include "tests/unit/check_run.h"
 
 #define TEST_SIB1_LEN 78   /* bytes: the size gnbd's reference cell's SIB1 has today */
 
@@ -339,9 +340,5 @@ static Suite *sched_sib1_suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(sched_sib1_suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(sched_sib1_suite());
 }

@@ -9,6 +9,7 @@
 #include "phy/mod/scrambling.h"
 #include "phy/seq/gold.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define PBCH_E 864
 
@@ -141,9 +142,5 @@ static Suite *scrambling_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(scrambling_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(scrambling_suite());
 }

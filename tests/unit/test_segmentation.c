@@ -15,6 +15,7 @@
 #include "phy/fec/segmentation.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define LDPC_DIR "tests/vectors/ldpc"
 #define TB_BYTES_MAX 16384
@@ -196,9 +197,5 @@ static Suite *segmentation_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(segmentation_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(segmentation_suite());
 }

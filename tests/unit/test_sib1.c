@@ -16,6 +16,7 @@
 #include "test_rng.h"
 #include "sib1_check.h"
 #include "tshark.h"
+#include "tests/unit/check_run.h"
 
 static void random_scs_list(int *n, struct rrc_scs_carrier *scs)
 {
@@ -504,9 +505,5 @@ int main(void)
     tcase_add_test(tc, test_sib1_encoder_refuses_oversize_and_bad_values);
     tcase_add_test(tc, test_sib1_from_shipped_config);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(su);
 }

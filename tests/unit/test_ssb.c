@@ -16,6 +16,7 @@
 #include "phy/ofdm/ofdm.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define SSB_DIR "tests/vectors/ssb"
 
@@ -465,9 +466,5 @@ int main(void)
     tcase_add_test(tc, test_roundtrip_over_ofdm_awgn_cfo_delay);
     tcase_add_test(tc, test_frames_decode_at_known_positions);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "phy/fec/tbs.h"
 #include "tests/unit/vector_io.h"
+#include "tests/unit/check_run.h"
 
 #define PDSCH_DIR "tests/vectors/pdsch"
 
@@ -157,9 +158,5 @@ static Suite *tbs_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(tbs_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(tbs_suite());
 }

@@ -32,6 +32,7 @@
 #include "tests/uesim/uesim_sib1.c"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_pdcch.h"
+#include "tests/unit/check_run.h"
 
 #define VEC_PRB 52                       /* every PDCCH / PDSCH vector: 52 PRB at 15 kHz */
 #define VEC_RES (14 * 12 * VEC_PRB)
@@ -515,9 +516,5 @@ static Suite *uesim_sib1_suite(void)
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
-    SRunner *sr = srunner_create(uesim_sib1_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(uesim_sib1_suite());
 }

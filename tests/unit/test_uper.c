@@ -13,6 +13,7 @@
 #include "rrc/msg/ul_dcch.h"
 #include "test_rng.h"
 #include "tshark_check.h"
+#include "tests/unit/check_run.h"
 
 /* Bits written so far as a string of '0'/'1'. */
 static const char *bits_of(const struct uper_writer *w)
@@ -440,9 +441,5 @@ int main(void)
     tcase_add_test(tc, test_uper_fragments_read_by_tshark);
     tcase_add_test(tc, test_uper_writer_and_reader_bounds);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }
