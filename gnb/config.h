@@ -125,13 +125,14 @@ void config_report(FILE *err, const char *file, int line, const char *key, const
 /* N_RB of a carrier (38.101-1 Table 5.3.2-1, FR1, SCS 15/30/60 kHz); 0 when the pair does not exist. */
 int config_nof_prb(int bandwidth_mhz, int scs_khz);
 
-/* FFT size used for a carrier of nof_prb PRBs: the smallest of 128, 256, 384, 512, 768, 1024, 1536, 2048, 3072,
- * 4096 above 12 * nof_prb (the choice srsUE makes, so the rates match); 0 if none fits. */
+/* FFT size used for a carrier of nof_prb PRBs (band_fft_size() of phy/geometry/bands.h); 0 if none fits. */
 int config_fft_size(int nof_prb);
 
 /* Sample rate derived from the cell: config_fft_size(N_RB) * SCS (e.g. 52 PRB at 15 kHz -> 11.52e6 Hz);
  * 0 when bandwidth/SCS is invalid. */
 double config_default_sample_rate(const struct cell_config *cell);
+/* The sample rate the daemon runs at: radio.sample_rate, or the derived one when that is 0. */
+double config_sample_rate(const struct gnbd_config *cfg);
 
 /* Every key with its type, allowed values, default and help text, one per line (gnbd --help-config). */
 void config_print_reference(FILE *out);

@@ -98,7 +98,7 @@ void config_geometry_print(const struct gnbd_config *cfg, FILE *out)
      * every cell srsUE can search (15 kHz FDD, <= 106 PRB) even when other srsUE limits were switched off. */
     if (g.srsue_srate_hz <= 0 || g.scs_khz != 15 || g.duplex != BAND_DUPLEX_FDD)
         return;
-    double rate = cfg->radio.sample_rate > 0 ? cfg->radio.sample_rate : config_default_sample_rate(&cfg->cell);
+    double rate = config_sample_rate(cfg);
     fprintf(out, "#   srsUE: [rat.nr] dl_nr_arfcn = %u, ssb_nr_arfcn = %u, nof_prb = %d, max_nof_prb = %d;"
             " [rf] srate = %ge6, device_args base_srate=%ge6%s\n", g.dl_arfcn, g.ssb_arfcn, g.nof_prb, g.nof_prb,
             g.srsue_srate_hz / 1e6, rate / 1e6,

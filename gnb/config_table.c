@@ -20,16 +20,11 @@ int config_nof_prb(int bandwidth_mhz, int scs_khz)
     return n > 0 ? n : 0;
 }
 
-int config_fft_size(int nof_prb)
+int config_fft_size(int nof_prb) { return band_fft_size(nof_prb); }
+
+double config_sample_rate(const struct gnbd_config *cfg)
 {
-    /* Multiples of 128 keep every cyclic prefix a whole number of samples (38.211 5.3.1: N_CP = 144/2048 N). */
-    static const int sizes[] = {128, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096};
-    if (nof_prb <= 0)
-        return 0;
-    for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
-        if (sizes[i] > 12 * nof_prb)
-            return sizes[i];
-    return 0;
+    return cfg->radio.sample_rate > 0 ? cfg->radio.sample_rate : config_default_sample_rate(&cfg->cell);
 }
 
 double config_default_sample_rate(const struct cell_config *cell)

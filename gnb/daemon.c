@@ -208,7 +208,7 @@ static int open_radio(struct daemon *d)
         log_error(LOG_GNB, "cell geometry cannot be derived from %s (run gnbd --check-config)", d->cfg->path);
         return -EINVAL;
     }
-    d->sample_rate = rc->sample_rate > 0 ? rc->sample_rate : config_default_sample_rate(cell);
+    d->sample_rate = config_sample_rate(d->cfg);
     struct radio_params p = {
         .args = rc->args,
         .sample_rate = d->sample_rate,

@@ -419,7 +419,7 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
     p->mapping = cfg->threads.mapping;
     p->rt_priority = cfg->threads.rt_priority;
     p->tx_advance = (unsigned)cfg->radio.tx_advance_slots;
-    double rate = cfg->radio.sample_rate > 0 ? cfg->radio.sample_rate : config_default_sample_rate(&cfg->cell);
+    double rate = config_sample_rate(cfg);
     p->samples_per_slot = pipeline_samples_per_slot(rate, cfg->cell.scs_khz);
     if (p->samples_per_slot == 0 || p->tx_advance == 0 || p->tx_advance + 2 > SLOT_RING_CAPACITY) {
         snprintf(err, errlen, "pipeline: invalid slot size %zu or TX advance %u", p->samples_per_slot, p->tx_advance);

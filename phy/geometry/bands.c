@@ -292,6 +292,15 @@ int band_nof_prb(int bandwidth_mhz, int scs_khz)
     return -EINVAL;
 }
 
+int band_fft_size(int nof_prb)
+{
+    static const int sizes[] = {128, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096};
+    for (int i = 0; nof_prb > 0 && i < (int)(sizeof sizes / sizeof sizes[0]); i++)
+        if (sizes[i] >= 12 * nof_prb)
+            return sizes[i];
+    return 0;
+}
+
 int band_bandwidths(int scs_khz, int *out, int max)
 {
     int row = scs_row(scs_khz), n = 0;

@@ -97,6 +97,11 @@ int band_default_ssb_scs(const struct band_info *b, int scs_khz);
 /* 38.101-1 Table 5.3.2-1: N_RB for `bandwidth_mhz` at `scs_khz` (15, 30, 60), or -EINVAL when not defined. */
 int band_nof_prb(int bandwidth_mhz, int scs_khz);
 
+/* FFT size for a carrier of nof_prb PRBs: the smallest of 128, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096
+ * holding its 12 * nof_prb subcarriers (srsUE's choice, so sample rates match; multiples of 128 keep every cyclic
+ * prefix a whole number of samples, 38.211 5.3.1). 0 when none does. */
+int band_fft_size(int nof_prb);
+
 /* Writes the channel bandwidths defined for `scs_khz` in Table 5.3.2-1 (at most `max`); returns how many. */
 int band_bandwidths(int scs_khz, int *out, int max);
 

@@ -529,15 +529,11 @@ static int check_srsue(struct cell_geometry *g, struct cell_geometry_errors *err
     return rc;
 }
 
-/* srsUE's [rf] srate: 15 kHz times the smallest of its FFT sizes holding 12 * N_RB subcarriers (0 above 106 PRB,
- * which srsUE cannot receive). Derived for every cell, so the UE-side settings can be printed for it. */
+/* srsUE's [rf] srate: 15 kHz times its FFT size for N_RB (0 above 106 PRB, which srsUE cannot receive). Derived
+ * for every cell, so the UE-side settings can be printed for it. */
 static int64_t srsue_srate_hz(int nof_prb)
 {
-    static const int fft[] = {128, 256, 384, 512, 768, 1024, 1536, 2048};
-    for (int i = 0; i < 8 && nof_prb <= 106; i++)
-        if (fft[i] >= 12 * nof_prb)
-            return 15000LL * fft[i];
-    return 0;
+    return nof_prb <= 106 ? 15000LL * band_fft_size(nof_prb) : 0;
 }
 
 int cell_geometry_derive(const struct cell_geometry_input *in, struct cell_geometry *g,
