@@ -8,12 +8,11 @@
 #include <string.h>
 
 #include "phy/mod/scrambling.h"
-#include "phy/seq/gold.h"
 
-#define PDSCH_RB_SC 12
-#define PDSCH_SYMBOLS_PER_SLOT 14        /* normal CP */
-#define PDSCH_RB_ALL 0xfffu              /* all 12 subcarriers of an RB */
-#define PDSCH_MAX_DMRS_PER_RB 6          /* type 1: k = 0, 2, .., 10 for CDM group 0 */
+#define PDSCH_RB_SC SCH_RB_SC
+#define PDSCH_SYMBOLS_PER_SLOT SCH_SYMBOLS_PER_SLOT
+#define PDSCH_RB_ALL SCH_RB_ALL
+#define PDSCH_MAX_DMRS_PER_RB SCH_MAX_DMRS_PER_RB
 #define PDSCH_MAX_SLOTS_PER_FRAME 160    /* mu = 4 */
 
 /* 38.214 Table 5.1.2.1.1-2: mapping type and (S, L) for dmrs-TypeA-Position 2 and 3; K0 = 0 in every row. */
@@ -30,20 +29,6 @@ static const struct {
     { PDSCH_MAPPING_TYPE_A, 1, 6, 1, 6 },   { PDSCH_MAPPING_TYPE_A, 2, 4, 2, 4 },
     { PDSCH_MAPPING_TYPE_B, 4, 7, 4, 7 },   { PDSCH_MAPPING_TYPE_B, 8, 4, 8, 4 },
 };
-
-#define B(l) (1u << (l))
-/* 38.211 Table 7.4.1.1.2-3, single-symbol DM-RS, mapping type A: the additional DM-RS symbols (beyond l0) for
- * l_d = 0..14 and dmrs-AdditionalPosition 0..3. */
-static const uint16_t dmrs_additional_type_a[15][4] = {
-    [8] = { 0, B(7), B(7), B(7) },
-    [9] = { 0, B(7), B(7), B(7) },
-    [10] = { 0, B(9), B(6) | B(9), B(6) | B(9) },
-    [11] = { 0, B(9), B(6) | B(9), B(6) | B(9) },
-    [12] = { 0, B(9), B(6) | B(9), B(5) | B(8) | B(11) },
-    [13] = { 0, B(11), B(7) | B(11), B(5) | B(8) | B(11) },
-    [14] = { 0, B(11), B(7) | B(11), B(5) | B(8) | B(11) },
-};
-#undef B
 
 int pdsch_tdra_default_a(int row, int dmrs_type_a_position, struct pdsch_time_alloc *out)
 {
@@ -105,26 +90,8 @@ int pdsch_dmrs_symbols(const struct pdsch_grant *gr)
     if (rc < 0)
         return rc;
     int l_d = gr->start_symbol + gr->nof_symbols; /* type A: from the slot start to the PDSCH's last symbol */
-    return (int)((1u << gr->dmrs.type_a_position) | dmrs_additional_type_a[l_d][gr->dmrs.additional_position]);
+    return (int)sch_dmrs_type_a_symbols(gr->dmrs.type_a_position, l_d, gr->dmrs.additional_position);
 }
-
-/* REs of CDM group g in an RB, bit k for subcarrier k (38.211 7.4.1.1.2: type 1 k = 4n + 2k' + g, type 2
- * k = 6n + k' + 2g). */
-static unsigned cdm_group_res(int config_type, int g)
-{
-    return config_type == 1 ? 0x555u << g : 0x0c3u << (2 * g);
-}
-
-/* Subcarriers of an RB of a DM-RS symbol that carry data: none of the CDM groups without data. */
-static unsigned dmrs_symbol_data_res(const struct pdsch_dmrs_cfg *d)
-{
-    unsigned used = 0;
-    for (int g = 0; g < d->cdm_groups_without_data; g++)
-        used |= cdm_group_res(d->config_type, g);
-    return PDSCH_RB_ALL & ~used;
-}
-
-static int dmrs_per_rb(const struct pdsch_dmrs_cfg *d) { return d->config_type == 1 ? 6 : 4; }
 
 int pdsch_nof_re(const struct pdsch_grant *gr)
 {
@@ -132,7 +99,7 @@ int pdsch_nof_re(const struct pdsch_grant *gr)
     if (mask < 0)
         return mask;
     int n_dmrs = __builtin_popcount((unsigned)mask);
-    int per_dmrs = __builtin_popcount(dmrs_symbol_data_res(&gr->dmrs));
+    int per_dmrs = __builtin_popcount(sch_dmrs_data_res(gr->dmrs.config_type, gr->dmrs.cdm_groups_without_data));
     return gr->nof_rb * (PDSCH_RB_SC * (gr->nof_symbols - n_dmrs) + per_dmrs * n_dmrs);
 }
 
@@ -144,9 +111,7 @@ int pdsch_nof_bits(const struct pdsch_grant *gr)
 
 uint32_t pdsch_dmrs_c_init(int slot, int l, uint16_t n_id, int n_scid)
 {
-    uint64_t n = (uint64_t)(PDSCH_SYMBOLS_PER_SLOT * slot + l + 1);
-    uint64_t v = (n * (2u * (uint64_t)n_id + 1u) << 17) + 2u * (uint64_t)n_id + (uint64_t)(n_scid & 1);
-    return (uint32_t)(v & 0x7fffffffu);
+    return sch_dmrs_c_init(slot, l, n_id, n_scid);
 }
 
 int pdsch_layer_map(const cf_t *d, int nof_symbols, int nof_layers, cf_t *x[PDSCH_MAX_LAYERS])
@@ -177,67 +142,8 @@ int pdsch_init(struct pdsch *p, const struct pdsch_cfg *cfg)
         pdsch_free(p);
         return -ENOMEM;
     }
-    static const enum modulation_scheme qam[4] = { MODULATION_QPSK, MODULATION_16QAM, MODULATION_64QAM,
-                                                   MODULATION_256QAM };
-    for (int m = 0; m < 4; m++) {
-        int qm = 2 * (m + 1);
-        for (unsigned label = 0; label < (1u << qm); label++) {
-            uint8_t b[8];
-            for (int j = 0; j < qm; j++)
-                b[j] = (uint8_t)((label >> (qm - 1 - j)) & 1u);
-            modulation_map(qam[m], b, (size_t)qm, &p->lut[m][label]);
-        }
-    }
+    sch_mod_table_init(&p->mod);
     return 0;
-}
-
-/* 38.211 7.3.1.1 on packed words: out[w] bit 31 - j = cw[32 w + j] XOR c(32 w + j). */
-static void scramble_pack(const uint8_t *cw, size_t nbits, uint32_t c_init, uint32_t *out)
-{
-    struct gold_gen gg;
-    gold_gen_start(&gg, c_init, 0);
-    for (size_t i = 0, w = 0; i < nbits; i += 32, w++) {
-        uint32_t word = 0;
-        size_t n = nbits - i < 32 ? nbits - i : 32;
-        size_t j = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* 8 bytes of 0/1 into 8 bits, byte 0 in the MSB: the partial products of the multiply never overlap. */
-        for (; j + 8 <= n; j += 8) {
-            uint64_t x;
-            memcpy(&x, cw + i + j, 8);
-            x &= 0x0101010101010101ull;
-            word |= (uint32_t)((x * 0x8040201008040201ull) >> 56) << (24 - j);
-        }
-#endif
-        for (; j < n; j++)
-            word |= (uint32_t)(cw[i + j] & 1u) << (31 - j);
-        out[w] = word ^ gold_gen_next32(&gg);
-    }
-}
-
-/* 38.211 7.3.1.2 on the packed bits, through the table of the order, as a stream the mapper draws from. */
-struct mod_stream {
-    const uint32_t *w;
-    const cf_t *lut;
-    int qm, nacc;
-    uint64_t acc;   /* bits not yet used, MSB aligned */
-};
-
-static void mod_stream_run(struct mod_stream *s, size_t nsym, cf_t *out)
-{
-    uint64_t acc = s->acc;
-    int nacc = s->nacc, qm = s->qm;
-    for (size_t i = 0; i < nsym; i++) {
-        if (nacc < qm) {
-            acc |= (uint64_t)*s->w++ << (32 - nacc);
-            nacc += 32;
-        }
-        out[i] = s->lut[acc >> (64 - qm)];
-        acc <<= qm;
-        nacc -= qm;
-    }
-    s->acc = acc;
-    s->nacc = nacc;
 }
 
 void pdsch_free(struct pdsch *p)
@@ -267,14 +173,8 @@ static int io_check(const struct pdsch *p, const struct pdsch_grant *gr, size_t 
  * m counted from the reference CRB, times amp. */
 static void dmrs_sequence(struct pdsch *p, const struct pdsch_grant *gr, int l, float amp)
 {
-    int per_rb = dmrs_per_rb(&gr->dmrs), n = per_rb * gr->nof_rb;
-    uint32_t m0 = (uint32_t)(per_rb * (gr->crb_start - gr->dmrs.ref_crb));
-    gold_sequence(pdsch_dmrs_c_init(gr->slot, l, gr->dmrs.n_id, gr->dmrs.n_scid), 2 * m0, p->dmrs_bits,
-                  (size_t)(2 * n));
-    modulation_map(MODULATION_QPSK, p->dmrs_bits, (size_t)(2 * n), p->dmrs);
-    if (amp != 1.0f)
-        for (int i = 0; i < n; i++)
-            p->dmrs[i] *= amp;
+    sch_dmrs_sequence(pdsch_dmrs_c_init(gr->slot, l, gr->dmrs.n_id, gr->dmrs.n_scid), gr->dmrs.config_type,
+                      gr->crb_start - gr->dmrs.ref_crb, gr->nof_rb, amp, p->dmrs_bits, p->dmrs);
 }
 
 /* beta_DMRS: the DM-RS takes the power of every CDM group without data (38.214 Table 4.1-1). */
@@ -286,19 +186,20 @@ int pdsch_encode(struct pdsch *p, const struct pdsch_grant *gr, const uint8_t *c
     if (rc < 0 || !cw)
         return rc < 0 ? rc : -EINVAL;
     int qm = modulation_qm(gr->modulation);
-    scramble_pack(cw, nbits, scrambling_c_init_pdsch(gr->rnti, 0, gr->n_id), p->packed);
-    struct mod_stream ms = { .w = p->packed, .lut = p->lut[qm / 2 - 1], .qm = qm };
+    sch_scramble_pack(cw, nbits, scrambling_c_init_pdsch(gr->rnti, 0, gr->n_id), p->packed);
+    struct sch_mod_stream ms;
+    sch_mod_stream_start(&ms, &p->mod, qm, p->packed);
 
     unsigned dmrs_mask = (unsigned)pdsch_dmrs_symbols(gr);
-    unsigned data_res = dmrs_symbol_data_res(&gr->dmrs), port_res = cdm_group_res(gr->dmrs.config_type, 0);
+    unsigned data_res = sch_dmrs_data_res(gr->dmrs.config_type, gr->dmrs.cdm_groups_without_data), port_res = sch_dmrs_cdm_group_res(gr->dmrs.config_type, 0);
     size_t rb_len = (size_t)PDSCH_RB_SC * (size_t)gr->nof_rb;
     for (int l = gr->start_symbol; l < gr->start_symbol + gr->nof_symbols; l++) {
         cf_t *re = grid_symbol(g, l) + PDSCH_RB_SC * gr->crb_start;
         if (!(dmrs_mask >> l & 1u)) {
-            mod_stream_run(&ms, rb_len, re);
+            sch_mod_stream_run(&ms, rb_len, re);
             continue;
         }
-        mod_stream_run(&ms, (size_t)(gr->nof_rb * __builtin_popcount(data_res)), p->sym);
+        sch_mod_stream_run(&ms, (size_t)(gr->nof_rb * __builtin_popcount(data_res)), p->sym);
         dmrs_sequence(p, gr, l, dmrs_beta(gr));
         const cf_t *r = p->dmrs, *d = p->sym;
         for (int rb = 0; rb < gr->nof_rb; rb++, re += PDSCH_RB_SC)
@@ -313,8 +214,8 @@ int pdsch_encode(struct pdsch *p, const struct pdsch_grant *gr, const uint8_t *c
 static float estimate_channel(struct pdsch *p, const struct grid *g, const struct pdsch_grant *gr,
                               unsigned dmrs_mask, float *epre, float *h_pow)
 {
-    unsigned port_res = cdm_group_res(gr->dmrs.config_type, 0);
-    int per_rb = dmrs_per_rb(&gr->dmrs), j = 0;
+    unsigned port_res = sch_dmrs_cdm_group_res(gr->dmrs.config_type, 0);
+    int per_rb = sch_dmrs_per_rb(gr->dmrs.config_type), j = 0;
     float beta = dmrs_beta(gr);
     double energy = 0, resid = 0, hp = 0;
     for (int l = 0; l < PDSCH_SYMBOLS_PER_SLOT; l++) {
@@ -383,7 +284,7 @@ int pdsch_decode(struct pdsch *p, const struct grid *g, const struct pdsch_grant
         memset(llr, 0, nbits * sizeof(float));
         return 0;
     }
-    unsigned data_res = dmrs_symbol_data_res(&gr->dmrs);
+    unsigned data_res = sch_dmrs_data_res(gr->dmrs.config_type, gr->dmrs.cdm_groups_without_data);
     int n = 0;
     for (int l = gr->start_symbol; l < gr->start_symbol + gr->nof_symbols; l++) {
         unsigned mask = dmrs_mask >> l & 1u ? data_res : PDSCH_RB_ALL;

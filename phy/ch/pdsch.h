@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "phy/ch/sch.h"
 #include "phy/grid/grid.h"
 #include "phy/mod/modulation.h"
 #include "phy/types.h"
@@ -88,7 +89,7 @@ struct pdsch_rx_result {
 
 struct pdsch {
     int max_prb;
-    cf_t lut[4][256];                /* QPSK .. 256QAM symbol of each Q_m-bit label (b(0) = MSB), from the mapper */
+    struct sch_mod_table mod;        /* QPSK .. 256QAM symbol of each label */
     uint32_t *packed;                /* scrambled codeword, 32 bits per word, MSB first */
     cf_t *sym;                       /* modulation symbols / equalised REs */
     float *gain;                     /* per data RE: |h|^2 / noise_var */

@@ -1,0 +1,121 @@
+/* Shared-channel DM-RS and packed scrambling/modulation, 38.211 6.3.1.1-2, 6.4.1.1, 7.3.1.1-2, 7.4.1.1. See sch.h. */
+#include "phy/ch/sch.h"
+
+#include <string.h>
+
+#include "phy/mod/modulation.h"
+#include "phy/seq/gold.h"
+
+#define B(l) (1u << (l))
+/* 38.211 Table 7.4.1.1.2-3 / 6.4.1.1.3-3, single-symbol DM-RS, mapping type A: the additional DM-RS symbols
+ * (beyond l0) for l_d = 0..14 and dmrs-AdditionalPosition 0..3. */
+static const uint16_t dmrs_additional_type_a[15][4] = {
+    [8] = { 0, B(7), B(7), B(7) },
+    [9] = { 0, B(7), B(7), B(7) },
+    [10] = { 0, B(9), B(6) | B(9), B(6) | B(9) },
+    [11] = { 0, B(9), B(6) | B(9), B(6) | B(9) },
+    [12] = { 0, B(9), B(6) | B(9), B(5) | B(8) | B(11) },
+    [13] = { 0, B(11), B(7) | B(11), B(5) | B(8) | B(11) },
+    [14] = { 0, B(11), B(7) | B(11), B(5) | B(8) | B(11) },
+};
+#undef B
+
+unsigned sch_dmrs_type_a_symbols(int l0, int l_d, int additional_position)
+{
+    if (l_d < 0 || l_d > 14 || additional_position < 0 || additional_position > 3 || l0 < 0 || l0 > 3)
+        return 0;
+    return (1u << l0) | dmrs_additional_type_a[l_d][additional_position];
+}
+
+unsigned sch_dmrs_cdm_group_res(int config_type, int g)
+{
+    return config_type == 1 ? 0x555u << g : 0x0c3u << (2 * g);
+}
+
+unsigned sch_dmrs_data_res(int config_type, int cdm_groups_without_data)
+{
+    unsigned used = 0;
+    for (int g = 0; g < cdm_groups_without_data; g++)
+        used |= sch_dmrs_cdm_group_res(config_type, g);
+    return SCH_RB_ALL & ~used;
+}
+
+int sch_dmrs_per_rb(int config_type) { return config_type == 1 ? 6 : 4; }
+
+uint32_t sch_dmrs_c_init(int slot, int l, uint16_t n_id, int n_scid)
+{
+    uint64_t n = (uint64_t)(SCH_SYMBOLS_PER_SLOT * slot + l + 1);
+    uint64_t v = (n * (2u * (uint64_t)n_id + 1u) << 17) + 2u * (uint64_t)n_id + (uint64_t)(n_scid & 1);
+    return (uint32_t)(v & 0x7fffffffu);
+}
+
+void sch_dmrs_sequence(uint32_t c_init, int config_type, int rb_offset, int nof_rb, float amp, uint8_t *bits,
+                       cf_t *out)
+{
+    int per_rb = sch_dmrs_per_rb(config_type), n = per_rb * nof_rb;
+    gold_sequence(c_init, 2u * (uint32_t)(per_rb * rb_offset), bits, (size_t)(2 * n));
+    modulation_map(MODULATION_QPSK, bits, (size_t)(2 * n), out);
+    if (amp != 1.0f)
+        for (int i = 0; i < n; i++)
+            out[i] *= amp;
+}
+
+void sch_mod_table_init(struct sch_mod_table *t)
+{
+    static const enum modulation_scheme qam[4] = { MODULATION_QPSK, MODULATION_16QAM, MODULATION_64QAM,
+                                                   MODULATION_256QAM };
+    for (int m = 0; m < 4; m++) {
+        int qm = 2 * (m + 1);
+        for (unsigned label = 0; label < (1u << qm); label++) {
+            uint8_t b[8];
+            for (int j = 0; j < qm; j++)
+                b[j] = (uint8_t)((label >> (qm - 1 - j)) & 1u);
+            modulation_map(qam[m], b, (size_t)qm, &t->lut[m][label]);
+        }
+    }
+}
+
+void sch_scramble_pack(const uint8_t *cw, size_t nbits, uint32_t c_init, uint32_t *out)
+{
+    struct gold_gen gg;
+    gold_gen_start(&gg, c_init, 0);
+    for (size_t i = 0, w = 0; i < nbits; i += 32, w++) {
+        uint32_t word = 0;
+        size_t n = nbits - i < 32 ? nbits - i : 32;
+        size_t j = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* 8 bytes of 0/1 into 8 bits, byte 0 in the MSB: the partial products of the multiply never overlap. */
+        for (; j + 8 <= n; j += 8) {
+            uint64_t x;
+            memcpy(&x, cw + i + j, 8);
+            x &= 0x0101010101010101ull;
+            word |= (uint32_t)((x * 0x8040201008040201ull) >> 56) << (24 - j);
+        }
+#endif
+        for (; j < n; j++)
+            word |= (uint32_t)(cw[i + j] & 1u) << (31 - j);
+        out[w] = word ^ gold_gen_next32(&gg);
+    }
+}
+
+void sch_mod_stream_start(struct sch_mod_stream *s, const struct sch_mod_table *t, int qm, const uint32_t *words)
+{
+    *s = (struct sch_mod_stream){ .w = words, .lut = t->lut[qm / 2 - 1], .qm = qm };
+}
+
+void sch_mod_stream_run(struct sch_mod_stream *s, size_t nsym, cf_t *out)
+{
+    uint64_t acc = s->acc;
+    int nacc = s->nacc, qm = s->qm;
+    for (size_t i = 0; i < nsym; i++) {
+        if (nacc < qm) {
+            acc |= (uint64_t)*s->w++ << (32 - nacc);
+            nacc += 32;
+        }
+        out[i] = s->lut[acc >> (64 - qm)];
+        acc <<= qm;
+        nacc -= qm;
+    }
+    s->acc = acc;
+    s->nacc = nacc;
+}
