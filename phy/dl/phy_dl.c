@@ -127,6 +127,18 @@ static int map_pdschs(struct phy_dl *d, const struct dl_slot_request *req)
     return 0;
 }
 
+/* TDD: the UL and flexible symbols carry nothing from the gNB (their CP included). */
+static void silence_symbols(const struct ofdm *o, int slot_in_subframe, uint16_t mask, cf_t *out)
+{
+    int l0 = slot_in_subframe * OFDM_SYMBOLS_PER_SLOT;
+    int slot_start = o->symbol_start[l0];
+    for (int l = 0; l < OFDM_SYMBOLS_PER_SLOT; l++) {
+        if (!(mask & (1u << l))) continue;
+        int from = o->symbol_start[l0 + l] - slot_start;
+        memset(out + from, 0, (size_t)(o->cp_len[l0 + l] + o->fft_size) * sizeof(cf_t));
+    }
+}
+
 int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out)
 {
     grid_clear(&d->grid);
@@ -134,6 +146,9 @@ int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *ou
     if (rc == 0) rc = map_pdcchs(d, req);
     if (rc == 0) rc = map_pdschs(d, req);
     if (rc < 0) return rc;
-    rc = ofdm_modulate_slot(&d->ofdm, d->grid.re, req->slot_in_frame % d->slots_per_subframe, out);
-    return rc < 0 ? rc : 0;
+    int slot_in_subframe = req->slot_in_frame % d->slots_per_subframe;
+    rc = ofdm_modulate_slot(&d->ofdm, d->grid.re, slot_in_subframe, out);
+    if (rc < 0) return rc;
+    if (req->silent_symbols) silence_symbols(&d->ofdm, slot_in_subframe, req->silent_symbols, out);
+    return 0;
 }

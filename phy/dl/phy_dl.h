@@ -56,6 +56,7 @@ struct dl_slot_request {
     uint64_t slot;                  /* slot index within the stream epoch */
     int sfn;                        /* 0..1023 */
     int slot_in_frame;
+    uint16_t silent_symbols;        /* bit l: symbol l is not DL (TDD UL or flexible, 38.213 11.1): sent as zeros */
     int n_ssb;                      /* SS/PBCH blocks starting in this slot */
     struct ssb_occasion ssb[SSB_MAX_PER_SLOT];
     uint8_t mib[PBCH_MIB_BITS];     /* BCH bits for this frame (38.212 7.1.1 a-bar) */
@@ -101,7 +102,8 @@ void phy_dl_free(struct phy_dl *d);
 int phy_dl_set_codeword(struct phy_dl *d, int id, const struct dlsch_cfg *cfg, const uint8_t *tb);
 /* Samples per slot this processor produces. */
 int phy_dl_slot_samples(const struct phy_dl *d);
-/* Build and modulate one slot into out (phy_dl_slot_samples() samples). Returns 0, or -EINVAL for a request it
+/* Build and modulate one slot into out (phy_dl_slot_samples() samples); the samples of req->silent_symbols are
+ * zeros (nothing is mapped there: the MAC schedules nothing in them). Returns 0, or -EINVAL for a request it
  * cannot send (bad SSB, PDCCH or PDSCH; a PDSCH whose codeword is missing or of another length). */
 int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out);
 
