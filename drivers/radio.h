@@ -5,7 +5,7 @@
  * (SoapySDR C API), "file" (replay RX from an fc32 file, write TX to one). A backend whose library was absent at
  * build time is compiled out; opening it fails with a message that says so.
  *
- * Time is the sample count at the radio's rate. Two kinds of radio (see ../shared/DESIGN.md §1):
+ * Time is the sample count at the radio's rate. Two kinds of radio (see docs/ARCHITECTURE.md §1.3):
  *  - peer-clocked (zmq, file): lock-step; radio_send() waits until the peer wants the samples, nothing is ever
  *    substituted, dropped or inserted;
  *  - wall-clocked (uhd, soapy, null): radio_send() transmits at a timestamp; a timestamp already in the past is

@@ -1,6 +1,6 @@
 /* "zmq" radio: wire-compatible with srsRAN's ZeroMQ radio, so srsUE (or tests/tools/zmq_peer) can be the peer.
  *
- * Wire (../shared/interop/SRSUE.md §1): no headers, no timestamps, raw interleaved float32 I/Q ("fc32").
+ * Wire (docs/SRSUE.md §1): no headers, no timestamps, raw interleaved float32 I/Q ("fc32").
  *  - DL: we bind tx_port. The peer's REQ sends 1-byte requests; each radio_send() answers one with one slot.
  *    We use a ROUTER socket (envelope [routing id][...][empty][payload]), which a REQ peer cannot tell from a
  *    REP, because the routing id tells us exactly when a different peer starts asking: a new stream epoch.

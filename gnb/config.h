@@ -49,7 +49,7 @@ struct cell_config {
     int prach_config_index;  /* 38.211 Table 6.3.3.2-2/3, 0..255 */
     int ssb_periodicity_ms;  /* 5,10,20,40,80,160 */
     int dmrs_type_a_position;/* 2 or 3 */
-    bool srsue_compatible;   /* reject settings srsUE cannot use (see ../shared/interop/SRSUE.md) */
+    bool srsue_compatible;   /* reject settings srsUE cannot use (docs/SRSUE.md §2.2) */
 };
 
 struct radio_config {

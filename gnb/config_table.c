@@ -476,7 +476,7 @@ static int check_sample_rate(const struct gnbd_config *cfg, FILE *err)
     return 1;
 }
 
-/* What srsUE (srsRAN 4G, 5G SA) can use: ../shared/interop/SRSUE.md 2.2 and 3.6. */
+/* What srsUE (srsRAN 4G, 5G SA) can use: docs/SRSUE.md §2.2 and §3.6. */
 static int check_srsue(const struct gnbd_config *cfg, FILE *err, bool rate_valid)
 {
     const struct cell_config *c = &cfg->cell;

@@ -10,7 +10,7 @@
  * Unknown fields in a request are refused rather than ignored, so a misspelt argument never silently does
  * nothing. Requests are untrusted operator input: every byte sequence up to any length gets a reply (requests
  * over CTRL_REQUEST_MAX bytes, NUL bytes, malformed or deeply nested JSON are all answered with an error).
- * No 3GPP clause applies; the wire format is ours (../shared/DESIGN.md §1, "Control").
+ * No 3GPP clause applies; the wire format is ours (docs/ARCHITECTURE.md §1.7).
  *
  * Threading: ctrl_handle() keeps no state of its own; it runs on whichever thread calls it (the control
  * thread in gnbd) and calls the callbacks on that thread. log_level changes are atomic stores (gnb/log.h).

@@ -4,7 +4,7 @@
  * CTRL_SERVER_MAX_MSG bytes are dropped by ZeroMQ itself (ZMQ_MAXMSGSIZE; the client just times out);
  * anything smaller gets exactly one reply. A multipart request gets an error reply. The thread also calls the
  * handler's optional tick() about every CTRL_SERVER_TICK_MS (gnbd runs the watchdog decision there), also
- * while requests keep arriving. Wire format and commands: gnb/ctrl.h, ../shared/DESIGN.md §1 "Control".
+ * while requests keep arriving. Wire format and commands: gnb/ctrl.h, docs/ARCHITECTURE.md §1.7.
  *
  * Threading: ctrl_server_start() and ctrl_server_stop() belong to one thread (gnbd's main thread). The
  * callbacks run on the server thread, one at a time. The server thread and ZeroMQ's I/O thread are created

@@ -5,7 +5,7 @@
  * The watchdog decision is pure (no clock, no I/O): the control thread calls watchdog_should_ping() on each
  * tick with the stages' heartbeat counters and pings only when every stage advanced since the last ping, or
  * when the radio waits for a peer (a ZeroMQ cell with nobody attached is idle, not stalled). A stalled stage
- * is never covered up: systemd then restarts gnbd after WATCHDOG_USEC. See ../shared/DESIGN.md §1 "Daemon".
+ * is never covered up: systemd then restarts gnbd after WATCHDOG_USEC. See docs/ARCHITECTURE.md §1.8.
  * No 3GPP clause applies.
  *
  * Threading: notify_*() open a socket per call: main or control thread only, never the slot path.

@@ -1,7 +1,7 @@
 /* The slot pipeline: stages (radio RX, radio TX, PHY UL, PHY DL, MAC, RRC) that own their state and talk only
  * through single-producer single-consumer rings (gnb/ring.h), and the threads that run them.
  *
- * Data flow (../shared/DESIGN.md §1):
+ * Data flow (docs/ARCHITECTURE.md §1):
  *   radio RX --UL slot ring--> PHY UL --UL indication ring--> MAC --DL request ring--> PHY DL --DL slot ring-->
  *   radio TX;  MAC <--> RRC through a ring each way.
  * Time is the radio's sample counter: sample t belongs to slot t / samples_per_slot. DL slot n+k (k =

@@ -1,5 +1,5 @@
 /* Lock-free single-producer single-consumer ring of fixed-size slots: the only way pipeline stages talk
- * (../shared/DESIGN.md §1). No 3GPP clause applies; the design is the classic SPSC ring (Lamport) with cached
+ * (docs/ARCHITECTURE.md §1.1). No 3GPP clause applies; the design is the classic SPSC ring (Lamport) with cached
  * indices and an "eventcount" style futex wake-up.
  *
  * Memory: ring_init() allocates once (a cache-line aligned block holding the slots and the indices); nothing

@@ -7,7 +7,7 @@
  *     160 ms period (38.331 5.2.1). Of the two slots, one where no SS/PBCH block is ever sent is preferred;
  *     otherwise the PDSCH takes RBs outside the block. Either way neither the PDCCH nor the PDSCH touches an SSB
  *     resource element in any frame of the 160 ms SSB pattern (38.214 5.1.4 allows rate matching around it;
- *     srsUE does not do it, ../shared/interop/SRSUE.md 3.4).
+ *     srsUE does not do it, docs/SRSUE.md §3.4).
  *   - PDCCH: DCI format 1_0 with CRC scrambled by SI-RNTI (system information indicator 0 = SIB1) in CORESET#0
  *     (interleaved, n_shift = PCI) at the configured aggregation level 4 or 8 (srsUE searches no AL16 in SS#0),
  *     the first SS#0 candidate (38.213 Table 10.1-1: AL4 4, AL8 2; Y = 0) that stays clear of the SSB.

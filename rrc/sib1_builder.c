@@ -37,7 +37,7 @@ int sib1_builder_msg1_frequency_start(const struct sib1_cell_desc *d)
     static const int lte_prb[] = {100, 75, 50, 25, 15, 6};
     if (!d->srsue_compatible) return 1;
     /* srsUE generates PRACH with its LTE code on the LTE grid of the largest LTE bandwidth inside the carrier,
-     * centred: it needs msg1-FrequencyStart >= (N_RB - N_RB,LTE) / 2, and never accepts 0 (SRSUE.md 3.5, 4). */
+     * centred: it needs msg1-FrequencyStart >= (N_RB - N_RB,LTE) / 2, and never accepts 0 (docs/SRSUE.md §3.5, §4). */
     for (size_t i = 0; i < sizeof lte_prb / sizeof lte_prb[0]; i++)
         if (lte_prb[i] <= d->nof_prb) {
             int start = (d->nof_prb - lte_prb[i]) / 2;
@@ -185,7 +185,7 @@ static int check_desc(const struct sib1_cell_desc *d)
     if (d->nof_prb < 1 || d->nof_prb > RRC_MAX_NROF_PRB || d->coreset0_nof_symbols < 1 ||
         d->coreset0_nof_symbols > 3 || d->prach_config_index < 0 || d->prach_config_index > 255)
         return -EINVAL;
-    if (d->srsue_compatible && d->prach_config_index > 15) return -EINVAL; /* SRSUE.md 4: format 0 FDD rows */
+    if (d->srsue_compatible && d->prach_config_index > 15) return -EINVAL; /* docs/SRSUE.md §2.2: format 0 FDD rows */
     int start = d->msg1_frequency_start >= 0 ? d->msg1_frequency_start : sib1_builder_msg1_frequency_start(d);
     if (start + 6 > d->nof_prb) return -EINVAL; /* a 1.25 kHz L839 preamble spans 6 PRBs of 15 kHz */
     if (d->srsue_compatible && start < sib1_builder_msg1_frequency_start(d)) return -EINVAL;
@@ -201,7 +201,7 @@ int sib1_builder_build(const struct sib1_cell_desc *d, struct rrc_sib1 *s)
     build_dl(d, &sc->dl);
     sc->has_ul = true;
     build_ul(d, &sc->ul);
-    sc->has_n_ta_offset = true; /* n0: srsUE's PHY has no TA offset (SRSUE.md 3.5) */
+    sc->has_n_ta_offset = true; /* n0: srsUE's PHY has no TA offset (docs/SRSUE.md §3.5) */
     sc->n_ta_offset = 0;
     sc->ssb_in_one_group = 0x80; /* SS/PBCH block 0 only */
     sc->ssb_periodicity_ms = d->ssb_periodicity_ms;

@@ -3,7 +3,7 @@
  * The cell description holds what the configuration and the cell geometry decide (PLMN, TAC, cell identity,
  * band, duplex, SCS, N_RB, offsetToPointA, UL absoluteFrequencyPointA, CORESET#0/searchSpaceZero, SSB period,
  * PRACH configuration index, TDD pattern); sib1_builder_defaults() fills the rest with the values gnbd uses.
- * The builder then sets every other field as srsUE requires (../shared/interop/SRSUE.md 3.5) and as 38.331
+ * The builder then sets every other field as srsUE requires (docs/SRSUE.md §3.5) and as 38.331
  * requires for a phone:
  *   - cellSelectionInfo (mandatory in a standalone cell), one PLMN-IdentityInfo with TAC and cell identity;
  *   - FrequencyInfoDL-SIB (band, offsetToPointA, one SCS carrier of N_RB from point A, optionally its DC
@@ -47,7 +47,7 @@ struct sib1_cell_desc {
     struct rrc_tdd_pattern tdd_pattern; /* with tdd */
     /* random access */
     int prach_config_index;
-    int msg1_frequency_start;    /* -1: the lowest start srsUE accepts (SRSUE.md 4) */
+    int msg1_frequency_start;    /* -1: the lowest start srsUE accepts (docs/SRSUE.md §3.5) */
     int zero_correlation_zone_config;
     int preamble_received_target_power; /* dBm */
     int prach_root_sequence_index;      /* l839 */

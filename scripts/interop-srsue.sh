@@ -112,7 +112,7 @@ CONF
 
 "$ROOT/$BUILD/gnbd" -c "$DIR/gnbd.conf" > "$DIR/gnbd.log" 2>&1 &
 GPID=$!
-# srsUE stalls when its stdin is at end of file: keep it open (../shared/interop/SRSUE.md §7) with a fifo
+# srsUE stalls when its stdin is at end of file: keep it open (docs/SRSUE.md §7) with a fifo
 # fed by nothing.
 mkfifo "$DIR/ue.stdin"
 sleep 100000 > "$DIR/ue.stdin" &

@@ -36,7 +36,7 @@ echo "---- gnbctl status"
 echo "---- gnbctl metrics"
 "$BUILD/gnbctl" -s "$EP" metrics | grep -E '^(uptime|slots\.|radio\.(state|epochs|rx_samples|tx_samples))'
 echo "----"
-echo "gnbd is running (pid $pid, control $EP). Try: $BUILD/gnbctl metrics; attach srsUE with ../shared/interop/ue_ref.conf."
+echo "gnbd is running (pid $pid, control $EP). Try: $BUILD/gnbctl metrics; attach srsUE with conf/srsue/gnbd.conf."
 echo "Ctrl-C stops it."
 if [ -n "${RUN_SECONDS:-}" ]; then
   sleep "$RUN_SECONDS"

@@ -294,7 +294,7 @@ static int ssb_lowest_gscn(const struct cell_geometry *g, const struct coreset0_
 }
 
 /* A CORESET#0 row usable in this cell: 38.211 7.3.2.2 allows N_symb^CORESET = 3 only with
- * dmrs-TypeA-Position = pos3; srsUE cannot receive pos3 (SRSUE.md 2.2), so it cannot have 3 symbols either. */
+ * dmrs-TypeA-Position = pos3; srsUE cannot receive pos3 (docs/SRSUE.md §2.2), so it cannot have 3 symbols either. */
 static bool coreset0_usable(const struct cell_geometry *g, int index, struct coreset0_row *row)
 {
     if (cell_geometry_coreset0_row(g->ssb_scs_khz, g->scs_khz, g->band_info->coreset0_tables_40mhz, index,
@@ -368,7 +368,7 @@ static int64_t ssb_given(const struct cell_geometry_input *in, struct cell_geome
 }
 
 /* Chooses the lowest SS raster entry that fits (38.508-1 C.2 keeps the block as close to the carrier's lower
- * edge as possible; for 52 and 106 PRB at 368500 this is srsUE's default 368410, SRSUE.md 2.4). */
+ * edge as possible; for 52 and 106 PRB at 368500 this is srsUE's default 368410, docs/SRSUE.md §2.4). */
 static int64_t ssb_derived(const struct cell_geometry_input *in, struct cell_geometry *g, struct ssb_place *p,
                            struct cell_geometry_errors *errs)
 {
@@ -409,7 +409,7 @@ static int derive_ssb(const struct cell_geometry_input *in, struct cell_geometry
     int64_t limit = g->ssb_pattern == SSB_PATTERN_C && g->duplex == BAND_DUPLEX_TDD ? 1880000000LL : 3000000000LL;
     g->ssb_l_max = hz <= limit ? 4 : 8;
     /* srsUE looks for the block only at (ssb_nr_arfcn - dl_nr_arfcn) from DC, in whole 15 kHz subcarriers
-     * (SRSUE.md 2.4). That needs no check of its own: the DL centre is 6 * N_RB * SCS above pointA, a multiple of
+     * (docs/SRSUE.md §2.4). That needs no check of its own: the DL centre is 6 * N_RB * SCS above pointA, a multiple of
      * 15 kHz, and the block was just placed a multiple of 15 kHz above pointA. */
     return 0;
 }
@@ -474,7 +474,7 @@ static int derive_pdcch(const struct cell_geometry_input *in, struct cell_geomet
         err_add(errs, "dmrs_type_a_position", "%d is not a dmrs-TypeA-Position (allowed: 2, 3)",
                 in->dmrs_type_a_position);
     else if (g->srsue_compatible && g->dmrs_type_a_position != 2)
-        err_add(errs, "dmrs_type_a_position", "srsUE assumes pos2 for PUSCH (SRSUE.md top-10 #6) (allowed: 2 with"
+        err_add(errs, "dmrs_type_a_position", "srsUE assumes pos2 for PUSCH (docs/SRSUE.md §3.3) (allowed: 2 with"
                 " srsue_compatible)");
     g->coreset0_index = in->coreset0_index;
     struct coreset0_row row;
@@ -501,7 +501,7 @@ static int derive_pdcch(const struct cell_geometry_input *in, struct cell_geomet
     return rc;
 }
 
-/* What srsUE cannot receive (SRSUE.md 2.2): SCS other than 15 kHz, TDD, more than 106 PRB. */
+/* What srsUE cannot receive (docs/SRSUE.md §2.2): SCS other than 15 kHz, TDD, more than 106 PRB. */
 static int check_srsue(struct cell_geometry *g, struct cell_geometry_errors *errs)
 {
     int rc = 0;

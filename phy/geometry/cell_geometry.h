@@ -7,7 +7,7 @@
  * (38.104 5.4.3) with offsetToPointA and k_SSB (38.211 4.4.4.2, 7.4.3.1), the CORESET#0 rows of 38.213
  * Tables 13-1..13-6 and their placement (38.213 13), and the Type0-PDCCH monitoring occasions of Table 13-11.
  * Inputs that cannot make a valid cell are rejected, each with the input's key and a reason naming the allowed
- * values. With srsue_compatible it also rejects what srsUE cannot receive (../shared/interop/SRSUE.md 2.2-2.4).
+ * values. With srsue_compatible it also rejects what srsUE cannot receive (docs/SRSUE.md §2.2-§2.4).
  *
  * Assumptions: the carrier starts at point A (offsetToCarrier = 0), one SCS for carrier, CORESET#0 and SIB1
  * (subCarrierSpacingCommon = scs_khz), SS/PBCH block and CORESET#0 multiplexing pattern 1 (all FR1 rows).

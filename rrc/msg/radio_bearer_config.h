@@ -1,6 +1,6 @@
 /* RadioBearerConfig (38.331 6.3.2): the signalling radio bearers a UE is given in RRCSetup (SRB1) and later in
  * RRCReconfiguration. Modelled now: srb-ToAddModList (SRB-ToAddMod without pdcp-Config: srsUE accepts only the
- * default SRB configuration, ../shared/interop/SRSUE.md 4.1) and srb3-ToRelease. DRBs, PDCP-Config and
+ * default SRB configuration, docs/SRSUE.md §4.1) and srb3-ToRelease. DRBs, PDCP-Config and
  * securityConfig come with the reconfiguration issue (encoded absent until then; -ENOTSUP when decoded).
  *
  * Threading: pure functions over caller memory; any thread.

@@ -1,6 +1,6 @@
 /* RRCSetup builder: the DL-CCCH RRCSetup gnbd sends a UE in Msg4 (38.331 5.3.3.4, 6.2.2), from a plain
  * description of the cell. Its content is what srsUE needs to apply the configuration and answer with
- * RRCSetupComplete (../shared/interop/SRSUE.md 4.1) and what 38.331 lets a phone use:
+ * RRCSetupComplete (docs/SRSUE.md §4.1) and what 38.331 lets a phone use:
  *   - radioBearerConfig: SRB1 without pdcp-Config (the default SRB1 PDCP configuration, 38.331 9.2.1);
  *   - masterCellGroup: rlc-BearerToAddModList with SRB1 on LCID 1 (RLC AM and logical channel values of the
  *     default SRB1 configuration, 38.331 9.2.1, with ul-SpecificParameters), mac-CellGroupConfig (one SR

@@ -1,6 +1,6 @@
 /* zmq_peer: a stand-in for srsUE's ZeroMQ radio, to test gnbd's "zmq" radio without srsUE.
  *
- * Like srsUE (../shared/interop/SRSUE.md §1): binds a REP socket for its TX (our UL, default port 2001 on all
+ * Like srsUE (docs/SRSUE.md §1.1): binds a REP socket for its TX (our UL, default port 2001 on all
  * interfaces) and connects a REQ socket to gnbd's TX (DL, default tcp://localhost:2000), keeping one DL request
  * outstanding. It answers gnbd's UL requests only with samples it is allowed to have produced: UL sample k
  * once DL sample k - ul_lead was received (ul_lead 0 = strict lock-step; srsUE pads its UL one receive block

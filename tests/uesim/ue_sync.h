@@ -3,7 +3,7 @@
  * Samples are pushed in stream order, in blocks of any size. While searching, the first search window
  * (default 20 ms plus one block, so that any 10 or 20 ms SSB period has a whole block in it) is given to
  * cell_search_run; failing that, the next window, up to max_search_ms (default 100 ms, what srsUE searches
- * once: ../shared/interop/SRSUE.md 3.2). Once found, every block of the same SSB index is read where it is due
+ * once: docs/SRSUE.md §3.2). Once found, every block of the same SSB index is read where it is due
  * (every ssb_period_ms, default 10 ms, as srsUE expects after camping), with the timing and CFO tracked, and
  * judged:
  *  - PBCH CRC (38.212 7.1.3);

@@ -212,7 +212,7 @@ static int setup_sync(struct uesim *u)
     if (ssb_case(u, ssb_hz, &pattern, &l_max) < 0)
         return -EINVAL;
     u->ssb_offset_hz = ssb_hz - dl_hz;
-    /* SRSUE.md 2.4: the SSB must sit a whole number of subcarriers from the DL centre (baseband DC). */
+    /* docs/SRSUE.md §2.4: the SSB must sit a whole number of subcarriers from the DL centre (baseband DC). */
     if (dl_hz < 0 || ssb_hz < 0 || u->ssb_offset_hz % scs_hz != 0) {
         fprintf(stderr, "uesim: SSB at %+.1f kHz from the DL centre: not a whole number of %d kHz subcarriers\n",
                 u->ssb_offset_hz / 1e3, o->scs_khz);

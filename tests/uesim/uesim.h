@@ -1,7 +1,7 @@
 /* uesim: a UE simulator for gnbd's integration tests. It speaks srsUE's ZeroMQ sample protocol (through the
  * project's own "zmq" radio backend, in srsUE's roles: bind TX, connect RX), runs lock-step (UL sample k is sent
  * only after DL sample k arrived; the UL is zeros), and knows only what srsUE's config tells srsUE: DL and SSB
- * NR-ARFCNs, N_RB, sample rate, SCS (../shared/interop/SRSUE.md 2.1, 2.4), and the band. PCI, timing, SFN and the
+ * NR-ARFCNs, N_RB, sample rate, SCS (docs/SRSUE.md §2.1, §2.4), and the band. PCI, timing, SFN and the
  * MIB are found blind (ue_sync.h), then SIB1 from what the MIB says (sib1_rx.h); both are printed as milestone
  * lines on stdout. 15 kHz carriers with Case A SSBs (what srsUE supports) and 30 kHz ones with Case B or C SSBs
  * (the pattern from the band, 38.101-1 Table 5.4.3.3-1, or given).

@@ -269,7 +269,7 @@ static inline void check_serving_cell_ded(const struct tshark_pkt *p, struct occ
             XN("pdsch_ServingCellConfig/setup_element/nrofHARQ_ProcessesForPDSCH", "n%d", c->nrof_harq_processes);
     }
     XI(SC "tag_Id", c->tag_id);
-    XF(SC "csi_MeasConfig", false); /* never sent: srsUE needs no CSI (SRSUE.md 4.1) */
+    XF(SC "csi_MeasConfig", false); /* never sent: srsUE needs no CSI (docs/SRSUE.md §4.1) */
 #undef SC
 }
 

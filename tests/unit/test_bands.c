@@ -99,7 +99,7 @@ START_TEST(band_table_rasters_lie_inside_the_bands)
 END_TEST
 
 /* Every defined N_RB leaves a guard band: 12 * N_RB * SCS is below the channel bandwidth yet uses 75% or more of
- * it (38.101-1 5.3.3); the srsUE sizes (SRSUE.md 2.1) are rows of the table; absent cells are absent. */
+ * it (38.101-1 5.3.3); the srsUE sizes (docs/SRSUE.md §2.1) are rows of the table; absent cells are absent. */
 START_TEST(nof_prb_table_examples)
 {
     static const int scs[3] = {15, 30, 60};

@@ -1,7 +1,7 @@
 /* Tests of the cell geometry (phy/geometry/cell_geometry.c; the rasters themselves: test_bands.c) and its adapter
  * (gnb/config_geometry.c).
  *
- * Expected values come from outside the code under test: SRSUE.md 2.4 (hand-computed srsUE cells), the
+ * Expected values come from outside the code under test: docs/SRSUE.md §2.4 (hand-computed srsUE cells), the
  * reference test frequencies of 38.508-1 4.3.1.1.1.1 (n1) and 4.3.1.1.1.48 (n48), the GSCN ranges of 38.104
  * Table 5.4.3.3-1, and values worked out by hand in the comments. */
 #include <check.h>
@@ -49,7 +49,7 @@ static void assert_consistent(const struct cell_geometry *g)
     ck_assert(band_gscn_allowed(g->band_info, g->ssb_scs_khz, band_hz_to_gscn(g->ssb_freq_hz)));
     /* offsetToPointA and k_SSB together give the block's subcarrier 0 in 15 kHz steps from point A */
     ck_assert_int_eq(sc0 - g->dl_point_a_hz, (12LL * g->offset_to_point_a + g->k_ssb) * 15000);
-    ck_assert_int_eq(g->ssb_offset_from_dc_hz % 15000, 0);   /* srsUE finds it relative to DC (SRSUE.md 2.4) */
+    ck_assert_int_eq(g->ssb_offset_from_dc_hz % 15000, 0);   /* srsUE finds it relative to DC (docs/SRSUE.md §2.4) */
     ck_assert_int_ge(g->k_ssb, 0);
     ck_assert_int_lt(g->k_ssb, 12 * g->scs_khz / 15);
     if (g->ssb_scs_khz == g->scs_khz) {   /* same SCS: the block's subcarriers are carrier subcarriers */
@@ -70,7 +70,7 @@ START_TEST(srsue_52prb_default_cell_matches_srsue_md)
     struct cell_geometry_errors e;
     ck_assert_int_eq(derive(&in, &g, &e), 0);
     ck_assert_int_eq(g.nof_prb, 52);
-    ck_assert_int_eq(g.dl_point_a_hz, 1837820000);          /* SRSUE.md 2.4: pointA 1837.82 MHz */
+    ck_assert_int_eq(g.dl_point_a_hz, 1837820000);          /* docs/SRSUE.md §2.4: pointA 1837.82 MHz */
     ck_assert_int_eq(g.offset_to_point_a, 13);
     ck_assert_int_eq(g.k_ssb, 6);
     ck_assert_uint_eq(g.ssb_arfcn, 368410);                 /* srsUE's default ssb_nr_arfcn */

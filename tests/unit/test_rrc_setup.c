@@ -1,5 +1,5 @@
 /* DL-CCCH RRCSetup and RRCReject (38.331 6.2.2) with RadioBearerConfig and the CellGroupConfig in
- * masterCellGroup: the builder's RRCSetup carries what srsUE needs (SRSUE.md 4.1) and Wireshark reads every field
+ * masterCellGroup: the builder's RRCSetup carries what srsUE needs (docs/SRSUE.md §4.1) and Wireshark reads every field
  * as encoded, random CellGroupConfigs round-trip and read back in Wireshark, and the decoder refuses bad input. */
 #include <check.h>
 #include <errno.h>
@@ -43,7 +43,7 @@ static void check_rrc_setup(const struct tshark_pkt *p, const struct rrc_setup *
     check_cell_group(p, &s->master_cell_group);
 }
 
-/* The builder's RRCSetup for the reference cell has everything srsUE's parser needs (SRSUE.md 4.1), as
+/* The builder's RRCSetup for the reference cell has everything srsUE's parser needs (docs/SRSUE.md §4.1), as
  * Wireshark reads it: SRB1 without pdcp-Config, an RLC bearer on LCID 1 with ul-SpecificParameters, one SR
  * configuration without sr-ProhibitTimer, the dynamic HARQ-ACK codebook, and spCellConfigDedicated with a
  * non-interleaved sameAsREG-bundle CORESET, a search space for DCI 0_0/1_0, DMRS type A set up for PDSCH and

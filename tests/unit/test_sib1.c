@@ -195,7 +195,7 @@ static void encode_ok(const struct rrc_sib1 *s, uint8_t *buf, size_t cap, size_t
 }
 
 /* The reference cell (conf/gnbd.conf: band n3, 52 PRB, PLMN 001/01) carries every value srsUE needs
- * (SRSUE.md 3.5), and Wireshark reads each of them back as configured. */
+ * (docs/SRSUE.md §3.5), and Wireshark reads each of them back as configured. */
 START_TEST(test_sib1_reference_cell_has_what_srsue_needs)
 {
     struct sib1_cell_desc d;
@@ -210,7 +210,7 @@ START_TEST(test_sib1_reference_cell_has_what_srsue_needs)
     struct tshark_pkt pkt;
     ck_assert_msg(tshark_pdml("nr-rrc.bcch.dl.sch", &pdu, &len, 1, &pkt) == 1, "tshark did not run");
     check_sib1(&pkt, &s);
-    /* The same values written out, as SRSUE.md 2.4 / 3.5 and the configuration state them. */
+    /* The same values written out, as docs/SRSUE.md §2.4 / §3.5 and the configuration state them. */
     EXPECT_INT(&pkt, "PLMN_Identity_element/mcc/MCC_MNC_Digit", 2, 1);
     EXPECT_INT(&pkt, "PLMN_Identity_element/mnc/MCC_MNC_Digit", 1, 1);
     EXPECT_BITS(&pkt, "trackingAreaCode", 0, 24, 7);
@@ -464,7 +464,7 @@ START_TEST(test_sib1_from_shipped_config)
     ck_assert_uint_eq(pi->cell_identity, (uint64_t)cfg.cell.cell_id);
     ck_assert_int_eq(pi->plmn[0].mnc_len, (int)strlen(cfg.cell.mnc));
     const struct rrc_serving_cell_config_common_sib *sc = &s.serving_cell_config_common;
-    ck_assert_int_eq(sc->dl.offset_to_point_a, 13);          /* SRSUE.md 2.4 for 52 PRB */
+    ck_assert_int_eq(sc->dl.offset_to_point_a, 13);          /* docs/SRSUE.md §2.4 for 52 PRB */
     ck_assert_int_eq(sc->ul.absolute_frequency_point_a, 348564);
     ck_assert_int_eq(sc->ul.initial_bwp.rach.generic.prach_config_index, cfg.cell.prach_config_index);
     ck_assert_int_eq(sc->dl.initial_bwp.pdcch.coreset_zero, cfg.cell.coreset0_index);
