@@ -3,8 +3,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
 
-#define MODULATION_MAX_NB 4        /* bits per axis of 256QAM */
 #define MODULATION_MAX_LEVELS 16   /* amplitude levels per axis of 256QAM */
 #define INV_SQRT2 0.70710678118654752f
 
@@ -106,84 +107,88 @@ static void modulation_demap_qpsk(const cf_t *y, size_t n, float gain, float *ll
     }
 }
 
-/* Tables for the exact per-axis max-log metric. For each bit, one of the two hypotheses contains the nearest
- * level overall; the nearest level of the other is the closest level with that bit flipped just below or just
- * above the nearest level (levels lie on a line), so per bit only two candidates are compared. */
-struct modulation_axis {
-    float inv_unit;
-    float level[MODULATION_MAX_LEVELS];      /* ascending: unit * (2p - (M - 1)) at position p */
-    unsigned label[MODULATION_MAX_LEVELS];   /* axis bits of the level at position p */
-    float flip_lo[MODULATION_MAX_LEVELS][MODULATION_MAX_NB];   /* nearest lower level with bit j flipped */
-    float flip_hi[MODULATION_MAX_LEVELS][MODULATION_MAX_NB];   /* nearest higher one */
-};
+/* Square QAM, exact max-log per axis as a piecewise-linear function. With x = y / unit (the levels are the odd
+ * integers -(M-1) .. M-1), the metric of bit j, f_j(x) = min over b_j = 1 of (x - L)^2 - min over b_j = 0, changes
+ * slope only where a nearest level changes: at the midpoints between levels of one subset, which for the nested
+ * Gray labels of 38.211 5.1 are all even integers. The labels of -L and L differ only in the axis' first bit, so
+ * f_0 is odd in x and the others even: f_j is tabulated on |x| over the intervals [2i, 2i + 2) (the last one open),
+ * i = 0 .. M/2 - 1 (at most 8), as slope and intercept, and LLR_j = gain (S_j[i] |y| + C_j[i]), the sign of y
+ * applied to bit 0 (S and C in units of y). */
+static struct modulation_pwl pwl_tables[MODULATION_MAX_NB + 1];
+static bool use_avx2;
+static pthread_once_t pwl_once = PTHREAD_ONCE_INIT;
 
-/* Stands in for a missing neighbour: far enough never to win, small enough that its square stays finite. */
-#define MODULATION_FAR 1e18f
-
-static void modulation_axis_init(struct modulation_axis *ax, int nb)
+/* f_j(x) by brute force over the levels of an axis with nb bits. */
+static double axis_metric(int nb, int j, double x)
 {
-    int m = 1 << nb;
-    float unit = modulation_level_unit(nb);
-    ax->inv_unit = 1.0f / unit;
-    for (unsigned idx = 0; idx < (unsigned)m; idx++)
-        ax->label[(modulation_level_int(nb, idx) + m - 1) / 2] = idx;
-    for (int p = 0; p < m; p++)
-        ax->level[p] = unit * (float)(2 * p - (m - 1));
-    for (int p = 0; p < m; p++) {
-        for (int j = 0; j < nb; j++) {
-            unsigned mask = 1u << (nb - 1 - j);
-            ax->flip_lo[p][j] = -MODULATION_FAR;
-            ax->flip_hi[p][j] = MODULATION_FAR;
-            for (int q = p - 1; q >= 0; q--)
-                if ((ax->label[q] ^ ax->label[p]) & mask) {
-                    ax->flip_lo[p][j] = ax->level[q];
-                    break;
-                }
-            for (int q = p + 1; q < m; q++)
-                if ((ax->label[q] ^ ax->label[p]) & mask) {
-                    ax->flip_hi[p][j] = ax->level[q];
-                    break;
-                }
-        }
+    double best[2] = { 1e300, 1e300 };
+    for (unsigned idx = 0; idx < (1u << nb); idx++) {
+        double d = x - modulation_level_int(nb, idx);
+        int b = (int)((idx >> (nb - 1 - j)) & 1u);
+        best[b] = d * d < best[b] ? d * d : best[b];
+    }
+    return best[1] - best[0];
+}
+
+static void pwl_init_tables(void)
+{
+    for (int nb = 2; nb <= MODULATION_MAX_NB; nb++) {
+        struct modulation_pwl *t = &pwl_tables[nb];
+        double unit = modulation_level_unit(nb);
+        t->nb = nb;
+        t->half_inv_unit = (float)(0.5 / unit);
+        t->max_interval = (float)((1 << (nb - 1)) - 1);
+        for (int i = 0; i < (1 << (nb - 1)); i++)
+            for (int j = 0; j < nb; j++) {
+                /* two points inside the interval, where f_j is linear */
+                double a1 = 2 * i + 0.5, a2 = 2 * i + 1.5, f1 = axis_metric(nb, j, a1), f2 = axis_metric(nb, j, a2);
+                double slope = f2 - f1, icpt = f1 - slope * a1;
+                t->slope[j][i] = (float)(slope * unit);
+                t->icpt[j][i] = (float)(icpt * unit * unit);
+            }
+    }
+#if defined(__x86_64__)
+    use_avx2 = __builtin_cpu_supports("avx2");
+#endif
+}
+
+const struct modulation_pwl *modulation_pwl_table(int qm)
+{
+    pthread_once(&pwl_once, pwl_init_tables);
+    return qm == 4 || qm == 6 || qm == 8 ? &pwl_tables[qm / 2] : NULL;
+}
+
+static inline void demap_pwl_one(const struct modulation_pwl *t, float x, float g, float *o)
+{
+    float a = fabsf(x), q = a * t->half_inv_unit;
+    /* the comparison first keeps huge or NaN inputs defined: NaN takes the last interval and gives NaN LLRs */
+    int p = q < t->max_interval ? (int)q : (int)t->max_interval;
+    for (int j = 0; j < t->nb; j++)
+        o[2 * j] = g * (t->slope[j][p] * a + t->icpt[j][p]);
+    o[0] = x < 0 ? -o[0] : o[0];
+}
+
+void modulation_demap_pwl_c(const struct modulation_pwl *t, const cf_t *y, const float *gain, float gain_c, size_t n,
+                            float *llr)
+{
+    const float *yf = (const float *)y;
+    for (size_t i = 0; i < n; i++, llr += 2 * t->nb) {
+        float g = gain ? gain[i] : gain_c;
+        demap_pwl_one(t, yf[2 * i], g, llr);
+        demap_pwl_one(t, yf[2 * i + 1], g, llr + 1);
     }
 }
 
-/* Max-log LLRs of the nb bits of one axis, written to llr[0], llr[2], ... (interleaved with the other axis). */
-static inline void modulation_demap_axis(const struct modulation_axis *ax, int nb, float y, float gain, float *llr)
+static void demap_qam(int qm, const cf_t *y, const float *gain, float gain_c, size_t n, float *llr)
 {
-    int m = 1 << nb;
-    /* Nearest level by quantisation: decision boundaries lie at unit * (2p - M), p = 1 .. M-1. Comparisons
-     * before the conversion keep huge or NaN inputs defined (NaN lands on p = 0 and yields NaN LLRs). */
-    float t = 0.5f * (y * ax->inv_unit + (float)m);
-    int p = t >= (float)(m - 1) ? m - 1 : t > 0.0f ? (int)t : 0;
-    float dn = (y - ax->level[p]) * (y - ax->level[p]);
-    for (int j = 0; j < nb; j++) {
-        float lo = y - ax->flip_lo[p][j], hi = y - ax->flip_hi[p][j];
-        float df = lo * lo < hi * hi ? lo * lo : hi * hi;
-        /* LLR = (min over b=1 - min over b=0) / noise_var */
-        llr[2 * j] = gain * ((ax->label[p] >> (nb - 1 - j)) & 1u ? dn - df : df - dn);
+    const struct modulation_pwl *t = modulation_pwl_table(qm);
+#if defined(__x86_64__)
+    if (use_avx2) {
+        modulation_demap_pwl_avx2(t, y, gain, gain_c, n, llr);
+        return;
     }
-}
-
-static inline void modulation_demap_qam_nb(int nb, const cf_t *y, size_t n, float gain, float *llr)
-{
-    struct modulation_axis ax;
-    modulation_axis_init(&ax, nb);
-    for (size_t i = 0; i < n; i++, llr += 2 * nb) {
-        modulation_demap_axis(&ax, nb, crealf(y[i]), gain, llr);
-        modulation_demap_axis(&ax, nb, cimagf(y[i]), gain, llr + 1);
-    }
-}
-
-/* One call per order with a constant nb, so that the compiler unrolls the per-bit loop. */
-static void modulation_demap_qam(int qm, const cf_t *y, size_t n, float gain, float *llr)
-{
-    if (qm == 4)
-        modulation_demap_qam_nb(2, y, n, gain, llr);
-    else if (qm == 6)
-        modulation_demap_qam_nb(3, y, n, gain, llr);
-    else
-        modulation_demap_qam_nb(4, y, n, gain, llr);
+#endif
+    modulation_demap_pwl_c(t, y, gain, gain_c, n, llr);
 }
 
 int modulation_demap(enum modulation_scheme m, const cf_t *symbols, size_t nsymbols, float noise_var,
@@ -198,6 +203,24 @@ int modulation_demap(enum modulation_scheme m, const cf_t *symbols, size_t nsymb
     else if (qm == 2)
         modulation_demap_qpsk(symbols, nsymbols, gain, llr);
     else
-        modulation_demap_qam(qm, symbols, nsymbols, gain, llr);
+        demap_qam(qm, symbols, NULL, gain, nsymbols, llr);
+    return 0;
+}
+
+int modulation_demap_gain(enum modulation_scheme m, const cf_t *symbols, const float *gain, size_t nsymbols,
+                          float *llr)
+{
+    int qm = modulation_qm(m);
+    if (qm < 2 || !gain)
+        return -EINVAL;
+    if (qm > 2) {
+        demap_qam(qm, symbols, gain, 0.0f, nsymbols, llr);
+        return 0;
+    }
+    float k = 4.0f * INV_SQRT2;
+    for (size_t i = 0; i < nsymbols; i++) {
+        llr[2 * i] = k * gain[i] * crealf(symbols[i]);
+        llr[2 * i + 1] = k * gain[i] * cimagf(symbols[i]);
+    }
     return 0;
 }
