@@ -67,7 +67,13 @@ UESIM_BIN  := $(if $(UESIM_SRCS),$(BUILD)/uesim)
 .SECONDARY:
 
 .PHONY: all deps check check-unit check-integration bench fuzz fuzz-smoke run install clean interop sim tsan
-all: $(BUILD)/gnbd $(BUILD)/gnbctl
+all: $(BUILD)/gnbd $(BUILD)/gnbctl $(BUILD)/man/gnbd.conf.5
+
+# gnbd.conf(5) is generated from the key table (gnb/config_table.c) by the daemon itself, so it cannot drift;
+# gnbd(8) and gnbctl(1) are written by hand in docs/man/.
+$(BUILD)/man/gnbd.conf.5: $(BUILD)/gnbd
+	@mkdir -p $(dir $@)
+	$(BUILD)/gnbd --print-config-manpage > $@.tmp && mv $@.tmp $@
 
 deps:
 	@scripts/install-deps.sh
@@ -166,6 +172,13 @@ install: all
 	install -m 755 $(BUILD)/gnbd $(BUILD)/gnbctl $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 conf/gnbd.conf $(DESTDIR)$(PREFIX)/etc/gnbd/gnbd.conf
 	sed -e 's|@PREFIX@|$(PREFIX)|g' conf/gnbd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/gnbd.service
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	           $(DESTDIR)$(PREFIX)/share/doc/gnbd/examples $(DESTDIR)$(PREFIX)/share/doc/gnbd/srsue
+	install -m 644 docs/man/gnbctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/gnbctl.1
+	install -m 644 $(BUILD)/man/gnbd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/gnbd.conf.5
+	install -m 644 docs/man/gnbd.8 $(DESTDIR)$(PREFIX)/share/man/man8/gnbd.8
+	install -m 644 conf/examples/*.conf $(DESTDIR)$(PREFIX)/share/doc/gnbd/examples/
+	install -m 644 conf/srsue/*.conf $(DESTDIR)$(PREFIX)/share/doc/gnbd/srsue/
 
 clean:
 	rm -rf build build-san build-tsan build-fuzz

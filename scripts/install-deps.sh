@@ -10,6 +10,7 @@ PKGS=(
   libuhd-dev libsoapysdr-dev soapysdr-tools
   tshark clang libclang-rt-14-dev llvm
   systemd procps
+  man-db groff-base
 )
 
 missing=()
