@@ -26,10 +26,22 @@ struct slot_msg {
     cf_t samples[];
 };
 
-/* UL indication (PHY UL -> MAC): will carry the decoded UL channels; for now the slot number is all. */
+/* UL indication (PHY UL -> MAC): the slot tick (also carries the epoch-start and end markers), then what was
+ * decoded in that slot, one message per result. */
+enum ul_ind_type { UL_IND_TICK, UL_IND_PRACH };
 struct slot_ind {
     uint32_t epoch, flags;
+    uint32_t type;           /* enum ul_ind_type */
     uint64_t slot;
+    union {
+        struct ul_prach_result prach;
+    } u;
+};
+
+/* UL slot request (MAC -> PHY UL): what to receive in a UL slot, sent k slots ahead. */
+struct ul_req_msg {
+    uint32_t epoch, flags;
+    struct ul_slot_request req;
 };
 
 /* DL slot request (MAC -> PHY DL). */
@@ -47,10 +59,10 @@ struct rrc_msg {
 
 static const char *const stage_names[STAGE_COUNT] = {"radio_rx", "radio_tx", "phy_ul", "phy_dl", "mac", "rrc"};
 static const char *const ring_names[RING_COUNT] = {"ul_slot", "ul_ind", "dl_req", "dl_slot", "mac_to_rrc",
-                                                   "rrc_to_mac"};
+                                                   "rrc_to_mac", "ul_req"};
 /* Which stage consumes each ring (its thread's waiter is woken by the ring). */
 static const enum stage_id ring_consumer[RING_COUNT] = {STAGE_PHY_UL, STAGE_MAC, STAGE_PHY_DL, STAGE_RADIO_TX,
-                                                        STAGE_RRC, STAGE_MAC};
+                                                        STAGE_RRC, STAGE_MAC, STAGE_PHY_UL};
 
 const char *stage_name(enum stage_id s) { return (unsigned)s < STAGE_COUNT ? stage_names[s] : "?"; }
 const char *pipe_ring_name(enum pipe_ring r) { return (unsigned)r < RING_COUNT ? ring_names[r] : "?"; }
@@ -132,38 +144,106 @@ static int radio_rx_step(struct pipeline *p)
     return 1;
 }
 
-/* PHY UL: demodulate the slot (PRACH, PUCCH, PUSCH come with their issues) and tell the MAC. */
+/* The UL request for UL slot m, or NULL. Requests of earlier slots or epochs are dropped (counted). Sets *wait
+ * when the request has not been produced yet (the MAC sends it k slots ahead: it is on its way). */
+static const struct ul_req_msg *ul_request_for(struct pipeline *p, const struct slot_msg *m, bool *wait)
+{
+    struct ring *rq = &p->rings[RING_UL_REQ];
+    const struct ul_req_msg *r;
+    *wait = false;
+    while ((r = ring_peek(rq)) != NULL) {
+        if (r->epoch == m->epoch && r->req.slot >= m->slot) break;
+        atomic_fetch_add_explicit(&p->stats.ul_req_stale, 1, memory_order_relaxed);
+        ring_release(rq);
+    }
+    if (!r) {
+        *wait = true;
+        return NULL;
+    }
+    return r->req.slot == m->slot ? r : NULL;
+}
+
+static struct slot_ind *ul_ind(struct pipeline *p, uint32_t epoch, uint32_t flags, uint32_t type, uint64_t slot)
+{
+    struct slot_ind *ind = ring_reserve(&p->rings[RING_UL_IND]);
+    if (!ind) return NULL; /* cannot happen: room was checked before the slot was taken */
+    ind->epoch = epoch;
+    ind->flags = flags;
+    ind->type = type;
+    ind->slot = slot;
+    return ind;
+}
+
+/* PHY UL: the slot's tick to the MAC at once, then the slot's receivers, their results after the tick. */
 static int phy_ul_step(struct pipeline *p)
 {
     struct ring *in = &p->rings[RING_UL_SLOT], *out = &p->rings[RING_UL_IND];
     const struct slot_msg *m = ring_peek(in);
     if (!m) return 0;
-    struct slot_ind *ind = ring_reserve(out);
-    if (!ind) return wait_room(p, RING_UL_IND); /* MAC behind: keep the slot */
-    ind->epoch = m->epoch;
-    ind->flags = m->flags;
-    ind->slot = m->slot;
-    if (m->flags == 0) {
-        atomic_fetch_add_explicit(&p->stats.ul_slots, 1, memory_order_relaxed);
-        atomic_store_explicit(&p->stats.last_ul_slot, m->slot, memory_order_relaxed);
+    /* Room for the tick and every result of the slot before anything is consumed. */
+    if (ring_capacity(out) - ring_count(out) < 1 + UL_MAX_PRACH_OCCASIONS) return wait_room(p, RING_UL_IND);
+    if (m->flags) { /* epoch start or end of stream: pass it on */
+        if (m->flags & MSG_EPOCH_START) phy_ul_reset(&p->phy_ul);
+        ul_ind(p, m->epoch, m->flags, UL_IND_TICK, m->slot);
+        ring_commit(out);
+        ring_release(in);
+        return 1;
     }
+    bool wait;
+    const struct ul_req_msg *rq = ul_request_for(p, m, &wait);
+    if (wait) return 0; /* the MAC has not scheduled this slot yet: it will */
+    if (!rq) atomic_fetch_add_explicit(&p->stats.ul_req_missing, 1, memory_order_relaxed);
+    ul_ind(p, m->epoch, 0, UL_IND_TICK, m->slot);
     ring_commit(out);
+    atomic_fetch_add_explicit(&p->stats.ul_slots, 1, memory_order_relaxed);
+    atomic_store_explicit(&p->stats.last_ul_slot, m->slot, memory_order_relaxed);
+
+    struct phy_ul_result *res = &p->ul_result;
+    phy_ul_process(&p->phy_ul, rq ? &rq->req : NULL, m->samples, res);
+    if (res->bad_samples) atomic_fetch_add_explicit(&p->stats.ul_bad_samples, 1, memory_order_relaxed);
+    for (int i = 0; i < res->n_prach; i++) {
+        struct slot_ind *ind = ul_ind(p, m->epoch, 0, UL_IND_PRACH, m->slot);
+        ind->u.prach = res->prach[i];
+        ring_commit(out);
+        atomic_fetch_add_explicit(&p->stats.prach_detections, (uint64_t)res->prach[i].n_detected,
+                                  memory_order_relaxed);
+    }
+    if (rq) ring_release(&p->rings[RING_UL_REQ]);
     ring_release(in);
     return 1;
 }
 
-static bool request_dl(struct pipeline *p, uint32_t epoch, uint32_t flags, uint64_t slot)
+/* Schedule slot `slot`: its DL request to PHY DL, its UL request to PHY UL (room checked by the caller). */
+static void schedule_slot(struct pipeline *p, uint32_t epoch, uint64_t slot)
+{
+    struct dl_req_msg *d = ring_reserve(&p->rings[RING_DL_REQ]);
+    struct ul_req_msg *u = ring_reserve(&p->rings[RING_UL_REQ]);
+    if (!d || !u) return; /* cannot happen: room was checked */
+    d->epoch = u->epoch = epoch;
+    d->flags = u->flags = 0;
+    mac_slot(&p->mac, slot, &d->req, &u->req);
+    ring_commit(&p->rings[RING_DL_REQ]);
+    ring_commit(&p->rings[RING_UL_REQ]);
+}
+
+static bool end_dl(struct pipeline *p, uint32_t epoch)
 {
     struct dl_req_msg *m = ring_reserve(&p->rings[RING_DL_REQ]);
     if (!m) return false;
+    memset(m, 0, sizeof *m);
     m->epoch = epoch;
-    m->flags = flags;
-    sched_common_dl_slot(&p->sched, slot, &m->req);
+    m->flags = MSG_END;
     ring_commit(&p->rings[RING_DL_REQ]);
     return true;
 }
 
-/* MAC: the slot clock. UL slot n processed -> schedule DL slot n+k. An epoch start primes DL slots 0..k-1. */
+static size_t ring_room(struct pipeline *p, enum pipe_ring r)
+{
+    return ring_capacity(&p->rings[r]) - ring_count(&p->rings[r]);
+}
+
+/* MAC stage: moves messages; mac/mac.c decides. A tick for UL slot n schedules slot n+k; an epoch start
+ * releases every UE and schedules slots 0..k-1 (priming); results go to the MAC tagged with their slot. */
 static int mac_step(struct pipeline *p)
 {
     int did = 0;
@@ -174,20 +254,24 @@ static int mac_step(struct pipeline *p)
     }
     const struct slot_ind *ind = ring_peek(&p->rings[RING_UL_IND]);
     if (!ind) return did;
-    /* Room for the worst case (k priming requests plus an end marker) before consuming anything. */
-    if (ring_capacity(&p->rings[RING_DL_REQ]) - ring_count(&p->rings[RING_DL_REQ]) < p->tx_advance + 1)
-        return did + wait_room(p, RING_DL_REQ);
-    if (ind->flags & MSG_EPOCH_START) {
-        p->mac.epoch = ind->epoch;
-        p->mac.have_epoch = true;
-        for (unsigned i = 0; i < p->tx_advance; i++) request_dl(p, ind->epoch, 0, i);
-        p->mac.next_slot = p->tx_advance;
-    } else if (ind->flags & MSG_END) {
-        request_dl(p, ind->epoch, MSG_END, 0);
-    } else if (p->mac.have_epoch && ind->epoch == p->mac.epoch) {
-        uint64_t slot = ind->slot + p->tx_advance;
-        request_dl(p, ind->epoch, 0, slot);
-        p->mac.next_slot = slot + 1;
+    if (ind->type == UL_IND_TICK) {
+        /* Room for the worst case (k priming requests plus an end marker) before consuming anything. */
+        if (ring_room(p, RING_DL_REQ) < p->tx_advance + 1) return did + wait_room(p, RING_DL_REQ);
+        if (ring_room(p, RING_UL_REQ) < p->tx_advance) return did + wait_room(p, RING_UL_REQ);
+        if (ind->flags & MSG_EPOCH_START) {
+            p->mac_st.epoch = ind->epoch;
+            p->mac_st.have_epoch = true;
+            mac_epoch_start(&p->mac, ind->epoch);
+            for (unsigned i = 0; i < p->tx_advance; i++) schedule_slot(p, ind->epoch, i);
+        } else if (ind->flags & MSG_END) {
+            end_dl(p, ind->epoch);
+        } else if (p->mac_st.have_epoch && ind->epoch == p->mac_st.epoch) {
+            schedule_slot(p, ind->epoch, ind->slot + p->tx_advance);
+        }
+    } else if (!p->mac_st.have_epoch || ind->epoch != p->mac_st.epoch) {
+        atomic_fetch_add_explicit(&p->stats.ul_ind_stale, 1, memory_order_relaxed);
+    } else if (ind->type == UL_IND_PRACH) {
+        mac_prach_indication(&p->mac, ind->slot, &ind->u.prach);
     }
     ring_release(&p->rings[RING_UL_IND]);
     return did + 1;
@@ -343,7 +427,25 @@ static void add_thread(struct pipeline *p, const char *name, unsigned stages, co
     t->p = p;
 }
 
-/* The MAC's common scheduler and the PHY DL processor, from the cell geometry and the broadcast channels. */
+/* Which symbols are DL and UL (38.213 11.1): the configured TDD pattern, or all of them both ways for FDD. */
+static int init_slot_pattern(const struct gnbd_config *cfg, const struct cell_geometry *g, struct slot_pattern *sp,
+                             char *err, size_t errlen)
+{
+    if (g->duplex != BAND_DUPLEX_TDD) {
+        slot_pattern_init_fdd(sp);
+        return 0;
+    }
+    const struct tdd_pattern_config *t = &cfg->cell.tdd;
+    int period = (int)(t->period_ms * (1 << g->mu) + 0.5);
+    if (!t->configured ||
+        slot_pattern_init_tdd(sp, period, t->dl_slots, t->dl_symbols, t->ul_slots, t->ul_symbols) < 0) {
+        snprintf(err, errlen, "pipeline: the TDD pattern (cell.tdd) does not fit its period of %d slots", period);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* The MAC, the PHY DL and PHY UL processors, from the cell geometry and the broadcast channels. */
 static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double rate, char *err, size_t errlen)
 {
     struct cell_geometry g;
@@ -397,10 +499,21 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                  sib1.plan.g);
         return -EINVAL;
     }
-    if (sched_common_init(&p->sched, &sc) < 0) {
+    struct mac_config mc = {.common = sc, .scs_khz = g.scs_khz, .sample_rate_hz = rate};
+    if (init_slot_pattern(cfg, &g, &mc.pattern, err, errlen) < 0) return -EINVAL;
+    if (mac_init(&p->mac, &mc) < 0) {
         snprintf(err, errlen, "pipeline: scheduler cannot be set up");
         return -EINVAL;
     }
+    struct phy_ul_config uc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
+                               .sample_rate_hz = rate,
+                               .f0_hz = (double)(g.duplex == BAND_DUPLEX_TDD ? g.dl_freq_hz : g.ul_freq_hz),
+                               .tdd = g.duplex == BAND_DUPLEX_TDD};
+    if (phy_ul_init(&p->phy_ul, &uc) < 0) {
+        snprintf(err, errlen, "pipeline: PHY UL cannot be set up for %d PRB at %.0f Hz", g.nof_prb, rate);
+        return -EINVAL;
+    }
+    p->phy_ul_ok = true;
     const struct sched_sib1_plan *sp = &sib1.plan;
     log_info(LOG_MAC, "SIB1: %zu bytes in slot %d of %s frames, DCI 1_0 SI-RNTI AL%d CCE %d, PDSCH CRB %d..%d "
              "symbols %d..%d, MCS %d, TBS %d", sib1.len, sp->slot, sp->sfn_parity ? "odd" : "even", sp->al,
@@ -430,9 +543,10 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
         return -EINVAL;
     }
     size_t sizes[RING_COUNT] = {slot_msg_size(p), sizeof(struct slot_ind), sizeof(struct dl_req_msg),
-                                slot_msg_size(p), sizeof(struct rrc_msg), sizeof(struct rrc_msg)};
+                                slot_msg_size(p), sizeof(struct rrc_msg), sizeof(struct rrc_msg),
+                                sizeof(struct ul_req_msg)};
     size_t caps[RING_COUNT] = {SLOT_RING_CAPACITY, MSG_RING_CAPACITY, MSG_RING_CAPACITY, SLOT_RING_CAPACITY,
-                               MSG_RING_CAPACITY, MSG_RING_CAPACITY};
+                               MSG_RING_CAPACITY, MSG_RING_CAPACITY, MSG_RING_CAPACITY};
     for (int i = 0; i < RING_COUNT; i++) {
         if (ring_init(&p->rings[i], sizes[i], caps[i]) < 0) {
             snprintf(err, errlen, "pipeline: cannot allocate ring %s", ring_names[i]);
@@ -467,7 +581,7 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
     }
     /* A producer may sleep on a full ring only when its consumer runs on another thread. */
     static const enum stage_id ring_producer[RING_COUNT] = {STAGE_RADIO_RX, STAGE_PHY_UL, STAGE_MAC, STAGE_PHY_DL,
-                                                            STAGE_MAC, STAGE_RRC};
+                                                            STAGE_MAC, STAGE_RRC, STAGE_MAC};
     for (int r = 0; r < RING_COUNT; r++)
         for (int i = 0; i < p->n_threads; i++) {
             unsigned st = p->threads[i].stages;
@@ -511,7 +625,8 @@ void pipeline_free(struct pipeline *p)
     free(p->rx_scratch);
     p->rx_scratch = NULL;
     if (p->phy_dl_ok) phy_dl_free(&p->phy_dl);
-    p->phy_dl_ok = false;
+    if (p->phy_ul_ok) phy_ul_free(&p->phy_ul);
+    p->phy_dl_ok = p->phy_ul_ok = false;
 }
 
 int pipeline_run_single(struct pipeline *p, uint64_t max_ul_slots)

@@ -3,15 +3,17 @@
  *
  * Data flow (docs/ARCHITECTURE.md §1):
  *   radio RX --UL slot ring--> PHY UL --UL indication ring--> MAC --DL request ring--> PHY DL --DL slot ring-->
- *   radio TX;  MAC <--> RRC through a ring each way.
- * Time is the radio's sample counter: sample t belongs to slot t / samples_per_slot. DL slot n+k (k =
- * radio.tx_advance_slots) is requested by the MAC when UL slot n has been processed. At the start of every
- * stream epoch (a new ZeroMQ peer; once for wall-clocked radios) the radio RX stage sends an epoch-start marker
- * down the chain; the MAC answers it by requesting DL slots 0..k-1 (priming), and every stage drops queued work
- * of older epochs. With a peer-clocked radio DL therefore never runs more than k slots ahead of UL.
+ *   radio TX;  MAC --UL request ring--> PHY UL;  MAC <--> RRC through a ring each way.
+ * Time is the radio's sample counter: sample t belongs to slot t / samples_per_slot. When UL slot n arrives,
+ * PHY UL sends the MAC the slot's tick at once, then its results (PRACH detections, ...) tagged with slot n; on
+ * the tick the MAC (mac/mac.h) schedules slot n+k (k = radio.tx_advance_slots): the DL request goes to PHY DL,
+ * the UL request (what to receive in UL slot n+k) to PHY UL, which holds it until that slot arrives. At the
+ * start of every stream epoch (a new ZeroMQ peer; once for wall-clocked radios) the radio RX stage sends an
+ * epoch-start marker down the chain; the MAC answers it by scheduling slots 0..k-1 at once (priming), and every
+ * stage drops queued work of older epochs. With a peer-clocked radio DL therefore never runs more than k slots
+ * ahead of UL. PHY UL waits for the UL request of a slot before processing it (the MAC always sends it, k slots
+ * ahead); a request of an earlier slot or epoch is dropped and counted.
  *
- * PHY DL transmits the SS/PBCH blocks the MAC schedules (with the MIB); PDCCH/PDSCH and every UL channel come
- * with their issues (PHY UL only counts slots for now).
  * Fault injection for receiver tests (read once at init): GNBD_FAULT=phase transmits without the 38.211 5.4
  * phase term, GNBD_FAULT=pbch_scrambling scrambles the PBCH for another cell ID; a correct UE must fail on both.
  *
@@ -34,8 +36,9 @@
 #include "drivers/radio.h"
 #include "gnb/config.h"
 #include "gnb/ring.h"
-#include "mac/sched_common.h"
+#include "mac/mac.h"
 #include "phy/dl/phy_dl.h"
+#include "phy/ul/phy_ul.h"
 
 struct slot_msg;
 
@@ -43,7 +46,7 @@ enum stage_id { STAGE_RADIO_RX, STAGE_RADIO_TX, STAGE_PHY_UL, STAGE_PHY_DL, STAG
 const char *stage_name(enum stage_id s);
 
 enum pipe_ring { RING_UL_SLOT, RING_UL_IND, RING_DL_REQ, RING_DL_SLOT, RING_MAC_TO_RRC, RING_RRC_TO_MAC,
-                 RING_COUNT };
+                 RING_UL_REQ, RING_COUNT };
 const char *pipe_ring_name(enum pipe_ring r);
 
 struct pipeline_stats {
@@ -54,6 +57,11 @@ struct pipeline_stats {
     _Atomic uint64_t ul_dropped;             /* UL slots lost because the UL slot ring was full */
     _Atomic uint64_t slot_gaps;              /* UL timestamps that skipped slots (radio overflow) */
     _Atomic uint64_t dl_phy_errors;          /* DL slots the PHY could not build (sent as zeros) */
+    _Atomic uint64_t ul_req_missing;         /* UL slots that arrived with no request from the MAC */
+    _Atomic uint64_t ul_req_stale;           /* UL requests dropped: their slot or epoch had passed */
+    _Atomic uint64_t ul_bad_samples;         /* UL slots with NaN/Inf samples (nothing decoded from them) */
+    _Atomic uint64_t ul_ind_stale;           /* UL indications the MAC dropped: slot of an earlier epoch */
+    _Atomic uint64_t prach_detections;       /* preambles detected by PHY UL */
     _Atomic uint64_t last_ul_slot, last_dl_slot;
     _Atomic uint32_t epoch;
 };
@@ -83,11 +91,13 @@ struct pipeline {
     _Atomic int ended;     /* the radio's stream ended (file replay) and the last DL slot went out */
     struct pipeline_stats stats;
     struct slot_msg *rx_scratch; /* where a wall-clocked radio's slot goes when the UL ring is full */
-    struct sched_common sched;   /* MAC stage: common channels (SSB + MIB, SIB1) */
+    struct mac mac;              /* MAC stage: every scheduling decision */
     struct phy_dl phy_dl;        /* PHY DL stage */
-    bool phy_dl_ok;
+    struct phy_ul phy_ul;        /* PHY UL stage */
+    bool phy_dl_ok, phy_ul_ok;
     /* Per-stage private state (each touched only by the thread running that stage). */
-    struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac, dl, tx;
+    struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;
+    struct phy_ul_result ul_result; /* PHY UL stage: the slot's results before they become indications */
 };
 
 /* Allocate rings and slot buffers for the configured cell; nothing starts yet. */

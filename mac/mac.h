@@ -1,0 +1,86 @@
+/* The MAC: every scheduling decision of the cell, one call per slot.
+ *
+ * The pipeline's MAC stage (gnb/pipeline.c) only moves messages; this module decides. For each UL slot n the
+ * radio delivers, the stage calls mac_slot(n + k) and gets back the DL request for slot n + k (what PHY DL sends:
+ * SS/PBCH blocks, SIB1, and later RAR, Msg4, UE data; mac/sched_common.h) and the UL request for slot n + k (what
+ * PHY UL must receive when that slot arrives k slots later: PRACH occasions; PUSCH grants and PUCCH resources
+ * later). k is radio.tx_advance_slots. At the start of a stream epoch (a new ZeroMQ peer) mac_epoch_start()
+ * forgets everything about UEs and random access, and slots 0 .. k-1 are scheduled at once (priming).
+ * Decode results come back tagged with their slot (mac_prach_indication, ...), possibly after later slots were
+ * scheduled, so a slow decode never holds back the DL clock.
+ *
+ * Frame structure: slot n of the epoch is SFN (n / slots per frame) mod 1024; the TDD pattern (mac/slot_pattern.h,
+ * 38.213 11.1) says which symbols are DL and UL; PRACH occasions follow the PRACH configuration index (38.211
+ * 5.3.2, Tables 6.3.3.2-2/-3) and, in TDD, only where every symbol of the occasion is UL (38.213 8.1).
+ *
+ * Random access itself (RAR, Msg3, Msg4: 38.321 5.1) is not scheduled yet: a detected preamble is logged at info
+ * level ("PRACH: preamble=<index> ...") and counted.
+ *
+ * Threading: one struct mac, used by the MAC stage's thread only; the counters in struct mac_stats are atomics
+ * the control thread may read. No allocation after mac_init.
+ */
+#ifndef GNBD_MAC_MAC_H
+#define GNBD_MAC_MAC_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mac/sched_common.h"
+#include "mac/slot_pattern.h"
+#include "phy/dl/phy_dl.h"
+#include "phy/ul/phy_ul.h"
+
+struct mac_prach_config {
+    bool enabled;
+    int config_index;          /* prach-ConfigurationIndex */
+    bool unpaired;             /* FR1 unpaired table (TDD) */
+    int msg1_fdm;              /* 1, 2, 4, 8 */
+};
+
+struct mac_config {
+    struct sched_common_config common;
+    struct slot_pattern pattern;
+    struct mac_prach_config prach;
+    int scs_khz;
+    double sample_rate_hz;     /* for timing advance figures */
+};
+
+struct mac_stats {
+    _Atomic uint64_t slots_scheduled;
+    _Atomic uint64_t prach_occasions;    /* occasions requested from PHY UL */
+    _Atomic uint64_t prach_detections;   /* preambles reported back */
+    _Atomic uint64_t prach_results;      /* occasions reported back (detected or not) */
+    _Atomic uint64_t ind_stale;          /* indications for a slot of an earlier epoch or never requested */
+    _Atomic uint64_t sched_errors;       /* slots the scheduler could not fill (sent empty) */
+};
+
+struct mac {
+    struct mac_config cfg;
+    struct sched_common common;
+    int slots_per_frame;
+    uint32_t epoch;
+    struct mac_stats stats;
+};
+
+/* Returns 0, or -EINVAL for a configuration the scheduler cannot run (sched_common_init's reasons, a PRACH
+ * configuration index with no occasion in the table). */
+int mac_init(struct mac *m, const struct mac_config *cfg);
+
+/* A new stream epoch starts at slot 0: every UE context, random-access and HARQ state is released. */
+void mac_epoch_start(struct mac *m, uint32_t epoch);
+
+/* Schedule slot `slot` of the epoch: fills dl (what PHY DL sends in it) and ul (what PHY UL receives in it).
+ * Returns 0, or a negative code when the common channels could not be scheduled (dl then holds only the slot
+ * timing; counted in sched_errors). */
+int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul);
+
+/* PRACH results for one occasion of UL slot `slot`. */
+void mac_prach_indication(struct mac *m, uint64_t slot, const struct ul_prach_result *r);
+
+/* 38.321 5.1.3: RA-RNTI = 1 + s_id + 14 t_id + 14 80 f_id + 14 80 8 ul_carrier_id, for an occasion starting in
+ * symbol s_id (0..13) of slot t_id (0..79, in the PRACH numerology's slots of the frame) at frequency index
+ * f_id (0..7), on the normal UL carrier. */
+uint16_t mac_ra_rnti(int s_id, int t_id, int f_id);
+
+#endif

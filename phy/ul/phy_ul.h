@@ -1,0 +1,122 @@
+/* The uplink PHY processor: one UL slot of baseband samples and the MAC's request for that slot in, the slot's
+ * detections and decode results out.
+ *
+ * The MAC says per slot what to receive (struct ul_slot_request: which symbols are UL, PRACH occasions ending in
+ * this slot; PUSCH grants and PUCCH resources join as their receivers are wired). The processor:
+ *   - keeps a history of the last slots' samples, because a long PRACH preamble can span several slots (format 0
+ *     is 0.9 ms: one slot at 15 kHz, two at 30 kHz; formats 1-3 up to 3.5 ms), and runs the PRACH detector on the
+ *     samples of each occasion once its last sample has arrived (38.211 5.3.2, 6.3.3; phy/ch/prach.h);
+ *   - OFDM-demodulates the slot's UL symbols only (38.211 5.3.1 with the 5.4 phase term of the UL carrier centre;
+ *     in TDD the DL symbols are the gNB's own transmission and are skipped), for the channels on the grid.
+ * Results are plain data with the slot they belong to; the caller (the PHY UL stage in gnb/pipeline.c) turns them
+ * into indications for the MAC.
+ *
+ * Input from the air is untrusted: NaN, saturated or all-zero samples give no detection and are counted, never a
+ * crash.
+ *
+ * Threading: one struct phy_ul per thread (the PHY UL stage). phy_ul_init/phy_ul_free make FFTW plans: call them
+ * on the thread that makes every plan at start (see phy/ofdm/ofdm.h). phy_ul_process never allocates.
+ */
+#ifndef GNBD_PHY_UL_H
+#define GNBD_PHY_UL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "phy/grid/grid.h"
+#include "phy/ofdm/ofdm.h"
+#include "phy/types.h"
+
+#define UL_MAX_PRACH_OCCASIONS 2     /* per slot (msg1-FDM one, and at most two in time in a slot for the formats
+                                      * we schedule) */
+#define UL_MAX_PRACH_DETECTIONS 16   /* per occasion */
+#define PHY_UL_MAX_HISTORY_SLOTS 8
+
+/* One PRACH occasion whose last sample falls in this slot. */
+struct ul_prach_occasion {
+    int start_slot_offset;   /* how many slots before this one the occasion starts (0 = this slot) */
+    int start_sample;        /* first sample (CP included) within that slot, 38.211 5.3.2 t_start^RA */
+    int fdm_index;           /* n_RA: which msg1-FDM frequency occasion */
+    int ra_rnti;             /* 38.321 5.1.3, for the MAC's convenience */
+};
+
+/* What the MAC asks the PHY to receive in one UL slot. */
+struct ul_slot_request {
+    uint64_t slot;           /* slot index within the stream epoch */
+    int sfn, slot_in_frame;
+    uint16_t ul_symbols;     /* bit l: symbol l is UL (FDD: all 14) */
+    int n_prach;
+    struct ul_prach_occasion prach[UL_MAX_PRACH_OCCASIONS];
+};
+
+struct ul_prach_detection {
+    int preamble_index;      /* 0..63 */
+    float delay_samples;     /* timing of the preamble at the cell's sample rate (>= a few samples negative) */
+    float ta_us;             /* the same in microseconds */
+    float power_db;          /* peak power, dB relative to the noise floor's unit */
+    float snr_db;            /* peak over the noise estimate */
+};
+
+struct ul_prach_result {
+    struct ul_prach_occasion occasion;
+    int n_detected;
+    struct ul_prach_detection det[UL_MAX_PRACH_DETECTIONS];
+};
+
+/* Everything one slot produced. */
+struct phy_ul_result {
+    uint64_t slot;
+    int n_prach;
+    struct ul_prach_result prach[UL_MAX_PRACH_OCCASIONS];
+    bool bad_samples;        /* NaN/Inf in the slot: nothing was decoded from it */
+};
+
+struct prach_detector;
+
+struct phy_ul_config {
+    int pci;
+    int nof_prb;
+    int scs_khz;
+    double sample_rate_hz;
+    double f0_hz;                     /* UL carrier centre, for the 38.211 5.4 phase term */
+    /* PRACH (from the SIB1's RACH-ConfigCommon); prach_enabled false leaves the detector out. */
+    bool prach_enabled;
+    int prach_config_index;
+    int prach_root_sequence_index;    /* logical root, l839 or l139 by format */
+    int zero_correlation_zone_config;
+    int msg1_frequency_start;         /* PRB of the lowest PRACH occasion within the UL BWP (= carrier) */
+    int msg1_fdm;                     /* 1, 2, 4, 8 */
+    bool tdd;                         /* unpaired: FR1 unpaired PRACH table */
+};
+
+struct phy_ul_stats {
+    uint64_t slots, prach_occasions, prach_detections, bad_slots;
+};
+
+struct phy_ul {
+    struct phy_ul_config cfg;
+    int slot_samples;
+    int history_slots;                /* slots of samples kept (>= 1) */
+    cf_t *history;                    /* history_slots * slot_samples, oldest first; the newest slot is last */
+    struct ofdm ofdm;
+    struct grid grid;
+    struct prach_detector *prach;     /* NULL without PRACH */
+    struct phy_ul_stats stats;
+};
+
+/* Returns 0, -EINVAL for a configuration it cannot receive (the message says nothing: the config check has
+ * reported it), -ENOMEM. */
+int phy_ul_init(struct phy_ul *u, const struct phy_ul_config *cfg);
+void phy_ul_free(struct phy_ul *u);
+/* A new stream epoch: forget the sample history. */
+void phy_ul_reset(struct phy_ul *u);
+/* Samples per slot this processor expects. */
+int phy_ul_slot_samples(const struct phy_ul *u);
+/* Process one UL slot: samples (phy_ul_slot_samples() of them, the slot's first sample first) as the radio
+ * delivered them, req for the same slot (NULL: nothing requested, the samples only enter the history).
+ * Returns 0, or -EINVAL when req is for another slot than the one given or is malformed. */
+int phy_ul_process(struct phy_ul *u, const struct ul_slot_request *req, const cf_t *samples,
+                   struct phy_ul_result *res);
+
+#endif
