@@ -55,60 +55,12 @@ radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$PORT_DL,rx_port=tcp://
 control: { endpoint = "tcp://127.0.0.1:$CTL"; };
 log: { level = "info"; };
 CONF
-derived=$("$ROOT/$BUILD/gnbd" --check-config "$DIR/gnbd.conf" 2>&1) || { echo "$derived"; exit 1; }
-srsue_line=$(grep -m1 'srsUE:' <<<"$derived")
-dl_arfcn=$(sed -n 's/.*dl_nr_arfcn = \([0-9]*\).*/\1/p' <<<"$srsue_line")
-ssb_arfcn=$(sed -n 's/.*ssb_nr_arfcn = \([0-9]*\).*/\1/p' <<<"$srsue_line")
-srate=$(sed -n 's/.*srate = \([0-9.e]*\).*/\1/p' <<<"$srsue_line")
-echo "interop: PCI $PCI, $PRB PRB, dl_nr_arfcn $dl_arfcn, ssb_nr_arfcn $ssb_arfcn, srate $srate (from gnbd --check-config)"
-
-cat > "$DIR/ue.conf" <<CONF
-[rf]
-freq_offset = 0
-tx_gain = 50
-rx_gain = 40
-srate = $srate
-nof_antennas = 1
-device_name = zmq
-device_args = tx_port=tcp://127.0.0.1:$PORT_UL,rx_port=tcp://127.0.0.1:$PORT_DL,id=ue,base_srate=$srate
-[rat.eutra]
-dl_earfcn = 2850
-nof_carriers = 0
-[rat.nr]
-bands = 3
-nof_carriers = 1
-max_nof_prb = $PRB
-nof_prb = $PRB
-dl_nr_arfcn = $dl_arfcn
-ssb_nr_arfcn = $ssb_arfcn
-[pcap]
-enable = none
-[log]
-all_level = info
-phy_lib_level = none
-all_hex_limit = 64
-filename = $DIR/ue.log
-file_max_size = -1
-[usim]
-mode = soft
-algo = milenage
-opc  = 63BFA50EE6523365FF14C1F45F88737D
-k    = 00112233445566778899aabbccddeeff
-imsi = 001010123456780
-imei = 353490069873319
-[rrc]
-release = 15
-ue_category = 4
-[nas]
-apn = srsapn
-apn_protocol = ipv4
-[gw]
-netns =
-ip_devname = tun_srsue
-ip_netmask = 255.255.255.0
-[gui]
-enable = false
-CONF
+# srsUE's configuration for that cell, as gnbd prints it (ports mirrored, ARFCNs, PRB, rates; its log here).
+"$ROOT/$BUILD/gnbd" --srsue-config "$DIR/gnbd.conf" --srsue-log "$DIR/ue.log" > "$DIR/ue.conf" 2> "$DIR/srsue-config.err" ||
+  { cat "$DIR/srsue-config.err"; exit 1; }
+ue_key() { sed -n "s/^$1 = //p" "$DIR/ue.conf" | head -1; }
+echo "interop: PCI $PCI, $PRB PRB, dl_nr_arfcn $(ue_key dl_nr_arfcn), ssb_nr_arfcn $(ue_key ssb_nr_arfcn)," \
+     "srate $(ue_key srate) (from gnbd --srsue-config)"
 
 "$ROOT/$BUILD/gnbd" -c "$DIR/gnbd.conf" > "$DIR/gnbd.log" 2>&1 &
 GPID=$!

@@ -36,7 +36,16 @@ echo "---- gnbctl status"
 echo "---- gnbctl metrics"
 "$BUILD/gnbctl" -s "$EP" metrics | grep -E '^(uptime|slots\.|radio\.(state|epochs|rx_samples|tx_samples))'
 echo "----"
-echo "gnbd is running (pid $pid, control $EP). Try: $BUILD/gnbctl metrics; attach srsUE with conf/srsue/gnbd.conf."
+echo "gnbd is running (pid $pid, control $EP). Try: $BUILD/gnbctl metrics"
+if [ "$device" = zmq ]; then
+  # srsUE's configuration for this cell: shipped in conf/srsue/ for the shipped cells, else printed by gnbd.
+  ue_conf="conf/srsue/$(basename "$CONF")"
+  if [ -f "$ue_conf" ] && "$BUILD/gnbd" --srsue-config "$CONF" 2>/dev/null | cmp -s - "$ue_conf"; then
+    echo "Attach srsUE (built separately; keep its stdin open): srsue $ue_conf"
+  else
+    echo "Attach srsUE (built separately; keep its stdin open): $BUILD/gnbd --srsue-config $CONF > ue.conf; srsue ue.conf"
+  fi
+fi
 echo "Ctrl-C stops it."
 if [ -n "${RUN_SECONDS:-}" ]; then
   sleep "$RUN_SECONDS"
