@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,30 @@ START_TEST(test_scale_dl_applies_gain_and_counts_clipped_samples)
     ck_assert(out[2] == -0.25f - 1.0f * I);
     ck_assert(out[3] == -0.95f + 0.95f * I);
     ck_assert(out[4] == 0.0f);
+}
+END_TEST
+
+/* The loopback tests below exist only when the build found SoapySDR (Makefile: HAVE_SOAPY from pkg-config). So
+ * that compiling them out cannot pass for a success: when SoapySDR is installed (pkg-config finds it now), the
+ * library must have the soapy backend and this program the loopback tests; only a machine without SoapySDR may
+ * skip them, and it says so. */
+START_TEST(test_soapy_backend_and_loopback_tests_are_built_when_soapysdr_is_installed)
+{
+#ifdef HAVE_SOAPY
+    const bool tests_built = true;
+#else
+    const bool tests_built = false;
+#endif
+    bool installed = system("pkg-config --exists SoapySDR 2>/dev/null") == 0;
+    bool in_library = radio_backend_available("soapy");
+    ck_assert_msg(!installed || in_library, "SoapySDR is installed but the radio library was built without the"
+                  " soapy backend (rebuild: make clean && make)");
+    ck_assert_msg(!installed || tests_built, "SoapySDR is installed but this program was built without its"
+                  " loopback tests (HAVE_SOAPY unset)");
+    ck_assert_msg(in_library == tests_built, "the library (%s) and this test (%s) disagree on HAVE_SOAPY",
+                  in_library ? "soapy" : "no soapy", tests_built ? "loopback tests" : "no loopback tests");
+    if (!tests_built)
+        printf("SoapySDR is not installed: the soapy backend and its loopback tests are compiled out, SKIPPED\n");
 }
 END_TEST
 
@@ -346,6 +371,7 @@ static Suite *radio_soapy_suite(void)
     tcase_add_test(tc, test_ns_sample_conversion_is_exact_and_rounds_to_nearest);
     tcase_add_test(tc, test_secs_sample_conversion_round_trips);
     tcase_add_test(tc, test_scale_dl_applies_gain_and_counts_clipped_samples);
+    tcase_add_test(tc, test_soapy_backend_and_loopback_tests_are_built_when_soapysdr_is_installed);
     suite_add_tcase(s, tc);
 #ifdef HAVE_SOAPY
     tc = tcase_create("loopback");
