@@ -24,7 +24,8 @@ static void usage(FILE *f)
             "                                (srsUE's log file: PATH, default " SRSUE_CONFIG_DEFAULT_LOG ")\n"
             "       gnbd --print-config-manpage  print gnbd.conf(5), made from the configuration key table\n"
             "       gnbd --version | --help\n"
-            "Exit status: 0 after a clean stop, 78 for an invalid configuration, 1 for other failures.\n"
+            "Exit status: 0 after a clean stop, 78 for an invalid configuration, 2 for a usage error, 1 for other\n"
+            "failures.\n"
             "Radio backends built in: %s\n",
             radio_backends());
 }

@@ -155,7 +155,7 @@ static void print_rf(const struct gnbd_config *cfg, struct srsue_reasons *r, FIL
     fprintf(out, "tx_gain = 50\nrx_gain = 40\nfreq_offset = 0\nnof_antennas = 1\n");
 }
 
-static void print_rat(const struct gnbd_config *cfg, const struct cell_geometry *g, FILE *out)
+static void print_rat(const struct cell_geometry *g, FILE *out)
 {
     fprintf(out, "\n[rat.eutra]\n# No LTE carrier: 5G standalone. srsUE still wants an EARFCN; it is not used.\n");
     fprintf(out, "nof_carriers = 0\ndl_earfcn = 2850\n");
@@ -164,7 +164,6 @@ static void print_rat(const struct gnbd_config *cfg, const struct cell_geometry 
     fprintf(out, "bands = %d\nnof_carriers = 1\nnof_prb = %d\nmax_nof_prb = %d\n", g->band, g->nof_prb, g->nof_prb);
     fprintf(out, "dl_nr_arfcn = %u\nssb_nr_arfcn = %u\nscs = %d\nssb_scs = %d\n", g->dl_arfcn, g->ssb_arfcn,
             g->scs_khz, g->ssb_scs_khz);
-    (void)cfg;
 }
 
 static void print_rest(const struct gnbd_config *cfg, const char *log_path, FILE *out)
@@ -200,7 +199,7 @@ int srsue_config_print(const struct gnbd_config *cfg, const char *log_path, FILE
     if (!f)
         return -ENOMEM;
     print_rf(cfg, &r, f);
-    print_rat(cfg, &g, f);
+    print_rat(&g, f);
     print_rest(cfg, log_path, f);
     fclose(f);
     print_header(cfg, &g, &r, out);
