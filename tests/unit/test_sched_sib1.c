@@ -3,7 +3,10 @@
  *
  * The plan is checked against things computed apart from the planner: the SSB REs come from mapping the real
  * SS/PBCH occasions, the PDCCH/PDSCH REs from the real encoders writing into an empty grid, the DCI is unpacked
- * back and read the way a UE reads it (RIV, default table A, MCS table), and the TBS minimality is recomputed. */
+ * back and read the way a UE reads it (RIV, default table A, MCS table), and the TBS minimality is recomputed.
+ * Those readers are gnbd's own functions (dci_1_0_unpack, pdsch_tdra_default_a, the MCS/TBS tables, the SSB
+ * mapper), so a wrong table row would agree with itself here; the 3GPP tables are checked row by row in
+ * test_spec_tables. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>

@@ -10,7 +10,10 @@
  *  - round trips through gnbd's own downlink (config -> SIB1 encoder and plan -> common scheduler -> phy_dl ->
  *    samples) and a channel with delay, CFO of +-5 kHz and AWGN, into ue_sync + sib1_rx as uesim runs them:
  *    15 kHz (25 and 52 PRB), 30 kHz Case C (n78 TDD) and Case B (n5): cell, MIB and every SIB1 decoded with the
- *    configured fields; gnbd's PDSCH scrambled with another n_ID leaves the PDCCH found and no SIB1;
+ *    configured fields; gnbd's PDSCH scrambled with another n_ID leaves the PDCCH found and no SIB1. uesim reads
+ *    CORESET#0, the Type0 occasions and the PDSCH rows with gnbd's own tables (cell_geometry, pdsch_tdra_default_a),
+ *    so these round trips cannot catch a wrong row (test_spec_tables checks the rows against the 3GPP text); the
+ *    foreign vectors above were made by another implementation, so there a wrong row would fail;
  *  - the SIB1 expectations of --expect-sib1 match the configured values and report a wrong one. */
 #include <check.h>
 #include <complex.h>
