@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "phy/fec/ldpc_tables.h"
 
@@ -124,18 +125,41 @@ static bool dlsch_cb_crc_ok(const uint8_t *c, void *arg) { return segmentation_c
 int dlsch_rx_decode(const struct dlsch_params *p, struct ldpc_decoder *dec, int max_iterations, const float *soft,
                     uint8_t *cbs, uint8_t *tb, struct segmentation_rx_result *res)
 {
-    if (!p || !dec || !soft || !cbs)
+    int iterations;
+    return dlsch_rx_decode_stats(p, dec, max_iterations, soft, cbs, tb, res, &iterations);
+}
+
+int dlsch_rx_decode_stats(const struct dlsch_params *p, struct ldpc_decoder *dec, int max_iterations,
+                          const float *soft, uint8_t *cbs, uint8_t *tb, struct segmentation_rx_result *res,
+                          int *iterations)
+{
+    if (!p || !dec || !soft || !cbs || !iterations)
         return -EINVAL;
+    *iterations = 0;
     struct ldpc_decode_cfg cfg = { .bg = p->seg.bg, .z = p->seg.z, .max_iterations = max_iterations };
     if (p->seg.c > 1) {
         cfg.crc = dlsch_cb_crc_ok;
         cfg.crc_arg = (void *)&p->seg;
     }
+    int erased = 0;
     for (int r = 0; r < p->seg.c; r++) {
         struct ldpc_decode_result dr;
+        const uint8_t *c = cbs + (size_t)r * p->seg.k;
         int rc = ldpc_decode(dec, &cfg, soft + (size_t)r * p->n, p->n, cbs + (size_t)r * p->seg.k, &dr);
         if (rc < 0)
             return rc;
+        *iterations = dr.iterations > *iterations ? dr.iterations : *iterations;
+        /* What erased input (LLRs 0: nothing received, or an rv without systematic bits) decodes to is the all-zero
+         * block, and 38.212 CRCs have no inversion: its CB and TB CRCs hold. Unless the parity checks also hold it
+         * is not a decoded block. */
+        if (!dr.parity_ok && !memchr(c, 1, (size_t)p->seg.k))
+            erased++;
     }
-    return dlsch_rx_tb(p, cbs, tb, res);
+    int rc = dlsch_rx_tb(p, cbs, tb, res);
+    if (rc == 0 && erased) {
+        res->tb_crc_ok = false;
+        res->cb_crc_failed += erased;
+        res->cb_crc_failed = res->cb_crc_failed > p->seg.c ? p->seg.c : res->cb_crc_failed;
+    }
+    return rc;
 }

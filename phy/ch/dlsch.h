@@ -79,8 +79,15 @@ int dlsch_rx_tb(const struct dlsch_params *p, const uint8_t *cbs, uint8_t *tb, s
 
 /* The decoder step and dlsch_rx_tb() in one call: the C soft buffers (after dlsch_rx_combine()) are decoded with
  * dec (at most max_iterations each; with C > 1 the CB CRC24B confirms each block, 38.212 5.2.2) into cbs
- * (C x K bytes, the caller's), then the TB is rebuilt with every CRC checked into res. 0 or -EINVAL. */
+ * (C x K bytes, the caller's), then the TB is rebuilt with every CRC checked into res. A block whose parity checks
+ * fail and whose hard decisions are all 0 counts as a failed CB CRC (and fails the TB): that is what erased input
+ * decodes to, and the all-zero block passes 38.212's CRCs. 0 or -EINVAL. */
 int dlsch_rx_decode(const struct dlsch_params *p, struct ldpc_decoder *dec, int max_iterations, const float *soft,
                     uint8_t *cbs, uint8_t *tb, struct segmentation_rx_result *res);
+
+/* dlsch_rx_decode() that also reports the largest iteration count over the code blocks in *iterations. */
+int dlsch_rx_decode_stats(const struct dlsch_params *p, struct ldpc_decoder *dec, int max_iterations,
+                          const float *soft, uint8_t *cbs, uint8_t *tb, struct segmentation_rx_result *res,
+                          int *iterations);
 
 #endif

@@ -185,27 +185,17 @@ int pdsch_encode(struct pdsch *p, const struct pdsch_grant *gr, const uint8_t *c
     int rc = io_check(p, gr, nbits, g);
     if (rc < 0 || !cw)
         return rc < 0 ? rc : -EINVAL;
-    int qm = modulation_qm(gr->modulation);
-    sch_scramble_pack(cw, nbits, scrambling_c_init_pdsch(gr->rnti, 0, gr->n_id), p->packed);
-    struct sch_mod_stream ms;
-    sch_mod_stream_start(&ms, &p->mod, qm, p->packed);
-
-    unsigned dmrs_mask = (unsigned)pdsch_dmrs_symbols(gr);
-    unsigned data_res = sch_dmrs_data_res(gr->dmrs.config_type, gr->dmrs.cdm_groups_without_data), port_res = sch_dmrs_cdm_group_res(gr->dmrs.config_type, 0);
-    size_t rb_len = (size_t)PDSCH_RB_SC * (size_t)gr->nof_rb;
-    for (int l = gr->start_symbol; l < gr->start_symbol + gr->nof_symbols; l++) {
-        cf_t *re = grid_symbol(g, l) + PDSCH_RB_SC * gr->crb_start;
-        if (!(dmrs_mask >> l & 1u)) {
-            sch_mod_stream_run(&ms, rb_len, re);
-            continue;
-        }
-        sch_mod_stream_run(&ms, (size_t)(gr->nof_rb * __builtin_popcount(data_res)), p->sym);
-        dmrs_sequence(p, gr, l, dmrs_beta(gr));
-        const cf_t *r = p->dmrs, *d = p->sym;
-        for (int rb = 0; rb < gr->nof_rb; rb++, re += PDSCH_RB_SC)
-            for (int k = 0; k < PDSCH_RB_SC; k++)
-                re[k] = port_res >> k & 1u ? *r++ : data_res >> k & 1u ? *d++ : 0;
-    }
+    struct sch_map_cfg mc = { .crb_start = gr->crb_start, .nof_rb = gr->nof_rb, .start_symbol = gr->start_symbol,
+                              .nof_symbols = gr->nof_symbols, .dmrs_mask = (unsigned)pdsch_dmrs_symbols(gr),
+                              .config_type = gr->dmrs.config_type,
+                              .cdm_groups_without_data = gr->dmrs.cdm_groups_without_data,
+                              .dmrs_n_id = gr->dmrs.n_id, .n_scid = gr->dmrs.n_scid, .slot = gr->slot,
+                              .dmrs_rb_offset = gr->crb_start - gr->dmrs.ref_crb,
+                              .qm = modulation_qm(gr->modulation),
+                              .c_init = scrambling_c_init_pdsch(gr->rnti, 0, gr->n_id) };
+    struct sch_map_ws ws = { .mod = &p->mod, .packed = p->packed, .sym = p->sym, .dmrs_bits = p->dmrs_bits,
+                             .dmrs = p->dmrs };
+    sch_map(&ws, &mc, cw, nbits, g);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Shared-channel DM-RS and packed scrambling/modulation, 38.211 6.3.1.1-2, 6.4.1.1, 7.3.1.1-2, 7.4.1.1. See sch.h. */
 #include "phy/ch/sch.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "phy/mod/modulation.h"
@@ -118,4 +119,30 @@ void sch_mod_stream_run(struct sch_mod_stream *s, size_t nsym, cf_t *out)
     }
     s->acc = acc;
     s->nacc = nacc;
+}
+
+void sch_map(const struct sch_map_ws *ws, const struct sch_map_cfg *c, const uint8_t *cw, size_t nbits,
+             struct grid *g)
+{
+    struct sch_mod_stream ms;
+    sch_scramble_pack(cw, nbits, c->c_init, ws->packed);
+    sch_mod_stream_start(&ms, ws->mod, c->qm, ws->packed);
+    unsigned data_res = sch_dmrs_data_res(c->config_type, c->cdm_groups_without_data);
+    unsigned port_res = sch_dmrs_cdm_group_res(c->config_type, 0);
+    float beta = sqrtf((float)c->cdm_groups_without_data);
+    size_t rb_len = (size_t)SCH_RB_SC * (size_t)c->nof_rb;
+    for (int l = c->start_symbol; l < c->start_symbol + c->nof_symbols; l++) {
+        cf_t *re = grid_symbol(g, l) + SCH_RB_SC * c->crb_start;
+        if (!(c->dmrs_mask >> l & 1u)) {
+            sch_mod_stream_run(&ms, rb_len, re);
+            continue;
+        }
+        sch_mod_stream_run(&ms, (size_t)(c->nof_rb * __builtin_popcount(data_res)), ws->sym);
+        sch_dmrs_sequence(sch_dmrs_c_init(c->slot, l, c->dmrs_n_id, c->n_scid), c->config_type, c->dmrs_rb_offset,
+                          c->nof_rb, beta, ws->dmrs_bits, ws->dmrs);
+        const cf_t *r = ws->dmrs, *d = ws->sym;
+        for (int rb = 0; rb < c->nof_rb; rb++, re += SCH_RB_SC)
+            for (int k = 0; k < SCH_RB_SC; k++)
+                re[k] = port_res >> k & 1u ? *r++ : data_res >> k & 1u ? *d++ : 0;
+    }
 }

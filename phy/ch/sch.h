@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "phy/grid/grid.h"
 #include "phy/types.h"
 
 #define SCH_RB_SC 12
@@ -64,5 +65,33 @@ struct sch_mod_stream {
 };
 void sch_mod_stream_start(struct sch_mod_stream *s, const struct sch_mod_table *t, int qm, const uint32_t *words);
 void sch_mod_stream_run(struct sch_mod_stream *s, size_t nsym, cf_t *out);
+
+/* One codeword's RE mapping with its DM-RS (38.211 7.3.1.5-7.3.1.6 / 6.3.1.6 and 7.4.1.1.2 / 6.4.1.1.3): data in
+ * increasing k then l over the allocation, skipping every DM-RS RE of the CDM groups without data; the DM-RS of
+ * port 0 / 1000 (CDM group 0) on the symbols of dmrs_mask, amplitude beta = sqrt(cdm_groups_without_data). */
+struct sch_map_cfg {
+    int crb_start, nof_rb, start_symbol, nof_symbols;
+    unsigned dmrs_mask;                 /* bit l: symbol l of the slot carries DM-RS */
+    int config_type, cdm_groups_without_data;
+    uint16_t dmrs_n_id;
+    int n_scid, slot;
+    int dmrs_rb_offset;                 /* crb_start minus the sequence's reference CRB */
+    int qm;
+    uint32_t c_init;                    /* data scrambling */
+};
+
+/* Buffers for sch_map(), sized for the allocation: packed (G / 32 + 1 words), sym (12 nof_rb), dmrs_bits
+ * (12 nof_rb), dmrs (6 nof_rb). */
+struct sch_map_ws {
+    const struct sch_mod_table *mod;
+    uint32_t *packed;
+    cf_t *sym;
+    uint8_t *dmrs_bits;
+    cf_t *dmrs;
+};
+
+/* Scrambles, modulates and maps the nbits codeword bits into g; the caller has checked that they fit. */
+void sch_map(const struct sch_map_ws *ws, const struct sch_map_cfg *c, const uint8_t *cw, size_t nbits,
+             struct grid *g);
 
 #endif
