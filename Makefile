@@ -146,8 +146,14 @@ $(BUILD)/sim/bler_sim: $(BUILD)/tests/sim/bler_sim.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS) $(LDLIBS)
 
-sim: $(BUILD)/sim/bler_sim
+# PUCCH format 1 ACK-missed / NACK->ACK / DTX->ACK rates over AWGN (tests/sim/pucch_sim.c, 38.104 8.3 targets).
+$(BUILD)/sim/pucch_sim: $(BUILD)/tests/sim/pucch_sim.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINKLIBS) $(LDLIBS)
+
+sim: $(BUILD)/sim/bler_sim $(BUILD)/sim/pucch_sim
 	$(BUILD)/sim/bler_sim -o $(BUILD)/sim
+	nice -n 10 $(BUILD)/sim/pucch_sim
 
 # libFuzzer targets (clang): `make fuzz` builds them into build-fuzz/; FUZZ_SECONDS bounds each run.
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))

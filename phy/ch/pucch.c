@@ -111,8 +111,27 @@ double pucch_dtx_threshold(double pfa, int nof_candidates, int nof_terms, int do
     return hi;
 }
 
-void pucch_detect(struct pucch_rx_result *res, double energy, double captured, int n_re, int nof_hops,
-                  int nof_candidates, double pfa)
+double pucch_rx_threshold(struct pucch_rx *rx, enum pucch_format f, int nof_candidates, int nof_terms, int dof)
+{
+    for (int i = 0; i < rx->thr_cached; i++)
+        if (rx->thr_cache[i].format == (int)f && rx->thr_cache[i].cand == nof_candidates &&
+            rx->thr_cache[i].terms == nof_terms && rx->thr_cache[i].dof == dof)
+            return rx->thr_cache[i].thr;
+    double thr = pucch_dtx_threshold(rx->pfa[f], nof_candidates, nof_terms, dof);
+    int i = rx->thr_next;
+    rx->thr_cache[i].format = (int)f;
+    rx->thr_cache[i].cand = nof_candidates;
+    rx->thr_cache[i].terms = nof_terms;
+    rx->thr_cache[i].dof = dof;
+    rx->thr_cache[i].thr = thr;
+    rx->thr_next = (i + 1) % PUCCH_THR_CACHE;
+    if (rx->thr_cached < PUCCH_THR_CACHE)
+        rx->thr_cached++;
+    return thr;
+}
+
+void pucch_detect(struct pucch_rx *rx, enum pucch_format f, struct pucch_rx_result *res, double energy,
+                  double captured, int n_re, int nof_hops, int nof_candidates)
 {
     memset(res, 0, sizeof(*res));
     res->snr_db = -PUCCH_SNR_CAP_DB;
@@ -124,7 +143,7 @@ void pucch_detect(struct pucch_rx_result *res, double energy, double captured, i
     if (!(noise > floor))
         noise = floor;
     double t = captured / noise;
-    double thr = pucch_dtx_threshold(pfa, nof_candidates, nof_hops, dof);
+    double thr = pucch_rx_threshold(rx, f, nof_candidates, nof_hops, dof);
     double sig = (captured - nof_hops * noise) / n_re;
     res->epre = (float)(energy / n_re);
     res->noise_var = (float)noise;

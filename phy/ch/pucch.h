@@ -128,9 +128,13 @@ struct pucch_rx_result {
     float noise_var;          /* per-RE noise variance estimate */
 };
 
+#define PUCCH_THR_CACHE 16
+
 struct pucch_rx {
     struct uci_decoder uci;
     double pfa[3];
+    struct { int format, cand, terms, dof; double thr; } thr_cache[PUCCH_THR_CACHE];   /* solved thresholds */
+    int thr_cached, thr_next;
     cf_t sym[PUCCH_F2_MAX_E / 2];
     cf_t h[2 * PUCCH_F2_MAX_PRB];
     float llr[PUCCH_F2_MAX_E];

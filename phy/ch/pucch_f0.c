@@ -104,7 +104,7 @@ int pucch_f0_decode(struct pucch_rx *rx, const struct grid *g, const struct pucc
             best = i;
         }
     }
-    pucch_detect(res, energy, best_metric, PUCCH_SC_PER_PRB * n_sym, nof_hops, n_cand, rx->pfa[0]);
+    pucch_detect(rx, PUCCH_FORMAT_0, res, energy, best_metric, PUCCH_SC_PER_PRB * n_sym, nof_hops, n_cand);
     if (res->verdict == PUCCH_RX_VALID) {
         res->nbits = nof_ack;
         memcpy(res->bits, cand[best].ack, (size_t)nof_ack);

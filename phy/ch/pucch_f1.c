@@ -99,7 +99,7 @@ int pucch_f1_decode(struct pucch_rx *rx, const struct grid *g, const struct pucc
             best = v;
         }
     }
-    pucch_detect(res, energy, best_metric, n_re[0] + n_re[1], nof_hops, n_cand, rx->pfa[1]);
+    pucch_detect(rx, PUCCH_FORMAT_1, res, energy, best_metric, n_re[0] + n_re[1], nof_hops, n_cand);
     if (res->verdict == PUCCH_RX_VALID) {
         res->nbits = nbits;
         res->bits[0] = (uint8_t)(nbits == 2 ? best >> 1 : best);

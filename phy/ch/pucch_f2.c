@@ -74,13 +74,14 @@ static void f2_estimate(struct pucch_rx *rx, const struct grid *g, const struct 
     memset(e, 0, sizeof(*e));
     e->n_groups = c->res.nof_prb * (c->res.intra_slot_hopping ? 2 : 1);
     memset(rx->h, 0, sizeof(rx->h));
-    cf_t r[F2_DMRS_PER_PRB * PUCCH_F2_MAX_PRB];
+    cf_t r[2][F2_DMRS_PER_PRB * PUCCH_F2_MAX_PRB];
+    for (int l = 0; l < c->res.nof_symbols; l++)
+        f2_dmrs(c, l, r[l]);
     for (int pass = 0; pass < 2; pass++) /* 0: means, 1: spread around them */
         for (int l = 0; l < c->res.nof_symbols; l++) {
             const cf_t *y = grid_symbol(g, c->res.start_symbol + l) + pucch_hop_k0(c, pucch_hop_of(&c->res, l));
-            f2_dmrs(c, l, r);
             for (int k = 1; k < PUCCH_SC_PER_PRB * c->res.nof_prb; k += 3) {
-                cf_t ls = y[k] * conjf(r[k / 3]);
+                cf_t ls = y[k] * conjf(r[l][k / 3]);
                 int p = f2_group(c, l, k);
                 if (pass == 0) {
                     rx->h[p] += ls;
@@ -163,7 +164,7 @@ int pucch_f2_decode(struct pucch_rx *rx, const struct grid *g, const struct pucc
     if (!(noise > noise_floor))
         noise = noise_floor;
     double t = captured_dmrs / noise;
-    double thr = pucch_dtx_threshold(rx->pfa[2], 1, est.n_groups, dof);
+    double thr = pucch_rx_threshold(rx, PUCCH_FORMAT_2, 1, est.n_groups, dof);
     double sig = (captured_dmrs - est.n_groups * noise) / n_dmrs;
     res->noise_var = (float)noise;
     res->metric = (float)(t / thr);

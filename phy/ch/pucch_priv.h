@@ -46,9 +46,12 @@ void pucch_f1_spreading(const struct pucch_resource *r, int n_sf[2][2]);
 void pucch_cyclic_shifts(const struct pucch_config *c, int m_cs, int cs[PUCCH_MAX_SYMBOLS]);
 
 /* Fills res from the captured energy of the winning hypothesis: the noise variance is the rest of the energy
- * over (n_re - nof_hops) degrees of freedom, T = captured / noise against the threshold for (pfa,
+ * over (n_re - nof_hops) degrees of freedom, T = captured / noise against the threshold for (format f's pfa,
  * nof_candidates, nof_hops). Sets verdict DTX or VALID, metric, snr_db, epre, noise_var. */
-void pucch_detect(struct pucch_rx_result *res, double energy, double captured, int n_re, int nof_hops,
-                  int nof_candidates, double pfa);
+void pucch_detect(struct pucch_rx *rx, enum pucch_format f, struct pucch_rx_result *res, double energy,
+                  double captured, int n_re, int nof_hops, int nof_candidates);
+
+/* pucch_dtx_threshold() for format f's target false-alarm rate, remembered in rx (solving it costs ~3 us). */
+double pucch_rx_threshold(struct pucch_rx *rx, enum pucch_format f, int nof_candidates, int nof_terms, int dof);
 
 #endif
