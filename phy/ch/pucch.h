@@ -32,8 +32,11 @@
  *   from a target false-alarm rate on noise alone (T is a sum of H exponentials, H = hops or PRB groups; its
  *   tail, with the noise variance estimated from the same REs, and the number of candidates give the
  *   threshold). The noise variance is what the decision leaves unexplained: F0/F1 the REs' energy minus the
- *   captured energy over the remaining degrees of freedom; F2 the residual after re-encoding the decoded bits.
- *   A grid whose REs are zero or not finite is DTX without decoding.
+ *   captured energy over the remaining degrees of freedom; F2 the residual after re-encoding the decoded bits,
+ *   and F2's captured energy is that of the DM-RS alone (a third of the REs: one PRB x one symbol needs about
+ *   9 dB per RE to be detected 99 % of the time, four PRBs about 3 dB). A grid whose REs are zero or not finite
+ *   is DTX without decoding. Measured (AWGN, 1 antenna, `make sim`): F1 14 symbols meets 38.104 8.3's targets
+ *   down to about -9 dB; noise alone is detected at the design rate (1e-3).
  *
  * Threading: the encoders and pucch_check are pure (the F2 encoder builds its polar code on the stack). struct
  * pucch_rx holds the polar decoder workspace from pucch_rx_init(); one per thread; nothing allocates after it.
