@@ -10,6 +10,7 @@
 
 #include "gnb/broadcast.h"
 #include "gnb/log.h"
+#include "gnb/rrc_config.h"
 #include "phy/geometry/cell_geometry.h"
 
 #define MSG_EPOCH_START 1u /* first message of a stream epoch: no samples, slot 0 */
@@ -445,6 +446,59 @@ static int init_slot_pattern(const struct gnbd_config *cfg, const struct cell_ge
     return 0;
 }
 
+/* The PRACH the SIB1 announces (RACH-ConfigCommon): what the MAC schedules and PHY UL listens to are read back
+ * from the same SIB1 the UE decodes, so they cannot disagree. */
+static int prach_from_sib1(const struct gnbd_config *cfg, const struct cell_geometry *g, struct mac_prach_config *mp,
+                           struct phy_ul_config *uc, char *err, size_t errlen)
+{
+    struct rrc_sib1 *sib1 = calloc(1, sizeof *sib1); /* large for a stack */
+    uint8_t buf[SCHED_SIB1_MAX_BYTES];
+    size_t len;
+    if (!sib1 || rrc_config_sib1(cfg, sib1, buf, sizeof buf, &len) < 0 || !sib1->has_serving_cell_config_common) {
+        free(sib1);
+        snprintf(err, errlen, "pipeline: the SIB1 cannot be built");
+        return -EINVAL;
+    }
+    const struct rrc_serving_cell_config_common_sib *scc = &sib1->serving_cell_config_common;
+    struct rrc_rach_config_common rach = scc->ul.initial_bwp.rach;
+    bool announced = scc->has_ul && scc->ul.initial_bwp.rach_sr == PER_SETUP;
+    free(sib1);
+    if (!announced) return 0; /* no PRACH in this cell */
+    const struct rrc_rach_config_common *r = &rach;
+    const struct prach_config_row *row = prach_config_row(g->duplex == BAND_DUPLEX_TDD,
+                                                          r->generic.prach_config_index);
+    if (!row || r->restricted_set != 0) {
+        snprintf(err, errlen, "pipeline: PRACH configuration index %d (%s set) cannot be received",
+                 r->generic.prach_config_index, r->restricted_set ? "restricted" : "unrestricted");
+        return -EINVAL;
+    }
+    enum prach_format f = (enum prach_format)row->format;
+    /* A combined A/B table format: the detector is set up for A; each occasion carries its own CP (B or A). */
+    if (f == PRACH_FORMAT_A1_B1) f = PRACH_FORMAT_A1;
+    if (f == PRACH_FORMAT_A2_B2) f = PRACH_FORMAT_A2;
+    if (f == PRACH_FORMAT_A3_B3) f = PRACH_FORMAT_A3;
+    int ra_scs = r->has_msg1_scs ? r->msg1_scs_khz : g->scs_khz;
+    *mp = (struct mac_prach_config){.enabled = true, .config_index = r->generic.prach_config_index,
+                                    .unpaired = g->duplex == BAND_DUPLEX_TDD, .ra_scs_khz = ra_scs,
+                                    .msg1_fdm = r->generic.msg1_fdm};
+    uc->prach_enabled = true;
+    uc->prach_format = f;
+    uc->prach_ra_scs_khz = ra_scs;
+    uc->prach_root_sequence_index = r->prach_root_sequence_index;
+    uc->zero_correlation_zone_config = r->generic.zero_correlation_zone_config;
+    uc->msg1_frequency_start = r->generic.msg1_frequency_start;
+    uc->msg1_fdm = r->generic.msg1_fdm;
+    /* Every preamble is searched, not only the totalNumberOfRA-Preambles announced: a UE may draw any of the
+     * 64 (srsUE draws 0..total inclusive), and a preamble we do not expect is still a UE asking. */
+    uc->nof_preambles = 64;
+    log_info(LOG_PHY, "PRACH: configuration index %d (format %s, %s table), root %d, zeroCorrelationZoneConfig %d, "
+             "msg1-FrequencyStart %d, msg1-FDM %d", r->generic.prach_config_index,
+             prach_format_params(f) ? prach_format_params(f)->name : "?", mp->unpaired ? "unpaired" : "paired",
+             r->prach_root_sequence_index, r->generic.zero_correlation_zone_config, r->generic.msg1_frequency_start,
+             r->generic.msg1_fdm);
+    return 0;
+}
+
 /* The MAC, the PHY DL and PHY UL processors, from the cell geometry and the broadcast channels. */
 static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double rate, char *err, size_t errlen)
 {
@@ -500,15 +554,18 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
         return -EINVAL;
     }
     struct mac_config mc = {.common = sc, .scs_khz = g.scs_khz, .sample_rate_hz = rate};
-    if (init_slot_pattern(cfg, &g, &mc.pattern, err, errlen) < 0) return -EINVAL;
-    if (mac_init(&p->mac, &mc) < 0) {
-        snprintf(err, errlen, "pipeline: scheduler cannot be set up");
-        return -EINVAL;
-    }
     struct phy_ul_config uc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
                                .sample_rate_hz = rate,
                                .f0_hz = (double)(g.duplex == BAND_DUPLEX_TDD ? g.dl_freq_hz : g.ul_freq_hz),
                                .tdd = g.duplex == BAND_DUPLEX_TDD};
+    if (init_slot_pattern(cfg, &g, &mc.pattern, err, errlen) < 0) return -EINVAL;
+    if (prach_from_sib1(cfg, &g, &mc.prach, &uc, err, errlen) < 0) return -EINVAL;
+    if (mac_init(&p->mac, &mc) < 0) {
+        snprintf(err, errlen, "pipeline: the scheduler cannot be set up (PRACH configuration index %d: no valid "
+                 "occasion in this cell, or not whole samples at %.0f Hz)", mc.prach.config_index, rate);
+        return -EINVAL;
+    }
+    if (mc.prach.enabled) uc.history_slots = sched_prach_history_slots(&p->mac.prach);
     if (phy_ul_init(&p->phy_ul, &uc) < 0) {
         snprintf(err, errlen, "pipeline: PHY UL cannot be set up for %d PRB at %.0f Hz", g.nof_prb, rate);
         return -EINVAL;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "phy/ch/prach_config.h"
 #include "phy/geometry/cell_geometry.h"
 
 int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d)
@@ -31,6 +32,8 @@ int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d
                                                   .dl_slots = c->tdd.dl_slots, .dl_symbols = c->tdd.dl_symbols,
                                                   .ul_slots = c->tdd.ul_slots, .ul_symbols = c->tdd.ul_symbols};
     d->prach_config_index = c->prach_config_index;
+    const struct prach_config_row *row = prach_config_row(d->tdd, c->prach_config_index);
+    d->prach_short_format = row && !prach_format_is_long((enum prach_format)row->format);
     d->srsue_compatible = c->srsue_compatible;
     return 0;
 }
@@ -100,6 +103,8 @@ static void print_ul(FILE *out, const struct rrc_ul_config_common_sib *ul)
             " preambleReceivedTargetPower %d dBm, preambleTransMax %d, powerRampingStep %d dB, ra-ResponseWindow %d"
             " slots\n", g->prach_config_index, g->msg1_fdm, g->msg1_frequency_start, g->zero_correlation_zone_config,
             g->preamble_received_target_power, g->preamble_trans_max, g->power_ramping_step_db, g->ra_response_window);
+    if (b->rach.has_total_preambles)
+        fprintf(out, "#   RACH: totalNumberOfRA-Preambles %d\n", b->rach.total_preambles);
     fprintf(out, "#   RACH: %d contention-based preambles per SSB, ra-ContentionResolutionTimer %d subframes,"
             " prach-RootSequenceIndex %s %d, %s set\n", b->rach.cb_preambles_per_ssb,
             b->rach.ra_contention_resolution_timer, b->rach.prach_root_l139 ? "l139" : "l839",

@@ -14,6 +14,13 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
     m->slots_per_frame = 10 * cfg->scs_khz / 15;
     int rc = sched_common_init(&m->common, &cfg->common);
     if (rc < 0) return rc;
+    if (cfg->prach.enabled) {
+        struct sched_prach_config pc = {.config_index = cfg->prach.config_index, .unpaired = cfg->prach.unpaired,
+                                        .scs_khz = cfg->scs_khz, .ra_scs_khz = cfg->prach.ra_scs_khz,
+                                        .msg1_fdm = cfg->prach.msg1_fdm, .sample_rate_hz = cfg->sample_rate_hz};
+        rc = sched_prach_init(&m->prach, &pc, &cfg->pattern);
+        if (rc < 0) return rc;
+    }
     return 0;
 }
 
@@ -31,6 +38,10 @@ int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul
     ul->sfn = (int)((slot / (uint64_t)m->slots_per_frame) % 1024);
     ul->slot_in_frame = (int)(slot % (uint64_t)m->slots_per_frame);
     ul->ul_symbols = slot_pattern_ul_symbols(&m->cfg.pattern, slot);
+    if (m->cfg.prach.enabled) {
+        ul->n_prach = sched_prach_slot(&m->prach, slot, ul->prach, UL_MAX_PRACH_OCCASIONS);
+        atomic_fetch_add_explicit(&m->stats.prach_occasions, (uint64_t)ul->n_prach, memory_order_relaxed);
+    }
     int rc = sched_common_dl_slot(&m->common, slot, dl);
     if (rc < 0) {
         memset(dl, 0, sizeof *dl);
@@ -48,6 +59,7 @@ void mac_prach_indication(struct mac *m, uint64_t slot, const struct ul_prach_re
     atomic_fetch_add_explicit(&m->stats.prach_results, 1, memory_order_relaxed);
     int sfn = (int)((slot / (uint64_t)m->slots_per_frame) % 1024);
     int sl = (int)(slot % (uint64_t)m->slots_per_frame);
+    if (r->n_detected < 0) atomic_fetch_add_explicit(&m->stats.prach_errors, 1, memory_order_relaxed);
     for (int i = 0; i < r->n_detected; i++) {
         const struct ul_prach_detection *d = &r->det[i];
         atomic_fetch_add_explicit(&m->stats.prach_detections, 1, memory_order_relaxed);

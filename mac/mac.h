@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "mac/sched_common.h"
+#include "mac/sched_prach.h"
 #include "mac/slot_pattern.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
@@ -35,6 +36,7 @@ struct mac_prach_config {
     bool enabled;
     int config_index;          /* prach-ConfigurationIndex */
     bool unpaired;             /* FR1 unpaired table (TDD) */
+    int ra_scs_khz;            /* short formats: msg1-SubcarrierSpacing */
     int msg1_fdm;              /* 1, 2, 4, 8 */
 };
 
@@ -51,6 +53,7 @@ struct mac_stats {
     _Atomic uint64_t prach_occasions;    /* occasions requested from PHY UL */
     _Atomic uint64_t prach_detections;   /* preambles reported back */
     _Atomic uint64_t prach_results;      /* occasions reported back (detected or not) */
+    _Atomic uint64_t prach_errors;       /* occasions PHY UL could not search */
     _Atomic uint64_t ind_stale;          /* indications for a slot of an earlier epoch or never requested */
     _Atomic uint64_t sched_errors;       /* slots the scheduler could not fill (sent empty) */
 };
@@ -58,6 +61,7 @@ struct mac_stats {
 struct mac {
     struct mac_config cfg;
     struct sched_common common;
+    struct sched_prach prach;
     int slots_per_frame;
     uint32_t epoch;
     struct mac_stats stats;

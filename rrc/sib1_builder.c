@@ -142,12 +142,20 @@ static void build_rach(const struct sib1_cell_desc *d, struct rrc_rach_config_co
         .power_ramping_step_db = d->power_ramping_step_db,
         .ra_response_window = d->ra_response_window,
     };
-    /* One SS/PBCH block per RACH occasion, all 64 preambles contention based. */
+    /* One SS/PBCH block per RACH occasion. totalNumberOfRA-Preambles must be present: a UE that does not find it
+     * may always pick preamble 0 (srsUE does), and a detector that always answered 0 would look right. 63 (its
+     * maximum) with 60 of them contention based leaves 60..62 for contention-free access later. */
+    rach->has_total_preambles = true;
+    rach->total_preambles = 63;
     rach->has_ssb_per_ro = true;
     rach->ssb_per_ro = RRC_SSB_PER_RO_1;
-    rach->cb_preambles_per_ssb = 64;
+    rach->cb_preambles_per_ssb = 60;
     rach->ra_contention_resolution_timer = d->ra_contention_resolution_timer;
-    rach->prach_root_l139 = false;
+    /* 38.331 prach-RootSequenceIndex: l139 for the short preamble formats; their subcarrier spacing is the
+     * carrier's, said explicitly (msg1-SubcarrierSpacing) rather than left to each UE's reading of the tables. */
+    rach->prach_root_l139 = d->prach_short_format;
+    rach->has_msg1_scs = d->prach_short_format;
+    rach->msg1_scs_khz = d->scs_khz;
     rach->prach_root_sequence_index = d->prach_root_sequence_index;
     rach->restricted_set = 0;
 }

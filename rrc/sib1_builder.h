@@ -47,6 +47,7 @@ struct sib1_cell_desc {
     struct rrc_tdd_pattern tdd_pattern; /* with tdd */
     /* random access */
     int prach_config_index;
+    bool prach_short_format;     /* the index's format is short (L_RA = 139): root index l139, msg1-SCS given */
     int msg1_frequency_start;    /* -1: the lowest start srsUE accepts (docs/SRSUE.md §3.5) */
     int zero_correlation_zone_config;
     int preamble_received_target_power; /* dBm */

@@ -24,12 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "phy/ch/prach_config.h"
 #include "phy/grid/grid.h"
 #include "phy/ofdm/ofdm.h"
 #include "phy/types.h"
 
-#define UL_MAX_PRACH_OCCASIONS 2     /* per slot (msg1-FDM one, and at most two in time in a slot for the formats
-                                      * we schedule) */
+#define UL_MAX_PRACH_OCCASIONS 16    /* per slot: time occasions ending in the slot x msg1-FDM */
+#define UL_MAX_PRACH_FDM 8
 #define UL_MAX_PRACH_DETECTIONS 16   /* per occasion */
 #define PHY_UL_MAX_HISTORY_SLOTS 8
 
@@ -39,6 +40,7 @@ struct ul_prach_occasion {
     int start_sample;        /* first sample (CP included) within that slot, 38.211 5.3.2 t_start^RA */
     int fdm_index;           /* n_RA: which msg1-FDM frequency occasion */
     int ra_rnti;             /* 38.321 5.1.3, for the MAC's convenience */
+    struct prach_time_occasion time;  /* format, CP and length of this occasion (38.211 5.3.2) */
 };
 
 /* What the MAC asks the PHY to receive in one UL slot. */
@@ -54,13 +56,13 @@ struct ul_prach_detection {
     int preamble_index;      /* 0..63 */
     float delay_samples;     /* timing of the preamble at the cell's sample rate (>= a few samples negative) */
     float ta_us;             /* the same in microseconds */
-    float power_db;          /* peak power, dB relative to the noise floor's unit */
+    float power;             /* received power per PRACH subcarrier (1 = as a UE at unit scale sends it) */
     float snr_db;            /* peak over the noise estimate */
 };
 
 struct ul_prach_result {
     struct ul_prach_occasion occasion;
-    int n_detected;
+    int n_detected;          /* < 0: the occasion could not be searched (an errno code) */
     struct ul_prach_detection det[UL_MAX_PRACH_DETECTIONS];
 };
 
@@ -80,14 +82,17 @@ struct phy_ul_config {
     int scs_khz;
     double sample_rate_hz;
     double f0_hz;                     /* UL carrier centre, for the 38.211 5.4 phase term */
+    bool tdd;
     /* PRACH (from the SIB1's RACH-ConfigCommon); prach_enabled false leaves the detector out. */
     bool prach_enabled;
-    int prach_config_index;
+    enum prach_format prach_format;   /* of the configuration index (a combined A/B format: its A format) */
+    int prach_ra_scs_khz;             /* short formats: msg1-SubcarrierSpacing */
     int prach_root_sequence_index;    /* logical root, l839 or l139 by format */
     int zero_correlation_zone_config;
     int msg1_frequency_start;         /* PRB of the lowest PRACH occasion within the UL BWP (= carrier) */
     int msg1_fdm;                     /* 1, 2, 4, 8 */
-    bool tdd;                         /* unpaired: FR1 unpaired PRACH table */
+    int nof_preambles;                /* totalNumberOfRA-Preambles (64 when absent) */
+    int history_slots;                /* slots of samples the longest occasion needs (mac/sched_prach.h) */
 };
 
 struct phy_ul_stats {
@@ -101,7 +106,8 @@ struct phy_ul {
     cf_t *history;                    /* history_slots * slot_samples, oldest first; the newest slot is last */
     struct ofdm ofdm;
     struct grid grid;
-    struct prach_detector *prach;     /* NULL without PRACH */
+    struct prach_detector *prach;     /* one per msg1-FDM occasion; NULL without PRACH */
+    int n_prach_detectors;
     struct phy_ul_stats stats;
 };
 
