@@ -34,6 +34,11 @@ int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d
     d->prach_config_index = c->prach_config_index;
     const struct prach_config_row *row = prach_config_row(d->tdd, c->prach_config_index);
     d->prach_short_format = row && !prach_format_is_long((enum prach_format)row->format);
+    /* zeroCorrelationZoneConfig sets N_CS, the largest round-trip delay a preamble can have before it reads as
+     * the next preamble. Long formats keep 1 (N_CS 13 of Table 6.3.3.1-5: 13 x 0.95 us = 12 us, 1.9 km, one
+     * root); short formats take 8 (N_CS 15 of Table 6.3.3.1-7: 15 / (139 SCS) = 3.6 us at 30 kHz, 540 m; 7.2 us
+     * at 15 kHz), since their index 1 (N_CS 2) would allow less than half a microsecond. */
+    if (d->prach_short_format) d->zero_correlation_zone_config = 8;
     d->srsue_compatible = c->srsue_compatible;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "drivers/radio.h"
 #include "gnb/log.h"
 #include "phy/geometry/bands.h"
+#include "tests/uesim/prach_tx.h"
 #include "tests/uesim/sib1_rx.h"
 #include "tests/uesim/ue_sync.h"
 #include "tests/uesim/uesim.h"
@@ -29,6 +30,8 @@ struct uesim {
     struct grid grid;             /* one demodulated slot */
     uint64_t sib1_rrc_errors;
     struct sib1_rx_event sib1_first;   /* the first SIB1 decoded */
+    struct prach_tx prach;        /* random-access preambles (--prach) */
+    bool unpaired;                /* the band is TDD: PRACH Table 6.3.3.2-3 */
     FILE *out;                    /* milestone lines: stdout, or stderr with --json */
     bool found, found_phase_ok;
     struct ue_sync_event cell;    /* the CELL_FOUND event */
@@ -149,9 +152,11 @@ static void on_sib1(struct uesim *u, const struct sib1_rx_event *e)
     char why[160];
     if (u->o.has_expect_sib1 && !uesim_sib1_matches(&u->o.expect_sib1, &e->sib1, why, sizeof why))
         uesim_fail(u, "%s", why);
-    if (u->sib1.decoded == 1)
+    if (u->sib1.decoded == 1) {
         u->sib1_first = *e;
-    else if (!u->o.verbose)
+        if (prach_tx_arm(&u->prach, &e->sib1, u->unpaired, why, sizeof why) < 0)
+            uesim_fail(u, "PRACH: %s", why);
+    } else if (!u->o.verbose)
         return;   /* the first one in full */
     print_sib1_fields(u, e);
 }
@@ -160,6 +165,7 @@ static void on_sib1(struct uesim *u, const struct sib1_rx_event *e)
 static void on_slot(struct uesim *u, const struct ue_sync_event *ev)
 {
     static struct sib1_rx_event e;   /* holds a whole SIB1: not on the stack */
+    prach_tx_on_slot(&u->prach, ev->sfn, ev->slot, ev->t, u->out);
     if (!u->sib1_ready || !sib1_rx_monitors(&u->sib1, ev->sfn, ev->slot))
         return;
     if (ue_sync_demod_slot(&u->sync, ev, &u->grid) == 0 && sib1_rx_slot(&u->sib1, &u->grid, ev->sfn, ev->slot, &e) == 0)
@@ -244,12 +250,14 @@ static double now_s(void)
     return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-/* Sends one UL slot of zeros for DL slot ts: the peer-clocked radio blocks until gnbd asks for it. */
-static int send_ul(struct uesim *u, struct radio *r, const cf_t *zeros, size_t spp, uint64_t ts, uint32_t epoch)
+/* Sends the UL samples for DL slot ts (preambles due, noise; else zeros): the peer-clocked radio blocks until
+ * gnbd asks for it. */
+static int send_ul(struct uesim *u, struct radio *r, cf_t *ul, size_t spp, uint64_t ts, uint32_t epoch)
 {
+    prach_tx_fill(&u->prach, (int64_t)ts, ul, (int)spp);
     double deadline = now_s() + u->o.timeout_s;
     for (;;) {
-        int rc = radio_send(r, zeros, spp, ts, epoch);
+        int rc = radio_send(r, ul, spp, ts, epoch);
         if (rc == (int)spp)
             return 0;
         if (rc < 0) {
@@ -263,13 +271,13 @@ static int send_ul(struct uesim *u, struct radio *r, const cf_t *zeros, size_t s
     }
 }
 
-/* The lock-step loop: DL slot in, pushed to the receiver, one UL slot of zeros out. */
+/* The lock-step loop: DL slot in, pushed to the receiver, one UL slot out. */
 static int run_stream(struct uesim *u, struct radio *r, size_t spp, uint64_t max_slots)
 {
-    cf_t *dl = malloc(spp * sizeof(cf_t)), *zeros = calloc(spp, sizeof(cf_t));
+    cf_t *dl = malloc(spp * sizeof(cf_t)), *ul = calloc(spp, sizeof(cf_t));
     uint32_t epoch = 0;
     double last_dl = now_s();
-    int rc = dl && zeros ? 0 : -ENOMEM;
+    int rc = dl && ul ? 0 : -ENOMEM;
     while (rc == 0 && u->slots < max_slots && u->sync.state != UE_SYNC_NO_CELL) {
         uint64_t ts = 0;
         uint32_t ep = 0;
@@ -293,12 +301,12 @@ static int run_stream(struct uesim *u, struct radio *r, size_t spp, uint64_t max
         } else {
             last_dl = now_s();
             ue_sync_push(&u->sync, dl, spp);
-            rc = send_ul(u, r, zeros, spp, ts, epoch);
+            rc = send_ul(u, r, ul, spp, ts, epoch);
             u->slots++;
         }
     }
     free(dl);
-    free(zeros);
+    free(ul);
     return rc;
 }
 
@@ -382,6 +390,10 @@ static int verdict(struct uesim *u)
                 PRIu64 " PDSCH CRC OK, %" PRIu64 " CRC failed\n", r->decoded, r->occasions, r->pdcch_found, r->crc_ok,
                 r->crc_failed);
     }
+    if (u->o.prach_count > 0)
+        fprintf(u->out, "uesim: PRACH: %d of %d preambles sent\n", u->prach.sent, u->o.prach_count);
+    if (u->o.prach_count > 0 && u->prach.sent < u->o.prach_count)
+        uesim_fail(u, "only %d of %d preambles sent", u->prach.sent, u->o.prach_count);
     if (u->o.sib1 && u->found && (!u->sib1_ready || u->sib1.decoded == 0))
         uesim_fail(u, "no SIB1 decoded (%" PRIu64 " Type0 occasions, %" PRIu64 " SI-RNTI PDCCH found)",
                    u->sib1.occasions, u->sib1.pdcch_found);
@@ -409,6 +421,14 @@ int main(int argc, char **argv)
     log_set_level(LOG_RADIO, u.o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING);
     if (setup_sync(&u) < 0)
         return UESIM_EXIT_USAGE;
+    const struct band_info *bi = band_find(u.o.band);
+    u.unpaired = bi && bi->duplex == BAND_DUPLEX_TDD;
+    struct prach_tx_config pc = {.nof_prb = u.o.nof_prb, .scs_khz = u.o.scs_khz, .srate = u.o.srate,
+                                 .count = u.o.prach_count, .preamble = u.o.prach_preamble,
+                                 .delay_samples = u.o.prach_delay, .snr_db = u.o.ul_snr_db, .cfo_hz = u.o.ul_cfo_hz,
+                                 .seed = u.o.seed};
+    if (prach_tx_init(&u.prach, &pc) < 0)
+        return UESIM_EXIT_FAIL;
     fprintf(u.out, "uesim: DL %d (%.3f MHz), SSB %d (%+.1f kHz from DC), %d PRB, %.6g Hz, %s; DL from %s, UL on %s\n",
             u.o.dl_arfcn, band_arfcn_to_hz((uint32_t)u.o.dl_arfcn) / 1e6, u.o.ssb_arfcn, u.ssb_offset_hz / 1e3,
             u.o.nof_prb, u.o.srate, u.o.max_slots ? "slot limit" : "stream-time limit", u.o.rx, u.o.tx);
@@ -417,5 +437,6 @@ int main(int argc, char **argv)
     ue_sync_free(&u.sync);
     sib1_rx_free(&u.sib1);
     grid_free(&u.grid);
+    prach_tx_free(&u.prach);
     return rc;
 }

@@ -61,6 +61,13 @@ struct uesim_options {
     bool sib1;                      /* the run needs SIB1 (--sib1, or implied by --expect-sib1) */
     bool has_expect_sib1;
     struct uesim_expect_sib1 expect_sib1;
+    /* random access (prach_tx.h): --prach N preambles after SIB1 */
+    int prach_count;
+    int prach_preamble;             /* -1: random over totalNumberOfRA-Preambles */
+    int prach_delay;                /* samples */
+    double ul_snr_db;               /* NAN: no UL noise */
+    double ul_cfo_hz;
+    unsigned seed;
 };
 
 /* Parses argv into o. Returns 0, 1 after printing the usage for --help, or -EINVAL after printing the problem

@@ -2,6 +2,7 @@
 #include "tests/uesim/uesim.h"
 
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@ void uesim_usage(void)
             "             [--ssb-pattern A|B|C] [--tx tcp://*:2001] [--rx tcp://localhost:2000]\n"
             "             [--seconds S | --max-slots N] [--expect-pci P] [--expect-mib k=v,...] [--sib1]\n"
             "             [--expect-sib1 k=v,...] [--ssb-period MS] [--max-phase-step RAD] [--timeout S] [--json]\n"
-            "             [--verbose]\n"
+            "             [--verbose] [--prach N [--prach-preamble V] [--prach-delay SAMPLES] [--ul-snr DB]\n"
+            "             [--ul-cfo HZ] [--seed N]]\n"
             "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, bands, [rf] srate); PCI,\n"
             "  timing, CFO, SFN and MIB are found blind, then SIB1 from the MIB. --band (default 3) gives the SSB\n"
             "  pattern for the SCS (15 kHz: Case A; 30 kHz: B or C) unless --ssb-pattern does, and CORESET#0's\n"
@@ -26,7 +28,11 @@ void uesim_usage(void)
             "  ssb_period, ss_pbch_power, msg1_fdm, msg1_freq_start, zczc, preamble_power, ra_window,\n"
             "  tdd (none | <period>us/<dl slots>/<dl symbols>/<ul slots>/<ul symbols>). --seconds counts stream time.\n"
             "  Exit: 0 cell found as expected, every later PBCH decoded with consecutive SFNs and, with --sib1 or\n"
-            "  --expect-sib1, SIB1 decoded (as expected) with every SI-RNTI PDSCH's CRC OK; 1 otherwise; 2 usage.\n");
+            "  --expect-sib1, SIB1 decoded (as expected) with every SI-RNTI PDSCH's CRC OK; 1 otherwise; 2 usage.\n"
+            "  --prach N (implies --sib1): after SIB1, N preambles in the next PRACH occasions of its RACH config\n"
+            "  (TDD: wholly UL slots only), index V or random over totalNumberOfRA-Preambles, arriving SAMPLES late;\n"
+            "  --ul-snr adds AWGN to the whole UL (SNR per PRACH subcarrier), --ul-cfo a frequency offset. The run\n"
+            "  fails when fewer than N were sent.\n");
 }
 
 /* A whole decimal integer in [lo, hi]. */
@@ -148,7 +154,7 @@ bool uesim_mib_matches(const struct uesim_expect_mib *e, const struct mib *m, in
 enum {
     OPT_DL = 256, OPT_SSB, OPT_PRB, OPT_SRATE, OPT_SCS, OPT_TX, OPT_RX, OPT_SECONDS, OPT_SLOTS, OPT_PCI, OPT_MIB,
     OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP, OPT_BAND, OPT_PATTERN, OPT_SIB1,
-    OPT_EXPECT_SIB1,
+    OPT_EXPECT_SIB1, OPT_PRACH, OPT_PRACH_PREAMBLE, OPT_PRACH_DELAY, OPT_UL_SNR, OPT_UL_CFO, OPT_SEED,
 };
 
 static int set_int(const char *arg, long lo, long hi, int *dst)
@@ -193,6 +199,17 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_EXPECT_SIB1:
         o->sib1 = o->has_expect_sib1 = true;
         return uesim_parse_expect_sib1(arg, &o->expect_sib1);
+    case OPT_PRACH: o->sib1 = true; return set_int(arg, 1, 1000, &o->prach_count);
+    case OPT_PRACH_PREAMBLE: return set_int(arg, 0, 63, &o->prach_preamble);
+    case OPT_PRACH_DELAY: return set_int(arg, 0, 10000, &o->prach_delay);
+    case OPT_UL_SNR: return parse_double(arg, -40, 100, &o->ul_snr_db);
+    case OPT_UL_CFO: return parse_double(arg, -50000, 50000, &o->ul_cfo_hz);
+    case OPT_SEED: {
+        long v;
+        if (parse_int(arg, 1, 1000000000, &v) < 0) return -EINVAL;
+        o->seed = (unsigned)v;
+        return 0;
+    }
     default: return -EINVAL;
     }
 }
@@ -210,11 +227,14 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"json", no_argument, 0, OPT_JSON}, {"verbose", no_argument, 0, OPT_VERBOSE},
         {"band", required_argument, 0, OPT_BAND}, {"ssb-pattern", required_argument, 0, OPT_PATTERN},
         {"sib1", no_argument, 0, OPT_SIB1}, {"expect-sib1", required_argument, 0, OPT_EXPECT_SIB1},
+        {"prach", required_argument, 0, OPT_PRACH}, {"prach-preamble", required_argument, 0, OPT_PRACH_PREAMBLE},
+        {"prach-delay", required_argument, 0, OPT_PRACH_DELAY}, {"ul-snr", required_argument, 0, OPT_UL_SNR},
+        {"ul-cfo", required_argument, 0, OPT_UL_CFO}, {"seed", required_argument, 0, OPT_SEED},
         {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
     };
     *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
                                 .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1, .band = 3,
-                                .ssb_pattern = -1};
+                                .ssb_pattern = -1, .prach_preamble = -1, .ul_snr_db = NAN, .seed = 1};
     int opt, idx;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", opts, &idx)) != -1) {

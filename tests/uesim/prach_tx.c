@@ -1,0 +1,157 @@
+/* uesim's PRACH transmitter (see prach_tx.h). */
+#include "tests/uesim/prach_tx.h"
+
+#include <complex.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KAPPA_PER_SUBFRAME 30720
+
+int prach_tx_init(struct prach_tx *p, const struct prach_tx_config *cfg)
+{
+    memset(p, 0, sizeof *p);
+    p->cfg = *cfg;
+    p->last_planned = -1;
+    p->rng = cfg->seed ? cfg->seed : 1;
+    p->ring_len = PRACH_TX_RING;
+    while (p->ring_len < (int64_t)(cfg->srate * 0.024)) p->ring_len *= 2; /* one frame ahead plus a preamble */
+    p->ring = calloc((size_t)p->ring_len, sizeof(cf_t));
+    return p->ring ? 0 : -ENOMEM;
+}
+
+void prach_tx_free(struct prach_tx *p)
+{
+    if (p->gen_ok) prach_generator_free(&p->gen);
+    p->gen_ok = false;
+    free(p->ring);
+    p->ring = NULL;
+}
+
+int prach_tx_arm(struct prach_tx *p, const struct rrc_sib1 *sib1, bool unpaired, char *why, size_t len)
+{
+    if (p->armed || p->cfg.count <= 0) return 0;
+    const struct rrc_serving_cell_config_common_sib *scc = &sib1->serving_cell_config_common;
+    if (!sib1->has_serving_cell_config_common || !scc->has_ul || scc->ul.initial_bwp.rach_sr != PER_SETUP) {
+        snprintf(why, len, "SIB1 has no RACH-ConfigCommon");
+        return -EINVAL;
+    }
+    const struct rrc_rach_config_common *r = &scc->ul.initial_bwp.rach;
+    const struct prach_config_row *row = prach_config_row(unpaired, r->generic.prach_config_index);
+    if (!row) {
+        snprintf(why, len, "prach-ConfigurationIndex %d not in the table", r->generic.prach_config_index);
+        return -EINVAL;
+    }
+    enum prach_format f = (enum prach_format)row->format;
+    if (f == PRACH_FORMAT_A1_B1) f = PRACH_FORMAT_A1;
+    if (f == PRACH_FORMAT_A2_B2) f = PRACH_FORMAT_A2;
+    if (f == PRACH_FORMAT_A3_B3) f = PRACH_FORMAT_A3;
+    p->ra_scs_khz = r->has_msg1_scs ? r->msg1_scs_khz : p->cfg.scs_khz;
+    struct prach_cfg pc = {.sample_rate_hz = p->cfg.srate, .nof_prb = p->cfg.nof_prb, .scs_khz = p->cfg.scs_khz,
+                           .format = f, .ra_scs_khz = p->ra_scs_khz,
+                           .root_sequence_index = r->prach_root_sequence_index,
+                           .zero_correlation_zone = r->generic.zero_correlation_zone_config,
+                           .msg1_frequency_start = r->generic.msg1_frequency_start};
+    if (prach_generator_init(&p->gen, &pc) < 0) {
+        snprintf(why, len, "cannot generate format %s preambles at %.6g Hz", prach_format_params(f)->name,
+                 p->cfg.srate);
+        return -EINVAL;
+    }
+    p->gen_ok = true;
+    p->unpaired = unpaired;
+    p->config_index = r->generic.prach_config_index;
+    p->total_preambles = r->has_total_preambles ? r->total_preambles : 64;
+    p->tdd = scc->has_tdd;
+    if (p->tdd) {
+        int slots_per_ms = p->cfg.scs_khz / 15;
+        p->tdd_period_slots = scc->tdd.pattern1.period_us * slots_per_ms / 1000;
+        p->tdd_ul_slots = scc->tdd.pattern1.ul_slots;
+        if (p->tdd_period_slots < 1) {
+            snprintf(why, len, "TDD period of %d us", scc->tdd.pattern1.period_us);
+            return -EINVAL;
+        }
+    }
+    p->armed = true;
+    return 0;
+}
+
+/* In TDD, only occasions wholly inside full UL slots (the end of each pattern period). */
+static bool in_ul_slots(const struct prach_tx *p, int64_t sf_abs, const struct prach_time_occasion *o)
+{
+    if (!p->tdd) return true;
+    int per_sf = p->cfg.scs_khz / 15, slot_kappa = KAPPA_PER_SUBFRAME / per_sf;
+    int first = o->t_start_kappa / slot_kappa, last = (o->t_start_kappa + o->len_kappa - 1) / slot_kappa;
+    for (int s = first; s <= last; s++) {
+        int64_t slot = sf_abs * per_sf + s;
+        if (slot % p->tdd_period_slots < p->tdd_period_slots - p->tdd_ul_slots) return false;
+    }
+    return true;
+}
+
+static unsigned next_rand(struct prach_tx *p)
+{
+    p->rng = p->rng * 1103515245u + 12345u;
+    return (p->rng >> 8) & 0xffffff;
+}
+
+static double gauss(struct prach_tx *p)
+{
+    double u1 = (next_rand(p) + 1.0) / 16777217.0, u2 = next_rand(p) / 16777216.0;
+    return sqrt(-2.0 * log(u1)) * cos(2 * M_PI * u2);
+}
+
+static void send_occasion(struct prach_tx *p, int sfn, int sf, int64_t at, const struct prach_time_occasion *o,
+                          FILE *out)
+{
+    static cf_t buf[1 << 17];
+    /* The tracker reports slots some time after their samples arrived (right after the cell is found, by tens
+     * of ms): an occasion whose UL already left cannot be used. */
+    if (at < p->next_fill) return;
+    int n = prach_nof_samples(&p->gen.p, p->cfg.srate, o);
+    if (n <= 0 || n > (int)(sizeof buf / sizeof buf[0])) return;
+    int v = p->cfg.preamble >= 0 ? p->cfg.preamble : (int)(next_rand(p) % (unsigned)p->total_preambles);
+    if (prach_generate(&p->gen, v, o, buf) != n) return;
+    int64_t start = at + p->cfg.delay_samples;
+    for (int i = 0; i < n; i++) {
+        double ph = 2 * M_PI * p->cfg.cfo_hz * (double)(start + i) / p->cfg.srate;
+        p->ring[(start + i) % p->ring_len] += buf[i] * (float)cos(ph) + I * buf[i] * (float)sin(ph);
+    }
+    int mu_ra = prach_format_is_long(o->format) ? 0 : (p->ra_scs_khz == 30 ? 1 : 0);
+    int ra_rnti = 1 + o->start_symbol % 14 + 14 * (sf * (1 << mu_ra) + o->start_symbol / 14);
+    p->sent++;
+    fprintf(out, "uesim: PRACH sent: preamble=%d sfn=%d subframe=%d format=%s sample=%lld delay=%d ra-rnti=0x%x\n",
+            v, sfn, sf, prach_format_params(o->format) ? prach_format_params(o->format)->name : "?",
+            (long long)start, p->cfg.delay_samples, ra_rnti);
+}
+
+void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *out)
+{
+    int per_sf = p->cfg.scs_khz / 15;
+    if (!p->armed || p->sent >= p->cfg.count || slot % per_sf != 0) return;
+    /* The same subframe one frame later: 10 ms of lead over the UL that carries it. */
+    int sf = slot / per_sf, next_sfn = (sfn + 1) % 1024;
+    int64_t sf_abs = ((int64_t)(sfn + 1)) * 10 + sf;   /* only for the TDD slot count: periods divide 10 ms */
+    if (sf_abs <= p->last_planned) return;
+    p->last_planned = sf_abs;
+    int64_t sf_start = t + (int64_t)llround(p->cfg.srate * 0.010);
+    struct prach_time_occasion occ[PRACH_MAX_TIME_OCCASIONS];
+    int n = prach_time_occasions(p->unpaired, p->config_index, p->ra_scs_khz, next_sfn, sf, occ);
+    for (int i = 0; i < n && p->sent < p->cfg.count; i++) {
+        if (!in_ul_slots(p, sf_abs, &occ[i])) continue;
+        int off = prach_kappa_to_samples(occ[i].t_start_kappa, p->cfg.srate);
+        if (off >= 0) send_occasion(p, next_sfn, sf, sf_start + off, &occ[i], out);
+    }
+}
+
+void prach_tx_fill(struct prach_tx *p, int64_t ts, cf_t *ul, int n)
+{
+    float sigma = isnan(p->cfg.snr_db) ? 0.0f : (float)sqrt(pow(10.0, -p->cfg.snr_db / 10.0) / 2.0);
+    for (int i = 0; i < n; i++) {
+        cf_t *r = &p->ring[(ts + i) % p->ring_len];
+        ul[i] = *r;
+        *r = 0;
+        if (sigma > 0) ul[i] += sigma * (float)gauss(p) + I * sigma * (float)gauss(p);
+    }
+    if (ts + n > p->next_fill) p->next_fill = ts + n;
+}
