@@ -7,6 +7,9 @@
 #          cell     srsUE finds the cell: PCI and MIB (cell search), SFN synchronised
 #          sib1     ... and acquires SIB1
 #          rach     ... and sends PRACH
+#          prach    ... and gnbd hears every preamble: its "PRACH: preamble=<index>" lines match srsUE's
+#                   "Random Access Transmission: ... preamble_index=<index>" lines one to one, in order, with a
+#                   timing advance near 0 (|ta| < 1 us over ZeroMQ), and gnbctl metrics counts them
 #
 # Prints srsUE's own log lines for each milestone. Exit 0 when every milestone of LEVEL was seen, 1 when not,
 # 77 ("skipped: no srsue") when no srsUE binary is found — which is never a pass.
@@ -22,7 +25,7 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_RUN=$2; shift 2;;
     --expect) EXPECT=$2; shift 2;;
     --keep) KEEP=$2; shift 2;;
-    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach] [--keep DIR]" >&2; exit 2;;
+    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach] [--keep DIR]" >&2; exit 2;;
   esac
 done
 SRSUE=${SRSUE:-$(command -v srsue || true)}
@@ -71,6 +74,8 @@ sleep 100000 > "$DIR/ue.stdin" &
 SPID=$!
 "$SRSUE" "$DIR/ue.conf" < "$DIR/ue.stdin" > "$DIR/ue.stdout" 2>&1 &
 UPID=$!
+# srsUE takes seconds to start on a loaded machine: the run time counts from its "Attaching UE".
+for _ in $(seq 120); do grep -q "Attaching UE" "$DIR/ue.stdout" 2>/dev/null && break; sleep 0.5; done
 sleep "$SECONDS_RUN"
 metrics=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>&1)
 kill -INT "$UPID" 2>/dev/null
@@ -79,7 +84,7 @@ kill -9 "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null; UPID=""
 kill -TERM "$GPID"; wait "$GPID"; grc=$?; GPID=""
 
 echo "---- gnbd metrics after ${SECONDS_RUN} s"
-grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_errors|tx_errors)' <<<"$metrics"
+grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_errors|tx_errors)|prach\.' <<<"$metrics"
 echo "---- gnbd exit status $grc"
 
 fails=0
@@ -93,20 +98,46 @@ milestone "srsUE opened the zmq radio" "Opening 1 channels in RF device=zmq|Curr
 milestone "srsUE attached its PHY" "Attaching UE" "$DIR/ue.stdout"
 ul=$(sed -n 's/.*slots\.ul_processed: *\([0-9]*\).*/\1/p' <<<"$metrics")
 if [ "${ul:-0}" -gt $((SECONDS_RUN * 500)) ]; then echo "ok    UL streamed: $ul slots from srsUE"; else echo "MISS  UL streamed (only ${ul:-0} slots)"; fails=$((fails+1)); fi
-case $EXPECT in cell|sib1|rach)
+case $EXPECT in cell|sib1|rach|prach)
   milestone "cell search started" "Cell search: Setting SSB configuration|Cell Search: Running" "$DIR/ue.log"
   milestone "cell found with PCI $PCI (MIB)" "Cell search found ARFCN=[0-9]+ PCI=$PCI " "$DIR/ue.log"
   milestone "SFN synchronised" "SFN synchronised successfully|SFN synchronized. CAMPING" "$DIR/ue.log";;
 esac
-case $EXPECT in sib1|rach)
+case $EXPECT in sib1|rach|prach)
   milestone "SIB1 PDCCH" "PDCCH: .*si-rnti=0xffff" "$DIR/ue.log"
   milestone "SIB1 PDSCH CRC=OK" "PDSCH: .*si-rnti=0xffff.*CRC=OK" "$DIR/ue.log"
   milestone "SIB1 received" "SIB1 received, CellID" "$DIR/ue.log"
   milestone "SIB1 acquired" "SIB1 acquired successfully" "$DIR/ue.log";;
 esac
-case $EXPECT in rach)
+case $EXPECT in rach|prach)
   milestone "PRACH sent" "Random Access Transmission|prach_occasion=" "$DIR/ue.stdout" "$DIR/ue.log";;
 esac
+if [ "$EXPECT" = prach ]; then
+  echo "---- preambles: srsUE sent / gnbd heard"
+  det=$(sed -n 's/.*prach\.detections: *\([0-9]*\).*/\1/p' <<<"$metrics")
+  if python3 - "$DIR/ue.stdout" "$DIR/gnbd.log" "${det:-0}" <<'PY'; then echo "ok    gnbd heard every preamble"; else echo "MISS  gnbd heard every preamble"; fails=$((fails+1)); fi
+import re, sys
+sent = re.findall(r"Random Access Transmission: prach_occasion=\d+, preamble_index=(\d+), ra-rnti=(0x[0-9a-f]+), tti=(\d+)",
+                  open(sys.argv[1]).read())
+heard = re.findall(r"PRACH: preamble=(\d+) ta=(-?[\d.]+) us .* ra-rnti=(0x[0-9a-f]+) slot=(\d+)\.(\d+)",
+                   open(sys.argv[2]).read())
+ok = len(sent) > 0
+# srsUE may be stopped right after announcing its last preamble, before gnbd received it: only that one may miss.
+for i, (v, rnti, tti) in enumerate(sent):
+    h = heard[i] if i < len(heard) else None
+    good = h is not None and h[0] == v and h[2] == rnti and abs(float(h[1])) < 1.0
+    last = i == len(sent) - 1
+    print(f"      srsUE preamble_index={v} ra-rnti={rnti} tti={tti}  |  gnbd " +
+          (f"preamble={h[0]} ta={h[1]} us ra-rnti={h[2]} slot={h[3]}.{h[4]}" if h else "-") +
+          ("" if good else ("  (last, not yet received)" if last and h is None else "  MISMATCH")))
+    ok = ok and (good or (last and h is None))
+extra = len(heard) - len(sent)
+if extra > 0:
+    print(f"      gnbd heard {extra} preamble(s) srsUE did not announce"); ok = False
+print(f"      {len(sent)} sent, {len(heard)} heard, gnbctl metrics prach.detections at stop time: {sys.argv[3]}")
+sys.exit(0 if ok else 1)
+PY
+fi
 echo "---- srsUE errors, if any"
 grep -hE "\[E\]|Error|error" "$DIR/ue.stdout" "$DIR/ue.log" 2>/dev/null | head -5
 [ -n "$KEEP" ] && echo "logs kept in $DIR"
