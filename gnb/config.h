@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "gnb/log.h"
+#include "mac/ul_probe.h"
 
 #define EX_CONFIG_ERROR 78 /* sysexits.h EX_CONFIG: exit status for an invalid configuration */
 
@@ -81,6 +82,12 @@ struct threads_config {
     int rt_priority;         /* SCHED_FIFO priority for slot-path threads, 0 = normal scheduling */
 };
 
+/* Test modes (group "test", absent in service). */
+struct test_config {
+    bool present;
+    struct ul_probe_config ul_probe;   /* test.ul_probe: a fixed UL schedule for a simulated UE (mac/ul_probe.h) */
+};
+
 struct gnb_config {
     char name[64];           /* gnb.name: shown in status and logs */
 };
@@ -93,6 +100,7 @@ struct gnbd_config {
     struct log_config log;
     struct control_config control;
     struct threads_config threads;
+    struct test_config test;
 };
 
 /* Load and validate `path` into `cfg`. Every error goes to `err` (one per line, "file:line: key: message").

@@ -1,5 +1,6 @@
 /* Cell-geometry adapter for the configuration (see config_geometry.h). */
 #include "gnb/config_geometry.h"
+#include "gnb/ul_probe_config.h"
 
 #include <string.h>
 
@@ -40,8 +41,10 @@ int config_geometry_check(const struct gnbd_config *cfg, FILE *err)
     struct cell_geometry g;
     struct cell_geometry_errors errs;
     config_geometry_input(&cfg->cell, &in);
-    if (cell_geometry_derive(&in, &g, &errs) == 0)
-        return broadcast_check(cfg, &g, err);   /* SIB1 scheduling (gnb/broadcast.h) */
+    if (cell_geometry_derive(&in, &g, &errs) == 0) {
+        int n = broadcast_check(cfg, &g, err);   /* SIB1 scheduling (gnb/broadcast.h) */
+        return n ? n : ul_probe_config_check(cfg, &g, err); /* PRACH occasions, the UL probe */
+    }
     int n = 0, stored = errs.count < CELL_GEOMETRY_MAX_ERRORS ? errs.count : CELL_GEOMETRY_MAX_ERRORS;
     for (int i = 0; i < stored; i++) {
         const struct cell_geometry_error *e = &errs.e[i];

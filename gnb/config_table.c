@@ -61,6 +61,7 @@ static const char *const mapping_names[] = {"per_layer", "compact", "single", NU
 static const char *const level_names[] = {"none", "error", "warning", "info", "debug", NULL};
 static const char *const device_names[] = {"null", "zmq", "uhd", "soapy", "file", NULL};
 static const char *const clock_names[] = {"internal", "external", "gpsdo", NULL};
+static const char *const probe_pucch_names[] = {"none", "f0", "f1", "f2", NULL}; /* enum ul_probe_pucch */
 
 /* The values cell.band accepts: exactly the bands of phy/geometry/bands.c (band_find), which carry the data. */
 static const int known_bands[] = {1, 2, 3, 5, 7, 8, 12, 20, 25, 28, 66, 71, 34, 38, 39, 40, 41, 48, 77, 78, 79};
@@ -156,6 +157,23 @@ static const struct config_key keys[] = {
     CPU("threads.cpu_radio_rx", 0, "radio RX"), CPU("threads.cpu_radio_tx", 1, "radio TX"),
     CPU("threads.cpu_phy_ul", 2, "PHY UL"), CPU("threads.cpu_phy_dl", 3, "PHY DL"), CPU("threads.cpu_mac", 4, "MAC"),
     CPU("threads.cpu_rrc", 5, "RRC"), CPU("threads.cpu_control", 6, "control"),
+
+    {INT("test.ul_probe.rnti", test.ul_probe.rnti, 1, 65519), DEF_I(0x4601), .help = "C-RNTI of the probe UE"},
+    {INT("test.ul_probe.period", test.ul_probe.period, 1, 10240), DEF_I(20), .help = "probe every N slots"},
+    {INT("test.ul_probe.offset", test.ul_probe.offset, 0, 10239), DEF_I(8),
+     .help = "probe slots: SFN x slots per frame + slot = offset mod period"},
+    {INT("test.ul_probe.pusch_prb_start", test.ul_probe.pusch_prb_start, 0, 274), DEF_I(10),
+     .help = "first PRB of the probe PUSCH"},
+    {INT("test.ul_probe.pusch_nof_prb", test.ul_probe.pusch_nof_prb, 0, 275), DEF_I(10),
+     .help = "PRBs of the probe PUSCH, 0 = no PUSCH"},
+    {INT("test.ul_probe.pusch_mcs", test.ul_probe.pusch_mcs, 0, 28), DEF_I(9),
+     .help = "MCS of the probe PUSCH (38.214 Table 5.1.3.1-1)"},
+    {ENUM("test.ul_probe.pucch_format", test.ul_probe.pucch_format, probe_pucch_names), DEF_I(UL_PROBE_PUCCH_F1),
+     .help = "PUCCH format of the probe"},
+    {INT("test.ul_probe.pucch_prb", test.ul_probe.pucch_prb, -1, 274), DEF_I(-1),
+     .help = "PRB of the probe PUCCH, -1 = the carrier's last"},
+    {INT("test.ul_probe.pucch_bits", test.ul_probe.pucch_bits, 3, 11), DEF_I(4),
+     .help = "UCI bits of a format 2 probe (Reed-Muller)"},
 };
 
 static const struct config_group groups[] = {
@@ -167,6 +185,10 @@ static const struct config_group groups[] = {
     {.path = "log", .help = "logging"},
     {.path = "control", .help = "the control socket"},
     {.path = "threads", .help = "threads and CPU affinity"},
+    {.path = "test", .optional = true, .present_offset = offsetof(struct gnbd_config, test.present),
+     .help = "test modes, never in service"},
+    {.path = "test.ul_probe", .optional = true, .present_offset = offsetof(struct gnbd_config, test.ul_probe.enabled),
+     .help = "a fixed UL schedule (PUSCH + PUCCH) for a simulated UE, to test the UL receivers without random access"},
 };
 
 const struct config_key *config_keys(size_t *count)

@@ -79,7 +79,8 @@ static int cb_status(cJSON *out, void *ctx)
     snprintf(plmn, sizeof plmn, "%s%s", c->mcc, c->mnc);
     cJSON_AddStringToObject(cell, "plmn", plmn);
     cJSON_AddStringToObject(out, "threads", mapping_name(d->cfg->threads.mapping));
-    cJSON_AddStringToObject(out, "phy", "DL: SS/PBCH blocks with the MIB, SIB1 (PDCCH + PDSCH); no UL channels yet");
+    cJSON_AddStringToObject(out, "phy", "DL: SS/PBCH blocks with the MIB, SIB1 (PDCCH + PDSCH); UL: PRACH detection, "
+                            "PUSCH/PUCCH receivers (used by the test.ul_probe test mode; no random access yet)");
     return 0;
 }
 
@@ -115,6 +116,21 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(prach, "occasions_reported", &p->mac.stats.prach_results);
     add_counter(prach, "detections_phy", &p->stats.prach_detections);
     add_counter(prach, "detections", &p->mac.stats.prach_detections);
+    add_counter(prach, "errors", &p->mac.stats.prach_errors);
+    cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");
+    add_counter(pusch, "received", &p->mac.stats.pusch_received);
+    add_counter(pusch, "crc_ok", &p->mac.stats.pusch_crc_ok);
+    add_counter(pusch, "crc_failed", &p->mac.stats.pusch_crc_failed);
+    add_counter(pusch, "errors", &p->mac.stats.pusch_errors);
+    add_counter(pusch, "payload_errors", &p->mac.stats.pusch_payload_errors);
+    add_counter(pusch, "tb_pool_full", &p->stats.ul_tb_pool_full);
+    cJSON *pucch = cJSON_AddObjectToObject(out, "pucch");
+    add_counter(pucch, "received", &p->mac.stats.pucch_received);
+    add_counter(pucch, "valid", &p->mac.stats.pucch_valid);
+    add_counter(pucch, "dtx", &p->mac.stats.pucch_dtx);
+    add_counter(pucch, "invalid", &p->mac.stats.pucch_invalid);
+    add_counter(pucch, "errors", &p->mac.stats.pucch_errors);
+    add_counter(pucch, "bit_errors", &p->mac.stats.pucch_bit_errors);
     cJSON *radio = cJSON_AddObjectToObject(out, "radio");
     struct radio_counters *rc = &d->radio.counters;
     cJSON_AddStringToObject(radio, "state", radio_state_name(radio_state(&d->radio)));

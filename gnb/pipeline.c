@@ -11,6 +11,7 @@
 #include "gnb/broadcast.h"
 #include "gnb/log.h"
 #include "gnb/rrc_config.h"
+#include "gnb/ul_probe_config.h"
 #include "phy/geometry/cell_geometry.h"
 
 #define MSG_EPOCH_START 1u /* first message of a stream epoch: no samples, slot 0 */
@@ -29,13 +30,18 @@ struct slot_msg {
 
 /* UL indication (PHY UL -> MAC): the slot tick (also carries the epoch-start and end markers), then what was
  * decoded in that slot, one message per result. */
-enum ul_ind_type { UL_IND_TICK, UL_IND_PRACH };
+enum ul_ind_type { UL_IND_TICK, UL_IND_PRACH, UL_IND_PUSCH, UL_IND_PUCCH };
 struct slot_ind {
     uint32_t epoch, flags;
     uint32_t type;           /* enum ul_ind_type */
     uint64_t slot;
     union {
         struct ul_prach_result prach;
+        struct {
+            struct ul_pusch_result r;   /* r.tb is not used across the ring: tb_index is */
+            int tb_index;               /* buffer in the pipeline's TB pool */
+        } pusch;
+        struct ul_pucch_result pucch;
     } u;
 };
 
@@ -175,6 +181,22 @@ static struct slot_ind *ul_ind(struct pipeline *p, uint32_t epoch, uint32_t flag
     return ind;
 }
 
+/* A free TB pool buffer with a copy of the decoded TB, or -1 (counted) when the MAC still holds them all. */
+static int take_tb(struct pipeline *p, const struct ul_pusch_result *r)
+{
+    if (r->tb_bytes < 0 || (size_t)r->tb_bytes > p->tb_pool_size) return -1;
+    for (int k = 0; k < p->tb_pool_n; k++) {
+        int i = (p->tb_next + k) % p->tb_pool_n;
+        if (atomic_load_explicit(&p->tb_busy[i], memory_order_acquire)) continue;
+        if (r->tb_bytes) memcpy(p->tb_pool + (size_t)i * p->tb_pool_size, r->tb, (size_t)r->tb_bytes);
+        atomic_store_explicit(&p->tb_busy[i], 1, memory_order_relaxed);
+        p->tb_next = (i + 1) % p->tb_pool_n;
+        return i;
+    }
+    atomic_fetch_add_explicit(&p->stats.ul_tb_pool_full, 1, memory_order_relaxed);
+    return -1;
+}
+
 /* PHY UL: the slot's tick to the MAC at once, then the slot's receivers, their results after the tick. */
 static int phy_ul_step(struct pipeline *p)
 {
@@ -182,7 +204,8 @@ static int phy_ul_step(struct pipeline *p)
     const struct slot_msg *m = ring_peek(in);
     if (!m) return 0;
     /* Room for the tick and every result of the slot before anything is consumed. */
-    if (ring_capacity(out) - ring_count(out) < 1 + UL_MAX_PRACH_OCCASIONS) return wait_room(p, RING_UL_IND);
+    if (ring_capacity(out) - ring_count(out) < 1 + UL_MAX_PRACH_OCCASIONS + UL_MAX_PUSCH + UL_MAX_PUCCH)
+        return wait_room(p, RING_UL_IND);
     if (m->flags) { /* epoch start or end of stream: pass it on */
         if (m->flags & MSG_EPOCH_START) phy_ul_reset(&p->phy_ul);
         ul_ind(p, m->epoch, m->flags, UL_IND_TICK, m->slot);
@@ -208,6 +231,20 @@ static int phy_ul_step(struct pipeline *p)
         ring_commit(out);
         atomic_fetch_add_explicit(&p->stats.prach_detections, (uint64_t)res->prach[i].n_detected,
                                   memory_order_relaxed);
+    }
+    for (int i = 0; i < res->n_pusch; i++) {
+        int idx = take_tb(p, &res->pusch[i]);
+        if (idx < 0) continue;
+        struct slot_ind *ind = ul_ind(p, m->epoch, 0, UL_IND_PUSCH, m->slot);
+        ind->u.pusch.r = res->pusch[i];
+        ind->u.pusch.r.tb = NULL;
+        ind->u.pusch.tb_index = idx;
+        ring_commit(out);
+    }
+    for (int i = 0; i < res->n_pucch; i++) {
+        struct slot_ind *ind = ul_ind(p, m->epoch, 0, UL_IND_PUCCH, m->slot);
+        ind->u.pucch = res->pucch[i];
+        ring_commit(out);
     }
     if (rq) ring_release(&p->rings[RING_UL_REQ]);
     ring_release(in);
@@ -273,7 +310,14 @@ static int mac_step(struct pipeline *p)
         atomic_fetch_add_explicit(&p->stats.ul_ind_stale, 1, memory_order_relaxed);
     } else if (ind->type == UL_IND_PRACH) {
         mac_prach_indication(&p->mac, ind->slot, &ind->u.prach);
+    } else if (ind->type == UL_IND_PUSCH) {
+        mac_pusch_indication(&p->mac, ind->slot, &ind->u.pusch.r,
+                             p->tb_pool + (size_t)ind->u.pusch.tb_index * p->tb_pool_size);
+    } else if (ind->type == UL_IND_PUCCH) {
+        mac_pucch_indication(&p->mac, ind->slot, &ind->u.pucch);
     }
+    if (ind->type == UL_IND_PUSCH) /* the buffer goes back to PHY UL, stale or not */
+        atomic_store_explicit(&p->tb_busy[ind->u.pusch.tb_index], 0, memory_order_release);
     ring_release(&p->rings[RING_UL_IND]);
     return did + 1;
 }
@@ -432,18 +476,9 @@ static void add_thread(struct pipeline *p, const char *name, unsigned stages, co
 static int init_slot_pattern(const struct gnbd_config *cfg, const struct cell_geometry *g, struct slot_pattern *sp,
                              char *err, size_t errlen)
 {
-    if (g->duplex != BAND_DUPLEX_TDD) {
-        slot_pattern_init_fdd(sp);
-        return 0;
-    }
-    const struct tdd_pattern_config *t = &cfg->cell.tdd;
-    int period = (int)(t->period_ms * (1 << g->mu) + 0.5);
-    if (!t->configured ||
-        slot_pattern_init_tdd(sp, period, t->dl_slots, t->dl_symbols, t->ul_slots, t->ul_symbols) < 0) {
-        snprintf(err, errlen, "pipeline: the TDD pattern (cell.tdd) does not fit its period of %d slots", period);
-        return -EINVAL;
-    }
-    return 0;
+    if (config_slot_pattern(cfg, g, sp) == 0) return 0;
+    snprintf(err, errlen, "pipeline: the TDD pattern (cell.tdd) does not fit its period");
+    return -EINVAL;
 }
 
 /* The PRACH the SIB1 announces (RACH-ConfigCommon): what the MAC schedules and PHY UL listens to are read back
@@ -553,7 +588,9 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                  sib1.plan.g);
         return -EINVAL;
     }
-    struct mac_config mc = {.common = sc, .scs_khz = g.scs_khz, .sample_rate_hz = rate};
+    struct mac_config mc = {.common = sc, .scs_khz = g.scs_khz, .sample_rate_hz = rate, .pci = cfg->cell.pci,
+                            .nof_prb = g.nof_prb, .dmrs_type_a_position = cfg->cell.dmrs_type_a_position,
+                            .ul_probe = cfg->test.ul_probe};
     struct phy_ul_config uc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
                                .sample_rate_hz = rate,
                                .f0_hz = (double)(g.duplex == BAND_DUPLEX_TDD ? g.dl_freq_hz : g.ul_freq_hz),
@@ -562,9 +599,15 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     if (prach_from_sib1(cfg, &g, &mc.prach, &uc, err, errlen) < 0) return -EINVAL;
     if (mac_init(&p->mac, &mc) < 0) {
         snprintf(err, errlen, "pipeline: the scheduler cannot be set up (PRACH configuration index %d: no valid "
-                 "occasion in this cell, or not whole samples at %.0f Hz)", mc.prach.config_index, rate);
+                 "occasion in this cell, or not whole samples at %.0f Hz; or a UL probe the PHY cannot receive)",
+                 mc.prach.config_index, rate);
         return -EINVAL;
     }
+    if (mc.ul_probe.enabled)
+        log_warn(LOG_MAC, "test.ul_probe: a fixed UL schedule for rnti 0x%04x every %d slots (offset %d): PUSCH %d "
+                 "PRB from %d MCS %d, PUCCH %s (test mode)", mc.ul_probe.rnti, mc.ul_probe.period,
+                 mc.ul_probe.offset, mc.ul_probe.pusch_nof_prb, mc.ul_probe.pusch_prb_start, mc.ul_probe.pusch_mcs,
+                 (const char *[]){"none", "format 0", "format 1", "format 2"}[mc.ul_probe.pucch_format]);
     if (mc.prach.enabled) uc.history_slots = sched_prach_history_slots(&p->mac.prach);
     if (phy_ul_init(&p->phy_ul, &uc) < 0) {
         snprintf(err, errlen, "pipeline: PHY UL cannot be set up for %d PRB at %.0f Hz", g.nof_prb, rate);
@@ -612,7 +655,12 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
         }
     }
     p->rx_scratch = aligned_alloc(64, slot_msg_size(p));
-    if (!p->rx_scratch) {
+    /* Enough TB buffers for every PUSCH indication the UL indication ring can hold. */
+    p->tb_pool_n = MSG_RING_CAPACITY;
+    p->tb_pool_size = (size_t)p->phy_ul.tb_max;
+    p->tb_pool = malloc((size_t)p->tb_pool_n * p->tb_pool_size);
+    p->tb_busy = calloc((size_t)p->tb_pool_n, sizeof *p->tb_busy);
+    if (!p->rx_scratch || !p->tb_pool || !p->tb_busy) {
         pipeline_free(p);
         return -ENOMEM;
     }
@@ -681,6 +729,10 @@ void pipeline_free(struct pipeline *p)
     for (int i = 0; i < RING_COUNT; i++) ring_free(&p->rings[i]);
     free(p->rx_scratch);
     p->rx_scratch = NULL;
+    free(p->tb_pool);
+    free((void *)p->tb_busy);
+    p->tb_pool = NULL;
+    p->tb_busy = NULL;
     if (p->phy_dl_ok) phy_dl_free(&p->phy_dl);
     if (p->phy_ul_ok) phy_ul_free(&p->phy_ul);
     p->phy_dl_ok = p->phy_ul_ok = false;

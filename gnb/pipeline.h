@@ -62,6 +62,7 @@ struct pipeline_stats {
     _Atomic uint64_t ul_bad_samples;         /* UL slots with NaN/Inf samples (nothing decoded from them) */
     _Atomic uint64_t ul_ind_stale;           /* UL indications the MAC dropped: slot of an earlier epoch */
     _Atomic uint64_t prach_detections;       /* preambles detected by PHY UL */
+    _Atomic uint64_t ul_tb_pool_full;        /* decoded PUSCH TBs dropped: every pool buffer still with the MAC */
     _Atomic uint64_t last_ul_slot, last_dl_slot;
     _Atomic uint32_t epoch;
 };
@@ -98,6 +99,12 @@ struct pipeline {
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;
     struct phy_ul_result ul_result; /* PHY UL stage: the slot's results before they become indications */
+    /* Decoded TBs travel PHY UL -> MAC as an index into this pool: PHY UL takes a free buffer (tb_busy 0 -> 1),
+     * the MAC gives it back after handling the indication (1 -> 0). */
+    uint8_t *tb_pool;
+    _Atomic uint8_t *tb_busy;
+    int tb_pool_n, tb_next;
+    size_t tb_pool_size;
 };
 
 /* Allocate rings and slot buffers for the configured cell; nothing starts yet. */

@@ -14,7 +14,8 @@
  * 5.3.2, Tables 6.3.3.2-2/-3) and, in TDD, only where every symbol of the occasion is UL (38.213 8.1).
  *
  * Random access itself (RAR, Msg3, Msg4: 38.321 5.1) is not scheduled yet: a detected preamble is logged at info
- * level ("PRACH: preamble=<index> ...") and counted.
+ * level ("PRACH: preamble=<index> ...") and counted. PUSCH and PUCCH are requested only by the UL probe test mode
+ * (mac/ul_probe.h), whose receptions are logged ("PUSCH: rnti=...", "PUCCH: rnti=...") and counted.
  *
  * Threading: one struct mac, used by the MAC stage's thread only; the counters in struct mac_stats are atomics
  * the control thread may read. No allocation after mac_init.
@@ -29,6 +30,7 @@
 #include "mac/sched_common.h"
 #include "mac/sched_prach.h"
 #include "mac/slot_pattern.h"
+#include "mac/ul_probe.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
 
@@ -46,6 +48,8 @@ struct mac_config {
     struct mac_prach_config prach;
     int scs_khz;
     double sample_rate_hz;     /* for timing advance figures */
+    int pci, nof_prb, dmrs_type_a_position;
+    struct ul_probe_config ul_probe;   /* test mode (mac/ul_probe.h) */
 };
 
 struct mac_stats {
@@ -56,12 +60,15 @@ struct mac_stats {
     _Atomic uint64_t prach_errors;       /* occasions PHY UL could not search */
     _Atomic uint64_t ind_stale;          /* indications for a slot of an earlier epoch or never requested */
     _Atomic uint64_t sched_errors;       /* slots the scheduler could not fill (sent empty) */
+    _Atomic uint64_t pusch_received, pusch_crc_ok, pusch_crc_failed, pusch_errors, pusch_payload_errors;
+    _Atomic uint64_t pucch_received, pucch_valid, pucch_dtx, pucch_invalid, pucch_errors, pucch_bit_errors;
 };
 
 struct mac {
     struct mac_config cfg;
     struct sched_common common;
     struct sched_prach prach;
+    struct ul_probe probe;
     int slots_per_frame;
     uint32_t epoch;
     struct mac_stats stats;
@@ -81,6 +88,12 @@ int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul
 
 /* PRACH results for one occasion of UL slot `slot`. */
 void mac_prach_indication(struct mac *m, uint64_t slot, const struct ul_prach_result *r);
+
+/* A PUSCH reception of UL slot `slot` (tb: its decoded bytes, res->tb_bytes of them; not kept after the call). */
+void mac_pusch_indication(struct mac *m, uint64_t slot, const struct ul_pusch_result *r, const uint8_t *tb);
+
+/* A PUCCH reception of UL slot `slot`. */
+void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_result *r);
 
 /* 38.321 5.1.3: RA-RNTI = 1 + s_id + 14 t_id + 14 80 f_id + 14 80 8 ul_carrier_id, for an occasion starting in
  * symbol s_id (0..13) of slot t_id (0..79, in the PRACH numerology's slots of the frame) at frequency index

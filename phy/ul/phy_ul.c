@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "phy/ch/prach.h"
+#include "phy/fec/tbs.h"
 
 /* One detector per msg1-FDM frequency occasion (38.211 5.3.2: n_RA moves k1 by N_RB^RA PRBs). */
 static int init_prach(struct phy_ul *u)
@@ -34,6 +35,43 @@ static int init_prach(struct phy_ul *u)
     return 0;
 }
 
+/* The largest UL-SCH soft buffer any grant on this carrier can need: the whole carrier, 14 symbols, 256QAM at
+ * the highest rate of 38.214 Table 5.1.3.1-2. */
+static int max_soft_len(const struct phy_ul_config *c, int *tb_bytes)
+{
+    struct pusch_grant gr = {.modulation = MODULATION_256QAM, .crb_start = 0, .nof_rb = c->nof_prb,
+                             .mapping = PUSCH_MAPPING_TYPE_A, .start_symbol = 0, .nof_symbols = 14,
+                             .dmrs = {.config_type = 1, .type_a_position = 2, .cdm_groups_without_data = 1}};
+    struct tbs_cfg t = {.n_prb = c->nof_prb, .n_symb_sh = 14, .n_dmrs_prb = pusch_n_dmrs_prb(&gr), .layers = 1,
+                        .qm = 8, .r_x1024 = 948};
+    int tbs = tbs_compute(&t);
+    if (tbs <= 0) return -EINVAL;
+    *tb_bytes = tbs / 8;
+    struct pusch_tb tb = {.tbs = tbs, .r = 948.0 / 1024};
+    return pusch_soft_size(&gr, &tb);
+}
+
+static int init_channels(struct phy_ul *u)
+{
+    const struct phy_ul_config *c = &u->cfg;
+    struct pusch_rx_cfg pc = {.max_prb = c->nof_prb, .sample_rate_hz = c->sample_rate_hz, .scs_khz = c->scs_khz};
+    int rc = pusch_rx_init(&u->pusch, &pc);
+    if (rc < 0) return rc;
+    u->pusch_ok = true;
+    rc = pucch_rx_init(&u->pucch, &(struct pucch_rx_cfg){0});
+    if (rc < 0) return rc;
+    u->pucch_ok = true;
+    u->soft_len = max_soft_len(c, &u->tb_max);
+    if (u->soft_len <= 0) return -EINVAL;
+    u->soft = calloc((size_t)u->soft_len, sizeof(float));
+    if (!u->soft) return -ENOMEM;
+    for (int i = 0; i < UL_MAX_PUSCH; i++) {
+        u->tb[i] = calloc((size_t)u->tb_max, 1);
+        if (!u->tb[i]) return -ENOMEM;
+    }
+    return 0;
+}
+
 int phy_ul_init(struct phy_ul *u, const struct phy_ul_config *cfg)
 {
     memset(u, 0, sizeof *u);
@@ -56,12 +94,22 @@ int phy_ul_init(struct phy_ul *u, const struct phy_ul_config *cfg)
         if (!u->history) rc = -ENOMEM;
     }
     if (rc == 0 && cfg->prach_enabled) rc = init_prach(u);
+    if (rc == 0) rc = init_channels(u);
     if (rc < 0) phy_ul_free(u);
     return rc;
 }
 
 void phy_ul_free(struct phy_ul *u)
 {
+    if (u->pusch_ok) pusch_rx_free(&u->pusch);
+    if (u->pucch_ok) pucch_rx_free(&u->pucch);
+    u->pusch_ok = u->pucch_ok = false;
+    free(u->soft);
+    u->soft = NULL;
+    for (int i = 0; i < UL_MAX_PUSCH; i++) {
+        free(u->tb[i]);
+        u->tb[i] = NULL;
+    }
     for (int f = 0; f < u->n_prach_detectors; f++) prach_detector_free(&u->prach[f]);
     free(u->prach);
     u->prach = NULL;
@@ -116,11 +164,59 @@ static void detect_prach(struct phy_ul *u, const struct ul_prach_occasion *o, st
     u->stats.prach_detections += (uint64_t)n;
 }
 
+/* The slot's UL symbols onto the grid (38.211 5.3.1); the others stay empty. */
+static int demodulate(struct phy_ul *u, const struct ul_slot_request *req, const cf_t *samples)
+{
+    grid_clear(&u->grid);
+    int per_sf = u->ofdm.symbols_per_subframe / OFDM_SYMBOLS_PER_SLOT;
+    int l0 = (req->slot_in_frame % per_sf) * OFDM_SYMBOLS_PER_SLOT;
+    int slot_start = u->ofdm.symbol_start[l0];
+    for (int l = 0; l < OFDM_SYMBOLS_PER_SLOT; l++) {
+        if (!(req->ul_symbols & (1u << l))) continue;
+        int rc = ofdm_demodulate_symbol(&u->ofdm, samples + u->ofdm.symbol_start[l0 + l] - slot_start, l0 + l,
+                                        grid_symbol(&u->grid, l));
+        if (rc < 0) return rc;
+    }
+    return 0;
+}
+
+static void receive_pusch(struct phy_ul *u, int i, const struct ul_pusch_req *q, struct ul_pusch_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->req = *q;
+    u->stats.pusch++;
+    int need = pusch_soft_size(&q->grant, &q->tb);
+    if (need < 0 || need > u->soft_len || q->tb.tbs / 8 > u->tb_max) {
+        r->rc = need < 0 ? need : -ENOSPC;
+        return;
+    }
+    r->rc = pusch_decode(&u->pusch, &u->grid, &q->grant, &q->tb, u->soft, u->tb[i], &r->res);
+    r->tb_bytes = q->tb.tbs / 8;
+    r->tb = u->tb[i];
+}
+
+static void receive_pucch(struct phy_ul *u, const struct ul_pucch_req *q, struct ul_pucch_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->req = *q;
+    u->stats.pucch++;
+    switch (q->cfg.res.format) {
+    case PUCCH_FORMAT_0:
+        r->rc = pucch_f0_decode(&u->pucch, &u->grid, &q->cfg, q->nof_bits, q->sr_opportunity, &r->res);
+        break;
+    case PUCCH_FORMAT_1: r->rc = pucch_f1_decode(&u->pucch, &u->grid, &q->cfg, q->nof_bits, &r->res); break;
+    case PUCCH_FORMAT_2: r->rc = pucch_f2_decode(&u->pucch, &u->grid, &q->cfg, q->nof_bits, &r->res); break;
+    default: r->rc = -EINVAL; break;
+    }
+}
+
 int phy_ul_process(struct phy_ul *u, const struct ul_slot_request *req, const cf_t *samples,
                    struct phy_ul_result *res)
 {
     memset(res, 0, sizeof *res);
-    if (req && (req->n_prach < 0 || req->n_prach > UL_MAX_PRACH_OCCASIONS)) return -EINVAL;
+    if (req && (req->n_prach < 0 || req->n_prach > UL_MAX_PRACH_OCCASIONS || req->n_pusch < 0 ||
+                req->n_pusch > UL_MAX_PUSCH || req->n_pucch < 0 || req->n_pucch > UL_MAX_PUCCH))
+        return -EINVAL;
     res->slot = req ? req->slot : 0;
     u->stats.slots++;
     size_t slot_bytes = (size_t)u->slot_samples * sizeof(cf_t);
@@ -135,7 +231,12 @@ int phy_ul_process(struct phy_ul *u, const struct ul_slot_request *req, const cf
         return 0;
     }
     memcpy(newest, samples, slot_bytes);
-    if (req)
-        for (int i = 0; i < req->n_prach; i++) detect_prach(u, &req->prach[i], &res->prach[res->n_prach++]);
+    if (!req) return 0;
+    for (int i = 0; i < req->n_prach; i++) detect_prach(u, &req->prach[i], &res->prach[res->n_prach++]);
+    if (req->n_pusch + req->n_pucch == 0) return 0;
+    int rc = demodulate(u, req, samples);
+    if (rc < 0) return rc;
+    for (int i = 0; i < req->n_pusch; i++) receive_pusch(u, i, &req->pusch[i], &res->pusch[res->n_pusch++]);
+    for (int i = 0; i < req->n_pucch; i++) receive_pucch(u, &req->pucch[i], &res->pucch[res->n_pucch++]);
     return 0;
 }

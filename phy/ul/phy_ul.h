@@ -7,7 +7,9 @@
  *     is 0.9 ms: one slot at 15 kHz, two at 30 kHz; formats 1-3 up to 3.5 ms), and runs the PRACH detector on the
  *     samples of each occasion once its last sample has arrived (38.211 5.3.2, 6.3.3; phy/ch/prach.h);
  *   - OFDM-demodulates the slot's UL symbols only (38.211 5.3.1 with the 5.4 phase term of the UL carrier centre;
- *     in TDD the DL symbols are the gNB's own transmission and are skipped), for the channels on the grid.
+ *     in TDD the DL symbols are the gNB's own transmission and are left empty), when a PUSCH or PUCCH is asked for,
+ *     and decodes each PUSCH (phy/ch/pusch.h: estimate, MMSE, demap, UL-SCH with the HARQ soft buffer, CRCs,
+ *     timing) and each PUCCH (phy/ch/pucch.h: formats 0, 1, 2 with a DTX verdict).
  * Results are plain data with the slot they belong to; the caller (the PHY UL stage in gnb/pipeline.c) turns them
  * into indications for the MAC.
  *
@@ -25,6 +27,8 @@
 #include <stdint.h>
 
 #include "phy/ch/prach_config.h"
+#include "phy/ch/pucch.h"
+#include "phy/ch/pusch.h"
 #include "phy/grid/grid.h"
 #include "phy/ofdm/ofdm.h"
 #include "phy/types.h"
@@ -33,6 +37,8 @@
 #define UL_MAX_PRACH_FDM 8
 #define UL_MAX_PRACH_DETECTIONS 16   /* per occasion */
 #define PHY_UL_MAX_HISTORY_SLOTS 8
+#define UL_MAX_PUSCH 2               /* PUSCH receptions per slot */
+#define UL_MAX_PUCCH 4               /* PUCCH receptions per slot */
 
 /* One PRACH occasion whose last sample falls in this slot. */
 struct ul_prach_occasion {
@@ -43,6 +49,20 @@ struct ul_prach_occasion {
     struct prach_time_occasion time;  /* format, CP and length of this occasion (38.211 5.3.2) */
 };
 
+/* One PUSCH to receive: the grant, the transport block's parameters, and whose it is. */
+struct ul_pusch_req {
+    struct pusch_grant grant;
+    struct pusch_tb tb;
+    int harq_id;             /* the MAC's HARQ process (one soft buffer for now: 0) */
+};
+
+/* One PUCCH to receive on a resource, with the UCI expected there. */
+struct ul_pucch_req {
+    struct pucch_config cfg;
+    int nof_bits;            /* F0/F1: HARQ-ACK bits (0..2); F2: the payload size A */
+    bool sr_opportunity;     /* F0: an SR may come on this resource */
+};
+
 /* What the MAC asks the PHY to receive in one UL slot. */
 struct ul_slot_request {
     uint64_t slot;           /* slot index within the stream epoch */
@@ -50,6 +70,10 @@ struct ul_slot_request {
     uint16_t ul_symbols;     /* bit l: symbol l is UL (FDD: all 14) */
     int n_prach;
     struct ul_prach_occasion prach[UL_MAX_PRACH_OCCASIONS];
+    int n_pusch;
+    struct ul_pusch_req pusch[UL_MAX_PUSCH];
+    int n_pucch;
+    struct ul_pucch_req pucch[UL_MAX_PUCCH];
 };
 
 struct ul_prach_detection {
@@ -66,11 +90,29 @@ struct ul_prach_result {
     struct ul_prach_detection det[UL_MAX_PRACH_DETECTIONS];
 };
 
+struct ul_pusch_result {
+    struct ul_pusch_req req;
+    int rc;                  /* 0, or the receiver's negative errno (then res.crc_ok is false) */
+    struct pusch_result res;
+    int tb_bytes;
+    const uint8_t *tb;       /* tb_bytes decoded bytes, inside the processor: valid until the next call */
+};
+
+struct ul_pucch_result {
+    struct ul_pucch_req req;
+    int rc;
+    struct pucch_rx_result res;
+};
+
 /* Everything one slot produced. */
 struct phy_ul_result {
     uint64_t slot;
     int n_prach;
     struct ul_prach_result prach[UL_MAX_PRACH_OCCASIONS];
+    int n_pusch;
+    struct ul_pusch_result pusch[UL_MAX_PUSCH];
+    int n_pucch;
+    struct ul_pucch_result pucch[UL_MAX_PUCCH];
     bool bad_samples;        /* NaN/Inf in the slot: nothing was decoded from it */
 };
 
@@ -96,7 +138,7 @@ struct phy_ul_config {
 };
 
 struct phy_ul_stats {
-    uint64_t slots, prach_occasions, prach_detections, bad_slots;
+    uint64_t slots, prach_occasions, prach_detections, bad_slots, pusch, pucch;
 };
 
 struct phy_ul {
@@ -108,6 +150,13 @@ struct phy_ul {
     struct grid grid;
     struct prach_detector *prach;     /* one per msg1-FDM occasion; NULL without PRACH */
     int n_prach_detectors;
+    struct pusch_rx pusch;
+    struct pucch_rx pucch;
+    bool pusch_ok, pucch_ok;
+    float *soft;                      /* one HARQ soft buffer, soft_len floats (a grant needing more: -ENOSPC) */
+    int soft_len;
+    uint8_t *tb[UL_MAX_PUSCH];        /* decoded TBs, tb_max bytes each */
+    int tb_max;
     struct phy_ul_stats stats;
 };
 
