@@ -184,17 +184,14 @@ static struct slot_ind *ul_ind(struct pipeline *p, uint32_t epoch, uint32_t flag
 /* A free TB pool buffer with a copy of the decoded TB, or -1 (counted) when the MAC still holds them all. */
 static int take_tb(struct pipeline *p, const struct ul_pusch_result *r)
 {
-    if (r->tb_bytes < 0 || (size_t)r->tb_bytes > p->tb_pool_size) return -1;
-    for (int k = 0; k < p->tb_pool_n; k++) {
-        int i = (p->tb_next + k) % p->tb_pool_n;
-        if (atomic_load_explicit(&p->tb_busy[i], memory_order_acquire)) continue;
-        if (r->tb_bytes) memcpy(p->tb_pool + (size_t)i * p->tb_pool_size, r->tb, (size_t)r->tb_bytes);
-        atomic_store_explicit(&p->tb_busy[i], 1, memory_order_relaxed);
-        p->tb_next = (i + 1) % p->tb_pool_n;
-        return i;
+    int i;
+    uint8_t *b = r->tb_bytes >= 0 && (size_t)r->tb_bytes <= p->ul_tbs.size ? tb_pool_take(&p->ul_tbs, &i) : NULL;
+    if (!b) {
+        atomic_fetch_add_explicit(&p->stats.ul_tb_pool_full, 1, memory_order_relaxed);
+        return -1;
     }
-    atomic_fetch_add_explicit(&p->stats.ul_tb_pool_full, 1, memory_order_relaxed);
-    return -1;
+    if (r->tb_bytes) memcpy(b, r->tb, (size_t)r->tb_bytes);
+    return i;
 }
 
 /* PHY UL: the slot's tick to the MAC at once, then the slot's receivers, their results after the tick. */
@@ -311,13 +308,11 @@ static int mac_step(struct pipeline *p)
     } else if (ind->type == UL_IND_PRACH) {
         mac_prach_indication(&p->mac, ind->slot, &ind->u.prach);
     } else if (ind->type == UL_IND_PUSCH) {
-        mac_pusch_indication(&p->mac, ind->slot, &ind->u.pusch.r,
-                             p->tb_pool + (size_t)ind->u.pusch.tb_index * p->tb_pool_size);
+        mac_pusch_indication(&p->mac, ind->slot, &ind->u.pusch.r, tb_pool_at(&p->ul_tbs, ind->u.pusch.tb_index));
     } else if (ind->type == UL_IND_PUCCH) {
         mac_pucch_indication(&p->mac, ind->slot, &ind->u.pucch);
     }
-    if (ind->type == UL_IND_PUSCH) /* the buffer goes back to PHY UL, stale or not */
-        atomic_store_explicit(&p->tb_busy[ind->u.pusch.tb_index], 0, memory_order_release);
+    if (ind->type == UL_IND_PUSCH) tb_pool_give_back(&p->ul_tbs, ind->u.pusch.tb_index); /* stale or not */
     ring_release(&p->rings[RING_UL_IND]);
     return did + 1;
 }
@@ -656,11 +651,8 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
     }
     p->rx_scratch = aligned_alloc(64, slot_msg_size(p));
     /* Enough TB buffers for every PUSCH indication the UL indication ring can hold. */
-    p->tb_pool_n = MSG_RING_CAPACITY;
-    p->tb_pool_size = (size_t)p->phy_ul.tb_max;
-    p->tb_pool = malloc((size_t)p->tb_pool_n * p->tb_pool_size);
-    p->tb_busy = calloc((size_t)p->tb_pool_n, sizeof *p->tb_busy);
-    if (!p->rx_scratch || !p->tb_pool || !p->tb_busy) {
+    int prc = tb_pool_init(&p->ul_tbs, MSG_RING_CAPACITY, (size_t)p->phy_ul.tb_max);
+    if (!p->rx_scratch || prc < 0) {
         pipeline_free(p);
         return -ENOMEM;
     }
@@ -729,10 +721,7 @@ void pipeline_free(struct pipeline *p)
     for (int i = 0; i < RING_COUNT; i++) ring_free(&p->rings[i]);
     free(p->rx_scratch);
     p->rx_scratch = NULL;
-    free(p->tb_pool);
-    free((void *)p->tb_busy);
-    p->tb_pool = NULL;
-    p->tb_busy = NULL;
+    tb_pool_free(&p->ul_tbs);
     if (p->phy_dl_ok) phy_dl_free(&p->phy_dl);
     if (p->phy_ul_ok) phy_ul_free(&p->phy_ul);
     p->phy_dl_ok = p->phy_ul_ok = false;

@@ -37,6 +37,7 @@
 #include "gnb/config.h"
 #include "gnb/ring.h"
 #include "mac/mac.h"
+#include "mac/tb_pool.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
 
@@ -99,12 +100,7 @@ struct pipeline {
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;
     struct phy_ul_result ul_result; /* PHY UL stage: the slot's results before they become indications */
-    /* Decoded TBs travel PHY UL -> MAC as an index into this pool: PHY UL takes a free buffer (tb_busy 0 -> 1),
-     * the MAC gives it back after handling the indication (1 -> 0). */
-    uint8_t *tb_pool;
-    _Atomic uint8_t *tb_busy;
-    int tb_pool_n, tb_next;
-    size_t tb_pool_size;
+    struct tb_pool ul_tbs;       /* decoded TBs, PHY UL -> MAC by index (mac/tb_pool.h) */
 };
 
 /* Allocate rings and slot buffers for the configured cell; nothing starts yet. */

@@ -31,6 +31,13 @@ int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg)
     }
     rc = grid_init(&d->grid, 14, 12 * cfg->nof_prb);
     if (rc == 0) rc = pdsch_init(&d->pdsch, &(struct pdsch_cfg){.max_prb = cfg->nof_prb});
+    if (rc == 0) rc = dlsch_init(&d->enc, &(struct dlsch_init_cfg){0});
+    if (rc == 0) {
+        d->enc_ok = true;
+        d->cw_slot_max = 14 * 12 * cfg->nof_prb * 8; /* every RE of the carrier at 256QAM */
+        d->cw_slot = malloc((size_t)d->cw_slot_max);
+        if (!d->cw_slot) rc = -ENOMEM;
+    }
     if (rc < 0) {
         phy_dl_free(d);
         return rc;
@@ -45,6 +52,10 @@ void phy_dl_free(struct phy_dl *d)
         d->cw[i] = NULL;
         d->cw_bits[i] = 0;
     }
+    if (d->enc_ok) dlsch_free(&d->enc);
+    d->enc_ok = false;
+    free(d->cw_slot);
+    d->cw_slot = NULL;
     pdsch_free(&d->pdsch);
     grid_free(&d->grid);
     if (d->cfg.fault_pbch_scrambling) ssb_free(&d->ssb_fault);
@@ -117,11 +128,23 @@ static int map_pdschs(struct phy_dl *d, const struct dl_slot_request *req)
 {
     for (int i = 0; i < req->n_pdsch && i < DL_MAX_PDSCH; i++) {
         const struct dl_pdsch *s = &req->pdsch[i];
-        if (s->codeword < 0 || s->codeword >= PHY_DL_MAX_CODEWORDS || !d->cw[s->codeword]) return -EINVAL;
+        const uint8_t *cw;
+        size_t nbits;
+        if (s->codeword == PHY_DL_CW_TB) {
+            if (!s->tb || s->dlsch.g <= 0 || s->dlsch.g > d->cw_slot_max) return -EINVAL;
+            int rc = dlsch_encode(&d->enc, &s->dlsch, s->tb, d->cw_slot);
+            if (rc < 0) return rc;
+            cw = d->cw_slot;
+            nbits = (size_t)s->dlsch.g;
+        } else {
+            if (s->codeword < 0 || s->codeword >= PHY_DL_MAX_CODEWORDS || !d->cw[s->codeword]) return -EINVAL;
+            cw = d->cw[s->codeword];
+            nbits = (size_t)d->cw_bits[s->codeword];
+        }
         /* pdsch_encode refuses a codeword whose length is not the grant's G. */
         struct pdsch_grant gr = s->grant;
         if (d->cfg.fault_pdsch_scrambling) gr.n_id = (uint16_t)((gr.n_id + 1) % 1024); /* fault injection */
-        int rc = pdsch_encode(&d->pdsch, &gr, d->cw[s->codeword], (size_t)d->cw_bits[s->codeword], &d->grid);
+        int rc = pdsch_encode(&d->pdsch, &gr, cw, nbits, &d->grid);
         if (rc < 0) return rc;
     }
     return 0;

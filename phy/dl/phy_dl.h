@@ -32,8 +32,9 @@
 #define DL_DCI_MAX_BITS 64
 #define PHY_DL_MAX_CODEWORDS 2
 
-/* Codewords kept by the PHY (phy_dl_set_codeword). */
-enum phy_dl_codeword { PHY_DL_CW_SIB1 };
+/* Codewords kept by the PHY (phy_dl_set_codeword), or PHY_DL_CW_TB: a transport block given with the request,
+ * DL-SCH-encoded in the slot (RAR, Msg4, UE data). */
+enum phy_dl_codeword { PHY_DL_CW_SIB1, PHY_DL_CW_TB = -1 };
 
 /* One PDCCH: a DCI payload for an RNTI on a candidate of a CORESET. */
 struct dl_pdcch {
@@ -45,10 +46,14 @@ struct dl_pdcch {
     uint8_t dci[DL_DCI_MAX_BITS];   /* payload bits, one per byte */
 };
 
-/* One PDSCH carrying a stored codeword. */
+/* One PDSCH carrying a stored codeword or a transport block encoded in the slot. */
 struct dl_pdsch {
-    struct pdsch_grant grant;       /* its G must be the codeword's length */
+    struct pdsch_grant grant;       /* its G must be the codeword's length (dlsch.g for a TB) */
     int codeword;                   /* enum phy_dl_codeword */
+    /* codeword PHY_DL_CW_TB: the TB (dlsch.tbs / 8 bytes, MSB first) and its DL-SCH coding (38.212 7.2) */
+    struct dlsch_cfg dlsch;
+    const uint8_t *tb;
+    int tb_index;                   /* the MAC's buffer (mac_dl_tb_release), -1 when none */
 };
 
 /* What the MAC asks the PHY to send in one DL slot. */
@@ -91,6 +96,10 @@ struct phy_dl {
     struct pdsch pdsch;
     uint8_t *cw[PHY_DL_MAX_CODEWORDS];   /* stored codewords, G bits one per byte */
     int cw_bits[PHY_DL_MAX_CODEWORDS];
+    struct dlsch enc;               /* DL-SCH encoder for TBs given per slot */
+    bool enc_ok;
+    uint8_t *cw_slot;               /* their codeword, cw_slot_max bits */
+    int cw_slot_max;
     int slots_per_subframe;
 };
 
@@ -102,7 +111,9 @@ void phy_dl_free(struct phy_dl *d);
 int phy_dl_set_codeword(struct phy_dl *d, int id, const struct dlsch_cfg *cfg, const uint8_t *tb);
 /* Samples per slot this processor produces. */
 int phy_dl_slot_samples(const struct phy_dl *d);
-/* Build and modulate one slot into out (phy_dl_slot_samples() samples); the samples of req->silent_symbols are
+/* Build and modulate one slot into out. A PDSCH with a TB (codeword PHY_DL_CW_TB) is DL-SCH encoded here:
+ * TB CRC, segmentation, LDPC, rate matching (phy/ch/dlsch.h), no allocation.
+ * Build and modulate one slot into out (phy_dl_slot_samples() samples); the samples of req->silent_symbols are
  * zeros (nothing is mapped there: the MAC schedules nothing in them). Returns 0, or -EINVAL for a request it
  * cannot send (bad SSB, PDCCH or PDSCH; a PDSCH whose codeword is missing or of another length). */
 int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out);

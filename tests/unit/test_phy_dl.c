@@ -287,6 +287,63 @@ START_TEST(phy_dl_refuses_missing_or_mismatched_codewords)
 }
 END_TEST
 
+/* A TB given with the request (PHY_DL_CW_TB: RAR, Msg4, UE data) is DL-SCH encoded in the slot: the SIB1 slot
+ * with its stored codeword swapped for a TB on the same grant, decoded by the UE side (PDSCH LLRs -> soft buffer ->
+ * LDPC -> CRC) back to that TB; a missing TB or a G larger than the grant is refused. */
+START_TEST(tb_encoded_in_the_slot_decodes_back)
+{
+    struct cell_geometry g;
+    struct cell_geometry_input in = {.band = 3, .dl_arfcn = 368500, .scs_khz = 15, .bandwidth_mhz = 10,
+                                     .coreset0_index = 6, .dmrs_type_a_position = 2, .srsue_compatible = true};
+    ck_assert_int_eq(cell_geometry_derive(&in, &g, NULL), 0);
+    struct sched_sib1_config pc = {.geo = g, .pci = 7, .sib1_len = TEST_SIB1_PAYLOAD_LEN, .mcs = 5, .al = 4};
+    pc.burst = burst_of(&g);
+    struct sched_sib1_plan plan;
+    ck_assert_int_eq(sched_sib1_plan(&pc, &plan, NULL, NULL, 0), 0);
+    uint8_t sib1_tb[BROADCAST_TB_MAX] = {0}, tb[BROADCAST_TB_MAX];
+    for (int i = 0; i < plan.tbs / 8; i++) tb[i] = (uint8_t)(i * 29 + 3);
+    struct tx t;
+    tx_init(&t, &g, 7, &plan, sib1_tb);
+    struct ue u;
+    ue_init(&u, &t, 7);
+    struct dl_slot_request req;
+    ck_assert_int_eq(sched_common_dl_slot(&t.sched, (uint64_t)plan.slot, &req), 0);
+    req.pdsch[0].codeword = PHY_DL_CW_TB;
+    req.pdsch[0].dlsch = plan.dlsch;
+    req.pdsch[0].tb = tb;
+    ck_assert_int_eq(phy_dl_process(&t.dl, &req, t.samples), 0);
+    ck_assert_int_gt(ofdm_demodulate_slot(&u.ofdm, t.samples, 0, u.grid.re), 0);
+    int g_bits = plan.dlsch.g;
+    float *llr = malloc(sizeof(float) * (size_t)g_bits);
+    ck_assert_int_eq(pdsch_decode(&u.pdsch, &u.grid, &req.pdsch[0].grant, llr, (size_t)g_bits, NULL), 0);
+    struct dlsch_params dp;
+    ck_assert_int_eq(dlsch_params_init(&dp, &plan.dlsch), 0);
+    float *soft = calloc((size_t)(dp.seg.c * dp.n), sizeof(float));
+    ck_assert_int_eq(dlsch_rx_soft_reset(&dp, soft), 0);
+    ck_assert_int_eq(dlsch_rx_combine(&dp, llr, soft), 0);
+    struct ldpc_decoder dec;
+    ck_assert_int_eq(ldpc_decoder_init(&dec, &(struct ldpc_decoder_cfg){0}), 0);
+    uint8_t out[BROADCAST_TB_MAX];
+    uint8_t *cbs = malloc((size_t)(dp.seg.c * dp.seg.k));
+    struct segmentation_rx_result sr;
+    ck_assert_int_eq(dlsch_rx_decode(&dp, &dec, 10, soft, cbs, out, &sr), 0);
+    free(cbs);
+    ck_assert(sr.tb_crc_ok);
+    ck_assert_mem_eq(out, tb, (size_t)plan.tbs / 8);
+    struct dl_slot_request bad = req;
+    bad.pdsch[0].tb = NULL;
+    ck_assert_int_eq(phy_dl_process(&t.dl, &bad, t.samples), -EINVAL);
+    bad = req;
+    bad.pdsch[0].dlsch.g += 2 * 12;
+    ck_assert_int_eq(phy_dl_process(&t.dl, &bad, t.samples), -EINVAL);
+    ldpc_decoder_free(&dec);
+    free(llr);
+    free(soft);
+    ue_free(&u);
+    tx_free(&t);
+}
+END_TEST
+
 static Suite *phy_dl_suite(void)
 {
     Suite *s = suite_create("phy_dl");
@@ -295,6 +352,7 @@ static Suite *phy_dl_suite(void)
     tcase_add_loop_test(t, sib1_slot_decodes_back_to_the_codeword, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(t, configured_sib1_decodes_back_to_the_codeword);
     tcase_add_test(t, phy_dl_refuses_missing_or_mismatched_codewords);
+    tcase_add_test(t, tb_encoded_in_the_slot_decodes_back);
     suite_add_tcase(s, t);
     return s;
 }

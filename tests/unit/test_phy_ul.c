@@ -1,0 +1,178 @@
+/* phy/ul/phy_ul: the uplink processor's own work around the receivers - the sample history that lets a PRACH
+ * occasion span slots (format 0 at 30 kHz: 0.9 ms over two 0.5 ms slots), NaN slots kept out of the history,
+ * OFDM demodulation of only the UL symbols, and PUSCH/PUCCH requests decoded from a slot a UE-side chain built
+ * (UL-SCH + pusch_encode + pucch_f1_encode + the OFDM modulator at the UL carrier centre). */
+#include <check.h>
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phy/ch/dlsch.h"
+#include "phy/ch/prach.h"
+#include "phy/fec/tbs.h"
+#include "phy/ofdm/ofdm.h"
+#include "phy/ul/phy_ul.h"
+#include "tests/unit/check_run.h"
+
+#define UL_F0 1747.5e6
+
+/* Format 0 (paired index 0) at 30 kHz, 24 PRB at 11.52 Msps (slot 5760 samples): the preamble starts in one slot
+ * and ends in the next; the request comes with the second, one slot back. */
+START_TEST(prach_across_two_slots)
+{
+    struct phy_ul u;
+    struct phy_ul_config c = {.pci = 7, .nof_prb = 24, .scs_khz = 30, .sample_rate_hz = 11.52e6, .f0_hz = UL_F0,
+                              .prach_enabled = true, .prach_format = PRACH_FORMAT_0, .prach_ra_scs_khz = 30,
+                              .prach_root_sequence_index = 1, .zero_correlation_zone_config = 1,
+                              .msg1_frequency_start = 1, .msg1_fdm = 1, .nof_preambles = 64, .history_slots = 2};
+    ck_assert_int_eq(phy_ul_init(&u, &c), 0);
+    int spp = phy_ul_slot_samples(&u);
+    ck_assert_int_eq(spp, 5760);
+    struct prach_time_occasion occ[PRACH_MAX_TIME_OCCASIONS];
+    ck_assert_int_eq(prach_time_occasions(false, 0, 30, 1, 1, occ), 1);
+    struct prach_generator gen;
+    ck_assert_int_eq(prach_generator_init(&gen, &(struct prach_cfg){.sample_rate_hz = 11.52e6, .nof_prb = 24,
+                     .scs_khz = 30, .format = PRACH_FORMAT_0, .root_sequence_index = 1, .zero_correlation_zone = 1,
+                     .msg1_frequency_start = 1}), 0);
+    cf_t *two = calloc(2 * (size_t)spp, sizeof(cf_t));
+    int n = prach_nof_samples(&gen.p, 11.52e6, &occ[0]);
+    ck_assert_int_gt(n, spp);                     /* really spans both slots */
+    ck_assert_int_le(n + 6, 2 * spp);
+    ck_assert_int_eq(prach_generate(&gen, 42, &occ[0], two + 6), n);   /* 6 samples late */
+    struct ul_slot_request req = {.slot = 23, .sfn = 1, .slot_in_frame = 3, .ul_symbols = 0x3fff, .n_prach = 1,
+                                  .prach[0] = {.start_slot_offset = 1, .start_sample = 0, .ra_rnti = 15,
+                                               .time = occ[0]}};
+    static struct phy_ul_result res;
+    ck_assert_int_eq(phy_ul_process(&u, NULL, two, &res), 0);
+    ck_assert_int_eq(phy_ul_process(&u, &req, two + spp, &res), 0);
+    ck_assert_int_eq(res.n_prach, 1);
+    ck_assert_int_eq(res.prach[0].n_detected, 1);
+    ck_assert_int_eq(res.prach[0].det[0].preamble_index, 42);
+    ck_assert_float_eq_tol(res.prach[0].det[0].delay_samples, 6.0f, 1.0f);
+    /* With the first slot lost (zeros in the history) the preamble is cut in half: under a little noise (20 dB
+     * below it per sample) nothing but preamble 42 may be reported. */
+    memset(two, 0, (size_t)spp * sizeof(cf_t));
+    unsigned seed = 7;
+    for (int i = 0; i < 2 * spp; i++) {
+        float a = (float)(rand_r(&seed) % 2001 - 1000) * 3.7e-5f, b = (float)(rand_r(&seed) % 2001 - 1000) * 3.7e-5f;
+        two[i] += a + I * b;
+    }
+    ck_assert_int_eq(phy_ul_process(&u, NULL, two, &res), 0);
+    ck_assert_int_eq(phy_ul_process(&u, &req, two + spp, &res), 0);
+    ck_assert_int_le(res.prach[0].n_detected, 1);
+    if (res.prach[0].n_detected == 1) ck_assert_int_eq(res.prach[0].det[0].preamble_index, 42);
+    prach_generator_free(&gen);
+    free(two);
+    phy_ul_free(&u);
+}
+END_TEST
+
+/* A NaN in a slot: reported, nothing decoded, and it does not poison the next occasion that reaches back. */
+START_TEST(nan_slot_rejected)
+{
+    struct phy_ul u;
+    struct phy_ul_config c = {.pci = 1, .nof_prb = 52, .scs_khz = 15, .sample_rate_hz = 11.52e6, .f0_hz = UL_F0};
+    ck_assert_int_eq(phy_ul_init(&u, &c), 0);
+    int spp = phy_ul_slot_samples(&u);
+    cf_t *x = calloc((size_t)spp, sizeof(cf_t));
+    x[100] = NAN;
+    static struct phy_ul_result res;
+    struct ul_slot_request req = {.slot = 1, .ul_symbols = 0x3fff};
+    ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
+    ck_assert(res.bad_samples);
+    ck_assert_uint_eq(u.stats.bad_slots, 1);
+    for (int i = 0; i < u.history_slots * spp; i++) ck_assert(isfinite(crealf(u.history[i])));
+    req.n_pusch = UL_MAX_PUSCH + 1;
+    ck_assert_int_lt(phy_ul_process(&u, &req, x, &res), 0);   /* a malformed request is refused */
+    free(x);
+    phy_ul_free(&u);
+}
+END_TEST
+
+/* A UE-side slot with a PUSCH (MCS 9, 10 PRB) and a PUCCH F1 ACK, through the OFDM modulator; a TDD request
+ * that marks symbols 0..1 as not UL must still decode (the PUSCH here starts at symbol 2, type B) while energy
+ * put in those symbols by "the DL" is ignored. */
+START_TEST(pusch_pucch_from_a_ue_slot)
+{
+    const int nof_prb = 52;
+    struct phy_ul u;
+    struct phy_ul_config c = {.pci = 3, .nof_prb = nof_prb, .scs_khz = 15, .sample_rate_hz = 11.52e6,
+                              .f0_hz = UL_F0};
+    ck_assert_int_eq(phy_ul_init(&u, &c), 0);
+    struct pusch_grant gr = {.rnti = 0x4601, .n_id = 3, .modulation = MODULATION_QPSK, .crb_start = 10, .nof_rb = 10,
+                             .mapping = PUSCH_MAPPING_TYPE_B, .start_symbol = 2, .nof_symbols = 12, .slot = 4,
+                             .dmrs = {.config_type = 1, .type_a_position = 2, .additional_position = 1,
+                                      .cdm_groups_without_data = 2, .n_id = 3}};
+    struct tbs_mcs row;
+    ck_assert_int_eq(tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, 9, &row), 0);
+    struct tbs_cfg t = {.n_prb = 10, .n_symb_sh = 12, .n_dmrs_prb = pusch_n_dmrs_prb(&gr), .layers = 1,
+                        .qm = row.qm, .r_x1024 = row.r_x1024};
+    int tbs = tbs_compute(&t), g = pusch_nof_bits(&gr);
+    ck_assert_int_gt(tbs, 0);
+    uint8_t *tb = malloc((size_t)tbs / 8), *cw = malloc((size_t)g);
+    for (int i = 0; i < tbs / 8; i++) tb[i] = (uint8_t)(i * 37 + 5);
+    struct dlsch enc;
+    ck_assert_int_eq(dlsch_init(&enc, NULL), 0);
+    struct dlsch_cfg dc = {.tbs = tbs, .r = row.r_x1024 / 1024, .qm = row.qm, .n_layers = 1, .g = g};
+    ck_assert_int_eq(dlsch_encode(&enc, &dc, tb, cw), 0);
+    struct grid gd;
+    ck_assert_int_eq(grid_init(&gd, 14, 12 * nof_prb), 0);
+    struct pusch_tx tx;
+    ck_assert_int_eq(pusch_tx_init(&tx, nof_prb), 0);
+    ck_assert_int_eq(pusch_encode(&tx, &gr, cw, (size_t)g, &gd), 0);
+    struct pucch_config pc = {.res = {.format = PUCCH_FORMAT_1, .start_prb = 51, .start_symbol = 0, .nof_symbols = 14},
+                              .bwp_size = nof_prb, .slot = 4, .n_id = 3, .n_id_data = 3, .n_id_dmrs = 3,
+                              .rnti = 0x4601};
+    uint8_t ack = 1;
+    ck_assert_int_eq(pucch_f1_encode(&pc, &ack, 1, &gd), 0);
+    for (int k = 0; k < 12 * nof_prb; k++) /* "DL" energy in symbols 0..1 away from the PUCCH */
+        if (k < 12 * 50) grid_symbol(&gd, 0)[k] = grid_symbol(&gd, 1)[k] = 3.0f;
+    struct ofdm o;
+    ck_assert_int_eq(ofdm_init(&o, &(struct ofdm_config){.sample_rate_hz = 11.52e6, .scs_khz = 15,
+                                                         .nof_prb = nof_prb, .f0_hz = UL_F0,
+                                                         .direction = OFDM_DIRECTION_TX}), 0);
+    cf_t *x = calloc(11520, sizeof(cf_t));
+    ck_assert_int_eq(ofdm_modulate_slot(&o, gd.re, 0, x) >= 0, 1);
+    struct ul_slot_request req = {.slot = 4, .sfn = 0, .slot_in_frame = 4, .ul_symbols = 0x3ffc, .n_pusch = 1,
+                                  .pusch[0] = {.grant = gr, .tb = {.tbs = tbs, .r = row.r_x1024 / 1024,
+                                                                   .new_data = true}},
+                                  .n_pucch = 1, .pucch[0] = {.cfg = pc, .nof_bits = 1}};
+    static struct phy_ul_result res;
+    ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
+    ck_assert_int_eq(res.n_pusch, 1);
+    ck_assert_int_eq(res.pusch[0].rc, 0);
+    ck_assert(res.pusch[0].res.crc_ok);
+    ck_assert_int_eq(res.pusch[0].tb_bytes, tbs / 8);
+    ck_assert_mem_eq(res.pusch[0].tb, tb, (size_t)tbs / 8);
+    ck_assert_int_eq(res.n_pucch, 1);
+    ck_assert_int_eq(res.pucch[0].res.verdict, PUCCH_RX_VALID);
+    ck_assert_int_eq(res.pucch[0].res.bits[0], 1);
+    /* The demodulated grid holds nothing in the symbols the request says are not UL. */
+    for (int k = 0; k < 12 * nof_prb; k++) ck_assert(grid_symbol(&u.grid, 0)[k] == 0 && grid_symbol(&u.grid, 1)[k] == 0);
+    /* Another RNTI's scrambling: the CRC fails. */
+    req.pusch[0].grant.rnti = 0x4602;
+    ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
+    ck_assert(!res.pusch[0].res.crc_ok);
+    ofdm_free(&o);
+    free(x);
+    pusch_tx_free(&tx);
+    grid_free(&gd);
+    dlsch_free(&enc);
+    free(tb);
+    free(cw);
+    phy_ul_free(&u);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("phy_ul");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, prach_across_two_slots);
+    tcase_add_test(tc, nan_slot_rejected);
+    tcase_add_test(tc, pusch_pucch_from_a_ue_slot);
+    suite_add_tcase(s, tc);
+    return check_run(s);
+}
