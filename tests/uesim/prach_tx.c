@@ -1,7 +1,6 @@
 /* uesim's PRACH transmitter (see prach_tx.h). */
 #include "tests/uesim/prach_tx.h"
 
-#include <complex.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,24 +8,20 @@
 
 #define KAPPA_PER_SUBFRAME 30720
 
-int prach_tx_init(struct prach_tx *p, const struct prach_tx_config *cfg)
+int prach_tx_init(struct prach_tx *p, const struct prach_tx_config *cfg, struct ul_tx *ul)
 {
     memset(p, 0, sizeof *p);
     p->cfg = *cfg;
+    p->ul = ul;
     p->last_planned = -1;
     p->rng = cfg->seed ? cfg->seed : 1;
-    p->ring_len = PRACH_TX_RING;
-    while (p->ring_len < (int64_t)(cfg->srate * 0.024)) p->ring_len *= 2; /* one frame ahead plus a preamble */
-    p->ring = calloc((size_t)p->ring_len, sizeof(cf_t));
-    return p->ring ? 0 : -ENOMEM;
+    return 0;
 }
 
 void prach_tx_free(struct prach_tx *p)
 {
     if (p->gen_ok) prach_generator_free(&p->gen);
     p->gen_ok = false;
-    free(p->ring);
-    p->ring = NULL;
 }
 
 int prach_tx_arm(struct prach_tx *p, const struct rrc_sib1 *sib1, bool unpaired, char *why, size_t len)
@@ -95,28 +90,18 @@ static unsigned next_rand(struct prach_tx *p)
     return (p->rng >> 8) & 0xffffff;
 }
 
-static double gauss(struct prach_tx *p)
-{
-    double u1 = (next_rand(p) + 1.0) / 16777217.0, u2 = next_rand(p) / 16777216.0;
-    return sqrt(-2.0 * log(u1)) * cos(2 * M_PI * u2);
-}
-
 static void send_occasion(struct prach_tx *p, int sfn, int sf, int64_t at, const struct prach_time_occasion *o,
                           FILE *out)
 {
     static cf_t buf[1 << 17];
     /* The tracker reports slots some time after their samples arrived (right after the cell is found, by tens
      * of ms): an occasion whose UL already left cannot be used. */
-    if (at < p->next_fill) return;
     int n = prach_nof_samples(&p->gen.p, p->cfg.srate, o);
-    if (n <= 0 || n > (int)(sizeof buf / sizeof buf[0])) return;
-    int v = p->cfg.preamble >= 0 ? p->cfg.preamble : (int)(next_rand(p) % (unsigned)p->total_preambles);
-    if (prach_generate(&p->gen, v, o, buf) != n) return;
     int64_t start = at + p->cfg.delay_samples;
-    for (int i = 0; i < n; i++) {
-        double ph = 2 * M_PI * p->cfg.cfo_hz * (double)(start + i) / p->cfg.srate;
-        p->ring[(start + i) % p->ring_len] += buf[i] * (float)cos(ph) + I * buf[i] * (float)sin(ph);
-    }
+    if (n <= 0 || n > (int)(sizeof buf / sizeof buf[0]) || !ul_tx_can_place(p->ul, at, n + p->cfg.delay_samples))
+        return;
+    int v = p->cfg.preamble >= 0 ? p->cfg.preamble : (int)(next_rand(p) % (unsigned)p->total_preambles);
+    if (prach_generate(&p->gen, v, o, buf) != n || ul_tx_add(p->ul, start, buf, n) < 0) return;
     int mu_ra = prach_format_is_long(o->format) ? 0 : (p->ra_scs_khz == 30 ? 1 : 0);
     int ra_rnti = 1 + o->start_symbol % 14 + 14 * (sf * (1 << mu_ra) + o->start_symbol / 14);
     p->sent++;
@@ -142,16 +127,4 @@ void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *ou
         int off = prach_kappa_to_samples(occ[i].t_start_kappa, p->cfg.srate);
         if (off >= 0) send_occasion(p, next_sfn, sf, sf_start + off, &occ[i], out);
     }
-}
-
-void prach_tx_fill(struct prach_tx *p, int64_t ts, cf_t *ul, int n)
-{
-    float sigma = isnan(p->cfg.snr_db) ? 0.0f : (float)sqrt(pow(10.0, -p->cfg.snr_db / 10.0) / 2.0);
-    for (int i = 0; i < n; i++) {
-        cf_t *r = &p->ring[(ts + i) % p->ring_len];
-        ul[i] = *r;
-        *r = 0;
-        if (sigma > 0) ul[i] += sigma * (float)gauss(p) + I * sigma * (float)gauss(p);
-    }
-    if (ts + n > p->next_fill) p->next_fill = ts + n;
 }

@@ -15,6 +15,8 @@
 #include "tests/uesim/prach_tx.h"
 #include "tests/uesim/sib1_rx.h"
 #include "tests/uesim/ue_sync.h"
+#include "tests/uesim/ul_probe_tx.h"
+#include "tests/uesim/ul_tx.h"
 #include "tests/uesim/uesim.h"
 
 /* 38.213 4.1: L_max 4 up to 3 GHz (Case C in unpaired spectrum: 1.88 GHz), 8 above (FR1). */
@@ -30,7 +32,9 @@ struct uesim {
     struct grid grid;             /* one demodulated slot */
     uint64_t sib1_rrc_errors;
     struct sib1_rx_event sib1_first;   /* the first SIB1 decoded */
+    struct ul_tx ul;              /* the UL stream every transmitter adds into */
     struct prach_tx prach;        /* random-access preambles (--prach) */
+    struct ul_probe_tx probe;     /* gnbd's UL probe schedule (--ul-probe) */
     bool unpaired;                /* the band is TDD: PRACH Table 6.3.3.2-3 */
     FILE *out;                    /* milestone lines: stdout, or stderr with --json */
     bool found, found_phase_ok;
@@ -125,6 +129,28 @@ static void print_sib1_fields(struct uesim *u, const struct sib1_rx_event *e)
     fputc('\n', u->out);
 }
 
+/* The UL probe (--ul-probe) from the cell found and its first SIB1. */
+static void arm_probe(struct uesim *u, const struct rrc_sib1 *sib1)
+{
+    char why[200];
+    struct ul_probe_cell c;
+    if (!u->o.ul_probe)
+        return;
+    double dl_hz = (double)band_arfcn_to_hz((uint32_t)u->o.dl_arfcn);
+    if (ul_probe_cell_from_sib1(&c, sib1, u->unpaired, u->cell.cell.pci, u->o.scs_khz, u->o.nof_prb,
+                                u->cell.mib.dmrs_type_a_position, dl_hz, why, sizeof why) < 0 ||
+        ul_probe_tx_arm(&u->probe, &c, why, sizeof why) < 0) {
+        fprintf(u->out, "uesim: UL probe: cannot send: %s\n", why);
+        uesim_fail(u, "UL probe: %s", why);
+        return;
+    }
+    const struct ul_probe_params *p = &u->o.probe;
+    fprintf(u->out, "uesim: UL probe: rnti=0x%04x period=%d offset=%d UL f0=%.3f MHz%s, PUSCH PRB %d+%d MCS %d TBS %d, "
+            "PUCCH %s, delay %d samples\n", p->rnti, p->period, p->offset, c.f0_hz / 1e6, c.tdd ? " (TDD)" : "",
+            p->pusch_prb, p->pusch_nprb, p->mcs, u->probe.tbs,
+            p->pucch == 0 ? "F0" : p->pucch == 1 ? "F1" : p->pucch == 2 ? "F2" : "none", u->o.ul_delay);
+}
+
 /* One Type0-PDCCH occasion's outcome: milestones, and what the verdict needs. */
 static void on_sib1(struct uesim *u, const struct sib1_rx_event *e)
 {
@@ -156,6 +182,7 @@ static void on_sib1(struct uesim *u, const struct sib1_rx_event *e)
         u->sib1_first = *e;
         if (prach_tx_arm(&u->prach, &e->sib1, u->unpaired, why, sizeof why) < 0)
             uesim_fail(u, "PRACH: %s", why);
+        arm_probe(u, &e->sib1);
     } else if (!u->o.verbose)
         return;   /* the first one in full */
     print_sib1_fields(u, e);
@@ -166,6 +193,7 @@ static void on_slot(struct uesim *u, const struct ue_sync_event *ev)
 {
     static struct sib1_rx_event e;   /* holds a whole SIB1: not on the stack */
     prach_tx_on_slot(&u->prach, ev->sfn, ev->slot, ev->t, u->out);
+    ul_probe_tx_on_slot(&u->probe, ev->sfn, ev->slot, ev->t);
     if (!u->sib1_ready || !sib1_rx_monitors(&u->sib1, ev->sfn, ev->slot))
         return;
     if (ue_sync_demod_slot(&u->sync, ev, &u->grid) == 0 && sib1_rx_slot(&u->sib1, &u->grid, ev->sfn, ev->slot, &e) == 0)
@@ -250,11 +278,12 @@ static double now_s(void)
     return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-/* Sends the UL samples for DL slot ts (preambles due, noise; else zeros): the peer-clocked radio blocks until
- * gnbd asks for it. */
+/* Sends the UL samples for DL slot ts (preambles and probe slots due, noise; else zeros): the peer-clocked radio
+ * blocks until gnbd asks for it. */
 static int send_ul(struct uesim *u, struct radio *r, cf_t *ul, size_t spp, uint64_t ts, uint32_t epoch)
 {
-    prach_tx_fill(&u->prach, (int64_t)ts, ul, (int)spp);
+    ul_tx_fill(&u->ul, (int64_t)ts, ul, (int)spp);
+    ul_probe_tx_report(&u->probe, u->out);
     double deadline = now_s() + u->o.timeout_s;
     for (;;) {
         int rc = radio_send(r, ul, spp, ts, epoch);
@@ -394,6 +423,10 @@ static int verdict(struct uesim *u)
         fprintf(u->out, "uesim: PRACH: %d of %d preambles sent\n", u->prach.sent, u->o.prach_count);
     if (u->o.prach_count > 0 && u->prach.sent < u->o.prach_count)
         uesim_fail(u, "only %d of %d preambles sent", u->prach.sent, u->o.prach_count);
+    if (u->o.ul_probe)
+        fprintf(u->out, "uesim: UL probe: %d slots sent (at least %d needed)\n", u->probe.sent, u->o.ul_probe_count);
+    if (u->o.ul_probe && u->probe.sent < u->o.ul_probe_count)
+        uesim_fail(u, "only %d of %d UL probe slots sent", u->probe.sent, u->o.ul_probe_count);
     if (u->o.sib1 && u->found && (!u->sib1_ready || u->sib1.decoded == 0))
         uesim_fail(u, "no SIB1 decoded (%" PRIu64 " Type0 occasions, %" PRIu64 " SI-RNTI PDCCH found)",
                    u->sib1.occasions, u->sib1.pdcch_found);
@@ -423,11 +456,13 @@ int main(int argc, char **argv)
         return UESIM_EXIT_USAGE;
     const struct band_info *bi = band_find(u.o.band);
     u.unpaired = bi && bi->duplex == BAND_DUPLEX_TDD;
+    struct ul_tx_config tc = {.srate = u.o.srate, .snr_db = u.o.ul_snr_db, .cfo_hz = u.o.ul_cfo_hz, .seed = u.o.seed};
     struct prach_tx_config pc = {.nof_prb = u.o.nof_prb, .scs_khz = u.o.scs_khz, .srate = u.o.srate,
                                  .count = u.o.prach_count, .preamble = u.o.prach_preamble,
-                                 .delay_samples = u.o.prach_delay, .snr_db = u.o.ul_snr_db, .cfo_hz = u.o.ul_cfo_hz,
+                                 .delay_samples = u.o.prach_delay >= 0 ? u.o.prach_delay : u.o.ul_delay,
                                  .seed = u.o.seed};
-    if (prach_tx_init(&u.prach, &pc) < 0)
+    if (ul_tx_init(&u.ul, &tc) < 0 || prach_tx_init(&u.prach, &pc, &u.ul) < 0 ||
+        ul_probe_tx_init(&u.probe, &u.o.probe, u.o.srate, u.o.ul_delay, &u.ul) < 0)
         return UESIM_EXIT_FAIL;
     fprintf(u.out, "uesim: DL %d (%.3f MHz), SSB %d (%+.1f kHz from DC), %d PRB, %.6g Hz, %s; DL from %s, UL on %s\n",
             u.o.dl_arfcn, band_arfcn_to_hz((uint32_t)u.o.dl_arfcn) / 1e6, u.o.ssb_arfcn, u.ssb_offset_hz / 1e3,
@@ -438,5 +473,7 @@ int main(int argc, char **argv)
     sib1_rx_free(&u.sib1);
     grid_free(&u.grid);
     prach_tx_free(&u.prach);
+    ul_probe_tx_free(&u.probe);
+    ul_tx_free(&u.ul);
     return rc;
 }

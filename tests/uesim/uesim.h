@@ -17,6 +17,7 @@
 
 #include "rrc/mib.h"
 #include "rrc/msg/bcch_dl_sch.h"
+#include "tests/uesim/ul_probe_tx.h"
 
 #define UESIM_EXIT_OK 0
 #define UESIM_EXIT_FAIL 1
@@ -64,8 +65,13 @@ struct uesim_options {
     /* random access (prach_tx.h): --prach N preambles after SIB1 */
     int prach_count;
     int prach_preamble;             /* -1: random over totalNumberOfRA-Preambles */
-    int prach_delay;                /* samples */
-    double ul_snr_db;               /* NAN: no UL noise */
+    int prach_delay;                /* samples; -1: ul_delay */
+    /* the UL probe (ul_probe_tx.h): --ul-probe SPEC after SIB1, --ul-probe-count N slots at least */
+    bool ul_probe;
+    struct ul_probe_params probe;
+    int ul_probe_count;
+    int ul_delay;                   /* samples, every UL transmission (PRACH: unless --prach-delay) */
+    double ul_snr_db;               /* NAN: no UL noise; else per unit-energy RE (ul_tx.h) */
     double ul_cfo_hz;
     unsigned seed;
 };
@@ -74,9 +80,21 @@ struct uesim_options {
  * and the usage to stderr. */
 int uesim_parse_args(int argc, char **argv, struct uesim_options *o);
 
+/* A whole decimal integer in [lo, hi] into *out. Returns 0 or -EINVAL. */
+int uesim_parse_int(const char *s, long lo, long hi, long *out);
+
 /* Calls fn for each pair of "k=v,k=v" (at most 511 characters). Returns 0, or -EINVAL for an item without '='
  * or when fn refuses one. */
 int uesim_parse_pairs(const char *text, int (*fn)(void *ctx, const char *key, const char *val), void *ctx);
+
+/* The UL probe's defaults: gnbd's test.ul_probe defaults (rnti 17921, period 20, offset 8, PUSCH PRB 10+10 MCS 9,
+ * PUCCH F1 on the last PRB, 4 bits for F2). */
+void uesim_ul_probe_defaults(struct ul_probe_params *p);
+
+/* --ul-probe: "k=v,..." over the defaults (keys rnti, period, offset, pusch_prb, pusch_nprb, mcs, pucch =
+ * f0|f1|f2|none, pucch_prb, pucch_bits; "default" or "" alone: the defaults). Returns 0 or -EINVAL (unknown key,
+ * bad value, offset >= period, nothing to send). */
+int uesim_parse_ul_probe(const char *text, struct ul_probe_params *p);
 
 /* Parses "k=v,k=v" (keys scs, k_ssb, dmrs_typeA, coreset0, ss0, barred, intra_freq). Returns 0 or -EINVAL. */
 int uesim_parse_expect_mib(const char *text, struct uesim_expect_mib *e);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,9 @@ void uesim_usage(void)
             "             [--ssb-pattern A|B|C] [--tx tcp://*:2001] [--rx tcp://localhost:2000]\n"
             "             [--seconds S | --max-slots N] [--expect-pci P] [--expect-mib k=v,...] [--sib1]\n"
             "             [--expect-sib1 k=v,...] [--ssb-period MS] [--max-phase-step RAD] [--timeout S] [--json]\n"
-            "             [--verbose] [--prach N [--prach-preamble V] [--prach-delay SAMPLES] [--ul-snr DB]\n"
-            "             [--ul-cfo HZ] [--seed N]]\n"
+            "             [--verbose] [--prach N [--prach-preamble V] [--prach-delay SAMPLES]]\n"
+            "             [--ul-probe k=v,...|default [--ul-probe-count N]] [--ul-delay SAMPLES] [--ul-snr DB]\n"
+            "             [--ul-cfo HZ] [--seed N]\n"
             "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, bands, [rf] srate); PCI,\n"
             "  timing, CFO, SFN and MIB are found blind, then SIB1 from the MIB. --band (default 3) gives the SSB\n"
             "  pattern for the SCS (15 kHz: Case A; 30 kHz: B or C) unless --ssb-pattern does, and CORESET#0's\n"
@@ -30,13 +32,18 @@ void uesim_usage(void)
             "  Exit: 0 cell found as expected, every later PBCH decoded with consecutive SFNs and, with --sib1 or\n"
             "  --expect-sib1, SIB1 decoded (as expected) with every SI-RNTI PDSCH's CRC OK; 1 otherwise; 2 usage.\n"
             "  --prach N (implies --sib1): after SIB1, N preambles in the next PRACH occasions of its RACH config\n"
-            "  (TDD: wholly UL slots only), index V or random over totalNumberOfRA-Preambles, arriving SAMPLES late;\n"
-            "  --ul-snr adds AWGN to the whole UL (SNR per PRACH subcarrier), --ul-cfo a frequency offset. The run\n"
-            "  fails when fewer than N were sent.\n");
+            "  (TDD: wholly UL slots only), index V or random over totalNumberOfRA-Preambles, arriving SAMPLES late\n"
+            "  (default: --ul-delay). The run fails when fewer than N were sent.\n"
+            "  --ul-probe (implies --sib1): after SIB1, the PUSCH and PUCCH of gnbd's test.ul_probe schedule in every\n"
+            "  probe slot (mac/ul_probe.h); keys rnti (17921), period (20), offset (8), pusch_prb (10), pusch_nprb (10,\n"
+            "  0: none), mcs (9), pucch (f0|f1|f2|none, f1), pucch_prb (-1: the last PRB), pucch_bits (F2: 3..11, 4).\n"
+            "  The run fails when fewer than --ul-probe-count (3) probe slots were sent.\n"
+            "  --ul-delay: every UL transmission arrives SAMPLES late (0). --ul-snr adds AWGN to the whole UL: SNR\n"
+            "  per unit-energy RE (PUSCH data RE, PUCCH RE, PRACH subcarrier) in its band; --ul-cfo a frequency\n"
+            "  offset.\n");
 }
 
-/* A whole decimal integer in [lo, hi]. */
-static int parse_int(const char *s, long lo, long hi, long *out)
+int uesim_parse_int(const char *s, long lo, long hi, long *out)
 {
     char *end;
     errno = 0;
@@ -72,20 +79,20 @@ static int parse_bool_word(const char *v, const char *yes, const char *no, bool 
 static int expect_field(struct uesim_expect_mib *e, const char *key, const char *val)
 {
     long v;
-    if (strcmp(key, "scs") == 0 && parse_int(val, 15, 120, &v) == 0) {
+    if (strcmp(key, "scs") == 0 && uesim_parse_int(val, 15, 120, &v) == 0) {
         e->has_scs = true;
         e->scs_khz = (int)v;
-    } else if (strcmp(key, "k_ssb") == 0 && parse_int(val, 0, 31, &v) == 0) {
+    } else if (strcmp(key, "k_ssb") == 0 && uesim_parse_int(val, 0, 31, &v) == 0) {
         e->has_k_ssb = true;
         e->k_ssb = (int)v;
     } else if (strcmp(key, "dmrs_typeA") == 0 &&
-               parse_int(strncmp(val, "pos", 3) == 0 ? val + 3 : val, 2, 3, &v) == 0) {
+               uesim_parse_int(strncmp(val, "pos", 3) == 0 ? val + 3 : val, 2, 3, &v) == 0) {
         e->has_dmrs = true;
         e->dmrs_type_a_position = (int)v;
-    } else if (strcmp(key, "coreset0") == 0 && parse_int(val, 0, 15, &v) == 0) {
+    } else if (strcmp(key, "coreset0") == 0 && uesim_parse_int(val, 0, 15, &v) == 0) {
         e->has_coreset0 = true;
         e->coreset0 = (int)v;
-    } else if (strcmp(key, "ss0") == 0 && parse_int(val, 0, 15, &v) == 0) {
+    } else if (strcmp(key, "ss0") == 0 && uesim_parse_int(val, 0, 15, &v) == 0) {
         e->has_ss0 = true;
         e->ss0 = (int)v;
     } else if (strcmp(key, "barred") == 0 && parse_bool_word(val, "yes", "no", &e->barred) == 0) {
@@ -151,16 +158,79 @@ bool uesim_mib_matches(const struct uesim_expect_mib *e, const struct mib *m, in
     return true;
 }
 
+#define UL_PROBE_MAX_RNTI 65519          /* 38.321 Table 7.1-1: C-RNTI 0x0001..0xFFEF */
+#define UL_PROBE_MAX_PERIOD 10240
+#define UL_PROBE_MAX_MCS 28              /* 38.214 Table 5.1.3.1-1: 29..31 are reserved (retransmissions) */
+
+void uesim_ul_probe_defaults(struct ul_probe_params *p)
+{
+    *p = (struct ul_probe_params){.rnti = 0x4601, .period = 20, .offset = 8, .pusch_prb = 10, .pusch_nprb = 10,
+                                  .mcs = 9, .pucch = 1, .pucch_prb = -1, .pucch_bits = 4};
+}
+
+static int probe_pair(void *ctx, const char *key, const char *val)
+{
+    struct ul_probe_params *p = ctx;
+    static const struct {
+        const char *key;
+        long lo, hi;
+        size_t off;
+    } keys[] = {
+        {"rnti", 1, UL_PROBE_MAX_RNTI, offsetof(struct ul_probe_params, rnti)},
+        {"period", 1, UL_PROBE_MAX_PERIOD, offsetof(struct ul_probe_params, period)},
+        {"offset", 0, UL_PROBE_MAX_PERIOD - 1, offsetof(struct ul_probe_params, offset)},
+        {"pusch_prb", 0, 274, offsetof(struct ul_probe_params, pusch_prb)},
+        {"pusch_nprb", 0, 275, offsetof(struct ul_probe_params, pusch_nprb)},
+        {"mcs", 0, UL_PROBE_MAX_MCS, offsetof(struct ul_probe_params, mcs)},
+        {"pucch_prb", -1, 274, offsetof(struct ul_probe_params, pucch_prb)},
+        {"pucch_bits", UCI_MIN_A, UCI_RM_MAX_A, offsetof(struct ul_probe_params, pucch_bits)},
+    };
+    if (strcmp(key, "pucch") == 0) {
+        static const char *names[] = {"f0", "f1", "f2"};
+        if (strcmp(val, "none") == 0) {
+            p->pucch = UL_PROBE_PUCCH_OFF;
+            return 0;
+        }
+        for (int f = 0; f < 3; f++)
+            if (strcmp(val, names[f]) == 0) {
+                p->pucch = f;
+                return 0;
+            }
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        long v;
+        if (strcmp(key, keys[i].key) != 0)
+            continue;
+        if (uesim_parse_int(val, keys[i].lo, keys[i].hi, &v) < 0)
+            return -EINVAL;
+        *(int *)((char *)p + keys[i].off) = (int)v;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+int uesim_parse_ul_probe(const char *text, struct ul_probe_params *p)
+{
+    uesim_ul_probe_defaults(p);
+    if (strcmp(text, "default") != 0 && uesim_parse_pairs(text, probe_pair, p) < 0)
+        return -EINVAL;
+    if (p->offset >= p->period || (p->pusch_nprb == 0 && p->pucch == UL_PROBE_PUCCH_OFF))
+        return -EINVAL;
+    return 0;
+}
+
 enum {
     OPT_DL = 256, OPT_SSB, OPT_PRB, OPT_SRATE, OPT_SCS, OPT_TX, OPT_RX, OPT_SECONDS, OPT_SLOTS, OPT_PCI, OPT_MIB,
     OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP, OPT_BAND, OPT_PATTERN, OPT_SIB1,
     OPT_EXPECT_SIB1, OPT_PRACH, OPT_PRACH_PREAMBLE, OPT_PRACH_DELAY, OPT_UL_SNR, OPT_UL_CFO, OPT_SEED,
+    OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY,
 };
 
 static int set_int(const char *arg, long lo, long hi, int *dst)
 {
     long v;
-    if (parse_int(arg, lo, hi, &v) < 0)
+    if (uesim_parse_int(arg, lo, hi, &v) < 0)
         return -EINVAL;
     *dst = (int)v;
     return 0;
@@ -180,7 +250,7 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_TX: o->tx = arg; return 0;
     case OPT_RX: o->rx = arg; return 0;
     case OPT_SECONDS: return parse_double(arg, 1e-3, 1e5, &o->seconds);
-    case OPT_SLOTS: return parse_int(arg, 1, 100000000, &o->max_slots);
+    case OPT_SLOTS: return uesim_parse_int(arg, 1, 100000000, &o->max_slots);
     case OPT_MIB: o->has_expect_mib = true; return uesim_parse_expect_mib(arg, &o->expect_mib);
     case OPT_PHASE:
         if (parse_double(arg, 1e-3, 3.2, &d) < 0)
@@ -202,11 +272,14 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_PRACH: o->sib1 = true; return set_int(arg, 1, 1000, &o->prach_count);
     case OPT_PRACH_PREAMBLE: return set_int(arg, 0, 63, &o->prach_preamble);
     case OPT_PRACH_DELAY: return set_int(arg, 0, 10000, &o->prach_delay);
+    case OPT_UL_PROBE: o->sib1 = o->ul_probe = true; return uesim_parse_ul_probe(arg, &o->probe);
+    case OPT_UL_PROBE_COUNT: return set_int(arg, 0, 100000, &o->ul_probe_count);
+    case OPT_UL_DELAY: return set_int(arg, 0, 10000, &o->ul_delay);
     case OPT_UL_SNR: return parse_double(arg, -40, 100, &o->ul_snr_db);
     case OPT_UL_CFO: return parse_double(arg, -50000, 50000, &o->ul_cfo_hz);
     case OPT_SEED: {
         long v;
-        if (parse_int(arg, 1, 1000000000, &v) < 0) return -EINVAL;
+        if (uesim_parse_int(arg, 1, 1000000000, &v) < 0) return -EINVAL;
         o->seed = (unsigned)v;
         return 0;
     }
@@ -230,11 +303,15 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"prach", required_argument, 0, OPT_PRACH}, {"prach-preamble", required_argument, 0, OPT_PRACH_PREAMBLE},
         {"prach-delay", required_argument, 0, OPT_PRACH_DELAY}, {"ul-snr", required_argument, 0, OPT_UL_SNR},
         {"ul-cfo", required_argument, 0, OPT_UL_CFO}, {"seed", required_argument, 0, OPT_SEED},
+        {"ul-probe", required_argument, 0, OPT_UL_PROBE}, {"ul-probe-count", required_argument, 0, OPT_UL_PROBE_COUNT},
+        {"ul-delay", required_argument, 0, OPT_UL_DELAY},
         {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
     };
     *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
                                 .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1, .band = 3,
-                                .ssb_pattern = -1, .prach_preamble = -1, .ul_snr_db = NAN, .seed = 1};
+                                .ssb_pattern = -1, .prach_preamble = -1, .prach_delay = -1,
+                                .ul_probe_count = 3, .ul_snr_db = NAN, .seed = 1};
+    uesim_ul_probe_defaults(&o->probe);
     int opt, idx;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", opts, &idx)) != -1) {
