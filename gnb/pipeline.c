@@ -152,7 +152,9 @@ static int radio_rx_step(struct pipeline *p)
 }
 
 /* The UL request for UL slot m, or NULL. Requests of earlier slots or epochs are dropped (counted). Sets *wait
- * when the request has not been produced yet (the MAC sends it k slots ahead: it is on its way). */
+ * when the request has not been produced yet and is on its way: the MAC sends it k slots ahead, on the tick of
+ * slot m - k. When UL slots were lost before m (a wall-clocked radio's overflow), their ticks never went out and
+ * the request may never come: then m is processed without one (counted), and its tick lets the MAC catch up. */
 static const struct ul_req_msg *ul_request_for(struct pipeline *p, const struct slot_msg *m, bool *wait)
 {
     struct ring *rq = &p->rings[RING_UL_REQ];
@@ -164,7 +166,7 @@ static const struct ul_req_msg *ul_request_for(struct pipeline *p, const struct 
         ring_release(rq);
     }
     if (!r) {
-        *wait = true;
+        *wait = p->ul.have_epoch && m->slot == p->ul.next_slot;
         return NULL;
     }
     return r->req.slot == m->slot ? r : NULL;
@@ -204,7 +206,12 @@ static int phy_ul_step(struct pipeline *p)
     if (ring_capacity(out) - ring_count(out) < 1 + UL_MAX_PRACH_OCCASIONS + UL_MAX_PUSCH + UL_MAX_PUCCH)
         return wait_room(p, RING_UL_IND);
     if (m->flags) { /* epoch start or end of stream: pass it on */
-        if (m->flags & MSG_EPOCH_START) phy_ul_reset(&p->phy_ul);
+        if (m->flags & MSG_EPOCH_START) {
+            phy_ul_reset(&p->phy_ul);
+            p->ul.have_epoch = true;
+            p->ul.epoch = m->epoch;
+            p->ul.next_slot = 0;
+        }
         ul_ind(p, m->epoch, m->flags, UL_IND_TICK, m->slot);
         ring_commit(out);
         ring_release(in);
@@ -214,6 +221,7 @@ static int phy_ul_step(struct pipeline *p)
     const struct ul_req_msg *rq = ul_request_for(p, m, &wait);
     if (wait) return 0; /* the MAC has not scheduled this slot yet: it will */
     if (!rq) atomic_fetch_add_explicit(&p->stats.ul_req_missing, 1, memory_order_relaxed);
+    p->ul.next_slot = m->slot + 1;
     ul_ind(p, m->epoch, 0, UL_IND_TICK, m->slot);
     ring_commit(out);
     atomic_fetch_add_explicit(&p->stats.ul_slots, 1, memory_order_relaxed);
@@ -298,10 +306,19 @@ static int mac_step(struct pipeline *p)
             p->mac_st.have_epoch = true;
             mac_epoch_start(&p->mac, ind->epoch);
             for (unsigned i = 0; i < p->tx_advance; i++) schedule_slot(p, ind->epoch, i);
+            p->mac_st.next_slot = p->tx_advance;
         } else if (ind->flags & MSG_END) {
             end_dl(p, ind->epoch);
         } else if (p->mac_st.have_epoch && ind->epoch == p->mac_st.epoch) {
-            schedule_slot(p, ind->epoch, ind->slot + p->tx_advance);
+            /* Slot n schedules n + k. A wall-clocked radio that lost UL slots skipped their ticks: the slots
+             * between are scheduled now too (PHY UL waits for the request of every slot it gets), as many as
+             * the rings hold; the rest is skipped (the radio sends late DL as zeros, counted there). */
+            uint64_t target = ind->slot + p->tx_advance;
+            uint64_t room = ring_room(p, RING_DL_REQ) - 1;
+            if (ring_room(p, RING_UL_REQ) < room) room = ring_room(p, RING_UL_REQ);
+            if (target + 1 > p->mac_st.next_slot + room) p->mac_st.next_slot = target + 1 - room;
+            for (uint64_t s = p->mac_st.next_slot; s <= target; s++) schedule_slot(p, ind->epoch, s);
+            if (target + 1 > p->mac_st.next_slot) p->mac_st.next_slot = target + 1;
         }
     } else if (!p->mac_st.have_epoch || ind->epoch != p->mac_st.epoch) {
         atomic_fetch_add_explicit(&p->stats.ul_ind_stale, 1, memory_order_relaxed);
@@ -321,7 +338,7 @@ static int mac_step(struct pipeline *p)
 static int phy_dl_step(struct pipeline *p)
 {
     struct ring *in = &p->rings[RING_DL_REQ], *out = &p->rings[RING_DL_SLOT];
-    const struct dl_req_msg *req = ring_peek(in);
+    struct dl_req_msg *req = ring_peek(in);
     if (!req) return 0;
     struct slot_msg *m = ring_reserve(out);
     if (!m) return wait_room(p, RING_DL_SLOT); /* radio TX behind */
@@ -329,7 +346,14 @@ static int phy_dl_step(struct pipeline *p)
     m->flags = req->flags;
     m->slot = req->req.slot;
     m->ts = req->req.slot * p->samples_per_slot;
-    if (phy_dl_process(&p->phy_dl, &req->req, m->samples) < 0) {
+    /* TBs the MAC filled travel as indices into its pool: resolve them here, give them back once encoded. */
+    for (int i = 0; i < req->req.n_pdsch && i < DL_MAX_PDSCH; i++)
+        if (req->req.pdsch[i].codeword == PHY_DL_CW_TB)
+            req->req.pdsch[i].tb = tb_pool_at(&p->mac.dl_tbs, req->req.pdsch[i].tb_index);
+    int dl_rc = phy_dl_process(&p->phy_dl, &req->req, m->samples);
+    for (int i = 0; i < req->req.n_pdsch && i < DL_MAX_PDSCH; i++)
+        if (req->req.pdsch[i].codeword == PHY_DL_CW_TB) tb_pool_give_back(&p->mac.dl_tbs, req->req.pdsch[i].tb_index);
+    if (dl_rc < 0) {
         memset(m->samples, 0, p->samples_per_slot * sizeof(cf_t));
         atomic_fetch_add_explicit(&p->stats.dl_phy_errors, 1, memory_order_relaxed);
     }
@@ -529,6 +553,32 @@ static int prach_from_sib1(const struct gnbd_config *cfg, const struct cell_geom
     return 0;
 }
 
+/* Random access as the SIB1 announces it: SS#1 on CORESET#0, the PDSCH and PUSCH lists' row 0, the window; Msg3
+ * PRBs after the PRACH's (and after the UL probe's PUSCH when that test mode is on). */
+static int ra_config_from_cell(const struct gnbd_config *cfg, const struct cell_geometry *g, struct ra_config *rc)
+{
+    struct sib1_cell_desc d;
+    int prach_first, prach_last;
+    if (rrc_config_sib1_desc(cfg, &d) < 0 || config_prach_prbs(cfg, g, &prach_first, &prach_last) < 0) return -EINVAL;
+    *rc = (struct ra_config){.pci = cfg->cell.pci, .nof_prb = g->nof_prb, .scs_khz = g->scs_khz,
+                             .sample_rate_hz = config_sample_rate(cfg),
+                             .dmrs_type_a_position = cfg->cell.dmrs_type_a_position,
+                             .pdsch_start_symbol = g->coreset0.nof_symb,
+                             .pdsch_nof_symbols = 14 - g->coreset0.nof_symb, .msg3_k2 = d.msg3_k2,
+                             .ra_response_window = d.ra_response_window, .rar_mcs = 2,
+                             .msg3_prb_start = prach_last + 2, .msg3_nof_prb = 3, .msg3_mcs = 2};
+    const struct ul_probe_config *pr = &cfg->test.ul_probe;
+    int msg3_last = rc->msg3_prb_start + 4 * rc->msg3_nof_prb - 1;
+    if (pr->enabled && pr->pusch_nof_prb > 0 && rc->msg3_prb_start <= pr->pusch_prb_start + pr->pusch_nof_prb - 1 &&
+        pr->pusch_prb_start <= msg3_last)
+        rc->msg3_prb_start = pr->pusch_prb_start + pr->pusch_nof_prb;
+    if (pdcch_coreset0(&rc->coreset0, g->coreset0_crb_start, g->coreset0.nof_rb, g->coreset0.nof_symb, 0,
+                       (uint16_t)cfg->cell.pci) < 0)
+        return -EINVAL;
+    struct ra probe_ra;
+    return ra_init(&probe_ra, rc);
+}
+
 /* The MAC, the PHY DL and PHY UL processors, from the cell geometry and the broadcast channels. */
 static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double rate, char *err, size_t errlen)
 {
@@ -592,6 +642,9 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                                .tdd = g.duplex == BAND_DUPLEX_TDD};
     if (init_slot_pattern(cfg, &g, &mc.pattern, err, errlen) < 0) return -EINVAL;
     if (prach_from_sib1(cfg, &g, &mc.prach, &uc, err, errlen) < 0) return -EINVAL;
+    if (mc.prach.enabled && ra_config_from_cell(cfg, &g, &mc.ra) == 0) mc.ra_enabled = true;
+    else if (mc.prach.enabled) log_warn(LOG_MAC, "random access: no room for RAR/Msg3 in this cell; preambles "
+                                        "are detected and logged, not answered");
     if (mac_init(&p->mac, &mc) < 0) {
         snprintf(err, errlen, "pipeline: the scheduler cannot be set up (PRACH configuration index %d: no valid "
                  "occasion in this cell, or not whole samples at %.0f Hz; or a UL probe the PHY cannot receive)",
@@ -724,6 +777,7 @@ void pipeline_free(struct pipeline *p)
     tb_pool_free(&p->ul_tbs);
     if (p->phy_dl_ok) phy_dl_free(&p->phy_dl);
     if (p->phy_ul_ok) phy_ul_free(&p->phy_ul);
+    mac_free(&p->mac);
     p->phy_dl_ok = p->phy_ul_ok = false;
 }
 

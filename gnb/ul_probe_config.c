@@ -8,6 +8,8 @@
 #include "mac/sched_prach.h"
 #include "phy/ch/prach_config.h"
 
+static bool prach_prbs(const struct gnbd_config *cfg, const struct cell_geometry *g, int *first, int *last);
+
 int config_slot_pattern(const struct gnbd_config *cfg, const struct cell_geometry *g, struct slot_pattern *sp)
 {
     if (g->duplex != BAND_DUPLEX_TDD) {
@@ -23,6 +25,11 @@ int config_slot_pattern(const struct gnbd_config *cfg, const struct cell_geometr
 int ul_probe_pucch_prb(const struct ul_probe_config *p, int nof_prb)
 {
     return p->pucch_prb < 0 ? nof_prb - 1 : p->pucch_prb;
+}
+
+int config_prach_prbs(const struct gnbd_config *cfg, const struct cell_geometry *g, int *first, int *last)
+{
+    return prach_prbs(cfg, g, first, last) ? 0 : -EINVAL;
 }
 
 /* The PRBs the PRACH occupies (msg1-FrequencyStart .. + N_RB^RA msg1-FDM - 1), from the SIB1 description. */

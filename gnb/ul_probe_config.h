@@ -16,6 +16,9 @@
 /* The cell's DL/UL symbol pattern (FDD, or the cell.tdd pattern). Returns 0 or -EINVAL. */
 int config_slot_pattern(const struct gnbd_config *cfg, const struct cell_geometry *g, struct slot_pattern *sp);
 
+/* The PRBs the cell's PRACH occupies (msg1-FrequencyStart .. + N_RB^RA - 1). Returns 0 or -EINVAL. */
+int config_prach_prbs(const struct gnbd_config *cfg, const struct cell_geometry *g, int *first, int *last);
+
 /* The probe's PUCCH PRB (pucch_prb, or the carrier's last for -1). */
 int ul_probe_pucch_prb(const struct ul_probe_config *p, int nof_prb);
 

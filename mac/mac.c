@@ -2,9 +2,13 @@
 #include "mac/mac.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gnb/log.h"
+#include "mac/mac_pdu.h"
+
+static void count(_Atomic uint64_t *c) { atomic_fetch_add_explicit(c, 1, memory_order_relaxed); }
 
 int mac_init(struct mac *m, const struct mac_config *cfg)
 {
@@ -23,13 +27,49 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
     }
     rc = ul_probe_init(&m->probe, &cfg->ul_probe, cfg->pci, cfg->nof_prb, cfg->dmrs_type_a_position, cfg->scs_khz);
     if (rc < 0) return rc;
+    if (cfg->ra_enabled) {
+        rc = ra_init(&m->ra, &cfg->ra);
+        if (rc < 0) return rc;
+    }
+    /* DL TBs: the whole carrier at 64QAM is far more than a RAR or an RRC message needs. */
+    rc = tb_pool_init(&m->dl_tbs, 16, (size_t)cfg->nof_prb * 12 * 14 * 6 / 8 + 16);
+    if (rc < 0) {
+        mac_free(m);
+        return rc;
+    }
     return 0;
 }
 
+void mac_free(struct mac *m) { tb_pool_free(&m->dl_tbs); }
+
 void mac_epoch_start(struct mac *m, uint32_t epoch)
 {
-    /* Nothing per UE exists yet; random access and UE contexts will be released here. */
+    /* A new peer: every random-access procedure (and later every UE context) is released. */
     m->epoch = epoch;
+    ra_reset(&m->ra);
+}
+
+/* Random access in slot `slot`: the RAR where one is due and the slot is free (no SS/PBCH block, no SIB1 PDCCH,
+ * wholly DL) with a wholly UL Msg3 slot; Msg3 receptions due in the UL slot. */
+static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul)
+{
+    if (!m->cfg.ra_enabled) return;
+    bool usable = dl->n_ssb == 0 && dl->n_pdcch == 0 && dl->n_pdsch == 0 &&
+                  slot_pattern_dl_symbols(&m->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
+    bool msg3_usable = slot_pattern_ul_symbols(&m->cfg.pattern, ra_msg3_slot(&m->ra, slot)) == SLOT_ALL_SYMBOLS;
+    uint64_t before = m->ra.stats.rar_missed_window;
+    int n = ra_schedule_dl(&m->ra, slot, usable, msg3_usable, dl, &m->dl_tbs);
+    if (m->ra.stats.rar_missed_window != before)
+        atomic_fetch_add_explicit(&m->stats.ra_rar_missed, m->ra.stats.rar_missed_window - before,
+                                  memory_order_relaxed);
+    if (n > 0) {
+        atomic_fetch_add_explicit(&m->stats.ra_rars, 1, memory_order_relaxed);
+        const struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch - 1];
+        log_info(LOG_MAC, "RAR: ra-rnti=0x%04x slot=%d.%d preambles=%d PDSCH CRB %d+%d TBS %d, Msg3 in slot %llu",
+                 s->grant.rnti, dl->sfn, dl->slot_in_frame, n, s->grant.crb_start, s->grant.nof_rb, s->dlsch.tbs,
+                 (unsigned long long)ra_msg3_slot(&m->ra, slot));
+    }
+    ra_schedule_ul(&m->ra, slot, ul);
 }
 
 int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul)
@@ -54,6 +94,7 @@ int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul
         atomic_fetch_add_explicit(&m->stats.sched_errors, 1, memory_order_relaxed);
     }
     dl->silent_symbols = (uint16_t)(SLOT_ALL_SYMBOLS & ~slot_pattern_dl_symbols(&m->cfg.pattern, slot));
+    if (rc == 0) schedule_ra(m, slot, dl, ul);
     return rc;
 }
 
@@ -69,6 +110,15 @@ void mac_prach_indication(struct mac *m, uint64_t slot, const struct ul_prach_re
         log_info(LOG_MAC, "PRACH: preamble=%d ta=%.2f us (%.1f samples) snr=%.1f dB ra-rnti=0x%x slot=%d.%d",
                  d->preamble_index, (double)d->ta_us, (double)d->delay_samples, (double)d->snr_db,
                  r->occasion.ra_rnti, sfn, sl);
+        if (!m->cfg.ra_enabled) continue;
+        atomic_fetch_add_explicit(&m->stats.ra_preambles, 1, memory_order_relaxed);
+        int tc = ra_preamble(&m->ra, slot, d->preamble_index, d->delay_samples, (uint16_t)r->occasion.ra_rnti);
+        if (tc < 0)
+            log_warn(LOG_MAC, "RA: preamble %d not answered: %d procedures already open", d->preamble_index,
+                     RA_MAX_PROCS);
+        else
+            log_info(LOG_MAC, "RA: preamble %d -> TC-RNTI 0x%04x, T_A %d", d->preamble_index, tc,
+                     ra_timing_advance(&m->ra, d->delay_samples));
     }
 }
 
@@ -77,7 +127,35 @@ uint16_t mac_ra_rnti(int s_id, int t_id, int f_id)
     return (uint16_t)(1 + s_id + 14 * t_id + 14 * 80 * f_id);
 }
 
-static void count(_Atomic uint64_t *c) { atomic_fetch_add_explicit(c, 1, memory_order_relaxed); }
+
+/* Msg3: its MAC PDU, the UL-CCCH SDU (the RRCSetupRequest) logged; Msg4 comes with the RRC setup procedure. */
+static void msg3_received(struct mac *m, int sfn, int sl, const struct ul_pusch_result *r, const uint8_t *tb)
+{
+    const struct pusch_grant *g = &r->req.grant;
+    count(r->res.crc_ok ? &m->stats.ra_msg3_ok : &m->stats.ra_msg3_failed);
+    if (!r->res.crc_ok) {
+        log_info(LOG_MAC, "Msg3: tc-rnti=0x%04x slot=%d.%d crc=KO snr=%.1f dB", g->rnti, sfn, sl,
+                 (double)r->res.snr_db);
+        return;
+    }
+    struct mac_pdu_rx pdu;
+    char hex[3 * 64 + 1] = "";
+    const char *what = "no CCCH SDU";
+    if (mac_pdu_parse(MAC_DIR_UL, tb, (size_t)r->tb_bytes, &pdu, NULL) == 0) {
+        for (int i = 0; i < pdu.n; i++) {
+            const struct mac_subpdu *sp = &pdu.sub[i];
+            if (sp->lcid != MAC_LCID_UL_CCCH_48 && sp->lcid != MAC_LCID_UL_CCCH_64) continue;
+            for (uint32_t k = 0; k < sp->length && k < 64; k++)
+                snprintf(hex + 3 * k, 4, "%02x ", tb[sp->offset + k]);
+            what = sp->lcid == MAC_LCID_UL_CCCH_48 ? "CCCH (48 bits)" : "CCCH (64 bits)";
+            break;
+        }
+    } else {
+        what = "malformed MAC PDU";
+    }
+    log_info(LOG_MAC, "Msg3: tc-rnti=0x%04x slot=%d.%d crc=OK snr=%.1f dB ta=%.2f us, %s: %s", g->rnti, sfn, sl,
+             (double)r->res.snr_db, (double)r->res.ta_us, what, hex);
+}
 
 void mac_pusch_indication(struct mac *m, uint64_t slot, const struct ul_pusch_result *r, const uint8_t *tb)
 {
@@ -90,6 +168,10 @@ void mac_pusch_indication(struct mac *m, uint64_t slot, const struct ul_pusch_re
         return;
     }
     count(r->res.crc_ok ? &m->stats.pusch_crc_ok : &m->stats.pusch_crc_failed);
+    if (m->cfg.ra_enabled && ra_msg3_received(&m->ra, slot, g->rnti, r->res.crc_ok)) {
+        msg3_received(m, sfn, sl, r, tb);
+        return;
+    }
     const char *payload = "-";
     if (r->res.crc_ok && m->cfg.ul_probe.enabled && g->rnti == m->cfg.ul_probe.rnti) {
         bool ok = ul_probe_payload_ok(&m->probe, slot, tb, r->tb_bytes);

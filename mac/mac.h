@@ -13,8 +13,8 @@
  * 38.213 11.1) says which symbols are DL and UL; PRACH occasions follow the PRACH configuration index (38.211
  * 5.3.2, Tables 6.3.3.2-2/-3) and, in TDD, only where every symbol of the occasion is UL (38.213 8.1).
  *
- * Random access itself (RAR, Msg3, Msg4: 38.321 5.1) is not scheduled yet: a detected preamble is logged at info
- * level ("PRACH: preamble=<index> ...") and counted. PUSCH and PUCCH are requested only by the UL probe test mode
+ * Random access (mac/ra.h): a detected preamble is logged at info level ("PRACH: preamble=<index> ...") and
+ * answered with a RAR; its Msg3 is received and logged. Msg4 and contention resolution are not scheduled yet. PUSCH and PUCCH are requested only by the UL probe test mode
  * (mac/ul_probe.h), whose receptions are logged ("PUSCH: rnti=...", "PUCCH: rnti=...") and counted.
  *
  * Threading: one struct mac, used by the MAC stage's thread only; the counters in struct mac_stats are atomics
@@ -29,7 +29,9 @@
 
 #include "mac/sched_common.h"
 #include "mac/sched_prach.h"
+#include "mac/ra.h"
 #include "mac/slot_pattern.h"
+#include "mac/tb_pool.h"
 #include "mac/ul_probe.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
@@ -50,6 +52,8 @@ struct mac_config {
     double sample_rate_hz;     /* for timing advance figures */
     int pci, nof_prb, dmrs_type_a_position;
     struct ul_probe_config ul_probe;   /* test mode (mac/ul_probe.h) */
+    bool ra_enabled;                   /* answer preambles (needs PRACH) */
+    struct ra_config ra;
 };
 
 struct mac_stats {
@@ -61,6 +65,7 @@ struct mac_stats {
     _Atomic uint64_t ind_stale;          /* indications for a slot of an earlier epoch or never requested */
     _Atomic uint64_t sched_errors;       /* slots the scheduler could not fill (sent empty) */
     _Atomic uint64_t pusch_received, pusch_crc_ok, pusch_crc_failed, pusch_errors, pusch_payload_errors;
+    _Atomic uint64_t ra_preambles, ra_rars, ra_rar_missed, ra_msg3_ok, ra_msg3_failed, dl_tb_pool_full;
     _Atomic uint64_t pucch_received, pucch_valid, pucch_dtx, pucch_invalid, pucch_errors, pucch_bit_errors;
 };
 
@@ -69,6 +74,8 @@ struct mac {
     struct sched_common common;
     struct sched_prach prach;
     struct ul_probe probe;
+    struct ra ra;
+    struct tb_pool dl_tbs;             /* DL TBs the MAC fills for PHY DL (RAR, ...) */
     int slots_per_frame;
     uint32_t epoch;
     struct mac_stats stats;
@@ -77,6 +84,7 @@ struct mac {
 /* Returns 0, or -EINVAL for a configuration the scheduler cannot run (sched_common_init's reasons, a PRACH
  * configuration index with no occasion in the table). */
 int mac_init(struct mac *m, const struct mac_config *cfg);
+void mac_free(struct mac *m);
 
 /* A new stream epoch starts at slot 0: every UE context, random-access and HARQ state is released. */
 void mac_epoch_start(struct mac *m, uint32_t epoch);

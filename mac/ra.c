@@ -1,0 +1,236 @@
+/* Random access: preamble -> RAR -> Msg3 (see ra.h). */
+#include "mac/ra.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "mac/mac_rar.h"
+#include "phy/ch/dci.h"
+#include "phy/fec/tbs.h"
+
+#define RA_RAR_PER_PDU 4   /* preambles one RAR PDU answers (the PDSCH is sized for them) */
+#define RA_MIN_MSG3_BITS 56 /* srsUE's Msg3: CCCH subheader + 6-byte RRCSetupRequest */
+
+static enum modulation_scheme qm_modulation(int qm)
+{
+    return qm == 2 ? MODULATION_QPSK : qm == 4 ? MODULATION_16QAM : qm == 6 ? MODULATION_64QAM : MODULATION_256QAM;
+}
+
+/* The RAR PDSCH on n_rb RBs from CORESET#0's first: grant (slot and RNTI set per use) and its TBS. */
+static int rar_grant(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, struct tbs_mcs *row)
+{
+    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, c->rar_mcs, row) < 0 || row->reserved) return -EINVAL;
+    *gr = (struct pdsch_grant){.n_id = (uint16_t)c->pci, .modulation = qm_modulation(row->qm), .nof_layers = 1,
+                               .crb_start = c->coreset0.crb_start, .nof_rb = n_rb,
+                               .mapping = PDSCH_MAPPING_TYPE_A, .start_symbol = c->pdsch_start_symbol,
+                               .nof_symbols = c->pdsch_nof_symbols};
+    pdsch_dmrs_dci_1_0(&gr->dmrs, c->dmrs_type_a_position, c->pdsch_nof_symbols, (uint16_t)c->pci, 0);
+    if (pdsch_grant_check(gr) < 0) return -EINVAL;
+    struct tbs_cfg t = {.n_prb = n_rb, .n_symb_sh = c->pdsch_nof_symbols,
+                        /* DM-RS type 1: 6 REs per PRB and CDM group in each DM-RS symbol */
+                        .n_dmrs_prb = 6 * __builtin_popcount((unsigned)pdsch_dmrs_symbols(gr)) *
+                                      gr->dmrs.cdm_groups_without_data,
+                        .layers = 1, .qm = row->qm, .r_x1024 = row->r_x1024};
+    return tbs_compute(&t);
+}
+
+int ra_init(struct ra *ra, const struct ra_config *cfg)
+{
+    memset(ra, 0, sizeof *ra);
+    ra->cfg = *cfg;
+    if (cfg->scs_khz != 15 && cfg->scs_khz != 30) return -EINVAL;
+    ra->slots_per_frame = 10 * cfg->scs_khz / 15;
+    ra->delta = cfg->scs_khz == 15 ? 2 : 3; /* 38.214 Table 6.1.2.1.1-5 */
+    ra->next_tc_rnti = RA_FIRST_TC_RNTI;
+    /* The RAR: the fewest CORESET#0 RBs whose TBS holds RA_RAR_PER_PDU answers. */
+    struct pdsch_grant gr;
+    struct tbs_mcs row;
+    ra->rar_nof_rb = 0;
+    for (int n = 1; n <= cfg->coreset0.nof_rb && !ra->rar_nof_rb; n++) {
+        int tbs = rar_grant(cfg, n, &gr, &row);
+        if (tbs >= (int)(8 * mac_rar_pdu_len(false, RA_RAR_PER_PDU))) {
+            ra->rar_nof_rb = n;
+            ra->rar_tbs = tbs;
+        }
+    }
+    if (!ra->rar_nof_rb) return -EINVAL;
+    /* Msg3 (RAR grant, DCI 0_0 defaults: type 1, pos2, 2 CDM groups without data). */
+    struct tbs_mcs m;
+    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, cfg->msg3_mcs, &m) < 0 || m.reserved || cfg->msg3_mcs > 15) return -EINVAL;
+    struct ul_pusch_req *q = &ra->msg3;
+    q->grant = (struct pusch_grant){.n_id = (uint16_t)cfg->pci, .modulation = qm_modulation(m.qm),
+                                    .crb_start = cfg->msg3_prb_start, .nof_rb = cfg->msg3_nof_prb,
+                                    .mapping = PUSCH_MAPPING_TYPE_A, .start_symbol = 0, .nof_symbols = 14,
+                                    .dmrs = {.config_type = 1, .type_a_position = cfg->dmrs_type_a_position,
+                                             .additional_position = 2, .cdm_groups_without_data = 2,
+                                             .n_id = (uint16_t)cfg->pci}};
+    if (pusch_grant_check(&q->grant) < 0 || cfg->msg3_prb_start < 0 || cfg->msg3_nof_prb < 1 ||
+        cfg->msg3_prb_start + RA_RAR_PER_PDU * cfg->msg3_nof_prb > cfg->nof_prb)
+        return -EINVAL;
+    struct tbs_cfg t = {.n_prb = cfg->msg3_nof_prb, .n_symb_sh = 14, .n_dmrs_prb = pusch_n_dmrs_prb(&q->grant),
+                        .layers = 1, .qm = m.qm, .r_x1024 = m.r_x1024};
+    int tbs = tbs_compute(&t);
+    if (tbs < RA_MIN_MSG3_BITS) return -EINVAL;
+    q->tb = (struct pusch_tb){.tbs = tbs, .r = m.r_x1024 / 1024.0, .rv = 0, .new_data = true, .max_iterations = 10};
+    uint32_t grant;
+    return ra_ul_grant(cfg->nof_prb, cfg->msg3_prb_start, cfg->msg3_nof_prb, 0, cfg->msg3_mcs, &grant) < 0 ? -EINVAL
+                                                                                                         : 0;
+}
+
+void ra_reset(struct ra *ra)
+{
+    for (int i = 0; i < RA_MAX_PROCS; i++) ra->proc[i].state = RA_FREE;
+    ra->next_tc_rnti = RA_FIRST_TC_RNTI;
+}
+
+int ra_timing_advance(const struct ra *ra, float delay_samples)
+{
+    /* 38.213 4.2: N_TA = T_A 16 64 / 2^mu in units of Tc = 1 / (480 kHz 4096); the delay is a round trip. */
+    int mu = ra->cfg.scs_khz == 30 ? 1 : 0;
+    double tc = 1.0 / (480e3 * 4096.0);
+    double ta = (double)delay_samples / ra->cfg.sample_rate_hz * (1 << mu) / (16.0 * 64.0 * tc);
+    long v = lround(ta);
+    return v < 0 ? 0 : v > MAC_RAR_TA_MAX ? MAC_RAR_TA_MAX : (int)v;
+}
+
+int ra_ul_grant(int n_rb_bwp, int prb_start, int nof_prb, int tdra_row, int mcs, uint32_t *grant)
+{
+    int riv = dci_riv_encode(n_rb_bwp, prb_start, nof_prb);
+    /* 38.213 8.3: N <= 180 keeps the RIV in the 14 bits' LSBs; above, the extra MSBs are 0, i.e. RIV < 2^14. */
+    if (riv < 0 || riv >= (1 << 14) || tdra_row < 0 || tdra_row > 15 || mcs < 0 || mcs > 15) return -EINVAL;
+    const uint32_t hopping = 0, tpc = 3 /* 0 dB, Table 8.2-2 */, csi = 0;
+    *grant = hopping << 26 | (uint32_t)riv << 12 | (uint32_t)tdra_row << 8 | (uint32_t)mcs << 4 | tpc << 1 | csi;
+    return 0;
+}
+
+uint64_t ra_msg3_slot(const struct ra *ra, uint64_t rar_slot)
+{
+    return rar_slot + (uint64_t)ra->cfg.msg3_k2 + (uint64_t)ra->delta;
+}
+
+int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples, uint16_t ra_rnti)
+{
+    ra->stats.preambles++;
+    for (int i = 0; i < RA_MAX_PROCS; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state != RA_FREE) continue;
+        *p = (struct ra_proc){.state = RA_RAR_DUE, .preamble = preamble, .ra_rnti = ra_rnti,
+                              .tc_rnti = ra->next_tc_rnti, .ta = ra_timing_advance(ra, delay_samples),
+                              .delay_samples = delay_samples, .prach_slot = slot,
+                              .window_end = slot + 3 + (uint64_t)ra->cfg.ra_response_window - 1};
+        /* C-RNTIs 0x0001..0xFFEF (38.321 Table 7.1-1); skip the RA-RNTI range of the first 16 slots' occasions. */
+        ra->next_tc_rnti = ra->next_tc_rnti >= 0xFFEF ? RA_FIRST_TC_RNTI : (uint16_t)(ra->next_tc_rnti + 1);
+        return p->tc_rnti;
+    }
+    ra->stats.procs_full++;
+    return -ENOSPC;
+}
+
+/* The RAR's PDCCH: DCI 1_0 with CRC scrambled by the RA-RNTI, SS#1 AL4 candidate 0 (CCE 0). */
+static int rar_pdcch(const struct ra *ra, uint16_t ra_rnti, struct dl_pdcch *c)
+{
+    const struct ra_config *cfg = &ra->cfg;
+    int riv = dci_riv_encode(cfg->coreset0.nof_rb, 0, ra->rar_nof_rb);
+    struct dci_1_0 d = {.rnti_type = DCI_RNTI_RA, .frequency_domain_assignment = (uint32_t)riv,
+                        .time_domain_assignment = 0, .vrb_to_prb_mapping = 0, .mcs = (uint32_t)cfg->rar_mcs,
+                        .tb_scaling = 0};
+    *c = (struct dl_pdcch){.coreset = cfg->coreset0, .rnti = ra_rnti, .n_id = (uint16_t)cfg->pci, .n_rnti = 0,
+                           .al = 4, .first_cce = 0};
+    c->dci_len = dci_1_0_pack(&d, cfg->coreset0.nof_rb, c->dci, DL_DCI_MAX_BITS);
+    return c->dci_len < 0 ? c->dci_len : 0;
+}
+
+int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, bool msg3_usable, struct dl_slot_request *dl,
+                   struct tb_pool *pool)
+{
+    struct ra_proc *due[RA_RAR_PER_PDU];
+    int n = 0;
+    uint16_t rnti = 0;
+    for (int i = 0; i < RA_MAX_PROCS; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state != RA_RAR_DUE) continue;
+        if (slot > p->window_end) { /* the UE has given up on this response: it will send another preamble */
+            p->state = RA_FREE;
+            ra->stats.rar_missed_window++;
+            continue;
+        }
+        if (slot < p->prach_slot + 3 || n == RA_RAR_PER_PDU || (n && p->ra_rnti != rnti)) continue;
+        rnti = p->ra_rnti;
+        due[n++] = p;
+    }
+    if (!n || !usable || !msg3_usable || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
+    int index;
+    uint8_t *tb = tb_pool_take(pool, &index);
+    if (!tb || (size_t)ra->rar_tbs / 8 > pool->size) {
+        if (tb) tb_pool_give_back(pool, index);
+        return 0;
+    }
+    struct mac_rar_pdu pdu = {.has_bi = false, .n = n};
+    uint64_t msg3 = ra_msg3_slot(ra, slot);
+    for (int i = 0; i < n; i++) {
+        uint32_t grant = 0;
+        ra_ul_grant(ra->cfg.nof_prb, ra->cfg.msg3_prb_start + i * ra->cfg.msg3_nof_prb, ra->cfg.msg3_nof_prb, 0,
+                    ra->cfg.msg3_mcs, &grant);
+        pdu.rar[i] = (struct mac_rar){.rapid = (uint8_t)due[i]->preamble, .ta = (uint16_t)due[i]->ta,
+                                      .ul_grant = grant, .tc_rnti = due[i]->tc_rnti};
+    }
+    struct dl_pdcch c;
+    if (rar_pdcch(ra, rnti, &c) < 0 || mac_rar_build(&pdu, tb, (size_t)ra->rar_tbs / 8) < 0) {
+        tb_pool_give_back(pool, index);
+        return 0;
+    }
+    struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch];
+    struct tbs_mcs row;
+    rar_grant(&ra->cfg, ra->rar_nof_rb, &s->grant, &row);
+    s->grant.rnti = rnti;
+    s->grant.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
+    s->codeword = PHY_DL_CW_TB;
+    s->dlsch = (struct dlsch_cfg){.tbs = ra->rar_tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1,
+                                  .rv = 0, .g = pdsch_nof_bits(&s->grant)};
+    s->tb = tb;
+    s->tb_index = index;
+    dl->n_pdsch++;
+    dl->pdcch[dl->n_pdcch++] = c;
+    for (int i = 0; i < n; i++) {
+        due[i]->state = RA_MSG3_DUE;
+        due[i]->rar_slot = slot;
+        due[i]->msg3_slot = msg3;
+        due[i]->msg3_prb = ra->cfg.msg3_prb_start + i * ra->cfg.msg3_nof_prb;
+    }
+    ra->stats.rars++;
+    return n;
+}
+
+int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul)
+{
+    int added = 0;
+    for (int i = 0; i < RA_MAX_PROCS && ul->n_pusch < UL_MAX_PUSCH; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state != RA_MSG3_DUE || p->msg3_slot != slot) continue;
+        struct ul_pusch_req *q = &ul->pusch[ul->n_pusch++];
+        *q = ra->msg3;
+        q->grant.rnti = p->tc_rnti;
+        q->grant.crb_start = p->msg3_prb;
+        q->grant.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
+        added++;
+    }
+    return added;
+}
+
+struct ra_proc *ra_msg3_received(struct ra *ra, uint64_t slot, uint16_t rnti, bool crc_ok)
+{
+    for (int i = 0; i < RA_MAX_PROCS; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state != RA_MSG3_DUE || p->tc_rnti != rnti || p->msg3_slot != slot) continue;
+        if (crc_ok) {
+            p->state = RA_MSG3_DONE;
+            ra->stats.msg3_ok++;
+        } else {
+            p->state = RA_FREE; /* no Msg3 retransmission yet (DCI 0_0 on the TC-RNTI: with Msg4) */
+            ra->stats.msg3_failed++;
+        }
+        return p;
+    }
+    return NULL;
+}

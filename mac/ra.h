@@ -1,0 +1,107 @@
+/* Random access, the gNB side (38.321 5.1; 38.213 8; 38.214 6.1.2.1.1): from a detected preamble to Msg3.
+ *
+ * For each preamble PHY UL reports, a procedure is opened with a Temporary C-RNTI and the timing advance the
+ * preamble's delay asks for (38.213 4.2: T_A = round(delay 2^mu / (16 64 Tc)), clamped to 0..3846). Then:
+ *   - RAR: in the first DL slot at or after PRACH slot + 3 (srsUE does not look earlier, docs/SRSUE.md §4) and
+ *     inside ra-ResponseWindow, a slot with no SS/PBCH block and no SIB1, wholly DL, whose Msg3 slot is wholly UL:
+ *     DCI 1_0 with CRC scrambled by the RA-RNTI in SS#1 (ra-SearchSpace, CORESET#0, AL4 candidate 0 = CCE 0),
+ *     PDSCH with the MAC RAR PDU (mac/mac_rar.h) in CORESET#0's RBs (38.214 5.1.2.2.2 RIV from CORESET#0's first
+ *     RB, 38.211 7.3.1.6), TDRA row 0 of the SIB1's PDSCH list (S after CORESET#0, to the end of the slot), DM-RS
+ *     as DCI 1_0 implies (38.214 5.1.6.2; sequence from CRB 0, 38.211 7.4.1.1.2), n_RNTI = RA-RNTI, n_ID = PCI.
+ *     All preambles of one occasion share one RAR PDU (one subPDU each).
+ *   - The RAR UL grant (38.213 Table 8.2-1): no hopping, FDRA = the Msg3 PRBs' RIV over the UL BWP (N <= 180:
+ *     the RIV in the 14 bits' LSBs, 38.213 8.3), TDRA row 0 of the SIB1's PUSCH list (k2), MCS (Table 5.1.3.1-1,
+ *     4 bits), TPC 3 (0 dB, Table 8.2-2), CSI request 0.
+ *   - Msg3: PUSCH in slot RAR slot + k2 + Delta (38.214 Table 6.1.2.1.1-5: Delta = 2, 3 at 15, 30 kHz) on the
+ *     TC-RNTI, DM-RS type 1 pos2 default (dmrs-AdditionalPosition absent = pos2), 2 CDM groups without data,
+ *     mapping type A S = 0 L = 14 from the SIB1's list.
+ * Msg4, contention resolution and the C-RNTI come with the RRC setup procedure (not yet).
+ *
+ * Time enters as the slot number of the stream (no clock reads). A new stream epoch releases every procedure.
+ * Threading: one struct ra, used by the MAC stage only; no allocation after ra_init.
+ */
+#ifndef GNBD_MAC_RA_H
+#define GNBD_MAC_RA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mac/tb_pool.h"
+#include "phy/ch/pdcch.h"
+#include "phy/dl/phy_dl.h"
+#include "phy/ul/phy_ul.h"
+
+#define RA_MAX_PROCS 16
+#define RA_FIRST_TC_RNTI 0x4601
+
+struct ra_config {
+    int pci, nof_prb, scs_khz;
+    double sample_rate_hz;
+    struct pdcch_coreset coreset0;   /* CORESET#0 at symbol 0 (SS#1 monitors symbol 0 of every slot) */
+    int dmrs_type_a_position;
+    int pdsch_start_symbol, pdsch_nof_symbols;  /* row 0 of the SIB1's pdsch-TimeDomainAllocationList */
+    int msg3_k2;                     /* row 0 of the SIB1's pusch-TimeDomainAllocationList */
+    int ra_response_window;          /* slots */
+    int rar_mcs;                     /* 0..9 (QPSK) */
+    int msg3_prb_start, msg3_nof_prb, msg3_mcs;  /* clear of the PRACH and the common PUCCH PRBs */
+};
+
+enum ra_state { RA_FREE, RA_RAR_DUE, RA_MSG3_DUE, RA_MSG3_DONE };
+
+struct ra_proc {
+    enum ra_state state;
+    int preamble;
+    uint16_t ra_rnti, tc_rnti;
+    int ta;                          /* T_A of the RAR */
+    float delay_samples;
+    uint64_t prach_slot, window_end; /* RAR due in [prach_slot + 3, window_end] */
+    uint64_t rar_slot, msg3_slot;
+    int msg3_prb;
+};
+
+struct ra_stats {
+    uint64_t preambles, rars, rar_missed_window, msg3_ok, msg3_failed, procs_full;
+};
+
+struct ra {
+    struct ra_config cfg;
+    int slots_per_frame, delta;
+    struct ra_proc proc[RA_MAX_PROCS];
+    uint16_t next_tc_rnti;
+    struct ul_pusch_req msg3;        /* template: rnti, slot, PRBs filled per procedure */
+    int rar_tbs, rar_nof_rb;
+    struct ra_stats stats;
+};
+
+/* Returns 0, or -EINVAL when the configuration leaves no room (Msg3 or RAR PRBs outside the carrier or
+ * CORESET#0, a TBS that does not hold a RAR or a Msg3). */
+int ra_init(struct ra *ra, const struct ra_config *cfg);
+
+/* Forget every procedure (a new stream epoch). */
+void ra_reset(struct ra *ra);
+
+/* A preamble detected in the occasion that ended in UL slot `slot`. Returns the procedure's TC-RNTI, or -ENOSPC. */
+int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples, uint16_t ra_rnti);
+
+/* DL slot `slot` (usable = no SSB/SIB1, wholly DL; msg3_usable = its Msg3 slot is wholly UL): adds the RAR PDCCH and
+ * PDSCH to dl when one is due, with the RAR PDU in a buffer of pool (index in the PDSCH). Returns the number of
+ * preambles answered (0: none due, or no buffer: counted). */
+int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, bool msg3_usable, struct dl_slot_request *dl,
+                   struct tb_pool *pool);
+
+/* UL slot `slot`: the Msg3 PUSCHs due in it. Returns how many were added to ul. */
+int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul);
+
+/* The slot a RAR sent in `slot` puts its Msg3 in. */
+uint64_t ra_msg3_slot(const struct ra *ra, uint64_t rar_slot);
+
+/* A PUSCH decoded for TC-RNTI `rnti` in UL slot `slot`: the Msg3 of a procedure? Returns the procedure or NULL. */
+struct ra_proc *ra_msg3_received(struct ra *ra, uint64_t slot, uint16_t rnti, bool crc_ok);
+
+/* 38.213 4.2: the RAR's T_A for a round-trip delay of delay_samples at the cell's sample rate. */
+int ra_timing_advance(const struct ra *ra, float delay_samples);
+
+/* The 27-bit RAR UL grant (38.213 Table 8.2-1) for Msg3 on PRBs [prb_start, + nof_prb) of an N-PRB UL BWP. */
+int ra_ul_grant(int n_rb_bwp, int prb_start, int nof_prb, int tdra_row, int mcs, uint32_t *grant);
+
+#endif
