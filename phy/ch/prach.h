@@ -20,11 +20,13 @@
  * bins, and for each root sequence of the occasion one correlation in the frequency domain (bins times the
  * conjugate of the root's y_u, Hamming-tapered to keep the sidelobes of a strong peak out of the neighbouring
  * cyclic-shift windows, then an M-point IDFT, M >= L_RA) gives every preamble of that root at once: preamble v of
- * the root peaks at lag (delay - C_v) mod L_RA. Each preamble's window spans delays [-early, N_CS - early) lags
- * (N_CS = 0: the whole root). A window's maximum is a detection when it is a local maximum of the correlation,
- * is above threshold x noise, where the noise is the mean correlation power away from the peaks and the threshold
- * follows from the target false-alarm probability over all windows searched, and is within 30 dB of the root's
- * strongest peak. Delay from a parabolic fit of the peak; power and SNR per subcarrier from the peak and noise.
+ * the root peaks at lag (delay - C_v) mod L_RA. The local maxima of the correlation power above threshold x noise
+ * (noise: the mean power away from the peaks; threshold: from the target false-alarm probability over all windows
+ * searched and the noise estimate's own scatter) and within 30 dB of the root's strongest peak are placed by a
+ * parabolic fit, and each goes to the window its lag falls in, [C_v - early, C_v + N_CS - early) in delay
+ * (N_CS = 0: the whole root), the strongest per window: one detection per preamble. A peak near a window edge
+ * therefore counts for the window its interpolated position is in. Power and SINR per subcarrier follow from the
+ * peak and the noise.
  *
  * Threading: prach_generator_init/free and prach_detector_init/free call the FFTW planner, which is not
  * thread-safe: make every plan on one thread at start (not concurrently with any other FFTW planning, ofdm_init

@@ -230,21 +230,40 @@ static int detect_root(struct prach_detector *d, int r, double scale, struct pra
     const struct prach_params *p = &d->p;
     int l = p->l_ra, m = d->corr_size;
     const cf_t *rc = d->root_conj + (size_t)r * l;
-    for (int k = 0; k < l; k++)
-        d->corr_in[k] = d->bins[k] * rc[k];
+    /* Written out in real arithmetic: a C complex product would check for NaN/inf and call __mulsc3. */
+    const float *x = (const float *)d->bins, *y = (const float *)rc;
+    float *out = (float *)d->corr_in;
+    for (int k = 0; k < 2 * l; k += 2) {
+        out[k] = x[k] * y[k] - x[k + 1] * y[k + 1];
+        out[k + 1] = x[k] * y[k + 1] + x[k + 1] * y[k];
+    }
     fftwf_execute(d->corr_idft);
-    float *pw = d->corr_pow;
+    /* Power, sum and maximum in loops the compiler vectorises (M is a power of two >= 256). */
+    float *pw = d->corr_pow, top = 0.0f;
+    const float *zc = (const float *)d->corr_out;
+    for (int b = 0; b < m; b++)
+        pw[b] = zc[2 * b] * zc[2 * b] + zc[2 * b + 1] * zc[2 * b + 1];
+    float acc[8] = { 0 }, hi[8] = { 0 };
+    for (int b = 0; b < m; b += 8)
+        for (int j = 0; j < 8; j++) {
+            acc[j] += pw[b + j];
+            hi[j] = pw[b + j] > hi[j] ? pw[b + j] : hi[j];
+        }
     double total = 0.0;
-    for (int b = 0; b < m; b++) {
-        cf_t z = d->corr_out[b];
-        pw[b] = crealf(z) * crealf(z) + cimagf(z) * cimagf(z);
-        total += pw[b];
+    for (int j = 0; j < 8; j++) {
+        total += acc[j];
+        top = hi[j] > top ? hi[j] : top;
+    }
+    float noise = (float)(total / m);
+    /* Nothing above threshold x the plain mean: no peak to leave out of it, so no detection (most roots). */
+    if (!(top > d->threshold * noise)) {
+        *noise_out = noise;
+        return nres;
     }
     /* Noise: the mean away from the peaks above threshold, refined twice (a strong peak inflates the first
      * mean and hides weaker peaks). */
     struct peak pk[2 * PRACH_NUM_PREAMBLES];
     int ex = (EXCLUDE_LAGS * m + l - 1) / l, np = 0;
-    float noise = (float)(total / m);
     for (int pass = 0; pass < 3; pass++) {
         np = local_maxima(pw, m, d->threshold * noise, pk, 2 * PRACH_NUM_PREAMBLES);
         if (pass < 2)
