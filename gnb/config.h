@@ -82,6 +82,12 @@ struct threads_config {
     int rt_priority;         /* SCHED_FIFO priority for slot-path threads, 0 = normal scheduling */
 };
 
+/* RRC (group "rrc"). */
+struct rrc_cfg {
+    int max_ues;             /* RRCReject beyond this many connected UEs */
+    int reject_wait_time_s;  /* waitTime of that RRCReject */
+};
+
 /* Test modes (group "test", absent in service). */
 struct test_config {
     bool present;
@@ -100,6 +106,7 @@ struct gnbd_config {
     struct log_config log;
     struct control_config control;
     struct threads_config threads;
+    struct rrc_cfg rrc;
     struct test_config test;
 };
 

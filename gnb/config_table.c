@@ -158,6 +158,11 @@ static const struct config_key keys[] = {
     CPU("threads.cpu_phy_ul", 2, "PHY UL"), CPU("threads.cpu_phy_dl", 3, "PHY DL"), CPU("threads.cpu_mac", 4, "MAC"),
     CPU("threads.cpu_rrc", 5, "RRC"), CPU("threads.cpu_control", 6, "control"),
 
+    {INT("rrc.max_ues", rrc.max_ues, 0, 1024), DEF_I(16),
+     .help = "UEs the cell sets up; the next gets RRCReject"},
+    {INT("rrc.reject_wait_time_s", rrc.reject_wait_time_s, 1, 16), DEF_I(10),
+     .help = "waitTime of an RRCReject, s"},
+
     {INT("test.ul_probe.rnti", test.ul_probe.rnti, 1, 65519), DEF_I(0x4601), .help = "C-RNTI of the probe UE"},
     {INT("test.ul_probe.period", test.ul_probe.period, 1, 10240), DEF_I(20), .help = "probe every N slots"},
     {INT("test.ul_probe.offset", test.ul_probe.offset, 0, 10239), DEF_I(8),
@@ -185,6 +190,7 @@ static const struct config_group groups[] = {
     {.path = "log", .help = "logging"},
     {.path = "control", .help = "the control socket"},
     {.path = "threads", .help = "threads and CPU affinity"},
+    {.path = "rrc", .help = "RRC connection establishment"},
     {.path = "test", .optional = true, .present_offset = offsetof(struct gnbd_config, test.present),
      .help = "test modes, never in service"},
     {.path = "test.ul_probe", .optional = true, .present_offset = offsetof(struct gnbd_config, test.ul_probe.enabled),

@@ -57,9 +57,10 @@ struct dl_req_msg {
     struct dl_slot_request req;
 };
 
-/* MAC <-> RRC: CCCH/DCCH SDUs and UE context commands (none flow yet). */
+/* MAC <-> RRC: CCCH/DCCH SDUs (and later UE context commands), tagged with the stream epoch they belong to. */
+enum rrc_msg_type { RRC_MSG_UL_CCCH, RRC_MSG_DL_CCCH };
 struct rrc_msg {
-    uint32_t type, len;
+    uint32_t type, len, epoch;
     uint16_t rnti;
     uint8_t data[1502];
 };
@@ -285,16 +286,39 @@ static size_t ring_room(struct pipeline *p, enum pipe_ring r)
     return ring_capacity(&p->rings[r]) - ring_count(&p->rings[r]);
 }
 
+/* UL-CCCH SDUs the MAC took out of Msg3s, to the RRC (kept in the MAC while the ring is full). */
+static int mac_to_rrc(struct pipeline *p)
+{
+    int n = 0;
+    struct mac_ccch_sdu sdu;
+    while (ring_count(&p->rings[RING_MAC_TO_RRC]) < ring_capacity(&p->rings[RING_MAC_TO_RRC]) &&
+           mac_take_ul_ccch(&p->mac, &sdu)) {
+        struct rrc_msg *m = ring_reserve(&p->rings[RING_MAC_TO_RRC]);
+        if (!m) break;
+        m->type = RRC_MSG_UL_CCCH;
+        m->epoch = p->mac_st.epoch;
+        m->rnti = sdu.rnti;
+        m->len = (uint32_t)sdu.len;
+        memcpy(m->data, sdu.data, (size_t)sdu.len);
+        ring_commit(&p->rings[RING_MAC_TO_RRC]);
+        n++;
+    }
+    return n;
+}
+
 /* MAC stage: moves messages; mac/mac.c decides. A tick for UL slot n schedules slot n+k; an epoch start
  * releases every UE and schedules slots 0..k-1 (priming); results go to the MAC tagged with their slot. */
 static int mac_step(struct pipeline *p)
 {
     int did = 0;
     struct rrc_msg *from_rrc;
-    while ((from_rrc = ring_peek(&p->rings[RING_RRC_TO_MAC])) != NULL) { /* no RRC messages defined yet */
+    while ((from_rrc = ring_peek(&p->rings[RING_RRC_TO_MAC])) != NULL) {
+        if (from_rrc->type == RRC_MSG_DL_CCCH && from_rrc->epoch == p->mac_st.epoch)
+            mac_dl_ccch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len);
         ring_release(&p->rings[RING_RRC_TO_MAC]);
         did++;
     }
+    did += mac_to_rrc(p);
     const struct slot_ind *ind = ring_peek(&p->rings[RING_UL_IND]);
     if (!ind) return did;
     if (ind->type == UL_IND_TICK) {
@@ -331,7 +355,7 @@ static int mac_step(struct pipeline *p)
     }
     if (ind->type == UL_IND_PUSCH) tb_pool_give_back(&p->ul_tbs, ind->u.pusch.tb_index); /* stale or not */
     ring_release(&p->rings[RING_UL_IND]);
-    return did + 1;
+    return did + 1 + mac_to_rrc(p);
 }
 
 /* PHY DL: build the slot's samples from the MAC's request. */
@@ -391,11 +415,34 @@ static int radio_tx_step(struct pipeline *p)
     return 1;
 }
 
-/* RRC: procedures per UE come with the RRC issues; nothing flows yet. */
+/* RRC: each UL-CCCH SDU through the cell's procedures (rrc/rrc_cell.h); the DL-CCCH answer back to the MAC. */
 static int rrc_step(struct pipeline *p)
 {
     int did = 0;
-    while (ring_peek(&p->rings[RING_MAC_TO_RRC])) {
+    struct rrc_msg *in;
+    while ((in = ring_peek(&p->rings[RING_MAC_TO_RRC])) != NULL) {
+        struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
+        if (!out) return did + wait_room(p, RING_RRC_TO_MAC);
+        size_t len = 0;
+        const struct rrc_ul_ccch_msg *ul = NULL;
+        enum rrc_cell_event ev = RRC_EV_NONE;
+        if (in->type == RRC_MSG_UL_CCCH)
+            ev = rrc_cell_ul_ccch(&p->rrc, in->rnti, in->data, in->len, out->data, sizeof out->data, &len, &ul);
+        if (ul && ul->type == RRC_UL_CCCH_SETUP_REQUEST)
+            log_info(LOG_RRC, "0x%04x: RRCSetupRequest (ue-Identity %s 0x%010llx, cause %d) -> %s (%zu bytes)",
+                     in->rnti, ul->setup_request.ue_identity_is_tmsi_part1 ? "ng-5G-S-TMSI-Part1" : "randomValue",
+                     (unsigned long long)ul->setup_request.ue_identity, ul->setup_request.establishment_cause,
+                     ev == RRC_EV_SETUP ? "RRCSetup" : ev == RRC_EV_REJECT ? "RRCReject" : "no answer", len);
+        else
+            log_warn(LOG_RRC, "0x%04x: UL-CCCH message of %u bytes not handled (%s)", in->rnti, in->len,
+                     ev == RRC_EV_BAD_MESSAGE ? "does not decode" : "unsupported");
+        if (len > 0) {
+            out->type = RRC_MSG_DL_CCCH;
+            out->epoch = in->epoch;
+            out->rnti = in->rnti;
+            out->len = (uint32_t)len;
+            ring_commit(&p->rings[RING_RRC_TO_MAC]);
+        }
         ring_release(&p->rings[RING_MAC_TO_RRC]);
         did++;
     }
@@ -566,7 +613,9 @@ static int ra_config_from_cell(const struct gnbd_config *cfg, const struct cell_
                              .pdsch_start_symbol = g->coreset0.nof_symb,
                              .pdsch_nof_symbols = 14 - g->coreset0.nof_symb, .msg3_k2 = d.msg3_k2,
                              .ra_response_window = d.ra_response_window, .rar_mcs = 2,
-                             .msg3_prb_start = prach_last + 2, .msg3_nof_prb = 3, .msg3_mcs = 2};
+                             .msg3_prb_start = prach_last + 2, .msg3_nof_prb = 3, .msg3_mcs = 2,
+                             .pucch_resource_common = d.pucch_resource_common};
+    if (config_slot_pattern(cfg, g, &rc->pattern) < 0) return -EINVAL;
     const struct ul_probe_config *pr = &cfg->test.ul_probe;
     int msg3_last = rc->msg3_prb_start + 4 * rc->msg3_nof_prb - 1;
     if (pr->enabled && pr->pusch_nof_prb > 0 && rc->msg3_prb_start <= pr->pusch_prb_start + pr->pusch_nof_prb - 1 &&
@@ -657,6 +706,12 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                  mc.ul_probe.offset, mc.ul_probe.pusch_nof_prb, mc.ul_probe.pusch_prb_start, mc.ul_probe.pusch_mcs,
                  (const char *[]){"none", "format 0", "format 1", "format 2"}[mc.ul_probe.pucch_format]);
     if (mc.prach.enabled) uc.history_slots = sched_prach_history_slots(&p->mac.prach);
+    struct rrc_cell_config rcc = {.max_ues = cfg->rrc.max_ues, .reject_wait_time_s = cfg->rrc.reject_wait_time_s};
+    if (rrc_config_setup_desc(cfg, &rcc.setup) < 0 || rrc_cell_init(&p->rrc, &rcc) < 0) {
+        snprintf(err, errlen, "pipeline: the RRCSetup cannot be built for this cell");
+        return -EINVAL;
+    }
+    p->rrc_ok = true;
     if (phy_ul_init(&p->phy_ul, &uc) < 0) {
         snprintf(err, errlen, "pipeline: PHY UL cannot be set up for %d PRB at %.0f Hz", g.nof_prb, rate);
         return -EINVAL;
@@ -778,6 +833,8 @@ void pipeline_free(struct pipeline *p)
     if (p->phy_dl_ok) phy_dl_free(&p->phy_dl);
     if (p->phy_ul_ok) phy_ul_free(&p->phy_ul);
     mac_free(&p->mac);
+    if (p->rrc_ok) rrc_cell_free(&p->rrc);
+    p->rrc_ok = false;
     p->phy_dl_ok = p->phy_ul_ok = false;
 }
 

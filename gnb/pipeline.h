@@ -40,6 +40,7 @@
 #include "mac/tb_pool.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
+#include "rrc/rrc_cell.h"
 
 struct slot_msg;
 
@@ -96,7 +97,8 @@ struct pipeline {
     struct mac mac;              /* MAC stage: every scheduling decision */
     struct phy_dl phy_dl;        /* PHY DL stage */
     struct phy_ul phy_ul;        /* PHY UL stage */
-    bool phy_dl_ok, phy_ul_ok;
+    struct rrc_cell rrc;         /* RRC stage */
+    bool phy_dl_ok, phy_ul_ok, rrc_ok;
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;
     struct phy_ul_result ul_result; /* PHY UL stage: the slot's results before they become indications */

@@ -43,6 +43,17 @@ int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d
     return 0;
 }
 
+int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_desc *d)
+{
+    struct sib1_cell_desc s;
+    if (rrc_config_sib1_desc(cfg, &s) < 0) return -1;
+    rrc_setup_builder_defaults(d);
+    d->nof_prb = s.nof_prb;
+    d->pdsch_start_symbol = s.coreset0_nof_symbols; /* after CORESET#0 / CORESET#1 (1 symbol) */
+    d->pusch_k2 = s.msg3_k2;                          /* the SIB1 list's k2: a UE reading either agrees */
+    return 0;
+}
+
 int rrc_config_sib1(const struct gnbd_config *cfg, struct rrc_sib1 *sib1, uint8_t *buf, size_t cap, size_t *len)
 {
     struct sib1_cell_desc d;

@@ -13,11 +13,15 @@
 #include <stdio.h>
 
 #include "gnb/config.h"
+#include "rrc/msg/rrc_setup_builder.h"
 #include "rrc/sib1_builder.h"
 
 /* The SIB1 cell description of a validated configuration. Returns 0, or -1 when the cell geometry cannot be
  * derived (config_load() has reported why). */
 int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d);
+
+/* The RRCSetup description of a validated configuration (rrc/msg/rrc_setup_builder.h). Returns 0 or -1. */
+int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_desc *d);
 
 /* Builds and encodes the SIB1 (BCCH-DL-SCH-Message) into buf[cap]. Returns 0, or a negative errno code. */
 int rrc_config_sib1(const struct gnbd_config *cfg, struct rrc_sib1 *sib1, uint8_t *buf, size_t cap, size_t *len);

@@ -47,6 +47,22 @@ void mac_epoch_start(struct mac *m, uint32_t epoch)
     /* A new peer: every random-access procedure (and later every UE context) is released. */
     m->epoch = epoch;
     ra_reset(&m->ra);
+    m->n_ccch_out = 0;
+}
+
+int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len)
+{
+    int rc = m->cfg.ra_enabled ? ra_dl_ccch(&m->ra, rnti, sdu, len) : -ENOENT;
+    if (rc < 0) log_warn(LOG_MAC, "DL-CCCH for 0x%04x (%zu bytes) dropped: %d", rnti, len, rc);
+    return rc;
+}
+
+int mac_take_ul_ccch(struct mac *m, struct mac_ccch_sdu *out)
+{
+    if (m->n_ccch_out == 0) return 0;
+    *out = m->ccch_out[0];
+    memmove(&m->ccch_out[0], &m->ccch_out[1], (size_t)(--m->n_ccch_out) * sizeof m->ccch_out[0]);
+    return 1;
 }
 
 /* Random access in slot `slot`: the RAR where one is due and the slot is free (no SS/PBCH block, no SIB1 PDCCH,
@@ -56,13 +72,17 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
     if (!m->cfg.ra_enabled) return;
     bool usable = dl->n_ssb == 0 && dl->n_pdcch == 0 && dl->n_pdsch == 0 &&
                   slot_pattern_dl_symbols(&m->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
-    bool msg3_usable = slot_pattern_ul_symbols(&m->cfg.pattern, ra_msg3_slot(&m->ra, slot)) == SLOT_ALL_SYMBOLS;
-    uint64_t before = m->ra.stats.rar_missed_window;
-    int n = ra_schedule_dl(&m->ra, slot, usable, msg3_usable, dl, &m->dl_tbs);
+    uint64_t before = m->ra.stats.rar_missed_window, msg4_before = m->ra.stats.msg4_tx;
+    int n = ra_schedule_dl(&m->ra, slot, usable, dl, &m->dl_tbs);
     if (m->ra.stats.rar_missed_window != before)
         atomic_fetch_add_explicit(&m->stats.ra_rar_missed, m->ra.stats.rar_missed_window - before,
                                   memory_order_relaxed);
-    if (n > 0) {
+    if (n > 0 && m->ra.stats.msg4_tx != msg4_before) {
+        const struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch - 1];
+        log_info(LOG_MAC, "Msg4: tc-rnti=0x%04x slot=%d.%d PDSCH CRB %d+%d TBS %d rv %d, HARQ-ACK in slot %llu",
+                 s->grant.rnti, dl->sfn, dl->slot_in_frame, s->grant.crb_start, s->grant.nof_rb, s->dlsch.tbs,
+                 s->dlsch.rv, (unsigned long long)(slot + RA_MSG4_K1));
+    } else if (n > 0) {
         atomic_fetch_add_explicit(&m->stats.ra_rars, 1, memory_order_relaxed);
         const struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch - 1];
         log_info(LOG_MAC, "RAR: ra-rnti=0x%04x slot=%d.%d preambles=%d PDSCH CRB %d+%d TBS %d, Msg3 in slot %llu",
@@ -129,7 +149,8 @@ uint16_t mac_ra_rnti(int s_id, int t_id, int f_id)
 
 
 /* Msg3: its MAC PDU, the UL-CCCH SDU (the RRCSetupRequest) logged; Msg4 comes with the RRC setup procedure. */
-static void msg3_received(struct mac *m, int sfn, int sl, const struct ul_pusch_result *r, const uint8_t *tb)
+static void msg3_received(struct mac *m, struct ra_proc *p, int sfn, int sl, const struct ul_pusch_result *r,
+                          const uint8_t *tb)
 {
     const struct pusch_grant *g = &r->req.grant;
     count(r->res.crc_ok ? &m->stats.ra_msg3_ok : &m->stats.ra_msg3_failed);
@@ -148,6 +169,14 @@ static void msg3_received(struct mac *m, int sfn, int sl, const struct ul_pusch_
             for (uint32_t k = 0; k < sp->length && k < 64; k++)
                 snprintf(hex + 3 * k, 4, "%02x ", tb[sp->offset + k]);
             what = sp->lcid == MAC_LCID_UL_CCCH_48 ? "CCCH (48 bits)" : "CCCH (64 bits)";
+            /* 38.321 5.1.5: the contention resolution identity is the SDU's first 48 bits. */
+            memcpy(p->con_res_id, tb + sp->offset, 6);
+            if (m->n_ccch_out < MAC_CCCH_OUT && sp->length <= MAC_CCCH_MAX) {
+                struct mac_ccch_sdu *o = &m->ccch_out[m->n_ccch_out++];
+                o->rnti = p->tc_rnti;
+                o->len = (int)sp->length;
+                memcpy(o->data, tb + sp->offset, sp->length);
+            }
             break;
         }
     } else {
@@ -168,8 +197,9 @@ void mac_pusch_indication(struct mac *m, uint64_t slot, const struct ul_pusch_re
         return;
     }
     count(r->res.crc_ok ? &m->stats.pusch_crc_ok : &m->stats.pusch_crc_failed);
-    if (m->cfg.ra_enabled && ra_msg3_received(&m->ra, slot, g->rnti, r->res.crc_ok)) {
-        msg3_received(m, sfn, sl, r, tb);
+    struct ra_proc *p = m->cfg.ra_enabled ? ra_msg3_received(&m->ra, slot, g->rnti, r->res.crc_ok) : NULL;
+    if (p) {
+        msg3_received(m, p, sfn, sl, r, tb);
         return;
     }
     const char *payload = "-";
@@ -195,6 +225,16 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
     }
     static const char *const verdicts[] = {"dtx", "valid", "invalid"};
     enum pucch_rx_verdict v = r->res.verdict;
+    if (m->cfg.ra_enabled) {
+        bool ack = v == PUCCH_RX_VALID && r->res.nbits >= 1 && r->res.bits[0] == 1;
+        struct ra_proc *p = ra_msg4_feedback(&m->ra, slot, r->req.cfg.rnti, ack);
+        if (p) {
+            log_info(LOG_MAC, "Msg4 HARQ-ACK: tc-rnti=0x%04x slot=%d.%d %s (%s, snr %.1f dB)%s", r->req.cfg.rnti,
+                     sfn, sl, ack ? "ACK" : "NACK/DTX", verdicts[v <= 2 ? v : 0], (double)r->res.snr_db,
+                     p->state == RA_DONE ? ": contention resolved, C-RNTI" : "");
+            return;
+        }
+    }
     count(v == PUCCH_RX_VALID ? &m->stats.pucch_valid : v == PUCCH_RX_DTX ? &m->stats.pucch_dtx
                                                                            : &m->stats.pucch_invalid);
     char bits[PUCCH_MAX_UCI_BITS + 1];

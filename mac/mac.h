@@ -69,6 +69,16 @@ struct mac_stats {
     _Atomic uint64_t pucch_received, pucch_valid, pucch_dtx, pucch_invalid, pucch_errors, pucch_bit_errors;
 };
 
+#define MAC_CCCH_OUT 8
+#define MAC_CCCH_MAX 64
+
+/* A UL-CCCH SDU (Msg3's RRCSetupRequest) for the RRC. */
+struct mac_ccch_sdu {
+    uint16_t rnti;
+    int len;
+    uint8_t data[MAC_CCCH_MAX];
+};
+
 struct mac {
     struct mac_config cfg;
     struct sched_common common;
@@ -76,6 +86,8 @@ struct mac {
     struct ul_probe probe;
     struct ra ra;
     struct tb_pool dl_tbs;             /* DL TBs the MAC fills for PHY DL (RAR, ...) */
+    struct mac_ccch_sdu ccch_out[MAC_CCCH_OUT];  /* UL-CCCH SDUs waiting for the RRC */
+    int n_ccch_out;
     int slots_per_frame;
     uint32_t epoch;
     struct mac_stats stats;
@@ -102,6 +114,12 @@ void mac_pusch_indication(struct mac *m, uint64_t slot, const struct ul_pusch_re
 
 /* A PUCCH reception of UL slot `slot`. */
 void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_result *r);
+
+/* UL-CCCH SDUs for the RRC, one per call: 1 with *out filled, 0 when none waits. */
+int mac_take_ul_ccch(struct mac *m, struct mac_ccch_sdu *out);
+
+/* The RRC's DL-CCCH SDU for a UE in random access (RRCSetup as Msg4). 0 or a negative errno (counted). */
+int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len);
 
 /* 38.321 5.1.3: RA-RNTI = 1 + s_id + 14 t_id + 14 80 f_id + 14 80 8 ul_carrier_id, for an occasion starting in
  * symbol s_id (0..13) of slot t_id (0..79, in the PRACH numerology's slots of the frame) at frequency index

@@ -5,7 +5,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "mac/mac_pdu.h"
 #include "mac/mac_rar.h"
+#include "phy/ch/pucch_common.h"
 #include "phy/ch/dci.h"
 #include "phy/fec/tbs.h"
 
@@ -74,8 +76,17 @@ int ra_init(struct ra *ra, const struct ra_config *cfg)
     if (tbs < RA_MIN_MSG3_BITS) return -EINVAL;
     q->tb = (struct pusch_tb){.tbs = tbs, .r = m.r_x1024 / 1024.0, .rv = 0, .new_data = true, .max_iterations = 10};
     uint32_t grant;
-    return ra_ul_grant(cfg->nof_prb, cfg->msg3_prb_start, cfg->msg3_nof_prb, 0, cfg->msg3_mcs, &grant) < 0 ? -EINVAL
-                                                                                                         : 0;
+    if (ra_ul_grant(cfg->nof_prb, cfg->msg3_prb_start, cfg->msg3_nof_prb, 0, cfg->msg3_mcs, &grant) < 0)
+        return -EINVAL;
+    /* Msg4's HARQ-ACK: r_PUCCH of CCE 0 with PRI 0 (38.213 9.2.1). */
+    struct ul_pucch_req *a = &ra->msg4_ack;
+    int r = pucch_common_r(0, cfg->coreset0.nof_rb * cfg->coreset0.nof_symbols / 6, 0);
+    if (r < 0 || pucch_common_resource(cfg->pucch_resource_common, r, cfg->nof_prb, &a->cfg.res) < 0) return -EINVAL;
+    a->cfg.bwp_start = 0;
+    a->cfg.bwp_size = cfg->nof_prb;
+    a->cfg.n_id = a->cfg.n_id_data = a->cfg.n_id_dmrs = (uint16_t)cfg->pci;
+    a->nof_bits = 1;
+    return 0;
 }
 
 void ra_reset(struct ra *ra)
@@ -141,9 +152,91 @@ static int rar_pdcch(const struct ra *ra, uint16_t ra_rnti, struct dl_pdcch *c)
     return c->dci_len < 0 ? c->dci_len : 0;
 }
 
-int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, bool msg3_usable, struct dl_slot_request *dl,
-                   struct tb_pool *pool)
+/* The MAC PDU of Msg4 in the pool buffer: contention resolution identity, the DL-CCCH SDU, padding. */
+static int msg4_pdu(const struct ra_proc *p, uint8_t *buf, size_t tb_bytes)
 {
+    struct mac_pdu_builder b;
+    mac_pdu_builder_init(&b, MAC_DIR_DL, buf, tb_bytes);
+    if (mac_pdu_add_con_res_id(&b, p->con_res_id) < 0 ||
+        mac_pdu_add_sdu(&b, MAC_LCID_CCCH, p->msg4, (size_t)p->msg4_len) < 0)
+        return -ENOSPC;
+    mac_pdu_finish(&b);
+    return 0;
+}
+
+/* Msg4 for p in this slot (free DL slot, its HARQ-ACK slot UL): DCI 1_0 TC-RNTI in SS#1 + PDSCH. */
+static int schedule_msg4(struct ra *ra, struct ra_proc *p, uint64_t slot, struct dl_slot_request *dl,
+                         struct tb_pool *pool)
+{
+    const struct ra_config *cfg = &ra->cfg;
+    size_t need_bits = 8 * (7 + 2 + 1 + (size_t)p->msg4_len + 2); /* CE + subheaders + SDU, a little spare */
+    struct pdsch_grant gr;
+    struct tbs_mcs row;
+    int tbs = -1, n_rb = 0, mcs;
+    struct ra_config c = *cfg;
+    for (mcs = 2; mcs <= 16 && tbs < (int)need_bits; mcs += 2) {
+        c.rar_mcs = mcs;
+        for (n_rb = 1; n_rb <= cfg->coreset0.nof_rb; n_rb++) {
+            tbs = rar_grant(&c, n_rb, &gr, &row);
+            if (tbs >= (int)need_bits) break;
+        }
+    }
+    mcs -= 2;
+    if (tbs < (int)need_bits || (size_t)tbs / 8 > pool->size) return -EMSGSIZE;
+    int index;
+    uint8_t *tb = tb_pool_take(pool, &index);
+    if (!tb) return -ENOBUFS;
+    if (msg4_pdu(p, tb, (size_t)tbs / 8) < 0) {
+        tb_pool_give_back(pool, index);
+        return -EMSGSIZE;
+    }
+    static const int rv_order[4] = {0, 2, 3, 1};
+    int riv = dci_riv_encode(cfg->coreset0.nof_rb, 0, n_rb);
+    struct dci_1_0 d = {.rnti_type = DCI_RNTI_TC, .frequency_domain_assignment = (uint32_t)riv,
+                        .time_domain_assignment = 0, .mcs = (uint32_t)mcs, .ndi = 0,
+                        .rv = (uint32_t)rv_order[p->msg4_tx % 4], .harq_process = 0, .tpc = 1,
+                        .pucch_resource = 0, .harq_feedback_timing = RA_MSG4_K1 - 1};
+    struct dl_pdcch *pc = &dl->pdcch[dl->n_pdcch];
+    *pc = (struct dl_pdcch){.coreset = cfg->coreset0, .rnti = p->tc_rnti, .n_id = (uint16_t)cfg->pci, .n_rnti = 0,
+                            .al = 4, .first_cce = 0};
+    pc->dci_len = dci_1_0_pack(&d, cfg->coreset0.nof_rb, pc->dci, DL_DCI_MAX_BITS);
+    if (pc->dci_len < 0) {
+        tb_pool_give_back(pool, index);
+        return -EINVAL;
+    }
+    struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch++];
+    dl->n_pdcch++;
+    s->grant = gr;
+    s->grant.rnti = p->tc_rnti;
+    s->grant.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
+    s->codeword = PHY_DL_CW_TB;
+    s->dlsch = (struct dlsch_cfg){.tbs = tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1,
+                                  .rv = rv_order[p->msg4_tx % 4], .g = pdsch_nof_bits(&gr)};
+    s->tb = tb;
+    s->tb_index = index;
+    p->msg4_tx++;
+    p->msg4_slot = slot;
+    p->ack_slot = slot + RA_MSG4_K1;
+    p->state = RA_MSG4_ACK_DUE;
+    ra->stats.msg4_tx++;
+    return 0;
+}
+
+static bool ul_slot(const struct ra *ra, uint64_t slot)
+{
+    return slot_pattern_ul_symbols(&ra->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
+}
+
+int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *pool)
+{
+    bool msg3_usable = ul_slot(ra, ra_msg3_slot(ra, slot));
+    /* Msg4 first: a UE waiting for contention resolution has come furthest. */
+    if (usable && ul_slot(ra, slot + RA_MSG4_K1) && dl->n_pdcch < DL_MAX_PDCCH && dl->n_pdsch < DL_MAX_PDSCH)
+        for (int i = 0; i < RA_MAX_PROCS; i++)
+            if (ra->proc[i].state == RA_MSG4_DUE) {
+                if (schedule_msg4(ra, &ra->proc[i], slot, dl, pool) == 0) return 1;
+                break;
+            }
     struct ra_proc *due[RA_RAR_PER_PDU];
     int n = 0;
     uint16_t rnti = 0;
@@ -205,6 +298,15 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, bool msg3_usable, 
 int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul)
 {
     int added = 0;
+    for (int i = 0; i < RA_MAX_PROCS && ul->n_pucch < UL_MAX_PUCCH; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state != RA_MSG4_ACK_DUE || p->ack_slot != slot) continue;
+        struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
+        *q = ra->msg4_ack;
+        q->cfg.rnti = p->tc_rnti;
+        q->cfg.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
+        added++;
+    }
     for (int i = 0; i < RA_MAX_PROCS && ul->n_pusch < UL_MAX_PUSCH; i++) {
         struct ra_proc *p = &ra->proc[i];
         if (p->state != RA_MSG3_DUE || p->msg3_slot != slot) continue;
@@ -216,6 +318,40 @@ int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul)
         added++;
     }
     return added;
+}
+
+int ra_dl_ccch(struct ra *ra, uint16_t rnti, const uint8_t *sdu, size_t len)
+{
+    if (len > RA_MSG4_MAX_BYTES) return -EMSGSIZE;
+    for (int i = 0; i < RA_MAX_PROCS; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state != RA_MSG3_DONE || p->tc_rnti != rnti) continue;
+        memcpy(p->msg4, sdu, len);
+        p->msg4_len = (int)len;
+        p->msg4_tx = 0;
+        p->state = RA_MSG4_DUE;
+        return 0;
+    }
+    return -ENOENT;
+}
+
+struct ra_proc *ra_msg4_feedback(struct ra *ra, uint64_t slot, uint16_t rnti, bool ack)
+{
+    for (int i = 0; i < RA_MAX_PROCS; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state != RA_MSG4_ACK_DUE || p->tc_rnti != rnti || p->ack_slot != slot) continue;
+        if (ack) {
+            p->state = RA_DONE;
+            ra->stats.msg4_acked++;
+        } else if (p->msg4_tx >= RA_MSG4_MAX_TX) {
+            p->state = RA_FREE;
+            ra->stats.msg4_failed++;
+        } else {
+            p->state = RA_MSG4_DUE; /* again, next rv */
+        }
+        return p;
+    }
+    return NULL;
 }
 
 struct ra_proc *ra_msg3_received(struct ra *ra, uint64_t slot, uint16_t rnti, bool crc_ok)

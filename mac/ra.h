@@ -15,7 +15,13 @@
  *   - Msg3: PUSCH in slot RAR slot + k2 + Delta (38.214 Table 6.1.2.1.1-5: Delta = 2, 3 at 15, 30 kHz) on the
  *     TC-RNTI, DM-RS type 1 pos2 default (dmrs-AdditionalPosition absent = pos2), 2 CDM groups without data,
  *     mapping type A S = 0 L = 14 from the SIB1's list.
- * Msg4, contention resolution and the C-RNTI come with the RRC setup procedure (not yet).
+ *   - Msg4: once the RRC answers the Msg3's UL-CCCH SDU with a DL-CCCH message (RRCSetup), in a free DL slot:
+ *     DCI 1_0 with CRC scrambled by the TC-RNTI in SS#1 (CCE 0, AL4; HARQ process 0, NDI 0, rv 0, PUCCH resource
+ *     indicator 0, PDSCH-to-HARQ_feedback timing k1 = 4: srsUE reads the field as k1 - 1 and builds UL 4 slots
+ *     ahead), PDSCH with the MAC PDU "UE Contention Resolution Identity (the Msg3 SDU's first 6 bytes) + DL-CCCH
+ *     SDU (LCID 0)" (38.321 6.1.3.3, 5.1.5), MCS from the size. Its HARQ-ACK comes on the common PUCCH
+ *     (pucch-ResourceCommon of SIB1, 38.213 9.2.1: CCE 0 and PRI 0 give r_PUCCH 0), k1 slots later; ACK resolves
+ *     the contention (TC-RNTI -> C-RNTI), NACK or DTX sends Msg4 again (rv 0, 2, 3, 1), up to RA_MSG4_MAX_TX.
  *
  * Time enters as the slot number of the stream (no clock reads). A new stream epoch releases every procedure.
  * Threading: one struct ra, used by the MAC stage only; no allocation after ra_init.
@@ -26,6 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mac/slot_pattern.h"
 #include "mac/tb_pool.h"
 #include "phy/ch/pdcch.h"
 #include "phy/dl/phy_dl.h"
@@ -44,9 +51,15 @@ struct ra_config {
     int ra_response_window;          /* slots */
     int rar_mcs;                     /* 0..9 (QPSK) */
     int msg3_prb_start, msg3_nof_prb, msg3_mcs;  /* clear of the PRACH and the common PUCCH PRBs */
+    int pucch_resource_common;       /* SIB1's pucch-ResourceCommon (38.213 Table 9.2.1-1 row) */
+    struct slot_pattern pattern;     /* Msg3 and HARQ-ACK slots must be wholly UL */
 };
 
-enum ra_state { RA_FREE, RA_RAR_DUE, RA_MSG3_DUE, RA_MSG3_DONE };
+#define RA_MSG4_MAX_BYTES 1024
+#define RA_MSG4_MAX_TX 4
+#define RA_MSG4_K1 4
+
+enum ra_state { RA_FREE, RA_RAR_DUE, RA_MSG3_DUE, RA_MSG3_DONE, RA_MSG4_DUE, RA_MSG4_ACK_DUE, RA_DONE };
 
 struct ra_proc {
     enum ra_state state;
@@ -57,10 +70,15 @@ struct ra_proc {
     uint64_t prach_slot, window_end; /* RAR due in [prach_slot + 3, window_end] */
     uint64_t rar_slot, msg3_slot;
     int msg3_prb;
+    uint8_t con_res_id[6];           /* the Msg3 UL-CCCH SDU's first 48 bits */
+    int msg4_len, msg4_tx;           /* the DL-CCCH SDU from the RRC; transmissions so far */
+    uint8_t msg4[RA_MSG4_MAX_BYTES];
+    uint64_t msg4_slot, ack_slot;
 };
 
 struct ra_stats {
     uint64_t preambles, rars, rar_missed_window, msg3_ok, msg3_failed, procs_full;
+    uint64_t msg4_tx, msg4_acked, msg4_failed;
 };
 
 struct ra {
@@ -69,6 +87,7 @@ struct ra {
     struct ra_proc proc[RA_MAX_PROCS];
     uint16_t next_tc_rnti;
     struct ul_pusch_req msg3;        /* template: rnti, slot, PRBs filled per procedure */
+    struct ul_pucch_req msg4_ack;    /* template: the common PUCCH resource of CCE 0, PRI 0 */
     int rar_tbs, rar_nof_rb;
     struct ra_stats stats;
 };
@@ -83,11 +102,10 @@ void ra_reset(struct ra *ra);
 /* A preamble detected in the occasion that ended in UL slot `slot`. Returns the procedure's TC-RNTI, or -ENOSPC. */
 int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples, uint16_t ra_rnti);
 
-/* DL slot `slot` (usable = no SSB/SIB1, wholly DL; msg3_usable = its Msg3 slot is wholly UL): adds the RAR PDCCH and
- * PDSCH to dl when one is due, with the RAR PDU in a buffer of pool (index in the PDSCH). Returns the number of
- * preambles answered (0: none due, or no buffer: counted). */
-int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, bool msg3_usable, struct dl_slot_request *dl,
-                   struct tb_pool *pool);
+/* DL slot `slot` (usable = no SSB/SIB1, wholly DL): adds a Msg4 (whose HARQ-ACK slot is wholly UL) or a RAR (whose
+ * Msg3 slot is wholly UL) to dl when one is due, its MAC PDU in a buffer of pool (index in the PDSCH). Returns the
+ * number of UEs served (0: none due, or no buffer). */
+int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *pool);
 
 /* UL slot `slot`: the Msg3 PUSCHs due in it. Returns how many were added to ul. */
 int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul);
@@ -97,6 +115,14 @@ uint64_t ra_msg3_slot(const struct ra *ra, uint64_t rar_slot);
 
 /* A PUSCH decoded for TC-RNTI `rnti` in UL slot `slot`: the Msg3 of a procedure? Returns the procedure or NULL. */
 struct ra_proc *ra_msg3_received(struct ra *ra, uint64_t slot, uint16_t rnti, bool crc_ok);
+
+/* The RRC's DL-CCCH answer (RRCSetup, RRCReject) to the Msg3 of TC-RNTI `rnti`: queued as Msg4. Returns 0, or
+ * -ENOENT (no procedure waits for it), -EMSGSIZE. */
+int ra_dl_ccch(struct ra *ra, uint16_t rnti, const uint8_t *sdu, size_t len);
+
+/* The HARQ-ACK of a Msg4 on PUCCH in UL slot `slot`. Returns the procedure (state RA_DONE when acknowledged),
+ * or NULL when none was expected. */
+struct ra_proc *ra_msg4_feedback(struct ra *ra, uint64_t slot, uint16_t rnti, bool ack);
 
 /* 38.213 4.2: the RAR's T_A for a round-trip delay of delay_samples at the cell's sample rate. */
 int ra_timing_advance(const struct ra *ra, float delay_samples);
