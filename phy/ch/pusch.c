@@ -1,4 +1,5 @@
-/* PUSCH both directions: 38.211 6.3.1, 6.4.1.1; 38.212 6.2 (receive side); 38.214 6.1.2.1. See pusch.h. */
+/* PUSCH both directions: 38.211 6.3.1, 6.4.1.1; 38.212 6.2 (receive side); 38.214 6.1.2.1. See pusch.h. HARQ-ACK on
+ * PUSCH: pusch_uci.c. */
 #include "phy/ch/pusch.h"
 
 #include <errno.h>
@@ -6,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "phy/ch/pusch_priv.h"
+#include "phy/ch/uci.h"
 #include "phy/mod/scrambling.h"
 
 #define PUSCH_MAX_SLOTS_PER_FRAME 160 /* mu = 4 */
@@ -66,7 +69,7 @@ int pusch_grant_check(const struct pusch_grant *gr)
         d->cdm_groups_without_data < 1 || d->cdm_groups_without_data > (d->config_type == 1 ? 2 : 3) ||
         (d->n_scid != 0 && d->n_scid != 1))
         return -EINVAL;
-    return 0;
+    return pusch_uci_check(&gr->uci);
 }
 
 int pusch_dmrs_symbols(const struct pusch_grant *gr)
@@ -149,7 +152,9 @@ void pusch_tx_free(struct pusch_tx *tx)
     memset(tx, 0, sizeof(*tx));
 }
 
-int pusch_encode(struct pusch_tx *tx, const struct pusch_grant *gr, const uint8_t *cw, size_t nbits, struct grid *g)
+/* The UE's chain; lay and ack (the HARQ-ACK bits) NULL without UCI. */
+static int encode(struct pusch_tx *tx, const struct pusch_grant *gr, const uint8_t *cw, size_t nbits,
+                  const struct pusch_ack_layout *lay, const uint8_t *ack, struct grid *g)
 {
     if (!tx || !tx->packed || !cw)
         return -EINVAL;
@@ -165,8 +170,35 @@ int pusch_encode(struct pusch_tx *tx, const struct pusch_grant *gr, const uint8_
                               .c_init = scrambling_c_init_pusch(gr->rnti, gr->n_id) };
     struct sch_map_ws ws = { .mod = &tx->mod, .packed = tx->packed, .sym = tx->sym, .dmrs_bits = tx->dmrs_bits,
                              .dmrs = tx->dmrs };
-    sch_map(&ws, &mc, cw, nbits, g);
+    sch_scramble_pack(cw, nbits, mc.c_init, tx->packed);
+    if (lay) {
+        uint8_t d[UCI_SMALL_MAX_N];
+        int n = uci_small_encode(ack, gr->uci.n_ack, mc.qm, d);
+        if (n < 0)
+            return n;
+        pusch_ack_mux(tx->packed, cw, lay, mc.qm, d, n);
+    }
+    sch_map_packed(&ws, &mc, g);
     return 0;
+}
+
+int pusch_encode(struct pusch_tx *tx, const struct pusch_grant *gr, const uint8_t *cw, size_t nbits, struct grid *g)
+{
+    if (gr && gr->uci.n_ack != 0)
+        return -EINVAL;
+    return encode(tx, gr, cw, nbits, NULL, NULL, g);
+}
+
+int pusch_encode_uci(struct pusch_tx *tx, const struct pusch_grant *gr, const struct pusch_tb *tb, const uint8_t *cw,
+                     size_t nbits, const uint8_t *ack, struct grid *g)
+{
+    if (!gr || (gr->uci.n_ack != 0 && !ack))
+        return -EINVAL;
+    if (gr->uci.n_ack == 0)
+        return encode(tx, gr, cw, nbits, NULL, NULL, g);
+    struct pusch_ack_layout lay;
+    int rc = pusch_ack_layout(gr, tb, &lay);
+    return rc < 0 ? rc : encode(tx, gr, cw, nbits, &lay, ack, g);
 }
 
 /* ---- gNB side ---- */
@@ -178,6 +210,10 @@ int pusch_rx_init(struct pusch_rx *rx, const struct pusch_rx_cfg *cfg)
         (cfg->scs_khz != 15 && cfg->scs_khz != 30 && cfg->scs_khz != 60 && cfg->scs_khz != 120))
         return -EINVAL;
     rx->cfg = *cfg;
+    if (pusch_ack_thresholds(cfg->ack_pfa, rx->ack_thr) < 0) {
+        memset(rx, 0, sizeof(*rx));
+        return -EINVAL;
+    }
     int rc = ldpc_decoder_init(&rx->dec, &(struct ldpc_decoder_cfg){ .impl = cfg->ldpc_impl });
     if (rc < 0) {
         memset(rx, 0, sizeof(*rx));
@@ -481,6 +517,8 @@ int pusch_decode(struct pusch_rx *rx, const struct grid *g, const struct pusch_g
         rc = pusch_rx_equalise(rx, g, gr);
     if (rc == 0)
         rc = pusch_rx_demap(rx, gr);
+    if (rc == 0)
+        rc = pusch_rx_ack(rx, gr, tb, res);
     if (rc == 0)
         rc = pusch_rx_ulsch(rx, gr, tb, soft, tb_out, res);
     if (rc < 0) {

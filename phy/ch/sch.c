@@ -124,8 +124,13 @@ void sch_mod_stream_run(struct sch_mod_stream *s, size_t nsym, cf_t *out)
 void sch_map(const struct sch_map_ws *ws, const struct sch_map_cfg *c, const uint8_t *cw, size_t nbits,
              struct grid *g)
 {
-    struct sch_mod_stream ms;
     sch_scramble_pack(cw, nbits, c->c_init, ws->packed);
+    sch_map_packed(ws, c, g);
+}
+
+void sch_map_packed(const struct sch_map_ws *ws, const struct sch_map_cfg *c, struct grid *g)
+{
+    struct sch_mod_stream ms;
     sch_mod_stream_start(&ms, ws->mod, c->qm, ws->packed);
     unsigned data_res = sch_dmrs_data_res(c->config_type, c->cdm_groups_without_data);
     unsigned port_res = sch_dmrs_cdm_group_res(c->config_type, 0);

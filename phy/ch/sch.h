@@ -94,4 +94,8 @@ struct sch_map_ws {
 void sch_map(const struct sch_map_ws *ws, const struct sch_map_cfg *c, const uint8_t *cw, size_t nbits,
              struct grid *g);
 
+/* sch_map() after its scrambling step: modulates and maps the bits already scrambled and packed into ws->packed
+ * (sch_scramble_pack(), then whatever the caller changed, e.g. PUSCH's UCI placeholders of 38.211 6.3.1.1). */
+void sch_map_packed(const struct sch_map_ws *ws, const struct sch_map_cfg *c, struct grid *g);
+
 #endif

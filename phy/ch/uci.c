@@ -1,4 +1,4 @@
-/* UCI channel coding on PUCCH: 38.212 6.3.1, 5.3.3.3, 5.4.3. See uci.h. */
+/* UCI channel coding on PUCCH: 38.212 6.3.1, 5.3.3.3, 5.4.3; 1-2 bit HARQ-ACK on PUSCH: 5.3.3.1-2. See uci.h. */
 #include "phy/ch/uci.h"
 
 #include <errno.h>
@@ -22,6 +22,30 @@ const uint8_t uci_rm_basis[UCI_RM_N][UCI_RM_MAX_A] = {
     { 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0 }, { 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0 }, { 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0 },
     { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
 };
+
+int uci_small_encode(const uint8_t *a, int A, int qm, uint8_t d[UCI_SMALL_MAX_N])
+{
+    if (!a || !d || A < 1 || A > 2 || (qm != 1 && qm != 2 && qm != 4 && qm != 6 && qm != 8))
+        return -EINVAL;
+    uint8_t c[3] = { (uint8_t)(a[0] & 1u), 0, 0 };
+    if (A == 1) { /* 5.3.3.1 */
+        d[0] = c[0];
+        for (int i = 1; i < qm; i++)
+            d[i] = i == 1 ? UCI_BIT_Y : UCI_BIT_X;
+        return qm;
+    }
+    c[1] = (uint8_t)(a[1] & 1u); /* 5.3.3.2 */
+    c[2] = c[0] ^ c[1];
+    if (qm == 1) {
+        memcpy(d, c, 3);
+        return 3;
+    }
+    /* three groups of Q_m bits: two of c0 c1 c2 c0 c1 c2 each, then Q_m - 2 x */
+    for (int grp = 0; grp < 3; grp++)
+        for (int i = 0; i < qm; i++)
+            d[grp * qm + i] = i < 2 ? c[(2 * grp + i) % 3] : UCI_BIT_X;
+    return 3 * qm;
+}
 
 int uci_crc_length(int A) { return A <= UCI_RM_MAX_A ? 0 : A <= 19 ? 6 : 11; }
 

@@ -1,4 +1,5 @@
-/* UCI channel coding for PUCCH formats 2-4: payload bits to the rate-matched codeword, and back.
+/* UCI channel coding for PUCCH formats 2-4 (payload bits to the rate-matched codeword, and back), and the 1-2 bit
+ * HARQ-ACK code of UCI on PUSCH (uci_small_encode()).
  *
  * Implements 38.212 6.3.1 for one code block (no segmentation):
  *   6.3.1.2  CRC: none for A <= 11; CRC6 for 12 <= A <= 19; CRC11 for A >= 20 (5.1)
@@ -29,6 +30,20 @@
 #define UCI_MIN_A 3
 #define UCI_MAX_A 359        /* one code block (38.212 6.3.1.2.1) */
 #define UCI_MAX_E 1087
+
+/* HARQ-ACK of A = 1 or 2 bits on PUSCH (38.212 5.3.3.1, 5.3.3.2; 6.3.2.3.1 picks them for A < 3): the coded block
+ * d of N bits, N = Q_m (A = 1) or 3 Q_m (A = 2, Q_m = 1: N = 3), with c0 = a0, c1 = a1, c2 = (c0 + c1) mod 2:
+ *   A = 1: [c0] (Q_m = 1), [c0 y] (Q_m = 2), [c0 y x .. x] (Q_m - 2 x) for Q_m = 4, 6, 8
+ *   A = 2: [c0 c1 c2] (Q_m = 1), [c0 c1 c2 c0 c1 c2] (Q_m = 2), [c0 c1 x..x c2 c0 x..x c1 c2 x..x] (Q_m >= 4)
+ * "x" and "y" are the placeholders that PUSCH scrambling (38.211 6.3.1.1) turns into 1 and into a copy of the
+ * previous scrambled bit (the symbols land on the constellation's outer corners). Rate matching (5.4.3,
+ * 6.3.2.4.1) repeats the block: e_k = d_(k mod N) for k < E = Q'_ACK Q_m. */
+#define UCI_BIT_X 2          /* placeholder "x" in d */
+#define UCI_BIT_Y 3          /* placeholder "y" in d */
+#define UCI_SMALL_MAX_N 24   /* 3 Q_m for 256QAM */
+
+/* d of the A = 1..2 bits a for modulation order qm (1, 2, 4, 6, 8). Returns N, or -EINVAL. */
+int uci_small_encode(const uint8_t *a, int A, int qm, uint8_t d[UCI_SMALL_MAX_N]);
 
 /* 38.212 Table 5.3.3.3-1: M_i,n for i = 0..31, n = 0..10. */
 extern const uint8_t uci_rm_basis[UCI_RM_N][UCI_RM_MAX_A];

@@ -22,6 +22,7 @@
 #include "phy/mod/scrambling.h"
 #include "phy/ofdm/ofdm.h"
 #include "tests/unit/check_run.h"
+#include "tests/unit/pusch_link.h"
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
 
@@ -310,50 +311,6 @@ START_TEST(test_wrong_rnti_fails_crc)
 END_TEST
 
 /* ---- round trips through encoder, a channel and the receiver ---- */
-
-struct link {
-    struct pusch_grant gr;
-    struct pusch_tb tb;
-    int g;
-    uint8_t *tb_bits, *cw, *out;
-    float *soft;
-    struct dlsch enc;
-    struct grid grid;
-};
-
-static void link_init(struct link *k, const struct pusch_grant *gr, int mcs)
-{
-    memset(k, 0, sizeof(*k));
-    k->gr = *gr;
-    k->g = pusch_nof_bits(gr);
-    ck_assert_int_gt(k->g, 0);
-    struct tbs_mcs row;
-    ck_assert_int_eq(tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, mcs, &row), 0);
-    ck_assert_int_eq(modulation_qm(gr->modulation), row.qm);
-    struct tbs_cfg tc = { .n_prb = gr->nof_rb, .n_symb_sh = gr->nof_symbols, .n_dmrs_prb = pusch_n_dmrs_prb(gr),
-                          .layers = 1, .qm = row.qm, .r_x1024 = row.r_x1024 };
-    k->tb = (struct pusch_tb){ .tbs = tbs_compute(&tc), .r = row.r_x1024 / 1024.0, .new_data = true,
-                               .max_iterations = 10 };
-    ck_assert_int_gt(k->tb.tbs, 0);
-    k->tb_bits = malloc((size_t)k->tb.tbs / 8);
-    k->out = malloc((size_t)k->tb.tbs / 8);
-    k->cw = malloc((size_t)k->g);
-    k->soft = malloc(sizeof(float) * (size_t)pusch_soft_size(gr, &k->tb));
-    for (int i = 0; i < k->tb.tbs / 8; i++)
-        k->tb_bits[i] = (uint8_t)(test_rng_next() >> 56);
-    ck_assert_int_eq(dlsch_init(&k->enc, NULL), 0);
-    ck_assert_int_eq(grid_init(&k->grid, GRID_SYMBOLS_PER_SLOT, GRID_SC), 0);
-}
-
-static void link_free(struct link *k)
-{
-    dlsch_free(&k->enc);
-    grid_free(&k->grid);
-    free(k->tb_bits);
-    free(k->out);
-    free(k->cw);
-    free(k->soft);
-}
 
 /* One transmission of rv over AWGN at snr_db per RE (unit-power data REs) with a delay; returns the result. */
 static struct pusch_result link_run(struct link *k, int rv, bool new_data, double snr_db, double delay)
