@@ -12,6 +12,7 @@
 #include "gnb/log.h"
 #include "gnb/rrc_config.h"
 #include "gnb/ul_probe_config.h"
+#include "rrc/msg/ul_dcch.h"
 #include "phy/geometry/cell_geometry.h"
 
 #define MSG_EPOCH_START 1u /* first message of a stream epoch: no samples, slot 0 */
@@ -58,7 +59,7 @@ struct dl_req_msg {
 };
 
 /* MAC <-> RRC: CCCH/DCCH SDUs (and later UE context commands), tagged with the stream epoch they belong to. */
-enum rrc_msg_type { RRC_MSG_UL_CCCH, RRC_MSG_DL_CCCH };
+enum rrc_msg_type { RRC_MSG_UL_CCCH, RRC_MSG_DL_CCCH, RRC_MSG_UL_DCCH };
 struct rrc_msg {
     uint32_t type, len, epoch;
     uint16_t rnti;
@@ -303,6 +304,19 @@ static int mac_to_rrc(struct pipeline *p)
         ring_commit(&p->rings[RING_MAC_TO_RRC]);
         n++;
     }
+    static struct mac_dcch_sdu dcch; /* MAC stage only */
+    while (ring_count(&p->rings[RING_MAC_TO_RRC]) < ring_capacity(&p->rings[RING_MAC_TO_RRC]) &&
+           mac_take_ul_dcch(&p->mac, &dcch)) {
+        struct rrc_msg *m = ring_reserve(&p->rings[RING_MAC_TO_RRC]);
+        if (!m || (size_t)dcch.len > sizeof m->data) break;
+        m->type = RRC_MSG_UL_DCCH;
+        m->epoch = p->mac_st.epoch;
+        m->rnti = dcch.rnti;
+        m->len = (uint32_t)dcch.len;
+        memcpy(m->data, dcch.data, (size_t)dcch.len);
+        ring_commit(&p->rings[RING_MAC_TO_RRC]);
+        n++;
+    }
     return n;
 }
 
@@ -415,6 +429,27 @@ static int radio_tx_step(struct pipeline *p)
     return 1;
 }
 
+/* A UL-DCCH message from a connected UE (PDCP already removed): RRCSetupComplete completes the setup; with no
+ * core network configured its NAS message is logged, and the UE stays on SRB1. */
+static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
+{
+    static struct rrc_ul_dcch_msg msg; /* RRC stage only; large */
+    int rc = rrc_ul_dcch_decode(in->data, in->len, &msg);
+    if (rc < 0 || msg.type != RRC_UL_DCCH_C1 || msg.c1 != RRC_UL_DCCH_SETUP_COMPLETE) {
+        log_warn(LOG_RRC, "0x%04x: UL-DCCH message of %u bytes %s (%d)", in->rnti, in->len,
+                 rc == -ENOTSUP ? "not handled" : "does not decode", rc);
+        return;
+    }
+    const struct rrc_setup_complete *sc = &msg.setup_complete;
+    char hex[3 * 64 + 4] = "";
+    int n = sc->dedicated_nas_len < 64 ? (int)sc->dedicated_nas_len : 64;
+    for (int i = 0; i < n; i++) snprintf(hex + 3 * i, 4, "%02x ", sc->dedicated_nas[i]);
+    p->rrc_setups_complete++;
+    log_info(LOG_RRC, "0x%04x: RRCSetupComplete (transaction %d, selectedPLMN-Identity %d): connected on SRB1; "
+             "dedicatedNAS-Message %zu bytes: %s%s", in->rnti, sc->transaction_id, sc->selected_plmn_identity,
+             sc->dedicated_nas_len, hex, sc->dedicated_nas_len > 64 ? "..." : "");
+}
+
 /* RRC: each UL-CCCH SDU through the cell's procedures (rrc/rrc_cell.h); the DL-CCCH answer back to the MAC. */
 static int rrc_step(struct pipeline *p)
 {
@@ -426,6 +461,12 @@ static int rrc_step(struct pipeline *p)
         size_t len = 0;
         const struct rrc_ul_ccch_msg *ul = NULL;
         enum rrc_cell_event ev = RRC_EV_NONE;
+        if (in->type == RRC_MSG_UL_DCCH) {
+            rrc_ul_dcch(p, in);
+            ring_release(&p->rings[RING_MAC_TO_RRC]);
+            did++;
+            continue;
+        }
         if (in->type == RRC_MSG_UL_CCCH)
             ev = rrc_cell_ul_ccch(&p->rrc, in->rnti, in->data, in->len, out->data, sizeof out->data, &len, &ul);
         if (ul && ul->type == RRC_UL_CCCH_SETUP_REQUEST)

@@ -98,6 +98,7 @@ struct pipeline {
     struct phy_dl phy_dl;        /* PHY DL stage */
     struct phy_ul phy_ul;        /* PHY UL stage */
     struct rrc_cell rrc;         /* RRC stage */
+    _Atomic uint64_t rrc_setups_complete;
     bool phy_dl_ok, phy_ul_ok, rrc_ok;
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;

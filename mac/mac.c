@@ -30,6 +30,14 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
     if (cfg->ra_enabled) {
         rc = ra_init(&m->ra, &cfg->ra);
         if (rc < 0) return rc;
+        /* UL grants for connected UEs: the Msg3 region (never both in one slot). */
+        struct mac_ue_config uc = {.pci = cfg->pci, .nof_prb = cfg->nof_prb, .scs_khz = cfg->scs_khz,
+                                   .coreset0 = cfg->ra.coreset0, .dmrs_type_a_position = cfg->dmrs_type_a_position,
+                                   .k2 = cfg->ra.msg3_k2, .grant_prb_start = cfg->ra.msg3_prb_start,
+                                   .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5};
+        rc = mac_ues_init(&m->ues, &uc);
+        if (rc < 0) return rc;
+        m->ues_ok = true;
     }
     /* DL TBs: the whole carrier at 64QAM is far more than a RAR or an RRC message needs. */
     rc = tb_pool_init(&m->dl_tbs, 16, (size_t)cfg->nof_prb * 12 * 14 * 6 / 8 + 16);
@@ -40,14 +48,25 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
     return 0;
 }
 
-void mac_free(struct mac *m) { tb_pool_free(&m->dl_tbs); }
+void mac_free(struct mac *m)
+{
+    tb_pool_free(&m->dl_tbs);
+    if (m->ues_ok) mac_ues_free(&m->ues);
+    m->ues_ok = false;
+}
 
 void mac_epoch_start(struct mac *m, uint32_t epoch)
 {
     /* A new peer: every random-access procedure (and later every UE context) is released. */
     m->epoch = epoch;
     ra_reset(&m->ra);
+    if (m->ues_ok) mac_ues_reset(&m->ues);
     m->n_ccch_out = 0;
+}
+
+int mac_take_ul_dcch(struct mac *m, struct mac_dcch_sdu *out)
+{
+    return m->ues_ok ? mac_ues_take_dcch(&m->ues, out) : 0;
 }
 
 int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len)
@@ -89,7 +108,16 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
                  s->grant.rnti, dl->sfn, dl->slot_in_frame, n, s->grant.crb_start, s->grant.nof_rb, s->dlsch.tbs,
                  (unsigned long long)ra_msg3_slot(&m->ra, slot));
     }
+    /* UL grants for connected UEs: SS#1 holds one PDCCH a slot (CCE 0), and their PUSCH must not meet a Msg3. */
+    uint64_t pusch_slot = slot + (uint64_t)m->cfg.ra.msg3_k2;
+    bool msg3_there = false;
+    for (int i = 0; i < RA_MAX_PROCS; i++)
+        if (m->ra.proc[i].state == RA_MSG3_DUE && m->ra.proc[i].msg3_slot == pusch_slot) msg3_there = true;
+    bool pusch_ul = !msg3_there && slot_pattern_ul_symbols(&m->cfg.pattern, pusch_slot) == SLOT_ALL_SYMBOLS;
+    if (mac_ues_schedule_dl(&m->ues, slot, usable && dl->n_pdcch == 0, pusch_ul, dl))
+        atomic_fetch_add_explicit(&m->stats.ul_grants, 1, memory_order_relaxed);
     ra_schedule_ul(&m->ra, slot, ul);
+    mac_ues_schedule_ul(&m->ues, slot, ul);
 }
 
 int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul)
@@ -202,6 +230,11 @@ void mac_pusch_indication(struct mac *m, uint64_t slot, const struct ul_pusch_re
         msg3_received(m, p, sfn, sl, r, tb);
         return;
     }
+    struct mac_ue *ue = m->ues_ok ? mac_ue_find(&m->ues, g->rnti) : NULL;
+    if (ue) {
+        mac_ue_pusch(&m->ues, ue, slot, r, tb);
+        return;
+    }
     const char *payload = "-";
     if (r->res.crc_ok && m->cfg.ul_probe.enabled && g->rnti == m->cfg.ul_probe.rnti) {
         bool ok = ul_probe_payload_ok(&m->probe, slot, tb, r->tb_bytes);
@@ -232,6 +265,12 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
             log_info(LOG_MAC, "Msg4 HARQ-ACK: tc-rnti=0x%04x slot=%d.%d %s (%s, snr %.1f dB)%s", r->req.cfg.rnti,
                      sfn, sl, ack ? "ACK" : "NACK/DTX", verdicts[v <= 2 ? v : 0], (double)r->res.snr_db,
                      p->state == RA_DONE ? ": contention resolved, C-RNTI" : "");
+            if (p->state == RA_DONE) {
+                count(&m->stats.ra_msg4_acked);
+                if (mac_ue_add(&m->ues, p->tc_rnti, p->ta)) count(&m->stats.ues_connected);
+                else log_warn(LOG_MAC, "0x%04x: no UE context left (%d in use)", p->tc_rnti, MAC_MAX_UES);
+                p->state = RA_FREE;
+            }
             return;
         }
     }

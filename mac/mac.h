@@ -32,6 +32,7 @@
 #include "mac/ra.h"
 #include "mac/slot_pattern.h"
 #include "mac/tb_pool.h"
+#include "mac/ue.h"
 #include "mac/ul_probe.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
@@ -66,6 +67,7 @@ struct mac_stats {
     _Atomic uint64_t sched_errors;       /* slots the scheduler could not fill (sent empty) */
     _Atomic uint64_t pusch_received, pusch_crc_ok, pusch_crc_failed, pusch_errors, pusch_payload_errors;
     _Atomic uint64_t ra_preambles, ra_rars, ra_rar_missed, ra_msg3_ok, ra_msg3_failed, dl_tb_pool_full;
+    _Atomic uint64_t ra_msg4_acked, ues_connected, ul_grants;
     _Atomic uint64_t pucch_received, pucch_valid, pucch_dtx, pucch_invalid, pucch_errors, pucch_bit_errors;
 };
 
@@ -85,6 +87,8 @@ struct mac {
     struct sched_prach prach;
     struct ul_probe probe;
     struct ra ra;
+    struct mac_ues ues;
+    bool ues_ok;
     struct tb_pool dl_tbs;             /* DL TBs the MAC fills for PHY DL (RAR, ...) */
     struct mac_ccch_sdu ccch_out[MAC_CCCH_OUT];  /* UL-CCCH SDUs waiting for the RRC */
     int n_ccch_out;
@@ -117,6 +121,9 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
 
 /* UL-CCCH SDUs for the RRC, one per call: 1 with *out filled, 0 when none waits. */
 int mac_take_ul_ccch(struct mac *m, struct mac_ccch_sdu *out);
+
+/* UL-DCCH SDUs (after RLC and PDCP) for the RRC, one per call: 1 with *out filled, 0 when none waits. */
+int mac_take_ul_dcch(struct mac *m, struct mac_dcch_sdu *out);
 
 /* The RRC's DL-CCCH SDU for a UE in random access (RRCSetup as Msg4). 0 or a negative errno (counted). */
 int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len);

@@ -106,6 +106,40 @@ int dci_1_0_pack(const struct dci_1_0 *d, int n_rb_bwp, uint8_t *bits, int max_b
     return size;
 }
 
+int dci_0_0_size(int n_rb_ul)
+{
+    int fdra = dci_fdra_bits(n_rb_ul);
+    /* identifier 1, FDRA, TDRA 4, hopping 1, MCS 5, NDI 1, RV 2, HARQ 4, TPC 2 */
+    return fdra < 0 ? fdra : 1 + fdra + 4 + 1 + 5 + 1 + 2 + 4 + 2;
+}
+
+int dci_0_0_pack(const struct dci_0_0 *d, int n_rb_ul, int size, uint8_t *bits, int max_bits)
+{
+    int fdra = dci_fdra_bits(n_rb_ul), natural = dci_0_0_size(n_rb_ul);
+    if (fdra < 0 || !bits || size > max_bits || size < 1) return -EINVAL;
+    int fdra_sent = natural > size ? fdra - (natural - size) : fdra;   /* 7.3.1.0 truncation of the MSBs */
+    if (fdra_sent < 0 || (fdra_sent < 32 && (d->frequency_domain_assignment >> fdra_sent) != 0)) return -EINVAL;
+    const struct dci_field f[] = {
+        {.nbits = 1, .constant = 0}, /* identifier for DCI formats: 0 = UL */
+        {.value = (uint32_t *)&d->frequency_domain_assignment, .nbits = fdra_sent},
+        {.value = (uint32_t *)&d->time_domain_assignment, .nbits = 4},
+        {.value = (uint32_t *)&d->frequency_hopping, .nbits = 1},
+        {.value = (uint32_t *)&d->mcs, .nbits = 5},
+        {.value = (uint32_t *)&d->ndi, .nbits = 1},
+        {.value = (uint32_t *)&d->rv, .nbits = 2},
+        {.value = (uint32_t *)&d->harq_process, .nbits = 4},
+        {.value = (uint32_t *)&d->tpc, .nbits = 2},
+    };
+    int pos = 0;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        uint32_t v = f[i].value ? *f[i].value : f[i].constant;
+        if (f[i].nbits < 32 && (v >> f[i].nbits) != 0) return -EINVAL;
+        for (int b = f[i].nbits - 1; b >= 0; b--) bits[pos++] = (uint8_t)((v >> b) & 1u);
+    }
+    while (pos < size) bits[pos++] = 0; /* padding up to the 1_0 size */
+    return size;
+}
+
 int dci_1_0_unpack(const uint8_t *bits, int nbits, enum dci_rnti_type t, int n_rb_bwp, struct dci_1_0 *d)
 {
     memset(d, 0, sizeof(*d));

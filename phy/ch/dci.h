@@ -53,6 +53,26 @@ struct dci_1_0 {
     uint32_t tb_scaling;                   /* 2 bits (RA): 38.214 Table 5.1.3.2-2 */
 };
 
+/* The fields of one DCI format 0_0 with CRC scrambled by C-RNTI or TC-RNTI (38.212 7.3.1.1.1), without frequency
+ * hopping (the FDRA is the RIV over the UL BWP) and without SUL. */
+struct dci_0_0 {
+    uint32_t frequency_domain_assignment;  /* RIV (38.214 6.1.2.2.2) over N_RB^UL,BWP */
+    uint32_t time_domain_assignment;       /* 4 bits: row of the PUSCH TDRA list (38.214 6.1.2.1) */
+    uint32_t frequency_hopping;            /* 1 bit: 0 */
+    uint32_t mcs;                          /* 5 bits */
+    uint32_t ndi;                          /* 1 bit */
+    uint32_t rv;                           /* 2 bits */
+    uint32_t harq_process;                 /* 4 bits */
+    uint32_t tpc;                          /* 2 bits: TPC command for scheduled PUSCH (38.213 Table 7.1.1-1) */
+};
+
+/* Bits of format 0_0 for an UL BWP of n_rb_ul PRBs before size alignment. */
+int dci_0_0_size(int n_rb_ul);
+/* Writes format 0_0 aligned to `size` bits, the size of format 1_0 in the same search space (38.212 7.3.1.0: a
+ * smaller 0_0 is padded with zeros; a larger one loses the most significant FDRA bits, which must then be 0).
+ * Returns size, or -EINVAL (a field too wide, max_bits too small, MSBs that truncation would lose). */
+int dci_0_0_pack(const struct dci_0_0 *d, int n_rb_ul, int size, uint8_t *bits, int max_bits);
+
 /* Bits of the frequency domain resource assignment for N = n_rb_bwp (1..275); -EINVAL outside. */
 int dci_fdra_bits(int n_rb_bwp);
 

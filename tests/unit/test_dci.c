@@ -272,6 +272,31 @@ START_TEST(test_riv_rejects_bad_allocations)
 }
 END_TEST
 
+
+/* DCI 0_0 (38.212 7.3.1.1.1), worked by hand for a 52-PRB UL BWP scheduled from a common search space on a
+ * 48-RB CORESET#0: FDRA ceil(log2(52 x 53 / 2)) = 11 bits, so 0_0 has 31 bits and is padded with zeros to the 39
+ * of format 1_0 (7.3.1.0). PRBs 10..13: RIV = 52 (4 - 1) + 10 = 166 = 00010100110. */
+START_TEST(dci_0_0_hand_worked)
+{
+    ck_assert_int_eq(dci_0_0_size(52), 31);
+    ck_assert_int_eq(dci_1_0_size(DCI_RNTI_C, 48), 39);
+    struct dci_0_0 d = {.frequency_domain_assignment = (uint32_t)dci_riv_encode(52, 10, 4), .time_domain_assignment = 0,
+                        .mcs = 9, .ndi = 1, .rv = 0, .harq_process = 0, .tpc = 1};
+    ck_assert_uint_eq(d.frequency_domain_assignment, 166);
+    uint8_t bits[64];
+    ck_assert_int_eq(dci_0_0_pack(&d, 52, 39, bits, 64), 39);
+    const char *expect = "0" "00010100110" "0000" "0" "01001" "1" "00" "0000" "01" "00000000";
+    for (int i = 0; i < 39; i++) ck_assert_msg(bits[i] == (uint8_t)(expect[i] - '0'), "bit %d", i);
+    /* A 0_0 larger than 1_0 (a 275-PRB UL BWP, 13 FDRA bits... here forced to 30 bits) loses FDRA MSBs. */
+    ck_assert_int_eq(dci_0_0_pack(&d, 52, 30, bits, 64), 30);
+    d.frequency_domain_assignment = 1u << 10; /* bit 10 set: cannot be truncated away */
+    ck_assert_int_eq(dci_0_0_pack(&d, 52, 30, bits, 64), -EINVAL);
+    d.frequency_domain_assignment = 0;
+    d.mcs = 32;
+    ck_assert_int_eq(dci_0_0_pack(&d, 52, 39, bits, 64), -EINVAL);
+}
+END_TEST
+
 static Suite *dci_suite(void)
 {
     Suite *s = suite_create("dci");
@@ -286,6 +311,7 @@ static Suite *dci_suite(void)
     tcase_add_test(tc, test_dci_rejects_bad_input);
     tcase_add_test(tc, test_riv_round_trip_every_allocation);
     tcase_add_test(tc, test_riv_rejects_bad_allocations);
+    tcase_add_test(tc, dci_0_0_hand_worked);
     suite_add_tcase(s, tc);
     return s;
 }

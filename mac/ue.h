@@ -1,0 +1,94 @@
+/* Connected UEs in the MAC: the context a UE gets once random access resolved its contention (Msg4 ACKed), its
+ * SRB1 (RLC AM, 38.322, with the 38.331 9.2.1 default configuration; PDCP for SRBs, 38.323, 12-bit SN and
+ * MAC-I) and its uplink grants until the RRC has its RRCSetupComplete.
+ *
+ * Uplink grants: DCI 0_0 with CRC scrambled by the C-RNTI (38.212 7.3.1.1.1, aligned to the size of 1_0 in the
+ * same search space, 7.3.1.0) in SS#1 on CORESET#0 (srsUE searches every configured search space for its
+ * C-RNTI), PUSCH k2 slots later (row 0 of the PUSCH list: k2 = 4 suits srsUE, which builds UL 4 slots ahead),
+ * DM-RS as DCI 0_0 implies (type 1, pos2, 2 CDM groups without data), new data every grant (NDI toggled;
+ * RLC AM retransmits what a failed TB carried). A UE gets a grant every ue_grant_period slots until its
+ * RRCSetupComplete arrives, then none (no SR handling yet).
+ * Uplink data: the MAC PDU's SRB1 SDUs through RLC AM and PDCP; the UL-DCCH SDUs PDCP delivers are queued for
+ * the RRC; BSR and PHR are parsed and logged; a malformed PDU is counted and dropped.
+ *
+ * Time: slots of the stream, and the RLC/PDCP timers in ms derived from them (no clock reads).
+ * Threading: the MAC stage only. Entities are allocated at init for MAC_MAX_UES UEs; nothing after.
+ */
+#ifndef GNBD_MAC_UE_H
+#define GNBD_MAC_UE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pdcp/pdcp_srb.h"
+#include "phy/ch/pdcch.h"
+#include "phy/dl/phy_dl.h"
+#include "phy/ul/phy_ul.h"
+#include "rlc/rlc_am.h"
+
+#define MAC_MAX_UES 8
+#define MAC_DCCH_OUT 8
+#define MAC_DCCH_MAX 1024
+
+struct mac_ue {
+    bool active;
+    uint16_t crnti;
+    bool setup_complete;            /* the RRC got its RRCSetupComplete (or any UL-DCCH message) */
+    uint32_t ndi;
+    uint64_t grant_slot;            /* PUSCH slot of the outstanding grant, 0 = none */
+    uint64_t last_grant_dci_slot;
+    int ta;
+    struct rlc_am srb1;
+    struct pdcp_srb pdcp1;
+    uint64_t pusch_ok, pusch_ko, rlc_pdus, dcch_sdus, bsr_bytes;
+};
+
+/* A UL-DCCH SDU (after PDCP) for the RRC. */
+struct mac_dcch_sdu {
+    uint16_t rnti;
+    int len;
+    uint8_t data[MAC_DCCH_MAX];
+};
+
+struct mac_ue_config {
+    int pci, nof_prb, scs_khz;
+    struct pdcch_coreset coreset0;
+    int dmrs_type_a_position;
+    int k2;                         /* row 0 of the PUSCH TDRA list */
+    int grant_prb_start, grant_nof_prb, grant_mcs;
+    int grant_period;               /* slots between grants before RRCSetupComplete */
+};
+
+struct mac_ues {
+    struct mac_ue_config cfg;
+    int slots_per_frame;
+    struct mac_ue ue[MAC_MAX_UES];
+    struct ul_pusch_req grant;      /* template */
+    struct mac_dcch_sdu out[MAC_DCCH_OUT];
+    int n_out;
+    struct mac_ue *delivering;      /* the UE whose SRB1 is delivering (RLC/PDCP callbacks) */
+    uint64_t malformed_pdus, dcch_dropped;
+};
+
+int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg);
+void mac_ues_free(struct mac_ues *u);
+void mac_ues_reset(struct mac_ues *u);
+
+/* A UE whose contention was resolved: its context, or NULL when every context is taken. */
+struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta);
+struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti);
+
+/* DL slot `slot` (usable as for random access): a DCI 0_0 for one UE that needs an UL grant. Returns 1 when
+ * one was added. */
+int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, struct dl_slot_request *dl);
+/* UL slot `slot`: the PUSCHs granted for it. */
+int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request *ul);
+
+/* A PUSCH decoded for a connected UE in UL slot `slot`. */
+void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r,
+                  const uint8_t *tb);
+
+/* The next UL-DCCH SDU for the RRC: 1 with *out filled, 0 when none. */
+int mac_ues_take_dcch(struct mac_ues *u, struct mac_dcch_sdu *out);
+
+#endif
