@@ -83,3 +83,30 @@ stop_and_wait() { # pid signal bound_s
   echo "  exited with $rc in $(( (t1 - t0) / 1000000 )) ms after SIG$2"
   return $rc
 }
+
+# gnbd on the ZeroMQ radio for one cell (uesim tests): writes $TMP/<name>.conf with the cell keys, the radio on two
+# free ports, the control socket and any extra groups; validates it; starts gnbd with its log in $TMP/<name>.log.
+# Sets EP (control endpoint), LOG, GPID and UESIM_ARGS (the srsUE-like uesim arguments for the cell: ARFCNs, PRB,
+# sample rate, band, SCS, ports). Returns 1 (after a failed check) when the configuration is refused.
+uesim_cell_start() { # name "cell keys" band scs ["extra groups"]
+  local name=$1 keys=$2 band=$3 scs=$4 extra=${5:-} ports dl ul cc arfcn ssb prb srate
+  ports=$(free_ports); dl=${ports% *}; ul=${ports#* }
+  EP="ipc://$TMP/$name.sock"; LOG="$TMP/$name.log"
+  cat > "$TMP/$name.conf" <<CONF
+cell: { $keys mcc = "001"; mnc = "01"; band = $band; scs_khz = $scs; };
+radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$dl,rx_port=tcp://127.0.0.1:$ul"; };
+control: { endpoint = "$EP"; };
+$extra
+CONF
+  cc=$("$GNBD" --check-config "$TMP/$name.conf" 2>&1) || { fail "$name: config valid"; echo "$cc" | tail -3; return 1; }
+  arfcn=$(sed -n 's/.*carrier: .*(NR-ARFCN \([0-9]*\)), UL.*/\1/p' <<<"$cc" | head -1)
+  ssb=$(sed -n 's/.*SS\/PBCH block: NR-ARFCN \([0-9]*\).*/\1/p' <<<"$cc" | head -1)
+  prb=$(sed -n 's/.*carrier: \([0-9]*\) PRB.*/\1/p' <<<"$cc" | head -1)
+  srate=$(sed -n 's/.*derived: sample_rate = \([0-9]*\).*/\1/p' <<<"$cc" | head -1)
+  UESIM_ARGS=(--dl-arfcn "$arfcn" --ssb-arfcn "$ssb" --nof-prb "$prb" --srate "$srate" --band "$band" --scs "$scs"
+              --tx "tcp://127.0.0.1:$ul" --rx "tcp://127.0.0.1:$dl")
+  "$GNBD" -c "$TMP/$name.conf" 2>"$LOG" &
+  GPID=$!; PIDS+=("$GPID")
+  wait_ready "$EP" 5 || fail "$name: gnbd ready"
+  return 0
+}

@@ -10,30 +10,14 @@
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 
-derived() { sed -n "$2" <<<"$1" | head -1; }
-
 # One gnbd + uesim run. Sets RC, OUT (uesim's output), LOG (gnbd's log), DET (prach.detections).
 run_case() { # name "cell keys" band scs seconds [uesim args...]
   local name=$1 keys=$2 band=$3 scs=$4 secs=$5
   shift 5
-  local ports dl ul cc arfcn ssb prb srate ep="ipc://$TMP/$name.sock"
-  ports=$(free_ports); dl=${ports% *}; ul=${ports#* }
-  cat > "$TMP/$name.conf" <<CONF
-cell: { $keys mcc = "001"; mnc = "01"; band = $band; scs_khz = $scs; };
-radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$dl,rx_port=tcp://127.0.0.1:$ul"; };
-control: { endpoint = "$ep"; };
-CONF
-  OUT=""; RC=99; LOG="$TMP/$name.log"; DET=-1
-  cc=$("$GNBD" --check-config "$TMP/$name.conf" 2>&1) || { fail "$name: config valid"; echo "$cc" | tail -3; return; }
-  arfcn=$(derived "$cc" 's/.*carrier: .*(NR-ARFCN \([0-9]*\)), UL.*/\1/p')
-  ssb=$(derived "$cc" 's/.*SS\/PBCH block: NR-ARFCN \([0-9]*\).*/\1/p')
-  prb=$(derived "$cc" 's/.*carrier: \([0-9]*\) PRB.*/\1/p')
-  srate=$(derived "$cc" 's/.*derived: sample_rate = \([0-9]*\).*/\1/p')
-  "$GNBD" -c "$TMP/$name.conf" 2>"$LOG" &
-  local gpid=$!; PIDS+=($gpid)
-  wait_ready "$ep" 5 || fail "$name: gnbd ready"
-  OUT=$("$UESIM" --dl-arfcn "$arfcn" --ssb-arfcn "$ssb" --nof-prb "$prb" --srate "$srate" --band "$band" \
-        --scs "$scs" --tx "tcp://127.0.0.1:$ul" --rx "tcp://127.0.0.1:$dl" --seconds "$secs" --timeout 20 "$@" 2>&1)
+  OUT=""; RC=99; DET=-1
+  uesim_cell_start "$name" "$keys" "$band" "$scs" || return
+  local ep=$EP gpid=$GPID
+  OUT=$("$UESIM" "${UESIM_ARGS[@]}" --seconds "$secs" --timeout 20 "$@" 2>&1)
   RC=$?
   for _ in $(seq 20); do # the last occasion's result may still be on its way to the MAC
     DET=$(metric "$ep" prach.detections)

@@ -354,6 +354,8 @@ static int run_radio(struct uesim *u)
     }
     radio_start(&r);
     uint64_t max_slots = u->o.max_slots > 0 ? (uint64_t)u->o.max_slots : (uint64_t)llround(u->o.seconds * 1000.0);
+    /* the gNB processes a UL slot some slots after it arrived: the probe's last slot leaves a frame of UL after it */
+    ul_probe_tx_set_end(&u->probe, (int64_t)(max_slots * spp) - (int64_t)llround(u->o.srate * 0.010));
     int rc = run_stream(u, &r, spp, max_slots);
     radio_stop(&r);
     radio_close(&r);

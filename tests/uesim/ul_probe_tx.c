@@ -91,6 +91,11 @@ void ul_probe_tx_free(struct ul_probe_tx *p)
     p->pusch_ok = p->dlsch_ok = p->ofdm_ok = p->armed = false;
 }
 
+void ul_probe_tx_set_end(struct ul_probe_tx *p, int64_t end)
+{
+    p->end = end;
+}
+
 bool ul_probe_is_slot(const struct ul_probe_params *p, uint64_t n)
 {
     return p->period > 0 && n % (uint64_t)p->period == (uint64_t)p->offset;
@@ -270,7 +275,7 @@ void ul_probe_tx_on_slot(struct ul_probe_tx *p, int sfn, int slot, int64_t t)
     int len = ofdm_slot_nof_samples(&p->ofdm, slot % (1 << p->mu));
     /* The tracker reports slots some time after their samples arrived (right after the cell is found, by tens
      * of ms): a probe slot whose UL already left cannot be sent. */
-    if (!ul_tx_can_place(p->ul, at, len))
+    if (!ul_tx_can_place(p->ul, at, len) || (p->end > 0 && at + len > p->end))
         return;
     struct ul_probe_slot *q = &p->queue[p->queued];
     const cf_t *x;

@@ -19,7 +19,7 @@
  * UL stream (ul_tx.h) at the slot's first sample + delay.
  *
  * Timing: like prach_tx.h, from the tracked SLOT events, one frame ahead (a probe slot whose UL already left is
- * skipped). A slot counts as sent, and its lines are printed, once its last sample has gone to the radio:
+ * skipped, and so is one ending after ul_probe_tx_set_end()'s limit). A slot counts as sent, and its lines are printed, once its last sample has gone to the radio:
  *   uesim: PUSCH sent: rnti=0x4601 slot=<sfn>.<slot> prb=<s>+<n> mcs=<m> tbs=<bits> delay=<samples>
  *   uesim: PUCCH sent: rnti=0x4601 slot=<sfn>.<slot> format=<0|1|2> bits=<b0b1...>
  *
@@ -94,6 +94,7 @@ struct ul_probe_tx {
     cf_t *samples;
     bool pusch_ok, dlsch_ok, ofdm_ok;
     int64_t last_planned;            /* SFN-cycle slot of the last slot planned, -1 */
+    int64_t end;                     /* no slot ending after this stream sample is sent (0: no limit) */
     struct ul_probe_slot queue[UL_PROBE_QUEUE];
     int queued;
     int sent;                        /* probe slots whose samples have gone to the radio */
@@ -112,6 +113,10 @@ int ul_probe_tx_init(struct ul_probe_tx *p, const struct ul_probe_params *prm, d
                      struct ul_tx *ul);
 void ul_probe_tx_free(struct ul_probe_tx *p);
 
+/* No probe slot whose samples would end after stream sample `end` is placed (uesim: the run's last sample minus a
+ * frame, so that the gNB still receives and processes a frame of UL after the last slot it is told about). */
+void ul_probe_tx_set_end(struct ul_probe_tx *p, int64_t end);
+
 /* Sets the probe up for cell: grant, TBS, PUCCH resource, encoders, modulator. Returns 0, or -EINVAL with the
  * reason in why (PRBs outside the carrier, PUSCH and PUCCH PRBs overlapping, a probe slot not wholly UL, a
  * sample rate the modulator cannot use), -ENOMEM. */
@@ -121,8 +126,8 @@ int ul_probe_tx_arm(struct ul_probe_tx *p, const struct ul_probe_cell *cell, cha
 bool ul_probe_is_slot(const struct ul_probe_params *p, uint64_t n);
 
 /* Probe slot n (SFN-cycle count) as samples: the grid of the contract, modulated; bits (UCI_RM_MAX_A bytes) and
- * *nbits get the PUCCH bits (nbits 0 without PUCCH). Returns the slot's sample count, or -EINVAL (not armed). The samples stay valid
- * until the next call. */
+ * *nbits get the PUCCH bits (nbits 0 without PUCCH). Returns the slot's sample count, or -EINVAL (not armed). The
+ * samples stay valid until the next call. */
 int ul_probe_tx_make_slot(struct ul_probe_tx *p, uint64_t n, const cf_t **samples, uint8_t *bits, int *nbits);
 
 /* A tracked slot (frame sfn, slot in frame, first sample t): places the same slot one frame later when it is a

@@ -11,8 +11,10 @@
  *    52 PRB F1, 106 PRB MCS 20 with F2 of 11 bits 5 samples late at 20 dB, 30 kHz 51 PRB TDD with F0, PUSCH only
  *    and PUCCH only; another RNTI fails the PUSCH CRC and the F2 bits;
  *  - arming refuses PRBs outside the carrier, PUCCH over the PUSCH, a probe slot that is not wholly UL in TDD;
- *  - planning through the UL stream: slots reported late (their UL gone) are skipped, each probe slot lands at its
- *    first sample + the delay, its lines are printed once its samples left, and nothing else is in the stream. */
+ *  - planning through the UL stream: slots reported late (their UL gone) or ending after the set end are skipped,
+ *    each probe slot lands at its first sample + the delay, its lines are printed once its samples left, and
+ *    nothing else is in the stream;
+ *  - the stream's noise power and CFO. */
 #include <check.h>
 #include <complex.h>
 #include <math.h>
@@ -157,8 +159,8 @@ static const struct rt_case rt_cases[] = {
     {"15k 52 PRB F1", "default", 52, 15, 1, 2, 11.52e6, 1747.5e6, false, 0, NAN, 1928},
     {"15k 106 PRB MCS 20 F2/11 5 late 20 dB", "mcs=20,pusch_nprb=10,pucch=f2,pucch_bits=11", 106, 15, 500, 3,
      23.04e6, 1747.5e6, false, 5, 20.0, 4736},
-    {"30k 51 PRB TDD F0 (bit 1)", "period=10,offset=9,pucch=f0,pucch_prb=40", 51, 30, 402, 2, 23.04e6, 3489.42e6, true, 0,
-     NAN, 1928},
+    {"30k 51 PRB TDD F0 (bit 1)", "period=10,offset=9,pucch=f0,pucch_prb=40", 51, 30, 402, 2, 23.04e6, 3489.42e6,
+     true, 0, NAN, 1928},
     {"15k 25 PRB PUSCH only", "pusch_prb=2,pusch_nprb=20,mcs=0,pucch=none", 25, 15, 77, 2, 7.68e6, 1950e6, false, 3,
      10.0, 672},
     {"15k 52 PRB F2 only, first PRBs", "pusch_nprb=0,pucch=f2,pucch_prb=0,pucch_bits=3", 52, 15, 1007, 2, 11.52e6,
@@ -396,6 +398,7 @@ START_TEST(test_planning_through_the_stream)
     char why[200];
     ck_assert_int_eq(ul_probe_tx_arm(&p, &cell, why, sizeof why), 0);
     ck_assert_int_eq(ul_probe_tx_arm(&ref, &cell, why, sizeof why), 0);
+    ul_probe_tx_set_end(&p, 209LL * spp);   /* slot 208 would end 7 samples later */
     char *text = NULL;
     size_t text_len = 0;
     FILE *out = open_memstream(&text, &text_len);
@@ -431,9 +434,10 @@ START_TEST(test_planning_through_the_stream)
         }
     }
     fclose(out);
-    /* 128 was planned from slot 118, whose UL had gone when it was reported: 148, 168, 188 went; 208 waits */
+    /* 128 was planned from slot 118, whose UL had gone when it was reported: 148, 168, 188 went; 208 ends after
+     * the end set */
     ck_assert_int_eq(p.sent, 3);
-    ck_assert_int_eq(p.queued, 1);
+    ck_assert_int_eq(p.queued, 0);
     ck_assert_int_eq(energy_chunks, 6);
     ck_assert_msg(strstr(text, "uesim: PUSCH sent: rnti=0x4601 slot=14.8 prb=10+10 mcs=9 tbs=1928 delay=7\n") &&
                   strstr(text, "uesim: PUCCH sent: rnti=0x4601 slot=14.8 format=1 bits=0\n") &&
