@@ -7,6 +7,11 @@
 #          cell     srsUE finds the cell: PCI and MIB (cell search), SFN synchronised
 #          sib1     ... and acquires SIB1
 #          rach     ... and sends PRACH
+#          setup    ... and completes RRC setup: srsUE logs, in order, DL RAPID, its Msg3 PUSCH, Received CONRES
+#                   ID matches, SRB0 - Rx rrcSetup, PHY configuration completed, SRB1 - Tx rrcSetupComplete, and
+#                   gnbd logs the RRCSetupComplete it decoded; with --attaches N, srsUE is started N times against
+#                   one gnbd (each a new stream) and every attach must complete; attach time = srsUE's cell found
+#                   -> SRB1 - Tx rrcSetupComplete, from its own log timestamps
 #          prach    ... and gnbd hears every preamble: its "PRACH: preamble=<index>" lines match srsUE's
 #                   "Random Access Transmission: ... preamble_index=<index>" lines one to one, in order, with a
 #                   timing advance near 0 (|ta| < 1 us over ZeroMQ), and gnbctl metrics counts them
@@ -17,7 +22,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
-PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""
+PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""; ATTACHES=1
 while [ $# -gt 0 ]; do
   case $1 in
     --prb) PRB=$2; shift 2;;
@@ -25,7 +30,8 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_RUN=$2; shift 2;;
     --expect) EXPECT=$2; shift 2;;
     --keep) KEEP=$2; shift 2;;
-    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach] [--keep DIR]" >&2; exit 2;;
+    --attaches) ATTACHES=$2; shift 2;;
+    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup] [--attaches N] [--keep DIR]" >&2; exit 2;;
   esac
 done
 SRSUE=${SRSUE:-$(command -v srsue || true)}
@@ -77,10 +83,22 @@ UPID=$!
 # srsUE takes seconds to start on a loaded machine: the run time counts from its "Attaching UE".
 for _ in $(seq 120); do grep -q "Attaching UE" "$DIR/ue.stdout" 2>/dev/null && break; sleep 0.5; done
 sleep "$SECONDS_RUN"
+stop_ue() {
+  kill -INT "$UPID" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$UPID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null; UPID=""
+}
+# Further attaches against the same gnbd: srsUE restarted, each a new ZeroMQ stream (a new epoch in gnbd).
+for n in $(seq 2 "$ATTACHES"); do
+  stop_ue
+  "$ROOT/$BUILD/gnbd" --srsue-config "$DIR/gnbd.conf" --srsue-log "$DIR/ue$n.log" > "$DIR/ue$n.conf" 2>/dev/null
+  "$SRSUE" "$DIR/ue$n.conf" < "$DIR/ue.stdin" > "$DIR/ue$n.stdout" 2>&1 &
+  UPID=$!
+  for _ in $(seq 120); do grep -q "Attaching UE" "$DIR/ue$n.stdout" 2>/dev/null && break; sleep 0.5; done
+  sleep "$SECONDS_RUN"
+done
 metrics=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>&1)
-kill -INT "$UPID" 2>/dev/null
-for _ in $(seq 50); do kill -0 "$UPID" 2>/dev/null || break; sleep 0.1; done
-kill -9 "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null; UPID=""
+stop_ue
 kill -TERM "$GPID"; wait "$GPID"; grc=$?; GPID=""
 
 echo "---- gnbd metrics after ${SECONDS_RUN} s"
@@ -98,18 +116,18 @@ milestone "srsUE opened the zmq radio" "Opening 1 channels in RF device=zmq|Curr
 milestone "srsUE attached its PHY" "Attaching UE" "$DIR/ue.stdout"
 ul=$(sed -n 's/.*slots\.ul_processed: *\([0-9]*\).*/\1/p' <<<"$metrics")
 if [ "${ul:-0}" -gt $((SECONDS_RUN * 500)) ]; then echo "ok    UL streamed: $ul slots from srsUE"; else echo "MISS  UL streamed (only ${ul:-0} slots)"; fails=$((fails+1)); fi
-case $EXPECT in cell|sib1|rach|prach)
+case $EXPECT in cell|sib1|rach|prach|setup)
   milestone "cell search started" "Cell search: Setting SSB configuration|Cell Search: Running" "$DIR/ue.log"
   milestone "cell found with PCI $PCI (MIB)" "Cell search found ARFCN=[0-9]+ PCI=$PCI " "$DIR/ue.log"
   milestone "SFN synchronised" "SFN synchronised successfully|SFN synchronized. CAMPING" "$DIR/ue.log";;
 esac
-case $EXPECT in sib1|rach|prach)
+case $EXPECT in sib1|rach|prach|setup)
   milestone "SIB1 PDCCH" "PDCCH: .*si-rnti=0xffff" "$DIR/ue.log"
   milestone "SIB1 PDSCH CRC=OK" "PDSCH: .*si-rnti=0xffff.*CRC=OK" "$DIR/ue.log"
   milestone "SIB1 received" "SIB1 received, CellID" "$DIR/ue.log"
   milestone "SIB1 acquired" "SIB1 acquired successfully" "$DIR/ue.log";;
 esac
-case $EXPECT in rach|prach)
+case $EXPECT in rach|prach|setup)
   milestone "PRACH sent" "Random Access Transmission|prach_occasion=" "$DIR/ue.stdout" "$DIR/ue.log";;
 esac
 if [ "$EXPECT" = prach ]; then
@@ -137,6 +155,40 @@ if extra > 0:
 print(f"      {len(sent)} sent, {len(heard)} heard, gnbctl metrics prach.detections at stop time: {sys.argv[3]}")
 sys.exit(0 if ok else 1)
 PY
+fi
+if [ "$EXPECT" = setup ]; then
+  # The milestones in order in each attach's log, and the attach time from srsUE's own timestamps.
+  for n in $(seq 1 "$ATTACHES"); do
+    log="$DIR/ue.log"; [ "$n" -gt 1 ] && log="$DIR/ue$n.log"
+    echo "---- attach $n ($log)"
+    if python3 - "$log" <<'PY'; then echo "ok    attach $n completed"; else echo "MISS  attach $n"; fails=$((fails+1)); fi
+import re, sys, datetime
+text = open(sys.argv[1]).read().splitlines()
+steps = [("DL RAPID", r"DL RAPID: \d+"), ("Msg3 PUSCH", r"PUSCH: .*(ra|tc)-rnti=0x[0-9a-f]+"),
+         ("CONRES", r"Received CONRES ID matches"), ("rrcSetup", r"SRB0 - Rx rrcSetup"),
+         ("PHY config", r"PHY configuration completed"), ("rrcSetupComplete", r"SRB1 - Tx rrcSetupComplete")]
+pos, ok, t = 0, True, {}
+# srsUE logs "SRB1 - Tx rrcSetupComplete" and "PHY configuration completed." within microseconds, in either order
+# (rrc_nr.cc): the last two are looked for after the RRCSetup, in any order.
+for k, (name, pat) in enumerate(steps):
+    if k == len(steps) - 1: pos = last_setup
+    hit = next((i for i in range(pos, len(text)) if re.search(pat, text[i])), None)
+    if hit is None:
+        print(f"      MISSING (in order): {name}"); ok = False; break
+    print(f"      {text[hit][:160]}")
+    pos = hit + 1
+    if name == "rrcSetup": last_setup = pos
+    t[name] = text[hit][:26]
+found = next((l[:26] for l in text if "Cell search found" in l), None)
+if ok and found:
+    f = lambda s: datetime.datetime.fromisoformat(s)
+    print(f"      attach time: cell found -> rrcSetupComplete {(f(t['rrcSetupComplete']) - f(found)).total_seconds() * 1000:.1f} ms")
+sys.exit(0 if ok else 1)
+PY
+  done
+  n=$(grep -c "RRCSetupComplete (transaction" "$DIR/gnbd.log")
+  if [ "$n" -ge "$ATTACHES" ]; then echo "ok    gnbd decoded $n RRCSetupComplete: $(grep -m1 'RRCSetupComplete (transaction' "$DIR/gnbd.log" | cut -c1-200)"
+  else echo "MISS  gnbd decoded only $n RRCSetupComplete for $ATTACHES attaches"; fails=$((fails+1)); fi
 fi
 echo "---- srsUE errors, if any"
 grep -hE "\[E\]|Error|error" "$DIR/ue.stdout" "$DIR/ue.log" 2>/dev/null | head -5
