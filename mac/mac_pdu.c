@@ -8,20 +8,21 @@
  * P = padding. Index lcid - 33. */
 enum { V = MAC_LCID_VARIABLE, P = MAC_LCID_PAD, R = MAC_LCID_RESERVED };
 
-/* Table 6.2.1-1, LCID 33..63. */
-static const int8_t dl_sizes[31] = {
-    V, V,                               /* 33, 34: eLCID (skipped by L) */
-    R, R, R, R, R, R, R, R, R, R, R, R, /* 35..46 */
-    2, 2, 3, V, 2, 2, V, V, V,          /* 47..55 */
-    1, 4, 1, 0, 0, 1, 6, P,             /* 56..63 */
-};
-
-/* Table 6.2.1-2, LCID 33..63. */
-static const int8_t ul_sizes[31] = {
-    V, V,                               /* 33, 34: eLCID */
-    R, R, R, R, R, R, R, R, R, R,       /* 35..44 */
-    V, V, R, 4, 1, V, V,                /* 45..51 */
-    6, 2, V, 0, V, 2, 2, 1, V, 1, V, P, /* 52..63 */
+static const int8_t lcid_sizes[2][31] = {
+    /* [MAC_DIR_DL]: Table 6.2.1-1, LCID 33..63 */
+    {
+        V, V,                               /* 33, 34: eLCID (skipped by L) */
+        R, R, R, R, R, R, R, R, R, R, R, R, /* 35..46 */
+        2, 2, 3, V, 2, 2, V, V, V,          /* 47..55 */
+        1, 4, 1, 0, 0, 1, 6, P,             /* 56..63 */
+    },
+    /* [MAC_DIR_UL]: Table 6.2.1-2, LCID 33..63 */
+    {
+        V, V,                               /* 33, 34: eLCID */
+        R, R, R, R, R, R, R, R, R, R,       /* 35..44 */
+        V, V, R, 4, 1, V, V,                /* 45..51 */
+        6, 2, V, 0, V, 2, 2, 1, V, 1, V, P, /* 52..63 */
+    },
 };
 
 int mac_lcid_size(enum mac_dir dir, int lcid)
@@ -29,7 +30,7 @@ int mac_lcid_size(enum mac_dir dir, int lcid)
     if (lcid < 0 || lcid > 63) return MAC_LCID_RESERVED;
     if (lcid == 0) return dir == MAC_DIR_UL ? 8 : MAC_LCID_VARIABLE;
     if (lcid <= MAC_LCID_MAX_LCH) return MAC_LCID_VARIABLE;
-    return (dir == MAC_DIR_DL ? dl_sizes : ul_sizes)[lcid - 33];
+    return lcid_sizes[dir == MAC_DIR_DL ? MAC_DIR_DL : MAC_DIR_UL][lcid - 33];
 }
 
 static bool is_sdu(enum mac_dir dir, int lcid)
