@@ -187,6 +187,12 @@ static uint32_t seq_of(const struct rlc_am *e, uint32_t sn)
     return e->q.head + ((sn - e->q.head) & e->sn_mask);
 }
 
+/* Offset of seq from TX_Next_Ack; negative for an SN already acknowledged and released. */
+static int64_t off(const struct rlc_am *e, uint32_t seq)
+{
+    return (int32_t)(seq - e->q.head);
+}
+
 /* Byte range [*a, *b) of SDU seq a NACK entry names (nack covers seq first .. last). */
 static void nack_bytes(const struct rlc_am *e, const struct rlc_status_nack *n, uint32_t seq, uint32_t first,
                        uint32_t last, uint32_t *a, uint32_t *b)
@@ -196,29 +202,52 @@ static void nack_bytes(const struct rlc_am *e, const struct rlc_status_nack *n, 
     *b = n->has_so && seq == last && n->so_end != RLC_SO_END_LAST ? (uint32_t)n->so_end + 1 : len;
 }
 
-/* Check one NACK entry against the window and the previous entry; returns 0 or -EBADMSG. */
-static int check_nack(const struct rlc_am *e, const struct rlc_status_nack *n, uint32_t ack_seq, uint32_t *prev_last,
-                      int32_t *prev_so_end, bool *partial_nacked)
+/* Where a STATUS PDU's NACK list has got to while it is checked. */
+struct nack_check {
+    uint32_t ack_sn, ack_seq;
+    bool any;
+    uint32_t prev_last;        /* seq of the previous entry's last SN */
+    int32_t prev_so_end;       /* its SOend, -1 when it ran to the SDU's end or had no SO */
+    bool partial_nacked;       /* the SDU being segmented (TX_Next, partly sent) is NACKed */
+};
+
+/* The seq of NACK entry n's first SN: a NACK_SN lies below ACK_SN, at most a window below (6.2.3.9). */
+static int nack_first(const struct rlc_am *e, const struct nack_check *c, const struct rlc_status_nack *n,
+                      uint32_t *first)
 {
-    uint32_t first = seq_of(e, n->sn), cnt = n->range ? n->range : 1, last = first + cnt - 1;
-    if (last - e->q.head >= ack_seq - e->q.head) return -EBADMSG;
-    bool same = *prev_so_end != INT32_MIN && first == *prev_last;
-    if (*prev_so_end != INT32_MIN && !same && first - e->q.head <= *prev_last - e->q.head) return -EBADMSG;
-    if (same && (!n->has_so || *prev_so_end < 0 || n->so_start <= *prev_so_end)) return -EBADMSG;
+    uint32_t d = (c->ack_sn - n->sn) & e->sn_mask, cnt = n->range ? n->range : 1;
+    if (d == 0 || d > e->window || cnt > d) return -EBADMSG;
+    *first = c->ack_seq - d;
+    return 0;
+}
+
+/* Check one NACK entry: below ACK_SN, after the previous one, SO inside the SDU. NACKs for SNs already
+ * acknowledged (a STATUS PDU overtaken by a later one) are well-formed; they are ignored when applied (5.3.2
+ * considers only TX_Next_Ack <= SN). Returns 0 or -EBADMSG. */
+static int check_nack(const struct rlc_am *e, const struct rlc_status_nack *n, struct nack_check *c)
+{
+    uint32_t first, cnt = n->range ? n->range : 1;
+    if (nack_first(e, c, n, &first)) return -EBADMSG;
+    uint32_t last = first + cnt - 1;
+    bool same = c->any && first == c->prev_last;
+    if (c->any && !same && (int32_t)(first - c->prev_last) <= 0) return -EBADMSG;
+    if (same && (!n->has_so || c->prev_so_end < 0 || n->so_start <= c->prev_so_end)) return -EBADMSG;
     if (n->has_so) {
-        if (n->so_start >= rlc_sdu_queue_len(&e->q, first)) return -EBADMSG;
-        if (n->so_end != RLC_SO_END_LAST && n->so_end >= rlc_sdu_queue_len(&e->q, last)) return -EBADMSG;
         if (cnt == 1 && n->so_end < n->so_start) return -EBADMSG;
+        if (off(e, first) >= 0 && n->so_start >= rlc_sdu_queue_len(&e->q, first)) return -EBADMSG;
+        if (off(e, last) >= 0 && n->so_end != RLC_SO_END_LAST && n->so_end >= rlc_sdu_queue_len(&e->q, last))
+            return -EBADMSG;
     }
-    *prev_last = last;
-    *prev_so_end = n->has_so && n->so_end != RLC_SO_END_LAST ? n->so_end : -1;
-    if (e->tx_next_so > 0 && last - e->q.head >= e->tx_next - e->q.head) *partial_nacked = true;
+    c->any = true;
+    c->prev_last = last;
+    c->prev_so_end = n->has_so && n->so_end != RLC_SO_END_LAST ? n->so_end : -1;
+    if (e->tx_next_so > 0 && off(e, last) >= off(e, e->tx_next)) c->partial_nacked = true;
     return 0;
 }
 
 static void mark_acked(struct rlc_am *e, uint32_t from, uint32_t to)
 {
-    for (uint32_t seq = from; seq != to; seq++) {
+    for (uint32_t seq = from; off(e, seq) < off(e, to); seq++) {
         struct rlc_am_tx_sdu *s = rlc_am_txs(e, seq);
         s->acked = true;
         s->in_retx = false;
@@ -230,48 +259,45 @@ int rlc_am_rx_status(struct rlc_am *e, const uint8_t *pdu, size_t len)
 {
     struct rlc_status_reader r;
     struct rlc_status_nack n;
-    uint32_t ack_sn;
-    if (rlc_status_read_begin(&r, pdu, len, e->cfg.sn_bits, &ack_sn)) return -EBADMSG;
-    uint32_t head = e->q.head, ack_seq = seq_of(e, ack_sn);
-    bool stale = ack_seq - head > sent_end(e) - head;
-
-    uint32_t prev_last = 0;
-    int32_t prev_so_end = INT32_MIN;
-    bool partial_nacked = false;
+    struct nack_check c = {0};
+    if (rlc_status_read_begin(&r, pdu, len, e->cfg.sn_bits, &c.ack_sn)) return -EBADMSG;
+    uint32_t head = e->q.head;
+    c.ack_seq = seq_of(e, c.ack_sn);
+    /* ACK_SN beyond what was sent: a STATUS for another time (overtaken, or a confused peer); not trusted */
+    bool stale = off(e, c.ack_seq) > off(e, sent_end(e));
     int got;
     while ((got = rlc_status_read_next(&r, &n)) == 1)
-        if (stale || check_nack(e, &n, ack_seq, &prev_last, &prev_so_end, &partial_nacked)) break;
-    if (got < 0 || (!stale && got == 1)) return -EBADMSG;
+        if (check_nack(e, &n, &c)) return -EBADMSG;
+    if (got < 0) return -EBADMSG;
     if (r.reserved) e->cnt.reserved_bits_set++;
     if (stale) {
-        /* a NACK list we cannot place; only a well-formed PDU gets this far */
-        while ((got = rlc_status_read_next(&r, &n)) == 1) {}
-        if (got < 0) return -EBADMSG;
         e->cnt.status_ignored++;
         return 0;
     }
     /* an SDU only partly sent cannot have been received whole */
-    if (e->tx_next_so > 0 && ack_seq == sent_end(e) && !partial_nacked) return -EBADMSG;
+    if (e->tx_next_so > 0 && c.ack_seq == sent_end(e) && !c.partial_nacked) return -EBADMSG;
 
     e->retx_event++;
     e->cnt.status_rx++;
-    rlc_status_read_begin(&r, pdu, len, e->cfg.sn_bits, &ack_sn);
+    rlc_status_read_begin(&r, pdu, len, e->cfg.sn_bits, &c.ack_sn);
     uint32_t next = head; /* SDUs from here to the next NACK are acknowledged */
     while (rlc_status_read_next(&r, &n) == 1) {
-        uint32_t first = seq_of(e, n.sn), last = first + (n.range ? n.range : 1) - 1;
-        if (first - head >= next - head) mark_acked(e, next, first);
-        for (uint32_t seq = first;; seq++) {
+        uint32_t first = 0;
+        nack_first(e, &c, &n, &first);
+        uint32_t last = first + (n.range ? n.range : 1) - 1;
+        mark_acked(e, next, first);
+        for (uint32_t seq = first; off(e, seq) <= off(e, last); seq++) {
+            if (off(e, seq) < 0) continue; /* already acknowledged: 5.3.2 ignores it */
             uint32_t a, b, sent = sent_bytes(e, seq);
             nack_bytes(e, &n, seq, first, last, &a, &b);
             consider_retx(e, seq, a, b < sent ? b : sent);
-            if (seq == last) break;
         }
-        next = last + 1;
+        if (off(e, last + 1) > off(e, next)) next = last + 1;
     }
-    if (ack_seq - head > next - head) mark_acked(e, next, ack_seq);
+    mark_acked(e, next, c.ack_seq);
 
     /* 5.3.3.3: a STATUS covering POLL_SN (ACKed or NACKed: below ACK_SN) stops t-PollRetransmit */
-    if (e->poll_sn - head < ack_seq - head) rlc_timer_stop(&e->t_poll_retransmit);
+    if (off(e, e->poll_sn) < off(e, c.ack_seq)) rlc_timer_stop(&e->t_poll_retransmit);
     /* TX_Next_Ack: the first SN not positively acknowledged */
     while (e->q.head != e->tx_next && rlc_am_txs(e, e->q.head)->acked) rlc_sdu_queue_pop(&e->q);
     return 0;
