@@ -13,8 +13,8 @@
  *
  * Untrusted input: PDUs given to *_push_pdu() come from the peer (a UE in radio range). A PDU that cannot be
  * parsed, or that describes something impossible (truncated header, no data, SO past the SDU size limit or
- * past an SDU's known end, a reserved CPT value, a STATUS PDU with NACKs out of order, outside the window or
- * with an empty range) is counted in malformed_dropped and ignored, with no state change. Reserved R bits are
+ * past an SDU's known end, a reserved CPT value, a STATUS PDU with NACKs out of order, not below ACK_SN, with an
+ * empty range or SO outside the SDU) is counted in malformed_dropped and ignored, with no state change. Reserved R bits are
  * ignored, as 38.322 6.2.3.x tells the receiver to, and counted in reserved_bits_set.
  *
  * Threading: an entity belongs to one thread (in gnbd the MAC stage); no function may be called on the same

@@ -12,7 +12,9 @@
  *   STATUS PDUs received (5.3.2): ACK_SN acknowledges every SN below it that is not NACKed; NACKs (with SO
  *   ranges and NACK_range) queue retransmissions; RETX_COUNT per SDU, once per STATUS PDU; reaching
  *   maxRetxThreshold sets max_retx_reached (38.322 5.3.2: "indicate to upper layers"; RRC treats it as radio
- *   link failure, 38.331 5.3.10.3) - it stays set until rlc_am_reset().
+ *   link failure, 38.331 5.3.10.3) - it stays set until rlc_am_reset(). A NACK below TX_Next_Ack (a STATUS
+ *   PDU overtaken by a later one) is ignored as 5.3.2 says; a STATUS whose ACK_SN lies beyond what was sent is
+ *   ignored whole (status_ignored).
  * Receive side (5.2.3.2, 5.3.4):
  *   rlc_am_push_pdu() takes an AMD PDU into the receive window RX_Next <= SN < RX_Next + AM_Window_Size
  *   (RX_Next, RX_Next_Highest, RX_Next_Status_Trigger, RX_Highest_Status as in 5.2.3.2.1), drops PDUs outside
