@@ -137,9 +137,12 @@ struct prach_detector {
     float taper_gain;           /* (sum w)^2 / sum w^2: the taper's coherent gain over noise */
     float taper_sum;            /* sum w */
     int root_u[PRACH_NUM_PREAMBLES];
+    int root_du[PRACH_NUM_PREAMBLES];   /* d_u of each root: where a CFO or a cut preamble casts ghost peaks */
     cf_t *root_conj;            /* nof_roots x L_RA: conj(y_u(k)) w_k / sqrt(L_RA) */
     cf_t *time;                 /* N: the summed N_u repetitions (fftwf_malloc) */
     cf_t *freq;                 /* N: their DFT (fftwf_malloc) */
+    cf_t *half_time;            /* N: the first half of the N_u part alone (fftwf_malloc) */
+    cf_t *half_freq;            /* N: its DFT (fftwf_malloc) */
     cf_t *bins;                 /* L_RA: the PRACH bins */
     cf_t *corr_in;              /* M (fftwf_malloc) */
     cf_t *corr_out;             /* M (fftwf_malloc) */
@@ -160,7 +163,10 @@ int prach_detector_nof_samples(const struct prach_detector *d, const struct prac
 
 /* Detects every preamble of one occasion: samples from t_start^RA (CP included), n >= prach_detector_nof_samples.
  * Writes up to max_res detections in increasing preamble order and returns their number (0: none, also for
- * all-zero input), or -EINVAL for n too short, a bad occ, or non-finite or overflowing samples. */
+ * all-zero input), -EINVAL for n too short, a bad occ, or non-finite or overflowing samples, or -EBADMSG when the
+ * energy in the PRACH band differs by more than 10 dB between the two halves of the N_u part (samples lost or
+ * blanked, a preamble cut short: its correlation has ghost peaks at other cyclic shifts only a few dB under the
+ * true one, which would read as other preambles). That check costs one more N-point DFT. */
 int prach_detect(struct prach_detector *d, const cf_t *samples, size_t n, const struct prach_time_occasion *occ,
                  struct prach_detection *res, int max_res);
 

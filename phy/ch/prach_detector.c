@@ -15,6 +15,11 @@
 #define RELATIVE_FLOOR 1e-3f     /* 30 dB: under the Hamming taper's sidelobes of the root's strongest peak */
 #define EXCLUDE_LAGS 3           /* noise estimate: lags either side of a peak left out (main lobe: 2 lags) */
 #define OVERSAMPLED_CELLS 1.5    /* extra chances of a noise peak in an oversampled correlation (measured) */
+#define GHOST_ORDERS 48          /* ghosts looked for at +-1..48 d_u lags (3 / k^2 is near the 30 dB floor) */
+#define GHOST_TOLERANCE 1.5      /* lags */
+#define GHOST_MARGIN 0.5f        /* a ghost is at least 3 dB under its peak, */
+#define GHOST_SCALE 3.0f         /* and one of order k at least 3 / k^2 (measured: cut preambles, CFO, taper) */
+#define STATIONARY_RATIO 10.0    /* in-band energy of the N_u part's two halves: at most 10 dB apart */
 
 static int next_pow2(int n)
 {
@@ -34,6 +39,8 @@ void prach_detector_free(struct prach_detector *d)
     fftwf_free(d->freq);
     fftwf_free(d->corr_in);
     fftwf_free(d->corr_out);
+    fftwf_free(d->half_time);
+    fftwf_free(d->half_freq);
     free(d->root_conj);
     free(d->bins);
     free(d->corr_pow);
@@ -55,6 +62,11 @@ static int roots_init(struct prach_detector *d)
     double sum = 0.0, sum2 = 0.0, sum4 = 0.0;
     for (int r = 0; r < d->nof_roots_searched; r++) {
         prach_preamble_root(l, d->cfg.prach.root_sequence_index, p->n_cs, r * p->per_root, &d->root_u[r], &c_v);
+        /* d_u (38.211 6.3.3.1): q with q u = 1 mod L_RA, folded to below L_RA / 2. */
+        int q = 1;
+        while ((q * d->root_u[r]) % l != 1)
+            q++;
+        d->root_du[r] = q < l / 2 ? q : l - q;
         zc_sequence(l, d->root_u[r], 0, (cf_t *)x);
         fftwf_execute(plan);
         for (int k = 0; k < l; k++) {
@@ -114,12 +126,14 @@ int prach_detector_init(struct prach_detector *d, const struct prach_detector_cf
     d->freq = fftwf_malloc((size_t)n * sizeof(cf_t));
     d->corr_in = fftwf_malloc(m * sizeof(cf_t));
     d->corr_out = fftwf_malloc(m * sizeof(cf_t));
+    d->half_time = fftwf_malloc((size_t)n * sizeof(cf_t));
+    d->half_freq = fftwf_malloc((size_t)n * sizeof(cf_t));
     d->root_conj = malloc((size_t)d->nof_roots_searched * (size_t)l * sizeof(cf_t));
     d->bins = malloc((size_t)l * sizeof(cf_t));
     d->corr_pow = malloc(m * sizeof(float));
     d->mask = malloc(m);
     if (!d->time || !d->freq || !d->corr_in || !d->corr_out || !d->root_conj || !d->bins || !d->corr_pow ||
-        !d->mask) {
+        !d->mask || !d->half_time || !d->half_freq) {
         prach_detector_free(d);
         return -ENOMEM;
     }
@@ -222,6 +236,31 @@ static int slot_of_lag(const struct prach_params *p, double early, double lag, d
     return s;
 }
 
+/* Whether peak i sits where a stronger peak of the same root casts a ghost: at +-k d_u lags (k = 1..48, within
+ * GHOST_TOLERANCE) and weaker by the margin a ghost of that order has (amplitude about 1 / (pi k) of the peak or
+ * less in theory; with the taper and a deep cut up to power 3 / k^2 of it, never more than half). d_u is the lag
+ * shift of a ZC correlation per subcarrier of frequency shift (38.211 6.3.3.1: q u = 1 mod L_RA). A frequency
+ * offset, or a preamble cut short in time, spreads the true peak onto these lags: a CFO of a tenth of Delta f_RA
+ * to about -19 dB, a third of the preamble missing to -6 dB; far above the noise at high SNR, they would read as
+ * other preambles (this is why restricted sets exist for high speed). A real second preamble of the same root at
+ * such a lag and that much weaker is lost with them (near-far within one root). */
+static bool is_ghost(const struct peak *pk, const double *lag, int np, int i, int l, int du)
+{
+    for (int j = 0; j < np; j++) {
+        if (pk[i].pow >= GHOST_MARGIN * pk[j].pow)
+            continue;
+        for (int k = 1; k <= GHOST_ORDERS; k++)
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                if (pk[i].pow >= fminf(GHOST_MARGIN, GHOST_SCALE / (float)(k * k)) * pk[j].pow)
+                    break;
+                double dist = fmod(lag[i] - lag[j] - sgn * k * du + 2.0 * l, (double)l);
+                if (dist < GHOST_TOLERANCE || dist > l - GHOST_TOLERANCE)
+                    return true;
+            }
+    }
+    return false;
+}
+
 /* One root: correlation, noise, peaks -> at most one detection per preamble window, appended to res in
  * increasing preamble order. Returns the new count; *noise_out gets the noise estimate (correlation power). */
 static int detect_root(struct prach_detector *d, int r, double scale, struct prach_detection *res, int nres,
@@ -275,25 +314,26 @@ static int detect_root(struct prach_detector *d, int r, double scale, struct pra
     float strongest = 0.0f;
     for (int i = 0; i < np; i++)
         strongest = fmaxf(strongest, pk[i].pow);
-    /* Each peak goes to the window its interpolated lag falls in; the strongest one of a window wins. */
+    /* Peaks placed by the fit; ghosts dropped; each remaining peak goes to the window its lag falls in, the
+     * strongest one of a window winning. */
+    double lag[2 * PRACH_NUM_PREAMBLES];
+    float amp[2 * PRACH_NUM_PREAMBLES];
+    for (int i = 0; i < np; i++)
+        lag[i] = ((double)pk[i].bin + peak_fit(pw, m, pk[i].bin, &amp[i])) * l / m;
     int best[PRACH_NUM_PREAMBLES];
     double best_delay[PRACH_NUM_PREAMBLES];
-    float best_amp[PRACH_NUM_PREAMBLES];
     for (int s = 0; s < p->per_root && s < PRACH_NUM_PREAMBLES; s++)
         best[s] = -1;
     for (int i = 0; i < np; i++) {
-        if (pk[i].pow < RELATIVE_FLOOR * strongest)
+        if (pk[i].pow < RELATIVE_FLOOR * strongest || is_ghost(pk, lag, np, i, l, d->root_du[r]))
             continue;
-        float amp;
-        float delta = peak_fit(pw, m, pk[i].bin, &amp);
         double delay;
-        int s = slot_of_lag(p, d->early_lags, ((double)pk[i].bin + delta) * l / m, &delay);
+        int s = slot_of_lag(p, d->early_lags, lag[i], &delay);
         if (s < 0 || r * p->per_root + s >= d->cfg.nof_preambles)
             continue;
         if (best[s] < 0 || pk[i].pow > pk[best[s]].pow) {
             best[s] = i;
             best_delay[s] = delay;
-            best_amp[s] = amp;
         }
     }
     double taper2 = (double)d->taper_sum * d->taper_sum;
@@ -302,7 +342,7 @@ static int detect_root(struct prach_detector *d, int r, double scale, struct pra
         if (best[s] < 0)
             continue;
         double samples = best_delay[s] * p->fft_size / l;
-        double sig = (double)best_amp[s] * best_amp[s] / taper2;
+        double sig = (double)amp[best[s]] * amp[best[s]] / taper2;
         res[nres++] = (struct prach_detection){
             .preamble_index = r * p->per_root + s,
             .delay_samples = (float)samples,
@@ -353,6 +393,30 @@ int prach_detect_bins(struct prach_detector *d, const cf_t *bins, struct prach_d
     return detect_in_place(d, res, max_res);
 }
 
+/* The first half of the N_u part alone (its repetitions summed; one repetition: zero-padded) through the same
+ * DFT: by linearity the second half's bins are the whole's minus these. Returns false when the PRACH band's energy
+ * of the two halves differs by more than STATIONARY_RATIO: part of the occasion is missing (lost or blanked
+ * samples, a preamble cut short), and a cut preamble's correlation has ghost peaks at other cyclic shifts, a few
+ * dB under the true one, that would read as other preambles. The outer tenths of the band are left out: the
+ * half window's leakage from strong neighbouring channels lands there. */
+static bool in_band_stationary(struct prach_detector *d, const cf_t *in)
+{
+    const struct prach_params *p = &d->p;
+    int nfft = p->fft_size, half = p->n_u / 2;
+    memset(d->half_time, 0, (size_t)nfft * sizeof(cf_t));
+    for (int j = 0; j < half; j++)
+        d->half_time[j % nfft] += in[j];
+    fftwf_execute_dft(d->dft, (fftwf_complex *)d->half_time, (fftwf_complex *)d->half_freq);
+    double e0 = 0.0, e1 = 0.0;
+    for (int k = p->l_ra / 10; k < p->l_ra - p->l_ra / 10; k++) {
+        int b = (p->first_bin + k) % nfft;
+        cf_t x0 = d->half_freq[b], x1 = d->freq[b] - x0;
+        e0 += (double)crealf(x0) * crealf(x0) + (double)cimagf(x0) * cimagf(x0);
+        e1 += (double)crealf(x1) * crealf(x1) + (double)cimagf(x1) * cimagf(x1);
+    }
+    return e0 <= STATIONARY_RATIO * e1 && e1 <= STATIONARY_RATIO * e0;
+}
+
 int prach_detect(struct prach_detector *d, const cf_t *samples, size_t n, const struct prach_time_occasion *occ,
                  struct prach_detection *res, int max_res)
 {
@@ -372,6 +436,8 @@ int prach_detect(struct prach_detector *d, const cf_t *samples, size_t n, const 
         d->time[i] = acc;
     }
     fftwf_execute(d->dft);
+    if (!in_band_stationary(d, in))
+        return -EBADMSG;
     float scale = (float)(1.0 / (p->n_rep * sqrt((double)nfft)));
     for (int k = 0; k < p->l_ra; k++)
         d->bins[k] = d->freq[(p->first_bin + k) % nfft] * scale;

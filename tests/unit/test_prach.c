@@ -574,6 +574,31 @@ static double power_tolerance_db(const struct prach_detector *d, double sinr)
     return 0.5 - 20.0 * log10(1.0 - fmin(0.8, 4.0 * sigma));
 }
 
+/* Whether preamble i of those sent lies where a stronger one of its root casts ghosts (prach_detector.c: +-k d_u
+ * lags and weaker than 3 / k^2, half at most; with margins for the scatter of the measured powers and lags): the
+ * detector drops such a preamble by design. */
+static bool in_ghost_of_stronger(const struct prach_detector *d, const int *v, const int *delay,
+                                 const double *power, int count, int i)
+{
+    const struct prach_params *p = &d->p;
+    double lag_per_sample = (double)p->l_ra / p->fft_size;
+    for (int j = 0; j < count; j++) {
+        if (j == i || v[j] / p->per_root != v[i] / p->per_root || power[i] >= 0.8 * power[j])
+            continue;
+        /* Correlation lags of both peaks: delay - C_v. */
+        double li = delay[i] * lag_per_sample - (v[i] % p->per_root) * p->n_cs;
+        double lj = delay[j] * lag_per_sample - (v[j] % p->per_root) * p->n_cs;
+        int du = d->root_du[v[i] / p->per_root];
+        for (int k = 1; k <= 48; k++)
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                double dist = fmod(li - lj - sgn * k * du + 4.0 * p->l_ra, (double)p->l_ra);
+                if ((dist < 2.5 || dist > p->l_ra - 2.5) && power[i] < fmin(0.8, 4.0 / (k * k)) * power[j])
+                    return true;
+            }
+    }
+    return false;
+}
+
 START_TEST(test_roundtrip_several_preambles_in_noise)
 {
     const struct rt_case *c = &rt_cases[_i];
@@ -603,11 +628,17 @@ START_TEST(test_roundtrip_several_preambles_in_noise)
         add_noise(rx, (size_t)len, noise);
         struct prach_detection res[PRACH_MAX_DETECTIONS];
         int n = prach_detect(&d, rx, (size_t)len, NULL, res, PRACH_MAX_DETECTIONS);
-        ck_assert_msg(n == count, "%s trial %d: %d detections, %d sent", c->name, trial, n, count);
+        int shadowed = 0;
+        for (int i = 0; i < count; i++)
+            shadowed += in_ghost_of_stronger(&d, v, delay, power, count, i);
+        ck_assert_msg(n <= count && n >= count - shadowed, "%s trial %d: %d detections, %d sent", c->name, trial, n,
+                      count);
         for (int i = 0; i < count; i++) {
             int k = 0;
             while (k < n && res[k].preamble_index != v[i])
                 k++;
+            if (k == n && in_ghost_of_stronger(&d, v, delay, power, count, i))
+                continue;
             ck_assert_msg(k < n, "%s trial %d: preamble %d missed", c->name, trial, v[i]);
             ck_assert_msg(fabs(res[k].delay_samples - delay[i]) <= 0.35 * lag, "%s: v %d delay %.1f true %d",
                           c->name, v[i], res[k].delay_samples, delay[i]);
@@ -693,6 +724,28 @@ START_TEST(test_bad_input_gives_no_detection)
     for (int i = 0; i < len; i++)
         rx[i] = (test_rng_next() & 1 ? 1.0f : -1.0f) + I * (test_rng_next() & 1 ? 1.0f : -1.0f);
     ck_assert_int_eq(prach_detect(&d, rx, (size_t)len, NULL, res, PRACH_MAX_DETECTIONS), 0);
+    /* A preamble cut short (zeros over its first 30 %, 50 % or 70 %), under weak noise: its correlation has ghosts at
+     * other cyclic shifts a few dB under the true peak; never read as other preambles (refused, or just 42). */
+    for (int cut = 3; cut <= 7; cut += 2) {
+        prach_generate(&g, 42, NULL, rx);
+        memset(rx, 0, (size_t)(len * cut / 10) * sizeof(cf_t));
+        add_noise(rx, (size_t)len, 1e-3);
+        int n = prach_detect(&d, rx, (size_t)len, NULL, res, PRACH_MAX_DETECTIONS);
+        ck_assert_msg(n == -EBADMSG || (n == 1 && res[0].preamble_index == 42), "cut %d0 %%: %d detections", cut, n);
+        if (cut == 7)
+            ck_assert_int_eq(n, -EBADMSG);
+    }
+    /* A frequency offset of a tenth of the subcarrier spacing (125 Hz): ghosts at +-d_u, 19 dB under. */
+    prach_generate(&g, 42, NULL, rx);
+    for (int i = 0; i < len; i++)
+        rx[i] *= cexpf(I * (float)(2.0 * M_PI * 125.0 * i / 11.52e6));
+    ck_assert_int_eq(prach_detect(&d, rx, (size_t)len, NULL, res, PRACH_MAX_DETECTIONS), 1);
+    ck_assert_int_eq(res[0].preamble_index, 42);
+    /* Its last tenth lost: still one detection, the right one. */
+    prach_generate(&g, 42, NULL, rx);
+    memset(rx + len - len / 10, 0, (size_t)(len / 10) * sizeof(cf_t));
+    ck_assert_int_eq(prach_detect(&d, rx, (size_t)len, NULL, res, PRACH_MAX_DETECTIONS), 1);
+    ck_assert_int_eq(res[0].preamble_index, 42);
     /* Too short, no buffer, a bad occasion CP. */
     ck_assert_int_eq(prach_detect(&d, rx, (size_t)len - 1, NULL, res, PRACH_MAX_DETECTIONS), -EINVAL);
     ck_assert_int_eq(prach_detect(&d, NULL, (size_t)len, NULL, res, PRACH_MAX_DETECTIONS), -EINVAL);
