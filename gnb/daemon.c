@@ -117,6 +117,18 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(prach, "detections_phy", &p->stats.prach_detections);
     add_counter(prach, "detections", &p->mac.stats.prach_detections);
     add_counter(prach, "errors", &p->mac.stats.prach_errors);
+    cJSON *ra = cJSON_AddObjectToObject(out, "ra");
+    add_counter(ra, "preambles", &p->mac.stats.ra_preambles);
+    add_counter(ra, "rars", &p->mac.stats.ra_rars);
+    add_counter(ra, "rar_missed_window", &p->mac.stats.ra_rar_missed);
+    add_counter(ra, "msg3_ok", &p->mac.stats.ra_msg3_ok);
+    add_counter(ra, "msg3_failed", &p->mac.stats.ra_msg3_failed);
+    add_counter(ra, "msg4_acked", &p->mac.stats.ra_msg4_acked);
+    add_counter(ra, "ues_connected", &p->mac.stats.ues_connected);
+    add_counter(ra, "ul_grants", &p->mac.stats.ul_grants);
+    add_counter(ra, "dl_tb_pool_full", &p->mac.stats.dl_tb_pool_full);
+    cJSON *rrc = cJSON_AddObjectToObject(out, "rrc");
+    add_counter(rrc, "setups_complete", &p->rrc_setups_complete);
     cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");
     add_counter(pusch, "received", &p->mac.stats.pusch_received);
     add_counter(pusch, "crc_ok", &p->mac.stats.pusch_crc_ok);

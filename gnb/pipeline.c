@@ -59,7 +59,7 @@ struct dl_req_msg {
 };
 
 /* MAC <-> RRC: CCCH/DCCH SDUs (and later UE context commands), tagged with the stream epoch they belong to. */
-enum rrc_msg_type { RRC_MSG_UL_CCCH, RRC_MSG_DL_CCCH, RRC_MSG_UL_DCCH };
+enum rrc_msg_type { RRC_MSG_UL_CCCH, RRC_MSG_DL_CCCH, RRC_MSG_UL_DCCH, RRC_MSG_DL_CCCH_REJECT };
 struct rrc_msg {
     uint32_t type, len, epoch;
     uint16_t rnti;
@@ -327,8 +327,9 @@ static int mac_step(struct pipeline *p)
     int did = 0;
     struct rrc_msg *from_rrc;
     while ((from_rrc = ring_peek(&p->rings[RING_RRC_TO_MAC])) != NULL) {
-        if (from_rrc->type == RRC_MSG_DL_CCCH && from_rrc->epoch == p->mac_st.epoch)
-            mac_dl_ccch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len);
+        if ((from_rrc->type == RRC_MSG_DL_CCCH || from_rrc->type == RRC_MSG_DL_CCCH_REJECT) &&
+            from_rrc->epoch == p->mac_st.epoch)
+            mac_dl_ccch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len, from_rrc->type == RRC_MSG_DL_CCCH);
         ring_release(&p->rings[RING_RRC_TO_MAC]);
         did++;
     }
@@ -456,6 +457,10 @@ static int rrc_step(struct pipeline *p)
     int did = 0;
     struct rrc_msg *in;
     while ((in = ring_peek(&p->rings[RING_MAC_TO_RRC])) != NULL) {
+        if (in->epoch != p->rrc_epoch) { /* a new peer: the MAC released every UE, so does the RRC */
+            p->rrc_epoch = in->epoch;
+            p->rrc.nof_ues = 0;
+        }
         struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
         if (!out) return did + wait_room(p, RING_RRC_TO_MAC);
         size_t len = 0;
@@ -478,7 +483,7 @@ static int rrc_step(struct pipeline *p)
             log_warn(LOG_RRC, "0x%04x: UL-CCCH message of %u bytes not handled (%s)", in->rnti, in->len,
                      ev == RRC_EV_BAD_MESSAGE ? "does not decode" : "unsupported");
         if (len > 0) {
-            out->type = RRC_MSG_DL_CCCH;
+            out->type = ev == RRC_EV_REJECT ? RRC_MSG_DL_CCCH_REJECT : RRC_MSG_DL_CCCH;
             out->epoch = in->epoch;
             out->rnti = in->rnti;
             out->len = (uint32_t)len;

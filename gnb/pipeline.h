@@ -99,6 +99,7 @@ struct pipeline {
     struct phy_ul phy_ul;        /* PHY UL stage */
     struct rrc_cell rrc;         /* RRC stage */
     _Atomic uint64_t rrc_setups_complete;
+    uint32_t rrc_epoch;          /* RRC stage: the epoch of the last message */
     bool phy_dl_ok, phy_ul_ok, rrc_ok;
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;

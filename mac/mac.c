@@ -69,9 +69,9 @@ int mac_take_ul_dcch(struct mac *m, struct mac_dcch_sdu *out)
     return m->ues_ok ? mac_ues_take_dcch(&m->ues, out) : 0;
 }
 
-int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len)
+int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len, bool is_setup)
 {
-    int rc = m->cfg.ra_enabled ? ra_dl_ccch(&m->ra, rnti, sdu, len) : -ENOENT;
+    int rc = m->cfg.ra_enabled ? ra_dl_ccch(&m->ra, rnti, sdu, len, is_setup) : -ENOENT;
     if (rc < 0) log_warn(LOG_MAC, "DL-CCCH for 0x%04x (%zu bytes) dropped: %d", rnti, len, rc);
     return rc;
 }
@@ -91,11 +91,13 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
     if (!m->cfg.ra_enabled) return;
     bool usable = dl->n_ssb == 0 && dl->n_pdcch == 0 && dl->n_pdsch == 0 &&
                   slot_pattern_dl_symbols(&m->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
-    uint64_t before = m->ra.stats.rar_missed_window, msg4_before = m->ra.stats.msg4_tx;
+    uint64_t before = m->ra.stats.rar_missed_window, msg4_before = m->ra.stats.msg4_tx,
+             nobuf = m->ra.stats.no_buffer;
     int n = ra_schedule_dl(&m->ra, slot, usable, dl, &m->dl_tbs);
     if (m->ra.stats.rar_missed_window != before)
         atomic_fetch_add_explicit(&m->stats.ra_rar_missed, m->ra.stats.rar_missed_window - before,
                                   memory_order_relaxed);
+    if (m->ra.stats.no_buffer != nobuf) atomic_fetch_add_explicit(&m->stats.dl_tb_pool_full, 1, memory_order_relaxed);
     if (n > 0 && m->ra.stats.msg4_tx != msg4_before) {
         const struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch - 1];
         log_info(LOG_MAC, "Msg4: tc-rnti=0x%04x slot=%d.%d PDSCH CRB %d+%d TBS %d rv %d, HARQ-ACK in slot %llu",
@@ -210,6 +212,7 @@ static void msg3_received(struct mac *m, struct ra_proc *p, int sfn, int sl, con
     } else {
         what = "malformed MAC PDU";
     }
+    if (!hex[0]) ra_release(&m->ra, p->tc_rnti); /* nothing for the RRC: e.g. a C-RNTI MAC CE (not handled) */
     log_info(LOG_MAC, "Msg3: tc-rnti=0x%04x slot=%d.%d crc=OK snr=%.1f dB ta=%.2f us, %s: %s", g->rnti, sfn, sl,
              (double)r->res.snr_db, (double)r->res.ta_us, what, hex);
 }
@@ -267,7 +270,8 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
                      p->state == RA_DONE ? ": contention resolved, C-RNTI" : "");
             if (p->state == RA_DONE) {
                 count(&m->stats.ra_msg4_acked);
-                if (mac_ue_add(&m->ues, p->tc_rnti, p->ta)) count(&m->stats.ues_connected);
+                if (!p->msg4_is_setup) /* RRCReject: nothing more for this UE */;
+                else if (mac_ue_add(&m->ues, p->tc_rnti, p->ta)) count(&m->stats.ues_connected);
                 else log_warn(LOG_MAC, "0x%04x: no UE context left (%d in use)", p->tc_rnti, MAC_MAX_UES);
                 p->state = RA_FREE;
             }

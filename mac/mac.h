@@ -14,7 +14,8 @@
  * 5.3.2, Tables 6.3.3.2-2/-3) and, in TDD, only where every symbol of the occasion is UL (38.213 8.1).
  *
  * Random access (mac/ra.h): a detected preamble is logged at info level ("PRACH: preamble=<index> ...") and
- * answered with a RAR; its Msg3 is received and logged. Msg4 and contention resolution are not scheduled yet. PUSCH and PUCCH are requested only by the UL probe test mode
+ * answered with a RAR; Msg3's UL-CCCH SDU goes to the RRC, whose answer is sent as Msg4 with the contention
+ * resolution identity; an acknowledged RRCSetup makes a connected UE (mac/ue.h) with SRB1. PUSCH and PUCCH are requested only by the UL probe test mode
  * (mac/ul_probe.h), whose receptions are logged ("PUSCH: rnti=...", "PUCCH: rnti=...") and counted.
  *
  * Threading: one struct mac, used by the MAC stage's thread only; the counters in struct mac_stats are atomics
@@ -126,7 +127,7 @@ int mac_take_ul_ccch(struct mac *m, struct mac_ccch_sdu *out);
 int mac_take_ul_dcch(struct mac *m, struct mac_dcch_sdu *out);
 
 /* The RRC's DL-CCCH SDU for a UE in random access (RRCSetup as Msg4). 0 or a negative errno (counted). */
-int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len);
+int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len, bool is_setup);
 
 /* 38.321 5.1.3: RA-RNTI = 1 + s_id + 14 t_id + 14 80 f_id + 14 80 8 ul_carrier_id, for an occasion starting in
  * symbol s_id (0..13) of slot t_id (0..79, in the PRACH numerology's slots of the frame) at frequency index

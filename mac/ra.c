@@ -185,7 +185,10 @@ static int schedule_msg4(struct ra *ra, struct ra_proc *p, uint64_t slot, struct
     if (tbs < (int)need_bits || (size_t)tbs / 8 > pool->size) return -EMSGSIZE;
     int index;
     uint8_t *tb = tb_pool_take(pool, &index);
-    if (!tb) return -ENOBUFS;
+    if (!tb) {
+        ra->stats.no_buffer++;
+        return -ENOBUFS;
+    }
     if (msg4_pdu(p, tb, (size_t)tbs / 8) < 0) {
         tb_pool_give_back(pool, index);
         return -EMSGSIZE;
@@ -242,6 +245,11 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
     uint16_t rnti = 0;
     for (int i = 0; i < RA_MAX_PROCS; i++) {
         struct ra_proc *p = &ra->proc[i];
+        if (p->state == RA_MSG3_DONE && slot > p->msg3_slot + RA_RRC_WAIT_SLOTS) {
+            p->state = RA_FREE; /* the RRC never answered */
+            ra->stats.rrc_timeouts++;
+            continue;
+        }
         if (p->state != RA_RAR_DUE) continue;
         if (slot > p->window_end) { /* the UE has given up on this response: it will send another preamble */
             p->state = RA_FREE;
@@ -257,6 +265,7 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
     uint8_t *tb = tb_pool_take(pool, &index);
     if (!tb || (size_t)ra->rar_tbs / 8 > pool->size) {
         if (tb) tb_pool_give_back(pool, index);
+        ra->stats.no_buffer++;
         return 0;
     }
     struct mac_rar_pdu pdu = {.has_bi = false, .n = n};
@@ -320,7 +329,13 @@ int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul)
     return added;
 }
 
-int ra_dl_ccch(struct ra *ra, uint16_t rnti, const uint8_t *sdu, size_t len)
+void ra_release(struct ra *ra, uint16_t rnti)
+{
+    for (int i = 0; i < RA_MAX_PROCS; i++)
+        if (ra->proc[i].state != RA_FREE && ra->proc[i].tc_rnti == rnti) ra->proc[i].state = RA_FREE;
+}
+
+int ra_dl_ccch(struct ra *ra, uint16_t rnti, const uint8_t *sdu, size_t len, bool is_setup)
 {
     if (len > RA_MSG4_MAX_BYTES) return -EMSGSIZE;
     for (int i = 0; i < RA_MAX_PROCS; i++) {
@@ -329,6 +344,7 @@ int ra_dl_ccch(struct ra *ra, uint16_t rnti, const uint8_t *sdu, size_t len)
         memcpy(p->msg4, sdu, len);
         p->msg4_len = (int)len;
         p->msg4_tx = 0;
+        p->msg4_is_setup = is_setup;
         p->state = RA_MSG4_DUE;
         return 0;
     }

@@ -58,6 +58,7 @@ struct ra_config {
 #define RA_MSG4_MAX_BYTES 1024
 #define RA_MSG4_MAX_TX 4
 #define RA_MSG4_K1 4
+#define RA_RRC_WAIT_SLOTS 640   /* a Msg3 the RRC has not answered after this long is dropped */
 
 enum ra_state { RA_FREE, RA_RAR_DUE, RA_MSG3_DUE, RA_MSG3_DONE, RA_MSG4_DUE, RA_MSG4_ACK_DUE, RA_DONE };
 
@@ -72,13 +73,14 @@ struct ra_proc {
     int msg3_prb;
     uint8_t con_res_id[6];           /* the Msg3 UL-CCCH SDU's first 48 bits */
     int msg4_len, msg4_tx;           /* the DL-CCCH SDU from the RRC; transmissions so far */
+    bool msg4_is_setup;              /* RRCSetup (a UE context follows the ACK), not RRCReject */
     uint8_t msg4[RA_MSG4_MAX_BYTES];
     uint64_t msg4_slot, ack_slot;
 };
 
 struct ra_stats {
     uint64_t preambles, rars, rar_missed_window, msg3_ok, msg3_failed, procs_full;
-    uint64_t msg4_tx, msg4_acked, msg4_failed;
+    uint64_t msg4_tx, msg4_acked, msg4_failed, no_buffer, rrc_timeouts;
 };
 
 struct ra {
@@ -118,7 +120,10 @@ struct ra_proc *ra_msg3_received(struct ra *ra, uint64_t slot, uint16_t rnti, bo
 
 /* The RRC's DL-CCCH answer (RRCSetup, RRCReject) to the Msg3 of TC-RNTI `rnti`: queued as Msg4. Returns 0, or
  * -ENOENT (no procedure waits for it), -EMSGSIZE. */
-int ra_dl_ccch(struct ra *ra, uint16_t rnti, const uint8_t *sdu, size_t len);
+int ra_dl_ccch(struct ra *ra, uint16_t rnti, const uint8_t *sdu, size_t len, bool is_setup);
+
+/* Forget the procedure of TC-RNTI rnti (a Msg3 without a CCCH SDU, an RRC that will not answer). */
+void ra_release(struct ra *ra, uint16_t rnti);
 
 /* The HARQ-ACK of a Msg4 on PUCCH in UL slot `slot`. Returns the procedure (state RA_DONE when acknowledged),
  * or NULL when none was expected. */

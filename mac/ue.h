@@ -9,7 +9,8 @@
  * RLC AM retransmits what a failed TB carried). A UE gets a grant every ue_grant_period slots until its
  * RRCSetupComplete arrives, then none (no SR handling yet).
  * Uplink data: the MAC PDU's SRB1 SDUs through RLC AM and PDCP; the UL-DCCH SDUs PDCP delivers are queued for
- * the RRC; BSR and PHR are parsed and logged; a malformed PDU is counted and dropped.
+ * the RRC; BSRs are parsed (PHR and other CEs are listed by LCID in the log); a malformed PDU is counted and
+ * dropped.
  *
  * Time: slots of the stream, and the RLC/PDCP timers in ms derived from them (no clock reads).
  * Threading: the MAC stage only. Entities are allocated at init for MAC_MAX_UES UEs; nothing after.

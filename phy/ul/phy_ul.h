@@ -37,7 +37,7 @@
 #define UL_MAX_PRACH_FDM 8
 #define UL_MAX_PRACH_DETECTIONS 16   /* per occasion */
 #define PHY_UL_MAX_HISTORY_SLOTS 8
-#define UL_MAX_PUSCH 2               /* PUSCH receptions per slot */
+#define UL_MAX_PUSCH 4               /* PUSCH receptions per slot (a RAR answers up to 4 Msg3s) */
 #define UL_MAX_PUCCH 4               /* PUCCH receptions per slot */
 
 /* One PRACH occasion whose last sample falls in this slot. */
