@@ -1,0 +1,170 @@
+/* mac/ra: random access from the gNB side, against hand-worked values and srsUE's own reading:
+ *  - the RAR UL grant bits (38.213 Table 8.2-1): srsUE logged "UL Grant: [00 e0 04 c0 ]" and "f_alloc=0x70 t_alloc=0x0
+ *    mcs=2 tpc=3 csi=0" for Msg3 on PRBs 8..10 of 52: RIV = 52 (3 - 1) + 8 = 112 = 0x70;
+ *  - T_A (38.213 4.2): 16 64 Tc / 2^mu per step, 0.52 us at 15 kHz: a 6-sample round trip at 11.52 Msps is 0.52 us -> 1;
+ *  - the RAR no earlier than PRACH + 3 and not after the window, Msg3 at RAR + k2 + 2 (15 kHz), Msg4 after the RRC
+ *    answer, its HARQ-ACK 4 slots later on the common PUCCH (row 11, r 0: PRBs 0 and N-1), NACK -> again with the
+ *    next rv, ACK -> done; a RAR PDU the MAC RAR parser reads back with every preamble's RAPID, TA and TC-RNTI. */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include "mac/mac_pdu.h"
+#include "mac/mac_rar.h"
+#include "mac/ra.h"
+#include "phy/ch/dci.h"
+#include "tests/unit/check_run.h"
+
+static struct ra_config cfg52(void)
+{
+    struct ra_config c = {.pci = 1, .nof_prb = 52, .scs_khz = 15, .sample_rate_hz = 11.52e6,
+                          .dmrs_type_a_position = 2, .pdsch_start_symbol = 1, .pdsch_nof_symbols = 13, .msg3_k2 = 4,
+                          .ra_response_window = 10, .rar_mcs = 2, .msg3_prb_start = 8, .msg3_nof_prb = 3,
+                          .msg3_mcs = 2, .pucch_resource_common = 11};
+    ck_assert_int_eq(pdcch_coreset0(&c.coreset0, 1, 48, 1, 0, 1), 0);
+    slot_pattern_init_fdd(&c.pattern);
+    return c;
+}
+
+START_TEST(ul_grant_as_srsue_read_it)
+{
+    uint32_t g;
+    ck_assert_int_eq(ra_ul_grant(52, 8, 3, 0, 2, &g), 0);
+    /* hopping 0 | FDRA 14 bits = 112 | TDRA 0 | MCS 2 | TPC 3 | CSI 0; in the RAR's 27 bits as srsUE prints them
+     * fields (srsUE printed them as f_alloc=0x70 t_alloc=0x0 mcs=2 tpc=3 csi=0). */
+    ck_assert_uint_eq(g >> 26, 0);
+    ck_assert_uint_eq((g >> 12) & 0x3fff, 0x70);
+    ck_assert_uint_eq((g >> 8) & 0xf, 0);
+    ck_assert_uint_eq((g >> 4) & 0xf, 2);
+    ck_assert_uint_eq((g >> 1) & 0x7, 3);
+    ck_assert_uint_eq(g & 1, 0);
+    ck_assert_int_eq(ra_ul_grant(52, 50, 3, 0, 2, &g), -EINVAL);   /* past the BWP */
+    ck_assert_int_eq(ra_ul_grant(52, 8, 3, 0, 16, &g), -EINVAL);   /* MCS has 4 bits */
+    ck_assert_int_eq(ra_ul_grant(275, 100, 100, 0, 0, &g), -EINVAL); /* RIV 27325 > 2^14 - 1: cannot be sent */
+}
+END_TEST
+
+START_TEST(timing_advance_steps)
+{
+    struct ra ra;
+    struct ra_config c = cfg52();
+    ck_assert_int_eq(ra_init(&ra, &c), 0);
+    ck_assert_int_eq(ra_timing_advance(&ra, 0.0f), 0);
+    ck_assert_int_eq(ra_timing_advance(&ra, 6.0f), 1);     /* 0.52 us */
+    ck_assert_int_eq(ra_timing_advance(&ra, 120.0f), 20);  /* 10.4 us / 0.5208 us */
+    ck_assert_int_eq(ra_timing_advance(&ra, -5.0f), 0);
+    ck_assert_int_eq(ra_timing_advance(&ra, 1e6f), MAC_RAR_TA_MAX);
+}
+END_TEST
+
+static struct tb_pool pool;
+
+START_TEST(rar_msg3_msg4_ack)
+{
+    struct ra ra;
+    struct ra_config c = cfg52();
+    ck_assert_int_eq(ra_init(&ra, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, 4096), 0);
+    uint64_t p = 171; /* PRACH occasion of SFN 17 slot 1 */
+    int tc = ra_preamble(&ra, p, 41, 6.0f, 0x0f);
+    ck_assert_int_eq(tc, RA_FIRST_TC_RNTI);
+    struct dl_slot_request dl = {0};
+    ck_assert_int_eq(ra_schedule_dl(&ra, p + 2, true, &dl, &pool), 0);   /* srsUE looks from p + 3 */
+    ck_assert_int_eq(ra_schedule_dl(&ra, p + 3, false, &dl, &pool), 0);  /* an SSB/SIB1 slot */
+    ck_assert_int_eq(ra_schedule_dl(&ra, p + 4, true, &dl, &pool), 1);
+    ck_assert_int_eq(dl.n_pdcch, 1);
+    ck_assert_int_eq(dl.pdcch[0].rnti, 0x0f);
+    ck_assert_int_eq(dl.pdcch[0].first_cce, 0);
+    ck_assert_int_eq(dl.pdcch[0].dci_len, dci_1_0_size(DCI_RNTI_RA, 48));
+    ck_assert_int_eq(dl.n_pdsch, 1);
+    ck_assert_int_eq(dl.pdsch[0].codeword, PHY_DL_CW_TB);
+    ck_assert_int_eq(dl.pdsch[0].grant.rnti, 0x0f);
+    ck_assert_int_eq(dl.pdsch[0].dlsch.g, pdsch_nof_bits(&dl.pdsch[0].grant));
+    struct mac_rar_pdu rp;
+    ck_assert_int_eq(mac_rar_parse(dl.pdsch[0].tb, (size_t)dl.pdsch[0].dlsch.tbs / 8, &rp), 0);
+    ck_assert_int_eq(rp.n, 1);
+    ck_assert_int_eq(rp.rar[0].rapid, 41);
+    ck_assert_int_eq(rp.rar[0].ta, 1);
+    ck_assert_int_eq(rp.rar[0].tc_rnti, tc);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    /* Msg3 in p + 4 + 4 + 2 */
+    uint64_t m3 = ra_msg3_slot(&ra, p + 4);
+    ck_assert_uint_eq(m3, p + 10);
+    struct ul_slot_request ul = {0};
+    ck_assert_int_eq(ra_schedule_ul(&ra, m3 - 1, &ul), 0);
+    ck_assert_int_eq(ra_schedule_ul(&ra, m3, &ul), 1);
+    ck_assert_int_eq(ul.pusch[0].grant.rnti, tc);
+    ck_assert_int_eq(ul.pusch[0].grant.crb_start, 8);
+    ck_assert_int_eq(ul.pusch[0].grant.dmrs.additional_position, 2);
+    ck_assert_int_ge(ul.pusch[0].tb.tbs, 56);
+    struct ra_proc *pr = ra_msg3_received(&ra, m3, (uint16_t)tc, true);
+    ck_assert_ptr_nonnull(pr);
+    memcpy(pr->con_res_id, "\x1a\x44\x0d\xbf\xfb\xc6", 6);
+    ck_assert_int_eq(ra_dl_ccch(&ra, 0x4699, (const uint8_t *)"x", 1, true), -ENOENT);
+    uint8_t setup[103];
+    memset(setup, 0x5a, sizeof setup);
+    ck_assert_int_eq(ra_dl_ccch(&ra, (uint16_t)tc, setup, sizeof setup, true), 0);
+    /* Msg4: DCI 1_0 TC-RNTI, MAC PDU = ConRes ID + CCCH SDU, HARQ-ACK 4 slots later on PRBs 0 / 51. */
+    memset(&dl, 0, sizeof dl);
+    uint64_t m4 = m3 + 2;
+    ck_assert_int_eq(ra_schedule_dl(&ra, m4, true, &dl, &pool), 1);
+    ck_assert_int_eq(dl.pdcch[0].rnti, tc);
+    struct mac_pdu_rx rx;
+    ck_assert_int_eq(mac_pdu_parse(MAC_DIR_DL, dl.pdsch[0].tb, (size_t)dl.pdsch[0].dlsch.tbs / 8, &rx, NULL), 0);
+    ck_assert_int_ge(rx.n, 2);
+    ck_assert_int_eq(rx.sub[0].lcid, MAC_LCID_DL_CON_RES_ID);
+    ck_assert_mem_eq(dl.pdsch[0].tb + rx.sub[0].offset, "\x1a\x44\x0d\xbf\xfb\xc6", 6);
+    ck_assert_int_eq(rx.sub[1].lcid, MAC_LCID_CCCH);
+    ck_assert_int_eq(rx.sub[1].length, sizeof setup);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    memset(&ul, 0, sizeof ul);
+    ck_assert_int_eq(ra_schedule_ul(&ra, m4 + RA_MSG4_K1, &ul), 1);
+    ck_assert_int_eq(ul.n_pucch, 1);
+    ck_assert_int_eq(ul.pucch[0].cfg.res.format, PUCCH_FORMAT_1);
+    ck_assert_int_eq(ul.pucch[0].cfg.res.start_prb, 0);
+    ck_assert_int_eq(ul.pucch[0].cfg.res.second_hop_prb, 51);
+    /* NACK: Msg4 again with rv 2; then ACK. */
+    pr = ra_msg4_feedback(&ra, m4 + RA_MSG4_K1, (uint16_t)tc, false);
+    ck_assert_ptr_nonnull(pr);
+    ck_assert_int_eq(pr->state, RA_MSG4_DUE);
+    memset(&dl, 0, sizeof dl);
+    ck_assert_int_eq(ra_schedule_dl(&ra, m4 + 6, true, &dl, &pool), 1);
+    ck_assert_int_eq(dl.pdsch[0].dlsch.rv, 2);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    pr = ra_msg4_feedback(&ra, m4 + 6 + RA_MSG4_K1, (uint16_t)tc, true);
+    ck_assert_ptr_nonnull(pr);
+    ck_assert_int_eq(pr->state, RA_DONE);
+    tb_pool_free(&pool);
+}
+END_TEST
+
+START_TEST(window_expiry_and_full_table)
+{
+    struct ra ra;
+    struct ra_config c = cfg52();
+    ck_assert_int_eq(ra_init(&ra, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, 4096), 0);
+    ck_assert_int_gt(ra_preamble(&ra, 100, 3, 0, 0x0f), 0);
+    struct dl_slot_request dl = {0};
+    for (uint64_t s = 103; s <= 112; s++) ck_assert_int_eq(ra_schedule_dl(&ra, s, false, &dl, &pool), 0);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 113, true, &dl, &pool), 0);   /* past p + 3 + 10 - 1 */
+    ck_assert_uint_eq(ra.stats.rar_missed_window, 1);
+    for (int i = 0; i < RA_MAX_PROCS; i++) ck_assert_int_gt(ra_preamble(&ra, 200, i % 64, 0, 0x0f), 0);
+    ck_assert_int_eq(ra_preamble(&ra, 200, 5, 0, 0x0f), -ENOSPC);
+    ra_reset(&ra);
+    ck_assert_int_gt(ra_preamble(&ra, 300, 5, 0, 0x0f), 0);
+    tb_pool_free(&pool);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("ra");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, ul_grant_as_srsue_read_it);
+    tcase_add_test(tc, timing_advance_steps);
+    tcase_add_test(tc, rar_msg3_msg4_ack);
+    tcase_add_test(tc, window_expiry_and_full_table);
+    suite_add_tcase(s, tc);
+    return check_run(s);
+}
