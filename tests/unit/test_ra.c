@@ -30,8 +30,8 @@ START_TEST(ul_grant_as_srsue_read_it)
 {
     uint32_t g;
     ck_assert_int_eq(ra_ul_grant(52, 8, 3, 0, 2, &g), 0);
-    /* hopping 0 | FDRA 14 bits = 112 | TDRA 0 | MCS 2 | TPC 3 | CSI 0; in the RAR's 27 bits as srsUE prints them
-     * fields (srsUE printed them as f_alloc=0x70 t_alloc=0x0 mcs=2 tpc=3 csi=0). */
+    /* hopping 0 | FDRA 14 bits = 112 | TDRA 0 | MCS 2 | TPC 3 | CSI 0: the fields srsUE printed for our grant
+     * (f_alloc=0x70 t_alloc=0x0 mcs=2 tpc=3 csi=0). */
     ck_assert_uint_eq(g >> 26, 0);
     ck_assert_uint_eq((g >> 12) & 0x3fff, 0x70);
     ck_assert_uint_eq((g >> 8) & 0xf, 0);
