@@ -738,6 +738,11 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     if (init_slot_pattern(cfg, &g, &mc.pattern, err, errlen) < 0) return -EINVAL;
     if (prach_from_sib1(cfg, &g, &mc.prach, &uc, err, errlen) < 0) return -EINVAL;
     if (mc.prach.enabled && ra_config_from_cell(cfg, &g, &mc.ra) == 0) mc.ra_enabled = true;
+    struct rrc_setup_cell_desc sd;
+    if (rrc_config_setup_desc(cfg, &sd) == 0) {
+        mc.sr_period = sd.sr_period_slots;
+        mc.sr_offset = sd.sr_offset;
+    }
     else if (mc.prach.enabled) log_warn(LOG_MAC, "random access: no room for RAR/Msg3 in this cell; preambles "
                                         "are detected and logged, not answered");
     if (mac_init(&p->mac, &mc) < 0) {

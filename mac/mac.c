@@ -34,7 +34,8 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
         struct mac_ue_config uc = {.pci = cfg->pci, .nof_prb = cfg->nof_prb, .scs_khz = cfg->scs_khz,
                                    .coreset0 = cfg->ra.coreset0, .dmrs_type_a_position = cfg->dmrs_type_a_position,
                                    .k2 = cfg->ra.msg3_k2, .grant_prb_start = cfg->ra.msg3_prb_start,
-                                   .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5};
+                                   .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5,
+                                   .sr_period = cfg->sr_period, .sr_offset = cfg->sr_offset, .css = cfg->ra};
         rc = mac_ues_init(&m->ues, &uc);
         if (rc < 0) return rc;
         m->ues_ok = true;
@@ -116,7 +117,8 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
     for (int i = 0; i < RA_MAX_PROCS; i++)
         if (m->ra.proc[i].state == RA_MSG3_DUE && m->ra.proc[i].msg3_slot == pusch_slot) msg3_there = true;
     bool pusch_ul = !msg3_there && slot_pattern_ul_symbols(&m->cfg.pattern, pusch_slot) == SLOT_ALL_SYMBOLS;
-    if (mac_ues_schedule_dl(&m->ues, slot, usable && dl->n_pdcch == 0, pusch_ul, dl))
+    bool ack_ul = slot_pattern_ul_symbols(&m->cfg.pattern, slot + 4) == SLOT_ALL_SYMBOLS;
+    if (mac_ues_schedule_dl(&m->ues, slot, usable && dl->n_pdcch == 0, pusch_ul, ack_ul, dl, &m->dl_tbs))
         atomic_fetch_add_explicit(&m->stats.ul_grants, 1, memory_order_relaxed);
     ra_schedule_ul(&m->ra, slot, ul);
     mac_ues_schedule_ul(&m->ues, slot, ul);
@@ -278,6 +280,7 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
             return;
         }
     }
+    if (m->ues_ok && mac_ue_pucch(&m->ues, slot, r)) return;
     count(v == PUCCH_RX_VALID ? &m->stats.pucch_valid : v == PUCCH_RX_DTX ? &m->stats.pucch_dtx
                                                                            : &m->stats.pucch_invalid);
     char bits[PUCCH_MAX_UCI_BITS + 1];

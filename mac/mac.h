@@ -55,6 +55,7 @@ struct mac_config {
     int pci, nof_prb, dmrs_type_a_position;
     struct ul_probe_config ul_probe;   /* test mode (mac/ul_probe.h) */
     bool ra_enabled;                   /* answer preambles (needs PRACH) */
+    int sr_period, sr_offset;          /* the RRCSetup's SR resource (slots) */
     struct ra_config ra;
 };
 

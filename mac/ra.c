@@ -19,8 +19,7 @@ static enum modulation_scheme qm_modulation(int qm)
     return qm == 2 ? MODULATION_QPSK : qm == 4 ? MODULATION_16QAM : qm == 6 ? MODULATION_64QAM : MODULATION_256QAM;
 }
 
-/* The RAR PDSCH on n_rb RBs from CORESET#0's first: grant (slot and RNTI set per use) and its TBS. */
-static int rar_grant(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, struct tbs_mcs *row)
+int ra_css_pdsch(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, struct tbs_mcs *row)
 {
     if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, c->rar_mcs, row) < 0 || row->reserved) return -EINVAL;
     *gr = (struct pdsch_grant){.n_id = (uint16_t)c->pci, .modulation = qm_modulation(row->qm), .nof_layers = 1,
@@ -50,7 +49,7 @@ int ra_init(struct ra *ra, const struct ra_config *cfg)
     struct tbs_mcs row;
     ra->rar_nof_rb = 0;
     for (int n = 1; n <= cfg->coreset0.nof_rb && !ra->rar_nof_rb; n++) {
-        int tbs = rar_grant(cfg, n, &gr, &row);
+        int tbs = ra_css_pdsch(cfg, n, &gr, &row);
         if (tbs >= (int)(8 * mac_rar_pdu_len(false, RA_RAR_PER_PDU))) {
             ra->rar_nof_rb = n;
             ra->rar_tbs = tbs;
@@ -177,7 +176,7 @@ static int schedule_msg4(struct ra *ra, struct ra_proc *p, uint64_t slot, struct
     for (mcs = 2; mcs <= 16 && tbs < (int)need_bits; mcs += 2) {
         c.rar_mcs = mcs;
         for (n_rb = 1; n_rb <= cfg->coreset0.nof_rb; n_rb++) {
-            tbs = rar_grant(&c, n_rb, &gr, &row);
+            tbs = ra_css_pdsch(&c, n_rb, &gr, &row);
             if (tbs >= (int)need_bits) break;
         }
     }
@@ -284,7 +283,7 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
     }
     struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch];
     struct tbs_mcs row;
-    rar_grant(&ra->cfg, ra->rar_nof_rb, &s->grant, &row);
+    ra_css_pdsch(&ra->cfg, ra->rar_nof_rb, &s->grant, &row);
     s->grant.rnti = rnti;
     s->grant.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
     s->codeword = PHY_DL_CW_TB;

@@ -35,6 +35,7 @@
 #include "mac/slot_pattern.h"
 #include "mac/tb_pool.h"
 #include "phy/ch/pdcch.h"
+#include "phy/fec/tbs.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
 
@@ -128,6 +129,11 @@ void ra_release(struct ra *ra, uint16_t rnti);
 /* The HARQ-ACK of a Msg4 on PUCCH in UL slot `slot`. Returns the procedure (state RA_DONE when acknowledged),
  * or NULL when none was expected. */
 struct ra_proc *ra_msg4_feedback(struct ra *ra, uint64_t slot, uint16_t rnti, bool ack);
+
+/* A PDSCH scheduled by DCI 1_0 in SS#1 (RAR, Msg4, C-RNTI): n_rb RBs from CORESET#0's first, row 0 of the
+ * SIB1's PDSCH list, DM-RS as DCI 1_0 implies, MCS c->rar_mcs of Table 5.1.3.1-1. Fills gr (slot and RNTI are the
+ * caller's) and row; returns the TBS or -EINVAL. */
+int ra_css_pdsch(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, struct tbs_mcs *row);
 
 /* 38.213 4.2: the RAR's T_A for a round-trip delay of delay_samples at the cell's sample rate. */
 int ra_timing_advance(const struct ra *ra, float delay_samples);

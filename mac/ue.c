@@ -8,6 +8,7 @@
 #include "gnb/log.h"
 #include "mac/mac_pdu.h"
 #include "phy/ch/dci.h"
+#include "phy/ch/pdsch.h"
 #include "phy/fec/tbs.h"
 
 static int64_t slot_ms(const struct mac_ues *u, uint64_t slot)
@@ -118,14 +119,81 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta)
     return ue;
 }
 
-int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, struct dl_slot_request *dl)
+/* SRB1 downlink for ue in this slot: DCI 1_0 C-RNTI + PDSCH with one RLC PDU. */
+static int schedule_srb1_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
+                            struct tb_pool *pool)
 {
-    if (!usable || !pusch_slot_ul || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
     const struct mac_ue_config *c = &u->cfg;
+    uint8_t pdu[256];
+    int n = rlc_am_pull_pdu(&ue->srb1, pdu, sizeof pdu, slot_ms(u, slot));
+    if (n <= 0) return 0;
+    struct pdsch_grant gr;
+    struct tbs_mcs row;
+    int tbs = -1, n_rb;
+    for (n_rb = 1; n_rb <= c->css.coreset0.nof_rb; n_rb++) {
+        tbs = ra_css_pdsch(&c->css, n_rb, &gr, &row);
+        if (tbs >= 8 * (n + 3)) break;
+    }
+    int index;
+    uint8_t *tb = tbs >= 8 * (n + 3) ? tb_pool_take(pool, &index) : NULL;
+    if (!tb) return 0; /* RLC AM sends it again (retransmission / status on the next poll) */
+    struct mac_pdu_builder b;
+    mac_pdu_builder_init(&b, MAC_DIR_DL, tb, (size_t)tbs / 8);
+    if (mac_pdu_add_sdu(&b, MAC_LCID_SRB1, pdu, (size_t)n) < 0) {
+        tb_pool_give_back(pool, index);
+        return 0;
+    }
+    mac_pdu_finish(&b);
+    ue->dl_ndi ^= 1u;
+    struct dci_1_0 d = {.rnti_type = DCI_RNTI_C,
+                        .frequency_domain_assignment = (uint32_t)dci_riv_encode(c->css.coreset0.nof_rb, 0, n_rb),
+                        .time_domain_assignment = 0, .mcs = (uint32_t)c->css.rar_mcs, .ndi = ue->dl_ndi, .rv = 0,
+                        .harq_process = 1, .tpc = 1, .pucch_resource = 0, .harq_feedback_timing = 3};
+    struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
+    *p = (struct dl_pdcch){.coreset = c->coreset0, .rnti = ue->crnti, .n_id = (uint16_t)c->pci, .n_rnti = 0,
+                           .al = 4, .first_cce = 0};
+    p->dci_len = dci_1_0_pack(&d, c->coreset0.nof_rb, p->dci, DL_DCI_MAX_BITS);
+    if (p->dci_len < 0) {
+        tb_pool_give_back(pool, index);
+        return 0;
+    }
+    dl->n_pdcch++;
+    struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch++];
+    s->grant = gr;
+    s->grant.rnti = ue->crnti;
+    s->grant.slot = (int)(slot % (uint64_t)u->slots_per_frame);
+    s->codeword = PHY_DL_CW_TB;
+    s->dlsch = (struct dlsch_cfg){.tbs = tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1, .rv = 0,
+                                  .g = pdsch_nof_bits(&gr)};
+    s->tb = tb;
+    s->tb_index = index;
+    ue->dl_pdus++;
+    ue->ack_slot = slot + 4;
+    return 1;
+}
+
+int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,
+                        struct dl_slot_request *dl, struct tb_pool *pool)
+{
+    if (!usable || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
+    const struct mac_ue_config *c = &u->cfg;
+    /* SRB1 downlink first (a STATUS the UE polled for), then UL grants. */
+    for (int i = 0; ack_slot_ul && dl->n_pdsch < DL_MAX_PDSCH && i < MAC_MAX_UES; i++) {
+        struct mac_ue *ue = &u->ue[i];
+        if (!ue->active || ue->ack_slot >= slot) continue;
+        if ((rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0) &&
+            schedule_srb1_dl(u, ue, slot, dl, pool))
+            return 1;
+    }
+    if (!pusch_slot_ul) return 0;
     for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
-        if (!ue->active || ue->setup_complete || ue->grant_slot) continue;
-        if (ue->last_grant_dci_slot && slot < ue->last_grant_dci_slot + (uint64_t)c->grant_period) continue;
+        bool wants = !ue->setup_complete || ue->sr_pending || ue->bsr_bytes > 0;
+        if (!ue->active || !wants || ue->grant_slot) continue;
+        if (!ue->sr_pending && ue->last_grant_dci_slot &&
+            slot < ue->last_grant_dci_slot + (uint64_t)c->grant_period)
+            continue;
+        ue->sr_pending = false;
         ue->ndi ^= 1u;
         struct dci_0_0 d = {.frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, c->grant_prb_start,
                                                                                      c->grant_nof_prb),
@@ -148,6 +216,23 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
 int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request *ul)
 {
     int n = 0;
+    const struct mac_ue_config *c = &u->cfg;
+    bool sr_occasion = c->sr_period > 0 && slot % (uint64_t)c->sr_period == (uint64_t)c->sr_offset;
+    for (int i = 0; i < MAC_MAX_UES && ul->n_pucch < UL_MAX_PUCCH; i++) {
+        struct mac_ue *ue = &u->ue[i];
+        if (!ue->active) continue;
+        /* The RRCSetup's PUCCH resources: 0/1 = HARQ-ACK set 0 (OCC 0/1), 2 = SR (OCC 2); F1, the last PRB. */
+        bool ack = ue->ack_slot == slot;
+        if (!ack && !sr_occasion) continue;
+        struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
+        *q = (struct ul_pucch_req){.cfg = {.res = {.format = PUCCH_FORMAT_1, .start_prb = c->nof_prb - 1,
+                                                   .start_symbol = 0, .nof_symbols = 14, .initial_cs = 0,
+                                                   .time_domain_occ = ack ? 0 : 2},
+                                           .bwp_size = c->nof_prb, .slot = (int)(slot % (uint64_t)u->slots_per_frame),
+                                           .n_id = (uint16_t)c->pci, .n_id_data = (uint16_t)c->pci,
+                                           .n_id_dmrs = (uint16_t)c->pci, .rnti = ue->crnti},
+                                   .purpose = ack ? UL_PUCCH_HARQ_ACK : UL_PUCCH_SR, .nof_bits = 1};
+    }
     for (int i = 0; i < MAC_MAX_UES && ul->n_pusch < UL_MAX_PUSCH; i++) {
         struct mac_ue *ue = &u->ue[i];
         if (!ue->active || ue->grant_slot != slot) continue;
@@ -158,6 +243,18 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
         n++;
     }
     return n;
+}
+
+/* The bytes a BSR reports (upper end of each level, 38.321 Tables 6.1.3.1-1/-2). */
+static uint64_t bsr_total(const struct mac_bsr *b)
+{
+    uint64_t sum = 0;
+    bool eight = b->format == MAC_BSR_LONG || b->format == MAC_BSR_LONG_TRUNC;
+    for (int i = 0; i < b->n && i < 8; i++) {
+        uint32_t lo, hi;
+        if (b->bs[i] && mac_bsr_range(b->bs[i], eight, &lo, &hi) == 0) sum += hi;
+    }
+    return sum;
 }
 
 void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r,
@@ -191,11 +288,33 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
         } else if (s->lcid == MAC_LCID_UL_SHORT_BSR || s->lcid == MAC_LCID_UL_SHORT_TRUNC_BSR ||
                    s->lcid == MAC_LCID_UL_LONG_BSR || s->lcid == MAC_LCID_UL_LONG_TRUNC_BSR) {
             struct mac_bsr bsr;
-            if (mac_bsr_parse(s->lcid, tb + s->offset, s->length, &bsr) == 0) ue->bsr_bytes = 1;
+            if (mac_bsr_parse(s->lcid, tb + s->offset, s->length, &bsr) == 0) ue->bsr_bytes = bsr_total(&bsr);
         }
     }
     log_info(LOG_MAC, "PUSCH: c-rnti=0x%04x slot=%d.%d crc=OK snr=%.1f dB ta=%.2f us, MAC PDU%s%s", ue->crnti, sfn,
              sl, (double)r->res.snr_db, (double)r->res.ta_us, what, pdu.padding ? " + padding" : "");
+}
+
+bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result *r)
+{
+    struct mac_ue *ue = mac_ue_find(u, r->req.cfg.rnti);
+    if (!ue || r->rc < 0) return ue != NULL;
+    bool found = r->res.verdict == PUCCH_RX_VALID;
+    if (r->req.purpose == UL_PUCCH_SR) {
+        if (found) {
+            ue->sr_pending = true;
+            ue->srs++;
+            log_info(LOG_MAC, "SR: c-rnti=0x%04x slot=%llu (snr %.1f dB)", ue->crnti, (unsigned long long)slot,
+                     (double)r->res.snr_db);
+        }
+    } else {
+        bool ack = found && r->res.nbits >= 1 && r->res.bits[0] == 1;
+        if (ack) ue->dl_acks++;
+        else ue->dl_nacks++;
+        log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s", ue->crnti, (unsigned long long)slot,
+                 ack ? "ACK" : "NACK/DTX");
+    }
+    return true;
 }
 
 int mac_ues_take_dcch(struct mac_ues *u, struct mac_dcch_sdu *out)

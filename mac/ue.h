@@ -2,6 +2,13 @@
  * SRB1 (RLC AM, 38.322, with the 38.331 9.2.1 default configuration; PDCP for SRBs, 38.323, 12-bit SN and
  * MAC-I) and its uplink grants until the RRC has its RRCSetupComplete.
  *
+ * Scheduling requests: every UE's SR resource of the RRCSetup (PUCCH format 1 resource 2: the carrier's last PRB,
+ * 14 symbols, OCC 2) is received at its occasions (38.213 9.2.4: (slot - offset) mod period = 0); a detected
+ * transmission is a positive SR and earns a grant; a BSR above zero keeps the grants coming.
+ * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete) goes in a
+ * DCI 1_0 with the C-RNTI in SS#1 (same CCE as the UL grants: one of the two per slot) and a PDSCH in CORESET#0's
+ * RBs (ra_css_pdsch), MAC PDU = one SRB1 SDU + padding; its HARQ-ACK on PUCCH resource 0 of set 0 (PRI 0), k1 = 4
+ * (dl-DataToUL-ACK {1..8}); a NACK is only logged (RLC AM recovers).
  * Uplink grants: DCI 0_0 with CRC scrambled by the C-RNTI (38.212 7.3.1.1.1, aligned to the size of 1_0 in the
  * same search space, 7.3.1.0) in SS#1 on CORESET#0 (srsUE searches every configured search space for its
  * C-RNTI), PUSCH k2 slots later (row 0 of the PUSCH list: k2 = 4 suits srsUE, which builds UL 4 slots ahead),
@@ -25,6 +32,8 @@
 #include "phy/ch/pdcch.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
+#include "mac/ra.h"
+#include "mac/tb_pool.h"
 #include "rlc/rlc_am.h"
 
 #define MAC_MAX_UES 8
@@ -42,6 +51,10 @@ struct mac_ue {
     struct rlc_am srb1;
     struct pdcp_srb pdcp1;
     uint64_t pusch_ok, pusch_ko, rlc_pdus, dcch_sdus, bsr_bytes;
+    bool sr_pending;                /* a positive SR not yet answered with a grant */
+    uint32_t dl_ndi;
+    uint64_t srs, dl_pdus, dl_acks, dl_nacks;
+    uint64_t ack_slot;              /* UL slot of the outstanding SRB1 PDSCH's HARQ-ACK, 0 = none */
 };
 
 /* A UL-DCCH SDU (after PDCP) for the RRC. */
@@ -58,6 +71,8 @@ struct mac_ue_config {
     int k2;                         /* row 0 of the PUSCH TDRA list */
     int grant_prb_start, grant_nof_prb, grant_mcs;
     int grant_period;               /* slots between grants before RRCSetupComplete */
+    int sr_period, sr_offset;       /* SR resource periodicity and offset (slots) of the RRCSetup */
+    struct ra_config css;           /* the SS#1 / CORESET#0 PDSCH geometry (ra_css_pdsch) */
 };
 
 struct mac_ues {
@@ -81,13 +96,17 @@ struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti);
 
 /* DL slot `slot` (usable as for random access): a DCI 0_0 for one UE that needs an UL grant. Returns 1 when
  * one was added. */
-int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, struct dl_slot_request *dl);
+int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,
+                        struct dl_slot_request *dl, struct tb_pool *pool);
 /* UL slot `slot`: the PUSCHs granted for it. */
 int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request *ul);
 
 /* A PUSCH decoded for a connected UE in UL slot `slot`. */
 void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r,
                   const uint8_t *tb);
+
+/* A PUCCH of a connected UE: an SR or the HARQ-ACK of an SRB1 PDSCH. Returns true when it was one of ours. */
+bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result *r);
 
 /* The next UL-DCCH SDU for the RRC: 1 with *out filled, 0 when none. */
 int mac_ues_take_dcch(struct mac_ues *u, struct mac_dcch_sdu *out);

@@ -57,8 +57,10 @@ struct ul_pusch_req {
 };
 
 /* One PUCCH to receive on a resource, with the UCI expected there. */
+enum ul_pucch_purpose { UL_PUCCH_HARQ_ACK, UL_PUCCH_SR };
 struct ul_pucch_req {
     struct pucch_config cfg;
+    int purpose;             /* enum ul_pucch_purpose: what the MAC expects there */
     int nof_bits;            /* F0/F1: HARQ-ACK bits (0..2); F2: the payload size A */
     bool sr_opportunity;     /* F0: an SR may come on this resource */
 };
