@@ -287,36 +287,32 @@ static size_t ring_room(struct pipeline *p, enum pipe_ring r)
     return ring_capacity(&p->rings[r]) - ring_count(&p->rings[r]);
 }
 
-/* UL-CCCH SDUs the MAC took out of Msg3s, to the RRC (kept in the MAC while the ring is full). */
+/* One SDU from the MAC stage to the RRC stage (the caller checked there is room). */
+static void push_to_rrc(struct pipeline *p, uint32_t type, uint16_t rnti, const uint8_t *data, int len)
+{
+    struct rrc_msg *m = ring_reserve(&p->rings[RING_MAC_TO_RRC]);
+    m->type = type;
+    m->epoch = p->mac_st.epoch;
+    m->rnti = rnti;
+    m->len = (uint32_t)len;
+    memcpy(m->data, data, (size_t)len);
+    ring_commit(&p->rings[RING_MAC_TO_RRC]);
+}
+
+/* UL-CCCH SDUs (from Msg3s) and UL-DCCH SDUs (from SRB1) the MAC holds, to the RRC, as long as the ring has room
+ * (the rest waits in the MAC). Both fit a message: MAC_CCCH_MAX and MAC_DCCH_MAX are below its data size. */
 static int mac_to_rrc(struct pipeline *p)
 {
+    _Static_assert(MAC_CCCH_MAX <= sizeof((struct rrc_msg *)0)->data, "CCCH SDU fits an RRC message");
+    _Static_assert(MAC_DCCH_MAX <= sizeof((struct rrc_msg *)0)->data, "DCCH SDU fits an RRC message");
+    struct ring *r = &p->rings[RING_MAC_TO_RRC];
     int n = 0;
-    struct mac_ccch_sdu sdu;
-    while (ring_count(&p->rings[RING_MAC_TO_RRC]) < ring_capacity(&p->rings[RING_MAC_TO_RRC]) &&
-           mac_take_ul_ccch(&p->mac, &sdu)) {
-        struct rrc_msg *m = ring_reserve(&p->rings[RING_MAC_TO_RRC]);
-        if (!m) break;
-        m->type = RRC_MSG_UL_CCCH;
-        m->epoch = p->mac_st.epoch;
-        m->rnti = sdu.rnti;
-        m->len = (uint32_t)sdu.len;
-        memcpy(m->data, sdu.data, (size_t)sdu.len);
-        ring_commit(&p->rings[RING_MAC_TO_RRC]);
-        n++;
-    }
-    static struct mac_dcch_sdu dcch; /* MAC stage only */
-    while (ring_count(&p->rings[RING_MAC_TO_RRC]) < ring_capacity(&p->rings[RING_MAC_TO_RRC]) &&
-           mac_take_ul_dcch(&p->mac, &dcch)) {
-        struct rrc_msg *m = ring_reserve(&p->rings[RING_MAC_TO_RRC]);
-        if (!m || (size_t)dcch.len > sizeof m->data) break;
-        m->type = RRC_MSG_UL_DCCH;
-        m->epoch = p->mac_st.epoch;
-        m->rnti = dcch.rnti;
-        m->len = (uint32_t)dcch.len;
-        memcpy(m->data, dcch.data, (size_t)dcch.len);
-        ring_commit(&p->rings[RING_MAC_TO_RRC]);
-        n++;
-    }
+    struct mac_ccch_sdu ccch;
+    static struct mac_dcch_sdu dcch; /* MAC stage only; large for a stack */
+    for (; ring_count(r) < ring_capacity(r) && mac_take_ul_ccch(&p->mac, &ccch); n++)
+        push_to_rrc(p, RRC_MSG_UL_CCCH, ccch.rnti, ccch.data, ccch.len);
+    for (; ring_count(r) < ring_capacity(r) && mac_take_ul_dcch(&p->mac, &dcch); n++)
+        push_to_rrc(p, RRC_MSG_UL_DCCH, dcch.rnti, dcch.data, dcch.len);
     return n;
 }
 
