@@ -615,11 +615,7 @@ static int prach_from_sib1(const struct gnbd_config *cfg, const struct cell_geom
                  r->generic.prach_config_index, r->restricted_set ? "restricted" : "unrestricted");
         return -EINVAL;
     }
-    enum prach_format f = (enum prach_format)row->format;
-    /* A combined A/B table format: the detector is set up for A; each occasion carries its own CP (B or A). */
-    if (f == PRACH_FORMAT_A1_B1) f = PRACH_FORMAT_A1;
-    if (f == PRACH_FORMAT_A2_B2) f = PRACH_FORMAT_A2;
-    if (f == PRACH_FORMAT_A3_B3) f = PRACH_FORMAT_A3;
+    enum prach_format f = prach_format_a((enum prach_format)row->format);
     int ra_scs = r->has_msg1_scs ? r->msg1_scs_khz : g->scs_khz;
     *mp = (struct mac_prach_config){.enabled = true, .config_index = r->generic.prach_config_index,
                                     .unpaired = g->duplex == BAND_DUPLEX_TDD, .ra_scs_khz = ra_scs,

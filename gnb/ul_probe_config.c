@@ -39,8 +39,7 @@ static bool prach_prbs(const struct gnbd_config *cfg, const struct cell_geometry
     if (rrc_config_sib1_desc(cfg, &d) < 0) return false;
     const struct prach_config_row *row = prach_config_row(g->duplex == BAND_DUPLEX_TDD, cfg->cell.prach_config_index);
     if (!row) return false;
-    enum prach_format f = (enum prach_format)row->format;
-    if (f >= PRACH_FORMAT_A1_B1) f = (enum prach_format)(PRACH_FORMAT_A1 + (f - PRACH_FORMAT_A1_B1));
+    enum prach_format f = prach_format_a((enum prach_format)row->format);
     const struct prach_format_params *fp = prach_format_params(f);
     int n_rb_ra = 0;
     if (!fp || prach_kbar(fp->l_ra, fp->delta_f_ra_hz ? fp->delta_f_ra_hz : g->scs_khz * 1000, g->scs_khz,

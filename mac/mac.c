@@ -32,7 +32,7 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
         if (rc < 0) return rc;
         /* UL grants for connected UEs: the Msg3 region (never both in one slot). */
         struct mac_ue_config uc = {.pci = cfg->pci, .nof_prb = cfg->nof_prb, .scs_khz = cfg->scs_khz,
-                                   .coreset0 = cfg->ra.coreset0, .dmrs_type_a_position = cfg->dmrs_type_a_position,
+                                   .dmrs_type_a_position = cfg->dmrs_type_a_position,
                                    .k2 = cfg->ra.msg3_k2, .grant_prb_start = cfg->ra.msg3_prb_start,
                                    .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5,
                                    .sr_period = cfg->sr_period, .sr_offset = cfg->sr_offset, .css = cfg->ra};

@@ -29,9 +29,7 @@ int ra_css_pdsch(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, st
     pdsch_dmrs_dci_1_0(&gr->dmrs, c->dmrs_type_a_position, c->pdsch_nof_symbols, (uint16_t)c->pci, 0);
     if (pdsch_grant_check(gr) < 0) return -EINVAL;
     struct tbs_cfg t = {.n_prb = n_rb, .n_symb_sh = c->pdsch_nof_symbols,
-                        /* DM-RS type 1: 6 REs per PRB and CDM group in each DM-RS symbol */
-                        .n_dmrs_prb = 6 * __builtin_popcount((unsigned)pdsch_dmrs_symbols(gr)) *
-                                      gr->dmrs.cdm_groups_without_data,
+                        .n_dmrs_prb = pdsch_n_dmrs_prb(gr),
                         .layers = 1, .qm = row->qm, .r_x1024 = row->r_x1024};
     return tbs_compute(&t);
 }
@@ -137,6 +135,12 @@ int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples,
     return -ENOSPC;
 }
 
+void ra_ss1_pdcch(const struct ra_config *c, uint16_t rnti, struct dl_pdcch *p)
+{
+    *p = (struct dl_pdcch){.coreset = c->coreset0, .rnti = rnti, .n_id = (uint16_t)c->pci, .n_rnti = 0, .al = 4,
+                           .first_cce = 0};
+}
+
 /* The RAR's PDCCH: DCI 1_0 with CRC scrambled by the RA-RNTI, SS#1 AL4 candidate 0 (CCE 0). */
 static int rar_pdcch(const struct ra *ra, uint16_t ra_rnti, struct dl_pdcch *c)
 {
@@ -145,8 +149,7 @@ static int rar_pdcch(const struct ra *ra, uint16_t ra_rnti, struct dl_pdcch *c)
     struct dci_1_0 d = {.rnti_type = DCI_RNTI_RA, .frequency_domain_assignment = (uint32_t)riv,
                         .time_domain_assignment = 0, .vrb_to_prb_mapping = 0, .mcs = (uint32_t)cfg->rar_mcs,
                         .tb_scaling = 0};
-    *c = (struct dl_pdcch){.coreset = cfg->coreset0, .rnti = ra_rnti, .n_id = (uint16_t)cfg->pci, .n_rnti = 0,
-                           .al = 4, .first_cce = 0};
+    ra_ss1_pdcch(cfg, ra_rnti, c);
     c->dci_len = dci_1_0_pack(&d, cfg->coreset0.nof_rb, c->dci, DL_DCI_MAX_BITS);
     return c->dci_len < 0 ? c->dci_len : 0;
 }
@@ -199,8 +202,7 @@ static int schedule_msg4(struct ra *ra, struct ra_proc *p, uint64_t slot, struct
                         .rv = (uint32_t)rv_order[p->msg4_tx % 4], .harq_process = 0, .tpc = 1,
                         .pucch_resource = 0, .harq_feedback_timing = RA_MSG4_K1 - 1};
     struct dl_pdcch *pc = &dl->pdcch[dl->n_pdcch];
-    *pc = (struct dl_pdcch){.coreset = cfg->coreset0, .rnti = p->tc_rnti, .n_id = (uint16_t)cfg->pci, .n_rnti = 0,
-                            .al = 4, .first_cce = 0};
+    ra_ss1_pdcch(cfg, p->tc_rnti, pc);
     pc->dci_len = dci_1_0_pack(&d, cfg->coreset0.nof_rb, pc->dci, DL_DCI_MAX_BITS);
     if (pc->dci_len < 0) {
         tb_pool_give_back(pool, index);

@@ -130,6 +130,10 @@ void ra_release(struct ra *ra, uint16_t rnti);
  * or NULL when none was expected. */
 struct ra_proc *ra_msg4_feedback(struct ra *ra, uint64_t slot, uint16_t rnti, bool ack);
 
+/* The PDCCH of a DCI in SS#1 for rnti: CORESET#0, AL4 candidate 0 (CCE 0; SS#1 has that one candidate), n_ID =
+ * PCI and n_RNTI = 0 as in every common search space (38.211 7.3.2.3). The DCI bits and length are the caller's. */
+void ra_ss1_pdcch(const struct ra_config *c, uint16_t rnti, struct dl_pdcch *p);
+
 /* A PDSCH scheduled by DCI 1_0 in SS#1 (RAR, Msg4, C-RNTI): n_rb RBs from CORESET#0's first, row 0 of the
  * SIB1's PDSCH list, DM-RS as DCI 1_0 implies, MCS c->rar_mcs of Table 5.1.3.1-1. Fills gr (slot and RNTI are the
  * caller's) and row; returns the TBS or -EINVAL. */

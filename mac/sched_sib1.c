@@ -109,10 +109,8 @@ static void free_rbs(const struct sched_sib1_config *cfg, const struct sched_sib
 static int size_pdsch(const struct sched_sib1_config *cfg, struct sched_sib1_plan *p, int max_rb)
 {
     p->grant.nof_rb = 1;
-    int mask = pdsch_dmrs_symbols(&p->grant);
-    if (mask < 0) return mask;
-    int dmrs_syms = __builtin_popcount((unsigned)mask);
-    int n_dmrs_prb = dmrs_syms * 6 * p->grant.dmrs.cdm_groups_without_data;   /* type 1: 6 REs per CDM group */
+    int n_dmrs_prb = pdsch_n_dmrs_prb(&p->grant);
+    if (n_dmrs_prb < 0) return n_dmrs_prb;
     for (int mcs = cfg->mcs; mcs <= SCHED_SIB1_MAX_MCS; mcs++) {
         struct tbs_mcs row;
         if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, mcs, &row) < 0 || row.qm > 2) return -EINVAL;

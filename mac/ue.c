@@ -150,9 +150,8 @@ static int schedule_srb1_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot,
                         .time_domain_assignment = 0, .mcs = (uint32_t)c->css.rar_mcs, .ndi = ue->dl_ndi, .rv = 0,
                         .harq_process = 1, .tpc = 1, .pucch_resource = 0, .harq_feedback_timing = 3};
     struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
-    *p = (struct dl_pdcch){.coreset = c->coreset0, .rnti = ue->crnti, .n_id = (uint16_t)c->pci, .n_rnti = 0,
-                           .al = 4, .first_cce = 0};
-    p->dci_len = dci_1_0_pack(&d, c->coreset0.nof_rb, p->dci, DL_DCI_MAX_BITS);
+    ra_ss1_pdcch(&c->css, ue->crnti, p);
+    p->dci_len = dci_1_0_pack(&d, c->css.coreset0.nof_rb, p->dci, DL_DCI_MAX_BITS);
     if (p->dci_len < 0) {
         tb_pool_give_back(pool, index);
         return 0;
@@ -200,9 +199,8 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
                             .time_domain_assignment = 0, .mcs = (uint32_t)c->grant_mcs, .ndi = ue->ndi, .rv = 0,
                             .harq_process = 0, .tpc = 1};
         struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
-        *p = (struct dl_pdcch){.coreset = c->coreset0, .rnti = ue->crnti, .n_id = (uint16_t)c->pci, .n_rnti = 0,
-                               .al = 4, .first_cce = 0};
-        int size = dci_1_0_size(DCI_RNTI_C, c->coreset0.nof_rb);
+        ra_ss1_pdcch(&c->css, ue->crnti, p);
+        int size = dci_1_0_size(DCI_RNTI_C, c->css.coreset0.nof_rb);
         p->dci_len = dci_0_0_pack(&d, c->nof_prb, size, p->dci, DL_DCI_MAX_BITS);
         if (p->dci_len < 0) return 0;
         dl->n_pdcch++;

@@ -66,7 +66,6 @@ struct mac_dcch_sdu {
 
 struct mac_ue_config {
     int pci, nof_prb, scs_khz;
-    struct pdcch_coreset coreset0;
     int dmrs_type_a_position;
     int k2;                         /* row 0 of the PUSCH TDRA list */
     int grant_prb_start, grant_nof_prb, grant_mcs;

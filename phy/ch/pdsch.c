@@ -103,6 +103,15 @@ int pdsch_nof_re(const struct pdsch_grant *gr)
     return gr->nof_rb * (PDSCH_RB_SC * (gr->nof_symbols - n_dmrs) + per_dmrs * n_dmrs);
 }
 
+int pdsch_n_dmrs_prb(const struct pdsch_grant *gr)
+{
+    int mask = pdsch_dmrs_symbols(gr);
+    if (mask < 0)
+        return mask;
+    int per_dmrs = __builtin_popcount(sch_dmrs_data_res(gr->dmrs.config_type, gr->dmrs.cdm_groups_without_data));
+    return (PDSCH_RB_SC - per_dmrs) * __builtin_popcount((unsigned)mask);
+}
+
 int pdsch_nof_bits(const struct pdsch_grant *gr)
 {
     int n = pdsch_nof_re(gr);

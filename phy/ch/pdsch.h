@@ -121,6 +121,10 @@ int pdsch_dmrs_symbols(const struct pdsch_grant *gr);
 int pdsch_nof_re(const struct pdsch_grant *gr);
 int pdsch_nof_bits(const struct pdsch_grant *gr);
 
+/* N_DMRS^PRB of 38.214 5.1.3.2 for tbs_compute(): DM-RS REs per PRB over the allocation's DM-RS symbols, CDM
+ * groups without data included. Negative pdsch_grant_check() codes. */
+int pdsch_n_dmrs_prb(const struct pdsch_grant *gr);
+
 /* 38.211 7.4.1.1.1: c_init of the DM-RS of symbol l of slot n_s,f (normal CP). */
 uint32_t pdsch_dmrs_c_init(int slot, int l, uint16_t n_id, int n_scid);
 

@@ -161,10 +161,8 @@ static void occasion_fill(const struct prach_config_row *row, int mu, int n_slot
     enum prach_format f = (enum prach_format)row->format;
     if (f >= PRACH_FORMAT_A1_B1) {
         /* Combined formats: B in the last occasion of the PRACH slot, A before it. */
-        static const enum prach_format a[] = { PRACH_FORMAT_A1, PRACH_FORMAT_A2, PRACH_FORMAT_A3 };
         static const enum prach_format b[] = { PRACH_FORMAT_B1, PRACH_FORMAT_B2, PRACH_FORMAT_B3 };
-        int i = f - PRACH_FORMAT_A1_B1;
-        f = n_t == row->n_t_slot - 1 ? b[i] : a[i];
+        f = n_t == row->n_t_slot - 1 ? b[f - PRACH_FORMAT_A1_B1] : prach_format_a(f);
     }
     const struct prach_format_params *p = prach_format_params(f);
     int l = row->start_symbol + n_t * row->n_dur + 14 * n_slot;

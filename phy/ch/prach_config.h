@@ -76,6 +76,13 @@ int prach_format_parse(const char *name);
 
 static inline bool prach_format_is_long(enum prach_format f) { return f <= PRACH_FORMAT_3; }
 
+/* The A format of a combined table format (A1/B1 -> A1, A2/B2 -> A2, A3/B3 -> A3), any other format itself:
+ * what a detector or generator is set up with; each occasion then carries its own (A or B) CP. */
+static inline enum prach_format prach_format_a(enum prach_format f)
+{
+    return f >= PRACH_FORMAT_A1_B1 ? (enum prach_format)(PRACH_FORMAT_A1 + (f - PRACH_FORMAT_A1_B1)) : f;
+}
+
 /* Sequence number u of logical root index i (Table 6.3.3.1-3: l_ra 839, i 0..837; 6.3.3.1-4: 139, i 0..137);
  * -EINVAL out of range. */
 int prach_root_u(int l_ra, int logical_index);

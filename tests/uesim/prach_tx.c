@@ -38,10 +38,7 @@ int prach_tx_arm(struct prach_tx *p, const struct rrc_sib1 *sib1, bool unpaired,
         snprintf(why, len, "prach-ConfigurationIndex %d not in the table", r->generic.prach_config_index);
         return -EINVAL;
     }
-    enum prach_format f = (enum prach_format)row->format;
-    if (f == PRACH_FORMAT_A1_B1) f = PRACH_FORMAT_A1;
-    if (f == PRACH_FORMAT_A2_B2) f = PRACH_FORMAT_A2;
-    if (f == PRACH_FORMAT_A3_B3) f = PRACH_FORMAT_A3;
+    enum prach_format f = prach_format_a((enum prach_format)row->format);
     p->ra_scs_khz = r->has_msg1_scs ? r->msg1_scs_khz : p->cfg.scs_khz;
     struct prach_cfg pc = {.sample_rate_hz = p->cfg.srate, .nof_prb = p->cfg.nof_prb, .scs_khz = p->cfg.scs_khz,
                            .format = f, .ra_scs_khz = p->ra_scs_khz,
