@@ -3,6 +3,9 @@
 # yourself outside the tree and point SRSUE at the binary (or put `srsue` on PATH).
 #
 #   scripts/interop-srsue.sh [--prb 25|52|106] [--pci N] [--seconds S] [--expect LEVEL] [--keep DIR]
+#                            [--attaches N] [--cell 'key = value; ...'] [--gnb 'group = { ... };']
+#   --cell adds keys to gnbd's cell group (e.g. 'prach_config_index = 13;'), --gnb adds top-level groups
+#   (e.g. 'rrc = { max_ues = 4; };'); srsUE's configuration follows from gnbd's as always.
 #   LEVEL: stream   srsUE streams samples with gnbd (no cell needed)
 #          cell     srsUE finds the cell: PCI and MIB (cell search), SFN synchronised
 #          sib1     ... and acquires SIB1
@@ -22,7 +25,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
-PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""; ATTACHES=1
+PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""; ATTACHES=1; CELL_EXTRA=""; GNB_EXTRA=""
 while [ $# -gt 0 ]; do
   case $1 in
     --prb) PRB=$2; shift 2;;
@@ -31,7 +34,9 @@ while [ $# -gt 0 ]; do
     --expect) EXPECT=$2; shift 2;;
     --keep) KEEP=$2; shift 2;;
     --attaches) ATTACHES=$2; shift 2;;
-    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup] [--attaches N] [--keep DIR]" >&2; exit 2;;
+    --cell) CELL_EXTRA=$2; shift 2;;
+    --gnb) GNB_EXTRA=$2; shift 2;;
+    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup] [--attaches N] [--keep DIR] [--cell KEYS] [--gnb GROUPS]" >&2; exit 2;;
   esac
 done
 SRSUE=${SRSUE:-$(command -v srsue || true)}
@@ -59,10 +64,12 @@ trap cleanup EXIT
 # gnbd's configuration: the reference cell with the chosen PCI and bandwidth; the sample rate is derived.
 cat > "$DIR/gnbd.conf" <<CONF
 cell: { pci = $PCI; band = 3; dl_arfcn = 368500; bandwidth_mhz = $BW; scs_khz = 15;
-        mcc = "001"; mnc = "01"; tac = 7; coreset0_index = $([ $PRB = 25 ] && echo 0 || ([ $PRB = 106 ] && echo 12 || echo 6)); searchspace0_index = 0; };
+        mcc = "001"; mnc = "01"; tac = 7; coreset0_index = $([ $PRB = 25 ] && echo 0 || ([ $PRB = 106 ] && echo 12 || echo 6)); searchspace0_index = 0;
+        $CELL_EXTRA };
 radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$PORT_DL,rx_port=tcp://127.0.0.1:$PORT_UL"; };
 control: { endpoint = "tcp://127.0.0.1:$CTL"; };
 log: { level = "info"; };
+$GNB_EXTRA
 CONF
 # srsUE's configuration for that cell, as gnbd prints it (ports mirrored, ARFCNs, PRB, rates; its log here).
 "$ROOT/$BUILD/gnbd" --srsue-config "$DIR/gnbd.conf" --srsue-log "$DIR/ue.log" > "$DIR/ue.conf" 2> "$DIR/srsue-config.err" ||
@@ -82,7 +89,19 @@ SPID=$!
 UPID=$!
 # srsUE takes seconds to start on a loaded machine: the run time counts from its "Attaching UE".
 for _ in $(seq 120); do grep -q "Attaching UE" "$DIR/ue.stdout" 2>/dev/null && break; sleep 0.5; done
-sleep "$SECONDS_RUN"
+# gnbd's CPU time per second of stream while the UE is attached and idle (the stream runs as fast as the two
+# peers allow over ZeroMQ, so wall time says little): from /proc and slots.ul_processed, after the attach.
+cpu_sample() { # prints "cpu_seconds ul_slots"
+  local t u
+  t=$(awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$GPID/stat" 2>/dev/null)
+  u=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>/dev/null | sed -n 's/.*slots\.ul_processed: *\([0-9]*\).*/\1/p')
+  echo "${t:-0} ${u:-0}"
+}
+if [ "$SECONDS_RUN" -ge 6 ]; then
+  sleep 3; CPU_A=$(cpu_sample); sleep $((SECONDS_RUN - 3)); CPU_B=$(cpu_sample)
+else
+  sleep "$SECONDS_RUN"; CPU_A=""; CPU_B=""
+fi
 stop_ue() {
   kill -INT "$UPID" 2>/dev/null
   for _ in $(seq 50); do kill -0 "$UPID" 2>/dev/null || break; sleep 0.1; done
@@ -104,6 +123,15 @@ kill -TERM "$GPID"; wait "$GPID"; grc=$?; GPID=""
 echo "---- gnbd metrics after ${SECONDS_RUN} s"
 grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_errors|tx_errors)|prach\.' <<<"$metrics"
 echo "---- gnbd exit status $grc"
+if [ -n "$CPU_A" ]; then
+  python3 - $CPU_A $CPU_B <<'PY'
+import sys
+c0, s0, c1, s1 = map(float, sys.argv[1:])
+if s1 > s0:
+    stream = (s1 - s0) / 1000.0   # 15 kHz: 1000 slots per second of stream
+    print(f"gnbd CPU after attach 1: {c1 - c0:.2f} s for {stream:.2f} s of stream = {100 * (c1 - c0) / stream:.0f}% of one core at real time")
+PY
+fi
 
 fails=0
 milestone() { # name, pattern, file...
