@@ -63,6 +63,8 @@ enum rrc_msg_type { RRC_MSG_UL_CCCH, RRC_MSG_DL_CCCH, RRC_MSG_UL_DCCH, RRC_MSG_D
 struct rrc_msg {
     uint32_t type, len, epoch;
     uint16_t rnti;
+    int16_t ue_index;                 /* UL-CCCH: the MAC's UE context for it, -1 none left (RRCReject) */
+    struct ue_pucch_res res;          /* UL-CCCH: that context's PUCCH resources for the RRCSetup */
     uint8_t data[1502];
 };
 
@@ -287,13 +289,17 @@ static size_t ring_room(struct pipeline *p, enum pipe_ring r)
     return ring_capacity(&p->rings[r]) - ring_count(&p->rings[r]);
 }
 
-/* One SDU from the MAC stage to the RRC stage (the caller checked there is room). */
-static void push_to_rrc(struct pipeline *p, uint32_t type, uint16_t rnti, const uint8_t *data, int len)
+/* One SDU from the MAC stage to the RRC stage (the caller checked there is room); res: a UL-CCCH SDU's UE
+ * context and resources, NULL for none. */
+static void push_to_rrc(struct pipeline *p, uint32_t type, uint16_t rnti, const struct mac_ccch_sdu *res,
+                        const uint8_t *data, int len)
 {
     struct rrc_msg *m = ring_reserve(&p->rings[RING_MAC_TO_RRC]);
     m->type = type;
     m->epoch = p->mac_st.epoch;
     m->rnti = rnti;
+    m->ue_index = (int16_t)(res ? res->ue_index : -1);
+    if (res) m->res = res->res;
     m->len = (uint32_t)len;
     memcpy(m->data, data, (size_t)len);
     ring_commit(&p->rings[RING_MAC_TO_RRC]);
@@ -310,9 +316,9 @@ static int mac_to_rrc(struct pipeline *p)
     struct mac_ccch_sdu ccch;
     static struct mac_dcch_sdu dcch; /* MAC stage only; large for a stack */
     for (; ring_count(r) < ring_capacity(r) && mac_take_ul_ccch(&p->mac, &ccch); n++)
-        push_to_rrc(p, RRC_MSG_UL_CCCH, ccch.rnti, ccch.data, ccch.len);
+        push_to_rrc(p, RRC_MSG_UL_CCCH, ccch.rnti, &ccch, ccch.data, ccch.len);
     for (; ring_count(r) < ring_capacity(r) && mac_take_ul_dcch(&p->mac, &dcch); n++)
-        push_to_rrc(p, RRC_MSG_UL_DCCH, dcch.rnti, dcch.data, dcch.len);
+        push_to_rrc(p, RRC_MSG_UL_DCCH, dcch.rnti, NULL, dcch.data, dcch.len);
     return n;
 }
 
@@ -468,8 +474,15 @@ static int rrc_step(struct pipeline *p)
             did++;
             continue;
         }
-        if (in->type == RRC_MSG_UL_CCCH)
-            ev = rrc_cell_ul_ccch(&p->rrc, in->rnti, in->data, in->len, out->data, sizeof out->data, &len, &ul);
+        if (in->type == RRC_MSG_UL_CCCH) {
+            const struct ue_pucch_res *r = &in->res;
+            struct rrc_setup_ue_pucch res = {.f1_prb = r->f1_prb, .f1_cs = r->f1_cs,
+                                             .ack_occ = {r->ack_occ[0], r->ack_occ[1]}, .sr_occ = r->sr_occ,
+                                             .f2_prb = r->f2_prb, .f2_symbol = r->f2_symbol,
+                                             .sr_offset = r->sr_offset};
+            ev = rrc_cell_ul_ccch(&p->rrc, in->rnti, in->data, in->len, in->ue_index >= 0 ? &res : NULL, out->data,
+                                  sizeof out->data, &len, &ul);
+        }
         if (ul && ul->type == RRC_UL_CCCH_SETUP_REQUEST)
             log_info(LOG_RRC, "0x%04x: RRCSetupRequest (ue-Identity %s 0x%010llx, cause %d) -> %s (%zu bytes)",
                      in->rnti, ul->setup_request.ue_identity_is_tmsi_part1 ? "ng-5G-S-TMSI-Part1" : "randomValue",
@@ -733,7 +746,6 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     struct rrc_setup_cell_desc sd;
     if (rrc_config_setup_desc(cfg, &sd) == 0) {
         mc.sr_period = sd.sr_period_slots;
-        mc.sr_offset = sd.sr_offset;
     }
     else if (mc.prach.enabled) log_warn(LOG_MAC, "random access: no room for RAR/Msg3 in this cell; preambles "
                                         "are detected and logged, not answered");

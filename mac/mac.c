@@ -35,7 +35,7 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
                                    .dmrs_type_a_position = cfg->dmrs_type_a_position,
                                    .k2 = cfg->ra.msg3_k2, .grant_prb_start = cfg->ra.msg3_prb_start,
                                    .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5,
-                                   .sr_period = cfg->sr_period, .sr_offset = cfg->sr_offset, .css = cfg->ra};
+                                   .sr_period = cfg->sr_period, .pattern = cfg->pattern, .css = cfg->ra};
         rc = mac_ues_init(&m->ues, &uc);
         if (rc < 0) return rc;
         m->ues_ok = true;
@@ -180,6 +180,19 @@ uint16_t mac_ra_rnti(int s_id, int t_id, int f_id)
 }
 
 
+/* A UE context (and with it the dedicated PUCCH resources, mac/ue_res.h) for a Msg3's UE: one no connected UE
+ * holds and no other procedure has set aside (a procedure's claim ends with it, so nothing leaks). -1: none. */
+static int free_ue_index(const struct mac *m)
+{
+    for (int k = 0; k < MAC_MAX_UES; k++) {
+        bool taken = m->ues.ue[k].active;
+        for (int i = 0; !taken && i < RA_MAX_PROCS; i++)
+            taken = m->ra.proc[i].state != RA_FREE && m->ra.proc[i].ue_index == k;
+        if (!taken) return k;
+    }
+    return -1;
+}
+
 /* Msg3: its MAC PDU, the UL-CCCH SDU (the RRCSetupRequest) logged; Msg4 comes with the RRC setup procedure. */
 static void msg3_received(struct mac *m, struct ra_proc *p, int sfn, int sl, const struct ul_pusch_result *r,
                           const uint8_t *tb)
@@ -206,6 +219,9 @@ static void msg3_received(struct mac *m, struct ra_proc *p, int sfn, int sl, con
             if (m->n_ccch_out < MAC_CCCH_OUT && sp->length <= MAC_CCCH_MAX) {
                 struct mac_ccch_sdu *o = &m->ccch_out[m->n_ccch_out++];
                 o->rnti = p->tc_rnti;
+                if (p->ue_index < 0 && m->ues_ok) p->ue_index = free_ue_index(m);
+                o->ue_index = p->ue_index;
+                if (o->ue_index < 0 || mac_ues_res(&m->ues, o->ue_index, &o->res) < 0) o->ue_index = -1;
                 o->len = (int)sp->length;
                 memcpy(o->data, tb + sp->offset, sp->length);
             }
@@ -273,7 +289,7 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
             if (p->state == RA_DONE) {
                 count(&m->stats.ra_msg4_acked);
                 if (!p->msg4_is_setup) /* RRCReject: nothing more for this UE */;
-                else if (mac_ue_add(&m->ues, p->tc_rnti, p->ta)) count(&m->stats.ues_connected);
+                else if (mac_ue_add(&m->ues, p->tc_rnti, p->ta, p->ue_index)) count(&m->stats.ues_connected);
                 else log_warn(LOG_MAC, "0x%04x: no UE context left (%d in use)", p->tc_rnti, MAC_MAX_UES);
                 p->state = RA_FREE;
             }

@@ -55,7 +55,7 @@ struct mac_config {
     int pci, nof_prb, dmrs_type_a_position;
     struct ul_probe_config ul_probe;   /* test mode (mac/ul_probe.h) */
     bool ra_enabled;                   /* answer preambles (needs PRACH) */
-    int sr_period, sr_offset;          /* the RRCSetup's SR resource (slots) */
+    int sr_period;                     /* the RRCSetups' SR periodicity (slots); offsets per UE (mac/ue_res.h) */
     struct ra_config ra;
 };
 
@@ -79,6 +79,8 @@ struct mac_stats {
 /* A UL-CCCH SDU (Msg3's RRCSetupRequest) for the RRC. */
 struct mac_ccch_sdu {
     uint16_t rnti;
+    int ue_index;                      /* the UE context set aside for it, -1: none left (RRCReject) */
+    struct ue_pucch_res res;           /* that context's PUCCH resources, for its RRCSetup */
     int len;
     uint8_t data[MAC_CCCH_MAX];
 };

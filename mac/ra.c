@@ -125,7 +125,7 @@ int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples,
         if (p->state != RA_FREE) continue;
         *p = (struct ra_proc){.state = RA_RAR_DUE, .preamble = preamble, .ra_rnti = ra_rnti,
                               .tc_rnti = ra->next_tc_rnti, .ta = ra_timing_advance(ra, delay_samples),
-                              .delay_samples = delay_samples, .prach_slot = slot,
+                              .delay_samples = delay_samples, .prach_slot = slot, .ue_index = -1,
                               .window_end = slot + 3 + (uint64_t)ra->cfg.ra_response_window - 1};
         /* C-RNTIs 0x0001..0xFFEF (38.321 Table 7.1-1); skip the RA-RNTI range of the first 16 slots' occasions. */
         ra->next_tc_rnti = ra->next_tc_rnti >= 0xFFEF ? RA_FIRST_TC_RNTI : (uint16_t)(ra->next_tc_rnti + 1);

@@ -72,6 +72,7 @@ struct ra_proc {
     uint64_t prach_slot, window_end; /* RAR due in [prach_slot + 3, window_end] */
     uint64_t rar_slot, msg3_slot;
     int msg3_prb;
+    int ue_index;                    /* the MAC's UE context set aside at Msg3 (-1: none yet) */
     uint8_t con_res_id[6];           /* the Msg3 UL-CCCH SDU's first 48 bits */
     int msg4_len, msg4_tx;           /* the DL-CCCH SDU from the RRC; transmissions so far */
     bool msg4_is_setup;              /* RRCSetup (a UE context follows the ACK), not RRCReject */

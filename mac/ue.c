@@ -64,6 +64,7 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     int tbs = tbs_compute(&t);
     if (tbs <= 0) return -EINVAL;
     q->tb = (struct pusch_tb){.tbs = tbs, .r = row.r_x1024 / 1024.0, .new_data = true, .max_iterations = 10};
+    if (ue_res_layout_init(&u->layout, cfg->nof_prb, MAC_MAX_UES, cfg->sr_period, &cfg->pattern) < 0) return -EINVAL;
     for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
         struct pdcp_srb_config pc;
@@ -100,12 +101,17 @@ struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti)
     return NULL;
 }
 
-struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta)
+int mac_ues_res(const struct mac_ues *u, int index, struct ue_pucch_res *r)
 {
-    struct mac_ue *ue = mac_ue_find(u, crnti);
-    for (int i = 0; !ue && i < MAC_MAX_UES; i++)
-        if (!u->ue[i].active) ue = &u->ue[i];
-    if (!ue) return NULL;
+    return ue_res_get(&u->layout, index, r);
+}
+
+struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
+{
+    struct ue_pucch_res res;
+    if (mac_ues_res(u, index, &res) < 0) return NULL;
+    struct mac_ue *ue = &u->ue[index];
+    if (ue->active && ue->crnti != crnti) return NULL;
     struct rlc_am keep_rlc = ue->srb1;
     struct pdcp_srb keep_pdcp = ue->pdcp1;
     memset(ue, 0, sizeof *ue);
@@ -116,6 +122,7 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta)
     ue->active = true;
     ue->crnti = crnti;
     ue->ta = ta;
+    ue->res = res;
     return ue;
 }
 
@@ -215,21 +222,28 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
 {
     int n = 0;
     const struct mac_ue_config *c = &u->cfg;
-    bool sr_occasion = c->sr_period > 0 && slot % (uint64_t)c->sr_period == (uint64_t)c->sr_offset;
     for (int i = 0; i < MAC_MAX_UES && ul->n_pucch < UL_MAX_PUCCH; i++) {
         struct mac_ue *ue = &u->ue[i];
         if (!ue->active) continue;
-        /* The RRCSetup's PUCCH resources: 0/1 = HARQ-ACK set 0 (OCC 0/1), 2 = SR (OCC 2); F1, the last PRB. */
+        /* The UE's PUCCH resources (mac/ue_res.h): 0/1 = HARQ-ACK set 0, 2 = SR; format 1, 14 symbols. */
+        const struct ue_pucch_res *res = &ue->res;
+        bool sr_occasion = slot % (uint64_t)res->sr_period == (uint64_t)res->sr_offset;
         bool ack = ue->ack_slot == slot;
-        if (!ack && !sr_occasion) continue;
-        struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
-        *q = (struct ul_pucch_req){.cfg = {.res = {.format = PUCCH_FORMAT_1, .start_prb = c->nof_prb - 1,
-                                                   .start_symbol = 0, .nof_symbols = 14, .initial_cs = 0,
-                                                   .time_domain_occ = ack ? 0 : 2},
-                                           .bwp_size = c->nof_prb, .slot = (int)(slot % (uint64_t)u->slots_per_frame),
-                                           .n_id = (uint16_t)c->pci, .n_id_data = (uint16_t)c->pci,
-                                           .n_id_dmrs = (uint16_t)c->pci, .rnti = ue->crnti},
-                                   .purpose = ack ? UL_PUCCH_HARQ_ACK : UL_PUCCH_SR, .nof_bits = 1};
+        /* 38.213 9.2.5.1: with a positive SR in a HARQ-ACK slot, a format 1 UE sends the HARQ-ACK on the SR
+         * resource; so both are heard then, the SR resource first (mac_ue_pucch reads its bit as the ACK). */
+        for (int which = 0; which < 2 && ul->n_pucch < UL_MAX_PUCCH; which++) {
+            bool sr = which == 0;
+            if (sr ? !sr_occasion : !ack) continue;
+            struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
+            *q = (struct ul_pucch_req){
+                .cfg = {.res = {.format = PUCCH_FORMAT_1, .start_prb = res->f1_prb, .start_symbol = 0,
+                                .nof_symbols = 14, .initial_cs = res->f1_cs,
+                                .time_domain_occ = sr ? res->sr_occ : res->ack_occ[0]},
+                        .bwp_size = c->nof_prb, .slot = (int)(slot % (uint64_t)u->slots_per_frame),
+                        .n_id = (uint16_t)c->pci, .n_id_data = (uint16_t)c->pci, .n_id_dmrs = (uint16_t)c->pci,
+                        .rnti = ue->crnti},
+                .purpose = sr ? UL_PUCCH_SR : UL_PUCCH_HARQ_ACK, .nof_bits = 1};
+        }
     }
     for (int i = 0; i < MAC_MAX_UES && ul->n_pusch < UL_MAX_PUSCH; i++) {
         struct mac_ue *ue = &u->ue[i];
@@ -298,20 +312,23 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
     struct mac_ue *ue = mac_ue_find(u, r->req.cfg.rnti);
     if (!ue || r->rc < 0) return ue != NULL;
     bool found = r->res.verdict == PUCCH_RX_VALID;
+    bool ack_due = ue->ack_slot == slot;
     if (r->req.purpose == UL_PUCCH_SR) {
-        if (found) {
-            ue->sr_pending = true;
-            ue->srs++;
-            log_info(LOG_MAC, "SR: c-rnti=0x%04x slot=%llu (snr %.1f dB)", ue->crnti, (unsigned long long)slot,
-                     (double)r->res.snr_db);
-        }
-    } else {
-        bool ack = found && r->res.nbits >= 1 && r->res.bits[0] == 1;
-        if (ack) ue->dl_acks++;
-        else ue->dl_nacks++;
-        log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s", ue->crnti, (unsigned long long)slot,
-                 ack ? "ACK" : "NACK/DTX");
+        if (!found) return true;
+        ue->sr_pending = true;
+        ue->srs++;
+        log_info(LOG_MAC, "SR: c-rnti=0x%04x slot=%llu (snr %.1f dB)%s", ue->crnti, (unsigned long long)slot,
+                 (double)r->res.snr_db, ack_due ? ", with the HARQ-ACK" : "");
+        if (!ack_due) return true;
+        ue->ack_on_sr_slot = slot; /* 38.213 9.2.5.1: the HARQ-ACK bit rides on the SR resource */
+    } else if (ue->ack_on_sr_slot == slot) {
+        return true; /* read from the SR resource already */
     }
+    bool ack = found && r->res.nbits >= 1 && r->res.bits[0] == 1;
+    if (ack) ue->dl_acks++;
+    else ue->dl_nacks++;
+    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s", ue->crnti, (unsigned long long)slot,
+             ack ? "ACK" : "NACK/DTX");
     return true;
 }
 

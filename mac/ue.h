@@ -2,9 +2,11 @@
  * SRB1 (RLC AM, 38.322, with the 38.331 9.2.1 default configuration; PDCP for SRBs, 38.323, 12-bit SN and
  * MAC-I) and its uplink grants until the RRC has its RRCSetupComplete.
  *
- * Scheduling requests: every UE's SR resource of the RRCSetup (PUCCH format 1 resource 2: the carrier's last PRB,
- * 14 symbols, OCC 2) is received at its occasions (38.213 9.2.4: (slot - offset) mod period = 0); a detected
- * transmission is a positive SR and earns a grant; a BSR above zero keeps the grants coming.
+ * PUCCH: context k owns the dedicated resources of mac/ue_res.h (its RRCSetup carries them: the MAC sets them
+ * aside when the Msg3 arrives and hands them to the RRC with the RRCSetupRequest); HARQ-ACK on resource 0 (PRI 0),
+ * SR on resource 2 at the UE's own offset.
+ * Scheduling requests: the SR resource is received at its occasions (38.213 9.2.4: (slot - offset) mod period =
+ * 0); a detected transmission is a positive SR and earns a grant; a BSR above zero keeps the grants coming.
  * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete) goes in a
  * DCI 1_0 with the C-RNTI in SS#1 (same CCE as the UL grants: one of the two per slot) and a PDSCH in CORESET#0's
  * RBs (ra_css_pdsch), MAC PDU = one SRB1 SDU + padding; its HARQ-ACK on PUCCH resource 0 of set 0 (PRI 0), k1 = 4
@@ -34,6 +36,7 @@
 #include "phy/ul/phy_ul.h"
 #include "mac/ra.h"
 #include "mac/tb_pool.h"
+#include "mac/ue_res.h"
 #include "rlc/rlc_am.h"
 
 #define MAC_MAX_UES 8
@@ -43,6 +46,7 @@
 struct mac_ue {
     bool active;
     uint16_t crnti;
+    struct ue_pucch_res res;        /* its dedicated PUCCH resources (context index = res.index) */
     bool setup_complete;            /* the RRC got its RRCSetupComplete (or any UL-DCCH message) */
     uint32_t ndi;
     uint64_t grant_slot;            /* PUSCH slot of the outstanding grant, 0 = none */
@@ -55,6 +59,7 @@ struct mac_ue {
     uint32_t dl_ndi;
     uint64_t srs, dl_pdus, dl_acks, dl_nacks;
     uint64_t ack_slot;              /* UL slot of the outstanding SRB1 PDSCH's HARQ-ACK, 0 = none */
+    uint64_t ack_on_sr_slot;        /* slot whose HARQ-ACK came on the SR resource (positive SR) */
 };
 
 /* A UL-DCCH SDU (after PDCP) for the RRC. */
@@ -70,12 +75,14 @@ struct mac_ue_config {
     int k2;                         /* row 0 of the PUSCH TDRA list */
     int grant_prb_start, grant_nof_prb, grant_mcs;
     int grant_period;               /* slots between grants before RRCSetupComplete */
-    int sr_period, sr_offset;       /* SR resource periodicity and offset (slots) of the RRCSetup */
+    int sr_period;                  /* SR resource periodicity (slots) of the RRCSetups */
+    struct slot_pattern pattern;    /* SR offsets only in wholly UL slots */
     struct ra_config css;           /* the SS#1 / CORESET#0 PDSCH geometry (ra_css_pdsch) */
 };
 
 struct mac_ues {
     struct mac_ue_config cfg;
+    struct ue_res_layout layout;
     int slots_per_frame;
     struct mac_ue ue[MAC_MAX_UES];
     struct ul_pusch_req grant;      /* template */
@@ -89,8 +96,12 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg);
 void mac_ues_free(struct mac_ues *u);
 void mac_ues_reset(struct mac_ues *u);
 
-/* A UE whose contention was resolved: its context, or NULL when every context is taken. */
-struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta);
+/* A UE whose contention was resolved, in context `index` (the one whose resources its RRCSetup gave it): the
+ * context, or NULL when index is out of range or taken by another UE. */
+struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index);
+
+/* The dedicated PUCCH resources of context index (mac/ue_res.h). Returns 0 or -EINVAL. */
+int mac_ues_res(const struct mac_ues *u, int index, struct ue_pucch_res *r);
 struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti);
 
 /* DL slot `slot` (usable as for random access): a DCI 0_0 for one UE that needs an UL grant. Returns 1 when

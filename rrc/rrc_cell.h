@@ -2,7 +2,8 @@
  *
  * UL-CCCH: an RRCSetupRequest (decoded by rrc/msg/ul_ccch) is answered with an RRCSetup (rrc/msg/
  * rrc_setup_builder: SRB1 and the master cell group, transaction 0) while fewer than max_ues UEs are set up,
- * else with an RRCReject carrying waitTime; a message that does not decode is counted and dropped (no answer).
+ * with the UE's own PUCCH resources (chosen by the MAC), else (max_ues reached, or the MAC has no resources
+ * left) with an RRCReject carrying waitTime; a message that does not decode is counted and dropped (no answer).
  * The answer is a DL-CCCH message for the MAC to send as Msg4. UL-DCCH (RRCSetupComplete on SRB1 after PDCP)
  * comes with the SRB1 path.
  *
@@ -42,10 +43,12 @@ struct rrc_cell {
 int rrc_cell_init(struct rrc_cell *c, const struct rrc_cell_config *cfg);
 void rrc_cell_free(struct rrc_cell *c);
 
-/* A UL-CCCH SDU from the UE with (temporary) RNTI rnti. Writes the DL-CCCH answer into out[cap] and its length
- * into *out_len (0 when there is none) and returns what happened (enum rrc_cell_event); *ul gets the decoded
- * message when there was one. */
+/* A UL-CCCH SDU from the UE with (temporary) RNTI rnti, for which the MAC set aside the dedicated PUCCH
+ * resources *res (NULL: the MAC has none left, so an RRCSetupRequest gets RRCReject). Writes the DL-CCCH answer
+ * into out[cap] and its length into *out_len (0 when there is none) and returns what happened (enum
+ * rrc_cell_event); *ul gets the decoded message when there was one. */
 enum rrc_cell_event rrc_cell_ul_ccch(struct rrc_cell *c, uint16_t rnti, const uint8_t *sdu, size_t len,
-                                     uint8_t *out, size_t cap, size_t *out_len, const struct rrc_ul_ccch_msg **ul);
+                                     const struct rrc_setup_ue_pucch *res, uint8_t *out, size_t cap, size_t *out_len,
+                                     const struct rrc_ul_ccch_msg **ul);
 
 #endif

@@ -7,8 +7,10 @@
 void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d)
 {
     *d = (struct rrc_setup_cell_desc){.nof_prb = 52, .pdsch_start_symbol = 1, .coreset1_duration = 1,
-                                      .ss2_candidates = {0, 2, 2, 1, 0}, .sr_period_slots = 10, .sr_offset = 0,
-                                      .sr_trans_max = 64, .pusch_k2 = 4};
+                                      .ss2_candidates = {0, 2, 2, 1, 0}, .sr_period_slots = 10, .sr_trans_max = 64,
+                                      .pusch_k2 = 4,
+                                      .ue = {.f1_prb = 50, .f1_cs = 0, .ack_occ = {0, 1}, .sr_occ = 2, .f2_prb = 48,
+                                             .f2_symbol = 12, .sr_offset = 0}};
 }
 
 /* SRB1 on LCID 1 with the RLC and logical channel values of 38.331 9.2.1 (default SRB configurations). */
@@ -64,14 +66,15 @@ static void build_pdsch(const struct rrc_setup_cell_desc *d, struct rrc_pdsch_co
 
 static void build_pucch(const struct rrc_setup_cell_desc *d, struct rrc_pucch_config *p)
 {
-    int top = d->nof_prb - 1;
+    const struct rrc_setup_ue_pucch *u = &d->ue;
     memset(p, 0, sizeof *p);
+    const int occ[3] = {u->ack_occ[0], u->ack_occ[1], u->sr_occ};
     for (int i = 0; i < 3; i++) /* format 1, whole slot, one PRB, told apart by their time-domain OCC */
-        p->res[i] = (struct rrc_pucch_resource){.id = i, .starting_prb = top, .format = RRC_PUCCH_F1,
-                                                .initial_cyclic_shift = 0, .nof_symbols = 14, .start_symbol = 0,
-                                                .time_domain_occ = i};
-    p->res[3] = (struct rrc_pucch_resource){.id = 3, .starting_prb = top - 1, .format = RRC_PUCCH_F2,
-                                            .nof_prbs = 1, .nof_symbols = 2, .start_symbol = 12};
+        p->res[i] = (struct rrc_pucch_resource){.id = i, .starting_prb = u->f1_prb, .format = RRC_PUCCH_F1,
+                                                .initial_cyclic_shift = u->f1_cs, .nof_symbols = 14,
+                                                .start_symbol = 0, .time_domain_occ = occ[i]};
+    p->res[3] = (struct rrc_pucch_resource){.id = 3, .starting_prb = u->f2_prb, .format = RRC_PUCCH_F2,
+                                            .nof_prbs = 1, .nof_symbols = 2, .start_symbol = u->f2_symbol};
     p->nof_resources = 4;
     p->nof_resource_sets = 2;
     p->sets[0] = (struct rrc_pucch_resource_set){.id = 0, .nof_resources = 2, .resources = {0, 1}};
@@ -81,7 +84,7 @@ static void build_pucch(const struct rrc_setup_cell_desc *d, struct rrc_pucch_co
     p->format[1] = (struct rrc_pucch_format_config){.has_max_code_rate = true, .max_code_rate = 2 /* 0.25 */};
     p->nof_sr_resources = 1;
     p->sr[0] = (struct rrc_sr_resource){.id = 1, .sr_id = 0, .has_periodicity = true, .period = d->sr_period_slots,
-                                        .offset = d->sr_offset, .has_resource = true, .resource = 2};
+                                        .offset = d->ue.sr_offset, .has_resource = true, .resource = 2};
     p->nof_dl_data_to_ul_ack = 8;
     for (int i = 0; i < 8; i++) p->dl_data_to_ul_ack[i] = i + 1;
 }
@@ -98,11 +101,24 @@ static void build_pusch(const struct rrc_setup_cell_desc *d, struct rrc_pusch_co
                          .beta = {{.has = {true, true, true, true, true, true, true}, .v = {9, 9, 9, 6, 6, 6, 6}}}}};
 }
 
+static bool ue_pucch_ok(const struct rrc_setup_cell_desc *d)
+{
+    const struct rrc_setup_ue_pucch *u = &d->ue;
+    bool occ_ok = true;
+    for (int i = 0; i < 3; i++) {
+        int o = i < 2 ? u->ack_occ[i] : u->sr_occ;
+        occ_ok = occ_ok && o >= 0 && o <= 6;
+    }
+    return occ_ok && u->f1_prb >= 0 && u->f1_prb < d->nof_prb && u->f1_cs >= 0 && u->f1_cs <= 11 &&
+           u->f2_prb >= 0 && u->f2_prb < d->nof_prb && u->f2_symbol >= 0 && u->f2_symbol <= 12 &&
+           u->sr_offset >= 0 && u->sr_offset < d->sr_period_slots;
+}
+
 int rrc_setup_builder_build(const struct rrc_setup_cell_desc *d, int transaction_id, struct rrc_dl_ccch_msg *msg)
 {
     if (d->nof_prb < 6 || d->nof_prb > RRC_MAX_NROF_PRB || transaction_id < 0 || transaction_id > 3 ||
-        d->pdsch_start_symbol < 1 || d->pdsch_start_symbol > 3 || d->sr_offset < 0 ||
-        d->sr_offset >= d->sr_period_slots || d->pusch_k2 < 0 || d->pusch_k2 > 32)
+        d->pdsch_start_symbol < 1 || d->pdsch_start_symbol > 3 || !ue_pucch_ok(d) || d->pusch_k2 < 0 ||
+        d->pusch_k2 > 32)
         return -EINVAL;
     memset(msg, 0, sizeof *msg);
     msg->type = RRC_DL_CCCH_SETUP;

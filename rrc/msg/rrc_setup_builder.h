@@ -14,8 +14,8 @@
  *              dl-DataToUL-ACK {1..8} (the DCI 1_0 mapping of 38.213 9.2.3, so 1_0 and 1_1 agree);
  *       PUSCH: DMRS mapping type A (setup), resource allocation type 1, a time domain list {k2, type A, S 0,
  *              L 14}, UCI on PUSCH with semi-static beta offsets; no CSI, no SRS.
- * The PUCCH resources sit at the top of the carrier, away from the common PUCCH resources of
- * pucch-ResourceCommon and from the PRACH at the bottom.
+ * The PUCCH resources and the SR offset are the UE's own (struct rrc_setup_ue_pucch, chosen by the MAC: mac/ue_res.h
+ * keeps every UE's apart, near the top of the carrier, away from the common PUCCH and the PRACH).
  *
  * Threading: pure functions over caller memory; any thread.
  */
@@ -24,16 +24,24 @@
 
 #include "rrc/msg/dl_ccch.h"
 
+/* One UE's dedicated PUCCH resources (38.331 PUCCH-Config; PRBs within the carrier = BWP). */
+struct rrc_setup_ue_pucch {
+    int f1_prb, f1_cs;           /* resources 0..2: format 1, 14 symbols from 0: PRB, initialCyclicShift 0..11 */
+    int ack_occ[2], sr_occ;      /* timeDomainOCC 0..6 of resources 0 and 1 (set 0, HARQ-ACK) and 2 (SR) */
+    int f2_prb, f2_symbol;       /* resource 3: format 2, 1 PRB, 2 symbols from f2_symbol (0..12) */
+    int sr_offset;               /* 0..sr_period_slots-1 */
+};
+
 struct rrc_setup_cell_desc {
     int nof_prb;                 /* carrier = BWP size */
     int pdsch_start_symbol;      /* first PDSCH symbol after the CORESETs (1..3) */
     int coreset1_duration;       /* symbols 1..3 */
     int ss2_candidates[5];       /* SS#2 candidates at aggregation levels 1, 2, 4, 8, 16 */
     int sr_period_slots;         /* 1, 2, 4, 5, 8, 10, 16, 20, 40, 80, 160, 320, 640 */
-    int sr_offset;               /* 0..period-1 */
     int sr_trans_max;            /* 4, 8, 16, 32, 64 */
     int pusch_k2;                /* k2 of the dedicated PUSCH time domain list (the SIB1 list's, so that a UE
                                     falling back to either reads the same) */
+    struct rrc_setup_ue_pucch ue;  /* the UE's own resources (defaults: the first UE of a 52-PRB carrier) */
 };
 
 void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d);

@@ -91,8 +91,9 @@ START_TEST(test_rrc_setup_reference_has_what_srsue_needs)
 }
 END_TEST
 
-/* Builder over carriers of 25..106 PRB: the PUCCH resources are the top PRBs, CORESET#1 covers all whole
- * 6-RB groups, the SR slot is as asked; invalid descriptions are refused. */
+/* Builder over carriers of 25..273 PRB: the UE's PUCCH resources are as described (PRB, cyclic shift, OCC of the
+ * three format 1 resources, format 2 PRB and symbol), CORESET#1 covers all whole 6-RB groups, the SR slot is as
+ * asked; invalid descriptions are refused. */
 START_TEST(test_rrc_setup_builder_over_carriers)
 {
     static struct rrc_dl_ccch_msg m;
@@ -102,11 +103,20 @@ START_TEST(test_rrc_setup_builder_over_carriers)
         rrc_setup_builder_defaults(&d);
         d.nof_prb = prbs[i];
         d.sr_period_slots = 20;
-        d.sr_offset = 7;
+        d.ue = (struct rrc_setup_ue_pucch){.f1_prb = prbs[i] - 3, .f1_cs = 6, .ack_occ = {3, 4}, .sr_occ = 5,
+                                           .f2_prb = prbs[i] - 5, .f2_symbol = 8, .sr_offset = 7};
         ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
         const struct rrc_serving_cell_config *sc = &m.setup.master_cell_group.sp_cell.dedicated;
-        ck_assert_int_eq(sc->pucch.res[0].starting_prb, prbs[i] - 1);
-        ck_assert_int_eq(sc->pucch.res[3].starting_prb, prbs[i] - 2);
+        for (int r = 0; r < 3; r++) {
+            ck_assert_int_eq(sc->pucch.res[r].format, RRC_PUCCH_F1);
+            ck_assert_int_eq(sc->pucch.res[r].starting_prb, prbs[i] - 3);
+            ck_assert_int_eq(sc->pucch.res[r].initial_cyclic_shift, 6);
+            ck_assert_int_eq(sc->pucch.res[r].time_domain_occ, 3 + r);
+        }
+        ck_assert_int_eq(sc->pucch.sr[0].resource, 2);
+        ck_assert_int_eq(sc->pucch.res[3].format, RRC_PUCCH_F2);
+        ck_assert_int_eq(sc->pucch.res[3].starting_prb, prbs[i] - 5);
+        ck_assert_int_eq(sc->pucch.res[3].start_symbol, 8);
         int groups = prbs[i] / 6 > 45 ? 45 : prbs[i] / 6;
         ck_assert_int_eq(__builtin_popcountll(sc->pdcch.coreset[0].frequency_domain_resources), groups);
         ck_assert(sc->pdcch.coreset[0].frequency_domain_resources >> 44); /* from the first group */
@@ -116,8 +126,21 @@ START_TEST(test_rrc_setup_builder_over_carriers)
         size_t len;
         encode_ok(&m, buf, sizeof buf, &len);
     }
-    d.sr_offset = 20;
+    d.ue.sr_offset = 20;
     ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), -EINVAL);
+    struct rrc_setup_cell_desc good;
+    rrc_setup_builder_defaults(&good);
+    ck_assert_int_eq(rrc_setup_builder_build(&good, 0, &m), 0);
+    const struct rrc_setup_ue_pucch bad[] = {{.f1_prb = 52, .f2_prb = 1}, {.f1_prb = 1, .f2_prb = -1},
+                                             {.f1_cs = 12, .f1_prb = 1, .f2_prb = 1},
+                                             {.ack_occ = {7, 0}, .f1_prb = 1, .f2_prb = 1},
+                                             {.sr_occ = -1, .f1_prb = 1, .f2_prb = 1},
+                                             {.f2_symbol = 13, .f1_prb = 1, .f2_prb = 1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        d = good;
+        d.ue = bad[i];
+        ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), -EINVAL);
+    }
     rrc_setup_builder_defaults(&d);
     ck_assert_int_eq(rrc_setup_builder_build(&d, 4, &m), -EINVAL);
     d.nof_prb = 5;
