@@ -131,10 +131,11 @@ $(SOAPY_LOOPBACK): tests/soapy/gnbd_loopback.cpp
 test-build $(BUILD)/tests/test_radio_soapy: $(SOAPY_LOOPBACK)
 endif
 
-# ThreadSanitizer run of the ring, ZeroMQ radio and pipeline tests (libzmq internals suppressed: tests/tsan.supp).
+# ThreadSanitizer run of the ring, UE table, pcap writer, ZeroMQ radio and pipeline tests (libzmq internals
+# suppressed: tests/tsan.supp).
 tsan:
 	@$(MAKE) --no-print-directory SANITIZE=thread test-build
-	@BUILD=build-tsan SANITIZE=thread TESTS="test_ring test_radio_zmq test_zmq_pipeline test_daemon" scripts/run-tests.sh
+	@BUILD=build-tsan SANITIZE=thread TESTS="test_ring test_ue_table test_pcap_writer test_radio_zmq test_zmq_pipeline test_daemon" scripts/run-tests.sh
 
 bench: all $(BENCH_BINS) $(TOOL_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done

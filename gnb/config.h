@@ -70,6 +70,7 @@ struct log_config {
     enum log_level default_level;        /* log.level: for every layer without its own key */
     enum log_level level[LOG_LAYER_COUNT];
     char file[256];          /* "" = stderr only */
+    char mac_pcap[256];      /* MAC-NR pcap of every MAC PDU, "" = none (gnb/mac_tap.h) */
 };
 
 struct control_config {

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -52,6 +54,21 @@ static bool check_mnc(const char *s) { return all_digits(s, 2, 3); }
 static bool check_endpoint(const char *s)
 {
     return (strncmp(s, "tcp://", 6) == 0 || strncmp(s, "ipc://", 6) == 0) && s[6] != '\0';
+}
+
+/* A file gnbd can create: "" (none), or a path whose directory exists and is writable and that is not itself a
+ * directory. The one check that looks at the file system; it runs when the configuration is loaded. */
+static bool check_new_file(const char *s)
+{
+    if (!s[0]) return true;
+    char dir[256];
+    const char *slash = strrchr(s, '/');
+    struct stat st;
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else snprintf(dir, sizeof dir, "%.*s", slash == s ? 1 : (int)(slash - s), s);
+    if (slash && !slash[1]) return false;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) return false;
+    return stat(s, &st) != 0 || S_ISREG(st.st_mode);
 }
 
 /* ---- the key table ---- */
@@ -146,6 +163,10 @@ static const struct config_key keys[] = {
     LAYER("log.radio", LOG_RADIO, "radio"), LAYER("log.phy", LOG_PHY, "PHY"), LAYER("log.mac", LOG_MAC, "MAC"),
     LAYER("log.rrc", LOG_RRC, "RRC"), LAYER("log.ctrl", LOG_CTRL, "control"), LAYER("log.gnb", LOG_GNB, "daemon"),
     {STRING("log.file", log.file), DEF_S(""), .help = "also log to this file, \"\" = stderr only"},
+    {STRING("log.mac_pcap", log.mac_pcap), DEF_S(""), .check = check_new_file,
+     .check_allowed = "\"\" (off) or a file in an existing, writable directory",
+     .help = "write every MAC PDU (RAR, Msg3, Msg4, SRB1, PUSCH) to this pcap file (Wireshark mac-nr framing), "
+             "\"\" = none"},
 
     {STRING("control.endpoint", control.endpoint), DEF_S("tcp://127.0.0.1:5555"), .check = check_endpoint,
      .check_allowed = "tcp://host:port or ipc://path", .help = "ZeroMQ REP endpoint of the control socket"},

@@ -3,7 +3,8 @@
  * group, plus the radio tables the cross-checks need (NR bands with their duplex mode, 38.101-1 Table 5.2-1).
  * gnb/config.c walks a parsed file against these rows; nothing here knows about libconfig.
  *
- * Threading: the tables are constant; every function is pure and may be called from any thread.
+ * Threading: the tables are constant; every function may be called from any thread and is pure, except the rule
+ * of log.mac_pcap, which looks at the file system (its directory must exist and be writable).
  */
 #ifndef GNBD_CONFIG_TABLE_H
 #define GNBD_CONFIG_TABLE_H

@@ -167,7 +167,23 @@ static int cb_metrics(cJSON *out, void *ctx)
     cJSON *hb = cJSON_AddObjectToObject(out, "heartbeats");
     for (int s = 0; s < STAGE_COUNT; s++) add_counter(hb, stage_name((enum stage_id)s), &p->stats.heartbeat[s]);
     cJSON_AddNumberToObject(out, "log_dropped", (double)log_dropped());
+    if (p->tap.pcap.open) {
+        cJSON *pcap = cJSON_AddObjectToObject(out, "pcap");
+        add_counter(pcap, "queued", &p->tap.pcap.stats.queued);
+        add_counter(pcap, "dropped", &p->tap.pcap.stats.dropped);
+        add_counter(pcap, "written", &p->tap.pcap.stats.written);
+        add_counter(pcap, "errors", &p->tap.pcap.stats.errors);
+    }
     return 0;
+}
+
+/* The UE table the MAC stage publishes (gnb/ue_table.h): a consistent copy, never the MAC's own state. */
+static int cb_ues(cJSON *out, void *ctx)
+{
+    struct daemon *d = ctx;
+    static struct ue_table_view v; /* control thread only */
+    int rc = ue_table_read(&d->pipe.tap.ues, &v);
+    return rc < 0 ? rc : ue_table_to_json(&v, out);
 }
 
 static int cb_config(cJSON *out, void *ctx)
@@ -333,7 +349,7 @@ int gnbd_run(const struct gnbd_config *cfg)
         goto out;
     }
     pipe_ok = true;
-    struct ctrl_handler h = {.status = cb_status, .metrics = cb_metrics, .config = cb_config,
+    struct ctrl_handler h = {.status = cb_status, .metrics = cb_metrics, .config = cb_config, .ues = cb_ues,
                              .shutdown = cb_shutdown, .tick = cb_tick, .ctx = &d};
     watchdog_init(&d.wd);
     if (ctrl_server_start(&d.ctrl, cfg->control.endpoint, &h, err, sizeof err) < 0) {

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -186,6 +187,34 @@ static void print_config(const cJSON *reply)
     if (n && text->valuestring[n - 1] != '\n') putchar('\n');
 }
 
+/* A number field of obj (nested with a dot: "ul.grants"), or NAN when absent or null. */
+static double num(const cJSON *obj, const char *path)
+{
+    char head[32];
+    const char *dot = strchr(path, '.');
+    if (dot) {
+        snprintf(head, sizeof head, "%.*s", (int)(dot - path), path);
+        return num(cJSON_GetObjectItemCaseSensitive(obj, head), dot + 1);
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* One UE on one line, the RNTI first: "0x4601 setup-complete snr=23.4dB ta=3 (1.56us) ul=... age=4ms". */
+static void print_ue(const cJSON *ue)
+{
+    const cJSON *rnti = cJSON_GetObjectItemCaseSensitive(ue, "rnti"), *st = cJSON_GetObjectItemCaseSensitive(ue, "state");
+    char snr[24] = "-";
+    if (!isnan(num(ue, "snr_db"))) snprintf(snr, sizeof snr, "%.1fdB", num(ue, "snr_db"));
+    printf("%s %s%s snr=%s ta=%.0f (%.2fus) ul_grants=%.0f ul_ok=%.0f ul_ko=%.0f dl_tx=%.0f dl_ack=%.0f dl_nack=%.0f "
+           "sr=%.0f bsr=%.0fB last_slot=%.0f age=%.0fms\n",
+           cJSON_IsString(rnti) ? rnti->valuestring : "?", cJSON_IsString(st) ? st->valuestring : "?",
+           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ue, "rrc_reject")) ? "(reject)" : "", snr, num(ue, "ta"),
+           num(ue, "ta_us"), num(ue, "ul.grants"), num(ue, "ul.crc_ok"), num(ue, "ul.crc_ko"), num(ue, "dl.tx"),
+           num(ue, "dl.ack"), num(ue, "dl.nack"), num(ue, "sr"), num(ue, "bsr_bytes"), num(ue, "last_activity_slot"),
+           num(ue, "age_ms"));
+}
+
 static void print_reply(const char *cmd, const cJSON *reply)
 {
     if (strcmp(cmd, "status") == 0 || strcmp(cmd, "metrics") == 0) {
@@ -196,10 +225,8 @@ static void print_reply(const char *cmd, const cJSON *reply)
         print_config(reply);
     } else if (strcmp(cmd, "ues") == 0 && cJSON_IsArray(cJSON_GetObjectItem(reply, "ues"))) {
         const cJSON *ues = cJSON_GetObjectItem(reply, "ues");
-        if (cJSON_GetArraySize(ues) == 0)
-            puts("no UEs");
-        else
-            print_pretty(ues);
+        if (cJSON_GetArraySize(ues) == 0) puts("no UEs");
+        for (const cJSON *ue = ues->child; ue; ue = ue->next) print_ue(ue);
     } else if (strcmp(cmd, "shutdown") == 0 && !reply->child->next) {
         puts("gnbd is shutting down");
     } else {

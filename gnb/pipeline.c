@@ -269,6 +269,7 @@ static void schedule_slot(struct pipeline *p, uint32_t epoch, uint64_t slot)
     d->epoch = u->epoch = epoch;
     d->flags = u->flags = 0;
     mac_slot(&p->mac, slot, &d->req, &u->req);
+    mac_tap_dl(&p->tap, &p->mac, &d->req);
     ring_commit(&p->rings[RING_DL_REQ]);
     ring_commit(&p->rings[RING_UL_REQ]);
 }
@@ -346,6 +347,7 @@ static int mac_step(struct pipeline *p)
             p->mac_st.epoch = ind->epoch;
             p->mac_st.have_epoch = true;
             mac_epoch_start(&p->mac, ind->epoch);
+            mac_tap_tick(&p->tap, &p->mac, ind->epoch, 0, true);
             for (unsigned i = 0; i < p->tx_advance; i++) schedule_slot(p, ind->epoch, i);
             p->mac_st.next_slot = p->tx_advance;
         } else if (ind->flags & MSG_END) {
@@ -360,12 +362,14 @@ static int mac_step(struct pipeline *p)
             if (target + 1 > p->mac_st.next_slot + room) p->mac_st.next_slot = target + 1 - room;
             for (uint64_t s = p->mac_st.next_slot; s <= target; s++) schedule_slot(p, ind->epoch, s);
             if (target + 1 > p->mac_st.next_slot) p->mac_st.next_slot = target + 1;
+            mac_tap_tick(&p->tap, &p->mac, ind->epoch, ind->slot, false);
         }
     } else if (!p->mac_st.have_epoch || ind->epoch != p->mac_st.epoch) {
         atomic_fetch_add_explicit(&p->stats.ul_ind_stale, 1, memory_order_relaxed);
     } else if (ind->type == UL_IND_PRACH) {
         mac_prach_indication(&p->mac, ind->slot, &ind->u.prach);
     } else if (ind->type == UL_IND_PUSCH) {
+        mac_tap_ul(&p->tap, ind->slot, &ind->u.pusch.r, tb_pool_at(&p->ul_tbs, ind->u.pusch.tb_index));
         mac_pusch_indication(&p->mac, ind->slot, &ind->u.pusch.r, tb_pool_at(&p->ul_tbs, ind->u.pusch.tb_index));
     } else if (ind->type == UL_IND_PUCCH) {
         mac_pucch_indication(&p->mac, ind->slot, &ind->u.pucch);
@@ -783,6 +787,18 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     return 0;
 }
 
+/* The MAC stage's exports (gnb/mac_tap.h): the UE table; the MAC pcap when log.mac_pcap names a file, its records
+ * sized for the largest TB either way. */
+static int init_tap(struct pipeline *p, const struct gnbd_config *cfg, char *err, size_t errlen)
+{
+    size_t max_pdu = p->mac.dl_tbs.size > (size_t)p->phy_ul.tb_max ? p->mac.dl_tbs.size : (size_t)p->phy_ul.tb_max;
+    int rc = mac_tap_init(&p->tap, cfg->cell.scs_khz, cfg->cell.duplex == DUPLEX_TDD, cfg->log.mac_pcap, max_pdu,
+                          err, errlen);
+    if (rc == 0 && p->tap.pcap.open)
+        log_info(LOG_MAC, "MAC pcap: writing every MAC PDU (RAR, Msg3, Msg4, SRB1, PUSCH) to %s", cfg->log.mac_pcap);
+    return rc;
+}
+
 int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radio *radio, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
@@ -818,6 +834,10 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
     if (!p->rx_scratch || prc < 0) {
         pipeline_free(p);
         return -ENOMEM;
+    }
+    if (init_tap(p, cfg, err, errlen) < 0) {
+        pipeline_free(p);
+        return -EINVAL;
     }
 
     const unsigned all = (1u << STAGE_COUNT) - 1;
@@ -857,6 +877,11 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
 
 int pipeline_start(struct pipeline *p)
 {
+    int trc = mac_tap_start(&p->tap);
+    if (trc < 0) {
+        log_error(LOG_GNB, "cannot start the MAC pcap writer: %s", strerror(-trc));
+        return trc;
+    }
     for (int i = 0; i < p->n_threads; i++) {
         int rc = pthread_create(&p->threads[i].tid, NULL, thread_main, &p->threads[i]);
         if (rc) {
@@ -885,6 +910,7 @@ void pipeline_free(struct pipeline *p)
     free(p->rx_scratch);
     p->rx_scratch = NULL;
     tb_pool_free(&p->ul_tbs);
+    mac_tap_free(&p->tap); /* after the threads: every record queued is written, then the file closed */
     if (p->phy_dl_ok) phy_dl_free(&p->phy_dl);
     if (p->phy_ul_ok) phy_ul_free(&p->phy_ul);
     mac_free(&p->mac);

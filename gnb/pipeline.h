@@ -35,6 +35,7 @@
 
 #include "drivers/radio.h"
 #include "gnb/config.h"
+#include "gnb/mac_tap.h"
 #include "gnb/ring.h"
 #include "mac/mac.h"
 #include "mac/tb_pool.h"
@@ -105,6 +106,7 @@ struct pipeline {
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;
     struct phy_ul_result ul_result; /* PHY UL stage: the slot's results before they become indications */
     struct tb_pool ul_tbs;       /* decoded TBs, PHY UL -> MAC by index (mac/tb_pool.h) */
+    struct mac_tap tap;          /* MAC stage exports: UE table, MAC pcap (gnb/mac_tap.h) */
 };
 
 /* Allocate rings and slot buffers for the configured cell; nothing starts yet. */

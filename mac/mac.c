@@ -287,9 +287,13 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
                      sfn, sl, ack ? "ACK" : "NACK/DTX", verdicts[v <= 2 ? v : 0], (double)r->res.snr_db,
                      p->state == RA_DONE ? ": contention resolved, C-RNTI" : "");
             if (p->state == RA_DONE) {
+                struct mac_ue *ue;
                 count(&m->stats.ra_msg4_acked);
                 if (!p->msg4_is_setup) /* RRCReject: nothing more for this UE */;
-                else if (mac_ue_add(&m->ues, p->tc_rnti, p->ta, p->ue_index)) count(&m->stats.ues_connected);
+                else if ((ue = mac_ue_add(&m->ues, p->tc_rnti, p->ta, p->ue_index)) != NULL) {
+                    count(&m->stats.ues_connected);
+                    ue->last_rx_slot = slot;
+                }
                 else log_warn(LOG_MAC, "0x%04x: no UE context left (%d in use)", p->tc_rnti, MAC_MAX_UES);
                 p->state = RA_FREE;
             }

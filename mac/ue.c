@@ -213,6 +213,7 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
         dl->n_pdcch++;
         ue->grant_slot = slot + (uint64_t)c->k2;
         ue->last_grant_dci_slot = slot;
+        ue->ul_grants++;
         return 1;
     }
     return 0;
@@ -273,6 +274,9 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
                   const uint8_t *tb)
 {
     if (ue->grant_slot == slot) ue->grant_slot = 0;
+    ue->last_rx_slot = slot;
+    ue->pusch_snr_db = r->res.snr_db;
+    ue->pusch_ta_us = r->res.ta_us;
     int sfn = (int)((slot / (uint64_t)u->slots_per_frame) % 1024), sl = (int)(slot % (uint64_t)u->slots_per_frame);
     if (r->rc < 0 || !r->res.crc_ok) {
         ue->pusch_ko++;
@@ -313,6 +317,7 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
     if (!ue || r->rc < 0) return ue != NULL;
     bool found = r->res.verdict == PUCCH_RX_VALID;
     bool ack_due = ue->ack_slot == slot;
+    if (found) ue->last_rx_slot = slot;
     if (r->req.purpose == UL_PUCCH_SR) {
         if (!found) return true;
         ue->sr_pending = true;

@@ -60,6 +60,10 @@ struct mac_ue {
     uint64_t srs, dl_pdus, dl_acks, dl_nacks;
     uint64_t ack_slot;              /* UL slot of the outstanding SRB1 PDSCH's HARQ-ACK, 0 = none */
     uint64_t ack_on_sr_slot;        /* slot whose HARQ-ACK came on the SR resource (positive SR) */
+    /* for the UE table (gnb/ue_table.h): the last PUSCH's SNR and timing error, the UL slot of the last
+     * reception (Msg4 HARQ-ACK, PUSCH, valid PUCCH), grants sent */
+    float pusch_snr_db, pusch_ta_us;
+    uint64_t last_rx_slot, ul_grants;
 };
 
 /* A UL-DCCH SDU (after PDCP) for the RRC. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gnbd as a user runs it: --check-config, a broken config (exit 78, file:line messages), the daemon on the null
-# radio answering gnbctl status/metrics/log_level, bad control input answered with errors, SIGHUP, SIGTERM within
-# 5 s (target 1 s; the measured time is printed), shutdown over the control socket, and the sd_notify messages.
+# radio answering gnbctl status/metrics/log_level/ues (no UE: an empty list), bad control input answered with
+# errors, SIGHUP, SIGTERM within 5 s (target 1 s; the measured time is printed), shutdown over the control socket,
+# and the sd_notify messages.
 source "$(dirname "$0")/lib.sh"
 
 # 1. The shipped config is valid and --check-config prints derived values.
@@ -64,6 +65,10 @@ check "unknown command: gnbctl exits 1" [ $rc -eq 1 ]
 "$GNBCTL" -s "$EP" raw 'this is not json' >/dev/null 2>&1; rc=$?
 check "malformed JSON: gnbctl exits 1" [ $rc -eq 1 ]
 check "config command returns the effective config" bash -c "'$GNBCTL' -s '$EP' config | grep -q dl_arfcn"
+out=$("$GNBCTL" -s "$EP" ues 2>&1); rc=$?
+check "ues with no UE: exit 0, \"no UEs\", no UE line" bash -c "[ $rc -eq 0 ] && grep -qx 'no UEs' <<<'$out' && ! grep -q '^0x' <<<'$out'"
+ues=$("$GNBCTL" -s "$EP" raw '{"cmd":"ues"}' | python3 -c 'import json,sys; r = json.load(sys.stdin); print(len(r["ues"]), r["generation"] > 0)')
+check "ues reply: an empty list, already published by the MAC ($ues)" [ "$ues" = "0 True" ]
 kill -HUP $GPID; sleep 0.3
 check "SIGHUP: still running and answering" "$GNBCTL" -s "$EP" status
 check "SIGHUP re-read the config (log level back to info)" bash -c "'$GNBCTL' -s '$EP' log_level phy | grep -q info"

@@ -294,6 +294,26 @@ START_TEST(error_string_rule)
 }
 END_TEST
 
+/* log.mac_pcap: a file gnbd can create, checked when the configuration is loaded */
+START_TEST(error_mac_pcap_path)
+{
+    expect_one("cell = { " CELL_REQ " };\nlog = {\n  mac_pcap = \"/nonexistent-gnbd-dir/mac.pcap\"; };",
+               "conf/x.conf:3: log.mac_pcap: \"/nonexistent-gnbd-dir/mac.pcap\" is not allowed "
+               "(allowed: \"\" (off) or a file in an existing, writable directory)");
+    expect_one("cell = { " CELL_REQ " };\nlog = { mac_pcap = \"/tmp\"; };",
+               "conf/x.conf:2: log.mac_pcap: \"/tmp\" is not allowed "
+               "(allowed: \"\" (off) or a file in an existing, writable directory)");
+    expect_one("cell = { " CELL_REQ " };\nlog = { mac_pcap = \"/tmp/\"; };",
+               "conf/x.conf:2: log.mac_pcap: \"/tmp/\" is not allowed "
+               "(allowed: \"\" (off) or a file in an existing, writable directory)");
+    struct gnbd_config cfg;
+    ck_assert_int_eq(load_cell(&cfg, "", "log = { mac_pcap = \"/tmp/gnbd-test.pcap\"; };"), 0);
+    ck_assert_str_eq(cfg.log.mac_pcap, "/tmp/gnbd-test.pcap");
+    ck_assert_int_eq(load_cell(&cfg, "", "log = { mac_pcap = \"\"; };"), 0);
+    ck_assert_str_eq(cfg.log.mac_pcap, "");
+}
+END_TEST
+
 START_TEST(error_syntax)
 {
     struct gnbd_config cfg;
@@ -707,6 +727,7 @@ static Suite *config_suite(void)
     tcase_add_test(errors, error_missing_required_key);
     tcase_add_test(errors, error_value_not_in_list);
     tcase_add_test(errors, error_string_rule);
+    tcase_add_test(errors, error_mac_pcap_path);
     tcase_add_test(errors, error_syntax);
     tcase_add_test(errors, error_missing_file);
     tcase_add_test(errors, all_errors_reported);
