@@ -3,9 +3,11 @@
 # yourself outside the tree and point SRSUE at the binary (or put `srsue` on PATH).
 #
 #   scripts/interop-srsue.sh [--prb 25|52|106] [--pci N] [--seconds S] [--expect LEVEL] [--keep DIR]
-#                            [--attaches N] [--cell 'key = value; ...'] [--gnb 'group = { ... };']
+#                            [--attaches N] [--cell 'key = value; ...'] [--gnb 'group = { ... };'] [--pcap FILE]
 #   --cell adds keys to gnbd's cell group (e.g. 'prach_config_index = 13;'), --gnb adds top-level groups
-#   (e.g. 'rrc = { max_ues = 4; };'); srsUE's configuration follows from gnbd's as always.
+#   (e.g. 'rrc = { max_ues = 4; };'); srsUE's configuration follows from gnbd's as always. --pcap FILE sets gnbd's
+#   log.mac_pcap (every MAC PDU; read it with tshark -r FILE --enable-heuristic mac_nr_udp -V). `gnbctl ues` is
+#   printed at the end, while the last srsUE is still attached.
 #   LEVEL: stream   srsUE streams samples with gnbd (no cell needed)
 #          cell     srsUE finds the cell: PCI and MIB (cell search), SFN synchronised
 #          sib1     ... and acquires SIB1
@@ -25,7 +27,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
-PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""; ATTACHES=1; CELL_EXTRA=""; GNB_EXTRA=""
+PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""; ATTACHES=1; CELL_EXTRA=""; GNB_EXTRA=""; PCAP=""
 while [ $# -gt 0 ]; do
   case $1 in
     --prb) PRB=$2; shift 2;;
@@ -36,7 +38,8 @@ while [ $# -gt 0 ]; do
     --attaches) ATTACHES=$2; shift 2;;
     --cell) CELL_EXTRA=$2; shift 2;;
     --gnb) GNB_EXTRA=$2; shift 2;;
-    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup] [--attaches N] [--keep DIR] [--cell KEYS] [--gnb GROUPS]" >&2; exit 2;;
+    --pcap) PCAP=$(realpath -m "$2"); shift 2;;
+    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup] [--attaches N] [--keep DIR] [--cell KEYS] [--gnb GROUPS] [--pcap FILE]" >&2; exit 2;;
   esac
 done
 SRSUE=${SRSUE:-$(command -v srsue || true)}
@@ -68,7 +71,7 @@ cell: { pci = $PCI; band = 3; dl_arfcn = 368500; bandwidth_mhz = $BW; scs_khz = 
         $CELL_EXTRA };
 radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$PORT_DL,rx_port=tcp://127.0.0.1:$PORT_UL"; };
 control: { endpoint = "tcp://127.0.0.1:$CTL"; };
-log: { level = "info"; };
+log: { level = "info"; $([ -n "$PCAP" ] && echo "mac_pcap = \"$PCAP\";") };
 $GNB_EXTRA
 CONF
 # srsUE's configuration for that cell, as gnbd prints it (ports mirrored, ARFCNs, PRB, rates; its log here).
@@ -117,11 +120,14 @@ for n in $(seq 2 "$ATTACHES"); do
   sleep "$SECONDS_RUN"
 done
 metrics=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>&1)
+ues=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" ues 2>&1)
 stop_ue
 kill -TERM "$GPID"; wait "$GPID"; grc=$?; GPID=""
 
 echo "---- gnbd metrics after ${SECONDS_RUN} s"
-grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_errors|tx_errors)|prach\.' <<<"$metrics"
+grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_errors|tx_errors)|prach\.|pcap\.' <<<"$metrics"
+echo "---- gnbctl ues (before srsUE stopped)"
+echo "$ues"
 echo "---- gnbd exit status $grc"
 if [ -n "$CPU_A" ]; then
   python3 - $CPU_A $CPU_B <<'PY'
