@@ -127,6 +127,8 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(ra, "ues_connected", &p->mac.stats.ues_connected);
     add_counter(ra, "ul_grants", &p->mac.stats.ul_grants);
     add_counter(ra, "dl_tb_pool_full", &p->mac.stats.dl_tb_pool_full);
+    add_counter(ra, "msg3_no_room", &p->mac.stats.ra_msg3_no_room);
+    add_counter(ra, "c_rnti_msg3", &p->mac.stats.ra_c_rnti_msg3);
     cJSON *rrc = cJSON_AddObjectToObject(out, "rrc");
     add_counter(rrc, "setups_complete", &p->rrc_setups_complete);
     cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");

@@ -746,6 +746,8 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                                .tdd = g.duplex == BAND_DUPLEX_TDD};
     if (init_slot_pattern(cfg, &g, &mc.pattern, err, errlen) < 0) return -EINVAL;
     if (prach_from_sib1(cfg, &g, &mc.prach, &uc, err, errlen) < 0) return -EINVAL;
+    if (mc.prach.enabled && config_prach_prbs(cfg, &g, &mc.prach.prb_first, &mc.prach.prb_last) < 0)
+        mc.prach.prb_last = -1;
     if (mc.prach.enabled && ra_config_from_cell(cfg, &g, &mc.ra) == 0) mc.ra_enabled = true;
     struct rrc_setup_cell_desc sd;
     if (rrc_config_setup_desc(cfg, &sd) == 0) {

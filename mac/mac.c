@@ -10,6 +10,46 @@
 
 static void count(_Atomic uint64_t *c) { atomic_fetch_add_explicit(c, 1, memory_order_relaxed); }
 
+/* One template region of the UL map; an overlap between two standing regions (e.g. a PRACH that starts at PRB 0
+ * under the common PUCCH's first hop) is the configuration's, logged once: the first region keeps the PRBs. */
+static void map_template(struct mac *m, int prb, int n, uint16_t symbols, enum ul_owner o)
+{
+    int rc = ul_map_template(&m->ul_map, prb, n, symbols, o);
+    if (rc < 0)
+        log_warn(LOG_MAC, "UL resource map: %s at PRBs %d..%d overlaps %s (%d): not reserved for it",
+                 ul_owner_name(o), prb, prb + n - 1, ul_owner_name(ul_map_owner(&m->ul_map, 0, prb)), rc);
+}
+
+/* The regions every UL slot keeps: PRACH PRBs, both hops of the common PUCCH resource Msg4's HARQ-ACK uses, the
+ * UEs' dedicated PUCCH region (mac/ue_res.h) and, in test mode, the UL probe's PRBs. Msg3s and PUSCH grants are
+ * placed around them, slot by slot. */
+static void ul_map_setup(struct mac *m)
+{
+    const struct mac_config *c = &m->cfg;
+    ul_map_init(&m->ul_map, c->nof_prb);
+    if (c->prach.enabled && c->prach.prb_last >= c->prach.prb_first)
+        map_template(m, c->prach.prb_first, c->prach.prb_last - c->prach.prb_first + 1, UL_MAP_ALL_SYMBOLS,
+                     UL_OWNER_PRACH);
+    if (c->ra_enabled) {
+        const struct pucch_resource *r = &m->ra.msg4_ack.cfg.res;
+        int half = r->nof_symbols / 2; /* 38.213 9.2.1: the first hop has floor(N/2) symbols */
+        int hop2 = r->intra_slot_hopping ? r->second_hop_prb : r->start_prb;
+        map_template(m, r->start_prb, 1, ul_map_symbols(r->start_symbol, half), UL_OWNER_PUCCH_COMMON);
+        map_template(m, hop2, 1, ul_map_symbols(r->start_symbol + half, r->nof_symbols - half),
+                     UL_OWNER_PUCCH_COMMON);
+    }
+    if (m->ues_ok) {
+        int first, n;
+        ue_res_region(&m->ues.layout, &first, &n);
+        map_template(m, first, n, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUCCH_DEDICATED);
+        m->ues.ul_map = &m->ul_map;
+    }
+    if (c->ra_enabled) m->ra.ul_map = &m->ul_map;
+    const struct ul_probe_config *pr = &c->ul_probe;
+    if (pr->enabled && pr->pusch_nof_prb > 0)
+        map_template(m, pr->pusch_prb_start, pr->pusch_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_PROBE);
+}
+
 int mac_init(struct mac *m, const struct mac_config *cfg)
 {
     memset(m, 0, sizeof *m);
@@ -40,6 +80,7 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
         if (rc < 0) return rc;
         m->ues_ok = true;
     }
+    ul_map_setup(m);
     /* DL TBs: the whole carrier at 64QAM is far more than a RAR or an RRC message needs. */
     rc = tb_pool_init(&m->dl_tbs, 16, (size_t)cfg->nof_prb * 12 * 14 * 6 / 8 + 16);
     if (rc < 0) {
@@ -62,6 +103,7 @@ void mac_epoch_start(struct mac *m, uint32_t epoch)
     m->epoch = epoch;
     ra_reset(&m->ra);
     if (m->ues_ok) mac_ues_reset(&m->ues);
+    ul_map_reset(&m->ul_map, 0);
     m->n_ccch_out = 0;
 }
 
@@ -93,12 +135,14 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
     bool usable = dl->n_ssb == 0 && dl->n_pdcch == 0 && dl->n_pdsch == 0 &&
                   slot_pattern_dl_symbols(&m->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
     uint64_t before = m->ra.stats.rar_missed_window, msg4_before = m->ra.stats.msg4_tx,
-             nobuf = m->ra.stats.no_buffer;
+             nobuf = m->ra.stats.no_buffer, no_room = m->ra.stats.msg3_no_room;
     int n = ra_schedule_dl(&m->ra, slot, usable, dl, &m->dl_tbs);
     if (m->ra.stats.rar_missed_window != before)
         atomic_fetch_add_explicit(&m->stats.ra_rar_missed, m->ra.stats.rar_missed_window - before,
                                   memory_order_relaxed);
     if (m->ra.stats.no_buffer != nobuf) atomic_fetch_add_explicit(&m->stats.dl_tb_pool_full, 1, memory_order_relaxed);
+    if (m->ra.stats.msg3_no_room != no_room)
+        atomic_fetch_add_explicit(&m->stats.ra_msg3_no_room, 1, memory_order_relaxed);
     if (n > 0 && m->ra.stats.msg4_tx != msg4_before) {
         const struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch - 1];
         log_info(LOG_MAC, "Msg4: tc-rnti=0x%04x slot=%d.%d PDSCH CRB %d+%d TBS %d rv %d, HARQ-ACK in slot %llu",
@@ -111,12 +155,10 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
                  s->grant.rnti, dl->sfn, dl->slot_in_frame, n, s->grant.crb_start, s->grant.nof_rb, s->dlsch.tbs,
                  (unsigned long long)ra_msg3_slot(&m->ra, slot));
     }
-    /* UL grants for connected UEs: SS#1 holds one PDCCH a slot (CCE 0), and their PUSCH must not meet a Msg3. */
+    /* UL grants for connected UEs: SS#1 holds one PDCCH a slot (CCE 0); their PUSCH goes where the UL map has
+     * room (around Msg3s, PRACH and PUCCH regions). */
     uint64_t pusch_slot = slot + (uint64_t)m->cfg.ra.msg3_k2;
-    bool msg3_there = false;
-    for (int i = 0; i < RA_MAX_PROCS; i++)
-        if (m->ra.proc[i].state == RA_MSG3_DUE && m->ra.proc[i].msg3_slot == pusch_slot) msg3_there = true;
-    bool pusch_ul = !msg3_there && slot_pattern_ul_symbols(&m->cfg.pattern, pusch_slot) == SLOT_ALL_SYMBOLS;
+    bool pusch_ul = slot_pattern_ul_symbols(&m->cfg.pattern, pusch_slot) == SLOT_ALL_SYMBOLS;
     bool ack_ul = slot_pattern_ul_symbols(&m->cfg.pattern, slot + 4) == SLOT_ALL_SYMBOLS;
     if (mac_ues_schedule_dl(&m->ues, slot, usable && dl->n_pdcch == 0, pusch_ul, ack_ul, dl, &m->dl_tbs))
         atomic_fetch_add_explicit(&m->stats.ul_grants, 1, memory_order_relaxed);
@@ -127,6 +169,7 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
 int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul)
 {
     atomic_fetch_add_explicit(&m->stats.slots_scheduled, 1, memory_order_relaxed);
+    ul_map_advance(&m->ul_map, slot);
     memset(ul, 0, sizeof *ul);
     ul->slot = slot;
     ul->sfn = (int)((slot / (uint64_t)m->slots_per_frame) % 1024);
@@ -193,10 +236,40 @@ static int free_ue_index(const struct mac *m)
     return -1;
 }
 
+/* A Msg3 with a C-RNTI MAC CE (38.321 5.1.5, 6.1.3.2): a connected UE redoing random access (its SR went
+ * unanswered, or it lost UL sync). Its contention is resolved by a PDCCH to that C-RNTI with a UL grant for new
+ * data: the UE context takes the RAR's T_A and gets a grant as for an SR, and the rest of the Msg3 (BSR, SRB1
+ * data) is the UE's. Returns true when the Msg3 was this (the procedure is then released). */
+static bool msg3_c_rnti(struct mac *m, struct ra_proc *p, uint64_t slot, const struct ul_pusch_result *r,
+                        const uint8_t *tb, const struct mac_pdu_rx *pdu)
+{
+    for (int i = 0; i < pdu->n; i++) {
+        const struct mac_subpdu *sp = &pdu->sub[i];
+        if (sp->lcid != MAC_LCID_UL_C_RNTI || sp->length != 2) continue;
+        uint16_t crnti = (uint16_t)(tb[sp->offset] << 8 | tb[sp->offset + 1]);
+        struct mac_ue *ue = m->ues_ok ? mac_ue_find(&m->ues, crnti) : NULL;
+        log_info(LOG_MAC, "Msg3: tc-rnti=0x%04x carries C-RNTI 0x%04x: %s", p->tc_rnti, crnti,
+                 ue ? "a connected UE redoing random access; resolved by a UL grant to its C-RNTI"
+                    : "no such UE (ignored)");
+        uint16_t tc = p->tc_rnti;
+        int ta = p->ta;
+        ra_release(&m->ra, tc);
+        if (!ue) return true;
+        count(&m->stats.ra_c_rnti_msg3);
+        ue->ta = ta;
+        ue->grant_slot = 0;
+        ue->sr_pending = true;
+        mac_ue_pusch(&m->ues, ue, slot, r, tb);
+        return true;
+    }
+    return false;
+}
+
 /* Msg3: its MAC PDU, the UL-CCCH SDU (the RRCSetupRequest) logged; Msg4 comes with the RRC setup procedure. */
-static void msg3_received(struct mac *m, struct ra_proc *p, int sfn, int sl, const struct ul_pusch_result *r,
+static void msg3_received(struct mac *m, struct ra_proc *p, uint64_t slot, const struct ul_pusch_result *r,
                           const uint8_t *tb)
 {
+    int sfn = (int)((slot / (uint64_t)m->slots_per_frame) % 1024), sl = (int)(slot % (uint64_t)m->slots_per_frame);
     const struct pusch_grant *g = &r->req.grant;
     count(r->res.crc_ok ? &m->stats.ra_msg3_ok : &m->stats.ra_msg3_failed);
     if (!r->res.crc_ok) {
@@ -208,6 +281,7 @@ static void msg3_received(struct mac *m, struct ra_proc *p, int sfn, int sl, con
     char hex[3 * 64 + 1] = "";
     const char *what = "no CCCH SDU";
     if (mac_pdu_parse(MAC_DIR_UL, tb, (size_t)r->tb_bytes, &pdu, NULL) == 0) {
+        if (msg3_c_rnti(m, p, slot, r, tb, &pdu)) return;
         for (int i = 0; i < pdu.n; i++) {
             const struct mac_subpdu *sp = &pdu.sub[i];
             if (sp->lcid != MAC_LCID_UL_CCCH_48 && sp->lcid != MAC_LCID_UL_CCCH_64) continue;
@@ -248,7 +322,7 @@ void mac_pusch_indication(struct mac *m, uint64_t slot, const struct ul_pusch_re
     count(r->res.crc_ok ? &m->stats.pusch_crc_ok : &m->stats.pusch_crc_failed);
     struct ra_proc *p = m->cfg.ra_enabled ? ra_msg3_received(&m->ra, slot, g->rnti, r->res.crc_ok) : NULL;
     if (p) {
-        msg3_received(m, p, sfn, sl, r, tb);
+        msg3_received(m, p, slot, r, tb);
         return;
     }
     struct mac_ue *ue = m->ues_ok ? mac_ue_find(&m->ues, g->rnti) : NULL;

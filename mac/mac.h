@@ -34,6 +34,7 @@
 #include "mac/slot_pattern.h"
 #include "mac/tb_pool.h"
 #include "mac/ue.h"
+#include "mac/ul_map.h"
 #include "mac/ul_probe.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
@@ -44,6 +45,7 @@ struct mac_prach_config {
     bool unpaired;             /* FR1 unpaired table (TDD) */
     int ra_scs_khz;            /* short formats: msg1-SubcarrierSpacing */
     int msg1_fdm;              /* 1, 2, 4, 8 */
+    int prb_first, prb_last;   /* the PRBs all its frequency occasions span (kept free of PUSCH and PUCCH) */
 };
 
 struct mac_config {
@@ -69,6 +71,8 @@ struct mac_stats {
     _Atomic uint64_t sched_errors;       /* slots the scheduler could not fill (sent empty) */
     _Atomic uint64_t pusch_received, pusch_crc_ok, pusch_crc_failed, pusch_errors, pusch_payload_errors;
     _Atomic uint64_t ra_preambles, ra_rars, ra_rar_missed, ra_msg3_ok, ra_msg3_failed, dl_tb_pool_full;
+    _Atomic uint64_t ra_msg3_no_room;  /* a RAR put off: no room for its Msg3 in the UL map */
+    _Atomic uint64_t ra_c_rnti_msg3;   /* Msg3s of connected UEs (C-RNTI MAC CE) resolved by a UL grant */
     _Atomic uint64_t ra_msg4_acked, ues_connected, ul_grants;
     _Atomic uint64_t pucch_received, pucch_valid, pucch_dtx, pucch_invalid, pucch_errors, pucch_bit_errors;
 };
@@ -93,6 +97,7 @@ struct mac {
     struct ra ra;
     struct mac_ues ues;
     bool ues_ok;
+    struct ul_map ul_map;              /* who uses which PRBs and symbols of the coming UL slots */
     struct tb_pool dl_tbs;             /* DL TBs the MAC fills for PHY DL (RAR, ...) */
     struct mac_ccch_sdu ccch_out[MAC_CCCH_OUT];  /* UL-CCCH SDUs waiting for the RRC */
     int n_ccch_out;

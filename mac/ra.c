@@ -48,7 +48,7 @@ int ra_init(struct ra *ra, const struct ra_config *cfg)
     ra->rar_nof_rb = 0;
     for (int n = 1; n <= cfg->coreset0.nof_rb && !ra->rar_nof_rb; n++) {
         int tbs = ra_css_pdsch(cfg, n, &gr, &row);
-        if (tbs >= (int)(8 * mac_rar_pdu_len(false, RA_RAR_PER_PDU))) {
+        if (tbs >= (int)(8 * mac_rar_pdu_len(true, RA_RAR_PER_PDU))) {
             ra->rar_nof_rb = n;
             ra->rar_tbs = tbs;
         }
@@ -90,6 +90,7 @@ void ra_reset(struct ra *ra)
 {
     for (int i = 0; i < RA_MAX_PROCS; i++) ra->proc[i].state = RA_FREE;
     ra->next_tc_rnti = RA_FIRST_TC_RNTI;
+    ra->congested = false;
 }
 
 int ra_timing_advance(const struct ra *ra, float delay_samples)
@@ -132,6 +133,7 @@ int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples,
         return p->tc_rnti;
     }
     ra->stats.procs_full++;
+    ra->congested = true; /* the next RAR tells the others to back off */
     return -ENOSPC;
 }
 
@@ -262,6 +264,24 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
         due[n++] = p;
     }
     if (!n || !usable || !msg3_usable || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
+    uint64_t msg3 = ra_msg3_slot(ra, slot);
+    int msg3_prb[RA_RAR_PER_PDU];
+    for (int i = 0; i < n; i++) {
+        msg3_prb[i] = ra->cfg.msg3_prb_start + i * ra->cfg.msg3_nof_prb;
+        if (!ra->ul_map) continue;
+        /* The Msg3's PRBs where the UL map has room in its slot; the preambles without room wait (their RAR
+         * may still come inside the window). */
+        int prb = ul_map_find(ra->ul_map, msg3, 0, ra->cfg.nof_prb, ra->cfg.msg3_nof_prb, UL_MAP_ALL_SYMBOLS);
+        if (prb < 0) {
+            ra->stats.msg3_no_room++;
+            ra->congested = true;
+            n = i;
+            break;
+        }
+        msg3_prb[i] = prb;
+        ul_map_reserve(ra->ul_map, msg3, prb, ra->cfg.msg3_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3);
+    }
+    if (!n) return 0;
     int index;
     uint8_t *tb = tb_pool_take(pool, &index);
     if (!tb || (size_t)ra->rar_tbs / 8 > pool->size) {
@@ -269,12 +289,14 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
         ra->stats.no_buffer++;
         return 0;
     }
-    struct mac_rar_pdu pdu = {.has_bi = false, .n = n};
-    uint64_t msg3 = ra_msg3_slot(ra, slot);
+    /* 38.321 5.1.4, 6.1.5: a Backoff Indicator when preambles went unanswered since the last RAR (no procedure
+     * free, no room for a Msg3): UEs whose attempt fails wait a random 0..60 ms before the next preamble. */
+    struct mac_rar_pdu pdu = {.has_bi = ra->congested, .bi = RA_BACKOFF_INDEX, .n = n};
+    if (ra->congested) ra->stats.backoffs++;
+    ra->congested = false;
     for (int i = 0; i < n; i++) {
         uint32_t grant = 0;
-        ra_ul_grant(ra->cfg.nof_prb, ra->cfg.msg3_prb_start + i * ra->cfg.msg3_nof_prb, ra->cfg.msg3_nof_prb, 0,
-                    ra->cfg.msg3_mcs, &grant);
+        ra_ul_grant(ra->cfg.nof_prb, msg3_prb[i], ra->cfg.msg3_nof_prb, 0, ra->cfg.msg3_mcs, &grant);
         pdu.rar[i] = (struct mac_rar){.rapid = (uint8_t)due[i]->preamble, .ta = (uint16_t)due[i]->ta,
                                       .ul_grant = grant, .tc_rnti = due[i]->tc_rnti};
     }
@@ -299,7 +321,7 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
         due[i]->state = RA_MSG3_DUE;
         due[i]->rar_slot = slot;
         due[i]->msg3_slot = msg3;
-        due[i]->msg3_prb = ra->cfg.msg3_prb_start + i * ra->cfg.msg3_nof_prb;
+        due[i]->msg3_prb = msg3_prb[i];
     }
     ra->stats.rars++;
     return n;

@@ -8,7 +8,8 @@
  *     PDSCH with the MAC RAR PDU (mac/mac_rar.h) in CORESET#0's RBs (38.214 5.1.2.2.2 RIV from CORESET#0's first
  *     RB, 38.211 7.3.1.6), TDRA row 0 of the SIB1's PDSCH list (S after CORESET#0, to the end of the slot), DM-RS
  *     as DCI 1_0 implies (38.214 5.1.6.2; sequence from CRB 0, 38.211 7.4.1.1.2), n_RNTI = RA-RNTI, n_ID = PCI.
- *     All preambles of one occasion share one RAR PDU (one subPDU each).
+ *     All preambles of one occasion share one RAR PDU (one subPDU each), after a Backoff Indicator subheader
+ *     (RA_BACKOFF_INDEX) when preambles went unanswered since the previous RAR (no free procedure, no Msg3 room).
  *   - The RAR UL grant (38.213 Table 8.2-1): no hopping, FDRA = the Msg3 PRBs' RIV over the UL BWP (N <= 180:
  *     the RIV in the 14 bits' LSBs, 38.213 8.3), TDRA row 0 of the SIB1's PUSCH list (k2), MCS (Table 5.1.3.1-1,
  *     4 bits), TPC 3 (0 dB, Table 8.2-2), CSI request 0.
@@ -34,6 +35,7 @@
 
 #include "mac/slot_pattern.h"
 #include "mac/tb_pool.h"
+#include "mac/ul_map.h"
 #include "phy/ch/pdcch.h"
 #include "phy/fec/tbs.h"
 #include "phy/dl/phy_dl.h"
@@ -57,6 +59,7 @@ struct ra_config {
 };
 
 #define RA_MSG4_MAX_BYTES 1024
+#define RA_BACKOFF_INDEX 5           /* 38.321 Table 7.2-1: 60 ms */
 #define RA_MSG4_MAX_TX 4
 #define RA_MSG4_K1 4
 #define RA_RRC_WAIT_SLOTS 640   /* a Msg3 the RRC has not answered after this long is dropped */
@@ -82,7 +85,7 @@ struct ra_proc {
 
 struct ra_stats {
     uint64_t preambles, rars, rar_missed_window, msg3_ok, msg3_failed, procs_full;
-    uint64_t msg4_tx, msg4_acked, msg4_failed, no_buffer, rrc_timeouts;
+    uint64_t msg4_tx, msg4_acked, msg4_failed, no_buffer, rrc_timeouts, msg3_no_room, backoffs;
 };
 
 struct ra {
@@ -93,6 +96,8 @@ struct ra {
     struct ul_pusch_req msg3;        /* template: rnti, slot, PRBs filled per procedure */
     struct ul_pucch_req msg4_ack;    /* template: the common PUCCH resource of CCE 0, PRI 0 */
     int rar_tbs, rar_nof_rb;
+    struct ul_map *ul_map;           /* the MAC's: Msg3 PRBs are placed in it (NULL: the fixed Msg3 PRBs) */
+    bool congested;                  /* a preamble went unanswered since the last RAR: send a Backoff Indicator */
     struct ra_stats stats;
 };
 

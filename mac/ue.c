@@ -199,9 +199,15 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
         if (!ue->sr_pending && ue->last_grant_dci_slot &&
             slot < ue->last_grant_dci_slot + (uint64_t)c->grant_period)
             continue;
+        int prb = c->grant_prb_start;
+        uint64_t pusch_slot = slot + (uint64_t)c->k2;
+        if (u->ul_map) { /* where the UL map has room in the PUSCH's slot */
+            prb = ul_map_find(u->ul_map, pusch_slot, 0, c->nof_prb, c->grant_nof_prb, UL_MAP_ALL_SYMBOLS);
+            if (prb < 0) return 0;
+        }
         ue->sr_pending = false;
         ue->ndi ^= 1u;
-        struct dci_0_0 d = {.frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, c->grant_prb_start,
+        struct dci_0_0 d = {.frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, prb,
                                                                                      c->grant_nof_prb),
                             .time_domain_assignment = 0, .mcs = (uint32_t)c->grant_mcs, .ndi = ue->ndi, .rv = 0,
                             .harq_process = 0, .tpc = 1};
@@ -211,7 +217,9 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
         p->dci_len = dci_0_0_pack(&d, c->nof_prb, size, p->dci, DL_DCI_MAX_BITS);
         if (p->dci_len < 0) return 0;
         dl->n_pdcch++;
-        ue->grant_slot = slot + (uint64_t)c->k2;
+        if (u->ul_map) ul_map_reserve(u->ul_map, pusch_slot, prb, c->grant_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH);
+        ue->grant_prb = prb;
+        ue->grant_slot = pusch_slot;
         ue->last_grant_dci_slot = slot;
         ue->ul_grants++;
         return 1;
@@ -252,6 +260,7 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
         struct ul_pusch_req *q = &ul->pusch[ul->n_pusch++];
         *q = u->grant;
         q->grant.rnti = ue->crnti;
+        q->grant.crb_start = ue->grant_prb;
         q->grant.slot = (int)(slot % (uint64_t)u->slots_per_frame);
         n++;
     }

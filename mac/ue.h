@@ -37,6 +37,7 @@
 #include "mac/ra.h"
 #include "mac/tb_pool.h"
 #include "mac/ue_res.h"
+#include "mac/ul_map.h"
 #include "rlc/rlc_am.h"
 
 #define MAC_MAX_UES 8
@@ -50,6 +51,7 @@ struct mac_ue {
     bool setup_complete;            /* the RRC got its RRCSetupComplete (or any UL-DCCH message) */
     uint32_t ndi;
     uint64_t grant_slot;            /* PUSCH slot of the outstanding grant, 0 = none */
+    int grant_prb;                  /* its first PRB */
     uint64_t last_grant_dci_slot;
     int ta;
     struct rlc_am srb1;
@@ -87,6 +89,7 @@ struct mac_ue_config {
 struct mac_ues {
     struct mac_ue_config cfg;
     struct ue_res_layout layout;
+    struct ul_map *ul_map;          /* the MAC's: grants are placed in it (NULL: the fixed grant PRBs) */
     int slots_per_frame;
     struct mac_ue ue[MAC_MAX_UES];
     struct ul_pusch_req grant;      /* template */

@@ -151,8 +151,68 @@ START_TEST(window_expiry_and_full_table)
     ck_assert_uint_eq(ra.stats.rar_missed_window, 1);
     for (int i = 0; i < RA_MAX_PROCS; i++) ck_assert_int_gt(ra_preamble(&ra, 200, i % 64, 0, 0x0f), 0);
     ck_assert_int_eq(ra_preamble(&ra, 200, 5, 0, 0x0f), -ENOSPC);
+    /* the preamble left unanswered puts a Backoff Indicator (60 ms) in front of the next RAR, and only that one */
+    struct mac_rar_pdu rp;
+    for (int k = 0; k < 2; k++) {
+        memset(&dl, 0, sizeof dl);
+        ck_assert_int_eq(ra_schedule_dl(&ra, 203 + (uint64_t)k, true, &dl, &pool), 4);
+        ck_assert_int_eq(mac_rar_parse(dl.pdsch[0].tb, (size_t)dl.pdsch[0].dlsch.tbs / 8, &rp), 0);
+        ck_assert_int_eq(rp.has_bi, k == 0);
+        if (k == 0) ck_assert_int_eq(mac_rar_backoff_ms(rp.bi), 60);
+        ck_assert_int_eq(rp.n, 4);
+        tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    }
+    ck_assert_uint_eq(ra.stats.backoffs, 1);
     ra_reset(&ra);
     ck_assert_int_gt(ra_preamble(&ra, 300, 5, 0, 0x0f), 0);
+    tb_pool_free(&pool);
+}
+END_TEST
+
+/* With the MAC's UL map: the Msg3s of one RAR go where its slot has room (around a PUSCH already granted there and
+ * the standing regions), each RAR grant's FDRA names those PRBs, and a slot without room for a Msg3 gets no RAR
+ * (counted) until one with room comes. */
+START_TEST(msg3_placed_by_ul_map)
+{
+    static struct ra ra;
+    static struct ul_map map;
+    struct ra_config c = cfg52();
+    ck_assert_int_eq(ra_init(&ra, &c), 0);
+    ck_assert_int_eq(ul_map_init(&map, 52), 0);
+    ck_assert_int_eq(ul_map_template(&map, 0, 8, UL_MAP_ALL_SYMBOLS, UL_OWNER_PRACH), 0);
+    ck_assert_int_eq(ul_map_template(&map, 46, 6, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUCCH_DEDICATED), 0);
+    ra.ul_map = &map;
+    ck_assert_int_eq(tb_pool_init(&pool, 4, 4096), 0);
+    uint64_t p = 40, rar = p + 3, m3 = ra_msg3_slot(&ra, rar);
+    /* a UE's PUSCH already in the Msg3 slot at PRBs 9..20 */
+    ck_assert_int_eq(ul_map_reserve(&map, m3, 9, 12, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH), 0);
+    for (int i = 0; i < 3; i++) ck_assert_int_gt(ra_preamble(&ra, p, 10 + i, 0, 0x0f), 0);
+    struct dl_slot_request dl = {0};
+    ck_assert_int_eq(ra_schedule_dl(&ra, rar, true, &dl, &pool), 3);
+    struct mac_rar_pdu rp;
+    ck_assert_int_eq(mac_rar_parse(dl.pdsch[0].tb, (size_t)dl.pdsch[0].dlsch.tbs / 8, &rp), 0);
+    ck_assert_int_eq(rp.n, 3);
+    /* PRB 8 alone is free below the PUSCH: the Msg3s take 21..23, 24..26, 27..29 */
+    static const int expect[3] = {21, 24, 27};
+    for (int i = 0; i < 3; i++) {
+        uint32_t g;
+        ck_assert_int_eq(ra_ul_grant(52, expect[i], 3, 0, 2, &g), 0);
+        ck_assert_uint_eq(rp.rar[i].ul_grant, g);
+        ck_assert_int_eq(ul_map_owner(&map, m3, expect[i]), UL_OWNER_MSG3);
+    }
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    struct ul_slot_request ul = {0};
+    ck_assert_int_eq(ra_schedule_ul(&ra, m3, &ul), 3);
+    for (int i = 0; i < 3; i++) ck_assert_int_eq(ul.pusch[i].grant.crb_start, expect[i]);
+    /* the next RAR slot's Msg3 slot is full: no RAR there, one in the slot after */
+    ck_assert_int_gt(ra_preamble(&ra, p + 1, 20, 0, 0x0f), 0);
+    ck_assert_int_eq(ul_map_reserve(&map, m3 + 1, 8, 38, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH), 0);
+    memset(&dl, 0, sizeof dl);
+    ck_assert_int_eq(ra_schedule_dl(&ra, rar + 1, true, &dl, &pool), 0);
+    ck_assert_uint_eq(ra.stats.msg3_no_room, 1);
+    ck_assert_int_eq(ra_schedule_dl(&ra, rar + 2, true, &dl, &pool), 1);
+    ck_assert_int_eq(ul_map_owner(&map, m3 + 2, 8), UL_OWNER_MSG3);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
     tb_pool_free(&pool);
 }
 END_TEST
@@ -165,6 +225,7 @@ int main(void)
     tcase_add_test(tc, timing_advance_steps);
     tcase_add_test(tc, rar_msg3_msg4_ack);
     tcase_add_test(tc, window_expiry_and_full_table);
+    tcase_add_test(tc, msg3_placed_by_ul_map);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
