@@ -87,6 +87,7 @@ struct threads_config {
 struct rrc_cfg {
     int max_ues;             /* RRCReject beyond this many connected UEs */
     int reject_wait_time_s;  /* waitTime of that RRCReject */
+    int inactivity_timer_s;  /* RRCRelease after this long without UL-DCCH, 0 = never */
 };
 
 /* Test modes (group "test", absent in service). */

@@ -183,6 +183,8 @@ static const struct config_key keys[] = {
      .help = "UEs the cell sets up; the next gets RRCReject"},
     {INT("rrc.reject_wait_time_s", rrc.reject_wait_time_s, 1, 16), DEF_I(10),
      .help = "waitTime of an RRCReject, s"},
+    {INT("rrc.inactivity_timer_s", rrc.inactivity_timer_s, 0, 86400), DEF_I(10),
+     .help = "RRCRelease to a connected UE after this long without an UL-DCCH message, s; 0 = never"},
 
     {INT("test.ul_probe.rnti", test.ul_probe.rnti, 1, 65519), DEF_I(0x4601), .help = "C-RNTI of the probe UE"},
     {INT("test.ul_probe.period", test.ul_probe.period, 1, 10240), DEF_I(20), .help = "probe every N slots"},

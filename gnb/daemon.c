@@ -131,6 +131,8 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(ra, "c_rnti_msg3", &p->mac.stats.ra_c_rnti_msg3);
     cJSON *rrc = cJSON_AddObjectToObject(out, "rrc");
     add_counter(rrc, "setups_complete", &p->rrc_setups_complete);
+    add_counter(rrc, "releases", &p->rrc_releases);
+    add_counter(rrc, "connected", &p->rrc_connected);
     cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");
     add_counter(pusch, "received", &p->mac.stats.pusch_received);
     add_counter(pusch, "crc_ok", &p->mac.stats.pusch_crc_ok);

@@ -58,15 +58,25 @@ struct dl_req_msg {
     struct dl_slot_request req;
 };
 
-/* MAC <-> RRC: CCCH/DCCH SDUs (and later UE context commands), tagged with the stream epoch they belong to. */
-enum rrc_msg_type { RRC_MSG_UL_CCCH, RRC_MSG_DL_CCCH, RRC_MSG_UL_DCCH, RRC_MSG_DL_CCCH_REJECT };
+/* MAC <-> RRC: CCCH/DCCH SDUs, UE events and commands, tagged with the stream epoch they belong to; MAC -> RRC
+ * messages also carry the MAC's time (ms of the epoch, from the last UL slot tick), the RRC's only clock. */
+enum rrc_msg_type {
+    RRC_MSG_UL_CCCH, RRC_MSG_DL_CCCH, RRC_MSG_UL_DCCH, RRC_MSG_DL_CCCH_REJECT,
+    RRC_MSG_TICK,            /* MAC -> RRC: time passes (every RRC_TICK_MS) */
+    RRC_MSG_UE_DELIVERED,    /* MAC -> RRC: SRB1 delivered the UE's DL-DCCH SDUs */
+    RRC_MSG_UE_LOST,         /* MAC -> RRC: SRB1's RLC AM gave up (radio link failure) */
+    RRC_MSG_DL_DCCH,         /* RRC -> MAC: a DL-DCCH SDU for SRB1 (RRCRelease) */
+    RRC_MSG_RELEASE_UE,      /* RRC -> MAC: free the UE's context */
+};
 struct rrc_msg {
     uint32_t type, len, epoch;
     uint16_t rnti;
     int16_t ue_index;                 /* UL-CCCH: the MAC's UE context for it, -1 none left (RRCReject) */
     struct ue_pucch_res res;          /* UL-CCCH: that context's PUCCH resources for the RRCSetup */
+    int64_t time_ms;
     uint8_t data[1502];
 };
+#define RRC_TICK_MS 10
 
 static const char *const stage_names[STAGE_COUNT] = {"radio_rx", "radio_tx", "phy_ul", "phy_dl", "mac", "rrc"};
 static const char *const ring_names[RING_COUNT] = {"ul_slot", "ul_ind", "dl_req", "dl_slot", "mac_to_rrc",
@@ -301,8 +311,9 @@ static void push_to_rrc(struct pipeline *p, uint32_t type, uint16_t rnti, const 
     m->rnti = rnti;
     m->ue_index = (int16_t)(res ? res->ue_index : -1);
     if (res) m->res = res->res;
+    m->time_ms = p->mac_now_ms;
     m->len = (uint32_t)len;
-    memcpy(m->data, data, (size_t)len);
+    if (len > 0) memcpy(m->data, data, (size_t)len);
     ring_commit(&p->rings[RING_MAC_TO_RRC]);
 }
 
@@ -320,6 +331,15 @@ static int mac_to_rrc(struct pipeline *p)
         push_to_rrc(p, RRC_MSG_UL_CCCH, ccch.rnti, &ccch, ccch.data, ccch.len);
     for (; ring_count(r) < ring_capacity(r) && mac_take_ul_dcch(&p->mac, &dcch); n++)
         push_to_rrc(p, RRC_MSG_UL_DCCH, dcch.rnti, NULL, dcch.data, dcch.len);
+    struct mac_ue_event ev;
+    for (; ring_count(r) < ring_capacity(r) && mac_take_ue_event(&p->mac, &ev); n++)
+        push_to_rrc(p, ev.type == MAC_UE_LOST ? RRC_MSG_UE_LOST : RRC_MSG_UE_DELIVERED, ev.rnti, NULL, NULL, 0);
+    if (p->mac_st.have_epoch && p->mac_now_ms >= p->mac_tick_ms + RRC_TICK_MS &&
+        ring_count(r) < ring_capacity(r)) {
+        push_to_rrc(p, RRC_MSG_TICK, 0, NULL, NULL, 0);
+        p->mac_tick_ms = p->mac_now_ms;
+        n++;
+    }
     return n;
 }
 
@@ -330,9 +350,13 @@ static int mac_step(struct pipeline *p)
     int did = 0;
     struct rrc_msg *from_rrc;
     while ((from_rrc = ring_peek(&p->rings[RING_RRC_TO_MAC])) != NULL) {
-        if ((from_rrc->type == RRC_MSG_DL_CCCH || from_rrc->type == RRC_MSG_DL_CCCH_REJECT) &&
-            from_rrc->epoch == p->mac_st.epoch)
+        bool now = from_rrc->epoch == p->mac_st.epoch; /* an older epoch's UEs are gone */
+        if (now && (from_rrc->type == RRC_MSG_DL_CCCH || from_rrc->type == RRC_MSG_DL_CCCH_REJECT))
             mac_dl_ccch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len, from_rrc->type == RRC_MSG_DL_CCCH);
+        else if (now && from_rrc->type == RRC_MSG_DL_DCCH)
+            mac_dl_dcch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len);
+        else if (now && from_rrc->type == RRC_MSG_RELEASE_UE)
+            mac_release_ue(&p->mac, from_rrc->rnti);
         ring_release(&p->rings[RING_RRC_TO_MAC]);
         did++;
     }
@@ -348,6 +372,8 @@ static int mac_step(struct pipeline *p)
             p->mac_st.have_epoch = true;
             mac_epoch_start(&p->mac, ind->epoch);
             mac_tap_tick(&p->tap, &p->mac, ind->epoch, 0, true);
+            p->mac_now_ms = 0;
+            p->mac_tick_ms = -RRC_TICK_MS;
             for (unsigned i = 0; i < p->tx_advance; i++) schedule_slot(p, ind->epoch, i);
             p->mac_st.next_slot = p->tx_advance;
         } else if (ind->flags & MSG_END) {
@@ -356,6 +382,7 @@ static int mac_step(struct pipeline *p)
             /* Slot n schedules n + k. A wall-clocked radio that lost UL slots skipped their ticks: the slots
              * between are scheduled now too (PHY UL waits for the request of every slot it gets), as many as
              * the rings hold; the rest is skipped (the radio sends late DL as zeros, counted there). */
+            p->mac_now_ms = (int64_t)(ind->slot * 10 / (uint64_t)p->mac.slots_per_frame);
             uint64_t target = ind->slot + p->tx_advance;
             uint64_t room = ring_room(p, RING_DL_REQ) - 1;
             if (ring_room(p, RING_UL_REQ) < room) room = ring_room(p, RING_UL_REQ);
@@ -436,18 +463,20 @@ static int radio_tx_step(struct pipeline *p)
     return 1;
 }
 
-/* A UL-DCCH message from a connected UE (PDCP already removed): RRCSetupComplete completes the setup; with no
- * core network configured its NAS message is logged, and the UE stays on SRB1. */
+/* A UL-DCCH message from a connected UE (PDCP already removed), through the cell's procedures: the
+ * RRCSetupComplete connects it; with no core network configured its NAS message is only logged, and the UE stays
+ * on SRB1 until the inactivity timer releases it. */
 static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
 {
-    static struct rrc_ul_dcch_msg msg; /* RRC stage only; large */
-    int rc = rrc_ul_dcch_decode(in->data, in->len, &msg);
-    if (rc < 0 || msg.type != RRC_UL_DCCH_C1 || msg.c1 != RRC_UL_DCCH_SETUP_COMPLETE) {
-        log_warn(LOG_RRC, "0x%04x: UL-DCCH message of %u bytes %s (%d)", in->rnti, in->len,
-                 rc == -ENOTSUP ? "not handled" : "does not decode", rc);
+    const struct rrc_ul_dcch_msg *msg;
+    enum rrc_cell_event ev = rrc_cell_ul_dcch(&p->rrc, in->rnti, in->data, in->len, in->time_ms, &msg);
+    if (ev != RRC_EV_SETUP_COMPLETE) {
+        log_warn(LOG_RRC, "0x%04x: UL-DCCH message of %u bytes %s", in->rnti, in->len,
+                 ev == RRC_EV_UNKNOWN_UE ? "from a UE with no RRC context, dropped"
+                 : ev == RRC_EV_BAD_MESSAGE ? "does not decode" : "not handled");
         return;
     }
-    const struct rrc_setup_complete *sc = &msg.setup_complete;
+    const struct rrc_setup_complete *sc = &msg->setup_complete;
     char hex[3 * 64 + 4] = "";
     int n = sc->dedicated_nas_len < 64 ? (int)sc->dedicated_nas_len : 64;
     for (int i = 0; i < n; i++) snprintf(hex + 3 * i, 4, "%02x ", sc->dedicated_nas[i]);
@@ -457,7 +486,66 @@ static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
              sc->dedicated_nas_len, hex, sc->dedicated_nas_len > 64 ? "..." : "");
 }
 
-/* RRC: each UL-CCCH SDU through the cell's procedures (rrc/rrc_cell.h); the DL-CCCH answer back to the MAC. */
+/* A UL-CCCH SDU (Msg3) through the cell's procedures; the DL-CCCH answer (RRCSetup, RRCReject) to the MAC. The
+ * caller checked that rrc_to_mac has room. */
+static void rrc_ul_ccch(struct pipeline *p, const struct rrc_msg *in)
+{
+    struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
+    size_t len = 0;
+    const struct rrc_ul_ccch_msg *ul = NULL;
+    const struct ue_pucch_res *r = &in->res;
+    struct rrc_setup_ue_pucch res = {.f1_prb = r->f1_prb, .f1_cs = r->f1_cs, .ack_occ = {r->ack_occ[0], r->ack_occ[1]},
+                                     .sr_occ = r->sr_occ, .f2_prb = r->f2_prb, .f2_symbol = r->f2_symbol,
+                                     .sr_offset = r->sr_offset};
+    enum rrc_cell_event ev = rrc_cell_ul_ccch(&p->rrc, in->rnti, in->data, in->len, in->time_ms,
+                                              in->ue_index >= 0 ? &res : NULL, out->data, sizeof out->data, &len, &ul);
+    if (ul && ul->type == RRC_UL_CCCH_SETUP_REQUEST)
+        log_info(LOG_RRC, "0x%04x: RRCSetupRequest (ue-Identity %s 0x%010llx, cause %d) -> %s (%zu bytes)",
+                 in->rnti, ul->setup_request.ue_identity_is_tmsi_part1 ? "ng-5G-S-TMSI-Part1" : "randomValue",
+                 (unsigned long long)ul->setup_request.ue_identity, ul->setup_request.establishment_cause,
+                 ev == RRC_EV_SETUP ? "RRCSetup" : ev == RRC_EV_REJECT ? "RRCReject" : "no answer", len);
+    else
+        log_warn(LOG_RRC, "0x%04x: UL-CCCH message of %u bytes not handled (%s)", in->rnti, in->len,
+                 ev == RRC_EV_BAD_MESSAGE ? "does not decode" : "unsupported");
+    if (len == 0) return;
+    out->type = ev == RRC_EV_REJECT ? RRC_MSG_DL_CCCH_REJECT : RRC_MSG_DL_CCCH;
+    out->epoch = in->epoch;
+    out->rnti = in->rnti;
+    out->len = (uint32_t)len;
+    ring_commit(&p->rings[RING_RRC_TO_MAC]);
+}
+
+/* What the cell's timers ask for now (RRCRelease on SRB1, contexts released), as far as rrc_to_mac has room;
+ * the rest waits for the next message or tick. */
+static int rrc_actions(struct pipeline *p)
+{
+    int n = 0;
+    struct rrc_cell_action act;
+    while (ring_room(p, RING_RRC_TO_MAC) > 0 && rrc_cell_tick(&p->rrc, p->rrc_now_ms, &act)) {
+        struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
+        out->epoch = p->rrc_epoch;
+        out->rnti = act.rnti;
+        out->len = (uint32_t)act.len;
+        memcpy(out->data, act.data, act.len);
+        if (act.type == RRC_ACT_DL_DCCH) {
+            out->type = RRC_MSG_DL_DCCH;
+            log_info(LOG_RRC, "0x%04x: inactive for %lld ms -> RRCRelease (%zu bytes) on SRB1", act.rnti,
+                     (long long)p->rrc.cfg.inactivity_ms, act.len);
+        } else {
+            out->type = RRC_MSG_RELEASE_UE;
+            log_info(LOG_RRC, "0x%04x: released (%s); %d of %d UEs hold an RRC context", act.rnti,
+                     rrc_release_cause_name(act.cause), p->rrc.nof_ues, p->rrc.cfg.max_ues);
+        }
+        ring_commit(&p->rings[RING_RRC_TO_MAC]);
+        n++;
+    }
+    atomic_store_explicit(&p->rrc_releases, p->rrc.stats.releases, memory_order_relaxed);
+    atomic_store_explicit(&p->rrc_connected, (uint64_t)rrc_cell_connected(&p->rrc), memory_order_relaxed);
+    return n;
+}
+
+/* RRC: each message from the MAC through the cell's procedures (rrc/rrc_cell.h), then the cell's timers at the
+ * message's time; answers and commands back to the MAC. */
 static int rrc_step(struct pipeline *p)
 {
     int did = 0;
@@ -465,45 +553,22 @@ static int rrc_step(struct pipeline *p)
     while ((in = ring_peek(&p->rings[RING_MAC_TO_RRC])) != NULL) {
         if (in->epoch != p->rrc_epoch) { /* a new peer: the MAC released every UE, so does the RRC */
             p->rrc_epoch = in->epoch;
-            p->rrc.nof_ues = 0;
+            rrc_cell_reset(&p->rrc);
         }
-        struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
-        if (!out) return did + wait_room(p, RING_RRC_TO_MAC);
-        size_t len = 0;
-        const struct rrc_ul_ccch_msg *ul = NULL;
-        enum rrc_cell_event ev = RRC_EV_NONE;
-        if (in->type == RRC_MSG_UL_DCCH) {
-            rrc_ul_dcch(p, in);
-            ring_release(&p->rings[RING_MAC_TO_RRC]);
-            did++;
-            continue;
-        }
-        if (in->type == RRC_MSG_UL_CCCH) {
-            const struct ue_pucch_res *r = &in->res;
-            struct rrc_setup_ue_pucch res = {.f1_prb = r->f1_prb, .f1_cs = r->f1_cs,
-                                             .ack_occ = {r->ack_occ[0], r->ack_occ[1]}, .sr_occ = r->sr_occ,
-                                             .f2_prb = r->f2_prb, .f2_symbol = r->f2_symbol,
-                                             .sr_offset = r->sr_offset};
-            ev = rrc_cell_ul_ccch(&p->rrc, in->rnti, in->data, in->len, in->ue_index >= 0 ? &res : NULL, out->data,
-                                  sizeof out->data, &len, &ul);
-        }
-        if (ul && ul->type == RRC_UL_CCCH_SETUP_REQUEST)
-            log_info(LOG_RRC, "0x%04x: RRCSetupRequest (ue-Identity %s 0x%010llx, cause %d) -> %s (%zu bytes)",
-                     in->rnti, ul->setup_request.ue_identity_is_tmsi_part1 ? "ng-5G-S-TMSI-Part1" : "randomValue",
-                     (unsigned long long)ul->setup_request.ue_identity, ul->setup_request.establishment_cause,
-                     ev == RRC_EV_SETUP ? "RRCSetup" : ev == RRC_EV_REJECT ? "RRCReject" : "no answer", len);
-        else
-            log_warn(LOG_RRC, "0x%04x: UL-CCCH message of %u bytes not handled (%s)", in->rnti, in->len,
-                     ev == RRC_EV_BAD_MESSAGE ? "does not decode" : "unsupported");
-        if (len > 0) {
-            out->type = ev == RRC_EV_REJECT ? RRC_MSG_DL_CCCH_REJECT : RRC_MSG_DL_CCCH;
-            out->epoch = in->epoch;
-            out->rnti = in->rnti;
-            out->len = (uint32_t)len;
-            ring_commit(&p->rings[RING_RRC_TO_MAC]);
+        if (ring_room(p, RING_RRC_TO_MAC) == 0) return did + wait_room(p, RING_RRC_TO_MAC);
+        p->rrc_now_ms = in->time_ms;
+        switch (in->type) {
+        case RRC_MSG_UL_CCCH: rrc_ul_ccch(p, in); break;
+        case RRC_MSG_UL_DCCH: rrc_ul_dcch(p, in); break;
+        case RRC_MSG_UE_DELIVERED: rrc_cell_delivered(&p->rrc, in->rnti, in->time_ms); break;
+        case RRC_MSG_UE_LOST:
+            log_warn(LOG_RRC, "0x%04x: SRB1 reached maxRetxThreshold: radio link failure", in->rnti);
+            rrc_cell_ue_lost(&p->rrc, in->rnti, in->time_ms);
+            break;
+        default: break; /* RRC_MSG_TICK: only time */
         }
         ring_release(&p->rings[RING_MAC_TO_RRC]);
-        did++;
+        did += 1 + rrc_actions(p);
     }
     return did;
 }
@@ -767,7 +832,8 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                  mc.ul_probe.offset, mc.ul_probe.pusch_nof_prb, mc.ul_probe.pusch_prb_start, mc.ul_probe.pusch_mcs,
                  (const char *[]){"none", "format 0", "format 1", "format 2"}[mc.ul_probe.pucch_format]);
     if (mc.prach.enabled) uc.history_slots = sched_prach_history_slots(&p->mac.prach);
-    struct rrc_cell_config rcc = {.max_ues = cfg->rrc.max_ues, .reject_wait_time_s = cfg->rrc.reject_wait_time_s};
+    struct rrc_cell_config rcc = {.max_ues = cfg->rrc.max_ues, .reject_wait_time_s = cfg->rrc.reject_wait_time_s,
+                                  .inactivity_ms = 1000 * (int64_t)cfg->rrc.inactivity_timer_s};
     if (rrc_config_setup_desc(cfg, &rcc.setup) < 0 || rrc_cell_init(&p->rrc, &rcc) < 0) {
         snprintf(err, errlen, "pipeline: the RRCSetup cannot be built for this cell");
         return -EINVAL;

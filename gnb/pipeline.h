@@ -100,7 +100,10 @@ struct pipeline {
     struct phy_ul phy_ul;        /* PHY UL stage */
     struct rrc_cell rrc;         /* RRC stage */
     _Atomic uint64_t rrc_setups_complete;
+    _Atomic uint64_t rrc_releases, rrc_connected; /* contexts released (every cause); UEs connected now */
     uint32_t rrc_epoch;          /* RRC stage: the epoch of the last message */
+    int64_t rrc_now_ms;          /* RRC stage: the time of the last message */
+    int64_t mac_now_ms, mac_tick_ms; /* MAC stage: ms of the last UL tick; of the last tick sent to the RRC */
     bool phy_dl_ok, phy_ul_ok, rrc_ok;
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;

@@ -119,6 +119,25 @@ int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len, bo
     return rc;
 }
 
+int mac_dl_dcch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len)
+{
+    int rc = m->ues_ok ? mac_ue_dl_dcch(&m->ues, rnti, sdu, len) : -ENOENT;
+    if (rc < 0) log_warn(LOG_MAC, "DL-DCCH for 0x%04x (%zu bytes) dropped: %d", rnti, len, rc);
+    return rc;
+}
+
+int mac_release_ue(struct mac *m, uint16_t rnti)
+{
+    int rc = m->ues_ok ? mac_ue_release(&m->ues, rnti) : -ENOENT;
+    if (rc == 0) log_info(LOG_MAC, "0x%04x: UE context released", rnti);
+    return rc;
+}
+
+int mac_take_ue_event(struct mac *m, struct mac_ue_event *ev)
+{
+    return m->ues_ok ? mac_ues_take_event(&m->ues, ev) : 0;
+}
+
 int mac_take_ul_ccch(struct mac *m, struct mac_ccch_sdu *out)
 {
     if (m->n_ccch_out == 0) return 0;

@@ -137,6 +137,15 @@ int mac_take_ul_dcch(struct mac *m, struct mac_dcch_sdu *out);
 /* The RRC's DL-CCCH SDU for a UE in random access (RRCSetup as Msg4). 0 or a negative errno (counted). */
 int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len, bool is_setup);
 
+/* The RRC's DL-DCCH SDU for a connected UE's SRB1 (mac/ue.h). 0 or a negative errno (logged). */
+int mac_dl_dcch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len);
+
+/* The RRC released a UE: its MAC context goes. 0 or -ENOENT. */
+int mac_release_ue(struct mac *m, uint16_t rnti);
+
+/* UE events for the RRC (SRB1 delivered, UE lost), one per call: 1 with *ev filled, 0 when none waits. */
+int mac_take_ue_event(struct mac *m, struct mac_ue_event *ev);
+
 /* 38.321 5.1.3: RA-RNTI = 1 + s_id + 14 t_id + 14 80 f_id + 14 80 8 ul_carrier_id, for an occasion starting in
  * symbol s_id (0..13) of slot t_id (0..79, in the PRACH numerology's slots of the frame) at frequency index
  * f_id (0..7), on the normal UL carrier. */

@@ -92,6 +92,7 @@ void mac_ues_reset(struct mac_ues *u)
 {
     for (int i = 0; i < MAC_MAX_UES; i++) u->ue[i].active = false;
     u->n_out = 0;
+    u->n_ev = 0;
 }
 
 struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti)
@@ -173,6 +174,8 @@ static int schedule_srb1_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot,
                                   .g = pdsch_nof_bits(&gr)};
     s->tb = tb;
     s->tb_index = index;
+    /* An AMD PDU (D/C = 1, 38.322 6.2.2.4) after which nothing new is left: its HARQ-ACK delivers the DCCH SDU. */
+    ue->dcch_last_sent = ue->dcch_unacked && (pdu[0] & 0x80) && rlc_am_tx_pending(&ue->srb1) == 0;
     ue->dl_pdus++;
     ue->ack_slot = slot + 4;
     return 1;
@@ -181,6 +184,7 @@ static int schedule_srb1_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot,
 int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,
                         struct dl_slot_request *dl, struct tb_pool *pool)
 {
+    u->now_slot = slot;
     if (!usable || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
     const struct mac_ue_config *c = &u->cfg;
     /* SRB1 downlink first (a STATUS the UE polled for), then UL grants. */
@@ -267,6 +271,32 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
     return n;
 }
 
+static void ue_event(struct mac_ues *u, enum mac_ue_event_type type, uint16_t rnti)
+{
+    if (u->n_ev >= MAC_UE_EVENTS) {
+        u->events_dropped++;
+        return;
+    }
+    u->ev[u->n_ev++] = (struct mac_ue_event){.type = type, .rnti = rnti};
+}
+
+static void srb1_delivered(struct mac_ues *u, struct mac_ue *ue)
+{
+    ue->dcch_unacked = false;
+    ue->dcch_last_sent = false;
+    ue_event(u, MAC_UE_DELIVERED, ue->crnti);
+}
+
+/* After the UE's SRB1 PDUs of a PUSCH: a STATUS that acknowledged every DL SDU, or RLC AM giving up. */
+static void check_srb1(struct mac_ues *u, struct mac_ue *ue)
+{
+    if (ue->dcch_unacked && rlc_sdu_queue_count(&ue->srb1.q) == 0) srb1_delivered(u, ue);
+    if (ue->srb1.max_retx_reached && !ue->lost_reported) {
+        ue->lost_reported = true;
+        ue_event(u, MAC_UE_LOST, ue->crnti);
+    }
+}
+
 /* The bytes a BSR reports (upper end of each level, 38.321 Tables 6.1.3.1-1/-2). */
 static uint64_t bsr_total(const struct mac_bsr *b)
 {
@@ -316,6 +346,7 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
             if (mac_bsr_parse(s->lcid, tb + s->offset, s->length, &bsr) == 0) ue->bsr_bytes = bsr_total(&bsr);
         }
     }
+    check_srb1(u, ue);
     log_info(LOG_MAC, "PUSCH: c-rnti=0x%04x slot=%d.%d crc=OK snr=%.1f dB ta=%.2f us, MAC PDU%s%s", ue->crnti, sfn,
              sl, (double)r->res.snr_db, (double)r->res.ta_us, what, pdu.padding ? " + padding" : "");
 }
@@ -341,6 +372,8 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
     bool ack = found && r->res.nbits >= 1 && r->res.bits[0] == 1;
     if (ack) ue->dl_acks++;
     else ue->dl_nacks++;
+    if (ack && ue->dcch_last_sent) srb1_delivered(u, ue);
+    ue->dcch_last_sent = false;
     log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s", ue->crnti, (unsigned long long)slot,
              ack ? "ACK" : "NACK/DTX");
     return true;
@@ -351,5 +384,34 @@ int mac_ues_take_dcch(struct mac_ues *u, struct mac_dcch_sdu *out)
     if (u->n_out == 0) return 0;
     *out = u->out[0];
     memmove(&u->out[0], &u->out[1], (size_t)(--u->n_out) * sizeof u->out[0]);
+    return 1;
+}
+
+int mac_ue_dl_dcch(struct mac_ues *u, uint16_t rnti, const uint8_t *sdu, size_t len)
+{
+    struct mac_ue *ue = mac_ue_find(u, rnti);
+    if (!ue) return -ENOENT;
+    uint8_t pdu[MAC_DCCH_MAX + PDCP_SRB_HDR_BYTES + PDCP_MAC_I_BYTES];
+    size_t n;
+    int rc = pdcp_srb_tx(&ue->pdcp1, sdu, len, slot_ms(u, u->now_slot), pdu, sizeof pdu, &n, NULL);
+    if (rc == 0) rc = rlc_am_write_sdu(&ue->srb1, pdu, n);
+    if (rc == 0) ue->dcch_unacked = true;
+    return rc;
+}
+
+int mac_ue_release(struct mac_ues *u, uint16_t rnti)
+{
+    struct mac_ue *ue = mac_ue_find(u, rnti);
+    if (!ue) return -ENOENT;
+    ue->active = false;
+    u->released++;
+    return 0;
+}
+
+int mac_ues_take_event(struct mac_ues *u, struct mac_ue_event *ev)
+{
+    if (u->n_ev == 0) return 0;
+    *ev = u->ev[0];
+    memmove(&u->ev[0], &u->ev[1], (size_t)(--u->n_ev) * sizeof u->ev[0]);
     return 1;
 }

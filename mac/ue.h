@@ -28,6 +28,7 @@
 #define GNBD_MAC_UE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pdcp/pdcp_srb.h"
@@ -66,7 +67,22 @@ struct mac_ue {
      * reception (Msg4 HARQ-ACK, PUSCH, valid PUCCH), grants sent */
     float pusch_snr_db, pusch_ta_us;
     uint64_t last_rx_slot, ul_grants;
+    bool dcch_unacked;              /* a DL-DCCH SDU of the RRC is queued or not yet acknowledged */
+    bool dcch_last_sent;            /* ... and the PDSCH of ack_slot carried its last data */
+    bool lost_reported;
 };
+
+/* What the MAC tells the RRC about a UE (besides its UL-DCCH SDUs). */
+enum mac_ue_event_type {
+    MAC_UE_DELIVERED,               /* SRB1 delivered every DL-DCCH SDU: RLC AM STATUS or the HARQ-ACK of the
+                                     * PDSCH that carried the last one */
+    MAC_UE_LOST,                    /* SRB1's RLC AM reached maxRetxThreshold (38.331 5.3.10.3: RLF) */
+};
+struct mac_ue_event {
+    enum mac_ue_event_type type;
+    uint16_t rnti;
+};
+#define MAC_UE_EVENTS 16
 
 /* A UL-DCCH SDU (after PDCP) for the RRC. */
 struct mac_dcch_sdu {
@@ -97,6 +113,10 @@ struct mac_ues {
     int n_out;
     struct mac_ue *delivering;      /* the UE whose SRB1 is delivering (RLC/PDCP callbacks) */
     uint64_t malformed_pdus, dcch_dropped;
+    struct mac_ue_event ev[MAC_UE_EVENTS];
+    int n_ev;
+    uint64_t now_slot;              /* the last DL slot scheduled (PDCP's time for DL SDUs) */
+    uint64_t released, events_dropped;
 };
 
 int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg);
@@ -127,5 +147,17 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
 
 /* The next UL-DCCH SDU for the RRC: 1 with *out filled, 0 when none. */
 int mac_ues_take_dcch(struct mac_ues *u, struct mac_dcch_sdu *out);
+
+/* A DL-DCCH SDU of the RRC for the UE's SRB1: through PDCP (38.323 5.2.1, no security yet) into RLC AM, sent
+ * on the UE's next SRB1 PDSCH; a MAC_UE_DELIVERED event follows its acknowledgement. 0, -ENOENT (no such UE)
+ * or PDCP's / RLC's error (-EMSGSIZE, -ENOBUFS). */
+int mac_ue_dl_dcch(struct mac_ues *u, uint16_t rnti, const uint8_t *sdu, size_t len);
+
+/* The RRC released the UE: its context goes (grants and PUCCH stop; SRB1 is re-established when the context is
+ * reused). 0 or -ENOENT. */
+int mac_ue_release(struct mac_ues *u, uint16_t rnti);
+
+/* The next UE event for the RRC: 1 with *ev filled, 0 when none. */
+int mac_ues_take_event(struct mac_ues *u, struct mac_ue_event *ev);
 
 #endif

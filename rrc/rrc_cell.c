@@ -1,4 +1,4 @@
-/* RRC connection establishment, the cell side (see rrc_cell.h). */
+/* RRC connection establishment and release, the cell side (see rrc_cell.h). */
 #include "rrc/rrc_cell.h"
 
 #include <errno.h>
@@ -9,9 +9,16 @@ int rrc_cell_init(struct rrc_cell *c, const struct rrc_cell_config *cfg)
 {
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;
-    if (cfg->max_ues < 0 || cfg->reject_wait_time_s < 1 || cfg->reject_wait_time_s > 16) return -EINVAL;
+    if (cfg->max_ues < 0 || cfg->reject_wait_time_s < 1 || cfg->reject_wait_time_s > 16 || cfg->inactivity_ms < 0)
+        return -EINVAL;
+    c->n_ctx = cfg->max_ues > 0 ? cfg->max_ues : 1;
+    c->ue = calloc((size_t)c->n_ctx, sizeof *c->ue);
     c->dl = calloc(1, sizeof *c->dl);
-    if (!c->dl) return -ENOMEM;
+    c->ul_dcch = calloc(1, sizeof *c->ul_dcch);
+    if (!c->ue || !c->dl || !c->ul_dcch) {
+        rrc_cell_free(c);
+        return -ENOMEM;
+    }
     /* The RRCSetup must build for this cell before anything runs (the UE's own part comes per UE: any valid
      * one here, PRB 0). */
     struct rrc_setup_cell_desc d = cfg->setup;
@@ -25,47 +32,193 @@ int rrc_cell_init(struct rrc_cell *c, const struct rrc_cell_config *cfg)
 
 void rrc_cell_free(struct rrc_cell *c)
 {
+    free(c->ue);
     free(c->dl);
+    free(c->ul_dcch);
+    c->ue = NULL;
     c->dl = NULL;
+    c->ul_dcch = NULL;
+}
+
+void rrc_cell_reset(struct rrc_cell *c)
+{
+    for (int i = 0; i < c->n_ctx; i++) c->ue[i].state = RRC_UE_FREE;
+    c->nof_ues = 0;
+}
+
+static struct rrc_ue_ctx *find(const struct rrc_cell *c, uint16_t rnti)
+{
+    for (int i = 0; i < c->n_ctx; i++)
+        if (c->ue[i].state != RRC_UE_FREE && c->ue[i].rnti == rnti) return &c->ue[i];
+    return NULL;
+}
+
+const struct rrc_ue_ctx *rrc_cell_find(const struct rrc_cell *c, uint16_t rnti) { return find(c, rnti); }
+
+/* A context for a UE being set up: its own if the RNTI has one (a UE that repeated random access), else a free
+ * one (there is one: the caller checked nof_ues < max_ues). */
+static struct rrc_ue_ctx *open_ctx(struct rrc_cell *c, uint16_t rnti)
+{
+    struct rrc_ue_ctx *u = find(c, rnti);
+    for (int i = 0; !u && i < c->n_ctx; i++)
+        if (c->ue[i].state == RRC_UE_FREE) {
+            u = &c->ue[i];
+            c->nof_ues++;
+        }
+    return u;
 }
 
 enum rrc_cell_event rrc_cell_ul_ccch(struct rrc_cell *c, uint16_t rnti, const uint8_t *sdu, size_t len,
-                                     const struct rrc_setup_ue_pucch *res, uint8_t *out, size_t cap, size_t *out_len,
-                                     const struct rrc_ul_ccch_msg **ul)
+                                     int64_t now_ms, const struct rrc_setup_ue_pucch *res, uint8_t *out,
+                                     size_t cap, size_t *out_len, const struct rrc_ul_ccch_msg **ul)
 {
-    (void)rnti;
     *out_len = 0;
     *ul = NULL;
-    if (rrc_ul_ccch_decode(sdu, len, &c->ul) < 0) {
+    int rc = rrc_ul_ccch_decode(sdu, len, &c->ul);
+    if (rc < 0 && rc != -ENOTSUP) {
         c->stats.bad_messages++;
         return RRC_EV_BAD_MESSAGE;
     }
     *ul = &c->ul;
-    if (c->ul.type != RRC_UL_CCCH_SETUP_REQUEST) {
+    if (rc < 0 || c->ul.type != RRC_UL_CCCH_SETUP_REQUEST) { /* resume, reestablishment, SI request: later */
         c->stats.unsupported++;
         return RRC_EV_UNSUPPORTED;
     }
     c->stats.setup_requests++;
     enum rrc_cell_event ev;
-    if (c->nof_ues >= c->cfg.max_ues || !res) {
+    if ((c->nof_ues >= c->cfg.max_ues && !find(c, rnti)) || !res) {
         /* 38.331 5.3.15: RRCReject with waitTime. */
         memset(c->dl, 0, sizeof *c->dl);
         c->dl->type = RRC_DL_CCCH_REJECT;
         c->dl->reject.has_wait_time = true;
         c->dl->reject.wait_time = c->cfg.reject_wait_time_s;
         ev = RRC_EV_REJECT;
-        c->stats.rejects++;
     } else {
         struct rrc_setup_cell_desc d = c->cfg.setup;
         d.ue = *res;
         if (rrc_setup_builder_build(&d, 0, c->dl) < 0) return RRC_EV_BAD_MESSAGE;
         ev = RRC_EV_SETUP;
-        c->stats.setups++;
-        c->nof_ues++;
     }
     if (rrc_dl_ccch_encode(c->dl, out, cap, out_len) < 0) {
         *out_len = 0;
         return RRC_EV_BAD_MESSAGE;
     }
+    if (ev == RRC_EV_REJECT) {
+        c->stats.rejects++;
+        return ev;
+    }
+    c->stats.setups++;
+    struct rrc_ue_ctx *u = open_ctx(c, rnti);
+    *u = (struct rrc_ue_ctx){.state = RRC_UE_SETUP_SENT, .rnti = rnti, .since_ms = now_ms};
     return ev;
+}
+
+enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const uint8_t *sdu, size_t len,
+                                     int64_t now_ms, const struct rrc_ul_dcch_msg **msg)
+{
+    *msg = NULL;
+    struct rrc_ue_ctx *u = find(c, rnti);
+    if (!u) {
+        c->stats.ul_dcch_unknown_ue++;
+        return RRC_EV_UNKNOWN_UE;
+    }
+    c->stats.ul_dcch++;
+    int rc = rrc_ul_dcch_decode(sdu, len, c->ul_dcch);
+    /* PDCP delivered it: the UE is there, whatever the message (a RELEASING UE stays released). */
+    if (u->state != RRC_UE_RELEASING) u->since_ms = now_ms;
+    if (rc < 0 && rc != -ENOTSUP) {
+        c->stats.ul_dcch_bad++;
+        return RRC_EV_BAD_MESSAGE;
+    }
+    *msg = c->ul_dcch;
+    if (rc == 0 && c->ul_dcch->type == RRC_UL_DCCH_C1 && c->ul_dcch->c1 == RRC_UL_DCCH_SETUP_COMPLETE) {
+        c->stats.setups_complete++;
+        if (u->state == RRC_UE_SETUP_SENT) u->state = RRC_UE_CONNECTED; /* 38.331 5.3.3.4 */
+        return RRC_EV_SETUP_COMPLETE;
+    }
+    return RRC_EV_UL_DCCH;
+}
+
+void rrc_cell_delivered(struct rrc_cell *c, uint16_t rnti, int64_t now_ms)
+{
+    struct rrc_ue_ctx *u = find(c, rnti);
+    if (u && u->state == RRC_UE_RELEASING && u->cause == RRC_CAUSE_GUARD && now_ms < u->release_at_ms) {
+        u->release_at_ms = now_ms;
+        u->cause = RRC_CAUSE_DELIVERED;
+    }
+}
+
+void rrc_cell_ue_lost(struct rrc_cell *c, uint16_t rnti, int64_t now_ms)
+{
+    struct rrc_ue_ctx *u = find(c, rnti);
+    if (!u) return;
+    if (u->state != RRC_UE_RELEASING) u->since_ms = now_ms;
+    u->state = RRC_UE_RELEASING;
+    u->release_at_ms = now_ms;
+    u->cause = RRC_CAUSE_LOST;
+}
+
+static void release(struct rrc_cell *c, struct rrc_ue_ctx *u, enum rrc_release_cause cause,
+                    struct rrc_cell_action *act)
+{
+    *act = (struct rrc_cell_action){.type = RRC_ACT_RELEASE_UE, .rnti = u->rnti, .cause = cause};
+    u->state = RRC_UE_FREE;
+    c->nof_ues--;
+    c->stats.releases++;
+    if (cause == RRC_CAUSE_SETUP_TIMEOUT) c->stats.setup_timeouts++;
+    if (cause == RRC_CAUSE_LOST) c->stats.lost++;
+}
+
+int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *act)
+{
+    for (int i = 0; i < c->n_ctx; i++) {
+        struct rrc_ue_ctx *u = &c->ue[i];
+        switch (u->state) {
+        case RRC_UE_FREE: break;
+        case RRC_UE_SETUP_SENT:
+            if (now_ms - u->since_ms >= RRC_SETUP_GUARD_MS) {
+                release(c, u, RRC_CAUSE_SETUP_TIMEOUT, act);
+                return 1;
+            }
+            break;
+        case RRC_UE_CONNECTED:
+            if (c->cfg.inactivity_ms > 0 && now_ms - u->since_ms >= c->cfg.inactivity_ms) {
+                /* 38.331 5.3.8.2: RRCRelease on SRB1; the transaction after the RRCSetup's 0. */
+                *act = (struct rrc_cell_action){.type = RRC_ACT_DL_DCCH, .rnti = u->rnti,
+                                                .cause = RRC_CAUSE_INACTIVITY};
+                if (rrc_dl_dcch_encode_release(1, act->data, sizeof act->data, &act->len) < 0) {
+                    release(c, u, RRC_CAUSE_GUARD, act); /* cannot happen: a fixed message */
+                    return 1;
+                }
+                u->state = RRC_UE_RELEASING;
+                u->since_ms = now_ms;
+                u->release_at_ms = now_ms + RRC_RELEASE_GUARD_MS;
+                u->cause = RRC_CAUSE_GUARD;
+                c->stats.releases_sent++;
+                return 1;
+            }
+            break;
+        case RRC_UE_RELEASING:
+            if (now_ms >= u->release_at_ms) {
+                release(c, u, u->cause, act);
+                return 1;
+            }
+            break;
+        }
+    }
+    return 0;
+}
+
+int rrc_cell_connected(const struct rrc_cell *c)
+{
+    int n = 0;
+    for (int i = 0; i < c->n_ctx; i++) n += c->ue[i].state == RRC_UE_CONNECTED;
+    return n;
+}
+
+const char *rrc_release_cause_name(enum rrc_release_cause cause)
+{
+    static const char *const names[] = {"inactivity", "RRCRelease acknowledged", "RRCRelease unacknowledged after the guard time",
+                                        "no RRCSetupComplete", "UE lost"};
+    return (unsigned)cause < sizeof names / sizeof names[0] ? names[cause] : "?";
 }

@@ -1,14 +1,30 @@
-/* The cell's RRC procedures, one call per message (38.331 5.3.3 RRC connection establishment).
+/* The cell's RRC procedures and per-UE RRC contexts: connection establishment (38.331 5.3.3) and release
+ * (5.3.8), one call per message or tick.
  *
  * UL-CCCH: an RRCSetupRequest (decoded by rrc/msg/ul_ccch) is answered with an RRCSetup (rrc/msg/
- * rrc_setup_builder: SRB1 and the master cell group, transaction 0) while fewer than max_ues UEs are set up,
- * with the UE's own PUCCH resources (chosen by the MAC), else (max_ues reached, or the MAC has no resources
- * left) with an RRCReject carrying waitTime; a message that does not decode is counted and dropped (no answer).
- * The answer is a DL-CCCH message for the MAC to send as Msg4. UL-DCCH (RRCSetupComplete on SRB1 after PDCP)
- * comes with the SRB1 path.
+ * rrc_setup_builder: SRB1 and the master cell group, transaction 0) with the UE's own PUCCH resources (chosen
+ * by the MAC) while fewer than max_ues UEs hold a context, else (max_ues reached, or the MAC has no resources
+ * left) with an RRCReject carrying waitTime; a message that does not decode is counted and dropped (no
+ * answer). The answer is a DL-CCCH message for the MAC to send as Msg4; an RRCSetup opens the UE's context
+ * (state SETUP_SENT) under its (temporary, then C-) RNTI.
+ * UL-DCCH (after RLC AM and PDCP on SRB1): the RRCSetupComplete makes the UE CONNECTED (5.3.3.4, gNB side);
+ * every UL-DCCH SDU of a known UE, decodable or not, restarts its inactivity timer.
+ * Release: with no core network, a CONNECTED UE stays on SRB1 until it has been inactive (no UL-DCCH SDU) for
+ * inactivity_ms; then the cell sends it an RRCRelease on SRB1 (DL-DCCH, no redirection, no suspension) and the
+ * UE is RELEASING. The UE leaves 60 ms after receiving it or once lower layers acknowledged it (38.331 5.3.8.3),
+ * so the cell asks the MAC to release the UE's context when the MAC reports that SRB1 delivered it (RLC AM
+ * acknowledgement, rrc_cell_delivered) or RRC_RELEASE_GUARD_MS after it was sent, whichever comes first. A
+ * context in SETUP_SENT with no RRCSetupComplete after RRC_SETUP_GUARD_MS (a Msg4 never acknowledged, a UE
+ * that gave up) and a UE the MAC reports lost (rrc_cell_ue_lost: radio link failure) are released without a
+ * message. A released context frees its place under max_ues at once.
  *
- * Time is not read here (no timers yet). Threading: one struct rrc_cell, used by the RRC stage only; it holds
- * its message scratch space (allocated at init), nothing allocates afterwards.
+ * Actions (DL-DCCH SDUs to send, contexts for the MAC to release) come out of rrc_cell_tick(), one per call, so
+ * the caller emits only as many as it has room for; state changes only when an action is handed out.
+ *
+ * Time: now_ms comes in with every call (the stream's slot time; nothing reads a clock); it must not go back.
+ * rrc_cell_reset() forgets every UE (a new stream epoch, whose time restarts at 0).
+ * Threading: one struct rrc_cell, used by the RRC stage only; contexts and scratch space are allocated at init,
+ * nothing allocates afterwards.
  */
 #ifndef GNBD_RRC_RRC_CELL_H
 #define GNBD_RRC_RRC_CELL_H
@@ -17,38 +33,114 @@
 #include <stdint.h>
 
 #include "rrc/msg/dl_ccch.h"
+#include "rrc/msg/dl_dcch.h"
 #include "rrc/msg/rrc_setup_builder.h"
 #include "rrc/msg/ul_ccch.h"
+#include "rrc/msg/ul_dcch.h"
+
+#define RRC_RELEASE_GUARD_MS 100   /* RRCRelease sent -> MAC context released at the latest */
+#define RRC_SETUP_GUARD_MS 5000    /* RRCSetup sent -> context released when no RRCSetupComplete came */
 
 struct rrc_cell_config {
     struct rrc_setup_cell_desc setup;
-    int max_ues;                     /* RRCReject beyond this many set-up UEs */
+    int max_ues;                     /* RRCReject while this many UEs hold a context */
     int reject_wait_time_s;          /* waitTime of the RRCReject, 1..16 */
+    int64_t inactivity_ms;           /* RRCRelease after this long without UL-DCCH; 0 = never */
 };
 
-enum rrc_cell_event { RRC_EV_NONE, RRC_EV_SETUP, RRC_EV_REJECT, RRC_EV_BAD_MESSAGE, RRC_EV_UNSUPPORTED };
+enum rrc_cell_event {
+    RRC_EV_NONE, RRC_EV_SETUP, RRC_EV_REJECT, RRC_EV_BAD_MESSAGE, RRC_EV_UNSUPPORTED,
+    RRC_EV_SETUP_COMPLETE,           /* UL-DCCH: RRCSetupComplete, the UE is connected */
+    RRC_EV_UL_DCCH,                  /* UL-DCCH: another message (not handled yet; activity only) */
+    RRC_EV_UNKNOWN_UE,               /* UL-DCCH from an RNTI with no context: ignored */
+};
+
+enum rrc_ue_state { RRC_UE_FREE, RRC_UE_SETUP_SENT, RRC_UE_CONNECTED, RRC_UE_RELEASING };
+
+/* Why a context was released (rrc_cell_action.cause). */
+enum rrc_release_cause {
+    RRC_CAUSE_INACTIVITY,            /* RRCRelease sent (action DL_DCCH); then one of the next two */
+    RRC_CAUSE_DELIVERED,             /* RELEASE_UE: the MAC reported the RRCRelease acknowledged */
+    RRC_CAUSE_GUARD,                 /* RELEASE_UE: RRC_RELEASE_GUARD_MS passed without that report */
+    RRC_CAUSE_SETUP_TIMEOUT,         /* RELEASE_UE: no RRCSetupComplete within RRC_SETUP_GUARD_MS */
+    RRC_CAUSE_LOST,                  /* RELEASE_UE: the MAC reported the UE lost */
+};
+
+struct rrc_ue_ctx {
+    enum rrc_ue_state state;
+    uint16_t rnti;
+    int64_t since_ms;                /* SETUP_SENT: RRCSetup; CONNECTED: last UL-DCCH; RELEASING: RRCRelease */
+    int64_t release_at_ms;           /* RELEASING: when the MAC context goes */
+    enum rrc_release_cause cause;    /* RELEASING: why (set when the release time is decided) */
+};
+
+enum rrc_cell_action_type { RRC_ACT_DL_DCCH, RRC_ACT_RELEASE_UE };
+
+struct rrc_cell_action {
+    enum rrc_cell_action_type type;
+    uint16_t rnti;
+    enum rrc_release_cause cause;
+    size_t len;                      /* DL_DCCH: the SDU (for SRB1's PDCP) */
+    uint8_t data[RRC_DL_DCCH_MAX_BYTES];
+};
 
 struct rrc_cell_stats {
     uint64_t setup_requests, setups, rejects, bad_messages, unsupported;
+    uint64_t setups_complete, ul_dcch, ul_dcch_bad, ul_dcch_unknown_ue;
+    uint64_t releases_sent;          /* RRCRelease messages */
+    uint64_t releases;               /* contexts released, every cause */
+    uint64_t setup_timeouts, lost;
 };
 
 struct rrc_cell {
     struct rrc_cell_config cfg;
-    int nof_ues;
+    int nof_ues;                     /* contexts not FREE: what max_ues is compared with */
+    int n_ctx;                       /* size of ue[] (max_ues, at least 1) */
+    struct rrc_ue_ctx *ue;
     struct rrc_dl_ccch_msg *dl;      /* scratch: large */
+    struct rrc_ul_dcch_msg *ul_dcch; /* scratch: large */
     struct rrc_ul_ccch_msg ul;
     struct rrc_cell_stats stats;
 };
 
+/* Returns 0, -EINVAL (a value out of range, an RRCSetup that does not build), -ENOMEM. */
 int rrc_cell_init(struct rrc_cell *c, const struct rrc_cell_config *cfg);
 void rrc_cell_free(struct rrc_cell *c);
 
-/* A UL-CCCH SDU from the UE with (temporary) RNTI rnti, for which the MAC set aside the dedicated PUCCH
- * resources *res (NULL: the MAC has none left, so an RRCSetupRequest gets RRCReject). Writes the DL-CCCH answer
- * into out[cap] and its length into *out_len (0 when there is none) and returns what happened (enum
+/* Every context released (a new stream epoch: the MAC released its UEs). Counters are kept. */
+void rrc_cell_reset(struct rrc_cell *c);
+
+/* A UL-CCCH SDU from the UE with (temporary) RNTI rnti at now_ms, for which the MAC set aside the dedicated
+ * PUCCH resources *res (NULL: the MAC has none left, so an RRCSetupRequest gets RRCReject). Writes the DL-CCCH
+ * answer into out[cap] and its length into *out_len (0 when there is none) and returns what happened (enum
  * rrc_cell_event); *ul gets the decoded message when there was one. */
 enum rrc_cell_event rrc_cell_ul_ccch(struct rrc_cell *c, uint16_t rnti, const uint8_t *sdu, size_t len,
-                                     const struct rrc_setup_ue_pucch *res, uint8_t *out, size_t cap, size_t *out_len,
-                                     const struct rrc_ul_ccch_msg **ul);
+                                     int64_t now_ms, const struct rrc_setup_ue_pucch *res, uint8_t *out,
+                                     size_t cap, size_t *out_len, const struct rrc_ul_ccch_msg **ul);
+
+/* A UL-DCCH SDU (PDCP removed) from the UE with C-RNTI rnti. Returns RRC_EV_SETUP_COMPLETE, RRC_EV_UL_DCCH,
+ * RRC_EV_BAD_MESSAGE (does not decode; still activity) or RRC_EV_UNKNOWN_UE; *msg gets the decoded message
+ * (RRC_EV_SETUP_COMPLETE: its setup_complete) or NULL. */
+enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const uint8_t *sdu, size_t len,
+                                     int64_t now_ms, const struct rrc_ul_dcch_msg **msg);
+
+/* The MAC reports that SRB1 of rnti delivered everything queued (RLC AM acknowledgement). A RELEASING UE is
+ * then released at the next tick. */
+void rrc_cell_delivered(struct rrc_cell *c, uint16_t rnti, int64_t now_ms);
+
+/* The MAC reports the UE lost (e.g. RLC AM reached maxRetxThreshold, 38.331 5.3.10.3): released at the next
+ * tick, without a message. */
+void rrc_cell_ue_lost(struct rrc_cell *c, uint16_t rnti, int64_t now_ms);
+
+/* The next action due at now_ms: 1 with *act filled (and the state advanced), 0 when nothing is due. */
+int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *act);
+
+/* UEs in state CONNECTED. */
+int rrc_cell_connected(const struct rrc_cell *c);
+
+/* The context of rnti, or NULL. */
+const struct rrc_ue_ctx *rrc_cell_find(const struct rrc_cell *c, uint16_t rnti);
+
+const char *rrc_release_cause_name(enum rrc_release_cause cause);
 
 #endif

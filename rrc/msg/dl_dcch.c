@@ -1,0 +1,77 @@
+/* DL-DCCH-Message with RRCRelease (38.331 6.2.1, 6.2.2); see dl_dcch.h. */
+#include "rrc/msg/dl_dcch.h"
+
+#include <errno.h>
+
+#include "rrc/asn1/per.h"
+
+/* RRCRelease-IEs ::= SEQUENCE { redirectedCarrierInfo OPTIONAL, cellReselectionPriorities OPTIONAL,
+ * suspendConfig OPTIONAL, deprioritisationReq SEQUENCE { deprioritisationType ENUMERATED {frequency, nr},
+ * deprioritisationTimer ENUMERATED {min5, min10, min15, min30} } OPTIONAL, lateNonCriticalExtension OCTET
+ * STRING OPTIONAL, nonCriticalExtension RRCRelease-v1540-IEs OPTIONAL } (not extensible) */
+static void release_ies_codec(struct per *p, struct rrc_release *v)
+{
+    static const int timers[] = {5, 10, 15, 30};
+    bool v1540 = v->has_wait_time;
+    per_opt_none(p); /* redirectedCarrierInfo */
+    per_opt_none(p); /* cellReselectionPriorities */
+    per_opt_none(p); /* suspendConfig */
+    per_opt(p, &v->has_deprioritisation);
+    per_opt_none(p); /* lateNonCriticalExtension */
+    per_opt(p, &v1540);
+    if (v->has_deprioritisation) {
+        int type = (int)v->deprioritisation_type;
+        per_enum(p, &type, 2, false);
+        v->deprioritisation_type = (enum rrc_deprioritisation_type)type;
+        per_enum_value(p, &v->deprioritisation_timer_min, timers, 4, false);
+    }
+    if (!v1540) return;
+    /* RRCRelease-v1540-IEs ::= SEQUENCE { waitTime RejectWaitTime OPTIONAL, nonCriticalExtension
+     * RRCRelease-v1610-IEs OPTIONAL }; present only to carry waitTime, so waitTime must be there. */
+    per_opt(p, &v->has_wait_time);
+    per_opt_none(p);
+    if (!per_error(p) && !v->has_wait_time) per_fail(p, -ENOTSUP);
+    if (v->has_wait_time) per_int(p, &v->wait_time, 1, 16);
+}
+
+/* DL-DCCH-Message ::= SEQUENCE { message CHOICE { c1 CHOICE { rrcReconfiguration, rrcResume, rrcRelease, ...
+ * 16 ... }, messageClassExtension SEQUENCE {} } } ; RRCRelease ::= SEQUENCE { rrc-TransactionIdentifier,
+ * criticalExtensions CHOICE { rrcRelease RRCRelease-IEs, criticalExtensionsFuture SEQUENCE {} } } */
+static void dl_dcch_codec(struct per *p, void *msg)
+{
+    struct rrc_dl_dcch_msg *v = msg;
+    int message = 0, c1 = (int)v->c1;
+    per_choice(p, &message, 2, false);
+    if (message != 0) {
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    per_choice(p, &c1, 16, false);
+    if (per_error(p)) return;
+    v->c1 = (enum rrc_dl_dcch_c1)c1;
+    if (v->c1 != RRC_DL_DCCH_RELEASE) {
+        per_fail(p, per_decoding(p) ? -ENOTSUP : -EINVAL);
+        return;
+    }
+    per_int(p, &v->release.transaction_id, 0, 3);
+    int crit = 0;
+    per_choice(p, &crit, 2, false);
+    if (crit != 0) per_fail(p, -ENOTSUP);
+    release_ies_codec(p, &v->release);
+}
+
+int rrc_dl_dcch_encode(const struct rrc_dl_dcch_msg *msg, uint8_t *buf, size_t cap, size_t *len)
+{
+    return per_encode_message(dl_dcch_codec, msg, buf, cap, len);
+}
+
+int rrc_dl_dcch_decode(const uint8_t *buf, size_t len, struct rrc_dl_dcch_msg *msg)
+{
+    return per_decode_message(dl_dcch_codec, msg, sizeof *msg, buf, len);
+}
+
+int rrc_dl_dcch_encode_release(int transaction_id, uint8_t *buf, size_t cap, size_t *len)
+{
+    struct rrc_dl_dcch_msg m = {.c1 = RRC_DL_DCCH_RELEASE, .release = {.transaction_id = transaction_id}};
+    return rrc_dl_dcch_encode(&m, buf, cap, len);
+}
