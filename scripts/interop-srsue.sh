@@ -17,6 +17,9 @@
 #                   gnbd logs the RRCSetupComplete it decoded; with --attaches N, srsUE is started N times against
 #                   one gnbd (each a new stream) and every attach must complete; attach time = srsUE's cell found
 #                   -> SRB1 - Tx rrcSetupComplete, from its own log timestamps
+#          release  setup, then the inactivity timer: gnbd logs the RRCRelease it sent on SRB1 and the UE's
+#                   release, srsUE logs "Received RRC Release" (rrc.inactivity_timer_s = 3 unless --gnb sets the
+#                   rrc group)
 #          prach    ... and gnbd hears every preamble: its "PRACH: preamble=<index>" lines match srsUE's
 #                   "Random Access Transmission: ... preamble_index=<index>" lines one to one, in order, with a
 #                   timing advance near 0 (|ta| < 1 us over ZeroMQ), and gnbctl metrics counts them
@@ -39,9 +42,14 @@ while [ $# -gt 0 ]; do
     --cell) CELL_EXTRA=$2; shift 2;;
     --gnb) GNB_EXTRA=$2; shift 2;;
     --pcap) PCAP=$(realpath -m "$2"); shift 2;;
-    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup] [--attaches N] [--keep DIR] [--cell KEYS] [--gnb GROUPS] [--pcap FILE]" >&2; exit 2;;
+    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup|release] [--attaches N] [--keep DIR] [--cell KEYS] [--gnb GROUPS] [--pcap FILE]" >&2; exit 2;;
   esac
 done
+RELEASE=0
+if [ "$EXPECT" = release ]; then
+  EXPECT=setup; RELEASE=1
+  case $GNB_EXTRA in *rrc*) ;; *) GNB_EXTRA="$GNB_EXTRA rrc = { inactivity_timer_s = 3; };";; esac
+fi
 SRSUE=${SRSUE:-$(command -v srsue || true)}
 if [ -z "$SRSUE" ] || [ ! -x "$SRSUE" ]; then
   echo "skipped: no srsue (set SRSUE=/path/to/srsue)"
@@ -223,6 +231,13 @@ PY
   n=$(grep -c "RRCSetupComplete (transaction" "$DIR/gnbd.log")
   if [ "$n" -ge "$ATTACHES" ]; then echo "ok    gnbd decoded $n RRCSetupComplete: $(grep -m1 'RRCSetupComplete (transaction' "$DIR/gnbd.log" | cut -c1-200)"
   else echo "MISS  gnbd decoded only $n RRCSetupComplete for $ATTACHES attaches"; fails=$((fails+1)); fi
+fi
+if [ "$RELEASE" = 1 ]; then
+  echo "---- release after inactivity"
+  milestone "gnbd sent RRCRelease" "inactive for [0-9]+ ms -> RRCRelease" "$DIR/gnbd.log"
+  milestone "gnbd released the UE" ": released \(" "$DIR/gnbd.log"
+  milestone "srsUE received RRCRelease" "SRB1 - Rx rrcRelease|Received RRC Release" "$DIR/ue.stdout" "$DIR/ue.log"
+  EXPECT=release
 fi
 echo "---- srsUE errors, if any"
 grep -hE "\[E\]|Error|error" "$DIR/ue.stdout" "$DIR/ue.log" 2>/dev/null | head -5
