@@ -1,0 +1,253 @@
+/* mac/mac: the MAC as the pipeline drives it (mac_slot + the indication handlers), on a 52-PRB 15 kHz FDD cell:
+ *  - two UEs through random access to connected: each gets its own UE context and PUCCH resources (the ones its
+ *    RRCSetupRequest went to the RRC with), its HARQ-ACK and SR heard on them, SR occasions at its own offset;
+ *  - every UL slot request, over the whole run, keeps its PUSCHs (Msg3s, UE grants) off each other, off the PRACH
+ *    PRBs and off the common and dedicated PUCCH PRBs (the UL resource map, checked on what the PHY is asked);
+ *  - a Msg3 carrying a connected UE's C-RNTI MAC CE (38.321 5.1.5) is that UE: no Msg4, a UL grant to the C-RNTI;
+ *  - a new stream epoch forgets every UE.
+ * The PHY is played by the test: it answers each PUSCH/PUCCH request as a UE would. */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include "gnb/log.h"
+#include "mac/mac.h"
+#include "mac/mac_pdu.h"
+#include "mac/mac_rar.h"
+#include "phy/ch/dci.h"
+#include "tests/unit/check_run.h"
+
+#define PRACH_FIRST 2
+#define PRACH_LAST 7
+
+static struct mac m;
+
+static void mac_setup(void)
+{
+    struct mac_config c = {
+        .common = {.scs_khz = 15, .burst = {.scs_khz = 15, .pattern = SSB_PATTERN_A, .l_max = 4,
+                                            .positions_in_burst = 0x1, .period_ms = 20},
+                   .mib = {.scs_common_khz = 15, .dmrs_type_a_position = 2}, .sib1 = false},
+        .prach = {.enabled = true, .config_index = 0, .ra_scs_khz = 15, .msg1_fdm = 1, .prb_first = PRACH_FIRST,
+                  .prb_last = PRACH_LAST},
+        .scs_khz = 15, .sample_rate_hz = 11.52e6, .pci = 1, .nof_prb = 52, .dmrs_type_a_position = 2,
+        .ra_enabled = true, .sr_period = 10,
+        .ra = {.pci = 1, .nof_prb = 52, .scs_khz = 15, .sample_rate_hz = 11.52e6, .dmrs_type_a_position = 2,
+               .pdsch_start_symbol = 1, .pdsch_nof_symbols = 13, .msg3_k2 = 4, .ra_response_window = 10,
+               .rar_mcs = 2, .msg3_prb_start = PRACH_LAST + 2, .msg3_nof_prb = 3, .msg3_mcs = 2,
+               .pucch_resource_common = 11}};
+    slot_pattern_init_fdd(&c.pattern);
+    slot_pattern_init_fdd(&c.ra.pattern);
+    ck_assert_int_eq(pdcch_coreset0(&c.ra.coreset0, 1, 48, 1, 0, 1), 0);
+    log_set_level(LOG_MAC, LOG_LEVEL_NONE);
+    ck_assert_int_eq(mac_init(&m, &c), 0);
+    mac_epoch_start(&m, 1);
+}
+
+/* What the test's UEs do and what it saw. */
+struct ue_side {
+    uint16_t rnti;                 /* TC-RNTI, then C-RNTI */
+    uint8_t ccch[6];               /* its RRCSetupRequest (any 6 bytes: the MAC does not read them) */
+    uint16_t c_rnti_ce;            /* nonzero: its Msg3 carries this C-RNTI MAC CE instead */
+    bool msg3_sent, acked;
+    uint64_t msg4_slot;
+    int sr_slots, ack_pucchs, grants;
+};
+
+static struct ue_side ues[10];
+static int n_ues;
+static int overlaps_checked;
+
+static struct ue_side *ue_of(uint16_t rnti)
+{
+    for (int i = 0; i < n_ues; i++)
+        if (ues[i].rnti == rnti) return &ues[i];
+    return NULL;
+}
+
+/* PRB ranges of one UL request: nothing may share a PRB-symbol (PUCCH here is format 1 over 14 symbols or the
+ * common resource's two hops: counted as whole PRBs, which is stricter). */
+static void check_ul_request(const struct ul_slot_request *ul)
+{
+    uint8_t used[52] = {0};
+    for (int i = 0; i < ul->n_pusch; i++) {
+        const struct pusch_grant *g = &ul->pusch[i].grant;
+        for (int k = g->crb_start; k < g->crb_start + g->nof_rb; k++) {
+            ck_assert_msg(k >= 0 && k < 52, "PUSCH PRB %d", k);
+            ck_assert_msg(!used[k], "slot %llu: two PUSCHs on PRB %d", (unsigned long long)ul->slot, k);
+            ck_assert_msg(k < PRACH_FIRST || k > PRACH_LAST, "PUSCH on PRACH PRB %d", k);
+            used[k] = 1;
+        }
+    }
+    for (int i = 0; i < ul->n_pucch; i++) {
+        const struct pucch_resource *r = &ul->pucch[i].cfg.res;
+        ck_assert_msg(!used[r->start_prb], "PUCCH PRB %d under a PUSCH", r->start_prb);
+        if (r->intra_slot_hopping) ck_assert_msg(!used[r->second_hop_prb], "PUCCH hop under a PUSCH");
+    }
+    overlaps_checked++;
+}
+
+static void answer_pusch(uint64_t slot, const struct ul_pusch_req *q)
+{
+    struct ue_side *u = ue_of(q->grant.rnti);
+    ck_assert_ptr_nonnull(u);
+    static uint8_t tb[4096];
+    size_t n = (size_t)q->tb.tbs / 8;
+    ck_assert_uint_le(n, sizeof tb);
+    struct mac_pdu_builder b;
+    mac_pdu_builder_init(&b, MAC_DIR_UL, tb, n);
+    if (!u->msg3_sent && u->c_rnti_ce) {
+        uint8_t ce[2] = {(uint8_t)(u->c_rnti_ce >> 8), (uint8_t)u->c_rnti_ce};
+        ck_assert_int_eq(mac_pdu_add_ce(&b, MAC_LCID_UL_C_RNTI, ce, 2), 0);
+    } else if (!u->msg3_sent) {
+        ck_assert_int_eq(mac_pdu_add_sdu(&b, MAC_LCID_UL_CCCH_48, u->ccch, 6), 0);
+    } else {
+        u->grants++;
+        uint8_t bsr = 0;
+        ck_assert_int_eq(mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1), 0);
+    }
+    u->msg3_sent = true;
+    mac_pdu_finish(&b);
+    struct ul_pusch_result r = {.req = *q, .rc = 0, .res = {.crc_ok = true, .snr_db = 30}, .tb_bytes = (int)n,
+                                .tb = tb};
+    mac_pusch_indication(&m, slot, &r, tb);
+}
+
+static void answer_pucch(uint64_t slot, const struct ul_pucch_req *q)
+{
+    struct ue_side *u = ue_of(q->cfg.rnti);
+    ck_assert_ptr_nonnull(u);
+    struct ul_pucch_result r = {.req = *q, .rc = 0, .res = {.verdict = PUCCH_RX_DTX, .snr_db = -60}};
+    if (!u->acked && u->msg4_slot && slot == u->msg4_slot + RA_MSG4_K1) {
+        r.res = (struct pucch_rx_result){.verdict = PUCCH_RX_VALID, .nbits = 1, .bits = {1}, .snr_db = 30};
+        u->acked = true;
+    } else if (q->purpose == UL_PUCCH_SR) {
+        u->sr_slots++;
+        const struct mac_ue *ue = mac_ue_find(&m.ues, u->rnti);
+        ck_assert_ptr_nonnull(ue);
+        ck_assert_uint_eq(slot % 10, (uint64_t)ue->res.sr_offset);
+        ck_assert_int_eq(q->cfg.res.start_prb, ue->res.f1_prb);
+        ck_assert_int_eq(q->cfg.res.initial_cs, ue->res.f1_cs);
+        ck_assert_int_eq(q->cfg.res.time_domain_occ, ue->res.sr_occ);
+    } else {
+        u->ack_pucchs++;
+    }
+    mac_pucch_indication(&m, slot, &r);
+}
+
+/* Runs slots [from, to): schedules each, plays the UEs, gives the RRC's answers. */
+static void run(uint64_t from, uint64_t to)
+{
+    static struct dl_slot_request dl;
+    static struct ul_slot_request ul;
+    for (uint64_t s = from; s < to; s++) {
+        mac_slot(&m, s, &dl, &ul);
+        check_ul_request(&ul);
+        for (int i = 0; i < dl.n_pdsch; i++) {
+            struct ue_side *u = ue_of(dl.pdsch[i].grant.rnti);
+            if (u && !u->msg4_slot && u->msg3_sent && !u->c_rnti_ce) u->msg4_slot = s;
+            if (dl.pdsch[i].codeword == PHY_DL_CW_TB) tb_pool_give_back(&m.dl_tbs, dl.pdsch[i].tb_index);
+        }
+        for (int i = 0; i < ul.n_pusch; i++) answer_pusch(s, &ul.pusch[i]);
+        for (int i = 0; i < ul.n_pucch; i++) answer_pucch(s, &ul.pucch[i]);
+        struct mac_ccch_sdu sdu;
+        while (mac_take_ul_ccch(&m, &sdu)) { /* the RRC: an RRCSetup (any bytes) for each */
+            static const uint8_t setup[40] = {0x20, 0x40};
+            ck_assert_int_ge(sdu.ue_index, 0);
+            ck_assert_int_eq(sdu.res.index, sdu.ue_index);
+            ck_assert_int_eq(mac_dl_ccch(&m, sdu.rnti, setup, sizeof setup, true), 0);
+        }
+    }
+}
+
+/* A preamble per UE in the occasion ending in slot `slot`. */
+static void preambles(uint64_t slot, int first, int n)
+{
+    struct ul_prach_result r = {.occasion = {.ra_rnti = 0x0f}, .n_detected = n};
+    for (int i = 0; i < n; i++) r.det[i] = (struct ul_prach_detection){.preamble_index = 10 + first + i};
+    uint64_t tc_before = m.ra.next_tc_rnti;
+    mac_prach_indication(&m, slot, &r);
+    for (int i = 0; i < n; i++) {
+        struct ue_side *u = &ues[n_ues++];
+        *u = (struct ue_side){.rnti = (uint16_t)(tc_before + (uint64_t)i)};
+        for (int k = 0; k < 6; k++) u->ccch[k] = (uint8_t)(0x10 * (first + i) + k);
+    }
+}
+
+START_TEST(two_ues_own_resources_no_overlap)
+{
+    mac_setup();
+    n_ues = 0;
+    overlaps_checked = 0;
+    preambles(21, 0, 2);
+    run(22, 400);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_msg(ues[i].acked, "UE %d: no Msg4", i);
+        const struct mac_ue *ue = mac_ue_find(&m.ues, ues[i].rnti);
+        ck_assert_ptr_nonnull(ue);
+        ck_assert_int_eq(ue->res.index, i);
+        ck_assert_msg(ues[i].sr_slots >= 30, "UE %d: %d SR occasions heard", i, ues[i].sr_slots);
+        ck_assert_msg(ues[i].grants >= 10, "UE %d: %d grants", i, ues[i].grants);
+    }
+    const struct mac_ue *a = mac_ue_find(&m.ues, ues[0].rnti), *b = mac_ue_find(&m.ues, ues[1].rnti);
+    ck_assert(a->res.f1_prb != b->res.f1_prb || a->res.f1_cs != b->res.f1_cs || a->res.sr_occ != b->res.sr_occ);
+    ck_assert_int_ne(a->res.sr_offset, b->res.sr_offset);
+    /* five more UEs, one preamble every other slot, while the two are granted: their Msg3s and the PUSCHs
+     * granted in the same slots stay apart (check_ul_request) */
+    for (uint64_t s = 400; s < 411; s++) {
+        run(s, s + 1);
+        if (s % 2 == 1) preambles(s, 2 + (int)(s - 401) / 2, 1);
+    }
+    run(411, 600);
+    for (int i = 2; i < 7; i++) {
+        ck_assert_msg(ues[i].acked, "UE %d: no Msg4", i);
+        ck_assert_int_eq(mac_ue_find(&m.ues, ues[i].rnti)->res.index, i);
+    }
+    ck_assert_uint_gt(m.ul_map.stats.reserved, 0);
+    ck_assert_int_eq(overlaps_checked, 578);
+    /* a new stream epoch: every context goes */
+    mac_epoch_start(&m, 2);
+    for (int i = 0; i < 7; i++) ck_assert_ptr_null(mac_ue_find(&m.ues, ues[i].rnti));
+    mac_free(&m);
+}
+END_TEST
+
+START_TEST(msg3_with_c_rnti_ce)
+{
+    mac_setup();
+    n_ues = 0;
+    preambles(21, 0, 1);
+    run(22, 200);
+    ck_assert(ues[0].acked);
+    struct mac_ue *ue = mac_ue_find(&m.ues, ues[0].rnti);
+    ck_assert_ptr_nonnull(ue);
+    int grants_before = ues[0].grants;
+    /* The same UE redoes random access: a new TC-RNTI whose Msg3 names its C-RNTI. */
+    preambles(201, 1, 1);
+    ues[1].c_rnti_ce = ues[0].rnti;
+    run(202, 260);
+    ck_assert(ues[1].msg3_sent);
+    ck_assert_uint_eq(ues[1].msg4_slot, 0);            /* no Msg4 for it */
+    ck_assert_uint_eq(atomic_load(&m.stats.ra_c_rnti_msg3), 1);
+    ck_assert_ptr_null(mac_ue_find(&m.ues, ues[1].rnti));
+    ck_assert_int_gt(ues[0].grants, grants_before);   /* the grant to the C-RNTI that resolves it */
+    /* a C-RNTI nobody holds: the procedure just ends */
+    preambles(261, 2, 1);
+    ues[2].c_rnti_ce = 0x7777;
+    run(262, 300);
+    ck_assert(ues[2].msg3_sent);
+    ck_assert_uint_eq(atomic_load(&m.stats.ra_c_rnti_msg3), 1);
+    mac_free(&m);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("mac");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, two_ues_own_resources_no_overlap);
+    tcase_add_test(tc, msg3_with_c_rnti_ce);
+    suite_add_tcase(s, tc);
+    return check_run(s);
+}
