@@ -4,7 +4,10 @@
  *  - every UL slot request, over the whole run, keeps its PUSCHs (Msg3s, UE grants) off each other, off the PRACH
  *    PRBs and off the common and dedicated PUCCH PRBs (the UL resource map, checked on what the PHY is asked);
  *  - a Msg3 carrying a connected UE's C-RNTI MAC CE (38.321 5.1.5) is that UE: no Msg4, a UL grant to the C-RNTI;
- *  - a new stream epoch forgets every UE.
+ *  - a new stream epoch forgets every UE;
+ *  - a DL-DCCH SDU of the RRC goes out on SRB1 (PDCP + RLC AM in a C-RNTI PDSCH), its delivery is reported on the
+ *    HARQ-ACK of that PDSCH or on the UE's RLC STATUS, and a released UE gets nothing more while its context
+ *    (and PUCCH resources) go to the next UE.
  * The PHY is played by the test: it answers each PUSCH/PUCCH request as a UE would. */
 #include <check.h>
 #include <errno.h>
@@ -52,6 +55,10 @@ struct ue_side {
     bool msg3_sent, acked;
     uint64_t msg4_slot;
     int sr_slots, ack_pucchs, grants;
+    bool ack_dl;                   /* acknowledges its SRB1 PDSCHs (else DTX) */
+    bool send_status;              /* its next PUSCH carries an RLC STATUS acknowledging SN 0 */
+    bool released;                 /* the MAC must ask nothing more of it */
+    int srb1_sdus;                 /* SRB1 PDSCHs seen carrying the test's DL-DCCH SDU */
 };
 
 static struct ue_side ues[10];
@@ -91,6 +98,7 @@ static void answer_pusch(uint64_t slot, const struct ul_pusch_req *q)
 {
     struct ue_side *u = ue_of(q->grant.rnti);
     ck_assert_ptr_nonnull(u);
+    ck_assert_msg(!u->released, "PUSCH for released 0x%04x", u->rnti);
     static uint8_t tb[4096];
     size_t n = (size_t)q->tb.tbs / 8;
     ck_assert_uint_le(n, sizeof tb);
@@ -103,6 +111,11 @@ static void answer_pusch(uint64_t slot, const struct ul_pusch_req *q)
         ck_assert_int_eq(mac_pdu_add_sdu(&b, MAC_LCID_UL_CCCH_48, u->ccch, 6), 0);
     } else {
         u->grants++;
+        if (u->send_status) { /* 38.322 6.2.2.5: D/C 0, CPT 000, ACK_SN 1, E1 0 */
+            static const uint8_t status[3] = {0x00, 0x01, 0x00};
+            ck_assert_int_eq(mac_pdu_add_sdu(&b, MAC_LCID_SRB1, status, sizeof status), 0);
+            u->send_status = false;
+        }
         uint8_t bsr = 0;
         ck_assert_int_eq(mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1), 0);
     }
@@ -117,6 +130,7 @@ static void answer_pucch(uint64_t slot, const struct ul_pucch_req *q)
 {
     struct ue_side *u = ue_of(q->cfg.rnti);
     ck_assert_ptr_nonnull(u);
+    ck_assert_msg(!u->released, "PUCCH for released 0x%04x", u->rnti);
     struct ul_pucch_result r = {.req = *q, .rc = 0, .res = {.verdict = PUCCH_RX_DTX, .snr_db = -60}};
     if (!u->acked && u->msg4_slot && slot == u->msg4_slot + RA_MSG4_K1) {
         r.res = (struct pucch_rx_result){.verdict = PUCCH_RX_VALID, .nbits = 1, .bits = {1}, .snr_db = 30};
@@ -131,8 +145,31 @@ static void answer_pucch(uint64_t slot, const struct ul_pucch_req *q)
         ck_assert_int_eq(q->cfg.res.time_domain_occ, ue->res.sr_occ);
     } else {
         u->ack_pucchs++;
+        if (u->ack_dl && q->purpose == UL_PUCCH_HARQ_ACK)
+            r.res = (struct pucch_rx_result){.verdict = PUCCH_RX_VALID, .nbits = 1, .bits = {1}, .snr_db = 30};
     }
     mac_pucch_indication(&m, slot, &r);
+}
+
+/* The DL-DCCH SDU the tests send (an RRCRelease's bytes; the MAC does not read them) and the UE events seen. */
+static const uint8_t dcch_sdu[2] = {0x12, 0x00};
+static struct mac_ue_event events[16];
+static int n_events;
+
+/* A C-RNTI PDSCH's MAC PDU: SRB1 subPDU = RLC AMD PDU (2-byte header, 12-bit SN) + PDCP (2-byte header, SDU,
+ * 4-byte MAC-I) carrying dcch_sdu? */
+static bool carries_dcch_sdu(const uint8_t *tb, size_t len)
+{
+    struct mac_pdu_rx pdu;
+    if (mac_pdu_parse(MAC_DIR_DL, tb, len, &pdu, NULL) < 0) return false;
+    for (int i = 0; i < pdu.n; i++) {
+        const struct mac_subpdu *sp = &pdu.sub[i];
+        const uint8_t *d = tb + sp->offset;
+        if (sp->lcid == MAC_LCID_SRB1 && sp->length == 2 + 2 + sizeof dcch_sdu + 4 && (d[0] & 0x80) &&
+            memcmp(d + 4, dcch_sdu, sizeof dcch_sdu) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Runs slots [from, to): schedules each, plays the UEs, gives the RRC's answers. */
@@ -146,6 +183,7 @@ static void run(uint64_t from, uint64_t to)
         for (int i = 0; i < dl.n_pdsch; i++) {
             struct ue_side *u = ue_of(dl.pdsch[i].grant.rnti);
             if (u && !u->msg4_slot && u->msg3_sent && !u->c_rnti_ce) u->msg4_slot = s;
+            if (u && u->acked && carries_dcch_sdu(dl.pdsch[i].tb, (size_t)dl.pdsch[i].dlsch.tbs / 8)) u->srb1_sdus++;
             if (dl.pdsch[i].codeword == PHY_DL_CW_TB) tb_pool_give_back(&m.dl_tbs, dl.pdsch[i].tb_index);
         }
         for (int i = 0; i < ul.n_pusch; i++) answer_pusch(s, &ul.pusch[i]);
@@ -157,6 +195,7 @@ static void run(uint64_t from, uint64_t to)
             ck_assert_int_eq(sdu.res.index, sdu.ue_index);
             ck_assert_int_eq(mac_dl_ccch(&m, sdu.rnti, setup, sizeof setup, true), 0);
         }
+        while (n_events < 16 && mac_take_ue_event(&m, &events[n_events])) n_events++;
     }
 }
 
@@ -241,6 +280,49 @@ START_TEST(msg3_with_c_rnti_ce)
 }
 END_TEST
 
+/* The RRC's RRCRelease through SRB1 and the release that follows: delivery on the PDSCH's HARQ-ACK (srsUE's way),
+ * then on an RLC STATUS when the HARQ-ACK is DTX; a released UE is asked for nothing more, and its context with
+ * its PUCCH resources goes to the next UE. */
+START_TEST(dl_dcch_delivery_and_release)
+{
+    mac_setup();
+    n_ues = 0;
+    n_events = 0;
+    preambles(21, 0, 1);
+    run(22, 200);
+    ck_assert(ues[0].acked);
+    ck_assert_int_eq(mac_ue_find(&m.ues, ues[0].rnti)->res.index, 0);
+    ck_assert_int_eq(mac_dl_dcch(&m, 0x7777, dcch_sdu, sizeof dcch_sdu), -ENOENT);
+    ues[0].ack_dl = true;
+    ck_assert_int_eq(mac_dl_dcch(&m, ues[0].rnti, dcch_sdu, sizeof dcch_sdu), 0);
+    run(200, 260);
+    ck_assert_int_eq(ues[0].srb1_sdus, 1);
+    ck_assert_int_eq(n_events, 1);
+    ck_assert_int_eq(events[0].type, MAC_UE_DELIVERED);
+    ck_assert_uint_eq(events[0].rnti, ues[0].rnti);
+    ck_assert_int_eq(mac_release_ue(&m, ues[0].rnti), 0);
+    ck_assert_int_eq(mac_release_ue(&m, ues[0].rnti), -ENOENT);
+    ck_assert_ptr_null(mac_ue_find(&m.ues, ues[0].rnti));
+    ues[0].released = true;
+    /* the next UE gets the freed context; its HARQ-ACKs are DTX, so only its RLC STATUS tells */
+    preambles(261, 1, 1);
+    run(262, 450);
+    ck_assert(ues[1].acked);
+    ck_assert_int_eq(mac_ue_find(&m.ues, ues[1].rnti)->res.index, 0);
+    ck_assert_int_eq(mac_dl_dcch(&m, ues[1].rnti, dcch_sdu, sizeof dcch_sdu), 0);
+    run(450, 520);
+    ck_assert_int_ge(ues[1].srb1_sdus, 1);
+    ck_assert_int_eq(n_events, 1);
+    ues[1].send_status = true;
+    run(520, 560);
+    ck_assert(!ues[1].send_status);
+    ck_assert_int_eq(n_events, 2);
+    ck_assert_int_eq(events[1].type, MAC_UE_DELIVERED);
+    ck_assert_uint_eq(events[1].rnti, ues[1].rnti);
+    mac_free(&m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mac");
@@ -248,6 +330,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, two_ues_own_resources_no_overlap);
     tcase_add_test(tc, msg3_with_c_rnti_ce);
+    tcase_add_test(tc, dl_dcch_delivery_and_release);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
