@@ -94,6 +94,7 @@ struct rrc_cfg {
 struct test_config {
     bool present;
     struct ul_probe_config ul_probe;   /* test.ul_probe: a fixed UL schedule for a simulated UE (mac/ul_probe.h) */
+    bool msg4_con_res_fault;           /* test.msg4_con_res_fault: Msg4's contention resolution identity corrupted */
 };
 
 struct gnb_config {

@@ -186,6 +186,8 @@ static const struct config_key keys[] = {
     {INT("rrc.inactivity_timer_s", rrc.inactivity_timer_s, 0, 86400), DEF_I(10),
      .help = "RRCRelease to a connected UE after this long without an UL-DCCH message, s; 0 = never"},
 
+    {.path = "test.msg4_con_res_fault", .type = CONFIG_KEY_BOOL, AT(test.msg4_con_res_fault), DEF_I(0),
+     .help = "flip one bit of Msg4's UE Contention Resolution Identity (a UE must not complete the setup)"},
     {INT("test.ul_probe.rnti", test.ul_probe.rnti, 1, 65519), DEF_I(0x4601), .help = "C-RNTI of the probe UE"},
     {INT("test.ul_probe.period", test.ul_probe.period, 1, 10240), DEF_I(20), .help = "probe every N slots"},
     {INT("test.ul_probe.offset", test.ul_probe.offset, 0, 10239), DEF_I(8),

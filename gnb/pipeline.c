@@ -736,6 +736,7 @@ static int ra_config_from_cell(const struct gnbd_config *cfg, const struct cell_
                              .msg3_prb_start = prach_last + 2, .msg3_nof_prb = 3, .msg3_mcs = 2,
                              .pucch_resource_common = d.pucch_resource_common};
     if (config_slot_pattern(cfg, g, &rc->pattern) < 0) return -EINVAL;
+    rc->con_res_fault = cfg->test.msg4_con_res_fault;
     const struct ul_probe_config *pr = &cfg->test.ul_probe;
     int msg3_last = rc->msg3_prb_start + 4 * rc->msg3_nof_prb - 1;
     if (pr->enabled && pr->pusch_nof_prb > 0 && rc->msg3_prb_start <= pr->pusch_prb_start + pr->pusch_nof_prb - 1 &&
@@ -826,6 +827,8 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                  mc.prach.config_index, rate);
         return -EINVAL;
     }
+    if (mc.ra.con_res_fault)
+        log_warn(LOG_MAC, "test.msg4_con_res_fault: every Msg4's contention resolution identity is corrupted (test mode)");
     if (mc.ul_probe.enabled)
         log_warn(LOG_MAC, "test.ul_probe: a fixed UL schedule for rnti 0x%04x every %d slots (offset %d): PUSCH %d "
                  "PRB from %d MCS %d, PUCCH %s (test mode)", mc.ul_probe.rnti, mc.ul_probe.period,

@@ -157,11 +157,14 @@ static int rar_pdcch(const struct ra *ra, uint16_t ra_rnti, struct dl_pdcch *c)
 }
 
 /* The MAC PDU of Msg4 in the pool buffer: contention resolution identity, the DL-CCCH SDU, padding. */
-static int msg4_pdu(const struct ra_proc *p, uint8_t *buf, size_t tb_bytes)
+static int msg4_pdu(const struct ra_proc *p, bool fault, uint8_t *buf, size_t tb_bytes)
 {
     struct mac_pdu_builder b;
     mac_pdu_builder_init(&b, MAC_DIR_DL, buf, tb_bytes);
-    if (mac_pdu_add_con_res_id(&b, p->con_res_id) < 0 ||
+    uint8_t id[MAC_CON_RES_ID_BYTES];
+    memcpy(id, p->con_res_id, sizeof id);
+    id[5] ^= fault ? 0x01 : 0x00;   /* test.msg4_con_res_fault */
+    if (mac_pdu_add_con_res_id(&b, id) < 0 ||
         mac_pdu_add_sdu(&b, MAC_LCID_CCCH, p->msg4, (size_t)p->msg4_len) < 0)
         return -ENOSPC;
     mac_pdu_finish(&b);
@@ -193,7 +196,7 @@ static int schedule_msg4(struct ra *ra, struct ra_proc *p, uint64_t slot, struct
         ra->stats.no_buffer++;
         return -ENOBUFS;
     }
-    if (msg4_pdu(p, tb, (size_t)tbs / 8) < 0) {
+    if (msg4_pdu(p, cfg->con_res_fault, tb, (size_t)tbs / 8) < 0) {
         tb_pool_give_back(pool, index);
         return -EMSGSIZE;
     }

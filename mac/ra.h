@@ -56,6 +56,7 @@ struct ra_config {
     int msg3_prb_start, msg3_nof_prb, msg3_mcs;  /* clear of the PRACH and the common PUCCH PRBs */
     int pucch_resource_common;       /* SIB1's pucch-ResourceCommon (38.213 Table 9.2.1-1 row) */
     struct slot_pattern pattern;     /* Msg3 and HARQ-ACK slots must be wholly UL */
+    bool con_res_fault;              /* test mode: Msg4's contention resolution identity has one bit flipped */
 };
 
 #define RA_MSG4_MAX_BYTES 1024

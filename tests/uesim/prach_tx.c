@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/uesim/ue_mac.h"
+
 #define KAPPA_PER_SUBFRAME 30720
 
 int prach_tx_init(struct prach_tx *p, const struct prach_tx_config *cfg, struct ul_tx *ul)
@@ -26,7 +28,7 @@ void prach_tx_free(struct prach_tx *p)
 
 int prach_tx_arm(struct prach_tx *p, const struct rrc_sib1 *sib1, bool unpaired, char *why, size_t len)
 {
-    if (p->armed || p->cfg.count <= 0) return 0;
+    if (p->armed || (p->cfg.count <= 0 && !p->cfg.on_demand)) return 0;
     const struct rrc_serving_cell_config_common_sib *scc = &sib1->serving_cell_config_common;
     if (!sib1->has_serving_cell_config_common || !scc->has_ul || scc->ul.initial_bwp.rach_sr != PER_SETUP) {
         snprintf(why, len, "SIB1 has no RACH-ConfigCommon");
@@ -100,7 +102,11 @@ static void send_occasion(struct prach_tx *p, int sfn, int sf, int64_t at, const
     int v = p->cfg.preamble >= 0 ? p->cfg.preamble : (int)(next_rand(p) % (unsigned)p->total_preambles);
     if (prach_generate(&p->gen, v, o, buf) != n || ul_tx_add(p->ul, start, buf, n) < 0) return;
     int mu_ra = prach_format_is_long(o->format) ? 0 : (p->ra_scs_khz == 30 ? 1 : 0);
-    int ra_rnti = 1 + o->start_symbol % 14 + 14 * (sf * (1 << mu_ra) + o->start_symbol / 14);
+    /* 38.321 5.1.3: s_id the occasion's first symbol, t_id its first slot in the frame (mu of the RA SCS;
+     * 0 for the long formats), f_id 0 (msg1-FDM 1), NUL carrier. */
+    int ra_rnti = ue_mac_ra_rnti(o->start_symbol % 14, sf * (1 << mu_ra) + o->start_symbol / 14, 0, 0);
+    p->last = (struct prach_tx_sent){.preamble = v, .sfn = sfn, .subframe = sf, .ra_rnti = ra_rnti, .start = start,
+                                     .end = start + n};
     p->sent++;
     fprintf(out, "uesim: PRACH sent: preamble=%d sfn=%d subframe=%d format=%s sample=%lld delay=%d ra-rnti=0x%x\n",
             v, sfn, sf, prach_format_params(o->format) ? prach_format_params(o->format)->name : "?",
@@ -124,4 +130,9 @@ void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *ou
         int off = prach_kappa_to_samples(occ[i].t_start_kappa, p->cfg.srate);
         if (off >= 0) send_occasion(p, next_sfn, sf, sf_start + off, &occ[i], out);
     }
+}
+
+void prach_tx_request(struct prach_tx *p)
+{
+    p->cfg.count = p->sent + 1;
 }

@@ -29,6 +29,13 @@ struct prach_tx_config {
     int preamble;            /* fixed preamble index, -1: uniform over totalNumberOfRA-Preambles */
     int delay_samples;       /* the preamble arrives this many samples late */
     unsigned seed;           /* the random preamble indices */
+    bool on_demand;          /* armed with count 0: preambles only on prach_tx_request() (random access) */
+};
+
+/* The last preamble sent (planned into the UL stream). */
+struct prach_tx_sent {
+    int preamble, sfn, subframe, ra_rnti;
+    int64_t start, end;      /* stream samples [start, end) incl. the delay */
 };
 
 struct prach_tx {
@@ -42,6 +49,7 @@ struct prach_tx {
     int64_t last_planned;    /* absolute subframe last planned, -1 */
     struct ul_tx *ul;        /* the UL stream the preambles go into (the caller's) */
     int sent;
+    struct prach_tx_sent last;   /* valid when sent > 0 */
     unsigned rng;
 };
 
@@ -56,5 +64,8 @@ int prach_tx_arm(struct prach_tx *p, const struct rrc_sib1 *sib1, bool unpaired,
 /* A tracked slot (frame sfn, slot in frame, first sample t): at each subframe start plans the occasions of the
  * same subframe one frame later; prints one line per preamble to out. */
 void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *out);
+
+/* One more preamble, in the next occasion that can still be planned (random access retries and new UEs). */
+void prach_tx_request(struct prach_tx *p);
 
 #endif

@@ -14,6 +14,7 @@
 #include "phy/geometry/bands.h"
 #include "tests/uesim/prach_tx.h"
 #include "tests/uesim/sib1_rx.h"
+#include "tests/uesim/ue_attach.h"
 #include "tests/uesim/ue_sync.h"
 #include "tests/uesim/ul_probe_tx.h"
 #include "tests/uesim/ul_tx.h"
@@ -35,6 +36,8 @@ struct uesim {
     struct ul_tx ul;              /* the UL stream every transmitter adds into */
     struct prach_tx prach;        /* random-access preambles (--prach) */
     struct ul_probe_tx probe;     /* gnbd's UL probe schedule (--ul-probe) */
+    struct ue_attach att;         /* random access and RRC setup (--attach) */
+    uint64_t att_end;             /* slot count at which the run ends once every UE has its outcome, 0: not yet */
     bool unpaired;                /* the band is TDD: PRACH Table 6.3.3.2-3 */
     FILE *out;                    /* milestone lines: stdout, or stderr with --json */
     bool found, found_phase_ok;
@@ -151,6 +154,21 @@ static void arm_probe(struct uesim *u, const struct rrc_sib1 *sib1)
             p->pucch == 0 ? "F0" : p->pucch == 1 ? "F1" : p->pucch == 2 ? "F2" : "none", u->o.ul_delay);
 }
 
+/* The attach procedure (--attach) from the cell found and its first SIB1. */
+static void arm_attach(struct uesim *u, const struct rrc_sib1 *sib1)
+{
+    char why[200];
+    struct ue_attach_cell c = {.pci = u->cell.cell.pci, .dmrs_type_a_position = u->cell.mib.dmrs_type_a_position,
+                               .coreset0_crb = u->sib1.coreset0_crb, .coreset0_nof_rb = u->sib1.row.nof_rb,
+                               .coreset0_nof_symb = u->sib1.row.nof_symb,
+                               .dl_hz = (double)band_arfcn_to_hz((uint32_t)u->o.dl_arfcn), .unpaired = u->unpaired,
+                               .t_found = u->cell.t};
+    if (u->o.attach_count > 0 && ue_attach_arm(&u->att, &c, sib1, why, sizeof why) < 0) {
+        fprintf(u->out, "uesim: attach: cannot start: %s\n", why);
+        uesim_fail(u, "attach: %s", why);
+    }
+}
+
 /* One Type0-PDCCH occasion's outcome: milestones, and what the verdict needs. */
 static void on_sib1(struct uesim *u, const struct sib1_rx_event *e)
 {
@@ -183,6 +201,7 @@ static void on_sib1(struct uesim *u, const struct sib1_rx_event *e)
         if (prach_tx_arm(&u->prach, &e->sib1, u->unpaired, why, sizeof why) < 0)
             uesim_fail(u, "PRACH: %s", why);
         arm_probe(u, &e->sib1);
+        arm_attach(u, &e->sib1);
     } else if (!u->o.verbose)
         return;   /* the first one in full */
     print_sib1_fields(u, e);
@@ -194,10 +213,12 @@ static void on_slot(struct uesim *u, const struct ue_sync_event *ev)
     static struct sib1_rx_event e;   /* holds a whole SIB1: not on the stack */
     prach_tx_on_slot(&u->prach, ev->sfn, ev->slot, ev->t, u->out);
     ul_probe_tx_on_slot(&u->probe, ev->sfn, ev->slot, ev->t);
-    if (!u->sib1_ready || !sib1_rx_monitors(&u->sib1, ev->sfn, ev->slot))
-        return;
-    if (ue_sync_demod_slot(&u->sync, ev, &u->grid) == 0 && sib1_rx_slot(&u->sib1, &u->grid, ev->sfn, ev->slot, &e) == 0)
+    bool att = ue_attach_wants_slot(&u->att, ev->sfn, ev->slot, ev->t);
+    bool sib1 = u->sib1_ready && sib1_rx_monitors(&u->sib1, ev->sfn, ev->slot);
+    bool grid = (att || sib1) && ue_sync_demod_slot(&u->sync, ev, &u->grid) == 0;
+    if (sib1 && grid && sib1_rx_slot(&u->sib1, &u->grid, ev->sfn, ev->slot, &e) == 0)
         on_sib1(u, &e);
+    ue_attach_on_slot(&u->att, ev->sfn, ev->slot, ev->t, att && grid ? &u->grid : NULL, u->out);
 }
 
 static void on_event(void *ctx, const struct ue_sync_event *ev)
@@ -284,6 +305,7 @@ static int send_ul(struct uesim *u, struct radio *r, cf_t *ul, size_t spp, uint6
 {
     ul_tx_fill(&u->ul, (int64_t)ts, ul, (int)spp);
     ul_probe_tx_report(&u->probe, u->out);
+    ue_attach_report(&u->att, u->out);
     double deadline = now_s() + u->o.timeout_s;
     for (;;) {
         int rc = radio_send(r, ul, spp, ts, epoch);
@@ -307,7 +329,10 @@ static int run_stream(struct uesim *u, struct radio *r, size_t spp, uint64_t max
     uint32_t epoch = 0;
     double last_dl = now_s();
     int rc = dl && ul ? 0 : -ENOMEM;
-    while (rc == 0 && u->slots < max_slots && u->sync.state != UE_SYNC_NO_CELL) {
+    while (rc == 0 && u->slots < max_slots && u->sync.state != UE_SYNC_NO_CELL &&
+           (u->att_end == 0 || u->slots < u->att_end)) {
+        if (u->o.attach_count > 0 && u->att_end == 0 && ue_attach_done(&u->att))
+            u->att_end = u->slots + 20;   /* the last HARQ-ACK leaves, gnbd processes it */
         uint64_t ts = 0;
         uint32_t ep = 0;
         if (epoch == 0)
@@ -408,6 +433,44 @@ static void print_json(const struct uesim *u, bool pass)
     printf("}\n");
 }
 
+/* Every UE ended as --expect-attach says. */
+static void attach_verdict(struct uesim *u)
+{
+    const struct ue_attach *a = &u->att;
+    int good = 0;
+    for (int i = 0; i < a->cfg.count; i++) {
+        bool ok = a->outcome[i] == a->cfg.expect[i];
+        good += ok;
+        fprintf(u->out, "uesim: attach: ue=%d %s, expected %s%s%s\n", i + 1, ue_attach_outcome_name(a->outcome[i]),
+                ue_attach_outcome_name(a->cfg.expect[i]), a->why[i][0] ? ": " : "", a->why[i]);
+        if (!ok)
+            uesim_fail(u, "UE %d: %s, expected %s", i + 1, ue_attach_outcome_name(a->outcome[i]),
+                       ue_attach_outcome_name(a->cfg.expect[i]));
+    }
+    fprintf(u->out, "uesim: attach: %d of %d UEs as expected\n", good, a->cfg.count);
+}
+
+/* --expect-attach: one outcome per UE, the last repeated. Returns 0 or -EINVAL after printing why. */
+static int attach_config(const struct uesim_options *o, struct ue_attach_config *c)
+{
+    *c = (struct ue_attach_config){.count = o->attach_count, .nof_prb = o->nof_prb, .scs_khz = o->scs_khz,
+                                   .srate = o->srate, .ul_delay = o->ul_delay, .nas_bytes = o->nas_bytes,
+                                   .seed = o->seed};
+    enum ue_attach_outcome last = UE_ATTACH_OK;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", o->expect_attach ? o->expect_attach : "ok");
+    char *save = NULL, *tok = strtok_r(buf, ",", &save);
+    for (int i = 0; i < UE_ATTACH_MAX_UES; i++) {
+        if (tok && ue_attach_parse_outcome(tok, &last) < 0) {
+            fprintf(stderr, "uesim: --expect-attach: '%s' is not ok, reject, conres-fail or failed\n", tok);
+            return -EINVAL;
+        }
+        c->expect[i] = last;
+        tok = tok ? strtok_r(NULL, ",", &save) : NULL;
+    }
+    return 0;
+}
+
 static int verdict(struct uesim *u)
 {
     const struct ue_sync_stats *s = &u->sync.stats;
@@ -429,6 +492,8 @@ static int verdict(struct uesim *u)
         fprintf(u->out, "uesim: UL probe: %d slots sent (at least %d needed)\n", u->probe.sent, u->o.ul_probe_count);
     if (u->o.ul_probe && u->probe.sent < u->o.ul_probe_count)
         uesim_fail(u, "only %d of %d UL probe slots sent", u->probe.sent, u->o.ul_probe_count);
+    if (u->o.attach_count > 0)
+        attach_verdict(u);
     if (u->o.sib1 && u->found && (!u->sib1_ready || u->sib1.decoded == 0))
         uesim_fail(u, "no SIB1 decoded (%" PRIu64 " Type0 occasions, %" PRIu64 " SI-RNTI PDCCH found)",
                    u->sib1.occasions, u->sib1.pdcch_found);
@@ -462,9 +527,13 @@ int main(int argc, char **argv)
     struct prach_tx_config pc = {.nof_prb = u.o.nof_prb, .scs_khz = u.o.scs_khz, .srate = u.o.srate,
                                  .count = u.o.prach_count, .preamble = u.o.prach_preamble,
                                  .delay_samples = u.o.prach_delay >= 0 ? u.o.prach_delay : u.o.ul_delay,
-                                 .seed = u.o.seed};
+                                 .seed = u.o.seed, .on_demand = u.o.attach_count > 0};
+    struct ue_attach_config ac;
+    if (attach_config(&u.o, &ac) < 0)
+        return UESIM_EXIT_USAGE;
     if (ul_tx_init(&u.ul, &tc) < 0 || prach_tx_init(&u.prach, &pc, &u.ul) < 0 ||
-        ul_probe_tx_init(&u.probe, &u.o.probe, u.o.srate, u.o.ul_delay, &u.ul) < 0)
+        ul_probe_tx_init(&u.probe, &u.o.probe, u.o.srate, u.o.ul_delay, &u.ul) < 0 ||
+        ue_attach_init(&u.att, &ac, &u.ul, &u.prach) < 0)
         return UESIM_EXIT_FAIL;
     fprintf(u.out, "uesim: DL %d (%.3f MHz), SSB %d (%+.1f kHz from DC), %d PRB, %.6g Hz, %s; DL from %s, UL on %s\n",
             u.o.dl_arfcn, band_arfcn_to_hz((uint32_t)u.o.dl_arfcn) / 1e6, u.o.ssb_arfcn, u.ssb_offset_hz / 1e3,
@@ -476,6 +545,7 @@ int main(int argc, char **argv)
     grid_free(&u.grid);
     prach_tx_free(&u.prach);
     ul_probe_tx_free(&u.probe);
+    ue_attach_free(&u.att);
     ul_tx_free(&u.ul);
     return rc;
 }

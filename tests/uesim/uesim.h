@@ -74,6 +74,10 @@ struct uesim_options {
     double ul_snr_db;               /* NAN: no UL noise; else per unit-energy RE (ul_tx.h) */
     double ul_cfo_hz;
     unsigned seed;
+    /* random access and RRC setup (ue_attach.h): --attach N UEs one after another */
+    int attach_count;
+    const char *expect_attach;      /* "ok,reject,...": per UE, the last repeated (NULL: all ok) */
+    int nas_bytes;                  /* dedicatedNAS-Message of RRCSetupComplete */
 };
 
 /* Parses argv into o. Returns 0, 1 after printing the usage for --help, or -EINVAL after printing the problem

@@ -20,7 +20,8 @@ void uesim_usage(void)
             "             [--expect-sib1 k=v,...] [--ssb-period MS] [--max-phase-step RAD] [--timeout S] [--json]\n"
             "             [--verbose] [--prach N [--prach-preamble V] [--prach-delay SAMPLES]]\n"
             "             [--ul-probe k=v,...|default [--ul-probe-count N]] [--ul-delay SAMPLES] [--ul-snr DB]\n"
-            "             [--ul-cfo HZ] [--seed N]\n"
+            "             [--ul-cfo HZ] [--seed N] [--attach N [--expect-attach ok|reject|conres-fail|failed,...]\n"
+            "             [--nas-bytes N]]\n"
             "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, bands, [rf] srate); PCI,\n"
             "  timing, CFO, SFN and MIB are found blind, then SIB1 from the MIB. --band (default 3) gives the SSB\n"
             "  pattern for the SCS (15 kHz: Case A; 30 kHz: B or C) unless --ssb-pattern does, and CORESET#0's\n"
@@ -41,7 +42,13 @@ void uesim_usage(void)
             "  The run fails when fewer than --ul-probe-count (3) probe slots were sent.\n"
             "  --ul-delay: every UL transmission arrives SAMPLES late (0). --ul-snr adds AWGN to the whole UL: SNR\n"
             "  per unit-energy RE (PUSCH data RE, PUCCH RE, PRACH subcarrier) in its band; --ul-cfo a frequency\n"
-            "  offset.\n");
+            "  offset.\n"
+            "  --attach N (implies --sib1): N UEs one after another, each with its own random ue-Identity from\n"
+            "  --seed: preamble, RAR, Msg3, Msg4 (contention resolution, RRCSetup or RRCReject), HARQ-ACK, UL grants,\n"
+            "  SR, RRCSetupComplete (dedicatedNAS-Message of --nas-bytes, 150) on SRB1 until an RLC STATUS\n"
+            "  acknowledges it (tests/uesim/ue_attach.h). --expect-attach gives each UE's expected outcome (the last\n"
+            "  one repeats; default ok); the run fails when a UE ends otherwise. The run ends 20 slots after the\n"
+            "  last UE's outcome, or at --seconds. Not with --prach.\n");
 }
 
 int uesim_parse_int(const char *s, long lo, long hi, long *out)
@@ -225,7 +232,7 @@ enum {
     OPT_DL = 256, OPT_SSB, OPT_PRB, OPT_SRATE, OPT_SCS, OPT_TX, OPT_RX, OPT_SECONDS, OPT_SLOTS, OPT_PCI, OPT_MIB,
     OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP, OPT_BAND, OPT_PATTERN, OPT_SIB1,
     OPT_EXPECT_SIB1, OPT_PRACH, OPT_PRACH_PREAMBLE, OPT_PRACH_DELAY, OPT_UL_SNR, OPT_UL_CFO, OPT_SEED,
-    OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY,
+    OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES,
 };
 
 static int set_int(const char *arg, long lo, long hi, int *dst)
@@ -284,6 +291,9 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
         o->seed = (unsigned)v;
         return 0;
     }
+    case OPT_ATTACH: o->sib1 = true; return set_int(arg, 1, 16, &o->attach_count);
+    case OPT_EXPECT_ATTACH: o->expect_attach = arg; return 0;
+    case OPT_NAS_BYTES: return set_int(arg, 1, 4000, &o->nas_bytes);
     default: return -EINVAL;
     }
 }
@@ -305,13 +315,15 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"prach-delay", required_argument, 0, OPT_PRACH_DELAY}, {"ul-snr", required_argument, 0, OPT_UL_SNR},
         {"ul-cfo", required_argument, 0, OPT_UL_CFO}, {"seed", required_argument, 0, OPT_SEED},
         {"ul-probe", required_argument, 0, OPT_UL_PROBE}, {"ul-probe-count", required_argument, 0, OPT_UL_PROBE_COUNT},
-        {"ul-delay", required_argument, 0, OPT_UL_DELAY},
+        {"ul-delay", required_argument, 0, OPT_UL_DELAY}, {"attach", required_argument, 0, OPT_ATTACH},
+        {"expect-attach", required_argument, 0, OPT_EXPECT_ATTACH}, {"nas-bytes", required_argument, 0, OPT_NAS_BYTES},
         {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
     };
     *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
                                 .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1, .band = 3,
                                 .ssb_pattern = -1, .prach_preamble = -1, .prach_delay = -1,
-                                .ul_probe_count = 3, .ul_snr_db = NAN, .seed = 1};
+                                .ul_probe_count = 3, .ul_snr_db = NAN, .seed = 1,
+                                .nas_bytes = 150};
     uesim_ul_probe_defaults(&o->probe);
     int opt, idx;
     opterr = 0;
@@ -333,6 +345,10 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         fprintf(stderr, "uesim: %s%s\n", missing ? "missing " : "unexpected argument ",
                 missing ? missing : argv[optind]);
         uesim_usage();
+        return -EINVAL;
+    }
+    if (o->attach_count > 0 && o->prach_count > 0) {
+        fprintf(stderr, "uesim: --attach and --prach cannot be combined\n");
         return -EINVAL;
     }
     if (o->seconds == 0 && o->max_slots == 0)

@@ -1,0 +1,769 @@
+/* uesim's attach: random access and RRC setup of simulated UEs (see ue_attach.h). */
+#include "tests/uesim/ue_attach.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mac/mac_pdu.h"
+#include "mac/mac_rar.h"
+#include "phy/ch/dci.h"
+#include "phy/ch/pdsch.h"
+#include "phy/ch/pucch.h"
+#include "phy/fec/tbs.h"
+
+#define UE_ATTACH_MAX_DL_TBS 8448
+#define UE_ATTACH_SETUP_TIMEOUT_MS 1000   /* RRCSetup to the STATUS acknowledging RRCSetupComplete */
+
+static const char *outcome_names[] = {"pending", "ok", "reject", "conres-fail", "failed"};
+
+const char *ue_attach_outcome_name(enum ue_attach_outcome o)
+{
+    return o >= UE_ATTACH_PENDING && o <= UE_ATTACH_FAILED ? outcome_names[o] : "?";
+}
+
+int ue_attach_parse_outcome(const char *s, enum ue_attach_outcome *o)
+{
+    for (int i = UE_ATTACH_OK; i <= UE_ATTACH_FAILED; i++)
+        if (strcmp(s, outcome_names[i]) == 0) {
+            *o = (enum ue_attach_outcome)i;
+            return 0;
+        }
+    return -EINVAL;
+}
+
+int ue_attach_init(struct ue_attach *a, const struct ue_attach_config *cfg, struct ul_tx *ul, struct prach_tx *prach)
+{
+    memset(a, 0, sizeof *a);
+    if (cfg->count < 0 || cfg->count > UE_ATTACH_MAX_UES || cfg->nas_bytes < 1 || cfg->nas_bytes > 4000)
+        return -EINVAL;
+    a->cfg = *cfg;
+    a->ul = ul;
+    a->prach = prach;
+    a->last_sfn = -1;
+    return 0;
+}
+
+void ue_attach_free(struct ue_attach *a)
+{
+    if (a->phy_ok) {
+        pdcch_rx_free(&a->pdcch);
+        dl_rx_free(&a->dl);
+        pusch_tx_free(&a->pusch);
+        dlsch_free(&a->enc);
+        ofdm_free(&a->ofdm);
+    }
+    grid_free(&a->grid);
+    if (a->rlc_ok) rlc_am_free(&a->rlc);
+    if (a->pdcp_ok) pdcp_srb_free(&a->pdcp);
+    free(a->cw);
+    free(a->samples);
+    a->cw = NULL;
+    a->samples = NULL;
+    a->phy_ok = a->rlc_ok = a->pdcp_ok = a->armed = false;
+}
+
+static int fail_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail_why(char *why, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, len, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+static void note(struct ue_attach *a, int64_t end, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(struct ue_attach *a, int64_t end, const char *fmt, ...)
+{
+    if (a->n_notes == UE_ATTACH_NOTES) return;
+    struct ue_attach_note *n = &a->notes[a->n_notes++];
+    n->end = end;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->text, sizeof n->text, fmt, ap);
+    va_end(ap);
+}
+
+void ue_attach_report(struct ue_attach *a, FILE *out)
+{
+    int kept = 0;
+    for (int i = 0; i < a->n_notes; i++) {
+        if (a->notes[i].end <= a->ul->next_fill)
+            fprintf(out, "uesim: %s\n", a->notes[i].text);
+        else
+            a->notes[kept++] = a->notes[i];
+    }
+    a->n_notes = kept;
+}
+
+/* ---- SIB1 -> what the procedure uses -------------------------------------------------------------------- */
+
+/* SS#1 = ra-SearchSpace: on CORESET#0, its candidates, monitoring slots and first symbol (38.213 10.1). */
+static int take_ss1(struct ue_attach *a, const struct rrc_pdcch_config_common *p, char *why, size_t len)
+{
+    if (!p->has_ra_ss) return fail_why(why, len, "SIB1 has no ra-SearchSpace");
+    const struct rrc_search_space *ss = NULL;
+    for (int i = 0; i < p->nof_common_ss && i < RRC_MAX_COMMON_SS; i++)
+        if (p->common_ss[i].id == p->ra_ss) ss = &p->common_ss[i];
+    if (!ss) return fail_why(why, len, "ra-SearchSpace %d is not in commonSearchSpaceList", p->ra_ss);
+    if (!ss->has_coreset_id || ss->coreset_id != 0)
+        return fail_why(why, len, "ra-SearchSpace %d is not on CORESET#0 (only CORESET#0 is supported)", ss->id);
+    if (!ss->has_nrof_candidates) return fail_why(why, len, "ra-SearchSpace %d has no nrofCandidates", ss->id);
+    memcpy(a->ss1_cand, ss->nrof_candidates, sizeof a->ss1_cand);
+    a->ss1_period = ss->has_monitoring ? ss->monitoring_period_slots : 1;
+    a->ss1_offset = ss->has_monitoring ? ss->monitoring_offset : 0;
+    a->ss1_duration = ss->has_duration ? ss->duration : 1;
+    int first = 0;   /* monitoringSymbolsWithinSlot: the most significant of 14 bits is symbol 0 */
+    if (ss->has_monitoring_symbols) {
+        while (first < 14 && !(ss->monitoring_symbols & (1u << (13 - first)))) first++;
+        if (first == 14) return fail_why(why, len, "ra-SearchSpace %d monitors no symbol", ss->id);
+    }
+    if (pdcch_coreset0(&a->cs, a->cell.coreset0_crb, a->cell.coreset0_nof_rb, a->cell.coreset0_nof_symb, first,
+                       (uint16_t)a->cell.pci) < 0)
+        return fail_why(why, len, "CORESET#0 from symbol %d is not a valid CORESET", first);
+    return 0;
+}
+
+static int take_ul(struct ue_attach *a, const struct rrc_sib1 *sib1, char *why, size_t len)
+{
+    const struct rrc_serving_cell_config_common_sib *scc = &sib1->serving_cell_config_common;
+    const struct rrc_bwp_ul_common *ub = &scc->ul.initial_bwp;
+    if (ub->rach_sr != PER_SETUP || ub->pusch_sr != PER_SETUP || !ub->pusch.has_tdra || ub->pucch_sr != PER_SETUP ||
+        !ub->pucch.has_resource_common)
+        return fail_why(why, len, "SIB1's initial UL BWP lacks RACH-ConfigCommon, a PUSCH time domain list or "
+                        "pucch-ResourceCommon");
+    if (dci_riv_decode(275, (uint32_t)ub->generic.location_and_bandwidth, &a->bwp_start, &a->bwp_size) < 0 ||
+        a->bwp_start + a->bwp_size > a->cfg.nof_prb)
+        return fail_why(why, len, "initial UL BWP locationAndBandwidth %d outside the %d-PRB carrier",
+                        ub->generic.location_and_bandwidth, a->cfg.nof_prb);
+    a->pusch_tdra = ub->pusch.tdra;
+    a->window = ub->rach.generic.ra_response_window;
+    a->preamble_trans_max = ub->rach.generic.preamble_trans_max;
+    a->conres_ms = ub->rach.ra_contention_resolution_timer;
+    a->pucch_common_row = ub->pucch.resource_common;
+    a->pucch_n_id = ub->pucch.has_hopping_id ? ub->pucch.hopping_id : a->cell.pci;
+    a->n_ta_offset = scc->has_n_ta_offset ? scc->n_ta_offset : -1;
+    if (scc->has_tdd) {
+        int ratio = a->cfg.scs_khz / (scc->tdd.ref_scs_khz > 0 ? scc->tdd.ref_scs_khz : a->cfg.scs_khz);
+        a->tdd_dl_slots = scc->tdd.pattern1.dl_slots * (ratio > 0 ? ratio : 1);
+        a->tdd_dl_symbols = scc->tdd.pattern1.dl_symbols;
+    }
+    return 0;
+}
+
+/* SRB1 downlink: RLC AM -> PDCP -> a DL-DCCH message (counted; none is expected before security). */
+static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t len)
+{
+    struct ue_attach *a = ctx;
+    (void)count;
+    (void)sdu;
+    (void)len;
+    a->dl_dcch++;
+}
+
+static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
+{
+    struct ue_attach *a = ctx;
+    pdcp_srb_rx(&a->pdcp, sdu, len, (int64_t)((double)a->now_t * 1000.0 / a->cfg.srate));
+}
+
+static int setup_phy(struct ue_attach *a, char *why, size_t len)
+{
+    int n = a->cfg.nof_prb;
+    if (pdcch_rx_init(&a->pdcch, &(struct pdcch_rx_cfg){0}) < 0) return fail_why(why, len, "PDCCH receiver");
+    if (dl_rx_init(&a->dl, &(struct dl_rx_config){.max_prb = n, .max_tbs = UE_ATTACH_MAX_DL_TBS}) < 0) {
+        pdcch_rx_free(&a->pdcch);
+        return fail_why(why, len, "PDSCH receiver");
+    }
+    pusch_tx_init(&a->pusch, n);
+    dlsch_init(&a->enc, &(struct dlsch_init_cfg){0});
+    struct ofdm_config oc = {.sample_rate_hz = a->cfg.srate, .scs_khz = a->cfg.scs_khz, .nof_prb = n,
+                             .f0_hz = a->ulc.f0_hz, .direction = OFDM_DIRECTION_TX};
+    if (ofdm_init(&a->ofdm, &oc) < 0) {
+        pdcch_rx_free(&a->pdcch);
+        dl_rx_free(&a->dl);
+        pusch_tx_free(&a->pusch);
+        dlsch_free(&a->enc);
+        return fail_why(why, len, "cannot modulate %d PRB at %.6g Hz", n, a->cfg.srate);
+    }
+    a->phy_ok = true;
+    a->slot_len = ofdm_slot_nof_samples(&a->ofdm, 0);
+    a->sym_len = a->slot_len / 14 + 1;
+    a->cw = malloc((size_t)n * 12 * 14 * 8);
+    a->samples = malloc((size_t)a->slot_len * sizeof(cf_t));
+    if (grid_init(&a->grid, 14, 12 * n) < 0 || !a->cw || !a->samples)
+        return fail_why(why, len, "out of memory");
+    struct pdcp_srb_config pc;
+    pdcp_srb_config_default(&pc, 1);
+    pc.gnb = false;
+    pc.deliver = pdcp_delivered;
+    pc.deliver_ctx = a;
+    int rc = pdcp_srb_init(&a->pdcp, &pc);
+    if (rc < 0) return fail_why(why, len, "PDCP: %s", strerror(-rc));
+    a->pdcp_ok = true;
+    return 0;
+}
+
+static void start_ue(struct ue_attach *a);
+
+int ue_attach_arm(struct ue_attach *a, const struct ue_attach_cell *cell, const struct rrc_sib1 *sib1, char *why,
+                  size_t len)
+{
+    if (a->armed || a->cfg.count == 0) return 0;
+    a->cell = *cell;
+    a->mu = a->cfg.scs_khz == 30 ? 1 : 0;
+    a->slots_per_frame = 10 << a->mu;
+    const struct rrc_serving_cell_config_common_sib *scc = &sib1->serving_cell_config_common;
+    if (!sib1->has_serving_cell_config_common || !scc->has_ul)
+        return fail_why(why, len, "SIB1 has no servingCellConfigCommon with an UL");
+    const struct rrc_bwp_dl_common *db = &scc->dl.initial_bwp;
+    if (db->pdcch_sr != PER_SETUP) return fail_why(why, len, "SIB1 has no PDCCH-ConfigCommon");
+    int rc = take_ss1(a, &db->pdcch, why, len);
+    if (rc == 0) rc = take_ul(a, sib1, why, len);
+    if (rc == 0)
+        rc = ul_probe_cell_from_sib1(&a->ulc, sib1, cell->unpaired, cell->pci, a->cfg.scs_khz, a->cfg.nof_prb,
+                                     cell->dmrs_type_a_position, cell->dl_hz, why, len);
+    if (rc < 0) return rc;
+    a->has_pdsch_tdra = db->pdsch_sr == PER_SETUP && db->pdsch_has_tdra;
+    a->pdsch_tdra = db->pdsch_tdra;
+    if ((rc = setup_phy(a, why, len)) < 0) return rc;
+    a->armed = true;
+    start_ue(a);
+    return 0;
+}
+
+/* ---- slots ---------------------------------------------------------------------------------------------- */
+
+static void advance(struct ue_attach *a, int sfn, int slot, int64_t t)
+{
+    if (a->last_sfn >= 0 && sfn < a->last_sfn) a->hyper += 1024;
+    a->last_sfn = sfn;
+    a->now = (a->hyper + sfn) * a->slots_per_frame + slot;
+    a->now_t = t;
+}
+
+static int sfn_of(const struct ue_attach *a, int64_t s)
+{
+    return (int)((s / a->slots_per_frame) % 1024);
+}
+
+static int slot_of(const struct ue_attach *a, int64_t s)
+{
+    return (int)(s % a->slots_per_frame);
+}
+
+static int64_t now_ms(const struct ue_attach *a)
+{
+    return (int64_t)((double)a->now_t * 1000.0 / a->cfg.srate);
+}
+
+/* 38.213 10.1: SS#1 is monitored in slot s; in TDD only where its first symbol is DL (pattern 1). */
+static bool ss1_slot(const struct ue_attach *a, int64_t s)
+{
+    int64_t k = ((s - a->ss1_offset) % a->ss1_period + a->ss1_period) % a->ss1_period;
+    if (k >= a->ss1_duration) return false;
+    if (!a->ulc.tdd) return true;
+    int in = (int)(s % a->ulc.tdd_period_slots);
+    return in < a->tdd_dl_slots || (in == a->tdd_dl_slots && a->tdd_dl_symbols > a->cs.start_symbol);
+}
+
+bool ue_attach_wants_slot(struct ue_attach *a, int sfn, int slot, int64_t t)
+{
+    if (!a->armed) return false;
+    advance(a, sfn, slot, t);
+    bool waiting = (a->state == UE_ATT_RAR && a->window_start >= 0 && a->now >= a->window_start &&
+                    a->now <= a->window_end) ||
+                   a->state == UE_ATT_MSG4 || a->state == UE_ATT_CONNECTED;
+    return waiting && ss1_slot(a, a->now);
+}
+
+/* ---- UL transmissions ----------------------------------------------------------------------------------- */
+
+/* a->grid as slot s's UL, N_TA early and the delay late. Returns the end sample, or -ERANGE. */
+static int64_t send_grid(struct ue_attach *a, int64_t s)
+{
+    int sis = (int)(s % (1 << a->mu));
+    int n = ofdm_modulate_slot(&a->ofdm, a->grid.re, sis, a->samples);
+    int64_t at = a->now_t + (s - a->now) * a->slot_len + a->cfg.ul_delay - a->ta_samples;
+    if (n <= 0 || ul_tx_add(a->ul, at, a->samples, n) < 0) return -ERANGE;
+    return at + n;
+}
+
+static enum modulation_scheme qm_modulation(int qm)
+{
+    return qm == 2 ? MODULATION_QPSK : qm == 4 ? MODULATION_16QAM : qm == 6 ? MODULATION_64QAM : MODULATION_256QAM;
+}
+
+/* The PUSCH grant and UL-SCH coding of m in slot s for the current RNTI (38.214 6.1.4.2: TBS with N_DMRS^PRB
+ * of DM-RS type 1 pos2 and 2 CDM groups without data; 6.2.2 for Msg3 and DCI 0_0). Returns the TBS or -EINVAL. */
+static int pusch_grant(const struct ue_attach *a, const struct ue_mac_pusch *m, int64_t s, int rv,
+                       struct pusch_grant *gr, struct dlsch_cfg *dc)
+{
+    struct tbs_mcs row;
+    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, m->mcs, &row) < 0 || row.reserved) return -EINVAL;
+    uint16_t pci = (uint16_t)a->cell.pci;
+    *gr = (struct pusch_grant){.rnti = a->rnti, .n_id = pci, .modulation = qm_modulation(row.qm),
+                               .crb_start = a->bwp_start + m->prb_start, .nof_rb = m->nof_prb,
+                               .mapping = m->type_b ? PUSCH_MAPPING_TYPE_B : PUSCH_MAPPING_TYPE_A,
+                               .start_symbol = m->start_symbol, .nof_symbols = m->nof_symbols,
+                               .dmrs = {.config_type = 1, .type_a_position = a->cell.dmrs_type_a_position,
+                                        .additional_position = 2, .cdm_groups_without_data = 2, .n_id = pci},
+                               .slot = slot_of(a, s)};
+    if (pusch_grant_check(gr) < 0) return -EINVAL;
+    struct tbs_cfg tc = {.n_prb = m->nof_prb, .n_symb_sh = m->nof_symbols, .n_dmrs_prb = pusch_n_dmrs_prb(gr),
+                         .layers = 1, .qm = row.qm, .r_x1024 = row.r_x1024};
+    int tbs = tbs_compute(&tc), g = pusch_nof_bits(gr);
+    if (tbs <= 0 || g <= 0 || tbs / 8 > UE_ATTACH_MAX_TB) return -EINVAL;
+    *dc = (struct dlsch_cfg){.tbs = tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1, .rv = rv, .g = g};
+    return tbs;
+}
+
+static int64_t send_pusch(struct ue_attach *a, int64_t s, const struct pusch_grant *gr, const struct dlsch_cfg *dc,
+                          const uint8_t *tb)
+{
+    grid_clear(&a->grid);
+    if (dlsch_encode(&a->enc, dc, tb, a->cw) < 0 || pusch_encode(&a->pusch, gr, a->cw, (size_t)dc->g, &a->grid) < 0)
+        return -EINVAL;
+    return send_grid(a, s);
+}
+
+/* PUCCH format 1 with one bit (HARQ-ACK 1 = ACK, or a positive SR with b = 0) in slot s. */
+static int64_t send_pucch(struct ue_attach *a, int64_t s, const struct pucch_resource *r, uint8_t bit)
+{
+    struct pucch_config pc = {.res = *r, .bwp_start = a->bwp_start, .bwp_size = a->bwp_size, .slot = slot_of(a, s),
+                              .n_id = (uint16_t)a->pucch_n_id, .n_id_data = (uint16_t)a->cell.pci,
+                              .n_id_dmrs = (uint16_t)a->cell.pci, .rnti = a->rnti};
+    grid_clear(&a->grid);
+    if (pucch_check(&pc, &a->grid) < 0 || pucch_f1_encode(&pc, &bit, 1, &a->grid) < 0) return -EINVAL;
+    a->busy_ul[s & 3] = s;
+    return send_grid(a, s);
+}
+
+/* ---- DL: SS#1 and the CORESET#0 PDSCH --------------------------------------------------------------------- */
+
+static int search(struct ue_attach *a, const struct grid *g, uint16_t rnti, struct pdcch_rx_result *res)
+{
+    struct pdcch_search ss = {.slot = slot_of(a, a->now), .n_id = (uint16_t)a->cell.pci, .n_rnti = 0, .y = 0,
+                              .dci_len = dci_1_0_size(DCI_RNTI_C, a->cs.nof_rb), .rntis = &rnti, .nof_rntis = 1};
+    memcpy(ss.nof_candidates, a->ss1_cand, sizeof ss.nof_candidates);
+    return pdcch_rx_search(&a->pdcch, g, &a->cs, &ss, res, 1);
+}
+
+/* The PDSCH of a DCI 1_0 in SS#1 (see ue_attach.h step 2) decoded into r. Returns the TBS, or -EINVAL. */
+static int css_pdsch(struct ue_attach *a, const struct grid *g, const struct dci_1_0 *d, uint16_t rnti,
+                     struct dl_rx_result *r)
+{
+    int rb_start, l_rbs, s, l, pos = a->cell.dmrs_type_a_position;
+    enum pdsch_mapping_type map = PDSCH_MAPPING_TYPE_A;
+    if (dci_riv_decode(a->cs.nof_rb, d->frequency_domain_assignment, &rb_start, &l_rbs) < 0) return -EINVAL;
+    if (a->has_pdsch_tdra) {
+        int row = (int)d->time_domain_assignment;
+        if (row >= a->pdsch_tdra.n || (a->pdsch_tdra.e[row].has_k && a->pdsch_tdra.e[row].k != 0) ||
+            ue_mac_sliv(a->pdsch_tdra.e[row].start_symbol_and_length, &s, &l) < 0)
+            return -EINVAL;
+        map = a->pdsch_tdra.e[row].mapping_type_b ? PDSCH_MAPPING_TYPE_B : PDSCH_MAPPING_TYPE_A;
+    } else {
+        struct pdsch_time_alloc ta;
+        if (pdsch_tdra_default_a((int)d->time_domain_assignment, pos, &ta) < 0 || ta.k0 != 0) return -EINVAL;
+        s = ta.start_symbol;
+        l = ta.nof_symbols;
+        map = ta.mapping;
+    }
+    uint16_t pci = (uint16_t)a->cell.pci;
+    struct pdsch_grant gr = {.rnti = rnti, .n_id = pci, .nof_layers = 1,
+                             .crb_start = pdsch_vrb_to_crb(rb_start, 0, a->cell.coreset0_crb), .nof_rb = l_rbs,
+                             .mapping = map, .start_symbol = s, .nof_symbols = l, .slot = slot_of(a, a->now)};
+    pdsch_dmrs_dci_1_0(&gr.dmrs, pos, l, pci, 0);   /* 38.211 7.4.1.1.2: CRB 0 unless SI-RNTI in Type0 */
+    struct dlsch_cfg dc;
+    bool ra = d->rnti_type == DCI_RNTI_RA;
+    if (gr.crb_start + gr.nof_rb > a->cfg.nof_prb ||
+        dl_rx_grant_mcs(&gr, TBS_MCS_TABLE_64QAM, (int)d->mcs, ra ? 0 : (int)d->rv, ra ? (int)d->tb_scaling : 0,
+                        &dc) < 0)
+        return -EINVAL;
+    /* 38.321 5.3.2.2: a new TB unless the same process, RNTI and NDI as a TB not yet decoded. */
+    bool same = !ra && a->dl_pending && a->dl_rnti == rnti && a->dl_harq == (int)d->harq_process &&
+                a->dl_ndi == d->ndi;
+    if (dl_rx_decode(&a->dl, g, &gr, &dc, !same, r) < 0) return -EINVAL;
+    a->dl_pending = !ra && !r->crc_ok;
+    a->dl_rnti = rnti;
+    a->dl_harq = (int)d->harq_process;
+    a->dl_ndi = d->ndi;
+    return dc.tbs;
+}
+
+/* ---- the procedure ---------------------------------------------------------------------------------------- */
+
+static void finish(struct ue_attach *a, enum ue_attach_outcome o, FILE *out, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void finish(struct ue_attach *a, enum ue_attach_outcome o, FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->why[a->ue], sizeof a->why[a->ue], fmt, ap);
+    va_end(ap);
+    a->outcome[a->ue] = o;
+    a->finished++;
+    fprintf(out, "uesim: attach: ue=%d result=%s (%s)\n", a->ue + 1, ue_attach_outcome_name(o), a->why[a->ue]);
+    if (a->ue + 1 < a->cfg.count) {
+        a->ue++;
+        start_ue(a);
+    } else {
+        a->state = UE_ATT_DONE;
+    }
+}
+
+static unsigned next_rand(unsigned *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return (*s >> 8) & 0xffffff;
+}
+
+static void start_ue(struct ue_attach *a)
+{
+    unsigned s = (a->cfg.seed ? a->cfg.seed : 1) * 2654435761u + (unsigned)a->ue * 40503u;
+    a->identity = ((uint64_t)next_rand(&s) << 24 | next_rand(&s)) & ((1ULL << 39) - 1);
+    ue_rrc_setup_request(a->identity, a->ccch);
+    a->t_start = a->now_t;
+    a->state = UE_ATT_PRACH;
+    a->preambles = 1;
+    a->prach_sent_before = a->prach->sent;
+    a->window_start = -1;
+    a->rnti = 0;
+    a->ta = 0;
+    a->ta_samples = 0;
+    a->dl_pending = false;
+    a->srs = a->grants = 0;
+    a->last_pusch_slot = -1;
+    for (int i = 0; i < 4; i++) a->busy_ul[i] = -1;
+    memset(a->harq, 0, sizeof a->harq);
+    prach_tx_request(a->prach);
+}
+
+/* The preamble prach_tx planned: the RAR window from it (38.213 8.2). */
+static void on_preamble(struct ue_attach *a, FILE *out)
+{
+    a->preamble = a->prach->last;
+    int64_t open = a->preamble.end + a->sym_len;   /* the first CORESET at least one symbol after the preamble */
+    int64_t ahead = (open - a->now_t + a->slot_len - 1) / a->slot_len;
+    a->window_start = a->now + (ahead > 0 ? ahead : 0);
+    a->window_end = a->window_start + a->window - 1;
+    a->state = UE_ATT_RAR;
+    fprintf(out, "uesim: RA: ue=%d preamble=%d ra-rnti=0x%x (attempt %d), RAR window slots %d.%d-%d.%d\n", a->ue + 1,
+            a->preamble.preamble, a->preamble.ra_rnti, a->preambles, sfn_of(a, a->window_start),
+            slot_of(a, a->window_start), sfn_of(a, a->window_end), slot_of(a, a->window_end));
+}
+
+static void on_rar(struct ue_attach *a, const struct grid *g, const struct pdcch_rx_result *res, FILE *out)
+{
+    struct dci_1_0 d;
+    struct dl_rx_result r;
+    struct mac_rar_pdu pdu;
+    if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_RA, a->cs.nof_rb, &d) < 0) return;
+    int tbs = css_pdsch(a, g, &d, (uint16_t)a->preamble.ra_rnti, &r);
+    if (tbs < 0 || !r.crc_ok) {
+        fprintf(out, "uesim: RAR: ue=%d slot=%d.%d: PDSCH %s\n", a->ue + 1, sfn_of(a, a->now), slot_of(a, a->now),
+                tbs < 0 ? "grant not usable" : "CRC failed");
+        return;
+    }
+    const struct mac_rar *m;
+    if (mac_rar_parse(r.tb, (size_t)tbs / 8, &pdu) < 0 || !(m = mac_rar_find(&pdu, a->preamble.preamble))) return;
+    struct ue_mac_rar_grant gr;
+    struct ue_mac_pusch p;
+    ue_mac_rar_grant_unpack(m->ul_grant, &gr);
+    if (ue_mac_msg3(&gr, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
+        finish(a, UE_ATTACH_FAILED, out, "RAR UL grant 0x%07x not usable", m->ul_grant);
+        return;
+    }
+    a->rnti = m->tc_rnti;
+    a->ta = m->ta;
+    a->ta_samples = ue_mac_ta_samples(m->ta, a->n_ta_offset, a->cfg.scs_khz, a->cfg.srate);
+    int64_t s = a->now + p.slot_offset;
+    struct pusch_grant pg;
+    struct dlsch_cfg dc;
+    uint8_t tb[UE_ATTACH_MAX_TB];
+    int msg3_tbs = pusch_grant(a, &p, s, 0, &pg, &dc);
+    int64_t end = -1;
+    if (msg3_tbs > 0 && ue_mac_msg3_pdu(a->ccch, tb, (size_t)msg3_tbs / 8) == 0)
+        end = send_pusch(a, s, &pg, &dc, tb);
+    fprintf(out, "uesim: RAR: ue=%d rapid=%d ta=%d (%d samples early) tc-rnti=0x%04x msg3 slot=%d.%d prb=%d+%d "
+            "mcs=%d tbs=%d (RAR slot %d.%d)\n", a->ue + 1, m->rapid, m->ta, a->ta_samples, m->tc_rnti, sfn_of(a, s),
+            slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, msg3_tbs, sfn_of(a, a->now), slot_of(a, a->now));
+    if (end < 0) {
+        finish(a, UE_ATTACH_FAILED, out, "Msg3 could not be sent (slot %d.%d)", sfn_of(a, s), slot_of(a, s));
+        return;
+    }
+    note(a, end, "Msg3 sent: ue=%d tc-rnti=0x%04x slot=%d.%d RRCSetupRequest ue-Identity=0x%010" PRIx64, a->ue + 1,
+         a->rnti, sfn_of(a, s), slot_of(a, s), a->identity);
+    a->state = UE_ATT_MSG4;
+    a->deadline = s + (int64_t)a->conres_ms * (1 << a->mu);   /* ra-ContentionResolutionTimer, 38.321 5.1.5 */
+}
+
+/* RRCSetup: the configuration applied, SRB1 set up, RRCSetupComplete written to PDCP and RLC. */
+static void on_rrc_setup(struct ue_attach *a, const struct rrc_setup *rs, FILE *out)
+{
+    char why[160];
+    if (ue_rrc_apply_cell_group(&rs->master_cell_group, &a->rrc, why, sizeof why) < 0) {
+        finish(a, UE_ATTACH_FAILED, out, "RRCSetup not applicable: %s", why);
+        return;
+    }
+    if (a->rlc_ok) rlc_am_free(&a->rlc);
+    a->rlc_ok = rlc_am_init(&a->rlc, &a->rrc.rlc, rlc_delivered, a) == 0;
+    pdcp_srb_reestablish(&a->pdcp);
+    a->transaction_id = rs->transaction_id;
+    uint8_t nas[4000], msg[4200], pdu[4300];
+    for (int i = 0; i < a->cfg.nas_bytes; i++) nas[i] = i == 0 ? 0x7e : (uint8_t)(i * 7 + a->ue);
+    size_t n = 0, pn = 0;
+    if (!a->rlc_ok || ue_rrc_setup_complete(rs->transaction_id, nas, (size_t)a->cfg.nas_bytes, msg, sizeof msg, &n) < 0 ||
+        pdcp_srb_tx(&a->pdcp, msg, n, now_ms(a), pdu, sizeof pdu, &pn, NULL) < 0) {
+        finish(a, UE_ATTACH_FAILED, out, "RRCSetupComplete could not be built");
+        return;
+    }
+    a->complete_sn = a->rlc.tx_next & a->rlc.sn_mask;
+    a->sr_pending = true;
+    if (rlc_am_write_sdu(&a->rlc, pdu, pn) < 0) {
+        finish(a, UE_ATTACH_FAILED, out, "RLC refused the RRCSetupComplete");
+        return;
+    }
+    const struct pucch_resource *h = &a->rrc.harq_res[0];
+    fprintf(out, "uesim: RRCSetup received: ue=%d c-rnti=0x%04x transaction=%d; SRB1 on LCID %d, HARQ-ACK PUCCH "
+            "resources %d (first: PRB %d OCC %d), SR %s period %d offset %d (PRB %d OCC %d); RRCSetupComplete %zu "
+            "bytes (NAS %d) -> PDCP %zu bytes\n", a->ue + 1, a->rnti, rs->transaction_id, a->rrc.srb1_lcid,
+            a->rrc.nof_harq_res, h->start_prb, h->time_domain_occ, a->rrc.has_sr ? "on" : "off", a->rrc.sr_period,
+            a->rrc.sr_offset, a->rrc.sr_res.start_prb, a->rrc.sr_res.time_domain_occ, n, a->cfg.nas_bytes, pn);
+    a->state = UE_ATT_CONNECTED;
+    a->deadline = a->now + (int64_t)UE_ATTACH_SETUP_TIMEOUT_MS * (1 << a->mu);
+}
+
+static void on_msg4(struct ue_attach *a, const struct grid *g, const struct pdcch_rx_result *res, FILE *out)
+{
+    static struct rrc_dl_ccch_msg msg;   /* a whole CellGroupConfig: not on the stack */
+    struct dci_1_0 d;
+    struct dl_rx_result r;
+    if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_TC, a->cs.nof_rb, &d) < 0) return;
+    int tbs = css_pdsch(a, g, &d, a->rnti, &r);
+    if (tbs < 0 || !r.crc_ok) {
+        fprintf(out, "uesim: Msg4: ue=%d slot=%d.%d: PDSCH %s (no HARQ-ACK)\n", a->ue + 1, sfn_of(a, a->now),
+                slot_of(a, a->now), tbs < 0 ? "grant not usable" : "CRC failed");
+        return;
+    }
+    const uint8_t *sdu;
+    size_t sdu_len;
+    int v = ue_mac_msg4(r.tb, (size_t)tbs / 8, a->ccch, &sdu, &sdu_len);
+    if (v != UE_MAC_CONRES_MATCH) {
+        fprintf(out, "uesim: Msg4: contention resolution FAILED (%s): ue=%d tc-rnti=0x%04x slot=%d.%d\n",
+                v == UE_MAC_CONRES_MISMATCH ? "identity mismatch" : v < 0 ? "MAC PDU malformed" : "no identity CE",
+                a->ue + 1, a->rnti, sfn_of(a, a->now), slot_of(a, a->now));
+        finish(a, UE_ATTACH_CONRES_FAIL, out, "contention resolution failed at slot %d.%d", sfn_of(a, a->now),
+               slot_of(a, a->now));
+        return;
+    }
+    fprintf(out, "uesim: Msg4: contention resolved c-rnti=0x%04x: ue=%d slot=%d.%d (CCE %d, PRI %d, k1 field %d)\n",
+            a->rnti, a->ue + 1, sfn_of(a, a->now), slot_of(a, a->now), res->first_cce, d.pucch_resource,
+            d.harq_feedback_timing);
+    struct pucch_resource pr;
+    int64_t s = a->now + ue_mac_k1_dci_1_0((int)d.harq_feedback_timing), end = -1;
+    int rp = ue_mac_pucch_common(a->pucch_common_row, res->first_cce, pdcch_nof_cce(&a->cs), (int)d.pucch_resource,
+                                 a->bwp_size, &pr);
+    if (rp >= 0) end = send_pucch(a, s, &pr, 1);
+    if (end < 0) {
+        finish(a, UE_ATTACH_FAILED, out, "Msg4 HARQ-ACK could not be sent (r_PUCCH %d)", rp);
+        return;
+    }
+    note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d ACK on the common PUCCH (r_PUCCH %d, PRB %d/%d)",
+         a->ue + 1, a->rnti, sfn_of(a, s), slot_of(a, s), rp, pr.start_prb, pr.second_hop_prb);
+    if (!sdu || rrc_dl_ccch_decode(sdu, sdu_len, &msg) < 0) {
+        finish(a, UE_ATTACH_FAILED, out, "Msg4 without a decodable DL-CCCH message");
+        return;
+    }
+    if (msg.type == RRC_DL_CCCH_REJECT) {
+        fprintf(out, "uesim: RRCReject waitTime=%d: ue=%d\n", msg.reject.has_wait_time ? msg.reject.wait_time : 0,
+                a->ue + 1);
+        finish(a, UE_ATTACH_REJECT, out, "RRCReject waitTime %d s", msg.reject.wait_time);
+        return;
+    }
+    on_rrc_setup(a, &msg.setup, out);
+}
+
+/* An UL grant (DCI 0_0, C-RNTI): SRB1 data, a short BSR when more waits, padding. */
+static void on_ul_grant(struct ue_attach *a, const struct pdcch_rx_result *res, FILE *out)
+{
+    struct dci_0_0 d;
+    struct ue_mac_pusch p;
+    struct pusch_grant gr;
+    struct dlsch_cfg dc;
+    if (ue_mac_dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
+        ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
+        fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI 0_0 not usable\n", a->ue + 1, sfn_of(a, a->now),
+                slot_of(a, a->now));
+        return;
+    }
+    int64_t s = a->now + p.slot_offset;
+    int tbs = pusch_grant(a, &p, s, (int)d.rv, &gr, &dc);
+    struct ue_attach_harq *h = &a->harq[d.harq_process & 15];
+    char what[80] = "";
+    if (tbs > 0 && !(h->used && h->ndi == d.ndi && h->len == tbs / 8)) {   /* new data (NDI toggled) */
+        struct mac_pdu_builder b;
+        uint8_t rlc[UE_ATTACH_MAX_TB];
+        mac_pdu_builder_init(&b, MAC_DIR_UL, h->tb, (size_t)tbs / 8);
+        size_t room = (size_t)tbs / 8 > 5 ? (size_t)tbs / 8 - 5 : 0;   /* L subheader (<= 3) + short BSR (2) */
+        int n = room > 0 ? rlc_am_pull_pdu(&a->rlc, rlc, room, now_ms(a)) : 0;
+        if (n > 0 && mac_pdu_add_sdu(&b, a->rrc.srb1_lcid, rlc, (size_t)n) == 0)
+            snprintf(what, sizeof what, " lcid%d:%d", a->rrc.srb1_lcid, n);
+        /* 38.321 5.4.5: a Regular BSR while data waits, else a padding BSR (the padding holds one): both
+         * report the buffer after this PDU, and cancel the pending SR (5.4.4). */
+        size_t left = rlc_am_tx_pending(&a->rlc);
+        uint8_t bsr = ue_mac_short_bsr(0, left);
+        if (mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1) == 0) {
+            snprintf(what + strlen(what), sizeof what - strlen(what), " %s-BSR:%d", left ? "short" : "padding",
+                     bsr & 31);
+            a->sr_pending = false;
+        }
+        mac_pdu_finish(&b);
+        h->used = true;
+        h->ndi = d.ndi;
+        h->len = tbs / 8;
+    } else if (tbs > 0) {
+        snprintf(what, sizeof what, " retransmission");
+    }
+    int64_t end = tbs > 0 ? send_pusch(a, s, &gr, &dc, h->tb) : -1;
+    if (end < 0) {
+        fprintf(out, "uesim: UL grant: ue=%d: PUSCH for slot %d.%d not sent\n", a->ue + 1, sfn_of(a, s),
+                slot_of(a, s));
+        return;
+    }
+    a->grants++;
+    a->last_pusch_slot = s;
+    note(a, end, "PUSCH sent: ue=%d c-rnti=0x%04x slot=%d.%d prb=%d+%d mcs=%d tbs=%d harq=%u ndi=%u rv=%u, MAC "
+         "PDU%s + padding", a->ue + 1, a->rnti, sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, tbs,
+         d.harq_process, d.ndi, d.rv, what);
+    if (strstr(what, "lcid") && rlc_am_tx_pending(&a->rlc) == 0)
+        note(a, end, "RRCSetupComplete sent: ue=%d c-rnti=0x%04x (RLC SN %u, last part in slot %d.%d)", a->ue + 1,
+             a->rnti, a->complete_sn, sfn_of(a, s), slot_of(a, s));
+}
+
+/* An RLC AM STATUS PDU (38.322 6.2.2.5): whether it acknowledges sn, and its ACK_SN. */
+static bool status_acks(const struct ue_attach *a, const uint8_t *p, size_t n, uint32_t sn, uint32_t *ack_sn)
+{
+    if (n < 3 || (p[0] & 0xF0) != 0) return false;   /* D/C = 0 (control), CPT = 000 (STATUS) */
+    bool e1;
+    if (a->rrc.rlc.sn_bits == 12) {
+        *ack_sn = (uint32_t)(p[0] & 0x0F) << 8 | p[1];
+        e1 = p[2] & 0x80;
+    } else {
+        *ack_sn = (uint32_t)(p[0] & 0x0F) << 14 | (uint32_t)p[1] << 6 | p[2] >> 2;
+        e1 = p[2] & 0x02;
+    }
+    uint32_t mod = 1u << a->rrc.rlc.sn_bits;
+    return !e1 && ((*ack_sn - sn) & (mod - 1)) > 0 && ((*ack_sn - sn) & (mod - 1)) < mod / 2;
+}
+
+/* SRB1 downlink (DCI 1_0, C-RNTI): RLC AM, HARQ-ACK on resource PRI of set 0. */
+static void on_dl_data(struct ue_attach *a, const struct grid *g, const struct pdcch_rx_result *res, FILE *out)
+{
+    struct dci_1_0 d;
+    struct dl_rx_result r;
+    if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_C, a->cs.nof_rb, &d) < 0) return;
+    int tbs = css_pdsch(a, g, &d, a->rnti, &r);
+    if (tbs < 0 || (int)d.pucch_resource >= a->rrc.nof_harq_res) {
+        fprintf(out, "uesim: DL: ue=%d slot=%d.%d: grant not usable\n", a->ue + 1, sfn_of(a, a->now),
+                slot_of(a, a->now));
+        return;
+    }
+    int64_t s = a->now + ue_mac_k1_dci_1_0((int)d.harq_feedback_timing);
+    int64_t end = send_pucch(a, s, &a->rrc.harq_res[d.pucch_resource], r.crc_ok ? 1 : 0);
+    if (end >= 0)
+        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0", a->ue + 1,
+             a->rnti, sfn_of(a, s), slot_of(a, s), r.crc_ok ? "ACK" : "NACK", d.pucch_resource);
+    if (!r.crc_ok) return;
+    struct mac_pdu_rx pdu;
+    if (mac_pdu_parse(MAC_DIR_DL, r.tb, (size_t)tbs / 8, &pdu, NULL) < 0) return;
+    bool acked = false;
+    uint32_t ack_sn = 0;
+    for (int i = 0; i < pdu.n; i++) {
+        const struct mac_subpdu *sp = &pdu.sub[i];
+        if (sp->lcid != a->rrc.srb1_lcid) continue;
+        acked |= status_acks(a, r.tb + sp->offset, sp->length, a->complete_sn, &ack_sn);
+        rlc_am_push_pdu(&a->rlc, r.tb + sp->offset, sp->length, now_ms(a));
+    }
+    if (!acked || rlc_am_tx_pending(&a->rlc) > 0) return;
+    double ms = (double)(a->now_t - a->cell.t_found) * 1e3 / a->cfg.srate;
+    double own = (double)(a->now_t - a->t_start) * 1e3 / a->cfg.srate;
+    fprintf(out, "uesim: RRCSetupComplete acknowledged (RLC STATUS ACK_SN=%u): ue=%d c-rnti=0x%04x slot=%d.%d; "
+            "attach time %.1f ms from cell found (%.1f ms from this UE's start, %d grants, %d SRs)\n", ack_sn,
+            a->ue + 1, a->rnti, sfn_of(a, a->now), slot_of(a, a->now), ms, own, a->grants, a->srs);
+    finish(a, UE_ATTACH_OK, out, "attached as 0x%04x in %.1f ms", a->rnti, own);
+}
+
+/* 38.321 5.4.4: an SR is pending from the RRCSetupComplete's arrival (a Regular BSR trigger) until a BSR goes out;
+ * with no grant coming it is sent at each SR occasion not carrying an ACK. */
+static void maybe_sr(struct ue_attach *a)
+{
+    int64_t s = a->now + UE_ATTACH_LEAD;
+    if (!a->rrc.has_sr || !a->sr_pending || ((s - a->rrc.sr_offset) % a->rrc.sr_period) != 0 ||
+        a->last_pusch_slot >= a->now || a->busy_ul[s & 3] == s)
+        return;
+    /* TDD: PUCCH only in a wholly UL slot (38.213 11.1; the SR resource spans the slot). */
+    if (a->ulc.tdd && s % a->ulc.tdd_period_slots < a->ulc.tdd_period_slots - a->ulc.tdd_ul_slots) return;
+    int64_t end = send_pucch(a, s, &a->rrc.sr_res, 0);
+    if (end < 0) return;
+    a->srs++;
+    note(a, end, "SR sent: ue=%d c-rnti=0x%04x slot=%d.%d (PUCCH PRB %d OCC %d)", a->ue + 1, a->rnti, sfn_of(a, s),
+         slot_of(a, s), a->rrc.sr_res.start_prb, a->rrc.sr_res.time_domain_occ);
+}
+
+void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const struct grid *g, FILE *out)
+{
+    if (!a->armed) return;
+    advance(a, sfn, slot, t);
+    struct pdcch_rx_result res;
+    switch (a->state) {
+    case UE_ATT_PRACH:
+        if (a->prach->sent > a->prach_sent_before) on_preamble(a, out);
+        break;
+    case UE_ATT_RAR:
+        if (a->now > a->window_end) {
+            fprintf(out, "uesim: RA: ue=%d no RAR for preamble %d in the window\n", a->ue + 1, a->preamble.preamble);
+            if (a->preambles >= a->preamble_trans_max) {
+                finish(a, UE_ATTACH_FAILED, out, "no RAR after %d preambles", a->preambles);
+            } else {
+                a->preambles++;
+                a->prach_sent_before = a->prach->sent;
+                a->state = UE_ATT_PRACH;
+                prach_tx_request(a->prach);
+            }
+        } else if (g && search(a, g, (uint16_t)a->preamble.ra_rnti, &res) > 0) {
+            on_rar(a, g, &res, out);
+        }
+        break;
+    case UE_ATT_MSG4:
+        if (a->now > a->deadline)
+            finish(a, UE_ATTACH_FAILED, out, "no Msg4 before ra-ContentionResolutionTimer expired");
+        else if (g && search(a, g, a->rnti, &res) > 0)
+            on_msg4(a, g, &res, out);
+        break;
+    case UE_ATT_CONNECTED:
+        if (a->now > a->deadline) {
+            finish(a, UE_ATTACH_FAILED, out, "RRCSetupComplete not acknowledged within %d ms",
+                   UE_ATTACH_SETUP_TIMEOUT_MS);
+            break;
+        }
+        if (g && search(a, g, a->rnti, &res) > 0) {
+            if (res.dci[0] == 1)
+                on_dl_data(a, g, &res, out);
+            else
+                on_ul_grant(a, &res, out);
+        }
+        if (a->state == UE_ATT_CONNECTED) maybe_sr(a);
+        break;
+    default:
+        break;
+    }
+}
+
+bool ue_attach_done(const struct ue_attach *a)
+{
+    return a->finished >= a->cfg.count;
+}

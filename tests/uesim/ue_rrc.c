@@ -1,0 +1,135 @@
+/* The UE simulator's RRC for connection establishment (see ue_rrc.h). */
+#include "tests/uesim/ue_rrc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rrc/msg/ul_ccch.h"
+#include "rrc/msg/ul_dcch.h"
+
+static int take_rlc(const struct rrc_rlc_bearer_config *b, struct rlc_am_config *r, char *why, size_t len)
+{
+    *r = rlc_am_config_srb_default;   /* 38.331 9.2.1: the SRB1 default when rlc-Config is absent */
+    if (!b->has_rlc_config) return 0;
+    const struct rrc_rlc_config *c = &b->rlc;
+    if (c->mode != RRC_RLC_AM || (c->ul_has_sn && c->dl_has_sn && c->ul_sn_len != c->dl_sn_len)) {
+        snprintf(why, len, "SRB1 rlc-Config is not AM with one SN length");
+        return -EINVAL;
+    }
+    r->sn_bits = c->ul_has_sn ? c->ul_sn_len : c->dl_has_sn ? c->dl_sn_len : 12;
+    r->t_poll_retransmit_ms = c->t_poll_retransmit;
+    r->poll_pdu = c->poll_pdu == RRC_INFINITY ? RLC_AM_INFINITY : c->poll_pdu;
+    r->poll_byte = c->poll_byte == RRC_INFINITY ? RLC_AM_INFINITY : (int64_t)c->poll_byte * 1000;
+    r->max_retx_threshold = c->max_retx_threshold;
+    r->t_reassembly_ms = c->t_reassembly;
+    r->t_status_prohibit_ms = c->t_status_prohibit;
+    if (rlc_am_config_check(r) < 0) {
+        snprintf(why, len, "SRB1 rlc-Config out of range");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* A format 1 PUCCH-Resource as the PHY sends it (BWP-relative PRBs). */
+static int f1_resource(const struct rrc_pucch_config *p, int id, struct pucch_resource *out)
+{
+    for (int i = 0; i < p->nof_resources && i < RRC_MAX_PUCCH_RESOURCES; i++) {
+        const struct rrc_pucch_resource *r = &p->res[i];
+        if (r->id != id) continue;
+        if (r->format != RRC_PUCCH_F1) return -EINVAL;
+        *out = (struct pucch_resource){.format = PUCCH_FORMAT_1, .start_prb = r->starting_prb,
+                                       .intra_slot_hopping = r->intra_slot_hopping,
+                                       .second_hop_prb = r->has_second_hop_prb ? r->second_hop_prb : r->starting_prb,
+                                       .start_symbol = r->start_symbol, .nof_symbols = r->nof_symbols,
+                                       .nof_prb = 1, .initial_cs = r->initial_cyclic_shift,
+                                       .time_domain_occ = r->time_domain_occ};
+        return 0;
+    }
+    return -EINVAL;
+}
+
+static int take_pucch(const struct rrc_pucch_config *p, struct ue_rrc_config *c, char *why, size_t len)
+{
+    const struct rrc_pucch_resource_set *set0 = NULL;
+    for (int i = 0; i < p->nof_resource_sets && i < RRC_MAX_PUCCH_SETS; i++)
+        if (p->sets[i].id == 0) set0 = &p->sets[i];
+    if (!set0 || set0->nof_resources < 1) {
+        snprintf(why, len, "PUCCH-Config without resource set 0");
+        return -EINVAL;
+    }
+    c->nof_harq_res = 0;
+    for (int i = 0; i < set0->nof_resources && i < UE_RRC_MAX_HARQ_RES; i++)
+        if (f1_resource(p, set0->resources[i], &c->harq_res[c->nof_harq_res++]) < 0) {
+            snprintf(why, len, "PUCCH resource %d of set 0 is not a format 1 resource", set0->resources[i]);
+            return -EINVAL;
+        }
+    c->has_sr = false;
+    if (p->nof_sr_resources > 0) {
+        const struct rrc_sr_resource *s = &p->sr[0];
+        if (!s->has_periodicity || s->period < 1 || !s->has_resource || f1_resource(p, s->resource, &c->sr_res) < 0) {
+            snprintf(why, len, "SR resource %d: no slot periodicity or no format 1 PUCCH resource", s->id);
+            return -EINVAL;
+        }
+        c->has_sr = true;
+        c->sr_period = s->period;
+        c->sr_offset = s->offset;
+    }
+    c->nof_k1 = p->nof_dl_data_to_ul_ack > 8 ? 8 : p->nof_dl_data_to_ul_ack;
+    memcpy(c->k1, p->dl_data_to_ul_ack, sizeof c->k1);
+    return 0;
+}
+
+int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, struct ue_rrc_config *c, char *why,
+                            size_t len)
+{
+    memset(c, 0, sizeof *c);
+    const struct rrc_rlc_bearer_config *srb1 = NULL;
+    for (int i = 0; i < cg->nof_rlc_bearers && i < RRC_MAX_RLC_BEARERS; i++)
+        if (cg->rlc_bearer[i].has_served_radio_bearer && !cg->rlc_bearer[i].served_is_drb &&
+            cg->rlc_bearer[i].radio_bearer_id == 1)
+            srb1 = &cg->rlc_bearer[i];
+    if (!srb1) {
+        snprintf(why, len, "no RLC bearer for SRB1");
+        return -EINVAL;
+    }
+    c->srb1_lcid = srb1->lcid;
+    if (take_rlc(srb1, &c->rlc, why, len) < 0) return -EINVAL;
+    if (!cg->has_sp_cell || !cg->sp_cell.has_dedicated) {
+        snprintf(why, len, "no spCellConfigDedicated");
+        return -EINVAL;
+    }
+    const struct rrc_serving_cell_config *sc = &cg->sp_cell.dedicated;
+    if (!sc->has_uplink_config || !sc->has_initial_ul_bwp || sc->pucch_sr != PER_SETUP) {
+        snprintf(why, len, "no PUCCH-Config in the initial UL BWP");
+        return -EINVAL;
+    }
+    if (take_pucch(&sc->pucch, c, why, len) < 0) return -EINVAL;
+    if (sc->pusch_sr == PER_SETUP && sc->pusch.tdra_sr == PER_SETUP) {
+        c->has_pusch_tdra = true;
+        c->pusch_tdra = sc->pusch.tdra;
+    }
+    return 0;
+}
+
+int ue_rrc_setup_request(uint64_t identity, uint8_t out[6])
+{
+    struct rrc_setup_request req = {.ue_identity_is_tmsi_part1 = false, .ue_identity = identity & ((1ULL << 39) - 1),
+                                    .establishment_cause = RRC_CAUSE_MO_SIGNALLING};
+    size_t n = 0;
+    int rc = rrc_ul_ccch_encode_setup_request(&req, out, RRC_UL_CCCH_SETUP_REQUEST_BYTES, &n);
+    return rc < 0 ? rc : n == RRC_UL_CCCH_SETUP_REQUEST_BYTES ? 0 : -EINVAL;
+}
+
+int ue_rrc_setup_complete(int transaction_id, const uint8_t *nas, size_t nas_len, uint8_t *buf, size_t cap,
+                          size_t *len)
+{
+    static struct rrc_setup_complete sc;   /* 9 kB of NAS room: not on the stack (single-threaded uesim) */
+    if (nas_len > RRC_DEDICATED_NAS_MAX) return -EINVAL;
+    memset(&sc, 0, sizeof sc);
+    sc.transaction_id = transaction_id;
+    sc.selected_plmn_identity = 1;
+    sc.dedicated_nas_len = nas_len;
+    memcpy(sc.dedicated_nas, nas, nas_len);
+    return rrc_ul_dcch_encode_setup_complete(&sc, buf, cap, len);
+}

@@ -1,0 +1,57 @@
+/* The UE simulator's RRC for connection establishment (38.331 5.3.3), over the project's RRC codec:
+ *   - RRCSetupRequest (5.3.3.3): ue-Identity = a 39-bit randomValue, establishmentCause mo-Signalling; its 6 bytes
+ *     are the UL-CCCH SDU of Msg3 and the contention resolution identity;
+ *   - RRCSetup (5.3.3.4): the masterCellGroup's CellGroupConfig applied as far as this UE uses it (5.3.5.5):
+ *     the SRB1 RLC bearer's RLC-Config (AM, SN length, t-PollRetransmit, pollPDU, pollByte, maxRetxThreshold,
+ *     t-Reassembly, t-StatusProhibit; absent = the 38.331 9.2.1 default), the PUCCH-Config of the initial UL BWP
+ *     (resource set 0 for HARQ-ACK of up to 2 bits, indexed by the PUCCH resource indicator, 38.213 9.2.3; the
+ *     SR resource's periodicity, offset and PUCCH resource, 38.213 9.2.4; dl-DataToUL-ACK) and the PUSCH-Config's
+ *     time domain list. Only format 1 PUCCH resources are taken (the UE never sends more than 1 HARQ-ACK bit);
+ *   - RRCSetupComplete (5.3.3.4): selectedPLMN-Identity 1 and a dedicatedNAS-Message, transaction identifier of
+ *     the RRCSetup.
+ * Which list a DCI uses is the caller's (38.214 Table 6.1.2.1.1-1: a DCI 0_0 in a common search space on
+ * CORESET#0 keeps pusch-ConfigCommon's list; 38.213 9.2.3: DCI 1_0 keeps k1 in {1..8}).
+ *
+ * Threading: pure functions over caller memory; any thread.
+ */
+#ifndef GNBD_UESIM_UE_RRC_H
+#define GNBD_UESIM_UE_RRC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "phy/ch/pucch.h"
+#include "rlc/rlc_am.h"
+#include "rrc/msg/cell_group_config.h"
+
+#define UE_RRC_MAX_HARQ_RES 8
+
+/* What the UE applies from RRCSetup's CellGroupConfig. */
+struct ue_rrc_config {
+    int srb1_lcid;                              /* logicalChannelIdentity of SRB1 */
+    struct rlc_am_config rlc;                   /* SRB1 (UL-AM-RLC for sending, DL-AM-RLC for receiving) */
+    int nof_harq_res;                           /* PUCCH resource set 0, in PRI order */
+    struct pucch_resource harq_res[UE_RRC_MAX_HARQ_RES];
+    bool has_sr;
+    int sr_period, sr_offset;                   /* slots */
+    struct pucch_resource sr_res;
+    int nof_k1;
+    int k1[8];                                  /* dl-DataToUL-ACK (DCI 1_1) */
+    bool has_pusch_tdra;
+    struct rrc_tdra_list pusch_tdra;            /* PUSCH-Config's list (DCI 0_0 in a UE-specific space, 0_1) */
+};
+
+/* Applies cg into c. Returns 0, or -EINVAL with the reason in why (no SRB1 bearer, no spCellConfigDedicated, a
+ * resource set 0 without format 1 resources, an SR resource that is not format 1 or has a sub-slot period). */
+int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, struct ue_rrc_config *c, char *why,
+                            size_t len);
+
+/* The 6-byte UL-CCCH message with RRCSetupRequest for a 39-bit random identity. Returns 0 or -EINVAL. */
+int ue_rrc_setup_request(uint64_t identity, uint8_t out[6]);
+
+/* The UL-DCCH message with RRCSetupComplete. Returns 0, -EINVAL or -ENOSPC. */
+int ue_rrc_setup_complete(int transaction_id, const uint8_t *nas, size_t nas_len, uint8_t *buf, size_t cap,
+                          size_t *len);
+
+#endif
