@@ -6,8 +6,6 @@
 
 #include "phy/ch/prach_config.h"
 #include "phy/geometry/cell_geometry.h"
-#include "gnb/ul_probe_config.h"
-#include "mac/slot_pattern.h"
 
 int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d)
 {
@@ -53,16 +51,6 @@ int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_d
     d->nof_prb = s.nof_prb;
     d->pdsch_start_symbol = s.coreset0_nof_symbols; /* after CORESET#0 / CORESET#1 (1 symbol) */
     d->pusch_k2 = s.msg3_k2;                          /* the SIB1 list's k2: a UE reading either agrees */
-    /* TDD: the SR occasions must fall in wholly UL slots (38.213 11.1: no PUCCH in DL symbols); the first such
-     * offset (the TDD period divides the SR period in the configurations gnbd offers). FDD keeps offset 0. */
-    struct cell_geometry g;
-    struct slot_pattern sp;
-    if (config_cell_geometry(cfg, &g) == 0 && config_slot_pattern(cfg, &g, &sp) == 0)
-        for (int o = 0; o < d->sr_period_slots; o++)
-            if (slot_pattern_ul_symbols(&sp, (uint64_t)o) == SLOT_ALL_SYMBOLS) {
-                d->sr_offset = o;
-                break;
-            }
     return 0;
 }
 

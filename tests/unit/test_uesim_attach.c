@@ -252,7 +252,8 @@ START_TEST(rrc_setup_applied)
     struct rrc_setup_cell_desc d;
     rrc_setup_builder_defaults(&d);
     d.nof_prb = 52;
-    d.sr_offset = 8;
+    d.ue = (struct rrc_setup_ue_pucch){.f1_prb = 49, .f1_cs = 3, .ack_occ = {1, 4}, .sr_occ = 5, .f2_prb = 47,
+                                       .f2_symbol = 10, .sr_offset = 8};
     ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &msg), 0);
     uint8_t buf[1024];
     size_t n = 0;
@@ -262,19 +263,21 @@ START_TEST(rrc_setup_applied)
     struct ue_rrc_config c;
     char why[128];
     ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, &c, why, sizeof why), 0);
-    /* rrc_setup_builder.h: F1 resources 0 and 1 (set 0) on the last PRB, OCC 0 and 1; SR on resource 2 (OCC 2);
-     * dl-DataToUL-ACK {1..8}; SRB1 on LCID 1 with the 38.331 9.2.1 values. */
+    /* rrc_setup_builder.h: F1 resources 0 and 1 (set 0) and 2 (SR) on the UE's PRB and cyclic shift, told apart
+     * by OCC; dl-DataToUL-ACK {1..8}; SRB1 on LCID 1 with the 38.331 9.2.1 values. */
     ck_assert_int_eq(c.srb1_lcid, 1);
     ck_assert_int_eq(c.nof_harq_res, 2);
-    ck_assert_int_eq(c.harq_res[0].start_prb, 51);
-    ck_assert_int_eq(c.harq_res[0].time_domain_occ, 0);
-    ck_assert_int_eq(c.harq_res[1].time_domain_occ, 1);
+    ck_assert_int_eq(c.harq_res[0].start_prb, 49);
+    ck_assert_int_eq(c.harq_res[0].initial_cs, 3);
+    ck_assert_int_eq(c.harq_res[0].time_domain_occ, 1);
+    ck_assert_int_eq(c.harq_res[1].time_domain_occ, 4);
     ck_assert_int_eq(c.harq_res[0].nof_symbols, 14);
     ck_assert(c.has_sr);
     ck_assert_int_eq(c.sr_period, 10);
     ck_assert_int_eq(c.sr_offset, 8);
-    ck_assert_int_eq(c.sr_res.start_prb, 51);
-    ck_assert_int_eq(c.sr_res.time_domain_occ, 2);
+    ck_assert_int_eq(c.sr_res.start_prb, 49);
+    ck_assert_int_eq(c.sr_res.initial_cs, 3);
+    ck_assert_int_eq(c.sr_res.time_domain_occ, 5);
     ck_assert_int_eq(c.nof_k1, 8);
     ck_assert_int_eq(c.k1[3], 4);
     ck_assert_int_eq(c.rlc.sn_bits, 12);
