@@ -35,7 +35,7 @@ static void usage(FILE *f)
             "  status                     daemon, radio and cell state\n"
             "  metrics                    counters (slots, radio, rings, threads)\n"
             "  config                     the effective configuration\n"
-            "  ues                        connected UEs\n"
+            "  ues                        UEs in random access or connected, one line each\n"
             "  log_level [LAYER [LEVEL]]  show or set log levels (LAYER may be \"all\")\n"
             "  shutdown                   stop the daemon\n"
             "  raw 'JSON'                 send a request as it is, print the reply\n"
