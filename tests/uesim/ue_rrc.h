@@ -12,7 +12,8 @@
  * Which list a DCI uses is the caller's (38.214 Table 6.1.2.1.1-1: a DCI 0_0 in a common search space on
  * CORESET#0 keeps pusch-ConfigCommon's list; 38.213 9.2.3: DCI 1_0 keeps k1 in {1..8}).
  *
- * Threading: pure functions over caller memory; any thread.
+ * Threading: ue_rrc_setup_complete builds the message in one static buffer (uesim is single-threaded); the
+ * others are pure functions over caller memory.
  */
 #ifndef GNBD_UESIM_UE_RRC_H
 #define GNBD_UESIM_UE_RRC_H
