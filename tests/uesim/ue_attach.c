@@ -11,6 +11,7 @@
 #include "mac/mac_rar.h"
 #include "phy/ch/dci.h"
 #include "phy/ch/pdsch.h"
+#include "rrc/msg/dl_dcch.h"
 #include "phy/ch/pucch.h"
 #include "phy/fec/tbs.h"
 
@@ -154,14 +155,17 @@ static int take_ul(struct ue_attach *a, const struct rrc_sib1 *sib1, char *why, 
     return 0;
 }
 
-/* SRB1 downlink: RLC AM -> PDCP -> a DL-DCCH message (counted; none is expected before security). */
+/* SRB1 downlink: RLC AM -> PDCP -> a DL-DCCH message (counted; before security only RRCRelease is understood). */
 static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t len)
 {
     struct ue_attach *a = ctx;
     (void)count;
-    (void)sdu;
-    (void)len;
     a->dl_dcch++;
+    struct rrc_dl_dcch_msg m;
+    if (rrc_dl_dcch_decode(sdu, len, &m) == 0 && m.c1 == RRC_DL_DCCH_RELEASE) {
+        a->release_seen = true;
+        a->release_transaction = m.release.transaction_id;
+    }
 }
 
 static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
@@ -276,7 +280,8 @@ bool ue_attach_wants_slot(struct ue_attach *a, int sfn, int slot, int64_t t)
     advance(a, sfn, slot, t);
     bool waiting = (a->state == UE_ATT_RAR && a->window_start >= 0 && a->now >= a->window_start &&
                     a->now <= a->window_end) ||
-                   a->state == UE_ATT_MSG4 || a->state == UE_ATT_CONNECTED;
+                   a->state == UE_ATT_MSG4 || a->state == UE_ATT_CONNECTED ||
+                   a->state == UE_ATT_UNTIL_RELEASE;
     return waiting && ss1_slot(a, a->now);
 }
 
@@ -435,6 +440,7 @@ static void start_ue(struct ue_attach *a)
     a->ta = 0;
     a->ta_samples = 0;
     a->dl_pending = false;
+    a->release_seen = false;
     a->srs = a->grants = 0;
     a->last_pusch_slot = -1;
     for (int i = 0; i < 4; i++) a->busy_ul[i] = -1;
@@ -688,12 +694,27 @@ static void on_dl_data(struct ue_attach *a, const struct grid *g, const struct p
         acked |= status_acks(a, r.tb + sp->offset, sp->length, a->complete_sn, &ack_sn);
         rlc_am_push_pdu(&a->rlc, r.tb + sp->offset, sp->length, now_ms(a));
     }
+    if (a->state == UE_ATT_UNTIL_RELEASE) {
+        if (!a->release_seen) return;
+        /* 38.331 5.3.8.3: the UE goes to RRC_IDLE; it sends nothing more (its HARQ-ACK above is lower layers'). */
+        double ms = (double)(a->now_t - a->t_attached) * 1e3 / a->cfg.srate;
+        fprintf(out, "uesim: RRCRelease received: ue=%d c-rnti=0x%04x slot=%d.%d transaction=%d, %.1f ms after the "
+                "attach\n", a->ue + 1, a->rnti, sfn_of(a, a->now), slot_of(a, a->now), a->release_transaction, ms);
+        finish(a, UE_ATTACH_OK, out, "attached as 0x%04x, RRCRelease %.1f ms later", a->rnti, ms);
+        return;
+    }
     if (!acked || rlc_am_tx_pending(&a->rlc) > 0) return;
     double ms = (double)(a->now_t - a->cell.t_found) * 1e3 / a->cfg.srate;
     double own = (double)(a->now_t - a->t_start) * 1e3 / a->cfg.srate;
     fprintf(out, "uesim: RRCSetupComplete acknowledged (RLC STATUS ACK_SN=%u): ue=%d c-rnti=0x%04x slot=%d.%d; "
             "attach time %.1f ms from cell found (%.1f ms from this UE's start, %d grants, %d SRs)\n", ack_sn,
             a->ue + 1, a->rnti, sfn_of(a, a->now), slot_of(a, a->now), ms, own, a->grants, a->srs);
+    if (a->cfg.until_release_ms > 0) { /* step 6: stay connected until RRCRelease */
+        a->state = UE_ATT_UNTIL_RELEASE;
+        a->t_attached = a->now_t;
+        a->deadline = a->now + (int64_t)a->cfg.until_release_ms * (1 << a->mu);
+        return;
+    }
     finish(a, UE_ATTACH_OK, out, "attached as 0x%04x in %.1f ms", a->rnti, own);
 }
 
@@ -745,6 +766,11 @@ void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const 
             on_msg4(a, g, &res, out);
         break;
     case UE_ATT_CONNECTED:
+    case UE_ATT_UNTIL_RELEASE:
+        if (a->now > a->deadline && a->state == UE_ATT_UNTIL_RELEASE) {
+            finish(a, UE_ATTACH_FAILED, out, "no RRCRelease within %d ms of the attach", a->cfg.until_release_ms);
+            break;
+        }
         if (a->now > a->deadline) {
             finish(a, UE_ATTACH_FAILED, out, "RRCSetupComplete not acknowledged within %d ms",
                    UE_ATTACH_SETUP_TIMEOUT_MS);
@@ -756,7 +782,7 @@ void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const 
             else
                 on_ul_grant(a, &res, out);
         }
-        if (a->state == UE_ATT_CONNECTED) maybe_sr(a);
+        if (a->state == UE_ATT_CONNECTED || a->state == UE_ATT_UNTIL_RELEASE) maybe_sr(a);
         break;
     default:
         break;

@@ -32,6 +32,9 @@
  *      b = 0) on its SR resource at each SR occasion (38.213 9.2.4) that is not a HARQ-ACK slot. DCI 1_0 with the C-RNTI:
  *      the SRB1 PDSCH goes to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource set 0 in slot + k1.
  *      The attach is complete when an RLC STATUS PDU acknowledges the RRCSetupComplete's SN.
+ *   6. With until_release_ms: the UE stays connected (SRB1 PDSCHs into RLC AM and PDCP, their HARQ-ACKs, UL
+ *      grants answered) until PDCP delivers a DL-DCCH message that decodes as RRCRelease (38.331 5.3.8); it
+ *      then leaves (RRC_IDLE: nothing more sent) and its outcome is ok. No RRCRelease in time: failed.
  * A UE's outcome: ok, reject (RRCReject), conres-fail, or failed (no RAR, no Msg4, no STATUS in time, a
  * configuration it cannot use). Then the next UE starts.
  *
@@ -73,7 +76,8 @@
 
 enum ue_attach_outcome { UE_ATTACH_PENDING, UE_ATTACH_OK, UE_ATTACH_REJECT, UE_ATTACH_CONRES_FAIL, UE_ATTACH_FAILED };
 
-enum ue_attach_state { UE_ATT_OFF, UE_ATT_PRACH, UE_ATT_RAR, UE_ATT_MSG4, UE_ATT_CONNECTED, UE_ATT_DONE };
+enum ue_attach_state { UE_ATT_OFF, UE_ATT_PRACH, UE_ATT_RAR, UE_ATT_MSG4, UE_ATT_CONNECTED, UE_ATT_DONE,
+                       UE_ATT_UNTIL_RELEASE };
 
 struct ue_attach_config {
     int count;                                   /* UEs, one after another */
@@ -83,6 +87,7 @@ struct ue_attach_config {
     int ul_delay;                                /* samples every UL transmission arrives late */
     int nas_bytes;                               /* dedicatedNAS-Message length */
     unsigned seed;
+    int until_release_ms;                        /* > 0: step 6 */
 };
 
 /* What the UE knows of the cell when SIB1 is in. */
@@ -170,6 +175,9 @@ struct ue_attach {
     int srs, grants;
     bool sr_pending;                             /* 38.321 5.4.4 */
     int dl_dcch;                                 /* SRB1 messages PDCP delivered */
+    bool release_seen;                           /* one of them was RRCRelease */
+    int release_transaction;
+    int64_t t_attached;                          /* stream sample of the attach (step 6) */
     struct ue_attach_harq harq[UE_ATTACH_HARQ];
     /* printed when the samples have left */
     struct ue_attach_note notes[UE_ATTACH_NOTES];

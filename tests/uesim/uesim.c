@@ -455,7 +455,7 @@ static int attach_config(const struct uesim_options *o, struct ue_attach_config 
 {
     *c = (struct ue_attach_config){.count = o->attach_count, .nof_prb = o->nof_prb, .scs_khz = o->scs_khz,
                                    .srate = o->srate, .ul_delay = o->ul_delay, .nas_bytes = o->nas_bytes,
-                                   .seed = o->seed};
+                                   .seed = o->seed, .until_release_ms = 1000 * o->until_release_s};
     enum ue_attach_outcome last = UE_ATTACH_OK;
     char buf[256];
     snprintf(buf, sizeof buf, "%s", o->expect_attach ? o->expect_attach : "ok");

@@ -78,6 +78,7 @@ struct uesim_options {
     int attach_count;
     const char *expect_attach;      /* "ok,reject,...": per UE, the last repeated (NULL: all ok) */
     int nas_bytes;                  /* dedicatedNAS-Message of RRCSetupComplete */
+    int until_release_s;            /* --until-release S: each attached UE waits S s for RRCRelease (0: no) */
 };
 
 /* Parses argv into o. Returns 0, 1 after printing the usage for --help, or -EINVAL after printing the problem

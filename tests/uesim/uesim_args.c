@@ -21,7 +21,7 @@ void uesim_usage(void)
             "             [--verbose] [--prach N [--prach-preamble V] [--prach-delay SAMPLES]]\n"
             "             [--ul-probe k=v,...|default [--ul-probe-count N]] [--ul-delay SAMPLES] [--ul-snr DB]\n"
             "             [--ul-cfo HZ] [--seed N] [--attach N [--expect-attach ok|reject|conres-fail|failed,...]\n"
-            "             [--nas-bytes N]]\n"
+            "             [--nas-bytes N] [--until-release S]]\n"
             "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, bands, [rf] srate); PCI,\n"
             "  timing, CFO, SFN and MIB are found blind, then SIB1 from the MIB. --band (default 3) gives the SSB\n"
             "  pattern for the SCS (15 kHz: Case A; 30 kHz: B or C) unless --ssb-pattern does, and CORESET#0's\n"
@@ -48,7 +48,9 @@ void uesim_usage(void)
             "  SR, RRCSetupComplete (dedicatedNAS-Message of --nas-bytes, 150) on SRB1 until an RLC STATUS\n"
             "  acknowledges it (tests/uesim/ue_attach.h). --expect-attach gives each UE's expected outcome (the last\n"
             "  one repeats; default ok); the run fails when a UE ends otherwise. The run ends 20 slots after the\n"
-            "  last UE's outcome, or at --seconds. Not with --prach.\n");
+            "  last UE's outcome, or at --seconds. Not with --prach.\n"
+            "  --until-release S: an attached UE stays connected (SRB1 DL, HARQ-ACKs) until an RRCRelease on SRB1\n"
+            "  (\"uesim: RRCRelease received\"), then the next UE starts; none within S s (1..3600) = failed.\n");
 }
 
 int uesim_parse_int(const char *s, long lo, long hi, long *out)
@@ -232,7 +234,7 @@ enum {
     OPT_DL = 256, OPT_SSB, OPT_PRB, OPT_SRATE, OPT_SCS, OPT_TX, OPT_RX, OPT_SECONDS, OPT_SLOTS, OPT_PCI, OPT_MIB,
     OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP, OPT_BAND, OPT_PATTERN, OPT_SIB1,
     OPT_EXPECT_SIB1, OPT_PRACH, OPT_PRACH_PREAMBLE, OPT_PRACH_DELAY, OPT_UL_SNR, OPT_UL_CFO, OPT_SEED,
-    OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES,
+    OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES, OPT_UNTIL_RELEASE,
 };
 
 static int set_int(const char *arg, long lo, long hi, int *dst)
@@ -294,6 +296,7 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_ATTACH: o->sib1 = true; return set_int(arg, 1, 16, &o->attach_count);
     case OPT_EXPECT_ATTACH: o->expect_attach = arg; return 0;
     case OPT_NAS_BYTES: return set_int(arg, 1, 4000, &o->nas_bytes);
+    case OPT_UNTIL_RELEASE: return set_int(arg, 1, 3600, &o->until_release_s);
     default: return -EINVAL;
     }
 }
@@ -317,6 +320,7 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"ul-probe", required_argument, 0, OPT_UL_PROBE}, {"ul-probe-count", required_argument, 0, OPT_UL_PROBE_COUNT},
         {"ul-delay", required_argument, 0, OPT_UL_DELAY}, {"attach", required_argument, 0, OPT_ATTACH},
         {"expect-attach", required_argument, 0, OPT_EXPECT_ATTACH}, {"nas-bytes", required_argument, 0, OPT_NAS_BYTES},
+        {"until-release", required_argument, 0, OPT_UNTIL_RELEASE},
         {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
     };
     *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
