@@ -63,8 +63,10 @@ static int init_channels(struct phy_ul *u)
     u->pucch_ok = true;
     u->soft_len = max_soft_len(c, &u->tb_max);
     if (u->soft_len <= 0) return -EINVAL;
-    u->soft = calloc((size_t)u->soft_len, sizeof(float));
-    if (!u->soft) return -ENOMEM;
+    for (int i = 0; i < PHY_UL_HARQ_BUFFERS; i++) {
+        u->harq[i].soft = calloc((size_t)u->soft_len, sizeof(float));
+        if (!u->harq[i].soft) return -ENOMEM;
+    }
     for (int i = 0; i < UL_MAX_PUSCH; i++) {
         u->tb[i] = calloc((size_t)u->tb_max, 1);
         if (!u->tb[i]) return -ENOMEM;
@@ -104,8 +106,10 @@ void phy_ul_free(struct phy_ul *u)
     if (u->pusch_ok) pusch_rx_free(&u->pusch);
     if (u->pucch_ok) pucch_rx_free(&u->pucch);
     u->pusch_ok = u->pucch_ok = false;
-    free(u->soft);
-    u->soft = NULL;
+    for (int i = 0; i < PHY_UL_HARQ_BUFFERS; i++) {
+        free(u->harq[i].soft);
+        u->harq[i].soft = NULL;
+    }
     for (int i = 0; i < UL_MAX_PUSCH; i++) {
         free(u->tb[i]);
         u->tb[i] = NULL;
@@ -125,6 +129,7 @@ int phy_ul_slot_samples(const struct phy_ul *u) { return u->slot_samples; }
 void phy_ul_reset(struct phy_ul *u)
 {
     memset(u->history, 0, (size_t)u->history_slots * (size_t)u->slot_samples * sizeof(cf_t));
+    for (int i = 0; i < PHY_UL_HARQ_BUFFERS; i++) u->harq[i].used = false;
 }
 
 /* Samples from the air are untrusted: one NaN or infinity would poison every correlation it enters. */
@@ -180,6 +185,25 @@ static int demodulate(struct phy_ul *u, const struct ul_slot_request *req, const
     return 0;
 }
 
+/* The soft buffer of (rnti, harq_id) for a reception needing `len` floats: its own when it holds a transmission of
+ * the same size (a retransmission combines: *combine), else a free one, else the least recently used one. */
+static struct phy_ul_harq *harq_buffer(struct phy_ul *u, uint16_t rnti, int harq_id, int len, bool new_data,
+                                       bool *combine)
+{
+    struct phy_ul_harq *own = NULL, *free_one = NULL, *lru = &u->harq[0];
+    for (int i = 0; i < PHY_UL_HARQ_BUFFERS; i++) {
+        struct phy_ul_harq *h = &u->harq[i];
+        if (h->used && h->rnti == rnti && h->harq_id == harq_id) own = h;
+        else if (!h->used && !free_one) free_one = h;
+        if (h->last_use < lru->last_use) lru = h;
+    }
+    *combine = !new_data && own && own->len == len;
+    struct phy_ul_harq *h = own ? own : free_one ? free_one : lru;
+    *h = (struct phy_ul_harq){.used = true, .rnti = rnti, .harq_id = harq_id, .len = len,
+                              .last_use = ++u->harq_clock, .soft = h->soft};
+    return h;
+}
+
 static void receive_pusch(struct phy_ul *u, int i, const struct ul_pusch_req *q, struct ul_pusch_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -190,7 +214,16 @@ static void receive_pusch(struct phy_ul *u, int i, const struct ul_pusch_req *q,
         r->rc = need < 0 ? need : -ENOSPC;
         return;
     }
-    r->rc = pusch_decode(&u->pusch, &u->grid, &q->grant, &q->tb, u->soft, u->tb[i], &r->res);
+    bool combine;
+    struct phy_ul_harq *h = harq_buffer(u, q->grant.rnti, q->harq_id, need, q->tb.new_data, &combine);
+    struct pusch_tb tb = q->tb;
+    if (!tb.new_data) {
+        u->stats.harq_retx++;
+        if (!combine) u->stats.harq_lost++;
+    }
+    tb.new_data = !combine; /* a retransmission without its earlier rvs starts from a cleared buffer */
+    r->harq_combined = combine;
+    r->rc = pusch_decode(&u->pusch, &u->grid, &q->grant, &tb, h->soft, u->tb[i], &r->res);
     r->tb_bytes = q->tb.tbs / 8;
     r->tb = u->tb[i];
 }

@@ -10,6 +10,12 @@
  *     in TDD the DL symbols are the gNB's own transmission and are left empty), when a PUSCH or PUCCH is asked for,
  *     and decodes each PUSCH (phy/ch/pusch.h: estimate, MMSE, demap, UL-SCH with the HARQ soft buffer, CRCs,
  *     timing) and each PUCCH (phy/ch/pucch.h: formats 0, 1, 2 with a DTX verdict).
+ * UL HARQ (38.321 5.4.2; 38.212 6.2.5): PHY_UL_HARQ_BUFFERS soft buffers, each for the largest grant of the
+ * carrier, are allocated at init and keyed by (RNTI, HARQ process). A PUSCH with new data (tb.new_data: NDI
+ * toggled, or a Msg3 from a RAR grant) takes its key's buffer, else a free one, else the least recently used, and
+ * clears it; a retransmission (new_data false) adds its LLRs to its key's buffer (soft combining of the rvs). A
+ * retransmission whose buffer is gone (evicted, or a grant of another size) is decoded alone from a cleared
+ * buffer and counted (stats.harq_lost; res.harq_combined false). phy_ul_reset() forgets every buffer.
  * Results are plain data with the slot they belong to; the caller (the PHY UL stage in gnb/pipeline.c) turns them
  * into indications for the MAC.
  *
@@ -53,7 +59,7 @@ struct ul_prach_occasion {
 struct ul_pusch_req {
     struct pusch_grant grant;
     struct pusch_tb tb;
-    int harq_id;             /* the MAC's HARQ process (one soft buffer for now: 0) */
+    int harq_id;             /* the MAC's HARQ process 0..15 (with grant.rnti the key of the soft buffer) */
 };
 
 /* One PUCCH to receive on a resource, with the UCI expected there. */
@@ -98,6 +104,7 @@ struct ul_pusch_result {
     struct pusch_result res;
     int tb_bytes;
     const uint8_t *tb;       /* tb_bytes decoded bytes, inside the processor: valid until the next call */
+    bool harq_combined;      /* a retransmission combined with the earlier ones of its (RNTI, HARQ process) */
 };
 
 struct ul_pucch_result {
@@ -141,6 +148,19 @@ struct phy_ul_config {
 
 struct phy_ul_stats {
     uint64_t slots, prach_occasions, prach_detections, bad_slots, pusch, pucch;
+    uint64_t harq_retx, harq_lost;   /* PUSCH retransmissions received; those without their soft buffer */
+};
+
+#define PHY_UL_HARQ_BUFFERS 8        /* UL soft buffers: (RNTI, HARQ process) pairs kept between receptions */
+
+/* One UL HARQ soft buffer and its key. */
+struct phy_ul_harq {
+    bool used;
+    uint16_t rnti;
+    int harq_id;
+    int len;                          /* floats of the grant it holds (pusch_soft_size) */
+    uint64_t last_use;                /* reception counter, for least-recently-used replacement */
+    float *soft;                      /* soft_len floats */
 };
 
 struct phy_ul {
@@ -155,8 +175,9 @@ struct phy_ul {
     struct pusch_rx pusch;
     struct pucch_rx pucch;
     bool pusch_ok, pucch_ok;
-    float *soft;                      /* one HARQ soft buffer, soft_len floats (a grant needing more: -ENOSPC) */
+    struct phy_ul_harq harq[PHY_UL_HARQ_BUFFERS];  /* soft_len floats each (a grant needing more: -ENOSPC) */
     int soft_len;
+    uint64_t harq_clock;
     uint8_t *tb[UL_MAX_PUSCH];        /* decoded TBs, tb_max bytes each */
     int tb_max;
     struct phy_ul_stats stats;
@@ -166,7 +187,7 @@ struct phy_ul {
  * reported it), -ENOMEM. */
 int phy_ul_init(struct phy_ul *u, const struct phy_ul_config *cfg);
 void phy_ul_free(struct phy_ul *u);
-/* A new stream epoch: forget the sample history. */
+/* A new stream epoch: forget the sample history and every HARQ soft buffer. */
 void phy_ul_reset(struct phy_ul *u);
 /* Samples per slot this processor expects. */
 int phy_ul_slot_samples(const struct phy_ul *u);

@@ -1,7 +1,10 @@
 /* phy/ul/phy_ul: the uplink processor's own work around the receivers - the sample history that lets a PRACH
  * occasion span slots (format 0 at 30 kHz: 0.9 ms over two 0.5 ms slots), NaN slots kept out of the history,
  * OFDM demodulation of only the UL symbols, and PUSCH/PUCCH requests decoded from a slot a UE-side chain built
- * (UL-SCH + pusch_encode + pucch_f1_encode + the OFDM modulator at the UL carrier centre). */
+ * (UL-SCH + pusch_encode + pucch_f1_encode + the OFDM modulator at the UL carrier centre); UL HARQ soft buffers
+ * keyed by (RNTI, HARQ process): two rvs of one TB at an SNR where neither decodes alone decode combined, and a
+ * retransmission whose buffer belongs to another key is not combined; the PUSCH timing (38.211 6.4.1.1 DM-RS
+ * phase slope) of a late or early slot within one sample. */
 #include <check.h>
 #include <complex.h>
 #include <math.h>
@@ -14,6 +17,7 @@
 #include "phy/ofdm/ofdm.h"
 #include "phy/ul/phy_ul.h"
 #include "tests/unit/check_run.h"
+#include "tests/unit/test_rng.h"
 
 #define UL_F0 1747.5e6
 
@@ -68,12 +72,18 @@ START_TEST(prach_across_two_slots)
 }
 END_TEST
 
+/* PHY UL for a 52-PRB 15 kHz FDD carrier at 11.52 Msps without PRACH. */
+static void init52(struct phy_ul *u, int pci)
+{
+    struct phy_ul_config c = {.pci = pci, .nof_prb = 52, .scs_khz = 15, .sample_rate_hz = 11.52e6, .f0_hz = UL_F0};
+    ck_assert_int_eq(phy_ul_init(u, &c), 0);
+}
+
 /* A NaN in a slot: reported, nothing decoded, and it does not poison the next occasion that reaches back. */
 START_TEST(nan_slot_rejected)
 {
     struct phy_ul u;
-    struct phy_ul_config c = {.pci = 1, .nof_prb = 52, .scs_khz = 15, .sample_rate_hz = 11.52e6, .f0_hz = UL_F0};
-    ck_assert_int_eq(phy_ul_init(&u, &c), 0);
+    init52(&u, 1);
     int spp = phy_ul_slot_samples(&u);
     cf_t *x = calloc((size_t)spp, sizeof(cf_t));
     x[100] = NAN;
@@ -165,6 +175,169 @@ START_TEST(pusch_pucch_from_a_ue_slot)
 }
 END_TEST
 
+/* A UE's PUSCH slot at 15 kHz, 52 PRB, 11.52 Msps: grant gr carrying tb (rv) through UL-SCH, the PUSCH mapper and
+ * the OFDM modulator; shifted by `delay` samples (late > 0; zeros enter), plus complex AWGN of variance noise_var
+ * per sample (0: none). x gets 11520 samples. */
+#define SLOT15 11520
+static void ue_pusch_slot(const struct pusch_grant *gr, const struct pusch_tb *t, int qm, const uint8_t *tb, int rv,
+                          int delay, float noise_var, cf_t *x)
+{
+    int g = pusch_nof_bits(gr);
+    uint8_t *cw = malloc((size_t)g);
+    struct dlsch enc;
+    ck_assert_int_eq(dlsch_init(&enc, NULL), 0);
+    struct dlsch_cfg dc = {.tbs = t->tbs, .r = t->r, .qm = qm, .n_layers = 1, .rv = rv, .g = g};
+    ck_assert_int_eq(dlsch_encode(&enc, &dc, tb, cw), 0);
+    struct grid gd;
+    ck_assert_int_eq(grid_init(&gd, 14, 12 * 52), 0);
+    struct pusch_tx tx;
+    ck_assert_int_eq(pusch_tx_init(&tx, 52), 0);
+    ck_assert_int_eq(pusch_encode(&tx, gr, cw, (size_t)g, &gd), 0);
+    struct ofdm o;
+    ck_assert_int_eq(ofdm_init(&o, &(struct ofdm_config){.sample_rate_hz = 11.52e6, .scs_khz = 15, .nof_prb = 52,
+                                                         .f0_hz = UL_F0, .direction = OFDM_DIRECTION_TX}), 0);
+    cf_t *y = calloc(SLOT15, sizeof(cf_t));
+    ck_assert_int_eq(ofdm_modulate_slot(&o, gd.re, 0, y) >= 0, 1); /* 15 kHz: one slot per subframe */
+    for (int n = 0; n < SLOT15; n++) {
+        int from = n - delay;
+        cf_t v = from >= 0 && from < SLOT15 ? y[from] : 0;
+        if (noise_var > 0)
+            v += sqrtf(noise_var / 2) * ((float)test_rng_gauss() + I * (float)test_rng_gauss());
+        x[n] = v;
+    }
+    free(y);
+    ofdm_free(&o);
+    pusch_tx_free(&tx);
+    grid_free(&gd);
+    dlsch_free(&enc);
+    free(cw);
+}
+
+static struct pusch_grant grant15(int nof_rb, enum modulation_scheme m)
+{
+    return (struct pusch_grant){.rnti = 0x4601, .n_id = 3, .modulation = m, .crb_start = 8, .nof_rb = nof_rb,
+                                .mapping = PUSCH_MAPPING_TYPE_A, .start_symbol = 0, .nof_symbols = 14, .slot = 6,
+                                .dmrs = {.config_type = 1, .type_a_position = 2, .additional_position = 2,
+                                         .cdm_groups_without_data = 2, .n_id = 3}};
+}
+
+static struct pusch_tb tb15(const struct pusch_grant *gr, int mcs, int *qm)
+{
+    struct tbs_mcs row;
+    ck_assert_int_eq(tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, mcs, &row), 0);
+    struct tbs_cfg t = {.n_prb = gr->nof_rb, .n_symb_sh = 14, .n_dmrs_prb = pusch_n_dmrs_prb(gr), .layers = 1,
+                        .qm = row.qm, .r_x1024 = row.r_x1024};
+    *qm = row.qm;
+    return (struct pusch_tb){.tbs = tbs_compute(&t), .r = row.r_x1024 / 1024.0, .new_data = true,
+                             .max_iterations = 10};
+}
+
+/* Mean signal power per sample of the slot ue_pusch_slot() builds (for an SNR per sample). */
+static float slot_power(const cf_t *x)
+{
+    double e = 0;
+    for (int n = 0; n < SLOT15; n++) e += crealf(x[n] * conjf(x[n]));
+    return (float)(e / SLOT15);
+}
+
+/* Two transmissions of one TB (rv 0, then rv 2 with the same NDI) at 4.5 dB SNR per subcarrier (16QAM, r 0.54: alone
+ * it failed still at 7 dB and decoded at 12 dB; rv 0 + rv 2 halve the rate and add 3 dB), where each fails alone: the PHY keeps
+ * the first in the (RNTI, HARQ 3) soft buffer and the combination decodes. A retransmission of another key finds
+ * no buffer of its own: decoded alone, not combined, counted in harq_lost. */
+START_TEST(pusch_harq_combining)
+{
+    struct phy_ul u;
+    init52(&u, 3);
+    struct pusch_grant gr = grant15(6, MODULATION_16QAM);
+    int qm;
+    struct pusch_tb t = tb15(&gr, 14, &qm); /* 16QAM r 0.54 */
+    uint8_t *tb = malloc((size_t)t.tbs / 8);
+    test_rng_seed(77);
+    for (int i = 0; i < t.tbs / 8; i++) tb[i] = (uint8_t)test_rng_next();
+    cf_t *x = calloc(SLOT15, sizeof(cf_t));
+    ue_pusch_slot(&gr, &t, qm, tb, 0, 0, 0, x);
+    /* Noise per sample for an SNR over the allocated subcarriers: the slot's power sits in 6 of 768 bins. */
+    float snr_db = 4.5f, bins = 12.0f * 6, nfft = 768;
+    float noise = slot_power(x) * nfft / bins / powf(10, snr_db / 10);
+    struct ul_slot_request req = {.slot = 6, .slot_in_frame = 6, .ul_symbols = 0x3fff, .n_pusch = 1,
+                                  .pusch[0] = {.grant = gr, .tb = t, .harq_id = 3}};
+    static struct phy_ul_result res;
+    int alone_ok = 0, combined_ok = 0, trials = 6;
+    for (int k = 0; k < trials; k++) {
+        /* rv 0 alone, new data */
+        ue_pusch_slot(&gr, &t, qm, tb, 0, 0, noise, x);
+        req.pusch[0].tb.new_data = true;
+        req.pusch[0].tb.rv = 0;
+        ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
+        ck_assert_int_eq(res.pusch[0].rc, 0);
+        ck_assert(!res.pusch[0].harq_combined);
+        alone_ok += res.pusch[0].res.crc_ok;
+        /* rv 2 alone (another HARQ process: new data there) */
+        req.pusch[0].harq_id = 4;
+        req.pusch[0].tb.rv = 2;
+        cf_t *x2 = calloc(SLOT15, sizeof(cf_t));
+        ue_pusch_slot(&gr, &t, qm, tb, 2, 0, noise, x2);
+        ck_assert_int_eq(phy_ul_process(&u, &req, x2, &res), 0);
+        alone_ok += res.pusch[0].res.crc_ok;
+        /* rv 2 as the retransmission of HARQ 3: combined with the rv 0 above */
+        req.pusch[0].harq_id = 3;
+        req.pusch[0].tb.new_data = false;
+        ck_assert_int_eq(phy_ul_process(&u, &req, x2, &res), 0);
+        ck_assert(res.pusch[0].harq_combined);
+        combined_ok += res.pusch[0].res.crc_ok;
+        if (res.pusch[0].res.crc_ok) ck_assert_mem_eq(res.pusch[0].tb, tb, (size_t)t.tbs / 8);
+        free(x2);
+    }
+    ck_assert_int_eq(alone_ok, 0);
+    ck_assert_int_eq(combined_ok, trials);
+    ck_assert_uint_eq(u.stats.harq_retx, (uint64_t)trials);
+    ck_assert_uint_eq(u.stats.harq_lost, 0);
+    /* A retransmission for an RNTI the PHY holds nothing of: not combined, counted. */
+    req.pusch[0].grant.rnti = 0x4602;
+    ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
+    ck_assert(!res.pusch[0].harq_combined);
+    ck_assert_uint_eq(u.stats.harq_lost, 1);
+    /* A new epoch forgets the buffers: HARQ 3 of 0x4601 is gone too. */
+    phy_ul_reset(&u);
+    req.pusch[0].grant.rnti = 0x4601;
+    ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
+    ck_assert(!res.pusch[0].harq_combined);
+    free(x);
+    free(tb);
+    phy_ul_free(&u);
+}
+END_TEST
+
+/* A PUSCH arriving d samples late (d < 0: early) is reported with ta_samples within one sample of d, which is what
+ * the MAC turns into Timing Advance Commands (one step is 16 64 Tc = 6 samples at 11.52 Msps, 15 kHz). */
+START_TEST(pusch_timing_offset)
+{
+    struct phy_ul u;
+    init52(&u, 3);
+    struct pusch_grant gr = grant15(10, MODULATION_QPSK);
+    int qm;
+    struct pusch_tb t = tb15(&gr, 4, &qm);
+    uint8_t *tb = calloc((size_t)t.tbs / 8, 1);
+    for (int i = 0; i < t.tbs / 8; i++) tb[i] = (uint8_t)(i * 13 + 1);
+    cf_t *x = calloc(SLOT15, sizeof(cf_t));
+    struct ul_slot_request req = {.slot = 6, .slot_in_frame = 6, .ul_symbols = 0x3fff, .n_pusch = 1,
+                                  .pusch[0] = {.grant = gr, .tb = t}};
+    static struct phy_ul_result res;
+    static const int delays[] = {-4, -2, -1, 0, 1, 3, 6, 9};
+    test_rng_seed(5);
+    for (size_t k = 0; k < sizeof delays / sizeof delays[0]; k++) {
+        ue_pusch_slot(&gr, &t, qm, tb, 0, delays[k], 1e-4f, x);
+        ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
+        ck_assert_msg(res.pusch[0].res.crc_ok, "delay %d: CRC", delays[k]);
+        ck_assert_msg(fabsf(res.pusch[0].res.ta_samples - (float)delays[k]) <= 1.0f, "delay %d: measured %.2f",
+                      delays[k], (double)res.pusch[0].res.ta_samples);
+    }
+    free(x);
+    free(tb);
+    phy_ul_free(&u);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("phy_ul");
@@ -173,6 +346,8 @@ int main(void)
     tcase_add_test(tc, prach_across_two_slots);
     tcase_add_test(tc, nan_slot_rejected);
     tcase_add_test(tc, pusch_pucch_from_a_ue_slot);
+    tcase_add_test(tc, pusch_harq_combining);
+    tcase_add_test(tc, pusch_timing_offset);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
