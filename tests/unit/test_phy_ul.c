@@ -240,10 +240,10 @@ static float slot_power(const cf_t *x)
     return (float)(e / SLOT15);
 }
 
-/* Two transmissions of one TB (rv 0, then rv 2 with the same NDI) at 4.5 dB SNR per subcarrier (16QAM, r 0.54: alone
- * it failed still at 7 dB and decoded at 12 dB; rv 0 + rv 2 halve the rate and add 3 dB), where each fails alone: the PHY keeps
- * the first in the (RNTI, HARQ 3) soft buffer and the combination decodes. A retransmission of another key finds
- * no buffer of its own: decoded alone, not combined, counted in harq_lost. */
+/* Two transmissions of one TB (rv 0, then rv 2 with the same NDI) at 4.5 dB SNR per subcarrier, where each fails
+ * alone (16QAM, r 0.54: alone it still failed at 7 dB and decoded at 12 dB; rv 0 + rv 2 halve the rate and add
+ * 3 dB): the PHY keeps the first in the (RNTI, HARQ 3) soft buffer and the combination decodes. A retransmission
+ * of another key finds no buffer of its own: decoded alone, not combined, counted in harq_lost. */
 START_TEST(pusch_harq_combining)
 {
     struct phy_ul u;
