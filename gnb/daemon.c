@@ -111,6 +111,14 @@ static int cb_metrics(cJSON *out, void *ctx)
     cJSON *mac = cJSON_AddObjectToObject(out, "mac");
     add_counter(mac, "slots_scheduled", &p->mac.stats.slots_scheduled);
     add_counter(mac, "sched_errors", &p->mac.stats.sched_errors);
+    add_counter(mac, "ul_harq_tx", &p->mac.stats.ul_harq_tx);
+    add_counter(mac, "ul_harq_retx", &p->mac.stats.ul_harq_retx);
+    add_counter(mac, "ul_harq_dropped", &p->mac.stats.ul_harq_ko);
+    add_counter(mac, "dl_harq_tx", &p->mac.stats.dl_harq_tx);
+    add_counter(mac, "dl_harq_retx", &p->mac.stats.dl_harq_retx);
+    add_counter(mac, "dl_harq_dropped", &p->mac.stats.dl_harq_ko);
+    add_counter(mac, "harq_results_lost", &p->mac.stats.harq_results_lost);
+    add_counter(mac, "ta_commands", &p->mac.stats.ta_commands);
     cJSON *prach = cJSON_AddObjectToObject(out, "prach");
     add_counter(prach, "occasions", &p->mac.stats.prach_occasions);
     add_counter(prach, "occasions_reported", &p->mac.stats.prach_results);
@@ -123,6 +131,8 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(ra, "rar_missed_window", &p->mac.stats.ra_rar_missed);
     add_counter(ra, "msg3_ok", &p->mac.stats.ra_msg3_ok);
     add_counter(ra, "msg3_failed", &p->mac.stats.ra_msg3_failed);
+    add_counter(ra, "msg3_retx", &p->mac.stats.ra_msg3_retx);
+    add_counter(ra, "msg3_given_up", &p->mac.stats.ra_msg3_given_up);
     add_counter(ra, "msg4_acked", &p->mac.stats.ra_msg4_acked);
     add_counter(ra, "ues_connected", &p->mac.stats.ues_connected);
     add_counter(ra, "ul_grants", &p->mac.stats.ul_grants);

@@ -70,12 +70,14 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
     if (cfg->ra_enabled) {
         rc = ra_init(&m->ra, &cfg->ra);
         if (rc < 0) return rc;
-        /* UL grants for connected UEs: the Msg3 region (never both in one slot). */
+        /* UL grants for connected UEs, placed by the UL map: 12 PRBs without a BSR, BSR-sized up to half the
+         * carrier (the rest stays for Msg3s decided later). */
         struct mac_ue_config uc = {.pci = cfg->pci, .nof_prb = cfg->nof_prb, .scs_khz = cfg->scs_khz,
                                    .dmrs_type_a_position = cfg->dmrs_type_a_position,
                                    .k2 = cfg->ra.msg3_k2, .grant_prb_start = cfg->ra.msg3_prb_start,
                                    .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5,
                                    .sr_period = cfg->sr_period, .pattern = cfg->pattern, .css = cfg->ra};
+        uc.grant_max_prb = cfg->nof_prb / 2 > uc.grant_nof_prb ? cfg->nof_prb / 2 : uc.grant_nof_prb;
         rc = mac_ues_init(&m->ues, &uc);
         if (rc < 0) return rc;
         m->ues_ok = true;
@@ -146,6 +148,18 @@ int mac_take_ul_ccch(struct mac *m, struct mac_ccch_sdu *out)
     return 1;
 }
 
+/* The MAC stage is the only writer: the sums of ra.c and ue.c are published as they are. */
+static void sync_ue_stats(struct mac *m)
+{
+    const struct mac_ues_stats *u = &m->ues.stats;
+    struct { _Atomic uint64_t *to; uint64_t v; } s[] = {
+        {&m->stats.ra_msg3_given_up, m->ra.stats.msg3_given_up}, {&m->stats.ul_grants, u->ul_tx + u->ul_retx},
+        {&m->stats.ul_harq_tx, u->ul_tx}, {&m->stats.ul_harq_retx, u->ul_retx}, {&m->stats.ul_harq_ko, u->ul_ko},
+        {&m->stats.dl_harq_tx, u->dl_tx}, {&m->stats.dl_harq_retx, u->dl_retx}, {&m->stats.dl_harq_ko, u->dl_ko},
+        {&m->stats.ta_commands, u->ta_commands}, {&m->stats.harq_results_lost, u->results_lost}};
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) atomic_store_explicit(s[i].to, s[i].v, memory_order_relaxed);
+}
+
 /* Random access in slot `slot`: the RAR where one is due and the slot is free (no SS/PBCH block, no SIB1 PDCCH,
  * wholly DL) with a wholly UL Msg3 slot; Msg3 receptions due in the UL slot. */
 static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul)
@@ -154,7 +168,7 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
     bool usable = dl->n_ssb == 0 && dl->n_pdcch == 0 && dl->n_pdsch == 0 &&
                   slot_pattern_dl_symbols(&m->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
     uint64_t before = m->ra.stats.rar_missed_window, msg4_before = m->ra.stats.msg4_tx,
-             nobuf = m->ra.stats.no_buffer, no_room = m->ra.stats.msg3_no_room;
+             nobuf = m->ra.stats.no_buffer, no_room = m->ra.stats.msg3_no_room, retx_before = m->ra.stats.msg3_retx;
     int n = ra_schedule_dl(&m->ra, slot, usable, dl, &m->dl_tbs);
     if (m->ra.stats.rar_missed_window != before)
         atomic_fetch_add_explicit(&m->stats.ra_rar_missed, m->ra.stats.rar_missed_window - before,
@@ -167,6 +181,11 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
         log_info(LOG_MAC, "Msg4: tc-rnti=0x%04x slot=%d.%d PDSCH CRB %d+%d TBS %d rv %d, HARQ-ACK in slot %llu",
                  s->grant.rnti, dl->sfn, dl->slot_in_frame, s->grant.crb_start, s->grant.nof_rb, s->dlsch.tbs,
                  s->dlsch.rv, (unsigned long long)(slot + RA_MSG4_K1));
+    } else if (n > 0 && m->ra.stats.msg3_retx != retx_before) {
+        count(&m->stats.ra_msg3_retx);
+        const struct dl_pdcch *c = &dl->pdcch[dl->n_pdcch - 1];
+        log_info(LOG_MAC, "Msg3 retransmission: DCI 0_0 tc-rnti=0x%04x slot=%d.%d, Msg3 in slot %llu", c->rnti,
+                 dl->sfn, dl->slot_in_frame, (unsigned long long)(slot + (uint64_t)m->cfg.ra.msg3_k2));
     } else if (n > 0) {
         atomic_fetch_add_explicit(&m->stats.ra_rars, 1, memory_order_relaxed);
         const struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch - 1];
@@ -179,10 +198,10 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
     uint64_t pusch_slot = slot + (uint64_t)m->cfg.ra.msg3_k2;
     bool pusch_ul = slot_pattern_ul_symbols(&m->cfg.pattern, pusch_slot) == SLOT_ALL_SYMBOLS;
     bool ack_ul = slot_pattern_ul_symbols(&m->cfg.pattern, slot + 4) == SLOT_ALL_SYMBOLS;
-    if (mac_ues_schedule_dl(&m->ues, slot, usable && dl->n_pdcch == 0, pusch_ul, ack_ul, dl, &m->dl_tbs))
-        atomic_fetch_add_explicit(&m->stats.ul_grants, 1, memory_order_relaxed);
+    mac_ues_schedule_dl(&m->ues, slot, usable && dl->n_pdcch == 0, pusch_ul, ack_ul, dl, &m->dl_tbs);
     ra_schedule_ul(&m->ra, slot, ul);
     mac_ues_schedule_ul(&m->ues, slot, ul);
+    sync_ue_stats(m);
 }
 
 int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul)
@@ -292,10 +311,12 @@ static void msg3_received(struct mac *m, struct ra_proc *p, uint64_t slot, const
     const struct pusch_grant *g = &r->req.grant;
     count(r->res.crc_ok ? &m->stats.ra_msg3_ok : &m->stats.ra_msg3_failed);
     if (!r->res.crc_ok) {
-        log_info(LOG_MAC, "Msg3: tc-rnti=0x%04x slot=%d.%d crc=KO snr=%.1f dB", g->rnti, sfn, sl,
-                 (double)r->res.snr_db);
+        log_info(LOG_MAC, "Msg3: tc-rnti=0x%04x slot=%d.%d crc=KO snr=%.1f dB, transmission %d of %d%s", g->rnti, sfn,
+                 sl, (double)r->res.snr_db, p->msg3_tx, RA_MSG3_MAX_TX,
+                 p->state == RA_MSG3_RETX_DUE ? ": retransmission due" : ": procedure released");
         return;
     }
+    p->msg3_ta_samples = r->res.ta_samples; /* the timing-advance loop starts from it */
     struct mac_pdu_rx pdu;
     char hex[3 * 64 + 1] = "";
     const char *what = "no CCCH SDU";
@@ -336,6 +357,9 @@ void mac_pusch_indication(struct mac *m, uint64_t slot, const struct ul_pusch_re
     if (r->rc < 0) {
         count(&m->stats.pusch_errors);
         log_warn(LOG_MAC, "PUSCH: rnti=0x%04x slot=%d.%d not decoded (%d)", g->rnti, sfn, sl, r->rc);
+        if (m->cfg.ra_enabled) ra_msg3_received(&m->ra, slot, g->rnti, false); /* a Msg3: its retransmission */
+        struct mac_ue *ue = m->ues_ok ? mac_ue_find(&m->ues, g->rnti) : NULL;
+        if (ue) mac_ue_pusch(&m->ues, ue, slot, r, tb); /* a UE's: its HARQ retransmission */
         return;
     }
     count(r->res.crc_ok ? &m->stats.pusch_crc_ok : &m->stats.pusch_crc_failed);
@@ -386,6 +410,7 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
                 else if ((ue = mac_ue_add(&m->ues, p->tc_rnti, p->ta, p->ue_index)) != NULL) {
                     count(&m->stats.ues_connected);
                     ue->last_rx_slot = slot;
+                    mac_ue_ta_report(&m->ues, ue, p->msg3_slot, p->msg3_ta_samples); /* the RAR's T_A vs Msg3 */
                 }
                 else log_warn(LOG_MAC, "0x%04x: no UE context left (%d in use)", p->tc_rnti, MAC_MAX_UES);
                 p->state = RA_FREE;

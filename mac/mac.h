@@ -15,8 +15,10 @@
  *
  * Random access (mac/ra.h): a detected preamble is logged at info level ("PRACH: preamble=<index> ...") and
  * answered with a RAR; Msg3's UL-CCCH SDU goes to the RRC, whose answer is sent as Msg4 with the contention
- * resolution identity; an acknowledged RRCSetup makes a connected UE (mac/ue.h) with SRB1. PUSCH and PUCCH are requested only by the UL probe test mode
- * (mac/ul_probe.h), whose receptions are logged ("PUSCH: rnti=...", "PUCCH: rnti=...") and counted.
+ * resolution identity; an acknowledged RRCSetup makes a connected UE (mac/ue.h) with SRB1, UL grants with HARQ,
+ * SRB1 downlink with HARQ and a timing-advance loop. A failed Msg3 is retransmitted by DCI 0_0 with the TC-RNTI.
+ * The UL probe test mode (mac/ul_probe.h) requests a fixed PUSCH and PUCCH, whose receptions are logged
+ * ("PUSCH: rnti=...", "PUCCH: rnti=...") and counted.
  *
  * Threading: one struct mac, used by the MAC stage's thread only; the counters in struct mac_stats are atomics
  * the control thread may read. No allocation after mac_init.
@@ -74,6 +76,10 @@ struct mac_stats {
     _Atomic uint64_t ra_msg3_no_room;  /* a RAR put off: no room for its Msg3 in the UL map */
     _Atomic uint64_t ra_c_rnti_msg3;   /* Msg3s of connected UEs (C-RNTI MAC CE) resolved by a UL grant */
     _Atomic uint64_t ra_msg4_acked, ues_connected, ul_grants;
+    _Atomic uint64_t ra_msg3_retx, ra_msg3_given_up;        /* DCI 0_0 TC-RNTI grants; procedures released */
+    _Atomic uint64_t ul_harq_tx, ul_harq_retx, ul_harq_ko;  /* UE UL TBs granted, retransmission grants, dropped */
+    _Atomic uint64_t dl_harq_tx, dl_harq_retx, dl_harq_ko;  /* SRB1 TBs sent, retransmitted, dropped */
+    _Atomic uint64_t ta_commands, harq_results_lost;        /* TA command CEs; PUSCH / HARQ-ACK never reported */
     _Atomic uint64_t pucch_received, pucch_valid, pucch_dtx, pucch_invalid, pucch_errors, pucch_bit_errors;
 };
 

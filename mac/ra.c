@@ -236,6 +236,67 @@ static bool ul_slot(const struct ra *ra, uint64_t slot)
     return slot_pattern_ul_symbols(&ra->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
 }
 
+static const int msg3_rv[4] = {0, 2, 3, 1}; /* 38.321 5.4.2.2 / 38.214 6.1.4: rv of transmission n, mod 4 */
+
+/* PRBs for a Msg3 retransmission of p in `slot`: its first transmission's when free there, else the lowest free
+ * run of as many; without a UL map, the same PRBs when no other Msg3 is due in that slot. -ENOSPC: none. */
+static int msg3_retx_prb(const struct ra *ra, const struct ra_proc *p, uint64_t slot)
+{
+    int n = ra->cfg.msg3_nof_prb;
+    if (ra->ul_map) {
+        if (ul_map_is_free(ra->ul_map, slot, p->msg3_prb, n, UL_MAP_ALL_SYMBOLS)) return p->msg3_prb;
+        int prb = ul_map_find(ra->ul_map, slot, 0, ra->cfg.nof_prb, n, UL_MAP_ALL_SYMBOLS);
+        return prb < 0 ? -ENOSPC : prb;
+    }
+    for (int i = 0; i < RA_MAX_PROCS; i++)
+        if (ra->proc[i].state == RA_MSG3_DUE && ra->proc[i].msg3_slot == slot) return -ENOSPC;
+    return p->msg3_prb;
+}
+
+/* The Msg3 retransmission grant for p in this slot: DCI 0_0 with CRC scrambled by the TC-RNTI in SS#1 (38.213
+ * 8.3), PUSCH k2 slots later (38.214 6.1.2.1), as many PRBs and the same MCS, HARQ process 0, next rv. */
+static int schedule_msg3_retx(struct ra *ra, struct ra_proc *p, uint64_t slot, struct dl_slot_request *dl)
+{
+    const struct ra_config *cfg = &ra->cfg;
+    uint64_t pusch = slot + (uint64_t)cfg->msg3_k2;
+    int prb = msg3_retx_prb(ra, p, pusch);
+    if (prb < 0) return prb;
+    int riv = dci_riv_encode(cfg->nof_prb, prb, cfg->msg3_nof_prb);
+    struct dci_0_0 d = {.frequency_domain_assignment = (uint32_t)riv, .time_domain_assignment = 0,
+                        .frequency_hopping = 0, .mcs = (uint32_t)cfg->msg3_mcs, .ndi = 0,
+                        .rv = (uint32_t)msg3_rv[p->msg3_tx % 4], .harq_process = 0, .tpc = 1};
+    struct dl_pdcch *pc = &dl->pdcch[dl->n_pdcch];
+    ra_ss1_pdcch(cfg, p->tc_rnti, pc);
+    pc->dci_len = dci_0_0_pack(&d, cfg->nof_prb, dci_1_0_size(DCI_RNTI_TC, cfg->coreset0.nof_rb), pc->dci,
+                               DL_DCI_MAX_BITS);
+    if (riv < 0 || pc->dci_len < 0) return -EINVAL;
+    if (ra->ul_map) ul_map_reserve(ra->ul_map, pusch, prb, cfg->msg3_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3);
+    dl->n_pdcch++;
+    p->msg3_tx++;
+    p->msg3_slot = pusch;
+    p->msg3_prb = prb;
+    p->state = RA_MSG3_DUE;
+    ra->stats.msg3_retx++;
+    return 0;
+}
+
+/* A Msg3 retransmission due: the first procedure whose PUSCH slot (DCI + k2) is wholly UL and has room. */
+static int msg3_retx_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl)
+{
+    bool room = usable && dl->n_pdcch < DL_MAX_PDCCH && ul_slot(ra, slot + (uint64_t)ra->cfg.msg3_k2);
+    for (int i = 0; i < RA_MAX_PROCS; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state != RA_MSG3_RETX_DUE) continue;
+        if (slot > p->msg3_slot + RA_MSG3_RETX_WAIT) { /* the UE's contention resolution has run out */
+            p->state = RA_FREE;
+            ra->stats.msg3_given_up++;
+            continue;
+        }
+        if (room && schedule_msg3_retx(ra, p, slot, dl) == 0) return 1;
+    }
+    return 0;
+}
+
 int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *pool)
 {
     bool msg3_usable = ul_slot(ra, ra_msg3_slot(ra, slot));
@@ -266,7 +327,8 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
         rnti = p->ra_rnti;
         due[n++] = p;
     }
-    if (!n || !usable || !msg3_usable || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
+    if (!n || !usable || !msg3_usable || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH)
+        return msg3_retx_dl(ra, slot, usable, dl);
     uint64_t msg3 = ra_msg3_slot(ra, slot);
     int msg3_prb[RA_RAR_PER_PDU];
     for (int i = 0; i < n; i++) {
@@ -284,7 +346,7 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
         msg3_prb[i] = prb;
         ul_map_reserve(ra->ul_map, msg3, prb, ra->cfg.msg3_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3);
     }
-    if (!n) return 0;
+    if (!n) return msg3_retx_dl(ra, slot, usable, dl);
     int index;
     uint8_t *tb = tb_pool_take(pool, &index);
     if (!tb || (size_t)ra->rar_tbs / 8 > pool->size) {
@@ -325,6 +387,7 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
         due[i]->rar_slot = slot;
         due[i]->msg3_slot = msg3;
         due[i]->msg3_prb = msg3_prb[i];
+        due[i]->msg3_tx = 1;
     }
     ra->stats.rars++;
     return n;
@@ -350,6 +413,9 @@ int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul)
         q->grant.rnti = p->tc_rnti;
         q->grant.crb_start = p->msg3_prb;
         q->grant.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
+        q->harq_id = 0; /* 38.321 5.4.2.1: Msg3 uses HARQ process 0 */
+        q->tb.new_data = p->msg3_tx <= 1;
+        q->tb.rv = msg3_rv[(p->msg3_tx > 0 ? p->msg3_tx - 1 : 0) % 4];
         added++;
     }
     return added;
@@ -404,9 +470,13 @@ struct ra_proc *ra_msg3_received(struct ra *ra, uint64_t slot, uint16_t rnti, bo
         if (crc_ok) {
             p->state = RA_MSG3_DONE;
             ra->stats.msg3_ok++;
-        } else {
-            p->state = RA_FREE; /* no Msg3 retransmission yet (DCI 0_0 on the TC-RNTI: with Msg4) */
+        } else if (p->msg3_tx < RA_MSG3_MAX_TX) {
+            p->state = RA_MSG3_RETX_DUE; /* DCI 0_0 on the TC-RNTI, next rv */
             ra->stats.msg3_failed++;
+        } else {
+            p->state = RA_FREE;
+            ra->stats.msg3_failed++;
+            ra->stats.msg3_given_up++;
         }
         return p;
     }

@@ -23,6 +23,18 @@
  *     SDU (LCID 0)" (38.321 6.1.3.3, 5.1.5), MCS from the size. Its HARQ-ACK comes on the common PUCCH
  *     (pucch-ResourceCommon of SIB1, 38.213 9.2.1: CCE 0 and PRI 0 give r_PUCCH 0), k1 slots later; ACK resolves
  *     the contention (TC-RNTI -> C-RNTI), NACK or DTX sends Msg4 again (rv 0, 2, 3, 1), up to RA_MSG4_MAX_TX.
+ *   - Msg3 retransmission (38.321 5.4.2.1-5.4.2.2; 38.213 8.3; 38.214 6.1.2.1): a Msg3 whose CRC fails (a UE that
+ *     did not send it looks the same) is asked for again by DCI 0_0 with CRC scrambled by the TC-RNTI in SS#1
+ *     (CCE 0, same size as DCI 1_0 there): as many PRBs and the same MCS (the first transmission's PRBs when the UL
+ *     map has them free in the new slot, else others it has), HARQ process 0 (Msg3's, 5.4.2.1), NDI 0 (the UE
+ *     ignores the NDI of TC-RNTI grants: every one is a retransmission of its Msg3 buffer), rv 2, 3, 1 for the
+ *     2nd-4th transmission, TPC 1 (0 dB); its PUSCH is k2 slots after the DCI (row 0 of the SIB1's PUSCH list; no
+ *     Delta: that is for the RAR grant only), in a wholly UL slot. PHY UL combines the transmissions (new_data
+ *     only on the first; phy/ul/phy_ul.h). After RA_MSG3_MAX_TX failed transmissions, or when no DCI slot was
+ *     found within RA_MSG3_RETX_WAIT slots, the procedure is released (msg3_given_up); the UE's
+ *     ra-ContentionResolutionTimer then expires and it starts over.
+ *   - The Msg3 PUSCH's timing offset (DM-RS phase slope, late > 0) is kept (msg3_ta_samples): the RAR's T_A came
+ *     from the preamble, Msg3 tells how well it fits; the UE context starts its timing-advance loop with it.
  *
  * Time enters as the slot number of the stream (no clock reads). A new stream epoch releases every procedure.
  * Threading: one struct ra, used by the MAC stage only; no allocation after ra_init.
@@ -64,8 +76,12 @@ struct ra_config {
 #define RA_MSG4_MAX_TX 4
 #define RA_MSG4_K1 4
 #define RA_RRC_WAIT_SLOTS 640   /* a Msg3 the RRC has not answered after this long is dropped */
+#define RA_MSG3_MAX_TX 4        /* Msg3 transmissions (the RAR grant's and DCI 0_0 retransmissions) */
+#define RA_MSG3_RETX_WAIT 40    /* slots after a failed Msg3 to find a slot for its retransmission */
 
-enum ra_state { RA_FREE, RA_RAR_DUE, RA_MSG3_DUE, RA_MSG3_DONE, RA_MSG4_DUE, RA_MSG4_ACK_DUE, RA_DONE };
+/* RA_MSG3_RETX_DUE: a Msg3 failed, its DCI 0_0 retransmission grant is due. */
+enum ra_state { RA_FREE, RA_RAR_DUE, RA_MSG3_DUE, RA_MSG3_DONE, RA_MSG4_DUE, RA_MSG4_ACK_DUE, RA_DONE,
+                RA_MSG3_RETX_DUE };
 
 struct ra_proc {
     enum ra_state state;
@@ -74,8 +90,10 @@ struct ra_proc {
     int ta;                          /* T_A of the RAR */
     float delay_samples;
     uint64_t prach_slot, window_end; /* RAR due in [prach_slot + 3, window_end] */
-    uint64_t rar_slot, msg3_slot;
-    int msg3_prb;
+    uint64_t rar_slot, msg3_slot;   /* msg3_slot: of the latest Msg3 transmission */
+    int msg3_prb;                    /* ... and its first PRB */
+    int msg3_tx;                     /* Msg3 transmissions granted (RAR + DCI 0_0) */
+    float msg3_ta_samples;           /* timing offset of the decoded Msg3 (late > 0), samples */
     int ue_index;                    /* the MAC's UE context set aside at Msg3 (-1: none yet) */
     uint8_t con_res_id[6];           /* the Msg3 UL-CCCH SDU's first 48 bits */
     int msg4_len, msg4_tx;           /* the DL-CCCH SDU from the RRC; transmissions so far */
@@ -87,6 +105,7 @@ struct ra_proc {
 struct ra_stats {
     uint64_t preambles, rars, rar_missed_window, msg3_ok, msg3_failed, procs_full;
     uint64_t msg4_tx, msg4_acked, msg4_failed, no_buffer, rrc_timeouts, msg3_no_room, backoffs;
+    uint64_t msg3_retx, msg3_given_up;   /* DCI 0_0 retransmission grants; procedures released after Msg3 failed */
 };
 
 struct ra {
@@ -112,9 +131,10 @@ void ra_reset(struct ra *ra);
 /* A preamble detected in the occasion that ended in UL slot `slot`. Returns the procedure's TC-RNTI, or -ENOSPC. */
 int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples, uint16_t ra_rnti);
 
-/* DL slot `slot` (usable = no SSB/SIB1, wholly DL): adds a Msg4 (whose HARQ-ACK slot is wholly UL) or a RAR (whose
- * Msg3 slot is wholly UL) to dl when one is due, its MAC PDU in a buffer of pool (index in the PDSCH). Returns the
- * number of UEs served (0: none due, or no buffer). */
+/* DL slot `slot` (usable = no SSB/SIB1, wholly DL): adds a Msg4 (whose HARQ-ACK slot is wholly UL), a RAR (whose
+ * Msg3 slot is wholly UL) or a Msg3 retransmission grant (DCI 0_0 TC-RNTI, no PDSCH; stats.msg3_retx counts it) to
+ * dl when one is due, in that order; a MAC PDU goes in a buffer of pool (index in the PDSCH). Returns the number
+ * of UEs served (0: none due, or no buffer). */
 int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *pool);
 
 /* UL slot `slot`: the Msg3 PUSCHs due in it. Returns how many were added to ul. */
@@ -123,7 +143,8 @@ int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul);
 /* The slot a RAR sent in `slot` puts its Msg3 in. */
 uint64_t ra_msg3_slot(const struct ra *ra, uint64_t rar_slot);
 
-/* A PUSCH decoded for TC-RNTI `rnti` in UL slot `slot`: the Msg3 of a procedure? Returns the procedure or NULL. */
+/* A PUSCH decoded for TC-RNTI `rnti` in UL slot `slot`: the Msg3 of a procedure? Returns the procedure or NULL.
+ * CRC OK: RA_MSG3_DONE; KO: RA_MSG3_RETX_DUE, or RA_FREE after RA_MSG3_MAX_TX transmissions. */
 struct ra_proc *ra_msg3_received(struct ra *ra, uint64_t slot, uint16_t rnti, bool crc_ok);
 
 /* The RRC's DL-CCCH answer (RRCSetup, RRCReject) to the Msg3 of TC-RNTI `rnti`: queued as Msg4. Returns 0, or

@@ -1,7 +1,8 @@
-/* Connected UEs: contexts, SRB1 uplink, grants (see ue.h). */
+/* Connected UEs: contexts, SRB1 both ways, UL grants and HARQ, DL HARQ, timing advance (see ue.h). */
 #include "mac/ue.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,11 +60,19 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
                                              .additional_position = 2, .cdm_groups_without_data = 2,
                                              .n_id = (uint16_t)cfg->pci}};
     if (pusch_grant_check(&q->grant) < 0 || cfg->grant_prb_start + cfg->grant_nof_prb > cfg->nof_prb) return -EINVAL;
-    struct tbs_cfg t = {.n_prb = cfg->grant_nof_prb, .n_symb_sh = 14, .n_dmrs_prb = pusch_n_dmrs_prb(&q->grant),
-                        .layers = 1, .qm = row.qm, .r_x1024 = row.r_x1024};
-    int tbs = tbs_compute(&t);
-    if (tbs <= 0) return -EINVAL;
-    q->tb = (struct pusch_tb){.tbs = tbs, .r = row.r_x1024 / 1024.0, .new_data = true, .max_iterations = 10};
+    int max_prb = cfg->grant_max_prb > 0 ? cfg->grant_max_prb : cfg->grant_nof_prb;
+    if (max_prb < cfg->grant_nof_prb || max_prb > cfg->nof_prb) return -EINVAL;
+    u->cfg.grant_max_prb = max_prb;
+    for (int n = 1; n <= max_prb; n++) { /* 38.214 6.1.4.2 */
+        struct tbs_cfg t = {.n_prb = n, .n_symb_sh = 14, .n_dmrs_prb = pusch_n_dmrs_prb(&q->grant), .layers = 1,
+                            .qm = row.qm, .r_x1024 = row.r_x1024};
+        u->grant_tbs[n] = tbs_compute(&t);
+        if (u->grant_tbs[n] <= 0) return -EINVAL;
+    }
+    q->tb = (struct pusch_tb){.tbs = u->grant_tbs[cfg->grant_nof_prb], .r = row.r_x1024 / 1024.0, .new_data = true,
+                              .max_iterations = 10};
+    /* 38.213 4.2: a T_A step is 16 64 Tc / 2^mu, Tc = 1 / (480 kHz 4096). */
+    u->ta_step_samples = (float)(cfg->css.sample_rate_hz * 16.0 * 64.0 / (480e3 * 4096.0) * 15.0 / cfg->scs_khz);
     if (ue_res_layout_init(&u->layout, cfg->nof_prb, MAC_MAX_UES, cfg->sr_period, &cfg->pattern) < 0) return -EINVAL;
     for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
@@ -124,109 +133,322 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     ue->crnti = crnti;
     ue->ta = ta;
     ue->res = res;
+    ue->ta_last_cmd = MAC_UE_TA_NONE;
     return ue;
 }
 
-/* SRB1 downlink for ue in this slot: DCI 1_0 C-RNTI + PDSCH with one RLC PDU. */
-static int schedule_srb1_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
-                            struct tb_pool *pool)
+static const int rv_order[4] = {0, 2, 3, 1}; /* rv of transmission n (mod 4), 38.214 5.1.2.1 / 6.1.4 */
+
+static int slots_per_ms(const struct mac_ues *u) { return u->cfg.scs_khz / 15; }
+
+int mac_ue_ta_command(const struct mac_ues *u, const struct mac_ue *ue, uint64_t slot)
+{
+    if (ue->ta_n < MAC_UE_TA_MIN_MEAS || slot < ue->ta_hold || u->ta_step_samples <= 0) return MAC_UE_TA_NONE;
+    long steps = lroundf(ue->ta_est / u->ta_step_samples); /* late > 0: transmit earlier, N_TA grows */
+    long cmd = MAC_UE_TA_NONE + steps;
+    return cmd < 0 ? 0 : cmd > 63 ? 63 : (int)cmd;
+}
+
+void mac_ue_ta_report(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, float ta_samples)
+{
+    (void)u;
+    if (slot < ue->ta_hold || !isfinite(ta_samples)) return;
+    ue->ta_est = ue->ta_n == 0 ? ta_samples : ue->ta_est + 0.5f * (ta_samples - ue->ta_est);
+    ue->ta_n++;
+}
+
+/* The PDSCH of ue's DL HARQ TB (new or again) in this slot: DCI 1_0 C-RNTI in SS#1 + PDSCH in CORESET#0's RBs,
+ * HARQ process MAC_UE_DL_HARQ_ID, NDI dl_ndi, the next rv; the TB is copied into a pool buffer for PHY DL. */
+static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
+                      uint8_t *buf, int index, struct tb_pool *pool)
 {
     const struct mac_ue_config *c = &u->cfg;
-    uint8_t pdu[256];
-    int n = rlc_am_pull_pdu(&ue->srb1, pdu, sizeof pdu, slot_ms(u, slot));
-    if (n <= 0) return 0;
+    struct mac_dl_harq *h = &ue->dl_harq;
     struct pdsch_grant gr;
     struct tbs_mcs row;
-    int tbs = -1, n_rb;
-    for (n_rb = 1; n_rb <= c->css.coreset0.nof_rb; n_rb++) {
-        tbs = ra_css_pdsch(&c->css, n_rb, &gr, &row);
-        if (tbs >= 8 * (n + 3)) break;
-    }
-    int index;
-    uint8_t *tb = tbs >= 8 * (n + 3) ? tb_pool_take(pool, &index) : NULL;
-    if (!tb) return 0; /* RLC AM sends it again (retransmission / status on the next poll) */
-    struct mac_pdu_builder b;
-    mac_pdu_builder_init(&b, MAC_DIR_DL, tb, (size_t)tbs / 8);
-    if (mac_pdu_add_sdu(&b, MAC_LCID_SRB1, pdu, (size_t)n) < 0) {
-        tb_pool_give_back(pool, index);
-        return 0;
-    }
-    mac_pdu_finish(&b);
-    ue->dl_ndi ^= 1u;
+    int rv = rv_order[h->tx % 4];
     struct dci_1_0 d = {.rnti_type = DCI_RNTI_C,
-                        .frequency_domain_assignment = (uint32_t)dci_riv_encode(c->css.coreset0.nof_rb, 0, n_rb),
-                        .time_domain_assignment = 0, .mcs = (uint32_t)c->css.rar_mcs, .ndi = ue->dl_ndi, .rv = 0,
-                        .harq_process = 1, .tpc = 1, .pucch_resource = 0, .harq_feedback_timing = 3};
+                        .frequency_domain_assignment = (uint32_t)dci_riv_encode(c->css.coreset0.nof_rb, 0, h->n_rb),
+                        .time_domain_assignment = 0, .mcs = (uint32_t)c->css.rar_mcs, .ndi = ue->dl_ndi,
+                        .rv = (uint32_t)rv, .harq_process = MAC_UE_DL_HARQ_ID, .tpc = 1, .pucch_resource = 0,
+                        .harq_feedback_timing = 3};
     struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
     ra_ss1_pdcch(&c->css, ue->crnti, p);
     p->dci_len = dci_1_0_pack(&d, c->css.coreset0.nof_rb, p->dci, DL_DCI_MAX_BITS);
-    if (p->dci_len < 0) {
+    if (p->dci_len < 0 || ra_css_pdsch(&c->css, h->n_rb, &gr, &row) != h->tbs) {
         tb_pool_give_back(pool, index);
         return 0;
     }
+    memcpy(buf, h->tb, (size_t)h->len);
     dl->n_pdcch++;
     struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch++];
     s->grant = gr;
     s->grant.rnti = ue->crnti;
     s->grant.slot = (int)(slot % (uint64_t)u->slots_per_frame);
     s->codeword = PHY_DL_CW_TB;
-    s->dlsch = (struct dlsch_cfg){.tbs = tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1, .rv = 0,
+    s->dlsch = (struct dlsch_cfg){.tbs = h->tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1, .rv = rv,
                                   .g = pdsch_nof_bits(&gr)};
-    s->tb = tb;
+    s->tb = buf;
     s->tb_index = index;
-    /* An AMD PDU (D/C = 1, 38.322 6.2.2.4) after which nothing new is left: its HARQ-ACK delivers the DCCH SDU. */
-    ue->dcch_last_sent = ue->dcch_unacked && (pdu[0] & 0x80) && rlc_am_tx_pending(&ue->srb1) == 0;
-    ue->dl_pdus++;
+    h->tx++;
+    h->busy = true;
+    h->retx_due = false;
     ue->ack_slot = slot + 4;
+    if (h->with_ta) ue->ta_hold = slot + (uint64_t)(MAC_UE_TA_HOLD_MS * slots_per_ms(u));
+    if (h->tx > 1) {
+        ue->dl_retx++;
+        u->stats.dl_retx++;
+    } else {
+        ue->dl_pdus++;
+        u->stats.dl_tx++;
+    }
     return 1;
+}
+
+/* A new SRB1 TB for ue in this slot: [TA command] + [one RLC PDU] + padding, kept in its DL HARQ process. */
+static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
+                     struct tb_pool *pool)
+{
+    const struct mac_ue_config *c = &u->cfg;
+    struct mac_dl_harq *h = &ue->dl_harq;
+    int index;
+    uint8_t *buf = tb_pool_take(pool, &index);
+    if (!buf) return 0;
+    int ta = mac_ue_ta_command(u, ue, slot);
+    uint8_t pdu[256];
+    int n = 0;
+    if (rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0)
+        n = rlc_am_pull_pdu(&ue->srb1, pdu, sizeof pdu, slot_ms(u, slot));
+    if (n < 0) n = 0;
+    size_t need = (ta != MAC_UE_TA_NONE ? 2 : 0) + (n > 0 ? (size_t)n + mac_pdu_subheader_len((size_t)n) : 0);
+    struct pdsch_grant gr;
+    struct tbs_mcs row;
+    int tbs = -1, n_rb;
+    for (n_rb = 1; need > 0 && n_rb <= c->css.coreset0.nof_rb; n_rb++) {
+        tbs = ra_css_pdsch(&c->css, n_rb, &gr, &row);
+        if (tbs >= 8 * (int)need) break;
+    }
+    if (need == 0 || tbs < 8 * (int)need || tbs / 8 > MAC_UE_DL_TB_MAX || (size_t)tbs / 8 > pool->size) {
+        tb_pool_give_back(pool, index); /* a PDU pulled but not sent: RLC AM's poll / STATUS recovers it */
+        return 0;
+    }
+    struct mac_pdu_builder b;
+    mac_pdu_builder_init(&b, MAC_DIR_DL, h->tb, (size_t)tbs / 8);
+    /* 38.321 6.1.2: DL MAC CEs before the SDUs */
+    if ((ta != MAC_UE_TA_NONE && mac_pdu_add_ta_command(&b, 0, ta) < 0) ||
+        (n > 0 && mac_pdu_add_sdu(&b, MAC_LCID_SRB1, pdu, (size_t)n) < 0)) {
+        tb_pool_give_back(pool, index);
+        return 0;
+    }
+    mac_pdu_finish(&b);
+    h->busy = h->retx_due = false;
+    h->with_ta = ta != MAC_UE_TA_NONE;
+    /* An AMD PDU (D/C = 1, 38.322 6.2.2.4) after which nothing new is left: its ACK delivers the DCCH SDU. */
+    h->dcch_last = n > 0 && ue->dcch_unacked && (pdu[0] & 0x80) && rlc_am_tx_pending(&ue->srb1) == 0;
+    ue->dcch_last_sent = h->dcch_last;
+    h->tx = 0;
+    h->n_rb = n_rb;
+    h->tbs = tbs;
+    h->len = tbs / 8;
+    ue->dl_ndi ^= 1u;
+    if (ta != MAC_UE_TA_NONE) {
+        ue->ta_commands++;
+        u->stats.ta_commands++;
+        ue->ta_last_cmd = ta;
+        ue->ta += ta - MAC_UE_TA_NONE;
+        if (ue->ta < 0) ue->ta = 0;
+        ue->ta_n = 0;
+        ue->ta_est = 0;
+        log_info(LOG_MAC, "TA: c-rnti=0x%04x slot=%llu command T_A=%d (%+d steps of %.1f samples), N_TA %d", ue->crnti,
+                 (unsigned long long)slot, ta, ta - MAC_UE_TA_NONE, (double)u->ta_step_samples, ue->ta);
+    }
+    return send_dl_tb(u, ue, slot, dl, buf, index, pool);
+}
+
+/* Where nof_prb PRBs of a PUSCH in pusch_slot go: at prefer when the UL map has them free there, else its lowest
+ * free run of that many (with shrink: the longest free run, fewer PRBs, written back); without a map at prefer.
+ * -ENOSPC: no room. */
+static int place_pusch(const struct mac_ues *u, uint64_t pusch_slot, int prefer, int *nof_prb, bool shrink)
+{
+    if (!u->ul_map) return prefer + *nof_prb <= u->cfg.nof_prb ? prefer : -ENOSPC;
+    if (ul_map_is_free(u->ul_map, pusch_slot, prefer, *nof_prb, UL_MAP_ALL_SYMBOLS)) return prefer;
+    int prb = ul_map_find(u->ul_map, pusch_slot, 0, u->cfg.nof_prb, *nof_prb, UL_MAP_ALL_SYMBOLS);
+    if (prb >= 0 || !shrink) return prb < 0 ? -ENOSPC : prb;
+    prb = ul_map_find_longest(u->ul_map, pusch_slot, 0, u->cfg.nof_prb, *nof_prb, UL_MAP_ALL_SYMBOLS, nof_prb);
+    return prb < 0 ? -ENOSPC : prb;
+}
+
+/* The DCI 0_0 of ue's UL HARQ process hid (new TB or retransmission) in this slot, its PUSCH k2 slots later on
+ * h->nof_prb PRBs placed by place_pusch (a retransmission keeps its PRB count: the TBS stays). 0: no room. */
+static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl)
+{
+    const struct mac_ue_config *c = &u->cfg;
+    struct mac_ul_harq *h = &ue->ul_harq[hid];
+    uint64_t pusch_slot = slot + (uint64_t)c->k2;
+    int prb = place_pusch(u, pusch_slot, h->prb_start, &h->nof_prb, false);
+    if (prb < 0) return 0;
+    h->prb_start = prb;
+    struct dci_0_0 d = {.frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, h->prb_start,
+                                                                                 h->nof_prb),
+                        .time_domain_assignment = 0, .mcs = (uint32_t)c->grant_mcs, .ndi = h->ndi,
+                        .rv = (uint32_t)rv_order[h->tx % 4], .harq_process = (uint32_t)hid, .tpc = 1};
+    struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
+    ra_ss1_pdcch(&c->css, ue->crnti, p);
+    int size = dci_1_0_size(DCI_RNTI_C, c->css.coreset0.nof_rb);
+    p->dci_len = dci_0_0_pack(&d, c->nof_prb, size, p->dci, DL_DCI_MAX_BITS);
+    if (p->dci_len < 0) return 0;
+    dl->n_pdcch++;
+    if (u->ul_map) ul_map_reserve(u->ul_map, pusch_slot, prb, h->nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH);
+    h->tx++;
+    h->busy = true;
+    h->retx_due = false;
+    h->pusch_slot = pusch_slot;
+    ue->ul_harq_cur = hid;
+    ue->grant_slot = pusch_slot;
+    ue->grant_prb = prb;
+    ue->ndi = h->ndi;
+    ue->ul_grants++;
+    if (h->tx > 1) {
+        ue->ul_retx++;
+        u->stats.ul_retx++;
+    } else {
+        ue->ul_tx++;
+        u->stats.ul_tx++;
+        ue->last_grant_dci_slot = slot;
+    }
+    return 1;
+}
+
+/* PRBs of a new grant: from the BSR (what it reports beyond what earlier grants carried), else the default. */
+static int grant_prbs(const struct mac_ues *u, const struct mac_ue *ue)
+{
+    const struct mac_ue_config *c = &u->cfg;
+    if (ue->bsr_bytes <= ue->grant_bytes) return c->grant_nof_prb;
+    uint64_t bits = 8 * (ue->bsr_bytes - ue->grant_bytes + MAC_UE_UL_OVERHEAD);
+    for (int n = 1; n <= c->grant_max_prb; n++)
+        if ((uint64_t)u->grant_tbs[n] >= bits) return n;
+    return c->grant_max_prb;
+}
+
+/* A new UL TB for ue: the next free HARQ process, NDI toggled, sized by grant_prbs(). */
+static int new_ul_grant(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl)
+{
+    for (int k = 0; k < MAC_UE_UL_HARQ; k++) {
+        int hid = (ue->ul_harq_next + k) % MAC_UE_UL_HARQ;
+        struct mac_ul_harq *h = &ue->ul_harq[hid];
+        if (h->busy) continue;
+        int n = grant_prbs(u, ue);
+        int prb = place_pusch(u, slot + (uint64_t)u->cfg.k2, u->cfg.grant_prb_start, &n, true);
+        if (prb < 0) return 0;
+        uint32_t ndi = h->ndi ^ 1u;
+        *h = (struct mac_ul_harq){.ndi = ndi, .prb_start = prb, .nof_prb = n, .tbs = u->grant_tbs[n]};
+        if (!send_ul_grant(u, ue, hid, slot, dl)) {
+            h->ndi ^= 1u; /* not sent: the process keeps its NDI */
+            return 0;
+        }
+        ue->ul_harq_next = (hid + 1) % MAC_UE_UL_HARQ;
+        ue->sr_pending = false;
+        if (ue->bsr_bytes > ue->grant_bytes) ue->grant_bytes += (uint64_t)h->tbs / 8;
+        return 1;
+    }
+    return 0;
+}
+
+/* A HARQ process after the outcome of its transmission number tx: done (ok), retransmission due, or dropped after
+ * max_tx transmissions (returns true). */
+static bool harq_outcome(bool *busy, bool *retx_due, int tx, int max_tx, bool ok)
+{
+    *busy = !ok && tx < max_tx;
+    *retx_due = *busy;
+    return !ok && tx >= max_tx;
+}
+
+/* The outcome of ue's PUSCH in `slot` (CRC OK, or failed / never received). */
+static void ul_outcome(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, bool ok)
+{
+    if (ue->grant_slot != slot) return;
+    ue->grant_slot = 0;
+    struct mac_ul_harq *h = &ue->ul_harq[ue->ul_harq_cur];
+    if (!h->busy || h->pusch_slot != slot) return;
+    if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_UL_MAX_TX, ok)) {
+        ue->ul_ko++;
+        u->stats.ul_ko++;
+    }
+}
+
+/* The HARQ-ACK of ue's SRB1 TB (ACK, or NACK / DTX / never received). */
+static void dl_outcome(struct mac_ues *u, struct mac_ue *ue, bool ack)
+{
+    struct mac_dl_harq *h = &ue->dl_harq;
+    ue->ack_slot = 0;
+    if (!h->busy) return;
+    if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_DL_MAX_TX, ack)) {
+        ue->dl_ko++;
+        u->stats.dl_ko++;
+    }
+}
+
+/* Results that never came (a request PHY UL dropped, an indication lost) count as failures. */
+static void expire_results(struct mac_ues *u, uint64_t slot)
+{
+    for (int i = 0; i < MAC_MAX_UES; i++) {
+        struct mac_ue *ue = &u->ue[i];
+        if (!ue->active) continue;
+        for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) { /* also a process whose grant was superseded */
+            struct mac_ul_harq *h = &ue->ul_harq[hid];
+            if (!h->busy || h->retx_due || slot <= h->pusch_slot + MAC_UE_RESULT_WAIT) continue;
+            u->stats.results_lost++;
+            ue->pusch_ko++;
+            if (ue->grant_slot == h->pusch_slot && ue->ul_harq_cur == hid) ue->grant_slot = 0;
+            if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_UL_MAX_TX, false)) {
+                ue->ul_ko++;
+                u->stats.ul_ko++;
+            }
+        }
+        if (ue->ack_slot && ue->dl_harq.busy && slot > ue->ack_slot + MAC_UE_RESULT_WAIT) {
+            u->stats.results_lost++;
+            ue->dl_nacks++;
+            dl_outcome(u, ue, false);
+        }
+    }
 }
 
 int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,
                         struct dl_slot_request *dl, struct tb_pool *pool)
 {
     u->now_slot = slot;
+    expire_results(u, slot);
     if (!usable || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
     const struct mac_ue_config *c = &u->cfg;
-    /* SRB1 downlink first (a STATUS the UE polled for), then UL grants. */
+    /* SRB1 downlink first (a retransmission, a STATUS the UE polled for, a TA command), then UL grants. */
     for (int i = 0; ack_slot_ul && dl->n_pdsch < DL_MAX_PDSCH && i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
         if (!ue->active || ue->ack_slot >= slot) continue;
-        if ((rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0) &&
-            schedule_srb1_dl(u, ue, slot, dl, pool))
-            return 1;
+        if (ue->dl_harq.busy) {
+            int index;
+            uint8_t *buf = ue->dl_harq.retx_due ? tb_pool_take(pool, &index) : NULL;
+            if (buf && send_dl_tb(u, ue, slot, dl, buf, index, pool)) return 1;
+            continue;
+        }
+        bool wants = rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0 ||
+                     mac_ue_ta_command(u, ue, slot) != MAC_UE_TA_NONE;
+        if (wants && new_dl_tb(u, ue, slot, dl, pool)) return 1;
     }
     if (!pusch_slot_ul) return 0;
+    for (int i = 0; i < MAC_MAX_UES; i++) { /* UL retransmissions before new data */
+        struct mac_ue *ue = &u->ue[i];
+        if (!ue->active || ue->grant_slot) continue;
+        for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
+            if (ue->ul_harq[hid].retx_due && send_ul_grant(u, ue, hid, slot, dl)) return 1;
+    }
     for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
-        bool wants = !ue->setup_complete || ue->sr_pending || ue->bsr_bytes > 0;
+        bool wants = !ue->setup_complete || ue->sr_pending || ue->bsr_bytes > ue->grant_bytes;
         if (!ue->active || !wants || ue->grant_slot) continue;
         if (!ue->sr_pending && ue->last_grant_dci_slot &&
             slot < ue->last_grant_dci_slot + (uint64_t)c->grant_period)
             continue;
-        int prb = c->grant_prb_start;
-        uint64_t pusch_slot = slot + (uint64_t)c->k2;
-        if (u->ul_map) { /* where the UL map has room in the PUSCH's slot */
-            prb = ul_map_find(u->ul_map, pusch_slot, 0, c->nof_prb, c->grant_nof_prb, UL_MAP_ALL_SYMBOLS);
-            if (prb < 0) return 0;
-        }
-        ue->sr_pending = false;
-        ue->ndi ^= 1u;
-        struct dci_0_0 d = {.frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, prb,
-                                                                                     c->grant_nof_prb),
-                            .time_domain_assignment = 0, .mcs = (uint32_t)c->grant_mcs, .ndi = ue->ndi, .rv = 0,
-                            .harq_process = 0, .tpc = 1};
-        struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
-        ra_ss1_pdcch(&c->css, ue->crnti, p);
-        int size = dci_1_0_size(DCI_RNTI_C, c->css.coreset0.nof_rb);
-        p->dci_len = dci_0_0_pack(&d, c->nof_prb, size, p->dci, DL_DCI_MAX_BITS);
-        if (p->dci_len < 0) return 0;
-        dl->n_pdcch++;
-        if (u->ul_map) ul_map_reserve(u->ul_map, pusch_slot, prb, c->grant_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH);
-        ue->grant_prb = prb;
-        ue->grant_slot = pusch_slot;
-        ue->last_grant_dci_slot = slot;
-        ue->ul_grants++;
-        return 1;
+        return new_ul_grant(u, ue, slot, dl);
     }
     return 0;
 }
@@ -261,11 +483,17 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
     for (int i = 0; i < MAC_MAX_UES && ul->n_pusch < UL_MAX_PUSCH; i++) {
         struct mac_ue *ue = &u->ue[i];
         if (!ue->active || ue->grant_slot != slot) continue;
+        const struct mac_ul_harq *h = &ue->ul_harq[ue->ul_harq_cur];
         struct ul_pusch_req *q = &ul->pusch[ul->n_pusch++];
         *q = u->grant;
         q->grant.rnti = ue->crnti;
-        q->grant.crb_start = ue->grant_prb;
         q->grant.slot = (int)(slot % (uint64_t)u->slots_per_frame);
+        q->grant.crb_start = h->prb_start;
+        q->grant.nof_rb = h->nof_prb;
+        q->tb.tbs = h->tbs;
+        q->tb.rv = rv_order[(h->tx > 0 ? h->tx - 1 : 0) % 4];
+        q->tb.new_data = h->tx <= 1;
+        q->harq_id = ue->ul_harq_cur;
         n++;
     }
     return n;
@@ -297,14 +525,13 @@ static void check_srb1(struct mac_ues *u, struct mac_ue *ue)
     }
 }
 
-/* The bytes a BSR reports (upper end of each level, 38.321 Tables 6.1.3.1-1/-2). */
-static uint64_t bsr_total(const struct mac_bsr *b)
+uint64_t mac_bsr_bytes(const struct mac_bsr *b)
 {
     uint64_t sum = 0;
     bool eight = b->format == MAC_BSR_LONG || b->format == MAC_BSR_LONG_TRUNC;
     for (int i = 0; i < b->n && i < 8; i++) {
         uint32_t lo, hi;
-        if (b->bs[i] && mac_bsr_range(b->bs[i], eight, &lo, &hi) == 0) sum += hi;
+        if (b->bs[i] && mac_bsr_range(b->bs[i], eight, &lo, &hi) == 0) sum += hi == UINT32_MAX ? lo : hi;
     }
     return sum;
 }
@@ -312,18 +539,24 @@ static uint64_t bsr_total(const struct mac_bsr *b)
 void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r,
                   const uint8_t *tb)
 {
-    if (ue->grant_slot == slot) ue->grant_slot = 0;
-    ue->last_rx_slot = slot;
-    ue->pusch_snr_db = r->res.snr_db;
-    ue->pusch_ta_us = r->res.ta_us;
     int sfn = (int)((slot / (uint64_t)u->slots_per_frame) % 1024), sl = (int)(slot % (uint64_t)u->slots_per_frame);
-    if (r->rc < 0 || !r->res.crc_ok) {
+    bool ok = r->rc >= 0 && r->res.crc_ok;
+    int hid = ue->ul_harq_cur, tx = ue->ul_harq[hid].tx;
+    ul_outcome(u, ue, slot, ok);
+    if (r->rc >= 0) {
+        ue->last_rx_slot = slot;
+        ue->pusch_snr_db = r->res.snr_db;
+        ue->pusch_ta_us = r->res.ta_us;
+    }
+    if (!ok) {
         ue->pusch_ko++;
-        log_info(LOG_MAC, "PUSCH: c-rnti=0x%04x slot=%d.%d crc=KO snr=%.1f dB", ue->crnti, sfn, sl,
-                 (double)r->res.snr_db);
+        const struct mac_ul_harq *h = &ue->ul_harq[hid];
+        log_info(LOG_MAC, "PUSCH: c-rnti=0x%04x slot=%d.%d crc=KO snr=%.1f dB, HARQ %d tx %d: %s", ue->crnti, sfn, sl,
+                 (double)r->res.snr_db, hid, tx, h->retx_due ? "retransmission due" : h->busy ? "-" : "dropped");
         return;
     }
     ue->pusch_ok++;
+    mac_ue_ta_report(u, ue, slot, r->res.ta_samples);
     struct mac_pdu_rx pdu;
     if (mac_pdu_parse(MAC_DIR_UL, tb, (size_t)r->tb_bytes, &pdu, NULL) < 0) {
         u->malformed_pdus++;
@@ -343,12 +576,16 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
         } else if (s->lcid == MAC_LCID_UL_SHORT_BSR || s->lcid == MAC_LCID_UL_SHORT_TRUNC_BSR ||
                    s->lcid == MAC_LCID_UL_LONG_BSR || s->lcid == MAC_LCID_UL_LONG_TRUNC_BSR) {
             struct mac_bsr bsr;
-            if (mac_bsr_parse(s->lcid, tb + s->offset, s->length, &bsr) == 0) ue->bsr_bytes = bsr_total(&bsr);
+            if (mac_bsr_parse(s->lcid, tb + s->offset, s->length, &bsr) == 0) {
+                ue->bsr_bytes = mac_bsr_bytes(&bsr);
+                ue->grant_bytes = 0;
+            }
         }
     }
     check_srb1(u, ue);
-    log_info(LOG_MAC, "PUSCH: c-rnti=0x%04x slot=%d.%d crc=OK snr=%.1f dB ta=%.2f us, MAC PDU%s%s", ue->crnti, sfn,
-             sl, (double)r->res.snr_db, (double)r->res.ta_us, what, pdu.padding ? " + padding" : "");
+    log_info(LOG_MAC, "PUSCH: c-rnti=0x%04x slot=%d.%d crc=OK snr=%.1f dB ta=%.2f us HARQ %d tx %d prb %d+%d, "
+             "MAC PDU%s%s", ue->crnti, sfn, sl, (double)r->res.snr_db, (double)r->res.ta_us, hid, tx, r->req.grant.crb_start,
+             r->req.grant.nof_rb, what, pdu.padding ? " + padding" : "");
 }
 
 bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result *r)
@@ -366,16 +603,19 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
                  (double)r->res.snr_db, ack_due ? ", with the HARQ-ACK" : "");
         if (!ack_due) return true;
         ue->ack_on_sr_slot = slot; /* 38.213 9.2.5.1: the HARQ-ACK bit rides on the SR resource */
-    } else if (ue->ack_on_sr_slot == slot) {
-        return true; /* read from the SR resource already */
+    } else if (ue->ack_on_sr_slot == slot || !ack_due) {
+        return true; /* read from the SR resource already, or not the slot of our PDSCH's HARQ-ACK */
     }
     bool ack = found && r->res.nbits >= 1 && r->res.bits[0] == 1;
     if (ack) ue->dl_acks++;
     else ue->dl_nacks++;
-    if (ack && ue->dcch_last_sent) srb1_delivered(u, ue);
-    ue->dcch_last_sent = false;
-    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s", ue->crnti, (unsigned long long)slot,
-             ack ? "ACK" : "NACK/DTX");
+    bool dcch_last = ue->dl_harq.busy && ue->dl_harq.dcch_last;
+    dl_outcome(u, ue, ack);
+    if (ack && dcch_last && ue->dcch_unacked) srb1_delivered(u, ue);
+    if (!ue->dl_harq.busy) ue->dcch_last_sent = false;
+    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s, tx %d%s", ue->crnti, (unsigned long long)slot,
+             ack ? "ACK" : "NACK/DTX", ue->dl_harq.tx,
+             ack ? "" : ue->dl_harq.retx_due ? ": retransmission due" : ": dropped");
     return true;
 }
 

@@ -1,25 +1,54 @@
 /* Connected UEs in the MAC: the context a UE gets once random access resolved its contention (Msg4 ACKed), its
  * SRB1 (RLC AM, 38.322, with the 38.331 9.2.1 default configuration; PDCP for SRBs, 38.323, 12-bit SN and
- * MAC-I) and its uplink grants until the RRC has its RRCSetupComplete.
+ * MAC-I) both ways, its uplink grants with HARQ, its SRB1 downlink with HARQ, and its timing advance.
  *
  * PUCCH: context k owns the dedicated resources of mac/ue_res.h (its RRCSetup carries them: the MAC sets them
  * aside when the Msg3 arrives and hands them to the RRC with the RRCSetupRequest); HARQ-ACK on resource 0 (PRI 0),
  * SR on resource 2 at the UE's own offset.
  * Scheduling requests: the SR resource is received at its occasions (38.213 9.2.4: (slot - offset) mod period =
- * 0); a detected transmission is a positive SR and earns a grant; a BSR above zero keeps the grants coming.
- * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete) goes in a
- * DCI 1_0 with the C-RNTI in SS#1 (same CCE as the UL grants: one of the two per slot) and a PDSCH in CORESET#0's
- * RBs (ra_css_pdsch), MAC PDU = one SRB1 SDU + padding; its HARQ-ACK on PUCCH resource 0 of set 0 (PRI 0), k1 = 4
- * (dl-DataToUL-ACK {1..8}); a NACK is only logged (RLC AM recovers).
- * Uplink grants: DCI 0_0 with CRC scrambled by the C-RNTI (38.212 7.3.1.1.1, aligned to the size of 1_0 in the
- * same search space, 7.3.1.0) in SS#1 on CORESET#0 (srsUE searches every configured search space for its
- * C-RNTI), PUSCH k2 slots later (row 0 of the PUSCH list: k2 = 4 suits srsUE, which builds UL 4 slots ahead),
- * DM-RS as DCI 0_0 implies (type 1, pos2, 2 CDM groups without data), new data every grant (NDI toggled;
- * RLC AM retransmits what a failed TB carried). A UE gets a grant every ue_grant_period slots until its
- * RRCSetupComplete arrives, then none (no SR handling yet).
+ * 0); a detected transmission is a positive SR and earns a grant; a BSR the grants since have not covered keeps
+ * them coming, before and after the RRCSetupComplete.
+ *
+ * Uplink grants (38.321 5.4.1-5.4.2; 38.212 7.3.1.1.1; 38.214 6.1.2): DCI 0_0 with CRC scrambled by the C-RNTI,
+ * aligned to the size of 1_0 in the same search space (7.3.1.0), in SS#1 on CORESET#0 (CCE 0; srsUE searches every
+ * configured search space for its C-RNTI), PUSCH k2 slots later (row 0 of the PUSCH list: k2 = 4 suits srsUE, which
+ * builds UL 4 slots ahead), DM-RS as DCI 0_0 implies (type 1, pos2, 2 CDM groups without data), on PRBs the UL
+ * map (mac/ul_map.h) has free in the PUSCH's slot. One PUSCH per UE is in flight at a time.
+ *   - Size (38.321 6.1.3.1): the BSR's buffer size (the upper end of its Table 6.1.3.1-1/-2 level, summed over
+ *     the LCGs; the top level as its lower bound) plus MAC_UE_UL_OVERHEAD bytes for the MAC/RLC headers and CEs
+ *     gives the fewest PRBs whose TBS at grant_mcs (38.214 6.1.4.2) holds it, at most grant_max_prb (or the
+ *     longest free run the UL map has). What a grant carries is counted against the BSR until the next BSR.
+ *     Without a BSR (an SR, the first grants before RRCSetupComplete) a grant has grant_nof_prb. A UE with
+ *     nothing reported gets a grant every grant_period slots until its RRCSetupComplete arrives.
+ *   - HARQ: MAC_UE_UL_HARQ processes per UE, one NDI each; a new TB takes the next free process and toggles its
+ *     NDI. A PUSCH whose CRC fails (or that is never reported: DTX looks the same) is retransmitted on the same
+ *     process with the same NDI, as many PRBs (its own when free) and MCS, and the next rv of 0, 2, 3, 1 (38.214
+ *     6.1.4; NR has no non-adaptive retransmission: each one is a DCI 0_0), before any new TB, up to
+ *     MAC_UE_UL_MAX_TX transmissions; then the TB is dropped (ul_ko; RLC AM recovers what it carried). PHY UL
+ *     combines the transmissions (phy/ul/phy_ul.h).
+ *
+ * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete; DL-DCCH
+ * SDUs of the RRC through PDCP), and a Timing Advance Command when one is due, goes in a DCI 1_0 with the C-RNTI
+ * in SS#1 (same CCE as the UL grants: one of the two per slot) and a PDSCH in CORESET#0's RBs (ra_css_pdsch), MAC
+ * PDU = [TA command CE] + [one SRB1 SDU] + padding; its HARQ-ACK on PUCCH resource 0 (PRI 0), k1 = 4
+ * (dl-DataToUL-ACK {1..8}). DL HARQ (38.321 5.3.2): one process (MAC_UE_DL_HARQ_ID) per UE; the TB is kept until
+ * its ACK; on NACK or DTX it is sent again with the same HARQ process and NDI and the next rv, before anything
+ * new, up to MAC_UE_DL_MAX_TX transmissions, then dropped (dl_ko; RLC AM recovers).
+ *
+ * Timing advance (38.321 5.2, 6.1.3.4; 38.213 4.2): every decoded PUSCH reports its timing offset (DM-RS phase
+ * slope, samples, late > 0; Msg3's starts the loop: the RAR's T_A came from the preamble). The MAC keeps a
+ * filtered value per UE (exponential, weight 1/2, at least MAC_UE_TA_MIN_MEAS measurements). When it is at least
+ * half a T_A step (16 64 Tc / 2^mu: 0.52 us at 15 kHz, 6 samples at 11.52 Msps), the next SRB1 PDSCH carries a
+ * Timing Advance Command MAC CE (LCID 61, TAG 0, T_A = 31 + round(offset / step), clamped to 0..63: the UE moves
+ * by (T_A - 31) 16 64 Tc / 2^mu; 38.213 4.2), or a PDSCH of that CE and padding when SRB1 has nothing. The filter
+ * then starts over, ignoring PUSCHs of the next MAC_UE_TA_HOLD_MS ms (sent before the UE applied the command).
+ *
  * Uplink data: the MAC PDU's SRB1 SDUs through RLC AM and PDCP; the UL-DCCH SDUs PDCP delivers are queued for
  * the RRC; BSRs are parsed (PHR and other CEs are listed by LCID in the log); a malformed PDU is counted and
  * dropped.
+ *
+ * Counters per UE (struct mac_ue: ul_tx, ul_retx, ul_ko, dl_pdus, dl_retx, dl_ko, ta_commands, ...) and summed over
+ * UEs since init (struct mac_ues_stats, kept across mac_ues_reset).
  *
  * Time: slots of the stream, and the RLC/PDCP timers in ms derived from them (no clock reads).
  * Threading: the MAC stage only. Entities are allocated at init for MAC_MAX_UES UEs; nothing after.
@@ -32,9 +61,11 @@
 #include <stdint.h>
 
 #include "pdcp/pdcp_srb.h"
+#include "phy/ch/dci.h"
 #include "phy/ch/pdcch.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
+#include "mac/mac_pdu.h"
 #include "mac/ra.h"
 #include "mac/tb_pool.h"
 #include "mac/ue_res.h"
@@ -44,6 +75,37 @@
 #define MAC_MAX_UES 8
 #define MAC_DCCH_OUT 8
 #define MAC_DCCH_MAX 1024
+
+#define MAC_UE_UL_HARQ 16          /* UL HARQ processes per UE (DCI 0_0's 4-bit field) */
+#define MAC_UE_UL_MAX_TX 4         /* transmissions of one UL TB before it is dropped */
+#define MAC_UE_DL_HARQ_ID 1        /* the DL HARQ process SRB1 uses (Msg4 used 0) */
+#define MAC_UE_DL_MAX_TX 4         /* transmissions of one DL TB before it is dropped */
+#define MAC_UE_DL_TB_MAX 512       /* bytes of a kept DL TB (SRB1 PDSCHs in CORESET#0 are smaller) */
+#define MAC_UE_RESULT_WAIT 20      /* slots after a PUSCH / HARQ-ACK slot before a missing result counts as lost */
+#define MAC_UE_UL_OVERHEAD 8       /* bytes a grant adds to the BSR: MAC subheader, RLC header, BSR/PHR CEs */
+#define MAC_UE_TA_MIN_MEAS 2       /* PUSCH timing measurements before a TA command */
+#define MAC_UE_TA_HOLD_MS 10       /* after a TA command: PUSCHs of this long are not measured */
+#define MAC_UE_TA_NONE 31          /* T_A of "no change" (38.213 4.2) */
+
+/* One UL HARQ process (38.321 5.4.2.1). */
+struct mac_ul_harq {
+    bool busy;                      /* a TB is in flight or waits for its retransmission */
+    bool retx_due;                  /* its last transmission failed: retransmit next */
+    uint32_t ndi;
+    int tx;                         /* transmissions so far */
+    int prb_start, nof_prb, tbs;
+    uint64_t pusch_slot;            /* of its latest transmission */
+};
+
+/* The DL HARQ process of SRB1 (38.321 5.3.2) and the TB it keeps. */
+struct mac_dl_harq {
+    bool busy;                      /* a TB waits for its HARQ-ACK or its retransmission */
+    bool retx_due;
+    bool with_ta;                   /* the TB carries a TA command */
+    bool dcch_last;                 /* ... and the last data of the RRC's DL-DCCH SDUs (its ACK delivers them) */
+    int tx, n_rb, tbs, len;
+    uint8_t tb[MAC_UE_DL_TB_MAX];
+};
 
 struct mac_ue {
     bool active;
@@ -70,6 +132,20 @@ struct mac_ue {
     bool dcch_unacked;              /* a DL-DCCH SDU of the RRC is queued or not yet acknowledged */
     bool dcch_last_sent;            /* ... and the PDSCH of ack_slot carried its last data */
     bool lost_reported;
+    /* UL HARQ: ndi above is that of the last grant; grant_slot / grant_prb those of process ul_harq_cur */
+    struct mac_ul_harq ul_harq[MAC_UE_UL_HARQ];
+    int ul_harq_cur, ul_harq_next;
+    uint64_t ul_tx, ul_retx, ul_ko;  /* new TBs granted, retransmission grants, TBs dropped after max tx */
+    /* DL HARQ (dl_ndi above is its NDI) */
+    struct mac_dl_harq dl_harq;
+    uint64_t dl_retx, dl_ko;         /* retransmissions sent, TBs dropped after max tx */
+    /* Timing advance: ta above is N_TA in units of 16 64 Tc / 2^mu (the RAR's T_A plus commands since) */
+    float ta_est;                    /* filtered PUSCH timing offset, samples, late > 0 */
+    int ta_n;                        /* measurements in ta_est since the last command */
+    uint64_t ta_hold;                /* PUSCHs of earlier slots are not measured */
+    uint64_t ta_commands;
+    int ta_last_cmd;                 /* T_A of the last command (0..63), MAC_UE_TA_NONE before any */
+    uint64_t grant_bytes;            /* bytes the UL grants since the last BSR could carry */
 };
 
 /* What the MAC tells the RRC about a UE (besides its UL-DCCH SDUs). */
@@ -95,11 +171,17 @@ struct mac_ue_config {
     int pci, nof_prb, scs_khz;
     int dmrs_type_a_position;
     int k2;                         /* row 0 of the PUSCH TDRA list */
-    int grant_prb_start, grant_nof_prb, grant_mcs;
+    int grant_prb_start, grant_nof_prb, grant_mcs;   /* grant_nof_prb: a grant without a BSR */
+    int grant_max_prb;              /* most PRBs of a BSR-sized grant (0: grant_nof_prb) */
     int grant_period;               /* slots between grants before RRCSetupComplete */
     int sr_period;                  /* SR resource periodicity (slots) of the RRCSetups */
     struct slot_pattern pattern;    /* SR offsets only in wholly UL slots */
     struct ra_config css;           /* the SS#1 / CORESET#0 PDSCH geometry (ra_css_pdsch) */
+};
+
+/* Summed over UEs since init (kept across mac_ues_reset). */
+struct mac_ues_stats {
+    uint64_t ul_tx, ul_retx, ul_ko, dl_tx, dl_retx, dl_ko, ta_commands, results_lost;
 };
 
 struct mac_ues {
@@ -117,6 +199,9 @@ struct mac_ues {
     int n_ev;
     uint64_t now_slot;              /* the last DL slot scheduled (PDCP's time for DL SDUs) */
     uint64_t released, events_dropped;
+    int grant_tbs[DCI_MAX_BWP_RB + 1]; /* TBS of n PRBs at grant_mcs, n = 1 .. grant_max_prb */
+    float ta_step_samples;             /* one T_A step, 16 64 Tc / 2^mu, at the cell's sample rate */
+    struct mac_ues_stats stats;
 };
 
 int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg);
@@ -131,19 +216,31 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index);
 int mac_ues_res(const struct mac_ues *u, int index, struct ue_pucch_res *r);
 struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti);
 
-/* DL slot `slot` (usable as for random access): a DCI 0_0 for one UE that needs an UL grant. Returns 1 when
- * one was added. */
+/* DL slot `slot` (usable as for random access; pusch_slot_ul: slot + k2 may take a UE PUSCH; ack_slot_ul: slot + 4
+ * may take a HARQ-ACK): at most one PDCCH, in this order: an SRB1 PDSCH retransmission, a new SRB1 PDSCH (RLC
+ * data or a TA command due), an UL retransmission grant, a new UL grant. Also counts lost results (no PUSCH or
+ * HARQ-ACK MAC_UE_RESULT_WAIT slots after it was due) as failures. Returns 1 when a PDCCH was added. */
 int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,
                         struct dl_slot_request *dl, struct tb_pool *pool);
 /* UL slot `slot`: the PUSCHs granted for it. */
 int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request *ul);
 
-/* A PUSCH decoded for a connected UE in UL slot `slot`. */
+/* A PUSCH decoded for a connected UE in UL slot `slot`: HARQ (CRC KO: retransmission due), timing, MAC PDU. */
 void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r,
                   const uint8_t *tb);
 
 /* A PUCCH of a connected UE: an SR or the HARQ-ACK of an SRB1 PDSCH. Returns true when it was one of ours. */
 bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result *r);
+
+/* A timing measurement of ue's UL in `slot` (ta_samples late > 0) for the TA loop; Msg3's starts it. */
+void mac_ue_ta_report(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, float ta_samples);
+
+/* The T_A (0..63) a Timing Advance Command for ue would carry in `slot`, MAC_UE_TA_NONE when none is due. */
+int mac_ue_ta_command(const struct mac_ues *u, const struct mac_ue *ue, uint64_t slot);
+
+/* Bytes a buffer-size report stands for (38.321 6.1.3.1: each LCG's level's upper end, the top level as its lower
+ * bound, summed). */
+uint64_t mac_bsr_bytes(const struct mac_bsr *b);
 
 /* The next UL-DCCH SDU for the RRC: 1 with *out filled, 0 when none. */
 int mac_ues_take_dcch(struct mac_ues *u, struct mac_dcch_sdu *out);

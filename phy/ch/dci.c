@@ -1,4 +1,4 @@
-/* DCI format 1_0 packing and unpacking, 38.212 7.3.1.2.1; RIV, 38.214 5.1.2.2.2. See dci.h. */
+/* DCI formats 1_0 and 0_0 packing and unpacking, 38.212 7.3.1.2.1 and 7.3.1.1.1; RIV, 38.214 5.1.2.2.2. See dci.h. */
 #include "phy/ch/dci.h"
 
 #include <errno.h>
@@ -77,6 +77,19 @@ static int layout_bits(const struct dci_field *f, int n)
     return total;
 }
 
+/* Reads the fields of a layout from bits (one per byte, MSB first per field). */
+static void read_fields(const uint8_t *bits, const struct dci_field *f, int n)
+{
+    int pos = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t v = 0;
+        for (int b = 0; b < f[i].nbits; b++)
+            v = (v << 1) | (bits[pos++] & 1u);
+        if (f[i].value)
+            *f[i].value = v;
+    }
+}
+
 int dci_1_0_size(enum dci_rnti_type t, int n_rb_bwp)
 {
     struct dci_1_0 d = { .rnti_type = t };
@@ -113,31 +126,69 @@ int dci_0_0_size(int n_rb_ul)
     return fdra < 0 ? fdra : 1 + fdra + 4 + 1 + 5 + 1 + 2 + 4 + 2;
 }
 
-int dci_0_0_pack(const struct dci_0_0 *d, int n_rb_ul, int size, uint8_t *bits, int max_bits)
+/* The fields of format 0_0 (38.212 7.3.1.1.1) in transmission order, the FDRA cut to fdra_sent bits (7.3.1.0). */
+static int dci_0_0_layout(struct dci_0_0 *d, int fdra_sent, struct dci_field f[DCI_MAX_FIELDS])
+{
+    int n = 0;
+    f[n++] = (struct dci_field){ .nbits = 1, .constant = 0 }; /* identifier for DCI formats: 0 = UL */
+    f[n++] = (struct dci_field){ .value = &d->frequency_domain_assignment, .nbits = fdra_sent };
+    f[n++] = (struct dci_field){ .value = &d->time_domain_assignment, .nbits = 4 };
+    f[n++] = (struct dci_field){ .value = &d->frequency_hopping, .nbits = 1 };
+    f[n++] = (struct dci_field){ .value = &d->mcs, .nbits = 5 };
+    f[n++] = (struct dci_field){ .value = &d->ndi, .nbits = 1 };
+    f[n++] = (struct dci_field){ .value = &d->rv, .nbits = 2 };
+    f[n++] = (struct dci_field){ .value = &d->harq_process, .nbits = 4 };
+    f[n++] = (struct dci_field){ .value = &d->tpc, .nbits = 2 };
+    return n;
+}
+
+/* FDRA bits format 0_0 keeps when aligned to `size` (7.3.1.0: a larger 0_0 loses FDRA MSBs), or -EINVAL. */
+static int dci_0_0_fdra_sent(int n_rb_ul, int size)
 {
     int fdra = dci_fdra_bits(n_rb_ul), natural = dci_0_0_size(n_rb_ul);
-    if (fdra < 0 || !bits || size > max_bits || size < 1) return -EINVAL;
-    int fdra_sent = natural > size ? fdra - (natural - size) : fdra;   /* 7.3.1.0 truncation of the MSBs */
-    if (fdra_sent < 0 || (fdra_sent < 32 && (d->frequency_domain_assignment >> fdra_sent) != 0)) return -EINVAL;
-    const struct dci_field f[] = {
-        {.nbits = 1, .constant = 0}, /* identifier for DCI formats: 0 = UL */
-        {.value = (uint32_t *)&d->frequency_domain_assignment, .nbits = fdra_sent},
-        {.value = (uint32_t *)&d->time_domain_assignment, .nbits = 4},
-        {.value = (uint32_t *)&d->frequency_hopping, .nbits = 1},
-        {.value = (uint32_t *)&d->mcs, .nbits = 5},
-        {.value = (uint32_t *)&d->ndi, .nbits = 1},
-        {.value = (uint32_t *)&d->rv, .nbits = 2},
-        {.value = (uint32_t *)&d->harq_process, .nbits = 4},
-        {.value = (uint32_t *)&d->tpc, .nbits = 2},
-    };
+    if (fdra < 0 || size < 1)
+        return -EINVAL;
+    int sent = natural > size ? fdra - (natural - size) : fdra;
+    return sent < 0 ? -EINVAL : sent;
+}
+
+int dci_0_0_pack(const struct dci_0_0 *d, int n_rb_ul, int size, uint8_t *bits, int max_bits)
+{
+    int fdra_sent = dci_0_0_fdra_sent(n_rb_ul, size);
+    if (fdra_sent < 0 || !bits || size > max_bits)
+        return -EINVAL;
+    if (fdra_sent < 32 && (d->frequency_domain_assignment >> fdra_sent) != 0)
+        return -EINVAL;
+    struct dci_0_0 copy = *d;
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = dci_0_0_layout(&copy, fdra_sent, f);
     int pos = 0;
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+    for (int i = 0; i < n; i++) {
         uint32_t v = f[i].value ? *f[i].value : f[i].constant;
-        if (f[i].nbits < 32 && (v >> f[i].nbits) != 0) return -EINVAL;
-        for (int b = f[i].nbits - 1; b >= 0; b--) bits[pos++] = (uint8_t)((v >> b) & 1u);
+        if (f[i].nbits < 32 && (v >> f[i].nbits) != 0)
+            return -EINVAL;
+        for (int b = f[i].nbits - 1; b >= 0; b--)
+            bits[pos++] = (uint8_t)((v >> b) & 1u);
     }
-    while (pos < size) bits[pos++] = 0; /* padding up to the 1_0 size */
+    while (pos < size)
+        bits[pos++] = 0; /* padding up to the 1_0 size */
     return size;
+}
+
+int dci_0_0_unpack(const uint8_t *bits, int nbits, int n_rb_ul, struct dci_0_0 *d)
+{
+    memset(d, 0, sizeof(*d));
+    int fdra_sent = dci_0_0_fdra_sent(n_rb_ul, nbits);
+    if (fdra_sent < 0 || !bits)
+        return -EINVAL;
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = dci_0_0_layout(d, fdra_sent, f);
+    if (layout_bits(f, n) > nbits)
+        return -EINVAL;
+    if ((bits[0] & 1u) != 0u)
+        return -EBADMSG; /* identifier 1: format 1_0 */
+    read_fields(bits, f, n);
+    return 0;
 }
 
 int dci_1_0_unpack(const uint8_t *bits, int nbits, enum dci_rnti_type t, int n_rb_bwp, struct dci_1_0 *d)
@@ -153,14 +204,7 @@ int dci_1_0_unpack(const uint8_t *bits, int nbits, enum dci_rnti_type t, int n_r
     /* 38.212 7.3.1.1.1 / 7.3.1.2.1: the identifier is 0 for an UL format (0_0 of the same size). */
     if ((t == DCI_RNTI_C || t == DCI_RNTI_TC) && (bits[0] & 1u) != 1u)
         return -EBADMSG;
-    int pos = 0;
-    for (int i = 0; i < n; i++) {
-        uint32_t v = 0;
-        for (int b = 0; b < f[i].nbits; b++)
-            v = (v << 1) | (bits[pos++] & 1u);
-        if (f[i].value)
-            *f[i].value = v;
-    }
+    read_fields(bits, f, n);
     return 0;
 }
 

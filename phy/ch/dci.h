@@ -72,6 +72,11 @@ int dci_0_0_size(int n_rb_ul);
  * smaller 0_0 is padded with zeros; a larger one loses the most significant FDRA bits, which must then be 0).
  * Returns size, or -EINVAL (a field too wide, max_bits too small, MSBs that truncation would lose). */
 int dci_0_0_pack(const struct dci_0_0 *d, int n_rb_ul, int size, uint8_t *bits, int max_bits);
+/* Reads format 0_0 from nbits bits (the size it was aligned to) for an UL BWP of n_rb_ul PRBs; the padding after
+ * the TPC field is ignored. Returns 0, -EINVAL (nbits too small for the fields, bad N), -EBADMSG (identifier 1:
+ * a format 1_0). With CRC scrambled by a TC-RNTI (a Msg3 retransmission) the fields read the same; the UE
+ * ignores the NDI (38.321 5.4.2.1). */
+int dci_0_0_unpack(const uint8_t *bits, int nbits, int n_rb_ul, struct dci_0_0 *d);
 
 /* Bits of the frequency domain resource assignment for N = n_rb_bwp (1..275); -EINVAL outside. */
 int dci_fdra_bits(int n_rb_bwp);

@@ -287,6 +287,18 @@ START_TEST(dci_0_0_hand_worked)
     ck_assert_int_eq(dci_0_0_pack(&d, 52, 39, bits, 64), 39);
     const char *expect = "0" "00010100110" "0000" "0" "01001" "1" "00" "0000" "01" "00000000";
     for (int i = 0; i < 39; i++) ck_assert_msg(bits[i] == (uint8_t)(expect[i] - '0'), "bit %d", i);
+    /* Read back: every field, the padding ignored; a 1_0 (identifier 1) is refused, too few bits too. */
+    struct dci_0_0 r;
+    ck_assert_int_eq(dci_0_0_unpack(bits, 39, 52, &r), 0);
+    ck_assert_mem_eq(&r, &d, sizeof r);
+    struct dci_0_0 h = {.frequency_domain_assignment = 1234, .time_domain_assignment = 15, .frequency_hopping = 1,
+                        .mcs = 31, .ndi = 0, .rv = 3, .harq_process = 15, .tpc = 2};
+    ck_assert_int_eq(dci_0_0_pack(&h, 52, 39, bits, 64), 39);
+    ck_assert_int_eq(dci_0_0_unpack(bits, 39, 52, &r), 0);
+    ck_assert_mem_eq(&r, &h, sizeof r);
+    bits[0] = 1;
+    ck_assert_int_eq(dci_0_0_unpack(bits, 39, 52, &r), -EBADMSG);
+    ck_assert_int_eq(dci_0_0_unpack(bits, 8, 52, &r), -EINVAL);
     /* A 0_0 larger than 1_0 (a 275-PRB UL BWP, 13 FDRA bits... here forced to 30 bits) loses FDRA MSBs. */
     ck_assert_int_eq(dci_0_0_pack(&d, 52, 30, bits, 64), 30);
     d.frequency_domain_assignment = 1u << 10; /* bit 10 set: cannot be truncated away */

@@ -4,7 +4,9 @@
  *  - T_A (38.213 4.2): 16 64 Tc / 2^mu per step, 0.52 us at 15 kHz: a 6-sample round trip at 11.52 Msps is 0.52 us -> 1;
  *  - the RAR no earlier than PRACH + 3 and not after the window, Msg3 at RAR + k2 + 2 (15 kHz), Msg4 after the RRC
  *    answer, its HARQ-ACK 4 slots later on the common PUCCH (row 11, r 0: PRBs 0 and N-1), NACK -> again with the
- *    next rv, ACK -> done; a RAR PDU the MAC RAR parser reads back with every preamble's RAPID, TA and TC-RNTI. */
+ *    next rv, ACK -> done; a RAR PDU the MAC RAR parser reads back with every preamble's RAPID, TA and TC-RNTI;
+ *  - Msg3 retransmission by DCI 0_0 TC-RNTI (fields read back with dci_0_0_unpack), its PUSCH a combining
+ *    retransmission, up to RA_MSG3_MAX_TX transmissions; with the UL map, on other PRBs when its own are taken. */
 #include <check.h>
 #include <errno.h>
 #include <string.h>
@@ -217,6 +219,142 @@ START_TEST(msg3_placed_by_ul_map)
 }
 END_TEST
 
+/* Msg3 retransmission (38.321 5.4.2; 38.213 8.3): a Msg3 CRC failure -> DCI 0_0 with CRC scrambled by the TC-RNTI
+ * in SS#1 (no PDSCH) whose fields are the same PRBs (RIV 0x70 for 8..10 of 52) and MCS, HARQ 0, NDI 0, rv 2, in the
+ * first DL slot whose PUSCH (k2 = 4 later) is UL and free of other Msg3s; PHY UL is asked for a retransmission
+ * (new_data false, rv 2, HARQ 0) there; CRC OK then ends Msg3 as usual. Four failures release the procedure. */
+START_TEST(msg3_retransmission)
+{
+    struct ra ra;
+    struct ra_config c = cfg52();
+    ck_assert_int_eq(ra_init(&ra, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, 4096), 0);
+    uint64_t p = 171;
+    int tc = ra_preamble(&ra, p, 41, 0.0f, 0x0f);
+    struct dl_slot_request dl = {0};
+    ck_assert_int_eq(ra_schedule_dl(&ra, p + 4, true, &dl, &pool), 1);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    uint64_t m3 = ra_msg3_slot(&ra, p + 4);
+    struct ul_slot_request ul = {0};
+    ck_assert_int_eq(ra_schedule_ul(&ra, m3, &ul), 1);
+    ck_assert(ul.pusch[0].tb.new_data);
+    ck_assert_int_eq(ul.pusch[0].tb.rv, 0);
+    ck_assert_int_eq(ul.pusch[0].harq_id, 0);
+    struct ra_proc *pr = ra_msg3_received(&ra, m3, (uint16_t)tc, false);
+    ck_assert_ptr_nonnull(pr);
+    ck_assert_int_eq(pr->state, RA_MSG3_RETX_DUE);
+    /* A second preamble's RAR whose Msg3 lands where the retransmission would: that slot is skipped. */
+    int tc2 = ra_preamble(&ra, m3 - 1, 7, 0.0f, 0x10);
+    memset(&dl, 0, sizeof dl);
+    uint64_t d = m3 + 3; /* the MAC hears of the failure after scheduling m3 + k (2) */
+    ck_assert_int_eq(ra_schedule_dl(&ra, d, true, &dl, &pool), 1); /* the RAR of tc2 (Msg3 in d + 6) */
+    ck_assert_int_eq(dl.pdcch[0].rnti, 0x10);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    memset(&dl, 0, sizeof dl);
+    ck_assert_int_eq(ra_schedule_dl(&ra, d + 1, false, &dl, &pool), 0); /* SSB slot */
+    ck_assert_int_eq(ra_schedule_dl(&ra, d + 2, true, &dl, &pool), 0);  /* its PUSCH d + 6 holds tc2's Msg3 */
+    ck_assert_int_eq(dl.n_pdcch, 0);
+    ck_assert_int_eq(ra_schedule_dl(&ra, d + 3, true, &dl, &pool), 1);
+    ck_assert_int_eq(dl.n_pdcch, 1);
+    ck_assert_int_eq(dl.n_pdsch, 0);
+    ck_assert_int_eq(dl.pdcch[0].rnti, tc);
+    ck_assert_int_eq(dl.pdcch[0].first_cce, 0);
+    ck_assert_int_eq(dl.pdcch[0].dci_len, dci_1_0_size(DCI_RNTI_TC, 48));
+    struct dci_0_0 g;
+    ck_assert_int_eq(dci_0_0_unpack(dl.pdcch[0].dci, dl.pdcch[0].dci_len, 52, &g), 0);
+    ck_assert_uint_eq(g.frequency_domain_assignment, 0x70);
+    ck_assert_uint_eq(g.time_domain_assignment, 0);
+    ck_assert_uint_eq(g.mcs, 2);
+    ck_assert_uint_eq(g.ndi, 0);
+    ck_assert_uint_eq(g.rv, 2);
+    ck_assert_uint_eq(g.harq_process, 0);
+    ck_assert_uint_eq(ra.stats.msg3_retx, 1);
+    uint64_t r3 = d + 3 + 4; /* DCI + k2, no Delta */
+    ck_assert_uint_eq(pr->msg3_slot, r3);
+    memset(&ul, 0, sizeof ul);
+    ck_assert_int_eq(ra_schedule_ul(&ra, r3, &ul), 1);
+    ck_assert_int_eq(ul.pusch[0].grant.rnti, tc);
+    ck_assert_int_eq(ul.pusch[0].grant.crb_start, 8);
+    ck_assert(!ul.pusch[0].tb.new_data);
+    ck_assert_int_eq(ul.pusch[0].tb.rv, 2);
+    ck_assert_int_eq(ul.pusch[0].harq_id, 0);
+    ck_assert_ptr_null(ra_msg3_received(&ra, m3, (uint16_t)tc, true)); /* the old slot: nothing due there */
+    pr = ra_msg3_received(&ra, r3, (uint16_t)tc, true);
+    ck_assert_ptr_nonnull(pr);
+    ck_assert_int_eq(pr->state, RA_MSG3_DONE);
+    /* tc2: fails four times (RAR grant + 3 retransmissions, rv 0 2 3 1), then released. */
+    uint64_t s = d + 6;
+    static const int rv[4] = {0, 2, 3, 1};
+    for (int k = 0; k < RA_MSG3_MAX_TX; k++) {
+        memset(&ul, 0, sizeof ul);
+        ck_assert_int_eq(ra_schedule_ul(&ra, s, &ul), 1);
+        ck_assert_int_eq(ul.pusch[0].grant.rnti, tc2);
+        ck_assert_int_eq(ul.pusch[0].tb.rv, rv[k]);
+        pr = ra_msg3_received(&ra, s, (uint16_t)tc2, false);
+        ck_assert_ptr_nonnull(pr);
+        if (k == RA_MSG3_MAX_TX - 1) break;
+        memset(&dl, 0, sizeof dl);
+        ck_assert_int_eq(ra_schedule_dl(&ra, s + 3, true, &dl, &pool), 1);
+        s = s + 3 + 4;
+    }
+    ck_assert_int_eq(pr->state, RA_FREE);
+    ck_assert_uint_eq(ra.stats.msg3_given_up, 1);
+    ck_assert_uint_eq(ra.stats.msg3_retx, 4);
+    /* A retransmission that never finds a slot is given up after RA_MSG3_RETX_WAIT slots. */
+    int tc3 = ra_preamble(&ra, 1000, 9, 0.0f, 0x11);
+    memset(&dl, 0, sizeof dl);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 1004, true, &dl, &pool), 1);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    ck_assert_ptr_nonnull(ra_msg3_received(&ra, 1010, (uint16_t)tc3, false));
+    for (uint64_t t = 1011; t <= 1010 + RA_MSG3_RETX_WAIT + 1; t++) ra_schedule_dl(&ra, t, false, &dl, &pool);
+    ck_assert_uint_eq(ra.stats.msg3_given_up, 2);
+    /* TDD (10-slot period, slots 8 and 9 UL): the retransmission waits for a DCI slot whose PUSCH is UL. */
+    ck_assert_int_eq(slot_pattern_init_tdd(&c.pattern, 10, 7, 0, 2, 0), 0);
+    ck_assert_int_eq(ra_init(&ra, &c), 0);
+    int tc4 = ra_preamble(&ra, 100, 1, 0.0f, 0x0f);
+    memset(&dl, 0, sizeof dl);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 103, true, &dl, &pool), 1); /* Msg3 in 109: UL */
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    ck_assert_ptr_nonnull(ra_msg3_received(&ra, 109, (uint16_t)tc4, false));
+    memset(&dl, 0, sizeof dl);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 112, true, &dl, &pool), 0); /* PUSCH 116: DL */
+    ck_assert_int_eq(ra_schedule_dl(&ra, 113, true, &dl, &pool), 0); /* 117: the special slot */
+    ck_assert_int_eq(ra_schedule_dl(&ra, 114, true, &dl, &pool), 1); /* 118: UL */
+    ck_assert_int_eq(slot_pattern_ul_symbols(&c.pattern, ra.proc[0].msg3_slot), SLOT_ALL_SYMBOLS);
+    ck_assert_uint_eq(ra.proc[0].msg3_slot, 118);
+    /* With the UL map (FDD again): the retransmission's own PRBs are taken in its slot by a UE's PUSCH, so it goes
+     * to the lowest free run of 3, which the DCI and the PUSCH request name. */
+    static struct ul_map map;
+    slot_pattern_init_fdd(&c.pattern);
+    ck_assert_int_eq(ra_init(&ra, &c), 0);
+    ck_assert_int_eq(ul_map_init(&map, 52), 0);
+    ck_assert_int_eq(ul_map_template(&map, 0, 8, UL_MAP_ALL_SYMBOLS, UL_OWNER_PRACH), 0);
+    ra.ul_map = &map;
+    ul_map_advance(&map, 303);
+    int tc5 = ra_preamble(&ra, 300, 2, 0.0f, 0x0f);
+    memset(&dl, 0, sizeof dl);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 303, true, &dl, &pool), 1); /* Msg3 in 309 at PRB 8 */
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    ck_assert_int_eq(ra.proc[0].msg3_prb, 8);
+    ck_assert_ptr_nonnull(ra_msg3_received(&ra, 309, (uint16_t)tc5, false));
+    ul_map_advance(&map, 312);
+    ck_assert_int_eq(ul_map_reserve(&map, 316, 8, 12, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH), 0);
+    memset(&dl, 0, sizeof dl);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 312, true, &dl, &pool), 1);
+    ck_assert_int_eq(dci_0_0_unpack(dl.pdcch[0].dci, dl.pdcch[0].dci_len, 52, &g), 0);
+    int start, len;
+    ck_assert_int_eq(dci_riv_decode(52, g.frequency_domain_assignment, &start, &len), 0);
+    ck_assert_int_eq(start, 20);
+    ck_assert_int_eq(len, 3);
+    ck_assert_int_eq(ul_map_owner(&map, 316, 20), UL_OWNER_MSG3);
+    memset(&ul, 0, sizeof ul);
+    ck_assert_int_eq(ra_schedule_ul(&ra, 316, &ul), 1);
+    ck_assert_int_eq(ul.pusch[0].grant.crb_start, 20);
+    ck_assert(!ul.pusch[0].tb.new_data);
+    tb_pool_free(&pool);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ra");
@@ -226,6 +364,7 @@ int main(void)
     tcase_add_test(tc, rar_msg3_msg4_ack);
     tcase_add_test(tc, window_expiry_and_full_table);
     tcase_add_test(tc, msg3_placed_by_ul_map);
+    tcase_add_test(tc, msg3_retransmission);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -1,0 +1,556 @@
+/* mac/ue: connected UEs in the MAC, driven slot by slot as mac.c drives them, with the DCIs read back bit by bit
+ * (dci_0_0_unpack / dci_1_0_unpack) and the MAC PDUs parsed (mac_pdu_parse):
+ *  - UL grants: DCI 0_0 C-RNTI in SS#1, HARQ process, NDI toggled per new TB, rv 0, PUSCH k2 = 4 later with the
+ *    same PRBs; CRC KO -> the same process, NDI and PRBs with rv 2, 3, 1 and a combining PUSCH request; dropped
+ *    after MAC_UE_UL_MAX_TX (ul_ko); a PUSCH never reported counts as failed;
+ *  - SR -> a grant of the default size; BSR -> the fewest PRBs whose TBS (38.214 6.1.4.2, computed here with
+ *    tbs_compute) holds the reported bytes (Table 6.1.3.1-1 upper end) + overhead; the top level -> all PRBs the
+ *    MAC may use; no further grant once the BSR is covered;
+ *  - SRB1 DL HARQ: NACK -> the same bytes, HARQ process and NDI, rv 2; ACK -> next TB toggles NDI; dropped after
+ *    MAC_UE_DL_MAX_TX (dl_ko);
+ *  - TA: offsets -> a Timing Advance Command CE (LCID 61, TAG 0, T_A = 31 + round(offset / 6 samples)) in a
+ *    padding PDSCH, nothing for small offsets, measurements during the hold ignored, a UE 20 samples late
+ *    converging in a few commands;
+ *  - with the UL map: grants where the slot has room, a retransmission moved (same PRB count) when its PRBs are
+ *    taken, a BSR grant shrunk to the longest free run;
+ *  - a malformed PDU counted, contexts gone after mac_ues_reset (counters kept). */
+#include <check.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "mac/mac_pdu.h"
+#include "mac/ue.h"
+#include "phy/ch/dci.h"
+#include "phy/fec/tbs.h"
+#include "tests/unit/check_run.h"
+
+#define RNTI 0x4601
+#define START_PRB 8
+
+static struct tb_pool pool;
+
+static struct mac_ue_config cfg52(void)
+{
+    struct mac_ue_config c = {.pci = 1, .nof_prb = 52, .scs_khz = 15, .dmrs_type_a_position = 2, .k2 = 4,
+                              .grant_prb_start = START_PRB, .grant_nof_prb = 12, .grant_mcs = 4,
+                              .grant_max_prb = 40, .grant_period = 5, .sr_period = 10};
+    slot_pattern_init_fdd(&c.pattern);
+    c.css = (struct ra_config){.pci = 1, .nof_prb = 52, .scs_khz = 15, .sample_rate_hz = 11.52e6,
+                               .dmrs_type_a_position = 2, .pdsch_start_symbol = 1, .pdsch_nof_symbols = 13,
+                               .msg3_k2 = 4, .ra_response_window = 10, .rar_mcs = 2, .msg3_prb_start = START_PRB,
+                               .msg3_nof_prb = 3, .msg3_mcs = 2, .pucch_resource_common = 11};
+    ck_assert_int_eq(pdcch_coreset0(&c.css.coreset0, 1, 48, 1, 0, 1), 0);
+    slot_pattern_init_fdd(&c.css.pattern);
+    return c;
+}
+
+static struct mac_ues u;
+
+static struct mac_ue *setup(void)
+{
+    struct mac_ue_config c = cfg52();
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, 4096), 0);
+    struct mac_ue *ue = mac_ue_add(&u, RNTI, 0, 0);
+    ck_assert_ptr_nonnull(ue);
+    return ue;
+}
+
+static void teardown(void)
+{
+    mac_ues_free(&u);
+    tb_pool_free(&pool);
+}
+
+/* One DL slot: what mac_ues_schedule_dl put in dl (0 or 1 PDCCH). */
+static int dl_slot(uint64_t slot, struct dl_slot_request *dl)
+{
+    memset(dl, 0, sizeof *dl);
+    return mac_ues_schedule_dl(&u, slot, true, true, true, dl, &pool);
+}
+
+/* The UL grant in dl: DCI 0_0 for RNTI, read back. */
+static struct dci_0_0 ul_grant(const struct dl_slot_request *dl)
+{
+    ck_assert_int_eq(dl->n_pdcch, 1);
+    ck_assert_int_eq(dl->n_pdsch, 0);
+    ck_assert_int_eq(dl->pdcch[0].rnti, RNTI);
+    ck_assert_int_eq(dl->pdcch[0].first_cce, 0);
+    ck_assert_int_eq(dl->pdcch[0].dci_len, dci_1_0_size(DCI_RNTI_C, 48));
+    struct dci_0_0 d;
+    ck_assert_int_eq(dci_0_0_unpack(dl->pdcch[0].dci, dl->pdcch[0].dci_len, 52, &d), 0);
+    return d;
+}
+
+/* The PRBs the UL grant in dl gives: first and count. */
+static struct dci_0_0 grant_span(const struct dl_slot_request *dl, int *start, int *n)
+{
+    struct dci_0_0 d = ul_grant(dl);
+    ck_assert_int_eq(dci_riv_decode(52, d.frequency_domain_assignment, start, n), 0);
+    return d;
+}
+
+static int grant_prbs(const struct dci_0_0 *d)
+{
+    int start, n;
+    ck_assert_int_eq(dci_riv_decode(52, d->frequency_domain_assignment, &start, &n), 0);
+    ck_assert_int_eq(start, START_PRB);
+    return n;
+}
+
+/* The PUSCH request of slot for RNTI. */
+static struct ul_pusch_req pusch_req(uint64_t slot)
+{
+    struct ul_slot_request ul = {0};
+    ck_assert_int_eq(mac_ues_schedule_ul(&u, slot, &ul), 1);
+    ck_assert_int_eq(ul.pusch[0].grant.rnti, RNTI);
+    return ul.pusch[0];
+}
+
+/* A PUSCH result for q: CRC ok or not, the MAC PDU in tb (tb_bytes), timing ta. */
+static void pusch_result(struct mac_ue *ue, uint64_t slot, const struct ul_pusch_req *q, bool ok, const uint8_t *tb,
+                         int tb_bytes, float ta)
+{
+    struct ul_pusch_result r = {.req = *q, .rc = 0, .res = {.crc_ok = ok, .ta_samples = ta, .snr_db = 20},
+                                .tb_bytes = tb_bytes, .tb = tb};
+    mac_ue_pusch(&u, ue, slot, &r, tb);
+}
+
+/* A UL MAC PDU of tbs bytes: a short BSR (LCG 0, index bs) when bs >= 0, padding. */
+static int ul_pdu(uint8_t *buf, int tbs_bytes, int bs)
+{
+    struct mac_pdu_builder b;
+    mac_pdu_builder_init(&b, MAC_DIR_UL, buf, (size_t)tbs_bytes);
+    if (bs >= 0) {
+        uint8_t ce = (uint8_t)bs; /* LCG ID 0 in the 3 MSBs */
+        ck_assert_int_eq(mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &ce, 1), 0);
+    }
+    return (int)mac_pdu_finish(&b);
+}
+
+START_TEST(ul_grants_harq)
+{
+    struct mac_ue *ue = setup();
+    struct dl_slot_request dl;
+    /* Before RRCSetupComplete: a grant of the default 12 PRBs, HARQ 0, NDI 1, rv 0. */
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    struct dci_0_0 d = ul_grant(&dl);
+    ck_assert_uint_eq(d.harq_process, 0);
+    ck_assert_uint_eq(d.ndi, 1);
+    ck_assert_uint_eq(d.rv, 0);
+    ck_assert_uint_eq(d.mcs, 4);
+    ck_assert_int_eq(grant_prbs(&d), 12);
+    ck_assert_int_eq(dl_slot(101, &dl), 0); /* one PUSCH in flight */
+    struct ul_slot_request ul = {0};
+    ck_assert_int_eq(mac_ues_schedule_ul(&u, 103, &ul), 0);
+    struct ul_pusch_req q = pusch_req(104);
+    ck_assert_int_eq(q.grant.crb_start, START_PRB);
+    ck_assert_int_eq(q.grant.nof_rb, 12);
+    ck_assert_int_eq(q.harq_id, 0);
+    ck_assert(q.tb.new_data);
+    ck_assert_int_eq(q.tb.rv, 0);
+    /* CRC KO: retransmissions rv 2, 3, 1 on HARQ 0, NDI unchanged, no new data; then dropped. */
+    uint8_t tb[512];
+    static const int rv[4] = {0, 2, 3, 1};
+    uint64_t s = 104;
+    for (int k = 1; k < MAC_UE_UL_MAX_TX; k++) {
+        pusch_result(ue, s, &q, false, tb, q.tb.tbs / 8, 0);
+        ck_assert_int_eq(dl_slot(s + 3, &dl), 1); /* no grant-period wait for a retransmission */
+        d = ul_grant(&dl);
+        ck_assert_uint_eq(d.harq_process, 0);
+        ck_assert_uint_eq(d.ndi, 1);
+        ck_assert_uint_eq(d.rv, (uint32_t)rv[k]);
+        ck_assert_int_eq(grant_prbs(&d), 12);
+        s += 3 + 4;
+        q = pusch_req(s);
+        ck_assert(!q.tb.new_data);
+        ck_assert_int_eq(q.tb.rv, rv[k]);
+        ck_assert_int_eq(q.harq_id, 0);
+        ck_assert_int_eq(q.grant.nof_rb, 12);
+    }
+    ck_assert_uint_eq(ue->ul_retx, 3);
+    pusch_result(ue, s, &q, false, tb, q.tb.tbs / 8, 0);
+    ck_assert_uint_eq(ue->ul_ko, 1);
+    /* Next: a new TB on HARQ 1 (NDI 1: its first), rv 0. */
+    ck_assert_int_eq(dl_slot(s + 3, &dl), 1);
+    d = ul_grant(&dl);
+    ck_assert_uint_eq(d.harq_process, 1);
+    ck_assert_uint_eq(d.rv, 0);
+    s += 7;
+    q = pusch_req(s);
+    ck_assert(q.tb.new_data);
+    ck_assert_int_eq(q.harq_id, 1);
+    int n = ul_pdu(tb, q.tb.tbs / 8, -1);
+    pusch_result(ue, s, &q, true, tb, n, 0);
+    ck_assert_uint_eq(ue->ul_tx, 2);
+    ck_assert_uint_eq(u.stats.ul_retx, 3);
+    ck_assert_uint_eq(u.stats.ul_ko, 1);
+    /* The grant period holds the next new grant (no SR, no BSR: before setup, every 5 slots). */
+    uint64_t g = s - 4 + 5; /* the DCI of HARQ 1 was in s - 4 */
+    ck_assert_int_eq(dl_slot(g - 1, &dl), 0);
+    ck_assert_int_eq(dl_slot(g, &dl), 1);
+    d = ul_grant(&dl);
+    ck_assert_uint_eq(d.harq_process, 2);
+    /* Its PUSCH never reported: after MAC_UE_RESULT_WAIT slots it counts as failed and is retransmitted. */
+    ck_assert_int_eq(dl_slot(g + 4 + MAC_UE_RESULT_WAIT, &dl), 0);
+    ck_assert_int_eq(dl_slot(g + 5 + MAC_UE_RESULT_WAIT, &dl), 1);
+    d = ul_grant(&dl);
+    ck_assert_uint_eq(d.harq_process, 2);
+    ck_assert_uint_eq(d.rv, 2);
+    ck_assert_uint_eq(u.stats.results_lost, 1);
+    teardown();
+}
+END_TEST
+
+/* PRBs for `bytes` at MCS 4 (Table 5.1.3.1-1: Qm 2, R 308/1024), 14 symbols, DM-RS pos2 type 1 with 2 CDM groups
+ * without data (3 x 12 REs per PRB): the fewest whose TBS holds bytes + MAC_UE_UL_OVERHEAD. */
+static int expected_tbs(int n)
+{
+    struct tbs_cfg t = {.n_prb = n, .n_symb_sh = 14, .n_dmrs_prb = 36, .layers = 1, .qm = 2, .r_x1024 = 308};
+    return tbs_compute(&t);
+}
+
+static int expected_prbs(uint64_t bytes, int max)
+{
+    for (int n = 1; n <= max; n++)
+        if ((uint64_t)expected_tbs(n) >= 8 * (bytes + MAC_UE_UL_OVERHEAD)) return n;
+    return max;
+}
+
+START_TEST(sr_and_bsr_grants)
+{
+    struct mac_ue *ue = setup();
+    ue->setup_complete = true;
+    struct dl_slot_request dl;
+    ck_assert_int_eq(dl_slot(100, &dl), 0); /* connected, nothing reported: no grant */
+    /* SR on its occasion (context 0: slot % 10 == its offset, PUCCH F1 resource 2 of mac/ue_res.h) -> a grant of
+     * 12 PRBs. */
+    uint64_t sr = 100 + (uint64_t)ue->res.sr_offset;
+    ck_assert_uint_lt(sr, 110);
+    struct ul_slot_request ul = {0};
+    mac_ues_schedule_ul(&u, sr, &ul);
+    ck_assert_int_eq(ul.n_pucch, 1);
+    ck_assert_int_eq(ul.pucch[0].purpose, UL_PUCCH_SR);
+    ck_assert_int_eq(ul.pucch[0].cfg.res.time_domain_occ, ue->res.sr_occ);
+    ck_assert_int_eq(ul.pucch[0].cfg.res.start_prb, ue->res.f1_prb);
+    struct ul_pucch_result pr = {.req = ul.pucch[0], .res = {.verdict = PUCCH_RX_VALID, .nbits = 1, .bits = {1}}};
+    ck_assert(mac_ue_pucch(&u, sr, &pr));
+    ck_assert(ue->sr_pending);
+    ck_assert_int_eq(dl_slot(110, &dl), 1);
+    struct dci_0_0 d = ul_grant(&dl);
+    ck_assert_int_eq(grant_prbs(&d), 12);
+    ck_assert(!ue->sr_pending);
+    /* Its PUSCH reports BSR index 6 of Table 6.1.3.1-1 (38 < BS <= 53 bytes: the MAC takes 53). */
+    struct ul_pusch_req q = pusch_req(114);
+    uint8_t tb[4096];
+    int n = ul_pdu(tb, q.tb.tbs / 8, 6);
+    pusch_result(ue, 114, &q, true, tb, n, 0);
+    uint32_t lo, hi;
+    ck_assert_int_eq(mac_bsr_range(6, false, &lo, &hi), 0);
+    ck_assert_uint_eq(hi, 53);
+    ck_assert_uint_eq(ue->bsr_bytes, hi);
+    ck_assert_int_eq(dl_slot(115, &dl), 1); /* the SR grant's DCI was in 110: 5 slots on */
+    d = ul_grant(&dl);
+    int want = expected_prbs(hi, 40);
+    ck_assert_int_lt(want, 12); /* smaller than the default: the BSR sized it */
+    ck_assert_int_eq(grant_prbs(&d), want);
+    q = pusch_req(119);
+    ck_assert_int_eq(q.grant.nof_rb, want);
+    n = ul_pdu(tb, q.tb.tbs / 8, -1);
+    pusch_result(ue, 119, &q, true, tb, n, 0);
+    ck_assert_int_eq(dl_slot(125, &dl), 0); /* the BSR is covered: no more grants */
+    /* The top index (> 150000 bytes): all 40 PRBs the MAC may use; a BSR of 0 then stops the grants. */
+    ck_assert_int_eq(dl_slot(126, &dl), 0);
+    ue->sr_pending = true;
+    ck_assert_int_eq(dl_slot(127, &dl), 1);
+    q = pusch_req(131);
+    n = ul_pdu(tb, q.tb.tbs / 8, 31);
+    pusch_result(ue, 131, &q, true, tb, n, 0);
+    ck_assert_int_eq(dl_slot(132, &dl), 1);
+    d = ul_grant(&dl);
+    ck_assert_int_eq(grant_prbs(&d), 40);
+    q = pusch_req(136);
+    ck_assert_int_eq(q.grant.nof_rb, 40);
+    n = ul_pdu(tb, q.tb.tbs / 8, 0);
+    pusch_result(ue, 136, &q, true, tb, n, 0);
+    ck_assert_uint_eq(ue->bsr_bytes, 0);
+    ck_assert_int_eq(dl_slot(150, &dl), 0);
+    teardown();
+}
+END_TEST
+
+/* The SRB1 PDSCH in dl: DCI 1_0 C-RNTI read back, the MAC PDU parsed. */
+static struct dci_1_0 srb1_pdsch(const struct dl_slot_request *dl, struct mac_pdu_rx *rx)
+{
+    ck_assert_int_eq(dl->n_pdcch, 1);
+    ck_assert_int_eq(dl->n_pdsch, 1);
+    ck_assert_int_eq(dl->pdsch[0].grant.rnti, RNTI);
+    struct dci_1_0 d;
+    ck_assert_int_eq(dci_1_0_unpack(dl->pdcch[0].dci, dl->pdcch[0].dci_len, DCI_RNTI_C, 48, &d), 0);
+    ck_assert_int_eq(mac_pdu_parse(MAC_DIR_DL, dl->pdsch[0].tb, (size_t)dl->pdsch[0].dlsch.tbs / 8, rx, NULL), 0);
+    ck_assert_uint_eq(d.rv, (uint32_t)dl->pdsch[0].dlsch.rv);
+    return d;
+}
+
+/* The HARQ-ACK of slot on PUCCH resource 0 (after the SR resource on an SR occasion, heard as DTX): ack or NACK. */
+static void harq_ack(uint64_t slot, bool ack)
+{
+    struct ul_slot_request ul = {0};
+    mac_ues_schedule_ul(&u, slot, &ul);
+    ck_assert_int_ge(ul.n_pucch, 1);
+    int k = ul.n_pucch - 1;
+    ck_assert_int_eq(ul.pucch[k].purpose, UL_PUCCH_HARQ_ACK);
+    if (k > 0) {
+        struct ul_pucch_result dtx = {.req = ul.pucch[0], .res = {.verdict = PUCCH_RX_DTX}};
+        ck_assert(mac_ue_pucch(&u, slot, &dtx));
+    }
+    struct ul_pucch_result r = {.req = ul.pucch[k], .res = {.verdict = PUCCH_RX_VALID, .nbits = 1,
+                                                            .bits = {ack ? 1 : 0}}};
+    ck_assert(mac_ue_pucch(&u, slot, &r));
+}
+
+START_TEST(dl_harq_retx)
+{
+    struct mac_ue *ue = setup();
+    ue->setup_complete = true;
+    uint8_t sdu[40];
+    memset(sdu, 0x3c, sizeof sdu);
+    ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
+    struct dl_slot_request dl;
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    struct mac_pdu_rx rx;
+    struct dci_1_0 d = srb1_pdsch(&dl, &rx);
+    ck_assert_uint_eq(d.harq_process, MAC_UE_DL_HARQ_ID);
+    ck_assert_uint_eq(d.rv, 0);
+    ck_assert_uint_eq(d.harq_feedback_timing, 3); /* k1 = 4 */
+    uint32_t ndi = d.ndi;
+    ck_assert_int_eq(rx.n, 1);
+    ck_assert_int_eq(rx.sub[0].lcid, MAC_LCID_SRB1);
+    int tbs = dl.pdsch[0].dlsch.tbs;
+    uint8_t first[MAC_UE_DL_TB_MAX];
+    memcpy(first, dl.pdsch[0].tb, (size_t)tbs / 8);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    ck_assert_int_eq(dl_slot(101, &dl), 0); /* waiting for its HARQ-ACK */
+    /* NACK -> the same TB, HARQ process and NDI, rv 2, then 3, 1; the fourth NACK drops it. */
+    static const int rv[4] = {0, 2, 3, 1};
+    uint64_t s = 100;
+    for (int k = 1; k < MAC_UE_DL_MAX_TX; k++) {
+        harq_ack(s + 4, false);
+        s += 4 + 3;
+        ck_assert_int_eq(dl_slot(s, &dl), 1);
+        d = srb1_pdsch(&dl, &rx);
+        ck_assert_uint_eq(d.ndi, ndi);
+        ck_assert_uint_eq(d.rv, (uint32_t)rv[k]);
+        ck_assert_uint_eq(d.harq_process, MAC_UE_DL_HARQ_ID);
+        ck_assert_int_eq(dl.pdsch[0].dlsch.tbs, tbs);
+        ck_assert_mem_eq(dl.pdsch[0].tb, first, (size_t)tbs / 8);
+        tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    }
+    harq_ack(s + 4, false);
+    ck_assert_uint_eq(ue->dl_retx, 3);
+    ck_assert_uint_eq(ue->dl_ko, 1);
+    /* A new TB (RLC AM's retransmission after the poll, or nothing): NDI toggled, rv 0; ACK ends it. */
+    ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, 10), 0);
+    s += 4 + 3;
+    ck_assert_int_eq(dl_slot(s, &dl), 1);
+    d = srb1_pdsch(&dl, &rx);
+    ck_assert_uint_eq(d.ndi, ndi ^ 1u);
+    ck_assert_uint_eq(d.rv, 0);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    harq_ack(s + 4, true);
+    ck_assert(!ue->dl_harq.busy);
+    ck_assert_uint_eq(ue->dl_acks, 1);
+    ck_assert_uint_eq(u.stats.dl_retx, 3);
+    teardown();
+}
+END_TEST
+
+/* The TA command in dl's PDSCH, or -1 when there is none. */
+static int ta_in(const struct dl_slot_request *dl)
+{
+    struct mac_pdu_rx rx;
+    srb1_pdsch(dl, &rx);
+    const struct mac_subpdu *s = mac_pdu_find(&rx, MAC_LCID_DL_TA_COMMAND);
+    if (!s) return -1;
+    ck_assert_int_eq(s->length, 1);
+    uint8_t b = dl->pdsch[0].tb[s->offset];
+    ck_assert_int_eq(b >> 6, 0); /* TAG 0 */
+    return b & 0x3f;
+}
+
+START_TEST(ta_commands)
+{
+    struct mac_ue *ue = setup();
+    ue->setup_complete = true;
+    struct dl_slot_request dl;
+    /* 14 samples late twice (one T_A step = 6 samples at 11.52 Msps, 15 kHz) -> T_A = 31 + 2 = 33. */
+    ck_assert_float_eq_tol(u.ta_step_samples, 6.0f, 1e-3f);
+    mac_ue_ta_report(&u, ue, 90, 14.0f);
+    ck_assert_int_eq(mac_ue_ta_command(&u, ue, 100), MAC_UE_TA_NONE); /* one measurement is not enough */
+    mac_ue_ta_report(&u, ue, 95, 14.0f);
+    ck_assert_int_eq(mac_ue_ta_command(&u, ue, 100), 33);
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    ck_assert_int_eq(ta_in(&dl), 33);
+    struct mac_pdu_rx rx;
+    srb1_pdsch(&dl, &rx);
+    ck_assert_int_eq(rx.n, 1); /* the CE and padding: SRB1 had nothing */
+    ck_assert_uint_gt(rx.padding, 0);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    ck_assert_uint_eq(ue->ta_commands, 1);
+    ck_assert_int_eq(ue->ta_last_cmd, 33);
+    ck_assert_int_eq(ue->ta, 2);
+    harq_ack(104, true);
+    /* PUSCHs within MAC_UE_TA_HOLD_MS are not measured. */
+    mac_ue_ta_report(&u, ue, 105, 30.0f);
+    mac_ue_ta_report(&u, ue, 108, 30.0f);
+    ck_assert_int_eq(ue->ta_n, 0);
+    /* Small offsets (under half a step) give no command; 7 samples early gives T_A 30. */
+    mac_ue_ta_report(&u, ue, 120, 2.0f);
+    mac_ue_ta_report(&u, ue, 125, -2.5f);
+    ck_assert_int_eq(mac_ue_ta_command(&u, ue, 130), MAC_UE_TA_NONE);
+    mac_ue_ta_report(&u, ue, 130, -7.0f);
+    mac_ue_ta_report(&u, ue, 135, -7.0f);
+    mac_ue_ta_report(&u, ue, 140, -7.0f);
+    ck_assert_int_eq(mac_ue_ta_command(&u, ue, 141), 30);
+    /* Clamped to the 6-bit field. */
+    ue->ta_est = 1000;
+    ck_assert_int_eq(mac_ue_ta_command(&u, ue, 141), 63);
+    ue->ta_est = -1000;
+    ck_assert_int_eq(mac_ue_ta_command(&u, ue, 141), 0);
+    teardown();
+}
+END_TEST
+
+/* A UE 20 samples late: each PUSCH measures what its timing still lacks (+-0.5 samples), each command moves it by
+ * (T_A - 31) x 6 samples: within half a step after a few commands, and quiet from then on. */
+START_TEST(ta_loop_converges)
+{
+    struct mac_ue *ue = setup();
+    ue->setup_complete = true;
+    struct dl_slot_request dl;
+    float late = 20.0f, applied = 0.0f;
+    int commands = 0;
+    for (uint64_t s = 100; s < 400; s++) {
+        if (s % 5 == 0) mac_ue_ta_report(&u, ue, s, late - applied + (s % 2 ? 0.5f : -0.5f));
+        if (dl_slot(s, &dl) == 1) {
+            int ta = ta_in(&dl);
+            ck_assert_int_ge(ta, 0);
+            applied += (float)(ta - MAC_UE_TA_NONE) * u.ta_step_samples;
+            commands++;
+            tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+            harq_ack(s + 4, true);
+        }
+    }
+    ck_assert_int_ge(commands, 1);
+    ck_assert_int_le(commands, 3);
+    ck_assert_float_le(fabsf(late - applied), u.ta_step_samples / 2);
+    ck_assert_uint_eq(u.stats.ta_commands, (uint64_t)commands);
+    teardown();
+}
+END_TEST
+
+/* With the MAC's UL map: a grant goes where the PUSCH's slot has room, a retransmission keeps its PRB count but
+ * moves when its PRBs are taken, and a BSR-sized grant shrinks to the longest free run. */
+START_TEST(ul_map_placement)
+{
+    struct mac_ue *ue = setup();
+    static struct ul_map map;
+    ck_assert_int_eq(ul_map_init(&map, 52), 0);
+    ck_assert_int_eq(ul_map_template(&map, 46, 6, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUCCH_DEDICATED), 0);
+    ul_map_advance(&map, 100);
+    u.ul_map = &map;
+    ck_assert_int_eq(ul_map_reserve(&map, 104, 0, 10, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3), 0);
+    struct dl_slot_request dl;
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    int start, n;
+    grant_span(&dl, &start, &n);
+    ck_assert_int_eq(start, 10); /* PRB 8 (grant_prb_start) is a Msg3's in slot 104 */
+    ck_assert_int_eq(n, 12);
+    ck_assert_int_eq(ul_map_owner(&map, 104, 10), UL_OWNER_PUSCH);
+    struct ul_pusch_req q = pusch_req(104);
+    ck_assert_int_eq(q.grant.crb_start, 10);
+    uint8_t tb[4096];
+    pusch_result(ue, 104, &q, false, tb, q.tb.tbs / 8, 0);
+    ck_assert_int_eq(ul_map_reserve(&map, 111, 10, 5, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3), 0);
+    ck_assert_int_eq(dl_slot(107, &dl), 1);
+    struct dci_0_0 d = grant_span(&dl, &start, &n);
+    ck_assert_int_eq(start, 15);
+    ck_assert_int_eq(n, 12);
+    ck_assert_uint_eq(d.rv, 2);
+    q = pusch_req(111);
+    ck_assert_int_eq(q.grant.crb_start, 15);
+    ck_assert(!q.tb.new_data);
+    /* CRC OK with the top BSR level; the next grant's slot has only PRBs 20..45 free: 26 of the 40 wanted. */
+    int len = ul_pdu(tb, q.tb.tbs / 8, 31);
+    pusch_result(ue, 111, &q, true, tb, len, 0);
+    ck_assert_int_eq(ul_map_reserve(&map, 116, 0, 20, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3), 0);
+    ck_assert_int_eq(dl_slot(112, &dl), 1);
+    grant_span(&dl, &start, &n);
+    ck_assert_int_eq(start, 20);
+    ck_assert_int_eq(n, 26);
+    q = pusch_req(116);
+    ck_assert_int_eq(q.grant.nof_rb, 26);
+    ck_assert_int_eq(q.tb.tbs, expected_tbs(26));
+    teardown();
+}
+END_TEST
+
+START_TEST(malformed_and_reset)
+{
+    struct mac_ue *ue = setup();
+    struct dl_slot_request dl;
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    struct ul_pusch_req q = pusch_req(104);
+    uint8_t tb[512];
+    memset(tb, 0, sizeof tb);
+    tb[0] = 40; /* R/LCID 40: reserved on the UL-SCH */
+    pusch_result(ue, 104, &q, true, tb, q.tb.tbs / 8, 0);
+    ck_assert_uint_eq(u.malformed_pdus, 1);
+    ck_assert_uint_eq(ue->pusch_ok, 1);
+    ck_assert(!ue->ul_harq[0].busy); /* the CRC held: HARQ is done with it */
+    /* A new epoch: no context, nothing scheduled, counters kept; the next UE starts clean. */
+    mac_ues_reset(&u);
+    ck_assert_ptr_null(mac_ue_find(&u, RNTI));
+    ck_assert_int_eq(dl_slot(200, &dl), 0);
+    struct ul_slot_request ul = {0};
+    ck_assert_int_eq(mac_ues_schedule_ul(&u, 207, &ul), 0);
+    ck_assert_int_eq(ul.n_pucch, 0);
+    ck_assert_uint_eq(u.stats.ul_tx, 1);
+    ue = mac_ue_add(&u, RNTI + 1, 3, 0);
+    ck_assert_ptr_nonnull(ue);
+    ck_assert_uint_eq(ue->ul_tx, 0);
+    ck_assert_int_eq(ue->ta_last_cmd, MAC_UE_TA_NONE);
+    for (int i = 1; i < MAC_MAX_UES; i++) ck_assert_ptr_nonnull(mac_ue_add(&u, (uint16_t)(0x5000 + i), 0, i));
+    ck_assert_ptr_null(mac_ue_add(&u, 0x6000, 0, 0));           /* context 0 is another UE's */
+    ck_assert_ptr_null(mac_ue_add(&u, 0x6000, 0, MAC_MAX_UES)); /* no such context */
+    teardown();
+}
+END_TEST
+
+START_TEST(bad_config)
+{
+    struct mac_ue_config c = cfg52();
+    c.grant_max_prb = 53; /* more than the carrier */
+    ck_assert_int_eq(mac_ues_init(&u, &c), -EINVAL);
+    c = cfg52();
+    c.grant_max_prb = 4; /* fewer than the default grant */
+    ck_assert_int_eq(mac_ues_init(&u, &c), -EINVAL);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("mac_ue");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, ul_grants_harq);
+    tcase_add_test(tc, sr_and_bsr_grants);
+    tcase_add_test(tc, dl_harq_retx);
+    tcase_add_test(tc, ta_commands);
+    tcase_add_test(tc, ta_loop_converges);
+    tcase_add_test(tc, ul_map_placement);
+    tcase_add_test(tc, malformed_and_reset);
+    tcase_add_test(tc, bad_config);
+    suite_add_tcase(s, tc);
+    return check_run(s);
+}
