@@ -63,8 +63,10 @@ TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 UESIM_SRCS := $(sort $(wildcard tests/uesim/*.c))
 UESIM_BIN  := $(if $(UESIM_SRCS),$(BUILD)/uesim)
 
-# Keep intermediate objects (tools, tests) so rebuilds stay incremental.
-.SECONDARY:
+# Keep the objects of test, bench and tool programs (intermediate: built by a chain of pattern rules) so rebuilds
+# stay incremental. Only these: `.SECONDARY:` with no list would make every object intermediate, and make then
+# skips compiling a new layer source whose library is newer than its other objects.
+.SECONDARY: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS) $(BENCH_SRCS) $(TOOL_SRCS))
 
 .PHONY: all deps check check-unit check-integration bench fuzz fuzz-smoke run install clean interop sim tsan
 all: $(BUILD)/gnbd $(BUILD)/gnbctl $(BUILD)/man/gnbd.conf.5
