@@ -187,6 +187,7 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(pcap, "dropped", &p->tap.pcap.stats.dropped);
         add_counter(pcap, "written", &p->tap.pcap.stats.written);
         add_counter(pcap, "errors", &p->tap.pcap.stats.errors);
+        add_counter(pcap, "reopens", &p->tap.pcap.stats.reopens);
     }
     return 0;
 }
@@ -255,9 +256,10 @@ static void apply_log_config(const struct log_config *lc)
     if (log_open_file(lc->file) < 0) log_error(LOG_GNB, "cannot open log file %s: %s", lc->file, strerror(errno));
 }
 
-static void reload(const struct daemon *d)
+static void reload(struct daemon *d)
 {
     static struct gnbd_config fresh; /* main thread only */
+    pcap_writer_reopen(&d->pipe.tap.pcap); /* log.mac_pcap, if set: a new file (rotation); the path stays */
     int errors = config_load(&fresh, d->cfg->path, stderr);
     if (errors != 0) {
         log_error(LOG_GNB, "SIGHUP: %s is invalid now, keeping the running log settings", d->cfg->path);

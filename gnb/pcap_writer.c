@@ -28,6 +28,12 @@ int pcap_writer_open(struct pcap_writer *w, const char *path, size_t max_pdu, si
                  mac_pcap_record_len(max_pdu));
         return rc;
     }
+    if (strlen(path) >= sizeof w->path) {
+        snprintf(err, errlen, "pcap: path too long: %s", path);
+        ring_free(&w->ring);
+        return -ENAMETOOLONG;
+    }
+    snprintf(w->path, sizeof w->path, "%s", path);
     rc = mac_pcap_file_open(&w->file, path);
     if (rc < 0) {
         snprintf(err, errlen, "pcap: cannot create %s: %s", path, strerror(-rc));
@@ -70,13 +76,33 @@ static int drain(struct pcap_writer *w)
     return n;
 }
 
+/* Close after what is queued, create again (a rotated file's successor). */
+static void reopen_file(struct pcap_writer *w)
+{
+    drain(w);
+    if (mac_pcap_file_close(&w->file) < 0 || mac_pcap_file_open(&w->file, w->path) < 0 || fflush(w->file.f) != 0)
+        count(&w->stats.errors); /* records keep being counted as errors until a later reopen works */
+    else
+        count(&w->stats.reopens);
+}
+
+void pcap_writer_reopen(struct pcap_writer *w)
+{
+    if (!w->open) return;
+    if (w->running)
+        atomic_store_explicit(&w->reopen, 1, memory_order_release);
+    else
+        reopen_file(w);
+}
+
 static void *writer_main(void *arg)
 {
     struct pcap_writer *w = arg;
     pthread_setname_np(pthread_self(), "gnb-pcap");
     const struct timespec poll = {0, PCAP_WRITER_POLL_MS * 1000000L};
     while (!atomic_load_explicit(&w->stop, memory_order_acquire)) {
-        if (drain(w) > 0 && fflush(w->file.f) != 0) count(&w->stats.errors);
+        if (atomic_exchange_explicit(&w->reopen, 0, memory_order_acq_rel)) reopen_file(w);
+        if (drain(w) > 0 && w->file.f && fflush(w->file.f) != 0) count(&w->stats.errors);
         nanosleep(&poll, NULL);
     }
     drain(w); /* the producer has stopped: whatever it queued last */

@@ -9,10 +9,12 @@
  * (pcap_writer_stats.dropped): the slot path never waits, never allocates, makes no system call (the writer
  * polls instead of sleeping on the ring's futex, so a commit never has a sleeper to wake) and does no file I/O.
  * pcap_writer_close() stops the thread after it has written everything queued, then flushes and closes the file.
- * The file is not reopened on SIGHUP.
+ * pcap_writer_reopen() (SIGHUP, for log rotation) asks the thread to close the file after what is queued and
+ * create it again under the same path, with a new pcap header.
  *
  * Threading: pcap_writer_open/start/close on the main thread (open and start before the producer runs, close
- * after it has stopped); pcap_writer_put() on one producer thread (the MAC stage); the counters from any thread.
+ * after it has stopped); pcap_writer_put() on one producer thread (the MAC stage); pcap_writer_reopen() and the
+ * counters from any thread.
  */
 #ifndef GNBD_PCAP_WRITER_H
 #define GNBD_PCAP_WRITER_H
@@ -32,17 +34,20 @@ struct pcap_writer_stats {
     _Atomic uint64_t queued;    /* records put on the ring */
     _Atomic uint64_t dropped;   /* records lost: ring full, PDU too long for a slot, or not formattable */
     _Atomic uint64_t written;   /* records appended to the file */
-    _Atomic uint64_t errors;    /* failed writes */
+    _Atomic uint64_t errors;    /* failed writes, failed reopens */
+    _Atomic uint64_t reopens;   /* files created again by pcap_writer_reopen() */
 };
 
 struct pcap_writer {
     bool open;                  /* a file is open (pcap_writer_open succeeded) */
     struct ring ring;           /* elements: uint32_t length + one record of up to max_pdu bytes of PDU */
     size_t max_pdu;
+    char path[256];
     struct mac_pcap_file file;
     pthread_t tid;
     bool running;
     _Atomic int stop;
+    _Atomic int reopen;         /* pcap_writer_reopen() asked, the thread has not done it yet */
     struct pcap_writer_stats stats;
 };
 
@@ -55,6 +60,9 @@ int pcap_writer_open(struct pcap_writer *w, const char *path, size_t max_pdu, si
 int pcap_writer_start(struct pcap_writer *w);
 /* Producer: one MAC PDU. Returns true when queued, false when dropped (counted) or the writer is off. */
 bool pcap_writer_put(struct pcap_writer *w, const struct mac_pcap_info *info, const uint8_t *pdu, size_t len);
+/* Asks the writer thread to close the file and create it again (SIGHUP). Without a thread, does it at once.
+ * Does nothing when the writer is off. */
+void pcap_writer_reopen(struct pcap_writer *w);
 /* Stops the thread (after it has written what is queued; without a thread, writes it here), flushes, closes,
  * frees the ring. Safe to call twice. 0, or -EIO when a write or the close failed. */
 int pcap_writer_close(struct pcap_writer *w);

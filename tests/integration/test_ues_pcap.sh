@@ -4,7 +4,8 @@
 # uesim saw resolve its contention, on its C-RNTI, as setup-complete with UL grants and CRC OKs counted; the JSON
 # reply must say the same. After gnbd stops, tshark (mac-nr heuristic) must read from the pcap, for each UE, the
 # RAR with its Temp C-RNTI, Msg3's RRCSetupRequest, Msg4's RRCSetup with the contention resolution identity, and
-# the RRCSetupComplete; no frame may be malformed and nothing may have been dropped (pcap.dropped = 0).
+# the RRCSetupComplete; no frame may be malformed and nothing may have been dropped (pcap.dropped = 0). After the
+# file is moved away, SIGHUP creates it again.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 N=2
@@ -51,7 +52,15 @@ PY
 dropped=$(metric "$EP" pcap.dropped); written=$(metric "$EP" pcap.queued)
 echo "  pcap: $written records queued, $dropped dropped"
 check "pcap: nothing dropped" [ "$dropped" = "0" ]
+# Log rotation: the file moved away, SIGHUP makes gnbd create it again (a pcap header, nothing else yet).
+mv "$PCAP" "$PCAP.1"
+kill -HUP "$GPID"
+for _ in $(seq 50); do [ -s "$PCAP" ] && break; sleep 0.05; done
+size=$(stat -c %s "$PCAP" 2>/dev/null); reopens=$(metric "$EP" pcap.reopens)
+check "SIGHUP: the pcap is created again ($size bytes: the header; pcap.reopens $reopens)" \
+  [ "$size" = 24 -a "$reopens" = 1 ]
 stop_and_wait "$GPID" TERM 5 >/dev/null
+PCAP="$PCAP.1"
 
 # The capture, read by Wireshark's dissectors.
 if ! command -v tshark >/dev/null; then

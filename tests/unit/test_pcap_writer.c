@@ -1,7 +1,7 @@
 /* The MAC pcap writer (gnb/pcap_writer.h): records reach the file in order and byte for byte, a full ring or a
  * PDU too long for its slots is a counted drop (never a wait), close writes what is queued, a path that cannot
- * be created is refused with a message, and a producer thread racing the writer thread loses nothing it was
- * told was queued (run under ThreadSanitizer by `make tsan`). The records' framing itself is test_mac_pcap's. */
+ * be created is refused with a message, a producer thread racing the writer thread loses nothing it was told
+ * was queued (run under ThreadSanitizer by `make tsan`), and a reopen (SIGHUP) after a rotation starts a new file. The records' framing itself is test_mac_pcap's. */
 #include "gnb/pcap_writer.h"
 
 #include <check.h>
@@ -26,9 +26,9 @@ static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | 
 
 /* The file's records: their PDUs' first 4 bytes (a sequence number written by put_seq) into seq[]. Returns the
  * record count; fails the test on a malformed file. */
-static int read_back(uint32_t *seq, int max, size_t *bytes)
+static int read_file(const char *file, uint32_t *seq, int max, size_t *bytes)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fopen(file, "rb");
     ck_assert_ptr_nonnull(f);
     static uint8_t buf[1 << 22];
     size_t n = fread(buf, 1, sizeof buf, f);
@@ -52,6 +52,8 @@ static int read_back(uint32_t *seq, int max, size_t *bytes)
     }
     return count;
 }
+
+static int read_back(uint32_t *seq, int max, size_t *bytes) { return read_file(path, seq, max, bytes); }
 
 static bool put_seq(struct pcap_writer *w, uint32_t k)
 {
@@ -158,6 +160,39 @@ START_TEST(test_producer_thread_against_writer_thread)
 }
 END_TEST
 
+/* SIGHUP: the file is closed after what was queued and created again under the same path (log rotation). */
+START_TEST(test_reopen_after_rotation)
+{
+    static struct pcap_writer w;
+    char err[256], rotated[80];
+    snprintf(rotated, sizeof rotated, "%s.1", path);
+    ck_assert_int_eq(pcap_writer_open(&w, path, 32, 16, err, sizeof err), 0);
+    ck_assert_int_eq(pcap_writer_start(&w), 0);
+    for (uint32_t k = 0; k < 3; k++) ck_assert(put_seq(&w, k));
+    ck_assert_int_eq(rename(path, rotated), 0); /* logrotate moves the file, then sends SIGHUP */
+    pcap_writer_reopen(&w);
+    for (int i = 0; i < 200 && atomic_load(&w.stats.reopens) == 0; i++) usleep(5000);
+    ck_assert_uint_eq(atomic_load(&w.stats.reopens), 1);
+    for (uint32_t k = 3; k < 5; k++) ck_assert(put_seq(&w, k));
+    ck_assert_int_eq(pcap_writer_close(&w), 0);
+    uint32_t seq[8];
+    size_t bytes;
+    ck_assert_int_eq(read_back(seq, 8, &bytes), 2); /* the new file: a header and what came after */
+    ck_assert_uint_eq(seq[0], 3);
+    ck_assert_uint_eq(seq[1], 4);
+    ck_assert_int_eq(read_file(rotated, seq, 8, &bytes), 3); /* the rotated one: everything queued before */
+    ck_assert_uint_eq(seq[2], 2);
+    unlink(rotated);
+    /* without a thread, at once */
+    ck_assert_int_eq(pcap_writer_open(&w, path, 32, 16, err, sizeof err), 0);
+    ck_assert(put_seq(&w, 9));
+    pcap_writer_reopen(&w);
+    ck_assert_uint_eq(atomic_load(&w.stats.reopens), 1);
+    ck_assert_int_eq(pcap_writer_close(&w), 0);
+    ck_assert_int_eq(read_back(seq, 8, &bytes), 0); /* record 9 went to the file before the reopen */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pcap_writer");
@@ -169,6 +204,7 @@ int main(void)
     tcase_add_test(tc, test_full_ring_and_long_pdu_are_counted_drops);
     tcase_add_test(tc, test_bad_path_is_refused);
     tcase_add_test(tc, test_producer_thread_against_writer_thread);
+    tcase_add_test(tc, test_reopen_after_rotation);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
