@@ -116,7 +116,9 @@ static void collect_ues(const struct mac *m, uint64_t slot, struct ue_table_view
             .ta = ue->ta, .ta_us = ta_to_us(ue->ta, m->cfg.scs_khz),
             .pusch_snr_db = pusch ? ue->pusch_snr_db : NAN, .pusch_ta_us = pusch ? ue->pusch_ta_us : NAN,
             .sr_count = (uint32_t)ue->srs, .ul_grants = ue->ul_grants, .ul_crc_ok = ue->pusch_ok,
-            .ul_crc_ko = ue->pusch_ko, .dl_tx = ue->dl_pdus, .dl_ack = ue->dl_acks, .dl_nack = ue->dl_nacks,
+            .ul_crc_ko = ue->pusch_ko, .ul_retx = ue->ul_retx, .ul_harq_ko = ue->ul_ko, .dl_tx = ue->dl_pdus,
+            .dl_ack = ue->dl_acks, .dl_nack = ue->dl_nacks, .dl_retx = ue->dl_retx, .dl_harq_ko = ue->dl_ko,
+            .ta_commands = ue->ta_commands,
             .bsr_bytes = ue->bsr_bytes, .last_activity_slot = ue->last_rx_slot,
             .age_ms = age_ms(slot, ue->last_rx_slot, m->cfg.scs_khz)};
     }
@@ -162,6 +164,11 @@ static int ue_to_json(const struct ue_summary *u, cJSON *arr)
     ok = dl && cJSON_AddNumberToObject(ul, "grants", (double)u->ul_grants) &&
          cJSON_AddNumberToObject(ul, "crc_ok", (double)u->ul_crc_ok) &&
          cJSON_AddNumberToObject(ul, "crc_ko", (double)u->ul_crc_ko) &&
+         cJSON_AddNumberToObject(ul, "retx", (double)u->ul_retx) &&
+         cJSON_AddNumberToObject(ul, "harq_ko", (double)u->ul_harq_ko) &&
+         cJSON_AddNumberToObject(dl, "retx", (double)u->dl_retx) &&
+         cJSON_AddNumberToObject(dl, "harq_ko", (double)u->dl_harq_ko) &&
+         cJSON_AddNumberToObject(o, "ta_commands", (double)u->ta_commands) &&
          cJSON_AddNumberToObject(dl, "tx", (double)u->dl_tx) && cJSON_AddNumberToObject(dl, "ack", (double)u->dl_ack) &&
          cJSON_AddNumberToObject(dl, "nack", (double)u->dl_nack) &&
          cJSON_AddNumberToObject(o, "sr", u->sr_count) && cJSON_AddNumberToObject(o, "bsr_bytes", (double)u->bsr_bytes) &&

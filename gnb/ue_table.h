@@ -50,13 +50,16 @@ struct ue_summary {
     uint16_t rnti;              /* C-RNTI, or the TC-RNTI during random access */
     uint8_t state;              /* enum ue_state */
     uint8_t rrc_reject;         /* UE_STATE_RA_MSG4: the Msg4 carries RRCReject */
-    int32_t ta;                 /* T_A of the RAR (38.213 4.2), 0..3846 */
+    int32_t ta;                 /* N_TA in units of 16 64 T_c / 2^mu: the RAR's T_A (38.213 4.2) + commands */
     float ta_us;                /* N_TA = T_A 16 64 / 2^mu T_c, in microseconds */
     float pusch_snr_db;         /* last PUSCH of a connected UE (NaN: none yet) */
     float pusch_ta_us;          /* timing error that PUSCH was received with (NaN: none yet) */
     uint32_t sr_count;          /* positive scheduling requests */
     uint64_t ul_grants, ul_crc_ok, ul_crc_ko;
+    uint64_t ul_retx, ul_harq_ko;     /* retransmission grants; TBs given up after the last HARQ transmission */
     uint64_t dl_tx, dl_ack, dl_nack;  /* SRB1 PDSCHs and their HARQ-ACK (NACK includes DTX) */
+    uint64_t dl_retx, dl_harq_ko;     /* DL HARQ retransmissions; TBs given up */
+    uint64_t ta_commands;       /* Timing Advance Command MAC CEs sent (38.321 6.1.3.4) */
     uint64_t bsr_bytes;         /* last BSR, upper end of its levels */
     uint64_t last_activity_slot;  /* UL slot of the last reception from the UE (PRACH, Msg3, PUSCH, PUCCH) */
     uint64_t age_ms;            /* snapshot slot - last_activity_slot, in ms */

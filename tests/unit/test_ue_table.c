@@ -35,7 +35,8 @@ static uint64_t entry_sum(const struct ue_summary *u)
 {
     uint64_t h = 1469598103934665603ull;
     const uint64_t v[] = {u->rnti, u->state, (uint64_t)u->ta, u->sr_count, u->ul_grants, u->ul_crc_ok, u->ul_crc_ko,
-                          u->dl_tx, u->dl_ack, u->dl_nack, u->last_activity_slot, u->age_ms};
+                          u->dl_tx, u->dl_ack, u->dl_nack, u->last_activity_slot, u->age_ms, u->ul_retx,
+                          u->ul_harq_ko, u->dl_retx, u->dl_harq_ko, u->ta_commands};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) h = (h ^ v[i]) * 1099511628211ull;
     return h;
 }
@@ -53,6 +54,8 @@ static void fill(struct ue_table_view *v, uint64_t k)
                                  .ta = (int32_t)(k % 3847), .sr_count = (uint32_t)(k * 7 + i), .ul_grants = k,
                                  .ul_crc_ok = k + i, .ul_crc_ko = k ^ i, .dl_tx = k * 3, .dl_ack = k * 2 + i,
                                  .dl_nack = i, .last_activity_slot = k - i, .age_ms = i, .pusch_snr_db = (float)i,
+                                 .ul_retx = k + 1, .ul_harq_ko = k + 2, .dl_retx = k + 3, .dl_harq_ko = i + 4,
+                                 .ta_commands = k * 5,
                                  .ta_us = 1.0f, .pusch_ta_us = NAN};
         u->bsr_bytes = entry_sum(u);
     }
@@ -176,7 +179,8 @@ START_TEST(test_collect_from_mac)
     m.ues.ue[1] = (struct mac_ue){.active = true, .crnti = 0x4601, .setup_complete = true, .ta = 3, .pusch_ok = 7,
                                   .pusch_ko = 1, .pusch_snr_db = 23.5f, .pusch_ta_us = 0.25f, .srs = 4,
                                   .ul_grants = 9, .dl_pdus = 2, .dl_acks = 2, .bsr_bytes = 150,
-                                  .last_rx_slot = 180};
+                                  .last_rx_slot = 180, .ul_retx = 3, .ul_ko = 1, .dl_retx = 5, .dl_ko = 2,
+                                  .ta_commands = 6};
     m.ues.ue[4] = (struct mac_ue){.active = true, .crnti = 0x4602, .last_rx_slot = 199};
     m.ues.ue[6] = (struct mac_ue){.active = false, .crnti = 0x4606};
     ue_table_collect(&m, 200, 3, &v);
@@ -206,6 +210,11 @@ START_TEST(test_collect_from_mac)
     ck_assert_uint_eq(v.ue[2].dl_ack, 2);
     ck_assert_uint_eq(v.ue[2].sr_count, 4);
     ck_assert_uint_eq(v.ue[2].bsr_bytes, 150);
+    ck_assert_uint_eq(v.ue[2].ul_retx, 3);
+    ck_assert_uint_eq(v.ue[2].ul_harq_ko, 1);
+    ck_assert_uint_eq(v.ue[2].dl_retx, 5);
+    ck_assert_uint_eq(v.ue[2].dl_harq_ko, 2);
+    ck_assert_uint_eq(v.ue[2].ta_commands, 6);
     ck_assert_uint_eq(v.ue[2].age_ms, 10);
     ck_assert_uint_eq(v.ue[3].rnti, 0x4602);
     ck_assert_str_eq(ue_state_name(v.ue[3].state), "connected");
@@ -252,7 +261,8 @@ START_TEST(test_json)
     v.ue[0] = (struct ue_summary){.rnti = 0x4601, .state = UE_STATE_SETUP_COMPLETE, .ta = 3, .ta_us = 1.5625f,
                                   .pusch_snr_db = 23.25f, .pusch_ta_us = -0.5f, .sr_count = 2, .ul_grants = 11,
                                   .ul_crc_ok = 10, .ul_crc_ko = 1, .dl_tx = 4, .dl_ack = 3, .dl_nack = 1,
-                                  .bsr_bytes = 0, .last_activity_slot = 340, .age_ms = 5};
+                                  .bsr_bytes = 0, .last_activity_slot = 340, .age_ms = 5, .ul_retx = 4,
+                                  .ul_harq_ko = 7, .dl_retx = 8, .dl_harq_ko = 9, .ta_commands = 12};
     v.ue[1] = (struct ue_summary){.rnti = 0x460a, .state = UE_STATE_RA_MSG2, .pusch_snr_db = NAN,
                                   .pusch_ta_us = NAN};
     cJSON *o = cJSON_CreateObject();
@@ -270,6 +280,11 @@ START_TEST(test_json)
     ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(u, "ul"), "grants")->valuedouble, 11);
     ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(u, "ul"), "crc_ko")->valuedouble, 1);
     ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(u, "dl"), "nack")->valuedouble, 1);
+    ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(u, "ul"), "retx")->valuedouble, 4);
+    ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(u, "ul"), "harq_ko")->valuedouble, 7);
+    ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(u, "dl"), "retx")->valuedouble, 8);
+    ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(u, "dl"), "harq_ko")->valuedouble, 9);
+    ck_assert_double_eq(cJSON_GetObjectItem(u, "ta_commands")->valuedouble, 12);
     ck_assert_double_eq(cJSON_GetObjectItem(u, "age_ms")->valuedouble, 5);
     u = cJSON_GetArrayItem(ues, 1);
     ck_assert_str_eq(cJSON_GetObjectItem(u, "rnti")->valuestring, "0x460a");
