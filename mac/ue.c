@@ -131,6 +131,7 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     pdcp_srb_reestablish(&ue->pdcp1);
     ue->active = true;
     ue->crnti = crnti;
+    ue->phr_ph = ue->phr_pcmax = -1;
     ue->ta = ta;
     ue->res = res;
     ue->ta_last_cmd = MAC_UE_TA_NONE;
@@ -579,6 +580,16 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
             if (mac_bsr_parse(s->lcid, tb + s->offset, s->length, &bsr) == 0) {
                 ue->bsr_bytes = mac_bsr_bytes(&bsr);
                 ue->grant_bytes = 0;
+            }
+        } else if (s->lcid == MAC_LCID_UL_SINGLE_PHR) {
+            /* 38.321 6.1.3.8; the levels are 38.133 10.1.17 (PH) and 10.1.18 (P_CMAX,f,c) */
+            struct mac_phr phr;
+            if (mac_phr_parse(tb + s->offset, s->length, &phr) == 0 &&
+                (phr.ph != ue->phr_ph || phr.pcmax != ue->phr_pcmax)) {
+                ue->phr_ph = phr.ph;
+                ue->phr_pcmax = phr.pcmax;
+                log_info(LOG_MAC, "PHR: c-rnti=0x%04x PH index %d, P_CMAX,f,c index %d", ue->crnti, phr.ph,
+                         phr.pcmax);
             }
         }
     }

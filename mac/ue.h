@@ -146,6 +146,7 @@ struct mac_ue {
     uint64_t ta_commands;
     int ta_last_cmd;                 /* T_A of the last command (0..63), MAC_UE_TA_NONE before any */
     uint64_t grant_bytes;            /* bytes the UL grants since the last BSR could carry */
+    int phr_ph, phr_pcmax;           /* last Single Entry PHR (38.321 6.1.3.8): PH and P_CMAX,f,c indices, -1 none */
 };
 
 /* What the MAC tells the RRC about a UE (besides its UL-DCCH SDUs). */

@@ -509,6 +509,18 @@ START_TEST(malformed_and_reset)
     ck_assert_uint_eq(u.malformed_pdus, 1);
     ck_assert_uint_eq(ue->pusch_ok, 1);
     ck_assert(!ue->ul_harq[0].busy); /* the CRC held: HARQ is done with it */
+    /* A Single Entry PHR (38.321 6.1.3.8): PH index 37 in octet 1's low 6 bits, P_CMAX,f,c index 50 in octet 2's */
+    ck_assert_int_eq(ue->phr_ph, -1);
+    ck_assert_int_eq(dl_slot(110, &dl), 1);
+    q = pusch_req(114);
+    struct mac_pdu_builder b;
+    mac_pdu_builder_init(&b, MAC_DIR_UL, tb, (size_t)q.tb.tbs / 8);
+    const uint8_t phr[2] = {37, 50};
+    ck_assert_int_eq(mac_pdu_add_ce(&b, MAC_LCID_UL_SINGLE_PHR, phr, 2), 0);
+    mac_pdu_finish(&b);
+    pusch_result(ue, 114, &q, true, tb, q.tb.tbs / 8, 0);
+    ck_assert_int_eq(ue->phr_ph, 37);
+    ck_assert_int_eq(ue->phr_pcmax, 50);
     /* A new epoch: no context, nothing scheduled, counters kept; the next UE starts clean. */
     mac_ues_reset(&u);
     ck_assert_ptr_null(mac_ue_find(&u, RNTI));
@@ -516,7 +528,7 @@ START_TEST(malformed_and_reset)
     struct ul_slot_request ul = {0};
     ck_assert_int_eq(mac_ues_schedule_ul(&u, 207, &ul), 0);
     ck_assert_int_eq(ul.n_pucch, 0);
-    ck_assert_uint_eq(u.stats.ul_tx, 1);
+    ck_assert_uint_eq(u.stats.ul_tx, 2); /* the two grants above */
     ue = mac_ue_add(&u, RNTI + 1, 3, 0);
     ck_assert_ptr_nonnull(ue);
     ck_assert_uint_eq(ue->ul_tx, 0);
