@@ -7,8 +7,8 @@
 # identity uesim sent, its decoded RRCSetupComplete with the NAS length, the PUSCH timing after TA within 1 sample
 # when UL is late) and gnbctl metrics (rrc.setups_complete, ra.msg4_acked). Cells: 15 kHz FDD 52 PRB (band 3) two
 # UEs 7 samples late; 30 kHz n78 TDD two UEs; 15 kHz FDD 25 PRB PCI 77 and 106 PRB PCI 500. Negative: gnbd's
-# test.msg4_con_res_fault -> the UE sees the identity mismatch, sends no HARQ-ACK nor RRCSetupComplete, and gnbd
-# counts no completed setup; rrc.max_ues = 1 with two UEs -> the second gets RRCReject.
+# test.msg4_con_res_fault -> the UE sees the identity mismatch (at each of preambleTransMax attempts), sends no
+# HARQ-ACK nor RRCSetupComplete, and gnbd counts no completed setup; rrc.max_ues = 1 with two UEs -> the second gets RRCReject.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 
@@ -86,7 +86,8 @@ for c in "${cases[@]}"; do
   check "$what: gnbctl metrics: rrc.setups_complete = ra.msg4_acked = $n" [ "$DONE $ACKED" = "$n $n" ]
 done
 
-# Negative: gnbd corrupts Msg4's contention resolution identity. The UE must see it and stop.
+# Negative: gnbd corrupts Msg4's contention resolution identity. The UE sees it each time and retries random access
+# (38.321 5.1.5) until preambleTransMax: conres-fail.
 run_case conres "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12;" 3 15 0.3 \
   "test: { msg4_con_res_fault = true; };" --attach 1 --expect-attach conres-fail
 check "con-res fault: uesim saw the identity mismatch (and expected it)" [ $RC -eq 0 ]

@@ -89,34 +89,49 @@ static unsigned next_rand(struct prach_tx *p)
     return (p->rng >> 8) & 0xffffff;
 }
 
-static void send_occasion(struct prach_tx *p, int sfn, int sf, int64_t at, const struct prach_time_occasion *o,
-                          FILE *out)
+/* Preamble v of occasion o at `at` + delay, scaled by gain; *sent says where. Returns 0, or -1 when it cannot go
+ * (the tracker reports slots some time after their samples arrived, right after the cell is found by tens of ms:
+ * an occasion whose UL already left cannot be used). */
+static int send_preamble(struct prach_tx *p, int v, int delay, float gain, int sfn, int sf, int64_t at,
+                         const struct prach_time_occasion *o, struct prach_tx_sent *sent)
 {
     static cf_t buf[1 << 17];
-    /* The tracker reports slots some time after their samples arrived (right after the cell is found, by tens
-     * of ms): an occasion whose UL already left cannot be used. */
     int n = prach_nof_samples(&p->gen.p, p->cfg.srate, o);
-    int64_t start = at + p->cfg.delay_samples;
-    if (n <= 0 || n > (int)(sizeof buf / sizeof buf[0]) || !ul_tx_can_place(p->ul, at, n + p->cfg.delay_samples))
-        return;
-    int v = p->cfg.preamble >= 0 ? p->cfg.preamble : (int)(next_rand(p) % (unsigned)p->total_preambles);
-    if (prach_generate(&p->gen, v, o, buf) != n || ul_tx_add(p->ul, start, buf, n) < 0) return;
+    int64_t start = at + delay;
+    if (n <= 0 || n > (int)(sizeof buf / sizeof buf[0]) || !ul_tx_can_place(p->ul, at, n + delay))
+        return -1;
+    if (prach_generate(&p->gen, v, o, buf) != n || ul_tx_add_scaled(p->ul, start, buf, n, gain) < 0) return -1;
     int mu_ra = prach_format_is_long(o->format) ? 0 : (p->ra_scs_khz == 30 ? 1 : 0);
     /* 38.321 5.1.3: s_id the occasion's first symbol, t_id its first slot in the frame (mu of the RA SCS;
      * 0 for the long formats), f_id 0 (msg1-FDM 1), NUL carrier. */
     int ra_rnti = ue_mac_ra_rnti(o->start_symbol % 14, sf * (1 << mu_ra) + o->start_symbol / 14, 0, 0);
-    p->last = (struct prach_tx_sent){.preamble = v, .sfn = sfn, .subframe = sf, .ra_rnti = ra_rnti, .start = start,
-                                     .end = start + n};
-    p->sent++;
-    fprintf(out, "uesim: PRACH sent: preamble=%d sfn=%d subframe=%d format=%s sample=%lld delay=%d ra-rnti=0x%x\n",
-            v, sfn, sf, prach_format_params(o->format) ? prach_format_params(o->format)->name : "?",
-            (long long)start, p->cfg.delay_samples, ra_rnti);
+    *sent = (struct prach_tx_sent){.preamble = v, .sfn = sfn, .subframe = sf, .ra_rnti = ra_rnti, .start = start,
+                                   .end = start + n};
+    return 0;
+}
+
+static void print_sent(const struct prach_tx *p, const struct prach_time_occasion *o, const struct prach_tx_sent *s,
+                       int delay, int id, FILE *out)
+{
+    fprintf(out, "uesim: PRACH sent: preamble=%d sfn=%d subframe=%d format=%s sample=%lld delay=%d ra-rnti=0x%x",
+            s->preamble, s->sfn, s->subframe, prach_format_params(o->format) ? prach_format_params(o->format)->name
+            : "?", (long long)s->start, delay, s->ra_rnti);
+    if (id >= 0) fprintf(out, " ue=%d", id + 1);
+    fputc('\n', out);
+    (void)p;
+}
+
+static bool any_request(const struct prach_tx *p)
+{
+    for (int i = 0; i < PRACH_TX_MAX_REQ; i++)
+        if (p->req[i].pending) return true;
+    return false;
 }
 
 void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *out)
 {
     int per_sf = p->cfg.scs_khz / 15;
-    if (!p->armed || p->sent >= p->cfg.count || slot % per_sf != 0) return;
+    if (!p->armed || (p->sent >= p->cfg.count && !any_request(p)) || slot % per_sf != 0) return;
     /* The same subframe one frame later: 10 ms of lead over the UL that carries it. */
     int sf = slot / per_sf, next_sfn = (sfn + 1) % 1024;
     int64_t sf_abs = ((int64_t)(sfn + 1)) * 10 + sf;   /* only for the TDD slot count: periods divide 10 ms */
@@ -125,14 +140,46 @@ void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *ou
     int64_t sf_start = t + (int64_t)llround(p->cfg.srate * 0.010);
     struct prach_time_occasion occ[PRACH_MAX_TIME_OCCASIONS];
     int n = prach_time_occasions(p->unpaired, p->config_index, p->ra_scs_khz, next_sfn, sf, occ);
-    for (int i = 0; i < n && p->sent < p->cfg.count; i++) {
+    for (int i = 0; i < n; i++) {
         if (!in_ul_slots(p, sf_abs, &occ[i])) continue;
         int off = prach_kappa_to_samples(occ[i].t_start_kappa, p->cfg.srate);
-        if (off >= 0) send_occasion(p, next_sfn, sf, sf_start + off, &occ[i], out);
+        if (off < 0) continue;
+        int64_t at = sf_start + off;
+        struct prach_tx_sent s;
+        if (p->sent < p->cfg.count) {
+            int v = p->cfg.preamble >= 0 ? p->cfg.preamble : (int)(next_rand(p) % (unsigned)p->total_preambles);
+            if (send_preamble(p, v, p->cfg.delay_samples, 1.0f, next_sfn, sf, at, &occ[i], &s) == 0) {
+                p->last = s;
+                p->sent++;
+                print_sent(p, &occ[i], &s, p->cfg.delay_samples, -1, out);
+            }
+        }
+        for (int id = 0; id < PRACH_TX_MAX_REQ; id++) {
+            struct prach_tx_req *r = &p->req[id];
+            if (!r->pending || at < r->not_before ||
+                send_preamble(p, r->preamble, r->delay, r->gain, next_sfn, sf, at, &occ[i], &s) < 0)
+                continue;
+            r->pending = false;
+            r->last = s;
+            r->sent++;
+            print_sent(p, &occ[i], &s, r->delay, id, out);
+        }
     }
 }
 
-void prach_tx_request(struct prach_tx *p)
+int prach_tx_request_ue(struct prach_tx *p, int id, int preamble, int delay, float gain, int64_t not_before)
 {
-    p->cfg.count = p->sent + 1;
+    if (id < 0 || id >= PRACH_TX_MAX_REQ || preamble < 0 || preamble >= 64 || delay < 0) return -EINVAL;
+    struct prach_tx_req *r = &p->req[id];
+    r->pending = true;
+    r->preamble = preamble;
+    r->delay = delay;
+    r->gain = gain;
+    r->not_before = not_before;
+    return 0;
+}
+
+int prach_tx_nof_preambles(const struct prach_tx *p)
+{
+    return p->armed ? p->total_preambles : 64;
 }

@@ -9,6 +9,10 @@
  * allows: the gNB must listen at least there). RA-RNTI (38.321 5.1.3) is printed with each preamble so a test
  * can compare it with the gNB's.
  *
+ * Random access (ue_attach.h) asks per UE: prach_tx_request_ue(id, preamble index the UE selected, its delay, its
+ * amplitude, not before a stream sample (backoff)); every request pending at an occasion goes in that occasion, so
+ * UEs asking at once share it (and with the same index, collide); each request's outcome is kept under its id.
+ *
  * Threading: single-threaded (uesim).
  */
 #ifndef GNBD_UESIM_PRACH_TX_H
@@ -38,6 +42,18 @@ struct prach_tx_sent {
     int64_t start, end;      /* stream samples [start, end) incl. the delay */
 };
 
+#define PRACH_TX_MAX_REQ 16
+
+/* One requester's preamble (random access of UE `id`). */
+struct prach_tx_req {
+    bool pending;
+    int preamble, delay;
+    float gain;              /* amplitude scale of the samples */
+    int64_t not_before;      /* stream sample: no occasion starting earlier */
+    int sent;                /* preambles sent for this id */
+    struct prach_tx_sent last;
+};
+
 struct prach_tx {
     struct prach_tx_config cfg;
     bool armed;
@@ -51,6 +67,7 @@ struct prach_tx {
     int sent;
     struct prach_tx_sent last;   /* valid when sent > 0 */
     unsigned rng;
+    struct prach_tx_req req[PRACH_TX_MAX_REQ];
 };
 
 /* cfg kept; preambles go into ul (which must outlive p); nothing is sent before prach_tx_arm. Returns 0. */
@@ -65,7 +82,12 @@ int prach_tx_arm(struct prach_tx *p, const struct rrc_sib1 *sib1, bool unpaired,
  * same subframe one frame later; prints one line per preamble to out. */
 void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *out);
 
-/* One more preamble, in the next occasion that can still be planned (random access retries and new UEs). */
-void prach_tx_request(struct prach_tx *p);
+/* Preamble index `preamble` (0..totalNumberOfRA-Preambles - 1) for requester id (0..PRACH_TX_MAX_REQ - 1), in
+ * the first occasion that can still be planned and starts at or after stream sample not_before, delay samples
+ * late and scaled by gain; req[id].sent counts up and req[id].last says where it went. Returns 0 or -EINVAL. */
+int prach_tx_request_ue(struct prach_tx *p, int id, int preamble, int delay, float gain, int64_t not_before);
+
+/* totalNumberOfRA-Preambles of the armed configuration (64 before prach_tx_arm). */
+int prach_tx_nof_preambles(const struct prach_tx *p);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,8 @@
 #include "mac/mac_rar.h"
 #include "phy/ch/dci.h"
 #include "phy/ch/pdsch.h"
-#include "rrc/msg/dl_dcch.h"
 #include "phy/ch/pucch.h"
+#include "rrc/msg/dl_dcch.h"
 #include "phy/fec/tbs.h"
 
 #define UE_ATTACH_MAX_DL_TBS 8448
@@ -38,12 +39,18 @@ int ue_attach_parse_outcome(const char *s, enum ue_attach_outcome *o)
 int ue_attach_init(struct ue_attach *a, const struct ue_attach_config *cfg, struct ul_tx *ul, struct prach_tx *prach)
 {
     memset(a, 0, sizeof *a);
-    if (cfg->count < 0 || cfg->count > UE_ATTACH_MAX_UES || cfg->nas_bytes < 1 || cfg->nas_bytes > 4000)
+    if (cfg->count < 0 || cfg->count > UE_ATTACH_MAX_UES || cfg->nas_bytes < 1 || cfg->nas_bytes > 4000 ||
+        cfg->preamble > 63)
         return -EINVAL;
+    for (int i = 0; i < cfg->count; i++)
+        if (cfg->delay[i] < 0 || cfg->delay[i] > 10000 || cfg->drop_msg3[i] < 0 || !(cfg->gain_db[i] > -100) ||
+            !(cfg->gain_db[i] < 100))
+            return -EINVAL;
     a->cfg = *cfg;
     a->ul = ul;
     a->prach = prach;
     a->last_sfn = -1;
+    a->dl_owner = -1;
     return 0;
 }
 
@@ -57,13 +64,17 @@ void ue_attach_free(struct ue_attach *a)
         ofdm_free(&a->ofdm);
     }
     grid_free(&a->grid);
-    if (a->rlc_ok) rlc_am_free(&a->rlc);
-    if (a->pdcp_ok) pdcp_srb_free(&a->pdcp);
+    for (int i = 0; i < UE_ATTACH_MAX_UES; i++) {
+        struct ue_attach_ue *u = &a->ue[i];
+        if (u->rlc_ok) rlc_am_free(&u->rlc);
+        if (u->pdcp_ok) pdcp_srb_free(&u->pdcp);
+        u->rlc_ok = u->pdcp_ok = false;
+    }
     free(a->cw);
     free(a->samples);
     a->cw = NULL;
     a->samples = NULL;
-    a->phy_ok = a->rlc_ok = a->pdcp_ok = a->armed = false;
+    a->phy_ok = a->armed = false;
 }
 
 static int fail_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -158,20 +169,25 @@ static int take_ul(struct ue_attach *a, const struct rrc_sib1 *sib1, char *why, 
 /* SRB1 downlink: RLC AM -> PDCP -> a DL-DCCH message (counted; before security only RRCRelease is understood). */
 static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t len)
 {
-    struct ue_attach *a = ctx;
+    struct ue_attach_ue *u = ctx;
     (void)count;
-    a->dl_dcch++;
+    u->dl_dcch++;
     struct rrc_dl_dcch_msg m;
     if (rrc_dl_dcch_decode(sdu, len, &m) == 0 && m.c1 == RRC_DL_DCCH_RELEASE) {
-        a->release_seen = true;
-        a->release_transaction = m.release.transaction_id;
+        u->release_seen = true;
+        u->release_transaction = m.release.transaction_id;
     }
+}
+
+static int64_t now_ms(const struct ue_attach *a)
+{
+    return (int64_t)((double)a->now_t * 1000.0 / a->cfg.srate);
 }
 
 static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
 {
-    struct ue_attach *a = ctx;
-    pdcp_srb_rx(&a->pdcp, sdu, len, (int64_t)((double)a->now_t * 1000.0 / a->cfg.srate));
+    struct ue_attach_ue *u = ctx;
+    pdcp_srb_rx(&u->pdcp, sdu, len, now_ms(u->a));
 }
 
 static int setup_phy(struct ue_attach *a, char *why, size_t len)
@@ -200,18 +216,21 @@ static int setup_phy(struct ue_attach *a, char *why, size_t len)
     a->samples = malloc((size_t)a->slot_len * sizeof(cf_t));
     if (grid_init(&a->grid, 14, 12 * n) < 0 || !a->cw || !a->samples)
         return fail_why(why, len, "out of memory");
-    struct pdcp_srb_config pc;
-    pdcp_srb_config_default(&pc, 1);
-    pc.gnb = false;
-    pc.deliver = pdcp_delivered;
-    pc.deliver_ctx = a;
-    int rc = pdcp_srb_init(&a->pdcp, &pc);
-    if (rc < 0) return fail_why(why, len, "PDCP: %s", strerror(-rc));
-    a->pdcp_ok = true;
+    for (int i = 0; i < a->cfg.count; i++) {
+        struct ue_attach_ue *u = &a->ue[i];
+        struct pdcp_srb_config pc;
+        pdcp_srb_config_default(&pc, 1);
+        pc.gnb = false;
+        pc.deliver = pdcp_delivered;
+        pc.deliver_ctx = u;
+        int rc = pdcp_srb_init(&u->pdcp, &pc);
+        if (rc < 0) return fail_why(why, len, "PDCP: %s", strerror(-rc));
+        u->pdcp_ok = true;
+    }
     return 0;
 }
 
-static void start_ue(struct ue_attach *a);
+static void start_ue(struct ue_attach *a, struct ue_attach_ue *u);
 
 int ue_attach_arm(struct ue_attach *a, const struct ue_attach_cell *cell, const struct rrc_sib1 *sib1, char *why,
                   size_t len)
@@ -235,7 +254,7 @@ int ue_attach_arm(struct ue_attach *a, const struct ue_attach_cell *cell, const 
     a->pdsch_tdra = db->pdsch_tdra;
     if ((rc = setup_phy(a, why, len)) < 0) return rc;
     a->armed = true;
-    start_ue(a);
+    for (int i = 0; i < (a->cfg.concurrent ? a->cfg.count : 1); i++) start_ue(a, &a->ue[i]);
     return 0;
 }
 
@@ -259,11 +278,6 @@ static int slot_of(const struct ue_attach *a, int64_t s)
     return (int)(s % a->slots_per_frame);
 }
 
-static int64_t now_ms(const struct ue_attach *a)
-{
-    return (int64_t)((double)a->now_t * 1000.0 / a->cfg.srate);
-}
-
 /* 38.213 10.1: SS#1 is monitored in slot s; in TDD only where its first symbol is DL (pattern 1). */
 static bool ss1_slot(const struct ue_attach *a, int64_t s)
 {
@@ -274,26 +288,48 @@ static bool ss1_slot(const struct ue_attach *a, int64_t s)
     return in < a->tdd_dl_slots || (in == a->tdd_dl_slots && a->tdd_dl_symbols > a->cs.start_symbol);
 }
 
+/* The RNTI u looks for in SS#1 now (0: none). */
+static uint16_t wanted_rnti(const struct ue_attach *a, const struct ue_attach_ue *u)
+{
+    switch (u->state) {
+    case UE_ATT_RAR:
+        return a->now >= u->window_start && a->now <= u->window_end ? (uint16_t)u->preamble.ra_rnti : 0;
+    case UE_ATT_MSG4:
+    case UE_ATT_CONNECTED:
+    case UE_ATT_UNTIL_RELEASE:
+        return u->rnti;
+    default:
+        return 0;
+    }
+}
+
 bool ue_attach_wants_slot(struct ue_attach *a, int sfn, int slot, int64_t t)
 {
     if (!a->armed) return false;
     advance(a, sfn, slot, t);
-    bool waiting = (a->state == UE_ATT_RAR && a->window_start >= 0 && a->now >= a->window_start &&
-                    a->now <= a->window_end) ||
-                   a->state == UE_ATT_MSG4 || a->state == UE_ATT_CONNECTED ||
-                   a->state == UE_ATT_UNTIL_RELEASE;
-    return waiting && ss1_slot(a, a->now);
+    if (!ss1_slot(a, a->now)) return false;
+    for (int i = 0; i < a->started; i++)
+        if (wanted_rnti(a, &a->ue[i])) return true;
+    return false;
 }
 
 /* ---- UL transmissions ----------------------------------------------------------------------------------- */
 
-/* a->grid as slot s's UL, N_TA early and the delay late. Returns the end sample, or -ERANGE. */
-static int64_t send_grid(struct ue_attach *a, int64_t s)
+/* The UL advance of u for slot s in samples: N_TA (a TA command's from its first slot) + N_TA,offset. */
+static int ta_samples(const struct ue_attach *a, const struct ue_attach_ue *u, int64_t s)
+{
+    int64_t n_ta = u->n_ta_from >= 0 && s >= u->n_ta_from ? u->n_ta_next : u->n_ta;
+    return ue_mac_n_ta_samples(n_ta, a->n_ta_offset, a->cfg.srate);
+}
+
+/* a->grid as u's slot s UL, its advance early, its delay late, scaled by its gain. Returns the end sample, or
+ * -ERANGE. */
+static int64_t send_grid(struct ue_attach *a, struct ue_attach_ue *u, int64_t s)
 {
     int sis = (int)(s % (1 << a->mu));
     int n = ofdm_modulate_slot(&a->ofdm, a->grid.re, sis, a->samples);
-    int64_t at = a->now_t + (s - a->now) * a->slot_len + a->cfg.ul_delay - a->ta_samples;
-    if (n <= 0 || ul_tx_add(a->ul, at, a->samples, n) < 0) return -ERANGE;
+    int64_t at = a->now_t + (s - a->now) * a->slot_len + a->cfg.delay[u->idx] - ta_samples(a, u, s);
+    if (n <= 0 || ul_tx_add_scaled(a->ul, at, a->samples, n, u->gain) < 0) return -ERANGE;
     return at + n;
 }
 
@@ -302,15 +338,16 @@ static enum modulation_scheme qm_modulation(int qm)
     return qm == 2 ? MODULATION_QPSK : qm == 4 ? MODULATION_16QAM : qm == 6 ? MODULATION_64QAM : MODULATION_256QAM;
 }
 
-/* The PUSCH grant and UL-SCH coding of m in slot s for the current RNTI (38.214 6.1.4.2: TBS with N_DMRS^PRB
- * of DM-RS type 1 pos2 and 2 CDM groups without data; 6.2.2 for Msg3 and DCI 0_0). Returns the TBS or -EINVAL. */
-static int pusch_grant(const struct ue_attach *a, const struct ue_mac_pusch *m, int64_t s, int rv,
-                       struct pusch_grant *gr, struct dlsch_cfg *dc)
+/* The PUSCH grant and UL-SCH coding of m in slot s for u's RNTI (38.214 6.1.4.2: TBS with N_DMRS^PRB of DM-RS
+ * type 1 pos2 and 2 CDM groups without data; 6.2.2 for Msg3 and DCI 0_0). A reserved MCS (28..31, a
+ * retransmission) takes Q_m from its row and the TBS `tbs_fixed` (> 0). Returns the TBS or -EINVAL. */
+static int pusch_grant(const struct ue_attach *a, const struct ue_attach_ue *u, const struct ue_mac_pusch *m,
+                       int64_t s, int rv, int tbs_fixed, struct pusch_grant *gr, struct dlsch_cfg *dc)
 {
     struct tbs_mcs row;
-    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, m->mcs, &row) < 0 || row.reserved) return -EINVAL;
+    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, m->mcs, &row) < 0 || (row.reserved && tbs_fixed <= 0)) return -EINVAL;
     uint16_t pci = (uint16_t)a->cell.pci;
-    *gr = (struct pusch_grant){.rnti = a->rnti, .n_id = pci, .modulation = qm_modulation(row.qm),
+    *gr = (struct pusch_grant){.rnti = u->rnti, .n_id = pci, .modulation = qm_modulation(row.qm),
                                .crb_start = a->bwp_start + m->prb_start, .nof_rb = m->nof_prb,
                                .mapping = m->type_b ? PUSCH_MAPPING_TYPE_B : PUSCH_MAPPING_TYPE_A,
                                .start_symbol = m->start_symbol, .nof_symbols = m->nof_symbols,
@@ -318,48 +355,57 @@ static int pusch_grant(const struct ue_attach *a, const struct ue_mac_pusch *m, 
                                         .additional_position = 2, .cdm_groups_without_data = 2, .n_id = pci},
                                .slot = slot_of(a, s)};
     if (pusch_grant_check(gr) < 0) return -EINVAL;
-    struct tbs_cfg tc = {.n_prb = m->nof_prb, .n_symb_sh = m->nof_symbols, .n_dmrs_prb = pusch_n_dmrs_prb(gr),
-                         .layers = 1, .qm = row.qm, .r_x1024 = row.r_x1024};
-    int tbs = tbs_compute(&tc), g = pusch_nof_bits(gr);
+    int tbs = tbs_fixed, g = pusch_nof_bits(gr);
+    if (!row.reserved) {
+        struct tbs_cfg tc = {.n_prb = m->nof_prb, .n_symb_sh = m->nof_symbols, .n_dmrs_prb = pusch_n_dmrs_prb(gr),
+                             .layers = 1, .qm = row.qm, .r_x1024 = row.r_x1024};
+        tbs = tbs_compute(&tc);
+    }
     if (tbs <= 0 || g <= 0 || tbs / 8 > UE_ATTACH_MAX_TB) return -EINVAL;
-    *dc = (struct dlsch_cfg){.tbs = tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1, .rv = rv, .g = g};
+    double r = row.reserved ? (double)(tbs + 24) / g : row.r_x1024 / 1024.0;
+    *dc = (struct dlsch_cfg){.tbs = tbs, .r = r, .qm = row.qm, .n_layers = 1, .rv = rv, .g = g};
     return tbs;
 }
 
-static int64_t send_pusch(struct ue_attach *a, int64_t s, const struct pusch_grant *gr, const struct dlsch_cfg *dc,
-                          const uint8_t *tb)
+static int64_t send_pusch(struct ue_attach *a, struct ue_attach_ue *u, int64_t s, const struct pusch_grant *gr,
+                          const struct dlsch_cfg *dc, const uint8_t *tb)
 {
     grid_clear(&a->grid);
     if (dlsch_encode(&a->enc, dc, tb, a->cw) < 0 || pusch_encode(&a->pusch, gr, a->cw, (size_t)dc->g, &a->grid) < 0)
         return -EINVAL;
-    return send_grid(a, s);
+    return send_grid(a, u, s);
 }
 
 /* PUCCH format 1 with one bit (HARQ-ACK 1 = ACK, or a positive SR with b = 0) in slot s. */
-static int64_t send_pucch(struct ue_attach *a, int64_t s, const struct pucch_resource *r, uint8_t bit)
+static int64_t send_pucch(struct ue_attach *a, struct ue_attach_ue *u, int64_t s, const struct pucch_resource *r,
+                          uint8_t bit)
 {
     struct pucch_config pc = {.res = *r, .bwp_start = a->bwp_start, .bwp_size = a->bwp_size, .slot = slot_of(a, s),
                               .n_id = (uint16_t)a->pucch_n_id, .n_id_data = (uint16_t)a->cell.pci,
-                              .n_id_dmrs = (uint16_t)a->cell.pci, .rnti = a->rnti};
+                              .n_id_dmrs = (uint16_t)a->cell.pci, .rnti = u->rnti};
     grid_clear(&a->grid);
     if (pucch_check(&pc, &a->grid) < 0 || pucch_f1_encode(&pc, &bit, 1, &a->grid) < 0) return -EINVAL;
-    a->busy_ul[s & 3] = s;
-    return send_grid(a, s);
+    u->busy_ul[s & 3] = s;
+    return send_grid(a, u, s);
 }
 
 /* ---- DL: SS#1 and the CORESET#0 PDSCH --------------------------------------------------------------------- */
 
-static int search(struct ue_attach *a, const struct grid *g, uint16_t rnti, struct pdcch_rx_result *res)
+/* Every DCI in SS#1 for one of rntis[0 .. n). Returns the count (<= max) or -EINVAL. */
+static int search(struct ue_attach *a, const struct grid *g, const uint16_t *rntis, int n,
+                  struct pdcch_rx_result *res, int max)
 {
     struct pdcch_search ss = {.slot = slot_of(a, a->now), .n_id = (uint16_t)a->cell.pci, .n_rnti = 0, .y = 0,
-                              .dci_len = dci_1_0_size(DCI_RNTI_C, a->cs.nof_rb), .rntis = &rnti, .nof_rntis = 1};
+                              .dci_len = dci_1_0_size(DCI_RNTI_C, a->cs.nof_rb), .rntis = rntis, .nof_rntis = n};
     memcpy(ss.nof_candidates, a->ss1_cand, sizeof ss.nof_candidates);
-    return pdcch_rx_search(&a->pdcch, g, &a->cs, &ss, res, 1);
+    return pdcch_rx_search(&a->pdcch, g, &a->cs, &ss, res, max);
 }
 
-/* The PDSCH of a DCI 1_0 in SS#1 (see ue_attach.h step 2) decoded into r. Returns the TBS, or -EINVAL. */
-static int css_pdsch(struct ue_attach *a, const struct grid *g, const struct dci_1_0 *d, uint16_t rnti,
-                     struct dl_rx_result *r)
+/* The PDSCH of a DCI 1_0 in SS#1 (see ue_attach.h step 2) decoded into r for u. One soft buffer serves every UE:
+ * a TB is combined with the one buffered only when u left it there (same RNTI, process and NDI). Returns the
+ * TBS, or -EINVAL. */
+static int css_pdsch(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g, const struct dci_1_0 *d,
+                     uint16_t rnti, struct dl_rx_result *r)
 {
     int rb_start, l_rbs, s, l, pos = a->cell.dmrs_type_a_position;
     enum pdsch_mapping_type map = PDSCH_MAPPING_TYPE_A;
@@ -389,35 +435,33 @@ static int css_pdsch(struct ue_attach *a, const struct grid *g, const struct dci
                         &dc) < 0)
         return -EINVAL;
     /* 38.321 5.3.2.2: a new TB unless the same process, RNTI and NDI as a TB not yet decoded. */
-    bool same = !ra && a->dl_pending && a->dl_rnti == rnti && a->dl_harq == (int)d->harq_process &&
-                a->dl_ndi == d->ndi;
+    bool same = !ra && u->dl_pending && a->dl_owner == u->idx && u->dl_rnti == rnti &&
+                u->dl_harq == (int)d->harq_process && u->dl_ndi == d->ndi;
     if (dl_rx_decode(&a->dl, g, &gr, &dc, !same, r) < 0) return -EINVAL;
-    a->dl_pending = !ra && !r->crc_ok;
-    a->dl_rnti = rnti;
-    a->dl_harq = (int)d->harq_process;
-    a->dl_ndi = d->ndi;
+    u->dl_pending = !ra && !r->crc_ok;
+    a->dl_owner = u->dl_pending ? u->idx : -1;
+    u->dl_rnti = rnti;
+    u->dl_harq = (int)d->harq_process;
+    u->dl_ndi = d->ndi;
     return dc.tbs;
 }
 
 /* ---- the procedure ---------------------------------------------------------------------------------------- */
 
-static void finish(struct ue_attach *a, enum ue_attach_outcome o, FILE *out, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void finish(struct ue_attach *a, enum ue_attach_outcome o, FILE *out, const char *fmt, ...)
+static void finish(struct ue_attach *a, struct ue_attach_ue *u, enum ue_attach_outcome o, FILE *out,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void finish(struct ue_attach *a, struct ue_attach_ue *u, enum ue_attach_outcome o, FILE *out,
+                   const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->why[a->ue], sizeof a->why[a->ue], fmt, ap);
+    vsnprintf(a->why[u->idx], sizeof a->why[u->idx], fmt, ap);
     va_end(ap);
-    a->outcome[a->ue] = o;
+    a->outcome[u->idx] = o;
     a->finished++;
-    fprintf(out, "uesim: attach: ue=%d result=%s (%s)\n", a->ue + 1, ue_attach_outcome_name(o), a->why[a->ue]);
-    if (a->ue + 1 < a->cfg.count) {
-        a->ue++;
-        start_ue(a);
-    } else {
-        a->state = UE_ATT_DONE;
-    }
+    u->state = UE_ATT_DONE;
+    fprintf(out, "uesim: attach: ue=%d result=%s (%s)\n", u->idx + 1, ue_attach_outcome_name(o), a->why[u->idx]);
+    if (!a->cfg.concurrent && a->started < a->cfg.count) start_ue(a, &a->ue[a->started]);
 }
 
 static unsigned next_rand(unsigned *s)
@@ -426,175 +470,299 @@ static unsigned next_rand(unsigned *s)
     return (*s >> 8) & 0xffffff;
 }
 
-static void start_ue(struct ue_attach *a)
+/* 38.321 5.1.2: the preamble index (see ue_attach.h step 1), asked for in the first occasion at or after stream
+ * sample not_before. */
+static void request_preamble(struct ue_attach *a, struct ue_attach_ue *u, int64_t not_before)
 {
-    unsigned s = (a->cfg.seed ? a->cfg.seed : 1) * 2654435761u + (unsigned)a->ue * 40503u;
-    a->identity = ((uint64_t)next_rand(&s) << 24 | next_rand(&s)) & ((1ULL << 39) - 1);
-    ue_rrc_setup_request(a->identity, a->ccch);
-    a->t_start = a->now_t;
-    a->state = UE_ATT_PRACH;
-    a->preambles = 1;
-    a->prach_sent_before = a->prach->sent;
-    a->window_start = -1;
-    a->rnti = 0;
-    a->ta = 0;
-    a->ta_samples = 0;
-    a->dl_pending = false;
-    a->release_seen = false;
-    a->srs = a->grants = 0;
-    a->last_pusch_slot = -1;
-    for (int i = 0; i < 4; i++) a->busy_ul[i] = -1;
-    memset(a->harq, 0, sizeof a->harq);
-    prach_tx_request(a->prach);
+    int total = prach_tx_nof_preambles(a->prach), v;
+    if (a->cfg.preamble >= 0) {
+        v = a->cfg.preamble;
+    } else if (a->cfg.same_preamble && u->attempts == 1) {
+        unsigned s = (a->cfg.seed ? a->cfg.seed : 1) * 7919u;
+        v = (int)(next_rand(&s) % (unsigned)total);
+    } else {
+        v = (int)(next_rand(&u->rng) % (unsigned)total);
+    }
+    int delay = a->cfg.prach_delay >= 0 ? a->cfg.prach_delay : a->cfg.delay[u->idx];
+    u->prach_seq = a->prach->req[u->idx].sent;
+    u->window_start = -1;
+    u->state = UE_ATT_PRACH;
+    prach_tx_request_ue(a->prach, u->idx, v, delay, u->gain, not_before);
+}
+
+static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
+{
+    int i = (int)(u - a->ue);
+    bool pdcp_ok = u->pdcp_ok;
+    struct pdcp_srb pdcp = u->pdcp;
+    memset(u, 0, sizeof *u);
+    u->pdcp = pdcp;
+    u->pdcp_ok = pdcp_ok;
+    u->a = a;
+    u->idx = i;
+    a->started = i + 1 > a->started ? i + 1 : a->started;
+    unsigned s = (a->cfg.seed ? a->cfg.seed : 1) * 2654435761u + (unsigned)i * 40503u;
+    u->identity = ((uint64_t)next_rand(&s) << 24 | next_rand(&s)) & ((1ULL << 39) - 1);
+    u->rng = s ^ 0x5bd1e995u;
+    ue_rrc_setup_request(u->identity, u->ccch);
+    u->gain = (float)pow(10.0, a->cfg.gain_db[i] / 20.0);
+    u->drop_msg3 = a->cfg.drop_msg3[i];
+    u->t_start = a->now_t;
+    u->attempts = 1;
+    u->n_ta_from = -1;
+    u->last_pusch_slot = -1;
+    for (int k = 0; k < 4; k++) u->busy_ul[k] = -1;
+    for (int k = 0; k < UE_ATTACH_HARQ; k++) u->dl_last_ndi[k] = -1;
+    request_preamble(a, u, 0);
+}
+
+/* Step 7: random access again after a backoff, or the random access problem (38.321 5.1.4, 5.1.5). */
+static void ra_retry(struct ue_attach *a, struct ue_attach_ue *u, bool conres, FILE *out, const char *why)
+{
+    u->rnti = 0;          /* the TC-RNTI discarded */
+    u->msg3_tbs = 0;      /* the Msg3 buffer flushed */
+    u->conres_failed = conres;
+    if (u->attempts >= a->preamble_trans_max) {
+        finish(a, u, conres ? UE_ATTACH_CONRES_FAIL : UE_ATTACH_FAILED, out,
+               "%s; random access problem after %d preambles (preambleTransMax)", why, u->attempts);
+        return;
+    }
+    u->attempts++;
+    int b = ue_mac_backoff_pick_ms(u->preamble_backoff_ms, next_rand(&u->rng));
+    fprintf(out, "uesim: UE %d: %s, retrying random access (attempt %d, backoff %d ms of PREAMBLE_BACKOFF %d ms)\n",
+            u->idx + 1, why, u->attempts, b, u->preamble_backoff_ms);
+    request_preamble(a, u, a->now_t + (int64_t)llround(b * a->cfg.srate / 1000.0));
 }
 
 /* The preamble prach_tx planned: the RAR window from it (38.213 8.2). */
-static void on_preamble(struct ue_attach *a, FILE *out)
+static void on_preamble(struct ue_attach *a, struct ue_attach_ue *u, FILE *out)
 {
-    a->preamble = a->prach->last;
-    int64_t open = a->preamble.end + a->sym_len;   /* the first CORESET at least one symbol after the preamble */
+    u->preamble = a->prach->req[u->idx].last;
+    int64_t open = u->preamble.end + a->sym_len;   /* the first CORESET at least one symbol after the preamble */
     int64_t ahead = (open - a->now_t + a->slot_len - 1) / a->slot_len;
-    a->window_start = a->now + (ahead > 0 ? ahead : 0);
-    a->window_end = a->window_start + a->window - 1;
-    a->state = UE_ATT_RAR;
-    fprintf(out, "uesim: RA: ue=%d preamble=%d ra-rnti=0x%x (attempt %d), RAR window slots %d.%d-%d.%d\n", a->ue + 1,
-            a->preamble.preamble, a->preamble.ra_rnti, a->preambles, sfn_of(a, a->window_start),
-            slot_of(a, a->window_start), sfn_of(a, a->window_end), slot_of(a, a->window_end));
+    u->window_start = a->now + (ahead > 0 ? ahead : 0);
+    u->window_end = u->window_start + a->window - 1;
+    u->state = UE_ATT_RAR;
+    fprintf(out, "uesim: RA: ue=%d preamble=%d ra-rnti=0x%x (attempt %d), RAR window slots %d.%d-%d.%d\n",
+            u->idx + 1, u->preamble.preamble, u->preamble.ra_rnti, u->attempts, sfn_of(a, u->window_start),
+            slot_of(a, u->window_start), sfn_of(a, u->window_end), slot_of(a, u->window_end));
 }
 
-static void on_rar(struct ue_attach *a, const struct grid *g, const struct pdcch_rx_result *res, FILE *out)
+/* One transmission of the Msg3 buffer in slot s (or none with drop_msg3 left). Returns the end sample, 0 when
+ * left out, -1 when it could not be placed. */
+static int64_t send_msg3(struct ue_attach *a, struct ue_attach_ue *u, int64_t s, const struct pusch_grant *pg,
+                         const struct dlsch_cfg *dc, FILE *out)
+{
+    u->msg3_tx++;
+    /* 38.321 5.1.5: ra-ContentionResolutionTimer (re)started after each Msg3 transmission */
+    u->deadline = s + (int64_t)a->conres_ms * (1 << a->mu);
+    if (u->drop_msg3 > 0) {
+        u->drop_msg3--;
+        fprintf(out, "uesim: Msg3 left out (--drop-msg3): ue=%d tc-rnti=0x%04x slot=%d.%d transmission %d rv=%d\n",
+                u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), u->msg3_tx, dc->rv);
+        return 0;
+    }
+    int64_t end = send_pusch(a, u, s, pg, dc, u->msg3);
+    return end < 0 ? -1 : end;
+}
+
+static void on_rar(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g,
+                   const struct pdcch_rx_result *res, FILE *out)
 {
     struct dci_1_0 d;
     struct dl_rx_result r;
-    struct mac_rar_pdu pdu;
+    static struct mac_rar_pdu pdu;
     if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_RA, a->cs.nof_rb, &d) < 0) return;
-    int tbs = css_pdsch(a, g, &d, (uint16_t)a->preamble.ra_rnti, &r);
+    int tbs = css_pdsch(a, u, g, &d, (uint16_t)u->preamble.ra_rnti, &r);
     if (tbs < 0 || !r.crc_ok) {
-        fprintf(out, "uesim: RAR: ue=%d slot=%d.%d: PDSCH %s\n", a->ue + 1, sfn_of(a, a->now), slot_of(a, a->now),
+        fprintf(out, "uesim: RAR: ue=%d slot=%d.%d: PDSCH %s\n", u->idx + 1, sfn_of(a, a->now), slot_of(a, a->now),
                 tbs < 0 ? "grant not usable" : "CRC failed");
         return;
     }
-    const struct mac_rar *m;
-    if (mac_rar_parse(r.tb, (size_t)tbs / 8, &pdu) < 0 || !(m = mac_rar_find(&pdu, a->preamble.preamble))) return;
+    if (mac_rar_parse(r.tb, (size_t)tbs / 8, &pdu) < 0) return;
+
+    /* 38.321 5.1.4: PREAMBLE_BACKOFF from this RAR's Backoff Indicator, 0 ms without one */
+    u->preamble_backoff_ms = ue_mac_preamble_backoff_ms(pdu.has_bi, pdu.bi);
+    const struct mac_rar *m = mac_rar_find(&pdu, u->preamble.preamble);
+    if (!m) return;
     struct ue_mac_rar_grant gr;
     struct ue_mac_pusch p;
     ue_mac_rar_grant_unpack(m->ul_grant, &gr);
     if (ue_mac_msg3(&gr, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
-        finish(a, UE_ATTACH_FAILED, out, "RAR UL grant 0x%07x not usable", m->ul_grant);
+        finish(a, u, UE_ATTACH_FAILED, out, "RAR UL grant 0x%07x not usable", m->ul_grant);
         return;
     }
-    a->rnti = m->tc_rnti;
-    a->ta = m->ta;
-    a->ta_samples = ue_mac_ta_samples(m->ta, a->n_ta_offset, a->cfg.scs_khz, a->cfg.srate);
+    u->rnti = m->tc_rnti;
+    u->ta = m->ta;
+    u->n_ta = ue_mac_n_ta_rar(m->ta, a->cfg.scs_khz);   /* 38.213 4.2 */
+    u->n_ta_from = -1;
     int64_t s = a->now + p.slot_offset;
     struct pusch_grant pg;
     struct dlsch_cfg dc;
-    uint8_t tb[UE_ATTACH_MAX_TB];
-    int msg3_tbs = pusch_grant(a, &p, s, 0, &pg, &dc);
+    u->msg3_tbs = pusch_grant(a, u, &p, s, 0, 0, &pg, &dc);
+    u->msg3_tx = u->msg3_retx = 0;
     int64_t end = -1;
-    if (msg3_tbs > 0 && ue_mac_msg3_pdu(a->ccch, tb, (size_t)msg3_tbs / 8) == 0)
-        end = send_pusch(a, s, &pg, &dc, tb);
+    if (u->msg3_tbs > 0 && ue_mac_msg3_pdu(u->ccch, u->msg3, (size_t)u->msg3_tbs / 8) == 0)
+        end = send_msg3(a, u, s, &pg, &dc, out);
     fprintf(out, "uesim: RAR: ue=%d rapid=%d ta=%d (%d samples early) tc-rnti=0x%04x msg3 slot=%d.%d prb=%d+%d "
-            "mcs=%d tbs=%d (RAR slot %d.%d)\n", a->ue + 1, m->rapid, m->ta, a->ta_samples, m->tc_rnti, sfn_of(a, s),
-            slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, msg3_tbs, sfn_of(a, a->now), slot_of(a, a->now));
+            "mcs=%d tbs=%d (RAR slot %d.%d)%s\n", u->idx + 1, m->rapid, m->ta, ta_samples(a, u, s), m->tc_rnti,
+            sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, u->msg3_tbs, sfn_of(a, a->now),
+            slot_of(a, a->now), pdu.has_bi ? " with a Backoff Indicator" : "");
     if (end < 0) {
-        finish(a, UE_ATTACH_FAILED, out, "Msg3 could not be sent (slot %d.%d)", sfn_of(a, s), slot_of(a, s));
+        finish(a, u, UE_ATTACH_FAILED, out, "Msg3 could not be sent (slot %d.%d)", sfn_of(a, s), slot_of(a, s));
         return;
     }
-    note(a, end, "Msg3 sent: ue=%d tc-rnti=0x%04x slot=%d.%d RRCSetupRequest ue-Identity=0x%010" PRIx64, a->ue + 1,
-         a->rnti, sfn_of(a, s), slot_of(a, s), a->identity);
-    a->state = UE_ATT_MSG4;
-    a->deadline = s + (int64_t)a->conres_ms * (1 << a->mu);   /* ra-ContentionResolutionTimer, 38.321 5.1.5 */
+    if (end > 0)
+        note(a, end, "Msg3 sent: ue=%d tc-rnti=0x%04x slot=%d.%d RRCSetupRequest ue-Identity=0x%010" PRIx64,
+             u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), u->identity);
+    u->state = UE_ATT_MSG4;
+}
+
+/* DCI 0_0 with the TC-RNTI before contention resolution: the Msg3 buffer again (38.213 8.3, 38.321 5.4.2.1). */
+static void on_msg3_retx(struct ue_attach *a, struct ue_attach_ue *u, const struct pdcch_rx_result *res, FILE *out)
+{
+    struct dci_0_0 d;
+    struct ue_mac_pusch p;
+    struct pusch_grant pg;
+    struct dlsch_cfg dc;
+    if (u->msg3_tbs <= 0 || ue_mac_dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
+        ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
+        fprintf(out, "uesim: Msg3 retransmission: ue=%d slot=%d.%d: DCI 0_0 not usable\n", u->idx + 1,
+                sfn_of(a, a->now), slot_of(a, a->now));
+        return;
+    }
+    int64_t s = a->now + p.slot_offset;
+    int tbs = pusch_grant(a, u, &p, s, (int)d.rv, u->msg3_tbs, &pg, &dc);
+    if (tbs != u->msg3_tbs) {
+        fprintf(out, "uesim: Msg3 retransmission: ue=%d slot=%d.%d: grant of TBS %d for a Msg3 of %d bits\n",
+                u->idx + 1, sfn_of(a, a->now), slot_of(a, a->now), tbs, u->msg3_tbs);
+        return;
+    }
+    u->msg3_retx++;
+    int64_t end = send_msg3(a, u, s, &pg, &dc, out);
+    fprintf(out, "uesim: Msg3 retransmission asked: ue=%d tc-rnti=0x%04x DCI 0_0 slot=%d.%d -> slot=%d.%d prb=%d+%d "
+            "mcs=%d rv=%u (transmission %d)\n", u->idx + 1, u->rnti, sfn_of(a, a->now), slot_of(a, a->now),
+            sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, d.rv, u->msg3_tx);
+    if (end > 0)
+        note(a, end, "Msg3 retransmitted: ue=%d tc-rnti=0x%04x slot=%d.%d rv=%u", u->idx + 1, u->rnti,
+             sfn_of(a, s), slot_of(a, s), d.rv);
+}
+
+/* A Timing Advance Command MAC CE in a DL MAC PDU u took (38.321 5.2, 6.1.3.4; 38.213 4.2). */
+static void take_ta_command(struct ue_attach *a, struct ue_attach_ue *u, const uint8_t *pdu, size_t len, FILE *out)
+{
+    int t_a, tag;
+    if (ue_mac_ta_command(pdu, len, &t_a, &tag) != 1) return;
+    if (tag != 0) {
+        fprintf(out, "uesim: TA command for TAG %d ignored (only the PTAG 0 is configured): ue=%d\n", tag, u->idx + 1);
+        return;
+    }
+    if (u->n_ta_from >= 0 && a->now >= u->n_ta_from) {
+        u->n_ta = u->n_ta_next;
+        u->n_ta_from = -1;
+    }
+    int64_t base = u->n_ta_from >= 0 ? u->n_ta_next : u->n_ta;
+    u->n_ta_next = ue_mac_n_ta_command(base, t_a, a->cfg.scs_khz);
+    u->n_ta_from = a->now + ue_mac_ta_command_delay_slots(a->cfg.scs_khz);
+    u->ta_commands++;
+    fprintf(out, "uesim: TA command T_A=%d -> N_TA=%.2f samples (%" PRId64 " Tc): ue=%d c-rnti=0x%04x slot=%d.%d, "
+            "applied from UL slot %d.%d (UL %d samples early with N_TA,offset)\n", t_a,
+            (double)u->n_ta_next * a->cfg.srate / 1966080000.0, u->n_ta_next, u->idx + 1, u->rnti,
+            sfn_of(a, a->now), slot_of(a, a->now), sfn_of(a, u->n_ta_from), slot_of(a, u->n_ta_from),
+            ta_samples(a, u, u->n_ta_from));
 }
 
 /* RRCSetup: the configuration applied, SRB1 set up, RRCSetupComplete written to PDCP and RLC. */
-static void on_rrc_setup(struct ue_attach *a, const struct rrc_setup *rs, FILE *out)
+static void on_rrc_setup(struct ue_attach *a, struct ue_attach_ue *u, const struct rrc_setup *rs, FILE *out)
 {
     char why[160];
-    if (ue_rrc_apply_cell_group(&rs->master_cell_group, &a->rrc, why, sizeof why) < 0) {
-        finish(a, UE_ATTACH_FAILED, out, "RRCSetup not applicable: %s", why);
+    if (ue_rrc_apply_cell_group(&rs->master_cell_group, &u->rrc, why, sizeof why) < 0) {
+        finish(a, u, UE_ATTACH_FAILED, out, "RRCSetup not applicable: %s", why);
         return;
     }
-    if (a->rlc_ok) rlc_am_free(&a->rlc);
-    a->rlc_ok = rlc_am_init(&a->rlc, &a->rrc.rlc, rlc_delivered, a) == 0;
-    pdcp_srb_reestablish(&a->pdcp);
-    a->transaction_id = rs->transaction_id;
+    if (u->rlc_ok) rlc_am_free(&u->rlc);
+    u->rlc_ok = rlc_am_init(&u->rlc, &u->rrc.rlc, rlc_delivered, u) == 0;
+    pdcp_srb_reestablish(&u->pdcp);
+    u->transaction_id = rs->transaction_id;
     uint8_t nas[4000], msg[4200], pdu[4300];
-    for (int i = 0; i < a->cfg.nas_bytes; i++) nas[i] = i == 0 ? 0x7e : (uint8_t)(i * 7 + a->ue);
+    for (int i = 0; i < a->cfg.nas_bytes; i++) nas[i] = i == 0 ? 0x7e : (uint8_t)(i * 7 + u->idx);
     size_t n = 0, pn = 0;
-    if (!a->rlc_ok || ue_rrc_setup_complete(rs->transaction_id, nas, (size_t)a->cfg.nas_bytes, msg, sizeof msg, &n) < 0 ||
-        pdcp_srb_tx(&a->pdcp, msg, n, now_ms(a), pdu, sizeof pdu, &pn, NULL) < 0) {
-        finish(a, UE_ATTACH_FAILED, out, "RRCSetupComplete could not be built");
+    if (!u->rlc_ok || ue_rrc_setup_complete(rs->transaction_id, nas, (size_t)a->cfg.nas_bytes, msg, sizeof msg, &n) < 0 ||
+        pdcp_srb_tx(&u->pdcp, msg, n, now_ms(a), pdu, sizeof pdu, &pn, NULL) < 0) {
+        finish(a, u, UE_ATTACH_FAILED, out, "RRCSetupComplete could not be built");
         return;
     }
-    a->complete_sn = a->rlc.tx_next & a->rlc.sn_mask;
-    a->sr_pending = true;
-    if (rlc_am_write_sdu(&a->rlc, pdu, pn) < 0) {
-        finish(a, UE_ATTACH_FAILED, out, "RLC refused the RRCSetupComplete");
+    u->complete_sn = u->rlc.tx_next & u->rlc.sn_mask;
+    u->sr_pending = true;
+    if (rlc_am_write_sdu(&u->rlc, pdu, pn) < 0) {
+        finish(a, u, UE_ATTACH_FAILED, out, "RLC refused the RRCSetupComplete");
         return;
     }
-    const struct pucch_resource *h = &a->rrc.harq_res[0];
+    const struct pucch_resource *h = &u->rrc.harq_res[0];
     fprintf(out, "uesim: RRCSetup received: ue=%d c-rnti=0x%04x transaction=%d; SRB1 on LCID %d, HARQ-ACK PUCCH "
             "resources %d (first: PRB %d OCC %d), SR %s period %d offset %d (PRB %d OCC %d); RRCSetupComplete %zu "
-            "bytes (NAS %d) -> PDCP %zu bytes\n", a->ue + 1, a->rnti, rs->transaction_id, a->rrc.srb1_lcid,
-            a->rrc.nof_harq_res, h->start_prb, h->time_domain_occ, a->rrc.has_sr ? "on" : "off", a->rrc.sr_period,
-            a->rrc.sr_offset, a->rrc.sr_res.start_prb, a->rrc.sr_res.time_domain_occ, n, a->cfg.nas_bytes, pn);
-    a->state = UE_ATT_CONNECTED;
-    a->deadline = a->now + (int64_t)UE_ATTACH_SETUP_TIMEOUT_MS * (1 << a->mu);
+            "bytes (NAS %d) -> PDCP %zu bytes\n", u->idx + 1, u->rnti, rs->transaction_id, u->rrc.srb1_lcid,
+            u->rrc.nof_harq_res, h->start_prb, h->time_domain_occ, u->rrc.has_sr ? "on" : "off", u->rrc.sr_period,
+            u->rrc.sr_offset, u->rrc.sr_res.start_prb, u->rrc.sr_res.time_domain_occ, n, a->cfg.nas_bytes, pn);
+    u->state = UE_ATT_CONNECTED;
+    u->deadline = a->now + (int64_t)UE_ATTACH_SETUP_TIMEOUT_MS * (1 << a->mu);
 }
 
-static void on_msg4(struct ue_attach *a, const struct grid *g, const struct pdcch_rx_result *res, FILE *out)
+static void on_msg4(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g,
+                    const struct pdcch_rx_result *res, FILE *out)
 {
     static struct rrc_dl_ccch_msg msg;   /* a whole CellGroupConfig: not on the stack */
     struct dci_1_0 d;
     struct dl_rx_result r;
     if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_TC, a->cs.nof_rb, &d) < 0) return;
-    int tbs = css_pdsch(a, g, &d, a->rnti, &r);
+    int tbs = css_pdsch(a, u, g, &d, u->rnti, &r);
     if (tbs < 0 || !r.crc_ok) {
-        fprintf(out, "uesim: Msg4: ue=%d slot=%d.%d: PDSCH %s (no HARQ-ACK)\n", a->ue + 1, sfn_of(a, a->now),
+        fprintf(out, "uesim: Msg4: ue=%d slot=%d.%d: PDSCH %s (no HARQ-ACK)\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now), tbs < 0 ? "grant not usable" : "CRC failed");
         return;
     }
     const uint8_t *sdu;
     size_t sdu_len;
-    int v = ue_mac_msg4(r.tb, (size_t)tbs / 8, a->ccch, &sdu, &sdu_len);
+    int v = ue_mac_msg4(r.tb, (size_t)tbs / 8, u->ccch, &sdu, &sdu_len);
     if (v != UE_MAC_CONRES_MATCH) {
         fprintf(out, "uesim: Msg4: contention resolution FAILED (%s): ue=%d tc-rnti=0x%04x slot=%d.%d\n",
                 v == UE_MAC_CONRES_MISMATCH ? "identity mismatch" : v < 0 ? "MAC PDU malformed" : "no identity CE",
-                a->ue + 1, a->rnti, sfn_of(a, a->now), slot_of(a, a->now));
-        finish(a, UE_ATTACH_CONRES_FAIL, out, "contention resolution failed at slot %d.%d", sfn_of(a, a->now),
-               slot_of(a, a->now));
+                u->idx + 1, u->rnti, sfn_of(a, a->now), slot_of(a, a->now));
+        ra_retry(a, u, true, out, v == UE_MAC_CONRES_MISMATCH ? "contention resolution failed (identity of another UE)"
+                                  : "contention resolution failed (no matching UE Contention Resolution Identity)");
         return;
     }
-    fprintf(out, "uesim: Msg4: contention resolved c-rnti=0x%04x: ue=%d slot=%d.%d (CCE %d, PRI %d, k1 field %d)\n",
-            a->rnti, a->ue + 1, sfn_of(a, a->now), slot_of(a, a->now), res->first_cce, d.pucch_resource,
-            d.harq_feedback_timing);
+    fprintf(out, "uesim: Msg4: contention resolved c-rnti=0x%04x: ue=%d slot=%d.%d (CCE %d, PRI %d, k1 field %d)%s\n",
+            u->rnti, u->idx + 1, sfn_of(a, a->now), slot_of(a, a->now), res->first_cce, d.pucch_resource,
+            d.harq_feedback_timing, u->attempts > 1 ? " after a retried random access" : "");
     struct pucch_resource pr;
     int64_t s = a->now + ue_mac_k1_dci_1_0((int)d.harq_feedback_timing), end = -1;
     int rp = ue_mac_pucch_common(a->pucch_common_row, res->first_cce, pdcch_nof_cce(&a->cs), (int)d.pucch_resource,
                                  a->bwp_size, &pr);
-    if (rp >= 0) end = send_pucch(a, s, &pr, 1);
+    if (rp >= 0) end = send_pucch(a, u, s, &pr, 1);
     if (end < 0) {
-        finish(a, UE_ATTACH_FAILED, out, "Msg4 HARQ-ACK could not be sent (r_PUCCH %d)", rp);
+        finish(a, u, UE_ATTACH_FAILED, out, "Msg4 HARQ-ACK could not be sent (r_PUCCH %d)", rp);
         return;
     }
     note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d ACK on the common PUCCH (r_PUCCH %d, PRB %d/%d)",
-         a->ue + 1, a->rnti, sfn_of(a, s), slot_of(a, s), rp, pr.start_prb, pr.second_hop_prb);
+         u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), rp, pr.start_prb, pr.second_hop_prb);
+    u->msg3_tbs = 0;   /* 38.321 5.1.5: the Msg3 buffer flushed */
+    take_ta_command(a, u, r.tb, (size_t)tbs / 8, out);
     if (!sdu || rrc_dl_ccch_decode(sdu, sdu_len, &msg) < 0) {
-        finish(a, UE_ATTACH_FAILED, out, "Msg4 without a decodable DL-CCCH message");
+        finish(a, u, UE_ATTACH_FAILED, out, "Msg4 without a decodable DL-CCCH message");
         return;
     }
     if (msg.type == RRC_DL_CCCH_REJECT) {
         fprintf(out, "uesim: RRCReject waitTime=%d: ue=%d\n", msg.reject.has_wait_time ? msg.reject.wait_time : 0,
-                a->ue + 1);
-        finish(a, UE_ATTACH_REJECT, out, "RRCReject waitTime %d s", msg.reject.wait_time);
+                u->idx + 1);
+        finish(a, u, UE_ATTACH_REJECT, out, "RRCReject waitTime %d s", msg.reject.wait_time);
         return;
     }
-    on_rrc_setup(a, &msg.setup, out);
+    on_rrc_setup(a, u, &msg.setup, out);
 }
 
 /* An UL grant (DCI 0_0, C-RNTI): SRB1 data, a short BSR when more waits, padding. */
-static void on_ul_grant(struct ue_attach *a, const struct pdcch_rx_result *res, FILE *out)
+static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struct pdcch_rx_result *res, FILE *out)
 {
     struct dci_0_0 d;
     struct ue_mac_pusch p;
@@ -602,30 +770,31 @@ static void on_ul_grant(struct ue_attach *a, const struct pdcch_rx_result *res, 
     struct dlsch_cfg dc;
     if (ue_mac_dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
         ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
-        fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI 0_0 not usable\n", a->ue + 1, sfn_of(a, a->now),
+        fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI 0_0 not usable\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now));
         return;
     }
     int64_t s = a->now + p.slot_offset;
-    int tbs = pusch_grant(a, &p, s, (int)d.rv, &gr, &dc);
-    struct ue_attach_harq *h = &a->harq[d.harq_process & 15];
+    struct ue_attach_harq *h = &u->harq[d.harq_process & 15];
+    bool retx = h->used && h->ndi == d.ndi;   /* 38.321 5.4.1: NDI not toggled */
+    int tbs = pusch_grant(a, u, &p, s, (int)d.rv, retx ? h->len * 8 : 0, &gr, &dc);
     char what[80] = "";
-    if (tbs > 0 && !(h->used && h->ndi == d.ndi && h->len == tbs / 8)) {   /* new data (NDI toggled) */
+    if (tbs > 0 && !(retx && h->len == tbs / 8)) {   /* new data */
         struct mac_pdu_builder b;
         uint8_t rlc[UE_ATTACH_MAX_TB];
         mac_pdu_builder_init(&b, MAC_DIR_UL, h->tb, (size_t)tbs / 8);
         size_t room = (size_t)tbs / 8 > 5 ? (size_t)tbs / 8 - 5 : 0;   /* L subheader (<= 3) + short BSR (2) */
-        int n = room > 0 ? rlc_am_pull_pdu(&a->rlc, rlc, room, now_ms(a)) : 0;
-        if (n > 0 && mac_pdu_add_sdu(&b, a->rrc.srb1_lcid, rlc, (size_t)n) == 0)
-            snprintf(what, sizeof what, " lcid%d:%d", a->rrc.srb1_lcid, n);
+        int n = room > 0 ? rlc_am_pull_pdu(&u->rlc, rlc, room, now_ms(a)) : 0;
+        if (n > 0 && mac_pdu_add_sdu(&b, u->rrc.srb1_lcid, rlc, (size_t)n) == 0)
+            snprintf(what, sizeof what, " lcid%d:%d", u->rrc.srb1_lcid, n);
         /* 38.321 5.4.5: a Regular BSR while data waits, else a padding BSR (the padding holds one): both
          * report the buffer after this PDU, and cancel the pending SR (5.4.4). */
-        size_t left = rlc_am_tx_pending(&a->rlc);
+        size_t left = rlc_am_tx_pending(&u->rlc);
         uint8_t bsr = ue_mac_short_bsr(0, left);
         if (mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1) == 0) {
             snprintf(what + strlen(what), sizeof what - strlen(what), " %s-BSR:%d", left ? "short" : "padding",
                      bsr & 31);
-            a->sr_pending = false;
+            u->sr_pending = false;
         }
         mac_pdu_finish(&b);
         h->used = true;
@@ -633,160 +802,218 @@ static void on_ul_grant(struct ue_attach *a, const struct pdcch_rx_result *res, 
         h->len = tbs / 8;
     } else if (tbs > 0) {
         snprintf(what, sizeof what, " retransmission");
+        u->ul_retx++;
     }
-    int64_t end = tbs > 0 ? send_pusch(a, s, &gr, &dc, h->tb) : -1;
+    int64_t end = tbs > 0 ? send_pusch(a, u, s, &gr, &dc, h->tb) : -1;
     if (end < 0) {
-        fprintf(out, "uesim: UL grant: ue=%d: PUSCH for slot %d.%d not sent\n", a->ue + 1, sfn_of(a, s),
+        fprintf(out, "uesim: UL grant: ue=%d: PUSCH for slot %d.%d not sent\n", u->idx + 1, sfn_of(a, s),
                 slot_of(a, s));
         return;
     }
-    a->grants++;
-    a->last_pusch_slot = s;
+    u->grants++;
+    u->last_pusch_slot = s;
     note(a, end, "PUSCH sent: ue=%d c-rnti=0x%04x slot=%d.%d prb=%d+%d mcs=%d tbs=%d harq=%u ndi=%u rv=%u, MAC "
-         "PDU%s + padding", a->ue + 1, a->rnti, sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, tbs,
+         "PDU%s + padding", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, tbs,
          d.harq_process, d.ndi, d.rv, what);
-    if (strstr(what, "lcid") && rlc_am_tx_pending(&a->rlc) == 0)
-        note(a, end, "RRCSetupComplete sent: ue=%d c-rnti=0x%04x (RLC SN %u, last part in slot %d.%d)", a->ue + 1,
-             a->rnti, a->complete_sn, sfn_of(a, s), slot_of(a, s));
+    if (strstr(what, "lcid") && rlc_am_tx_pending(&u->rlc) == 0)
+        note(a, end, "RRCSetupComplete sent: ue=%d c-rnti=0x%04x (RLC SN %u, last part in slot %d.%d)", u->idx + 1,
+             u->rnti, u->complete_sn, sfn_of(a, s), slot_of(a, s));
 }
 
 /* An RLC AM STATUS PDU (38.322 6.2.2.5): whether it acknowledges sn, and its ACK_SN. */
-static bool status_acks(const struct ue_attach *a, const uint8_t *p, size_t n, uint32_t sn, uint32_t *ack_sn)
+static bool status_acks(const struct ue_attach_ue *u, const uint8_t *p, size_t n, uint32_t sn, uint32_t *ack_sn)
 {
     if (n < 3 || (p[0] & 0xF0) != 0) return false;   /* D/C = 0 (control), CPT = 000 (STATUS) */
     bool e1;
-    if (a->rrc.rlc.sn_bits == 12) {
+    if (u->rrc.rlc.sn_bits == 12) {
         *ack_sn = (uint32_t)(p[0] & 0x0F) << 8 | p[1];
         e1 = p[2] & 0x80;
     } else {
         *ack_sn = (uint32_t)(p[0] & 0x0F) << 14 | (uint32_t)p[1] << 6 | p[2] >> 2;
         e1 = p[2] & 0x02;
     }
-    uint32_t mod = 1u << a->rrc.rlc.sn_bits;
+    uint32_t mod = 1u << u->rrc.rlc.sn_bits;
     return !e1 && ((*ack_sn - sn) & (mod - 1)) > 0 && ((*ack_sn - sn) & (mod - 1)) < mod / 2;
 }
 
-/* SRB1 downlink (DCI 1_0, C-RNTI): RLC AM, HARQ-ACK on resource PRI of set 0. */
-static void on_dl_data(struct ue_attach *a, const struct grid *g, const struct pdcch_rx_result *res, FILE *out)
+/* SRB1 downlink (DCI 1_0, C-RNTI): RLC AM, HARQ-ACK on resource PRI of set 0; TA commands. */
+static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g,
+                       const struct pdcch_rx_result *res, FILE *out)
 {
     struct dci_1_0 d;
     struct dl_rx_result r;
     if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_C, a->cs.nof_rb, &d) < 0) return;
-    int tbs = css_pdsch(a, g, &d, a->rnti, &r);
-    if (tbs < 0 || (int)d.pucch_resource >= a->rrc.nof_harq_res) {
-        fprintf(out, "uesim: DL: ue=%d slot=%d.%d: grant not usable\n", a->ue + 1, sfn_of(a, a->now),
+    int pid = (int)d.harq_process & 15;
+    if ((int)d.pucch_resource >= u->rrc.nof_harq_res) {
+        fprintf(out, "uesim: DL: ue=%d slot=%d.%d: grant not usable\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now));
         return;
     }
     int64_t s = a->now + ue_mac_k1_dci_1_0((int)d.harq_feedback_timing);
-    int64_t end = send_pucch(a, s, &a->rrc.harq_res[d.pucch_resource], r.crc_ok ? 1 : 0);
+    /* 38.321 5.3.2.2: the same NDI on a process whose TB decoded is a retransmission of it: ACK, not delivered */
+    if (u->dl_last_ndi[pid] == (int8_t)d.ndi && u->dl_decoded[pid]) {
+        int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[d.pucch_resource], 1);
+        if (end >= 0)
+            note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d ACK (a TB decoded before: harq=%d ndi=%u) on "
+                 "PUCCH resource %d of set 0", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), pid, d.ndi,
+                 d.pucch_resource);
+        return;
+    }
+    int tbs = css_pdsch(a, u, g, &d, u->rnti, &r);
+    if (tbs < 0) {
+        fprintf(out, "uesim: DL: ue=%d slot=%d.%d: grant not usable\n", u->idx + 1, sfn_of(a, a->now),
+                slot_of(a, a->now));
+        return;
+    }
+    u->dl_last_ndi[pid] = (int8_t)d.ndi;
+    u->dl_decoded[pid] = r.crc_ok;
+    int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[d.pucch_resource], r.crc_ok ? 1 : 0);
     if (end >= 0)
-        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0", a->ue + 1,
-             a->rnti, sfn_of(a, s), slot_of(a, s), r.crc_ok ? "ACK" : "NACK", d.pucch_resource);
+        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0", u->idx + 1,
+             u->rnti, sfn_of(a, s), slot_of(a, s), r.crc_ok ? "ACK" : "NACK", d.pucch_resource);
     if (!r.crc_ok) return;
+    take_ta_command(a, u, r.tb, (size_t)tbs / 8, out);
     struct mac_pdu_rx pdu;
     if (mac_pdu_parse(MAC_DIR_DL, r.tb, (size_t)tbs / 8, &pdu, NULL) < 0) return;
     bool acked = false;
     uint32_t ack_sn = 0;
     for (int i = 0; i < pdu.n; i++) {
         const struct mac_subpdu *sp = &pdu.sub[i];
-        if (sp->lcid != a->rrc.srb1_lcid) continue;
-        acked |= status_acks(a, r.tb + sp->offset, sp->length, a->complete_sn, &ack_sn);
-        rlc_am_push_pdu(&a->rlc, r.tb + sp->offset, sp->length, now_ms(a));
+        if (sp->lcid != u->rrc.srb1_lcid) continue;
+        acked |= status_acks(u, r.tb + sp->offset, sp->length, u->complete_sn, &ack_sn);
+        rlc_am_push_pdu(&u->rlc, r.tb + sp->offset, sp->length, now_ms(a));
     }
-    if (a->state == UE_ATT_UNTIL_RELEASE) {
-        if (!a->release_seen) return;
+    if (u->state == UE_ATT_UNTIL_RELEASE) {
+        if (!u->release_seen) return;
         /* 38.331 5.3.8.3: the UE goes to RRC_IDLE; it sends nothing more (its HARQ-ACK above is lower layers'). */
-        double ms = (double)(a->now_t - a->t_attached) * 1e3 / a->cfg.srate;
+        double ms = (double)(a->now_t - u->t_attached) * 1e3 / a->cfg.srate;
         fprintf(out, "uesim: RRCRelease received: ue=%d c-rnti=0x%04x slot=%d.%d transaction=%d, %.1f ms after the "
-                "attach\n", a->ue + 1, a->rnti, sfn_of(a, a->now), slot_of(a, a->now), a->release_transaction, ms);
-        finish(a, UE_ATTACH_OK, out, "attached as 0x%04x, RRCRelease %.1f ms later", a->rnti, ms);
+                "attach\n", u->idx + 1, u->rnti, sfn_of(a, a->now), slot_of(a, a->now), u->release_transaction, ms);
+        finish(a, u, UE_ATTACH_OK, out, "attached as 0x%04x, RRCRelease %.1f ms later", u->rnti, ms);
         return;
     }
-    if (!acked || rlc_am_tx_pending(&a->rlc) > 0) return;
+    if (!acked || rlc_am_tx_pending(&u->rlc) > 0) return;
     double ms = (double)(a->now_t - a->cell.t_found) * 1e3 / a->cfg.srate;
-    double own = (double)(a->now_t - a->t_start) * 1e3 / a->cfg.srate;
+    double own = (double)(a->now_t - u->t_start) * 1e3 / a->cfg.srate;
     fprintf(out, "uesim: RRCSetupComplete acknowledged (RLC STATUS ACK_SN=%u): ue=%d c-rnti=0x%04x slot=%d.%d; "
-            "attach time %.1f ms from cell found (%.1f ms from this UE's start, %d grants, %d SRs)\n", ack_sn,
-            a->ue + 1, a->rnti, sfn_of(a, a->now), slot_of(a, a->now), ms, own, a->grants, a->srs);
+            "attach time %.1f ms from cell found (%.1f ms from this UE's start, %d preamble%s, %d Msg3 "
+            "transmission%s, %d grants, %d UL retransmissions, %d SRs, %d TA commands)\n", ack_sn, u->idx + 1,
+            u->rnti, sfn_of(a, a->now), slot_of(a, a->now), ms, own, u->attempts, u->attempts == 1 ? "" : "s",
+            u->msg3_tx, u->msg3_tx == 1 ? "" : "s", u->grants, u->ul_retx, u->srs, u->ta_commands);
     if (a->cfg.until_release_ms > 0) { /* step 6: stay connected until RRCRelease */
-        a->state = UE_ATT_UNTIL_RELEASE;
-        a->t_attached = a->now_t;
-        a->deadline = a->now + (int64_t)a->cfg.until_release_ms * (1 << a->mu);
+        u->state = UE_ATT_UNTIL_RELEASE;
+        u->t_attached = a->now_t;
+        u->deadline = a->now + (int64_t)a->cfg.until_release_ms * (1 << a->mu);
         return;
     }
-    finish(a, UE_ATTACH_OK, out, "attached as 0x%04x in %.1f ms", a->rnti, own);
+    finish(a, u, UE_ATTACH_OK, out, "attached as 0x%04x in %.1f ms", u->rnti, own);
 }
 
 /* 38.321 5.4.4: an SR is pending from the RRCSetupComplete's arrival (a Regular BSR trigger) until a BSR goes out;
  * with no grant coming it is sent at each SR occasion not carrying an ACK. */
-static void maybe_sr(struct ue_attach *a)
+static void maybe_sr(struct ue_attach *a, struct ue_attach_ue *u)
 {
     int64_t s = a->now + UE_ATTACH_LEAD;
-    if (!a->rrc.has_sr || !a->sr_pending || ((s - a->rrc.sr_offset) % a->rrc.sr_period) != 0 ||
-        a->last_pusch_slot >= a->now || a->busy_ul[s & 3] == s)
+    if (!u->rrc.has_sr || !u->sr_pending || ((s - u->rrc.sr_offset) % u->rrc.sr_period) != 0 ||
+        u->last_pusch_slot >= a->now || u->busy_ul[s & 3] == s)
         return;
     /* TDD: PUCCH only in a wholly UL slot (38.213 11.1; the SR resource spans the slot). */
     if (a->ulc.tdd && s % a->ulc.tdd_period_slots < a->ulc.tdd_period_slots - a->ulc.tdd_ul_slots) return;
-    int64_t end = send_pucch(a, s, &a->rrc.sr_res, 0);
+    int64_t end = send_pucch(a, u, s, &u->rrc.sr_res, 0);
     if (end < 0) return;
-    a->srs++;
-    note(a, end, "SR sent: ue=%d c-rnti=0x%04x slot=%d.%d (PUCCH PRB %d OCC %d)", a->ue + 1, a->rnti, sfn_of(a, s),
-         slot_of(a, s), a->rrc.sr_res.start_prb, a->rrc.sr_res.time_domain_occ);
+    u->srs++;
+    note(a, end, "SR sent: ue=%d c-rnti=0x%04x slot=%d.%d (PUCCH PRB %d OCC %d)", u->idx + 1, u->rnti, sfn_of(a, s),
+         slot_of(a, s), u->rrc.sr_res.start_prb, u->rrc.sr_res.time_domain_occ);
+}
+
+/* Timers and the preamble's departure. */
+static void on_slot_ue(struct ue_attach *a, struct ue_attach_ue *u, FILE *out)
+{
+    if (u->n_ta_from >= 0 && a->now >= u->n_ta_from) {
+        u->n_ta = u->n_ta_next;
+        u->n_ta_from = -1;
+    }
+    switch (u->state) {
+    case UE_ATT_PRACH:
+        if (a->prach->req[u->idx].sent > u->prach_seq) on_preamble(a, u, out);
+        break;
+    case UE_ATT_RAR:
+        if (a->now > u->window_end) {
+            char why[80];
+            snprintf(why, sizeof why, "no RAR for preamble %d in the window", u->preamble.preamble);
+            fprintf(out, "uesim: RA: ue=%d %s\n", u->idx + 1, why);
+            ra_retry(a, u, false, out, why);
+        }
+        break;
+    case UE_ATT_MSG4:
+        if (a->now > u->deadline)
+            ra_retry(a, u, true, out, "contention resolution failed (ra-ContentionResolutionTimer expired)");
+        break;
+    case UE_ATT_CONNECTED:
+        if (a->now > u->deadline)
+            finish(a, u, UE_ATTACH_FAILED, out, "RRCSetupComplete not acknowledged within %d ms",
+                   UE_ATTACH_SETUP_TIMEOUT_MS);
+        break;
+    case UE_ATT_UNTIL_RELEASE:
+        if (a->now > u->deadline)
+            finish(a, u, UE_ATTACH_FAILED, out, "no RRCRelease within %d ms of the attach", a->cfg.until_release_ms);
+        break;
+    default:
+        break;
+    }
+}
+
+/* One DCI for u's RNTI, as its state reads it. With a TC-RNTI or C-RNTI DCI 1_0 has the format identifier 1,
+ * DCI 0_0 has 0 (38.212 7.3.1.1.1, 7.3.1.2.1); with the RA-RNTI there is only DCI 1_0, without the identifier. */
+static void on_dci(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g,
+                   const struct pdcch_rx_result *res, FILE *out)
+{
+    bool dl = res->dci[0] == 1;
+    switch (u->state) {
+    case UE_ATT_RAR:
+        on_rar(a, u, g, res, out);
+        break;
+    case UE_ATT_MSG4:
+        if (dl)
+            on_msg4(a, u, g, res, out);
+        else
+            on_msg3_retx(a, u, res, out);
+        break;
+    case UE_ATT_CONNECTED:
+    case UE_ATT_UNTIL_RELEASE:
+        if (dl)
+            on_dl_data(a, u, g, res, out);
+        else
+            on_ul_grant(a, u, res, out);
+        break;
+    default:
+        break;
+    }
 }
 
 void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const struct grid *g, FILE *out)
 {
     if (!a->armed) return;
     advance(a, sfn, slot, t);
-    struct pdcch_rx_result res;
-    switch (a->state) {
-    case UE_ATT_PRACH:
-        if (a->prach->sent > a->prach_sent_before) on_preamble(a, out);
-        break;
-    case UE_ATT_RAR:
-        if (a->now > a->window_end) {
-            fprintf(out, "uesim: RA: ue=%d no RAR for preamble %d in the window\n", a->ue + 1, a->preamble.preamble);
-            if (a->preambles >= a->preamble_trans_max) {
-                finish(a, UE_ATTACH_FAILED, out, "no RAR after %d preambles", a->preambles);
-            } else {
-                a->preambles++;
-                a->prach_sent_before = a->prach->sent;
-                a->state = UE_ATT_PRACH;
-                prach_tx_request(a->prach);
-            }
-        } else if (g && search(a, g, (uint16_t)a->preamble.ra_rnti, &res) > 0) {
-            on_rar(a, g, &res, out);
+    for (int i = 0; i < a->started; i++) on_slot_ue(a, &a->ue[i], out);
+    if (g) {
+        uint16_t want[UE_ATTACH_MAX_UES], rntis[UE_ATTACH_MAX_UES];
+        int n = 0;
+        for (int i = 0; i < a->started; i++) {
+            want[i] = wanted_rnti(a, &a->ue[i]);
+            bool dup = false;
+            for (int k = 0; k < n; k++) dup |= rntis[k] == want[i];
+            if (want[i] && !dup) rntis[n++] = want[i];
         }
-        break;
-    case UE_ATT_MSG4:
-        if (a->now > a->deadline)
-            finish(a, UE_ATTACH_FAILED, out, "no Msg4 before ra-ContentionResolutionTimer expired");
-        else if (g && search(a, g, a->rnti, &res) > 0)
-            on_msg4(a, g, &res, out);
-        break;
-    case UE_ATT_CONNECTED:
-    case UE_ATT_UNTIL_RELEASE:
-        if (a->now > a->deadline && a->state == UE_ATT_UNTIL_RELEASE) {
-            finish(a, UE_ATTACH_FAILED, out, "no RRCRelease within %d ms of the attach", a->cfg.until_release_ms);
-            break;
-        }
-        if (a->now > a->deadline) {
-            finish(a, UE_ATTACH_FAILED, out, "RRCSetupComplete not acknowledged within %d ms",
-                   UE_ATTACH_SETUP_TIMEOUT_MS);
-            break;
-        }
-        if (g && search(a, g, a->rnti, &res) > 0) {
-            if (res.dci[0] == 1)
-                on_dl_data(a, g, &res, out);
-            else
-                on_ul_grant(a, &res, out);
-        }
-        if (a->state == UE_ATT_CONNECTED || a->state == UE_ATT_UNTIL_RELEASE) maybe_sr(a);
-        break;
-    default:
-        break;
+        struct pdcch_rx_result res[UE_ATTACH_MAX_UES];
+        int found = n > 0 ? search(a, g, rntis, n, res, UE_ATTACH_MAX_UES) : 0;
+        for (int i = 0; i < a->started; i++)
+            for (int k = 0; k < found; k++)
+                if (want[i] && res[k].rnti == want[i] && wanted_rnti(a, &a->ue[i]) == want[i])
+                    on_dci(a, &a->ue[i], g, &res[k], out);
     }
+    for (int i = 0; i < a->started; i++)
+        if (a->ue[i].state == UE_ATT_CONNECTED || a->ue[i].state == UE_ATT_UNTIL_RELEASE) maybe_sr(a, &a->ue[i]);
 }
 
 bool ue_attach_done(const struct ue_attach *a)

@@ -1,47 +1,64 @@
 /* uesim's attach: random access (38.321 5.1, 38.213 8) and RRC connection establishment (38.331 5.3.3) of N
- * simulated UEs, one after another in the same stream, using only what a UE learns over the air: the cell found
- * and its MIB, SIB1, the RAR, RRCSetup's CellGroupConfig. The rules it applies are tests/uesim/ue_mac.h and
- * ue_rrc.h; the shared libraries do the coding (PDCCH, PDSCH/DL-SCH, PUSCH/UL-SCH, PUCCH, MAC PDUs, RLC AM,
- * PDCP, RRC codec).
+ * simulated UEs in the same UL stream, one after another or (concurrent) all at once, using only what a UE learns
+ * over the air: the cell found and its MIB, SIB1, the RAR, RRCSetup's CellGroupConfig. The rules it applies are
+ * tests/uesim/ue_mac.h and ue_rrc.h; the shared libraries do the coding (PDCCH, PDSCH/DL-SCH, PUSCH/UL-SCH, PUCCH,
+ * MAC PDUs, RLC AM, PDCP, RRC codec).
  *
- * Per UE (a fresh 39-bit ue-Identity from the seed each):
- *   1. Preamble (tests/uesim/prach_tx.h) in the next occasion; RA-RNTI from it (38.321 5.1.3).
+ * Each UE has its own 39-bit ue-Identity (from the seed), its own delay (samples its UL arrives late), amplitude
+ * (gain in dB on everything it sends, preambles included) and timing advance; the DL slot is demodulated once and
+ * searched once for every RNTI some UE waits for (RA-RNTI in its window, TC-RNTI, C-RNTI), each DCI going to the
+ * UEs that wait for its RNTI (two UEs that sent the same preamble both take its RAR, both send Msg3 on its grant).
+ * Per UE:
+ *   1. Preamble (tests/uesim/prach_tx.h, one request per UE: UEs asking at once share the next occasion) with an
+ *      index drawn uniformly from totalNumberOfRA-Preambles (38.321 5.1.2; same_preamble: the first attempt of
+ *      every UE takes one common index; cfg.preamble >= 0: always that one); RA-RNTI from it (38.321 5.1.3).
  *   2. RAR (38.321 5.1.4, 38.213 8.2): SS#1 = SIB1's ra-SearchSpace (on CORESET#0, its nrofCandidates, its
  *      monitoring slots and first symbol; Y = 0) is searched for DCI 1_0 with the RA-RNTI in every slot of
  *      ra-ResponseWindow, which opens with the first slot starting at least one symbol after the preamble's end.
  *      The PDSCH (38.214 5.1.2.2.2 RIV over CORESET#0 from its lowest RB, SIB1's pdsch-TimeDomainAllocationList
  *      row with k0 = 0, DM-RS of DCI 1_0 from CRB 0, 64QAM MCS table with the TB scaling field) is read as a MAC
- *      RAR PDU; the subPDU with the preamble's RAPID gives T_A, the TC-RNTI and the UL grant. No RAR in the window:
- *      another preamble, up to preambleTransMax.
+ *      RAR PDU: a Backoff Indicator sets PREAMBLE_BACKOFF (none: 0 ms); the subPDU with the preamble's RAPID gives
+ *      T_A (N_TA, 38.213 4.2), the TC-RNTI and the UL grant. No RAR in the window: step 7.
  *   3. Msg3 (ue_mac_msg3): PUSCH in slot RAR + k2 + Delta on the TC-RNTI (n_ID = PCI, DM-RS type 1 at the MIB's
- *      position with pos2, 2 CDM groups without data), MAC PDU = UL-CCCH SDU (RRCSetupRequest) + padding. From
- *      then on the UL leaves the timing advance early (ue_mac_ta_samples; --ul-delay makes it arrive that late).
- *      ra-ContentionResolutionTimer runs from Msg3.
+ *      position with pos2, 2 CDM groups without data), MAC PDU = UL-CCCH SDU (RRCSetupRequest) + padding, kept in
+ *      the Msg3 buffer (38.321 5.4.2.2). From then on the UL leaves (N_TA + N_TA,offset) early. A DCI 0_0 with the
+ *      TC-RNTI before contention resolution asks for the Msg3 buffer again (38.213 8.3, 38.321 5.4.2.1): same TB,
+ *      the DCI's PRBs, MCS (28..31: the first transmission's TBS), rv and k2. ra-ContentionResolutionTimer runs
+ *      from each Msg3 transmission (5.1.5). drop_msg3[ue] leaves that many Msg3 transmissions out (a lost Msg3).
  *   4. Msg4 (38.321 5.1.5): DCI 1_0 with the TC-RNTI in SS#1, PDSCH as the RAR's (HARQ soft combining of
  *      retransmissions with the same NDI). The UE Contention Resolution Identity CE must equal the Msg3 SDU:
  *      then the TC-RNTI is the C-RNTI, HARQ-ACK = ACK on the common PUCCH (ue_mac_pucch_common with the DCI's
  *      CCE and PRI) in slot + k1 (ue_mac_k1_dci_1_0), and the DL-CCCH SDU is RRCSetup or RRCReject. A mismatch
- *      (or no CE) is a failed contention resolution: no HARQ-ACK, nothing more sent (38.321 5.3.2.3: no ACK for a
- *      TC-RNTI TB before contention resolution succeeds). A PDSCH that fails its CRC is not acknowledged (DTX).
+ *      (or no CE) fails contention resolution: no HARQ-ACK (38.321 5.3.2.3: none for a TC-RNTI TB before
+ *      contention resolution succeeds), the TC-RNTI and the Msg3 buffer discarded, step 7. So does the timer's
+ *      expiry. A PDSCH that fails its CRC is not acknowledged (DTX).
  *   5. RRCSetup: the CellGroupConfig applied (ue_rrc.h), RLC AM + PDCP for SRB1, RRCSetupComplete written to
  *      them. UL grants are DCI 0_0 with the C-RNTI in SS#1 (aligned to DCI 1_0's size; PUSCH k2 from
  *      pusch-ConfigCommon's list, 38.214 Table 6.1.2.1.1-1 for a common search space on CORESET#0): the MAC PDU
  *      is one RLC PDU on SRB1's LCID, a short BSR (LCG 0) when more data waits, padding; a repeated NDI resends
- *      the HARQ process's TB; a padding BSR (index 0) when nothing is left. The RRCSetupComplete triggers an SR
- *      (38.321 5.4.4), pending until a PUSCH carries a BSR: without a grant coming, a positive SR (format 1,
- *      b = 0) on its SR resource at each SR occasion (38.213 9.2.4) that is not a HARQ-ACK slot. DCI 1_0 with the C-RNTI:
- *      the SRB1 PDSCH goes to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource set 0 in slot + k1.
- *      The attach is complete when an RLC STATUS PDU acknowledges the RRCSetupComplete's SN.
+ *      the HARQ process's TB with the DCI's rv; a padding BSR (index 0) when nothing is left. The RRCSetupComplete
+ *      triggers an SR (38.321 5.4.4), pending until a PUSCH carries a BSR: without a grant coming, a positive SR
+ *      (format 1, b = 0) on its SR resource at each SR occasion (38.213 9.2.4) that is not a HARQ-ACK slot. DCI
+ *      1_0 with the C-RNTI: the SRB1 PDSCH goes to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource
+ *      set 0 in slot + k1; a TB already decoded under the same process and NDI is acknowledged, not delivered
+ *      again (38.321 5.3.2.2). The attach is complete when an RLC STATUS PDU acknowledges the RRCSetupComplete.
  *   6. With until_release_ms: the UE stays connected (SRB1 PDSCHs into RLC AM and PDCP, their HARQ-ACKs, UL
  *      grants answered) until PDCP delivers a DL-DCCH message that decodes as RRCRelease (38.331 5.3.8); it
  *      then leaves (RRC_IDLE: nothing more sent) and its outcome is ok. No RRCRelease in time: failed.
- * A UE's outcome: ok, reject (RRCReject), conres-fail, or failed (no RAR, no Msg4, no STATUS in time, a
- * configuration it cannot use). Then the next UE starts.
+ *   7. Random access again (38.321 5.1.4 no RAR, 5.1.5 contention resolution failed): PREAMBLE_TRANSMISSION_
+ *      COUNTER + 1; past preambleTransMax a random access problem ends the UE (conres-fail when contention
+ *      resolution failed last, else failed); otherwise the next preamble (a new index) waits a backoff drawn
+ *      uniformly from [0, PREAMBLE_BACKOFF] ms ("uesim: UE n: ..., retrying random access (attempt k, ...)").
+ * Timing Advance Command MAC CEs (LCID 61, TAG 0) in any DL MAC PDU the UE takes (its Msg4 once resolved, its
+ * C-RNTI PDSCHs) update N_TA (38.213 4.2), applied from UL slot n + 6 after the PDSCH slot n (k + 1 of 4.2 for
+ * capability 1 at 15 and 30 kHz); UL already placed for later slots keeps the old N_TA.
+ * A UE's outcome: ok, reject (RRCReject), conres-fail, or failed (no RAR after preambleTransMax preambles, no
+ * STATUS in time, a configuration it cannot use). One after another: then the next UE starts.
  *
  * Timing: everything is counted in slots of the tracked cell and placed into the UL stream (ul_tx.h) at the
- * slot's first sample + (slots ahead) x slot length + delay - N_TA; a transmission is decided at least
- * UE_ATTACH_LEAD slots before it goes. Milestones are printed as "uesim: ..." lines; those about UL are printed
- * once the samples have left (ue_attach_report).
+ * slot's first sample + (slots ahead) x slot length + the UE's delay - its advance; a transmission is decided at
+ * least UE_ATTACH_LEAD slots before it goes. Milestones are printed as "uesim: ..." lines; those about UL are
+ * printed once the samples have left (ue_attach_report).
  *
  * Threading: single-threaded (uesim). ue_attach_arm allocates; nothing after it.
  */
@@ -70,7 +87,7 @@
 
 #define UE_ATTACH_MAX_UES 16
 #define UE_ATTACH_LEAD 4          /* slots between deciding an UL transmission and its slot */
-#define UE_ATTACH_NOTES 32
+#define UE_ATTACH_NOTES 96
 #define UE_ATTACH_MAX_TB 2048     /* bytes of one UL TB */
 #define UE_ATTACH_HARQ 16
 
@@ -80,16 +97,21 @@ enum ue_attach_state { UE_ATT_OFF, UE_ATT_PRACH, UE_ATT_RAR, UE_ATT_MSG4, UE_ATT
                        UE_ATT_UNTIL_RELEASE };
 
 struct ue_attach_config {
-    int count;                                   /* UEs, one after another */
+    int count;                                   /* UEs */
+    bool concurrent;                             /* all at once (else one after another) */
     enum ue_attach_outcome expect[UE_ATTACH_MAX_UES];
     int nof_prb, scs_khz;
     double srate;
-    int ul_delay;                                /* samples every UL transmission arrives late */
+    int delay[UE_ATTACH_MAX_UES];                /* samples each UE's UL arrives late (0..10000) */
+    double gain_db[UE_ATTACH_MAX_UES];           /* each UE's UL amplitude (dB) */
+    int drop_msg3[UE_ATTACH_MAX_UES];            /* Msg3 transmissions each UE leaves out */
+    int prach_delay;                             /* >= 0: every preamble this late instead of the UE's delay */
+    int preamble;                                /* >= 0: every preamble has this index */
+    bool same_preamble;                          /* the first preamble of every UE has one common index */
     int nas_bytes;                               /* dedicatedNAS-Message length */
     unsigned seed;
     int until_release_ms;                        /* > 0: step 6 */
 };
-
 /* What the UE knows of the cell when SIB1 is in. */
 struct ue_attach_cell {
     int pci, dmrs_type_a_position;
@@ -111,6 +133,59 @@ struct ue_attach_harq {
     uint8_t tb[UE_ATTACH_MAX_TB];
 };
 
+struct ue_attach;
+
+/* One UE's procedure. */
+struct ue_attach_ue {
+    struct ue_attach *a;
+    int idx;                                     /* 0-based */
+    enum ue_attach_state state;
+    unsigned rng;
+    float gain;                                  /* amplitude */
+    int drop_msg3;                               /* Msg3 transmissions still to leave out */
+    uint64_t identity;
+    uint8_t ccch[UE_MAC_CCCH_BYTES];
+    int64_t t_start;                             /* stream sample when this UE started */
+    int attempts;                                /* PREAMBLE_TRANSMISSION_COUNTER */
+    int preamble_backoff_ms;                     /* PREAMBLE_BACKOFF */
+    bool conres_failed;                          /* the last attempt failed contention resolution */
+    int prach_seq;                               /* prach->req[idx].sent when the preamble was asked for */
+    struct prach_tx_sent preamble;
+    int64_t window_start, window_end;            /* absolute slots */
+    uint16_t rnti;                               /* TC-RNTI, then C-RNTI; 0: none */
+    int ta;                                      /* T_A of the RAR */
+    int64_t n_ta, n_ta_next, n_ta_from;          /* N_TA (Tc); a TA command's value and first UL slot (-1) */
+    int ta_commands;
+    int64_t deadline;                            /* absolute slot: ra-ContentionResolutionTimer, timeouts */
+    int64_t busy_ul[4];                          /* the last UL slots given a PUCCH, by slot mod 4 */
+    int64_t last_pusch_slot;                     /* latest granted PUSCH slot */
+    /* the Msg3 buffer (38.321 5.4.2.2) */
+    int msg3_tbs, msg3_tx, msg3_retx;
+    uint8_t msg3[UE_ATTACH_MAX_TB];
+    /* DL HARQ: the TB pending in the shared soft buffer, and per process the last NDI and whether it decoded */
+    uint16_t dl_rnti;
+    int dl_harq;
+    uint32_t dl_ndi;
+    bool dl_pending;
+    int8_t dl_last_ndi[UE_ATTACH_HARQ];          /* -1: no TB yet */
+    bool dl_decoded[UE_ATTACH_HARQ];
+    /* connected */
+    struct ue_rrc_config rrc;
+    int transaction_id;
+    struct rlc_am rlc;
+    bool rlc_ok;
+    struct pdcp_srb pdcp;
+    bool pdcp_ok;
+    uint32_t complete_sn;                        /* RLC SN of the RRCSetupComplete */
+    int srs, grants, ul_retx;
+    bool sr_pending;                             /* 38.321 5.4.4 */
+    int dl_dcch;                                 /* SRB1 messages PDCP delivered */
+    bool release_seen;                           /* one of them was RRCRelease */
+    int release_transaction;
+    int64_t t_attached;                          /* stream sample of the attach (step 6) */
+    struct ue_attach_harq harq[UE_ATTACH_HARQ];
+};
+
 struct ue_attach {
     struct ue_attach_config cfg;
     struct ul_tx *ul;
@@ -127,9 +202,10 @@ struct ue_attach {
     struct rrc_tdra_list pdsch_tdra, pusch_tdra;
     bool has_pdsch_tdra;
     int window, conres_ms, preamble_trans_max, pucch_common_row, pucch_n_id, n_ta_offset;
-    /* receivers and transmitters */
+    /* receivers and transmitters (shared by the UEs) */
     struct pdcch_rx pdcch;
     struct dl_rx dl;
+    int dl_owner;                                /* UE whose undecoded TB is in dl's soft buffer, -1 */
     struct pusch_tx pusch;
     struct dlsch enc;
     struct ofdm ofdm;
@@ -142,43 +218,11 @@ struct ue_attach {
     int64_t hyper;                               /* frames before SFN 0 of this SFN cycle */
     int64_t now;                                 /* absolute slot of the current SLOT event */
     int64_t now_t;                               /* its first sample */
-    /* the current UE */
-    int ue;                                      /* index, 0-based */
-    enum ue_attach_state state;
+    /* the UEs */
+    struct ue_attach_ue ue[UE_ATTACH_MAX_UES];
+    int started;                                 /* UEs started so far */
     enum ue_attach_outcome outcome[UE_ATTACH_MAX_UES];
-    char why[UE_ATTACH_MAX_UES][120];
-    uint64_t identity;
-    uint8_t ccch[UE_MAC_CCCH_BYTES];
-    int64_t t_start;                             /* stream sample when this UE started */
-    int preambles, prach_sent_before;
-    struct prach_tx_sent preamble;
-    int64_t window_start, window_end;            /* absolute slots; window_start -1 until known */
-    uint16_t rnti;                               /* TC-RNTI, then C-RNTI */
-    int ta;                                      /* T_A of the RAR */
-    int ta_samples;
-    int64_t deadline;                            /* absolute slot: ra-ContentionResolutionTimer, setup timeout */
-    int64_t busy_ul[4];                          /* the last UL slots given a PUCCH, by slot mod 4 */
-    int64_t last_pusch_slot;                     /* latest granted PUSCH slot */
-    /* DL HARQ (one process is enough: each DCI is decoded before the next) */
-    uint16_t dl_rnti;
-    int dl_harq;
-    uint32_t dl_ndi;
-    bool dl_pending;
-    /* connected */
-    struct ue_rrc_config rrc;
-    int transaction_id;
-    struct rlc_am rlc;
-    bool rlc_ok;
-    struct pdcp_srb pdcp;
-    bool pdcp_ok;
-    uint32_t complete_sn;                        /* RLC SN of the RRCSetupComplete */
-    int srs, grants;
-    bool sr_pending;                             /* 38.321 5.4.4 */
-    int dl_dcch;                                 /* SRB1 messages PDCP delivered */
-    bool release_seen;                           /* one of them was RRCRelease */
-    int release_transaction;
-    int64_t t_attached;                          /* stream sample of the attach (step 6) */
-    struct ue_attach_harq harq[UE_ATTACH_HARQ];
+    char why[UE_ATTACH_MAX_UES][160];
     /* printed when the samples have left */
     struct ue_attach_note notes[UE_ATTACH_NOTES];
     int n_notes;

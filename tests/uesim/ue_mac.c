@@ -9,6 +9,8 @@
 #include "phy/ch/pucch_common.h"
 
 #define UE_MAC_LCID_CON_RES 62   /* DL-SCH: UE Contention Resolution Identity (Table 6.2.1-1) */
+#define UE_MAC_LCID_TA_COMMAND 61 /* DL-SCH: Timing Advance Command (Table 6.2.1-1) */
+#define UE_MAC_TC_PER_MS 1966080.0  /* 480 kHz x 4096 */
 
 int ue_mac_ra_rnti(int s_id, int t_id, int f_id, int ul_carrier_id)
 {
@@ -109,13 +111,67 @@ int ue_mac_dci_0_0_pusch(const struct dci_0_0 *d, int n_bwp, int scs_khz, const 
     return 0;
 }
 
-int ue_mac_ta_samples(int t_a, int n_ta_offset_tc, int scs_khz, double srate)
+int64_t ue_mac_n_ta_rar(int t_a, int scs_khz)
 {
     int mu = mu_of(scs_khz);
-    if (mu < 0) return 0;
-    double n_ta = (double)t_a * 16.0 * 64.0 / (double)(1 << mu);
+    return mu < 0 ? 0 : (int64_t)t_a * 16 * 64 / (1 << mu);
+}
+
+int64_t ue_mac_n_ta_command(int64_t n_ta_old, int t_a, int scs_khz)
+{
+    int mu = mu_of(scs_khz);
+    return mu < 0 ? n_ta_old : n_ta_old + (int64_t)(t_a - 31) * 16 * 64 / (1 << mu);
+}
+
+int ue_mac_n_ta_samples(int64_t n_ta, int n_ta_offset_tc, double srate)
+{
     double offset = n_ta_offset_tc < 0 ? 25600.0 : (double)n_ta_offset_tc;
-    return (int)lround((n_ta + offset) * srate / (480e3 * 4096.0));
+    return (int)lround(((double)n_ta + offset) * srate / (UE_MAC_TC_PER_MS * 1000.0));
+}
+
+int ue_mac_ta_samples(int t_a, int n_ta_offset_tc, int scs_khz, double srate)
+{
+    if (mu_of(scs_khz) < 0) return 0;
+    return ue_mac_n_ta_samples(ue_mac_n_ta_rar(t_a, scs_khz), n_ta_offset_tc, srate);
+}
+
+int ue_mac_ta_command_delay_slots(int scs_khz)
+{
+    static const int n1[4] = {13, 13, 20, 24}, n2[4] = {10, 12, 23, 36};   /* capability 1 (Tables 5.3-1, 6.4-1) */
+    int mu = mu_of(scs_khz);
+    if (mu < 0) return 1;
+    double sym_ms = 1.0 / (14.0 * (1 << mu));
+    double n_ta_max_ms = 3846.0 * 16 * 64 / (1 << mu) / UE_MAC_TC_PER_MS;
+    double k = (double)(1 << mu) * ((n1[mu] + n2[mu]) * sym_ms + n_ta_max_ms + 0.5) / 1.0;
+    return (int)ceil(k - 1e-9) + 1;
+}
+
+int ue_mac_ta_command(const uint8_t *pdu, size_t len, int *t_a, int *tag)
+{
+    struct mac_pdu_rx rx;
+    if (mac_pdu_parse(MAC_DIR_DL, pdu, len, &rx, NULL) < 0) return -EBADMSG;
+    int found = 0;
+    for (int i = 0; i < rx.n; i++) {
+        const struct mac_subpdu *sp = &rx.sub[i];
+        if (sp->lcid != UE_MAC_LCID_TA_COMMAND || sp->length != 1) continue;
+        *tag = pdu[sp->offset] >> 6;
+        *t_a = pdu[sp->offset] & 63;
+        found = 1;
+    }
+    return found;
+}
+
+int ue_mac_preamble_backoff_ms(bool has_bi, int bi)
+{
+    /* Table 7.2-1; indices 14 and 15 are reserved: taken as 13's value. */
+    static const int ms[14] = {5, 10, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 960, 1920};
+    if (!has_bi || bi < 0) return 0;
+    return ms[bi < 14 ? bi : 13];
+}
+
+int ue_mac_backoff_pick_ms(int preamble_backoff_ms, uint32_t r)
+{
+    return preamble_backoff_ms > 0 ? (int)(r % (uint32_t)(preamble_backoff_ms + 1)) : 0;
 }
 
 int ue_mac_pucch_common(int row, int n_cce0, int nof_cce, int pri, int bwp_size, struct pucch_resource *res)

@@ -23,6 +23,15 @@
  *   - DCI 0_0 with CRC scrambled by C-RNTI (38.212 7.3.1.1.1, no hopping, no SUL) as received in a common
  *     search space, where it is size-aligned to DCI 1_0 (7.3.1.0: zero padding, or its FDRA MSBs truncated).
  *   - Short BSR (38.321 6.1.3.1, Table 6.1.3.1-1): LCG ID 3 bits, Buffer Size index 5 bits.
+ *   - Timing Advance Command MAC CE (38.321 6.1.3.4, LCID 61 of Table 6.2.1-1): one octet, TAG ID 2 bits then
+ *     T_A 6 bits; 38.213 4.2: N_TA,new = N_TA,old + (T_A - 31) 16 64 / 2^mu Tc, applied from the beginning of
+ *     UL slot n + k + 1 after the PDSCH slot n, k = ceil(N_slot^subframe,mu (N_T,1 + N_T,2 + N_TA,max + 0.5) /
+ *     T_sf) with N_T,1 = N_1 symbols of PDSCH processing capability 1 with additional DM-RS (38.214 Table
+ *     5.3-1: 13 at mu 0 and 1), N_T,2 = N_2 symbols of PUSCH capability 1 (Table 6.4-1: 10, 12), N_TA,max the
+ *     largest 12-bit T_A (3846) in ms: k = 5 at 15 and 30 kHz.
+ *   - Backoff (38.321 5.1.4, 7.2): PREAMBLE_BACKOFF = the RAR's Backoff Indicator value of Table 7.2-1 times
+ *     SCALING_FACTOR_BI (1), 0 ms without a BI; after a RAR-less window or a failed contention resolution
+ *     (5.1.4, 5.1.5) the next preamble waits a backoff time drawn uniformly from [0, PREAMBLE_BACKOFF].
  *
  * Threading: pure functions over caller memory; any thread.
  */
@@ -76,6 +85,30 @@ int ue_mac_dci_0_0_pusch(const struct dci_0_0 *d, int n_bwp, int scs_khz, const 
 /* 38.213 4.2: the UL's advance over the DL frame, in samples at srate (rounded), for the RAR's T_A and
  * N_TA,offset in Tc (n_ta_offset_tc < 0: absent, 25600). */
 int ue_mac_ta_samples(int t_a, int n_ta_offset_tc, int scs_khz, double srate);
+
+/* 38.213 4.2: N_TA in Tc from the RAR's T_A (T_A 16 64 / 2^mu), and after a Timing Advance Command T_A (0..63)
+ * on N_TA,old. scs_khz outside 15..120: N_TA unchanged (0 from the RAR). */
+int64_t ue_mac_n_ta_rar(int t_a, int scs_khz);
+int64_t ue_mac_n_ta_command(int64_t n_ta_old, int t_a, int scs_khz);
+
+/* The UL advance over the DL frame in samples at srate (rounded) for N_TA (Tc) and N_TA,offset (Tc; < 0: absent,
+ * 25600). */
+int ue_mac_n_ta_samples(int64_t n_ta, int n_ta_offset_tc, double srate);
+
+/* 38.213 4.2: k + 1, the UL slots after the slot of the PDSCH carrying a Timing Advance Command from which the
+ * new N_TA applies (6 at 15 and 30 kHz). */
+int ue_mac_ta_command_delay_slots(int scs_khz);
+
+/* The Timing Advance Command MAC CE of a DL MAC PDU (the last one when several): its T_A in *t_a and TAG ID in
+ * *tag. Returns 1 (found), 0 (none), -EBADMSG (a PDU that does not parse). */
+int ue_mac_ta_command(const uint8_t *pdu, size_t len, int *t_a, int *tag);
+
+/* 38.321 5.1.4: PREAMBLE_BACKOFF in ms for a RAR with (has_bi) Backoff Indicator bi: Table 7.2-1 (a reserved
+ * index counts as the largest value, 1920 ms), 0 without a BI. */
+int ue_mac_preamble_backoff_ms(bool has_bi, int bi);
+
+/* 38.321 5.1.4 / 5.1.5: the backoff time, uniform over [0, preamble_backoff_ms] from a random 24-bit r. */
+int ue_mac_backoff_pick_ms(int preamble_backoff_ms, uint32_t r);
 
 /* 38.213 9.2.1: the HARQ-ACK resource of a DCI 1_0 found at CCE n_cce0 of a CORESET of nof_cce CCEs with PUCCH
  * resource indicator pri, for pucch-ResourceCommon `row` in a BWP of bwp_size PRBs. Returns r_PUCCH (0..15) or

@@ -453,9 +453,16 @@ static void attach_verdict(struct uesim *u)
 /* --expect-attach: one outcome per UE, the last repeated. Returns 0 or -EINVAL after printing why. */
 static int attach_config(const struct uesim_options *o, struct ue_attach_config *c)
 {
-    *c = (struct ue_attach_config){.count = o->attach_count, .nof_prb = o->nof_prb, .scs_khz = o->scs_khz,
-                                   .srate = o->srate, .ul_delay = o->ul_delay, .nas_bytes = o->nas_bytes,
-                                   .seed = o->seed, .until_release_ms = 1000 * o->until_release_s};
+    *c = (struct ue_attach_config){.count = o->attach_count, .concurrent = o->concurrent, .nof_prb = o->nof_prb,
+                                   .scs_khz = o->scs_khz, .srate = o->srate, .prach_delay = o->prach_delay,
+                                   .preamble = o->prach_preamble, .same_preamble = o->same_preamble,
+                                   .nas_bytes = o->nas_bytes, .seed = o->seed,
+                                   .until_release_ms = 1000 * o->until_release_s};
+    for (int i = 0; i < UE_ATTACH_MAX_UES && i < UESIM_MAX_UES; i++) {
+        c->delay[i] = i < o->n_ue_delay ? (int)o->ue_delay[i] : o->ul_delay;
+        c->gain_db[i] = i < o->n_ue_gain ? o->ue_gain_db[i] : 0.0;
+        c->drop_msg3[i] = i < o->n_drop_msg3 ? (int)o->drop_msg3[i] : 0;
+    }
     enum ue_attach_outcome last = UE_ATTACH_OK;
     char buf[256];
     snprintf(buf, sizeof buf, "%s", o->expect_attach ? o->expect_attach : "ok");
@@ -528,7 +535,7 @@ int main(int argc, char **argv)
                                  .count = u.o.prach_count, .preamble = u.o.prach_preamble,
                                  .delay_samples = u.o.prach_delay >= 0 ? u.o.prach_delay : u.o.ul_delay,
                                  .seed = u.o.seed, .on_demand = u.o.attach_count > 0};
-    struct ue_attach_config ac;
+    static struct ue_attach_config ac;
     if (attach_config(&u.o, &ac) < 0)
         return UESIM_EXIT_USAGE;
     if (ul_tx_init(&u.ul, &tc) < 0 || prach_tx_init(&u.prach, &pc, &u.ul) < 0 ||

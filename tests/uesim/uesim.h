@@ -44,6 +44,8 @@ struct uesim_expect_sib1 {
     struct uesim_field f[UESIM_SIB1_MAX_FIELDS];
 };
 
+#define UESIM_MAX_UES 16
+
 struct uesim_options {
     int dl_arfcn, ssb_arfcn, nof_prb, scs_khz;
     double srate;
@@ -79,7 +81,17 @@ struct uesim_options {
     const char *expect_attach;      /* "ok,reject,...": per UE, the last repeated (NULL: all ok) */
     int nas_bytes;                  /* dedicatedNAS-Message of RRCSetupComplete */
     int until_release_s;            /* --until-release S: each attached UE waits S s for RRCRelease (0: no) */
+    bool concurrent;                /* --concurrent: the N UEs at once */
+    bool same_preamble;             /* --same-preamble: every UE's first preamble has one index */
+    int n_ue_delay, n_ue_gain, n_drop_msg3;   /* entries given; the UEs after them take the default */
+    double ue_delay[UESIM_MAX_UES];  /* --ue-delay d1,d2,...: samples (default --ul-delay) */
+    double ue_gain_db[UESIM_MAX_UES];   /* --ue-gain-db g1,...: dB on all a UE sends (default 0) */
+    double drop_msg3[UESIM_MAX_UES];    /* --drop-msg3 n1,...: Msg3 transmissions left out (default 0) */
 };
+
+/* "v1,v2,..." (1..UESIM_MAX_UES numbers in [lo, hi]; whole numbers when integer) into out. Returns the count or
+ * -EINVAL. */
+int uesim_parse_list(const char *text, double lo, double hi, bool integer, double *out);
 
 /* Parses argv into o. Returns 0, 1 after printing the usage for --help, or -EINVAL after printing the problem
  * and the usage to stderr. */

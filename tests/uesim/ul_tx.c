@@ -39,11 +39,16 @@ bool ul_tx_can_place(const struct ul_tx *u, int64_t at, int n)
 
 int ul_tx_add(struct ul_tx *u, int64_t at, const cf_t *x, int n)
 {
+    return ul_tx_add_scaled(u, at, x, n, 1.0f);
+}
+
+int ul_tx_add_scaled(struct ul_tx *u, int64_t at, const cf_t *x, int n, float gain)
+{
     if (!ul_tx_can_place(u, at, n))
         return -ERANGE;
     double w = 2 * M_PI * u->cfg.cfo_hz / u->cfg.srate;
     for (int i = 0; i < n; i++) {
-        cf_t v = x[i];
+        cf_t v = x[i] * gain;
         if (w != 0) {
             double ph = w * (double)(at + i);
             v *= (float)cos(ph) + I * (float)sin(ph);

@@ -54,6 +54,9 @@ bool ul_tx_can_place(const struct ul_tx *u, int64_t at, int n);
  * (ul_tx_can_place false; nothing is added). */
 int ul_tx_add(struct ul_tx *u, int64_t at, const cf_t *x, int n);
 
+/* ul_tx_add of x scaled by gain (a UE's own received amplitude). */
+int ul_tx_add_scaled(struct ul_tx *u, int64_t at, const cf_t *x, int n, float gain);
+
 /* The UL samples [ts, ts + n): what was placed there (then cleared) plus noise. ts must not go back. */
 void ul_tx_fill(struct ul_tx *u, int64_t ts, cf_t *ul, int n);
 
