@@ -9,6 +9,10 @@
  *  - DCI 0_0 unpacked from bits laid out by hand (38.212 7.3.1.1.1) and from gnbd's packer, padded and truncated
  *    to the DCI 1_0 size (7.3.1.0);
  *  - the short BSR index (Table 6.1.3.1-1);
+ *  - timing advance (38.213 4.2): N_TA from the RAR and after Timing Advance Commands at 15 and 30 kHz, in
+ *    samples, the k + 1 = 6 slots before a command applies, the TA Command CE (38.321 6.1.3.4) found in MAC PDUs
+ *    laid out by hand and by gnbd's builder;
+ *  - backoff (38.321 5.1.4, Table 7.2-1): PREAMBLE_BACKOFF from the BI, the uniform pick's bounds;
  *  - RRC: RRCSetupRequest and RRCSetupComplete read back by the codec's decoders; gnbd's RRCSetup (through the
  *    DL-CCCH encoder and decoder) applied: HARQ-ACK and SR resources, SR period/offset, k1 list, RLC. */
 #include <check.h>
@@ -222,6 +226,75 @@ START_TEST(short_bsr_levels)
 }
 END_TEST
 
+START_TEST(timing_advance_commands)
+{
+    /* 38.213 4.2: T_A 16 64 / 2^mu Tc; a command moves N_TA by (T_A - 31) 16 64 / 2^mu */
+    ck_assert_int_eq(ue_mac_n_ta_rar(1, 15), 1024);
+    ck_assert_int_eq(ue_mac_n_ta_rar(3, 30), 1536);
+    ck_assert_int_eq(ue_mac_n_ta_command(1024, 33, 15), 3072);
+    ck_assert_int_eq(ue_mac_n_ta_command(1024, 31, 15), 1024);
+    ck_assert_int_eq(ue_mac_n_ta_command(1536, 30, 30), 1024);
+    ck_assert_int_eq(ue_mac_n_ta_command(0, 0, 15), -31 * 1024);
+    /* 1024 Tc at 11.52 MHz = 1024 x 11.52e6 / 1.96608e9 = 6 samples; N_TA,offset absent = 25600 Tc = 150 */
+    ck_assert_int_eq(ue_mac_n_ta_samples(1024, 0, 11.52e6), 6);
+    ck_assert_int_eq(ue_mac_n_ta_samples(1024, -1, 11.52e6), 156);
+    ck_assert_int_eq(ue_mac_n_ta_samples(3072, 0, 23.04e6), 36);
+    ck_assert_int_eq(ue_mac_ta_samples(2, 0, 15, 11.52e6), 12);
+    /* k = ceil(2^mu (N_T,1 + N_T,2 + N_TA,max + 0.5 ms)): mu 0: 23/14 + 2.003 + 0.5 = 4.15 -> 5;
+     * mu 1: 2 (25/28 + 1.0016 + 0.5) = 4.79 -> 5; applied from n + k + 1 */
+    ck_assert_int_eq(ue_mac_ta_command_delay_slots(15), 6);
+    ck_assert_int_eq(ue_mac_ta_command_delay_slots(30), 6);
+    /* 38.321 6.1.3.4: R/LCID 61 subheader, then TAG ID (2 bits) | T_A (6 bits) */
+    int t_a = -1, tag = -1;
+    const uint8_t by_hand[] = {61, 0x21, 63, 0, 0};
+    ck_assert_int_eq(ue_mac_ta_command(by_hand, sizeof by_hand, &t_a, &tag), 1);
+    ck_assert_int_eq(t_a, 33);
+    ck_assert_int_eq(tag, 0);
+    const uint8_t tag1[] = {61, 0x40 | 30};
+    ck_assert_int_eq(ue_mac_ta_command(tag1, sizeof tag1, &t_a, &tag), 1);
+    ck_assert_int_eq(t_a, 30);
+    ck_assert_int_eq(tag, 1);
+    uint8_t pdu[32], sdu[5] = {1, 2, 3, 4, 5};
+    struct mac_pdu_builder b;
+    mac_pdu_builder_init(&b, MAC_DIR_DL, pdu, sizeof pdu);
+    ck_assert_int_eq(mac_pdu_add_ta_command(&b, 0, 29), 0);
+    ck_assert_int_eq(mac_pdu_add_sdu(&b, 1, sdu, sizeof sdu), 0);
+    mac_pdu_finish(&b);
+    ck_assert_int_eq(ue_mac_ta_command(pdu, sizeof pdu, &t_a, &tag), 1);
+    ck_assert_int_eq(t_a, 29);
+    ck_assert_int_eq(tag, 0);
+    mac_pdu_builder_init(&b, MAC_DIR_DL, pdu, sizeof pdu);
+    ck_assert_int_eq(mac_pdu_add_sdu(&b, 1, sdu, sizeof sdu), 0);
+    mac_pdu_finish(&b);
+    ck_assert_int_eq(ue_mac_ta_command(pdu, sizeof pdu, &t_a, &tag), 0);
+    const uint8_t bad[] = {1, 200, 7};   /* an SDU whose L runs past the end */
+    ck_assert_int_eq(ue_mac_ta_command(bad, sizeof bad, &t_a, &tag), -EBADMSG);
+}
+END_TEST
+
+START_TEST(backoff)
+{
+    ck_assert_int_eq(ue_mac_preamble_backoff_ms(false, 5), 0);
+    ck_assert_int_eq(ue_mac_preamble_backoff_ms(true, 0), 5);
+    ck_assert_int_eq(ue_mac_preamble_backoff_ms(true, 5), 60);    /* gnbd's RA_BACKOFF_INDEX */
+    ck_assert_int_eq(ue_mac_preamble_backoff_ms(true, 13), 1920);
+    ck_assert_int_eq(ue_mac_preamble_backoff_ms(true, 15), 1920); /* reserved: the largest */
+    ck_assert_int_eq(ue_mac_backoff_pick_ms(0, 12345), 0);
+    ck_assert_int_eq(ue_mac_backoff_pick_ms(60, 60), 60);
+    ck_assert_int_eq(ue_mac_backoff_pick_ms(60, 61), 0);
+    int lo = 1000, hi = -1;
+    uint32_t x = 1;
+    for (int i = 0; i < 2000; i++) {
+        x = x * 1103515245u + 12345u;
+        int v = ue_mac_backoff_pick_ms(60, (x >> 8) & 0xffffff);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    ck_assert_int_eq(lo, 0);
+    ck_assert_int_eq(hi, 60);
+}
+END_TEST
+
 START_TEST(rrc_messages)
 {
     uint8_t req[6];
@@ -302,6 +375,8 @@ int main(void)
     tcase_add_test(tc, msg3_and_msg4_pdus);
     tcase_add_test(tc, dci_0_0_by_hand_and_against_gnbd);
     tcase_add_test(tc, short_bsr_levels);
+    tcase_add_test(tc, timing_advance_commands);
+    tcase_add_test(tc, backoff);
     tcase_add_test(tc, rrc_messages);
     tcase_add_test(tc, rrc_setup_applied);
     suite_add_tcase(s, tc);

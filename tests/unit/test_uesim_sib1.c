@@ -497,6 +497,39 @@ START_TEST(sib1_expectations_match_and_report)
 }
 END_TEST
 
+/* The per-UE lists of --ue-delay, --ue-gain-db and --drop-msg3, and what the parser refuses. */
+START_TEST(per_ue_option_lists)
+{
+    double v[UESIM_MAX_UES];
+    ck_assert_int_eq(uesim_parse_list("0,12", 0, 10000, true, v), 2);
+    ck_assert(v[0] == 0 && v[1] == 12);
+    ck_assert_int_eq(uesim_parse_list("0,-12.5", -60, 20, false, v), 2);
+    ck_assert(v[1] == -12.5);
+    ck_assert_int_eq(uesim_parse_list("1.5", 0, 16, true, v), -EINVAL);     /* not whole */
+    ck_assert_int_eq(uesim_parse_list("3,,4", 0, 16, true, v), -EINVAL);
+    ck_assert_int_eq(uesim_parse_list("3,", 0, 16, true, v), -EINVAL);
+    ck_assert_int_eq(uesim_parse_list("17", 0, 16, true, v), -EINVAL);      /* out of range */
+    ck_assert_int_eq(uesim_parse_list("x", 0, 16, true, v), -EINVAL);
+    ck_assert_int_eq(uesim_parse_list("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1", 0, 16, true, v), -EINVAL);   /* 17 */
+    struct uesim_options o;
+    char *ok[] = {"uesim", "--dl-arfcn", "368500", "--ssb-arfcn", "368410", "--nof-prb", "52", "--srate", "11.52e6",
+                  "--attach", "2", "--concurrent", "--same-preamble", "--ue-gain-db", "0,-12", "--drop-msg3", "1"};
+    optind = 1;
+    ck_assert_int_eq(uesim_parse_args(17, ok, &o), 0);
+    ck_assert(o.concurrent && o.same_preamble);
+    ck_assert_int_eq(o.n_ue_gain, 2);
+    ck_assert_int_eq(o.n_drop_msg3, 1);
+    ck_assert(o.drop_msg3[0] == 1);
+    char *too_many[] = {"uesim", "--dl-arfcn", "368500", "--ssb-arfcn", "368410", "--nof-prb", "52", "--srate",
+                        "11.52e6", "--attach", "1", "--ue-delay", "3,4"};
+    optind = 1;
+    ck_assert_int_eq(uesim_parse_args(13, too_many, &o), -EINVAL);
+    char *no_attach[] = {"uesim", "--dl-arfcn", "368500", "--ssb-arfcn", "368410", "--nof-prb", "52", "--srate",
+                         "11.52e6", "--concurrent"};
+    optind = 1;
+    ck_assert_int_eq(uesim_parse_args(10, no_attach, &o), -EINVAL);
+}
+END_TEST
 
 static Suite *uesim_sib1_suite(void)
 {
@@ -512,6 +545,7 @@ static Suite *uesim_sib1_suite(void)
     tcase_add_loop_test(l, sib1_round_trip_through_gnbd_downlink, 0, NOF_LINK_CASES);
     tcase_add_test(l, pdsch_scrambling_fault_fails_sib1_only);
     tcase_add_test(l, sib1_expectations_match_and_report);
+    tcase_add_test(l, per_ue_option_lists);
     suite_add_tcase(s, l);
     return s;
 }
