@@ -4,7 +4,9 @@
  * The shift register starts at zero and the result is not inverted; p_0 (the first parity bit to transmit) is
  * the most significant bit of the returned value, i.e. the returned value read MSB-first is p_0..p_{L-1}.
  * Two input forms are supported: unpacked bits (one bit per byte, value 0 or 1, computed bit-wise) and packed
- * bytes (MSB first, computed with a byte-wise lookup table).
+ * bytes (MSB first). The packed form has three implementations with identical results: bit-wise (the reference),
+ * a byte-wise lookup table (portable), and carry-less multiply folding (PCLMULQDQ, x86-64), which
+ * crc_compute_packed() picks at run time from the CPU (cpuid) for messages of 64 bytes or more.
  *
  * Threading: pure functions over caller memory; the lookup tables are constant data (generated offline), so every
  * function is safe to call from any number of threads concurrently.
@@ -12,6 +14,7 @@
 #ifndef GNBD_PHY_FEC_CRC_H
 #define GNBD_PHY_FEC_CRC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +35,24 @@ size_t crc_attach(enum crc_type t, uint8_t *bits, size_t len);
 /* CRC of the first nbits bits of a packed MSB-first byte string (bit i is bit 7 - i%8 of bytes[i/8]); nbits
  * need not be a multiple of 8. Same result as crc_compute on the unpacked bits. */
 uint32_t crc_compute_packed(enum crc_type t, const uint8_t *bytes, size_t nbits);
+
+/* Implementations of the packed CRC. */
+enum crc_impl {
+    CRC_IMPL_AUTO,    /* PCLMUL when the CPU has it (and the message is long enough), else TABLE */
+    CRC_IMPL_BITWISE, /* one bit per step: the reference */
+    CRC_IMPL_TABLE,   /* 8 bits per step, 256-entry table per polynomial */
+    CRC_IMPL_PCLMUL,  /* 16 bytes per step, carry-less multiply (x86-64 with PCLMULQDQ and SSSE3) */
+};
+
+/* True when this CPU can run CRC_IMPL_PCLMUL. */
+bool crc_has_pclmul(void);
+
+/* What CRC_IMPL_AUTO uses for long messages on this CPU: CRC_IMPL_PCLMUL or CRC_IMPL_TABLE. */
+enum crc_impl crc_packed_impl(void);
+
+/* crc_compute_packed() with a chosen implementation, result in *crc. 0, -EINVAL (bad type, impl or pointer),
+ * -ENOTSUP (PCLMUL on a CPU without it). */
+int crc_compute_packed_with(enum crc_impl impl, enum crc_type t, const uint8_t *bytes, size_t nbits,
+                            uint32_t *crc);
 
 #endif

@@ -2,6 +2,8 @@
  * cases), the byte-wise (packed) path against the bit-wise one, and error detection. */
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,72 @@ START_TEST(test_crc_packed_agrees_with_bitwise_for_all_lengths)
 }
 END_TEST
 
+/* Whether this CPU has PCLMULQDQ, asked here and not of crc.c, so that a library that wrongly reports no PCLMUL
+ * cannot make the comparisons below skip their PCLMUL part and pass. */
+static bool cpu_has_pclmul(void)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("ssse3");
+#else
+    return false;
+#endif
+}
+
+static const enum crc_impl all_impls[] = { CRC_IMPL_AUTO, CRC_IMPL_BITWISE, CRC_IMPL_TABLE, CRC_IMPL_PCLMUL };
+
+/* Every implementation against the bit-wise reference (crc_compute on unpacked bits) on random messages of random
+ * bit lengths up to a large TB (most not a multiple of 8, many around the 16/64-byte folding boundaries), and the
+ * CRC appended to the message leaves a zero remainder in each. */
+START_TEST(test_crc_every_impl_agrees_with_bitwise_on_random_lengths)
+{
+    enum { MAX_BITS = 40000 };
+    uint8_t *bits = malloc(MAX_BITS + 24), *bytes = malloc(MAX_BITS / 8 + 4);
+    ck_assert(bits && bytes);
+    bool pclmul = cpu_has_pclmul();
+    ck_assert_int_eq(crc_has_pclmul(), pclmul);
+    ck_assert_int_eq(crc_packed_impl(), pclmul ? CRC_IMPL_PCLMUL : CRC_IMPL_TABLE);
+    if (!pclmul)
+        fprintf(stderr, "test_crc: no PCLMULQDQ on this CPU, PCLMUL part skipped\n");
+    srand(13);
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = trial < 200 ? (size_t)(rand() % 1200) : (size_t)(rand() % MAX_BITS);
+        if (trial % 50 == 0)
+            n = MAX_BITS - (size_t)(trial / 50);
+        for (size_t i = 0; i < n; i++)
+            bits[i] = (uint8_t)(rand() & 1);
+        pack_bits(bits, n, bytes);
+        for (size_t ti = 0; ti < NUM_TYPES; ti++) {
+            enum crc_type t = all_types[ti];
+            uint32_t ref = crc_compute(t, bits, n);
+            ck_assert_uint_eq(crc_compute_packed(t, bytes, n), ref);
+            for (size_t ii = 0; ii < sizeof all_impls / sizeof all_impls[0]; ii++) {
+                uint32_t crc = 0xdeadbeefu;
+                int rc = crc_compute_packed_with(all_impls[ii], t, bytes, n, &crc);
+                if (all_impls[ii] == CRC_IMPL_PCLMUL && !pclmul) {
+                    ck_assert_int_eq(rc, -ENOTSUP);
+                    continue;
+                }
+                ck_assert_int_eq(rc, 0);
+                ck_assert_msg(crc == ref, "impl %d type %zu n %zu: %06x != %06x", all_impls[ii], ti, n, crc, ref);
+            }
+            if (n % 8 == 0 && ti < 3) {
+                /* message + CRC (whole bytes for L = 24) divides: zero remainder on the fast path too */
+                size_t m = crc_attach(t, bits, n);
+                pack_bits(bits, m, bytes);
+                ck_assert_uint_eq(crc_compute_packed(t, bytes, m), 0);
+            }
+        }
+    }
+    uint32_t crc;
+    ck_assert_int_eq(crc_compute_packed_with((enum crc_impl)9, CRC_24A, bytes, 8, &crc), -EINVAL);
+    ck_assert_int_eq(crc_compute_packed_with(CRC_IMPL_TABLE, (enum crc_type)9, bytes, 8, &crc), -EINVAL);
+    ck_assert_int_eq(crc_compute_packed_with(CRC_IMPL_TABLE, CRC_24A, bytes, 8, NULL), -EINVAL);
+    free(bits);
+    free(bytes);
+}
+END_TEST
+
 /* Any single bit error and any burst of up to L bits in a codeword leaves a non-zero remainder. */
 START_TEST(test_crc_detects_single_errors_and_short_bursts)
 {
@@ -171,6 +239,7 @@ static Suite *crc_suite(void)
     tcase_add_test(tc, test_crc_packed_matches_all_reference_vectors);
     tcase_add_test(tc, test_crc_byte_tables_agree_with_bitwise_division);
     tcase_add_test(tc, test_crc_packed_agrees_with_bitwise_for_all_lengths);
+    tcase_add_test(tc, test_crc_every_impl_agrees_with_bitwise_on_random_lengths);
     tcase_add_test(tc, test_crc_detects_single_errors_and_short_bursts);
     tcase_add_test(tc, test_crc_rejects_unknown_type);
     suite_add_tcase(s, tc);
