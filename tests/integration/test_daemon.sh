@@ -52,11 +52,15 @@ GPID=$!; PIDS+=($GPID)
 check "gnbd answers status within 5 s" wait_ready "$EP" 5
 out=$("$GNBCTL" -s "$EP" status 2>&1)
 check "status reports the null radio streaming" grep -q "streaming" <<<"$out"
+# The null radio paces 1000 slots/s; a loaded or sanitized run may process fewer: the bound only catches a stall
+# (under 20 % of the wall clock over the interval actually measured, which is at least 0.5 s).
+t1=$(date +%s%N)
 m1=$("$GNBCTL" -s "$EP" raw '{"cmd":"metrics"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["slots"]["ul_processed"])')
 sleep 0.5
 m2=$("$GNBCTL" -s "$EP" raw '{"cmd":"metrics"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["slots"]["ul_processed"])')
-echo "  UL slots processed: $m1 then $m2 (0.5 s later; 1000 slots/s expected)"
-check "metrics: slots advance with the wall clock" [ $((m2 - m1)) -ge 300 ]
+ms=$(( ($(date +%s%N) - t1) / 1000000 ))
+echo "  UL slots processed: $m1 then $m2 ($ms ms later; 1000 slots/s expected)"
+check "metrics: slots advance with the wall clock" [ $((m2 - m1)) -ge $((ms / 5)) ]
 check "gnbctl metrics exits 0" "$GNBCTL" -s "$EP" metrics
 check "log_level set phy debug" "$GNBCTL" -s "$EP" log_level phy debug
 check "log_level reads back debug" bash -c "'$GNBCTL' -s '$EP' log_level phy | grep -q debug"
