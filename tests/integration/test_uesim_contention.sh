@@ -6,6 +6,7 @@
 #     the one RAR (same RAPID, same TC-RNTI) and send Msg3 on its PRBs; gnbd decodes UE 1's, whose identity Msg4
 #     carries; UE 2 sees another UE's identity (38.321 5.1.5), sends no HARQ-ACK, backs off and retries with a new
 #     preamble: gnbd detects a second preamble and sets up a second UE. Both end ok.
+#   equal: the same with equal gains: one Msg3 or none decodes; a UE retries, both end ok.
 #   three: three UEs at once, different preambles in one occasion, 0/5/13 samples late: all ok, gnbctl ues lists
 #     three setup-complete UEs, every PUSCH gnbd decoded arrived within 0.1 us (each UE's own T_A).
 #   ta: the preamble arrives on time (--prach-delay 0) but the UL 12 samples late: the RAR's T_A is 0, gnbd's TA
@@ -78,6 +79,14 @@ check "contention: gnbd detected a second preamble (the retry) and answered it" 
   '[ "$(grep -c "PRACH: preamble=" "$1")" -ge 2 ] && [ "$(grep -c "RAR: ra-rnti=" "$1")" -ge 2 ]' _ "$LOG"
 check "contention: gnbctl metrics: rrc.setups_complete 2" [ "$(metric_of "$METRICS" rrc.setups_complete)" = 2 ]
 
+# equal gains: either gnbd decodes one of the two Msg3s (the other UE sees its identity) or neither (gnbd gives the
+# Msg3 up, both timers expire); either way a UE retries and both end set up.
+run_case equal 0.8 --attach 2 --concurrent --same-preamble --ul-delay 7
+check "equal gains: both attached" [ $RC -eq 0 ]
+check "equal gains: at least one UE retried random access" grep -aqE "uesim: UE [12]: contention resolution failed" \
+  <<<"$OUT"
+check "equal gains: gnbctl metrics: rrc.setups_complete 2" [ "$(metric_of "$METRICS" rrc.setups_complete)" = 2 ]
+
 # three at once -------------------------------------------------------------------------------------------------
 run_case three 0.5 --attach 3 --concurrent --ue-delay 0,5,13
 check "three: all three attached" [ $RC -eq 0 ]
@@ -98,7 +107,7 @@ PY
 check "three: gnbctl metrics: rrc.setups_complete 3" [ "$(metric_of "$METRICS" rrc.setups_complete)" = 3 ]
 
 # timing advance commands ---------------------------------------------------------------------------------------
-run_case ta 0.5 --attach 1 --prach-delay 0 --ul-delay 12 --nas-bytes 1200
+run_case ta 0.5 --attach 1 --prach-delay 0 --ul-delay 12 --nas-bytes 900
 check "ta: attached" [ $RC -eq 0 ]
 check "ta: uesim applied a TA command T_A=33 (N_TA 12 samples)" \
   grep -aq "uesim: TA command T_A=33 -> N_TA=12.00 samples" <<<"$OUT"
@@ -115,7 +124,8 @@ print(f"    from slot {start}: before {before} us, after {after} us")
 sys.exit(0 if before and after and all(abs(x - 1.04) < 0.05 for x in before) and
          all(abs(x) <= 0.043 for x in after) else 1)
 PY
-check "ta: gnbctl metrics: mac.ta_commands >= 1" [ "$(metric_of "$METRICS" mac.ta_commands)" -ge 1 ]
+check "ta: gnbctl metrics: mac.ta_commands >= 1, rrc.setups_complete 1" \
+  [ "$(metric_of "$METRICS" mac.ta_commands)" -ge 1 -a "$(metric_of "$METRICS" rrc.setups_complete)" = 1 ]
 
 # Msg3 retransmission -------------------------------------------------------------------------------------------
 run_case msg3-retx 0.5 --attach 1 --drop-msg3 1 --ul-delay 7
