@@ -108,6 +108,12 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(slots, "ul_ind_stale", &p->stats.ul_ind_stale);
     add_counter(slots, "last_ul_slot", &p->stats.last_ul_slot);
     add_counter(slots, "last_dl_slot", &p->stats.last_dl_slot);
+    add_counter(slots, "ul_ring_full", &p->stats.ul_ring_full);
+    add_counter(slots, "rx_full_waits", &p->stats.rx_full_waits);
+    add_counter(slots, "ul_markers_deferred", &p->stats.ul_markers_deferred);
+    add_counter(slots, "rrc_msg_stale", &p->stats.rrc_msg_stale);
+    add_counter(slots, "dl_lead_max", &p->stats.dl_lead_max);
+    cJSON_AddNumberToObject(slots, "tx_advance", (double)p->tx_advance);
     cJSON *mac = cJSON_AddObjectToObject(out, "mac");
     add_counter(mac, "slots_scheduled", &p->mac.stats.slots_scheduled);
     add_counter(mac, "sched_errors", &p->mac.stats.sched_errors);
@@ -179,7 +185,9 @@ static int cb_metrics(cJSON *out, void *ctx)
     for (int i = 0; i < p->n_threads; i++)
         cJSON_AddNumberToObject(threads, p->threads[i].name, pipeline_thread_cpu_seconds(p, i));
     cJSON *hb = cJSON_AddObjectToObject(out, "heartbeats");
-    for (int s = 0; s < STAGE_COUNT; s++) add_counter(hb, stage_name((enum stage_id)s), &p->stats.heartbeat[s]);
+    for (int s = 0; s < STAGE_COUNT; s++) add_counter(hb, stage_name((enum stage_id)s), &p->stats.stage[s].heartbeat);
+    cJSON *prog = cJSON_AddObjectToObject(out, "progress");
+    for (int s = 0; s < STAGE_COUNT; s++) add_counter(prog, stage_name((enum stage_id)s), &p->stats.stage[s].progress);
     cJSON_AddNumberToObject(out, "log_dropped", (double)log_dropped());
     if (p->tap.pcap.open) {
         cJSON *pcap = cJSON_AddObjectToObject(out, "pcap");
@@ -224,19 +232,27 @@ static int cb_shutdown(void *ctx)
     return 0;
 }
 
-/* Every ~100 ms on the control thread: watchdog and STATUS= lines (never on the slot path). */
+/* Every ~100 ms on the control thread: watchdog and STATUS= lines (never on the slot path). The watchdog counts
+ * each stage's progress (messages consumed: the slot clock moving through it), not its loop turns, so a stage
+ * that spins without consuming, or waits on a ring nobody drains, stops the pings. */
 static void cb_tick(void *ctx)
 {
     struct daemon *d = ctx;
     uint64_t beats[STAGE_COUNT];
-    for (int s = 0; s < STAGE_COUNT; s++) beats[s] = atomic_load(&d->pipe.stats.heartbeat[s]);
+    for (int s = 0; s < STAGE_COUNT; s++) beats[s] = atomic_load(&d->pipe.stats.stage[s].progress);
     enum radio_state st = radio_state(&d->radio);
     bool waiting = st == RADIO_STATE_WAITING_FOR_PEER;
     const char *why = "";
     uint64_t now = now_us();
     if (watchdog_should_ping(&d->wd, beats, STAGE_COUNT, waiting, now, &why)) notify_watchdog();
-    if (strcmp(why, "not due") != 0) snprintf(d->health, sizeof d->health, "%s", why); /* last real verdict */
-    if ((int)st != d->last_status_state || now - d->last_status_us > 10u * 1000000u) {
+    bool verdict_changed = false;
+    if (strcmp(why, "not due") != 0) { /* last real verdict; a stall (or its end) is reported at once */
+        verdict_changed = (strstr(why, "stalled") != NULL) != (strstr(d->health, "stalled") != NULL);
+        snprintf(d->health, sizeof d->health, "%s", why);
+    }
+    if (verdict_changed && strstr(d->health, "stalled")) log_warn(LOG_GNB, "watchdog: %s: no WATCHDOG=1", d->health);
+    else if (verdict_changed) log_info(LOG_GNB, "watchdog: %s again", d->health);
+    if (verdict_changed || (int)st != d->last_status_state || now - d->last_status_us > 10u * 1000000u) {
         notify_status("%s; radio %s (%s); epoch %u; %llu UL / %llu DL slots", d->health, d->cfg->radio.device,
                       radio_state_name(st), (unsigned)atomic_load(&d->radio.epoch),
                       (unsigned long long)atomic_load(&d->pipe.stats.ul_slots),
@@ -368,6 +384,9 @@ int gnbd_run(const struct gnbd_config *cfg)
     struct ctrl_handler h = {.status = cb_status, .metrics = cb_metrics, .config = cb_config, .ues = cb_ues,
                              .shutdown = cb_shutdown, .tick = cb_tick, .ctx = &d};
     watchdog_init(&d.wd);
+    static const char *progress_names[STAGE_COUNT];
+    for (int s = 0; s < STAGE_COUNT; s++) progress_names[s] = stage_name((enum stage_id)s);
+    d.wd.stage_names = progress_names;
     if (ctrl_server_start(&d.ctrl, cfg->control.endpoint, &h, err, sizeof err) < 0) {
         log_error(LOG_CTRL, "%s", err);
         goto out;

@@ -5,7 +5,7 @@
  * with signalfd: SIGTERM/SIGINT stop everything and gnbd_run returns 0; SIGHUP re-reads the config file and
  * re-applies log levels and reopens the log file (nothing else changes on SIGHUP). SIGPIPE is ignored.
  * systemd: READY=1 once the radio streams or waits for its peer, STATUS= lines on changes, STOPPING=1 at
- * shutdown, WATCHDOG=1 from the control thread while every stage's heartbeat advances (or the radio waits for a
+ * shutdown, WATCHDOG=1 from the control thread while every stage's progress (slot clock) advances (or the radio waits for a
  * peer).
  */
 #ifndef GNBD_DAEMON_H

@@ -109,59 +109,101 @@ static int wait_room(struct pipeline *p, enum pipe_ring r)
     return 0;
 }
 
-static inline void beat(struct pipeline *p, enum stage_id s)
+/* A counter only one thread writes: a plain load and store, no locked read-modify-write. */
+static inline void bump(_Atomic uint64_t *c)
 {
-    atomic_fetch_add_explicit(&p->stats.heartbeat[s], 1, memory_order_relaxed);
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
+static inline void beat(struct pipeline *p, enum stage_id s) { bump(&p->stats.stage[s].heartbeat); }
+
+/* The stage consumed a message: the slot clock moved through it (what the watchdog counts). */
+static inline void advance(struct pipeline *p, enum stage_id s) { bump(&p->stats.stage[s].progress); }
+
+/* Radio RX's position, epoch << 40 | UL slots received in the epoch, published before the slot's commit so that
+ * radio TX, which sends DL only after that slot went through PHY UL and the MAC, sees it (dl_lead_max). */
+static void rx_position(struct pipeline *p, uint32_t epoch, uint64_t slots)
+{
+    atomic_store_explicit(&p->stats.rx_pos, (uint64_t)epoch << 40 | (slots & ((1ull << 40) - 1)),
+                          memory_order_relaxed);
+}
+
+/* An epoch-start or end marker into the UL slot ring (m: a reserved slot). */
+static void rx_marker(struct pipeline *p, struct slot_msg *m, uint32_t flags)
+{
+    m->epoch = p->rx.epoch;
+    m->flags = flags;
+    m->slot = m->ts = 0;
+    ring_commit(&p->rings[RING_UL_SLOT]);
 }
 
 /* ---- stage steps: each returns how many messages it handled (0 = idle) -------------------------------- */
 
 static int radio_rx_step(struct pipeline *p)
 {
-    if (p->rx.ended) return 0; /* the stream ended (file replay): nothing more to receive */
     struct ring *out = &p->rings[RING_UL_SLOT];
     struct slot_msg *m = ring_reserve(out);
+    if (m && p->rx_pending_flags) { /* a marker that found the ring full goes first, before any later slot */
+        rx_marker(p, m, p->rx_pending_flags);
+        p->rx_pending_flags = 0;
+        advance(p, STAGE_RADIO_RX);
+        return 1;
+    }
+    if (p->rx.ended) return 0; /* the stream ended (file replay): nothing more to receive */
     if (!m) {
-        /* PHY UL is behind. A peer-clocked radio waits (it must never lose a sample); a wall-clocked one keeps
-         * receiving and loses this slot (counted). */
+        /* PHY UL is behind. A peer-clocked radio waits (it must never lose a sample): on another thread's ring
+         * it sleeps until PHY UL makes room; on its own thread's it returns so the thread drains it. A
+         * wall-clocked one keeps receiving and loses this slot (counted). */
+        atomic_fetch_add_explicit(&p->stats.ul_ring_full, 1, memory_order_relaxed);
         if (radio_clocking(p->radio) == RADIO_PEER_CLOCKED) {
-            ring_wait_nonfull(out, IDLE_WAIT_MS);
-            return 0;
+            if (p->wait_when_full[RING_UL_SLOT]) atomic_fetch_add_explicit(&p->stats.rx_full_waits, 1,
+                                                                           memory_order_relaxed);
+            return wait_room(p, RING_UL_SLOT);
         }
-        atomic_fetch_add_explicit(&p->stats.ul_dropped, 1, memory_order_relaxed);
         m = p->rx_scratch;
     }
     uint64_t ts = 0;
     uint32_t epoch = 0;
     ssize_t n = radio_recv(p->radio, m->samples, p->samples_per_slot, &ts, &epoch);
     if (n == 0 || n == -ECANCELED) return 0;
+    advance(p, STAGE_RADIO_RX);
+    uint32_t marker = 0;
     if (n == RADIO_NEW_EPOCH) {
-        m->epoch = epoch;
-        m->flags = MSG_EPOCH_START;
-        m->slot = m->ts = 0;
         p->rx.epoch = epoch;
         p->rx.next_slot = 0;
+        rx_position(p, epoch, 0);
         atomic_store(&p->stats.epoch, epoch);
         log_info(LOG_GNB, "stream epoch %u started", epoch);
+        marker = MSG_EPOCH_START;
     } else if (n == -EPIPE) {
-        m->epoch = p->rx.epoch;
-        m->flags = MSG_END;
-        m->slot = m->ts = 0;
         p->rx.ended = true;
         log_info(LOG_GNB, "radio stream ended after %llu slots", (unsigned long long)p->rx.next_slot);
+        marker = MSG_END;
     } else if (n < 0) {
         atomic_fetch_add_explicit(&p->radio->counters.rx_errors, 1, memory_order_relaxed);
         return 0;
-    } else {
-        uint64_t slot = ts / p->samples_per_slot;
-        if (slot != p->rx.next_slot) atomic_fetch_add_explicit(&p->stats.slot_gaps, 1, memory_order_relaxed);
+    }
+    if (marker) {
+        if (m != p->rx_scratch) {
+            rx_marker(p, m, marker);
+        } else { /* the ring is full: the marker waits for room (a later marker replaces it), never lost */
+            p->rx_pending_flags = marker;
+            atomic_fetch_add_explicit(&p->stats.ul_markers_deferred, 1, memory_order_relaxed);
+        }
+        return 1;
+    }
+    if (m == p->rx_scratch) atomic_fetch_add_explicit(&p->stats.ul_dropped, 1, memory_order_relaxed);
+    uint64_t slot = ts / p->samples_per_slot;
+    if (slot != p->rx.next_slot) atomic_fetch_add_explicit(&p->stats.slot_gaps, 1, memory_order_relaxed);
+    p->rx.next_slot = slot + 1;
+    rx_position(p, epoch, slot + 1);
+    if (m != p->rx_scratch && !p->rx_pending_flags) {
         m->epoch = epoch;
         m->flags = 0;
         m->slot = slot;
         m->ts = ts;
-        p->rx.next_slot = slot + 1;
+        ring_commit(out);
     }
-    if (m != p->rx_scratch) ring_commit(out);
     return 1;
 }
 
@@ -214,6 +256,7 @@ static int take_tb(struct pipeline *p, const struct ul_pusch_result *r)
 static int phy_ul_step(struct pipeline *p)
 {
     struct ring *in = &p->rings[RING_UL_SLOT], *out = &p->rings[RING_UL_IND];
+    if (p->fault_slow_phy_ul && (p->ul_fault_turn++ & 1)) return 0; /* test: every other turn idle */
     const struct slot_msg *m = ring_peek(in);
     if (!m) return 0;
     /* Room for the tick and every result of the slot before anything is consumed. */
@@ -229,6 +272,7 @@ static int phy_ul_step(struct pipeline *p)
         ul_ind(p, m->epoch, m->flags, UL_IND_TICK, m->slot);
         ring_commit(out);
         ring_release(in);
+        advance(p, STAGE_PHY_UL);
         return 1;
     }
     bool wait;
@@ -267,6 +311,7 @@ static int phy_ul_step(struct pipeline *p)
     }
     if (rq) ring_release(&p->rings[RING_UL_REQ]);
     ring_release(in);
+    advance(p, STAGE_PHY_UL);
     return 1;
 }
 
@@ -278,7 +323,7 @@ static void schedule_slot(struct pipeline *p, uint32_t epoch, uint64_t slot)
     if (!d || !u) return; /* cannot happen: room was checked */
     d->epoch = u->epoch = epoch;
     d->flags = u->flags = 0;
-    mac_slot(&p->mac, slot, &d->req, &u->req);
+    mac_slot(&p->mac, slot, &d->req, &u->req); /* a slot it cannot fill goes out empty: mac.sched_errors */
     mac_tap_dl(&p->tap, &p->mac, &d->req);
     ring_commit(&p->rings[RING_DL_REQ]);
     ring_commit(&p->rings[RING_UL_REQ]);
@@ -347,6 +392,8 @@ static int mac_to_rrc(struct pipeline *p)
  * releases every UE and schedules slots 0..k-1 (priming); results go to the MAC tagged with their slot. */
 static int mac_step(struct pipeline *p)
 {
+    /* The watchdog's fault injection: after 1000 slots, spin (claim work, consume nothing) for ever. */
+    if (p->fault_stall_mac && p->mac_st.next_slot >= 1000) return 1;
     int did = 0;
     struct rrc_msg *from_rrc;
     while ((from_rrc = ring_peek(&p->rings[RING_RRC_TO_MAC])) != NULL) {
@@ -357,7 +404,10 @@ static int mac_step(struct pipeline *p)
             mac_dl_dcch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len);
         else if (now && from_rrc->type == RRC_MSG_RELEASE_UE)
             mac_release_ue(&p->mac, from_rrc->rnti);
+        else if (!now)
+            atomic_fetch_add_explicit(&p->stats.rrc_msg_stale, 1, memory_order_relaxed);
         ring_release(&p->rings[RING_RRC_TO_MAC]);
+        advance(p, STAGE_MAC);
         did++;
     }
     did += mac_to_rrc(p);
@@ -390,6 +440,8 @@ static int mac_step(struct pipeline *p)
             for (uint64_t s = p->mac_st.next_slot; s <= target; s++) schedule_slot(p, ind->epoch, s);
             if (target + 1 > p->mac_st.next_slot) p->mac_st.next_slot = target + 1;
             mac_tap_tick(&p->tap, &p->mac, ind->epoch, ind->slot, false);
+        } else {
+            atomic_fetch_add_explicit(&p->stats.ul_ind_stale, 1, memory_order_relaxed); /* an older epoch's tick */
         }
     } else if (!p->mac_st.have_epoch || ind->epoch != p->mac_st.epoch) {
         atomic_fetch_add_explicit(&p->stats.ul_ind_stale, 1, memory_order_relaxed);
@@ -403,6 +455,7 @@ static int mac_step(struct pipeline *p)
     }
     if (ind->type == UL_IND_PUSCH) tb_pool_give_back(&p->ul_tbs, ind->u.pusch.tb_index); /* stale or not */
     ring_release(&p->rings[RING_UL_IND]);
+    advance(p, STAGE_MAC);
     return did + 1 + mac_to_rrc(p);
 }
 
@@ -431,7 +484,22 @@ static int phy_dl_step(struct pipeline *p)
     }
     ring_commit(out);
     ring_release(in);
+    advance(p, STAGE_PHY_DL);
     return 1;
+}
+
+/* The DL slot about to be sent, against the last UL slot radio RX received in the same epoch: the most it was
+ * ahead, kept as a high-water mark (radio TX only writes it). A peer-clocked radio asks for DL slot n + k only
+ * once UL slot n was received, so the mark stays at k; more would mean the pipeline ran ahead of the peer. */
+static void dl_lead(struct pipeline *p, const struct slot_msg *m)
+{
+    uint64_t pos = atomic_load_explicit(&p->stats.rx_pos, memory_order_relaxed);
+    if ((uint32_t)(pos >> 40) != (m->epoch & 0xffffff)) return;
+    uint64_t received = pos & ((1ull << 40) - 1);
+    if (m->slot + 1 <= received) return; /* behind or level with UL */
+    uint64_t lead = m->slot + 1 - received;
+    if (lead > atomic_load_explicit(&p->stats.dl_lead_max, memory_order_relaxed))
+        atomic_store_explicit(&p->stats.dl_lead_max, lead, memory_order_relaxed);
 }
 
 /* Radio TX: hand DL slots to the radio in order. With nothing queued, poll the radio so that a peer-clocked
@@ -447,8 +515,10 @@ static int radio_tx_step(struct pipeline *p)
     if (m->flags & MSG_END) {
         atomic_store(&p->ended, 1);
         ring_release(in);
+        advance(p, STAGE_RADIO_TX);
         return 1;
     }
+    dl_lead(p, m);
     int rc = radio_send(p->radio, m->samples, p->samples_per_slot, m->ts, m->epoch);
     if (rc == 0 || rc == -ECANCELED) return 0; /* peer not ready yet: keep the slot */
     if (rc == -ESTALE) {
@@ -460,6 +530,7 @@ static int radio_tx_step(struct pipeline *p)
         atomic_store_explicit(&p->stats.last_dl_slot, m->slot, memory_order_relaxed);
     }
     ring_release(in);
+    advance(p, STAGE_RADIO_TX);
     return 1;
 }
 
@@ -568,6 +639,7 @@ static int rrc_step(struct pipeline *p)
         default: break; /* RRC_MSG_TICK: only time */
         }
         ring_release(&p->rings[RING_MAC_TO_RRC]);
+        advance(p, STAGE_RRC);
         did += 1 + rrc_actions(p);
     }
     return did;
@@ -635,19 +707,22 @@ static void *thread_main(void *arg)
     struct pipeline *p = t->p;
     set_thread_params(t);
     /* A thread running radio RX blocks inside radio_recv (bounded by the radio's poll interval), so it never
-     * sleeps on its rings; other threads sleep on their waiter when idle. */
+     * sleeps on its rings until radio RX has ended; other threads sleep on their waiter when idle: a pure message
+     * thread whenever a pass did nothing, a radio TX thread when the radio said it is ready (-1). The waiter is
+     * armed only then, so a busy thread's producers never pay a wake-up (gnb/ring.h: poll first, announce when
+     * idle, re-check, sleep). */
     bool blocks_in_radio = t->stages & (1u << STAGE_RADIO_RX);
+    bool has_tx = t->stages & (1u << STAGE_RADIO_TX);
     while (!atomic_load_explicit(&p->stop, memory_order_relaxed) &&
            !atomic_load_explicit(&p->ended, memory_order_relaxed)) {
-        uint32_t seq = ring_waiter_seq(&t->waiter);
         int did = thread_pass(p, t->stages);
-        if (did <= 0 && blocks_in_radio && p->rx.ended) {
-            ring_waiter_wait(&t->waiter, seq, IDLE_WAIT_MS); /* radio RX has ended: sleep until stopped */
-        } else if (did <= 0 && !blocks_in_radio) {
-            /* TX stage with a radio that reported "ready" (-1) or a pure message stage: sleep until input. */
-            bool has_tx = t->stages & (1u << STAGE_RADIO_TX);
-            if (!has_tx || did < 0) ring_waiter_wait(&t->waiter, seq, IDLE_WAIT_MS);
-        }
+        bool may_sleep = blocks_in_radio ? p->rx.ended : (!has_tx || did < 0);
+        if (did > 0 || !may_sleep) continue;
+        uint32_t seq = ring_waiter_seq(&t->waiter);
+        if (atomic_load(&p->stop) || atomic_load(&p->ended)) break;
+        did = thread_pass(p, t->stages);
+        if (did > 0 || !(blocks_in_radio ? p->rx.ended : (!has_tx || did < 0))) continue;
+        ring_waiter_wait(&t->waiter, seq, IDLE_WAIT_MS);
     }
     return NULL;
 }
@@ -766,11 +841,17 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     bool no_phase = fault && strcmp(fault, "phase") == 0;
     bool bad_pbch = fault && strcmp(fault, "pbch_scrambling") == 0;
     bool bad_pdsch = fault && strcmp(fault, "pdsch_scrambling") == 0;
+    p->fault_stall_mac = fault && strcmp(fault, "stall_mac") == 0;
+    p->fault_slow_phy_ul = fault && strcmp(fault, "slow_phy_ul") == 0;
+    if (p->fault_slow_phy_ul) log_warn(LOG_PHY, "GNBD_FAULT=slow_phy_ul: PHY UL idles every other turn (test only)");
+    if (p->fault_stall_mac) log_warn(LOG_MAC, "GNBD_FAULT=stall_mac: the MAC stage stops consuming after 1000 slots "
+                                     "(watchdog test only)");
     if (no_phase) log_warn(LOG_PHY, "GNBD_FAULT=phase: transmitting WITHOUT the 38.211 5.4 phase term (test only)");
     if (bad_pbch) log_warn(LOG_PHY, "GNBD_FAULT=pbch_scrambling: PBCH scrambled for the wrong cell ID (test only)");
     if (bad_pdsch) log_warn(LOG_PHY, "GNBD_FAULT=pdsch_scrambling: PDSCH scrambled for the wrong n_ID (test only)");
-    if (fault && *fault && !no_phase && !bad_pbch && !bad_pdsch)
-        log_warn(LOG_PHY, "GNBD_FAULT=%s is not a known fault (phase, pbch_scrambling, pdsch_scrambling): ignored",
+    if (fault && *fault && !no_phase && !bad_pbch && !bad_pdsch && !p->fault_stall_mac && !p->fault_slow_phy_ul)
+        log_warn(LOG_PHY, "GNBD_FAULT=%s is not a known fault (phase, pbch_scrambling, pdsch_scrambling, stall_mac, "
+                 "slow_phy_ul): ignored",
                  fault);
     struct phy_dl_config dc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
                                .sample_rate_hz = rate, .f0_hz = no_phase ? 0.0 : (double)g.dl_freq_hz,
@@ -969,10 +1050,22 @@ void pipeline_stop(struct pipeline *p)
 {
     atomic_store(&p->stop, 1);
     for (int i = 0; i < p->n_threads; i++) ring_waiter_wake(&p->threads[i].waiter);
+    bool joined = false;
     for (int i = 0; i < p->n_threads; i++) {
         if (p->threads[i].running) pthread_join(p->threads[i].tid, NULL);
+        joined |= p->threads[i].running;
         p->threads[i].running = false;
     }
+    const struct pipeline_stats *st = &p->stats;
+    if (joined)
+        log_info(LOG_GNB, "pipeline stopped: %llu UL / %llu DL slots; UL slot ring full %llu times (radio RX slept "
+                 "%llu), UL slots dropped %llu, markers deferred %llu, stale: UL indications %llu, RRC messages %llu; "
+                 "DL at most %llu slots ahead of UL",
+                 (unsigned long long)st->ul_slots, (unsigned long long)st->dl_slots,
+                 (unsigned long long)st->ul_ring_full, (unsigned long long)st->rx_full_waits,
+                 (unsigned long long)st->ul_dropped, (unsigned long long)st->ul_markers_deferred,
+                 (unsigned long long)st->ul_ind_stale, (unsigned long long)st->rrc_msg_stale,
+                 (unsigned long long)st->dl_lead_max);
 }
 
 void pipeline_free(struct pipeline *p)

@@ -16,6 +16,8 @@
  *
  * Fault injection for receiver tests (read once at init): GNBD_FAULT=phase transmits without the 38.211 5.4
  * phase term, GNBD_FAULT=pbch_scrambling scrambles the PBCH for another cell ID; a correct UE must fail on both.
+ * GNBD_FAULT=stall_mac makes the MAC stage spin without consuming after 1000 slots (the watchdog's test);
+ * GNBD_FAULT=slow_phy_ul makes PHY UL idle every other turn, so the UL slot ring fills (back-pressure tests).
  *
  * Stage-to-thread mapping (config threads.mapping):
  *   per_layer: one thread per stage;   compact: radio RX, radio TX, one slot worker (PHY UL -> MAC -> PHY DL), RRC;
@@ -52,8 +54,17 @@ enum pipe_ring { RING_UL_SLOT, RING_UL_IND, RING_DL_REQ, RING_DL_SLOT, RING_MAC_
                  RING_UL_REQ, RING_COUNT };
 const char *pipe_ring_name(enum pipe_ring r);
 
+/* One stage's liveness counters, on a cache line of their own: each is written by the stage's thread on every
+ * pass and read by the control thread, so sharing a line with another stage's would bounce it between cores. */
+struct pipeline_stage_hot {
+    _Alignas(64) _Atomic uint64_t heartbeat; /* loop turns of the stage (metrics "heartbeats") */
+    _Atomic uint64_t progress; /* slot-clock progress: messages the stage consumed (slots received, processed,
+                                * scheduled, built, sent; RRC messages, a tick every 10 ms): what the watchdog
+                                * counts, so a stage spinning without consuming is seen as stalled */
+};
+
 struct pipeline_stats {
-    _Atomic uint64_t heartbeat[STAGE_COUNT]; /* advances on every loop iteration of the stage's thread */
+    struct pipeline_stage_hot stage[STAGE_COUNT];
     _Atomic uint64_t ul_slots;               /* UL slots processed by PHY UL */
     _Atomic uint64_t dl_slots;               /* DL slots handed to the radio */
     _Atomic uint64_t dl_stale;               /* DL slots dropped because their epoch ended */
@@ -66,6 +77,14 @@ struct pipeline_stats {
     _Atomic uint64_t ul_ind_stale;           /* UL indications the MAC dropped: slot of an earlier epoch */
     _Atomic uint64_t prach_detections;       /* preambles detected by PHY UL */
     _Atomic uint64_t ul_tb_pool_full;        /* decoded PUSCH TBs dropped: every pool buffer still with the MAC */
+    _Atomic uint64_t rrc_msg_stale;          /* RRC -> MAC messages dropped: sent for an earlier epoch */
+    _Atomic uint64_t ul_markers_deferred;    /* epoch/end markers that found the UL slot ring full (wall-clocked
+                                              * radio): held and sent once there was room, never lost */
+    _Atomic uint64_t ul_ring_full;           /* radio RX found the UL slot ring full (back-pressure) */
+    _Atomic uint64_t rx_full_waits;          /* ... and slept on it (peer-clocked, PHY UL on another thread) */
+    _Atomic uint64_t dl_lead_max;            /* most slots a sent DL slot was ahead of the last UL slot received
+                                              * in its epoch (peer-clocked: at most k) */
+    _Atomic uint64_t rx_pos;                 /* radio RX: epoch << 40 | UL slots received in it (for dl_lead_max) */
     _Atomic uint64_t last_ul_slot, last_dl_slot;
     _Atomic uint32_t epoch;
 };
@@ -76,8 +95,11 @@ struct pipeline_thread {
     char name[16];
     unsigned stages;       /* bit mask of enum stage_id */
     int cpu;               /* -1 = any */
-    struct ring_waiter waiter;
     struct pipeline *p;
+    /* Read by every producer feeding this thread on each commit: a line of its own, apart from the next
+     * thread's and from the fields above. */
+    _Alignas(64) struct ring_waiter waiter;
+    char pad_[64 - sizeof(struct ring_waiter)];
 };
 
 struct pipeline {
@@ -105,6 +127,10 @@ struct pipeline {
     int64_t rrc_now_ms;          /* RRC stage: the time of the last message */
     int64_t mac_now_ms, mac_tick_ms; /* MAC stage: ms of the last UL tick; of the last tick sent to the RRC */
     bool phy_dl_ok, phy_ul_ok, rrc_ok;
+    bool fault_stall_mac;        /* GNBD_FAULT=stall_mac: the MAC stage spins without consuming (watchdog test) */
+    bool fault_slow_phy_ul;      /* GNBD_FAULT=slow_phy_ul: PHY UL idles every other turn (back-pressure test) */
+    unsigned ul_fault_turn;      /* PHY UL stage: turns, for slow_phy_ul */
+    uint32_t rx_pending_flags;   /* radio RX: an epoch/end marker waiting for room in the UL slot ring */
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;
     struct phy_ul_result ul_result; /* PHY UL stage: the slot's results before they become indications */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The slot pipeline over the ZeroMQ radio (srsRAN's sample protocol), against the C test peer and the UE
 # simulator: lock-step streaming with continuous sample counts in both directions, DL never more than k slots
-# ahead of UL, every thread mapping, and peers coming and going: three peers in a row (each a new stream epoch
+# ahead of UL (gnbd's high-water mark, read throughout each stream), every thread mapping, and peers coming and going: three peers in a row (each a new stream epoch
 # that starts at sample 0, seen by uesim as SFN 0..3 at its first MIB), a peer killed with SIGKILL mid-stream,
 # and "waiting for peer" in between, with the daemon staying up throughout.
 source "$(dirname "$0")/lib.sh"
@@ -23,8 +23,18 @@ start_gnbd() { # mapping -> sets GPID, DL, UL
 for mapping in per_layer compact single; do
   start_gnbd $mapping || { fail "$mapping: gnbd starts"; continue; }
   check "$mapping: waiting for peer before any peer" bash -c "'$GNBCTL' -s '$EP' status | grep -q 'waiting for peer'"
-  out=$("$PEER" --tx "tcp://127.0.0.1:$UL" --rx "tcp://127.0.0.1:$DL" --rate $RATE --slot 11520 --seconds 2 2>&1); rc=$?
-  echo "$out" | sed 's/^/  peer: /' | tail -4
+  "$PEER" --tx "tcp://127.0.0.1:$UL" --rx "tcp://127.0.0.1:$DL" --rate $RATE --slot 11520 --seconds 2 >"$TMP/peer.out" 2>&1 &
+  PPID_=$!
+  # While it streams: gnbd's high-water mark of (DL slot sent - last UL slot received), read every 0.2 s.
+  leads=()
+  while kill -0 $PPID_ 2>/dev/null; do leads+=("$(metric "$EP" slots.dl_lead_max)"); sleep 0.2; done
+  wait $PPID_; rc=$?
+  sed 's/^/  peer: /' "$TMP/peer.out" | tail -4
+  leads+=("$(metric "$EP" slots.dl_lead_max)")
+  echo "  dl_lead_max during the stream: ${leads[*]}"
+  over=0; for l in "${leads[@]}"; do [ "${l:-99}" -le $K ] || over=1; done
+  check "$mapping: DL never more than k=$K slots ahead of UL, at each of ${#leads[@]} reads" [ $over -eq 0 ]
+  check "$mapping: the lead was measured (DL ran ahead: ${leads[-1]})" [ "${leads[-1]:-0}" -ge 1 ]
   check "$mapping: test peer streamed 2 s (23.04 M samples each way) with no continuity error" [ $rc -eq 0 ]
   # The last UL slots reach PHY UL after their requests came back from the MAC: on a loaded box give them a moment.
   for _ in $(seq 30); do ul=$(metric "$EP" slots.ul_processed); [ "${ul:-0}" -ge 1999 ] && break; sleep 0.1; done
