@@ -14,6 +14,8 @@
 #     uesim applies it 6 slots after its PDSCH; every later PUSCH arrives within half a sample.
 #   msg3-retx: UE 1 leaves its first Msg3 out (--drop-msg3 1): gnbd asks again by DCI 0_0 on the TC-RNTI
 #     (38.213 8.3), uesim resends the buffered Msg3 with rv 2, one preamble is enough.
+#   ul-harq: UE 1 leaves its first C-RNTI PUSCH out (--drop-pusch 1): gnbd grants HARQ process 0 again with the
+#     same NDI, uesim resends the process's TB with the DCI's rv.
 #   conres-timer: all four Msg3 transmissions left out: gnbd gives the Msg3 up, uesim's ra-ContentionResolutionTimer
 #     expires and it retries random access; the second attempt sets the UE up.
 source "$(dirname "$0")/lib.sh"
@@ -69,12 +71,13 @@ ID1=$(sed -n 's/.*Msg3 sent: ue=1 .*ue-Identity=0x0*\([0-9a-f]*\).*/\1/p' <<<"$O
 check "contention: UE 2 saw another UE's identity and retried random access" \
   grep -aq "uesim: UE 2: contention resolution failed (identity of another UE), retrying random access (attempt 2" \
   <<<"$OUT"
-check "contention: UE 2 sent no HARQ-ACK on $TC" bash -c '! grep -aq "HARQ-ACK sent: ue=2 c-rnti=$1 " <<<"$2"' _ "$TC" "$OUT"
+check "contention: UE 2 sent no HARQ-ACK on $TC" \
+  bash -c '! grep -aq "HARQ-ACK sent: ue=2 c-rnti=$1 " <<<"$2"' _ "$TC" "$OUT"
 check "contention: UE 1 attached with 1 preamble, UE 2 with 2" bash -c \
   'grep -aq "ue=1 c-rnti=.*1 preamble," <<<"$1" && grep -aq "ue=2 c-rnti=.*2 preambles," <<<"$1"' _ "$OUT"
 check "contention: gnbd: $TC's RRCSetupRequest has UE 1's identity, one Msg4 for it" bash -c \
-  'grep -q "$1: RRCSetupRequest (ue-Identity randomValue 0x0*$2," "$3" && [ "$(grep -c "Msg4: tc-rnti=$1 " "$3")" = 1 ]' \
-  _ "$TC" "$ID1" "$LOG"
+  'grep -q "$1: RRCSetupRequest (ue-Identity randomValue 0x0*$2," "$3" &&
+   [ "$(grep -c "Msg4: tc-rnti=$1 " "$3")" = 1 ]' _ "$TC" "$ID1" "$LOG"
 check "contention: gnbd detected a second preamble (the retry) and answered it" bash -c \
   '[ "$(grep -c "PRACH: preamble=" "$1")" -ge 2 ] && [ "$(grep -c "RAR: ra-rnti=" "$1")" -ge 2 ]' _ "$LOG"
 check "contention: gnbctl metrics: rrc.setups_complete 2" [ "$(metric_of "$METRICS" rrc.setups_complete)" = 2 ]
@@ -137,6 +140,16 @@ check "msg3-retx: gnbd asked again and decoded it" bash -c \
   'grep -q "Msg3 retransmission: DCI 0_0 tc-rnti=0x4601" "$1" && grep -q "Msg3: tc-rnti=0x4601 .* crc=OK" "$1"' _ "$LOG"
 check "msg3-retx: gnbctl metrics: ra.msg3_retx 1, ra.msg3_failed 1" \
   [ "$(metric_of "$METRICS" ra.msg3_retx) $(metric_of "$METRICS" ra.msg3_failed)" = "1 1" ]
+
+# UL HARQ retransmission ----------------------------------------------------------------------------------------
+run_case ul-harq 0.5 --attach 1 --drop-pusch 1 --ul-delay 7
+check "ul-harq: attached" [ $RC -eq 0 ]
+check "ul-harq: uesim left its first PUSCH out and resent the HARQ process's TB on the same NDI with rv 2" \
+  grep -aqE "PUSCH sent: ue=1 c-rnti=0x4601 .* harq=0 ndi=1 rv=2, MAC PDU retransmission" <<<"$OUT"
+check "ul-harq: gnbd decoded HARQ 0's second transmission" \
+  grep -q "PUSCH: c-rnti=0x4601 slot=\S* crc=OK .* HARQ 0 tx 2 " "$LOG"
+check "ul-harq: gnbctl metrics: mac.ul_harq_retx 1, rrc.setups_complete 1" \
+  [ "$(metric_of "$METRICS" mac.ul_harq_retx) $(metric_of "$METRICS" rrc.setups_complete)" = "1 1" ]
 
 # ra-ContentionResolutionTimer ----------------------------------------------------------------------------------
 run_case conres-timer 0.6 --attach 1 --drop-msg3 4 --ul-delay 7

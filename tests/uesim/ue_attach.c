@@ -43,8 +43,8 @@ int ue_attach_init(struct ue_attach *a, const struct ue_attach_config *cfg, stru
         cfg->preamble > 63)
         return -EINVAL;
     for (int i = 0; i < cfg->count; i++)
-        if (cfg->delay[i] < 0 || cfg->delay[i] > 10000 || cfg->drop_msg3[i] < 0 || !(cfg->gain_db[i] > -100) ||
-            !(cfg->gain_db[i] < 100))
+        if (cfg->delay[i] < 0 || cfg->delay[i] > 10000 || cfg->drop_msg3[i] < 0 || cfg->drop_pusch[i] < 0 ||
+            !(cfg->gain_db[i] > -100) || !(cfg->gain_db[i] < 100))
             return -EINVAL;
     a->cfg = *cfg;
     a->ul = ul;
@@ -507,6 +507,7 @@ static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
     ue_rrc_setup_request(u->identity, u->ccch);
     u->gain = (float)pow(10.0, a->cfg.gain_db[i] / 20.0);
     u->drop_msg3 = a->cfg.drop_msg3[i];
+    u->drop_pusch = a->cfg.drop_pusch[i];
     u->t_start = a->now_t;
     u->attempts = 1;
     u->n_ta_from = -1;
@@ -601,13 +602,13 @@ static void on_rar(struct ue_attach *a, struct ue_attach_ue *u, const struct gri
     struct dlsch_cfg dc;
     u->msg3_tbs = pusch_grant(a, u, &p, s, 0, 0, &pg, &dc);
     u->msg3_tx = u->msg3_retx = 0;
-    int64_t end = -1;
-    if (u->msg3_tbs > 0 && ue_mac_msg3_pdu(u->ccch, u->msg3, (size_t)u->msg3_tbs / 8) == 0)
-        end = send_msg3(a, u, s, &pg, &dc, out);
     fprintf(out, "uesim: RAR: ue=%d rapid=%d ta=%d (%d samples early) tc-rnti=0x%04x msg3 slot=%d.%d prb=%d+%d "
             "mcs=%d tbs=%d (RAR slot %d.%d)%s\n", u->idx + 1, m->rapid, m->ta, ta_samples(a, u, s), m->tc_rnti,
             sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, u->msg3_tbs, sfn_of(a, a->now),
             slot_of(a, a->now), pdu.has_bi ? " with a Backoff Indicator" : "");
+    int64_t end = -1;
+    if (u->msg3_tbs > 0 && ue_mac_msg3_pdu(u->ccch, u->msg3, (size_t)u->msg3_tbs / 8) == 0)
+        end = send_msg3(a, u, s, &pg, &dc, out);
     if (end < 0) {
         finish(a, u, UE_ATTACH_FAILED, out, "Msg3 could not be sent (slot %d.%d)", sfn_of(a, s), slot_of(a, s));
         return;
@@ -803,6 +804,14 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     } else if (tbs > 0) {
         snprintf(what, sizeof what, " retransmission");
         u->ul_retx++;
+    }
+    if (tbs > 0 && u->drop_pusch > 0) {
+        u->drop_pusch--;
+        u->grants++;
+        u->last_pusch_slot = s;
+        fprintf(out, "uesim: PUSCH left out (--drop-pusch): ue=%d c-rnti=0x%04x slot=%d.%d harq=%u ndi=%u rv=%u%s\n",
+                u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), d.harq_process, d.ndi, d.rv, what);
+        return;
     }
     int64_t end = tbs > 0 ? send_pusch(a, u, s, &gr, &dc, h->tb) : -1;
     if (end < 0) {

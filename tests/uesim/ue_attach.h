@@ -36,7 +36,8 @@
  *      them. UL grants are DCI 0_0 with the C-RNTI in SS#1 (aligned to DCI 1_0's size; PUSCH k2 from
  *      pusch-ConfigCommon's list, 38.214 Table 6.1.2.1.1-1 for a common search space on CORESET#0): the MAC PDU
  *      is one RLC PDU on SRB1's LCID, a short BSR (LCG 0) when more data waits, padding; a repeated NDI resends
- *      the HARQ process's TB with the DCI's rv; a padding BSR (index 0) when nothing is left. The RRCSetupComplete
+ *      the HARQ process's TB with the DCI's rv (38.321 5.4.2.2; drop_pusch[ue] leaves that many C-RNTI PUSCH
+ *      transmissions out, a lost PUSCH); a padding BSR (index 0) when nothing is left. The RRCSetupComplete
  *      triggers an SR (38.321 5.4.4), pending until a PUSCH carries a BSR: without a grant coming, a positive SR
  *      (format 1, b = 0) on its SR resource at each SR occasion (38.213 9.2.4) that is not a HARQ-ACK slot. DCI
  *      1_0 with the C-RNTI: the SRB1 PDSCH goes to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource
@@ -105,6 +106,7 @@ struct ue_attach_config {
     int delay[UE_ATTACH_MAX_UES];                /* samples each UE's UL arrives late (0..10000) */
     double gain_db[UE_ATTACH_MAX_UES];           /* each UE's UL amplitude (dB) */
     int drop_msg3[UE_ATTACH_MAX_UES];            /* Msg3 transmissions each UE leaves out */
+    int drop_pusch[UE_ATTACH_MAX_UES];           /* C-RNTI PUSCH transmissions each UE leaves out */
     int prach_delay;                             /* >= 0: every preamble this late instead of the UE's delay */
     int preamble;                                /* >= 0: every preamble has this index */
     bool same_preamble;                          /* the first preamble of every UE has one common index */
@@ -143,6 +145,7 @@ struct ue_attach_ue {
     unsigned rng;
     float gain;                                  /* amplitude */
     int drop_msg3;                               /* Msg3 transmissions still to leave out */
+    int drop_pusch;                              /* C-RNTI PUSCH transmissions still to leave out */
     uint64_t identity;
     uint8_t ccch[UE_MAC_CCCH_BYTES];
     int64_t t_start;                             /* stream sample when this UE started */
