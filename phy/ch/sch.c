@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "phy/mod/bitpack.h"
 #include "phy/mod/modulation.h"
 #include "phy/seq/gold.h"
 
@@ -78,25 +79,16 @@ void sch_mod_table_init(struct sch_mod_table *t)
 
 void sch_scramble_pack(const uint8_t *cw, size_t nbits, uint32_t c_init, uint32_t *out)
 {
+    size_t nwords = (nbits + 31) / 32;
+    if (nwords == 0)
+        return;
+    /* Packed MSB first into the words' bytes, then each word read big-endian and scrambled 32 bits at a time. */
+    out[nwords - 1] = 0;
+    bitpack_pack(cw, nbits, (uint8_t *)out);
     struct gold_gen gg;
     gold_gen_start(&gg, c_init, 0);
-    for (size_t i = 0, w = 0; i < nbits; i += 32, w++) {
-        uint32_t word = 0;
-        size_t n = nbits - i < 32 ? nbits - i : 32;
-        size_t j = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* 8 bytes of 0/1 into 8 bits, byte 0 in the MSB: the partial products of the multiply never overlap. */
-        for (; j + 8 <= n; j += 8) {
-            uint64_t x;
-            memcpy(&x, cw + i + j, 8);
-            x &= 0x0101010101010101ull;
-            word |= (uint32_t)((x * 0x8040201008040201ull) >> 56) << (24 - j);
-        }
-#endif
-        for (; j < n; j++)
-            word |= (uint32_t)(cw[i + j] & 1u) << (31 - j);
-        out[w] = word ^ gold_gen_next32(&gg);
-    }
+    for (size_t w = 0; w < nwords; w++)
+        out[w] = __builtin_bswap32(out[w]) ^ gold_gen_next32(&gg);
 }
 
 void sch_mod_stream_start(struct sch_mod_stream *s, const struct sch_mod_table *t, int qm, const uint32_t *words)

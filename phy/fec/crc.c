@@ -13,6 +13,8 @@
 #include <immintrin.h>
 #endif
 
+#include "phy/cpu.h"
+
 #define CRC_TYPE_COUNT 6
 
 struct crc_params {
@@ -324,12 +326,7 @@ static const uint64_t crc_fold_k[CRC_TYPE_COUNT][4] = {
 
 bool crc_has_pclmul(void)
 {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("ssse3");
-#else
-    return false;
-#endif
+    return phy_cpu_has_pclmul();
 }
 
 #if defined(__x86_64__)

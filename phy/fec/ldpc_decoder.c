@@ -22,16 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "phy/cpu.h"
+
 static int round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 bool ldpc_decoder_has_avx2(void)
 {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2");
-#else
-    return false;
-#endif
+    return phy_cpu_has_avx2();
 }
 
 int ldpc_decoder_init(struct ldpc_decoder *dec, const struct ldpc_decoder_cfg *cfg)

@@ -13,8 +13,11 @@
 #include "phy/fec/ldpc_encoder.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "phy/cpu.h"
 
 #define VEC 32
 /* Bytes per stored block: a Z-block twice in a row, plus the slack that whole-vector reads at offset < Z need. */
@@ -25,28 +28,22 @@
 
 typedef uint8_t ldpc_vec __attribute__((vector_size(VEC)));
 
-/* x86-64: an AVX2 clone next to the baseline one, picked by the loader from the CPU; elsewhere the portable one.
- * Not under ThreadSanitizer: the loader runs the clone resolver before TSan's runtime exists, and the
- * instrumented resolver crashes. */
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define LDPC_NO_CLONES 1
-#endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define LDPC_NO_CLONES 1
-#endif
-#if defined(__x86_64__) && !defined(LDPC_NO_CLONES)
-#define LDPC_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define LDPC_CLONES
-#endif
+bool ldpc_encoder_has_avx2(void)
+{
+    return phy_cpu_has_avx2();
+}
 
 int ldpc_encoder_init(struct ldpc_encoder *enc, const struct ldpc_encoder_cfg *cfg)
 {
     int max_z = cfg && cfg->max_z ? cfg->max_z : LDPC_Z_MAX;
-    if (max_z < 2 || max_z > LDPC_Z_MAX)
+    enum ldpc_encoder_impl impl = cfg ? cfg->impl : LDPC_ENCODER_IMPL_AUTO;
+    if (max_z < 2 || max_z > LDPC_Z_MAX || impl < LDPC_ENCODER_IMPL_AUTO || impl > LDPC_ENCODER_IMPL_AVX2)
         return -EINVAL;
+    if (impl == LDPC_ENCODER_IMPL_AVX2 && !ldpc_encoder_has_avx2())
+        return -ENOTSUP;
+    if (impl == LDPC_ENCODER_IMPL_AUTO)
+        impl = ldpc_encoder_has_avx2() ? LDPC_ENCODER_IMPL_AVX2 : LDPC_ENCODER_IMPL_C;
+    enc->impl = impl;
     enc->max_z = max_z;
     enc->shift_bg = enc->shift_z = 0;
     /* Zeroed so that the slack past each block, read but never used, is defined. */
@@ -61,8 +58,11 @@ void ldpc_encoder_free(struct ldpc_encoder *enc)
 }
 
 /* out[0..z) = XOR of src[e][0..z), e < n (n >= 1). Every src must stay readable VEC - 1 bytes past z. Four
- * vectors are summed side by side so that four independent XOR chains hide the latency of each. */
-LDPC_CLONES static void xor_blocks(uint8_t *out, const uint8_t *const *src, int n, int z)
+ * vectors are summed side by side so that four independent XOR chains hide the latency of each. Written once with
+ * the compiler's generic vectors and instantiated twice below: the portable build (SSE2 on x86-64, two 16-byte
+ * halves per vector) and the AVX2 one (one 32-byte register per vector), picked per encoder at init. */
+static inline __attribute__((always_inline)) void xor_blocks_body(uint8_t *out, const uint8_t *const *src, int n,
+                                                                  int z)
 {
     int k = 0;
     for (; k + 4 * VEC <= z; k += 4 * VEC) {
@@ -97,6 +97,18 @@ LDPC_CLONES static void xor_blocks(uint8_t *out, const uint8_t *const *src, int 
     }
 }
 
+static void xor_blocks_c(uint8_t *out, const uint8_t *const *src, int n, int z)
+{
+    xor_blocks_body(out, src, n, z);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static void xor_blocks_avx2(uint8_t *out, const uint8_t *const *src, int n, int z)
+{
+    xor_blocks_body(out, src, n, z);
+}
+#endif
+
 /* Stores z bits as a doubled block: blk[k] = blk[z + k] = bits[k] & 1 (a filler, 254, becomes 0). */
 static void load_block(uint8_t *blk, const uint8_t *bits, int z)
 {
@@ -121,6 +133,7 @@ static void double_block(uint8_t *blk, int z)
 }
 
 struct enc_ctx {
+    void (*xor_blocks)(uint8_t *out, const uint8_t *const *src, int n, int z);
     const struct ldpc_base_graph *g;
     int z;
     const uint16_t *shift; /* P_ij of every entry, in graph order */
@@ -137,7 +150,7 @@ static void row_sum(const struct enc_ctx *x, int e0, int e1, const uint8_t *extr
         src[n++] = extra;
     for (int e = e0; e < e1; e++)
         src[n++] = x->col[x->g->edges[e].j] + x->shift[e];
-    xor_blocks(out, src, n, x->z);
+    x->xor_blocks(out, src, n, x->z);
 }
 
 /* First entry of row i in a parity column (entries are sorted by column). */
@@ -175,7 +188,7 @@ static int encode_core(struct enc_ctx *x, uint8_t *ws)
     if (shift < 0)
         return shift;
     const uint8_t *four[LDPC_CORE_ROWS] = { lambda[0], lambda[1], lambda[2], lambda[3] };
-    xor_blocks(sum, four, LDPC_CORE_ROWS, z);
+    x->xor_blocks(sum, four, LDPC_CORE_ROWS, z);
     double_block(sum, z);
     /* sum = p_0 shifted by x, i.e. sum[k] = p_0[(k + x) mod z]: p_0[k] = sum[(k - x) mod z]. */
     memcpy(x->col[kb], sum + (z - shift) % z, (size_t)z);
@@ -202,7 +215,11 @@ int ldpc_encode_partial(struct ldpc_encoder *enc, int bg, int z, const uint8_t *
         enc->shift_bg = bg;
         enc->shift_z = z;
     }
-    struct enc_ctx x = { .g = g, .z = z, .shift = enc->shift };
+    struct enc_ctx x = { .xor_blocks = xor_blocks_c, .g = g, .z = z, .shift = enc->shift };
+#if defined(__x86_64__)
+    if (enc->impl == LDPC_ENCODER_IMPL_AVX2)
+        x.xor_blocks = xor_blocks_avx2;
+#endif
     int kb = g->kb;
     for (int j = 0; j < kb + LDPC_CORE_ROWS; j++)
         x.col[j] = enc->ws + (size_t)j * BLOCK_STRIDE;

@@ -8,7 +8,8 @@
  *
  * Bits are unpacked, one per byte. The encoder works on whole Z_c-byte blocks: a cyclic shift by P_ij is a read
  * at offset P_ij of a block stored twice in a row, and each row of H is an XOR of such reads, 32 bytes at a time
- * (AVX2 when the CPU has it, chosen at load time; portable vector code otherwise).
+ * Two implementations with identical output: portable C (the compiler's generic vectors, SSE2 on x86-64) and AVX2,
+ * chosen per encoder at init from the CPU (cpuid), as the decoder does.
  *
  * Decoding (issue 7) takes the soft circular buffer that ldpc_rm_recover() fills; it is not here.
  *
@@ -18,6 +19,7 @@
 #ifndef GNBD_PHY_FEC_LDPC_ENCODER_H
 #define GNBD_PHY_FEC_LDPC_ENCODER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "phy/fec/ldpc_tables.h"
@@ -25,20 +27,32 @@
 /* Value of a <NULL> filler bit in unpacked bit buffers (c, d, and the code blocks of segmentation.h). */
 #define LDPC_FILLER 254
 
+enum ldpc_encoder_impl {
+    LDPC_ENCODER_IMPL_AUTO, /* AVX2 when the CPU has it, else C */
+    LDPC_ENCODER_IMPL_C,
+    LDPC_ENCODER_IMPL_AVX2, /* init fails with -ENOTSUP on a CPU without AVX2 */
+};
+
 struct ldpc_encoder_cfg {
     int max_z; /* largest lifting size to be encoded (0 = LDPC_Z_MAX) */
+    enum ldpc_encoder_impl impl;
 };
 
 struct ldpc_encoder {
     int max_z;
+    enum ldpc_encoder_impl impl;    /* resolved: C or AVX2 */
     uint8_t *ws;                    /* Z-blocks, each stored twice in a row: columns, core parity, row sums */
     int shift_bg, shift_z;          /* what shift[] holds */
     uint16_t shift[LDPC_BG1_EDGES]; /* P_ij = V_ij mod Z_c per base graph entry */
 };
 
-/* Allocates the workspace (about 26 KiB at Z_c = 384). 0, -EINVAL for max_z out of range, -ENOMEM. */
+/* Allocates the workspace (about 26 KiB at Z_c = 384). 0, -EINVAL for max_z or impl out of range, -ENOTSUP (AVX2
+ * asked for on a CPU without it), -ENOMEM. */
 int ldpc_encoder_init(struct ldpc_encoder *enc, const struct ldpc_encoder_cfg *cfg);
 void ldpc_encoder_free(struct ldpc_encoder *enc);
+
+/* True when this CPU can run the AVX2 implementation. */
+bool ldpc_encoder_has_avx2(void);
 
 /* Encodes the K bits c (values 0, 1 or LDPC_FILLER) into the N bits d described above. 0, or -EINVAL for a bad
  * bg or z (not a lifting size, or above max_z). */

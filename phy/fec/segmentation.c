@@ -7,13 +7,9 @@
 #include "phy/fec/crc.h"
 #include "phy/fec/ldpc_encoder.h"
 #include "phy/fec/ldpc_tables.h"
-
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "the 8-bits-at-a-time (un)packing below assumes a little-endian target"
-#endif
+#include "phy/mod/bitpack.h"
 
 #define CB_BITS_MAX (22 * LDPC_Z_MAX)
-#define ONES 0x0101010101010101ull
 
 int segmentation_select_bg(int tbs, double r)
 {
@@ -67,48 +63,11 @@ uint32_t segmentation_tb_crc(const struct segmentation *s, const uint8_t *tb)
     return crc_compute_packed(s->l_tb == 24 ? CRC_24A : CRC_16, tb, (size_t)s->tbs);
 }
 
-/* n bits starting at bit bit0 of a packed MSB-first string, one per byte. */
-static void unpack_bits(const uint8_t *bytes, int bit0, int n, uint8_t *bits)
-{
-    int i = 0;
-    if (bit0 % 8 == 0) {
-        /* Byte x -> 8 bytes, MSB first: replicate, keep bit 7-b in byte b, then turn each non-zero byte into 1. */
-        for (; i + 8 <= n; i += 8) {
-            uint64_t v = ((uint64_t)bytes[(bit0 + i) / 8] * ONES) & 0x0102040810204080ull;
-            v = ((v + 0x7f7f7f7f7f7f7f7full) >> 7) & ONES;
-            memcpy(bits + i, &v, 8);
-        }
-    }
-    for (; i < n; i++) {
-        int s = bit0 + i;
-        bits[i] = (uint8_t)((bytes[s / 8] >> (7 - s % 8)) & 1);
-    }
-}
-
-/* n unpacked bits (bit 0 of each byte) into n / 8 packed bytes, MSB first; n a multiple of 8. */
-static void pack_bytes(const uint8_t *bits, int n, uint8_t *bytes)
-{
-    for (int i = 0; i < n; i += 8) {
-        uint64_t v;
-        memcpy(&v, bits + i, 8);
-        /* Bit 0 of byte b (bit 8b) times 2^(63 - 9b) lands on bit 63 - b, bit 7 - b of the top byte; the other
-         * products have distinct exponents, so nothing carries into it. */
-        bytes[i / 8] = (uint8_t)(((v & ONES) * 0x8040201008040201ull) >> 56);
-    }
-}
-
 /* CRC of n unpacked bits, computed 8 bits at a time. */
 static uint32_t crc_of_bits(enum crc_type t, const uint8_t *bits, int n)
 {
     uint8_t packed[CB_BITS_MAX / 8 + 1];
-    int whole = n / 8 * 8;
-    pack_bytes(bits, whole, packed);
-    if (whole < n) {
-        uint8_t last = 0;
-        for (int i = whole; i < n; i++)
-            last |= (uint8_t)((bits[i] & 1) << (7 - (i - whole)));
-        packed[whole / 8] = last;
-    }
+    bitpack_pack(bits, (size_t)n, packed);
     return crc_compute_packed(t, packed, (size_t)n);
 }
 
@@ -120,7 +79,7 @@ int segmentation_cb(const struct segmentation *s, const uint8_t *tb, uint32_t tb
     /* Bits s0 .. s0 + n_data - 1 of b = a (the TB) followed by its CRC p. */
     int from_tb = s->tbs - s0 < n_data ? s->tbs - s0 : n_data;
     if (from_tb > 0)
-        unpack_bits(tb, s0, from_tb, cb);
+        bitpack_unpack(tb, (size_t)s0, (size_t)from_tb, cb);
     else
         from_tb = 0;
     for (int i = from_tb; i < n_data; i++) {
@@ -156,7 +115,7 @@ int segmentation_desegment(const struct segmentation *s, const uint8_t *cbs, uin
         res->cb_crc_failed += !segmentation_cb_crc_ok(s, cb);
         int s0 = r * n_data, from_tb = s->tbs - s0 < n_data ? s->tbs - s0 : n_data, i = 0;
         if (from_tb > 0 && s0 % 8 == 0) {
-            pack_bytes(cb, from_tb / 8 * 8, tb + s0 / 8);
+            bitpack_pack(cb, (size_t)from_tb / 8 * 8, tb + s0 / 8);
             i = from_tb / 8 * 8;
         }
         for (; i < from_tb; i++)

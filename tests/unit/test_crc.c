@@ -11,6 +11,7 @@
 #include "phy/fec/crc.h"
 #include "tests/unit/vector_io.h"
 #include "tests/unit/check_run.h"
+#include "tests/unit/test_cpu.h"
 
 #define CRC_DIR "tests/vectors/crc"
 #define CRC_CASES 66
@@ -128,18 +129,6 @@ START_TEST(test_crc_packed_agrees_with_bitwise_for_all_lengths)
 }
 END_TEST
 
-/* Whether this CPU has PCLMULQDQ, asked here and not of crc.c, so that a library that wrongly reports no PCLMUL
- * cannot make the comparisons below skip their PCLMUL part and pass. */
-static bool cpu_has_pclmul(void)
-{
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("ssse3");
-#else
-    return false;
-#endif
-}
-
 static const enum crc_impl all_impls[] = { CRC_IMPL_AUTO, CRC_IMPL_BITWISE, CRC_IMPL_TABLE, CRC_IMPL_PCLMUL };
 
 /* Every implementation against the bit-wise reference (crc_compute on unpacked bits) on random messages of random
@@ -150,7 +139,7 @@ START_TEST(test_crc_every_impl_agrees_with_bitwise_on_random_lengths)
     enum { MAX_BITS = 40000 };
     uint8_t *bits = malloc(MAX_BITS + 24), *bytes = malloc(MAX_BITS / 8 + 4);
     ck_assert(bits && bytes);
-    bool pclmul = cpu_has_pclmul();
+    bool pclmul = test_cpu_has_pclmul();
     ck_assert_int_eq(crc_has_pclmul(), pclmul);
     ck_assert_int_eq(crc_packed_impl(), pclmul ? CRC_IMPL_PCLMUL : CRC_IMPL_TABLE);
     if (!pclmul)

@@ -23,6 +23,7 @@
 
 #include "tests/ldpc_ref/ldpc_sum_product.c"
 #include "tests/unit/check_run.h"
+#include "tests/unit/test_cpu.h"
 
 #define LDPC_DIR "tests/vectors/ldpc"
 #define N_MAX (66 * LDPC_Z_MAX)
@@ -31,23 +32,11 @@
 static const enum ldpc_decoder_impl all_impls[] = { LDPC_DECODER_IMPL_C, LDPC_DECODER_IMPL_AVX2 };
 static const char *const impl_names[] = { "auto", "C", "AVX2" };
 
-/* Whether this CPU has AVX2, asked here and not of the decoder, so that a decoder that wrongly reports no AVX2
- * cannot make the C-vs-AVX2 comparisons skip themselves and pass. */
-static bool cpu_has_avx2(void)
-{
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2");
-#else
-    return false;
-#endif
-}
-
 /* True when the AVX2 path must be tested: the CPU has AVX2, and then the decoder must say so (the test fails
  * otherwise). Without AVX2 it says, in the test output, that `test` skipped its AVX2 part. */
 static bool avx2_must_run(const char *test)
 {
-    bool cpu = cpu_has_avx2();
+    bool cpu = test_cpu_has_avx2();
     ck_assert_msg(ldpc_decoder_has_avx2() == cpu, "%s: the CPU %s AVX2 but ldpc_decoder_has_avx2() says %s", test,
                   cpu ? "has" : "has no", cpu ? "no" : "yes");
     if (!cpu)
@@ -56,7 +45,7 @@ static bool avx2_must_run(const char *test)
 }
 
 /* The implementations this CPU runs. */
-static int num_impls(void) { return cpu_has_avx2() ? 2 : 1; }
+static int num_impls(void) { return test_cpu_has_avx2() ? 2 : 1; }
 
 static void decoder_init(struct ldpc_decoder *dec, enum ldpc_decoder_impl impl)
 {
@@ -552,7 +541,7 @@ START_TEST(test_bad_arguments_are_refused)
     struct ldpc_decoder_cfg bad_z = { .max_z = 385 }, small = { .max_z = 64 }, bad_impl = { .impl = 7 };
     ck_assert_int_eq(ldpc_decoder_init(&dec, &bad_z), -EINVAL);
     ck_assert_int_eq(ldpc_decoder_init(&dec, &bad_impl), -EINVAL);
-    if (!cpu_has_avx2()) {
+    if (!test_cpu_has_avx2()) {
         struct ldpc_decoder_cfg avx2 = { .impl = LDPC_DECODER_IMPL_AVX2 };
         ck_assert_int_eq(ldpc_decoder_init(&dec, &avx2), -ENOTSUP);
     }

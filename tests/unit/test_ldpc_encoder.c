@@ -4,6 +4,7 @@
  * block algorithm), partial encoding, and parameter checks. */
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "tests/unit/test_rng.h"
 #include "tests/unit/vector_io.h"
 #include "tests/unit/check_run.h"
+#include "tests/unit/test_cpu.h"
 
 #define LDPC_DIR "tests/vectors/ldpc"
 #define N_MAX (66 * LDPC_Z_MAX)
@@ -168,12 +170,40 @@ END_TEST
 
 /* ---- reference vectors ---- */
 
+static const enum ldpc_encoder_impl all_impls[] = { LDPC_ENCODER_IMPL_AUTO, LDPC_ENCODER_IMPL_C,
+                                                    LDPC_ENCODER_IMPL_AVX2 };
+static const char *const impl_names[] = { "auto", "C", "AVX2" };
+
+/* Inits enc with implementation impl; false (after checking -ENOTSUP) when the CPU cannot run it. With AVX2 on
+ * the CPU, AUTO must resolve to AVX2 (the test fails otherwise). */
+static bool encoder_init_impl(struct ldpc_encoder *enc, enum ldpc_encoder_impl impl)
+{
+    int rc = ldpc_encoder_init(enc, &(struct ldpc_encoder_cfg){ .impl = impl });
+    if (impl == LDPC_ENCODER_IMPL_AVX2 && !test_cpu_has_avx2()) {
+        ck_assert_int_eq(rc, -ENOTSUP);
+        fprintf(stderr, "test_ldpc_encoder: no AVX2 on this CPU, AVX2 part skipped\n");
+        return false;
+    }
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(ldpc_encoder_has_avx2(), test_cpu_has_avx2());
+    if (impl == LDPC_ENCODER_IMPL_AUTO)
+        ck_assert_msg(enc->impl == (test_cpu_has_avx2() ? LDPC_ENCODER_IMPL_AVX2 : LDPC_ENCODER_IMPL_C),
+                      "AUTO resolved to %s", impl_names[enc->impl]);
+    else
+        ck_assert_int_eq(enc->impl, impl);
+    return true;
+}
+
 START_TEST(test_encoder_matches_every_reference_case)
 {
+    enum ldpc_encoder_impl impl = all_impls[_i];
     FILE *mf = vector_manifest_open(LDPC_DIR);
     ck_assert_msg(mf != NULL, "cannot open " LDPC_DIR "/cases.tsv");
     struct ldpc_encoder enc;
-    ck_assert_int_eq(ldpc_encoder_init(&enc, NULL), 0);
+    if (!encoder_init_impl(&enc, impl)) {
+        fclose(mf);
+        return;
+    }
     static uint8_t d[N_MAX];
     char line[1024], *fld[14];
     int cases = 0;
@@ -193,7 +223,8 @@ START_TEST(test_encoder_matches_every_reference_case)
         int diff = 0;
         for (int i = 0; i < n; i++)
             diff += d[i] != ref[i];
-        ck_assert_msg(diff == 0, "case %d (BG%d Z=%d F=%d): %d of %d bits differ", id, bg, z, f, diff, n);
+        ck_assert_msg(diff == 0, "%s: case %d (BG%d Z=%d F=%d): %d of %d bits differ", impl_names[impl], id, bg, z,
+                      f, diff, n);
         free(c);
         free(ref);
         cases++;
@@ -201,6 +232,31 @@ START_TEST(test_encoder_matches_every_reference_case)
     fclose(mf);
     ldpc_encoder_free(&enc);
     ck_assert_int_eq(cases, 12);
+}
+END_TEST
+
+/* C and AVX2 give the same codeword, byte for byte, at every lifting size of both graphs (fillers included). */
+START_TEST(test_c_and_avx2_agree_at_every_lifting_size)
+{
+    struct ldpc_encoder ec, ev;
+    ck_assert(encoder_init_impl(&ec, LDPC_ENCODER_IMPL_C));
+    if (!encoder_init_impl(&ev, LDPC_ENCODER_IMPL_AVX2)) {
+        ldpc_encoder_free(&ec);
+        return;
+    }
+    static uint8_t c[K_MAX], dc[N_MAX], dv[N_MAX];
+    for (int bg = 1; bg <= 2; bg++)
+        for (int zi = 0; zi < LDPC_NUM_LIFTING_SIZES; zi++) {
+            int z = ldpc_lifting_sizes[zi], k = ldpc_k(bg, z), n = ldpc_n(bg, z);
+            random_message(c, k, (int)(test_rng_next() % (uint64_t)(k / 4)));
+            memset(dc, 0x11, (size_t)n);
+            memset(dv, 0x22, (size_t)n);
+            ck_assert_int_eq(ldpc_encode(&ec, bg, z, c, dc), 0);
+            ck_assert_int_eq(ldpc_encode(&ev, bg, z, c, dv), 0);
+            ck_assert_msg(memcmp(dc, dv, (size_t)n) == 0, "BG%d Z=%d: C and AVX2 differ", bg, z);
+        }
+    ldpc_encoder_free(&ec);
+    ldpc_encoder_free(&ev);
 }
 END_TEST
 
@@ -228,6 +284,8 @@ START_TEST(test_encoder_rejects_bad_parameters)
     struct ldpc_encoder enc;
     struct ldpc_encoder_cfg big = { .max_z = 385 }, small = { .max_z = 64 };
     ck_assert_int_eq(ldpc_encoder_init(&enc, &big), -EINVAL);
+    ck_assert_int_eq(ldpc_encoder_init(&enc, &(struct ldpc_encoder_cfg){ .impl = (enum ldpc_encoder_impl)9 }),
+                     -EINVAL);
     ck_assert_int_eq(ldpc_encoder_init(&enc, &small), 0);
     static uint8_t c[K_MAX], d[N_MAX];
     ck_assert_int_eq(ldpc_encode(&enc, 1, 64, c, d), 0);
@@ -247,7 +305,8 @@ static Suite *ldpc_encoder_suite(void)
     tcase_add_test(tc, test_base_graphs_have_the_spec_shape);
     tcase_add_test(tc, test_table_spot_values_from_the_spec);
     tcase_add_test(tc, test_parity_checks_hold_for_every_lifting_size);
-    tcase_add_test(tc, test_encoder_matches_every_reference_case);
+    tcase_add_loop_test(tc, test_encoder_matches_every_reference_case, 0, 3);
+    tcase_add_test(tc, test_c_and_avx2_agree_at_every_lifting_size);
     tcase_add_test(tc, test_partial_encode_writes_the_requested_prefix);
     tcase_add_test(tc, test_encoder_rejects_bad_parameters);
     suite_add_tcase(s, tc);
