@@ -16,6 +16,8 @@
 #     (38.213 8.3), uesim resends the buffered Msg3 with rv 2, one preamble is enough.
 #   ul-harq: UE 1 leaves its first C-RNTI PUSCH out (--drop-pusch 1): gnbd grants HARQ process 0 again with the
 #     same NDI, uesim resends the process's TB with the DCI's rv.
+#   dl-harq: UE 1 answers its first decoded SRB1 PDSCH with NACK (--nack-pdsch 1): gnbd resends it on the same
+#     process and NDI with the next rv, uesim acknowledges that.
 #   conres-timer: all four Msg3 transmissions left out: gnbd gives the Msg3 up, uesim's ra-ContentionResolutionTimer
 #     expires and it retries random access; the second attempt sets the UE up.
 source "$(dirname "$0")/lib.sh"
@@ -150,6 +152,22 @@ check "ul-harq: gnbd decoded HARQ 0's second transmission" \
   grep -q "PUSCH: c-rnti=0x4601 slot=\S* crc=OK .* HARQ 0 tx 2 " "$LOG"
 check "ul-harq: gnbctl metrics: mac.ul_harq_retx 1, rrc.setups_complete 1" \
   [ "$(metric_of "$METRICS" mac.ul_harq_retx) $(metric_of "$METRICS" rrc.setups_complete)" = "1 1" ]
+
+# DL HARQ retransmission ----------------------------------------------------------------------------------------
+run_case dl-harq 0.5 --attach 1 --nack-pdsch 1 --ul-delay 7
+check "dl-harq: attached" [ $RC -eq 0 ]
+check "dl-harq: uesim NACKed its first SRB1 PDSCH and acknowledged its retransmission (same process and NDI)" \
+  python3 - "$OUT" <<'PY'
+import re, sys
+m = re.search(r"PDSCH NACKed \(--nack-pdsch\): ue=1 \S+ slot=\S+ harq=(\d+) ndi=(\d) rv=0", sys.argv[1])
+sys.exit(0 if m and re.search(rf"ACK on PUCCH resource \d of set 0 \(PDSCH harq={m[1]} ndi={m[2]} rv=[1-3]\)",
+                              sys.argv[1]) else 1)
+PY
+check "dl-harq: gnbd heard the NACK and the retransmission's ACK" bash -c \
+  'grep -q "HARQ-ACK: c-rnti=0x4601 slot=[0-9]* NACK/DTX, tx 1: retransmission due" "$1" &&
+   grep -q "HARQ-ACK: c-rnti=0x4601 slot=[0-9]* ACK, tx 2" "$1"' _ "$LOG"
+check "dl-harq: gnbctl metrics: mac.dl_harq_retx 1, rrc.setups_complete 1" \
+  [ "$(metric_of "$METRICS" mac.dl_harq_retx) $(metric_of "$METRICS" rrc.setups_complete)" = "1 1" ]
 
 # ra-ContentionResolutionTimer ----------------------------------------------------------------------------------
 run_case conres-timer 0.6 --attach 1 --drop-msg3 4 --ul-delay 7

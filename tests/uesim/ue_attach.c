@@ -44,7 +44,7 @@ int ue_attach_init(struct ue_attach *a, const struct ue_attach_config *cfg, stru
         return -EINVAL;
     for (int i = 0; i < cfg->count; i++)
         if (cfg->delay[i] < 0 || cfg->delay[i] > 10000 || cfg->drop_msg3[i] < 0 || cfg->drop_pusch[i] < 0 ||
-            !(cfg->gain_db[i] > -100) || !(cfg->gain_db[i] < 100))
+            cfg->nack_pdsch[i] < 0 || !(cfg->gain_db[i] > -100) || !(cfg->gain_db[i] < 100))
             return -EINVAL;
     a->cfg = *cfg;
     a->ul = ul;
@@ -508,6 +508,7 @@ static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
     u->gain = (float)pow(10.0, a->cfg.gain_db[i] / 20.0);
     u->drop_msg3 = a->cfg.drop_msg3[i];
     u->drop_pusch = a->cfg.drop_pusch[i];
+    u->nack_pdsch = a->cfg.nack_pdsch[i];
     u->t_start = a->now_t;
     u->attempts = 1;
     u->n_ta_from = -1;
@@ -874,13 +875,21 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
                 slot_of(a, a->now));
         return;
     }
+    bool ok = r.crc_ok;
+    if (ok && u->nack_pdsch > 0) {   /* as if the CRC had failed: the TB discarded, NACK */
+        u->nack_pdsch--;
+        ok = false;
+        fprintf(out, "uesim: PDSCH NACKed (--nack-pdsch): ue=%d c-rnti=0x%04x slot=%d.%d harq=%d ndi=%u rv=%u\n",
+                u->idx + 1, u->rnti, sfn_of(a, a->now), slot_of(a, a->now), pid, d.ndi, d.rv);
+    }
     u->dl_last_ndi[pid] = (int8_t)d.ndi;
-    u->dl_decoded[pid] = r.crc_ok;
-    int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[d.pucch_resource], r.crc_ok ? 1 : 0);
+    u->dl_decoded[pid] = ok;
+    int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[d.pucch_resource], ok ? 1 : 0);
     if (end >= 0)
-        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0", u->idx + 1,
-             u->rnti, sfn_of(a, s), slot_of(a, s), r.crc_ok ? "ACK" : "NACK", d.pucch_resource);
-    if (!r.crc_ok) return;
+        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0 (PDSCH harq=%d "
+             "ndi=%u rv=%u)", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), ok ? "ACK" : "NACK",
+             d.pucch_resource, pid, d.ndi, d.rv);
+    if (!ok) return;
     take_ta_command(a, u, r.tb, (size_t)tbs / 8, out);
     struct mac_pdu_rx pdu;
     if (mac_pdu_parse(MAC_DIR_DL, r.tb, (size_t)tbs / 8, &pdu, NULL) < 0) return;

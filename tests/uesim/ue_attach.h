@@ -42,7 +42,8 @@
  *      (format 1, b = 0) on its SR resource at each SR occasion (38.213 9.2.4) that is not a HARQ-ACK slot. DCI
  *      1_0 with the C-RNTI: the SRB1 PDSCH goes to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource
  *      set 0 in slot + k1; a TB already decoded under the same process and NDI is acknowledged, not delivered
- *      again (38.321 5.3.2.2). The attach is complete when an RLC STATUS PDU acknowledges the RRCSetupComplete.
+ *      again (38.321 5.3.2.2); nack_pdsch[ue] answers that many decoded C-RNTI PDSCHs with NACK, the TB
+ *      discarded (a lost PDSCH). The attach is complete when an RLC STATUS PDU acknowledges the RRCSetupComplete.
  *   6. With until_release_ms: the UE stays connected (SRB1 PDSCHs into RLC AM and PDCP, their HARQ-ACKs, UL
  *      grants answered) until PDCP delivers a DL-DCCH message that decodes as RRCRelease (38.331 5.3.8); it
  *      then leaves (RRC_IDLE: nothing more sent) and its outcome is ok. No RRCRelease in time: failed.
@@ -107,6 +108,7 @@ struct ue_attach_config {
     double gain_db[UE_ATTACH_MAX_UES];           /* each UE's UL amplitude (dB) */
     int drop_msg3[UE_ATTACH_MAX_UES];            /* Msg3 transmissions each UE leaves out */
     int drop_pusch[UE_ATTACH_MAX_UES];           /* C-RNTI PUSCH transmissions each UE leaves out */
+    int nack_pdsch[UE_ATTACH_MAX_UES];           /* C-RNTI PDSCHs each UE answers NACK though decoded */
     int prach_delay;                             /* >= 0: every preamble this late instead of the UE's delay */
     int preamble;                                /* >= 0: every preamble has this index */
     bool same_preamble;                          /* the first preamble of every UE has one common index */
@@ -146,6 +148,7 @@ struct ue_attach_ue {
     float gain;                                  /* amplitude */
     int drop_msg3;                               /* Msg3 transmissions still to leave out */
     int drop_pusch;                              /* C-RNTI PUSCH transmissions still to leave out */
+    int nack_pdsch;                              /* C-RNTI PDSCHs still to answer NACK */
     uint64_t identity;
     uint8_t ccch[UE_MAC_CCCH_BYTES];
     int64_t t_start;                             /* stream sample when this UE started */

@@ -463,6 +463,7 @@ static int attach_config(const struct uesim_options *o, struct ue_attach_config 
         c->gain_db[i] = i < o->n_ue_gain ? o->ue_gain_db[i] : 0.0;
         c->drop_msg3[i] = i < o->n_drop_msg3 ? (int)o->drop_msg3[i] : 0;
         c->drop_pusch[i] = i < o->n_drop_pusch ? (int)o->drop_pusch[i] : 0;
+        c->nack_pdsch[i] = i < o->n_nack_pdsch ? (int)o->nack_pdsch[i] : 0;
     }
     enum ue_attach_outcome last = UE_ATTACH_OK;
     char buf[256];

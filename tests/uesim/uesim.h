@@ -83,11 +83,13 @@ struct uesim_options {
     int until_release_s;            /* --until-release S: each attached UE waits S s for RRCRelease (0: no) */
     bool concurrent;                /* --concurrent: the N UEs at once */
     bool same_preamble;             /* --same-preamble: every UE's first preamble has one index */
-    int n_ue_delay, n_ue_gain, n_drop_msg3, n_drop_pusch;   /* entries given; the UEs after them take the default */
+    /* the per-UE lists: entries given (the UEs after them take the default) and values */
+    int n_ue_delay, n_ue_gain, n_drop_msg3, n_drop_pusch, n_nack_pdsch;
     double ue_delay[UESIM_MAX_UES];  /* --ue-delay d1,d2,...: samples (default --ul-delay) */
     double ue_gain_db[UESIM_MAX_UES];   /* --ue-gain-db g1,...: dB on all a UE sends (default 0) */
     double drop_msg3[UESIM_MAX_UES];    /* --drop-msg3 n1,...: Msg3 transmissions left out (default 0) */
     double drop_pusch[UESIM_MAX_UES];   /* --drop-pusch n1,...: C-RNTI PUSCH transmissions left out (0) */
+    double nack_pdsch[UESIM_MAX_UES];   /* --nack-pdsch n1,...: decoded C-RNTI PDSCHs answered NACK (0) */
 };
 
 /* "v1,v2,..." (1..UESIM_MAX_UES numbers in [lo, hi]; whole numbers when integer) into out. Returns the count or

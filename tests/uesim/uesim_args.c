@@ -22,7 +22,8 @@ void uesim_usage(void)
             "             [--ul-probe k=v,...|default [--ul-probe-count N]] [--ul-delay SAMPLES] [--ul-snr DB]\n"
             "             [--ul-cfo HZ] [--seed N] [--attach N [--expect-attach ok|reject|conres-fail|failed,...]\n"
             "             [--nas-bytes N] [--until-release S] [--concurrent] [--ue-delay D1,D2,...]\n"
-            "             [--ue-gain-db G1,...] [--same-preamble] [--drop-msg3 N1,...] [--drop-pusch N1,...]]\n"
+            "             [--ue-gain-db G1,...] [--same-preamble] [--drop-msg3 N1,...] [--drop-pusch N1,...]\n"
+            "             [--nack-pdsch N1,...]]\n"
             "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, bands, [rf] srate); PCI,\n"
             "  timing, CFO, SFN and MIB are found blind, then SIB1 from the MIB. --band (default 3) gives the SSB\n"
             "  pattern for the SCS (15 kHz: Case A; 30 kHz: B or C) unless --ssb-pattern does, and CORESET#0's\n"
@@ -56,7 +57,8 @@ void uesim_usage(void)
             "  for UE i; UEs past the list take the default): --ue-delay samples late (default --ul-delay),\n"
             "  --ue-gain-db its UL amplitude (0), --drop-msg3 how many of its Msg3 transmissions are left out (0:\n"
             "  a lost Msg3 the gNB asks again by DCI 0_0 on the TC-RNTI), --drop-pusch how many of its C-RNTI\n"
-            "  PUSCH transmissions are (0: the gNB asks again with the same NDI). --same-preamble: every UE's first\n"
+            "  PUSCH transmissions are (0: the gNB asks again with the same NDI), --nack-pdsch how many decoded\n"
+            "  C-RNTI PDSCHs it answers with NACK (0: the gNB resends them). --same-preamble: every UE's first\n"
             "  preamble has one index (contention). A UE whose contention resolution fails (another UE's identity, or\n"
             "  ra-ContentionResolutionTimer) or that gets no RAR retries random access after the RAR's backoff, up\n"
             "  to preambleTransMax; Timing Advance Commands in its DL MAC PDUs move its UL timing.\n");
@@ -244,7 +246,7 @@ enum {
     OPT_PERIOD, OPT_PHASE, OPT_TIMEOUT, OPT_JSON, OPT_VERBOSE, OPT_HELP, OPT_BAND, OPT_PATTERN, OPT_SIB1,
     OPT_EXPECT_SIB1, OPT_PRACH, OPT_PRACH_PREAMBLE, OPT_PRACH_DELAY, OPT_UL_SNR, OPT_UL_CFO, OPT_SEED,
     OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES, OPT_UNTIL_RELEASE,
-    OPT_CONCURRENT, OPT_UE_DELAY, OPT_UE_GAIN, OPT_SAME_PREAMBLE, OPT_DROP_MSG3, OPT_DROP_PUSCH,
+    OPT_CONCURRENT, OPT_UE_DELAY, OPT_UE_GAIN, OPT_SAME_PREAMBLE, OPT_DROP_MSG3, OPT_DROP_PUSCH, OPT_NACK_PDSCH,
 };
 
 int uesim_parse_list(const char *text, double lo, double hi, bool integer, double *out)
@@ -330,6 +332,8 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_DROP_MSG3: return (o->n_drop_msg3 = uesim_parse_list(arg, 0, 16, true, o->drop_msg3)) < 0 ? -EINVAL : 0;
     case OPT_DROP_PUSCH:
         return (o->n_drop_pusch = uesim_parse_list(arg, 0, 64, true, o->drop_pusch)) < 0 ? -EINVAL : 0;
+    case OPT_NACK_PDSCH:
+        return (o->n_nack_pdsch = uesim_parse_list(arg, 0, 64, true, o->nack_pdsch)) < 0 ? -EINVAL : 0;
     default: return -EINVAL;
     }
 }
@@ -356,7 +360,7 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"until-release", required_argument, 0, OPT_UNTIL_RELEASE}, {"concurrent", no_argument, 0, OPT_CONCURRENT},
         {"ue-delay", required_argument, 0, OPT_UE_DELAY}, {"ue-gain-db", required_argument, 0, OPT_UE_GAIN},
         {"same-preamble", no_argument, 0, OPT_SAME_PREAMBLE}, {"drop-msg3", required_argument, 0, OPT_DROP_MSG3},
-        {"drop-pusch", required_argument, 0, OPT_DROP_PUSCH},
+        {"drop-pusch", required_argument, 0, OPT_DROP_PUSCH}, {"nack-pdsch", required_argument, 0, OPT_NACK_PDSCH},
         {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
     };
     *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
@@ -392,15 +396,16 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         return -EINVAL;
     }
     bool per_ue = o->concurrent || o->same_preamble || o->n_ue_delay || o->n_ue_gain || o->n_drop_msg3 ||
-                  o->n_drop_pusch;
+                  o->n_drop_pusch || o->n_nack_pdsch;
     if (per_ue && o->attach_count == 0) {
-        fprintf(stderr, "uesim: --concurrent, --same-preamble, --ue-delay, --ue-gain-db, --drop-msg3, --drop-pusch "
-                "need --attach\n");
+        fprintf(stderr, "uesim: --concurrent, --same-preamble, --ue-delay, --ue-gain-db, --drop-msg3, --drop-pusch, "
+                "--nack-pdsch need --attach\n");
         return -EINVAL;
     }
     int most = o->n_ue_delay > o->n_ue_gain ? o->n_ue_delay : o->n_ue_gain;
     most = o->n_drop_msg3 > most ? o->n_drop_msg3 : most;
     most = o->n_drop_pusch > most ? o->n_drop_pusch : most;
+    most = o->n_nack_pdsch > most ? o->n_nack_pdsch : most;
     if (most > o->attach_count && o->attach_count > 0) {
         fprintf(stderr, "uesim: a per-UE list has %d values for --attach %d\n", most, o->attach_count);
         return -EINVAL;
