@@ -277,7 +277,14 @@ static int phy_ul_step(struct pipeline *p)
     }
     bool wait;
     const struct ul_req_msg *rq = ul_request_for(p, m, &wait);
-    if (wait) return 0; /* the MAC has not scheduled this slot yet: it will */
+    if (wait) {
+        /* The MAC has not scheduled this slot yet: it will. It commits UL requests without waking this thread
+         * (they are normally here k slots early), so say we wait, then look again (gnb/ring.h, quiet commits). */
+        atomic_store(&p->ul_wants_req, true);
+        rq = ul_request_for(p, m, &wait);
+        if (wait) return 0;
+    }
+    atomic_store_explicit(&p->ul_wants_req, false, memory_order_relaxed);
     if (!rq) atomic_fetch_add_explicit(&p->stats.ul_req_missing, 1, memory_order_relaxed);
     p->ul.next_slot = m->slot + 1;
     ul_ind(p, m->epoch, 0, UL_IND_TICK, m->slot);
@@ -326,7 +333,10 @@ static void schedule_slot(struct pipeline *p, uint32_t epoch, uint64_t slot)
     mac_slot(&p->mac, slot, &d->req, &u->req); /* a slot it cannot fill goes out empty: mac.sched_errors */
     mac_tap_dl(&p->tap, &p->mac, &d->req);
     ring_commit(&p->rings[RING_DL_REQ]);
-    ring_commit(&p->rings[RING_UL_REQ]);
+    /* PHY UL needs the UL request only when its UL slot arrives, which wakes it anyway: no wake-up per slot
+     * unless it is waiting for this very request. */
+    ring_commit_quiet(&p->rings[RING_UL_REQ]);
+    if (atomic_load(&p->ul_wants_req)) ring_notify(&p->rings[RING_UL_REQ]);
 }
 
 static bool end_dl(struct pipeline *p, uint32_t epoch)

@@ -130,6 +130,7 @@ struct pipeline {
     bool fault_stall_mac;        /* GNBD_FAULT=stall_mac: the MAC stage spins without consuming (watchdog test) */
     bool fault_slow_phy_ul;      /* GNBD_FAULT=slow_phy_ul: PHY UL idles every other turn (back-pressure test) */
     unsigned ul_fault_turn;      /* PHY UL stage: turns, for slow_phy_ul */
+    _Atomic bool ul_wants_req;   /* PHY UL waits for a UL request: the MAC wakes it (else its commits are quiet) */
     uint32_t rx_pending_flags;   /* radio RX: an epoch/end marker waiting for room in the UL slot ring */
     /* Per-stage private state (each touched only by the thread running that stage). */
     struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;

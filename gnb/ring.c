@@ -192,14 +192,22 @@ void *ring_reserve(struct ring *r)
     return c->slots + (t & c->mask) * c->stride;
 }
 
-void ring_commit(struct ring *r)
+void ring_commit_quiet(struct ring *r)
 {
     struct ring_core *c = r->core;
     size_t t = atomic_load_explicit(&c->tail, memory_order_relaxed) + 1;
-    /* seq_cst, not just release: it must not pass the armed-bit load in waiter_notify(). */
+    /* seq_cst, not just release: it must not pass the armed-bit load in waiter_notify(), nor the load of the
+     * consumer's "I wait" flag after ring_commit_quiet(). */
     atomic_store(&c->tail, t);
     core_update_high_water(c, t);
-    waiter_notify(c->data_waiter);
+}
+
+void ring_notify(struct ring *r) { waiter_notify(r->core->data_waiter); }
+
+void ring_commit(struct ring *r)
+{
+    ring_commit_quiet(r);
+    waiter_notify(r->core->data_waiter);
 }
 
 bool ring_push(struct ring *r, const void *elem)

@@ -34,7 +34,7 @@
  * but then a busy stage costs its producers one wake-up syscall per turn: poll first, announce when idle.
  *
  * Threading: exactly one producer thread and one consumer thread per ring (they may be the same thread).
- * Producer only: ring_reserve, ring_commit, ring_push, ring_wait_nonfull. Consumer only: ring_peek,
+ * Producer only: ring_reserve, ring_commit, ring_commit_quiet, ring_notify, ring_push, ring_wait_nonfull. Consumer only: ring_peek,
  * ring_release, ring_pop, ring_wait_nonempty. Any thread: ring_count, ring_high_water, ring_capacity,
  * ring_elem_size, ring_wake, ring_waiter_wake. ring_init, ring_set_waiter and ring_free run while no other
  * thread uses the ring (before the stage threads start, after they are joined). A ring_waiter is waited on by
@@ -75,6 +75,11 @@ void ring_free(struct ring *r); /* safe on a zeroed or already freed ring */
 void *ring_reserve(struct ring *r);
 void ring_commit(struct ring *r);
 bool ring_push(struct ring *r, const void *elem); /* copies elem_size bytes; false when full */
+/* ring_commit() without the wake-up: for a consumer that only needs the message when something else wakes it
+ * anyway. A producer that learns the consumer does wait for it (a flag the consumer sets, seq_cst, before it
+ * re-checks the ring) calls ring_notify(), which wakes the consumer's waiter if it is armed. */
+void ring_commit_quiet(struct ring *r);
+void ring_notify(struct ring *r);
 
 /* Consumer. ring_peek() returns the oldest message (NULL when empty) and keeps it in the ring; it stays valid
  * until ring_release(), which frees it for the producer and wakes the producer if it sleeps. */

@@ -150,28 +150,38 @@ static int map_pdschs(struct phy_dl *d, const struct dl_slot_request *req)
     return 0;
 }
 
-/* TDD: the UL and flexible symbols carry nothing from the gNB (their CP included). */
-static void silence_symbols(const struct ofdm *o, int slot_in_subframe, uint16_t mask, cf_t *out)
+/* True when every RE of the symbol is +-0. The float bits are ORed (sign bit masked) without a branch, so the loop
+ * vectorises. */
+static bool symbol_is_empty(const cf_t *re, int n)
 {
-    int l0 = slot_in_subframe * OFDM_SYMBOLS_PER_SLOT;
-    int slot_start = o->symbol_start[l0];
-    for (int l = 0; l < OFDM_SYMBOLS_PER_SLOT; l++) {
-        if (!(mask & (1u << l))) continue;
-        int from = o->symbol_start[l0 + l] - slot_start;
-        memset(out + from, 0, (size_t)(o->cp_len[l0 + l] + o->fft_size) * sizeof(cf_t));
+    uint32_t acc = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t w[2];
+        memcpy(w, &re[i], sizeof w);
+        acc |= (w[0] | w[1]) & 0x7fffffffu;
     }
+    return acc == 0;
 }
 
 int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out)
 {
-    grid_clear(&d->grid);
+    /* Only the symbols the last slot wrote are cleared, and only the symbols holding REs now are transformed:
+     * an idle slot costs two SSB or CORESET symbols, not 14 IFFTs (the empty ones are zeros either way). */
+    int nsc = d->grid.nof_subcarriers;
+    for (int l = 0; l < OFDM_SYMBOLS_PER_SLOT; l++)
+        if (d->dirty & (1u << l)) memset(grid_symbol(&d->grid, l), 0, (size_t)nsc * sizeof(cf_t));
+    d->dirty = (1u << OFDM_SYMBOLS_PER_SLOT) - 1; /* until the mappers are through: they may write anywhere */
     int rc = map_ssbs(d, req);
     if (rc == 0) rc = map_pdcchs(d, req);
     if (rc == 0) rc = map_pdschs(d, req);
     if (rc < 0) return rc;
+    unsigned used = 0;
+    for (int l = 0; l < OFDM_SYMBOLS_PER_SLOT; l++)
+        if (!symbol_is_empty(grid_symbol(&d->grid, l), nsc)) used |= 1u << l;
+    d->dirty = used;
+    /* TDD: the UL and flexible symbols carry nothing from the gNB (their CP included). */
     int slot_in_subframe = req->slot_in_frame % d->slots_per_subframe;
-    rc = ofdm_modulate_slot(&d->ofdm, d->grid.re, slot_in_subframe, out);
-    if (rc < 0) return rc;
-    if (req->silent_symbols) silence_symbols(&d->ofdm, slot_in_subframe, req->silent_symbols, out);
-    return 0;
+    rc = ofdm_modulate_slot_symbols(&d->ofdm, d->grid.re, slot_in_subframe, used & ~(unsigned)req->silent_symbols,
+                                    out);
+    return rc < 0 ? rc : 0;
 }

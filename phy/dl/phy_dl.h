@@ -101,6 +101,7 @@ struct phy_dl {
     uint8_t *cw_slot;               /* their codeword, cw_slot_max bits */
     int cw_slot_max;
     int slots_per_subframe;
+    unsigned dirty;                 /* grid symbols that may hold REs from the last slot (cleared next slot) */
 };
 
 int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg);

@@ -162,18 +162,30 @@ int ofdm_demodulate_symbol(struct ofdm *o, const cf_t *in, int l_in_subframe, cf
     return cp + n;
 }
 
-int ofdm_modulate_slot(struct ofdm *o, const cf_t *grid, int slot_in_subframe, cf_t *out)
+int ofdm_modulate_slot_symbols(struct ofdm *o, const cf_t *grid, int slot_in_subframe, unsigned symbols,
+                               cf_t *out)
 {
-    if (ofdm_slot_nof_samples(o, slot_in_subframe) < 0)
+    if (o->cfg.direction != OFDM_DIRECTION_TX || ofdm_slot_nof_samples(o, slot_in_subframe) < 0)
         return -EINVAL;
     int first = slot_in_subframe * OFDM_SYMBOLS_PER_SLOT, pos = 0;
     for (int i = 0; i < OFDM_SYMBOLS_PER_SLOT; i++) {
-        int rc = ofdm_modulate_symbol(o, grid + (size_t)i * (size_t)o->nof_sc, first + i, out + pos);
-        if (rc < 0)
-            return rc;
+        int rc;
+        if (symbols & (1u << i)) {
+            rc = ofdm_modulate_symbol(o, grid + (size_t)i * (size_t)o->nof_sc, first + i, out + pos);
+            if (rc < 0)
+                return rc;
+        } else {
+            rc = o->cp_len[first + i] + o->fft_size;
+            memset(out + pos, 0, (size_t)rc * sizeof(cf_t));
+        }
         pos += rc;
     }
     return pos;
+}
+
+int ofdm_modulate_slot(struct ofdm *o, const cf_t *grid, int slot_in_subframe, cf_t *out)
+{
+    return ofdm_modulate_slot_symbols(o, grid, slot_in_subframe, (1u << OFDM_SYMBOLS_PER_SLOT) - 1, out);
 }
 
 int ofdm_demodulate_slot(struct ofdm *o, const cf_t *in, int slot_in_subframe, cf_t *grid)

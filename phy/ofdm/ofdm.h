@@ -85,6 +85,11 @@ int ofdm_modulate_symbol(struct ofdm *o, const cf_t *re, int l_in_subframe, cf_t
 /* TX: one slot: grid (14 x 12 N_RB, [symbol][subcarrier]) -> ofdm_slot_nof_samples() samples in out. Returns
  * that count, or -EINVAL. */
 int ofdm_modulate_slot(struct ofdm *o, const cf_t *grid, int slot_in_subframe, cf_t *out);
+/* The same for the symbols whose bit (1 << l, l = 0..13 in the slot) is set in `symbols`; every other symbol is
+ * written as CP + N zeros without a transform (an empty or silent symbol: the IFFT of zeros is zeros, so the
+ * result is the same as ofdm_modulate_slot() on a grid with those symbols zero). */
+int ofdm_modulate_slot_symbols(struct ofdm *o, const cf_t *grid, int slot_in_subframe, unsigned symbols,
+                               cf_t *out);
 
 /* RX: one symbol: CP + N samples (from its first CP sample) -> the carrier's 12 N_RB subcarriers in re, with the
  * CP dropped and the phase term undone. Returns the number of samples read, or -EINVAL (bad l, or a TX object). */

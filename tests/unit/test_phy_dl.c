@@ -287,6 +287,48 @@ START_TEST(phy_dl_refuses_missing_or_mismatched_codewords)
 }
 END_TEST
 
+/* An idle slot costs no IFFT and the grid is cleared per symbol: a processor that has run a stream of slots (SSB,
+ * SIB1, empty, some with TDD-silenced symbols) produces, bit for bit, what a fresh processor produces for each slot
+ * alone, and a slot with nothing scheduled is all zeros. */
+START_TEST(slot_stream_equals_fresh_slots)
+{
+    struct cell_geometry g;
+    struct cell_geometry_input in = {.band = 3, .dl_arfcn = 368500, .scs_khz = 15, .bandwidth_mhz = 10,
+                                     .coreset0_index = 6, .searchspace0_index = 0, .dmrs_type_a_position = 2,
+                                     .srsue_compatible = true};
+    ck_assert_int_eq(cell_geometry_derive(&in, &g, NULL), 0);
+    uint8_t payload[TEST_SIB1_PAYLOAD_LEN], tb[BROADCAST_TB_MAX];
+    test_rng_seed(0xD1E7);
+    for (int i = 0; i < TEST_SIB1_PAYLOAD_LEN; i++) payload[i] = (uint8_t)test_rng_next();
+    struct sched_sib1_config pc = {.geo = g, .pci = 5, .sib1_len = TEST_SIB1_PAYLOAD_LEN, .mcs = 5, .al = 8};
+    pc.burst = burst_of(&g);
+    struct sched_sib1_plan plan;
+    ck_assert_int_eq(sched_sib1_plan(&pc, &plan, NULL, NULL, 0), 0);
+    ck_assert_int_eq(sched_sib1_tb(&plan, payload, sizeof payload, tb, sizeof tb), 0);
+    static struct tx run, fresh;
+    tx_init(&run, &g, 5, &plan, tb);
+    size_t n = (size_t)phy_dl_slot_samples(&run.dl);
+    int empty = 0, busy = 0;
+    for (uint64_t slot = 0; slot < 24; slot++) {
+        struct dl_slot_request req;
+        ck_assert_int_eq(sched_common_dl_slot(&run.sched, slot, &req), 0);
+        if (slot % 5 == 3) req.silent_symbols = (uint16_t)(0x3u << (slot % 12)); /* some silenced symbols */
+        ck_assert_int_eq(phy_dl_process(&run.dl, &req, run.samples), 0);
+        tx_init(&fresh, &g, 5, &plan, tb);
+        ck_assert_int_eq(phy_dl_process(&fresh.dl, &req, fresh.samples), 0);
+        ck_assert_msg(memcmp(run.samples, fresh.samples, n * sizeof(cf_t)) == 0, "slot %d differs", (int)slot);
+        bool nothing = req.n_ssb == 0 && req.n_pdcch == 0 && req.n_pdsch == 0, zeros = true;
+        for (size_t i = 0; i < n && zeros; i++) zeros = run.samples[i] == 0;
+        ck_assert_msg(zeros == nothing, "slot %d: %s", (int)slot, nothing ? "nothing scheduled, not zeros" : "zeros");
+        if (nothing) empty++; else busy++;
+        tx_free(&fresh);
+    }
+    ck_assert_int_gt(empty, 0);
+    ck_assert_int_gt(busy, 1);
+    tx_free(&run);
+}
+END_TEST
+
 /* A TB given with the request (PHY_DL_CW_TB: RAR, Msg4, UE data) is DL-SCH encoded in the slot: the SIB1 slot
  * with its stored codeword swapped for a TB on the same grant, decoded by the UE side (PDSCH LLRs -> soft buffer ->
  * LDPC -> CRC) back to that TB; a missing TB or a G larger than the grant is refused. */
@@ -353,6 +395,7 @@ static Suite *phy_dl_suite(void)
     tcase_add_test(t, configured_sib1_decodes_back_to_the_codeword);
     tcase_add_test(t, phy_dl_refuses_missing_or_mismatched_codewords);
     tcase_add_test(t, tb_encoded_in_the_slot_decodes_back);
+    tcase_add_test(t, slot_stream_equals_fresh_slots);
     suite_add_tcase(s, t);
     return s;
 }

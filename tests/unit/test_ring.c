@@ -402,6 +402,36 @@ static void multi_free(struct multi_consumer *m)
     for (int i = 0; i < WAITER_RINGS; i++) ring_free(&m->rings[i]);
 }
 
+/* A quiet commit publishes without touching the waiter (an armed sleeper stays asleep, its sequence unchanged);
+ * ring_notify() then wakes it, once. */
+START_TEST(test_quiet_commit_does_not_wake_until_notified)
+{
+    struct ring r;
+    struct ring_waiter w;
+    uint32_t v = 9;
+    ring_waiter_init(&w);
+    ck_assert_int_eq(ring_init(&r, sizeof(v), 4), 0);
+    ring_set_waiter(&r, &w);
+    uint32_t seq = ring_waiter_seq(&w);
+    uint32_t *slot = ring_reserve(&r);
+    ck_assert_ptr_nonnull(slot);
+    *slot = v;
+    ring_commit_quiet(&r);
+    ck_assert_uint_eq(ring_count(&r), 1); /* published ... */
+    ck_assert_int_eq(ring_waiter_wait(&w, seq, 50), -ETIMEDOUT); /* ... but nobody was woken */
+    ring_notify(&r);
+    ck_assert_int_eq(ring_waiter_wait(&w, seq, 0), 0); /* now the word moved */
+    uint32_t s2 = ring_waiter_seq(&w);
+    ck_assert_uint_eq(s2 - seq, 2);
+    ring_notify(&r); /* armed again by ring_waiter_seq(): one more bump; unarmed: none */
+    ring_notify(&r);
+    ck_assert_uint_eq(atomic_load(&w.word), s2 + 1);
+    ck_assert(ring_pop(&r, &v));
+    ck_assert_uint_eq(v, 9);
+    ring_free(&r);
+}
+END_TEST
+
 START_TEST(test_waiter_wakes_on_data_in_any_of_three_rings)
 {
     static struct multi_consumer m;
@@ -572,6 +602,7 @@ static Suite *ring_suite(void)
     tcase_add_test(wait, test_commit_after_announcement_is_not_lost);
     tcase_add_test(wait, test_commits_bump_the_waiter_once_per_announcement);
     tcase_add_test(wait, test_waiter_wakes_on_data_in_any_of_three_rings);
+    tcase_add_test(wait, test_quiet_commit_does_not_wake_until_notified);
     tcase_add_test(wait, test_waiter_wake_rouses_an_idle_consumer);
     suite_add_tcase(s, wait);
 
