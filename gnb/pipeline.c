@@ -74,7 +74,7 @@ struct rrc_msg {
     int16_t ue_index;                 /* UL-CCCH: the MAC's UE context for it, -1 none left (RRCReject) */
     struct ue_pucch_res res;          /* UL-CCCH: that context's PUCCH resources for the RRCSetup */
     int64_t time_ms;
-    uint8_t data[1502];
+    uint8_t data[MAC_DCCH_MAX];       /* a PDCP SDU of SRB1 (38.323: up to 9000 bytes) or a CCCH SDU */
 };
 #define RRC_TICK_MS 10
 

@@ -25,6 +25,8 @@ static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t
     (void)count;
     if (!ue || u->n_out >= MAC_DCCH_OUT || len > MAC_DCCH_MAX) {
         u->dcch_dropped++;
+        log_warn(LOG_MAC, "UL-DCCH SDU of %zu bytes from 0x%04x dropped: %s", len, ue ? ue->crnti : 0,
+                 !ue ? "no UE" : len > MAC_DCCH_MAX ? "larger than a PDCP SDU may be" : "RRC queue full");
         return;
     }
     struct mac_dcch_sdu *o = &u->out[u->n_out++];

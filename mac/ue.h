@@ -74,7 +74,7 @@
 
 #define MAC_MAX_UES 8
 #define MAC_DCCH_OUT 8
-#define MAC_DCCH_MAX 1024
+#define MAC_DCCH_MAX 9000          /* 38.323 4.3.1: the largest PDCP SDU */
 
 #define MAC_UE_UL_HARQ 16          /* UL HARQ processes per UE (DCI 0_0's 4-bit field) */
 #define MAC_UE_UL_MAX_TX 4         /* transmissions of one UL TB before it is dropped */

@@ -66,11 +66,12 @@ PY
 
 TDD="duplex = \"tdd\"; tdd = { period_ms = 5.0; dl_slots = 7; dl_symbols = 6; ul_slots = 2; ul_symbols = 4; };"
 # name|cell keys|band|scs|seconds|extra groups|UEs|expect|ul delay (samples)|max |ta| after TA (us)|extra uesim args
+# (fdd106 sends a 3000-byte NAS message: an RRCSetupComplete far larger than one grant, segmented by RLC AM)
 cases=(
   "fdd52|pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12;|3|15|0.5||2|ok|7|0.1|"
   "n78_tdd|pci = 402; dl_arfcn = 632628; bandwidth_mhz = 20; coreset0_index = 2; srsue_compatible = false; prach_config_index = 159; $TDD|78|30|0.5||2|ok|11|0.1|"
   "fdd25|pci = 77; dl_arfcn = 368500; bandwidth_mhz = 5; coreset0_index = 0; prach_config_index = 14;|3|15|0.4||1|ok|0|0|--nas-bytes 23 --seed 5"
-  "fdd106|pci = 500; dl_arfcn = 368500; bandwidth_mhz = 20; coreset0_index = 12; prach_config_index = 13;|3|15|0.4||1|ok|3|0.3|--ul-snr 20"
+  "fdd106|pci = 500; dl_arfcn = 368500; bandwidth_mhz = 20; coreset0_index = 12; prach_config_index = 13;|3|15|0.5||1|ok|3|0.3|--ul-snr 20 --nas-bytes 3000"
 )
 for c in "${cases[@]}"; do
   IFS='|' read -r name keys band scs secs extra n expect delay tol args <<<"$c"
