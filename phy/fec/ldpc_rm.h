@@ -49,6 +49,17 @@ int ldpc_rm_check(const struct ldpc_rm_cfg *cfg);
 /* d (the N-bit circular buffer from ldpc_encode(), fillers included) -> f (E bits, interleaved). 0 or -EINVAL. */
 int ldpc_rm_match(const struct ldpc_rm_cfg *cfg, const uint8_t *d, uint8_t *f);
 
+/* Implementations of ldpc_rm_match(), identical output: portable C, and AVX2 byte shuffles for Qm = 6 (the other
+ * orders vectorise well in C), chosen at run time from the CPU. */
+enum ldpc_rm_impl {
+    LDPC_RM_IMPL_AUTO, /* AVX2 when the CPU has it */
+    LDPC_RM_IMPL_C,
+    LDPC_RM_IMPL_AVX2, /* -ENOTSUP on a CPU without AVX2 */
+};
+
+/* ldpc_rm_match() with a chosen implementation. 0, -EINVAL, -ENOTSUP. */
+int ldpc_rm_match_with(enum ldpc_rm_impl impl, const struct ldpc_rm_cfg *cfg, const uint8_t *d, uint8_t *f);
+
 /* Starts a soft buffer of N = ldpc_n(bg, z) values for a new transport block. 0 or -EINVAL. */
 int ldpc_rm_soft_reset(const struct ldpc_rm_cfg *cfg, float *soft);
 
