@@ -96,11 +96,52 @@ void sch_mod_stream_start(struct sch_mod_stream *s, const struct sch_mod_table *
     *s = (struct sch_mod_stream){ .w = words, .lut = t->lut[qm / 2 - 1], .qm = qm };
 }
 
+/* Whole groups of words with no bits pending: 96 bits (16 symbols) for Qm = 6, one word (32 / Qm symbols)
+ * otherwise, every shift a constant after unrolling and no refill test per symbol. Returns the symbols done. */
+static size_t mod_stream_groups(struct sch_mod_stream *s, size_t nsym, cf_t *out)
+{
+    const cf_t *lut = s->lut;
+    const uint32_t *w = s->w;
+    size_t i = 0;
+    switch (s->qm) {
+    case 6:
+        for (; i + 16 <= nsym; i += 16, w += 3) {
+            uint64_t a = (uint64_t)w[0] << 32 | w[1];
+            uint64_t b = (a & 0xfu) << 32 | w[2];
+            for (int k = 0; k < 10; k++)
+                out[i + (size_t)k] = lut[(a >> (58 - 6 * k)) & 63u];
+            for (int k = 0; k < 6; k++)
+                out[i + 10 + (size_t)k] = lut[(b >> (30 - 6 * k)) & 63u];
+        }
+        break;
+    case 2:
+    case 4:
+    case 8: {
+        int qm = s->qm, per = 32 / qm;
+        uint32_t mask = (1u << qm) - 1;
+        for (; i + (size_t)per <= nsym; i += (size_t)per, w++)
+            for (int k = 0; k < per; k++)
+                out[i + (size_t)k] = lut[(*w >> (32 - qm * (k + 1))) & mask];
+        break;
+    }
+    default:
+        break;
+    }
+    s->w = w;
+    return i;
+}
+
 void sch_mod_stream_run(struct sch_mod_stream *s, size_t nsym, cf_t *out)
 {
     uint64_t acc = s->acc;
     int nacc = s->nacc, qm = s->qm;
     for (size_t i = 0; i < nsym; i++) {
+        if (nacc == 0) {
+            /* On a word boundary with nothing pending (for Qm = 6 also a 96-bit boundary): the fast groups. */
+            i += mod_stream_groups(s, nsym - i, out + i);
+            if (i == nsym)
+                break;
+        }
         if (nacc < qm) {
             acc |= (uint64_t)*s->w++ << (32 - nacc);
             nacc += 32;
