@@ -85,10 +85,9 @@ void sch_scramble_pack(const uint8_t *cw, size_t nbits, uint32_t c_init, uint32_
     /* Packed MSB first into the words' bytes, then each word read big-endian and scrambled 32 bits at a time. */
     out[nwords - 1] = 0;
     bitpack_pack(cw, nbits, (uint8_t *)out);
-    struct gold_gen gg;
-    gold_gen_start(&gg, c_init, 0);
     for (size_t w = 0; w < nwords; w++)
-        out[w] = __builtin_bswap32(out[w]) ^ gold_gen_next32(&gg);
+        out[w] = __builtin_bswap32(out[w]);
+    gold_xor_packed(c_init, 0, out, nwords);
 }
 
 void sch_mod_stream_start(struct sch_mod_stream *s, const struct sch_mod_table *t, int qm, const uint32_t *words)

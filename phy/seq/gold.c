@@ -74,3 +74,35 @@ void gold_sequence(uint32_t c_init, uint32_t offset, uint8_t *c, size_t len)
             c[i + j] = (uint8_t)((word >> (31 - j)) & 1u);
     }
 }
+
+/* 64 consecutive bits x(n)..x(n+63), x(n) in bit 63, of the LFSR whose 31-bit state st holds x(n)..x(n+30);
+ * taps = the recurrence's terms besides x(n) (x1: x(n+3); x2: x(n+1), x(n+2), x(n+3)). */
+static uint64_t gold_window(uint32_t st, unsigned taps)
+{
+    uint64_t s = (uint64_t)st << 33;
+    for (int i = 31; i < 64; i++) {
+        uint64_t bit = s >> (63 - (i - 31));
+        for (unsigned k = 1; k <= 3; k++)
+            if (taps >> k & 1u)
+                bit ^= s >> (63 - (i - 31 + (int)k));
+        s |= (bit & 1u) << (63 - i);
+    }
+    return s;
+}
+
+void gold_xor_packed(uint32_t c_init, uint32_t offset, uint32_t *words, size_t nwords)
+{
+    /* The squared recurrences x1(n+62) = x1(n+6) + x1(n) and x2(n+62) = x2(n+6) + x2(n+4) + x2(n+2) + x2(n)
+     * (squaring a polynomial over GF(2) squares each term) reach 58 bits ahead from a 64-bit window, so each step
+     * moves the windows 32 bits at once. */
+    struct gold_gen g;
+    gold_gen_start(&g, c_init, offset);
+    uint64_t s1 = gold_window(g.x1, 1u << 3), s2 = gold_window(g.x2, 0xeu);
+    for (size_t w = 0; w < nwords; w++) {
+        words[w] ^= (uint32_t)((s1 ^ s2) >> 32);
+        uint64_t t1 = s1 ^ (s1 << 6);                               /* bit 63 - j: x1(n + 62 + j), j < 58 */
+        uint64_t t2 = s2 ^ (s2 << 2) ^ (s2 << 4) ^ (s2 << 6);
+        s1 = (s1 << 32) | (t1 >> 30);
+        s2 = (s2 << 32) | (t2 >> 30);
+    }
+}

@@ -22,6 +22,10 @@ void gold_sequence(uint32_t c_init, uint32_t offset, uint8_t *c, size_t len);
  * ceil(len / 32) words; bits past len in the last word are zero. */
 void gold_sequence_packed(uint32_t c_init, uint32_t offset, uint32_t *out, size_t len);
 
+/* words[w] ^= the packed sequence word w (bit 31 - j: c(offset + 32 w + j)), w < nwords: scrambling on packed bits,
+ * 32 bits per step of 64-bit LFSR windows. */
+void gold_xor_packed(uint32_t c_init, uint32_t offset, uint32_t *words, size_t nwords);
+
 /* Streaming generator, for consumers (scrambling, DMRS) that combine the sequence with data on the fly without
  * a buffer. Plain state, no allocation. */
 struct gold_gen {

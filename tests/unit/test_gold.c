@@ -72,6 +72,27 @@ START_TEST(test_gold_matches_serial_lfsr_at_any_offset)
 }
 END_TEST
 
+/* gold_xor_packed (64-bit windows, squared recurrences) XORs exactly the packed sequence into the words. */
+START_TEST(test_gold_xor_packed_equals_packed_sequence)
+{
+    static const uint32_t c_inits[] = { 0, 1, 0x5a5a5a5, 0x7fffffff, 12345678, 0x4601u << 15 | 500 };
+    static const uint32_t offsets[] = { 0, 1, 27, 28, 29, 31, 32, 33, 864 * 7, 100003 };
+    enum { NW = 3000 };
+    static uint32_t want[NW], got[NW];
+    for (size_t a = 0; a < sizeof c_inits / sizeof c_inits[0]; a++)
+        for (size_t b = 0; b < sizeof offsets / sizeof offsets[0]; b++) {
+            size_t nw = b % 2 ? NW : 1 + b * 7;
+            gold_sequence_packed(c_inits[a], offsets[b], want, 32 * nw);
+            for (size_t w = 0; w < nw; w++) {
+                got[w] = 0x9e3779b9u * (uint32_t)(w + 1);
+                want[w] ^= got[w];
+            }
+            gold_xor_packed(c_inits[a], offsets[b], got, nw);
+            ck_assert_msg(memcmp(got, want, nw * 4) == 0, "c_init %u offset %u", c_inits[a], offsets[b]);
+        }
+}
+END_TEST
+
 /* Offsets are positions in one sequence: c(offset + i) from offset o equals c(o + i) of the full sequence. */
 START_TEST(test_gold_offset_is_a_shift_of_the_same_sequence)
 {
@@ -133,6 +154,7 @@ static Suite *gold_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_gold_matches_all_reference_vectors);
     tcase_add_test(tc, test_gold_matches_serial_lfsr_at_any_offset);
+    tcase_add_test(tc, test_gold_xor_packed_equals_packed_sequence);
     tcase_add_test(tc, test_gold_offset_is_a_shift_of_the_same_sequence);
     tcase_add_test(tc, test_gold_packed_equals_unpacked_with_zero_tail);
     tcase_add_test(tc, test_gold_streaming_continues_the_sequence);
