@@ -311,6 +311,7 @@ static uint32_t crc_packed_table(enum crc_type t, const uint8_t *bytes, size_t n
  * strides (constants x^576 and x^512 mod g) to hide the multiplier's latency. The last V, as 16 bytes, and the
  * tail then go through the byte-wise table (the register starts at 0 either way). Constants generated offline
  * from crc_params; test_crc compares this path with the bit-wise one on random lengths. */
+#if defined(__x86_64__)
 static const uint64_t crc_fold_k[CRC_TYPE_COUNT][4] = {
     /*            x^128 mod g, x^192 mod g, x^512 mod g, x^576 mod g */
     [CRC_24A] = { 0x6243dau, 0xb22b31u, 0x7db43eu, 0xb937a7u },
@@ -320,6 +321,7 @@ static const uint64_t crc_fold_k[CRC_TYPE_COUNT][4] = {
     [CRC_11]  = { 0x7cu, 0x1a8u, 0x78du, 0x631u },
     [CRC_6]   = { 0x4u, 0x8u, 0x27u, 0x2fu },
 };
+#endif
 
 /* Shorter messages go through the table: folding needs at least two blocks to gain anything. */
 #define CRC_FOLD_MIN_BYTES 64
