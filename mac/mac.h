@@ -81,6 +81,7 @@ struct mac_stats {
     _Atomic uint64_t dl_harq_tx, dl_harq_retx, dl_harq_ko;  /* SRB1 TBs sent, retransmitted, dropped */
     _Atomic uint64_t ta_commands, harq_results_lost;        /* TA command CEs; PUSCH / HARQ-ACK never reported */
     _Atomic uint64_t malformed_pdus, dcch_dropped;          /* UE UL MAC PDUs dropped; UL-DCCH SDUs not queued */
+    _Atomic uint64_t pucch_dropped;    /* PUCCH receptions due (SR, HARQ-ACK) left out: the slot's UL_MAX_PUCCH full */
     _Atomic uint64_t pucch_received, pucch_valid, pucch_dtx, pucch_invalid, pucch_errors, pucch_bit_errors;
 };
 

@@ -396,9 +396,13 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
 int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul)
 {
     int added = 0;
-    for (int i = 0; i < RA_MAX_PROCS && ul->n_pucch < UL_MAX_PUCCH; i++) {
+    for (int i = 0; i < RA_MAX_PROCS; i++) {
         struct ra_proc *p = &ra->proc[i];
         if (p->state != RA_MSG4_ACK_DUE || p->ack_slot != slot) continue;
+        if (ul->n_pucch >= UL_MAX_PUCCH) { /* not heard: the Msg4 HARQ-ACK's result never comes (DTX) */
+            ra->stats.pucch_no_room++;
+            continue;
+        }
         struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
         *q = ra->msg4_ack;
         q->cfg.rnti = p->tc_rnti;

@@ -106,6 +106,7 @@ struct ra_stats {
     uint64_t preambles, rars, rar_missed_window, msg3_ok, msg3_failed, procs_full;
     uint64_t msg4_tx, msg4_acked, msg4_failed, no_buffer, rrc_timeouts, msg3_no_room, backoffs;
     uint64_t msg3_retx, msg3_given_up;   /* DCI 0_0 retransmission grants; procedures released after Msg3 failed */
+    uint64_t pucch_no_room;          /* Msg4 HARQ-ACK receptions that found the slot's request full */
 };
 
 struct ra {

@@ -460,7 +460,7 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
 {
     int n = 0;
     const struct mac_ue_config *c = &u->cfg;
-    for (int i = 0; i < MAC_MAX_UES && ul->n_pucch < UL_MAX_PUCCH; i++) {
+    for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
         if (!ue->active) continue;
         /* The UE's PUCCH resources (mac/ue_res.h): 0/1 = HARQ-ACK set 0, 2 = SR; format 1, 14 symbols. */
@@ -469,9 +469,13 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
         bool ack = ue->ack_slot == slot;
         /* 38.213 9.2.5.1: with a positive SR in a HARQ-ACK slot, a format 1 UE sends the HARQ-ACK on the SR
          * resource; so both are heard then, the SR resource first (mac_ue_pucch reads its bit as the ACK). */
-        for (int which = 0; which < 2 && ul->n_pucch < UL_MAX_PUCCH; which++) {
+        for (int which = 0; which < 2; which++) {
             bool sr = which == 0;
             if (sr ? !sr_occasion : !ack) continue;
+            if (ul->n_pucch >= UL_MAX_PUCCH) { /* not heard: an SR waits for the next occasion, a HARQ-ACK expires */
+                u->stats.pucch_no_room++;
+                continue;
+            }
             struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
             *q = (struct ul_pucch_req){
                 .cfg = {.res = {.format = PUCCH_FORMAT_1, .start_prb = res->f1_prb, .start_symbol = 0,

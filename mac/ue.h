@@ -183,6 +183,7 @@ struct mac_ue_config {
 /* Summed over UEs since init (kept across mac_ues_reset). */
 struct mac_ues_stats {
     uint64_t ul_tx, ul_retx, ul_ko, dl_tx, dl_retx, dl_ko, ta_commands, results_lost;
+    uint64_t pucch_no_room;          /* PUCCH receptions due that found the slot's request full */
 };
 
 struct mac_ues {

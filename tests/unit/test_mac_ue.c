@@ -540,6 +540,25 @@ START_TEST(malformed_and_reset)
 }
 END_TEST
 
+/* A PUCCH reception due when the slot's request is already full is counted (mac.pucch_dropped), not lost
+ * silently; with room it is requested. */
+START_TEST(pucch_no_room)
+{
+    struct mac_ue *ue = setup();
+    uint64_t sr = 100 + (uint64_t)ue->res.sr_offset;
+    struct ul_slot_request ul = {.n_pucch = UL_MAX_PUCCH};
+    mac_ues_schedule_ul(&u, sr, &ul);
+    ck_assert_int_eq(ul.n_pucch, UL_MAX_PUCCH);
+    ck_assert_uint_eq(u.stats.pucch_no_room, 1);
+    ul.n_pucch = UL_MAX_PUCCH - 1;
+    mac_ues_schedule_ul(&u, sr + 10, &ul);
+    ck_assert_int_eq(ul.n_pucch, UL_MAX_PUCCH);
+    ck_assert_int_eq(ul.pucch[UL_MAX_PUCCH - 1].purpose, UL_PUCCH_SR);
+    ck_assert_uint_eq(u.stats.pucch_no_room, 1);
+    teardown();
+}
+END_TEST
+
 START_TEST(bad_config)
 {
     struct mac_ue_config c = cfg52();
@@ -557,6 +576,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, ul_grants_harq);
     tcase_add_test(tc, sr_and_bsr_grants);
+    tcase_add_test(tc, pucch_no_room);
     tcase_add_test(tc, dl_harq_retx);
     tcase_add_test(tc, ta_commands);
     tcase_add_test(tc, ta_loop_converges);
