@@ -267,7 +267,7 @@ uint16_t mac_ra_rnti(int s_id, int t_id, int f_id)
  * holds and no other procedure has set aside (a procedure's claim ends with it, so nothing leaks). -1: none. */
 static int free_ue_index(const struct mac *m)
 {
-    for (int k = 0; k < MAC_MAX_UES; k++) {
+    for (int k = 0; k < m->ues.layout.max_ues; k++) {
         bool taken = m->ues.ue[k].active;
         for (int i = 0; !taken && i < RA_MAX_PROCS; i++)
             taken = m->ra.proc[i].state != RA_FREE && m->ra.proc[i].ue_index == k;
@@ -414,7 +414,7 @@ void mac_pucch_indication(struct mac *m, uint64_t slot, const struct ul_pucch_re
                     ue->last_rx_slot = slot;
                     mac_ue_ta_report(&m->ues, ue, p->msg3_slot, p->msg3_ta_samples); /* the RAR's T_A vs Msg3 */
                 }
-                else log_warn(LOG_MAC, "0x%04x: no UE context left (%d in use)", p->tc_rnti, MAC_MAX_UES);
+                else log_warn(LOG_MAC, "0x%04x: no UE context left (%d in use)", p->tc_rnti, m->ues.n_act);
                 p->state = RA_FREE;
             }
             return;

@@ -75,7 +75,10 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
                               .max_iterations = 10};
     /* 38.213 4.2: a T_A step is 16 64 Tc / 2^mu, Tc = 1 / (480 kHz 4096). */
     u->ta_step_samples = (float)(cfg->css.sample_rate_hz * 16.0 * 64.0 / (480e3 * 4096.0) * 15.0 / cfg->scs_khz);
-    if (ue_res_layout_init(&u->layout, cfg->nof_prb, MAC_MAX_UES, cfg->sr_period, &cfg->pattern) < 0) return -EINVAL;
+    /* as many contexts as the carrier's dedicated PUCCH region holds (mac/ue_res.h), MAC_MAX_UES at most */
+    int n_ctx = ue_res_max_ues(cfg->nof_prb) < MAC_MAX_UES ? ue_res_max_ues(cfg->nof_prb) : MAC_MAX_UES;
+    if (n_ctx < 1 || ue_res_layout_init(&u->layout, cfg->nof_prb, n_ctx, cfg->sr_period, &cfg->pattern) < 0)
+        return -EINVAL;
     for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
         struct pdcp_srb_config pc;
@@ -102,14 +105,15 @@ void mac_ues_free(struct mac_ues *u)
 void mac_ues_reset(struct mac_ues *u)
 {
     for (int i = 0; i < MAC_MAX_UES; i++) u->ue[i].active = false;
+    u->n_act = 0;
     u->n_out = 0;
     u->n_ev = 0;
 }
 
 struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti)
 {
-    for (int i = 0; i < MAC_MAX_UES; i++)
-        if (u->ue[i].active && u->ue[i].crnti == rnti) return &u->ue[i];
+    for (int j = 0; j < u->n_act; j++)
+        if (u->ue[u->act[j]].crnti == rnti) return &u->ue[u->act[j]];
     return NULL;
 }
 
@@ -131,6 +135,9 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     ue->pdcp1 = keep_pdcp;
     rlc_am_reset(&ue->srb1);
     pdcp_srb_reestablish(&ue->pdcp1);
+    bool listed = false;
+    for (int j = 0; j < u->n_act && !listed; j++) listed = u->act[j] == index;
+    if (!listed) u->act[u->n_act++] = index;
     ue->active = true;
     ue->crnti = crnti;
     ue->phr_ph = ue->phr_pcmax = -1;
@@ -394,8 +401,8 @@ static void dl_outcome(struct mac_ues *u, struct mac_ue *ue, bool ack)
 /* Results that never came (a request PHY UL dropped, an indication lost) count as failures. */
 static void expire_results(struct mac_ues *u, uint64_t slot)
 {
-    for (int i = 0; i < MAC_MAX_UES; i++) {
-        struct mac_ue *ue = &u->ue[i];
+    for (int j = 0; j < u->n_act; j++) {
+        struct mac_ue *ue = &u->ue[u->act[j]];
         if (!ue->active) continue;
         for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) { /* also a process whose grant was superseded */
             struct mac_ul_harq *h = &ue->ul_harq[hid];
@@ -424,8 +431,8 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
     if (!usable || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
     const struct mac_ue_config *c = &u->cfg;
     /* SRB1 downlink first (a retransmission, a STATUS the UE polled for, a TA command), then UL grants. */
-    for (int i = 0; ack_slot_ul && dl->n_pdsch < DL_MAX_PDSCH && i < MAC_MAX_UES; i++) {
-        struct mac_ue *ue = &u->ue[i];
+    for (int j = 0; ack_slot_ul && dl->n_pdsch < DL_MAX_PDSCH && j < u->n_act; j++) {
+        struct mac_ue *ue = &u->ue[u->act[j]];
         if (!ue->active || ue->ack_slot >= slot) continue;
         if (ue->dl_harq.busy) {
             int index;
@@ -438,14 +445,14 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
         if (wants && new_dl_tb(u, ue, slot, dl, pool)) return 1;
     }
     if (!pusch_slot_ul) return 0;
-    for (int i = 0; i < MAC_MAX_UES; i++) { /* UL retransmissions before new data */
-        struct mac_ue *ue = &u->ue[i];
+    for (int j = 0; j < u->n_act; j++) { /* UL retransmissions before new data */
+        struct mac_ue *ue = &u->ue[u->act[j]];
         if (!ue->active || ue->grant_slot) continue;
         for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
             if (ue->ul_harq[hid].retx_due && send_ul_grant(u, ue, hid, slot, dl)) return 1;
     }
-    for (int i = 0; i < MAC_MAX_UES; i++) {
-        struct mac_ue *ue = &u->ue[i];
+    for (int j = 0; j < u->n_act; j++) {
+        struct mac_ue *ue = &u->ue[u->act[j]];
         bool wants = !ue->setup_complete || ue->sr_pending || ue->bsr_bytes > ue->grant_bytes;
         if (!ue->active || !wants || ue->grant_slot) continue;
         if (!ue->sr_pending && ue->last_grant_dci_slot &&
@@ -460,8 +467,8 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
 {
     int n = 0;
     const struct mac_ue_config *c = &u->cfg;
-    for (int i = 0; i < MAC_MAX_UES; i++) {
-        struct mac_ue *ue = &u->ue[i];
+    for (int j = 0; j < u->n_act; j++) {
+        struct mac_ue *ue = &u->ue[u->act[j]];
         if (!ue->active) continue;
         /* The UE's PUCCH resources (mac/ue_res.h): 0/1 = HARQ-ACK set 0, 2 = SR; format 1, 14 symbols. */
         const struct ue_pucch_res *res = &ue->res;
@@ -487,8 +494,8 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
                 .purpose = sr ? UL_PUCCH_SR : UL_PUCCH_HARQ_ACK, .nof_bits = 1};
         }
     }
-    for (int i = 0; i < MAC_MAX_UES && ul->n_pusch < UL_MAX_PUSCH; i++) {
-        struct mac_ue *ue = &u->ue[i];
+    for (int j = 0; j < u->n_act && ul->n_pusch < UL_MAX_PUSCH; j++) {
+        struct mac_ue *ue = &u->ue[u->act[j]];
         if (!ue->active || ue->grant_slot != slot) continue;
         const struct mac_ul_harq *h = &ue->ul_harq[ue->ul_harq_cur];
         struct ul_pusch_req *q = &ul->pusch[ul->n_pusch++];
@@ -661,6 +668,12 @@ int mac_ue_release(struct mac_ues *u, uint16_t rnti)
     struct mac_ue *ue = mac_ue_find(u, rnti);
     if (!ue) return -ENOENT;
     ue->active = false;
+    for (int j = 0; j < u->n_act; j++)
+        if (&u->ue[u->act[j]] == ue) { /* keep the others' order (the grant loops serve them in it) */
+            memmove(&u->act[j], &u->act[j + 1], (size_t)(u->n_act - j - 1) * sizeof u->act[0]);
+            u->n_act--;
+            break;
+        }
     u->released++;
     return 0;
 }

@@ -72,7 +72,7 @@
 #include "mac/ul_map.h"
 #include "rlc/rlc_am.h"
 
-#define MAC_MAX_UES 8
+#define MAC_MAX_UES 64            /* contexts allocated at init; a carrier gets min(this, ue_res_max_ues) */
 #define MAC_DCCH_OUT 8
 #define MAC_DCCH_MAX 9000          /* 38.323 4.3.1: the largest PDCP SDU */
 
@@ -192,6 +192,8 @@ struct mac_ues {
     struct ul_map *ul_map;          /* the MAC's: grants are placed in it (NULL: the fixed grant PRBs) */
     int slots_per_frame;
     struct mac_ue ue[MAC_MAX_UES];
+    int act[MAC_MAX_UES];           /* indices of the active contexts, in the order they were added */
+    int n_act;
     struct ul_pusch_req grant;      /* template */
     struct mac_dcch_sdu out[MAC_DCCH_OUT];
     int n_out;

@@ -6,10 +6,13 @@
  *   - format 1, 14 symbols from symbol 0, no intra-slot hopping: the sequence hops by group only, and 14
  *     symbols give N_SF = 7 orthogonal time-domain codes (38.211 Table 6.3.2.4.1-1) per cyclic shift. A UE takes
  *     three of them (resources 0 and 1: HARQ-ACK set 0 for PRI 0/1; resource 2: SR); two UEs share a cyclic
- *     shift (codes 0-2 and 3-5) and two cyclic shifts 6 apart (0 and 6) share a PRB: four UEs per PRB, in the
- *     PRBs just below the common PUCCH's top PRB (N-2, N-3, ...);
- *   - format 2 resource 3 (set 1, which srsUE requires to exist), 1 PRB x 2 symbols: seven UEs per PRB in
- *     symbol pairs 12-13, 10-11, ..., 0-1, in the PRBs below the format 1 region;
+ *     shift (codes 0-2 and 3-5) and four cyclic shifts 3 apart (0, 3, 6, 9: a quarter symbol, far more than a
+ *     timing-advanced UE's residual delay) share a PRB: eight UEs per PRB, in the PRBs just below the common
+ *     PUCCH's top PRB (N-2, N-3, ...);
+ *   - format 2 resource 3 (set 1, which srsUE requires to exist), 1 PRB x 2 symbols in symbol pairs 12-13,
+ *     10-11, ..., 0-1 of the one PRB below the format 1 region: context k takes pair k mod 7, so contexts 7 apart
+ *     share it. That is safe only because the MAC never schedules format 2 (no UCI needs it: 1 HARQ-ACK bit and
+ *     SR go on format 1); a MAC that does must give each UE its own (7 per PRB);
  *   - SR: period sr_period, offset = the (k mod n)-th of the n slots of the period that are wholly UL (FDD: all):
  *     an SR occasion in a DL slot would never be heard.
  * The common PUCCH resource (pucch-ResourceCommon, rows with RB offset 0, r_PUCCH 0 as Msg4 uses it) sits in PRB 0
@@ -22,9 +25,9 @@
 
 #include "mac/slot_pattern.h"
 
-#define UE_RES_MAX_UES 32
-#define UE_RES_F1_PER_PRB 4
-#define UE_RES_F2_PER_PRB 7
+#define UE_RES_MAX_UES 64
+#define UE_RES_F1_PER_PRB 8
+#define UE_RES_F2_PAIRS 7        /* format 2 symbol pairs of the shared PRB */
 #define UE_RES_MAX_SR_PERIOD 80
 
 /* One UE's resources (PRB indices within the UL BWP = carrier). */
@@ -48,6 +51,10 @@ struct ue_res_layout {
  * region that would reach PRB 1 or more than a third of the carrier, no UL slot in the period, bad values). */
 int ue_res_layout_init(struct ue_res_layout *l, int nof_prb, int max_ues, int sr_period,
                        const struct slot_pattern *pattern);
+
+/* The most contexts whose region fits an nof_prb carrier (at most a third of it, UE_RES_MAX_UES at most);
+ * 0 when none does. */
+int ue_res_max_ues(int nof_prb);
 
 /* UE context k's resources. Returns 0 or -EINVAL (k outside 0..max_ues-1). */
 int ue_res_get(const struct ue_res_layout *l, int k, struct ue_pucch_res *r);

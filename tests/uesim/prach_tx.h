@@ -42,7 +42,7 @@ struct prach_tx_sent {
     int64_t start, end;      /* stream samples [start, end) incl. the delay */
 };
 
-#define PRACH_TX_MAX_REQ 16
+#define PRACH_TX_MAX_REQ 64
 
 /* One requester's preamble (random access of UE `id`). */
 struct prach_tx_req {

@@ -87,7 +87,7 @@
 #include "tests/uesim/ul_probe_tx.h"
 #include "tests/uesim/ul_tx.h"
 
-#define UE_ATTACH_MAX_UES 16
+#define UE_ATTACH_MAX_UES 64
 #define UE_ATTACH_LEAD 4          /* slots between deciding an UL transmission and its slot */
 #define UE_ATTACH_NOTES 96
 #define UE_ATTACH_MAX_TB 2048     /* bytes of one UL TB */

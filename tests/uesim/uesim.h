@@ -44,7 +44,7 @@ struct uesim_expect_sib1 {
     struct uesim_field f[UESIM_SIB1_MAX_FIELDS];
 };
 
-#define UESIM_MAX_UES 16
+#define UESIM_MAX_UES 64
 
 struct uesim_options {
     int dl_arfcn, ssb_arfcn, nof_prb, scs_khz;

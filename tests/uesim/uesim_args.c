@@ -321,7 +321,7 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
         o->seed = (unsigned)v;
         return 0;
     }
-    case OPT_ATTACH: o->sib1 = true; return set_int(arg, 1, 16, &o->attach_count);
+    case OPT_ATTACH: o->sib1 = true; return set_int(arg, 1, UESIM_MAX_UES, &o->attach_count);
     case OPT_EXPECT_ATTACH: o->expect_attach = arg; return 0;
     case OPT_NAS_BYTES: return set_int(arg, 1, 4000, &o->nas_bytes);
     case OPT_UNTIL_RELEASE: return set_int(arg, 1, 3600, &o->until_release_s);

@@ -559,6 +559,30 @@ START_TEST(pucch_no_room)
 }
 END_TEST
 
+/* The per-slot loops walk the active contexts only (u.act, in the order they were added); a release takes its
+ * context out, a re-add of the same C-RNTI does not list it twice. */
+START_TEST(active_list)
+{
+    setup(); /* context 0 */
+    ck_assert_ptr_nonnull(mac_ue_add(&u, 0x5009, 0, 9));
+    ck_assert_ptr_nonnull(mac_ue_add(&u, 0x5002, 0, 2));
+    ck_assert_ptr_nonnull(mac_ue_add(&u, 0x5002, 0, 2));
+    ck_assert_int_eq(u.n_act, 3);
+    ck_assert_int_eq(u.act[1], 9);
+    ck_assert_int_eq(mac_ue_release(&u, 0x5009), 0);
+    ck_assert_int_eq(u.n_act, 2);
+    ck_assert_int_eq(u.act[0], 0);
+    ck_assert_int_eq(u.act[1], 2);
+    ck_assert_ptr_null(mac_ue_find(&u, 0x5009));
+    ck_assert_ptr_eq(mac_ue_find(&u, 0x5002), &u.ue[2]);
+    ck_assert_int_eq(mac_ue_release(&u, 0x5009), -ENOENT);
+    mac_ues_reset(&u);
+    ck_assert_int_eq(u.n_act, 0);
+    ck_assert_ptr_null(mac_ue_find(&u, RNTI));
+    teardown();
+}
+END_TEST
+
 START_TEST(bad_config)
 {
     struct mac_ue_config c = cfg52();
@@ -577,6 +601,7 @@ int main(void)
     tcase_add_test(tc, ul_grants_harq);
     tcase_add_test(tc, sr_and_bsr_grants);
     tcase_add_test(tc, pucch_no_room);
+    tcase_add_test(tc, active_list);
     tcase_add_test(tc, dl_harq_retx);
     tcase_add_test(tc, ta_commands);
     tcase_add_test(tc, ta_loop_converges);
