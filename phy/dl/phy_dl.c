@@ -150,17 +150,23 @@ static int map_pdschs(struct phy_dl *d, const struct dl_slot_request *req)
     return 0;
 }
 
-/* True when every RE of the symbol is +-0. The float bits are ORed (sign bit masked) without a branch, so the loop
- * vectorises. */
-static bool symbol_is_empty(const cf_t *re, int n)
+static unsigned symbol_span(int first, int n)
 {
-    uint32_t acc = 0;
-    for (int i = 0; i < n; i++) {
-        uint32_t w[2];
-        memcpy(w, &re[i], sizeof w);
-        acc |= (w[0] | w[1]) & 0x7fffffffu;
-    }
-    return acc == 0;
+    if (first < 0 || n < 0 || first + n > OFDM_SYMBOLS_PER_SLOT) return (1u << OFDM_SYMBOLS_PER_SLOT) - 1;
+    return ((1u << n) - 1) << first;
+}
+
+/* The symbols the request's channels occupy (SSB: 4 symbols, 38.211 7.4.3.1; a PDCCH: its CORESET's; a PDSCH:
+ * its allocation, DM-RS included): every RE the mappers may write lies in them. */
+static unsigned symbols_used(const struct dl_slot_request *req)
+{
+    unsigned m = 0;
+    for (int i = 0; i < req->n_ssb && i < SSB_MAX_PER_SLOT; i++) m |= symbol_span(req->ssb[i].first_symbol, 4);
+    for (int i = 0; i < req->n_pdcch && i < DL_MAX_PDCCH; i++)
+        m |= symbol_span(req->pdcch[i].coreset.start_symbol, req->pdcch[i].coreset.nof_symbols);
+    for (int i = 0; i < req->n_pdsch && i < DL_MAX_PDSCH; i++)
+        m |= symbol_span(req->pdsch[i].grant.start_symbol, req->pdsch[i].grant.nof_symbols);
+    return m;
 }
 
 int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out)
@@ -170,15 +176,12 @@ int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *ou
     int nsc = d->grid.nof_subcarriers;
     for (int l = 0; l < OFDM_SYMBOLS_PER_SLOT; l++)
         if (d->dirty & (1u << l)) memset(grid_symbol(&d->grid, l), 0, (size_t)nsc * sizeof(cf_t));
-    d->dirty = (1u << OFDM_SYMBOLS_PER_SLOT) - 1; /* until the mappers are through: they may write anywhere */
+    unsigned used = symbols_used(req);
+    d->dirty = used;
     int rc = map_ssbs(d, req);
     if (rc == 0) rc = map_pdcchs(d, req);
     if (rc == 0) rc = map_pdschs(d, req);
     if (rc < 0) return rc;
-    unsigned used = 0;
-    for (int l = 0; l < OFDM_SYMBOLS_PER_SLOT; l++)
-        if (!symbol_is_empty(grid_symbol(&d->grid, l), nsc)) used |= 1u << l;
-    d->dirty = used;
     /* TDD: the UL and flexible symbols carry nothing from the gNB (their CP included). */
     int slot_in_subframe = req->slot_in_frame % d->slots_per_subframe;
     rc = ofdm_modulate_slot_symbols(&d->ofdm, d->grid.re, slot_in_subframe, used & ~(unsigned)req->silent_symbols,

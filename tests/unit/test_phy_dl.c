@@ -317,6 +317,19 @@ START_TEST(slot_stream_equals_fresh_slots)
         tx_init(&fresh, &g, 5, &plan, tb);
         ck_assert_int_eq(phy_dl_process(&fresh.dl, &req, fresh.samples), 0);
         ck_assert_msg(memcmp(run.samples, fresh.samples, n * sizeof(cf_t)) == 0, "slot %d differs", (int)slot);
+        /* Against every symbol of the grid transformed (the REs the mappers wrote, wherever they are), the
+         * silenced symbols then zeroed. */
+        int sis = req.slot_in_frame % run.dl.slots_per_subframe;
+        ck_assert_int_eq(ofdm_modulate_slot(&run.dl.ofdm, run.dl.grid.re, sis, fresh.samples), (int)n);
+        for (int l = 0; l < 14; l++) {
+            if (!(req.silent_symbols & (1u << l))) continue;
+            const struct ofdm *o = &run.dl.ofdm;
+            int k = sis * 14 + l, from = o->symbol_start[k] - o->symbol_start[sis * 14];
+            memset(fresh.samples + from, 0, (size_t)(o->cp_len[k] + o->fft_size) * sizeof(cf_t));
+        }
+        size_t bad = 0; /* == rather than memcmp: the IFFT of zeros may give -0 */
+        for (size_t i = 0; i < n; i++) bad += run.samples[i] != fresh.samples[i];
+        ck_assert_msg(bad == 0, "slot %d: %zu samples differ: REs outside the symbols transformed", (int)slot, bad);
         bool nothing = req.n_ssb == 0 && req.n_pdcch == 0 && req.n_pdsch == 0, zeros = true;
         for (size_t i = 0; i < n && zeros; i++) zeros = run.samples[i] == 0;
         ck_assert_msg(zeros == nothing, "slot %d: %s", (int)slot, nothing ? "nothing scheduled, not zeros" : "zeros");
