@@ -52,6 +52,12 @@ static void build_pdcch(const struct rrc_setup_cell_desc *d, struct rrc_pdcch_co
         .has_monitoring_symbols = true, .monitoring_symbols = 1u << 13, .has_nrof_candidates = true,
         .has_type = true, .type = RRC_SS_UE_SPECIFIC, .ue_dci_formats_0_1_and_1_1 = false};
     memcpy(c->ss[0].nrof_candidates, d->ss2_candidates, sizeof c->ss[0].nrof_candidates);
+    /* 38.213 10.1: M_L candidates of aggregation level L need M_L L distinct CCEs of the CORESET (a 6-RB group over
+     * `duration` symbols is `duration` CCEs): on a small carrier the higher levels get fewer or none. srsUE fails
+     * every C-RNTI PDCCH search of a slot whose search space asks for more (a 25-PRB CORESET#1 has 4 CCEs). */
+    int n_cce = groups * d->coreset1_duration;
+    for (int i = 0; i < 5; i++)
+        if (c->ss[0].nrof_candidates[i] > n_cce >> i) c->ss[0].nrof_candidates[i] = n_cce >> i == 7 ? 6 : n_cce >> i;
 }
 
 static void build_pdsch(const struct rrc_setup_cell_desc *d, struct rrc_pdsch_config *p)

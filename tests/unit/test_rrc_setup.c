@@ -119,6 +119,17 @@ START_TEST(test_rrc_setup_builder_over_carriers)
         ck_assert_int_eq(sc->pucch.res[3].start_symbol, 8);
         int groups = prbs[i] / 6 > 45 ? 45 : prbs[i] / 6;
         ck_assert_int_eq(__builtin_popcountll(sc->pdcch.coreset[0].frequency_domain_resources), groups);
+        /* 38.213 10.1: every aggregation level's candidates fit the CORESET's CCEs (4 at 25 PRB: AL4 x1, AL8 none) */
+        int n_cce = groups * sc->pdcch.coreset[0].duration, total = 0;
+        for (int al = 0; al < 5; al++) {
+            ck_assert_int_le(sc->pdcch.ss[0].nrof_candidates[al] << al, n_cce);
+            total += sc->pdcch.ss[0].nrof_candidates[al];
+        }
+        ck_assert_int_gt(total, 0);
+        if (prbs[i] == 25) {
+            ck_assert_int_eq(sc->pdcch.ss[0].nrof_candidates[2], 1);
+            ck_assert_int_eq(sc->pdcch.ss[0].nrof_candidates[3], 0);
+        }
         ck_assert(sc->pdcch.coreset[0].frequency_domain_resources >> 44); /* from the first group */
         ck_assert_int_eq(sc->pucch.sr[0].period, 20);
         ck_assert_int_eq(sc->pucch.sr[0].offset, 7);
