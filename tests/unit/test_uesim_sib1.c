@@ -510,7 +510,11 @@ START_TEST(per_ue_option_lists)
     ck_assert_int_eq(uesim_parse_list("3,", 0, 16, true, v), -EINVAL);
     ck_assert_int_eq(uesim_parse_list("17", 0, 16, true, v), -EINVAL);      /* out of range */
     ck_assert_int_eq(uesim_parse_list("x", 0, 16, true, v), -EINVAL);
-    ck_assert_int_eq(uesim_parse_list("1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1", 0, 16, true, v), -EINVAL);   /* 17 */
+    char many[4 * UESIM_MAX_UES + 8] = "1"; /* one entry more than there may be UEs */
+    for (int i = 1; i <= UESIM_MAX_UES; i++) strcat(many, ",1");
+    ck_assert_int_eq(uesim_parse_list(many, 0, 16, true, v), -EINVAL);
+    many[strlen(many) - 2] = '\0';          /* exactly UESIM_MAX_UES */
+    ck_assert_int_eq(uesim_parse_list(many, 0, 16, true, v), UESIM_MAX_UES);
     struct uesim_options o;
     char *ok[] = {"uesim", "--dl-arfcn", "368500", "--ssb-arfcn", "368410", "--nof-prb", "52", "--srate", "11.52e6",
                   "--attach", "2", "--concurrent", "--same-preamble", "--ue-gain-db", "0,-12", "--drop-msg3", "1"};
