@@ -448,6 +448,9 @@ static void attach_verdict(struct uesim *u)
                        ue_attach_outcome_name(a->cfg.expect[i]));
     }
     fprintf(u->out, "uesim: attach: %d of %d UEs as expected\n", good, a->cfg.count);
+    int connected = 0;
+    for (int i = 0; i < a->cfg.count; i++) connected += a->outcome[i] == UE_ATTACH_OK;
+    fprintf(u->out, "uesim: %d/%d UEs RRC connected\n", connected, a->cfg.count);
 }
 
 /* --expect-attach: one outcome per UE, the last repeated. Returns 0 or -EINVAL after printing why. */
