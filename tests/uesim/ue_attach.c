@@ -627,7 +627,7 @@ static void on_msg3_retx(struct ue_attach *a, struct ue_attach_ue *u, const stru
     struct ue_mac_pusch p;
     struct pusch_grant pg;
     struct dlsch_cfg dc;
-    if (u->msg3_tbs <= 0 || ue_mac_dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
+    if (u->msg3_tbs <= 0 || dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
         ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
         fprintf(out, "uesim: Msg3 retransmission: ue=%d slot=%d.%d: DCI 0_0 not usable\n", u->idx + 1,
                 sfn_of(a, a->now), slot_of(a, a->now));
@@ -770,7 +770,7 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     struct ue_mac_pusch p;
     struct pusch_grant gr;
     struct dlsch_cfg dc;
-    if (ue_mac_dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
+    if (dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
         ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
         fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI 0_0 not usable\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now));

@@ -73,13 +73,6 @@ static int riv_decode(int n_bwp, int riv, int *start, int *len)
     return *start + *len <= n_bwp ? 0 : -EINVAL;
 }
 
-static int riv_bits(int n)
-{
-    int bits = 0;
-    while ((1L << bits) < (long)n * (n + 1) / 2) bits++;
-    return bits;
-}
-
 int ue_mac_msg3(const struct ue_mac_rar_grant *g, int n_bwp, int scs_khz, const struct rrc_tdra_list *tdra,
                 struct ue_mac_pusch *m)
 {
@@ -89,7 +82,7 @@ int ue_mac_msg3(const struct ue_mac_rar_grant *g, int n_bwp, int scs_khz, const 
     memset(m, 0, sizeof *m);
     /* 38.213 8.3: N <= 180 keeps the 14 bits' ceil(log2(N (N + 1) / 2)) LSBs; above, b = N_bits - 14 MSBs set
      * to 0 (no hopping) go in front of the 14 bits: the value is unchanged. */
-    int riv = n_bwp <= 180 ? g->fdra & ((1 << riv_bits(n_bwp)) - 1) : g->fdra;
+    int riv = n_bwp <= 180 ? g->fdra & ((1 << dci_fdra_bits(n_bwp)) - 1) : g->fdra;
     if (riv_decode(n_bwp, riv, &m->prb_start, &m->nof_prb) < 0 || tdra_row(tdra, g->tdra, mu, m, &k2) < 0)
         return -EINVAL;
     m->slot_offset = k2 + delta[mu];
@@ -215,37 +208,6 @@ int ue_mac_msg4(const uint8_t *pdu, size_t len, const uint8_t sent[UE_MAC_CCCH_B
     }
     if (!ce || ce->length != UE_MAC_CCCH_BYTES) return UE_MAC_CONRES_NONE;
     return memcmp(pdu + ce->offset, sent, UE_MAC_CCCH_BYTES) == 0 ? UE_MAC_CONRES_MATCH : UE_MAC_CONRES_MISMATCH;
-}
-
-static uint32_t take(const uint8_t *bits, int *pos, int n)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < n; i++) v = v << 1 | (bits[(*pos)++] & 1u);
-    return v;
-}
-
-int ue_mac_dci_0_0_unpack(const uint8_t *bits, int nbits, int n_rb_ul, struct dci_0_0 *d)
-{
-    if (n_rb_ul < 1 || n_rb_ul > 275 || nbits < 1) return -EINVAL;
-    int fdra = riv_bits(n_rb_ul), size = 1 + fdra + 4 + 1 + 5 + 1 + 2 + 4 + 2;
-    /* 38.212 7.3.1.0: a 0_0 larger than 1_0 loses its first FDRA bits; a smaller one is padded at the end. */
-    if (size > nbits) {
-        fdra -= size - nbits;
-        size = nbits;
-    }
-    if (fdra < 0) return -EINVAL;
-    int pos = 0;
-    if (take(bits, &pos, 1) != 0) return -EBADMSG;
-    memset(d, 0, sizeof *d);
-    d->frequency_domain_assignment = take(bits, &pos, fdra);
-    d->time_domain_assignment = take(bits, &pos, 4);
-    d->frequency_hopping = take(bits, &pos, 1);
-    d->mcs = take(bits, &pos, 5);
-    d->ndi = take(bits, &pos, 1);
-    d->rv = take(bits, &pos, 2);
-    d->harq_process = take(bits, &pos, 4);
-    d->tpc = take(bits, &pos, 2);
-    return 0;
 }
 
 uint8_t ue_mac_short_bsr(int lcg, size_t bytes)

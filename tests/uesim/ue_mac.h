@@ -129,9 +129,7 @@ enum ue_mac_conres { UE_MAC_CONRES_NONE, UE_MAC_CONRES_MATCH, UE_MAC_CONRES_MISM
 int ue_mac_msg4(const uint8_t *pdu, size_t len, const uint8_t sent[UE_MAC_CCCH_BYTES], const uint8_t **ccch,
                 size_t *ccch_len);
 
-/* DCI 0_0 of `nbits` bits (the size of DCI 1_0 in the search space) for an UL BWP of n_rb_ul PRBs. Returns 0,
- * -EBADMSG (the identifier says DL), -EINVAL. */
-int ue_mac_dci_0_0_unpack(const uint8_t *bits, int nbits, int n_rb_ul, struct dci_0_0 *d);
+/* DCI 0_0 (aligned to the size of DCI 1_0 in the search space) is read with phy/ch/dci.h's dci_0_0_unpack(). */
 
 /* Short BSR payload for `bytes` waiting in LCG lcg: the smallest index of Table 6.1.3.1-1 whose bound holds
  * them (0 for none, 31 beyond 150000). */

@@ -183,7 +183,7 @@ START_TEST(dci_0_0_by_hand_and_against_gnbd)
     put(bits, &pos, 5, 4);
     put(bits, &pos, 1, 2);
     struct dci_0_0 d;
-    ck_assert_int_eq(ue_mac_dci_0_0_unpack(bits, 39, 52, &d), 0);
+    ck_assert_int_eq(dci_0_0_unpack(bits, 39, 52, &d), 0);
     ck_assert_uint_eq(d.frequency_domain_assignment, 524);
     ck_assert_uint_eq(d.mcs, 4);
     ck_assert_uint_eq(d.ndi, 1);
@@ -197,18 +197,18 @@ START_TEST(dci_0_0_by_hand_and_against_gnbd)
     ck_assert_int_eq(m.prb_start, 4);
     ck_assert_int_eq(m.nof_prb, 11);
     bits[0] = 1;
-    ck_assert_int_eq(ue_mac_dci_0_0_unpack(bits, 39, 52, &d), -EBADMSG);   /* a DCI 1_0 */
+    ck_assert_int_eq(dci_0_0_unpack(bits, 39, 52, &d), -EBADMSG);   /* a DCI 1_0 */
     /* gnbd's packer, padded (106 PRB UL in a 1_0 of 39 bits) and truncated (275 PRB UL into 28 + 6 = 34 bits) */
     struct dci_0_0 in = {.frequency_domain_assignment = (uint32_t)dci_riv_encode(106, 8, 12), .mcs = 4, .ndi = 1,
                          .harq_process = 0, .tpc = 1};
     ck_assert_int_eq(dci_0_0_pack(&in, 106, 39, bits, 64), 39);
-    ck_assert_int_eq(ue_mac_dci_0_0_unpack(bits, 39, 106, &d), 0);
+    ck_assert_int_eq(dci_0_0_unpack(bits, 39, 106, &d), 0);
     ck_assert_uint_eq(d.frequency_domain_assignment, in.frequency_domain_assignment);
     ck_assert_uint_eq(d.ndi, 1);
     ck_assert_uint_eq(d.tpc, 1);
     in.frequency_domain_assignment = (uint32_t)dci_riv_encode(275, 0, 3);   /* small RIV: no MSB lost */
     ck_assert_int_eq(dci_0_0_pack(&in, 275, 34, bits, 64), 34);
-    ck_assert_int_eq(ue_mac_dci_0_0_unpack(bits, 34, 275, &d), 0);
+    ck_assert_int_eq(dci_0_0_unpack(bits, 34, 275, &d), 0);
     ck_assert_uint_eq(d.frequency_domain_assignment, in.frequency_domain_assignment);
     ck_assert_uint_eq(d.mcs, 4);
 }
