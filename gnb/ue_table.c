@@ -72,11 +72,10 @@ int ue_table_read(const struct ue_table *t, struct ue_table_view *v)
     return -EAGAIN;
 }
 
-/* 38.211 4.3.1 / 38.213 4.2: N_TA = T_A 16 64 / 2^mu T_c, T_c = 1 / (480 kHz 4096). */
+/* 38.211 4.3.1 / 38.213 4.2: N_TA = T_A steps of ra_ta_step_s(). */
 static float ta_to_us(int ta, int scs_khz)
 {
-    int mu_scale = scs_khz / 15 > 0 ? scs_khz / 15 : 1;
-    return (float)((double)ta * 16.0 * 64.0 / mu_scale / (480e3 * 4096.0) * 1e6);
+    return (float)((double)ta * ra_ta_step_s(scs_khz) * 1e6);
 }
 
 static uint64_t age_ms(uint64_t now, uint64_t then, int scs_khz)

@@ -95,10 +95,8 @@ void ra_reset(struct ra *ra)
 
 int ra_timing_advance(const struct ra *ra, float delay_samples)
 {
-    /* 38.213 4.2: N_TA = T_A 16 64 / 2^mu in units of Tc = 1 / (480 kHz 4096); the delay is a round trip. */
-    int mu = ra->cfg.scs_khz == 30 ? 1 : 0;
-    double tc = 1.0 / (480e3 * 4096.0);
-    double ta = (double)delay_samples / ra->cfg.sample_rate_hz * (1 << mu) / (16.0 * 64.0 * tc);
+    /* 38.213 4.2: N_TA = T_A steps of ra_ta_step_s(); the delay is a round trip. */
+    double ta = (double)delay_samples / ra->cfg.sample_rate_hz / ra_ta_step_s(ra->cfg.scs_khz);
     long v = lround(ta);
     return v < 0 ? 0 : v > MAC_RAR_TA_MAX ? MAC_RAR_TA_MAX : (int)v;
 }

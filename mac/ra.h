@@ -171,6 +171,13 @@ int ra_css_pdsch(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, st
 /* 38.213 4.2: the RAR's T_A for a round-trip delay of delay_samples at the cell's sample rate. */
 int ra_timing_advance(const struct ra *ra, float delay_samples);
 
+/* 38.213 4.2: one T_A step, 16 64 Tc / 2^mu with Tc = 1 / (480 kHz 4096), in seconds, for a 15 or 30 kHz
+ * carrier. */
+static inline double ra_ta_step_s(int scs_khz)
+{
+    return 16.0 * 64.0 / (480e3 * 4096.0) * 15.0 / (scs_khz >= 15 ? scs_khz : 15);
+}
+
 /* The 27-bit RAR UL grant (38.213 Table 8.2-1) for Msg3 on PRBs [prb_start, + nof_prb) of an N-PRB UL BWP. */
 int ra_ul_grant(int n_rb_bwp, int prb_start, int nof_prb, int tdra_row, int mcs, uint32_t *grant);
 

@@ -73,8 +73,7 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     }
     q->tb = (struct pusch_tb){.tbs = u->grant_tbs[cfg->grant_nof_prb], .r = row.r_x1024 / 1024.0, .new_data = true,
                               .max_iterations = 10};
-    /* 38.213 4.2: a T_A step is 16 64 Tc / 2^mu, Tc = 1 / (480 kHz 4096). */
-    u->ta_step_samples = (float)(cfg->css.sample_rate_hz * 16.0 * 64.0 / (480e3 * 4096.0) * 15.0 / cfg->scs_khz);
+    u->ta_step_samples = (float)(cfg->css.sample_rate_hz * ra_ta_step_s(cfg->scs_khz)); /* 38.213 4.2 */
     /* as many contexts as the carrier's dedicated PUCCH region holds (mac/ue_res.h), MAC_MAX_UES at most */
     int n_ctx = ue_res_max_ues(cfg->nof_prb) < MAC_MAX_UES ? ue_res_max_ues(cfg->nof_prb) : MAC_MAX_UES;
     if (n_ctx < 1 || ue_res_layout_init(&u->layout, cfg->nof_prb, n_ctx, cfg->sr_period, &cfg->pattern) < 0)
