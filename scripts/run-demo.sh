@@ -29,10 +29,12 @@ if [ "$device" = zmq ] && [ -x "$BUILD/uesim" ]; then
   dl=$(sed -n 's/.*tx_port=\([^,]*\).*/\1/p' <<<"$args"); ul=$(sed -n 's/.*rx_port=\([^,]*\).*/\1/p' <<<"$args")
   echo "---- UE simulator (srsUE settings from gnbd --check-config: ssb_nr_arfcn $(val ssb_nr_arfcn), nof_prb $(val nof_prb))"
   "$BUILD/uesim" --dl-arfcn "$(val dl_nr_arfcn)" --ssb-arfcn "$(val ssb_nr_arfcn)" --nof-prb "$(val nof_prb)" \
-    --srate "$(val srate)" --tx "$ul" --rx "$dl" --seconds 2 --timeout 20
+    --srate "$(val srate)" --tx "$ul" --rx "$dl" --seconds 2 --timeout 20 --attach 1
 fi
 echo "---- gnbctl status"
 "$BUILD/gnbctl" -s "$EP" status
+echo "---- gnbctl ues"
+"$BUILD/gnbctl" -s "$EP" ues
 echo "---- gnbctl metrics"
 "$BUILD/gnbctl" -s "$EP" metrics | grep -E '^(uptime|slots\.|radio\.(state|epochs|rx_samples|tx_samples))'
 echo "----"
