@@ -143,6 +143,9 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(ra, "msg3_retx", &p->mac.stats.ra_msg3_retx);
     add_counter(ra, "msg3_given_up", &p->mac.stats.ra_msg3_given_up);
     add_counter(ra, "msg4_acked", &p->mac.stats.ra_msg4_acked);
+    add_counter(ra, "msg4_failed", &p->mac.stats.ra_msg4_failed);
+    add_counter(ra, "backoffs", &p->mac.stats.ra_backoffs);
+    add_counter(ra, "procs_full", &p->mac.stats.ra_procs_full);
     add_counter(ra, "ues_connected", &p->mac.stats.ues_connected);
     add_counter(ra, "ul_grants", &p->mac.stats.ul_grants);
     add_counter(ra, "dl_tb_pool_full", &p->mac.stats.dl_tb_pool_full);
@@ -152,6 +155,10 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(rrc, "setups_complete", &p->rrc_setups_complete);
     add_counter(rrc, "releases", &p->rrc_releases);
     add_counter(rrc, "connected", &p->rrc_connected);
+    add_counter(rrc, "setup_requests", &p->rrc_setup_requests);
+    add_counter(rrc, "rejects", &p->rrc_rejects);
+    add_counter(rrc, "setup_timeouts", &p->rrc_setup_timeouts);
+    add_counter(rrc, "lost", &p->rrc_lost);
     cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");
     add_counter(pusch, "received", &p->mac.stats.pusch_received);
     add_counter(pusch, "crc_ok", &p->mac.stats.pusch_crc_ok);

@@ -621,6 +621,10 @@ static int rrc_actions(struct pipeline *p)
         n++;
     }
     atomic_store_explicit(&p->rrc_releases, p->rrc.stats.releases, memory_order_relaxed);
+    atomic_store_explicit(&p->rrc_setup_requests, p->rrc.stats.setup_requests, memory_order_relaxed);
+    atomic_store_explicit(&p->rrc_rejects, p->rrc.stats.rejects, memory_order_relaxed);
+    atomic_store_explicit(&p->rrc_setup_timeouts, p->rrc.stats.setup_timeouts, memory_order_relaxed);
+    atomic_store_explicit(&p->rrc_lost, p->rrc.stats.lost, memory_order_relaxed);
     atomic_store_explicit(&p->rrc_connected, (uint64_t)rrc_cell_connected(&p->rrc), memory_order_relaxed);
     return n;
 }

@@ -123,6 +123,7 @@ struct pipeline {
     struct rrc_cell rrc;         /* RRC stage */
     _Atomic uint64_t rrc_setups_complete;
     _Atomic uint64_t rrc_releases, rrc_connected; /* contexts released (every cause); UEs connected now */
+    _Atomic uint64_t rrc_setup_requests, rrc_rejects, rrc_setup_timeouts, rrc_lost; /* the RRC stage's counts */
     uint32_t rrc_epoch;          /* RRC stage: the epoch of the last message */
     int64_t rrc_now_ms;          /* RRC stage: the time of the last message */
     int64_t mac_now_ms, mac_tick_ms; /* MAC stage: ms of the last UL tick; of the last tick sent to the RRC */

@@ -153,7 +153,8 @@ static void sync_ue_stats(struct mac *m)
 {
     const struct mac_ues_stats *u = &m->ues.stats;
     struct { _Atomic uint64_t *to; uint64_t v; } s[] = {
-        {&m->stats.ra_msg3_given_up, m->ra.stats.msg3_given_up}, {&m->stats.ul_grants, u->ul_tx + u->ul_retx},
+        {&m->stats.ra_msg3_given_up, m->ra.stats.msg3_given_up}, {&m->stats.ra_msg4_failed, m->ra.stats.msg4_failed},
+        {&m->stats.ra_backoffs, m->ra.stats.backoffs}, {&m->stats.ra_procs_full, m->ra.stats.procs_full}, {&m->stats.ul_grants, u->ul_tx + u->ul_retx},
         {&m->stats.ul_harq_tx, u->ul_tx}, {&m->stats.ul_harq_retx, u->ul_retx}, {&m->stats.ul_harq_ko, u->ul_ko},
         {&m->stats.dl_harq_tx, u->dl_tx}, {&m->stats.dl_harq_retx, u->dl_retx}, {&m->stats.dl_harq_ko, u->dl_ko},
         {&m->stats.ta_commands, u->ta_commands}, {&m->stats.harq_results_lost, u->results_lost},

@@ -77,6 +77,9 @@ struct mac_stats {
     _Atomic uint64_t ra_c_rnti_msg3;   /* Msg3s of connected UEs (C-RNTI MAC CE) resolved by a UL grant */
     _Atomic uint64_t ra_msg4_acked, ues_connected, ul_grants;
     _Atomic uint64_t ra_msg3_retx, ra_msg3_given_up;        /* DCI 0_0 TC-RNTI grants; procedures released */
+    _Atomic uint64_t ra_msg4_failed;   /* Msg4 never ACKed: contention not resolved for that TC-RNTI (lost, or no UE) */
+    _Atomic uint64_t ra_backoffs;      /* RARs carrying the Backoff Indicator */
+    _Atomic uint64_t ra_procs_full;    /* preambles not answered: every procedure in use */
     _Atomic uint64_t ul_harq_tx, ul_harq_retx, ul_harq_ko;  /* UE UL TBs granted, retransmission grants, dropped */
     _Atomic uint64_t dl_harq_tx, dl_harq_retx, dl_harq_ko;  /* SRB1 TBs sent, retransmitted, dropped */
     _Atomic uint64_t ta_commands, harq_results_lost;        /* TA command CEs; PUSCH / HARQ-ACK never reported */

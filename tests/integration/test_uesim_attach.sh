@@ -17,7 +17,7 @@ UESIM="$ROOT/$BUILD/uesim"
 run_case() { # name "cell keys" band scs seconds "extra groups" [uesim args...]
   local name=$1 keys=$2 band=$3 scs=$4 secs=$5 extra=$6
   shift 6
-  OUT=""; RC=99; DONE=-1; ACKED=-1
+  OUT=""; RC=99; DONE=-1; ACKED=-1; REJECTS=-1; MSG4_FAILED=-1
   uesim_cell_start "$name" "$keys" "$band" "$scs" "$extra" || return
   local ep=$EP gpid=$GPID prev="" cur
   OUT=$("$UESIM" "${UESIM_ARGS[@]}" --seconds "$secs" --timeout 20 "$@" 2>&1)
@@ -32,6 +32,7 @@ run_case() { # name "cell keys" band scs seconds "extra groups" [uesim args...]
     sleep 0.2
   done
   DONE=${cur% *}; ACKED=${cur#* }
+  REJECTS=$(metric "$ep" rrc.rejects 2>/dev/null); MSG4_FAILED=$(metric "$ep" ra.msg4_failed 2>/dev/null)
   stop_and_wait $gpid TERM 5 >/dev/null
   grep -aE "uesim: (RAR|Msg4|RRCReject|RRCSetupComplete ack|attach: ue=.* expected|result)" <<<"$OUT" | sed 's/^/    /'
   grep -aE "RRCSetupRequest|RRCSetupComplete" "$LOG" | cut -c1-160 | sed 's/.*\] /    gnbd: /'
@@ -97,6 +98,8 @@ check "con-res fault: no HARQ-ACK, no RRCSetupComplete sent" \
   bash -c '! grep -aqE "HARQ-ACK sent|RRCSetupComplete sent|PUSCH sent" <<<"$1"' _ "$OUT"
 check "con-res fault: gnbd heard only DTX for Msg4" bash -c '! grep -q "Msg4 HARQ-ACK: .* ACK (valid" "$1"' _ "$LOG"
 check "con-res fault: gnbctl metrics: rrc.setups_complete 0, ra.msg4_acked 0" [ "$DONE $ACKED" = "0 0" ]
+check "con-res fault: gnbctl metrics: ra.msg4_failed counts the unresolved contentions ($MSG4_FAILED)" \
+  [ "${MSG4_FAILED:-0}" -ge 1 ]
 
 # Negative: one UE allowed; the second gets RRCReject with gnbd's waitTime.
 run_case reject "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12;" 3 15 0.5 \
@@ -104,7 +107,7 @@ run_case reject "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_in
 check "max_ues 1, two UEs: first attached, second rejected (as expected)" [ $RC -eq 0 ]
 check "max_ues 1: uesim read RRCReject waitTime=7" grep -aq "RRCReject waitTime=7: ue=2" <<<"$OUT"
 check "max_ues 1: gnbd sent RRCReject to the second UE" grep -q "0x4602: RRCSetupRequest .* -> RRCReject" "$LOG"
-check "max_ues 1: gnbctl metrics: rrc.setups_complete 1" [ "$DONE" = "1" ]
+check "max_ues 1: gnbctl metrics: rrc.setups_complete 1, rrc.rejects 1" [ "$DONE $REJECTS" = "1 1" ]
 
 # Negative: a UE expecting a reject from a cell that accepts it fails the run (the verdict can fail).
 run_case wrong "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12;" 3 15 0.3 "" \
