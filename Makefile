@@ -1,6 +1,6 @@
 # gnbd — GNU make build. `make` builds build/gnbd and build/gnbctl; `make check` runs every test;
 # `make check SANITIZE=1` runs them under ASan+UBSan (objects in build-san/); `make bench` prints benchmarks.
-# Every layer folder (gnb drivers phy mac rrc rlc pdcp) becomes one static library: drop a .c file in and it
+# Every layer folder (gnb drivers phy mac rrc rlc pdcp asn1 ngap) becomes one static library: drop a .c file in and it
 # is built; tests/unit/test_*.c, tests/bench/bench_*.c and tests/fuzz/fuzz_*.c become one program each.
 
 PREFIX  ?= /usr/local
@@ -46,7 +46,7 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -pthread -I. $(D
 LDFLAGS := $(SANFLAGS) -pthread $(EXTRA_LDFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 
-LAYERS  := gnb drivers phy mac rrc rlc pdcp
+LAYERS  := gnb drivers phy mac rrc rlc pdcp asn1 ngap
 MAINS   := gnb/main.c gnb/gnbctl.c
 # Sources of a layer: every .c below its folder, except the programs' mains.
 layer_srcs = $(filter-out $(MAINS),$(shell find $(1) -name '*.c' 2>/dev/null | sort))

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 
-#include "rrc/asn1/uper.h"
+#include "asn1/uper.h"
 
 int mib_pack_bytes(const struct mib *m, uint8_t bytes[3])
 {

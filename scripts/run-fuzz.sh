@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build and run libFuzzer targets: scripts/run-fuzz.sh tests/fuzz/fuzz_ctrl.c [tests/fuzz/fuzz_x.c ...]
 #
-# Every .c under the layer folders (gnb drivers phy mac rrc rlc pdcp, except the programs' mains) is compiled
+# Every .c under the layer folders (gnb drivers phy mac rrc rlc pdcp asn1 ngap, except the programs' mains) is compiled
 # with clang and -fsanitize=fuzzer-no-link,address,undefined into build-fuzz/obj/ (incrementally) and archived;
 # each target is linked against that archive with -fsanitize=fuzzer,address,undefined. Each target then runs
 # for $FUZZ_SECONDS (default 60) on a copy of its seed corpus tests/fuzz/corpus/<target>/ (the committed
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 CC=${FUZZ_CC:-clang}
 OUT=build-fuzz
-LAYERS="gnb drivers phy mac rrc rlc pdcp"
+LAYERS="gnb drivers phy mac rrc rlc pdcp asn1 ngap"
 MAINS="gnb/main.c gnb/gnbctl.c"
 
 if [ $# -eq 0 ]; then

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 #include "rrc/msg/serving_cell_config.h"
 
 #define RRC_MAX_RLC_BEARERS 8          /* kept here; 38.331 allows maxLC-ID = 32 */

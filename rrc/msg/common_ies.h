@@ -3,7 +3,7 @@
  * number tables of common ENUMERATED types (SubcarrierSpacing).
  *
  * Each IE is a plain C struct (numbers in their natural units: kHz, slots, symbols) and one two-way codec
- * function (rrc/asn1/per.h) that encodes or decodes it in the field order, optionality and constraints of
+ * function (asn1/per.h) that encodes or decodes it in the field order, optionality and constraints of
  * 38.331's ASN.1. Fields of an IE that gnbd never sends are not modelled: they are encoded absent and a decoder
  * meeting them returns -ENOTSUP (the decoders of these IEs only read gnbd's own downlink messages back).
  *
@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 
 #define RRC_MAX_NROF_PRB 275          /* maxNrofPhysicalResourceBlocks */
 #define RRC_MAX_TDRA 16               /* maxNrofDL-Allocations, maxNrofUL-Allocations */

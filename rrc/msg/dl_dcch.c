@@ -3,7 +3,7 @@
 
 #include <errno.h>
 
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 
 /* RRCRelease-IEs ::= SEQUENCE { redirectedCarrierInfo OPTIONAL, cellReselectionPriorities OPTIONAL,
  * suspendConfig OPTIONAL, deprioritisationReq SEQUENCE { deprioritisationType ENUMERATED {frequency, nr},

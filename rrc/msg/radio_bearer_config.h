@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 
 struct rrc_srb_to_add_mod {
     int srb_id;                  /* SRB-Identity 1..3 */

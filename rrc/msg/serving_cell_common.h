@@ -5,7 +5,7 @@
  * TDD-UL-DL-ConfigCommon, ssb-PositionsInBurst, ssb-PeriodicityServingCell, ss-PBCH-BlockPower.
  *
  * Plain structs with numbers in natural units (dBm, dB, slots, subframes, ms); SetupRelease fields hold an
- * enum per_setup_release. One two-way codec per IE (rrc/asn1/per.h); fields gnbd never sends are encoded
+ * enum per_setup_release. One two-way codec per IE (asn1/per.h); fields gnbd never sends are encoded
  * absent and rejected with -ENOTSUP when decoding. Threading: pure functions; any thread.
  */
 #ifndef GNBD_RRC_MSG_SERVING_CELL_COMMON_H
@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 #include "rrc/msg/common_ies.h"
 
 #define RRC_MAX_MULTI_BANDS 8  /* maxNrofMultiBands */

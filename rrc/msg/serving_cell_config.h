@@ -7,7 +7,7 @@
  * configured grants, SRS, CSI, beam failure recovery, power control, rate matching and ZP CSI-RS, PTRS.
  *
  * Plain structs (values in natural units), SetupRelease fields as enum per_setup_release, one two-way codec
- * (rrc/asn1/per.h). Threading: pure functions over caller memory; any thread.
+ * (asn1/per.h). Threading: pure functions over caller memory; any thread.
  */
 #ifndef GNBD_RRC_MSG_SERVING_CELL_CONFIG_H
 #define GNBD_RRC_MSG_SERVING_CELL_CONFIG_H
@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 #include "rrc/msg/common_ies.h"
 
 #define RRC_MAX_CORESETS 3            /* controlResourceSetToAddModList SIZE (1..3) */

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 
 static void setup_request_codec(struct per *p, struct rrc_setup_request *v)
 {

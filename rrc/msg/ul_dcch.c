@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 
 static void registered_amf_codec(struct per *p, struct rrc_setup_complete *v)
 {

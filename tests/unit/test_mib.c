@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "rrc/asn1/uper.h"
+#include "asn1/uper.h"
 #include "rrc/mib.h"
 #include "tshark.h"
 #include "tests/unit/check_run.h"

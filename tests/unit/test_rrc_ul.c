@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rrc/asn1/uper.h"
+#include "asn1/uper.h"
 #include "rrc/msg/ul_ccch.h"
 #include "rrc/msg/ul_dcch.h"
 #include "rrc_random.h"

@@ -1,4 +1,4 @@
-/* X.691 unaligned PER primitives (rrc/asn1/uper.h) and the two-way codec (rrc/asn1/per.h): bit patterns worked
+/* X.691 unaligned PER primitives (asn1/uper.h) and the two-way codec (asn1/per.h): bit patterns worked
  * out by hand from X.691, round trips, fragmentation of long strings (also read by Wireshark), extension
  * additions written by a newer codec and skipped by an older one, and bounds on every read. */
 #include <check.h>
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rrc/asn1/per.h"
-#include "rrc/asn1/uper.h"
+#include "asn1/per.h"
+#include "asn1/uper.h"
 #include "rrc/msg/ul_dcch.h"
 #include "test_rng.h"
 #include "tshark_check.h"

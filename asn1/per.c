@@ -1,5 +1,5 @@
 /* Two-way UPER codec primitives (see per.h). */
-#include "rrc/asn1/per.h"
+#include "asn1/per.h"
 
 #include <errno.h>
 #include <string.h>
@@ -36,6 +36,63 @@ void per_bits(struct per *p, uint64_t *v, int nbits)
         *v = uper_get_bitstring(p->r, NULL, nbits, nbits);
     else
         uper_put_bitstring(p->w, *v, nbits, nbits, nbits);
+}
+
+void per_int64(struct per *p, int64_t *v, int64_t lb, int64_t ub)
+{
+    if (p->r)
+        *v = uper_get_constrained(p->r, lb, ub);
+    else
+        uper_put_constrained(p->w, *v, lb, ub);
+}
+
+void per_bitstring(struct per *p, uint64_t *v, int *n, int lb, int ub)
+{
+    if (p->r)
+        *v = uper_get_bitstring(p->r, n, lb, ub);
+    else
+        uper_put_bitstring(p->w, *v, *n, lb, ub);
+}
+
+void per_fixed_octets(struct per *p, uint8_t *buf, size_t n)
+{
+    if (p->r)
+        uper_get_octets(p->r, buf, n, (long)n, (long)n);
+    else
+        uper_put_octets(p->w, buf, n, (long)n, (long)n);
+}
+
+void per_printable(struct per *p, char *buf, size_t cap, int lb, int ub, bool ext)
+{
+    if (cap == 0) {
+        per_fail(p, -EINVAL);
+        return;
+    }
+    if (p->r) {
+        size_t n = uper_get_chars(p->r, buf, cap - 1, lb, ub, ext);
+        buf[n] = '\0';
+    } else {
+        uper_put_chars(p->w, buf, strnlen(buf, cap), lb, ub, ext);
+    }
+}
+
+void per_enum_ext(struct per *p, int *index, int count, int n_ext)
+{
+    bool ext = p->r ? false : *index >= count;
+    per_bool(p, &ext);
+    if (!ext) {
+        per_int(p, index, 0, count - 1);
+        return;
+    }
+    if (p->r) {
+        uint64_t k = uper_get_nsnn(p->r); /* 14.3: the addition's index as a normally small number */
+        if (!p->r->err && k >= (uint64_t)n_ext) per_fail(p, -ENOTSUP);
+        *index = per_error(p) ? 0 : count + (int)k;
+    } else if (*index - count >= n_ext) {
+        per_fail(p, -EINVAL);
+    } else {
+        uper_put_nsnn(p->w, (uint64_t)(*index - count));
+    }
 }
 
 void per_enum(struct per *p, int *index, int count, bool extensible)
@@ -142,6 +199,7 @@ struct per *per_nested_begin(struct per *p, struct per_nested *n, uint8_t *scrat
         n->p = (struct per){.r = &n->r};
     } else {
         uper_writer_init(&n->w, scratch, cap);
+        n->w.aligned = p->w->aligned; /* a nested complete encoding keeps the message's variant */
         if (p->w->err) n->w.err = p->w->err;
         n->p = (struct per){.w = &n->w};
     }
@@ -189,10 +247,12 @@ void per_skip_octets(struct per *p)
         per_fail(p, -EINVAL); /* nothing to send: callers keep such fields absent */
 }
 
-int per_encode_message(per_message_codec *codec, const void *v, uint8_t *buf, size_t cap, size_t *len)
+static int encode_message(per_message_codec *codec, const void *v, uint8_t *buf, size_t cap, size_t *len,
+                          bool aligned)
 {
     struct uper_writer w;
     uper_writer_init(&w, buf, cap);
+    w.aligned = aligned;
     struct per p = {.w = &w};
     codec(&p, (void *)v); /* encoding only reads v */
     if (!w.err && w.pos == 0) uper_put_bits(&w, 0, 8); /* 11.1: an empty encoding is one zero octet */
@@ -200,12 +260,34 @@ int per_encode_message(per_message_codec *codec, const void *v, uint8_t *buf, si
     return w.err;
 }
 
-int per_decode_message(per_message_codec *codec, void *v, size_t size, const uint8_t *buf, size_t len)
+static int decode_message(per_message_codec *codec, void *v, size_t size, const uint8_t *buf, size_t len,
+                          bool aligned)
 {
     struct uper_reader r;
     memset(v, 0, size);
     uper_reader_init(&r, buf, len * 8);
+    r.aligned = aligned;
     struct per p = {.r = &r};
     codec(&p, v);
     return r.err;
+}
+
+int per_encode_message(per_message_codec *codec, const void *v, uint8_t *buf, size_t cap, size_t *len)
+{
+    return encode_message(codec, v, buf, cap, len, false);
+}
+
+int per_decode_message(per_message_codec *codec, void *v, size_t size, const uint8_t *buf, size_t len)
+{
+    return decode_message(codec, v, size, buf, len, false);
+}
+
+int per_encode_message_aligned(per_message_codec *codec, const void *v, uint8_t *buf, size_t cap, size_t *len)
+{
+    return encode_message(codec, v, buf, cap, len, true);
+}
+
+int per_decode_message_aligned(per_message_codec *codec, void *v, size_t size, const uint8_t *buf, size_t len)
+{
+    return decode_message(codec, v, size, buf, len, true);
 }

@@ -1,15 +1,17 @@
-/* X.691 unaligned PER (UPER) primitives: a bit writer and a bounds-checked bit reader.
+/* X.691 PER primitives, unaligned (UPER) or aligned (APER): a bit writer and a bounds-checked bit reader.
  *
- * This is the base of gnbd's own NR RRC codec (38.331 ASN.1; rrc/asn1/per.h builds two-way codecs on it).
+ * This is the base of gnbd's own ASN.1 codecs: NR RRC (38.331, unaligned) and NGAP (38.413, aligned); asn1/per.h
+ * builds two-way codecs on it. The `uper_` prefix is historical: every writer and reader carries its variant
+ * (`aligned`, set by the *_init_aligned functions) and each primitive applies that variant's rules.
  * Writers never write past their buffer: an overflow sets w->err and further puts are ignored. Readers never
  * read past theirs: a truncated input sets r->err, and every get returns 0 from then on, so a decoder can read a
  * whole message and check the error once. Bit order: the first bit is the MSB of the first byte.
  *
- * X.691 clauses (unaligned variant throughout): constrained whole numbers (11.5.7: ceil(log2(range)) bits),
+ * X.691 clauses (unaligned variant; the aligned one below): constrained whole numbers (11.5.7: ceil(log2(range)) bits),
  * normally small non-negative whole numbers (11.6), semi-constrained (11.7) and unconstrained (11.8) whole
  * numbers, length determinants (11.9: constrained, normally small, and general with fragmentation in units of
  * 16K), BOOLEAN (12), ENUMERATED with and without extension marker (14), BIT STRING (16) and OCTET STRING (17)
- * with size constraints, the extension bit and extension-addition bitmap of SEQUENCE (19), CHOICE indices
+ * with size constraints, known-multiplier character strings (30.5), the extension bit and extension-addition bitmap of SEQUENCE (19), CHOICE indices
  * (23), and open types (11.2: a complete encoding, padded to whole octets, as an unconstrained OCTET STRING).
  *
  * Errors: -ENOSPC (writer full), -EINVAL (our own encoder given a value outside its constraint), -EBADMSG
@@ -18,12 +20,20 @@
  *
  * Threading: plain values; one writer/reader per thread. No allocation.
  */
-#ifndef GNBD_RRC_UPER_H
-#define GNBD_RRC_UPER_H
+#ifndef GNBD_ASN1_UPER_H
+#define GNBD_ASN1_UPER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* ALIGNED variant (X.691 11.5.7, 11.9, 16-17, 30.5): where these clauses say "octet-aligned in the ALIGNED variant"
+ * the writer first pads with zero bits to the next octet boundary of the complete encoding (the reader skips
+ * them): constrained whole numbers whose range is 256 (one octet) or 257..64K (two octets) or more (a length in
+ * octets, then the octets), general length determinants (and so open types and unconstrained strings), the
+ * contents of a BIT STRING or OCTET STRING other than fixed sizes of at most 16 bits / 2 octets, and character
+ * strings longer than 16 bits. Bit-fields of ranges up to 255, extension bits, presence bitmaps, CHOICE
+ * indices of small ranges and normally small numbers are never aligned, as in the unaligned variant. */
 
 /* X.691 11.9.3.8: lengths of 16K and more are sent as fragments of 16K, 32K, 48K or 64K items. */
 #define UPER_FRAG_UNIT 16384
@@ -33,6 +43,7 @@ struct uper_writer {
     size_t cap_bits;
     size_t pos;   /* bits written */
     int err;      /* 0, or the first error */
+    bool aligned; /* X.691 ALIGNED variant */
 };
 
 struct uper_reader {
@@ -40,10 +51,17 @@ struct uper_reader {
     size_t len_bits; /* end of the readable region, as a bit position in buf */
     size_t pos;      /* next bit to read, counted from buf[0] bit 7 */
     int err;         /* 0, or the first error */
+    bool aligned;    /* X.691 ALIGNED variant */
 };
 
 void uper_writer_init(struct uper_writer *w, uint8_t *buf, size_t cap_bytes);
 void uper_reader_init(struct uper_reader *r, const uint8_t *buf, size_t len_bits);
+/* The same for the ALIGNED variant (APER). */
+void uper_writer_init_aligned(struct uper_writer *w, uint8_t *buf, size_t cap_bytes);
+void uper_reader_init_aligned(struct uper_reader *r, const uint8_t *buf, size_t len_bits);
+/* ALIGNED variant: zero bits up to the next octet boundary (writer) or skips them (reader); no-op in UPER. */
+void uper_align(struct uper_writer *w);
+void uper_get_align(struct uper_reader *r);
 
 /* Bits needed for a constrained whole number in [lb, ub] (unaligned PER: ceil(log2(ub - lb + 1))). */
 int uper_range_bits(int64_t lb, int64_t ub);
@@ -100,6 +118,15 @@ void uper_put_octets(struct uper_writer *w, const uint8_t *data, size_t n, long 
 size_t uper_get_octets(struct uper_reader *r, uint8_t *out, size_t cap, long lb, long ub);
 /* Skips a general-length OCTET STRING (fragments included) without storing it. */
 void uper_skip_octets(struct uper_reader *r);
+
+/* Known-multiplier character string without a permitted-alphabet constraint (X.691 30.5), e.g. PrintableString
+ * (SIZE (lb..ub, ...)): b = 7 bits per character unaligned, 8 aligned (30.5.3 rounds b up to a power of two),
+ * the character's code as the value. `ext` is an extensible size constraint (its extension bit first; lengths
+ * outside lb..ub are then sent with a general length). A fixed size has no length; the characters are
+ * octet-aligned (ALIGNED) when ub * b > 16. Encoding checks the characters are 7-bit (1..127); decoding writes
+ * at most cap characters and no terminator. */
+void uper_put_chars(struct uper_writer *w, const char *s, size_t n, long lb, long ub, bool ext);
+size_t uper_get_chars(struct uper_reader *r, char *out, size_t cap, long lb, long ub, bool ext);
 
 /* BIT STRING (SIZE (lb..ub)) of at most 64 bits (ub <= 64): a fixed size has no length. Bits are MSB first:
  * the value's bit n-1 is the string's first bit. */

@@ -1,12 +1,13 @@
-/* Two-way UPER codec: one function per ASN.1 type, used for both encoding and decoding.
+/* Two-way PER codec: one function per ASN.1 type, used for both encoding and decoding.
  *
  * A message codec is written once as a walk over its C struct: per_int(p, &v->x, 0, 15) writes v->x when p
  * encodes and reads into it when p decodes (the same for every primitive below). Encoder and decoder can then
  * never disagree on field order, optionality or constraints, which is where hand-written ASN.1 goes wrong.
- * The primitives follow X.691 (unaligned) through rrc/asn1/uper.h; the layout rules are those of 38.331's
- * ASN.1: a SEQUENCE is its extension bit (when extensible), one presence bit per OPTIONAL field, the root
- * fields, then (decoding) its extension additions; a CHOICE is its extension bit and index; SEQUENCE OF its
- * size; SetupRelease {} a CHOICE of release (NULL) and setup.
+ * The primitives follow X.691 through asn1/uper.h, unaligned for RRC, aligned for NGAP
+ * (per_encode_message_aligned); the layout rules are those of 3GPP's ASN.1: a SEQUENCE is its extension bit
+ * (when extensible), one presence bit per OPTIONAL field, the root fields, then (decoding) its extension
+ * additions; a CHOICE is its extension bit and index; SEQUENCE OF its size; SetupRelease {} a CHOICE of release
+ * (NULL) and setup.
  *
  * Decoding is bounds-checked throughout (see uper.h): truncated or out-of-constraint input gives -EBADMSG; a
  * valid field that the C struct does not model gives -ENOTSUP; SEQUENCE extension additions the codec does not
@@ -15,14 +16,14 @@
  *
  * Threading: a struct per lives on the caller's stack; no allocation, no global state.
  */
-#ifndef GNBD_RRC_PER_H
-#define GNBD_RRC_PER_H
+#ifndef GNBD_ASN1_PER_H
+#define GNBD_ASN1_PER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rrc/asn1/uper.h"
+#include "asn1/uper.h"
 
 struct per {
     struct uper_writer *w; /* set when encoding */
@@ -46,6 +47,18 @@ void per_fail(struct per *p, int err); /* records err unless an earlier error is
 void per_bool(struct per *p, bool *v);
 void per_int(struct per *p, int *v, int lb, int ub);
 void per_bits(struct per *p, uint64_t *v, int nbits);            /* BIT STRING (SIZE (nbits)), nbits <= 64 */
+/* INTEGER (lb..ub) beyond int (e.g. NGAP's AMF-UE-NGAP-ID, 0..2^40-1). */
+void per_int64(struct per *p, int64_t *v, int64_t lb, int64_t ub);
+/* BIT STRING (SIZE (lb..ub)), ub <= 64: *n is the length in bits, *v the bits (first bit most significant). */
+void per_bitstring(struct per *p, uint64_t *v, int *n, int lb, int ub);
+/* OCTET STRING (SIZE (n)): exactly n octets (e.g. a PLMN identity, a TAC). */
+void per_fixed_octets(struct per *p, uint8_t *buf, size_t n);
+/* PrintableString (SIZE (lb..ub[, ...])) into buf[cap] (NUL-terminated, so cap > ub); see uper_put_chars(). */
+void per_printable(struct per *p, char *buf, size_t cap, int lb, int ub, bool ext);
+/* ENUMERATED with `count` root values, an extension marker and `n_ext` extension values (NGAP's
+ * RRCEstablishmentCause: notAvailable, ...): *index counts on past the root (count + k is the k-th addition).
+ * An extension value beyond n_ext decodes as -ENOTSUP. */
+void per_enum_ext(struct per *p, int *index, int count, int n_ext);
 void per_enum(struct per *p, int *index, int count, bool extensible);
 /* ENUMERATED whose root values stand for numbers: v holds the number (e.g. 10 for sl10), values[] lists them
  * in ASN.1 order; a number not in the list is -EINVAL when encoding. */
@@ -98,5 +111,8 @@ void per_skip_octets(struct per *p);
 typedef void per_message_codec(struct per *p, void *v);
 int per_encode_message(per_message_codec *codec, const void *v, uint8_t *buf, size_t cap, size_t *len);
 int per_decode_message(per_message_codec *codec, void *v, size_t size, const uint8_t *buf, size_t len);
+/* The same in the ALIGNED variant (APER: NGAP, 38.413 clause 9.4 asks for the basic aligned PER). */
+int per_encode_message_aligned(per_message_codec *codec, const void *v, uint8_t *buf, size_t cap, size_t *len);
+int per_decode_message_aligned(per_message_codec *codec, void *v, size_t size, const uint8_t *buf, size_t len);
 
 #endif

@@ -1,5 +1,5 @@
 /* X.691 unaligned PER primitives (see uper.h for the clauses). */
-#include "rrc/asn1/uper.h"
+#include "asn1/uper.h"
 
 #include <errno.h>
 #include <string.h>
@@ -10,6 +10,7 @@ void uper_writer_init(struct uper_writer *w, uint8_t *buf, size_t cap_bytes)
     w->cap_bits = cap_bytes * 8;
     w->pos = 0;
     w->err = 0;
+    w->aligned = false;
     memset(buf, 0, cap_bytes);
 }
 
@@ -19,6 +20,19 @@ void uper_reader_init(struct uper_reader *r, const uint8_t *buf, size_t len_bits
     r->len_bits = len_bits;
     r->pos = 0;
     r->err = 0;
+    r->aligned = false;
+}
+
+void uper_writer_init_aligned(struct uper_writer *w, uint8_t *buf, size_t cap_bytes)
+{
+    uper_writer_init(w, buf, cap_bytes);
+    w->aligned = true;
+}
+
+void uper_reader_init_aligned(struct uper_reader *r, const uint8_t *buf, size_t len_bits)
+{
+    uper_reader_init(r, buf, len_bits);
+    r->aligned = true;
 }
 
 void uper_writer_fail(struct uper_writer *w, int err)
@@ -60,13 +74,68 @@ void uper_put_bits(struct uper_writer *w, uint64_t value, int nbits)
 
 void uper_put_bool(struct uper_writer *w, bool v) { uper_put_bits(w, v ? 1 : 0, 1); }
 
+void uper_align(struct uper_writer *w)
+{
+    if (w->aligned && (w->pos & 7)) uper_put_bits(w, 0, 8 - (int)(w->pos & 7));
+}
+
+void uper_get_align(struct uper_reader *r)
+{
+    if (r->aligned && (r->pos & 7)) uper_skip_bits(r, 8 - (r->pos & 7));
+}
+
+/* Octets needed for v as a non-negative binary integer (at least one). */
+static int octets_unsigned(uint64_t v)
+{
+    int n = 1;
+    while (n < 8 && (v >> (8 * n))) n++;
+    return n;
+}
+
+/* X.691 11.5.7 in the ALIGNED variant, for range = ub - lb + 1:
+ *   range <= 255        a bit-field of ceil(log2(range)) bits, not aligned (11.5.7.2, as unaligned);
+ *   range == 256        one octet, octet-aligned (11.5.7.3, the one-octet case);
+ *   257 <= range <= 64K two octets, octet-aligned (11.5.7.3, the two-octet case);
+ *   range > 64K         the indefinite-length case (11.5.7.4): the number of octets n (1..N, N the octets
+ *                       range - 1 needs) as a constrained length (n - 1 in ceil(log2(N)) bits, 11.9.4.1), then
+ *                       n octets, octet-aligned, holding v - lb in the fewest octets. */
+enum { APER_BITFIELD, APER_ONE_OCTET, APER_TWO_OCTETS, APER_INDEFINITE };
+
+static int aper_int_case(int64_t lb, int64_t ub)
+{
+    uint64_t span = (uint64_t)(ub - lb); /* range - 1 */
+    if (span < 255) return APER_BITFIELD;
+    if (span == 255) return APER_ONE_OCTET;
+    if (span < 65536) return APER_TWO_OCTETS;
+    return APER_INDEFINITE;
+}
+
 void uper_put_constrained(struct uper_writer *w, int64_t v, int64_t lb, int64_t ub)
 {
     if (v < lb || v > ub) { /* our own encoder given a bad value: refuse rather than emit garbage */
         uper_writer_fail(w, -EINVAL);
         return;
     }
-    uper_put_bits(w, (uint64_t)(v - lb), uper_range_bits(lb, ub));
+    uint64_t u = (uint64_t)(v - lb);
+    switch (w->aligned ? aper_int_case(lb, ub) : APER_BITFIELD) {
+    case APER_BITFIELD:
+        uper_put_bits(w, u, uper_range_bits(lb, ub));
+        return;
+    case APER_ONE_OCTET:
+        uper_align(w);
+        uper_put_bits(w, u, 8);
+        return;
+    case APER_TWO_OCTETS:
+        uper_align(w);
+        uper_put_bits(w, u, 16);
+        return;
+    default: {
+        int n = octets_unsigned(u), max = octets_unsigned((uint64_t)(ub - lb));
+        uper_put_bits(w, (uint64_t)(n - 1), uper_range_bits(1, max));
+        uper_align(w);
+        uper_put_bits(w, u, 8 * n);
+    }
+    }
 }
 
 void uper_put_enum(struct uper_writer *w, int index, int count, bool extensible)
@@ -95,7 +164,25 @@ bool uper_get_bool(struct uper_reader *r) { return uper_get_bits(r, 1) != 0; }
 
 int64_t uper_get_constrained(struct uper_reader *r, int64_t lb, int64_t ub)
 {
-    uint64_t v = uper_get_bits(r, uper_range_bits(lb, ub));
+    uint64_t v;
+    switch (r->aligned ? aper_int_case(lb, ub) : APER_BITFIELD) {
+    case APER_BITFIELD:
+        v = uper_get_bits(r, uper_range_bits(lb, ub));
+        break;
+    case APER_ONE_OCTET:
+        uper_get_align(r);
+        v = uper_get_bits(r, 8);
+        break;
+    case APER_TWO_OCTETS:
+        uper_get_align(r);
+        v = uper_get_bits(r, 16);
+        break;
+    default: {
+        int n = 1 + (int)uper_get_bits(r, uper_range_bits(1, octets_unsigned((uint64_t)(ub - lb))));
+        uper_get_align(r);
+        v = uper_get_bits(r, r->err ? 0 : 8 * n);
+    }
+    }
     if (r->err) return lb;
     if (v > (uint64_t)(ub - lb)) {
         r->err = -EBADMSG;
@@ -123,14 +210,6 @@ void uper_skip_bits(struct uper_reader *r, size_t nbits)
 }
 
 size_t uper_reader_left(const struct uper_reader *r) { return r->err ? 0 : r->len_bits - r->pos; }
-
-/* Octets needed for v as a non-negative binary integer (at least one). */
-static int octets_unsigned(uint64_t v)
-{
-    int n = 1;
-    while (n < 8 && (v >> (8 * n))) n++;
-    return n;
-}
 
 void uper_put_nsnn(struct uper_writer *w, uint64_t n)
 {
@@ -213,6 +292,7 @@ size_t uper_get_small_length(struct uper_reader *r)
 
 void uper_put_length(struct uper_writer *w, size_t n)
 {
+    uper_align(w); /* 11.9.3.5-7: octet-aligned in the ALIGNED variant */
     if (n < 128)
         uper_put_bits(w, n, 8);
     else if (n < UPER_FRAG_UNIT)
@@ -224,6 +304,7 @@ void uper_put_length(struct uper_writer *w, size_t n)
 size_t uper_get_length(struct uper_reader *r, bool *more)
 {
     if (more) *more = false;
+    uper_get_align(r);
     if (!uper_get_bits(r, 1)) return (size_t)uper_get_bits(r, 7);
     if (!uper_get_bits(r, 1)) return (size_t)uper_get_bits(r, 14);
     uint64_t m = uper_get_bits(r, 6);
@@ -272,6 +353,10 @@ void uper_get_raw_octets(struct uper_reader *r, uint8_t *out, size_t n)
 /* A size constraint that X.691 encodes without a general length: an upper bound below 64K (11.9.3.3). */
 static bool size_constrained(long lb, long ub) { return ub >= 0 && ub < 65536 && lb <= ub; }
 
+/* 17.6-17.8 (ALIGNED): a size-constrained OCTET STRING's octets are octet-aligned unless the size is fixed at
+ * 2 octets or fewer. (16.9-16.11 say the same of a BIT STRING fixed at 16 bits or fewer.) */
+static bool octets_aligned(long lb, long ub) { return !(lb == ub && ub <= 2); }
+
 void uper_put_octets(struct uper_writer *w, const uint8_t *data, size_t n, long lb, long ub)
 {
     if ((long)n < lb || (ub >= 0 && (long)n > ub)) {
@@ -279,7 +364,8 @@ void uper_put_octets(struct uper_writer *w, const uint8_t *data, size_t n, long 
         return;
     }
     if (size_constrained(lb, ub)) {
-        uper_put_constrained(w, (int64_t)n, lb, ub);
+        uper_put_constrained(w, (int64_t)n, lb, ub); /* nothing for a fixed size */
+        if (octets_aligned(lb, ub)) uper_align(w);
         uper_put_raw_octets(w, data, n);
         return;
     }
@@ -287,6 +373,7 @@ void uper_put_octets(struct uper_writer *w, const uint8_t *data, size_t n, long 
     while (n - off >= UPER_FRAG_UNIT) { /* 11.9.3.8: fragments of up to 4 x 16K, then the rest (maybe 0) */
         size_t m = (n - off) / UPER_FRAG_UNIT;
         if (m > 4) m = 4;
+        uper_align(w);
         uper_put_bits(w, 0xc0u | m, 8);
         uper_put_raw_octets(w, data + off, m * UPER_FRAG_UNIT);
         off += m * UPER_FRAG_UNIT;
@@ -299,6 +386,7 @@ size_t uper_get_octets(struct uper_reader *r, uint8_t *out, size_t cap, long lb,
 {
     if (size_constrained(lb, ub)) {
         size_t n = (size_t)uper_get_constrained(r, lb, ub);
+        if (octets_aligned(lb, ub)) uper_get_align(r);
         if (!r->err && n > cap) uper_reader_fail(r, -EMSGSIZE);
         uper_get_raw_octets(r, out, r->err ? 0 : n);
         return r->err ? 0 : n;
@@ -332,6 +420,7 @@ void uper_put_bitstring(struct uper_writer *w, uint64_t bits, int n, int lb, int
         return;
     }
     uper_put_constrained(w, n, lb, ub); /* no bits when lb == ub */
+    if (!(lb == ub && ub <= 16)) uper_align(w); /* 16.9-16.11 (ALIGNED) */
     uper_put_bits(w, bits, n);
 }
 
@@ -342,6 +431,7 @@ uint64_t uper_get_bitstring(struct uper_reader *r, int *n, int lb, int ub)
         return 0;
     }
     int len = (int)uper_get_constrained(r, lb, ub);
+    if (!(lb == ub && ub <= 16)) uper_get_align(r);
     if (n) *n = r->err ? 0 : len;
     return uper_get_bits(r, r->err ? 0 : len);
 }
@@ -396,5 +486,55 @@ void uper_get_open_type(struct uper_reader *r, struct uper_reader *sub)
     sub->pos = r->pos;
     sub->len_bits = r->err ? r->pos : r->pos + 8 * n;
     sub->err = r->err;
+    sub->aligned = r->aligned;
     if (!r->err) r->pos += 8 * n;
+}
+
+/* 30.5.3: b = 7 for PrintableString/IA5String/VisibleString unaligned; ALIGNED rounds it up to 8. */
+static int char_bits(bool aligned) { return aligned ? 8 : 7; }
+
+void uper_put_chars(struct uper_writer *w, const char *s, size_t n, long lb, long ub, bool ext)
+{
+    bool in_root = (long)n >= lb && (long)n <= ub;
+    if (ub < lb || ub >= 65536 || (!ext && !in_root) || n >= UPER_FRAG_UNIT) {
+        uper_writer_fail(w, -EINVAL);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (s[i] <= 0) { /* 7-bit codes only */
+            uper_writer_fail(w, -EINVAL);
+            return;
+        }
+    int b = char_bits(w->aligned);
+    if (ext) uper_put_bool(w, !in_root);
+    if (!in_root) {
+        uper_put_length(w, n); /* outside the root: a general length (aligned) */
+    } else {
+        uper_put_constrained(w, (int64_t)n, lb, ub); /* nothing for a fixed size (30.5.6-7) */
+        if ((long)ub * b > 16) uper_align(w);
+    }
+    for (size_t i = 0; i < n; i++) uper_put_bits(w, (uint8_t)s[i], b);
+}
+
+size_t uper_get_chars(struct uper_reader *r, char *out, size_t cap, long lb, long ub, bool ext)
+{
+    if (ub < lb || ub >= 65536) {
+        uper_reader_fail(r, -ENOTSUP);
+        return 0;
+    }
+    int b = char_bits(r->aligned);
+    size_t n;
+    if (ext && uper_get_bool(r)) {
+        n = uper_get_length(r, NULL);
+    } else {
+        n = (size_t)uper_get_constrained(r, lb, ub);
+        if ((long)ub * b > 16) uper_get_align(r);
+    }
+    if (!r->err && n > cap) uper_reader_fail(r, -EMSGSIZE);
+    for (size_t i = 0; i < n && !r->err; i++) {
+        uint64_t c = uper_get_bits(r, b);
+        if (c == 0 || c > 127) uper_reader_fail(r, -EBADMSG);
+        out[i] = (char)c;
+    }
+    return r->err ? 0 : n;
 }
