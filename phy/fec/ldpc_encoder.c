@@ -8,7 +8,16 @@
  *      of the row's other entries;
  *   4. every extension row i >= 4 ends with the identity at column kb+i: its parity block is likewise the sum
  *      of the row's other entries.
- * The shape assumed in 2-4 is checked for both graphs at every lifting size by test_ldpc_encoder (H c = 0).
+ * The shape assumed in 2-4 is checked when the program below is built and, for both graphs at every lifting
+ * size, by test_ldpc_encoder (H c = 0).
+ *
+ * Each step is one XOR of shifted reads. For a (bg, Z_c) the steps are compiled once into a program: per step
+ * the byte offsets of its reads in the workspace and where its result goes (a block of d, the doubled workspace
+ * block later steps read, or both), so an encode is a load pass over c and one pass per step, no per-entry
+ * modulo or pointer setup. A step keeps its whole Z_c-byte result in registers across its reads (AVX2: up to
+ * 12 x 32 bytes, Z_c = 384 in one pass; portable C: up to 6 vectors per pass) and stores it straight to each
+ * destination; a Z_c that is not a multiple of 32 ends with a vector at Z_c - 32 overlapping the one before, so
+ * no store leaves its block. Z_c < 32 reads whole vectors into the block slack and stores Z_c bytes.
  */
 #include "phy/fec/ldpc_encoder.h"
 
@@ -20,13 +29,17 @@
 #include "phy/cpu.h"
 
 #define VEC 32
-/* Bytes per stored block: a Z-block twice in a row, plus the slack that whole-vector reads at offset < Z need. */
+/* Bytes per stored block: a Z-block twice in a row, plus the slack that whole-vector reads at Z < VEC need. */
 #define BLOCK_STRIDE (2 * LDPC_Z_MAX + 2 * VEC)
-/* Blocks: kb + 4 columns (BG1: 26), lambda_0..3, the core sum. */
-#define NUM_BLOCKS (22 + LDPC_CORE_ROWS + LDPC_CORE_ROWS + 1)
-#define MAX_ROW_DEGREE 32
+/* Blocks: columns 0..kb+3 (BG1: 26; BG2 uses the first 14), then lambda_0..3. */
+#define LAMBDA_BLOCK (22 + LDPC_CORE_ROWS)
+#define NUM_BLOCKS (LAMBDA_BLOCK + LDPC_CORE_ROWS)
+#define MAX_VECS (LDPC_Z_MAX / VEC)
 
 typedef uint8_t ldpc_vec __attribute__((vector_size(VEC)));
+/* The kernels are specialised per vector count nv = ceil(Z_c / VEC), Z_c >= VEC: X(nv) for each. */
+#define FOR_EACH_NV(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12)
+_Static_assert(MAX_VECS == 12, "FOR_EACH_NV and the unroll pragmas cover Z_c up to 12 vectors");
 
 bool ldpc_encoder_has_avx2(void)
 {
@@ -45,10 +58,14 @@ int ldpc_encoder_init(struct ldpc_encoder *enc, const struct ldpc_encoder_cfg *c
         impl = ldpc_encoder_has_avx2() ? LDPC_ENCODER_IMPL_AVX2 : LDPC_ENCODER_IMPL_C;
     enc->impl = impl;
     enc->max_z = max_z;
-    enc->shift_bg = enc->shift_z = 0;
-    /* Zeroed so that the slack past each block, read but never used, is defined. */
-    enc->ws = calloc(NUM_BLOCKS, BLOCK_STRIDE);
-    return enc->ws ? 0 : -ENOMEM;
+    enc->prog_bg = enc->prog_z = 0;
+    enc->num_ops = 0;
+    /* Cache-line aligned; zeroed so that the slack past each block, read at Z < 32 but never used, is defined. */
+    enc->ws = aligned_alloc(64, (size_t)NUM_BLOCKS * BLOCK_STRIDE);
+    if (!enc->ws)
+        return -ENOMEM;
+    memset(enc->ws, 0, (size_t)NUM_BLOCKS * BLOCK_STRIDE);
+    return 0;
 }
 
 void ldpc_encoder_free(struct ldpc_encoder *enc)
@@ -57,135 +74,11 @@ void ldpc_encoder_free(struct ldpc_encoder *enc)
     enc->ws = NULL;
 }
 
-/* out[0..z) = XOR of src[e][0..z), e < n (n >= 1). Every src must stay readable VEC - 1 bytes past z. Four
- * vectors are summed side by side so that four independent XOR chains hide the latency of each. Written once with
- * the compiler's generic vectors and instantiated twice below: the portable build (SSE2 on x86-64, two 16-byte
- * halves per vector) and the AVX2 one (one 32-byte register per vector), picked per encoder at init. */
-static inline __attribute__((always_inline)) void xor_blocks_body(uint8_t *out, const uint8_t *const *src, int n,
-                                                                  int z)
+/* ---- program: the steps of one (bg, Z_c) ---- */
+
+static uint32_t block_at(int blk, int shift)
 {
-    int k = 0;
-    /* Six vectors at a time where they fit (Z = 384 in two passes, 192 in one): fewer passes over the pointers. */
-    for (; k + 6 * VEC <= z; k += 6 * VEC) {
-        ldpc_vec a[6], t;
-#pragma GCC unroll 6
-        for (int w = 0; w < 6; w++)
-            memcpy(&a[w], src[0] + k + w * VEC, VEC);
-        for (int e = 1; e < n; e++)
-#pragma GCC unroll 6
-            for (int w = 0; w < 6; w++) {
-                memcpy(&t, src[e] + k + w * VEC, VEC);
-                a[w] ^= t;
-            }
-#pragma GCC unroll 6
-        for (int w = 0; w < 6; w++)
-            memcpy(out + k + w * VEC, &a[w], VEC);
-    }
-    for (; k + 4 * VEC <= z; k += 4 * VEC) {
-        ldpc_vec a0, a1, a2, a3, t0, t1, t2, t3;
-        memcpy(&a0, src[0] + k, VEC);
-        memcpy(&a1, src[0] + k + VEC, VEC);
-        memcpy(&a2, src[0] + k + 2 * VEC, VEC);
-        memcpy(&a3, src[0] + k + 3 * VEC, VEC);
-        for (int e = 1; e < n; e++) {
-            memcpy(&t0, src[e] + k, VEC);
-            memcpy(&t1, src[e] + k + VEC, VEC);
-            memcpy(&t2, src[e] + k + 2 * VEC, VEC);
-            memcpy(&t3, src[e] + k + 3 * VEC, VEC);
-            a0 ^= t0;
-            a1 ^= t1;
-            a2 ^= t2;
-            a3 ^= t3;
-        }
-        memcpy(out + k, &a0, VEC);
-        memcpy(out + k + VEC, &a1, VEC);
-        memcpy(out + k + 2 * VEC, &a2, VEC);
-        memcpy(out + k + 3 * VEC, &a3, VEC);
-    }
-    for (; k < z; k += VEC) {
-        ldpc_vec a, t;
-        memcpy(&a, src[0] + k, VEC);
-        for (int e = 1; e < n; e++) {
-            memcpy(&t, src[e] + k, VEC);
-            a ^= t;
-        }
-        memcpy(out + k, &a, (size_t)(z - k < VEC ? z - k : VEC));
-    }
-}
-
-/* Stores z bits as a doubled block: blk[k] = blk[z + k] = bits[k] & 1 (a filler, 254, becomes 0). */
-static inline __attribute__((always_inline)) void load_block(uint8_t *blk, const uint8_t *bits, int z)
-{
-    int k = 0;
-    const ldpc_vec one = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                           1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-    for (; k + VEC <= z; k += VEC) {
-        ldpc_vec v;
-        memcpy(&v, bits + k, VEC);
-        v &= one;
-        memcpy(blk + k, &v, VEC);
-    }
-    for (; k < z; k++)
-        blk[k] = bits[k] & 1;
-    memcpy(blk + z, blk, (size_t)z);
-}
-
-/* The kb systematic columns of c into their doubled blocks. */
-static inline __attribute__((always_inline)) void load_blocks_body(uint8_t *const *col, const uint8_t *c, int kb,
-                                                                   int z)
-{
-    for (int j = 0; j < kb; j++)
-        load_block(col[j], c + (size_t)j * z, z);
-}
-
-/* The two instantiations of each kernel. */
-struct enc_kernels {
-    void (*xor_blocks)(uint8_t *out, const uint8_t *const *src, int n, int z);
-    void (*load_blocks)(uint8_t *const *col, const uint8_t *c, int kb, int z);
-};
-
-static void xor_blocks_c(uint8_t *out, const uint8_t *const *src, int n, int z) { xor_blocks_body(out, src, n, z); }
-static void load_blocks_c(uint8_t *const *col, const uint8_t *c, int kb, int z) { load_blocks_body(col, c, kb, z); }
-static const struct enc_kernels kernels_c = { xor_blocks_c, load_blocks_c };
-
-#if defined(__x86_64__)
-#define ENC_AVX2 __attribute__((target("avx2")))
-ENC_AVX2 static void xor_blocks_avx2(uint8_t *out, const uint8_t *const *src, int n, int z)
-{
-    xor_blocks_body(out, src, n, z);
-}
-ENC_AVX2 static void load_blocks_avx2(uint8_t *const *col, const uint8_t *c, int kb, int z)
-{
-    load_blocks_body(col, c, kb, z);
-}
-static const struct enc_kernels kernels_avx2 = { xor_blocks_avx2, load_blocks_avx2 };
-#endif
-
-/* A block that parity rows read with shifts: its bits followed by a copy. */
-static void double_block(uint8_t *blk, int z)
-{
-    memcpy(blk + z, blk, (size_t)z);
-}
-
-struct enc_ctx {
-    const struct enc_kernels *kern;
-    const struct ldpc_base_graph *g;
-    int z;
-    const uint16_t *shift; /* P_ij of every entry, in graph order */
-    uint8_t *col[LDPC_MAX_COLS]; /* doubled blocks of columns 0..kb+3 */
-};
-
-/* Sum over entries [e0, e1) of the graph, each a read of its column's doubled block at shift P, plus extra
- * (a plain block, or NULL), into out. */
-static void row_sum(const struct enc_ctx *x, int e0, int e1, const uint8_t *extra, uint8_t *out)
-{
-    const uint8_t *src[MAX_ROW_DEGREE];
-    int n = 0;
-    if (extra)
-        src[n++] = extra;
-    for (int e = e0; e < e1; e++)
-        src[n++] = x->col[x->g->edges[e].j] + x->shift[e];
-    x->kern->xor_blocks(out, src, n, x->z);
+    return (uint32_t)(blk * BLOCK_STRIDE + shift);
 }
 
 /* First entry of row i in a parity column (entries are sorted by column). */
@@ -197,44 +90,253 @@ static int first_parity_edge(const struct ldpc_base_graph *g, int i)
     return e;
 }
 
-/* Shift x of p_0 in the sum of core rows 0..3: column kb appears three times there and two shifts cancel. */
-static int core_shift(const struct enc_ctx *x)
+/* Shift of p_0 in the sum of core rows 0..3: column kb appears three times there and two shifts cancel. */
+static int core_shift(const struct ldpc_base_graph *g, int i_ls, int z)
 {
     int s[3], n = 0;
-    for (int e = 0; e < x->g->row_start[LDPC_CORE_ROWS]; e++)
-        if (x->g->edges[e].j == x->g->kb && n < 3)
-            s[n++] = x->shift[e];
+    for (int e = 0; e < g->row_start[LDPC_CORE_ROWS]; e++)
+        if (g->edges[e].j == g->kb && n < 3)
+            s[n++] = ldpc_shift(&g->edges[e], i_ls, z);
     if (n != 3)
         return -EINVAL;
     return s[0] == s[1] ? s[2] : s[0] == s[2] ? s[1] : s[1] == s[2] ? s[0] : -EINVAL;
 }
 
-/* Steps 1-3 of the header comment: the four core parity blocks into col[kb..kb+3]. */
-static int encode_core(struct enc_ctx *x, uint8_t *ws)
+struct prog_builder {
+    struct ldpc_encoder *enc;
+    const struct ldpc_base_graph *g;
+    int i_ls, z, nsrc;
+};
+
+/* A step reading block extra_blk at shift extra_shift (if extra_blk >= 0), then entries [e0, e1) of the graph. */
+static void add_step(struct prog_builder *b, int extra_blk, int extra_shift, int e0, int e1, int d_blk, int ws_blk)
 {
-    const struct ldpc_base_graph *g = x->g;
-    int z = x->z, kb = g->kb;
-    uint8_t *lambda[LDPC_CORE_ROWS], *sum = ws + (size_t)(kb + 2 * LDPC_CORE_ROWS) * BLOCK_STRIDE;
-    for (int i = 0; i < LDPC_CORE_ROWS; i++) {
-        lambda[i] = ws + (size_t)(kb + LDPC_CORE_ROWS + i) * BLOCK_STRIDE;
-        row_sum(x, g->row_start[i], first_parity_edge(g, i), NULL, lambda[i]);
-    }
-    int shift = core_shift(x);
-    if (shift < 0)
-        return shift;
-    const uint8_t *four[LDPC_CORE_ROWS] = { lambda[0], lambda[1], lambda[2], lambda[3] };
-    x->kern->xor_blocks(sum, four, LDPC_CORE_ROWS, z);
-    double_block(sum, z);
-    /* sum = p_0 shifted by x, i.e. sum[k] = p_0[(k + x) mod z]: p_0[k] = sum[(k - x) mod z]. */
-    memcpy(x->col[kb], sum + (z - shift) % z, (size_t)z);
-    double_block(x->col[kb], z);
+    struct ldpc_encoder_op *op = &b->enc->op[b->enc->num_ops++];
+    op->first = (uint16_t)b->nsrc;
+    if (extra_blk >= 0)
+        b->enc->src[b->nsrc++] = block_at(extra_blk, extra_shift);
+    for (int e = e0; e < e1; e++)
+        b->enc->src[b->nsrc++] = block_at(b->g->edges[e].j, ldpc_shift(&b->g->edges[e], b->i_ls, b->z));
+    op->n = (uint16_t)(b->nsrc - op->first);
+    op->d_blk = (int16_t)d_blk;
+    op->ws_blk = (int16_t)ws_blk;
+}
+
+/* The last entry of row i is the identity at parity column col. */
+static bool ends_with_identity(const struct ldpc_base_graph *g, int i, int col)
+{
+    const struct ldpc_bg_edge *last = &g->edges[g->row_start[i + 1] - 1];
+    for (int s = 0; s < LDPC_NUM_SETS; s++)
+        if (last->v[s] != 0)
+            return false;
+    return last->j == col;
+}
+
+static int build_program(struct ldpc_encoder *enc, const struct ldpc_base_graph *g, int i_ls, int z)
+{
+    struct prog_builder b = { .enc = enc, .g = g, .i_ls = i_ls, .z = z };
+    int kb = g->kb, x = core_shift(g, i_ls, z);
+    if (x < 0)
+        return x;
+    enc->num_ops = 0;
+    /* 1: lambda_i, doubled (step 2 reads them shifted). */
+    for (int i = 0; i < LDPC_CORE_ROWS; i++)
+        add_step(&b, -1, 0, g->row_start[i], first_parity_edge(g, i), -1, LAMBDA_BLOCK + i);
+    /* 2: the lambda sum is p_0 shifted by x (sum[k] = p_0[(k + x) mod z]): p_0[k] = sum[(k - x) mod z]. */
+    struct ldpc_encoder_op *p0 = &enc->op[enc->num_ops++];
+    p0->first = (uint16_t)b.nsrc;
+    for (int i = 0; i < LDPC_CORE_ROWS; i++)
+        enc->src[b.nsrc++] = block_at(LAMBDA_BLOCK + i, (z - x) % z);
+    p0->n = LDPC_CORE_ROWS;
+    p0->d_blk = (int16_t)(kb - 2);
+    p0->ws_blk = (int16_t)kb;
+    /* 3: p_{i+1} = lambda_i + the row's parity entries before its last. */
     for (int i = 0; i < LDPC_CORE_ROWS - 1; i++) {
-        int e1 = g->row_start[i + 1] - 1; /* the row's last entry: column kb+i+1, shift 0 */
-        row_sum(x, first_parity_edge(g, i), e1, lambda[i], x->col[kb + i + 1]);
-        double_block(x->col[kb + i + 1], z);
+        if (!ends_with_identity(g, i, kb + i + 1))
+            return -EINVAL;
+        add_step(&b, LAMBDA_BLOCK + i, 0, first_parity_edge(g, i), g->row_start[i + 1] - 1, kb - 2 + i + 1,
+                 kb + i + 1);
+    }
+    /* 4: extension rows, straight into d. */
+    for (int i = LDPC_CORE_ROWS; i < g->rows; i++) {
+        if (!ends_with_identity(g, i, kb + i))
+            return -EINVAL;
+        add_step(&b, -1, 0, g->row_start[i], g->row_start[i + 1] - 1, kb - 2 + i, -1);
     }
     return 0;
 }
+
+/* ---- kernels, written once with the compiler's generic vectors ---- */
+
+/* Byte offset of vector w of a pass starting at k0; the last vector of the block's final pass sits at z - VEC. */
+#define VPOS(w) (last && (w) == nv - 1 ? z - VEC : k0 + (w) * VEC)
+
+/* nv vectors from k0 of one step: XOR of its n reads, stored to o1 (a block of d) and/or o2 (a doubled block). */
+static inline __attribute__((always_inline)) void step_pass(const uint8_t *ws, const uint32_t *src, int n,
+                                                            uint8_t *o1, uint8_t *o2, int z, int k0, const int nv,
+                                                            const bool last)
+{
+    ldpc_vec a[MAX_VECS], t;
+    const uint8_t *p = ws + src[0];
+#pragma GCC unroll 12
+    for (int w = 0; w < nv; w++)
+        memcpy(&a[w], p + VPOS(w), VEC);
+    for (int e = 1; e < n; e++) {
+        p = ws + src[e];
+#pragma GCC unroll 12
+        for (int w = 0; w < nv; w++) {
+            memcpy(&t, p + VPOS(w), VEC);
+            a[w] ^= t;
+        }
+    }
+    if (o1)
+#pragma GCC unroll 12
+        for (int w = 0; w < nv; w++)
+            memcpy(o1 + VPOS(w), &a[w], VEC);
+    if (o2)
+#pragma GCC unroll 12
+        for (int w = 0; w < nv; w++) {
+            memcpy(o2 + VPOS(w), &a[w], VEC);
+            memcpy(o2 + z + VPOS(w), &a[w], VEC);
+        }
+}
+
+/* A whole step over nv_total vectors (z >= VEC), in passes of at most max_pass vectors (registers). */
+static inline __attribute__((always_inline)) void step_body(const uint8_t *ws, const uint32_t *src, int n,
+                                                            uint8_t *o1, uint8_t *o2, int z, const int nv_total,
+                                                            const int max_pass)
+{
+    if (nv_total > max_pass) {
+        step_pass(ws, src, n, o1, o2, z, 0, max_pass, false);
+        step_pass(ws, src, n, o1, o2, z, max_pass * VEC, nv_total - max_pass, true);
+    } else {
+        step_pass(ws, src, n, o1, o2, z, 0, nv_total, true);
+    }
+}
+
+/* z < VEC: one vector per read (the block slack keeps them inside the workspace), z bytes stored. */
+static inline __attribute__((always_inline)) void step_small(const uint8_t *ws, const uint32_t *src, int n,
+                                                             uint8_t *o1, uint8_t *o2, int z)
+{
+    ldpc_vec a, t;
+    memcpy(&a, ws + src[0], VEC);
+    for (int e = 1; e < n; e++) {
+        memcpy(&t, ws + src[e], VEC);
+        a ^= t;
+    }
+    uint8_t buf[VEC];
+    memcpy(buf, &a, VEC);
+    if (o1)
+        memcpy(o1, buf, (size_t)z);
+    if (o2) {
+        memcpy(o2, buf, (size_t)z);
+        memcpy(o2 + z, buf, (size_t)z);
+    }
+}
+
+#define STEP_ARGS ws, enc->src + op->first, op->n, op->d_blk >= 0 ? d + (size_t)op->d_blk * z : NULL, \
+                  op->ws_blk >= 0 ? ws + (size_t)op->ws_blk * BLOCK_STRIDE : NULL, z
+#define STEP_CASE(nv)                                                                                            \
+    case nv:                                                                                                     \
+        for (const struct ldpc_encoder_op *op = enc->op; op < enc->op + num_ops; op++)                           \
+            step_body(STEP_ARGS, nv, max_pass);                                                                  \
+        break;
+
+/* Steps 0 .. num_ops of the program, d as the destination. */
+static inline __attribute__((always_inline)) void run_body(const struct ldpc_encoder *enc, int num_ops, uint8_t *d,
+                                                           int z, const int max_pass)
+{
+    uint8_t *ws = enc->ws;
+    if (z < VEC) {
+        for (const struct ldpc_encoder_op *op = enc->op; op < enc->op + num_ops; op++)
+            step_small(STEP_ARGS);
+        return;
+    }
+    switch ((z + VEC - 1) / VEC) {
+    FOR_EACH_NV(STEP_CASE)
+    default:
+        break;
+    }
+}
+
+/* Systematic column loads: nv vectors of one column (the last at z - VEC) into its doubled block and, for the
+ * columns from 2 on, into d. */
+static inline __attribute__((always_inline)) void load_columns(uint8_t *ws, const uint8_t *c, uint8_t *d, int kb,
+                                                               int z, const int nv)
+{
+    const ldpc_vec one = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                           1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+    const int k0 = 0;
+    const bool last = true;
+    for (int j = 0; j < kb; j++) {
+        uint8_t *blk = ws + (size_t)j * BLOCK_STRIDE;
+        const uint8_t *cj = c + (size_t)j * z;
+        ldpc_vec v[MAX_VECS];
+#pragma GCC unroll 12
+        for (int w = 0; w < nv; w++)
+            memcpy(&v[w], cj + VPOS(w), VEC);
+        if (j >= 2)
+#pragma GCC unroll 12
+            for (int w = 0; w < nv; w++)
+                memcpy(d + (size_t)(j - 2) * z + VPOS(w), &v[w], VEC);
+#pragma GCC unroll 12
+        for (int w = 0; w < nv; w++) {
+            v[w] &= one;
+            memcpy(blk + VPOS(w), &v[w], VEC);
+            memcpy(blk + z + VPOS(w), &v[w], VEC);
+        }
+    }
+}
+
+#define LOAD_CASE(nv)                                                                                            \
+    case nv:                                                                                                     \
+        load_columns(ws, c, d, kb, z, nv);                                                                       \
+        break;
+
+/* The kb systematic columns of c into their doubled blocks (bit & 1: a filler, 254, becomes 0), and c_{2Z} on
+ * into d unchanged (fillers kept). */
+static inline __attribute__((always_inline)) void load_body(uint8_t *ws, const uint8_t *c, uint8_t *d, int kb,
+                                                            int z)
+{
+    if (z < VEC) {
+        for (int j = 0; j < kb; j++) {
+            uint8_t *blk = ws + (size_t)j * BLOCK_STRIDE;
+            for (int k = 0; k < z; k++)
+                blk[k] = blk[z + k] = c[j * z + k] & 1;
+        }
+        memcpy(d, c + 2 * z, (size_t)(kb - 2) * z);
+        return;
+    }
+    switch ((z + VEC - 1) / VEC) {
+    FOR_EACH_NV(LOAD_CASE)
+    default:
+        break;
+    }
+}
+
+/* The two instantiations: portable (SSE2 on x86-64: a vector is two 16-byte halves, 6 per pass fill the 16
+ * registers) and AVX2 (12 vectors, a whole Z_c = 384 block, per pass). */
+struct enc_kernels {
+    void (*load)(uint8_t *ws, const uint8_t *c, uint8_t *d, int kb, int z);
+    void (*run)(const struct ldpc_encoder *enc, int num_ops, uint8_t *d, int z);
+};
+
+static void load_c(uint8_t *ws, const uint8_t *c, uint8_t *d, int kb, int z) { load_body(ws, c, d, kb, z); }
+static void run_c(const struct ldpc_encoder *enc, int num_ops, uint8_t *d, int z) { run_body(enc, num_ops, d, z, 6); }
+static const struct enc_kernels kernels_c = { load_c, run_c };
+
+#if defined(__x86_64__)
+#define ENC_AVX2 __attribute__((target("avx2")))
+ENC_AVX2 static void load_avx2(uint8_t *ws, const uint8_t *c, uint8_t *d, int kb, int z)
+{
+    load_body(ws, c, d, kb, z);
+}
+ENC_AVX2 static void run_avx2(const struct ldpc_encoder *enc, int num_ops, uint8_t *d, int z)
+{
+    run_body(enc, num_ops, d, z, MAX_VECS);
+}
+static const struct enc_kernels kernels_avx2 = { load_avx2, run_avx2 };
+#endif
 
 int ldpc_encode_partial(struct ldpc_encoder *enc, int bg, int z, const uint8_t *c, uint8_t *d, int n_needed)
 {
@@ -242,33 +344,27 @@ int ldpc_encode_partial(struct ldpc_encoder *enc, int bg, int z, const uint8_t *
     int i_ls = ldpc_lifting_set_index(z);
     if (!g || i_ls < 0 || z > enc->max_z || !c || !d)
         return -EINVAL;
-    /* The lifted shifts of the last (bg, z), kept: the code blocks of a TB share them, and the modulo per
-     * entry is a noticeable part of one encode. */
-    if (enc->shift_bg != bg || enc->shift_z != z) {
-        for (int e = 0; e < g->num_edges; e++)
-            enc->shift[e] = (uint16_t)ldpc_shift(&g->edges[e], i_ls, z);
-        enc->shift_bg = bg;
-        enc->shift_z = z;
+    /* The program of the last (bg, z), kept: the code blocks of a TB share it. */
+    if (enc->prog_bg != bg || enc->prog_z != z) {
+        enc->prog_bg = enc->prog_z = 0;
+        int rc = build_program(enc, g, i_ls, z);
+        if (rc < 0)
+            return rc;
+        enc->prog_bg = bg;
+        enc->prog_z = z;
     }
-    struct enc_ctx x = { .kern = &kernels_c, .g = g, .z = z, .shift = enc->shift };
+    const struct enc_kernels *kern = &kernels_c;
 #if defined(__x86_64__)
     if (enc->impl == LDPC_ENCODER_IMPL_AVX2)
-        x.kern = &kernels_avx2;
+        kern = &kernels_avx2;
 #endif
-    int kb = g->kb;
-    for (int j = 0; j < kb + LDPC_CORE_ROWS; j++)
-        x.col[j] = enc->ws + (size_t)j * BLOCK_STRIDE;
-    x.kern->load_blocks(x.col, c, kb, z);
-    int rc = encode_core(&x, enc->ws);
-    if (rc < 0)
-        return rc;
-
-    /* d: systematic bits from c_{2Z} on (fillers kept as LDPC_FILLER), then parity column kb+i at block kb-2+i. */
-    memcpy(d, c + 2 * z, (size_t)(kb - 2) * z);
-    for (int i = 0; i < LDPC_CORE_ROWS; i++)
-        memcpy(d + (size_t)(kb - 2 + i) * z, x.col[kb + i], (size_t)z);
-    for (int i = LDPC_CORE_ROWS; i < g->rows && (kb - 2 + i) * z < n_needed; i++)
-        row_sum(&x, g->row_start[i], g->row_start[i + 1] - 1, NULL, d + (size_t)(kb - 2 + i) * z);
+    /* d: systematic bits from c_{2Z} on, then parity column kb+i at block kb-2+i. The core steps always run;
+     * extension row i only while its block starts below n_needed. */
+    int num_ops = 2 * LDPC_CORE_ROWS, kb = g->kb;
+    while (num_ops < enc->num_ops && (kb - 2 + num_ops - LDPC_CORE_ROWS) * z < n_needed)
+        num_ops++;
+    kern->load(enc->ws, c, d, kb, z);
+    kern->run(enc, num_ops, d, z);
     return 0;
 }
 

@@ -7,7 +7,7 @@
  * through as LDPC_FILLER, so d is exactly the circular buffer that rate matching (ldpc_rm.h) reads.
  *
  * Bits are unpacked, one per byte. The encoder works on whole Z_c-byte blocks: a cyclic shift by P_ij is a read
- * at offset P_ij of a block stored twice in a row, and each row of H is an XOR of such reads, 32 bytes at a time
+ * at offset P_ij of a block stored twice in a row, and each row of H is an XOR of such reads, 32 bytes at a time.
  * Two implementations with identical output: portable C (the compiler's generic vectors, SSE2 on x86-64) and AVX2,
  * chosen per encoder at init from the CPU (cpuid), as the decoder does.
  *
@@ -38,15 +38,25 @@ struct ldpc_encoder_cfg {
     enum ldpc_encoder_impl impl;
 };
 
+/* One step of an encode: the XOR of n reads of the workspace (src[first .. first + n), byte offsets of Z-byte
+ * reads into doubled blocks, i.e. cyclic shifts), stored to block d_blk of d and/or to the doubled workspace block
+ * ws_blk (-1: none). Internal to ldpc_encoder.c. */
+struct ldpc_encoder_op {
+    uint16_t first, n;
+    int16_t d_blk, ws_blk;
+};
+
 struct ldpc_encoder {
     int max_z;
     enum ldpc_encoder_impl impl;    /* resolved: C or AVX2 */
     uint8_t *ws;                    /* Z-blocks, each stored twice in a row: columns, core parity, row sums */
-    int shift_bg, shift_z;          /* what shift[] holds */
-    uint16_t shift[LDPC_BG1_EDGES]; /* P_ij = V_ij mod Z_c per base graph entry */
+    int prog_bg, prog_z;            /* what src[] and op[] were built for */
+    int num_ops;
+    uint32_t src[LDPC_BG1_EDGES + 4 * LDPC_CORE_ROWS];
+    struct ldpc_encoder_op op[LDPC_BG1_ROWS + LDPC_CORE_ROWS];
 };
 
-/* Allocates the workspace (about 26 KiB at Z_c = 384). 0, -EINVAL for max_z or impl out of range, -ENOTSUP (AVX2
+/* Allocates the workspace (about 24 KiB). 0, -EINVAL for max_z or impl out of range, -ENOTSUP (AVX2
  * asked for on a CPU without it), -ENOMEM. */
 int ldpc_encoder_init(struct ldpc_encoder *enc, const struct ldpc_encoder_cfg *cfg);
 void ldpc_encoder_free(struct ldpc_encoder *enc);

@@ -1,7 +1,9 @@
 /* Benchmarks of the DL-SCH coding chain on one core: the LDPC encoder (BG1 and BG2 at Z = 384, Mbit/s of
  * information bits K, plus a few smaller lifting sizes), the rate matcher both ways (Mbit/s of rate-matched bits
- * E) and the whole TB -> g chain for a few transport blocks (us per TB). Each figure is the fastest of ROUNDS
- * rounds (the machine is shared). Prints figures with their parameters; never passes or fails on time.
+ * E) and the whole TB -> g chain for a few transport blocks (us per TB). Encoder figures are the median of
+ * ENC_ROUNDS rounds, with the best beside it; the others the fastest of ROUNDS rounds (the machine is shared).
+ * The encoder encodes whole codewords (N = 66 Z_c), as srsRAN Project's ldpc_encoder_benchmark does at its
+ * longest cb_len. Prints figures with their parameters; never passes or fails on time.
  *   bench_ldpc_encoder [iterations]   (default 5000 per round)
  */
 #include <stdio.h>
@@ -34,19 +36,30 @@ static volatile unsigned sink; /* keeps results observable */
 static uint8_t c[22 * LDPC_Z_MAX], d[66 * LDPC_Z_MAX], f[4 * 66 * LDPC_Z_MAX];
 static float llr[4 * 66 * LDPC_Z_MAX], soft[66 * LDPC_Z_MAX];
 
-/* srsRAN Project's LDPC encoder, BG1 Z=384, on this machine type (Mbit/s of K). */
+/* srsRAN Project's LDPC encoder, BG1 Z=384, whole codeword, on this machine type (Mbit/s of K). */
 #define SRSRAN_ENCODER_MBPS 3940.0
 
 static const char *const impl_names[] = { "auto", "C", "AVX2" };
 
-/* Returns Mbit/s (K). */
-static double bench_encoder(struct ldpc_encoder *enc, int bg, int z, int iters)
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Encoder throughput over ENC_ROUNDS rounds: the median (what the summary compares) and the best. */
+#define ENC_ROUNDS 11
+struct enc_figure {
+    double median_mbps, best_mbps;
+};
+
+static struct enc_figure bench_encoder(struct ldpc_encoder *enc, int bg, int z, int iters)
 {
     int k = ldpc_k(bg, z);
     for (int i = 0; i < k; i++)
         c[i] = (uint8_t)(test_rng_next() >> 63);
-    double s = 1e9;
-    for (int round = 0; round < ROUNDS; round++) {
+    double t[ENC_ROUNDS];
+    for (int round = 0; round < ENC_ROUNDS; round++) {
         struct timespec t0;
         clock_gettime(BENCH_CLOCK, &t0);
         for (int it = 0; it < iters; it++) {
@@ -54,12 +67,13 @@ static double bench_encoder(struct ldpc_encoder *enc, int bg, int z, int iters)
             ldpc_encode(enc, bg, z, c, d);
             sink += d[it % ldpc_n(bg, z)];
         }
-        double t = elapsed_s(&t0);
-        s = t < s ? t : s;
+        t[round] = elapsed_s(&t0);
     }
-    printf("LDPC encode  BG%d Z=%-3d K=%-4d N=%-5d %-4s %8.2f us/block  %8.0f Mbit/s (K)\n", bg, z, k, ldpc_n(bg, z),
-           impl_names[enc->impl], 1e6 * s / iters, (double)k * iters / s / 1e6);
-    return (double)k * iters / s / 1e6;
+    qsort(t, ENC_ROUNDS, sizeof t[0], cmp_double);
+    struct enc_figure fig = { (double)k * iters / t[ENC_ROUNDS / 2] / 1e6, (double)k * iters / t[0] / 1e6 };
+    printf("LDPC encode  BG%d Z=%-3d K=%-4d N=%-5d %-4s %8.2f us/block  %8.0f Mbit/s (K) median, best %.0f\n", bg, z, k,
+           ldpc_n(bg, z), impl_names[enc->impl], 1e6 * t[ENC_ROUNDS / 2] / iters, fig.median_mbps, fig.best_mbps);
+    return fig;
 }
 
 /* CRC24A over a large TB (12 000 bytes), packed, with an implementation; Gbit/s. */
@@ -151,15 +165,16 @@ int main(int argc, char **argv)
     int iters = argc > 1 ? atoi(argv[1]) : 5000;
     if (iters < 10)
         iters = 10;
-    printf("bench_ldpc_encoder: %d iterations per round, best of %d rounds, one thread\n", iters, ROUNDS);
+    printf("bench_ldpc_encoder: %d iterations per round; encoder: median (and best) of %d rounds, others best of %d; "
+           "one thread\n", iters, ENC_ROUNDS, ROUNDS);
     struct ldpc_encoder enc;
     if (ldpc_encoder_init(&enc, NULL) != 0)
         return 1;
-    double best = bench_encoder(&enc, 1, 384, iters);
+    struct enc_figure best = bench_encoder(&enc, 1, 384, iters);
     struct ldpc_encoder enc_c;
     if (ldpc_encoder_init(&enc_c, &(struct ldpc_encoder_cfg){ .impl = LDPC_ENCODER_IMPL_C }) != 0)
         return 1;
-    double c_only = bench_encoder(&enc_c, 1, 384, iters);
+    struct enc_figure c_only = bench_encoder(&enc_c, 1, 384, iters);
     ldpc_encoder_free(&enc_c);
     bench_encoder(&enc, 2, 384, iters);
     bench_encoder(&enc, 1, 208, iters);
@@ -192,7 +207,9 @@ int main(int argc, char **argv)
     double crc_fast = crc_has_pclmul() ? bench_crc(CRC_IMPL_PCLMUL, iters / 10) : crc_table;
     printf("crc24a packed 96000 bits: %.1f Gbit/s (%s), table %.1f Gbit/s, %.1fx\n", crc_fast,
            crc_has_pclmul() ? "PCLMUL" : "table", crc_table, crc_fast / crc_table);
-    printf("ldpc_encoder BG1 Z=384: %.0f Mbit/s (%s; C %.0f, %.2fx), srsRAN %.0f, ratio %.2f (gnbd / srsRAN)\n", best,
-           impl_names[enc.impl], c_only, best / c_only, SRSRAN_ENCODER_MBPS, best / SRSRAN_ENCODER_MBPS);
+    printf("ldpc_encoder BG1 Z=384 full codeword: %.0f Mbit/s median (best %.0f; %s; C %.0f, %.2fx), srsRAN %.0f, "
+           "ratio %.2f (gnbd / srsRAN)\n",
+           best.median_mbps, best.best_mbps, impl_names[enc.impl], c_only.median_mbps,
+           best.median_mbps / c_only.median_mbps, SRSRAN_ENCODER_MBPS, best.median_mbps / SRSRAN_ENCODER_MBPS);
     return 0;
 }

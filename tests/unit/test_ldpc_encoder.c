@@ -279,6 +279,40 @@ START_TEST(test_partial_encode_writes_the_requested_prefix)
 }
 END_TEST
 
+/* With every implementation, at every lifting size of both graphs: a full encode writes nothing past d[N) (a
+ * guard after the buffer stays intact; the sanitizer build also sees the exact-size buffer), and a partial
+ * encode to a random length gives the full codeword's prefix (the vector stores of the last block of each step
+ * overlap and must stay inside that block). */
+START_TEST(test_encode_stays_in_d_and_partial_is_a_prefix_at_every_lifting_size)
+{
+    enum ldpc_encoder_impl impl = all_impls[_i];
+    struct ldpc_encoder enc;
+    if (!encoder_init_impl(&enc, impl))
+        return;
+    enum { GUARD = 64 };
+    static uint8_t c[K_MAX], full[N_MAX];
+    for (int bg = 1; bg <= 2; bg++)
+        for (int zi = 0; zi < LDPC_NUM_LIFTING_SIZES; zi++) {
+            int z = ldpc_lifting_sizes[zi], k = ldpc_k(bg, z), n = ldpc_n(bg, z);
+            random_message(c, k, (int)(test_rng_next() % (uint64_t)(k / 4)));
+            uint8_t *d = malloc((size_t)n + GUARD);
+            ck_assert_ptr_nonnull(d);
+            memset(d, 0x5A, (size_t)n + GUARD);
+            ck_assert_int_eq(ldpc_encode(&enc, bg, z, c, d), 0);
+            for (int i = n; i < n + GUARD; i++)
+                ck_assert_msg(d[i] == 0x5A, "%s BG%d Z=%d: byte %d past N written", impl_names[impl], bg, z, i - n);
+            memcpy(full, d, (size_t)n);
+            int want = k - 2 * z + 1 + (int)(test_rng_next() % (uint64_t)(n - k + 2 * z));
+            memset(d, 0x5A, (size_t)n + GUARD);
+            ck_assert_int_eq(ldpc_encode_partial(&enc, bg, z, c, d, want), 0);
+            ck_assert_msg(memcmp(d, full, (size_t)want) == 0, "%s BG%d Z=%d: partial to %d differs", impl_names[impl],
+                          bg, z, want);
+            free(d);
+        }
+    ldpc_encoder_free(&enc);
+}
+END_TEST
+
 START_TEST(test_encoder_rejects_bad_parameters)
 {
     struct ldpc_encoder enc;
@@ -308,6 +342,7 @@ static Suite *ldpc_encoder_suite(void)
     tcase_add_loop_test(tc, test_encoder_matches_every_reference_case, 0, 3);
     tcase_add_test(tc, test_c_and_avx2_agree_at_every_lifting_size);
     tcase_add_test(tc, test_partial_encode_writes_the_requested_prefix);
+    tcase_add_loop_test(tc, test_encode_stays_in_d_and_partial_is_a_prefix_at_every_lifting_size, 0, 3);
     tcase_add_test(tc, test_encoder_rejects_bad_parameters);
     suite_add_tcase(s, tc);
     return s;
