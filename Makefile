@@ -46,7 +46,7 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -pthread -I. $(D
 LDFLAGS := $(SANFLAGS) -pthread $(EXTRA_LDFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 
-LAYERS  := gnb drivers phy mac rrc rlc pdcp asn1 ngap
+LAYERS  := gnb drivers phy mac rrc rlc pdcp asn1 ngap gtpu
 MAINS   := gnb/main.c gnb/gnbctl.c
 # Sources of a layer: every .c below its folder, except the programs' mains.
 layer_srcs = $(filter-out $(MAINS),$(shell find $(1) -name '*.c' 2>/dev/null | sort))

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 CC=${FUZZ_CC:-clang}
 OUT=build-fuzz
-LAYERS="gnb drivers phy mac rrc rlc pdcp asn1 ngap"
+LAYERS="gnb drivers phy mac rrc rlc pdcp asn1 ngap gtpu"
 MAINS="gnb/main.c gnb/gnbctl.c"
 
 if [ $# -eq 0 ]; then
@@ -26,7 +26,7 @@ command -v "$CC" >/dev/null || { echo "run-fuzz: $CC not found (libFuzzer needs 
 
 # The same optional radio libraries as the Makefile: use what is installed.
 pkgs=""; defs=""
-for p in libzmq libconfig fftw3f libsystemd libcjson uhd SoapySDR; do
+for p in libzmq libconfig fftw3f libsystemd libcjson usrsctp uhd SoapySDR; do
   pkg-config --exists "$p" || continue
   pkgs="$pkgs $p"
   case $p in uhd) defs="$defs -DHAVE_UHD=1";; SoapySDR) defs="$defs -DHAVE_SOAPY=1";; esac
