@@ -25,7 +25,7 @@ endif
 # Optional radio libraries: a backend whose library is absent is compiled out (configuring it is an error).
 HAVE_UHD   := $(shell pkg-config --exists uhd && echo 1)
 HAVE_SOAPY := $(shell pkg-config --exists SoapySDR && echo 1)
-PKGS := libzmq libconfig fftw3f libsystemd libcjson usrsctp
+PKGS := libzmq libconfig fftw3f libsystemd libcjson usrsctp libcrypto
 ifeq ($(HAVE_UHD),1)
   PKGS += uhd
   DEFS += -DHAVE_UHD=1

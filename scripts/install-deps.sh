@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config
   libzmq3-dev libconfig-dev check libsubunit-dev libfftw3-dev libsystemd-dev libcjson-dev
-  libusrsctp-dev libsctp-dev
+  libusrsctp-dev libsctp-dev libssl-dev
   libuhd-dev libsoapysdr-dev soapysdr-tools
   tshark clang libclang-rt-14-dev llvm
   systemd procps

@@ -74,11 +74,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         else if (r != -EBADMSG && r != -EACCES && r != -EALREADY && r != -ENOBUFS)
             abort();
         pdcp_srb_tick(&e, now);
-        if (e.rx_deliv > e.rx_next) abort();
+        if (e.core.rx_deliv > e.core.rx_next) abort();
     }
-    const struct pdcp_srb_stats *s = &e.stats;
+    const struct pdcp_stats *s = &e.core.stats;
     if (s->rx_pdus != pdus || s->rx_delivered != delivered || delivered > ok ||
-        s->rx_pdus != ok + s->rx_malformed + s->rx_integrity_failed + s->rx_duplicate + s->rx_buffer_full)
+        s->rx_pdus != ok + s->rx_malformed + s->rx_integrity_failed + s->rx_duplicate + s->rx_buffer_full +
+                           s->rx_count_invalid)
         abort();
     pdcp_srb_free(&e);
     return 0;

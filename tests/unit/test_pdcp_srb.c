@@ -77,7 +77,7 @@ START_TEST(test_header_and_zero_mac_i)
     ck_assert_int_eq(pdu[0], 0x09);         /* R R R R = 0, SN[11:8] */
     ck_assert_int_eq(pdu[1], 0xab);
     ck_assert_int_eq(pdcp_srb_pdu_sn(pdu, len), 0x9ab);
-    ck_assert_uint_eq(e.stats.tx_pdus, 0x9ac);
+    ck_assert_uint_eq(e.core.stats.tx_pdus, 0x9ac);
     /* errors leave TX_NEXT alone */
     ck_assert_int_eq(pdcp_srb_tx(&e, sdu, 3, 0, pdu, 8, &len, &count), -ENOSPC);
     ck_assert_int_eq(pdcp_srb_tx(&e, sdu, 0, 0, pdu, sizeof pdu, &len, &count), -EINVAL);
@@ -116,11 +116,11 @@ START_TEST(test_count_wraps_end_to_end)
         ck_assert_int_eq(pdcp_srb_rx(&gnb, pdu, len, 0), 0);
         ck_assert_int_eq(g.n, (int)i + 1);
     }
-    ck_assert_uint_eq(gnb.rx_deliv, 3 * PDCP_SN_MOD + 10);
-    ck_assert_uint_eq(gnb.rx_next, 3 * PDCP_SN_MOD + 10);
-    ck_assert_uint_eq(gnb.stats.rx_delivered, 3 * PDCP_SN_MOD + 10);
+    ck_assert_uint_eq(gnb.core.rx_deliv, 3 * PDCP_SN_MOD + 10);
+    ck_assert_uint_eq(gnb.core.rx_next, 3 * PDCP_SN_MOD + 10);
+    ck_assert_uint_eq(gnb.core.stats.rx_delivered, 3 * PDCP_SN_MOD + 10);
     /* COUNT 2^32 - 1 is never used (33.501: no COUNT reuse under a key) */
-    ue.tx_next = (1ull << 32) - 1;
+    ue.core.tx_next = (1ull << 32) - 1;
     ck_assert_int_eq(pdcp_srb_tx(&ue, sdu, sizeof sdu, 0, pdu, sizeof pdu, &len, &count), -EOVERFLOW);
     pdcp_srb_free(&ue);
     pdcp_srb_free(&gnb);
@@ -153,7 +153,7 @@ START_TEST(test_hfn_near_the_wrap)
     /* at HFN 0 an SN a window ahead would need HFN -1: dropped as old */
     make(&e, true, PDCP_TIMER_INFINITY, PDCP_TIMER_INFINITY, &g);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 3000, 9, 2), 0), -EALREADY);
-    ck_assert_uint_eq(e.stats.rx_duplicate, 1);
+    ck_assert_uint_eq(e.core.stats.rx_duplicate, 1);
     pdcp_srb_free(&e);
 }
 END_TEST
@@ -173,8 +173,8 @@ START_TEST(test_duplicates_dropped)
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, len, 0), 0);               /* stored: COUNT 1 missing */
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, len, 0), -EALREADY);      /* already received */
     ck_assert_int_eq(g.n, 1);
-    ck_assert_uint_eq(e.stats.rx_duplicate, 2);
-    ck_assert_uint_eq(e.stats.rx_pdus, 4);
+    ck_assert_uint_eq(e.core.stats.rx_duplicate, 2);
+    ck_assert_uint_eq(e.core.stats.rx_pdus, 4);
     pdcp_srb_free(&e);
 }
 END_TEST
@@ -189,7 +189,7 @@ START_TEST(test_gap_waits_with_infinite_reordering)
     uint8_t pdu[16];
     for (uint32_t sn = 15; sn >= 2; sn--) ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, sn, (uint8_t)sn, 1), 0), 0);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 16, 16, 1), 0), -ENOBUFS);   /* RX_DELIV + 16 */
-    ck_assert_uint_eq(e.stats.rx_buffer_full, 1);
+    ck_assert_uint_eq(e.core.stats.rx_buffer_full, 1);
     pdcp_srb_tick(&e, 1000000);
     ck_assert_int_eq(g.n, 0);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 1, 1, 1), 0), 0);
@@ -200,7 +200,7 @@ START_TEST(test_gap_waits_with_infinite_reordering)
         ck_assert_uint_eq(g.count[i], (uint32_t)i);
         ck_assert_int_eq(g.first[i], i);
     }
-    ck_assert_uint_eq(e.rx_deliv, 16);
+    ck_assert_uint_eq(e.core.rx_deliv, 16);
     pdcp_srb_free(&e);
 }
 END_TEST
@@ -215,23 +215,23 @@ START_TEST(test_t_reordering_expiry)
     uint8_t pdu[16];
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 0, 0, 1), 100), 0);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 2, 2, 1), 100), 0);
-    ck_assert(e.t_reordering_running);
-    ck_assert_uint_eq(e.rx_reord, 3);
+    ck_assert(e.core.t_reordering_running);
+    ck_assert_uint_eq(e.core.rx_reord, 3);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 4, 4, 1), 120), 0);
     pdcp_srb_tick(&e, 139);
     ck_assert_int_eq(g.n, 1);
     pdcp_srb_tick(&e, 140);                 /* COUNT 2 (< RX_REORD = 3) delivered; 4 waits: gap at 3 */
     ck_assert_int_eq(g.n, 2);
     ck_assert_uint_eq(g.count[1], 2);
-    ck_assert_uint_eq(e.rx_deliv, 3);
-    ck_assert_uint_eq(e.stats.t_reordering_expired, 1);
-    ck_assert(e.t_reordering_running);      /* restarted: RX_DELIV 3 < RX_NEXT 5 */
-    ck_assert_uint_eq(e.rx_reord, 5);
+    ck_assert_uint_eq(e.core.rx_deliv, 3);
+    ck_assert_uint_eq(e.core.stats.t_reordering_expired, 1);
+    ck_assert(e.core.t_reordering_running);      /* restarted: RX_DELIV 3 < RX_NEXT 5 */
+    ck_assert_uint_eq(e.core.rx_reord, 5);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 1, 1, 1), 150), -EALREADY);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 3, 3, 1), 150), 0);   /* fills the gap */
     ck_assert_int_eq(g.n, 4);
     ck_assert_uint_eq(g.count[3], 4);
-    ck_assert(!e.t_reordering_running);     /* RX_DELIV 5 >= RX_REORD 5 */
+    ck_assert(!e.core.t_reordering_running);     /* RX_DELIV 5 >= RX_REORD 5 */
     pdcp_srb_free(&e);
 }
 END_TEST
@@ -265,7 +265,7 @@ START_TEST(test_discard_timer)
     ck_assert_int_eq(pdcp_srb_tx_expire(&e, 1000, out, 8), 2);
     ck_assert_uint_eq(out[0], 4);
     ck_assert_uint_eq(out[1], 5);
-    ck_assert_uint_eq(e.stats.tx_discarded, 5);
+    ck_assert_uint_eq(e.core.stats.tx_discarded, 5);
     ck_assert_int_eq(pdcp_srb_tx(&e, sdu, 2, 60, pdu, sizeof pdu, &len, NULL), 0);
     pdcp_srb_free(&e);
 }
@@ -365,7 +365,7 @@ START_TEST(test_security_hooks)
         ck_assert_int_eq(pdcp_srb_rx(&gnb, p0, l0, 0), -EACCES);
         p0[i] ^= 0x10;
     }
-    ck_assert_uint_eq(gnb.stats.rx_integrity_failed, l0 - 2);
+    ck_assert_uint_eq(gnb.core.stats.rx_integrity_failed, l0 - 2);
     ck_assert_int_eq(pdcp_srb_rx(&gnb, p0, l0, 0), 0);
     ck_assert_int_eq(g.n, 3);
     /* back to NIA0/NEA0 */
@@ -396,7 +396,7 @@ START_TEST(test_malformed_and_random_input)
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, 1, 0), -EBADMSG);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, 107, 0), -EBADMSG);        /* 101 data bytes > max_sdu */
     ck_assert_int_eq(pdcp_srb_rx(&e, NULL, 10, 0), -EBADMSG);
-    ck_assert_uint_eq(e.stats.rx_malformed, 4);
+    ck_assert_uint_eq(e.core.stats.rx_malformed, 4);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, 106, 0), 0);               /* 100 bytes: fine */
     ck_assert_int_eq(g.n, 1);
     /* random PDUs: never a crash or a read past the end (ASan); every outcome counted */
@@ -410,7 +410,7 @@ START_TEST(test_malformed_and_random_input)
         now += (int64_t)(test_rng_next() % 3);
         pdcp_srb_tick(&e, now);
     }
-    const struct pdcp_srb_stats *s = &e.stats;
+    const struct pdcp_stats *s = &e.core.stats;
     ck_assert_uint_eq(s->rx_pdus, 100005);
     /* with t-Reordering 0 every tick flushes the reception buffer: all accepted SDUs went up */
     uint64_t refused = s->rx_malformed + s->rx_duplicate + s->rx_buffer_full + s->rx_integrity_failed;
@@ -419,7 +419,7 @@ START_TEST(test_malformed_and_random_input)
     ck_assert_uint_eq(s->rx_delivered, s->rx_pdus - refused);
     /* reestablishment starts over */
     pdcp_srb_reestablish(&e);
-    ck_assert_uint_eq(e.rx_deliv, 0);
+    ck_assert_uint_eq(e.core.rx_deliv, 0);
     ck_assert_int_eq(pdcp_srb_rx(&e, pdu, pdu_with_sn(pdu, 0, 1, 1), now), 0);
     pdcp_srb_free(&e);
     /* configuration refused */
