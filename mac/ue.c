@@ -134,6 +134,7 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     ue->pdcp1 = keep_pdcp;
     rlc_am_reset(&ue->srb1);
     pdcp_srb_reestablish(&ue->pdcp1);
+    pdcp_srb_security_deactivate(&ue->pdcp1);   /* a new connection starts at NIA0/NEA0 */
     bool listed = false;
     for (int j = 0; j < u->n_act && !listed; j++) listed = u->act[j] == index;
     if (!listed) u->act[u->n_act++] = index;

@@ -26,7 +26,7 @@ command -v "$CC" >/dev/null || { echo "run-fuzz: $CC not found (libFuzzer needs 
 
 # The same optional radio libraries as the Makefile: use what is installed.
 pkgs=""; defs=""
-for p in libzmq libconfig fftw3f libsystemd libcjson usrsctp uhd SoapySDR; do
+for p in libzmq libconfig fftw3f libsystemd libcjson usrsctp libcrypto uhd SoapySDR; do
   pkg-config --exists "$p" || continue
   pkgs="$pkgs $p"
   case $p in uhd) defs="$defs -DHAVE_UHD=1";; SoapySDR) defs="$defs -DHAVE_SOAPY=1";; esac
