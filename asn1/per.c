@@ -226,7 +226,16 @@ void per_size(struct per *p, int *n, int lb, int ub, int cap)
         per_fail(p, -EINVAL);
         return;
     }
-    per_int(p, n, lb, ub);
+    if (ub < 65536) {
+        per_int(p, n, lb, ub); /* 11.9.3.3 / 11.9.4.1: a constrained whole number */
+    } else if (p->r) { /* 11.9.4.2: "ub" of 64K or more: a general length (the count itself) */
+        *n = (int)uper_get_length(p->r, NULL);
+        if (!p->r->err && (*n < lb || *n > ub)) per_fail(p, -EBADMSG);
+    } else if (*n < lb || *n > ub) {
+        per_fail(p, -EINVAL);
+    } else {
+        uper_put_length(p->w, (size_t)*n);
+    }
     if (p->r && !p->r->err && *n > cap) per_fail(p, -ENOTSUP);
     if (p->r && p->r->err) *n = 0; /* callers loop over *n elements: never past their array */
 }

@@ -98,7 +98,9 @@ void per_nested_end(struct per *p, struct per_nested *n);
 
 /* CHOICE index among `count` root alternatives; an extension alternative when decoding gives -ENOTSUP. */
 void per_choice(struct per *p, int *index, int count, bool extensible);
-/* SEQUENCE (SIZE (lb..ub)) OF: the count; decoding more than `cap` elements gives -ENOTSUP. */
+/* SEQUENCE (SIZE (lb..ub)) OF: the count (a constrained number; a general length when ub >= 64K, e.g. NGAP's
+ * maxnoofNGConnectionsToReset = 65536); decoding more than `cap` elements gives -ENOTSUP. A count of 16K or more
+ * (fragmented) is refused. */
 void per_size(struct per *p, int *n, int lb, int ub, int cap);
 /* OCTET STRING without size constraint into buf[cap] (decoding: a longer string gives -EMSGSIZE). */
 void per_octets(struct per *p, uint8_t *buf, size_t *len, size_t cap);

@@ -206,6 +206,26 @@ static const struct ie_spec ue_context_release_complete_ies[] = {
 };
 #undef M
 
+/* NG Reset (9.2.6.11) and NG Reset Acknowledge (9.2.6.12). */
+#define M struct ngap_ng_reset
+static void w_reset_cause(struct per *p, void *m) { ngap_walk_cause(p, &((M *)m)->cause); }
+static void w_reset_type(struct per *p, void *m)
+{
+    M *v = m;
+    ngap_walk_reset_type(p, &v->reset_all, &v->n_ues, v->ues);
+}
+static const struct ie_spec ng_reset_ies[] = {
+    {NGAP_IE_CAUSE, NGAP_IGNORE, NO_FLAG, w_reset_cause},
+    {NGAP_IE_RESET_TYPE, NGAP_REJECT, NO_FLAG, w_reset_type},
+};
+#undef M
+#define M struct ngap_ng_reset_acknowledge
+static void w_rack_ues(struct per *p, void *m) { ngap_walk_ue_connection_list(p, &((M *)m)->n_ues, ((M *)m)->ues); }
+static const struct ie_spec ng_reset_acknowledge_ies[] = {
+    {NGAP_IE_UE_ASSOCIATED_LOGICAL_NG_CONNECTION_LIST, NGAP_IGNORE, offsetof(M, has_ues), w_rack_ues},
+};
+#undef M
+
 /* Error Indication (9.2.7.1). */
 #define M struct ngap_error_indication
 static void w_err_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((M *)m)->amf_ue_ngap_id); }
@@ -252,6 +272,9 @@ static const struct msg_spec msgs[NGAP_MSG_COUNT] = {
     [NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE] = {"UEContextReleaseComplete", NGAP_SUCCESSFUL,
                                               NGAP_PROC_UE_CONTEXT_RELEASE, NGAP_REJECT,
                                               IES(ue_context_release_complete_ies)},
+    [NGAP_MSG_NG_RESET] = {"NGReset", NGAP_INITIATING, NGAP_PROC_NG_RESET, NGAP_REJECT, IES(ng_reset_ies)},
+    [NGAP_MSG_NG_RESET_ACKNOWLEDGE] = {"NGResetAcknowledge", NGAP_SUCCESSFUL, NGAP_PROC_NG_RESET, NGAP_REJECT,
+                                       IES(ng_reset_acknowledge_ies)},
     [NGAP_MSG_ERROR_INDICATION] = {"ErrorIndication", NGAP_INITIATING, NGAP_PROC_ERROR_INDICATION, NGAP_IGNORE,
                                    IES(error_indication_ies)},
 };

@@ -8,7 +8,8 @@
  *
  * Messages modelled: NG Setup Request/Response/Failure (9.2.6.1-3), Initial UE Message (9.2.5.1), Downlink and
  * Uplink NAS Transport (9.2.5.2-3), Initial Context Setup Request/Response/Failure (9.2.2.1-3, without PDU
- * sessions), UE Context Release Request/Command/Complete (9.2.2.4-6), Error Indication (9.2.7.1). The struct of a message holds the IEs gnbd uses; for each optional IE a
+ * sessions), UE Context Release Request/Command/Complete (9.2.2.4-6), NG Reset and NG Reset Acknowledge
+ * (9.2.6.11-12), Error Indication (9.2.7.1). The struct of a message holds the IEs gnbd uses; for each optional IE a
  * has_* flag. Decoding:
  *   - IEs may come in any order; a repeated IE or a missing mandatory one gives -EBADMSG;
  *   - an IE this codec does not model (a later release's, or one gnbd does not use such as
@@ -42,6 +43,7 @@
 #define NGAP_NAME_MAX 150       /* AMFName / RANNodeName: PrintableString (SIZE (1..150, ...)) */
 #define NGAP_MAX_SKIPPED 8
 #define NGAP_MAX_ALLOWED_NSSAI 8 /* maxnoofAllowedS-NSSAIs */
+#define NGAP_MAX_RESET_UES 64    /* of maxnoofNGConnectionsToReset = 65536 */
 #define NGAP_MAX_PDU_BYTES 8192 /* the largest message encoded */
 
 /* 9.4.2 NGAP-PDU alternatives. */
@@ -84,12 +86,14 @@ enum ngap_ie_id {
     NGAP_IE_RAN_PAGING_PRIORITY = 83,
     NGAP_IE_RAN_UE_NGAP_ID = 85,
     NGAP_IE_RELATIVE_AMF_CAPACITY = 86,
+    NGAP_IE_RESET_TYPE = 88,
     NGAP_IE_RRC_ESTABLISHMENT_CAUSE = 90,
     NGAP_IE_SECURITY_KEY = 94,
     NGAP_IE_SERVED_GUAMI_LIST = 96,
     NGAP_IE_SUPPORTED_TA_LIST = 102,
     NGAP_IE_TIME_TO_WAIT = 107,
     NGAP_IE_UE_AGGREGATE_MAXIMUM_BIT_RATE = 110,
+    NGAP_IE_UE_ASSOCIATED_LOGICAL_NG_CONNECTION_LIST = 111,
     NGAP_IE_UE_CONTEXT_REQUEST = 112,
     NGAP_IE_UE_NGAP_IDS = 114,
     NGAP_IE_UE_SECURITY_CAPABILITIES = 119,
@@ -111,6 +115,8 @@ enum ngap_msg {
     NGAP_MSG_UE_CONTEXT_RELEASE_REQUEST,
     NGAP_MSG_UE_CONTEXT_RELEASE_COMMAND,
     NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE,
+    NGAP_MSG_NG_RESET,
+    NGAP_MSG_NG_RESET_ACKNOWLEDGE,
     NGAP_MSG_ERROR_INDICATION,
     NGAP_MSG_COUNT
 };
@@ -346,6 +352,29 @@ struct ngap_error_indication {
     struct ngap_cause cause;
 };
 
+/* UE-associatedLogicalNG-connectionItem: either id or both. */
+struct ngap_ue_connection {
+    bool has_amf_ue_ngap_id;
+    uint64_t amf_ue_ngap_id;
+    bool has_ran_ue_ngap_id;
+    uint32_t ran_ue_ngap_id;
+};
+
+/* 9.2.6.11 NG RESET (either way): the whole interface, or the listed UE-associated connections. */
+struct ngap_ng_reset {
+    struct ngap_cause cause;
+    bool reset_all;
+    int n_ues; /* 1.. when !reset_all */
+    struct ngap_ue_connection ues[NGAP_MAX_RESET_UES];
+};
+
+/* 9.2.6.12 NG RESET ACKNOWLEDGE: the connections reset, when the NG Reset listed them. */
+struct ngap_ng_reset_acknowledge {
+    bool has_ues;
+    int n_ues;
+    struct ngap_ue_connection ues[NGAP_MAX_RESET_UES];
+};
+
 struct ngap_skipped_ie {
     uint16_t id;
     uint8_t criticality;
@@ -372,6 +401,8 @@ struct ngap_pdu {
         struct ngap_ue_ids_cause ue_context_release_request;
         struct ngap_ue_context_release_command ue_context_release_command;
         struct ngap_ue_context_release_complete ue_context_release_complete;
+        struct ngap_ng_reset ng_reset;
+        struct ngap_ng_reset_acknowledge ng_reset_acknowledge;
         struct ngap_error_indication error_indication;
     } u;
 };

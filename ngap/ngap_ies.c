@@ -13,6 +13,7 @@ enum {
     MAX_NOOF_SERVED_GUAMIS = 256,
     MAX_NOOF_PLMNS = 12,
     MAX_NOOF_ALLOWED_SNSSAIS = 8,
+    MAX_NOOF_NG_CONNECTIONS_TO_RESET = 65536,
     MAX_PROTOCOL_EXTENSIONS = 65535,
 };
 
@@ -372,4 +373,40 @@ void ngap_walk_ue_ngap_ids(struct per *p, bool *pair, uint64_t *amf, uint32_t *r
     ngap_walk_amf_ue_ngap_id(p, amf);
     ngap_walk_ran_ue_ngap_id(p, ran);
     seq_end(p, ext, iex);
+}
+
+/* UE-associatedLogicalNG-connectionItem ::= SEQUENCE { aMF-UE-NGAP-ID OPTIONAL, rAN-UE-NGAP-ID OPTIONAL,
+ *     iE-Extensions OPTIONAL, ... }. The list's size has ub = 64K: its count is a general length (11.9.4.2). */
+void ngap_walk_ue_connection_list(struct per *p, int *n, struct ngap_ue_connection *list)
+{
+    per_size(p, n, 1, MAX_NOOF_NG_CONNECTIONS_TO_RESET, NGAP_MAX_RESET_UES);
+    for (int i = 0; i < *n && !per_error(p); i++) {
+        struct ngap_ue_connection *c = &list[i];
+        bool ext = false, iex = false;
+        per_ext(p, &ext);
+        per_opt(p, &c->has_amf_ue_ngap_id);
+        per_opt(p, &c->has_ran_ue_ngap_id);
+        per_opt(p, &iex);
+        if (c->has_amf_ue_ngap_id) ngap_walk_amf_ue_ngap_id(p, &c->amf_ue_ngap_id);
+        if (c->has_ran_ue_ngap_id) ngap_walk_ran_ue_ngap_id(p, &c->ran_ue_ngap_id);
+        seq_end(p, ext, iex);
+    }
+}
+
+void ngap_walk_reset_type(struct per *p, bool *all, int *n, struct ngap_ue_connection *list)
+{
+    int alt = *all ? 0 : 1;
+    per_choice(p, &alt, 3, false);
+    if (per_error(p)) return;
+    if (alt == 2) { /* choice-Extensions */
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    *all = alt == 0;
+    if (*all) {
+        int reset_all = 0; /* ResetAll ::= ENUMERATED { reset-all, ... } */
+        per_enum(p, &reset_all, 1, true);
+    } else {
+        ngap_walk_ue_connection_list(p, n, list);
+    }
 }

@@ -42,5 +42,9 @@ void ngap_walk_allowed_nssai(struct per *p, int *n, struct ngap_snssai *list);
 void ngap_walk_ue_security_capabilities(struct per *p, struct ngap_ue_security_capabilities *v);
 /* UE-NGAP-IDs ::= CHOICE { uE-NGAP-ID-pair, aMF-UE-NGAP-ID, choice-Extensions } */
 void ngap_walk_ue_ngap_ids(struct per *p, bool *pair, uint64_t *amf, uint32_t *ran);
+/* UE-associatedLogicalNG-connectionList ::= SEQUENCE (SIZE (1..65536)) OF UE-associatedLogicalNG-connectionItem */
+void ngap_walk_ue_connection_list(struct per *p, int *n, struct ngap_ue_connection *list);
+/* ResetType ::= CHOICE { nG-Interface ResetAll, partOfNG-Interface UE-associatedLogicalNG-connectionList, ... } */
+void ngap_walk_reset_type(struct per *p, bool *all, int *n, struct ngap_ue_connection *list);
 
 #endif

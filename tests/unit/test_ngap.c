@@ -173,6 +173,18 @@ START_TEST(test_ngap_other_captures)
     ck_assert_int_eq(pdu.skipped[0].id, 36);
     ck_assert_int_eq(pdu.skipped[0].criticality, NGAP_IGNORE);
 
+    /* An NG Reset of one connection (AMF id 1, RAN id 1), cause radio network 3 (release due to NG-RAN generated
+     * reason); its list's count (SIZE (1..65536)) is a general length octet. */
+    decode_capture("gnb_ng_reset_part", NGAP_MSG_NG_RESET, true);
+    const struct ngap_ng_reset *nr = &pdu.u.ng_reset;
+    ck_assert_int_eq(nr->cause.group, NGAP_CAUSE_RADIO_NETWORK);
+    ck_assert_int_eq(nr->cause.value, 3);
+    ck_assert(!nr->reset_all);
+    ck_assert_int_eq(nr->n_ues, 1);
+    ck_assert(nr->ues[0].has_amf_ue_ngap_id && nr->ues[0].has_ran_ue_ngap_id);
+    ck_assert_uint_eq(nr->ues[0].amf_ue_ngap_id, 1);
+    ck_assert_uint_eq(nr->ues[0].ran_ue_ngap_id, 1);
+
     /* A gNB's NG Setup Request with a RAN node name and a fifth IE this codec does not model (id 273): decoded,
      * the unknown IE listed with its criticality (ignore). */
     decode_capture("open5gs_test_ng_setup_request_5ies", NGAP_MSG_NG_SETUP_REQUEST, false);
@@ -316,6 +328,15 @@ static void build_own(void)
     own[NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE].u.ue_context_release_complete =
         (struct ngap_ue_context_release_complete){.amf_ue_ngap_id = 70000, .ran_ue_ngap_id = 3, .has_uli = true,
                                                   .uli = uli};
+    own[NGAP_MSG_NG_RESET].msg = NGAP_MSG_NG_RESET;
+    own[NGAP_MSG_NG_RESET].u.ng_reset = (struct ngap_ng_reset){.cause = {NGAP_CAUSE_TRANSPORT, 1}, .reset_all = true};
+    p = &own[NGAP_MSG_NG_RESET_ACKNOWLEDGE];
+    p->msg = NGAP_MSG_NG_RESET_ACKNOWLEDGE;
+    p->u.ng_reset_acknowledge.has_ues = true;
+    p->u.ng_reset_acknowledge.n_ues = 3;
+    p->u.ng_reset_acknowledge.ues[0] = (struct ngap_ue_connection){true, 5, true, 6};
+    p->u.ng_reset_acknowledge.ues[1] = (struct ngap_ue_connection){.has_amf_ue_ngap_id = true, .amf_ue_ngap_id = 7};
+    p->u.ng_reset_acknowledge.ues[2] = (struct ngap_ue_connection){.has_ran_ue_ngap_id = true, .ran_ue_ngap_id = 8};
     own[NGAP_MSG_ERROR_INDICATION].msg = NGAP_MSG_ERROR_INDICATION;
     own[NGAP_MSG_ERROR_INDICATION].u.error_indication = (struct ngap_error_indication){
         .has_ran_ue_ngap_id = true, .ran_ue_ngap_id = 9, .has_cause = true,
@@ -613,6 +634,18 @@ START_TEST(test_ngap_tshark)
     EXPECT_INT(k, "ngap.AMF_UE_NGAP_ID", 0, 70000);
     expect_uli(k, &own[NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE].u.ue_context_release_complete.uli, 0);
     k = &pk[12];
+    expect_common(k, &own[NGAP_MSG_NG_RESET]);
+    EXPECT_NAME(k, "ngap.transport", 0, "unspecified");
+    EXPECT_NAME(k, "ngap.nG_Interface", 0, "reset-all");
+    k = &pk[13];
+    expect_common(k, &own[NGAP_MSG_NG_RESET_ACKNOWLEDGE]);
+    EXPECT_COUNT(k, "ngap.UE_associatedLogicalNG_connectionItem_element", 3);
+    EXPECT_INT(k, "ngap.AMF_UE_NGAP_ID", 0, 5);
+    EXPECT_INT(k, "ngap.RAN_UE_NGAP_ID", 0, 6);
+    EXPECT_INT(k, "ngap.AMF_UE_NGAP_ID", 1, 7);
+    EXPECT_INT(k, "ngap.RAN_UE_NGAP_ID", 1, 8);
+    EXPECT_COUNT(k, "ngap.AMF_UE_NGAP_ID", 2);
+    k = &pk[14];
     expect_common(k, &own[NGAP_MSG_ERROR_INDICATION]);
     EXPECT_COUNT(k, "ngap.AMF_UE_NGAP_ID", 0);
     EXPECT_INT(k, "ngap.RAN_UE_NGAP_ID", 0, 9);
