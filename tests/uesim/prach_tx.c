@@ -89,18 +89,18 @@ static unsigned next_rand(struct prach_tx *p)
     return (p->rng >> 8) & 0xffffff;
 }
 
-/* Preamble v of occasion o at `at` + delay, scaled by gain; *sent says where. Returns 0, or -1 when it cannot go
+/* Preamble v of occasion o at `at` + delay, through ch; *sent says where. Returns 0, or -1 when it cannot go
  * (the tracker reports slots some time after their samples arrived, right after the cell is found by tens of ms:
  * an occasion whose UL already left cannot be used). */
-static int send_preamble(struct prach_tx *p, int v, int delay, float gain, int sfn, int sf, int64_t at,
+static int send_preamble(struct prach_tx *p, int v, int delay, const struct channel *ch, int sfn, int sf, int64_t at,
                          const struct prach_time_occasion *o, struct prach_tx_sent *sent)
 {
     static cf_t buf[1 << 17];
     int n = prach_nof_samples(&p->gen.p, p->cfg.srate, o);
     int64_t start = at + delay;
-    if (n <= 0 || n > (int)(sizeof buf / sizeof buf[0]) || !ul_tx_can_place(p->ul, at, n + delay))
+    if (n <= 0 || n > (int)(sizeof buf / sizeof buf[0]) || !ul_tx_can_place(p->ul, at, n + delay + (ch ? ch->span : 0)))
         return -1;
-    if (prach_generate(&p->gen, v, o, buf) != n || ul_tx_add_scaled(p->ul, start, buf, n, gain) < 0) return -1;
+    if (prach_generate(&p->gen, v, o, buf) != n || ul_tx_add_channel(p->ul, start, buf, n, ch) < 0) return -1;
     int mu_ra = prach_format_is_long(o->format) ? 0 : (p->ra_scs_khz == 30 ? 1 : 0);
     /* 38.321 5.1.3: s_id the occasion's first symbol, t_id its first slot in the frame (mu of the RA SCS;
      * 0 for the long formats), f_id 0 (msg1-FDM 1), NUL carrier. */
@@ -148,7 +148,7 @@ void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *ou
         struct prach_tx_sent s;
         if (p->sent < p->cfg.count) {
             int v = p->cfg.preamble >= 0 ? p->cfg.preamble : (int)(next_rand(p) % (unsigned)p->total_preambles);
-            if (send_preamble(p, v, p->cfg.delay_samples, 1.0f, next_sfn, sf, at, &occ[i], &s) == 0) {
+            if (send_preamble(p, v, p->cfg.delay_samples, NULL, next_sfn, sf, at, &occ[i], &s) == 0) {
                 p->last = s;
                 p->sent++;
                 print_sent(p, &occ[i], &s, p->cfg.delay_samples, -1, out);
@@ -157,7 +157,7 @@ void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *ou
         for (int id = 0; id < PRACH_TX_MAX_REQ; id++) {
             struct prach_tx_req *r = &p->req[id];
             if (!r->pending || at < r->not_before ||
-                send_preamble(p, r->preamble, r->delay, r->gain, next_sfn, sf, at, &occ[i], &s) < 0)
+                send_preamble(p, r->preamble, r->delay, r->ch, next_sfn, sf, at, &occ[i], &s) < 0)
                 continue;
             r->pending = false;
             r->last = s;
@@ -167,14 +167,15 @@ void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *ou
     }
 }
 
-int prach_tx_request_ue(struct prach_tx *p, int id, int preamble, int delay, float gain, int64_t not_before)
+int prach_tx_request_ue(struct prach_tx *p, int id, int preamble, int delay, const struct channel *ch,
+                        int64_t not_before)
 {
     if (id < 0 || id >= PRACH_TX_MAX_REQ || preamble < 0 || preamble >= 64 || delay < 0) return -EINVAL;
     struct prach_tx_req *r = &p->req[id];
     r->pending = true;
     r->preamble = preamble;
     r->delay = delay;
-    r->gain = gain;
+    r->ch = ch;
     r->not_before = not_before;
     return 0;
 }

@@ -10,8 +10,9 @@
  * can compare it with the gNB's.
  *
  * Random access (ue_attach.h) asks per UE: prach_tx_request_ue(id, preamble index the UE selected, its delay, its
- * amplitude, not before a stream sample (backoff)); every request pending at an occasion goes in that occasion, so
- * UEs asking at once share it (and with the same index, collide); each request's outcome is kept under its id.
+ * UL channel (amplitude, CFO, fading), not before a stream sample (backoff)); every request pending at an
+ * occasion goes in that occasion, so UEs asking at once share it (and with the same index, collide); each
+ * request's outcome is kept under its id.
  *
  * Threading: single-threaded (uesim).
  */
@@ -48,7 +49,7 @@ struct prach_tx_sent {
 struct prach_tx_req {
     bool pending;
     int preamble, delay;
-    float gain;              /* amplitude scale of the samples */
+    const struct channel *ch;   /* the requester's UL channel (gain, CFO, fading; NULL: none) */
     int64_t not_before;      /* stream sample: no occasion starting earlier */
     int sent;                /* preambles sent for this id */
     struct prach_tx_sent last;
@@ -84,8 +85,10 @@ void prach_tx_on_slot(struct prach_tx *p, int sfn, int slot, int64_t t, FILE *ou
 
 /* Preamble index `preamble` (0..totalNumberOfRA-Preambles - 1) for requester id (0..PRACH_TX_MAX_REQ - 1), in
  * the first occasion that can still be planned and starts at or after stream sample not_before, delay samples
- * late and scaled by gain; req[id].sent counts up and req[id].last says where it went. Returns 0 or -EINVAL. */
-int prach_tx_request_ue(struct prach_tx *p, int id, int preamble, int delay, float gain, int64_t not_before);
+ * late and through ch (ul_tx_add_channel; NULL: as generated; ch must outlive the request); req[id].sent counts
+ * up and req[id].last says where it went. Returns 0 or -EINVAL. */
+int prach_tx_request_ue(struct prach_tx *p, int id, int preamble, int delay, const struct channel *ch,
+                        int64_t not_before);
 
 /* totalNumberOfRA-Preambles of the armed configuration (64 before prach_tx_arm). */
 int prach_tx_nof_preambles(const struct prach_tx *p);

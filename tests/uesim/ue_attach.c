@@ -44,9 +44,25 @@ int ue_attach_init(struct ue_attach *a, const struct ue_attach_config *cfg, stru
         return -EINVAL;
     for (int i = 0; i < cfg->count; i++)
         if (cfg->delay[i] < 0 || cfg->delay[i] > 10000 || cfg->drop_msg3[i] < 0 || cfg->drop_pusch[i] < 0 ||
-            cfg->nack_pdsch[i] < 0 || !(cfg->gain_db[i] > -100) || !(cfg->gain_db[i] < 100))
+            cfg->nack_pdsch[i] < 0 || !(cfg->gain_db[i] > -100) || !(cfg->gain_db[i] < 100) ||
+            !(cfg->start_ms[i] >= 0) || !(cfg->start_ms[i] <= 3600e3))
             return -EINVAL;
+    for (int i = 0; i < cfg->count; i++) {
+        /* one seed per UE; the same one both ways: the DL sees the UL's fading draw (a reciprocal channel) */
+        unsigned seed = (cfg->seed ? cfg->seed : 1) * 1000003u + (unsigned)i * 7919u + 1u;
+        enum channel_fading f = cfg->fading[i] ? CHANNEL_FADING_TDL_A : CHANNEL_FADING_NONE;
+        struct channel_config up = {.srate = cfg->srate, .gain_db = cfg->gain_db[i], .cfo_hz = cfg->cfo_hz[i],
+                                    .snr_db = NAN, .fading = f, .delay_spread_s = cfg->fading_ds_s,
+                                    .doppler_hz = cfg->fading_doppler_hz, .seed = seed};
+        struct channel_config down = up;
+        down.gain_db = 0;
+        down.cfo_hz = 0;
+        down.snr_db = cfg->dl_snr_db[i];
+        if (channel_init(&a->ul_ch[i], &up) < 0 || channel_init(&a->dl_ch[i], &down) < 0) return -EINVAL;
+        a->own_dl[i] = !channel_is_identity(&a->dl_ch[i]);
+    }
     a->cfg = *cfg;
+    a->t_armed = -1;
     a->ul = ul;
     a->prach = prach;
     a->last_sfn = -1;
@@ -64,6 +80,7 @@ void ue_attach_free(struct ue_attach *a)
         ofdm_free(&a->ofdm);
     }
     grid_free(&a->grid);
+    grid_free(&a->ue_grid);
     for (int i = 0; i < UE_ATTACH_MAX_UES; i++) {
         struct ue_attach_ue *u = &a->ue[i];
         if (u->rlc_ok) rlc_am_free(&u->rlc);
@@ -214,7 +231,7 @@ static int setup_phy(struct ue_attach *a, char *why, size_t len)
     a->sym_len = a->slot_len / 14 + 1;
     a->cw = malloc((size_t)n * 12 * 14 * 8);
     a->samples = malloc((size_t)a->slot_len * sizeof(cf_t));
-    if (grid_init(&a->grid, 14, 12 * n) < 0 || !a->cw || !a->samples)
+    if (grid_init(&a->grid, 14, 12 * n) < 0 || grid_init(&a->ue_grid, 14, 12 * n) < 0 || !a->cw || !a->samples)
         return fail_why(why, len, "out of memory");
     for (int i = 0; i < a->cfg.count; i++) {
         struct ue_attach_ue *u = &a->ue[i];
@@ -254,7 +271,8 @@ int ue_attach_arm(struct ue_attach *a, const struct ue_attach_cell *cell, const 
     a->pdsch_tdra = db->pdsch_tdra;
     if ((rc = setup_phy(a, why, len)) < 0) return rc;
     a->armed = true;
-    for (int i = 0; i < (a->cfg.concurrent ? a->cfg.count : 1); i++) start_ue(a, &a->ue[i]);
+    for (int i = 0; i < (a->cfg.concurrent ? a->cfg.count : 1); i++)
+        if (!a->cfg.concurrent || a->cfg.start_ms[i] == 0) start_ue(a, &a->ue[i]);
     return 0;
 }
 
@@ -322,14 +340,14 @@ static int ta_samples(const struct ue_attach *a, const struct ue_attach_ue *u, i
     return ue_mac_n_ta_samples(n_ta, a->n_ta_offset, a->cfg.srate);
 }
 
-/* a->grid as u's slot s UL, its advance early, its delay late, scaled by its gain. Returns the end sample, or
- * -ERANGE. */
+/* a->grid as u's slot s UL, its advance early, its delay late, through its UL channel. Returns the end sample,
+ * or -ERANGE. */
 static int64_t send_grid(struct ue_attach *a, struct ue_attach_ue *u, int64_t s)
 {
     int sis = (int)(s % (1 << a->mu));
     int n = ofdm_modulate_slot(&a->ofdm, a->grid.re, sis, a->samples);
     int64_t at = a->now_t + (s - a->now) * a->slot_len + a->cfg.delay[u->idx] - ta_samples(a, u, s);
-    if (n <= 0 || ul_tx_add_scaled(a->ul, at, a->samples, n, u->gain) < 0) return -ERANGE;
+    if (n <= 0 || ul_tx_add_channel(a->ul, at, a->samples, n, &a->ul_ch[u->idx]) < 0) return -ERANGE;
     return at + n;
 }
 
@@ -487,7 +505,7 @@ static void request_preamble(struct ue_attach *a, struct ue_attach_ue *u, int64_
     u->prach_seq = a->prach->req[u->idx].sent;
     u->window_start = -1;
     u->state = UE_ATT_PRACH;
-    prach_tx_request_ue(a->prach, u->idx, v, delay, u->gain, not_before);
+    prach_tx_request_ue(a->prach, u->idx, v, delay, &a->ul_ch[u->idx], not_before);
 }
 
 static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
@@ -505,7 +523,6 @@ static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
     u->identity = ((uint64_t)next_rand(&s) << 24 | next_rand(&s)) & ((1ULL << 39) - 1);
     u->rng = s ^ 0x5bd1e995u;
     ue_rrc_setup_request(u->identity, u->ccch);
-    u->gain = (float)pow(10.0, a->cfg.gain_db[i] / 20.0);
     u->drop_msg3 = a->cfg.drop_msg3[i];
     u->drop_pusch = a->cfg.drop_pusch[i];
     u->nack_pdsch = a->cfg.nack_pdsch[i];
@@ -1009,26 +1026,41 @@ static void on_dci(struct ue_attach *a, struct ue_attach_ue *u, const struct gri
     }
 }
 
+/* The DCIs in g for the UEs of the group (own: the one UE with its own receiver; else every UE on the shared
+ * slot) that wait for an RNTI. */
+static void search_group(struct ue_attach *a, const struct grid *g, int own, FILE *out)
+{
+    uint16_t want[UE_ATTACH_MAX_UES], rntis[UE_ATTACH_MAX_UES];
+    int n = 0, lo = own >= 0 ? own : 0, hi = own >= 0 ? own + 1 : a->started;
+    for (int i = lo; i < hi; i++) {
+        want[i] = own >= 0 || !a->own_dl[i] || !a->cfg.dl_grid ? wanted_rnti(a, &a->ue[i]) : 0;
+        bool dup = false;
+        for (int k = 0; k < n; k++) dup |= rntis[k] == want[i];
+        if (want[i] && !dup) rntis[n++] = want[i];
+    }
+    struct pdcch_rx_result res[UE_ATTACH_MAX_UES];
+    int found = n > 0 ? search(a, g, rntis, n, res, UE_ATTACH_MAX_UES) : 0;
+    for (int i = lo; i < hi; i++)
+        for (int k = 0; k < found; k++)
+            if (want[i] && res[k].rnti == want[i] && wanted_rnti(a, &a->ue[i]) == want[i])
+                on_dci(a, &a->ue[i], g, &res[k], out);
+}
+
 void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const struct grid *g, FILE *out)
 {
     if (!a->armed) return;
     advance(a, sfn, slot, t);
+    if (a->t_armed < 0) a->t_armed = t;
+    for (int i = 0; a->cfg.concurrent && i < a->cfg.count; i++)
+        if (!a->ue[i].a && (double)(t - a->t_armed) >= a->cfg.start_ms[i] * 1e-3 * a->cfg.srate)
+            start_ue(a, &a->ue[i]);
     for (int i = 0; i < a->started; i++) on_slot_ue(a, &a->ue[i], out);
     if (g) {
-        uint16_t want[UE_ATTACH_MAX_UES], rntis[UE_ATTACH_MAX_UES];
-        int n = 0;
-        for (int i = 0; i < a->started; i++) {
-            want[i] = wanted_rnti(a, &a->ue[i]);
-            bool dup = false;
-            for (int k = 0; k < n; k++) dup |= rntis[k] == want[i];
-            if (want[i] && !dup) rntis[n++] = want[i];
-        }
-        struct pdcch_rx_result res[UE_ATTACH_MAX_UES];
-        int found = n > 0 ? search(a, g, rntis, n, res, UE_ATTACH_MAX_UES) : 0;
+        search_group(a, g, -1, out);
         for (int i = 0; i < a->started; i++)
-            for (int k = 0; k < found; k++)
-                if (want[i] && res[k].rnti == want[i] && wanted_rnti(a, &a->ue[i]) == want[i])
-                    on_dci(a, &a->ue[i], g, &res[k], out);
+            if (a->own_dl[i] && a->cfg.dl_grid && wanted_rnti(a, &a->ue[i]) &&
+                a->cfg.dl_grid(a->cfg.dl_ctx, &a->dl_ch[i], &a->ue_grid) == 0)
+                search_group(a, &a->ue_grid, i, out);
     }
     for (int i = 0; i < a->started; i++)
         if (a->ue[i].state == UE_ATT_CONNECTED || a->ue[i].state == UE_ATT_UNTIL_RELEASE) maybe_sr(a, &a->ue[i]);

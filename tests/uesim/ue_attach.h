@@ -4,10 +4,16 @@
  * tests/uesim/ue_mac.h and ue_rrc.h; the shared libraries do the coding (PDCCH, PDSCH/DL-SCH, PUSCH/UL-SCH, PUCCH,
  * MAC PDUs, RLC AM, PDCP, RRC codec).
  *
- * Each UE has its own 39-bit ue-Identity (from the seed), its own delay (samples its UL arrives late), amplitude
- * (gain in dB on everything it sends, preambles included) and timing advance; the DL slot is demodulated once and
- * searched once for every RNTI some UE waits for (RA-RNTI in its window, TC-RNTI, C-RNTI), each DCI going to the
- * UEs that wait for its RNTI (two UEs that sent the same preamble both take its RAR, both send Msg3 on its grant).
+ * Each UE has its own 39-bit ue-Identity (from the seed), its own delay (samples its UL arrives late), timing
+ * advance and channel (tests/uesim/channel.h): everything it sends, preambles included, goes through its UL
+ * channel (amplitude in dB, frequency offset, optionally 38.901 TDL-A fading) into the shared UL stream. The DL
+ * slot is demodulated once and searched once for every RNTI some UE with an identity DL channel waits for
+ * (RA-RNTI in its window, TC-RNTI, C-RNTI), each DCI going to the UEs that wait for its RNTI (two UEs that sent
+ * the same preamble both take its RAR, both send Msg3 on its grant). A UE whose DL channel is not the identity
+ * (noise at its own SNR, fading) has its own receiver (cfg.dl_grid): the slot through its channel, demodulated
+ * and searched for its RNTI alone. Its DL delay and frequency offset are taken as what its synchronisation
+ * removes (the DL channel has neither; the UL delay is the round trip). With concurrent, each UE starts
+ * start_ms after the first SIB1 (0: at once).
  * Per UE:
  *   1. Preamble (tests/uesim/prach_tx.h, one request per UE: UEs asking at once share the next occasion) with an
  *      index drawn uniformly from totalNumberOfRA-Preambles (38.321 5.1.2; same_preamble: the first attempt of
@@ -80,6 +86,7 @@
 #include "rlc/rlc_am.h"
 #include "rrc/msg/bcch_dl_sch.h"
 #include "rrc/msg/dl_ccch.h"
+#include "tests/uesim/channel.h"
 #include "tests/uesim/dl_rx.h"
 #include "tests/uesim/prach_tx.h"
 #include "tests/uesim/ue_mac.h"
@@ -115,6 +122,19 @@ struct ue_attach_config {
     int nas_bytes;                               /* dedicatedNAS-Message length */
     unsigned seed;
     int until_release_ms;                        /* > 0: step 6 */
+    /* each UE's channel (tests/uesim/channel.h), both ways: the UL through gain_db, cfo_hz and the fading into
+     * the shared UL stream; the DL through the same fading draw (seeded per UE) and noise at dl_snr_db per
+     * unit-energy RE (NAN: none) into the UE's own receiver (dl_grid) */
+    double cfo_hz[UE_ATTACH_MAX_UES];            /* UL frequency offset as the gNB sees it */
+    double dl_snr_db[UE_ATTACH_MAX_UES];
+    bool fading[UE_ATTACH_MAX_UES];              /* 38.901 TDL-A */
+    double fading_ds_s, fading_doppler_hz;       /* its delay spread and maximum Doppler */
+    double start_ms[UE_ATTACH_MAX_UES];          /* concurrent: each UE starts this long after the first SIB1 */
+    /* The slot as UE ue's own receiver gets it through ch: its samples through channel_apply, demodulated into
+     * g. Called inside ue_attach_on_slot for a UE whose DL channel is not the identity; returns 0 or < 0 (the
+     * UE then sees no PDCCH in the slot). NULL: such UEs see the shared slot. */
+    int (*dl_grid)(void *ctx, struct channel *ch, struct grid *g);
+    void *dl_ctx;
 };
 /* What the UE knows of the cell when SIB1 is in. */
 struct ue_attach_cell {
@@ -141,11 +161,10 @@ struct ue_attach;
 
 /* One UE's procedure. */
 struct ue_attach_ue {
-    struct ue_attach *a;
+    struct ue_attach *a;                         /* NULL until the UE starts */
     int idx;                                     /* 0-based */
     enum ue_attach_state state;
     unsigned rng;
-    float gain;                                  /* amplitude */
     int drop_msg3;                               /* Msg3 transmissions still to leave out */
     int drop_pusch;                              /* C-RNTI PUSCH transmissions still to leave out */
     int nack_pdsch;                              /* C-RNTI PDSCHs still to answer NACK */
@@ -226,6 +245,11 @@ struct ue_attach {
     int64_t now_t;                               /* its first sample */
     /* the UEs */
     struct ue_attach_ue ue[UE_ATTACH_MAX_UES];
+    struct channel ul_ch[UE_ATTACH_MAX_UES];     /* each UE's UL and DL channel (cfg) */
+    struct channel dl_ch[UE_ATTACH_MAX_UES];
+    bool own_dl[UE_ATTACH_MAX_UES];              /* dl_ch is not the identity: the UE has its own DL receiver */
+    struct grid ue_grid;                         /* such a UE's slot */
+    int64_t t_armed;                             /* first sample of the first slot after ue_attach_arm, -1 */
     int started;                                 /* UEs started so far */
     enum ue_attach_outcome outcome[UE_ATTACH_MAX_UES];
     char why[UE_ATTACH_MAX_UES][160];

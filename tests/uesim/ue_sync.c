@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,21 +241,35 @@ static void us_process(struct ue_sync *u)
     us_discard_before(u, keep);
 }
 
-int ue_sync_demod_slot(struct ue_sync *u, const struct ue_sync_event *ev, struct grid *grid)
+int ue_sync_slot_samples(const struct ue_sync *u, const struct ue_sync_event *ev, const cf_t **x, int *hist)
+{
+    if (!u->slot_buf || ev->type != UE_SYNC_EVENT_SLOT) return -EINVAL;
+    int64_t off = ev->t - u->base;
+    if (off < 0 || off + u->slot_len > (int64_t)u->len) return -EINVAL;
+    *x = u->buf + off;
+    *hist = off > INT32_MAX ? INT32_MAX : (int)off;
+    return 0;
+}
+
+int ue_sync_demod_samples(struct ue_sync *u, const struct ue_sync_event *ev, const cf_t *x, struct grid *grid)
 {
     if (!u->slot_buf || ev->type != UE_SYNC_EVENT_SLOT || grid->nof_symbols < OFDM_SYMBOLS_PER_SLOT ||
         grid->nof_subcarriers != u->cs.ofdm.nof_sc)
         return -EINVAL;
-    int64_t off = ev->t - u->base;
-    if (off < 0 || off + u->slot_len > (int64_t)u->len)
-        return -EINVAL;
-    const cf_t *x = u->buf + off;
     double w = -2.0 * M_PI * ev->cfo_hz / u->cfg.search.sample_rate_hz;
     for (int64_t k = 0; k < u->slot_len; k++)
         u->slot_buf[k] = x[k] * ((float)cos(w * (double)k) + I * (float)sin(w * (double)k));
     int per_subframe = u->slots_per_frame / 10;
     int rc = ofdm_demodulate_slot(&u->cs.ofdm, u->slot_buf, ev->slot % per_subframe, grid->re);
     return rc < 0 ? rc : 0;
+}
+
+int ue_sync_demod_slot(struct ue_sync *u, const struct ue_sync_event *ev, struct grid *grid)
+{
+    const cf_t *x;
+    int hist;
+    if (ue_sync_slot_samples(u, ev, &x, &hist) < 0) return -EINVAL;
+    return ue_sync_demod_samples(u, ev, x, grid);
 }
 
 int ue_sync_push(struct ue_sync *u, const cf_t *x, size_t n)

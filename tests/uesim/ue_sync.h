@@ -116,4 +116,12 @@ int ue_sync_push(struct ue_sync *u, const cf_t *x, size_t n);
  * (another event, a grid of another size). */
 int ue_sync_demod_slot(struct ue_sync *u, const struct ue_sync_event *ev, struct grid *grid);
 
+/* Inside the callback of a UE_SYNC_EVENT_SLOT event only: the slot's received samples (*x = its first, slot
+ * length of them) and how many samples before it are still buffered (*hist). Returns 0 or -EINVAL. */
+int ue_sync_slot_samples(const struct ue_sync *u, const struct ue_sync_event *ev, const cf_t **x, int *hist);
+
+/* ue_sync_demod_slot of the caller's version x of the slot (as another receiver got it: slot length samples from
+ * ev->t). Returns 0 or -EINVAL. */
+int ue_sync_demod_samples(struct ue_sync *u, const struct ue_sync_event *ev, const cf_t *x, struct grid *grid);
+
 #endif

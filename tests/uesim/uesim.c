@@ -45,7 +45,15 @@ struct uesim {
     int64_t ssb_offset_hz;
     uint64_t slots;
     char fail[256];               /* first reason the run fails, "" while none */
+    /* the UEs' own DL receivers (ue_attach_config.dl_grid) */
+    const struct ue_sync_event *slot_ev;   /* the SLOT event being handled, NULL outside */
+    double re_energy;             /* mean energy of an occupied DL RE, from the first slots (0: not yet) */
+    int re_slots;                 /* slots it was measured on */
+    cf_t *dl_in, *dl_out;         /* a slot (after UESIM_DL_HIST samples of history), and it through a channel */
 };
+
+#define UESIM_DL_HIST 4096        /* samples of history a UE's DL channel may read (its longest tap) */
+#define UESIM_RE_SLOTS 8          /* slots the DL RE energy is averaged over */
 
 static void uesim_fail(struct uesim *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void uesim_fail(struct uesim *u, const char *fmt, ...)
@@ -207,6 +215,49 @@ static void on_sib1(struct uesim *u, const struct sib1_rx_event *e)
     print_sib1_fields(u, e);
 }
 
+/* The DL RE energy the UEs' DL SNRs refer to: the mean |RE|^2 of the occupied REs of a demodulated slot (those
+ * above 1 % of its strongest), averaged over the first UESIM_RE_SLOTS slots that have any. */
+static void measure_re_energy(struct uesim *u, const struct grid *g)
+{
+    size_t n = (size_t)g->nof_symbols * (size_t)g->nof_subcarriers;
+    float peak = 0;
+    for (size_t k = 0; k < n; k++) peak = fmaxf(peak, crealf(g->re[k] * conjf(g->re[k])));
+    double sum = 0;
+    size_t used = 0;
+    for (size_t k = 0; k < n; k++) {
+        float e = crealf(g->re[k] * conjf(g->re[k]));
+        if (e > 0.01f * peak) {
+            sum += e;
+            used++;
+        }
+    }
+    if (!(peak > 0) || used == 0) return;
+    u->re_energy = (u->re_energy * u->re_slots + sum / (double)used) / (u->re_slots + 1);
+    u->re_slots++;
+}
+
+/* ue_attach_config.dl_grid: the slot being handled as a UE gets it: normalized to unit RE energy, through the
+ * UE's DL channel (its fading, its noise), the tracked CFO removed, demodulated. */
+static int ue_dl_grid(void *ctx, struct channel *ch, struct grid *g)
+{
+    struct uesim *u = ctx;
+    const cf_t *x;
+    int hist, n = (int)u->sync.slot_len;
+    if (!u->slot_ev || !(u->re_energy > 0) || ue_sync_slot_samples(&u->sync, u->slot_ev, &x, &hist) < 0)
+        return -EINVAL;
+    if (!u->dl_in) {
+        u->dl_in = malloc((size_t)(UESIM_DL_HIST + n) * sizeof(cf_t));
+        u->dl_out = malloc((size_t)n * sizeof(cf_t));
+        if (!u->dl_in || !u->dl_out) return -ENOMEM;
+    }
+    hist = hist < UESIM_DL_HIST ? hist : UESIM_DL_HIST;
+    float scale = (float)(1.0 / sqrt(u->re_energy));
+    cf_t *in = u->dl_in + UESIM_DL_HIST;
+    for (int k = -hist; k < n; k++) in[k] = x[k] * scale;
+    channel_apply(ch, u->slot_ev->t, in, hist, n, u->dl_out);
+    return ue_sync_demod_samples(&u->sync, u->slot_ev, u->dl_out, g);
+}
+
 /* A slot of the tracked cell: the Type0-PDCCH occasions go to the SIB1 receiver. */
 static void on_slot(struct uesim *u, const struct ue_sync_event *ev)
 {
@@ -218,7 +269,10 @@ static void on_slot(struct uesim *u, const struct ue_sync_event *ev)
     bool grid = (att || sib1) && ue_sync_demod_slot(&u->sync, ev, &u->grid) == 0;
     if (sib1 && grid && sib1_rx_slot(&u->sib1, &u->grid, ev->sfn, ev->slot, &e) == 0)
         on_sib1(u, &e);
+    if (grid && u->re_slots < UESIM_RE_SLOTS) measure_re_energy(u, &u->grid);
+    u->slot_ev = ev;
     ue_attach_on_slot(&u->att, ev->sfn, ev->slot, ev->t, att && grid ? &u->grid : NULL, u->out);
+    u->slot_ev = NULL;
 }
 
 static void on_event(void *ctx, const struct ue_sync_event *ev)
@@ -438,11 +492,18 @@ static void attach_verdict(struct uesim *u)
 {
     const struct ue_attach *a = &u->att;
     int good = 0;
+    const struct uesim_options *o = &u->o;
+    bool chan = o->n_ue_cfo || o->n_ue_snr || o->n_ue_start || o->n_ue_fading || o->fading || o->start_spread_ms > 0;
     for (int i = 0; i < a->cfg.count; i++) {
         bool ok = a->outcome[i] == a->cfg.expect[i];
         good += ok;
-        fprintf(u->out, "uesim: attach: ue=%d %s, expected %s%s%s\n", i + 1, ue_attach_outcome_name(a->outcome[i]),
-                ue_attach_outcome_name(a->cfg.expect[i]), a->why[i][0] ? ": " : "", a->why[i]);
+        char ch[160] = "";
+        if (chan)   /* the UE's channel and start (ue_attach_config) */
+            snprintf(ch, sizeof ch, " [start %.1f ms, delay %d, gain %.1f dB, cfo %+.0f Hz, dl snr %.1f dB%s]",
+                     a->cfg.start_ms[i], a->cfg.delay[i], a->cfg.gain_db[i], a->cfg.cfo_hz[i],
+                     isnan(a->cfg.dl_snr_db[i]) ? INFINITY : a->cfg.dl_snr_db[i], a->cfg.fading[i] ? ", TDL-A" : "");
+        fprintf(u->out, "uesim: attach: ue=%d %s, expected %s%s%s%s\n", i + 1, ue_attach_outcome_name(a->outcome[i]),
+                ue_attach_outcome_name(a->cfg.expect[i]), a->why[i][0] ? ": " : "", a->why[i], ch);
         if (!ok)
             uesim_fail(u, "UE %d: %s, expected %s", i + 1, ue_attach_outcome_name(a->outcome[i]),
                        ue_attach_outcome_name(a->cfg.expect[i]));
@@ -454,19 +515,28 @@ static void attach_verdict(struct uesim *u)
 }
 
 /* --expect-attach: one outcome per UE, the last repeated. Returns 0 or -EINVAL after printing why. */
-static int attach_config(const struct uesim_options *o, struct ue_attach_config *c)
+static int attach_config(struct uesim *u, const struct uesim_options *o, struct ue_attach_config *c)
 {
     *c = (struct ue_attach_config){.count = o->attach_count, .concurrent = o->concurrent, .nof_prb = o->nof_prb,
                                    .scs_khz = o->scs_khz, .srate = o->srate, .prach_delay = o->prach_delay,
                                    .preamble = o->prach_preamble, .same_preamble = o->same_preamble,
                                    .nas_bytes = o->nas_bytes, .seed = o->seed,
-                                   .until_release_ms = 1000 * o->until_release_s};
+                                   .until_release_ms = 1000 * o->until_release_s,
+                                   .fading_ds_s = o->fading_ds_ns * 1e-9, .fading_doppler_hz = o->fading_doppler_hz,
+                                   .dl_grid = ue_dl_grid, .dl_ctx = u};
     for (int i = 0; i < UE_ATTACH_MAX_UES && i < UESIM_MAX_UES; i++) {
         c->delay[i] = i < o->n_ue_delay ? (int)o->ue_delay[i] : o->ul_delay;
         c->gain_db[i] = i < o->n_ue_gain ? o->ue_gain_db[i] : 0.0;
         c->drop_msg3[i] = i < o->n_drop_msg3 ? (int)o->drop_msg3[i] : 0;
         c->drop_pusch[i] = i < o->n_drop_pusch ? (int)o->drop_pusch[i] : 0;
         c->nack_pdsch[i] = i < o->n_nack_pdsch ? (int)o->nack_pdsch[i] : 0;
+        /* --ue-snr: the UL amplitude relative to the noise reference (uesim_parse_args set --ul-snr to it) */
+        if (i < o->n_ue_snr) c->gain_db[i] = o->ue_snr[i] - o->ul_snr_db;
+        c->dl_snr_db[i] = i < o->n_ue_snr ? o->ue_snr[i] : NAN;
+        c->cfo_hz[i] = i < o->n_ue_cfo ? o->ue_cfo[i] : 0.0;
+        c->fading[i] = i < o->n_ue_fading ? o->ue_fading[i] : o->fading;
+        c->start_ms[i] = i < o->n_ue_start ? o->ue_start_ms[i]
+                         : o->attach_count > 0 ? o->start_spread_ms * i / o->attach_count : 0.0;
     }
     enum ue_attach_outcome last = UE_ATTACH_OK;
     char buf[256];
@@ -541,7 +611,7 @@ int main(int argc, char **argv)
                                  .delay_samples = u.o.prach_delay >= 0 ? u.o.prach_delay : u.o.ul_delay,
                                  .seed = u.o.seed, .on_demand = u.o.attach_count > 0};
     static struct ue_attach_config ac;
-    if (attach_config(&u.o, &ac) < 0)
+    if (attach_config(&u, &u.o, &ac) < 0)
         return UESIM_EXIT_USAGE;
     if (ul_tx_init(&u.ul, &tc) < 0 || prach_tx_init(&u.prach, &pc, &u.ul) < 0 ||
         ul_probe_tx_init(&u.probe, &u.o.probe, u.o.srate, u.o.ul_delay, &u.ul) < 0 ||
@@ -559,5 +629,7 @@ int main(int argc, char **argv)
     ul_probe_tx_free(&u.probe);
     ue_attach_free(&u.att);
     ul_tx_free(&u.ul);
+    free(u.dl_in);
+    free(u.dl_out);
     return rc;
 }

@@ -90,6 +90,16 @@ struct uesim_options {
     double drop_msg3[UESIM_MAX_UES];    /* --drop-msg3 n1,...: Msg3 transmissions left out (default 0) */
     double drop_pusch[UESIM_MAX_UES];   /* --drop-pusch n1,...: C-RNTI PUSCH transmissions left out (0) */
     double nack_pdsch[UESIM_MAX_UES];   /* --nack-pdsch n1,...: decoded C-RNTI PDSCHs answered NACK (0) */
+    /* each UE's channel (tests/uesim/channel.h) and start */
+    int n_ue_cfo, n_ue_snr, n_ue_start, n_ue_fading;
+    double ue_cfo[UESIM_MAX_UES];       /* --ue-cfo f1,...: Hz, its UL frequency offset (0) */
+    double ue_snr[UESIM_MAX_UES];       /* --ue-snr s1,...: dB per unit-energy RE, UL and DL (none) */
+    double ue_start_ms[UESIM_MAX_UES];  /* --ue-start t1,...: ms after the first SIB1 (0) */
+    bool ue_fading[UESIM_MAX_UES];      /* --ue-fading tdla|none,...: 38.901 TDL-A (--fading) */
+    bool fading;                        /* --fading tdla|none: the UEs past the --ue-fading list */
+    double start_spread_ms;             /* --start-spread MS: UE i of N starts at i x MS / N (0) */
+    double fading_ds_ns;                /* --fading-ds NS: TDL delay spread (100) */
+    double fading_doppler_hz;           /* --fading-doppler HZ: maximum Doppler (5) */
 };
 
 /* "v1,v2,..." (1..UESIM_MAX_UES numbers in [lo, hi]; whole numbers when integer) into out. Returns the count or

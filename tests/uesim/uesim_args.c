@@ -23,7 +23,9 @@ void uesim_usage(void)
             "             [--ul-cfo HZ] [--seed N] [--attach N [--expect-attach ok|reject|conres-fail|failed,...]\n"
             "             [--nas-bytes N] [--until-release S] [--concurrent] [--ue-delay D1,D2,...]\n"
             "             [--ue-gain-db G1,...] [--same-preamble] [--drop-msg3 N1,...] [--drop-pusch N1,...]\n"
-            "             [--nack-pdsch N1,...]]\n"
+            "             [--nack-pdsch N1,...] [--ue-cfo HZ1,...] [--ue-snr DB1,...] [--ue-start MS1,...]\n"
+            "             [--start-spread MS] [--fading tdla|none] [--ue-fading tdla|none,...] [--fading-ds NS]\n"
+            "             [--fading-doppler HZ]] [--ues N (= --attach N --concurrent)]\n"
             "  The srsUE-like facts only ([rat.nr] dl_nr_arfcn, ssb_nr_arfcn, nof_prb, bands, [rf] srate); PCI,\n"
             "  timing, CFO, SFN and MIB are found blind, then SIB1 from the MIB. --band (default 3) gives the SSB\n"
             "  pattern for the SCS (15 kHz: Case A; 30 kHz: B or C) unless --ssb-pattern does, and CORESET#0's\n"
@@ -61,7 +63,17 @@ void uesim_usage(void)
             "  C-RNTI PDSCHs it answers with NACK (0: the gNB resends them). --same-preamble: every UE's first\n"
             "  preamble has one index (contention). A UE whose contention resolution fails (another UE's identity, or\n"
             "  ra-ContentionResolutionTimer) or that gets no RAR retries random access after the RAR's backoff, up\n"
-            "  to preambleTransMax; Timing Advance Commands in its DL MAC PDUs move its UL timing.\n");
+            "  to preambleTransMax; Timing Advance Commands in its DL MAC PDUs move its UL timing.\n"
+            "  --ues N: N UEs at once (--attach N --concurrent), each with its own channel (tests/uesim/channel.h):\n"
+            "  --ue-cfo its UL frequency offset (Hz, 0); --ue-snr its SNR per unit-energy RE (dB) in the UL (the UL\n"
+            "  noise is set by --ul-snr, else by the highest --ue-snr; the UE's UL amplitude is its SNR minus that;\n"
+            "  not with --ue-gain-db) and in its DL (noise on its own receiver, relative to the DL RE energy\n"
+            "  measured on the first slots; UEs past the list: no DL noise, UL at the noise reference);\n"
+            "  --ue-fading 38.901 TDL-A fading (same draw in UL and DL) of delay spread --fading-ds (ns, 100) and\n"
+            "  maximum Doppler --fading-doppler (Hz, 5), --fading for the UEs past the list (none); --ue-start\n"
+            "  when each UE starts (ms after the first SIB1, 0), --start-spread MS: UE i of N at i x MS / N.\n"
+            "  The per-UE outcome lines are followed by 'uesim: K/N UEs RRC connected'; exit 1 when any UE ends\n"
+            "  otherwise than expected.\n");
 }
 
 int uesim_parse_int(const char *s, long lo, long hi, long *out)
@@ -247,7 +259,27 @@ enum {
     OPT_EXPECT_SIB1, OPT_PRACH, OPT_PRACH_PREAMBLE, OPT_PRACH_DELAY, OPT_UL_SNR, OPT_UL_CFO, OPT_SEED,
     OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES, OPT_UNTIL_RELEASE,
     OPT_CONCURRENT, OPT_UE_DELAY, OPT_UE_GAIN, OPT_SAME_PREAMBLE, OPT_DROP_MSG3, OPT_DROP_PUSCH, OPT_NACK_PDSCH,
+    OPT_UES, OPT_UE_CFO, OPT_UE_SNR, OPT_UE_START, OPT_START_SPREAD, OPT_FADING, OPT_UE_FADING, OPT_FADING_DS,
+    OPT_FADING_DOPPLER,
 };
+
+/* "tdla" or "none". Returns 0 or -EINVAL. */
+static int parse_fading(const char *v, bool *out)
+{
+    return parse_bool_word(v, "tdla", "none", out);
+}
+
+/* --ue-fading "tdla,none,...": returns the count or -EINVAL. */
+static int parse_fading_list(const char *text, bool *out)
+{
+    char buf[512], *save = NULL;
+    if (strlen(text) >= sizeof buf || !text[0] || text[strlen(text) - 1] == ',' || strstr(text, ",,")) return -EINVAL;
+    snprintf(buf, sizeof buf, "%s", text);
+    int n = 0;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+        if (n == UESIM_MAX_UES || parse_fading(tok, &out[n++]) < 0) return -EINVAL;
+    return n;
+}
 
 int uesim_parse_list(const char *text, double lo, double hi, bool integer, double *out)
 {
@@ -334,6 +366,16 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
         return (o->n_drop_pusch = uesim_parse_list(arg, 0, 64, true, o->drop_pusch)) < 0 ? -EINVAL : 0;
     case OPT_NACK_PDSCH:
         return (o->n_nack_pdsch = uesim_parse_list(arg, 0, 64, true, o->nack_pdsch)) < 0 ? -EINVAL : 0;
+    case OPT_UES: o->sib1 = o->concurrent = true; return set_int(arg, 1, UESIM_MAX_UES, &o->attach_count);
+    case OPT_UE_CFO: return (o->n_ue_cfo = uesim_parse_list(arg, -20000, 20000, false, o->ue_cfo)) < 0 ? -EINVAL : 0;
+    case OPT_UE_SNR: return (o->n_ue_snr = uesim_parse_list(arg, -20, 60, false, o->ue_snr)) < 0 ? -EINVAL : 0;
+    case OPT_UE_START:
+        return (o->n_ue_start = uesim_parse_list(arg, 0, 60000, false, o->ue_start_ms)) < 0 ? -EINVAL : 0;
+    case OPT_START_SPREAD: return parse_double(arg, 0, 60000, &o->start_spread_ms);
+    case OPT_FADING: return parse_fading(arg, &o->fading);
+    case OPT_UE_FADING: return (o->n_ue_fading = parse_fading_list(arg, o->ue_fading)) < 0 ? -EINVAL : 0;
+    case OPT_FADING_DS: return parse_double(arg, 1, 3000, &o->fading_ds_ns);
+    case OPT_FADING_DOPPLER: return parse_double(arg, 0, 2000, &o->fading_doppler_hz);
     default: return -EINVAL;
     }
 }
@@ -361,13 +403,18 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"ue-delay", required_argument, 0, OPT_UE_DELAY}, {"ue-gain-db", required_argument, 0, OPT_UE_GAIN},
         {"same-preamble", no_argument, 0, OPT_SAME_PREAMBLE}, {"drop-msg3", required_argument, 0, OPT_DROP_MSG3},
         {"drop-pusch", required_argument, 0, OPT_DROP_PUSCH}, {"nack-pdsch", required_argument, 0, OPT_NACK_PDSCH},
+        {"ues", required_argument, 0, OPT_UES}, {"ue-cfo", required_argument, 0, OPT_UE_CFO},
+        {"ue-snr", required_argument, 0, OPT_UE_SNR}, {"ue-start", required_argument, 0, OPT_UE_START},
+        {"start-spread", required_argument, 0, OPT_START_SPREAD}, {"fading", required_argument, 0, OPT_FADING},
+        {"ue-fading", required_argument, 0, OPT_UE_FADING}, {"fading-ds", required_argument, 0, OPT_FADING_DS},
+        {"fading-doppler", required_argument, 0, OPT_FADING_DOPPLER},
         {"help", no_argument, 0, OPT_HELP}, {0, 0, 0, 0},
     };
     *o = (struct uesim_options){.scs_khz = 15, .tx = "tcp://*:2001", .rx = "tcp://localhost:2000",
                                 .ssb_period_ms = 10, .timeout_s = 30, .expect_pci = -1, .band = 3,
                                 .ssb_pattern = -1, .prach_preamble = -1, .prach_delay = -1,
                                 .ul_probe_count = 3, .ul_snr_db = NAN, .seed = 1,
-                                .nas_bytes = 150};
+                                .nas_bytes = 150, .fading_ds_ns = 100, .fading_doppler_hz = 5};
     uesim_ul_probe_defaults(&o->probe);
     int opt, idx;
     opterr = 0;
@@ -396,21 +443,38 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         return -EINVAL;
     }
     bool per_ue = o->concurrent || o->same_preamble || o->n_ue_delay || o->n_ue_gain || o->n_drop_msg3 ||
-                  o->n_drop_pusch || o->n_nack_pdsch;
+                  o->n_drop_pusch || o->n_nack_pdsch || o->n_ue_cfo || o->n_ue_snr || o->n_ue_start ||
+                  o->n_ue_fading || o->fading || o->start_spread_ms > 0;
     if (per_ue && o->attach_count == 0) {
-        fprintf(stderr, "uesim: --concurrent, --same-preamble, --ue-delay, --ue-gain-db, --drop-msg3, --drop-pusch, "
-                "--nack-pdsch need --attach\n");
+        fprintf(stderr, "uesim: --concurrent, --same-preamble, the per-UE lists, --fading and --start-spread need "
+                "--attach or --ues\n");
         return -EINVAL;
     }
-    int most = o->n_ue_delay > o->n_ue_gain ? o->n_ue_delay : o->n_ue_gain;
-    most = o->n_drop_msg3 > most ? o->n_drop_msg3 : most;
-    most = o->n_drop_pusch > most ? o->n_drop_pusch : most;
-    most = o->n_nack_pdsch > most ? o->n_nack_pdsch : most;
+    if (o->n_ue_snr && o->n_ue_gain) {
+        fprintf(stderr, "uesim: --ue-snr and --ue-gain-db cannot be combined (the SNR sets the UL amplitude)\n");
+        return -EINVAL;
+    }
+    if ((o->n_ue_start || o->start_spread_ms > 0) && !o->concurrent) {
+        fprintf(stderr, "uesim: --ue-start and --start-spread need --concurrent (or --ues)\n");
+        return -EINVAL;
+    }
+    if (o->n_ue_start && o->start_spread_ms > 0) {
+        fprintf(stderr, "uesim: --ue-start and --start-spread cannot be combined\n");
+        return -EINVAL;
+    }
+    const int counts[] = {o->n_ue_delay, o->n_ue_gain, o->n_drop_msg3, o->n_drop_pusch, o->n_nack_pdsch,
+                          o->n_ue_cfo, o->n_ue_snr, o->n_ue_start, o->n_ue_fading};
+    int most = 0;
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) most = counts[i] > most ? counts[i] : most;
     if (most > o->attach_count && o->attach_count > 0) {
         fprintf(stderr, "uesim: a per-UE list has %d values for --attach %d\n", most, o->attach_count);
         return -EINVAL;
     }
     if (o->seconds == 0 && o->max_slots == 0)
         o->seconds = 1.0;
+    if (o->n_ue_snr > 0 && isnan(o->ul_snr_db)) {   /* the UL noise reference: the highest UE SNR */
+        o->ul_snr_db = o->ue_snr[0];
+        for (int i = 1; i < o->n_ue_snr; i++) o->ul_snr_db = fmax(o->ul_snr_db, o->ue_snr[i]);
+    }
     return 0;
 }

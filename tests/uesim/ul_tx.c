@@ -21,15 +21,17 @@ int ul_tx_init(struct ul_tx *u, const struct ul_tx_config *cfg)
     while (u->ring_len < (int64_t)ceil(cfg->srate * ahead))
         u->ring_len *= 2;
     u->ring = calloc((size_t)u->ring_len, sizeof(cf_t));
+    u->scratch = calloc((size_t)u->ring_len, sizeof(cf_t));
     u->sigma = isnan(cfg->snr_db) ? 0.0f : (float)sqrt(pow(10.0, -cfg->snr_db / 10.0) / 2.0);
     u->rng = cfg->seed ? cfg->seed : 1;
-    return u->ring ? 0 : -ENOMEM;
+    return u->ring && u->scratch ? 0 : -ENOMEM;
 }
 
 void ul_tx_free(struct ul_tx *u)
 {
     free(u->ring);
-    u->ring = NULL;
+    free(u->scratch);
+    u->ring = u->scratch = NULL;
 }
 
 bool ul_tx_can_place(const struct ul_tx *u, int64_t at, int n)
@@ -58,16 +60,12 @@ int ul_tx_add_scaled(struct ul_tx *u, int64_t at, const cf_t *x, int n, float ga
     return 0;
 }
 
-static unsigned next_rand(struct ul_tx *u)
+int ul_tx_add_channel(struct ul_tx *u, int64_t at, const cf_t *x, int n, const struct channel *ch)
 {
-    u->rng = u->rng * 1103515245u + 12345u;
-    return (u->rng >> 8) & 0xffffff;
-}
-
-static double gauss(struct ul_tx *u)
-{
-    double u1 = (next_rand(u) + 1.0) / 16777217.0, u2 = next_rand(u) / 16777216.0;
-    return sqrt(-2.0 * log(u1)) * cos(2 * M_PI * u2);
+    if (!ch || channel_is_identity(ch)) return ul_tx_add(u, at, x, n);
+    if (n < 0 || (int64_t)n + ch->span > u->ring_len || !ul_tx_can_place(u, at, n + ch->span)) return -ERANGE;
+    channel_burst(ch, at, x, n, u->scratch);
+    return ul_tx_add(u, at, u->scratch, n + ch->span);
 }
 
 void ul_tx_fill(struct ul_tx *u, int64_t ts, cf_t *ul, int n)
@@ -76,9 +74,8 @@ void ul_tx_fill(struct ul_tx *u, int64_t ts, cf_t *ul, int n)
         cf_t *r = &u->ring[(ts + i) % u->ring_len];
         ul[i] = *r;
         *r = 0;
-        if (u->sigma > 0)
-            ul[i] += u->sigma * (float)gauss(u) + I * u->sigma * (float)gauss(u);
     }
+    if (u->sigma > 0) channel_awgn(&u->rng, u->sigma, ul, n);
     if (ts + n > u->next_fill)
         u->next_fill = ts + n;
 }

@@ -10,7 +10,7 @@
  *
  * Channel: a frequency offset (cfo_hz, phase from the absolute stream sample, so consecutive transmissions stay
  * coherent) applied to each placed transmission, and AWGN on the whole stream (also where nothing is sent). The
- * noise is complex Gaussian of variance N0 = 10^(-snr_db / 10) per sample. Every transmitter here scales its
+ * noise (channel_awgn) is complex Gaussian of variance N0 = 10^(-snr_db / 10) per sample. Every transmitter here scales its
  * signal unitarily (phy/ofdm/ofdm.h; phy/ch/prach.h), so a unit-energy RE or PRACH subcarrier comes out of the
  * receiver's unitary DFT with energy 1 over noise N0 per bin: snr_db is the SNR per unit-energy resource element
  * (PUSCH data RE, PUCCH RE, PRACH subcarrier), in its own band, for one receive antenna. (PUSCH DM-RS REs carry
@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "phy/types.h"
+#include "tests/uesim/channel.h"
 
 struct ul_tx_config {
     double srate;
@@ -41,6 +42,7 @@ struct ul_tx {
     int64_t next_fill;   /* first UL sample not yet handed to the radio: nothing can be placed before it */
     float sigma;         /* noise standard deviation per real component */
     unsigned rng;
+    cf_t *scratch;       /* ring_len samples: a transmission after its own channel (ul_tx_add_channel) */
 };
 
 /* Returns 0, -EINVAL (srate not positive), -ENOMEM. */
@@ -56,6 +58,11 @@ int ul_tx_add(struct ul_tx *u, int64_t at, const cf_t *x, int n);
 
 /* ul_tx_add of x scaled by gain (a UE's own received amplitude). */
 int ul_tx_add_scaled(struct ul_tx *u, int64_t at, const cf_t *x, int n, float gain);
+
+/* ul_tx_add of x as the receiver gets it through ch (tests/uesim/channel.h: a UE's own delay, gain, CFO and
+ * fading; its noise is not added, the stream's is): channel_burst's n + ch->span samples at [at, ...). ch NULL:
+ * x as it is. Returns 0 or -ERANGE. */
+int ul_tx_add_channel(struct ul_tx *u, int64_t at, const cf_t *x, int n, const struct channel *ch);
 
 /* The UL samples [ts, ts + n): what was placed there (then cleared) plus noise. ts must not go back. */
 void ul_tx_fill(struct ul_tx *u, int64_t ts, cf_t *ul, int n);

@@ -26,6 +26,7 @@
 #include "gnb/config.h"
 #include "gnb/config_geometry.h"
 #include "mac/ul_probe.h"
+#include "tests/uesim/channel.c"
 #include "tests/uesim/ul_probe_tx.c"
 #include "tests/uesim/ul_tx.c"
 #include "tests/uesim/uesim_args.c"
