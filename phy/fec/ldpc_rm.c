@@ -172,8 +172,17 @@ RM_VECTORISE static inline void deinterleave_run(float *soft, const float *llr, 
 #if defined(__x86_64__)
 /* Qm = 6 with byte shuffles: the six runs are paired byte-wise (s0 s1, s2 s3, s4 s5: one 16-bit word per output
  * symbol and pair), then the three word streams A, B, C are interleaved A0 B0 C0 A1 B1 C1 ... by pshufb masks
- * (mask[S][v]: where stream S's words land in output vector v, -128 = zero), 16 symbols (96 bytes) per step. The
- * generic loop, whose stride-6 stores the compiler vectorises poorly, does the rest. */
+ * (mask[S][v]: where stream S's words land in output chunk v of 16 bytes, -128 = zero). 32 symbols (192 bytes)
+ * per step: each 128-bit lane of a 32-byte register carries 8 symbols (the unpacks work within lanes: the low
+ * unpack holds symbols 0-7 and 16-23, the high one 8-15 and 24-31), so the six 16-byte chunks of symbols 0-15 are
+ * the low lanes and those of symbols 16-31 the high lanes, joined pairwise for 32-byte stores. The generic loop
+ * does the rest of a run. Every loop is written out: the compiler keeps the masks and words in registers. */
+__attribute__((target("avx2"))) static inline __m256i rm6_chunk(const __m256i w[3], const __m256i m[3][3], int v)
+{
+    return _mm256_or_si256(_mm256_or_si256(_mm256_shuffle_epi8(w[0], m[0][v]), _mm256_shuffle_epi8(w[1], m[1][v])),
+                           _mm256_shuffle_epi8(w[2], m[2][v]));
+}
+
 __attribute__((target("avx2"))) static void interleave_run6_avx2(uint8_t *f, const uint8_t *d, const int *pos,
                                                                  int len)
 {
@@ -188,28 +197,34 @@ __attribute__((target("avx2"))) static void interleave_run6_avx2(uint8_t *f, con
           { 4, 5, -128, -128, -128, -128, 6, 7, -128, -128, -128, -128, 8, 9, -128, -128 },
           { -128, -128, 10, 11, -128, -128, -128, -128, 12, 13, -128, -128, -128, -128, 14, 15 } },
     };
-    __m128i m[3][3];
+    __m256i m[3][3];
     for (int st = 0; st < 3; st++)
         for (int v = 0; v < 3; v++)
-            m[st][v] = _mm_loadu_si128((const __m128i *)(const void *)mask[st][v]);
+            m[st][v] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)mask[st][v]));
+    const uint8_t *p0 = d + pos[0], *p1 = d + pos[1], *p2 = d + pos[2], *p3 = d + pos[3], *p4 = d + pos[4],
+                  *p5 = d + pos[5];
     int t = 0;
-    for (; t + 16 <= len; t += 16) {
-        __m128i s[6];
-        for (int i = 0; i < 6; i++)
-            s[i] = _mm_loadu_si128((const __m128i *)(const void *)(d + pos[i] + t));
-        for (int half = 0; half < 2; half++) {
-            __m128i w[3];
-            for (int st = 0; st < 3; st++)
-                w[st] = half ? _mm_unpackhi_epi8(s[2 * st], s[2 * st + 1])
-                             : _mm_unpacklo_epi8(s[2 * st], s[2 * st + 1]);
-            uint8_t *out = f + (size_t)(t + 8 * half) * 6;
-            for (int v = 0; v < 3; v++) {
-                __m128i o = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(w[0], m[0][v]),
-                                                      _mm_shuffle_epi8(w[1], m[1][v])),
-                                         _mm_shuffle_epi8(w[2], m[2][v]));
-                _mm_storeu_si128((__m128i *)(void *)(out + 16 * v), o);
-            }
-        }
+    for (; t + 32 <= len; t += 32) {
+        __m256i s0 = _mm256_loadu_si256((const __m256i *)(const void *)(p0 + t));
+        __m256i s1 = _mm256_loadu_si256((const __m256i *)(const void *)(p1 + t));
+        __m256i s2 = _mm256_loadu_si256((const __m256i *)(const void *)(p2 + t));
+        __m256i s3 = _mm256_loadu_si256((const __m256i *)(const void *)(p3 + t));
+        __m256i s4 = _mm256_loadu_si256((const __m256i *)(const void *)(p4 + t));
+        __m256i s5 = _mm256_loadu_si256((const __m256i *)(const void *)(p5 + t));
+        const __m256i lo[3] = { _mm256_unpacklo_epi8(s0, s1), _mm256_unpacklo_epi8(s2, s3),
+                                _mm256_unpacklo_epi8(s4, s5) };
+        const __m256i hi[3] = { _mm256_unpackhi_epi8(s0, s1), _mm256_unpackhi_epi8(s2, s3),
+                                _mm256_unpackhi_epi8(s4, s5) };
+        /* Chunks 0-2 of lo are output bytes 0-47 (low lanes) and 96-143 (high), of hi 48-95 and 144-191. */
+        __m256i l0 = rm6_chunk(lo, m, 0), l1 = rm6_chunk(lo, m, 1), l2 = rm6_chunk(lo, m, 2);
+        __m256i h0 = rm6_chunk(hi, m, 0), h1 = rm6_chunk(hi, m, 1), h2 = rm6_chunk(hi, m, 2);
+        __m256i *out = (__m256i *)(void *)(f + (size_t)t * 6);
+        _mm256_storeu_si256(out, _mm256_permute2x128_si256(l0, l1, 0x20));
+        _mm256_storeu_si256(out + 1, _mm256_permute2x128_si256(l2, h0, 0x20));
+        _mm256_storeu_si256(out + 2, _mm256_permute2x128_si256(h1, h2, 0x20));
+        _mm256_storeu_si256(out + 3, _mm256_permute2x128_si256(l0, l1, 0x31));
+        _mm256_storeu_si256(out + 4, _mm256_permute2x128_si256(l2, h0, 0x31));
+        _mm256_storeu_si256(out + 5, _mm256_permute2x128_si256(h1, h2, 0x31));
     }
     if (t < len) {
         int rest[6];
