@@ -97,6 +97,27 @@ void sch_mod_stream_start(struct sch_mod_stream *s, const struct sch_mod_table *
 
 /* Whole groups of words with no bits pending: 96 bits (16 symbols) for Qm = 6, one word (32 / Qm symbols)
  * otherwise, every shift a constant after unrolling and no refill test per symbol. Returns the symbols done. */
+/* out = lut[idx] as one 8-byte move (a cf_t assignment is two float loads and stores). */
+static inline void mod_put(cf_t *out, const cf_t *lut, uint64_t idx)
+{
+    memcpy(out, &lut[idx], sizeof *out);
+}
+
+/* Whole words of Qm = 2, 4 or 8 (32 / Qm symbols each), the shifts constants after unrolling. */
+static inline __attribute__((always_inline)) size_t mod_words(const cf_t *lut, const uint32_t **wp, size_t nsym,
+                                                              cf_t *out, const int qm)
+{
+    const int per = 32 / qm;
+    const uint32_t mask = (1u << qm) - 1, *w = *wp;
+    size_t i = 0;
+    for (; i + (size_t)per <= nsym; i += (size_t)per, w++)
+#pragma GCC unroll 16
+        for (int k = 0; k < per; k++)
+            mod_put(out + i + k, lut, (*w >> (32 - qm * (k + 1))) & mask);
+    *wp = w;
+    return i;
+}
+
 static size_t mod_stream_groups(struct sch_mod_stream *s, size_t nsym, cf_t *out)
 {
     const cf_t *lut = s->lut;
@@ -107,22 +128,17 @@ static size_t mod_stream_groups(struct sch_mod_stream *s, size_t nsym, cf_t *out
         for (; i + 16 <= nsym; i += 16, w += 3) {
             uint64_t a = (uint64_t)w[0] << 32 | w[1];
             uint64_t b = (a & 0xfu) << 32 | w[2];
+#pragma GCC unroll 10
             for (int k = 0; k < 10; k++)
-                out[i + (size_t)k] = lut[(a >> (58 - 6 * k)) & 63u];
+                mod_put(out + i + k, lut, (a >> (58 - 6 * k)) & 63u);
+#pragma GCC unroll 6
             for (int k = 0; k < 6; k++)
-                out[i + 10 + (size_t)k] = lut[(b >> (30 - 6 * k)) & 63u];
+                mod_put(out + i + 10 + k, lut, (b >> (30 - 6 * k)) & 63u);
         }
         break;
-    case 2:
-    case 4:
-    case 8: {
-        int qm = s->qm, per = 32 / qm;
-        uint32_t mask = (1u << qm) - 1;
-        for (; i + (size_t)per <= nsym; i += (size_t)per, w++)
-            for (int k = 0; k < per; k++)
-                out[i + (size_t)k] = lut[(*w >> (32 - qm * (k + 1))) & mask];
-        break;
-    }
+    case 2: i = mod_words(lut, &w, nsym, out, 2); break;
+    case 4: i = mod_words(lut, &w, nsym, out, 4); break;
+    case 8: i = mod_words(lut, &w, nsym, out, 8); break;
     default:
         break;
     }

@@ -64,13 +64,19 @@ static void modulation_map_qam(int qm, const uint8_t *bits, size_t nsym, cf_t *s
     int nb = qm / 2;
     float levels[MODULATION_MAX_LEVELS];
     modulation_levels(nb, levels);
+    if (qm == 2) { /* QPSK (DM-RS, PDCCH): one bit per axis */
+        for (size_t i = 0; i < nsym; i++)
+            symbols[i] = CMPLXF(levels[bits[2 * i] & 1u], levels[bits[2 * i + 1] & 1u]);
+        return;
+    }
     for (size_t i = 0; i < nsym; i++, bits += qm) {
         unsigned ii = 0, iq = 0;
         for (int j = 0; j < nb; j++) {
             ii = (ii << 1) | (bits[2 * j] & 1u);
             iq = (iq << 1) | (bits[2 * j + 1] & 1u);
         }
-        symbols[i] = levels[ii] + levels[iq] * I;
+        /* CMPLXF, not levels[ii] + levels[iq] * I: no multiply by 0 for the real part */
+        symbols[i] = CMPLXF(levels[ii], levels[iq]);
     }
 }
 
