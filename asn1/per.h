@@ -51,6 +51,10 @@ void per_bits(struct per *p, uint64_t *v, int nbits);            /* BIT STRING (
 void per_int64(struct per *p, int64_t *v, int64_t lb, int64_t ub);
 /* BIT STRING (SIZE (lb..ub)), ub <= 64: *n is the length in bits, *v the bits (first bit most significant). */
 void per_bitstring(struct per *p, uint64_t *v, int *n, int lb, int ub);
+/* BIT STRING (SIZE (lb..ub[, ...])) longer than 64 bits, in whole octets (an IP address as NGAP's
+ * TransportLayerAddress, 1..160 bits): *nbits a multiple of 8, the bits in buf[*nbits / 8]; decoding a length
+ * that is not a multiple of 8, or above cap octets, gives -ENOTSUP. Lengths outside the root are refused. */
+void per_bitstring_octets(struct per *p, uint8_t *buf, size_t cap, int *nbits, int lb, int ub, bool ext);
 /* OCTET STRING (SIZE (n)): exactly n octets (e.g. a PLMN identity, a TAC). */
 void per_fixed_octets(struct per *p, uint8_t *buf, size_t n);
 /* PrintableString (SIZE (lb..ub[, ...])) into buf[cap] (NUL-terminated, so cap > ub); see uper_put_chars(). */

@@ -27,6 +27,10 @@ struct msg_spec {
 
 #define IES(a) (a), (int)(sizeof(a) / sizeof((a)[0]))
 
+/* A ProtocolIE-Container (the message's, or a transfer's inside an OCTET STRING): IEs not in ies[] are skipped
+ * (and listed in pdu->skipped[] when pdu is given). */
+static void ie_container(struct per *p, void *msg, const struct ie_spec *ies, int n_ies, struct ngap_pdu *pdu);
+
 /* --- IE walks over message structs ----------------------------------------------------------------------- */
 
 /* NG Setup Request (9.2.6.1). */
@@ -238,6 +242,144 @@ static const struct ie_spec error_indication_ies[] = {
 };
 #undef M
 
+/* PDU Session Resource Setup Request (9.2.1.1). Each list item carries a PDUSessionResourceSetupRequestTransfer,
+ * an OCTET STRING (CONTAINING) of its own ProtocolIE-Container (9.3.4.1). */
+#define M struct ngap_pdu_session_setup_item
+static void w_tr_ambr(struct per *p, void *m) { ngap_walk_ue_ambr(p, &((M *)m)->session_ambr_dl, &((M *)m)->session_ambr_ul); }
+static void w_tr_ul(struct per *p, void *m) { ngap_walk_up_tnl(p, &((M *)m)->ul_tunnel); }
+static void w_tr_type(struct per *p, void *m) { per_enum(p, &((M *)m)->pdu_session_type, 5, true); }
+static void w_tr_flows(struct per *p, void *m) { ngap_walk_qos_flow_setup_list(p, &((M *)m)->n_qos_flows, ((M *)m)->qos_flows); }
+static const struct ie_spec setup_request_transfer_ies[] = {
+    {NGAP_IE_PDU_SESSION_AGGREGATE_MAXIMUM_BIT_RATE, NGAP_REJECT, offsetof(M, has_session_ambr), w_tr_ambr},
+    {NGAP_IE_UL_NGU_UP_TNL_INFORMATION, NGAP_REJECT, NO_FLAG, w_tr_ul},
+    {NGAP_IE_PDU_SESSION_TYPE, NGAP_REJECT, NO_FLAG, w_tr_type},
+    {NGAP_IE_QOS_FLOW_SETUP_REQUEST_LIST, NGAP_REJECT, NO_FLAG, w_tr_flows},
+};
+
+/* An OCTET STRING (CONTAINING X): X's complete encoding with a general length, as an open type. */
+static void containing(struct per *p, void *v, void (*walk)(struct per *, void *))
+{
+    uint8_t scratch[1024];
+    struct per_nested n;
+    walk(per_nested_begin(p, &n, scratch, sizeof scratch), v);
+    per_nested_end(p, &n);
+}
+
+static void setup_request_transfer(struct per *p, void *m)
+{
+    ie_container(p, m, IES(setup_request_transfer_ies), NULL);
+}
+
+/* PDUSessionResourceSetupItemSUReq ::= SEQUENCE { pDUSessionID INTEGER (0..255), pDUSessionNAS-PDU NAS-PDU
+ *     OPTIONAL, s-NSSAI, pDUSessionResourceSetupRequestTransfer, iE-Extensions OPTIONAL, ... } */
+static void setup_item(struct per *p, M *v)
+{
+    bool ext = false, iex = false;
+    per_ext(p, &ext);
+    per_opt(p, &v->has_nas_pdu);
+    per_opt(p, &iex);
+    per_int(p, &v->pdu_session_id, 0, 255);
+    if (v->has_nas_pdu) per_octets(p, v->nas, &v->nas_len, sizeof v->nas);
+    ngap_walk_snssai(p, &v->snssai);
+    containing(p, v, setup_request_transfer);
+    ngap_ie_extensions(p, iex);
+    per_ext_skip(p, ext);
+}
+#undef M
+
+#define M struct ngap_pdu_session_resource_setup_request
+static void w_psr_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((M *)m)->amf_ue_ngap_id); }
+static void w_psr_ran(struct per *p, void *m) { ngap_walk_ran_ue_ngap_id(p, &((M *)m)->ran_ue_ngap_id); }
+static void w_psr_prio(struct per *p, void *m) { per_int(p, &((M *)m)->ran_paging_priority, 1, 256); }
+static void w_psr_nas(struct per *p, void *m) { per_octets(p, ((M *)m)->nas, &((M *)m)->nas_len, sizeof ((M *)m)->nas); }
+static void w_psr_list(struct per *p, void *m)
+{
+    M *v = m; /* PDUSessionResourceSetupListSUReq ::= SEQUENCE (SIZE (1..maxnoofPDUSessions)) OF ... */
+    per_size(p, &v->n_sessions, 1, 256, NGAP_MAX_PDU_SESSIONS);
+    for (int i = 0; i < v->n_sessions && !per_error(p); i++) setup_item(p, &v->sessions[i]);
+}
+static void w_psr_ambr(struct per *p, void *m) { ngap_walk_ue_ambr(p, &((M *)m)->ue_ambr_dl, &((M *)m)->ue_ambr_ul); }
+static const struct ie_spec pdu_session_resource_setup_request_ies[] = {
+    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_psr_amf},
+    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_psr_ran},
+    {NGAP_IE_RAN_PAGING_PRIORITY, NGAP_IGNORE, offsetof(M, has_ran_paging_priority), w_psr_prio},
+    {NGAP_IE_NAS_PDU, NGAP_REJECT, offsetof(M, has_nas_pdu), w_psr_nas},
+    {NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_REQ, NGAP_REJECT, NO_FLAG, w_psr_list},
+    {NGAP_IE_UE_AGGREGATE_MAXIMUM_BIT_RATE, NGAP_IGNORE, offsetof(M, has_ue_ambr), w_psr_ambr},
+};
+#undef M
+
+/* PDU Session Resource Setup Response (9.2.1.2). */
+#define M struct ngap_pdu_session_setup_result
+/* PDUSessionResourceSetupResponseTransfer ::= SEQUENCE { dLQosFlowPerTNLInformation,
+ *     additionalDLQosFlowPerTNLInformation OPTIONAL, securityResult OPTIONAL, qosFlowFailedToSetupList OPTIONAL,
+ *     iE-Extensions OPTIONAL, ... } */
+static void setup_response_transfer(struct per *p, void *m)
+{
+    M *v = m;
+    bool ext = false, iex = false;
+    per_ext(p, &ext);
+    per_opt_none(p);
+    per_opt_none(p);
+    per_opt_none(p);
+    per_opt(p, &iex);
+    ngap_walk_qos_flow_per_tnl(p, &v->dl_tunnel, &v->n_qos_flows, v->qfis);
+    ngap_ie_extensions(p, iex);
+    per_ext_skip(p, ext);
+}
+#undef M
+/* PDUSessionResourceSetupUnsuccessfulTransfer ::= SEQUENCE { cause, criticalityDiagnostics OPTIONAL,
+ *     iE-Extensions OPTIONAL, ... } */
+static void setup_unsuccessful_transfer(struct per *p, void *m)
+{
+    struct ngap_pdu_session_setup_failed *v = m;
+    bool ext = false, iex = false;
+    per_ext(p, &ext);
+    per_opt_none(p);
+    per_opt(p, &iex);
+    ngap_walk_cause(p, &v->cause);
+    ngap_ie_extensions(p, iex);
+    per_ext_skip(p, ext);
+}
+
+/* PDUSessionResourceSetupItemSURes / FailedToSetupItemSURes ::= SEQUENCE { pDUSessionID, the transfer,
+ *     iE-Extensions OPTIONAL, ... }: the same shape with a different transfer. */
+static void session_item(struct per *p, int *id, void *v, void (*transfer)(struct per *, void *))
+{
+    bool ext = false, iex = false;
+    per_ext(p, &ext);
+    per_opt(p, &iex);
+    per_int(p, id, 0, 255);
+    containing(p, v, transfer);
+    ngap_ie_extensions(p, iex);
+    per_ext_skip(p, ext);
+}
+
+#define M struct ngap_pdu_session_resource_setup_response
+static void w_psp_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((M *)m)->amf_ue_ngap_id); }
+static void w_psp_ran(struct per *p, void *m) { ngap_walk_ran_ue_ngap_id(p, &((M *)m)->ran_ue_ngap_id); }
+static void w_psp_setup(struct per *p, void *m)
+{
+    M *v = m;
+    per_size(p, &v->n_setup, 1, 256, NGAP_MAX_PDU_SESSIONS);
+    for (int i = 0; i < v->n_setup && !per_error(p); i++)
+        session_item(p, &v->setup[i].pdu_session_id, &v->setup[i], setup_response_transfer);
+}
+static void w_psp_failed(struct per *p, void *m)
+{
+    M *v = m;
+    per_size(p, &v->n_failed, 1, 256, NGAP_MAX_PDU_SESSIONS);
+    for (int i = 0; i < v->n_failed && !per_error(p); i++)
+        session_item(p, &v->failed[i].pdu_session_id, &v->failed[i], setup_unsuccessful_transfer);
+}
+static const struct ie_spec pdu_session_resource_setup_response_ies[] = {
+    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_psp_amf},
+    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_psp_ran},
+    {NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_RES, NGAP_IGNORE, offsetof(M, has_setup), w_psp_setup},
+    {NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_SU_RES, NGAP_IGNORE, offsetof(M, has_failed), w_psp_failed},
+};
+#undef M
+
 /* The procedure's criticality is that of 9.4.4's NGAP-ELEMENTARY-PROCEDURE objects (NGSetup reject, the
  * class-2 NAS transports ignore). */
 static const struct msg_spec msgs[NGAP_MSG_COUNT] = {
@@ -275,6 +417,12 @@ static const struct msg_spec msgs[NGAP_MSG_COUNT] = {
     [NGAP_MSG_NG_RESET] = {"NGReset", NGAP_INITIATING, NGAP_PROC_NG_RESET, NGAP_REJECT, IES(ng_reset_ies)},
     [NGAP_MSG_NG_RESET_ACKNOWLEDGE] = {"NGResetAcknowledge", NGAP_SUCCESSFUL, NGAP_PROC_NG_RESET, NGAP_REJECT,
                                        IES(ng_reset_acknowledge_ies)},
+    [NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST] = {"PDUSessionResourceSetupRequest", NGAP_INITIATING,
+                                                    NGAP_PROC_PDU_SESSION_RESOURCE_SETUP, NGAP_REJECT,
+                                                    IES(pdu_session_resource_setup_request_ies)},
+    [NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE] = {"PDUSessionResourceSetupResponse", NGAP_SUCCESSFUL,
+                                                     NGAP_PROC_PDU_SESSION_RESOURCE_SETUP, NGAP_REJECT,
+                                                     IES(pdu_session_resource_setup_response_ies)},
     [NGAP_MSG_ERROR_INDICATION] = {"ErrorIndication", NGAP_INITIATING, NGAP_PROC_ERROR_INDICATION, NGAP_IGNORE,
                                    IES(error_indication_ies)},
 };
@@ -313,18 +461,16 @@ static void ie_value(struct per *p, void *msg, const struct ie_spec *ie)
 
 /* The message: SEQUENCE { protocolIEs ProtocolIE-Container, ... }, the container a SEQUENCE (SIZE
  * (0..maxProtocolIEs)) OF ProtocolIE-Field { id (0..65535), criticality, value }. */
-static void msg_walk(struct per *p, struct walk_ctx *c)
+static void ie_container(struct per *p, void *msg, const struct ie_spec *ies, int n_ies, struct ngap_pdu *pdu)
 {
-    const struct msg_spec *ms = c->ms;
-    void *msg = &c->pdu->u;
     bool ext = false;
     int count = 0;
     per_ext(p, &ext);
     if (!per_decoding(p)) {
-        for (int i = 0; i < ms->n_ies; i++) count += ie_present(msg, &ms->ies[i]);
+        for (int i = 0; i < n_ies; i++) count += ie_present(msg, &ies[i]);
         per_int(p, &count, 0, 65535);
-        for (int i = 0; i < ms->n_ies; i++) {
-            const struct ie_spec *ie = &ms->ies[i];
+        for (int i = 0; i < n_ies; i++) {
+            const struct ie_spec *ie = &ies[i];
             if (!ie_present(msg, ie)) continue;
             int id = ie->id, crit = ie->criticality;
             per_int(p, &id, 0, 65535);
@@ -340,10 +486,10 @@ static void msg_walk(struct per *p, struct walk_ctx *c)
         int id = 0, crit = 0, i = 0;
         per_int(p, &id, 0, 65535);
         per_enum(p, &crit, 3, false);
-        while (i < ms->n_ies && ms->ies[i].id != id) i++;
+        while (i < n_ies && ies[i].id != id) i++;
         if (per_error(p)) break;
-        if (i == ms->n_ies) { /* not modelled: skip its value */
-            note_skipped(c->pdu, id, crit);
+        if (i == n_ies) { /* not modelled: skip its value */
+            if (pdu) note_skipped(pdu, id, crit);
             per_skip_octets(p);
             continue;
         }
@@ -352,12 +498,17 @@ static void msg_walk(struct per *p, struct walk_ctx *c)
             break;
         }
         seen |= 1ull << i;
-        if (ms->ies[i].has != NO_FLAG) *flag_of(msg, &ms->ies[i]) = true;
-        ie_value(p, msg, &ms->ies[i]);
+        if (ies[i].has != NO_FLAG) *flag_of(msg, &ies[i]) = true;
+        ie_value(p, msg, &ies[i]);
     }
-    for (int i = 0; i < ms->n_ies && !per_error(p); i++) /* 10.3.5: a missing mandatory IE */
-        if (ms->ies[i].has == NO_FLAG && !(seen >> i & 1u)) per_fail(p, -EBADMSG);
+    for (int i = 0; i < n_ies && !per_error(p); i++) /* 10.3.5: a missing mandatory IE */
+        if (ies[i].has == NO_FLAG && !(seen >> i & 1u)) per_fail(p, -EBADMSG);
     per_ext_skip(p, ext);
+}
+
+static void msg_walk(struct per *p, struct walk_ctx *c)
+{
+    ie_container(p, &c->pdu->u, c->ms->ies, c->ms->n_ies, c->pdu);
 }
 
 /* NGAP-PDU ::= CHOICE { initiatingMessage, successfulOutcome, unsuccessfulOutcome, ... }, each a SEQUENCE

@@ -9,7 +9,8 @@
  * Messages modelled: NG Setup Request/Response/Failure (9.2.6.1-3), Initial UE Message (9.2.5.1), Downlink and
  * Uplink NAS Transport (9.2.5.2-3), Initial Context Setup Request/Response/Failure (9.2.2.1-3, without PDU
  * sessions), UE Context Release Request/Command/Complete (9.2.2.4-6), NG Reset and NG Reset Acknowledge
- * (9.2.6.11-12), Error Indication (9.2.7.1). The struct of a message holds the IEs gnbd uses; for each optional IE a
+ * (9.2.6.11-12), Error Indication (9.2.7.1), PDU Session Resource Setup Request/Response (9.2.1.1-2, with their
+ * transfers decoded: tunnels, session type, QoS flows with non-dynamic 5QI and ARP). The struct of a message holds the IEs gnbd uses; for each optional IE a
  * has_* flag. Decoding:
  *   - IEs may come in any order; a repeated IE or a missing mandatory one gives -EBADMSG;
  *   - an IE this codec does not model (a later release's, or one gnbd does not use such as
@@ -23,7 +24,7 @@
  * Encoding: the caller fills pdu->msg and the message; type, procedure code and criticality come from the
  * message table (the pdu's own fields are not read). A value outside its constraint gives -EINVAL, a full buffer -ENOSPC.
  *
- * Threading: pure functions over caller memory; about 12 KB of stack per call; no allocation, no global state.
+ * Threading: pure functions over caller memory; about 20 KB of stack per call; no allocation, no global state.
  */
 #ifndef GNBD_NGAP_NGAP_H
 #define GNBD_NGAP_NGAP_H
@@ -44,6 +45,9 @@
 #define NGAP_MAX_SKIPPED 8
 #define NGAP_MAX_ALLOWED_NSSAI 8 /* maxnoofAllowedS-NSSAIs */
 #define NGAP_MAX_RESET_UES 64    /* of maxnoofNGConnectionsToReset = 65536 */
+#define NGAP_MAX_PDU_SESSIONS 4  /* of maxnoofPDUSessions = 256 */
+#define NGAP_MAX_QOS_FLOWS 4     /* of maxnoofQosFlows = 64 */
+#define NGAP_MAX_SESSION_NAS 1024 /* a PDU session's own NAS-PDU (e.g. PDU Session Establishment Accept) */
 #define NGAP_MAX_PDU_BYTES 8192 /* the largest message encoded */
 
 /* 9.4.2 NGAP-PDU alternatives. */
@@ -81,6 +85,9 @@ enum ngap_ie_id {
     NGAP_IE_MASKED_IMEISV = 34,
     NGAP_IE_NAS_PDU = 38,
     NGAP_IE_OLD_AMF = 48,
+    NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_SU_RES = 58,
+    NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_REQ = 74,
+    NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_RES = 75,
     NGAP_IE_PLMN_SUPPORT_LIST = 80,
     NGAP_IE_RAN_NODE_NAME = 82,
     NGAP_IE_RAN_PAGING_PRIORITY = 83,
@@ -98,6 +105,11 @@ enum ngap_ie_id {
     NGAP_IE_UE_NGAP_IDS = 114,
     NGAP_IE_UE_SECURITY_CAPABILITIES = 119,
     NGAP_IE_USER_LOCATION_INFORMATION = 121,
+    /* inside PDUSessionResourceSetupRequestTransfer */
+    NGAP_IE_PDU_SESSION_AGGREGATE_MAXIMUM_BIT_RATE = 130,
+    NGAP_IE_PDU_SESSION_TYPE = 134,
+    NGAP_IE_QOS_FLOW_SETUP_REQUEST_LIST = 136,
+    NGAP_IE_UL_NGU_UP_TNL_INFORMATION = 139,
 };
 
 /* The messages this codec models. */
@@ -118,6 +130,8 @@ enum ngap_msg {
     NGAP_MSG_NG_RESET,
     NGAP_MSG_NG_RESET_ACKNOWLEDGE,
     NGAP_MSG_ERROR_INDICATION,
+    NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST,
+    NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE,
     NGAP_MSG_COUNT
 };
 
@@ -375,6 +389,82 @@ struct ngap_ng_reset_acknowledge {
     struct ngap_ue_connection ues[NGAP_MAX_RESET_UES];
 };
 
+/* 9.3.2.2 UP Transport Layer Information, GTP tunnel alternative: the transport layer address (9.3.2.4: an
+ * IPv4 address in 32 bits, IPv6 in 128, both in 160; whole octets only) and the GTP-TEID. */
+struct ngap_gtp_tunnel {
+    int addr_bits; /* 32, 128 or 160 */
+    uint8_t addr[20];
+    uint32_t teid;
+};
+
+/* 9.3.1.12 QoS Flow Level QoS Parameters, non-dynamic 5QI alternative (no GBR information yet). */
+struct ngap_qos_flow {
+    int qfi;               /* QoS Flow Identifier 0..63 */
+    int five_qi;           /* 0..255 */
+    int arp_priority;      /* 1..15 */
+    int arp_may_preempt;   /* pre-emptionCapability: 0 shall-not-trigger, 1 may-trigger */
+    int arp_preemptable;   /* pre-emptionVulnerability: 0 not-pre-emptable, 1 pre-emptable */
+};
+
+/* PDU session types (9.3.1.52). */
+enum ngap_pdu_session_type { NGAP_PDU_IPV4 = 0, NGAP_PDU_IPV6, NGAP_PDU_IPV4V6, NGAP_PDU_ETHERNET, NGAP_PDU_UNSTRUCTURED };
+
+/* One item of the PDU Session Resource Setup List SU Req, with its PDUSessionResourceSetupRequestTransfer
+ * (9.3.4.1) decoded. */
+struct ngap_pdu_session_setup_item {
+    int pdu_session_id; /* 0..255 */
+    bool has_nas_pdu;
+    size_t nas_len;
+    uint8_t nas[NGAP_MAX_SESSION_NAS];
+    struct ngap_snssai snssai;
+    bool has_session_ambr;
+    uint64_t session_ambr_dl, session_ambr_ul;
+    struct ngap_gtp_tunnel ul_tunnel; /* UL NG-U UP TNL Information: the UPF's end */
+    int pdu_session_type;             /* enum ngap_pdu_session_type */
+    int n_qos_flows;                  /* 1.. */
+    struct ngap_qos_flow qos_flows[NGAP_MAX_QOS_FLOWS];
+};
+
+/* 9.2.1.1 PDU SESSION RESOURCE SETUP REQUEST (AMF -> gNB). */
+struct ngap_pdu_session_resource_setup_request {
+    uint64_t amf_ue_ngap_id;
+    uint32_t ran_ue_ngap_id;
+    bool has_ran_paging_priority;
+    int ran_paging_priority;
+    bool has_nas_pdu;
+    size_t nas_len;
+    uint8_t nas[NGAP_MAX_SESSION_NAS];
+    int n_sessions; /* 1.. */
+    struct ngap_pdu_session_setup_item sessions[NGAP_MAX_PDU_SESSIONS];
+    bool has_ue_ambr;
+    uint64_t ue_ambr_dl, ue_ambr_ul;
+};
+
+/* A session set up: its PDUSessionResourceSetupResponseTransfer (9.3.4.2): our DL tunnel and the QoS flows
+ * associated with it. */
+struct ngap_pdu_session_setup_result {
+    int pdu_session_id;
+    struct ngap_gtp_tunnel dl_tunnel;
+    int n_qos_flows;
+    int qfis[NGAP_MAX_QOS_FLOWS];
+};
+struct ngap_pdu_session_setup_failed {
+    int pdu_session_id;
+    struct ngap_cause cause; /* PDUSessionResourceSetupUnsuccessfulTransfer */
+};
+
+/* 9.2.1.2 PDU SESSION RESOURCE SETUP RESPONSE (gNB -> AMF). */
+struct ngap_pdu_session_resource_setup_response {
+    uint64_t amf_ue_ngap_id;
+    uint32_t ran_ue_ngap_id;
+    bool has_setup;
+    int n_setup;
+    struct ngap_pdu_session_setup_result setup[NGAP_MAX_PDU_SESSIONS];
+    bool has_failed;
+    int n_failed;
+    struct ngap_pdu_session_setup_failed failed[NGAP_MAX_PDU_SESSIONS];
+};
+
 struct ngap_skipped_ie {
     uint16_t id;
     uint8_t criticality;
@@ -404,6 +494,8 @@ struct ngap_pdu {
         struct ngap_ng_reset ng_reset;
         struct ngap_ng_reset_acknowledge ng_reset_acknowledge;
         struct ngap_error_indication error_indication;
+        struct ngap_pdu_session_resource_setup_request pdu_session_resource_setup_request;
+        struct ngap_pdu_session_resource_setup_response pdu_session_resource_setup_response;
     } u;
 };
 

@@ -14,6 +14,7 @@ enum {
     MAX_NOOF_PLMNS = 12,
     MAX_NOOF_ALLOWED_SNSSAIS = 8,
     MAX_NOOF_NG_CONNECTIONS_TO_RESET = 65536,
+    MAX_NOOF_QOS_FLOWS = 64,
     MAX_PROTOCOL_EXTENSIONS = 65535,
 };
 
@@ -409,4 +410,111 @@ void ngap_walk_reset_type(struct per *p, bool *all, int *n, struct ngap_ue_conne
     } else {
         ngap_walk_ue_connection_list(p, n, list);
     }
+}
+
+/* An INTEGER (lb..ub, ...) whose value we only take from the root. */
+static void walk_ext_int(struct per *p, int *v, int lb, int ub)
+{
+    bool ext = false;
+    per_bool(p, &ext);
+    if (ext) {
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    per_int(p, v, lb, ub);
+}
+
+void ngap_walk_qfi(struct per *p, int *qfi) { walk_ext_int(p, qfi, 0, 63); }
+
+/* GTPTunnel ::= SEQUENCE { transportLayerAddress BIT STRING (SIZE (1..160, ...)), gTP-TEID OCTET STRING (SIZE (4)),
+ *     iE-Extensions OPTIONAL, ... } */
+void ngap_walk_up_tnl(struct per *p, struct ngap_gtp_tunnel *v)
+{
+    int alt = 0;
+    per_choice(p, &alt, 2, false);
+    if (!per_error(p) && alt != 0) {
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    bool ext = false, iex = false;
+    uint8_t teid[4] = {(uint8_t)(v->teid >> 24), (uint8_t)(v->teid >> 16), (uint8_t)(v->teid >> 8), (uint8_t)v->teid};
+    per_ext(p, &ext);
+    per_opt(p, &iex);
+    per_bitstring_octets(p, v->addr, sizeof v->addr, &v->addr_bits, 1, 160, true);
+    per_fixed_octets(p, teid, 4);
+    seq_end(p, ext, iex);
+    if (per_decoding(p)) v->teid = (uint32_t)teid[0] << 24 | (uint32_t)teid[1] << 16 | (uint32_t)teid[2] << 8 | teid[3];
+}
+
+/* QosFlowSetupRequestItem ::= SEQUENCE { qosFlowIdentifier, qosFlowLevelQosParameters, e-RAB-ID OPTIONAL,
+ *     iE-Extensions OPTIONAL, ... }
+ * QosFlowLevelQosParameters ::= SEQUENCE { qosCharacteristics, allocationAndRetentionPriority,
+ *     gBR-QosInformation OPTIONAL, reflectiveQosAttribute OPTIONAL, additionalQosFlowInformation OPTIONAL,
+ *     iE-Extensions OPTIONAL, ... }
+ * QosCharacteristics ::= CHOICE { nonDynamic5QI, dynamic5QI, choice-Extensions }
+ * NonDynamic5QIDescriptor ::= SEQUENCE { fiveQI INTEGER (0..255, ...), priorityLevelQos OPTIONAL,
+ *     averagingWindow OPTIONAL, maximumDataBurstVolume OPTIONAL, iE-Extensions OPTIONAL, ... }
+ * AllocationAndRetentionPriority ::= SEQUENCE { priorityLevelARP INTEGER (1..15), pre-emptionCapability
+ *     ENUMERATED {shall-not-trigger-pre-emption, may-trigger-pre-emption, ...}, pre-emptionVulnerability
+ *     ENUMERATED {not-pre-emptable, pre-emptable, ...}, iE-Extensions OPTIONAL, ... }
+ * Optional fields we do not model (E-RAB ID, GBR, reflective QoS, ...) decode as -ENOTSUP. */
+static void walk_qos_flow(struct per *p, struct ngap_qos_flow *f)
+{
+    bool ext = false, iex = false, ext2 = false, iex2 = false, ext3 = false, iex3 = false, ext4 = false, iex4 = false;
+    int alt = 0;
+    per_ext(p, &ext);
+    per_opt_none(p); /* e-RAB-ID */
+    per_opt(p, &iex);
+    ngap_walk_qfi(p, &f->qfi);
+    per_ext(p, &ext2);
+    per_opt_none(p); /* gBR-QosInformation */
+    per_opt_none(p); /* reflectiveQosAttribute */
+    per_opt_none(p); /* additionalQosFlowInformation */
+    per_opt(p, &iex2);
+    per_choice(p, &alt, 3, false);
+    if (!per_error(p) && alt != 0) { /* dynamic 5QI: not yet */
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    per_ext(p, &ext3);
+    per_opt_none(p); /* priorityLevelQos */
+    per_opt_none(p); /* averagingWindow */
+    per_opt_none(p); /* maximumDataBurstVolume */
+    per_opt(p, &iex3);
+    walk_ext_int(p, &f->five_qi, 0, 255);
+    seq_end(p, ext3, iex3);
+    per_ext(p, &ext4);
+    per_opt(p, &iex4);
+    per_int(p, &f->arp_priority, 1, 15);
+    per_enum(p, &f->arp_may_preempt, 2, true);
+    per_enum(p, &f->arp_preemptable, 2, true);
+    seq_end(p, ext4, iex4);
+    seq_end(p, ext2, iex2);
+    seq_end(p, ext, iex);
+}
+
+void ngap_walk_qos_flow_setup_list(struct per *p, int *n, struct ngap_qos_flow *flows)
+{
+    per_size(p, n, 1, MAX_NOOF_QOS_FLOWS, NGAP_MAX_QOS_FLOWS);
+    for (int i = 0; i < *n && !per_error(p); i++) walk_qos_flow(p, &flows[i]);
+}
+
+/* AssociatedQosFlowItem ::= SEQUENCE { qosFlowIdentifier, qosFlowMappingIndication ENUMERATED {ul, dl, ...}
+ *     OPTIONAL, iE-Extensions OPTIONAL, ... } */
+void ngap_walk_qos_flow_per_tnl(struct per *p, struct ngap_gtp_tunnel *tnl, int *n, int *qfis)
+{
+    bool ext = false, iex = false;
+    per_ext(p, &ext);
+    per_opt(p, &iex);
+    ngap_walk_up_tnl(p, tnl);
+    per_size(p, n, 1, MAX_NOOF_QOS_FLOWS, NGAP_MAX_QOS_FLOWS);
+    for (int i = 0; i < *n && !per_error(p); i++) {
+        bool ext2 = false, iex2 = false;
+        per_ext(p, &ext2);
+        per_opt_none(p); /* qosFlowMappingIndication */
+        per_opt(p, &iex2);
+        ngap_walk_qfi(p, &qfis[i]);
+        seq_end(p, ext2, iex2);
+    }
+    seq_end(p, ext, iex);
 }

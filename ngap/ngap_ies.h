@@ -46,5 +46,13 @@ void ngap_walk_ue_ngap_ids(struct per *p, bool *pair, uint64_t *amf, uint32_t *r
 void ngap_walk_ue_connection_list(struct per *p, int *n, struct ngap_ue_connection *list);
 /* ResetType ::= CHOICE { nG-Interface ResetAll, partOfNG-Interface UE-associatedLogicalNG-connectionList, ... } */
 void ngap_walk_reset_type(struct per *p, bool *all, int *n, struct ngap_ue_connection *list);
+/* UPTransportLayerInformation ::= CHOICE { gTPTunnel GTPTunnel, choice-Extensions } */
+void ngap_walk_up_tnl(struct per *p, struct ngap_gtp_tunnel *v);
+/* QosFlowSetupRequestList ::= SEQUENCE (SIZE (1..64)) OF QosFlowSetupRequestItem */
+void ngap_walk_qos_flow_setup_list(struct per *p, int *n, struct ngap_qos_flow *flows);
+/* QosFlowPerTNLInformation ::= SEQUENCE { uPTransportLayerInformation, associatedQosFlowList, ... } */
+void ngap_walk_qos_flow_per_tnl(struct per *p, struct ngap_gtp_tunnel *tnl, int *n, int *qfis);
+/* QosFlowIdentifier ::= INTEGER (0..63, ...) */
+void ngap_walk_qfi(struct per *p, int *qfi);
 
 #endif

@@ -119,6 +119,30 @@ START_TEST(test_ngap_open5gs_captures)
     ck_assert_uint_eq(c->masked_imeisv, 0x0000000100ffff01ull);
     ck_assert(c->has_nas_pdu);
     ck_assert_uint_eq(c->nas_len, 46);
+
+    /* PDU Session Resource Setup Request: session 1 with its PDU Session Establishment Accept (70 octets), S-NSSAI,
+     * and the transfer: session AMBR 1 Gbit/s, the UPF's tunnel 192.168.199.202 TEID 1, IPv4, QoS flow 1 with
+     * 5QI 9 and ARP 8 (shall not trigger / not pre-emptable). */
+    decode_capture("open5gs_pdu_session_resource_setup_request", NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST, true);
+    const struct ngap_pdu_session_resource_setup_request *ps = &pdu.u.pdu_session_resource_setup_request;
+    ck_assert_int_eq(ps->n_sessions, 1);
+    const struct ngap_pdu_session_setup_item *it = &ps->sessions[0];
+    ck_assert_int_eq(it->pdu_session_id, 1);
+    ck_assert(it->has_nas_pdu);
+    ck_assert_uint_eq(it->nas_len, 70);
+    ck_assert_int_eq(it->snssai.sst, 1);
+    ck_assert(it->has_session_ambr);
+    ck_assert_uint_eq(it->session_ambr_dl, 1048576000);
+    ck_assert_int_eq(it->ul_tunnel.addr_bits, 32);
+    ck_assert_mem_eq(it->ul_tunnel.addr, "\xc0\xa8\xc7\xca", 4);
+    ck_assert_uint_eq(it->ul_tunnel.teid, 1);
+    ck_assert_int_eq(it->pdu_session_type, NGAP_PDU_IPV4);
+    ck_assert_int_eq(it->n_qos_flows, 1);
+    ck_assert_int_eq(it->qos_flows[0].qfi, 1);
+    ck_assert_int_eq(it->qos_flows[0].five_qi, 9);
+    ck_assert_int_eq(it->qos_flows[0].arp_priority, 8);
+    ck_assert_int_eq(it->qos_flows[0].arp_may_preempt, 0);
+    ck_assert_int_eq(it->qos_flows[0].arp_preemptable, 0);
 }
 END_TEST
 
@@ -172,6 +196,20 @@ START_TEST(test_ngap_other_captures)
     ck_assert_int_eq(pdu.n_skipped, 1);
     ck_assert_int_eq(pdu.skipped[0].id, 36);
     ck_assert_int_eq(pdu.skipped[0].criticality, NGAP_IGNORE);
+
+    decode_capture("free5gc_pdu_session_resource_setup_request", NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST, true);
+    ck_assert_int_eq(pdu.u.pdu_session_resource_setup_request.sessions[0].snssai.sd, 0x010203);
+    ck_assert_int_eq(pdu.u.pdu_session_resource_setup_request.sessions[0].qos_flows[0].arp_priority, 15);
+    /* gnbsim's response (its ids with criticality reject where 9.4.4 says ignore): our DL tunnel 192.168.1.3
+     * TEID 999, flow 1. */
+    decode_capture("gnbsim_pdu_session_resource_setup_response", NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE, false);
+    const struct ngap_pdu_session_resource_setup_response *pr = &pdu.u.pdu_session_resource_setup_response;
+    ck_assert(pr->has_setup && !pr->has_failed);
+    ck_assert_int_eq(pr->setup[0].pdu_session_id, 1);
+    ck_assert_mem_eq(pr->setup[0].dl_tunnel.addr, "\xc0\xa8\x01\x03", 4);
+    ck_assert_uint_eq(pr->setup[0].dl_tunnel.teid, 999);
+    ck_assert_int_eq(pr->setup[0].n_qos_flows, 1);
+    ck_assert_int_eq(pr->setup[0].qfis[0], 1);
 
     /* An NG Reset of one connection (AMF id 1, RAN id 1), cause radio network 3 (release due to NG-RAN generated
      * reason); its list's count (SIZE (1..65536)) is a general length octet. */
@@ -337,6 +375,44 @@ static void build_own(void)
     p->u.ng_reset_acknowledge.ues[0] = (struct ngap_ue_connection){true, 5, true, 6};
     p->u.ng_reset_acknowledge.ues[1] = (struct ngap_ue_connection){.has_amf_ue_ngap_id = true, .amf_ue_ngap_id = 7};
     p->u.ng_reset_acknowledge.ues[2] = (struct ngap_ue_connection){.has_ran_ue_ngap_id = true, .ran_ue_ngap_id = 8};
+    p = &own[NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST];
+    p->msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST;
+    struct ngap_pdu_session_resource_setup_request *ps = &p->u.pdu_session_resource_setup_request;
+    ps->amf_ue_ngap_id = 70000;
+    ps->ran_ue_ngap_id = 3;
+    ps->n_sessions = 2;
+    for (int k = 0; k < 2; k++) {
+        struct ngap_pdu_session_setup_item *it = &ps->sessions[k];
+        it->pdu_session_id = 5 + k;
+        it->has_nas_pdu = k == 0;
+        it->nas_len = k == 0 ? 3 : 0;
+        memcpy(it->nas, "\x7e\x00\x46", it->nas_len);
+        it->snssai = (struct ngap_snssai){.sst = 1, .has_sd = k == 1, .sd = k == 1 ? 0x123456 : 0};
+        it->has_session_ambr = k == 1;
+        it->session_ambr_dl = k == 1 ? 2000000 : 0;
+        it->session_ambr_ul = k == 1 ? 1000000 : 0;
+        it->ul_tunnel.addr_bits = k == 0 ? 32 : 128;
+        for (int o = 0; o < it->ul_tunnel.addr_bits / 8; o++) it->ul_tunnel.addr[o] = (uint8_t)(k == 0 ? 10 + o : 0x20 + o);
+        it->ul_tunnel.teid = 0x1000 + (uint32_t)k;
+        it->pdu_session_type = k == 0 ? NGAP_PDU_IPV4 : NGAP_PDU_IPV6;
+        it->n_qos_flows = 1 + k;
+        for (int f = 0; f < it->n_qos_flows; f++)
+            it->qos_flows[f] = (struct ngap_qos_flow){.qfi = 1 + f, .five_qi = 9 - f, .arp_priority = 15 - f,
+                                                       .arp_may_preempt = f, .arp_preemptable = 1 - f};
+    }
+    p = &own[NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE];
+    p->msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE;
+    struct ngap_pdu_session_resource_setup_response *pr = &p->u.pdu_session_resource_setup_response;
+    pr->amf_ue_ngap_id = 70000;
+    pr->ran_ue_ngap_id = 3;
+    pr->has_setup = true;
+    pr->n_setup = 1;
+    pr->setup[0] = (struct ngap_pdu_session_setup_result){
+        .pdu_session_id = 5, .dl_tunnel = {.addr_bits = 32, .addr = {127, 0, 0, 2}, .teid = 0xabcdef01}, .n_qos_flows = 1,
+        .qfis = {1}};
+    pr->has_failed = true;
+    pr->n_failed = 1;
+    pr->failed[0] = (struct ngap_pdu_session_setup_failed){.pdu_session_id = 6, .cause = {NGAP_CAUSE_RADIO_NETWORK, 26}};
     own[NGAP_MSG_ERROR_INDICATION].msg = NGAP_MSG_ERROR_INDICATION;
     own[NGAP_MSG_ERROR_INDICATION].u.error_indication = (struct ngap_error_indication){
         .has_ran_ue_ngap_id = true, .ran_ue_ngap_id = 9, .has_cause = true,
@@ -650,6 +726,41 @@ START_TEST(test_ngap_tshark)
     EXPECT_COUNT(k, "ngap.AMF_UE_NGAP_ID", 0);
     EXPECT_INT(k, "ngap.RAN_UE_NGAP_ID", 0, 9);
     EXPECT_NAME(k, "ngap.protocol", 0, "semantic-error");
+
+    /* PDU Session Resource Setup Request / Response, transfers included. */
+    k = &pk[15];
+    const struct ngap_pdu_session_resource_setup_request *ps =
+        &own[NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST].u.pdu_session_resource_setup_request;
+    expect_common(k, &own[NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST]);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupRequestTransfer_element", 2);
+    int fl = 0;
+    for (int s2 = 0; s2 < ps->n_sessions; s2++) {
+        const struct ngap_pdu_session_setup_item *it = &ps->sessions[s2];
+        EXPECT_INT(k, "ngap.pDUSessionID", s2, it->pdu_session_id);
+        EXPECT_INT(k, "ngap.PDUSessionType", s2, it->pdu_session_type);
+        char tl[41];
+        for (int o = 0; o < it->ul_tunnel.addr_bits / 8; o++) snprintf(tl + 2 * o, 3, "%02x", it->ul_tunnel.addr[o]);
+        ck_assert_str_eq(bytes_of(k, "ngap.transportLayerAddress", s2), tl);
+        snprintf(want, sizeof want, "%08x", it->ul_tunnel.teid);
+        ck_assert_str_eq(bytes_of(k, "ngap.gTP_TEID", s2), want);
+        for (int f = 0; f < it->n_qos_flows; f++, fl++) {
+            EXPECT_INT(k, "ngap.qosFlowIdentifier", fl, it->qos_flows[f].qfi);
+            EXPECT_INT(k, "ngap.fiveQI", fl, it->qos_flows[f].five_qi);
+            EXPECT_INT(k, "ngap.priorityLevelARP", fl, it->qos_flows[f].arp_priority);
+            EXPECT_INT(k, "ngap.pre_emptionCapability", fl, it->qos_flows[f].arp_may_preempt);
+            EXPECT_INT(k, "ngap.pre_emptionVulnerability", fl, it->qos_flows[f].arp_preemptable);
+        }
+    }
+    EXPECT_INT(k, "ngap.pDUSessionAggregateMaximumBitRateDL", 0, 2000000);
+    EXPECT_SHOW(k, "ngap.TransportLayerAddressIPv4", 0, "10.11.12.13");
+    k = &pk[16];
+    expect_common(k, &own[NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE]);
+    EXPECT_INT(k, "ngap.pDUSessionID", 0, 5);
+    EXPECT_SHOW(k, "ngap.TransportLayerAddressIPv4", 0, "127.0.0.2");
+    ck_assert_str_eq(bytes_of(k, "ngap.gTP_TEID", 0), "abcdef01");
+    EXPECT_INT(k, "ngap.qosFlowIdentifier", 0, 1);
+    EXPECT_INT(k, "ngap.pDUSessionID", 1, 6);
+    EXPECT_NAME(k, "ngap.radioNetwork", 0, "unknown-PDU-session-ID");
     tshark_pkts_free(pk, n);
 }
 END_TEST
