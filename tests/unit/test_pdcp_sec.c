@@ -7,7 +7,9 @@
  * - NIA0/NEA0, unsupported algorithms refused;
  * - SRB1 between a UE and a gNB entity with NIA2/NEA2: the PDU bytes equal header || NEA2(SDU || NIA2(header ||
  *   SDU)) computed separately, round trip both ways, a tampered byte is an integrity failure (counted, dropped,
- *   reported), wrong keys fail, and the SecurityModeCommand sequence (integrity first, ciphering later). */
+ *   reported), wrong keys fail, and the SecurityModeCommand sequence (integrity first, ciphering later);
+ * - no allocation per PDU: libcrypto's allocator is counted (CRYPTO_set_mem_functions, set before any use) and
+ *   must not move over 1000 protected PDUs sent and received. */
 #include <check.h>
 #include <errno.h>
 #include <stdint.h>
@@ -15,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "pdcp/pdcp_sec.h"
 #include "pdcp/pdcp_srb.h"
@@ -422,6 +426,51 @@ START_TEST(test_srb_security_mode_sequence)
 }
 END_TEST
 
+/* ---- No allocation per PDU ------------------------------------------------------------------------------------ */
+
+static unsigned long crypto_allocs;
+
+static void *count_malloc(size_t n, const char *file, int line)
+{
+    crypto_allocs++;
+    return malloc(n);
+}
+
+static void *count_realloc(void *p, size_t n, const char *file, int line)
+{
+    crypto_allocs++;
+    return realloc(p, n);
+}
+
+static void count_free(void *p, const char *file, int line) { free(p); }
+
+START_TEST(test_no_allocation_per_pdu)
+{
+    struct pdcp_srb gnb, ue;
+    struct log lg = {0}, lu = {0};
+    make_srb(&gnb, true, &lg);
+    make_srb(&ue, false, &lu);
+    struct pdcp_sec_config sc = srb_keys(5, true);
+    ck_assert_int_eq(pdcp_srb_security_activate(&gnb, &sc), 0);
+    ck_assert_int_eq(pdcp_srb_security_activate(&ue, &sc), 0);
+    uint8_t sdu[1500] = {0}, pdu[1600];
+    size_t len;
+    /* one PDU each way first: whatever libcrypto sets up lazily on first use is not per PDU */
+    ck_assert_int_eq(pdcp_srb_tx(&ue, sdu, 100, 0, pdu, sizeof pdu, &len, NULL), 0);
+    ck_assert_int_eq(pdcp_srb_rx(&gnb, pdu, len, 0), 0);
+    unsigned long before = crypto_allocs;
+    ck_assert_uint_gt(before, 0);   /* the counter does see libcrypto's allocations (context creation) */
+    for (int i = 0; i < 1000; i++) {
+        ck_assert_int_eq(pdcp_srb_tx(&ue, sdu, 1 + (size_t)i % 1500, 0, pdu, sizeof pdu, &len, NULL), 0);
+        ck_assert_int_eq(pdcp_srb_rx(&gnb, pdu, len, 0), 0);
+    }
+    ck_assert_uint_eq(crypto_allocs, before);
+    ck_assert_int_eq(lg.n, 1001);
+    pdcp_srb_free(&gnb);
+    pdcp_srb_free(&ue);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pdcp_sec");
@@ -436,8 +485,13 @@ static Suite *suite(void)
     tcase_add_test(tc, test_srb_pdu_bytes_nia2_nea2);
     tcase_add_test(tc, test_srb_round_trip_and_tamper);
     tcase_add_test(tc, test_srb_security_mode_sequence);
+    tcase_add_test(tc, test_no_allocation_per_pdu);
     suite_add_tcase(s, tc);
     return s;
 }
 
-int main(void) { return check_run(suite()); }
+int main(void)
+{
+    if (!CRYPTO_set_mem_functions(count_malloc, count_realloc, count_free)) return EXIT_FAILURE;
+    return check_run(suite());
+}
