@@ -90,6 +90,19 @@ struct rrc_cfg {
     int inactivity_timer_s;  /* RRCRelease after this long without UL-DCCH, 0 = never */
 };
 
+/* The NG interface to the AMF (group "ngap"). amf_addr "" = no core network: the cell sets UEs up on SRB1 alone. */
+struct ngap_cfg {
+    bool present;            /* the group is in the file */
+    char amf_addr[64];       /* IPv4/IPv6 literal */
+    int amf_port;            /* 38412 (38.412 7) */
+    int transport;           /* enum sctp_link_transport: kernel SCTP or SCTP over UDP (RFC 6951) */
+    int udp_local_port, udp_remote_port; /* RFC 6951 encapsulation ports (transport udp) */
+    int gnb_id_bits;         /* gNB ID length (22..32): the leftmost bits of cell.cell_id are the gNB ID */
+    char ran_node_name[64];  /* RANNodeName in NGSetupRequest */
+    int sst;                 /* the one S-NSSAI offered: SST */
+    int sd;                  /* and SD, -1 = none */
+};
+
 /* Test modes (group "test", absent in service). */
 struct test_config {
     bool present;
@@ -110,6 +123,7 @@ struct gnbd_config {
     struct control_config control;
     struct threads_config threads;
     struct rrc_cfg rrc;
+    struct ngap_cfg ngap;
     struct test_config test;
 };
 

@@ -3,6 +3,7 @@
 #include "gnb/config_table.h"
 #include "phy/geometry/bands.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -48,6 +49,12 @@ static bool all_digits(const char *s, size_t min_len, size_t max_len)
     return true;
 }
 
+static bool check_ip_or_empty(const char *s)
+{
+    struct in6_addr a;
+    return !s[0] || inet_pton(AF_INET, s, &a) == 1 || inet_pton(AF_INET6, s, &a) == 1;
+}
+
 static bool check_mcc(const char *s) { return all_digits(s, 3, 3); }
 static bool check_mnc(const char *s) { return all_digits(s, 2, 3); }
 
@@ -76,6 +83,7 @@ static bool check_new_file(const char *s)
 static const char *const duplex_names[] = {"fdd", "tdd", NULL};
 static const char *const mapping_names[] = {"per_layer", "compact", "single", NULL};
 static const char *const level_names[] = {"none", "error", "warning", "info", "debug", NULL};
+static const char *const ngap_transport_names[] = {"kernel", "udp", NULL}; /* enum sctp_link_transport */
 static const char *const device_names[] = {"null", "zmq", "uhd", "soapy", "file", NULL};
 static const char *const clock_names[] = {"internal", "external", "gpsdo", NULL};
 static const char *const probe_pucch_names[] = {"none", "f0", "f1", "f2", NULL}; /* enum ul_probe_pucch */
@@ -162,6 +170,7 @@ static const struct config_key keys[] = {
     {ENUM("log.level", log.default_level, level_names), DEF_I(LOG_LEVEL_INFO), .help = "level of every layer"},
     LAYER("log.radio", LOG_RADIO, "radio"), LAYER("log.phy", LOG_PHY, "PHY"), LAYER("log.mac", LOG_MAC, "MAC"),
     LAYER("log.rrc", LOG_RRC, "RRC"), LAYER("log.ctrl", LOG_CTRL, "control"), LAYER("log.gnb", LOG_GNB, "daemon"),
+    LAYER("log.ngap", LOG_NGAP, "NGAP"),
     {STRING("log.file", log.file), DEF_S(""), .help = "also log to this file, \"\" = stderr only"},
     {STRING("log.mac_pcap", log.mac_pcap), DEF_S(""), .check = check_new_file,
      .check_allowed = "\"\" (off) or a file in an existing, writable directory",
@@ -185,6 +194,22 @@ static const struct config_key keys[] = {
      .help = "waitTime of an RRCReject, s"},
     {INT("rrc.inactivity_timer_s", rrc.inactivity_timer_s, 0, 86400), DEF_I(10),
      .help = "RRCRelease to a connected UE after this long without an UL-DCCH message, s; 0 = never"},
+
+    {STRING("ngap.amf_addr", ngap.amf_addr), DEF_S(""), .check = check_ip_or_empty,
+     .check_allowed = "\"\" (no core network) or an IPv4/IPv6 address",
+     .help = "the AMF; \"\" = no core network (UEs stay on SRB1)"},
+    {INT("ngap.amf_port", ngap.amf_port, 1, 65535), DEF_I(38412), .help = "the AMF's SCTP port"},
+    {ENUM("ngap.transport", ngap.transport, ngap_transport_names), DEF_I(0),
+     .help = "SCTP of the kernel, or SCTP over UDP (RFC 6951) for hosts without kernel SCTP"},
+    {INT("ngap.udp_local_port", ngap.udp_local_port, 1, 65535), DEF_I(9900),
+     .help = "transport udp: our UDP encapsulation port"},
+    {INT("ngap.udp_remote_port", ngap.udp_remote_port, 1, 65535), DEF_I(9899),
+     .help = "transport udp: the AMF's UDP encapsulation port"},
+    {INT("ngap.gnb_id_bits", ngap.gnb_id_bits, 22, 32), DEF_I(22),
+     .help = "gNB ID length: the leftmost bits of cell.cell_id"},
+    {STRING("ngap.ran_node_name", ngap.ran_node_name), DEF_S("gnbd"), .help = "RANNodeName sent in NG Setup"},
+    {INT("ngap.sst", ngap.sst, 0, 255), DEF_I(1), .help = "the slice offered: SST"},
+    {INT("ngap.sd", ngap.sd, -1, 16777214), DEF_I(-1), .help = "the slice offered: SD, -1 = none"},
 
     {.path = "test.msg4_con_res_fault", .type = CONFIG_KEY_BOOL, AT(test.msg4_con_res_fault), DEF_I(0),
      .help = "flip one bit of Msg4's UE Contention Resolution Identity (a UE must not complete the setup)"},
@@ -216,6 +241,8 @@ static const struct config_group groups[] = {
     {.path = "control", .help = "the control socket"},
     {.path = "threads", .help = "threads and CPU affinity"},
     {.path = "rrc", .help = "RRC connection establishment"},
+    {.path = "ngap", .optional = true, .present_offset = offsetof(struct gnbd_config, ngap.present),
+     .help = "the NG interface to the AMF (5G core)"},
     {.path = "test", .optional = true, .present_offset = offsetof(struct gnbd_config, test.present),
      .help = "test modes, never in service"},
     {.path = "test.ul_probe", .optional = true, .present_offset = offsetof(struct gnbd_config, test.ul_probe.enabled),

@@ -1,5 +1,6 @@
 /* The gnbd daemon: start-up order, the main thread's signal loop, control callbacks, shutdown. */
 #include "gnb/daemon.h"
+#include "gnb/ng_stage.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +25,7 @@ struct daemon {
     struct radio radio;
     struct pipeline pipe;
     struct ctrl_server ctrl;
+    struct ng_stage ng;
     struct watchdog_state wd;
     struct timespec started;
     double sample_rate;
@@ -159,6 +161,18 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(rrc, "rejects", &p->rrc_rejects);
     add_counter(rrc, "setup_timeouts", &p->rrc_setup_timeouts);
     add_counter(rrc, "lost", &p->rrc_lost);
+    if (d->ng.enabled) {
+        cJSON *ng = cJSON_AddObjectToObject(out, "ngap");
+        cJSON_AddStringToObject(ng, "state", ng_state_name((enum ng_state)atomic_load(&d->ng.state)));
+        add_counter(ng, "connects", &d->ng.connects);
+        add_counter(ng, "setup_requests", &d->ng.requests);
+        add_counter(ng, "setup_responses", &d->ng.responses);
+        add_counter(ng, "setup_failures", &d->ng.failures);
+        add_counter(ng, "timeouts", &d->ng.timeouts);
+        add_counter(ng, "links_lost", &d->ng.links_lost);
+        add_counter(ng, "pdus_received", &d->ng.pdus_rx);
+        add_counter(ng, "pdus_dropped", &d->ng.pdus_bad);
+    }
     cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");
     add_counter(pusch, "received", &p->mac.stats.pusch_received);
     add_counter(pusch, "crc_ok", &p->mac.stats.pusch_crc_ok);
@@ -383,7 +397,12 @@ int gnbd_run(const struct gnbd_config *cfg)
 
     int status = 1;
     char err[256] = "";
-    bool radio_open_ok = false, pipe_ok = false, ctrl_ok = false, pipe_started = false;
+    bool radio_open_ok = false, pipe_ok = false, ctrl_ok = false, pipe_started = false, ng_ok = false;
+    if (ng_stage_init(&d.ng, cfg, err, sizeof err) < 0) {
+        log_error(LOG_NGAP, "%s", err);
+        goto out;
+    }
+    ng_ok = true;
     if (open_radio(&d) < 0) goto out;
     radio_open_ok = true;
     if (pipeline_init(&d.pipe, cfg, &d.radio, err, sizeof err) < 0) {
@@ -391,6 +410,7 @@ int gnbd_run(const struct gnbd_config *cfg)
         goto out;
     }
     pipe_ok = true;
+    d.pipe.ng = &d.ng;
     struct ctrl_handler h = {.status = cb_status, .metrics = cb_metrics, .config = cb_config, .ues = cb_ues,
                              .shutdown = cb_shutdown, .tick = cb_tick, .ctx = &d};
     watchdog_init(&d.wd);
@@ -404,6 +424,10 @@ int gnbd_run(const struct gnbd_config *cfg)
     ctrl_ok = true;
     if (radio_start(&d.radio) < 0) {
         log_error(LOG_RADIO, "radio %s failed to start", cfg->radio.device);
+        goto out;
+    }
+    if (ng_stage_start(&d.ng) < 0) {
+        log_error(LOG_NGAP, "NGAP: the stage's thread did not start");
         goto out;
     }
     if (pipeline_start(&d.pipe) < 0) goto out;
@@ -421,6 +445,7 @@ out:
     if (ctrl_ok) ctrl_server_stop(&d.ctrl);
     if (radio_open_ok) radio_stop(&d.radio);
     if (pipe_started) pipeline_stop(&d.pipe);
+    if (ng_ok) ng_stage_stop(&d.ng);
     if (radio_open_ok) radio_close(&d.radio);
     if (pipe_ok) pipeline_free(&d.pipe);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -21,7 +21,7 @@ struct log_record {
     char text[LOG_TEXT_MAX];
 };
 
-static const char *const layer_names[LOG_LAYER_COUNT] = {"radio", "phy", "mac", "rrc", "ctrl", "gnb"};
+static const char *const layer_names[LOG_LAYER_COUNT] = {"radio", "phy", "mac", "rrc", "ctrl", "gnb", "ngap"};
 static const char *const level_names[LOG_LEVEL_COUNT] = {"none", "error", "warning", "info", "debug"};
 static const char level_letter[LOG_LEVEL_COUNT] = {'-', 'E', 'W', 'I', 'D'};
 static const int syslog_prio[LOG_LEVEL_COUNT] = {7, 3, 4, 6, 7};

@@ -1,5 +1,6 @@
 /* The slot pipeline: stage steps, the epoch protocol, and the threads that run the stages. */
 #include "gnb/pipeline.h"
+#include "gnb/ng_stage.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -578,13 +579,16 @@ static void rrc_ul_ccch(struct pipeline *p, const struct rrc_msg *in)
     struct rrc_setup_ue_pucch res = {.f1_prb = r->f1_prb, .f1_cs = r->f1_cs, .ack_occ = {r->ack_occ[0], r->ack_occ[1]},
                                      .sr_occ = r->sr_occ, .f2_prb = r->f2_prb, .f2_symbol = r->f2_symbol,
                                      .sr_offset = r->sr_offset};
+    bool core_ok = ng_stage_admits_ues(p->ng); /* no UE the core network cannot serve */
     enum rrc_cell_event ev = rrc_cell_ul_ccch(&p->rrc, in->rnti, in->data, in->len, in->time_ms,
-                                              in->ue_index >= 0 ? &res : NULL, out->data, sizeof out->data, &len, &ul);
+                                              in->ue_index >= 0 && core_ok ? &res : NULL, out->data,
+                                              sizeof out->data, &len, &ul);
     if (ul && ul->type == RRC_UL_CCCH_SETUP_REQUEST)
-        log_info(LOG_RRC, "0x%04x: RRCSetupRequest (ue-Identity %s 0x%010llx, cause %d) -> %s (%zu bytes)",
+        log_info(LOG_RRC, "0x%04x: RRCSetupRequest (ue-Identity %s 0x%010llx, cause %d) -> %s (%zu bytes)%s",
                  in->rnti, ul->setup_request.ue_identity_is_tmsi_part1 ? "ng-5G-S-TMSI-Part1" : "randomValue",
                  (unsigned long long)ul->setup_request.ue_identity, ul->setup_request.establishment_cause,
-                 ev == RRC_EV_SETUP ? "RRCSetup" : ev == RRC_EV_REJECT ? "RRCReject" : "no answer", len);
+                 ev == RRC_EV_SETUP ? "RRCSetup" : ev == RRC_EV_REJECT ? "RRCReject" : "no answer", len,
+                 ev == RRC_EV_REJECT && !core_ok ? ": the NG interface to the AMF is not up" : "");
     else
         log_warn(LOG_RRC, "0x%04x: UL-CCCH message of %u bytes not handled (%s)", in->rnti, in->len,
                  ev == RRC_EV_BAD_MESSAGE ? "does not decode" : "unsupported");

@@ -102,8 +102,11 @@ struct pipeline_thread {
     char pad_[64 - sizeof(struct ring_waiter)];
 };
 
+struct ng_stage;
+
 struct pipeline {
     struct radio *radio;
+    const struct ng_stage *ng; /* NULL or the NG interface: RRCReject while it is not up (gnb/ng_stage.h) */
     enum thread_mapping mapping;
     size_t samples_per_slot;
     unsigned tx_advance;   /* k */

@@ -228,7 +228,7 @@ START_TEST(log_level_refuses_bad_arguments_and_lists_the_allowed_ones)
     expect_error("{\"cmd\":\"log_level\",\"layer\":3}", "\"layer\" must be a string, got a number");
     expect_error("{\"cmd\":\"log_level\",\"layer\":\"phy\",\"level\":[]}", "\"level\" must be a string, got an array");
     expect_error("{\"cmd\":\"log_level\",\"layer\":\"ph\"}",
-                 "unknown layer \"ph\" (allowed: radio, phy, mac, rrc, ctrl, gnb, all)");
+                 "unknown layer \"ph\" (allowed: radio, phy, mac, rrc, ctrl, gnb, ngap, all)");
     expect_error("{\"cmd\":\"log_level\",\"layer\":\"phy\",\"level\":\"loud\"}",
                  "unknown level \"loud\" (allowed: none, error, warning, info, debug)");
     expect_error("{\"cmd\":\"log_level\",\"level\":\"debug\"}", "\"level\" needs \"layer\" (a layer name or \"all\")");

@@ -1,0 +1,230 @@
+/* The NGAP stage (see ng_stage.h). */
+#include "gnb/ng_stage.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gnb/log.h"
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The NGSetupRequest from the configuration: the Global gNB ID is the leftmost gnb_id_bits of the NR cell
+ * identity (38.413 9.3.1.6 / 38.300 8.2), one TA with the cell's PLMN and the configured slice. */
+static int build_request(struct ngap_ng_setup_request *r, const struct gnbd_config *cfg, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    int mcc = atoi(cfg->cell.mcc), mnc = atoi(cfg->cell.mnc), mnc_digits = (int)strlen(cfg->cell.mnc);
+    if (ngap_plmn_from_mcc_mnc(&r->plmn, mcc, mnc, mnc_digits) < 0) {
+        snprintf(err, errlen, "ngap: PLMN %s/%s cannot be encoded", cfg->cell.mcc, cfg->cell.mnc);
+        return -EINVAL;
+    }
+    r->gnb_id_bits = cfg->ngap.gnb_id_bits;
+    r->gnb_id = (uint32_t)((unsigned long long)cfg->cell.cell_id >> (36 - cfg->ngap.gnb_id_bits));
+    r->has_ran_node_name = cfg->ngap.ran_node_name[0] != '\0';
+    snprintf(r->ran_node_name, sizeof r->ran_node_name, "%s", cfg->ngap.ran_node_name);
+    r->n_tas = 1;
+    r->tas[0].tac = (uint32_t)cfg->cell.tac;
+    r->tas[0].n_plmns = 1;
+    r->tas[0].plmns[0].plmn = r->plmn;
+    r->tas[0].plmns[0].n_slices = 1;
+    r->tas[0].plmns[0].slices[0].sst = (uint8_t)cfg->ngap.sst;
+    r->tas[0].plmns[0].slices[0].has_sd = cfg->ngap.sd >= 0;
+    r->tas[0].plmns[0].slices[0].sd = cfg->ngap.sd >= 0 ? (uint32_t)cfg->ngap.sd : 0;
+    r->default_paging_drx = NGAP_DRX_128; /* the cell's default paging cycle (SIB1 pagingCycle rf128) */
+    return 0;
+}
+
+int ng_stage_init(struct ng_stage *s, const struct gnbd_config *cfg, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->stop_fd = -1;
+    s->enabled = cfg->ngap.amf_addr[0] != '\0';
+    atomic_store(&s->state, NG_WAIT);
+    if (!s->enabled) return 0;
+    struct ng_setup_config sc = {0};
+    int rc = build_request(&sc.request, cfg, err, errlen);
+    if (rc < 0) return rc;
+    if (ng_setup_init(&s->setup, &sc, now_ms()) < 0) {
+        snprintf(err, errlen, "ngap: the NGSetupRequest from this configuration does not encode");
+        return -EINVAL;
+    }
+    struct sctp_link_config *l = &s->link_cfg;
+    l->transport = cfg->ngap.transport == 1 ? SCTP_LINK_UDP_ENCAP : SCTP_LINK_KERNEL;
+    snprintf(l->remote_addr, sizeof l->remote_addr, "%s", cfg->ngap.amf_addr);
+    l->remote_port = (uint16_t)cfg->ngap.amf_port;
+    l->udp_local_port = (uint16_t)cfg->ngap.udp_local_port;
+    l->udp_remote_port = (uint16_t)cfg->ngap.udp_remote_port;
+    l->streams = 2;
+    s->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->stop_fd < 0) {
+        snprintf(err, errlen, "ngap: eventfd: %s", strerror(errno));
+        return -errno;
+    }
+    return 0;
+}
+
+static void publish(struct ng_stage *s)
+{
+    const struct ng_setup_stats *st = &s->setup.stats;
+    atomic_store_explicit(&s->connects, st->connects, memory_order_relaxed);
+    atomic_store_explicit(&s->requests, st->requests, memory_order_relaxed);
+    atomic_store_explicit(&s->responses, st->responses, memory_order_relaxed);
+    atomic_store_explicit(&s->failures, st->failures, memory_order_relaxed);
+    atomic_store_explicit(&s->timeouts, st->timeouts, memory_order_relaxed);
+    atomic_store_explicit(&s->links_lost, st->links_lost, memory_order_relaxed);
+    atomic_store_explicit(&s->state, (int)s->setup.state, memory_order_release);
+}
+
+static void close_link(struct ng_stage *s)
+{
+    sctp_link_close(s->link);
+    s->link = NULL;
+}
+
+static void send_pdu(struct ng_stage *s, const uint8_t *buf, size_t len)
+{
+    int rc = sctp_link_send(s->link, 0, SCTP_LINK_NGAP_PPID, buf, len);
+    if (rc < 0) log_warn(LOG_NGAP, "NGAP: sending %zu bytes failed: %s", len, strerror(-rc));
+}
+
+static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len)
+{
+    static _Thread_local struct ngap_pdu pdu; /* ~10 KB; this thread's own */
+    atomic_fetch_add_explicit(&s->pdus_rx, 1, memory_order_relaxed);
+    int rc = ngap_decode(buf, len, &pdu);
+    if (rc < 0) {
+        atomic_fetch_add_explicit(&s->pdus_bad, 1, memory_order_relaxed);
+        log_warn(LOG_NGAP, "NGAP: %zu bytes from the AMF do not decode (%s; procedure %d): dropped", len,
+                 strerror(-rc), pdu.procedure_code);
+        return;
+    }
+    enum ng_state before = s->setup.state;
+    if (!ng_setup_rx(&s->setup, t, &pdu)) {
+        log_warn(LOG_NGAP, "NGAP: %s from the AMF not handled yet", ngap_msg_name(pdu.msg));
+        return;
+    }
+    if (pdu.msg == NGAP_MSG_NG_SETUP_RESPONSE && before == NG_SETUP_SENT) {
+        const struct ngap_ng_setup_response *r = &s->setup.amf;
+        log_info(LOG_NGAP, "NGAP: NGSetupResponse from AMF \"%s\" (relative capacity %d, %d served GUAMI(s)): "
+                 "NG interface up, the cell admits UEs", r->amf_name, r->relative_amf_capacity, r->n_guamis);
+    } else if (pdu.msg == NGAP_MSG_NG_SETUP_FAILURE && before == NG_SETUP_SENT) {
+        log_warn(LOG_NGAP, "NGAP: NGSetupFailure (cause group %d value %d): NG Setup again in %lld ms",
+                 s->setup.last_cause.group, s->setup.last_cause.value, (long long)(s->setup.due_ms - t));
+    }
+}
+
+/* Everything waiting on the association: messages, and the association's own events. */
+static void drain_link(struct ng_stage *s, int64_t t)
+{
+    static _Thread_local uint8_t buf[65536];
+    struct sctp_link_rx info;
+    int n;
+    while ((n = sctp_link_recv(s->link, buf, sizeof buf, &info)) >= 0 || n == -EMSGSIZE) {
+        if (n == -EMSGSIZE) {
+            atomic_fetch_add_explicit(&s->pdus_bad, 1, memory_order_relaxed);
+            log_warn(LOG_NGAP, "NGAP: a message over %zu bytes from the AMF: dropped", sizeof buf);
+            continue;
+        }
+        if (info.ppid != SCTP_LINK_NGAP_PPID)
+            log_debug(LOG_NGAP, "NGAP: message with PPID %u (not %u) read as NGAP", info.ppid, SCTP_LINK_NGAP_PPID);
+        on_pdu(s, t, buf, (size_t)n);
+    }
+    if (s->setup.state == NG_CONNECTING && sctp_link_is_up(s->link) == 1) {
+        uint8_t req[NGAP_MAX_PDU_BYTES];
+        size_t len;
+        log_info(LOG_NGAP, "NGAP: SCTP association to %s:%u (%s) up: NGSetupRequest (gNB ID %u/%d bits, TAC %u)",
+                 s->link_cfg.remote_addr, s->link_cfg.remote_port, sctp_link_transport_name(s->link_cfg.transport),
+                 s->setup.cfg.request.gnb_id, s->setup.cfg.request.gnb_id_bits, s->setup.cfg.request.tas[0].tac);
+        if (ng_setup_link_up(&s->setup, t, req, sizeof req, &len) == 0) send_pdu(s, req, len);
+    }
+    if (sctp_link_is_up(s->link) < 0) {
+        bool was_ready = s->setup.state == NG_READY;
+        close_link(s);
+        ng_setup_link_down(&s->setup, t);
+        log_warn(LOG_NGAP, "NGAP: SCTP association to the AMF %s; trying again in %lld ms",
+                 was_ready ? "lost: the cell admits no UE until NG Setup succeeds again" : "failed",
+                 (long long)(s->setup.due_ms - t));
+    }
+}
+
+static void act(struct ng_stage *s, int64_t t)
+{
+    char err[256];
+    uint8_t req[NGAP_MAX_PDU_BYTES];
+    size_t len;
+    switch (ng_setup_poll(&s->setup, t)) {
+    case NG_ACT_CONNECT:
+        if (sctp_link_connect(&s->link, &s->link_cfg, err, sizeof err) < 0) {
+            ng_setup_connecting(&s->setup, t);
+            ng_setup_link_down(&s->setup, t);
+            log_warn(LOG_NGAP, "NGAP: %s; trying again in %lld ms", err, (long long)(s->setup.due_ms - t));
+        } else {
+            ng_setup_connecting(&s->setup, t);
+        }
+        break;
+    case NG_ACT_SEND_SETUP:
+        if (ng_setup_request(&s->setup, t, req, sizeof req, &len) == 0) send_pdu(s, req, len);
+        break;
+    case NG_ACT_CLOSE:
+        log_warn(LOG_NGAP, "NGAP: no answer from the AMF at %s:%u within %d ms; trying again in %lld ms",
+                 s->link_cfg.remote_addr, s->link_cfg.remote_port, s->setup.cfg.response_timeout_ms,
+                 (long long)(s->setup.due_ms - t));
+        close_link(s);
+        ng_setup_link_down(&s->setup, t);
+        break;
+    case NG_ACT_NONE: break;
+    }
+}
+
+static void *ng_main(void *arg)
+{
+    struct ng_stage *s = arg;
+    for (;;) {
+        int64_t t = now_ms();
+        act(s, t);
+        if (s->link) drain_link(s, t);
+        publish(s);
+        int64_t next = ng_setup_next_ms(&s->setup);
+        int timeout = next == INT64_MAX ? 1000 : next - t < 0 ? 0 : next - t > 1000 ? 1000 : (int)(next - t);
+        struct pollfd p[2] = {{.fd = s->stop_fd, .events = POLLIN}, {.fd = sctp_link_fd(s->link), .events = POLLIN}};
+        int n = poll(p, s->link ? 2 : 1, timeout);
+        if (n > 0 && (p[0].revents & POLLIN)) break;
+    }
+    close_link(s);
+    return NULL;
+}
+
+int ng_stage_start(struct ng_stage *s)
+{
+    if (!s->enabled) return 0;
+    log_info(LOG_NGAP, "NGAP: AMF %s:%u over %s SCTP; no UE is admitted until NG Setup succeeds",
+             s->link_cfg.remote_addr, s->link_cfg.remote_port,
+             s->link_cfg.transport == SCTP_LINK_UDP_ENCAP ? "UDP-encapsulated (RFC 6951)" : "kernel");
+    int rc = -pthread_create(&s->thread, NULL, ng_main, s);
+    if (rc == 0) s->started = true;
+    return rc;
+}
+
+void ng_stage_stop(struct ng_stage *s)
+{
+    if (s->started) {
+        uint64_t one = 1;
+        ssize_t n = write(s->stop_fd, &one, sizeof one);
+        (void)n;
+        pthread_join(s->thread, NULL);
+        s->started = false;
+    }
+    if (s->stop_fd >= 0) close(s->stop_fd);
+    s->stop_fd = -1;
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The NG interface (gnb/ng_stage.h): gnbd with an AMF configured admits no UE until NG Setup succeeds, over SCTP
+# over UDP (RFC 6951) to tools/amf_stub, an AMF stand-in that answers NG Setup only.
+#   AMF not there: the UE simulator's RRCSetupRequest gets RRCReject ("the NG interface to the AMF is not up");
+#   the AMF comes up and refuses once with Time To Wait v1s: gnbd waits, asks again, is accepted (ngap.state
+#   "ready"); the NGSetupRequest carries the configured PLMN, TAC, slice, name and the gNB ID = the leftmost 24
+#   bits of cell_id; a UE now attaches; the AMF goes away: gnbd sees the association lost, rejects UEs again.
+source "$(dirname "$0")/lib.sh"
+UESIM="$ROOT/$BUILD/uesim"
+STUB="$ROOT/$BUILD/tools/amf_stub"
+read -r AMF_PORT GNB_UDP < <(free_ports)
+read -r AMF_UDP _ < <(free_ports)
+# cell_id 0x0019B0123 (26935587): with 24-bit gNB IDs the gNB ID is its leftmost 24 of 36 bits, 0x0019B0 (6576).
+uesim_cell_start ng "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12; tac = 7; cell_id = 26935587;" 3 15 \
+  "ngap: { amf_addr = \"127.0.0.1\"; amf_port = $AMF_PORT; transport = \"udp\"; udp_local_port = $GNB_UDP;
+           udp_remote_port = $AMF_UDP; gnb_id_bits = 24; ran_node_name = \"gnbd-test\"; sst = 1; };" || { finish; exit; }
+
+ng_state() { metric "$EP" ngap.state 2>/dev/null; }
+wait_state() { # state seconds
+  for _ in $(seq $((10 * $2))); do [ "$(ng_state)" = "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
+attach() { "$UESIM" "${UESIM_ARGS[@]}" --seconds 0.4 --timeout 20 --attach 1 "$@" 2>&1; }
+
+OUT=$(attach --expect-attach reject); RC=$?
+check "no AMF: the UE is rejected (uesim expected it)" [ $RC -eq 0 ]
+check "no AMF: gnbd says why" grep -q "RRCReject (.*): the NG interface to the AMF is not up" "$LOG"
+check "no AMF: ngap.state is not ready ($(ng_state))" [ "$(ng_state)" != "ready" ]
+
+"$STUB" --port "$AMF_PORT" --udp-local "$AMF_UDP" --fail 1 --ttw 0 --seconds 90 >"$TMP/amf.log" 2>&1 &
+SPID=$!; PIDS+=("$SPID")
+check "the AMF comes up: NG Setup refused once (v1s), then accepted (ngap.state ready within 40 s)" wait_state ready 40
+sed 's/^/    /' "$TMP/amf.log"
+grep "NGAP" "$LOG" | cut -c1-200 | sed 's/.*\] /    gnbd: /'
+check "AMF: the request carries gNB ID 6576/24, TAC 7, PLMN 001/01, SST 1, the name" \
+  grep -q "NGSetupRequest gnb_id=6576 bits=24 tac=7 plmn=001/01 sst=1 name=gnbd-test" "$TMP/amf.log"
+check "AMF: failure first, then response" bash -c 'grep -o "sent NGSetup[A-Za-z]*" "$1" | tr "\n" " " |
+  grep -q "^sent NGSetupFailure sent NGSetupResponse"' _ "$TMP/amf.log"
+check "gnbd: logged the AMF's name and the cell admitting UEs" \
+  grep -q 'NGSetupResponse from AMF "amf-stub" .*the cell admits UEs' "$LOG"
+check "gnbctl metrics: ngap.setup_failures 1, setup_responses 1" \
+  [ "$(metric "$EP" ngap.setup_failures) $(metric "$EP" ngap.setup_responses)" = "1 1" ]
+
+OUT=$(attach --expect-attach ok); RC=$?
+check "NG up: the UE attaches" [ $RC -eq 0 ]
+
+kill -TERM "$SPID"
+check "the AMF goes: gnbd sees the association lost (ngap.state leaves ready within 10 s)" \
+  bash -c 'for _ in $(seq 100); do s=$("$1" -s "$2" raw "{\"cmd\":\"metrics\"}" 2>/dev/null |
+    python3 -c "import json,sys; print(json.load(sys.stdin)[\"ngap\"][\"state\"])"); [ "$s" != ready ] && exit 0;
+    sleep 0.1; done; exit 1' _ "$GNBCTL" "$EP"
+check "gnbd logged the loss" grep -q "association to the AMF lost" "$LOG"
+OUT=$(attach --expect-attach reject); RC=$?
+check "AMF gone: UEs are rejected again" [ $RC -eq 0 ]
+stop_and_wait $GPID TERM 5 >/dev/null
+finish

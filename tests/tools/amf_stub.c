@@ -1,0 +1,132 @@
+/* amf_stub: an AMF stand-in for NG Setup tests (not a core network). Listens for one gNB at a time over
+ * gnb/sctp_link.h, decodes what arrives with ngap/ngap.h and prints it; answers an NGSetupRequest with an
+ * NGSetupResponse (AMF name "amf-stub", one GUAMI of the gNB's PLMN, relative capacity 255, the gNB's first
+ * slice) — or, for the first --fail N requests, with an NGSetupFailure (cause misc/unspecified, Time To Wait
+ * --ttw V as the 9.3.1.56 index, absent when V < 0). Prints "amf_stub: NGSetupRequest gnb_id=... bits=... tac=...
+ * plmn=MCC/MNC sst=... name=..." per request.
+ *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
+ * Exit status 0 at --seconds or SIGTERM. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gnb/sctp_link.h"
+#include "ngap/ngap.h"
+
+static volatile sig_atomic_t stop;
+static void on_signal(int s) { (void)s; stop = 1; }
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct ngap_pdu in, out;
+
+static void answer(struct sctp_link *a, int *fails_left, int ttw)
+{
+    const struct ngap_ng_setup_request *r = &in.u.ng_setup_request;
+    int mcc, mnc, digits;
+    ngap_plmn_to_mcc_mnc(&r->plmn, &mcc, &mnc, &digits);
+    printf("amf_stub: NGSetupRequest gnb_id=%u bits=%d tac=%u plmn=%03d/%0*d sst=%d name=%s\n", r->gnb_id,
+           r->gnb_id_bits, r->n_tas ? r->tas[0].tac : 0, mcc, digits, mnc,
+           r->n_tas && r->tas[0].n_plmns ? r->tas[0].plmns[0].slices[0].sst : -1,
+           r->has_ran_node_name ? r->ran_node_name : "-");
+    memset(&out, 0, sizeof out);
+    if (*fails_left > 0) {
+        (*fails_left)--;
+        out.msg = NGAP_MSG_NG_SETUP_FAILURE;
+        out.u.ng_setup_failure.cause.group = NGAP_CAUSE_MISC;
+        out.u.ng_setup_failure.cause.value = 5; /* unspecified (9.3.1.2) */
+        out.u.ng_setup_failure.has_time_to_wait = ttw >= 0;
+        out.u.ng_setup_failure.time_to_wait = ttw;
+    } else {
+        out.msg = NGAP_MSG_NG_SETUP_RESPONSE;
+        struct ngap_ng_setup_response *p = &out.u.ng_setup_response;
+        snprintf(p->amf_name, sizeof p->amf_name, "amf-stub");
+        p->n_guamis = 1;
+        p->guamis[0].guami.plmn = r->plmn;
+        p->guamis[0].guami.region_id = 2;
+        p->guamis[0].guami.set_id = 1;
+        p->relative_amf_capacity = 255;
+        p->n_plmns = 1;
+        p->plmns[0].plmn = r->plmn;
+        p->plmns[0].n_slices = 1;
+        p->plmns[0].slices[0] = r->tas[0].plmns[0].slices[0];
+    }
+    uint8_t buf[NGAP_MAX_PDU_BYTES];
+    size_t len;
+    if (ngap_encode(&out, buf, sizeof buf, &len) < 0 || sctp_link_send(a, 0, SCTP_LINK_NGAP_PPID, buf, len) < 0) {
+        printf("amf_stub: could not answer\n");
+        return;
+    }
+    printf("amf_stub: sent %s\n", ngap_msg_name(out.msg));
+}
+
+int main(int argc, char **argv)
+{
+    struct sctp_link_config cfg = {.transport = SCTP_LINK_UDP_ENCAP, .local_port = SCTP_LINK_NGAP_PORT,
+                                   .udp_local_port = 9899, .streams = 2};
+    snprintf(cfg.local_addr, sizeof cfg.local_addr, "127.0.0.1");
+    int fails = 0, ttw = -1;
+    double seconds = 60;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const char *a = argv[i], *v = argv[i + 1];
+        if (!strcmp(a, "--transport")) cfg.transport = strcmp(v, "kernel") ? SCTP_LINK_UDP_ENCAP : SCTP_LINK_KERNEL;
+        else if (!strcmp(a, "--addr")) snprintf(cfg.local_addr, sizeof cfg.local_addr, "%s", v);
+        else if (!strcmp(a, "--port")) cfg.local_port = (uint16_t)atoi(v);
+        else if (!strcmp(a, "--udp-local")) cfg.udp_local_port = (uint16_t)atoi(v);
+        else if (!strcmp(a, "--fail")) fails = atoi(v);
+        else if (!strcmp(a, "--ttw")) ttw = atoi(v);
+        else if (!strcmp(a, "--seconds")) seconds = atof(v);
+        else {
+            fprintf(stderr, "amf_stub: unknown option %s\n", a);
+            return 2;
+        }
+    }
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    char err[256];
+    struct sctp_link *lst, *a = NULL;
+    if (sctp_link_listen(&lst, &cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "amf_stub: %s\n", err);
+        return 1;
+    }
+    printf("amf_stub: listening on %s:%u\n", cfg.local_addr, cfg.local_port);
+    static uint8_t buf[65536];
+    double end = now_s() + seconds;
+    while (!stop && now_s() < end) {
+        if (!a) {
+            sctp_link_wait(lst, 100);
+            if (sctp_link_accept(lst, &a) == 0) printf("amf_stub: gNB association up\n");
+            continue;
+        }
+        sctp_link_wait(a, 100);
+        int n;
+        while ((n = sctp_link_recv(a, buf, sizeof buf, NULL)) >= 0) {
+            int rc = ngap_decode(buf, (size_t)n, &in);
+            if (rc < 0) {
+                printf("amf_stub: %d bytes do not decode: %s\n", n, strerror(-rc));
+                continue;
+            }
+            if (in.msg == NGAP_MSG_NG_SETUP_REQUEST)
+                answer(a, &fails, ttw);
+            else
+                printf("amf_stub: %s (not answered)\n", ngap_msg_name(in.msg));
+        }
+        if (n == -ECONNRESET) {
+            printf("amf_stub: gNB association gone\n");
+            sctp_link_close(a);
+            a = NULL;
+        }
+    }
+    sctp_link_close(a);
+    sctp_link_close(lst);
+    return 0;
+}
