@@ -831,6 +831,7 @@ static int ra_config_from_cell(const struct gnbd_config *cfg, const struct cell_
                              .msg3_prb_start = prach_last + 2, .msg3_nof_prb = 3, .msg3_mcs = 2,
                              .pucch_resource_common = d.pucch_resource_common};
     if (config_slot_pattern(cfg, g, &rc->pattern) < 0) return -EINVAL;
+    memcpy(rc->ss1_candidates, d.ss1_candidates, sizeof rc->ss1_candidates); /* SS#1 as SIB1 declares it */
     rc->con_res_fault = cfg->test.msg4_con_res_fault;
     const struct ul_probe_config *pr = &cfg->test.ul_probe;
     int msg3_last = rc->msg3_prb_start + 4 * rc->msg3_nof_prb - 1;
@@ -917,7 +918,7 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
         mc.prach.prb_last = -1;
     if (mc.prach.enabled && ra_config_from_cell(cfg, &g, &mc.ra) == 0) mc.ra_enabled = true;
     struct rrc_setup_cell_desc sd;
-    if (rrc_config_setup_desc(cfg, &sd) == 0) {
+    if (rrc_config_setup_desc(cfg, &sd) == 0 && rrc_config_uss(cfg, &mc.uss) == 0) {
         mc.sr_period = sd.sr_period_slots;
     }
     else if (mc.prach.enabled) log_warn(LOG_MAC, "random access: no room for RAR/Msg3 in this cell; preambles "

@@ -26,6 +26,10 @@ int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d
     d->coreset0_index = g.coreset0_index;
     d->searchspace0_index = g.searchspace0_index;
     d->coreset0_nof_symbols = g.coreset0.nof_symb;
+    /* SS#1 (ra-SearchSpace): AL4 x 4 and AL8 x 2 fitted to CORESET#0's CCEs (38.213 10.1: distinct candidates),
+     * what the MAC's PDCCH allocator places RAR, Msg4 and Msg3 retransmission DCIs in (mac/pdcch_alloc.h) */
+    static const int ss1_want[PDCCH_NUM_AL] = {0, 0, 4, 2, 0};
+    pdcch_alloc_fit_candidates(g.coreset0.nof_rb * g.coreset0.nof_symb / 6, ss1_want, d->ss1_candidates);
     d->ssb_periodicity_ms = c->ssb_periodicity_ms;
     if (d->tdd)
         d->tdd_pattern = (struct rrc_tdd_pattern){.period_us = (int)(c->tdd.period_ms * 1000 + 0.5),
@@ -52,6 +56,34 @@ int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_d
     d->pdsch_start_symbol = s.coreset0_nof_symbols; /* after CORESET#0 / CORESET#1 (1 symbol) */
     d->pusch_k2 = s.msg3_k2;                          /* the SIB1 list's k2: a UE reading either agrees */
     return 0;
+}
+
+int rrc_config_uss(const struct gnbd_config *cfg, struct pdcch_alloc_ss *ss)
+{
+    struct rrc_setup_cell_desc d;
+    struct rrc_pdcch_config pc;
+    if (rrc_config_setup_desc(cfg, &d) < 0) return -EINVAL;
+    rrc_setup_builder_pdcch(&d, &pc);
+    if (pc.nof_coresets < 1 || pc.nof_search_spaces < 1) return -EINVAL;
+    const struct rrc_coreset *c = &pc.coreset[0];
+    const struct rrc_search_space *s = &pc.ss[0];
+    /* frequencyDomainResources: bit 44 (the first) is the 6-RB group starting at the BWP's first RB, CRB 0 here */
+    int first = -1, n = 0;
+    for (int g = 0; g < 45; g++) {
+        if (!(c->frequency_domain_resources >> (44 - g) & 1)) continue;
+        if (first < 0) first = g;
+        else if (g != first + n) return -EINVAL;
+        n++;
+    }
+    int sym = 0; /* monitoringSymbolsWithinSlot: the most significant of 14 bits is symbol 0 */
+    while (s->has_monitoring_symbols && sym < 14 && !(s->monitoring_symbols >> (13 - sym) & 1)) sym++;
+    if (first < 0 || c->interleaved || s->coreset_id != c->id || s->type != RRC_SS_UE_SPECIFIC) return -EINVAL;
+    *ss = (struct pdcch_alloc_ss){.id = s->id, .ue_specific = true, .coreset_id = c->id,
+                                  .cs = {.crb_start = 6 * first, .nof_rb = 6 * n, .nof_symbols = c->duration,
+                                         .start_symbol = sym, .interleaved = false, .reg_bundle_size = 6,
+                                         .dmrs_ref_crb = 0, .dmrs_n_id = (uint16_t)cfg->cell.pci}};
+    memcpy(ss->nof_candidates, s->nrof_candidates, sizeof ss->nof_candidates);
+    return pdcch_alloc_ss_check(ss);
 }
 
 int rrc_config_sib1(const struct gnbd_config *cfg, struct rrc_sib1 *sib1, uint8_t *buf, size_t cap, size_t *len)

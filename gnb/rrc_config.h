@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "gnb/config.h"
+#include "mac/pdcch_alloc.h"
 #include "rrc/msg/rrc_setup_builder.h"
 #include "rrc/sib1_builder.h"
 
@@ -24,6 +25,10 @@ int rrc_config_sib1_desc(const struct gnbd_config *cfg, struct sib1_cell_desc *d
 int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_desc *d);
 
 /* Builds and encodes the SIB1 (BCCH-DL-SCH-Message) into buf[cap]. Returns 0, or a negative errno code. */
+/* SS#2 on CORESET#1 as the RRCSetups of this configuration declare them, for the MAC's PDCCH allocator. Returns 0
+ * or -EINVAL (a CORESET#1 that is not one run of 6-RB groups, a search space the allocator cannot use). */
+int rrc_config_uss(const struct gnbd_config *cfg, struct pdcch_alloc_ss *ss);
+
 int rrc_config_sib1(const struct gnbd_config *cfg, struct rrc_sib1 *sib1, uint8_t *buf, size_t cap, size_t *len);
 
 /* Prints the SIB1 the configuration makes, decoded back from its bytes, then its hex and size. */

@@ -76,7 +76,8 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
                                    .dmrs_type_a_position = cfg->dmrs_type_a_position,
                                    .k2 = cfg->ra.msg3_k2, .grant_prb_start = cfg->ra.msg3_prb_start,
                                    .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5,
-                                   .sr_period = cfg->sr_period, .pattern = cfg->pattern, .css = cfg->ra};
+                                   .sr_period = cfg->sr_period, .pattern = cfg->pattern, .css = cfg->ra,
+                                   .uss = cfg->uss};
         uc.grant_max_prb = cfg->nof_prb / 2 > uc.grant_nof_prb ? cfg->nof_prb / 2 : uc.grant_nof_prb;
         rc = mac_ues_init(&m->ues, &uc);
         if (rc < 0) return rc;
@@ -84,7 +85,7 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
     }
     ul_map_setup(m);
     /* DL TBs: the whole carrier at 64QAM is far more than a RAR or an RRC message needs. */
-    rc = tb_pool_init(&m->dl_tbs, 16, (size_t)cfg->nof_prb * 12 * 14 * 6 / 8 + 16);
+    rc = tb_pool_init(&m->dl_tbs, MAC_DL_TBS, (size_t)cfg->nof_prb * 12 * 14 * 6 / 8 + 16);
     if (rc < 0) {
         mac_free(m);
         return rc;
@@ -163,45 +164,56 @@ static void sync_ue_stats(struct mac *m)
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) atomic_store_explicit(s[i].to, s[i].v, memory_order_relaxed);
 }
 
-/* Random access in slot `slot`: the RAR where one is due and the slot is free (no SS/PBCH block, no SIB1 PDCCH,
- * wholly DL) with a wholly UL Msg3 slot; Msg3 receptions due in the UL slot. */
+/* Random access and connected UEs in slot `slot`. Only a slot with no SS/PBCH block and no SIB1 that is wholly DL
+ * carries their DCIs; there the slot's PDCCH allocator (mac/pdcch_alloc.h) and PDSCH PRB map take random access
+ * first (Msg4, RARs, Msg3 retransmission grants in SS#1), then the UEs (SS#2, round robin, mac/ue.h). */
 static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul)
 {
     if (!m->cfg.ra_enabled) return;
     bool usable = dl->n_ssb == 0 && dl->n_pdcch == 0 && dl->n_pdsch == 0 &&
                   slot_pattern_dl_symbols(&m->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
-    uint64_t before = m->ra.stats.rar_missed_window, msg4_before = m->ra.stats.msg4_tx,
-             nobuf = m->ra.stats.no_buffer, no_room = m->ra.stats.msg3_no_room, retx_before = m->ra.stats.msg3_retx;
-    int n = ra_schedule_dl(&m->ra, slot, usable, dl, &m->dl_tbs);
+    struct pdcch_alloc *a = &m->pdcch;
+    pdcch_alloc_begin(a, dl->slot_in_frame);
+    for (int i = 0; i < dl->n_pdcch; i++) /* SIB1's */
+        pdcch_alloc_mark(a, &dl->pdcch[i].coreset, dl->pdcch[i].first_cce, dl->pdcch[i].al);
+    for (int i = 0; i < dl->n_pdsch; i++)
+        pdcch_alloc_pdsch_take(a, dl->pdsch[i].grant.crb_start, dl->pdsch[i].grant.nof_rb);
+    uint64_t before = m->ra.stats.rar_missed_window, nobuf = m->ra.stats.no_buffer,
+             no_room = m->ra.stats.msg3_no_room, deferred = a->deferred;
+    ra_schedule_dl(&m->ra, slot, usable, dl, &m->dl_tbs, a);
     if (m->ra.stats.rar_missed_window != before)
         atomic_fetch_add_explicit(&m->stats.ra_rar_missed, m->ra.stats.rar_missed_window - before,
                                   memory_order_relaxed);
     if (m->ra.stats.no_buffer != nobuf) atomic_fetch_add_explicit(&m->stats.dl_tb_pool_full, 1, memory_order_relaxed);
     if (m->ra.stats.msg3_no_room != no_room)
         atomic_fetch_add_explicit(&m->stats.ra_msg3_no_room, 1, memory_order_relaxed);
-    if (n > 0 && m->ra.stats.msg4_tx != msg4_before) {
-        const struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch - 1];
-        log_info(LOG_MAC, "Msg4: tc-rnti=0x%04x slot=%d.%d PDSCH CRB %d+%d TBS %d rv %d, HARQ-ACK in slot %llu",
-                 s->grant.rnti, dl->sfn, dl->slot_in_frame, s->grant.crb_start, s->grant.nof_rb, s->dlsch.tbs,
-                 s->dlsch.rv, (unsigned long long)(slot + RA_MSG4_K1));
-    } else if (n > 0 && m->ra.stats.msg3_retx != retx_before) {
-        count(&m->stats.ra_msg3_retx);
-        const struct dl_pdcch *c = &dl->pdcch[dl->n_pdcch - 1];
-        log_info(LOG_MAC, "Msg3 retransmission: DCI 0_0 tc-rnti=0x%04x slot=%d.%d, Msg3 in slot %llu", c->rnti,
-                 dl->sfn, dl->slot_in_frame, (unsigned long long)(slot + (uint64_t)m->cfg.ra.msg3_k2));
-    } else if (n > 0) {
-        atomic_fetch_add_explicit(&m->stats.ra_rars, 1, memory_order_relaxed);
-        const struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch - 1];
-        log_info(LOG_MAC, "RAR: ra-rnti=0x%04x slot=%d.%d preambles=%d PDSCH CRB %d+%d TBS %d, Msg3 in slot %llu",
-                 s->grant.rnti, dl->sfn, dl->slot_in_frame, n, s->grant.crb_start, s->grant.nof_rb, s->dlsch.tbs,
-                 (unsigned long long)ra_msg3_slot(&m->ra, slot));
+    for (int e = 0; e < m->ra.n_ev; e++) {
+        const struct ra_sched_event *ev = &m->ra.ev[e];
+        const struct dl_pdcch *c = &dl->pdcch[ev->pdcch];
+        const struct dl_pdsch *s = ev->pdsch >= 0 ? &dl->pdsch[ev->pdsch] : NULL;
+        if (ev->type == RA_EV_MSG4) {
+            log_info(LOG_MAC, "Msg4: tc-rnti=0x%04x slot=%d.%d AL%d CCE %d, PDSCH CRB %d+%d TBS %d rv %d, HARQ-ACK in "
+                     "slot %llu", s->grant.rnti, dl->sfn, dl->slot_in_frame, c->al, c->first_cce, s->grant.crb_start,
+                     s->grant.nof_rb, s->dlsch.tbs, s->dlsch.rv, (unsigned long long)(slot + RA_MSG4_K1));
+        } else if (ev->type == RA_EV_MSG3_RETX) {
+            count(&m->stats.ra_msg3_retx);
+            log_info(LOG_MAC, "Msg3 retransmission: DCI 0_0 tc-rnti=0x%04x slot=%d.%d AL%d CCE %d, Msg3 in slot %llu",
+                     c->rnti, dl->sfn, dl->slot_in_frame, c->al, c->first_cce, (unsigned long long)ev->msg3_slot);
+        } else {
+            atomic_fetch_add_explicit(&m->stats.ra_rars, 1, memory_order_relaxed);
+            log_info(LOG_MAC, "RAR: ra-rnti=0x%04x slot=%d.%d AL%d CCE %d preambles=%d PDSCH CRB %d+%d TBS %d, Msg3 in "
+                     "slot %llu", s->grant.rnti, dl->sfn, dl->slot_in_frame, c->al, c->first_cce, ev->n,
+                     s->grant.crb_start, s->grant.nof_rb, s->dlsch.tbs, (unsigned long long)ev->msg3_slot);
+        }
     }
-    /* UL grants for connected UEs: SS#1 holds one PDCCH a slot (CCE 0); their PUSCH goes where the UL map has
-     * room (around Msg3s, PRACH and PUCCH regions). */
+    /* UL grants and SRB1 PDSCHs for connected UEs: the PDCCH candidates and PRBs random access left; their PUSCHs
+     * go where the UL map has room (around Msg3s, PRACH and PUCCH regions). */
     uint64_t pusch_slot = slot + (uint64_t)m->cfg.ra.msg3_k2;
     bool pusch_ul = slot_pattern_ul_symbols(&m->cfg.pattern, pusch_slot) == SLOT_ALL_SYMBOLS;
     bool ack_ul = slot_pattern_ul_symbols(&m->cfg.pattern, slot + 4) == SLOT_ALL_SYMBOLS;
-    mac_ues_schedule_dl(&m->ues, slot, usable && dl->n_pdcch == 0, pusch_ul, ack_ul, dl, &m->dl_tbs);
+    mac_ues_schedule_dl(&m->ues, slot, usable, pusch_ul, ack_ul, dl, &m->dl_tbs, a);
+    if (a->deferred != deferred)
+        atomic_fetch_add_explicit(&m->stats.pdcch_deferred, a->deferred - deferred, memory_order_relaxed);
     ra_schedule_ul(&m->ra, slot, ul);
     mac_ues_schedule_ul(&m->ues, slot, ul);
     sync_ue_stats(m);
@@ -300,6 +312,7 @@ static bool msg3_c_rnti(struct mac *m, struct ra_proc *p, uint64_t slot, const s
         ue->ta = ta;
         ue->grant_slot = 0;
         ue->sr_pending = true;
+        mac_ue_mark(&m->ues, ue);
         mac_ue_pusch(&m->ues, ue, slot, r, tb);
         return true;
     }

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mac/pdcch_alloc.h"
 #include "mac/sched_common.h"
 #include "mac/sched_prach.h"
 #include "mac/ra.h"
@@ -60,7 +61,8 @@ struct mac_config {
     struct ul_probe_config ul_probe;   /* test mode (mac/ul_probe.h) */
     bool ra_enabled;                   /* answer preambles (needs PRACH) */
     int sr_period;                     /* the RRCSetups' SR periodicity (slots); offsets per UE (mac/ue_res.h) */
-    struct ra_config ra;
+    struct ra_config ra;               /* ra.ss1_candidates: SS#1 as SIB1 declares it */
+    struct pdcch_alloc_ss uss;         /* SS#2 on CORESET#1 as RRCSetup configures it (mac/ue.h) */
 };
 
 struct mac_stats {
@@ -85,10 +87,12 @@ struct mac_stats {
     _Atomic uint64_t ta_commands, harq_results_lost;        /* TA command CEs; PUSCH / HARQ-ACK never reported */
     _Atomic uint64_t malformed_pdus, dcch_dropped;          /* UE UL MAC PDUs dropped; UL-DCCH SDUs not queued */
     _Atomic uint64_t pucch_dropped;    /* PUCCH receptions due (SR, HARQ-ACK) left out: the slot's UL_MAX_PUCCH full */
+    _Atomic uint64_t pdcch_deferred;   /* DCIs put off to a later slot: no free PDCCH candidate (mac/pdcch_alloc.h) */
     _Atomic uint64_t pucch_received, pucch_valid, pucch_dtx, pucch_invalid, pucch_errors, pucch_bit_errors;
 };
 
 #define MAC_CCCH_OUT 8
+#define MAC_DL_TBS 64                  /* DL TB buffers: up to DL_MAX_PDSCH a slot for the slots in flight */
 #define MAC_CCCH_MAX 64
 
 /* A UL-CCCH SDU (Msg3's RRCSetupRequest) for the RRC. */
@@ -109,6 +113,7 @@ struct mac {
     struct mac_ues ues;
     bool ues_ok;
     struct ul_map ul_map;              /* who uses which PRBs and symbols of the coming UL slots */
+    struct pdcch_alloc pdcch;          /* the DL slot being scheduled: PDCCH candidates and PDSCH PRBs taken */
     struct tb_pool dl_tbs;             /* DL TBs the MAC fills for PHY DL (RAR, ...) */
     struct mac_ccch_sdu ccch_out[MAC_CCCH_OUT];  /* UL-CCCH SDUs waiting for the RRC */
     int n_ccch_out;

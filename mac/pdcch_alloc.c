@@ -62,6 +62,7 @@ int pdcch_alloc_candidates(const struct pdcch_alloc_ss *ss, int al, uint16_t rnt
 void pdcch_alloc_begin(struct pdcch_alloc *a, int slot_in_frame)
 {
     memset(a->used, 0, sizeof a->used);
+    memset(a->pdsch, 0, sizeof a->pdsch);
     a->slot_in_frame = slot_in_frame;
     a->n_placed = 0;
 }
@@ -139,4 +140,42 @@ int pdcch_alloc_place(struct pdcch_alloc *a, const struct pdcch_alloc_ss *ss, ui
     }
     a->deferred++;
     return -ENOSPC;
+}
+
+static bool prb_used(const struct pdcch_alloc *a, int crb) { return a->pdsch[crb / 64] >> (crb % 64) & 1u; }
+
+int pdcch_alloc_pdsch_find(const struct pdcch_alloc *a, int lo, int hi, int n)
+{
+    if (lo < 0) lo = 0;
+    if (hi > 64 * PDCCH_ALLOC_WORDS) hi = 64 * PDCCH_ALLOC_WORDS;
+    if (n < 1) return -EINVAL;
+    int run = 0;
+    for (int crb = lo; crb < hi; crb++) {
+        run = prb_used(a, crb) ? 0 : run + 1;
+        if (run == n) return crb - n + 1;
+    }
+    return -ENOSPC;
+}
+
+int pdcch_alloc_pdsch_longest(const struct pdcch_alloc *a, int lo, int hi, int *start)
+{
+    if (lo < 0) lo = 0;
+    if (hi > 64 * PDCCH_ALLOC_WORDS) hi = 64 * PDCCH_ALLOC_WORDS;
+    int best = 0, run = 0;
+    *start = -1;
+    for (int crb = lo; crb < hi; crb++) {
+        run = prb_used(a, crb) ? 0 : run + 1;
+        if (run > best) {
+            best = run;
+            *start = crb - run + 1;
+        }
+    }
+    return best;
+}
+
+int pdcch_alloc_pdsch_take(struct pdcch_alloc *a, int start, int n)
+{
+    if (start < 0 || n < 1 || start + n > 64 * PDCCH_ALLOC_WORDS) return -EINVAL;
+    for (int crb = start; crb < start + n; crb++) a->pdsch[crb / 64] |= 1ull << (crb % 64);
+    return 0;
 }

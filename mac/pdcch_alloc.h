@@ -23,6 +23,10 @@
  * differ there). An optional limit keeps the first CCE below a bound (Msg4: r_PUCCH = floor(2 n_CCE,0 / N_CCE) +
  * 2 Delta_PRI of 38.213 9.2.1 must stay on the common PUCCH resource the MAC receives).
  *
+ * PDSCH PRBs: the same slot object keeps which PRBs (CRB 0 .. 274) a PDSCH of the slot already uses, so that
+ * the PDSCHs of several DCIs go on disjoint PRBs (every PDSCH the MAC sends spans the same symbols: those after
+ * CORESET#0 to the end of the slot).
+ *
  * Threading: plain data, one per MAC; no allocation.
  */
 #ifndef GNBD_MAC_PDCCH_ALLOC_H
@@ -50,6 +54,7 @@ struct pdcch_alloc {
     int slot_in_frame;                         /* n^mu_s,f of the slot being filled */
     uint64_t used[PDCCH_ALLOC_SYMBOLS][PDCCH_ALLOC_WORDS];   /* bit CRB in symbol l */
     int n_placed;                              /* PDCCHs marked since pdcch_alloc_begin */
+    uint64_t pdsch[PDCCH_ALLOC_WORDS];         /* bit CRB: a PDSCH of the slot uses it */
     uint64_t deferred;                         /* placements refused (-ENOSPC) since init */
 };
 
@@ -84,5 +89,15 @@ int pdcch_alloc_mark(struct pdcch_alloc *a, const struct pdcch_coreset *cs, int 
  * *cce_out. Returns 0, -ENOSPC (no free candidate: defer; counted in a->deferred) or -EINVAL. */
 int pdcch_alloc_place(struct pdcch_alloc *a, const struct pdcch_alloc_ss *ss, uint16_t rnti, int al,
                       int cce_limit, int *al_out, int *cce_out);
+
+/* PDSCH PRBs: the lowest start of n consecutive PRBs in [lo, hi) no PDSCH of the slot uses, or -ENOSPC. */
+int pdcch_alloc_pdsch_find(const struct pdcch_alloc *a, int lo, int hi, int n);
+
+/* The longest run of PRBs in [lo, hi) no PDSCH of the slot uses: its length (0: none) and *start (the lowest
+ * among equals). */
+int pdcch_alloc_pdsch_longest(const struct pdcch_alloc *a, int lo, int hi, int *start);
+
+/* Marks PRBs [start, start + n) as used by a PDSCH. 0, or -EINVAL outside CRB 0 .. 274 (nothing marked). */
+int pdcch_alloc_pdsch_take(struct pdcch_alloc *a, int start, int n);
 
 #endif

@@ -19,19 +19,32 @@ static enum modulation_scheme qm_modulation(int qm)
     return qm == 2 ? MODULATION_QPSK : qm == 4 ? MODULATION_16QAM : qm == 6 ? MODULATION_64QAM : MODULATION_256QAM;
 }
 
-int ra_css_pdsch(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, struct tbs_mcs *row)
+int ra_pdsch_at(const struct ra_config *c, int crb_start, int n_rb, int mcs, struct pdsch_grant *gr,
+                struct tbs_mcs *row)
 {
-    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, c->rar_mcs, row) < 0 || row->reserved) return -EINVAL;
+    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, mcs, row) < 0 || row->reserved) return -EINVAL;
     *gr = (struct pdsch_grant){.n_id = (uint16_t)c->pci, .modulation = qm_modulation(row->qm), .nof_layers = 1,
-                               .crb_start = c->coreset0.crb_start, .nof_rb = n_rb,
+                               .crb_start = crb_start, .nof_rb = n_rb,
                                .mapping = PDSCH_MAPPING_TYPE_A, .start_symbol = c->pdsch_start_symbol,
                                .nof_symbols = c->pdsch_nof_symbols};
     pdsch_dmrs_dci_1_0(&gr->dmrs, c->dmrs_type_a_position, c->pdsch_nof_symbols, (uint16_t)c->pci, 0);
-    if (pdsch_grant_check(gr) < 0) return -EINVAL;
+    if (crb_start < 0 || crb_start + n_rb > c->nof_prb || pdsch_grant_check(gr) < 0) return -EINVAL;
     struct tbs_cfg t = {.n_prb = n_rb, .n_symb_sh = c->pdsch_nof_symbols,
                         .n_dmrs_prb = pdsch_n_dmrs_prb(gr),
                         .layers = 1, .qm = row->qm, .r_x1024 = row->r_x1024};
     return tbs_compute(&t);
+}
+
+int ra_css_pdsch(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, struct tbs_mcs *row)
+{
+    return ra_pdsch_at(c, c->coreset0.crb_start, n_rb, c->rar_mcs, gr, row);
+}
+
+/* A CSS PDSCH of n_rb RBs inside CORESET#0's RBs where the slot has them free: its first CRB, or -ENOSPC. */
+static int css_pdsch_prb(const struct ra *ra, const struct pdcch_alloc *a, int n_rb)
+{
+    const struct pdcch_coreset *c0 = &ra->cfg.coreset0;
+    return pdcch_alloc_pdsch_find(a, c0->crb_start, c0->crb_start + c0->nof_rb, n_rb);
 }
 
 int ra_init(struct ra *ra, const struct ra_config *cfg)
@@ -42,6 +55,13 @@ int ra_init(struct ra *ra, const struct ra_config *cfg)
     ra->slots_per_frame = 10 * cfg->scs_khz / 15;
     ra->delta = cfg->scs_khz == 15 ? 2 : 3; /* 38.214 Table 6.1.2.1.1-5 */
     ra->next_tc_rnti = RA_FIRST_TC_RNTI;
+    /* SS#1 (ra-SearchSpace) on CORESET#0, common: Y = 0 (38.213 10.1) */
+    ra->ss1 = (struct pdcch_alloc_ss){.id = 1, .ue_specific = false, .coreset_id = 0, .cs = cfg->coreset0};
+    memcpy(ra->ss1.nof_candidates, cfg->ss1_candidates, sizeof ra->ss1.nof_candidates);
+    bool any = false;
+    for (int i = 0; i < PDCCH_NUM_AL; i++) any |= cfg->ss1_candidates[i] != 0;
+    if (!any) ra->ss1.nof_candidates[2] = 1; /* AL4, one candidate: CCE 0 */
+    if (pdcch_alloc_ss_check(&ra->ss1) < 0) return -EINVAL;
     /* The RAR: the fewest CORESET#0 RBs whose TBS holds RA_RAR_PER_PDU answers. */
     struct pdsch_grant gr;
     struct tbs_mcs row;
@@ -135,23 +155,14 @@ int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples,
     return -ENOSPC;
 }
 
-void ra_ss1_pdcch(const struct ra_config *c, uint16_t rnti, struct dl_pdcch *p)
+int ra_ss1_pdcch(const struct ra *ra, struct pdcch_alloc *a, uint16_t rnti, int cce_limit, struct dl_pdcch *p)
 {
-    *p = (struct dl_pdcch){.coreset = c->coreset0, .rnti = rnti, .n_id = (uint16_t)c->pci, .n_rnti = 0, .al = 4,
-                           .first_cce = 0};
-}
-
-/* The RAR's PDCCH: DCI 1_0 with CRC scrambled by the RA-RNTI, SS#1 AL4 candidate 0 (CCE 0). */
-static int rar_pdcch(const struct ra *ra, uint16_t ra_rnti, struct dl_pdcch *c)
-{
-    const struct ra_config *cfg = &ra->cfg;
-    int riv = dci_riv_encode(cfg->coreset0.nof_rb, 0, ra->rar_nof_rb);
-    struct dci_1_0 d = {.rnti_type = DCI_RNTI_RA, .frequency_domain_assignment = (uint32_t)riv,
-                        .time_domain_assignment = 0, .vrb_to_prb_mapping = 0, .mcs = (uint32_t)cfg->rar_mcs,
-                        .tb_scaling = 0};
-    ra_ss1_pdcch(cfg, ra_rnti, c);
-    c->dci_len = dci_1_0_pack(&d, cfg->coreset0.nof_rb, c->dci, DL_DCI_MAX_BITS);
-    return c->dci_len < 0 ? c->dci_len : 0;
+    int al, cce;
+    int rc = pdcch_alloc_place(a, &ra->ss1, rnti, 4, cce_limit, &al, &cce);
+    if (rc < 0) return rc;
+    *p = (struct dl_pdcch){.coreset = ra->cfg.coreset0, .rnti = rnti, .n_id = (uint16_t)ra->cfg.pci, .n_rnti = 0,
+                           .al = al, .first_cce = cce};
+    return 0;
 }
 
 /* The MAC PDU of Msg4 in the pool buffer: contention resolution identity, the DL-CCCH SDU, padding. */
@@ -169,25 +180,59 @@ static int msg4_pdu(const struct ra_proc *p, bool fault, uint8_t *buf, size_t tb
     return 0;
 }
 
-/* Msg4 for p in this slot (free DL slot, its HARQ-ACK slot UL): DCI 1_0 TC-RNTI in SS#1 + PDSCH. */
+static bool room_for(const struct dl_slot_request *dl, bool pdsch)
+{
+    return dl->n_pdcch < DL_MAX_PDCCH && (!pdsch || dl->n_pdsch < DL_MAX_PDSCH);
+}
+
+static void add_event(struct ra *ra, enum ra_event_type t, const struct dl_slot_request *dl, bool pdsch, int n,
+                      uint64_t msg3_slot)
+{
+    if (ra->n_ev < RA_MAX_EVENTS)
+        ra->ev[ra->n_ev++] = (struct ra_sched_event){.type = t, .pdcch = dl->n_pdcch - 1,
+                                                     .pdsch = pdsch ? dl->n_pdsch - 1 : -1, .n = n,
+                                                     .msg3_slot = msg3_slot};
+}
+
+/* A PDSCH of a DCI 1_0 in SS#1 into dl: grant gr (its RBs taken in a), the TB in pool buffer index. */
+static void add_css_pdsch(struct ra *ra, struct dl_slot_request *dl, struct pdcch_alloc *a, uint64_t slot,
+                          const struct pdsch_grant *gr, const struct tbs_mcs *row, uint16_t rnti, int tbs, int rv,
+                          uint8_t *tb, int index)
+{
+    struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch++];
+    s->grant = *gr;
+    s->grant.rnti = rnti;
+    s->grant.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
+    s->codeword = PHY_DL_CW_TB;
+    s->dlsch = (struct dlsch_cfg){.tbs = tbs, .r = row->r_x1024 / 1024.0, .qm = row->qm, .n_layers = 1, .rv = rv,
+                                  .g = pdsch_nof_bits(gr)};
+    s->tb = tb;
+    s->tb_index = index;
+    pdcch_alloc_pdsch_take(a, gr->crb_start, gr->nof_rb);
+}
+
+/* Msg4 for p in this slot (free DL slot, its HARQ-ACK slot UL): DCI 1_0 TC-RNTI in SS#1 + PDSCH. The PDCCH's
+ * first CCE stays below N_CCE / 2: with PRI 0, r_PUCCH = floor(2 n_CCE,0 / N_CCE) = 0 (38.213 9.2.1). */
 static int schedule_msg4(struct ra *ra, struct ra_proc *p, uint64_t slot, struct dl_slot_request *dl,
-                         struct tb_pool *pool)
+                         struct tb_pool *pool, struct pdcch_alloc *a)
 {
     const struct ra_config *cfg = &ra->cfg;
     size_t need_bits = 8 * (7 + 2 + 1 + (size_t)p->msg4_len + 2); /* CE + subheaders + SDU, a little spare */
     struct pdsch_grant gr;
     struct tbs_mcs row;
     int tbs = -1, n_rb = 0, mcs;
-    struct ra_config c = *cfg;
-    for (mcs = 2; mcs <= 16 && tbs < (int)need_bits; mcs += 2) {
-        c.rar_mcs = mcs;
+    for (mcs = 2; mcs <= 16 && tbs < (int)need_bits; mcs += 2)
         for (n_rb = 1; n_rb <= cfg->coreset0.nof_rb; n_rb++) {
-            tbs = ra_css_pdsch(&c, n_rb, &gr, &row);
+            tbs = ra_pdsch_at(cfg, cfg->coreset0.crb_start, n_rb, mcs, &gr, &row);
             if (tbs >= (int)need_bits) break;
         }
-    }
     mcs -= 2;
     if (tbs < (int)need_bits || (size_t)tbs / 8 > pool->size) return -EMSGSIZE;
+    int crb = css_pdsch_prb(ra, a, n_rb);
+    if (crb < 0) return crb;
+    struct dl_pdcch *pc = &dl->pdcch[dl->n_pdcch];
+    int rc = ra_ss1_pdcch(ra, a, p->tc_rnti, (pdcch_nof_cce(&cfg->coreset0) + 1) / 2, pc);
+    if (rc < 0) return rc;
     int index;
     uint8_t *tb = tb_pool_take(pool, &index);
     if (!tb) {
@@ -199,39 +244,36 @@ static int schedule_msg4(struct ra *ra, struct ra_proc *p, uint64_t slot, struct
         return -EMSGSIZE;
     }
     static const int rv_order[4] = {0, 2, 3, 1};
-    int riv = dci_riv_encode(cfg->coreset0.nof_rb, 0, n_rb);
+    int riv = dci_riv_encode(cfg->coreset0.nof_rb, crb - cfg->coreset0.crb_start, n_rb);
     struct dci_1_0 d = {.rnti_type = DCI_RNTI_TC, .frequency_domain_assignment = (uint32_t)riv,
                         .time_domain_assignment = 0, .mcs = (uint32_t)mcs, .ndi = 0,
                         .rv = (uint32_t)rv_order[p->msg4_tx % 4], .harq_process = 0, .tpc = 1,
                         .pucch_resource = 0, .harq_feedback_timing = RA_MSG4_K1 - 1};
-    struct dl_pdcch *pc = &dl->pdcch[dl->n_pdcch];
-    ra_ss1_pdcch(cfg, p->tc_rnti, pc);
     pc->dci_len = dci_1_0_pack(&d, cfg->coreset0.nof_rb, pc->dci, DL_DCI_MAX_BITS);
-    if (pc->dci_len < 0) {
+    if (pc->dci_len < 0 || ra_pdsch_at(cfg, crb, n_rb, mcs, &gr, &row) != tbs) {
         tb_pool_give_back(pool, index);
         return -EINVAL;
     }
-    struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch++];
     dl->n_pdcch++;
-    s->grant = gr;
-    s->grant.rnti = p->tc_rnti;
-    s->grant.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
-    s->codeword = PHY_DL_CW_TB;
-    s->dlsch = (struct dlsch_cfg){.tbs = tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1,
-                                  .rv = rv_order[p->msg4_tx % 4], .g = pdsch_nof_bits(&gr)};
-    s->tb = tb;
-    s->tb_index = index;
+    add_css_pdsch(ra, dl, a, slot, &gr, &row, p->tc_rnti, tbs, rv_order[p->msg4_tx % 4], tb, index);
     p->msg4_tx++;
     p->msg4_slot = slot;
     p->ack_slot = slot + RA_MSG4_K1;
     p->state = RA_MSG4_ACK_DUE;
     ra->stats.msg4_tx++;
+    add_event(ra, RA_EV_MSG4, dl, true, 1, 0);
     return 0;
 }
 
 static bool ul_slot(const struct ra *ra, uint64_t slot)
 {
     return slot_pattern_ul_symbols(&ra->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
+}
+
+/* Whether the UL map lets one more PUSCH (Msg3) into slot: PHY UL receives at most UL_MAX_PUSCH a slot. */
+static bool pusch_room(const struct ra *ra, uint64_t slot)
+{
+    return !ra->ul_map || ul_map_pusch_count(ra->ul_map, slot) < UL_MAX_PUSCH;
 }
 
 static const int msg3_rv[4] = {0, 2, 3, 1}; /* 38.321 5.4.2.2 / 38.214 6.1.4: rv of transmission n, mod 4 */
@@ -242,6 +284,7 @@ static int msg3_retx_prb(const struct ra *ra, const struct ra_proc *p, uint64_t 
 {
     int n = ra->cfg.msg3_nof_prb;
     if (ra->ul_map) {
+        if (!pusch_room(ra, slot)) return -ENOSPC;
         if (ul_map_is_free(ra->ul_map, slot, p->msg3_prb, n, UL_MAP_ALL_SYMBOLS)) return p->msg3_prb;
         int prb = ul_map_find(ra->ul_map, slot, 0, ra->cfg.nof_prb, n, UL_MAP_ALL_SYMBOLS);
         return prb < 0 ? -ENOSPC : prb;
@@ -253,7 +296,8 @@ static int msg3_retx_prb(const struct ra *ra, const struct ra_proc *p, uint64_t 
 
 /* The Msg3 retransmission grant for p in this slot: DCI 0_0 with CRC scrambled by the TC-RNTI in SS#1 (38.213
  * 8.3), PUSCH k2 slots later (38.214 6.1.2.1), as many PRBs and the same MCS, HARQ process 0, next rv. */
-static int schedule_msg3_retx(struct ra *ra, struct ra_proc *p, uint64_t slot, struct dl_slot_request *dl)
+static int schedule_msg3_retx(struct ra *ra, struct ra_proc *p, uint64_t slot, struct dl_slot_request *dl,
+                              struct pdcch_alloc *a)
 {
     const struct ra_config *cfg = &ra->cfg;
     uint64_t pusch = slot + (uint64_t)cfg->msg3_k2;
@@ -264,10 +308,12 @@ static int schedule_msg3_retx(struct ra *ra, struct ra_proc *p, uint64_t slot, s
                         .frequency_hopping = 0, .mcs = (uint32_t)cfg->msg3_mcs, .ndi = 0,
                         .rv = (uint32_t)msg3_rv[p->msg3_tx % 4], .harq_process = 0, .tpc = 1};
     struct dl_pdcch *pc = &dl->pdcch[dl->n_pdcch];
-    ra_ss1_pdcch(cfg, p->tc_rnti, pc);
+    if (riv < 0) return -EINVAL;
+    int rc = ra_ss1_pdcch(ra, a, p->tc_rnti, 0, pc);
+    if (rc < 0) return rc;
     pc->dci_len = dci_0_0_pack(&d, cfg->nof_prb, dci_1_0_size(DCI_RNTI_TC, cfg->coreset0.nof_rb), pc->dci,
                                DL_DCI_MAX_BITS);
-    if (riv < 0 || pc->dci_len < 0) return -EINVAL;
+    if (pc->dci_len < 0) return -EINVAL;
     if (ra->ul_map) ul_map_reserve(ra->ul_map, pusch, prb, cfg->msg3_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3);
     dl->n_pdcch++;
     p->msg3_tx++;
@@ -275,13 +321,17 @@ static int schedule_msg3_retx(struct ra *ra, struct ra_proc *p, uint64_t slot, s
     p->msg3_prb = prb;
     p->state = RA_MSG3_DUE;
     ra->stats.msg3_retx++;
+    add_event(ra, RA_EV_MSG3_RETX, dl, false, 1, pusch);
     return 0;
 }
 
-/* A Msg3 retransmission due: the first procedure whose PUSCH slot (DCI + k2) is wholly UL and has room. */
-static int msg3_retx_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl)
+/* Msg3 retransmissions due: every procedure whose PUSCH slot (DCI + k2) is wholly UL and has room, while the
+ * slot has PDCCH candidates. */
+static int msg3_retx_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl,
+                        struct pdcch_alloc *a)
 {
-    bool room = usable && dl->n_pdcch < DL_MAX_PDCCH && ul_slot(ra, slot + (uint64_t)ra->cfg.msg3_k2);
+    bool room = usable && ul_slot(ra, slot + (uint64_t)ra->cfg.msg3_k2);
+    int added = 0;
     for (int i = 0; i < RA_MAX_PROCS; i++) {
         struct ra_proc *p = &ra->proc[i];
         if (p->state != RA_MSG3_RETX_DUE) continue;
@@ -290,51 +340,47 @@ static int msg3_retx_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slo
             ra->stats.msg3_given_up++;
             continue;
         }
-        if (room && schedule_msg3_retx(ra, p, slot, dl) == 0) return 1;
+        if (room && room_for(dl, false) && schedule_msg3_retx(ra, p, slot, dl, a) == 0) added++;
     }
-    return 0;
+    return added;
 }
 
-int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *pool)
+/* One RAR in this slot for the due preambles of one RA-RNTI (up to RA_RAR_PER_PDU); 1 when sent, 0 when none
+ * was due, a negative code when it did not fit (the preambles wait). */
+static int schedule_rar(struct ra *ra, uint64_t slot, uint16_t skip[], int n_skip, struct dl_slot_request *dl,
+                        struct tb_pool *pool, struct pdcch_alloc *a, uint16_t *rnti_out)
 {
-    bool msg3_usable = ul_slot(ra, ra_msg3_slot(ra, slot));
-    /* Msg4 first: a UE waiting for contention resolution has come furthest. */
-    if (usable && ul_slot(ra, slot + RA_MSG4_K1) && dl->n_pdcch < DL_MAX_PDCCH && dl->n_pdsch < DL_MAX_PDSCH)
-        for (int i = 0; i < RA_MAX_PROCS; i++)
-            if (ra->proc[i].state == RA_MSG4_DUE) {
-                if (schedule_msg4(ra, &ra->proc[i], slot, dl, pool) == 0) return 1;
-                break;
-            }
     struct ra_proc *due[RA_RAR_PER_PDU];
     int n = 0;
     uint16_t rnti = 0;
     for (int i = 0; i < RA_MAX_PROCS; i++) {
         struct ra_proc *p = &ra->proc[i];
-        if (p->state == RA_MSG3_DONE && slot > p->msg3_slot + RA_RRC_WAIT_SLOTS) {
-            p->state = RA_FREE; /* the RRC never answered */
-            ra->stats.rrc_timeouts++;
+        if (p->state != RA_RAR_DUE || slot < p->prach_slot + 3 || n == RA_RAR_PER_PDU || (n && p->ra_rnti != rnti))
             continue;
-        }
-        if (p->state != RA_RAR_DUE) continue;
-        if (slot > p->window_end) { /* the UE has given up on this response: it will send another preamble */
-            p->state = RA_FREE;
-            ra->stats.rar_missed_window++;
-            continue;
-        }
-        if (slot < p->prach_slot + 3 || n == RA_RAR_PER_PDU || (n && p->ra_rnti != rnti)) continue;
+        bool skipped = false;
+        for (int k = 0; k < n_skip; k++) skipped |= skip[k] == p->ra_rnti;
+        if (skipped) continue;
         rnti = p->ra_rnti;
         due[n++] = p;
     }
-    if (!n || !usable || !msg3_usable || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH)
-        return msg3_retx_dl(ra, slot, usable, dl);
+    *rnti_out = rnti;
+    if (!n) return 0;
+    int crb = css_pdsch_prb(ra, a, ra->rar_nof_rb);
+    if (crb < 0) return crb;
     uint64_t msg3 = ra_msg3_slot(ra, slot);
+    /* The Msg3s' PRBs where the UL map has room in their slot; the preambles without room wait (their RAR may
+     * still come inside the window). Only looked for here, reserved once the PDCCH is placed. */
     int msg3_prb[RA_RAR_PER_PDU];
+    int in_slot = ra->ul_map ? ul_map_pusch_count(ra->ul_map, msg3) : 0;
     for (int i = 0; i < n; i++) {
         msg3_prb[i] = ra->cfg.msg3_prb_start + i * ra->cfg.msg3_nof_prb;
         if (!ra->ul_map) continue;
-        /* The Msg3's PRBs where the UL map has room in its slot; the preambles without room wait (their RAR
-         * may still come inside the window). */
-        int prb = ul_map_find(ra->ul_map, msg3, 0, ra->cfg.nof_prb, ra->cfg.msg3_nof_prb, UL_MAP_ALL_SYMBOLS);
+        int prb = in_slot + i < UL_MAX_PUSCH ? ul_map_find(ra->ul_map, msg3, 0, ra->cfg.nof_prb,
+                                                           ra->cfg.msg3_nof_prb, UL_MAP_ALL_SYMBOLS) : -ENOSPC;
+        for (int k = 0; prb >= 0 && k < i; k++) /* not the PRBs of the ones before (not reserved yet) */
+            if (prb < msg3_prb[k] + ra->cfg.msg3_nof_prb && msg3_prb[k] < prb + ra->cfg.msg3_nof_prb)
+                prb = ul_map_find(ra->ul_map, msg3, msg3_prb[k] + ra->cfg.msg3_nof_prb, ra->cfg.nof_prb,
+                                  ra->cfg.msg3_nof_prb, UL_MAP_ALL_SYMBOLS), k = -1;
         if (prb < 0) {
             ra->stats.msg3_no_room++;
             ra->congested = true;
@@ -342,45 +388,47 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
             break;
         }
         msg3_prb[i] = prb;
-        ul_map_reserve(ra->ul_map, msg3, prb, ra->cfg.msg3_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3);
     }
-    if (!n) return msg3_retx_dl(ra, slot, usable, dl);
+    if (!n) return -ENOSPC;
+    struct dl_pdcch c;
+    int rc = ra_ss1_pdcch(ra, a, rnti, 0, &c);
+    if (rc < 0) return rc;
     int index;
     uint8_t *tb = tb_pool_take(pool, &index);
     if (!tb || (size_t)ra->rar_tbs / 8 > pool->size) {
         if (tb) tb_pool_give_back(pool, index);
         ra->stats.no_buffer++;
-        return 0;
+        return -ENOBUFS;
     }
     /* 38.321 5.1.4, 6.1.5: a Backoff Indicator when preambles went unanswered since the last RAR (no procedure
      * free, no room for a Msg3): UEs whose attempt fails wait a random 0..60 ms before the next preamble. */
     struct mac_rar_pdu pdu = {.has_bi = ra->congested, .bi = RA_BACKOFF_INDEX, .n = n};
-    if (ra->congested) ra->stats.backoffs++;
-    ra->congested = false;
     for (int i = 0; i < n; i++) {
         uint32_t grant = 0;
         ra_ul_grant(ra->cfg.nof_prb, msg3_prb[i], ra->cfg.msg3_nof_prb, 0, ra->cfg.msg3_mcs, &grant);
         pdu.rar[i] = (struct mac_rar){.rapid = (uint8_t)due[i]->preamble, .ta = (uint16_t)due[i]->ta,
                                       .ul_grant = grant, .tc_rnti = due[i]->tc_rnti};
     }
-    struct dl_pdcch c;
-    if (rar_pdcch(ra, rnti, &c) < 0 || mac_rar_build(&pdu, tb, (size_t)ra->rar_tbs / 8) < 0) {
-        tb_pool_give_back(pool, index);
-        return 0;
-    }
-    struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch];
+    const struct ra_config *cfg = &ra->cfg;
+    int riv = dci_riv_encode(cfg->coreset0.nof_rb, crb - cfg->coreset0.crb_start, ra->rar_nof_rb);
+    struct dci_1_0 d = {.rnti_type = DCI_RNTI_RA, .frequency_domain_assignment = (uint32_t)riv,
+                        .time_domain_assignment = 0, .vrb_to_prb_mapping = 0, .mcs = (uint32_t)cfg->rar_mcs,
+                        .tb_scaling = 0};
+    c.dci_len = dci_1_0_pack(&d, cfg->coreset0.nof_rb, c.dci, DL_DCI_MAX_BITS);
+    struct pdsch_grant gr;
     struct tbs_mcs row;
-    ra_css_pdsch(&ra->cfg, ra->rar_nof_rb, &s->grant, &row);
-    s->grant.rnti = rnti;
-    s->grant.slot = (int)(slot % (uint64_t)ra->slots_per_frame);
-    s->codeword = PHY_DL_CW_TB;
-    s->dlsch = (struct dlsch_cfg){.tbs = ra->rar_tbs, .r = row.r_x1024 / 1024.0, .qm = row.qm, .n_layers = 1,
-                                  .rv = 0, .g = pdsch_nof_bits(&s->grant)};
-    s->tb = tb;
-    s->tb_index = index;
-    dl->n_pdsch++;
+    if (c.dci_len < 0 || mac_rar_build(&pdu, tb, (size_t)ra->rar_tbs / 8) < 0 ||
+        ra_pdsch_at(cfg, crb, ra->rar_nof_rb, cfg->rar_mcs, &gr, &row) != ra->rar_tbs) {
+        tb_pool_give_back(pool, index);
+        return -EINVAL;
+    }
+    if (ra->congested) ra->stats.backoffs++;
+    ra->congested = false;
     dl->pdcch[dl->n_pdcch++] = c;
+    add_css_pdsch(ra, dl, a, slot, &gr, &row, rnti, ra->rar_tbs, 0, tb, index);
     for (int i = 0; i < n; i++) {
+        if (ra->ul_map)
+            ul_map_reserve(ra->ul_map, msg3, msg3_prb[i], ra->cfg.msg3_nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_MSG3);
         due[i]->state = RA_MSG3_DUE;
         due[i]->rar_slot = slot;
         due[i]->msg3_slot = msg3;
@@ -388,7 +436,46 @@ int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_req
         due[i]->msg3_tx = 1;
     }
     ra->stats.rars++;
-    return n;
+    add_event(ra, RA_EV_RAR, dl, true, n, msg3);
+    return 1;
+}
+
+int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *pool,
+                   struct pdcch_alloc *a)
+{
+    int before = dl->n_pdcch;
+    ra->n_ev = 0;
+    /* Msg4 first: a UE waiting for contention resolution has come furthest. One a slot: every Msg4's HARQ-ACK
+     * comes on the same common PUCCH resource 4 slots later. */
+    if (usable && ul_slot(ra, slot + RA_MSG4_K1) && room_for(dl, true))
+        for (int i = 0; i < RA_MAX_PROCS; i++)
+            if (ra->proc[i].state == RA_MSG4_DUE) {
+                schedule_msg4(ra, &ra->proc[i], slot, dl, pool, a);
+                break;
+            }
+    for (int i = 0; i < RA_MAX_PROCS; i++) {
+        struct ra_proc *p = &ra->proc[i];
+        if (p->state == RA_MSG3_DONE && slot > p->msg3_slot + RA_RRC_WAIT_SLOTS) {
+            p->state = RA_FREE; /* the RRC never answered */
+            ra->stats.rrc_timeouts++;
+        } else if (p->state == RA_RAR_DUE && slot > p->window_end) {
+            p->state = RA_FREE; /* the UE has given up on this response: it will send another preamble */
+            ra->stats.rar_missed_window++;
+        }
+    }
+    /* RARs, one per RA-RNTI with preambles due, while they fit */
+    if (usable && ul_slot(ra, ra_msg3_slot(ra, slot))) {
+        uint16_t tried[RA_MAX_PROCS];
+        int n_tried = 0;
+        while (n_tried < RA_MAX_PROCS && room_for(dl, true)) {
+            uint16_t rnti;
+            int rc = schedule_rar(ra, slot, tried, n_tried, dl, pool, a, &rnti);
+            if (rc == 0 || rc == -ENOBUFS) break;
+            tried[n_tried++] = rnti;
+        }
+    }
+    msg3_retx_dl(ra, slot, usable, dl, a);
+    return dl->n_pdcch - before;
 }
 
 int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul)

@@ -4,12 +4,14 @@
  * preamble's delay asks for (38.213 4.2: T_A = round(delay 2^mu / (16 64 Tc)), clamped to 0..3846). Then:
  *   - RAR: in the first DL slot at or after PRACH slot + 3 (srsUE does not look earlier, docs/SRSUE.md §4) and
  *     inside ra-ResponseWindow, a slot with no SS/PBCH block and no SIB1, wholly DL, whose Msg3 slot is wholly UL:
- *     DCI 1_0 with CRC scrambled by the RA-RNTI in SS#1 (ra-SearchSpace, CORESET#0, AL4 candidate 0 = CCE 0),
- *     PDSCH with the MAC RAR PDU (mac/mac_rar.h) in CORESET#0's RBs (38.214 5.1.2.2.2 RIV from CORESET#0's first
- *     RB, 38.211 7.3.1.6), TDRA row 0 of the SIB1's PDSCH list (S after CORESET#0, to the end of the slot), DM-RS
+ *     DCI 1_0 with CRC scrambled by the RA-RNTI in SS#1 (ra-SearchSpace on CORESET#0, the candidates SIB1
+ *     announces: ra_config.ss1_candidates; the slot's PDCCH allocator, mac/pdcch_alloc.h, picks a free one, AL4
+ *     wanted), PDSCH with the MAC RAR PDU (mac/mac_rar.h) on the lowest CORESET#0 RBs no other PDSCH of the slot
+ *     uses (38.214 5.1.2.2.2 RIV from CORESET#0's first RB, 38.211 7.3.1.6), TDRA row 0 of the SIB1's PDSCH list
+ *     (S after CORESET#0, to the end of the slot), DM-RS
  *     as DCI 1_0 implies (38.214 5.1.6.2; sequence from CRB 0, 38.211 7.4.1.1.2), n_RNTI = RA-RNTI, n_ID = PCI.
- *     All preambles of one occasion share one RAR PDU (one subPDU each), after a Backoff Indicator subheader
- *     (RA_BACKOFF_INDEX) when preambles went unanswered since the previous RAR (no free procedure, no Msg3 room).
+ *     All preambles of one occasion share one RAR PDU (one subPDU each); RARs of several occasions (RA-RNTIs) may
+ *     share a slot, after a Backoff Indicator subheader (RA_BACKOFF_INDEX) when preambles went unanswered since the previous RAR (no free procedure, no Msg3 room).
  *   - The RAR UL grant (38.213 Table 8.2-1): no hopping, FDRA = the Msg3 PRBs' RIV over the UL BWP (N <= 180:
  *     the RIV in the 14 bits' LSBs, 38.213 8.3), TDRA row 0 of the SIB1's PUSCH list (k2), MCS (Table 5.1.3.1-1,
  *     4 bits), TPC 3 (0 dB, Table 8.2-2), CSI request 0.
@@ -17,15 +19,18 @@
  *     TC-RNTI, DM-RS type 1 pos2 default (dmrs-AdditionalPosition absent = pos2), 2 CDM groups without data,
  *     mapping type A S = 0 L = 14 from the SIB1's list.
  *   - Msg4: once the RRC answers the Msg3's UL-CCCH SDU with a DL-CCCH message (RRCSetup), in a free DL slot:
- *     DCI 1_0 with CRC scrambled by the TC-RNTI in SS#1 (CCE 0, AL4; HARQ process 0, NDI 0, rv 0, PUCCH resource
- *     indicator 0, PDSCH-to-HARQ_feedback timing k1 = 4: srsUE reads the field as k1 - 1 and builds UL 4 slots
+ *     DCI 1_0 with CRC scrambled by the TC-RNTI in SS#1 (a free candidate whose first CCE n_CCE,0 < N_CCE / 2, so
+ *     that PRI 0 gives r_PUCCH 0, the common resource the MAC receives; one Msg4 per slot; HARQ process 0, NDI 0,
+ *     rv 0, PUCCH resource indicator 0, PDSCH-to-HARQ_feedback timing k1 = 4: srsUE reads the field as k1 - 1 and builds UL 4 slots
  *     ahead), PDSCH with the MAC PDU "UE Contention Resolution Identity (the Msg3 SDU's first 6 bytes) + DL-CCCH
  *     SDU (LCID 0)" (38.321 6.1.3.3, 5.1.5), MCS from the size. Its HARQ-ACK comes on the common PUCCH
- *     (pucch-ResourceCommon of SIB1, 38.213 9.2.1: CCE 0 and PRI 0 give r_PUCCH 0), k1 slots later; ACK resolves
+ *     (pucch-ResourceCommon of SIB1, 38.213 9.2.1: r_PUCCH = floor(2 n_CCE,0 / N_CCE) + 2 Delta_PRI = 0), k1 slots
+ *     later; ACK resolves
  *     the contention (TC-RNTI -> C-RNTI), NACK or DTX sends Msg4 again (rv 0, 2, 3, 1), up to RA_MSG4_MAX_TX.
  *   - Msg3 retransmission (38.321 5.4.2.1-5.4.2.2; 38.213 8.3; 38.214 6.1.2.1): a Msg3 whose CRC fails (a UE that
  *     did not send it looks the same) is asked for again by DCI 0_0 with CRC scrambled by the TC-RNTI in SS#1
- *     (CCE 0, same size as DCI 1_0 there): as many PRBs and the same MCS (the first transmission's PRBs when the UL
+ *     (a free candidate, same size as DCI 1_0 there; several per slot): as many PRBs and the same MCS (the first
+ *     transmission's PRBs when the UL
  *     map has them free in the new slot, else others it has), HARQ process 0 (Msg3's, 5.4.2.1), NDI 0 (the UE
  *     ignores the NDI of TC-RNTI grants: every one is a retransmission of its Msg3 buffer), rv 2, 3, 1 for the
  *     2nd-4th transmission, TPC 1 (0 dB); its PUSCH is k2 slots after the DCI (row 0 of the SIB1's PUSCH list; no
@@ -45,6 +50,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mac/pdcch_alloc.h"
 #include "mac/slot_pattern.h"
 #include "mac/tb_pool.h"
 #include "mac/ul_map.h"
@@ -68,6 +74,7 @@ struct ra_config {
     int msg3_prb_start, msg3_nof_prb, msg3_mcs;  /* clear of the PRACH and the common PUCCH PRBs */
     int pucch_resource_common;       /* SIB1's pucch-ResourceCommon (38.213 Table 9.2.1-1 row) */
     struct slot_pattern pattern;     /* Msg3 and HARQ-ACK slots must be wholly UL */
+    int ss1_candidates[PDCCH_NUM_AL];  /* SS#1's nrofCandidates (SIB1) at AL 1..16; all 0: AL4 1 (CCE 0) */
     bool con_res_fault;              /* test mode: Msg4's contention resolution identity has one bit flipped */
 };
 
@@ -78,6 +85,16 @@ struct ra_config {
 #define RA_RRC_WAIT_SLOTS 640   /* a Msg3 the RRC has not answered after this long is dropped */
 #define RA_MSG3_MAX_TX 4        /* Msg3 transmissions (the RAR grant's and DCI 0_0 retransmissions) */
 #define RA_MSG3_RETX_WAIT 40    /* slots after a failed Msg3 to find a slot for its retransmission */
+
+/* What one ra_schedule_dl call added to the slot, in order. */
+enum ra_event_type { RA_EV_MSG4, RA_EV_RAR, RA_EV_MSG3_RETX };
+struct ra_sched_event {
+    enum ra_event_type type;
+    int pdcch, pdsch;                /* indices in the DL request (pdsch -1: none) */
+    int n;                           /* RAR: preambles answered */
+    uint64_t msg3_slot;              /* RAR, Msg3 retransmission: the PUSCH's slot */
+};
+#define RA_MAX_EVENTS 8
 
 /* RA_MSG3_RETX_DUE: a Msg3 failed, its DCI 0_0 retransmission grant is due. */
 enum ra_state { RA_FREE, RA_RAR_DUE, RA_MSG3_DUE, RA_MSG3_DONE, RA_MSG4_DUE, RA_MSG4_ACK_DUE, RA_DONE,
@@ -119,6 +136,9 @@ struct ra {
     int rar_tbs, rar_nof_rb;
     struct ul_map *ul_map;           /* the MAC's: Msg3 PRBs are placed in it (NULL: the fixed Msg3 PRBs) */
     bool congested;                  /* a preamble went unanswered since the last RAR: send a Backoff Indicator */
+    struct pdcch_alloc_ss ss1;       /* SS#1 on CORESET#0 as SIB1 declares it */
+    int n_ev;                        /* what the last ra_schedule_dl added (for the MAC's log) */
+    struct ra_sched_event ev[RA_MAX_EVENTS];
     struct ra_stats stats;
 };
 
@@ -132,11 +152,13 @@ void ra_reset(struct ra *ra);
 /* A preamble detected in the occasion that ended in UL slot `slot`. Returns the procedure's TC-RNTI, or -ENOSPC. */
 int ra_preamble(struct ra *ra, uint64_t slot, int preamble, float delay_samples, uint16_t ra_rnti);
 
-/* DL slot `slot` (usable = no SSB/SIB1, wholly DL): adds a Msg4 (whose HARQ-ACK slot is wholly UL), a RAR (whose
- * Msg3 slot is wholly UL) or a Msg3 retransmission grant (DCI 0_0 TC-RNTI, no PDSCH; stats.msg3_retx counts it) to
- * dl when one is due, in that order; a MAC PDU goes in a buffer of pool (index in the PDSCH). Returns the number
- * of UEs served (0: none due, or no buffer). */
-int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *pool);
+/* DL slot `slot` (usable = no SSB/SIB1, wholly DL): adds, while the slot's PDCCH candidates (a, begun by the
+ * caller for this slot), PDSCH PRBs and request entries last, a Msg4 (at most one; its HARQ-ACK slot wholly UL),
+ * RARs (one per RA-RNTI; their Msg3 slot wholly UL) and Msg3 retransmission grants (DCI 0_0 TC-RNTI, no PDSCH;
+ * stats.msg3_retx counts them), in that order; what does not fit waits for a later slot. A MAC PDU goes in a
+ * buffer of pool (index in the PDSCH). ra->ev lists what was added. Returns the number of PDCCHs added. */
+int ra_schedule_dl(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *pool,
+                   struct pdcch_alloc *a);
 
 /* UL slot `slot`: the Msg3 PUSCHs due in it. Returns how many were added to ul. */
 int ra_schedule_ul(struct ra *ra, uint64_t slot, struct ul_slot_request *ul);
@@ -159,9 +181,16 @@ void ra_release(struct ra *ra, uint16_t rnti);
  * or NULL when none was expected. */
 struct ra_proc *ra_msg4_feedback(struct ra *ra, uint64_t slot, uint16_t rnti, bool ack);
 
-/* The PDCCH of a DCI in SS#1 for rnti: CORESET#0, AL4 candidate 0 (CCE 0; SS#1 has that one candidate), n_ID =
- * PCI and n_RNTI = 0 as in every common search space (38.211 7.3.2.3). The DCI bits and length are the caller's. */
-void ra_ss1_pdcch(const struct ra_config *c, uint16_t rnti, struct dl_pdcch *p);
+/* The PDCCH of a DCI in SS#1 for rnti: a free candidate of CORESET#0 placed by a (AL4 wanted; first CCE below
+ * cce_limit when > 0), n_ID = PCI and n_RNTI = 0 as in every common search space (38.211 7.3.2.3). The DCI bits
+ * and length are the caller's. 0, or -ENOSPC (no free candidate: defer). */
+int ra_ss1_pdcch(const struct ra *ra, struct pdcch_alloc *a, uint16_t rnti, int cce_limit, struct dl_pdcch *p);
+
+/* A PDSCH like ra_css_pdsch's on n_rb RBs from CRB crb_start at MCS mcs (any RBs of the carrier: the PDSCH of a
+ * DCI 1_0 in a UE-specific search space counts its RIV from the BWP's start, 38.214 5.1.2.2.2). Returns the TBS
+ * or -EINVAL. */
+int ra_pdsch_at(const struct ra_config *c, int crb_start, int n_rb, int mcs, struct pdsch_grant *gr,
+                struct tbs_mcs *row);
 
 /* A PDSCH scheduled by DCI 1_0 in SS#1 (RAR, Msg4, C-RNTI): n_rb RBs from CORESET#0's first, row 0 of the
  * SIB1's PDSCH list, DM-RS as DCI 1_0 implies, MCS c->rar_mcs of Table 5.1.3.1-1. Fills gr (slot and RNTI are the

@@ -11,6 +11,7 @@
 #include "phy/ch/dci.h"
 #include "phy/ch/pdsch.h"
 #include "phy/fec/tbs.h"
+#include "rlc/rlc_sdu_queue.h"
 
 static int64_t slot_ms(const struct mac_ues *u, uint64_t slot)
 {
@@ -45,6 +46,19 @@ static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
     if (ue) pdcp_srb_rx(&ue->pdcp1, sdu, len, 0);
 }
 
+void mac_ues_default_uss(int pci, int nof_prb, struct pdcch_alloc_ss *ss)
+{
+    /* as rrc_setup_builder_defaults() and its build: CORESET#1 over the carrier's 6-RB groups from CRB 0 (at most
+     * 45), 1 symbol, non-interleaved, DM-RS N_ID = PCI from CRB 0; SS#2 AL2/4/8 = 2/2/1 fitted to its CCEs */
+    int groups = nof_prb / 6 > 45 ? 45 : nof_prb / 6;
+    static const int want[PDCCH_NUM_AL] = {0, 2, 2, 1, 0};
+    *ss = (struct pdcch_alloc_ss){.id = 2, .ue_specific = true, .coreset_id = 1,
+                                  .cs = {.crb_start = 0, .nof_rb = 6 * groups, .nof_symbols = 1, .start_symbol = 0,
+                                         .interleaved = false, .reg_bundle_size = 6, .dmrs_ref_crb = 0,
+                                         .dmrs_n_id = (uint16_t)pci}};
+    pdcch_alloc_fit_candidates(groups, want, ss->nof_candidates);
+}
+
 int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
 {
     memset(u, 0, sizeof *u);
@@ -74,6 +88,12 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     q->tb = (struct pusch_tb){.tbs = u->grant_tbs[cfg->grant_nof_prb], .r = row.r_x1024 / 1024.0, .new_data = true,
                               .max_iterations = 10};
     u->ta_step_samples = (float)(cfg->css.sample_rate_hz * ra_ta_step_s(cfg->scs_khz)); /* 38.213 4.2 */
+    bool any = false;
+    for (int i = 0; i < PDCCH_NUM_AL; i++) any |= cfg->uss.nof_candidates[i] != 0;
+    if (!any) mac_ues_default_uss(cfg->pci, cfg->nof_prb, &u->cfg.uss);
+    if (pdcch_alloc_ss_check(&u->cfg.uss) < 0 || !u->cfg.uss.ue_specific ||
+        u->cfg.uss.cs.crb_start + u->cfg.uss.cs.nof_rb > cfg->nof_prb)
+        return -EINVAL;
     /* as many contexts as the carrier's dedicated PUCCH region holds (mac/ue_res.h), MAC_MAX_UES at most */
     int n_ctx = ue_res_max_ues(cfg->nof_prb) < MAC_MAX_UES ? ue_res_max_ues(cfg->nof_prb) : MAC_MAX_UES;
     if (n_ctx < 1 || ue_res_layout_init(&u->layout, cfg->nof_prb, n_ctx, cfg->sr_period, &cfg->pattern) < 0)
@@ -105,6 +125,9 @@ void mac_ues_reset(struct mac_ues *u)
 {
     for (int i = 0; i < MAC_MAX_UES; i++) u->ue[i].active = false;
     u->n_act = 0;
+    u->pending = 0;
+    u->rr_next = 0;
+    memset(u->sr_at, 0, sizeof u->sr_at);
     u->n_out = 0;
     u->n_ev = 0;
 }
@@ -144,7 +167,16 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     ue->ta = ta;
     ue->res = res;
     ue->ta_last_cmd = MAC_UE_TA_NONE;
+    if (res.sr_period > 0 && res.sr_period <= UE_RES_MAX_SR_PERIOD && res.sr_offset >= 0 &&
+        res.sr_offset < res.sr_period)
+        u->sr_at[res.sr_offset] |= 1ull << index;
+    mac_ue_mark(u, ue);
     return ue;
+}
+
+void mac_ue_mark(struct mac_ues *u, const struct mac_ue *ue)
+{
+    u->pending |= 1ull << (ue - u->ue);
 }
 
 static const int rv_order[4] = {0, 2, 3, 1}; /* rv of transmission n (mod 4), 38.214 5.1.2.1 / 6.1.4 */
@@ -161,34 +193,54 @@ int mac_ue_ta_command(const struct mac_ues *u, const struct mac_ue *ue, uint64_t
 
 void mac_ue_ta_report(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, float ta_samples)
 {
-    (void)u;
     if (slot < ue->ta_hold || !isfinite(ta_samples)) return;
+    mac_ue_mark(u, ue); /* a TA command may be due */
     ue->ta_est = ue->ta_n == 0 ? ta_samples : ue->ta_est + 0.5f * (ta_samples - ue->ta_est);
     ue->ta_n++;
 }
 
-/* The PDSCH of ue's DL HARQ TB (new or again) in this slot: DCI 1_0 C-RNTI in SS#1 + PDSCH in CORESET#0's RBs,
- * HARQ process MAC_UE_DL_HARQ_ID, NDI dl_ndi, the next rv; the TB is copied into a pool buffer for PHY DL. */
+/* ue's PDCCH in SS#2 (UE-specific, CORESET#1 as RRCSetup configured it): a free candidate of the slot, AL4
+ * wanted; n_ID = PCI, n_RNTI = 0 (no pdcch-DMRS-ScramblingID, 38.211 7.3.2.3). -ENOSPC: none free. */
+static int uss_pdcch(struct mac_ues *u, struct pdcch_alloc *a, uint16_t rnti, struct dl_pdcch *p)
+{
+    int al, cce;
+    int rc = pdcch_alloc_place(a, &u->cfg.uss, rnti, 4, 0, &al, &cce);
+    if (rc < 0) return rc;
+    *p = (struct dl_pdcch){.coreset = u->cfg.uss.cs, .rnti = rnti, .n_id = (uint16_t)u->cfg.pci, .n_rnti = 0,
+                           .al = al, .first_cce = cce};
+    return 0;
+}
+
+/* The PDSCH of ue's DL HARQ TB (new or again) in this slot: DCI 1_0 C-RNTI in SS#2 (its PDCCH p placed already
+ * when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs of the carrier (RIV over the BWP from
+ * its start, 38.214 5.1.2.2.2: the DCI is in a UE-specific search space), HARQ process MAC_UE_DL_HARQ_ID, NDI
+ * dl_ndi, the next rv; the TB is copied into a pool buffer for PHY DL. 0 (buffer given back) when it does not
+ * fit the slot. */
 static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
-                      uint8_t *buf, int index, struct tb_pool *pool)
+                      uint8_t *buf, int index, struct tb_pool *pool, struct pdcch_alloc *a, bool placed)
 {
     const struct mac_ue_config *c = &u->cfg;
     struct mac_dl_harq *h = &ue->dl_harq;
     struct pdsch_grant gr;
     struct tbs_mcs row;
-    int rv = rv_order[h->tx % 4];
-    struct dci_1_0 d = {.rnti_type = DCI_RNTI_C,
-                        .frequency_domain_assignment = (uint32_t)dci_riv_encode(c->css.coreset0.nof_rb, 0, h->n_rb),
-                        .time_domain_assignment = 0, .mcs = (uint32_t)c->css.rar_mcs, .ndi = ue->dl_ndi,
-                        .rv = (uint32_t)rv, .harq_process = MAC_UE_DL_HARQ_ID, .tpc = 1, .pucch_resource = 0,
-                        .harq_feedback_timing = 3};
     struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
-    ra_ss1_pdcch(&c->css, ue->crnti, p);
-    p->dci_len = dci_1_0_pack(&d, c->css.coreset0.nof_rb, p->dci, DL_DCI_MAX_BITS);
-    if (p->dci_len < 0 || ra_css_pdsch(&c->css, h->n_rb, &gr, &row) != h->tbs) {
+    int crb = pdcch_alloc_pdsch_find(a, 0, c->nof_prb, h->n_rb);
+    if (crb < 0 || (!placed && uss_pdcch(u, a, ue->crnti, p) < 0)) {
         tb_pool_give_back(pool, index);
         return 0;
     }
+    int rv = rv_order[h->tx % 4];
+    struct dci_1_0 d = {.rnti_type = DCI_RNTI_C,
+                        .frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, crb, h->n_rb),
+                        .time_domain_assignment = 0, .mcs = (uint32_t)c->css.rar_mcs, .ndi = ue->dl_ndi,
+                        .rv = (uint32_t)rv, .harq_process = MAC_UE_DL_HARQ_ID, .tpc = 1, .pucch_resource = 0,
+                        .harq_feedback_timing = 3};
+    p->dci_len = dci_1_0_pack(&d, c->nof_prb, p->dci, DL_DCI_MAX_BITS);
+    if (p->dci_len < 0 || ra_pdsch_at(&c->css, crb, h->n_rb, c->css.rar_mcs, &gr, &row) != h->tbs) {
+        tb_pool_give_back(pool, index);
+        return 0;
+    }
+    pdcch_alloc_pdsch_take(a, crb, h->n_rb);
     memcpy(buf, h->tb, (size_t)h->len);
     dl->n_pdcch++;
     struct dl_pdsch *s = &dl->pdsch[dl->n_pdsch++];
@@ -215,31 +267,49 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struc
     return 1;
 }
 
-/* A new SRB1 TB for ue in this slot: [TA command] + [one RLC PDU] + padding, kept in its DL HARQ process. */
+/* The TBS of an SRB1 PDSCH of n_rb PRBs (38.214 5.1.3.2; the same on any PRBs). */
+static int dl_tbs(const struct mac_ues *u, int n_rb)
+{
+    struct pdsch_grant gr;
+    struct tbs_mcs row;
+    return ra_pdsch_at(&u->cfg.css, 0, n_rb, u->cfg.css.rar_mcs, &gr, &row);
+}
+
+/* A new SRB1 TB for ue in this slot: [TA command] + [one RLC PDU] + padding, kept in its DL HARQ process. The
+ * PDCCH and the PRBs are found before RLC gives a PDU (a PDU pulled is sent), the PDU sized to the longest free
+ * run of PRBs (and MAC_UE_DL_TB_MAX). */
 static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
-                     struct tb_pool *pool)
+                     struct tb_pool *pool, struct pdcch_alloc *a)
 {
     const struct mac_ue_config *c = &u->cfg;
     struct mac_dl_harq *h = &ue->dl_harq;
+    int start, run = pdcch_alloc_pdsch_longest(a, 0, c->nof_prb, &start);
+    int room_tbs = run > 0 ? dl_tbs(u, run) : -1;
+    if (room_tbs < 8 * 4 || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
     int index;
     uint8_t *buf = tb_pool_take(pool, &index);
     if (!buf) return 0;
+    if (uss_pdcch(u, a, ue->crnti, &dl->pdcch[dl->n_pdcch]) < 0) {
+        tb_pool_give_back(pool, index);
+        return 0;
+    }
     int ta = mac_ue_ta_command(u, ue, slot);
+    size_t room = (size_t)room_tbs / 8;
+    if (room > MAC_UE_DL_TB_MAX) room = MAC_UE_DL_TB_MAX;
+    room -= (ta != MAC_UE_TA_NONE ? 2 : 0) + 3; /* TA command CE; the SDU's subheader (<= 3 bytes) */
     uint8_t pdu[256];
     int n = 0;
     if (rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0)
-        n = rlc_am_pull_pdu(&ue->srb1, pdu, sizeof pdu, slot_ms(u, slot));
+        n = rlc_am_pull_pdu(&ue->srb1, pdu, room < sizeof pdu ? room : sizeof pdu, slot_ms(u, slot));
     if (n < 0) n = 0;
     size_t need = (ta != MAC_UE_TA_NONE ? 2 : 0) + (n > 0 ? (size_t)n + mac_pdu_subheader_len((size_t)n) : 0);
-    struct pdsch_grant gr;
-    struct tbs_mcs row;
     int tbs = -1, n_rb;
-    for (n_rb = 1; need > 0 && n_rb <= c->css.coreset0.nof_rb; n_rb++) {
-        tbs = ra_css_pdsch(&c->css, n_rb, &gr, &row);
+    for (n_rb = 1; need > 0 && n_rb <= run; n_rb++) {
+        tbs = dl_tbs(u, n_rb);
         if (tbs >= 8 * (int)need) break;
     }
     if (need == 0 || tbs < 8 * (int)need || tbs / 8 > MAC_UE_DL_TB_MAX || (size_t)tbs / 8 > pool->size) {
-        tb_pool_give_back(pool, index); /* a PDU pulled but not sent: RLC AM's poll / STATUS recovers it */
+        tb_pool_give_back(pool, index); /* nothing to send (a PDU is never left out: it was sized to fit) */
         return 0;
     }
     struct mac_pdu_builder b;
@@ -272,7 +342,7 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct
         log_info(LOG_MAC, "TA: c-rnti=0x%04x slot=%llu command T_A=%d (%+d steps of %.1f samples), N_TA %d", ue->crnti,
                  (unsigned long long)slot, ta, ta - MAC_UE_TA_NONE, (double)u->ta_step_samples, ue->ta);
     }
-    return send_dl_tb(u, ue, slot, dl, buf, index, pool);
+    return send_dl_tb(u, ue, slot, dl, buf, index, pool, a, true);
 }
 
 /* Where nof_prb PRBs of a PUSCH in pusch_slot go: at prefer when the UL map has them free there, else its lowest
@@ -281,6 +351,7 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct
 static int place_pusch(const struct mac_ues *u, uint64_t pusch_slot, int prefer, int *nof_prb, bool shrink)
 {
     if (!u->ul_map) return prefer + *nof_prb <= u->cfg.nof_prb ? prefer : -ENOSPC;
+    if (ul_map_pusch_count(u->ul_map, pusch_slot) >= UL_MAX_PUSCH) return -ENOSPC; /* PHY UL's receptions */
     if (ul_map_is_free(u->ul_map, pusch_slot, prefer, *nof_prb, UL_MAP_ALL_SYMBOLS)) return prefer;
     int prb = ul_map_find(u->ul_map, pusch_slot, 0, u->cfg.nof_prb, *nof_prb, UL_MAP_ALL_SYMBOLS);
     if (prb >= 0 || !shrink) return prb < 0 ? -ENOSPC : prb;
@@ -288,9 +359,11 @@ static int place_pusch(const struct mac_ues *u, uint64_t pusch_slot, int prefer,
     return prb < 0 ? -ENOSPC : prb;
 }
 
-/* The DCI 0_0 of ue's UL HARQ process hid (new TB or retransmission) in this slot, its PUSCH k2 slots later on
- * h->nof_prb PRBs placed by place_pusch (a retransmission keeps its PRB count: the TBS stays). 0: no room. */
-static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl)
+/* The DCI 0_0 of ue's UL HARQ process hid (new TB or retransmission) in this slot, in SS#2 (sized like DCI 1_0
+ * there, 38.212 7.3.1.0: both over the BWP, 0_0 padded), its PUSCH k2 slots later on h->nof_prb PRBs placed by
+ * place_pusch (a retransmission keeps its PRB count: the TBS stays). 0: no room (PUSCH PRBs or PDCCH). */
+static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl,
+                         struct pdcch_alloc *a)
 {
     const struct mac_ue_config *c = &u->cfg;
     struct mac_ul_harq *h = &ue->ul_harq[hid];
@@ -303,8 +376,8 @@ static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t
                         .time_domain_assignment = 0, .mcs = (uint32_t)c->grant_mcs, .ndi = h->ndi,
                         .rv = (uint32_t)rv_order[h->tx % 4], .harq_process = (uint32_t)hid, .tpc = 1};
     struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
-    ra_ss1_pdcch(&c->css, ue->crnti, p);
-    int size = dci_1_0_size(DCI_RNTI_C, c->css.coreset0.nof_rb);
+    if (dl->n_pdcch >= DL_MAX_PDCCH || uss_pdcch(u, a, ue->crnti, p) < 0) return 0;
+    int size = dci_1_0_size(DCI_RNTI_C, c->nof_prb);
     p->dci_len = dci_0_0_pack(&d, c->nof_prb, size, p->dci, DL_DCI_MAX_BITS);
     if (p->dci_len < 0) return 0;
     dl->n_pdcch++;
@@ -341,7 +414,8 @@ static int grant_prbs(const struct mac_ues *u, const struct mac_ue *ue)
 }
 
 /* A new UL TB for ue: the next free HARQ process, NDI toggled, sized by grant_prbs(). */
-static int new_ul_grant(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl)
+static int new_ul_grant(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
+                        struct pdcch_alloc *a)
 {
     for (int k = 0; k < MAC_UE_UL_HARQ; k++) {
         int hid = (ue->ul_harq_next + k) % MAC_UE_UL_HARQ;
@@ -352,7 +426,7 @@ static int new_ul_grant(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, str
         if (prb < 0) return 0;
         uint32_t ndi = h->ndi ^ 1u;
         *h = (struct mac_ul_harq){.ndi = ndi, .prb_start = prb, .nof_prb = n, .tbs = u->grant_tbs[n]};
-        if (!send_ul_grant(u, ue, hid, slot, dl)) {
+        if (!send_ul_grant(u, ue, hid, slot, dl, a)) {
             h->ndi ^= 1u; /* not sent: the process keeps its NDI */
             return 0;
         }
@@ -399,103 +473,154 @@ static void dl_outcome(struct mac_ues *u, struct mac_ue *ue, bool ack)
 }
 
 /* Results that never came (a request PHY UL dropped, an indication lost) count as failures. */
-static void expire_results(struct mac_ues *u, uint64_t slot)
+static void expire_results(struct mac_ues *u, struct mac_ue *ue, uint64_t slot)
 {
-    for (int j = 0; j < u->n_act; j++) {
-        struct mac_ue *ue = &u->ue[u->act[j]];
-        if (!ue->active) continue;
-        for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) { /* also a process whose grant was superseded */
-            struct mac_ul_harq *h = &ue->ul_harq[hid];
-            if (!h->busy || h->retx_due || slot <= h->pusch_slot + MAC_UE_RESULT_WAIT) continue;
-            u->stats.results_lost++;
-            ue->pusch_ko++;
-            if (ue->grant_slot == h->pusch_slot && ue->ul_harq_cur == hid) ue->grant_slot = 0;
-            if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_UL_MAX_TX, false)) {
-                ue->ul_ko++;
-                u->stats.ul_ko++;
-            }
+    for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) { /* also a process whose grant was superseded */
+        struct mac_ul_harq *h = &ue->ul_harq[hid];
+        if (!h->busy || h->retx_due || slot <= h->pusch_slot + MAC_UE_RESULT_WAIT) continue;
+        u->stats.results_lost++;
+        ue->pusch_ko++;
+        if (ue->grant_slot == h->pusch_slot && ue->ul_harq_cur == hid) ue->grant_slot = 0;
+        if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_UL_MAX_TX, false)) {
+            ue->ul_ko++;
+            u->stats.ul_ko++;
         }
-        if (ue->ack_slot && ue->dl_harq.busy && slot > ue->ack_slot + MAC_UE_RESULT_WAIT) {
-            u->stats.results_lost++;
-            ue->dl_nacks++;
-            dl_outcome(u, ue, false);
-        }
+    }
+    if (ue->ack_slot && ue->dl_harq.busy && slot > ue->ack_slot + MAC_UE_RESULT_WAIT) {
+        u->stats.results_lost++;
+        ue->dl_nacks++;
+        dl_outcome(u, ue, false);
     }
 }
 
+/* Whether ue has nothing the slot walk could act on or wait for: no HARQ process busy, no grant or HARQ-ACK
+ * outstanding, nothing asked for (SR, BSR not covered, RRCSetupComplete not in yet), no TA command due or held,
+ * SRB1's RLC AM empty with no timer running. Such a UE leaves the pending set until an event brings it back. */
+static bool ue_idle(const struct mac_ues *u, const struct mac_ue *ue, uint64_t slot)
+{
+    if (!ue->active) return true;
+    if (ue->dl_harq.busy || ue->ack_slot || ue->grant_slot || ue->sr_pending || !ue->setup_complete ||
+        ue->bsr_bytes > ue->grant_bytes || ue->dcch_unacked || slot < ue->ta_hold ||
+        mac_ue_ta_command(u, ue, slot) != MAC_UE_TA_NONE)
+        return false;
+    for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
+        if (ue->ul_harq[hid].busy) return false;
+    const struct rlc_am *r = &ue->srb1;
+    return rlc_sdu_queue_count(&r->q) == 0 && rlc_am_tx_pending(r) == 0 && !r->status_triggered &&
+           !r->poll_delayed && !r->t_poll_retransmit.running && !r->t_reassembly.running &&
+           !r->t_status_prohibit.running;
+}
+
+/* ue's SRB1 downlink this slot: pass 0 a retransmission due, pass 1 a new TB (RLC data or STATUS, a TA command).
+ * At most one PDSCH per UE in flight (its HARQ-ACK outstanding: nothing). */
+static int serve_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pass, struct dl_slot_request *dl,
+                    struct tb_pool *pool, struct pdcch_alloc *a)
+{
+    if (ue->ack_slot >= slot || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
+    /* 38.213 9.3: a HARQ-ACK in the slot of the UE's PUSCH goes on that PUSCH (srsUE does so: uci-OnPUSCH), which
+     * PHY UL does not read: no PDSCH whose HARQ-ACK (slot + 4) meets the UE's granted PUSCH */
+    if (ue->grant_slot == slot + 4) return 0;
+    if (ue->dl_harq.busy) {
+        int index;
+        uint8_t *buf = pass == 0 && ue->dl_harq.retx_due ? tb_pool_take(pool, &index) : NULL;
+        return buf ? send_dl_tb(u, ue, slot, dl, buf, index, pool, a, false) : 0;
+    }
+    bool wants = rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0 ||
+                 mac_ue_ta_command(u, ue, slot) != MAC_UE_TA_NONE;
+    return pass == 1 && wants ? new_dl_tb(u, ue, slot, dl, pool, a) : 0;
+}
+
+/* ue's UL grant this slot: pass 0 a retransmission due, pass 1 a new TB (SR, BSR not covered, or every
+ * grant_period slots before RRCSetupComplete). One PUSCH per UE in flight. */
+static int serve_ul(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pass, struct dl_slot_request *dl,
+                    struct pdcch_alloc *a)
+{
+    if (ue->grant_slot || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
+    if (ue->ack_slot == slot + (uint64_t)u->cfg.k2) return 0; /* its HARQ-ACK would go on this PUSCH (above) */
+    if (pass == 0) {
+        for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
+            if (ue->ul_harq[hid].retx_due && send_ul_grant(u, ue, hid, slot, dl, a)) return 1;
+        return 0;
+    }
+    bool wants = !ue->setup_complete || ue->sr_pending || ue->bsr_bytes > ue->grant_bytes;
+    if (!wants ||
+        (!ue->sr_pending && ue->last_grant_dci_slot && slot < ue->last_grant_dci_slot + (uint64_t)u->cfg.grant_period))
+        return 0;
+    return new_ul_grant(u, ue, slot, dl, a);
+}
+
 int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,
-                        struct dl_slot_request *dl, struct tb_pool *pool)
+                        struct dl_slot_request *dl, struct tb_pool *pool, struct pdcch_alloc *a)
 {
     u->now_slot = slot;
-    expire_results(u, slot);
-    if (!usable || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
-    const struct mac_ue_config *c = &u->cfg;
-    /* SRB1 downlink first (a retransmission, a STATUS the UE polled for, a TA command), then UL grants. */
-    for (int j = 0; ack_slot_ul && dl->n_pdsch < DL_MAX_PDSCH && j < u->n_act; j++) {
-        struct mac_ue *ue = &u->ue[u->act[j]];
-        if (!ue->active || ue->ack_slot >= slot) continue;
-        if (ue->dl_harq.busy) {
-            int index;
-            uint8_t *buf = ue->dl_harq.retx_due ? tb_pool_take(pool, &index) : NULL;
-            if (buf && send_dl_tb(u, ue, slot, dl, buf, index, pool)) return 1;
-            continue;
+    /* the pending contexts only, in round-robin order: from rr_next upwards, wrapping */
+    int order[MAC_MAX_UES], n = 0;
+    uint64_t upper = u->rr_next < 64 ? u->pending & (~0ull << u->rr_next) : 0;
+    for (uint64_t b = upper; b; b &= b - 1) order[n++] = __builtin_ctzll(b);
+    for (uint64_t b = u->pending & ~upper; b; b &= b - 1) order[n++] = __builtin_ctzll(b);
+    u->stats.pending_visits += (uint64_t)n;
+    int kept = 0;
+    for (int j = 0; j < n; j++) {
+        struct mac_ue *ue = &u->ue[order[j]];
+        if (ue->active) expire_results(u, ue, slot);
+        if (ue_idle(u, ue, slot)) u->pending &= ~(1ull << order[j]);
+        else order[kept++] = order[j];
+    }
+    if (!usable) return 0;
+    /* pass 0: HARQ retransmissions (DL, UL) of every pending UE; pass 1: new data. Each UE at most one DL and one
+     * UL DCI a slot; what finds no PDCCH candidate, PRBs or request entry waits for the next slot, and the walk
+     * there starts after the last UE given new data here. */
+    int added = 0, last_new = -1;
+    for (int pass = 0; pass < 2; pass++)
+        for (int j = 0; j < kept; j++) {
+            struct mac_ue *ue = &u->ue[order[j]];
+            int got = (ack_slot_ul ? serve_dl(u, ue, slot, pass, dl, pool, a) : 0) +
+                      (pusch_slot_ul ? serve_ul(u, ue, slot, pass, dl, a) : 0);
+            added += got;
+            if (got && pass == 1) last_new = order[j];
         }
-        bool wants = rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0 ||
-                     mac_ue_ta_command(u, ue, slot) != MAC_UE_TA_NONE;
-        if (wants && new_dl_tb(u, ue, slot, dl, pool)) return 1;
+    if (last_new >= 0) u->rr_next = (last_new + 1) % MAC_MAX_UES;
+    return added;
+}
+
+/* The UE's PUCCH resources (mac/ue_res.h): 0/1 = HARQ-ACK set 0, 2 = SR; format 1, 14 symbols. */
+static void add_pucch(struct mac_ues *u, const struct mac_ue *ue, uint64_t slot, bool sr, struct ul_slot_request *ul)
+{
+    const struct mac_ue_config *c = &u->cfg;
+    const struct ue_pucch_res *res = &ue->res;
+    if (ul->n_pucch >= UL_MAX_PUCCH) { /* not heard: an SR waits for the next occasion, a HARQ-ACK expires */
+        u->stats.pucch_no_room++;
+        return;
     }
-    if (!pusch_slot_ul) return 0;
-    for (int j = 0; j < u->n_act; j++) { /* UL retransmissions before new data */
-        struct mac_ue *ue = &u->ue[u->act[j]];
-        if (!ue->active || ue->grant_slot) continue;
-        for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
-            if (ue->ul_harq[hid].retx_due && send_ul_grant(u, ue, hid, slot, dl)) return 1;
-    }
-    for (int j = 0; j < u->n_act; j++) {
-        struct mac_ue *ue = &u->ue[u->act[j]];
-        bool wants = !ue->setup_complete || ue->sr_pending || ue->bsr_bytes > ue->grant_bytes;
-        if (!ue->active || !wants || ue->grant_slot) continue;
-        if (!ue->sr_pending && ue->last_grant_dci_slot &&
-            slot < ue->last_grant_dci_slot + (uint64_t)c->grant_period)
-            continue;
-        return new_ul_grant(u, ue, slot, dl);
-    }
-    return 0;
+    struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
+    *q = (struct ul_pucch_req){
+        .cfg = {.res = {.format = PUCCH_FORMAT_1, .start_prb = res->f1_prb, .start_symbol = 0, .nof_symbols = 14,
+                        .initial_cs = res->f1_cs, .time_domain_occ = sr ? res->sr_occ : res->ack_occ[0]},
+                .bwp_size = c->nof_prb, .slot = (int)(slot % (uint64_t)u->slots_per_frame),
+                .n_id = (uint16_t)c->pci, .n_id_data = (uint16_t)c->pci, .n_id_dmrs = (uint16_t)c->pci,
+                .rnti = ue->crnti},
+        .purpose = sr ? UL_PUCCH_SR : UL_PUCCH_HARQ_ACK, .nof_bits = 1};
 }
 
 int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request *ul)
 {
     int n = 0;
-    const struct mac_ue_config *c = &u->cfg;
-    for (int j = 0; j < u->n_act; j++) {
-        struct mac_ue *ue = &u->ue[u->act[j]];
-        if (!ue->active) continue;
-        /* The UE's PUCCH resources (mac/ue_res.h): 0/1 = HARQ-ACK set 0, 2 = SR; format 1, 14 symbols. */
-        const struct ue_pucch_res *res = &ue->res;
-        bool sr_occasion = slot % (uint64_t)res->sr_period == (uint64_t)res->sr_offset;
-        bool ack = ue->ack_slot == slot;
-        /* 38.213 9.2.5.1: with a positive SR in a HARQ-ACK slot, a format 1 UE sends the HARQ-ACK on the SR
-         * resource; so both are heard then, the SR resource first (mac_ue_pucch reads its bit as the ACK). */
-        for (int which = 0; which < 2; which++) {
-            bool sr = which == 0;
-            if (sr ? !sr_occasion : !ack) continue;
-            if (ul->n_pucch >= UL_MAX_PUCCH) { /* not heard: an SR waits for the next occasion, a HARQ-ACK expires */
-                u->stats.pucch_no_room++;
-                continue;
-            }
-            struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
-            *q = (struct ul_pucch_req){
-                .cfg = {.res = {.format = PUCCH_FORMAT_1, .start_prb = res->f1_prb, .start_symbol = 0,
-                                .nof_symbols = 14, .initial_cs = res->f1_cs,
-                                .time_domain_occ = sr ? res->sr_occ : res->ack_occ[0]},
-                        .bwp_size = c->nof_prb, .slot = (int)(slot % (uint64_t)u->slots_per_frame),
-                        .n_id = (uint16_t)c->pci, .n_id_data = (uint16_t)c->pci, .n_id_dmrs = (uint16_t)c->pci,
-                        .rnti = ue->crnti},
-                .purpose = sr ? UL_PUCCH_SR : UL_PUCCH_HARQ_ACK, .nof_bits = 1};
-        }
+    /* SR occasions: the contexts whose offset is this slot's (sr_at), idle or not. 38.213 9.2.5.1: with a
+     * positive SR in a HARQ-ACK slot, a format 1 UE sends the HARQ-ACK on the SR resource; so both are heard then,
+     * every SR resource before any HARQ-ACK one (mac_ue_pucch reads the SR's bit as the ACK). */
+    int period = u->layout.sr_period;
+    uint64_t sr = period > 0 ? u->sr_at[slot % (uint64_t)period] : 0;
+    for (uint64_t b = sr; b; b &= b - 1) {
+        const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
+        if (ue->active) add_pucch(u, ue, slot, true, ul);
     }
-    for (int j = 0; j < u->n_act && ul->n_pusch < UL_MAX_PUSCH; j++) {
-        struct mac_ue *ue = &u->ue[u->act[j]];
+    /* HARQ-ACKs and PUSCHs: only pending UEs have them outstanding */
+    for (uint64_t b = u->pending; b; b &= b - 1) {
+        const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
+        if (ue->active && ue->ack_slot == slot) add_pucch(u, ue, slot, false, ul);
+    }
+    for (uint64_t b = u->pending; b && ul->n_pusch < UL_MAX_PUSCH; b &= b - 1) {
+        const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
         if (!ue->active || ue->grant_slot != slot) continue;
         const struct mac_ul_harq *h = &ue->ul_harq[ue->ul_harq_cur];
         struct ul_pusch_req *q = &ul->pusch[ul->n_pusch++];
@@ -556,6 +681,7 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
     int sfn = (int)((slot / (uint64_t)u->slots_per_frame) % 1024), sl = (int)(slot % (uint64_t)u->slots_per_frame);
     bool ok = r->rc >= 0 && r->res.crc_ok;
     int hid = ue->ul_harq_cur, tx = ue->ul_harq[hid].tx;
+    mac_ue_mark(u, ue); /* a retransmission, a BSR, RLC data or STATUS to answer */
     ul_outcome(u, ue, slot, ok);
     if (r->rc >= 0) {
         ue->last_rx_slot = slot;
@@ -616,6 +742,7 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
 {
     struct mac_ue *ue = mac_ue_find(u, r->req.cfg.rnti);
     if (!ue || r->rc < 0) return ue != NULL;
+    mac_ue_mark(u, ue);
     bool found = r->res.verdict == PUCCH_RX_VALID;
     bool ack_due = ue->ack_slot == slot;
     if (found) ue->last_rx_slot = slot;
@@ -660,6 +787,7 @@ int mac_ue_dl_dcch(struct mac_ues *u, uint16_t rnti, const uint8_t *sdu, size_t 
     int rc = pdcp_srb_tx(&ue->pdcp1, sdu, len, slot_ms(u, u->now_slot), pdu, sizeof pdu, &n, NULL);
     if (rc == 0) rc = rlc_am_write_sdu(&ue->srb1, pdu, n);
     if (rc == 0) ue->dcch_unacked = true;
+    mac_ue_mark(u, ue);
     return rc;
 }
 
@@ -668,6 +796,9 @@ int mac_ue_release(struct mac_ues *u, uint16_t rnti)
     struct mac_ue *ue = mac_ue_find(u, rnti);
     if (!ue) return -ENOENT;
     ue->active = false;
+    int k = (int)(ue - u->ue);
+    u->pending &= ~(1ull << k);
+    for (int s = 0; s < UE_RES_MAX_SR_PERIOD; s++) u->sr_at[s] &= ~(1ull << k);
     for (int j = 0; j < u->n_act; j++)
         if (&u->ue[u->act[j]] == ue) { /* keep the others' order (the grant loops serve them in it) */
             memmove(&u->act[j], &u->act[j + 1], (size_t)(u->n_act - j - 1) * sizeof u->act[0]);

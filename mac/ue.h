@@ -10,8 +10,11 @@
  * them coming, before and after the RRCSetupComplete.
  *
  * Uplink grants (38.321 5.4.1-5.4.2; 38.212 7.3.1.1.1; 38.214 6.1.2): DCI 0_0 with CRC scrambled by the C-RNTI,
- * aligned to the size of 1_0 in the same search space (7.3.1.0), in SS#1 on CORESET#0 (CCE 0; srsUE searches every
- * configured search space for its C-RNTI), PUSCH k2 slots later (row 0 of the PUSCH list: k2 = 4 suits srsUE, which
+ * in the UE-specific SS#2 on CORESET#1 as RRCSetup configured them (cfg.uss; a candidate the slot's PDCCH
+ * allocator, mac/pdcch_alloc.h, finds free, AL4 wanted; Y_p,n hashed from the C-RNTI, 38.213 10.1), sized like
+ * DCI 1_0 there (38.212 7.3.1.0: in a UE-specific space both count the active BWP's RBs; 0_0 is padded to 1_0's
+ * size, as srsUE does), PUSCH k2 slots later (row 0 of pusch-Config's list, the same k2 as the SIB1's; k2 = 4 suits
+ * srsUE, which
  * builds UL 4 slots ahead), DM-RS as DCI 0_0 implies (type 1, pos2, 2 CDM groups without data), on PRBs the UL
  * map (mac/ul_map.h) has free in the PUSCH's slot. One PUSCH per UE is in flight at a time.
  *   - Size (38.321 6.1.3.1): the BSR's buffer size (the upper end of its Table 6.1.3.1-1/-2 level, summed over
@@ -29,11 +32,27 @@
  *
  * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete; DL-DCCH
  * SDUs of the RRC through PDCP), and a Timing Advance Command when one is due, goes in a DCI 1_0 with the C-RNTI
- * in SS#1 (same CCE as the UL grants: one of the two per slot) and a PDSCH in CORESET#0's RBs (ra_css_pdsch), MAC
+ * in SS#2 and a PDSCH on the lowest free run of PRBs of the slot (mac/pdcch_alloc.h keeps the PDSCHs of a slot
+ * on disjoint PRBs; RIV over the BWP from CRB 0, row 0 of pdsch-Config's list, MCS css.rar_mcs), sized for the
+ * RLC PDU that the longest free run holds (the PDCCH and PRBs are found before RLC gives a PDU), MAC
  * PDU = [TA command CE] + [one SRB1 SDU] + padding; its HARQ-ACK on PUCCH resource 0 (PRI 0), k1 = 4
  * (dl-DataToUL-ACK {1..8}). DL HARQ (38.321 5.3.2): one process (MAC_UE_DL_HARQ_ID) per UE; the TB is kept until
  * its ACK; on NACK or DTX it is sent again with the same HARQ process and NDI and the next rv, before anything
  * new, up to MAC_UE_DL_MAX_TX transmissions, then dropped (dl_ko; RLC AM recovers).
+ *
+ * Sharing (round robin): each DL slot the MAC walks the UEs in the pending set (below) in context order, starting
+ * at rr_next and wrapping; first every UE's HARQ retransmissions (DL, then UL), then every UE's new data (an SRB1
+ * TB, then a UL grant); a UE gets at most one DL and one UL DCI a slot and has at most one PDSCH and one PUSCH in
+ * flight; what finds no free PDCCH candidate, PRBs (DL: the slot's PDSCH map; UL: the UL map, at most
+ * UL_MAX_PUSCH PUSCHs a slot) or request entry waits. The next slot's walk starts after the last UE given new
+ * data, so the UEs left out come first then.
+ * Slot cost: the walk visits only the pending set (`pending`, one bit per context): a UE enters it on any event
+ * (added, a PUSCH or PUCCH result, an SR, RRC data for SRB1, a C-RNTI Msg3) and leaves it when it has nothing
+ * left to do or wait for (no HARQ process busy, no grant, HARQ-ACK, SR, uncovered BSR, TA command or hold, RLC AM
+ * empty with no timer running, RRCSetupComplete in). Besides that set the slot path touches, per UE, only the
+ * contexts whose SR occasion is in the slot (sr_at: one PUCCH request each, every sr_period slots). So an idle
+ * connected UE costs nothing per slot beyond its SR occasion, and the pending/SR sets are one 64-bit word each
+ * (MAC_MAX_UES <= 64); mac_ue_find (indications) still scans the connected UEs.
  *
  * Timing advance (38.321 5.2, 6.1.3.4; 38.213 4.2): every decoded PUSCH reports its timing offset (DM-RS phase
  * slope, samples, late > 0; Msg3's starts the loop: the RAR's T_A came from the preamble). The MAC keeps a
@@ -66,6 +85,7 @@
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
 #include "mac/mac_pdu.h"
+#include "mac/pdcch_alloc.h"
 #include "mac/ra.h"
 #include "mac/tb_pool.h"
 #include "mac/ue_res.h"
@@ -177,13 +197,16 @@ struct mac_ue_config {
     int grant_period;               /* slots between grants before RRCSetupComplete */
     int sr_period;                  /* SR resource periodicity (slots) of the RRCSetups */
     struct slot_pattern pattern;    /* SR offsets only in wholly UL slots */
-    struct ra_config css;           /* the SS#1 / CORESET#0 PDSCH geometry (ra_css_pdsch) */
+    struct ra_config css;           /* PDSCH time domain, DM-RS and MCS (ra_pdsch_at) */
+    struct pdcch_alloc_ss uss;      /* SS#2 on CORESET#1 exactly as RRCSetup configures it; no candidates at all:
+                                     * mac_ues_default_uss() (what rrc_setup_builder_defaults() gives) */
 };
 
 /* Summed over UEs since init (kept across mac_ues_reset). */
 struct mac_ues_stats {
     uint64_t ul_tx, ul_retx, ul_ko, dl_tx, dl_retx, dl_ko, ta_commands, results_lost;
     uint64_t pucch_no_room;          /* PUCCH receptions due that found the slot's request full */
+    uint64_t pending_visits;         /* UE contexts the slot walks visited (the pending set's size, summed) */
 };
 
 struct mac_ues {
@@ -205,10 +228,21 @@ struct mac_ues {
     uint64_t released, events_dropped;
     int grant_tbs[DCI_MAX_BWP_RB + 1]; /* TBS of n PRBs at grant_mcs, n = 1 .. grant_max_prb */
     float ta_step_samples;             /* one T_A step, 16 64 Tc / 2^mu, at the cell's sample rate */
+    uint64_t pending;                  /* bit k: context k may have work (the slot walk visits only these) */
+    int rr_next;                       /* round robin: the walk's first context next slot */
+    uint64_t sr_at[UE_RES_MAX_SR_PERIOD]; /* bit k: context k's SR offset is this slot of the SR period */
     struct mac_ues_stats stats;
 };
 
+_Static_assert(MAC_MAX_UES <= 64, "the pending and SR sets are one 64-bit word");
+
 int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg);
+
+/* SS#2 on CORESET#1 as rrc_setup_builder_defaults() configures it for a carrier (see mac_ue_config.uss). */
+void mac_ues_default_uss(int pci, int nof_prb, struct pdcch_alloc_ss *ss);
+
+/* ue may have work (an event: an SR, a PUSCH, a HARQ-ACK, RRC data): the slot walk visits it again. */
+void mac_ue_mark(struct mac_ues *u, const struct mac_ue *ue);
 void mac_ues_free(struct mac_ues *u);
 void mac_ues_reset(struct mac_ues *u);
 
@@ -221,11 +255,12 @@ int mac_ues_res(const struct mac_ues *u, int index, struct ue_pucch_res *r);
 struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti);
 
 /* DL slot `slot` (usable as for random access; pusch_slot_ul: slot + k2 may take a UE PUSCH; ack_slot_ul: slot + 4
- * may take a HARQ-ACK): at most one PDCCH, in this order: an SRB1 PDSCH retransmission, a new SRB1 PDSCH (RLC
- * data or a TA command due), an UL retransmission grant, a new UL grant. Also counts lost results (no PUSCH or
- * HARQ-ACK MAC_UE_RESULT_WAIT slots after it was due) as failures. Returns 1 when a PDCCH was added. */
+ * may take a HARQ-ACK), with the slot's PDCCH allocator a (begun by the caller; random access placed first):
+ * round robin over the pending UEs (see the top of this file), retransmissions first. Also counts lost results
+ * (no PUSCH or HARQ-ACK MAC_UE_RESULT_WAIT slots after it was due) as failures and drops UEs with nothing left
+ * from the pending set. Returns the number of PDCCHs added. */
 int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,
-                        struct dl_slot_request *dl, struct tb_pool *pool);
+                        struct dl_slot_request *dl, struct tb_pool *pool, struct pdcch_alloc *a);
 /* UL slot `slot`: the PUSCHs granted for it. */
 int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request *ul);
 

@@ -20,6 +20,7 @@ static void fill_row(struct ul_map *m, uint64_t slot)
     r->slot = slot;
     memcpy(r->used, m->tmpl_used, sizeof r->used);
     memcpy(r->owner, m->tmpl_owner, sizeof r->owner);
+    r->n_pusch = 0;
 }
 
 static bool region_ok(const struct ul_map *m, int prb, int nof_prb, uint16_t symbols)
@@ -97,6 +98,7 @@ int ul_map_reserve(struct ul_map *m, uint64_t slot, int prb, int nof_prb, uint16
         return -EBUSY;
     }
     take(r->used, r->owner, prb, nof_prb, symbols, owner);
+    if (owner == UL_OWNER_MSG3 || owner == UL_OWNER_PUSCH) r->n_pusch++;
     m->stats.reserved++;
     return 0;
 }
@@ -154,4 +156,10 @@ const char *ul_owner_name(enum ul_owner o)
     static const char *const names[UL_OWNER_COUNT] = {"free", "prach", "pucch-common", "pucch-dedicated", "msg3",
                                                       "pusch", "probe"};
     return (unsigned)o < UL_OWNER_COUNT ? names[o] : "?";
+}
+
+int ul_map_pusch_count(const struct ul_map *m, uint64_t slot)
+{
+    const struct ul_map_slot *r = row_of_const(m, slot);
+    return r ? r->n_pusch : 0;
 }

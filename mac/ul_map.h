@@ -33,6 +33,7 @@ struct ul_map_slot {
     uint64_t slot;                       /* which stream slot this row holds */
     uint16_t used[UL_MAP_MAX_PRB];       /* bit l = symbol l of that PRB is taken */
     uint8_t owner[UL_MAP_MAX_PRB];       /* enum ul_owner of the first reservation on the PRB */
+    int n_pusch;                         /* Msg3 and PUSCH reservations (each one PUSCH reception) */
 };
 
 struct ul_map_stats {
@@ -91,5 +92,8 @@ static inline uint16_t ul_map_symbols(int start, int n)
 }
 
 const char *ul_owner_name(enum ul_owner o);
+
+/* The Msg3s and PUSCHs reserved in slot (0 outside the window): PHY UL receives at most UL_MAX_PUSCH a slot. */
+int ul_map_pusch_count(const struct ul_map *m, uint64_t slot);
 
 #endif

@@ -27,8 +27,8 @@
 #include "phy/ofdm/ofdm.h"
 #include "phy/types.h"
 
-#define DL_MAX_PDCCH 2
-#define DL_MAX_PDSCH 2
+#define DL_MAX_PDCCH 16             /* PDCCHs per slot (the MAC's CCE allocator, mac/pdcch_alloc.h, decides) */
+#define DL_MAX_PDSCH 8              /* PDSCHs per slot, on disjoint PRBs */
 #define DL_DCI_MAX_BITS 64
 #define PHY_DL_MAX_CODEWORDS 2
 

@@ -43,7 +43,7 @@
 #define UL_MAX_PRACH_FDM 8
 #define UL_MAX_PRACH_DETECTIONS 16   /* per occasion */
 #define PHY_UL_MAX_HISTORY_SLOTS 8
-#define UL_MAX_PUSCH 4               /* PUSCH receptions per slot (a RAR answers up to 4 Msg3s) */
+#define UL_MAX_PUSCH 8               /* PUSCH receptions per slot (Msg3s and UE grants, mac/ul_map.h counts) */
 /* PUCCH receptions per slot: every connected UE's SR occasion and HARQ-ACK may fall in one UL slot (TDD puts
  * all SR offsets in the few UL slots); the MAC counts a reception that finds the request full (mac.pucch_dropped).
  * One slot's results (1 tick + PRACH + PUSCH + PUCCH indications, 53) must fit the UL indication ring (64). */

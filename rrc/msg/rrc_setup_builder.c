@@ -39,7 +39,7 @@ static void build_mac(const struct rrc_setup_cell_desc *d, struct rrc_mac_cell_g
         .skip_uplink_tx_dynamic = false};
 }
 
-static void build_pdcch(const struct rrc_setup_cell_desc *d, struct rrc_pdcch_config *c)
+void rrc_setup_builder_pdcch(const struct rrc_setup_cell_desc *d, struct rrc_pdcch_config *c)
 {
     int groups = d->nof_prb / 6 > 45 ? 45 : d->nof_prb / 6; /* 6-RB groups from CRB 0 (38.211 7.3.2.2) */
     c->nof_coresets = 1;
@@ -145,7 +145,7 @@ int rrc_setup_builder_build(const struct rrc_setup_cell_desc *d, int transaction
     struct rrc_serving_cell_config *sc = &cg->sp_cell.dedicated;
     sc->has_initial_dl_bwp = true;
     sc->pdcch_sr = PER_SETUP;
-    build_pdcch(d, &sc->pdcch);
+    rrc_setup_builder_pdcch(d, &sc->pdcch);
     sc->pdsch_sr = PER_SETUP;
     build_pdsch(d, &sc->pdsch);
     sc->has_first_active_dl_bwp = true;

@@ -46,6 +46,9 @@ struct rrc_setup_cell_desc {
 
 void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d);
 
+/* The pdcch-Config RRCSetup carries (CORESET#1, SS#2), for the MAC that schedules in it. */
+void rrc_setup_builder_pdcch(const struct rrc_setup_cell_desc *d, struct rrc_pdcch_config *c);
+
 /* Fills msg with the RRCSetup for transaction `transaction_id` (0..3). Returns 0 or -EINVAL (a carrier too
  * small for the PUCCH resources, a value out of range). */
 int rrc_setup_builder_build(const struct rrc_setup_cell_desc *d, int transaction_id, struct rrc_dl_ccch_msg *msg);

@@ -313,21 +313,33 @@ static uint16_t wanted_rnti(const struct ue_attach *a, const struct ue_attach_ue
     case UE_ATT_RAR:
         return a->now >= u->window_start && a->now <= u->window_end ? (uint16_t)u->preamble.ra_rnti : 0;
     case UE_ATT_MSG4:
-    case UE_ATT_CONNECTED:
-    case UE_ATT_UNTIL_RELEASE:
-        return u->rnti;
+        return u->rnti;   /* the TC-RNTI (C-RNTI DCIs: SS#2, uss_rnti) */
     default:
         return 0;
     }
+}
+
+/* 38.213 10.1: the C-RNTI u looks for in its UE-specific search space (RRCSetup's) in slot s, 0: none. */
+static uint16_t uss_rnti(const struct ue_attach *a, const struct ue_attach_ue *u, int64_t s)
+{
+    if ((u->state != UE_ATT_CONNECTED && u->state != UE_ATT_UNTIL_RELEASE) || !u->rrc.has_uss) return 0;
+    int64_t k = ((s - u->rrc.uss_offset) % u->rrc.uss_period + u->rrc.uss_period) % u->rrc.uss_period;
+    if (k >= u->rrc.uss_duration) return 0;
+    if (a->ulc.tdd) {
+        int in = (int)(s % a->ulc.tdd_period_slots);
+        if (!(in < a->tdd_dl_slots || (in == a->tdd_dl_slots && a->tdd_dl_symbols > u->rrc.uss_cs.start_symbol)))
+            return 0;
+    }
+    return u->rnti;
 }
 
 bool ue_attach_wants_slot(struct ue_attach *a, int sfn, int slot, int64_t t)
 {
     if (!a->armed) return false;
     advance(a, sfn, slot, t);
-    if (!ss1_slot(a, a->now)) return false;
+    bool ss1 = ss1_slot(a, a->now);
     for (int i = 0; i < a->started; i++)
-        if (wanted_rnti(a, &a->ue[i])) return true;
+        if ((ss1 && wanted_rnti(a, &a->ue[i])) || uss_rnti(a, &a->ue[i], a->now)) return true;
     return false;
 }
 
@@ -407,7 +419,7 @@ static int64_t send_pucch(struct ue_attach *a, struct ue_attach_ue *u, int64_t s
     return send_grid(a, u, s);
 }
 
-/* ---- DL: SS#1 and the CORESET#0 PDSCH --------------------------------------------------------------------- */
+/* ---- DL: SS#1, SS#2 and their PDSCHs --------------------------------------------------------------------- */
 
 /* Every DCI in SS#1 for one of rntis[0 .. n). Returns the count (<= max) or -EINVAL. */
 static int search(struct ue_attach *a, const struct grid *g, const uint16_t *rntis, int n,
@@ -419,21 +431,40 @@ static int search(struct ue_attach *a, const struct grid *g, const uint16_t *rnt
     return pdcch_rx_search(&a->pdcch, g, &a->cs, &ss, res, max);
 }
 
-/* The PDSCH of a DCI 1_0 in SS#1 (see ue_attach.h step 2) decoded into r for u. One soft buffer serves every UE:
- * a TB is combined with the one buffered only when u left it there (same RNTI, process and NDI). Returns the
- * TBS, or -EINVAL. */
-static int css_pdsch(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g, const struct dci_1_0 *d,
-                     uint16_t rnti, struct dl_rx_result *r)
+/* The DCIs for u's C-RNTI in its UE-specific search space (38.213 10.1: Y_p,n from the C-RNTI and CORESET p, slot
+ * n_s,f; DCI 0_0/1_0 sized over the active BWPs, 38.212 7.3.1.0: the larger of the two, 1_0's here). Returns the
+ * count (<= max) or -EINVAL. */
+static int search_uss(struct ue_attach *a, const struct ue_attach_ue *u, const struct grid *g,
+                      struct pdcch_rx_result *res, int max)
+{
+    int n = dci_1_0_size(DCI_RNTI_C, a->cfg.nof_prb), m = dci_0_0_size(a->bwp_size);
+    struct pdcch_search ss = {.slot = slot_of(a, a->now), .n_id = (uint16_t)a->cell.pci, .n_rnti = 0,
+                              .y = pdcch_uss_y(u->rnti, u->rrc.uss_coreset_id, slot_of(a, a->now)),
+                              .dci_len = n > m ? n : m, .rntis = &u->rnti, .nof_rntis = 1};
+    memcpy(ss.nof_candidates, u->rrc.uss_cand, sizeof ss.nof_candidates);
+    return pdcch_rx_search(&a->pdcch, g, &u->rrc.uss_cs, &ss, res, max);
+}
+
+/* The PDSCH of a DCI 1_0 decoded into r for u: in SS#1 (uss false; see ue_attach.h step 2) the RIV counts over
+ * CORESET#0 from its lowest RB and SIB1's PDSCH list applies; in the UE-specific SS#2 (uss true) over the DL BWP
+ * (the carrier) from its start, with pdsch-Config's list (38.214 5.1.2.2.2, Table 5.1.2.1.1-1). One soft buffer
+ * serves every UE: a TB is combined with the one buffered only when u left it there (same RNTI, process and
+ * NDI). Returns the TBS, or -EINVAL. */
+static int dci_pdsch(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g, const struct dci_1_0 *d,
+                     uint16_t rnti, bool uss, struct dl_rx_result *r)
 {
     int rb_start, l_rbs, s, l, pos = a->cell.dmrs_type_a_position;
     enum pdsch_mapping_type map = PDSCH_MAPPING_TYPE_A;
-    if (dci_riv_decode(a->cs.nof_rb, d->frequency_domain_assignment, &rb_start, &l_rbs) < 0) return -EINVAL;
-    if (a->has_pdsch_tdra) {
+    if (dci_riv_decode(uss ? a->cfg.nof_prb : a->cs.nof_rb, d->frequency_domain_assignment, &rb_start, &l_rbs) < 0)
+        return -EINVAL;
+    const struct rrc_tdra_list *tl = uss && u->rrc.has_pdsch_tdra ? &u->rrc.pdsch_tdra
+                                     : a->has_pdsch_tdra        ? &a->pdsch_tdra : NULL;
+    if (tl) {
         int row = (int)d->time_domain_assignment;
-        if (row >= a->pdsch_tdra.n || (a->pdsch_tdra.e[row].has_k && a->pdsch_tdra.e[row].k != 0) ||
-            ue_mac_sliv(a->pdsch_tdra.e[row].start_symbol_and_length, &s, &l) < 0)
+        if (row >= tl->n || (tl->e[row].has_k && tl->e[row].k != 0) ||
+            ue_mac_sliv(tl->e[row].start_symbol_and_length, &s, &l) < 0)
             return -EINVAL;
-        map = a->pdsch_tdra.e[row].mapping_type_b ? PDSCH_MAPPING_TYPE_B : PDSCH_MAPPING_TYPE_A;
+        map = tl->e[row].mapping_type_b ? PDSCH_MAPPING_TYPE_B : PDSCH_MAPPING_TYPE_A;
     } else {
         struct pdsch_time_alloc ta;
         if (pdsch_tdra_default_a((int)d->time_domain_assignment, pos, &ta) < 0 || ta.k0 != 0) return -EINVAL;
@@ -443,7 +474,8 @@ static int css_pdsch(struct ue_attach *a, struct ue_attach_ue *u, const struct g
     }
     uint16_t pci = (uint16_t)a->cell.pci;
     struct pdsch_grant gr = {.rnti = rnti, .n_id = pci, .nof_layers = 1,
-                             .crb_start = pdsch_vrb_to_crb(rb_start, 0, a->cell.coreset0_crb), .nof_rb = l_rbs,
+                             .crb_start = pdsch_vrb_to_crb(rb_start, 0, uss ? -1 : a->cell.coreset0_crb),
+                             .nof_rb = l_rbs,
                              .mapping = map, .start_symbol = s, .nof_symbols = l, .slot = slot_of(a, a->now)};
     pdsch_dmrs_dci_1_0(&gr.dmrs, pos, l, pci, 0);   /* 38.211 7.4.1.1.2: CRB 0 unless SI-RNTI in Type0 */
     struct dlsch_cfg dc;
@@ -592,7 +624,7 @@ static void on_rar(struct ue_attach *a, struct ue_attach_ue *u, const struct gri
     struct dl_rx_result r;
     static struct mac_rar_pdu pdu;
     if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_RA, a->cs.nof_rb, &d) < 0) return;
-    int tbs = css_pdsch(a, u, g, &d, (uint16_t)u->preamble.ra_rnti, &r);
+    int tbs = dci_pdsch(a, u, g, &d, (uint16_t)u->preamble.ra_rnti, false, &r);
     if (tbs < 0 || !r.crc_ok) {
         fprintf(out, "uesim: RAR: ue=%d slot=%d.%d: PDSCH %s\n", u->idx + 1, sfn_of(a, a->now), slot_of(a, a->now),
                 tbs < 0 ? "grant not usable" : "CRC failed");
@@ -645,7 +677,8 @@ static void on_msg3_retx(struct ue_attach *a, struct ue_attach_ue *u, const stru
     struct pusch_grant pg;
     struct dlsch_cfg dc;
     if (u->msg3_tbs <= 0 || dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
-        ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
+        ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, u->rrc.has_pusch_tdra ? &u->rrc.pusch_tdra
+                                                                                  : &a->pusch_tdra, &p) < 0) {
         fprintf(out, "uesim: Msg3 retransmission: ue=%d slot=%d.%d: DCI 0_0 not usable\n", u->idx + 1,
                 sfn_of(a, a->now), slot_of(a, a->now));
         return;
@@ -695,7 +728,7 @@ static void take_ta_command(struct ue_attach *a, struct ue_attach_ue *u, const u
 static void on_rrc_setup(struct ue_attach *a, struct ue_attach_ue *u, const struct rrc_setup *rs, FILE *out)
 {
     char why[160];
-    if (ue_rrc_apply_cell_group(&rs->master_cell_group, &u->rrc, why, sizeof why) < 0) {
+    if (ue_rrc_apply_cell_group(&rs->master_cell_group, a->cell.pci, &u->rrc, why, sizeof why) < 0) {
         finish(a, u, UE_ATTACH_FAILED, out, "RRCSetup not applicable: %s", why);
         return;
     }
@@ -734,7 +767,7 @@ static void on_msg4(struct ue_attach *a, struct ue_attach_ue *u, const struct gr
     struct dci_1_0 d;
     struct dl_rx_result r;
     if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_TC, a->cs.nof_rb, &d) < 0) return;
-    int tbs = css_pdsch(a, u, g, &d, u->rnti, &r);
+    int tbs = dci_pdsch(a, u, g, &d, u->rnti, false, &r);
     if (tbs < 0 || !r.crc_ok) {
         fprintf(out, "uesim: Msg4: ue=%d slot=%d.%d: PDSCH %s (no HARQ-ACK)\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now), tbs < 0 ? "grant not usable" : "CRC failed");
@@ -788,7 +821,8 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     struct pusch_grant gr;
     struct dlsch_cfg dc;
     if (dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
-        ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, &a->pusch_tdra, &p) < 0) {
+        ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, u->rrc.has_pusch_tdra ? &u->rrc.pusch_tdra
+                                                                                  : &a->pusch_tdra, &p) < 0) {
         fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI 0_0 not usable\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now));
         return;
@@ -869,7 +903,7 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
 {
     struct dci_1_0 d;
     struct dl_rx_result r;
-    if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_C, a->cs.nof_rb, &d) < 0) return;
+    if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_C, a->cfg.nof_prb, &d) < 0) return; /* in SS#2 */
     int pid = (int)d.harq_process & 15;
     if ((int)d.pucch_resource >= u->rrc.nof_harq_res) {
         fprintf(out, "uesim: DL: ue=%d slot=%d.%d: grant not usable\n", u->idx + 1, sfn_of(a, a->now),
@@ -886,7 +920,7 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
                  d.pucch_resource);
         return;
     }
-    int tbs = css_pdsch(a, u, g, &d, u->rnti, &r);
+    int tbs = dci_pdsch(a, u, g, &d, u->rnti, true, &r);
     if (tbs < 0) {
         fprintf(out, "uesim: DL: ue=%d slot=%d.%d: grant not usable\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now));
@@ -1039,11 +1073,19 @@ static void search_group(struct ue_attach *a, const struct grid *g, int own, FIL
         if (want[i] && !dup) rntis[n++] = want[i];
     }
     struct pdcch_rx_result res[UE_ATTACH_MAX_UES];
-    int found = n > 0 ? search(a, g, rntis, n, res, UE_ATTACH_MAX_UES) : 0;
+    int found = n > 0 && ss1_slot(a, a->now) ? search(a, g, rntis, n, res, UE_ATTACH_MAX_UES) : 0;
     for (int i = lo; i < hi; i++)
         for (int k = 0; k < found; k++)
             if (want[i] && res[k].rnti == want[i] && wanted_rnti(a, &a->ue[i]) == want[i])
                 on_dci(a, &a->ue[i], g, &res[k], out);
+    /* C-RNTI DCIs only where RRCSetup put them: each connected UE's SS#2 (at most a DL and a UL DCI) */
+    for (int i = lo; i < hi; i++) {
+        struct ue_attach_ue *u = &a->ue[i];
+        if ((own < 0 && a->own_dl[i] && a->cfg.dl_grid) || !uss_rnti(a, u, a->now)) continue;
+        int f = search_uss(a, u, g, res, 2);
+        for (int k = 0; k < f; k++)
+            if (uss_rnti(a, u, a->now) == res[k].rnti) on_dci(a, u, g, &res[k], out);
+    }
 }
 
 void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const struct grid *g, FILE *out)
@@ -1058,7 +1100,7 @@ void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const 
     if (g) {
         search_group(a, g, -1, out);
         for (int i = 0; i < a->started; i++)
-            if (a->own_dl[i] && a->cfg.dl_grid && wanted_rnti(a, &a->ue[i]) &&
+            if (a->own_dl[i] && a->cfg.dl_grid && (wanted_rnti(a, &a->ue[i]) || uss_rnti(a, &a->ue[i], a->now)) &&
                 a->cfg.dl_grid(a->cfg.dl_ctx, &a->dl_ch[i], &a->ue_grid) == 0)
                 search_group(a, &a->ue_grid, i, out);
     }

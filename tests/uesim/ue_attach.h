@@ -39,15 +39,18 @@
  *      contention resolution succeeds), the TC-RNTI and the Msg3 buffer discarded, step 7. So does the timer's
  *      expiry. A PDSCH that fails its CRC is not acknowledged (DTX).
  *   5. RRCSetup: the CellGroupConfig applied (ue_rrc.h), RLC AM + PDCP for SRB1, RRCSetupComplete written to
- *      them. UL grants are DCI 0_0 with the C-RNTI in SS#1 (aligned to DCI 1_0's size; PUSCH k2 from
- *      pusch-ConfigCommon's list, 38.214 Table 6.1.2.1.1-1 for a common search space on CORESET#0): the MAC PDU
+ *      them. From then on the UE looks for its C-RNTI only in the UE-specific search space RRCSetup configured
+ *      (SS#2 on CORESET#1: its candidates with Y_p,n hashed from the C-RNTI, 38.213 10.1; DCI 0_0 and 1_0 of one
+ *      size over the BWP, 38.212 7.3.1.0), searched once per connected UE and slot. UL grants are DCI 0_0 there
+ *      (PUSCH k2 from pusch-Config's list, 38.214 Table 6.1.2.1.1-1 for a UE-specific search space): the MAC PDU
  *      is one RLC PDU on SRB1's LCID, a short BSR (LCG 0) when more data waits, padding; a repeated NDI resends
  *      the HARQ process's TB with the DCI's rv (38.321 5.4.2.2; drop_pusch[ue] leaves that many C-RNTI PUSCH
  *      transmissions out, a lost PUSCH); a padding BSR (index 0) when nothing is left. The RRCSetupComplete
  *      triggers an SR (38.321 5.4.4), pending until a PUSCH carries a BSR: without a grant coming, a positive SR
  *      (format 1, b = 0) on its SR resource at each SR occasion (38.213 9.2.4) that is not a HARQ-ACK slot. DCI
- *      1_0 with the C-RNTI: the SRB1 PDSCH goes to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource
- *      set 0 in slot + k1; a TB already decoded under the same process and NDI is acknowledged, not delivered
+ *      1_0 with the C-RNTI (SS#2; PDSCH RIV over the BWP from CRB 0, pdsch-Config's list): the SRB1 PDSCH goes
+ *      to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource set 0 in slot + k1; a TB already decoded
+ *      under the same process and NDI is acknowledged, not delivered
  *      again (38.321 5.3.2.2); nack_pdsch[ue] answers that many decoded C-RNTI PDSCHs with NACK, the TB
  *      discarded (a lost PDSCH). The attach is complete when an RLC STATUS PDU acknowledges the RRCSetupComplete.
  *   6. With until_release_ms: the UE stays connected (SRB1 PDSCHs into RLC AM and PDCP, their HARQ-ACKs, UL

@@ -80,7 +80,50 @@ static int take_pucch(const struct rrc_pucch_config *p, struct ue_rrc_config *c,
     return 0;
 }
 
-int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, struct ue_rrc_config *c, char *why,
+/* The UE-specific search space of pdcch-Config and its CORESET (see ue_rrc.h). */
+static int take_uss(const struct rrc_pdcch_config *p, int pci, struct ue_rrc_config *c, char *why, size_t len)
+{
+    const struct rrc_search_space *ss = NULL;
+    for (int i = 0; i < p->nof_search_spaces && i < RRC_MAX_SEARCH_SPACES && !ss; i++)
+        if (p->ss[i].has_type && p->ss[i].type == RRC_SS_UE_SPECIFIC && !p->ss[i].ue_dci_formats_0_1_and_1_1)
+            ss = &p->ss[i];
+    const struct rrc_coreset *cs = NULL;
+    for (int i = 0; ss && ss->has_coreset_id && i < p->nof_coresets && i < RRC_MAX_CORESETS; i++)
+        if (p->coreset[i].id == ss->coreset_id) cs = &p->coreset[i];
+    if (!ss || !cs || cs->interleaved || !ss->has_nrof_candidates) {
+        snprintf(why, len, "no UE-specific search space for DCI 0_0/1_0 on a non-interleaved CORESET");
+        return -EINVAL;
+    }
+    int first = -1, n = 0; /* frequencyDomainResources: the first (most significant) of 45 bits = RBs 0..5 */
+    for (int g = 0; g < 45; g++) {
+        if (!(cs->frequency_domain_resources >> (44 - g) & 1)) continue;
+        if (first >= 0 && g != first + n) {
+            snprintf(why, len, "CORESET#%d is not one run of RB groups", cs->id);
+            return -EINVAL;
+        }
+        if (first < 0) first = g;
+        n++;
+    }
+    int sym = 0;
+    while (ss->has_monitoring_symbols && sym < 14 && !(ss->monitoring_symbols >> (13 - sym) & 1)) sym++;
+    c->uss_cs = (struct pdcch_coreset){.crb_start = 6 * first, .nof_rb = 6 * n, .nof_symbols = cs->duration,
+                                       .start_symbol = sym, .interleaved = false, .reg_bundle_size = 6,
+                                       .dmrs_ref_crb = 0, .dmrs_n_id = (uint16_t)pci};
+    if (first < 0 || sym == 14 || pdcch_coreset_check(&c->uss_cs) < 0) {
+        snprintf(why, len, "CORESET#%d / search space %d not usable", cs->id, ss->id);
+        return -EINVAL;
+    }
+    c->has_uss = true;
+    c->uss_id = ss->id;
+    c->uss_coreset_id = cs->id;
+    memcpy(c->uss_cand, ss->nrof_candidates, sizeof c->uss_cand);
+    c->uss_period = ss->has_monitoring ? ss->monitoring_period_slots : 1;
+    c->uss_offset = ss->has_monitoring ? ss->monitoring_offset : 0;
+    c->uss_duration = ss->has_duration ? ss->duration : 1;
+    return 0;
+}
+
+int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, int pci, struct ue_rrc_config *c, char *why,
                             size_t len)
 {
     memset(c, 0, sizeof *c);
@@ -108,6 +151,15 @@ int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, struct ue_rr
     if (sc->pusch_sr == PER_SETUP && sc->pusch.tdra_sr == PER_SETUP) {
         c->has_pusch_tdra = true;
         c->pusch_tdra = sc->pusch.tdra;
+    }
+    if (!sc->has_initial_dl_bwp || sc->pdcch_sr != PER_SETUP) {
+        snprintf(why, len, "no PDCCH-Config in the initial DL BWP");
+        return -EINVAL;
+    }
+    if (take_uss(&sc->pdcch, pci, c, why, len) < 0) return -EINVAL;
+    if (sc->pdsch_sr == PER_SETUP && sc->pdsch.tdra_sr == PER_SETUP) {
+        c->has_pdsch_tdra = true;
+        c->pdsch_tdra = sc->pdsch.tdra;
     }
     return 0;
 }

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "phy/ch/pdcch.h"
 #include "phy/ch/pucch.h"
 #include "rlc/rlc_am.h"
 #include "rrc/msg/cell_group_config.h"
@@ -41,11 +42,22 @@ struct ue_rrc_config {
     int k1[8];                                  /* dl-DataToUL-ACK (DCI 1_1) */
     bool has_pusch_tdra;
     struct rrc_tdra_list pusch_tdra;            /* PUSCH-Config's list (DCI 0_0 in a UE-specific space, 0_1) */
+    /* the UE-specific search space for C-RNTI DCIs (pdcch-Config: the first search space of type ue-Specific
+     * with formats 0_0/1_0, on its CORESET: one run of 6-RB groups from the BWP's start = CRB 0, non-interleaved,
+     * DM-RS N_ID = PCI from CRB 0; 38.211 7.3.2.2, 7.4.1.3.2) */
+    bool has_uss;
+    int uss_id, uss_coreset_id;                 /* searchSpaceId, p of 38.213 10.1's hashing */
+    struct pdcch_coreset uss_cs;                /* at the first monitored symbol */
+    int uss_cand[PDCCH_NUM_AL];
+    int uss_period, uss_offset, uss_duration;   /* monitoring slots */
+    bool has_pdsch_tdra;
+    struct rrc_tdra_list pdsch_tdra;            /* PDSCH-Config's list (DCI 1_0 in a UE-specific space) */
 };
 
-/* Applies cg into c. Returns 0, or -EINVAL with the reason in why (no SRB1 bearer, no spCellConfigDedicated, a
- * resource set 0 without format 1 resources, an SR resource that is not format 1 or has a sub-slot period). */
-int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, struct ue_rrc_config *c, char *why,
+/* Applies cg into c for a cell with Physical Cell ID pci. Returns 0, or -EINVAL with the reason in why (no SRB1
+ * bearer, no spCellConfigDedicated, a resource set 0 without format 1 resources, an SR resource that is not
+ * format 1 or has a sub-slot period, no usable UE-specific search space). */
+int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, int pci, struct ue_rrc_config *c, char *why,
                             size_t len);
 
 /* The 6-byte UL-CCCH message with RRCSetupRequest for a 39-bit random identity. Returns 0 or -EINVAL. */

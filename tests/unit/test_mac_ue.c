@@ -1,6 +1,7 @@
 /* mac/ue: connected UEs in the MAC, driven slot by slot as mac.c drives them, with the DCIs read back bit by bit
  * (dci_0_0_unpack / dci_1_0_unpack) and the MAC PDUs parsed (mac_pdu_parse):
- *  - UL grants: DCI 0_0 C-RNTI in SS#1, HARQ process, NDI toggled per new TB, rv 0, PUSCH k2 = 4 later with the
+ *  - UL grants: DCI 0_0 C-RNTI in SS#2 (CORESET#1, a candidate of the C-RNTI's in that slot), HARQ process, NDI
+ *    toggled per new TB, rv 0, PUSCH k2 = 4 later with the
  *    same PRBs; CRC KO -> the same process, NDI and PRBs with rv 2, 3, 1 and a combining PUSCH request; dropped
  *    after MAC_UE_UL_MAX_TX (ul_ko); a PUSCH never reported counts as failed;
  *  - SR -> a grant of the default size; BSR -> the fewest PRBs whose TBS (38.214 6.1.4.2, computed here with
@@ -63,11 +64,28 @@ static void teardown(void)
     tb_pool_free(&pool);
 }
 
-/* One DL slot: what mac_ues_schedule_dl put in dl (0 or 1 PDCCH). */
+/* One DL slot: what mac_ues_schedule_dl put in dl (PDCCHs), with a fresh PDCCH allocator as mac.c begins one. */
 static int dl_slot(uint64_t slot, struct dl_slot_request *dl)
 {
+    static struct pdcch_alloc a;
     memset(dl, 0, sizeof *dl);
-    return mac_ues_schedule_dl(&u, slot, true, true, true, dl, &pool);
+    dl->slot_in_frame = (int)(slot % 10);
+    pdcch_alloc_begin(&a, dl->slot_in_frame);
+    return mac_ues_schedule_dl(&u, slot, true, true, true, dl, &pool, &a);
+}
+
+/* The PDCCH is in SS#2 on CORESET#1 (the default RRCSetup's: 48 RBs from CRB 0, non-interleaved) on one of the
+ * UE's candidates of its aggregation level in that slot (38.213 10.1). */
+static void in_uss(const struct dl_slot_request *dl, const struct dl_pdcch *p)
+{
+    ck_assert_int_eq(p->coreset.crb_start, 0);
+    ck_assert_int_eq(p->coreset.nof_rb, 48);
+    ck_assert(!p->coreset.interleaved);
+    int f[PDCCH_MAX_CANDIDATES], n = pdcch_alloc_candidates(&u.cfg.uss, p->al, p->rnti, dl->slot_in_frame, f);
+    bool found = false;
+    for (int m = 0; m < n; m++) found |= f[m] == p->first_cce;
+    ck_assert(found);
+    ck_assert_int_eq(p->dci_len, dci_1_0_size(DCI_RNTI_C, 52));
 }
 
 /* The UL grant in dl: DCI 0_0 for RNTI, read back. */
@@ -76,8 +94,7 @@ static struct dci_0_0 ul_grant(const struct dl_slot_request *dl)
     ck_assert_int_eq(dl->n_pdcch, 1);
     ck_assert_int_eq(dl->n_pdsch, 0);
     ck_assert_int_eq(dl->pdcch[0].rnti, RNTI);
-    ck_assert_int_eq(dl->pdcch[0].first_cce, 0);
-    ck_assert_int_eq(dl->pdcch[0].dci_len, dci_1_0_size(DCI_RNTI_C, 48));
+    in_uss(dl, &dl->pdcch[0]);
     struct dci_0_0 d;
     ck_assert_int_eq(dci_0_0_unpack(dl->pdcch[0].dci, dl->pdcch[0].dci_len, 52, &d), 0);
     return d;
@@ -263,6 +280,7 @@ START_TEST(sr_and_bsr_grants)
     /* The top index (> 150000 bytes): all 40 PRBs the MAC may use; a BSR of 0 then stops the grants. */
     ck_assert_int_eq(dl_slot(126, &dl), 0);
     ue->sr_pending = true;
+    mac_ue_mark(&u, ue); /* as mac.c does when it sets it (a C-RNTI Msg3) */
     ck_assert_int_eq(dl_slot(127, &dl), 1);
     q = pusch_req(131);
     n = ul_pdu(tb, q.tb.tbs / 8, 31);
@@ -287,7 +305,12 @@ static struct dci_1_0 srb1_pdsch(const struct dl_slot_request *dl, struct mac_pd
     ck_assert_int_eq(dl->n_pdsch, 1);
     ck_assert_int_eq(dl->pdsch[0].grant.rnti, RNTI);
     struct dci_1_0 d;
-    ck_assert_int_eq(dci_1_0_unpack(dl->pdcch[0].dci, dl->pdcch[0].dci_len, DCI_RNTI_C, 48, &d), 0);
+    in_uss(dl, &dl->pdcch[0]);
+    ck_assert_int_eq(dci_1_0_unpack(dl->pdcch[0].dci, dl->pdcch[0].dci_len, DCI_RNTI_C, 52, &d), 0);
+    int start, n; /* RIV over the BWP from CRB 0 (a UE-specific search space) */
+    ck_assert_int_eq(dci_riv_decode(52, d.frequency_domain_assignment, &start, &n), 0);
+    ck_assert_int_eq(start, dl->pdsch[0].grant.crb_start);
+    ck_assert_int_eq(n, dl->pdsch[0].grant.nof_rb);
     ck_assert_int_eq(mac_pdu_parse(MAC_DIR_DL, dl->pdsch[0].tb, (size_t)dl->pdsch[0].dlsch.tbs / 8, rx, NULL), 0);
     ck_assert_uint_eq(d.rv, (uint32_t)dl->pdsch[0].dlsch.rv);
     return d;
@@ -594,6 +617,121 @@ START_TEST(bad_config)
 }
 END_TEST
 
+
+/* Eight UEs each with SRB1 data to send and an SR pending, all in one slot: several PDCCHs in SS#2 on CCEs that do
+ * not overlap (each on a candidate of its own C-RNTI), PDSCHs on disjoint PRBs, PUSCHs on disjoint PRBs; what the
+ * CORESET cannot hold waits (deferred), and over the next slots the round robin serves every UE, the walk of a
+ * slot starting after the last UE given new data in the one before. */
+START_TEST(many_ues_share_a_slot)
+{
+    struct mac_ue_config c = cfg52();
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 32, 4096), 0);
+    static struct ul_map map;
+    ck_assert_int_eq(ul_map_init(&map, 52), 0);
+    ul_map_advance(&map, 100);
+    u.ul_map = &map;
+    enum { N = 8 };
+    const uint8_t sdu[20] = {1, 2, 3};
+    for (int k = 0; k < N; k++) {
+        struct mac_ue *ue = mac_ue_add(&u, (uint16_t)(RNTI + k), 0, k);
+        ck_assert_ptr_nonnull(ue);
+        ue->setup_complete = true;
+        ue->sr_pending = true;
+        ck_assert_int_eq(mac_ue_dl_dcch(&u, ue->crnti, sdu, sizeof sdu), 0);
+    }
+    int dl_served[N] = {0}, ul_served[N] = {0};
+    int first_new_prev = -1, last_new_prev = -1;
+    for (uint64_t slot = 100; slot < 110; slot++) {
+        struct dl_slot_request dl;
+        uint64_t deferred = 0;
+        static struct pdcch_alloc a;
+        memset(&dl, 0, sizeof dl);
+        dl.slot_in_frame = (int)(slot % 10);
+        pdcch_alloc_begin(&a, dl.slot_in_frame);
+        int n = mac_ues_schedule_dl(&u, slot, true, true, true, &dl, &pool, &a);
+        deferred = a.deferred;
+        ck_assert_int_eq(n, dl.n_pdcch);
+        if (slot == 100) {
+            ck_assert_int_ge(n, 2);            /* several DCIs in one slot */
+            ck_assert_uint_gt(deferred, 0);    /* and more wanted than CORESET#1's 8 CCEs hold */
+        }
+        uint8_t cce_used[16] = {0};
+        int first_new = -1, last_new = -1;
+        for (int i = 0; i < dl.n_pdcch; i++) {
+            const struct dl_pdcch *p = &dl.pdcch[i];
+            in_uss(&dl, p);
+            for (int j = p->first_cce; j < p->first_cce + p->al; j++) ck_assert_int_eq(cce_used[j]++, 0);
+            int k = p->rnti - RNTI;
+            ck_assert(k >= 0 && k < N);
+            if (first_new < 0) first_new = k;
+            last_new = k;
+            if (p->dci[0] == 1) dl_served[k]++; /* DCI 1_0 (format identifier 1) */
+            else ul_served[k]++;
+        }
+        for (int i = 0; i < dl.n_pdsch; i++) { /* disjoint PRBs */
+            for (int j = 0; j < i; j++)
+                ck_assert(dl.pdsch[i].grant.crb_start + dl.pdsch[i].grant.nof_rb <= dl.pdsch[j].grant.crb_start ||
+                          dl.pdsch[j].grant.crb_start + dl.pdsch[j].grant.nof_rb <= dl.pdsch[i].grant.crb_start);
+            tb_pool_give_back(&pool, dl.pdsch[i].tb_index);
+        }
+        struct ul_slot_request ul = {0};
+        mac_ues_schedule_ul(&u, slot + 4, &ul);
+        for (int i = 0; i < ul.n_pusch; i++)
+            for (int j = 0; j < i; j++)
+                ck_assert(ul.pusch[i].grant.crb_start + ul.pusch[i].grant.nof_rb <= ul.pusch[j].grant.crb_start ||
+                          ul.pusch[j].grant.crb_start + ul.pusch[j].grant.nof_rb <= ul.pusch[i].grant.crb_start);
+        /* round robin: this slot's walk began after the last UE served in the one before */
+        if (last_new_prev >= 0 && first_new >= 0) ck_assert_int_eq(first_new, (last_new_prev + 1) % N);
+        (void)first_new_prev;
+        first_new_prev = first_new;
+        if (last_new >= 0) last_new_prev = last_new;
+        ul_map_advance(&map, slot + 1);
+    }
+    for (int k = 0; k < N; k++) { /* within 10 slots every UE got its SRB1 PDSCH and its grant */
+        ck_assert_int_ge(dl_served[k], 1);
+        ck_assert_int_ge(ul_served[k], 1);
+    }
+    teardown();
+}
+END_TEST
+
+/* Connected UEs with nothing to do leave the pending set: the slot walk visits none of them. */
+START_TEST(idle_ues_cost_nothing)
+{
+    struct mac_ue_config c = cfg52();
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, 4096), 0);
+    for (int k = 0; k < 40; k++) {
+        struct mac_ue *ue = mac_ue_add(&u, (uint16_t)(RNTI + k), 0, k);
+        ck_assert_ptr_nonnull(ue);
+        ue->setup_complete = true;
+    }
+    struct dl_slot_request dl;
+    ck_assert_int_eq(dl_slot(100, &dl), 0);   /* visits each once, finds nothing, drops them */
+    ck_assert_uint_eq(u.stats.pending_visits, 40);
+    ck_assert_uint_eq(u.pending, 0);
+    for (uint64_t s = 101; s < 200; s++) ck_assert_int_eq(dl_slot(s, &dl), 0);
+    ck_assert_uint_eq(u.stats.pending_visits, 40);
+    /* an SR brings one back: one visit a slot while it has work */
+    struct mac_ue *ue = &u.ue[7];
+    uint64_t sr = 200 + (uint64_t)ue->res.sr_offset;
+    struct ul_slot_request ul = {0};
+    mac_ues_schedule_ul(&u, sr, &ul);
+    int idx = -1;
+    for (int i = 0; i < ul.n_pucch; i++)
+        if (ul.pucch[i].cfg.rnti == ue->crnti) idx = i;
+    ck_assert_int_ge(idx, 0);
+    struct ul_pucch_result pr = {.req = ul.pucch[idx], .res = {.verdict = PUCCH_RX_VALID, .nbits = 1, .bits = {1}}};
+    ck_assert(mac_ue_pucch(&u, sr, &pr));
+    ck_assert_uint_eq(u.pending, 1ull << 7);
+    ck_assert_int_eq(dl_slot(sr + 1, &dl), 1);
+    ck_assert_int_eq(dl.pdcch[0].rnti, ue->crnti);
+    ck_assert_uint_eq(u.stats.pending_visits, 41);
+    teardown();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mac_ue");
@@ -608,6 +746,8 @@ int main(void)
     tcase_add_test(tc, ul_map_placement);
     tcase_add_test(tc, malformed_and_reset);
     tcase_add_test(tc, bad_config);
+    tcase_add_test(tc, many_ues_share_a_slot);
+    tcase_add_test(tc, idle_ues_cost_nothing);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

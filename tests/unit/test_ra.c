@@ -61,6 +61,19 @@ END_TEST
 
 static struct tb_pool pool;
 
+/* One DL slot of random access with a fresh PDCCH allocator (as mac.c begins one per slot): the UEs served (the
+ * preambles a RAR answered, 1 for a Msg4 or a Msg3 retransmission grant). */
+static int sched(struct ra *ra, uint64_t slot, bool usable, struct dl_slot_request *dl, struct tb_pool *p)
+{
+    static struct pdcch_alloc a;
+    pdcch_alloc_begin(&a, (int)(slot % 10));
+    int n_pdcch = ra_schedule_dl(ra, slot, usable, dl, p, &a);
+    int served = 0;
+    for (int e = 0; e < ra->n_ev; e++) served += ra->ev[e].n;
+    ck_assert_int_eq(n_pdcch, ra->n_ev);
+    return served;
+}
+
 START_TEST(rar_msg3_msg4_ack)
 {
     struct ra ra;
@@ -71,9 +84,9 @@ START_TEST(rar_msg3_msg4_ack)
     int tc = ra_preamble(&ra, p, 41, 6.0f, 0x0f);
     ck_assert_int_eq(tc, RA_FIRST_TC_RNTI);
     struct dl_slot_request dl = {0};
-    ck_assert_int_eq(ra_schedule_dl(&ra, p + 2, true, &dl, &pool), 0);   /* srsUE looks from p + 3 */
-    ck_assert_int_eq(ra_schedule_dl(&ra, p + 3, false, &dl, &pool), 0);  /* an SSB/SIB1 slot */
-    ck_assert_int_eq(ra_schedule_dl(&ra, p + 4, true, &dl, &pool), 1);
+    ck_assert_int_eq(sched(&ra, p + 2, true, &dl, &pool), 0);   /* srsUE looks from p + 3 */
+    ck_assert_int_eq(sched(&ra, p + 3, false, &dl, &pool), 0);  /* an SSB/SIB1 slot */
+    ck_assert_int_eq(sched(&ra, p + 4, true, &dl, &pool), 1);
     ck_assert_int_eq(dl.n_pdcch, 1);
     ck_assert_int_eq(dl.pdcch[0].rnti, 0x0f);
     ck_assert_int_eq(dl.pdcch[0].first_cce, 0);
@@ -109,7 +122,7 @@ START_TEST(rar_msg3_msg4_ack)
     /* Msg4: DCI 1_0 TC-RNTI, MAC PDU = ConRes ID + CCCH SDU, HARQ-ACK 4 slots later on PRBs 0 / 51. */
     memset(&dl, 0, sizeof dl);
     uint64_t m4 = m3 + 2;
-    ck_assert_int_eq(ra_schedule_dl(&ra, m4, true, &dl, &pool), 1);
+    ck_assert_int_eq(sched(&ra, m4, true, &dl, &pool), 1);
     ck_assert_int_eq(dl.pdcch[0].rnti, tc);
     struct mac_pdu_rx rx;
     ck_assert_int_eq(mac_pdu_parse(MAC_DIR_DL, dl.pdsch[0].tb, (size_t)dl.pdsch[0].dlsch.tbs / 8, &rx, NULL), 0);
@@ -130,7 +143,7 @@ START_TEST(rar_msg3_msg4_ack)
     ck_assert_ptr_nonnull(pr);
     ck_assert_int_eq(pr->state, RA_MSG4_DUE);
     memset(&dl, 0, sizeof dl);
-    ck_assert_int_eq(ra_schedule_dl(&ra, m4 + 6, true, &dl, &pool), 1);
+    ck_assert_int_eq(sched(&ra, m4 + 6, true, &dl, &pool), 1);
     ck_assert_int_eq(dl.pdsch[0].dlsch.rv, 2);
     tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
     pr = ra_msg4_feedback(&ra, m4 + 6 + RA_MSG4_K1, (uint16_t)tc, true);
@@ -148,8 +161,8 @@ START_TEST(window_expiry_and_full_table)
     ck_assert_int_eq(tb_pool_init(&pool, 4, 4096), 0);
     ck_assert_int_gt(ra_preamble(&ra, 100, 3, 0, 0x0f), 0);
     struct dl_slot_request dl = {0};
-    for (uint64_t s = 103; s <= 112; s++) ck_assert_int_eq(ra_schedule_dl(&ra, s, false, &dl, &pool), 0);
-    ck_assert_int_eq(ra_schedule_dl(&ra, 113, true, &dl, &pool), 0);   /* past p + 3 + 10 - 1 */
+    for (uint64_t s = 103; s <= 112; s++) ck_assert_int_eq(sched(&ra, s, false, &dl, &pool), 0);
+    ck_assert_int_eq(sched(&ra, 113, true, &dl, &pool), 0);   /* past p + 3 + 10 - 1 */
     ck_assert_uint_eq(ra.stats.rar_missed_window, 1);
     for (int i = 0; i < RA_MAX_PROCS; i++) ck_assert_int_gt(ra_preamble(&ra, 200, i % 64, 0, 0x0f), 0);
     ck_assert_int_eq(ra_preamble(&ra, 200, 5, 0, 0x0f), -ENOSPC);
@@ -157,7 +170,7 @@ START_TEST(window_expiry_and_full_table)
     struct mac_rar_pdu rp;
     for (int k = 0; k < 2; k++) {
         memset(&dl, 0, sizeof dl);
-        ck_assert_int_eq(ra_schedule_dl(&ra, 203 + (uint64_t)k, true, &dl, &pool), 4);
+        ck_assert_int_eq(sched(&ra, 203 + (uint64_t)k, true, &dl, &pool), 4);
         ck_assert_int_eq(mac_rar_parse(dl.pdsch[0].tb, (size_t)dl.pdsch[0].dlsch.tbs / 8, &rp), 0);
         ck_assert_int_eq(rp.has_bi, k == 0);
         if (k == 0) ck_assert_int_eq(mac_rar_backoff_ms(rp.bi), 60);
@@ -190,7 +203,7 @@ START_TEST(msg3_placed_by_ul_map)
     ck_assert_int_eq(ul_map_reserve(&map, m3, 9, 12, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH), 0);
     for (int i = 0; i < 3; i++) ck_assert_int_gt(ra_preamble(&ra, p, 10 + i, 0, 0x0f), 0);
     struct dl_slot_request dl = {0};
-    ck_assert_int_eq(ra_schedule_dl(&ra, rar, true, &dl, &pool), 3);
+    ck_assert_int_eq(sched(&ra, rar, true, &dl, &pool), 3);
     struct mac_rar_pdu rp;
     ck_assert_int_eq(mac_rar_parse(dl.pdsch[0].tb, (size_t)dl.pdsch[0].dlsch.tbs / 8, &rp), 0);
     ck_assert_int_eq(rp.n, 3);
@@ -210,9 +223,9 @@ START_TEST(msg3_placed_by_ul_map)
     ck_assert_int_gt(ra_preamble(&ra, p + 1, 20, 0, 0x0f), 0);
     ck_assert_int_eq(ul_map_reserve(&map, m3 + 1, 8, 38, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH), 0);
     memset(&dl, 0, sizeof dl);
-    ck_assert_int_eq(ra_schedule_dl(&ra, rar + 1, true, &dl, &pool), 0);
+    ck_assert_int_eq(sched(&ra, rar + 1, true, &dl, &pool), 0);
     ck_assert_uint_eq(ra.stats.msg3_no_room, 1);
-    ck_assert_int_eq(ra_schedule_dl(&ra, rar + 2, true, &dl, &pool), 1);
+    ck_assert_int_eq(sched(&ra, rar + 2, true, &dl, &pool), 1);
     ck_assert_int_eq(ul_map_owner(&map, m3 + 2, 8), UL_OWNER_MSG3);
     tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
     tb_pool_free(&pool);
@@ -232,7 +245,7 @@ START_TEST(msg3_retransmission)
     uint64_t p = 171;
     int tc = ra_preamble(&ra, p, 41, 0.0f, 0x0f);
     struct dl_slot_request dl = {0};
-    ck_assert_int_eq(ra_schedule_dl(&ra, p + 4, true, &dl, &pool), 1);
+    ck_assert_int_eq(sched(&ra, p + 4, true, &dl, &pool), 1);
     tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
     uint64_t m3 = ra_msg3_slot(&ra, p + 4);
     struct ul_slot_request ul = {0};
@@ -247,14 +260,14 @@ START_TEST(msg3_retransmission)
     int tc2 = ra_preamble(&ra, m3 - 1, 7, 0.0f, 0x10);
     memset(&dl, 0, sizeof dl);
     uint64_t d = m3 + 3; /* the MAC hears of the failure after scheduling m3 + k (2) */
-    ck_assert_int_eq(ra_schedule_dl(&ra, d, true, &dl, &pool), 1); /* the RAR of tc2 (Msg3 in d + 6) */
+    ck_assert_int_eq(sched(&ra, d, true, &dl, &pool), 1); /* the RAR of tc2 (Msg3 in d + 6) */
     ck_assert_int_eq(dl.pdcch[0].rnti, 0x10);
     tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
     memset(&dl, 0, sizeof dl);
-    ck_assert_int_eq(ra_schedule_dl(&ra, d + 1, false, &dl, &pool), 0); /* SSB slot */
-    ck_assert_int_eq(ra_schedule_dl(&ra, d + 2, true, &dl, &pool), 0);  /* its PUSCH d + 6 holds tc2's Msg3 */
+    ck_assert_int_eq(sched(&ra, d + 1, false, &dl, &pool), 0); /* SSB slot */
+    ck_assert_int_eq(sched(&ra, d + 2, true, &dl, &pool), 0);  /* its PUSCH d + 6 holds tc2's Msg3 */
     ck_assert_int_eq(dl.n_pdcch, 0);
-    ck_assert_int_eq(ra_schedule_dl(&ra, d + 3, true, &dl, &pool), 1);
+    ck_assert_int_eq(sched(&ra, d + 3, true, &dl, &pool), 1);
     ck_assert_int_eq(dl.n_pdcch, 1);
     ck_assert_int_eq(dl.n_pdsch, 0);
     ck_assert_int_eq(dl.pdcch[0].rnti, tc);
@@ -294,7 +307,7 @@ START_TEST(msg3_retransmission)
         ck_assert_ptr_nonnull(pr);
         if (k == RA_MSG3_MAX_TX - 1) break;
         memset(&dl, 0, sizeof dl);
-        ck_assert_int_eq(ra_schedule_dl(&ra, s + 3, true, &dl, &pool), 1);
+        ck_assert_int_eq(sched(&ra, s + 3, true, &dl, &pool), 1);
         s = s + 3 + 4;
     }
     ck_assert_int_eq(pr->state, RA_FREE);
@@ -303,23 +316,23 @@ START_TEST(msg3_retransmission)
     /* A retransmission that never finds a slot is given up after RA_MSG3_RETX_WAIT slots. */
     int tc3 = ra_preamble(&ra, 1000, 9, 0.0f, 0x11);
     memset(&dl, 0, sizeof dl);
-    ck_assert_int_eq(ra_schedule_dl(&ra, 1004, true, &dl, &pool), 1);
+    ck_assert_int_eq(sched(&ra, 1004, true, &dl, &pool), 1);
     tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
     ck_assert_ptr_nonnull(ra_msg3_received(&ra, 1010, (uint16_t)tc3, false));
-    for (uint64_t t = 1011; t <= 1010 + RA_MSG3_RETX_WAIT + 1; t++) ra_schedule_dl(&ra, t, false, &dl, &pool);
+    for (uint64_t t = 1011; t <= 1010 + RA_MSG3_RETX_WAIT + 1; t++) sched(&ra, t, false, &dl, &pool);
     ck_assert_uint_eq(ra.stats.msg3_given_up, 2);
     /* TDD (10-slot period, slots 8 and 9 UL): the retransmission waits for a DCI slot whose PUSCH is UL. */
     ck_assert_int_eq(slot_pattern_init_tdd(&c.pattern, 10, 7, 0, 2, 0), 0);
     ck_assert_int_eq(ra_init(&ra, &c), 0);
     int tc4 = ra_preamble(&ra, 100, 1, 0.0f, 0x0f);
     memset(&dl, 0, sizeof dl);
-    ck_assert_int_eq(ra_schedule_dl(&ra, 103, true, &dl, &pool), 1); /* Msg3 in 109: UL */
+    ck_assert_int_eq(sched(&ra, 103, true, &dl, &pool), 1); /* Msg3 in 109: UL */
     tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
     ck_assert_ptr_nonnull(ra_msg3_received(&ra, 109, (uint16_t)tc4, false));
     memset(&dl, 0, sizeof dl);
-    ck_assert_int_eq(ra_schedule_dl(&ra, 112, true, &dl, &pool), 0); /* PUSCH 116: DL */
-    ck_assert_int_eq(ra_schedule_dl(&ra, 113, true, &dl, &pool), 0); /* 117: the special slot */
-    ck_assert_int_eq(ra_schedule_dl(&ra, 114, true, &dl, &pool), 1); /* 118: UL */
+    ck_assert_int_eq(sched(&ra, 112, true, &dl, &pool), 0); /* PUSCH 116: DL */
+    ck_assert_int_eq(sched(&ra, 113, true, &dl, &pool), 0); /* 117: the special slot */
+    ck_assert_int_eq(sched(&ra, 114, true, &dl, &pool), 1); /* 118: UL */
     ck_assert_int_eq(slot_pattern_ul_symbols(&c.pattern, ra.proc[0].msg3_slot), SLOT_ALL_SYMBOLS);
     ck_assert_uint_eq(ra.proc[0].msg3_slot, 118);
     /* With the UL map (FDD again): the retransmission's own PRBs are taken in its slot by a UE's PUSCH, so it goes
@@ -333,14 +346,14 @@ START_TEST(msg3_retransmission)
     ul_map_advance(&map, 303);
     int tc5 = ra_preamble(&ra, 300, 2, 0.0f, 0x0f);
     memset(&dl, 0, sizeof dl);
-    ck_assert_int_eq(ra_schedule_dl(&ra, 303, true, &dl, &pool), 1); /* Msg3 in 309 at PRB 8 */
+    ck_assert_int_eq(sched(&ra, 303, true, &dl, &pool), 1); /* Msg3 in 309 at PRB 8 */
     tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
     ck_assert_int_eq(ra.proc[0].msg3_prb, 8);
     ck_assert_ptr_nonnull(ra_msg3_received(&ra, 309, (uint16_t)tc5, false));
     ul_map_advance(&map, 312);
     ck_assert_int_eq(ul_map_reserve(&map, 316, 8, 12, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH), 0);
     memset(&dl, 0, sizeof dl);
-    ck_assert_int_eq(ra_schedule_dl(&ra, 312, true, &dl, &pool), 1);
+    ck_assert_int_eq(sched(&ra, 312, true, &dl, &pool), 1);
     ck_assert_int_eq(dci_0_0_unpack(dl.pdcch[0].dci, dl.pdcch[0].dci_len, 52, &g), 0);
     int start, len;
     ck_assert_int_eq(dci_riv_decode(52, g.frequency_domain_assignment, &start, &len), 0);

@@ -335,7 +335,7 @@ START_TEST(rrc_setup_applied)
     ck_assert_int_eq(back.type, RRC_DL_CCCH_SETUP);
     struct ue_rrc_config c;
     char why[128];
-    ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, &c, why, sizeof why), 0);
+    ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, 1, &c, why, sizeof why), 0);
     /* rrc_setup_builder.h: F1 resources 0 and 1 (set 0) and 2 (SR) on the UE's PRB and cyclic shift, told apart
      * by OCC; dl-DataToUL-ACK {1..8}; SRB1 on LCID 1 with the 38.331 9.2.1 values. */
     ck_assert_int_eq(c.srb1_lcid, 1);
@@ -360,7 +360,7 @@ START_TEST(rrc_setup_applied)
     ck_assert_int_eq(c.pusch_tdra.e[0].k, d.pusch_k2);
     /* Without the SRB1 bearer the configuration cannot be used. */
     back.setup.master_cell_group.nof_rlc_bearers = 0;
-    ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, &c, why, sizeof why), -EINVAL);
+    ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, 1, &c, why, sizeof why), -EINVAL);
 }
 END_TEST
 
