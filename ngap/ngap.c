@@ -287,11 +287,15 @@ static void setup_item(struct per *p, M *v)
 }
 #undef M
 
+/* struct ngap_session_msg_head, the first member of both messages (so the message pointer is the head's). */
+#define H struct ngap_session_msg_head
+static void w_head_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((H *)m)->amf_ue_ngap_id); }
+static void w_head_ran(struct per *p, void *m) { ngap_walk_ran_ue_ngap_id(p, &((H *)m)->ran_ue_ngap_id); }
+static void w_head_prio(struct per *p, void *m) { per_int(p, &((H *)m)->ran_paging_priority, 1, 256); }
+static void w_head_nas(struct per *p, void *m) { per_octets(p, ((H *)m)->nas, &((H *)m)->nas_len, sizeof ((H *)m)->nas); }
+#undef H
+
 #define M struct ngap_pdu_session_resource_setup_request
-static void w_psr_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((M *)m)->amf_ue_ngap_id); }
-static void w_psr_ran(struct per *p, void *m) { ngap_walk_ran_ue_ngap_id(p, &((M *)m)->ran_ue_ngap_id); }
-static void w_psr_prio(struct per *p, void *m) { per_int(p, &((M *)m)->ran_paging_priority, 1, 256); }
-static void w_psr_nas(struct per *p, void *m) { per_octets(p, ((M *)m)->nas, &((M *)m)->nas_len, sizeof ((M *)m)->nas); }
 static void w_psr_list(struct per *p, void *m)
 {
     M *v = m; /* PDUSessionResourceSetupListSUReq ::= SEQUENCE (SIZE (1..maxnoofPDUSessions)) OF ... */
@@ -300,10 +304,10 @@ static void w_psr_list(struct per *p, void *m)
 }
 static void w_psr_ambr(struct per *p, void *m) { ngap_walk_ue_ambr(p, &((M *)m)->ue_ambr_dl, &((M *)m)->ue_ambr_ul); }
 static const struct ie_spec pdu_session_resource_setup_request_ies[] = {
-    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_psr_amf},
-    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_psr_ran},
-    {NGAP_IE_RAN_PAGING_PRIORITY, NGAP_IGNORE, offsetof(M, has_ran_paging_priority), w_psr_prio},
-    {NGAP_IE_NAS_PDU, NGAP_REJECT, offsetof(M, has_nas_pdu), w_psr_nas},
+    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_head_amf},
+    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_head_ran},
+    {NGAP_IE_RAN_PAGING_PRIORITY, NGAP_IGNORE, offsetof(M, head.has_ran_paging_priority), w_head_prio},
+    {NGAP_IE_NAS_PDU, NGAP_REJECT, offsetof(M, head.has_nas_pdu), w_head_nas},
     {NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_REQ, NGAP_REJECT, NO_FLAG, w_psr_list},
     {NGAP_IE_UE_AGGREGATE_MAXIMUM_BIT_RATE, NGAP_IGNORE, offsetof(M, has_ue_ambr), w_psr_ambr},
 };
@@ -380,6 +384,63 @@ static const struct ie_spec pdu_session_resource_setup_response_ies[] = {
 };
 #undef M
 
+/* PDU Session Resource Release Command (9.2.1.3) and Response (9.2.1.4). */
+/* PDUSessionResourceReleaseCommandTransfer ::= SEQUENCE { cause, iE-Extensions OPTIONAL, ... } */
+static void release_command_transfer(struct per *p, void *m)
+{
+    bool ext = false, iex = false;
+    per_ext(p, &ext);
+    per_opt(p, &iex);
+    ngap_walk_cause(p, m);
+    ngap_ie_extensions(p, iex);
+    per_ext_skip(p, ext);
+}
+/* PDUSessionResourceReleaseResponseTransfer ::= SEQUENCE { iE-Extensions OPTIONAL, ... } */
+static void release_response_transfer(struct per *p, void *m)
+{
+    bool ext = false, iex = false;
+    per_ext(p, &ext);
+    per_opt(p, &iex);
+    ngap_ie_extensions(p, iex);
+    per_ext_skip(p, ext);
+}
+
+#define M struct ngap_pdu_session_release_command
+static void w_prc_list(struct per *p, void *m)
+{
+    M *v = m; /* PDUSessionResourceToReleaseListRelCmd: items { pDUSessionID, the command transfer, ... } */
+    per_size(p, &v->n_sessions, 1, 256, NGAP_MAX_PDU_SESSIONS);
+    for (int i = 0; i < v->n_sessions && !per_error(p); i++)
+        session_item(p, &v->pdu_session_ids[i], &v->causes[i], release_command_transfer);
+}
+static const struct ie_spec pdu_session_resource_release_command_ies[] = {
+    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_head_amf},
+    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_head_ran},
+    {NGAP_IE_RAN_PAGING_PRIORITY, NGAP_IGNORE, offsetof(M, head.has_ran_paging_priority), w_head_prio},
+    {NGAP_IE_NAS_PDU, NGAP_IGNORE, offsetof(M, head.has_nas_pdu), w_head_nas},
+    {NGAP_IE_PDU_SESSION_RESOURCE_TO_RELEASE_LIST_REL_CMD, NGAP_REJECT, NO_FLAG, w_prc_list},
+};
+#undef M
+
+#define M struct ngap_pdu_session_release_response
+static void w_prr_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((M *)m)->amf_ue_ngap_id); }
+static void w_prr_ran(struct per *p, void *m) { ngap_walk_ran_ue_ngap_id(p, &((M *)m)->ran_ue_ngap_id); }
+static void w_prr_list(struct per *p, void *m)
+{
+    M *v = m; /* PDUSessionResourceReleasedListRelRes: items { pDUSessionID, the response transfer, ... } */
+    per_size(p, &v->n_sessions, 1, 256, NGAP_MAX_PDU_SESSIONS);
+    for (int i = 0; i < v->n_sessions && !per_error(p); i++)
+        session_item(p, &v->pdu_session_ids[i], NULL, release_response_transfer);
+}
+static void w_prr_uli(struct per *p, void *m) { ngap_walk_uli_nr(p, &((M *)m)->uli); }
+static const struct ie_spec pdu_session_resource_release_response_ies[] = {
+    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_prr_amf},
+    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_prr_ran},
+    {NGAP_IE_PDU_SESSION_RESOURCE_RELEASED_LIST_REL_RES, NGAP_IGNORE, NO_FLAG, w_prr_list},
+    {NGAP_IE_USER_LOCATION_INFORMATION, NGAP_IGNORE, offsetof(M, has_uli), w_prr_uli},
+};
+#undef M
+
 /* The procedure's criticality is that of 9.4.4's NGAP-ELEMENTARY-PROCEDURE objects (NGSetup reject, the
  * class-2 NAS transports ignore). */
 static const struct msg_spec msgs[NGAP_MSG_COUNT] = {
@@ -423,6 +484,12 @@ static const struct msg_spec msgs[NGAP_MSG_COUNT] = {
     [NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE] = {"PDUSessionResourceSetupResponse", NGAP_SUCCESSFUL,
                                                      NGAP_PROC_PDU_SESSION_RESOURCE_SETUP, NGAP_REJECT,
                                                      IES(pdu_session_resource_setup_response_ies)},
+    [NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND] = {"PDUSessionResourceReleaseCommand", NGAP_INITIATING,
+                                                      NGAP_PROC_PDU_SESSION_RESOURCE_RELEASE, NGAP_REJECT,
+                                                      IES(pdu_session_resource_release_command_ies)},
+    [NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE] = {"PDUSessionResourceReleaseResponse", NGAP_SUCCESSFUL,
+                                                       NGAP_PROC_PDU_SESSION_RESOURCE_RELEASE, NGAP_REJECT,
+                                                       IES(pdu_session_resource_release_response_ies)},
     [NGAP_MSG_ERROR_INDICATION] = {"ErrorIndication", NGAP_INITIATING, NGAP_PROC_ERROR_INDICATION, NGAP_IGNORE,
                                    IES(error_indication_ies)},
 };

@@ -10,7 +10,8 @@
  * Uplink NAS Transport (9.2.5.2-3), Initial Context Setup Request/Response/Failure (9.2.2.1-3, without PDU
  * sessions), UE Context Release Request/Command/Complete (9.2.2.4-6), NG Reset and NG Reset Acknowledge
  * (9.2.6.11-12), Error Indication (9.2.7.1), PDU Session Resource Setup Request/Response (9.2.1.1-2, with their
- * transfers decoded: tunnels, session type, QoS flows with non-dynamic 5QI and ARP). The struct of a message holds the IEs gnbd uses; for each optional IE a
+ * transfers decoded: tunnels, session type, QoS flows with non-dynamic 5QI and ARP), PDU Session Resource Release
+ * Command/Response (9.2.1.3-4). The struct of a message holds the IEs gnbd uses; for each optional IE a
  * has_* flag. Decoding:
  *   - IEs may come in any order; a repeated IE or a missing mandatory one gives -EBADMSG;
  *   - an IE this codec does not model (a later release's, or one gnbd does not use such as
@@ -86,8 +87,10 @@ enum ngap_ie_id {
     NGAP_IE_NAS_PDU = 38,
     NGAP_IE_OLD_AMF = 48,
     NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_SU_RES = 58,
+    NGAP_IE_PDU_SESSION_RESOURCE_RELEASED_LIST_REL_RES = 70,
     NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_REQ = 74,
     NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_RES = 75,
+    NGAP_IE_PDU_SESSION_RESOURCE_TO_RELEASE_LIST_REL_CMD = 79,
     NGAP_IE_PLMN_SUPPORT_LIST = 80,
     NGAP_IE_RAN_NODE_NAME = 82,
     NGAP_IE_RAN_PAGING_PRIORITY = 83,
@@ -132,6 +135,8 @@ enum ngap_msg {
     NGAP_MSG_ERROR_INDICATION,
     NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST,
     NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE,
+    NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND,
+    NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE,
     NGAP_MSG_COUNT
 };
 
@@ -425,15 +430,20 @@ struct ngap_pdu_session_setup_item {
     struct ngap_qos_flow qos_flows[NGAP_MAX_QOS_FLOWS];
 };
 
-/* 9.2.1.1 PDU SESSION RESOURCE SETUP REQUEST (AMF -> gNB). */
-struct ngap_pdu_session_resource_setup_request {
+/* The IEs PDU Session Resource Setup Request and Release Command open with. */
+struct ngap_session_msg_head {
     uint64_t amf_ue_ngap_id;
     uint32_t ran_ue_ngap_id;
     bool has_ran_paging_priority;
-    int ran_paging_priority;
+    int ran_paging_priority; /* 1..256 */
     bool has_nas_pdu;
     size_t nas_len;
     uint8_t nas[NGAP_MAX_SESSION_NAS];
+};
+
+/* 9.2.1.1 PDU SESSION RESOURCE SETUP REQUEST (AMF -> gNB). */
+struct ngap_pdu_session_resource_setup_request {
+    struct ngap_session_msg_head head;
     int n_sessions; /* 1.. */
     struct ngap_pdu_session_setup_item sessions[NGAP_MAX_PDU_SESSIONS];
     bool has_ue_ambr;
@@ -463,6 +473,25 @@ struct ngap_pdu_session_resource_setup_response {
     bool has_failed;
     int n_failed;
     struct ngap_pdu_session_setup_failed failed[NGAP_MAX_PDU_SESSIONS];
+};
+
+/* 9.2.1.3 PDU SESSION RESOURCE RELEASE COMMAND (AMF -> gNB): the sessions to release, each with the cause of its
+ * PDUSessionResourceReleaseCommandTransfer. */
+struct ngap_pdu_session_release_command {
+    struct ngap_session_msg_head head;
+    int n_sessions;
+    int pdu_session_ids[NGAP_MAX_PDU_SESSIONS];
+    struct ngap_cause causes[NGAP_MAX_PDU_SESSIONS];
+};
+
+/* 9.2.1.4 PDU SESSION RESOURCE RELEASE RESPONSE (gNB -> AMF). */
+struct ngap_pdu_session_release_response {
+    uint64_t amf_ue_ngap_id;
+    uint32_t ran_ue_ngap_id;
+    int n_sessions;
+    int pdu_session_ids[NGAP_MAX_PDU_SESSIONS];
+    bool has_uli;
+    struct ngap_uli_nr uli;
 };
 
 struct ngap_skipped_ie {
@@ -496,6 +525,8 @@ struct ngap_pdu {
         struct ngap_error_indication error_indication;
         struct ngap_pdu_session_resource_setup_request pdu_session_resource_setup_request;
         struct ngap_pdu_session_resource_setup_response pdu_session_resource_setup_response;
+        struct ngap_pdu_session_release_command pdu_session_resource_release_command;
+        struct ngap_pdu_session_release_response pdu_session_resource_release_response;
     } u;
 };
 

@@ -378,8 +378,8 @@ static void build_own(void)
     p = &own[NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST];
     p->msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST;
     struct ngap_pdu_session_resource_setup_request *ps = &p->u.pdu_session_resource_setup_request;
-    ps->amf_ue_ngap_id = 70000;
-    ps->ran_ue_ngap_id = 3;
+    ps->head.amf_ue_ngap_id = 70000;
+    ps->head.ran_ue_ngap_id = 3;
     ps->n_sessions = 2;
     for (int k = 0; k < 2; k++) {
         struct ngap_pdu_session_setup_item *it = &ps->sessions[k];
@@ -413,6 +413,29 @@ static void build_own(void)
     pr->has_failed = true;
     pr->n_failed = 1;
     pr->failed[0] = (struct ngap_pdu_session_setup_failed){.pdu_session_id = 6, .cause = {NGAP_CAUSE_RADIO_NETWORK, 26}};
+    p = &own[NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND];
+    p->msg = NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND;
+    struct ngap_pdu_session_release_command *rc = &p->u.pdu_session_resource_release_command;
+    rc->head.amf_ue_ngap_id = 70000;
+    rc->head.ran_ue_ngap_id = 3;
+    rc->head.has_nas_pdu = true;
+    rc->head.nas_len = 3;
+    memcpy(rc->head.nas, "\x7e\x00\x46", 3);
+    rc->n_sessions = 2;
+    rc->pdu_session_ids[0] = 5;
+    rc->pdu_session_ids[1] = 6;
+    rc->causes[0] = (struct ngap_cause){NGAP_CAUSE_NAS, 0};
+    rc->causes[1] = (struct ngap_cause){NGAP_CAUSE_MISC, NGAP_CAUSE_MISC_UNSPECIFIED};
+    p = &own[NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE];
+    p->msg = NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE;
+    struct ngap_pdu_session_release_response *rr = &p->u.pdu_session_resource_release_response;
+    rr->amf_ue_ngap_id = 70000;
+    rr->ran_ue_ngap_id = 3;
+    rr->n_sessions = 2;
+    rr->pdu_session_ids[0] = 5;
+    rr->pdu_session_ids[1] = 6;
+    rr->has_uli = true;
+    rr->uli = uli;
     own[NGAP_MSG_ERROR_INDICATION].msg = NGAP_MSG_ERROR_INDICATION;
     own[NGAP_MSG_ERROR_INDICATION].u.error_indication = (struct ngap_error_indication){
         .has_ran_ue_ngap_id = true, .ran_ue_ngap_id = 9, .has_cause = true,
@@ -761,6 +784,20 @@ START_TEST(test_ngap_tshark)
     EXPECT_INT(k, "ngap.qosFlowIdentifier", 0, 1);
     EXPECT_INT(k, "ngap.pDUSessionID", 1, 6);
     EXPECT_NAME(k, "ngap.radioNetwork", 0, "unknown-PDU-session-ID");
+
+    /* PDU Session Resource Release Command / Response. */
+    k = &pk[17];
+    expect_common(k, &own[NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND]);
+    EXPECT_INT(k, "ngap.pDUSessionID", 0, 5);
+    EXPECT_INT(k, "ngap.pDUSessionID", 1, 6);
+    EXPECT_NAME(k, "ngap.nas", 0, "normal-release");
+    EXPECT_NAME(k, "ngap.misc", 0, "unspecified");
+    ck_assert_str_eq(bytes_of(k, "ngap.NAS_PDU", 0), "7e0046");
+    k = &pk[18];
+    expect_common(k, &own[NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE]);
+    EXPECT_COUNT(k, "ngap.pDUSessionID", 2);
+    EXPECT_INT(k, "ngap.pDUSessionID", 1, 6);
+    expect_uli(k, &own[NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE].u.pdu_session_resource_release_response.uli, 0);
     tshark_pkts_free(pk, n);
 }
 END_TEST
