@@ -90,19 +90,42 @@ static uint64_t gold_window(uint32_t st, unsigned taps)
     return s;
 }
 
+/* 64 bits x(n+o)..x(n+o+63), x(n+o) in bit 63, of the 128-bit window hi = x(n..n+63), lo = x(n+64..n+127);
+ * 0 < o < 64. */
+static inline uint64_t gold_at(uint64_t hi, uint64_t lo, unsigned o)
+{
+    return hi << o | lo >> (64 - o);
+}
+
 void gold_xor_packed(uint32_t c_init, uint32_t offset, uint32_t *words, size_t nwords)
 {
-    /* The squared recurrences x1(n+62) = x1(n+6) + x1(n) and x2(n+62) = x2(n+6) + x2(n+4) + x2(n+2) + x2(n)
-     * (squaring a polynomial over GF(2) squares each term) reach 58 bits ahead from a 64-bit window, so each step
-     * moves the windows 32 bits at once. */
+    /* Squaring a polynomial over GF(2) squares each term, so the recurrences raised to the 4th power,
+     *   x1(n+124) = x1(n+12) + x1(n),  x2(n+124) = x2(n+12) + x2(n+8) + x2(n+4) + x2(n),
+     * give x(n+128+j) for j < 64 from x(n+4) .. x(n+79): a 128-bit window moves 64 bits per step, in a dependency
+     * chain of a shift, an OR and one or two XORs. The first window comes from the 64-bit one moved twice by the
+     * squared recurrences (x1(n+62) = x1(n+6) + x1(n), x2(n+62) = x2(n+6) + x2(n+4) + x2(n+2) + x2(n)), which
+     * reach 58 bits ahead, 32 bits per move. */
     struct gold_gen g;
     gold_gen_start(&g, c_init, offset);
-    uint64_t s1 = gold_window(g.x1, 1u << 3), s2 = gold_window(g.x2, 0xeu);
-    for (size_t w = 0; w < nwords; w++) {
-        words[w] ^= (uint32_t)((s1 ^ s2) >> 32);
-        uint64_t t1 = s1 ^ (s1 << 6);                               /* bit 63 - j: x1(n + 62 + j), j < 58 */
-        uint64_t t2 = s2 ^ (s2 << 2) ^ (s2 << 4) ^ (s2 << 6);
-        s1 = (s1 << 32) | (t1 >> 30);
-        s2 = (s2 << 32) | (t2 >> 30);
+    uint64_t h1 = gold_window(g.x1, 1u << 3), h2 = gold_window(g.x2, 0xeu), l1 = h1, l2 = h2;
+    for (int k = 0; k < 2; k++) {
+        uint64_t t1 = l1 ^ (l1 << 6);                               /* bit 63 - j: x1(n + 62 + j), j < 58 */
+        uint64_t t2 = l2 ^ (l2 << 2) ^ (l2 << 4) ^ (l2 << 6);
+        l1 = (l1 << 32) | (t1 >> 30);
+        l2 = (l2 << 32) | (t2 >> 30);
     }
+    size_t w = 0;
+    for (; w + 2 <= nwords; w += 2) {
+        uint64_t c = h1 ^ h2;
+        words[w] ^= (uint32_t)(c >> 32);
+        words[w + 1] ^= (uint32_t)c;
+        uint64_t n1 = gold_at(h1, l1, 16) ^ gold_at(h1, l1, 4);
+        uint64_t n2 = (gold_at(h2, l2, 16) ^ gold_at(h2, l2, 12)) ^ (gold_at(h2, l2, 8) ^ gold_at(h2, l2, 4));
+        h1 = l1;
+        l1 = n1;
+        h2 = l2;
+        l2 = n2;
+    }
+    if (w < nwords)
+        words[w] ^= (uint32_t)((h1 ^ h2) >> 32);
 }
