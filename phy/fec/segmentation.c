@@ -71,6 +71,24 @@ static uint32_t crc_of_bits(enum crc_type t, const uint8_t *bits, int n)
     return crc_compute_packed(t, packed, (size_t)n);
 }
 
+/* CRC24B of the n_data bits of b from s0 (the first from_tb of them from the TB, the rest from its CRC). On byte
+ * boundaries (the usual case: 38.214 5.1.3.2 makes TBS + 24 a multiple of 8 C for the LDPC-segmented sizes) it
+ * is read from the packed TB, the last block's TB CRC bytes appended in a copy; otherwise from the unpacked cb. */
+static uint32_t cb_data_crc(const struct segmentation *s, const uint8_t *tb, uint32_t tb_crc, int s0, int n_data,
+                            int from_tb, const uint8_t *cb)
+{
+    if (s0 % 8 != 0 || from_tb % 8 != 0 || n_data % 8 != 0)
+        return crc_of_bits(CRC_24B, cb, n_data);
+    if (from_tb == n_data)
+        return crc_compute_packed(CRC_24B, tb + s0 / 8, (size_t)n_data);
+    uint8_t packed[CB_BITS_MAX / 8 + 1];
+    memcpy(packed, tb + s0 / 8, (size_t)from_tb / 8);
+    /* The CRC bits p_(s0 + from_tb - tbs) .. on, MSB first, a whole number of bytes. */
+    for (int i = from_tb, p = s0 + from_tb - s->tbs; i < n_data; i += 8, p += 8)
+        packed[i / 8] = (uint8_t)(tb_crc >> (s->l_tb - 8 - p));
+    return crc_compute_packed(CRC_24B, packed, (size_t)n_data);
+}
+
 int segmentation_cb(const struct segmentation *s, const uint8_t *tb, uint32_t tb_crc, int r, uint8_t *cb)
 {
     if (r < 0 || r >= s->c || !tb || !cb)
@@ -87,7 +105,7 @@ int segmentation_cb(const struct segmentation *s, const uint8_t *tb, uint32_t tb
         cb[i] = (uint8_t)((tb_crc >> (s->l_tb - 1 - p)) & 1);
     }
     if (s->l_cb) {
-        uint32_t crc = crc_of_bits(CRC_24B, cb, n_data);
+        uint32_t crc = cb_data_crc(s, tb, tb_crc, s0, n_data, from_tb, cb);
         for (int i = 0; i < s->l_cb; i++)
             cb[n_data + i] = (uint8_t)((crc >> (s->l_cb - 1 - i)) & 1);
     }
