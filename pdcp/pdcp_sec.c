@@ -51,6 +51,22 @@ int pdcp_sec_derive_as_keys(const uint8_t k_gnb[PDCP_SEC_KGNB_BYTES], int nia, i
     return err;
 }
 
+int pdcp_sec_bearer_config(const uint8_t k_gnb[PDCP_SEC_KGNB_BYTES], int nia, int nea, bool user_plane,
+                           struct pdcp_sec_config *out)
+{
+    if (!out) return -EINVAL;
+    if (nia < 0 || nia > 15 || nea < 0 || nea > 15) return -EINVAL;
+    if (!pdcp_sec_alg_supported(nia) || !pdcp_sec_alg_supported(nea)) return -ENOTSUP;
+    struct pdcp_sec_as_keys k;
+    int err = pdcp_sec_derive_as_keys(k_gnb, nia, nea, &k);
+    if (err) return err;
+    *out = (struct pdcp_sec_config){.nia = nia, .nea = nea, .tx_cipher = true, .rx_cipher = true};
+    memcpy(out->k_int, user_plane ? k.k_up_int : k.k_rrc_int, PDCP_SEC_KEY_BYTES);
+    memcpy(out->k_enc, user_plane ? k.k_up_enc : k.k_rrc_enc, PDCP_SEC_KEY_BYTES);
+    OPENSSL_cleanse(&k, sizeof k);
+    return 0;
+}
+
 /* ---- Contexts --------------------------------------------------------------------------------------------- */
 
 void pdcp_sec_free(struct pdcp_sec_ctx *c)

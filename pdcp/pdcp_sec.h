@@ -69,6 +69,14 @@ struct pdcp_sec_as_keys {
 int pdcp_sec_derive_as_keys(const uint8_t k_gnb[PDCP_SEC_KGNB_BYTES], int nia, int nea,
                             struct pdcp_sec_as_keys *out);
 
+struct pdcp_sec_config;
+/* What RRC hands a PDCP entity (pdcp/pdcp_core.h) after the SecurityModeCommand chose nia/nea: the keys derived
+ * from K_gNB for SRBs (K_RRCint, K_RRCenc) or, with user_plane, for DRBs (K_UPint, K_UPenc); ciphering on in both
+ * directions (RRC turns it off around the SecurityModeCommand exchange). -ENOTSUP for algorithms not
+ * implemented here. */
+int pdcp_sec_bearer_config(const uint8_t k_gnb[PDCP_SEC_KGNB_BYTES], int nia, int nea, bool user_plane,
+                           struct pdcp_sec_config *out);
+
 struct evp_mac_ctx_st;
 struct evp_cipher_ctx_st;
 

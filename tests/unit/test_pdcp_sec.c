@@ -177,6 +177,15 @@ START_TEST(test_kdf_known_values)
     ck_assert_int_eq(pdcp_sec_derive_key(k_gnb, PDCP_SEC_N_RRC_ENC, 0, key), 0);
     unhex("bd8b963ffab5143c9a830408ac5799fe", want, 16);   /* S = 69 03 0001 00 0001: NEA0 */
     ck_assert_mem_eq(key, want, 16);
+    struct pdcp_sec_config sc;   /* what RRC hands PDCP */
+    ck_assert_int_eq(pdcp_sec_bearer_config(k_gnb, 2, 2, false, &sc), 0);
+    ck_assert_mem_eq(sc.k_int, k.k_rrc_int, 16);
+    ck_assert_mem_eq(sc.k_enc, k.k_rrc_enc, 16);
+    ck_assert(sc.nia == 2 && sc.nea == 2 && sc.tx_cipher && sc.rx_cipher);
+    ck_assert_int_eq(pdcp_sec_bearer_config(k_gnb, 2, 0, true, &sc), 0);
+    ck_assert_mem_eq(sc.k_int, k.k_up_int, 16);
+    ck_assert_int_eq(sc.nea, 0);
+    ck_assert_int_eq(pdcp_sec_bearer_config(k_gnb, 1, 2, false, &sc), -ENOTSUP);
     ck_assert_int_eq(pdcp_sec_derive_key(k_gnb, 0, 2, key), -EINVAL);
     ck_assert_int_eq(pdcp_sec_derive_key(k_gnb, 7, 2, key), -EINVAL);
     ck_assert_int_eq(pdcp_sec_derive_key(k_gnb, 3, 16, key), -EINVAL);
