@@ -10,8 +10,9 @@
  *    substituted, dropped or inserted;
  *  - wall-clocked (uhd, soapy, null): radio_send() transmits at a timestamp; a timestamp already in the past is
  *    dropped and counted "late".
- * A stream *epoch* is one continuous stream with one peer. A new epoch restarts both directions at sample 0
- * (a new ZeroMQ peer); wall-clocked radios have one epoch for the whole run. radio_recv() reports the start of a
+ * A stream *epoch* is one continuous run of the cell clock. A new epoch restarts both directions at sample 0
+ * (a ZeroMQ peer reaching a cell no peer is in; peers joining a running cell keep its epoch and get their own
+ * sample offset); wall-clocked radios have one epoch for the whole run. radio_recv() reports the start of a
  * new epoch (RADIO_NEW_EPOCH) before delivering its first samples, so the pipeline can drop queued DL and
  * re-prime its TX advance. radio_send() refuses samples of an old epoch with -ESTALE.
  *
@@ -54,7 +55,9 @@ struct radio_counters {
     _Atomic uint64_t tx_underflows;  /* driver-reported TX underflow events */
     _Atomic uint64_t tx_late;        /* DL sent after its deadline (dropped, zeros on air) */
     _Atomic uint64_t tx_clipped;     /* DL samples clipped at full scale */
-    _Atomic uint64_t epochs;         /* stream epochs started (new peers) */
+    _Atomic uint64_t epochs;         /* stream epochs started (a peer reaching an empty cell) */
+    _Atomic uint64_t peer_joins;     /* peers that joined a running epoch (zmq, several peers) */
+    _Atomic uint64_t peers_refused;  /* second peers refused on a port pair a peer holds (zmq) */
     _Atomic uint64_t rx_errors, tx_errors;
 };
 

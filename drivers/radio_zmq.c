@@ -1,29 +1,43 @@
 /* "zmq" radio: wire-compatible with srsRAN's ZeroMQ radio, so srsUE (or tests/tools/zmq_peer) can be the peer.
  *
  * Wire (docs/SRSUE.md §1): no headers, no timestamps, raw interleaved float32 I/Q ("fc32").
- *  - DL: we bind tx_port. The peer's REQ sends 1-byte requests; each radio_send() answers one with one slot.
+ *  - DL: we bind tx_port. The peer's REQ sends 1-byte requests; each DL block answers one of them.
  *    We use a ROUTER socket (envelope [routing id][...][empty][payload]), which a REQ peer cannot tell from a
- *    REP, because the routing id tells us exactly when a different peer starts asking: a new stream epoch.
+ *    REP, because the routing id tells us exactly which peer is asking.
  *  - UL: we connect a REQ to rx_port, keep exactly one 1-byte request (0xFF) outstanding and treat the replies,
- *    of any size, as one byte stream cut into the blocks radio_recv() asks for.
- * Peer-clocked: time is the sample count; DL sample k and UL sample k are the peer's RX and TX sample k.
+ *    of any size, as one byte stream cut into the blocks the cell needs.
  *
- * Arguments: tx_port, rx_port (both required), base_srate (if given, must equal the cell's rate), id (log tag),
- * trx_timeout_ms (poll interval: recv/send return 0 after at most this long without progress; default 100).
+ * Several peers (one UE each): each peer has a port pair of its own, tx_port/rx_port (pair 0) and
+ * tx_portN/rx_portN (pair N, 1..ZR_MAX_PEERS-1). Time model (docs/ARCHITECTURE.md §1.3, §1.4):
+ *  - The cell clock is the sample count of the current epoch. A peer *joins* with its first DL request; its
+ *    offset is the cell sample its own sample 0 is (the DL block it is answered with first). Its DL sample k
+ *    is cell DL sample offset + k and its UL sample k is cell UL sample offset + k.
+ *  - DL: every block goes to every peer present (each answers one of its requests); radio_send() returns
+ *    once all of them have it. UL: cell sample t is the sum over the peers present of their UL sample
+ *    t - offset (nothing from a peer before its offset); radio_recv() delivers a block once every peer present
+ *    has sent its part. So the clock runs in lock-step with the peers present; with none it waits.
+ *  - A peer joining an empty cell starts a new epoch at sample 0 (a fresh cell, as with one peer); a peer
+ *    joining while others are present joins the running epoch at its offset. A peer leaving never restarts
+ *    anything: the others stream on and the cell clock with them.
+ *  - A peer leaves when its DL connection closes, when it asks for no DL for ZR_PEER_TIMEOUT_MS, or when its
+ *    UL connection closes. While a peer holds a pair, a request from another routing id on it is not answered:
+ *    after ZR_REFUSE_GRACE_MS (time for a restarted peer's "disconnected" to arrive) it is logged as refused
+ *    and counted (counters.peers_refused); should the pair become free, the waiting peer joins then.
+ * radio_send() with n = 0 polls (radio.h): it never answers a request, returns 1 as soon as a peer present
+ * has a request pending and 0 when none came within the poll interval; a pipeline with no DL queued calls it
+ * so that peers are noticed. UL that arrives on a pair before its peer joined (srsUE sends one block of UL
+ * before it reads DL) is held and becomes the first UL of that peer. A UL request is re-sent only after its
+ * connection dropped, never on a timeout: a live peer answers the first one eventually, and REQ_CORRELATE
+ * would throw that answer away (lost samples) had we sent another.
  *
- * Epochs and peers: the first request from a new routing id starts epoch e+1 (state STREAMING); radio_send()
- * for an older epoch returns -ESTALE and leaves that request for the new epoch's first block. radio_send() with
- * n = 0 polls (radio.h): it never answers a request, returns 1 as soon as a request is pending (the peer wants
- * DL now) and 0 when none came within the poll interval; a pipeline with no DL queued calls it so that a new
- * or restarted peer is noticed. The peer is gone (state WAITING_FOR_PEER) when its connections close
- * or it sends no request for a second. UL that arrives before its peer's first DL request was read (srsUE
- * sends one block of UL before it reads DL) is held and becomes the first UL of that peer's epoch.
- * A UL request is re-sent only after its connection dropped, never on a timeout: a live peer answers the
- * first one eventually, and REQ_CORRELATE would throw that answer away (lost samples) had we sent another.
+ * Arguments: tx_port, rx_port (both required), tx_port1, rx_port1, ... (further peers, in pairs, numbered
+ * without gaps), base_srate (if given, must equal the cell's rate), id (log tag), trx_timeout_ms (poll
+ * interval: recv/send return 0 after at most this long without progress; default 100).
  *
- * Threading: the ROUTER socket (and its monitor) is touched only inside radio_send() (TX thread), the REQ socket
- * (and its monitor) only inside radio_recv() (RX thread); the two sides share only atomics (r->epoch, r->state,
- * r->counters, r->stop_requested). Both may be called from one thread, alternately.
+ * Threading: the ROUTER sockets (and their monitors) are touched only inside radio_send() (TX thread), the REQ
+ * sockets (and their monitors) only inside radio_recv() (RX thread); the two sides share only atomics
+ * (r->epoch, r->state, r->counters, r->stop_requested and struct zr_shared per pair). Both may be called from
+ * one thread, alternately.
  */
 #include "drivers/radio.h"
 
@@ -38,61 +52,97 @@
 #include "drivers/device_args.h"
 #include "gnb/log.h"
 
+#define ZR_MAX_PEERS 8              /* port pairs */
 #define ZR_SAMPLE_BYTES 8           /* fc32: one float32 I and one float32 Q */
 #define ZR_MAX_MSG_SAMPLES 3072000u /* the largest reply srsUE accepts (its ZMQ_MAX_BUFFER_SIZE); we do the same */
-#define ZR_STEP_MS 10               /* poll step: stop and epoch changes are noticed within this */
+#define ZR_STEP_MS 10               /* poll step: stop and peer changes are noticed within this */
 #define ZR_PEER_TIMEOUT_MS 1000     /* srsUE always keeps a DL request outstanding: this much silence = gone */
+#define ZR_REFUSE_GRACE_MS 300      /* a second peer on a held pair waits this long before it is refused */
+#define ZR_UL_AHEAD_SLOTS 8         /* UL requests stop while a peer is this many slots ahead of the cell */
 #define ZR_ENV_FRAMES 4             /* routing id + REQ_CORRELATE request id + spare */
 #define ZR_ENV_FRAME_MAX 256        /* routing ids are at most 255 bytes */
 #define ZR_ENDPOINT_MAX 256
 
-/* The envelope of the request being answered: every frame before the empty delimiter, echoed back. */
+/* The envelope of a request: every frame before the empty delimiter, echoed back; fd: its connection. */
 struct zr_envelope {
     size_t n;
     size_t len[ZR_ENV_FRAMES];
     unsigned char data[ZR_ENV_FRAMES][ZR_ENV_FRAME_MAX];
+    int fd;
 };
 
-/* State owned by the TX thread (radio_send). */
-struct zr_tx {
+/* What the TX side tells the RX side about pair i's peer: the n-th peer to join the pair (gen n) has its
+ * sample 0 at cell sample `offset` (stored before gen). `left` is the gen of the last peer known to have left
+ * (either side stores it). */
+struct zr_shared {
+    _Atomic uint64_t offset;
+    _Atomic uint32_t gen, left;
+};
+
+/* One pair's DL side, owned by the TX thread (radio_send). */
+struct zr_tx_pair {
     void *sock, *mon;
-    struct zr_envelope req;     /* the pending request */
     struct zr_envelope in;      /* the request being read */
+    struct zr_envelope req;     /* the holder's pending request */
     bool pending;
-    unsigned char peer[ZR_ENV_FRAME_MAX]; /* routing id of the current peer */
-    size_t peer_len;
-    bool have_peer;
-    int conns;                  /* open connections on the ROUTER, from its monitor */
-    uint64_t next_ts;           /* next DL sample index of the current epoch */
+    bool present;               /* a peer holds the pair */
+    bool gone;                  /* the last holder is gone for good (its connection closed): requests of its
+                                 * still queued are dropped; false after it fell silent, as it may resume */
+    uint32_t gen;
+    int ignore_disc_fd;         /* the fd of a peer that left before its "disconnected" was read: that event,
+                                 * when it comes, is not about whoever holds the fd number by then */
+    uint64_t next;              /* next cell DL sample this peer gets */
     int64_t last_heard_ms;      /* last request received or reply sent */
+    struct zr_envelope wait;    /* another peer's request while the pair is held (wait.n == 0: none) */
+    int64_t wait_since_ms;
+    bool wait_refused;          /* logged and counted */
+    char port[ZR_ENDPOINT_MAX];
+};
+
+/* State owned by the TX thread. */
+struct zr_tx {
+    uint64_t next_ts;           /* next cell DL sample (every peer present has all before it) */
+    int present;                /* peers present */
     cf_t *zeros;                /* samples_per_slot zeros, to fill a timestamp gap */
 };
 
-/* State owned by the RX thread (radio_recv). UL bytes live in buf[head, head + len). The last `held` of them
- * may be a new peer's: they arrived before the first epoch, or over a new UL connection while waiting for a
- * peer. They belong to the next epoch if one starts, or to the current one if its peer resumes; they are not
- * delivered until then. */
-struct zr_rx {
+/* One pair's UL side, owned by the RX thread (radio_recv). UL bytes live in buf[head, head + len). The last
+ * `held` of them belong to a peer that has not joined yet: they arrived before the pair's first peer, or over
+ * a new UL connection after the previous peer's dropped; they become the joining peer's first. */
+struct zr_rx_pair {
     void *sock, *mon;
     bool outstanding;           /* a UL request is on the wire */
     bool await_connect;         /* the UL connection dropped: the next request waits for a new one */
     unsigned char *buf;
     size_t cap, head, len, held;
-    uint32_t epoch;             /* epoch last announced with RADIO_NEW_EPOCH */
-    uint64_t next_ts;           /* UL sample index of buf[head] within the epoch */
-    bool got_bytes;             /* the current epoch has received UL bytes */
-    bool ul_dropped;            /* a UL connection dropped in this epoch: later bytes may be a new peer's */
+    uint32_t gen;               /* the peer adopted (0: none yet) */
+    bool live;                  /* it has not left: the cell waits for its UL */
+    uint64_t offset;            /* its sample 0 in cell samples */
+    uint64_t next;              /* its sample index of buf[head] */
+    bool got_bytes;             /* it has sent UL: a UL connection dropping now is its own */
+    bool ul_dropped;            /* its UL connection dropped: later bytes are the next peer's */
+    char port[ZR_ENDPOINT_MAX];
     zmq_msg_t msg;
+};
+
+/* State owned by the RX thread. */
+struct zr_rx {
+    uint32_t epoch;             /* epoch last announced with RADIO_NEW_EPOCH */
+    uint64_t next_ts;           /* next cell UL sample */
 };
 
 struct zmq_radio {
     void *ctx;
-    char tx_port[ZR_ENDPOINT_MAX], rx_port[ZR_ENDPOINT_MAX], id[32];
+    char id[32];
     double rate, base_srate;    /* base_srate 0: not given */
     int poll_ms;
     size_t spp;
+    int npairs;
+    struct zr_shared shared[ZR_MAX_PEERS];
     struct zr_tx tx;
+    struct zr_tx_pair txp[ZR_MAX_PEERS];
     struct zr_rx rx;
+    struct zr_rx_pair rxp[ZR_MAX_PEERS];
 };
 
 static int64_t zr_now_ms(void)
@@ -112,65 +162,128 @@ static bool zr_set_state(struct radio *r, int from_mask, enum radio_state to)
 }
 #define ZR_FROM(s) (1 << (s))
 
-static void zr_peer_gone(struct radio *r, struct zmq_radio *z, const char *why)
-{
-    if (zr_set_state(r, ZR_FROM(RADIO_STATE_STREAMING), RADIO_STATE_WAITING_FOR_PEER))
-        log_info(LOG_RADIO, "zmq[%s]: %s; waiting for peer on %s", z->id, why, z->tx_port);
-}
-
-/* Read one monitor event (two frames: 6-byte event/value, then the endpoint). 0: none waiting. */
-static int zr_monitor_event(void *mon)
+/* Read one monitor event (two frames: 6-byte event/value, then the endpoint). 0: none waiting. *value: the
+ * event's value (the connection's fd for accepted / connected / disconnected). */
+static int zr_monitor_event(void *mon, int *value)
 {
     zmq_msg_t m;
     zmq_msg_init(&m);
     int event = 0;
     if (zmq_msg_recv(&m, mon, ZMQ_DONTWAIT) >= 0) {
         uint16_t ev = 0;
-        if (zmq_msg_size(&m) >= 6) memcpy(&ev, zmq_msg_data(&m), sizeof ev);
+        uint32_t v = 0;
+        if (zmq_msg_size(&m) >= 6) {
+            memcpy(&ev, zmq_msg_data(&m), sizeof ev);
+            memcpy(&v, (const char *)zmq_msg_data(&m) + 2, sizeof v);
+        }
         event = ev ? ev : -1;
+        *value = (int)v;
         while (zmq_msg_more(&m) && zmq_msg_recv(&m, mon, 0) >= 0) {}
     }
     zmq_msg_close(&m);
     return event;
 }
 
-/* ---------------------------------------------------------------- TX side: ROUTER, inside radio_send only */
+/* ---------------------------------------------------------------- TX side: ROUTERs, inside radio_send only */
 
-/* Drain the ROUTER's connection events. Only the net count after a whole batch matters: a restarted peer's
- * old "disconnected" and new "accepted" may be read together, possibly after its first request. A connection
- * is "accepted" before it can carry a request, so with no connection left the pending request (if any) is a
- * dead peer's: dropped, so that the next peer's request can be read. */
-static void zr_tx_monitor(struct radio *r, struct zmq_radio *z)
+static bool zr_same_peer(const struct zr_envelope *a, const struct zr_envelope *b)
 {
-    struct zr_tx *t = &z->tx;
-    bool lost = false;
-    int ev;
-    while ((ev = zr_monitor_event(t->mon)) != 0) {
-        if (ev == ZMQ_EVENT_ACCEPTED) t->conns++;
-        if (ev == ZMQ_EVENT_DISCONNECTED && t->conns > 0) {
-            t->conns--;
-            lost = true;
-        }
+    return a->n > 0 && b->n > 0 && a->len[0] == b->len[0] && memcmp(a->data[0], b->data[0], a->len[0]) == 0;
+}
+
+/* Peer of pair i joins with request e: a new epoch when the cell is empty, else at the running cell's next DL
+ * sample. Offset before gen: the RX side reads gen first (see zr_rx_adopt). */
+static void zr_tx_join(struct radio *r, struct zmq_radio *z, int i, const struct zr_envelope *e)
+{
+    struct zr_tx_pair *p = &z->txp[i];
+    uint32_t epoch = atomic_load(&r->epoch);
+    bool fresh = z->tx.present == 0;
+    if (fresh) {
+        z->tx.next_ts = 0;
+        epoch = atomic_fetch_add(&r->epoch, 1) + 1;
+        atomic_fetch_add_explicit(&r->counters.epochs, 1, memory_order_relaxed);
+    } else {
+        atomic_fetch_add_explicit(&r->counters.peer_joins, 1, memory_order_relaxed);
     }
-    if (lost && t->conns == 0) {
-        t->pending = false;
-        zr_peer_gone(r, z, "peer disconnected");
+    if (e->fd == p->ignore_disc_fd && zr_same_peer(e, &p->req)) p->ignore_disc_fd = -1; /* it came back */
+    p->req = *e;
+    p->pending = true;
+    p->present = true;
+    p->next = z->tx.next_ts;
+    p->last_heard_ms = zr_now_ms();
+    p->gen++;
+    z->tx.present++;
+    atomic_store(&z->shared[i].offset, p->next);
+    atomic_store(&z->shared[i].gen, p->gen);
+    /* Epoch and gen first, state second: radio_recv reads them in the opposite order. */
+    zr_set_state(r, ZR_FROM(RADIO_STATE_OPEN) | ZR_FROM(RADIO_STATE_WAITING_FOR_PEER) |
+                    ZR_FROM(RADIO_STATE_STREAMING), RADIO_STATE_STREAMING);
+    if (fresh)
+        log_info(LOG_RADIO, "zmq[%s]: peer connected on %s, epoch %u", z->id, p->port, (unsigned)epoch);
+    else
+        log_info(LOG_RADIO, "zmq[%s]: peer joined on %s, epoch %u at sample %llu (%d peers)", z->id, p->port,
+                 (unsigned)epoch, (unsigned long long)p->next, z->tx.present);
+}
+
+/* How a holder left: its "disconnected" event was read; it is gone for good (not merely silent). */
+enum { ZR_LEFT_EVENT_READ = 1, ZR_LEFT_FINAL = 2 };
+
+/* The holder of pair i left. A peer waiting on the pair joins in its place. */
+static void zr_tx_leave(struct radio *r, struct zmq_radio *z, int i, const char *why, unsigned how)
+{
+    struct zr_tx_pair *p = &z->txp[i];
+    if (!p->present) return;
+    if (!(how & ZR_LEFT_EVENT_READ)) p->ignore_disc_fd = p->req.fd;
+    p->gone = how & ZR_LEFT_FINAL;
+    p->present = false;
+    p->pending = false;
+    z->tx.present--;
+    atomic_store(&z->shared[i].left, p->gen);
+    if (z->tx.present == 0) {
+        zr_set_state(r, ZR_FROM(RADIO_STATE_STREAMING), RADIO_STATE_WAITING_FOR_PEER);
+        log_info(LOG_RADIO, "zmq[%s]: %s on %s; waiting for peer", z->id, why, p->port);
+    } else {
+        log_info(LOG_RADIO, "zmq[%s]: %s on %s; %d peers stream on, epoch %u", z->id, why, p->port,
+                 z->tx.present, (unsigned)atomic_load(&r->epoch));
+    }
+    if (p->wait.n > 0) {
+        struct zr_envelope w = p->wait;
+        p->wait.n = 0;
+        zr_tx_join(r, z, i, &w);
     }
 }
 
-/* Read a request into t->in if one is waiting. Returns 1 read, 0 none, -EPROTO malformed (dropped, counted). */
-static int zr_tx_read_request(struct radio *r, struct zr_tx *t)
+/* Drain pair i's connection events: the holder's or the waiting peer's connection closing. */
+static void zr_tx_monitor(struct radio *r, struct zmq_radio *z, int i)
 {
-    struct zr_envelope *e = &t->in;
+    struct zr_tx_pair *p = &z->txp[i];
+    int ev, fd = -1;
+    while ((ev = zr_monitor_event(p->mon, &fd)) != 0) {
+        if (ev != ZMQ_EVENT_DISCONNECTED) continue;
+        if (fd == p->ignore_disc_fd) {
+            p->ignore_disc_fd = -1;
+            continue;
+        }
+        if (p->wait.n > 0 && fd == p->wait.fd) p->wait.n = 0;
+        if (p->present && fd == p->req.fd) zr_tx_leave(r, z, i, "peer disconnected", ZR_LEFT_EVENT_READ | ZR_LEFT_FINAL);
+    }
+}
+
+/* Read a request into p->in if one is waiting. Returns 1 read, 0 none, -EPROTO malformed (dropped, counted). */
+static int zr_tx_read_request(struct radio *r, struct zr_tx_pair *p)
+{
+    struct zr_envelope *e = &p->in;
     zmq_msg_t m;
     zmq_msg_init(&m);
     bool delimited = false, bad = false, first = true;
     e->n = 0;
     for (;;) {
-        if (zmq_msg_recv(&m, t->sock, first ? ZMQ_DONTWAIT : 0) < 0) {
+        if (zmq_msg_recv(&m, p->sock, first ? ZMQ_DONTWAIT : 0) < 0) {
             zmq_msg_close(&m);
             return first ? 0 : -EPROTO;
         }
+        if (first) e->fd = -1;
+        if (e->fd < 0) e->fd = zmq_msg_get(&m, ZMQ_SRCFD); /* the routing id frame may carry none */
         first = false;
         size_t sz = zmq_msg_size(&m);
         if (!delimited) {
@@ -190,106 +303,148 @@ static int zr_tx_read_request(struct radio *r, struct zr_tx *t)
     return -EPROTO;
 }
 
-/* A request arrived. It replaces a pending one: a REQ peer never has two outstanding, so the older is a
- * resent request's or a departed peer's. One from a routing id other than the current peer's starts a new
- * epoch (REQ peers that set no ZMQ_ROUTING_ID, like srsUE, get a fresh id per connection). */
-static void zr_tx_on_request(struct radio *r, struct zmq_radio *z)
+/* A request arrived on pair i. The holder's replaces its pending one (a REQ peer never has two outstanding).
+ * Another routing id (REQ peers that set no ZMQ_ROUTING_ID, like srsUE, get a fresh one per connection) takes
+ * a free pair; on a held pair it waits (see the file comment) unless it came over the holder's very
+ * connection number: that fd was closed and reused, so the holder is gone and its "disconnected" is late. */
+static void zr_tx_on_request(struct radio *r, struct zmq_radio *z, int i)
 {
-    struct zr_tx *t = &z->tx;
-    const struct zr_envelope *e = &t->req;
-    t->req = t->in;
-    t->pending = true;
-    t->last_heard_ms = zr_now_ms();
-    bool same = t->have_peer && t->peer_len == e->len[0] && memcmp(t->peer, e->data[0], e->len[0]) == 0;
-    if (same) {
-        /* With no connection open this is a departed peer's request that was still queued: no resumption. */
-        if (t->conns > 0 && zr_set_state(r, ZR_FROM(RADIO_STATE_WAITING_FOR_PEER), RADIO_STATE_STREAMING))
-            log_info(LOG_RADIO, "zmq[%s]: peer resumed, epoch %u", z->id, (unsigned)atomic_load(&r->epoch));
+    struct zr_tx_pair *p = &z->txp[i];
+    const struct zr_envelope *e = &p->in;
+    if (p->present && zr_same_peer(e, &p->req)) {
+        p->req = *e;
+        p->pending = true;
+        p->last_heard_ms = zr_now_ms();
         return;
     }
-    memcpy(t->peer, e->data[0], e->len[0]);
-    t->peer_len = e->len[0];
-    t->have_peer = true;
-    t->next_ts = 0;
-    /* Epoch first, state second: radio_recv reads them in the opposite order (see zr_rx_take_reply). */
-    uint32_t epoch = atomic_fetch_add(&r->epoch, 1) + 1;
-    atomic_fetch_add_explicit(&r->counters.epochs, 1, memory_order_relaxed);
-    zr_set_state(r, ZR_FROM(RADIO_STATE_OPEN) | ZR_FROM(RADIO_STATE_WAITING_FOR_PEER) |
-                    ZR_FROM(RADIO_STATE_STREAMING), RADIO_STATE_STREAMING);
-    log_info(LOG_RADIO, "zmq[%s]: peer connected, epoch %u", z->id, (unsigned)epoch);
+    if (p->present && e->fd >= 0 && e->fd == p->req.fd) zr_tx_leave(r, z, i, "peer replaced", ZR_LEFT_FINAL);
+    if (!p->present && p->gone && zr_same_peer(e, &p->req)) return; /* sent before it left */
+    if (!p->present) {
+        zr_tx_join(r, z, i, e);
+        return;
+    }
+    if (!zr_same_peer(e, &p->wait)) {
+        p->wait_since_ms = zr_now_ms();
+        p->wait_refused = false;
+    }
+    p->wait = *e;
 }
 
-/* Answer the pending request with `count` samples. */
-static int zr_tx_reply(struct radio *r, struct zr_tx *t, const cf_t *samples, size_t count)
+/* The holder asked for nothing for too long; a waiting peer past its grace is refused (once). */
+static void zr_tx_timers(struct radio *r, struct zmq_radio *z, int i, int64_t now)
 {
-    const struct zr_envelope *e = &t->req;
+    struct zr_tx_pair *p = &z->txp[i];
+    if (p->present && !p->pending && now - p->last_heard_ms > ZR_PEER_TIMEOUT_MS)
+        zr_tx_leave(r, z, i, "peer silent", 0);
+    if (p->present && atomic_load(&z->shared[i].left) == p->gen) zr_tx_leave(r, z, i, "UL peer disconnected", ZR_LEFT_FINAL);
+    if (p->wait.n > 0 && !p->wait_refused && now - p->wait_since_ms > ZR_REFUSE_GRACE_MS) {
+        p->wait_refused = true;
+        atomic_fetch_add_explicit(&r->counters.peers_refused, 1, memory_order_relaxed);
+        log_warn(LOG_RADIO, "zmq[%s]: second peer on %s refused: the pair is held by a peer since epoch %u "
+                    "sample %llu (it is not answered while the holder stays)", z->id, p->port,
+                    (unsigned)atomic_load(&r->epoch), (unsigned long long)atomic_load(&z->shared[i].offset));
+    }
+}
+
+/* Read every pair's events and requests. */
+static void zr_tx_poll_pairs(struct radio *r, struct zmq_radio *z)
+{
+    int64_t now = zr_now_ms();
+    for (int i = 0; i < z->npairs; i++) {
+        zr_tx_monitor(r, z, i);
+        while (zr_tx_read_request(r, &z->txp[i]) > 0) zr_tx_on_request(r, z, i);
+        zr_tx_timers(r, z, i, now);
+    }
+}
+
+/* Answer pair p's pending request with `count` samples. */
+static int zr_tx_reply(struct radio *r, struct zr_tx_pair *p, const cf_t *samples, size_t count)
+{
+    const struct zr_envelope *e = &p->req;
     int rc = 0;
-    for (size_t i = 0; rc >= 0 && i < e->n; i++) rc = zmq_send(t->sock, e->data[i], e->len[i], ZMQ_SNDMORE);
-    if (rc >= 0) rc = zmq_send(t->sock, "", 0, ZMQ_SNDMORE);
-    if (rc >= 0) rc = zmq_send(t->sock, samples, count * ZR_SAMPLE_BYTES, 0);
+    for (size_t i = 0; rc >= 0 && i < e->n; i++) rc = zmq_send(p->sock, e->data[i], e->len[i], ZMQ_SNDMORE);
+    if (rc >= 0) rc = zmq_send(p->sock, "", 0, ZMQ_SNDMORE);
+    if (rc >= 0) rc = zmq_send(p->sock, samples, count * ZR_SAMPLE_BYTES, 0);
     if (rc < 0) {
         atomic_fetch_add_explicit(&r->counters.tx_errors, 1, memory_order_relaxed);
         return -errno;
     }
-    t->pending = false;
-    t->next_ts += count;
-    t->last_heard_ms = zr_now_ms();
+    p->pending = false;
+    p->next += count;
+    p->last_heard_ms = zr_now_ms();
     atomic_fetch_add_explicit(&r->counters.tx_samples, count, memory_order_relaxed);
     return 0;
 }
 
-/* With a request pending: send the samples (n), or first zeros up to ts (0: call again), like srsUE's
- * tx_align. A block that starts in the past was already covered on the wire: dropped and counted late. */
-static int zr_tx_deliver(struct radio *r, struct zr_tx *t, const cf_t *buf, size_t n, uint64_t ts, size_t spp)
+/* Give cell DL block [ts, ts + n) to every peer present that has a request pending and lacks it. Returns 1 when
+ * every peer present has it (and at least one is present), 0 when some still wait for a request, <0 on error. */
+static int zr_tx_block(struct radio *r, struct zmq_radio *z, const cf_t *buf, size_t n, uint64_t ts)
 {
-    if (ts > t->next_ts) {
-        uint64_t gap = ts - t->next_ts;
-        int rc = zr_tx_reply(r, t, t->zeros, gap < spp ? (size_t)gap : spp);
-        return rc < 0 ? rc : 0;
+    int done = z->tx.present > 0;
+    for (int i = 0; i < z->npairs; i++) {
+        struct zr_tx_pair *p = &z->txp[i];
+        if (!p->present || p->next >= ts + n) continue;
+        if (!p->pending) {
+            done = 0;
+            continue;
+        }
+        int rc = zr_tx_reply(r, p, buf, n);
+        if (rc < 0) return rc;
     }
-    int rc = zr_tx_reply(r, t, buf, n);
-    return rc < 0 ? rc : (int)n;
+    if (done) z->tx.next_ts = ts + n;
+    return done;
+}
+
+static bool zr_tx_any_pending(const struct zmq_radio *z)
+{
+    for (int i = 0; i < z->npairs; i++)
+        if (z->txp[i].present && z->txp[i].pending) return true;
+    return false;
 }
 
 static int zr_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint32_t epoch)
 {
     struct zmq_radio *z = r->priv;
-    struct zr_tx *t = &z->tx;
     if (n > z->spp || (n > 0 && !buf)) return -EINVAL;
     int64_t deadline = zr_now_ms() + z->poll_ms;
     for (;;) {
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
-        zr_tx_monitor(r, z);
-        while (zr_tx_read_request(r, t) > 0) zr_tx_on_request(r, z);
-        if (n == 0 && t->pending) return 1; /* poll: the peer is waiting for DL (of whatever epoch is current) */
-        /* Checked after reading, before answering: the request stays pending for the new epoch's DL. */
+        zr_tx_poll_pairs(r, z);
+        if (n == 0 && zr_tx_any_pending(z)) return 1; /* poll: a peer wants DL (of whatever epoch is current) */
+        /* Checked after reading, before answering: the requests stay pending for the new epoch's DL. */
         if (n > 0 && epoch != atomic_load(&r->epoch)) return -ESTALE;
-        if (n > 0 && ts < t->next_ts) {
+        if (n > 0 && ts < z->tx.next_ts) {
             atomic_fetch_add_explicit(&r->counters.tx_late, 1, memory_order_relaxed);
             return (int)n;
         }
-        if (t->pending && n > 0) {
-            int rc = zr_tx_deliver(r, t, buf, n, ts, z->spp);
-            if (rc != 0) return rc;
-            continue;
+        if (n > 0) {
+            /* A gap before ts is zeros on the wire (like srsUE's tx_align), one slot at a time. */
+            uint64_t gap = ts - z->tx.next_ts;
+            int rc = gap > 0 ? zr_tx_block(r, z, z->tx.zeros, gap < z->spp ? (size_t)gap : z->spp, z->tx.next_ts)
+                             : zr_tx_block(r, z, buf, n, ts);
+            if (rc < 0) return rc;
+            if (rc > 0 && gap == 0) return (int)n;
+            if (rc > 0) continue;
         }
         int64_t now = zr_now_ms();
-        if (!t->pending && t->have_peer && now - t->last_heard_ms > ZR_PEER_TIMEOUT_MS)
-            zr_peer_gone(r, z, "peer silent");
         if (now >= deadline) return 0;
-        zmq_pollitem_t items[2] = {{t->mon, 0, ZMQ_POLLIN, 0}, {t->sock, 0, ZMQ_POLLIN, 0}};
+        zmq_pollitem_t items[2 * ZR_MAX_PEERS];
+        for (int i = 0; i < z->npairs; i++) {
+            items[2 * i] = (zmq_pollitem_t){z->txp[i].mon, 0, ZMQ_POLLIN, 0};
+            items[2 * i + 1] = (zmq_pollitem_t){z->txp[i].sock, 0, ZMQ_POLLIN, 0};
+        }
         int64_t wait = deadline - now < ZR_STEP_MS ? deadline - now : ZR_STEP_MS;
-        if (zmq_poll(items, 2, (long)wait) < 0 && errno != EINTR) return -errno;
+        if (zmq_poll(items, 2 * z->npairs, (long)wait) < 0 && errno != EINTR) return -errno;
     }
 }
 
-/* ---------------------------------------------------------------- RX side: REQ, inside radio_recv only */
+/* ---------------------------------------------------------------- RX side: REQs, inside radio_recv only */
 
-static void zr_rx_monitor(struct radio *r, struct zmq_radio *z)
+static void zr_rx_monitor(struct zmq_radio *z, int i)
 {
-    struct zr_rx *x = &z->rx;
-    int ev;
-    while ((ev = zr_monitor_event(x->mon)) != 0) {
+    struct zr_rx_pair *x = &z->rxp[i];
+    int ev, fd;
+    while ((ev = zr_monitor_event(x->mon, &fd)) != 0) {
         if (ev == ZMQ_EVENT_CONNECTED) x->await_connect = false;
         if (ev != ZMQ_EVENT_DISCONNECTED) continue;
         /* The request on the wire died with the connection. ZMQ_IMMEDIATE keeps nothing queued for the next
@@ -298,128 +453,235 @@ static void zr_rx_monitor(struct radio *r, struct zmq_radio *z)
          * socket has let go of the dead pipe, and a request sent in between would vanish with it. */
         x->outstanding = false;
         x->await_connect = true;
-        /* If a newer epoch has begun, this was the previous peer's connection. */
-        if (atomic_load(&r->epoch) != x->epoch) continue;
+        if (x->gen == 0 || atomic_load(&z->shared[i].gen) != x->gen) continue; /* a previous peer's */
         x->ul_dropped = true;
-        if (x->got_bytes) zr_peer_gone(r, z, "UL peer disconnected");
+        if (x->live && x->got_bytes) {
+            x->live = false;
+            atomic_store(&z->shared[i].left, x->gen); /* the TX side logs it */
+        }
     }
 }
 
-/* Start epoch e: UL bytes of the old epoch are dropped; bytes held for a coming epoch are its first. */
-static void zr_rx_new_epoch(struct zr_rx *x, uint32_t e)
+/* Adopt pair i's newest peer: bytes held for it are its first, anything else is dropped. Gen before epoch
+ * (the TX side stores them in the other order): returns -1, adopting nothing, when the epoch moved on. */
+static int zr_rx_adopt(struct radio *r, struct zmq_radio *z, int i)
 {
+    struct zr_rx_pair *x = &z->rxp[i];
+    uint32_t g = atomic_load(&z->shared[i].gen);
+    if (g == x->gen) {
+        if (x->live && atomic_load(&z->shared[i].left) == g) x->live = false;
+        return 0;
+    }
+    if (atomic_load(&r->epoch) != z->rx.epoch) return -1;
+    x->gen = g;
+    x->offset = atomic_load(&z->shared[i].offset);
     x->head += x->len - x->held;
     x->len = x->held;
     x->held = 0;
-    x->epoch = e;
-    x->next_ts = 0;
+    x->next = 0;
     x->got_bytes = x->len > 0;
     x->ul_dropped = false;
+    x->live = atomic_load(&z->shared[i].left) != g;
+    return 0;
 }
 
-/* Receive one reply if there is one. Returns 1 when an epoch change was found (the reply's bytes, if any,
- * are already placed in the new epoch), 0 otherwise. */
-static int zr_rx_take_reply(struct radio *r, struct zr_rx *x)
+/* A new epoch: every pair's bytes of the old one are dropped (held bytes stay for a joining peer); the
+ * peers are adopted again as they join it. */
+static void zr_rx_new_epoch(struct zmq_radio *z, uint32_t e)
 {
-    if (zmq_msg_recv(&x->msg, x->sock, ZMQ_DONTWAIT) < 0) return 0;
+    z->rx.epoch = e;
+    z->rx.next_ts = 0;
+    for (int i = 0; i < z->npairs; i++) {
+        struct zr_rx_pair *x = &z->rxp[i];
+        x->head += x->len - x->held;
+        x->len = x->held;
+        x->live = false;
+    }
+}
+
+/* Receive one reply on pair i if there is one. */
+static void zr_rx_take_reply(struct radio *r, struct zr_rx_pair *x)
+{
+    if (zmq_msg_recv(&x->msg, x->sock, ZMQ_DONTWAIT) < 0) return;
     x->outstanding = false;
     size_t size = zmq_msg_size(&x->msg);
+    if (x->head > 0) {
+        memmove(x->buf, x->buf + x->head, x->len);
+        x->head = 0;
+    }
     if (size % ZR_SAMPLE_BYTES != 0 || size > (size_t)ZR_MAX_MSG_SAMPLES * ZR_SAMPLE_BYTES ||
         x->len + size > x->cap) {
         atomic_fetch_add_explicit(&r->counters.rx_errors, 1, memory_order_relaxed);
-        return 0;
+        return;
     }
-    /* State before epoch: the TX side stores epoch before state, so a STREAMING read here implies the epoch
-     * read next is at least that peer's. */
-    int state = atomic_load(&r->state);
-    uint32_t e = atomic_load(&r->epoch);
-    int changed = e != x->epoch;
-    if (changed) zr_rx_new_epoch(x, e);
-    memmove(x->buf, x->buf + x->head, x->len);
-    x->head = 0;
     memcpy(x->buf + x->len, zmq_msg_data(&x->msg), size);
     x->len += size;
     /* A departed peer's last UL still comes over its own connection: held only after that one dropped. */
-    if (e == 0 || (x->ul_dropped && state == RADIO_STATE_WAITING_FOR_PEER))
-        x->held += size;
-    else {
-        x->held = 0;
-        x->got_bytes |= size > 0;
-    }
-    return changed;
+    if (x->gen == 0 || (!x->live && x->ul_dropped)) x->held += size;
+    else x->got_bytes |= size > 0;
 }
 
-static void zr_rx_request(struct zr_rx *x)
+static void zr_rx_request(struct zmq_radio *z, struct zr_rx_pair *x)
 {
     static const unsigned char request = 0xFF; /* srsUE's value; the content is ignored by every peer */
+    /* A peer far ahead of the cell (waiting for a slower one) is not asked for more until the cell catches up. */
+    if (x->len - x->held > ZR_UL_AHEAD_SLOTS * z->spp * ZR_SAMPLE_BYTES) return;
     /* EAGAIN: no connection yet (ZMQ_IMMEDIATE): tried again next step. */
     if (!x->outstanding && !x->await_connect && zmq_send(x->sock, &request, 1, ZMQ_DONTWAIT) == 1)
         x->outstanding = true;
 }
 
+/* Whether every live peer has its part of cell block [t, t + n): peer samples [max(t, offset) - offset,
+ * t + n - offset). Samples of a peer before that range (it joined at an offset the cell UL had passed) are
+ * dropped. Returns false when some live peer's part is not all there; *live counts the live peers. */
+static bool zr_rx_block_ready(struct zmq_radio *z, uint64_t t, size_t n, int *live)
+{
+    bool ready = true;
+    *live = 0;
+    for (int i = 0; i < z->npairs; i++) {
+        struct zr_rx_pair *x = &z->rxp[i];
+        if (!x->live) continue;
+        ++*live;
+        if (x->offset >= t + n) continue;
+        uint64_t from = (t > x->offset ? t : x->offset) - x->offset;
+        size_t avail = (x->len - x->held) / ZR_SAMPLE_BYTES;
+        if (x->next < from) {
+            size_t skip = from - x->next < avail ? (size_t)(from - x->next) : avail;
+            x->head += skip * ZR_SAMPLE_BYTES;
+            x->len -= skip * ZR_SAMPLE_BYTES;
+            x->next += skip;
+            avail -= skip;
+        }
+        if (x->next < from || avail < t + n - x->offset - from) ready = false;
+    }
+    return ready && *live > 0;
+}
+
+/* Sum the live peers' parts of cell block [t, t + n) into out and consume them. */
+static void zr_rx_mix(struct zmq_radio *z, cf_t *out, uint64_t t, size_t n)
+{
+    memset(out, 0, n * sizeof(cf_t));
+    for (int i = 0; i < z->npairs; i++) {
+        struct zr_rx_pair *x = &z->rxp[i];
+        if (!x->live || x->offset >= t + n) continue;
+        size_t first = x->offset > t ? (size_t)(x->offset - t) : 0, count = n - first;
+        const unsigned char *src = x->buf + x->head;
+        for (size_t k = 0; k < count; k++) {
+            cf_t s;
+            memcpy(&s, src + k * ZR_SAMPLE_BYTES, sizeof s);
+            out[first + k] += s;
+        }
+        x->head += count * ZR_SAMPLE_BYTES;
+        x->len -= count * ZR_SAMPLE_BYTES;
+        x->next += count;
+    }
+}
+
 static ssize_t zr_recv(struct radio *r, cf_t *out, size_t n, uint64_t *ts, uint32_t *epoch)
 {
     struct zmq_radio *z = r->priv;
-    struct zr_rx *x = &z->rx;
     if (n == 0 || n > z->spp || !out) return -EINVAL;
-    size_t need = n * ZR_SAMPLE_BYTES;
     int64_t deadline = zr_now_ms() + z->poll_ms;
     for (;;) {
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
-        zr_rx_monitor(r, z);
-        int state = atomic_load(&r->state);
+        for (int i = 0; i < z->npairs; i++) zr_rx_monitor(z, i);
         uint32_t e = atomic_load(&r->epoch);
-        if (e != x->epoch) {
-            zr_rx_new_epoch(x, e);
+        if (e != z->rx.epoch) {
+            zr_rx_new_epoch(z, e);
             *epoch = e;
             return RADIO_NEW_EPOCH;
         }
-        if (x->held > 0 && e != 0 && state != RADIO_STATE_WAITING_FOR_PEER) x->held = 0; /* peer resumed */
-        if (e != 0 && x->len - x->held >= need) {
-            memcpy(out, x->buf + x->head, need);
-            x->head += need;
-            x->len -= need;
-            *ts = x->next_ts;
+        bool moved = false;
+        for (int i = 0; i < z->npairs && !moved; i++) moved = zr_rx_adopt(r, z, i) < 0;
+        if (moved) continue;
+        int live;
+        if (e != 0 && zr_rx_block_ready(z, z->rx.next_ts, n, &live)) {
+            zr_rx_mix(z, out, z->rx.next_ts, n);
+            *ts = z->rx.next_ts;
             *epoch = e;
-            x->next_ts += n;
+            z->rx.next_ts += n;
             atomic_fetch_add_explicit(&r->counters.rx_samples, n, memory_order_relaxed);
             return (ssize_t)n;
         }
-        zr_rx_request(x);
+        for (int i = 0; i < z->npairs; i++) zr_rx_request(z, &z->rxp[i]);
         int64_t now = zr_now_ms();
         if (now >= deadline) return 0;
-        /* Bytes held for a coming epoch are capped at one slot, which bounds the buffer (see zr_open). */
-        bool room = x->held < z->spp * ZR_SAMPLE_BYTES;
-        zmq_pollitem_t items[2] = {{x->mon, 0, ZMQ_POLLIN, 0}, {x->sock, 0, room ? ZMQ_POLLIN : 0, 0}};
-        int64_t wait = deadline - now < ZR_STEP_MS ? deadline - now : ZR_STEP_MS;
-        if (zmq_poll(items, 2, (long)wait) < 0 && errno != EINTR) return -errno;
-        if ((items[1].revents & ZMQ_POLLIN) && zr_rx_take_reply(r, x)) {
-            *epoch = x->epoch;
-            return RADIO_NEW_EPOCH;
+        zmq_pollitem_t items[2 * ZR_MAX_PEERS];
+        for (int i = 0; i < z->npairs; i++) {
+            struct zr_rx_pair *x = &z->rxp[i];
+            /* Bytes held for a joining peer are capped at one slot, which bounds the buffer (see zr_open). */
+            bool room = x->held < z->spp * ZR_SAMPLE_BYTES;
+            items[2 * i] = (zmq_pollitem_t){x->mon, 0, ZMQ_POLLIN, 0};
+            items[2 * i + 1] = (zmq_pollitem_t){x->sock, 0, room ? ZMQ_POLLIN : 0, 0};
         }
+        int64_t wait = deadline - now < ZR_STEP_MS ? deadline - now : ZR_STEP_MS;
+        if (zmq_poll(items, 2 * z->npairs, (long)wait) < 0 && errno != EINTR) return -errno;
+        for (int i = 0; i < z->npairs; i++)
+            if (items[2 * i + 1].revents & ZMQ_POLLIN) zr_rx_take_reply(r, &z->rxp[i]);
     }
 }
 
 /* ---------------------------------------------------------------- open / close */
 
+#define ZR_ALLOWED "tx_port, rx_port, tx_port1..tx_port7, rx_port1..rx_port7, base_srate, id, trx_timeout_ms"
+
+/* Pair i's ports: "tx_port"/"rx_port" for pair 0, "tx_portN"/"rx_portN" for pair N. Returns 1 when both are
+ * given, 0 when neither is (pairs 1..), -EINVAL with a reason otherwise. */
+static int zr_parse_pair(struct zmq_radio *z, const char *args, int i, char *err, size_t errlen)
+{
+    char txk[16], rxk[16];
+    snprintf(txk, sizeof txk, i ? "tx_port%d" : "tx_port", i);
+    snprintf(rxk, sizeof rxk, i ? "rx_port%d" : "rx_port", i);
+    int tx = device_args_get(args, txk, z->txp[i].port, sizeof z->txp[i].port);
+    int rx = device_args_get(args, rxk, z->rxp[i].port, sizeof z->rxp[i].port);
+    if (i > 0 && tx == -1 && rx == -1) return 0;
+    if (tx <= 0 || rx <= 0) {
+        snprintf(err, errlen, "zmq radio: %s %s (%s: DL, we bind, e.g. tcp://*:2000; %s: UL, we connect, e.g. "
+                 "tcp://localhost:2001; each peer needs both)", tx <= 0 ? txk : rxk,
+                 (tx <= 0 ? tx : rx) == -2 ? "is too long" : "is missing", txk, rxk);
+        return -EINVAL;
+    }
+    return 1;
+}
+
 /* Parse and check the device arguments into z. */
 static int zr_parse_args(struct zmq_radio *z, const struct radio_params *p, char *err, size_t errlen)
 {
-    static const char *const allowed[] = {"tx_port", "rx_port", "base_srate", "id", "trx_timeout_ms", NULL};
+    static const char *const allowed[] = {"tx_port", "rx_port", "tx_port1", "rx_port1", "tx_port2", "rx_port2",
+                                          "tx_port3", "rx_port3", "tx_port4", "rx_port4", "tx_port5", "rx_port5",
+                                          "tx_port6", "rx_port6", "tx_port7", "rx_port7", "base_srate", "id",
+                                          "trx_timeout_ms", NULL};
     char bad[64], text[64];
     if (!device_args_check(p->args, allowed, bad, sizeof bad)) {
-        snprintf(err, errlen, "zmq radio: unknown argument \"%s\" (allowed: tx_port, rx_port, base_srate, id, "
-                 "trx_timeout_ms)", bad);
+        snprintf(err, errlen, "zmq radio: unknown argument \"%s\" (allowed: " ZR_ALLOWED ")", bad);
         return -EINVAL;
     }
-    int tx = device_args_get(p->args, "tx_port", z->tx_port, sizeof z->tx_port);
-    int rx = device_args_get(p->args, "rx_port", z->rx_port, sizeof z->rx_port);
-    if (tx <= 0 || rx <= 0) {
-        snprintf(err, errlen, "zmq radio: %s %s (tx_port: DL, we bind, e.g. tcp://*:2000; rx_port: UL, we "
-                 "connect, e.g. tcp://localhost:2001)", tx <= 0 ? "tx_port" : "rx_port",
-                 (tx <= 0 ? tx : rx) == -2 ? "is too long" : "is missing");
-        return -EINVAL;
+    z->npairs = 0;
+    for (int i = 0; i < ZR_MAX_PEERS; i++) {
+        int rc = zr_parse_pair(z, p->args, i, err, errlen);
+        if (rc < 0) return rc;
+        if (rc == 0) {
+            for (int j = i + 1; j < ZR_MAX_PEERS; j++) {
+                char k1[16], k2[16], v[8];
+                snprintf(k1, sizeof k1, "tx_port%d", j);
+                snprintf(k2, sizeof k2, "rx_port%d", j);
+                if (device_args_get(p->args, k1, v, sizeof v) != -1 || device_args_get(p->args, k2, v, sizeof v) != -1) {
+                    snprintf(err, errlen, "zmq radio: %s given without tx_port%d/rx_port%d (peers are numbered "
+                             "without gaps: tx_port/rx_port, then tx_port1/rx_port1, ...)", k1, i, i);
+                    return -EINVAL;
+                }
+            }
+            break;
+        }
+        z->npairs = i + 1;
     }
+    for (int i = 0; i < z->npairs; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(z->txp[i].port, z->txp[j].port) == 0 || strcmp(z->rxp[i].port, z->rxp[j].port) == 0) {
+                snprintf(err, errlen, "zmq radio: peers %d and %d share a port (%s): each peer needs a pair of its "
+                         "own", j, i, strcmp(z->txp[i].port, z->txp[j].port) == 0 ? z->txp[i].port : z->rxp[i].port);
+                return -EINVAL;
+            }
     int id = device_args_get(p->args, "id", z->id, sizeof z->id);
     if (id == -2) {
         snprintf(err, errlen, "zmq radio: id is longer than %zu characters", sizeof z->id - 1);
@@ -461,30 +723,42 @@ static void *zr_socket(void *ctx, int type, const char *mon_ep, int events, void
     return NULL;
 }
 
-static int zr_open_sockets(struct zmq_radio *z, char *err, size_t errlen)
+static int zr_open_pair(struct zmq_radio *z, int i, char *err, size_t errlen)
 {
+    struct zr_tx_pair *t = &z->txp[i];
+    struct zr_rx_pair *x = &z->rxp[i];
     int one = 1, ivl = 100;
-    z->tx.sock = zr_socket(z->ctx, ZMQ_ROUTER, "inproc://radio-zmq-tx-monitor",
-                           ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED, &z->tx.mon);
-    z->rx.sock = zr_socket(z->ctx, ZMQ_REQ, "inproc://radio-zmq-rx-monitor",
-                           ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED, &z->rx.mon);
-    if (!z->tx.sock || !z->rx.sock) {
+    char tx_mon[48], rx_mon[48];
+    snprintf(tx_mon, sizeof tx_mon, "inproc://radio-zmq-tx-monitor-%d", i);
+    snprintf(rx_mon, sizeof rx_mon, "inproc://radio-zmq-rx-monitor-%d", i);
+    t->ignore_disc_fd = -1;
+    t->sock = zr_socket(z->ctx, ZMQ_ROUTER, tx_mon, ZMQ_EVENT_DISCONNECTED, &t->mon);
+    x->sock = zr_socket(z->ctx, ZMQ_REQ, rx_mon, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED, &x->mon);
+    if (!t->sock || !x->sock) {
         snprintf(err, errlen, "zmq radio: cannot create sockets: %s", zmq_strerror(zmq_errno()));
         return -ENOMEM;
     }
-    /* A peer that reconnects with the same explicit routing id takes over its old route. */
-    zmq_setsockopt(z->tx.sock, ZMQ_ROUTER_HANDOVER, &one, sizeof one);
-    zmq_setsockopt(z->rx.sock, ZMQ_REQ_RELAXED, &one, sizeof one);
-    zmq_setsockopt(z->rx.sock, ZMQ_REQ_CORRELATE, &one, sizeof one);
-    zmq_setsockopt(z->rx.sock, ZMQ_IMMEDIATE, &one, sizeof one);
-    zmq_setsockopt(z->rx.sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
-    if (zmq_bind(z->tx.sock, z->tx_port) != 0) {
-        snprintf(err, errlen, "zmq radio: cannot bind tx_port %s: %s", z->tx_port, zmq_strerror(zmq_errno()));
+    /* A peer that reconnects with the same explicit routing id takes over its old route (and stays itself). */
+    zmq_setsockopt(t->sock, ZMQ_ROUTER_HANDOVER, &one, sizeof one);
+    zmq_setsockopt(x->sock, ZMQ_REQ_RELAXED, &one, sizeof one);
+    zmq_setsockopt(x->sock, ZMQ_REQ_CORRELATE, &one, sizeof one);
+    zmq_setsockopt(x->sock, ZMQ_IMMEDIATE, &one, sizeof one);
+    zmq_setsockopt(x->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
+    if (zmq_bind(t->sock, t->port) != 0) {
+        snprintf(err, errlen, "zmq radio: cannot bind tx_port %s: %s", t->port, zmq_strerror(zmq_errno()));
         return -EADDRINUSE;
     }
-    if (zmq_connect(z->rx.sock, z->rx_port) != 0) {
-        snprintf(err, errlen, "zmq radio: cannot connect rx_port %s: %s", z->rx_port, zmq_strerror(zmq_errno()));
+    if (zmq_connect(x->sock, x->port) != 0) {
+        snprintf(err, errlen, "zmq radio: cannot connect rx_port %s: %s", x->port, zmq_strerror(zmq_errno()));
         return -EINVAL;
+    }
+    /* UL buffer: under one block not yet delivered + one slot held for a joining peer + what a peer ahead of
+     * the cell may have (ZR_UL_AHEAD_SLOTS) + the largest reply. */
+    x->cap = ((size_t)ZR_MAX_MSG_SAMPLES + (ZR_UL_AHEAD_SLOTS + 3) * z->spp) * ZR_SAMPLE_BYTES;
+    x->buf = malloc(x->cap);
+    if (!x->buf) {
+        snprintf(err, errlen, "zmq radio: out of memory");
+        return -ENOMEM;
     }
     return 0;
 }
@@ -493,12 +767,14 @@ static void zr_close(struct radio *r)
 {
     struct zmq_radio *z = r->priv;
     if (!z) return;
-    void *socks[] = {z->tx.sock, z->tx.mon, z->rx.sock, z->rx.mon};
-    for (size_t i = 0; i < sizeof socks / sizeof socks[0]; i++)
-        if (socks[i]) zmq_close(socks[i]);
-    zmq_msg_close(&z->rx.msg);
+    for (int i = 0; i < ZR_MAX_PEERS; i++) {
+        void *socks[] = {z->txp[i].sock, z->txp[i].mon, z->rxp[i].sock, z->rxp[i].mon};
+        for (size_t k = 0; k < sizeof socks / sizeof socks[0]; k++)
+            if (socks[k]) zmq_close(socks[k]);
+        zmq_msg_close(&z->rxp[i].msg);
+        free(z->rxp[i].buf);
+    }
     if (z->ctx) zmq_ctx_term(z->ctx);
-    free(z->rx.buf);
     free(z->tx.zeros);
     free(z);
     r->priv = NULL;
@@ -513,23 +789,20 @@ static int zr_open(struct radio *r, const struct radio_params *p, char *err, siz
     }
     struct zmq_radio *z = calloc(1, sizeof *z);
     if (!z) return -ENOMEM;
-    zmq_msg_init(&z->rx.msg);
+    for (int i = 0; i < ZR_MAX_PEERS; i++) zmq_msg_init(&z->rxp[i].msg);
     r->priv = z;
     int rc = zr_parse_args(z, p, err, errlen);
     if (rc < 0) goto fail;
     z->rate = p->sample_rate;
     z->spp = p->samples_per_slot;
-    /* UL buffer: under one block not yet delivered + one slot held for a coming epoch + the largest reply. */
-    z->rx.cap = ((size_t)ZR_MAX_MSG_SAMPLES + 2 * z->spp) * ZR_SAMPLE_BYTES;
-    z->rx.buf = malloc(z->rx.cap);
     z->tx.zeros = calloc(z->spp, sizeof(cf_t));
     z->ctx = zmq_ctx_new();
-    if (!z->rx.buf || !z->tx.zeros || !z->ctx) {
+    if (!z->tx.zeros || !z->ctx) {
         snprintf(err, errlen, "zmq radio: out of memory");
         rc = -ENOMEM;
         goto fail;
     }
-    rc = zr_open_sockets(z, err, errlen);
+    for (int i = 0; i < z->npairs && rc == 0; i++) rc = zr_open_pair(z, i, err, errlen);
     if (rc < 0) goto fail;
     return 0;
 fail:
@@ -540,8 +813,11 @@ fail:
 static int zr_start(struct radio *r)
 {
     struct zmq_radio *z = r->priv;
-    if (zr_set_state(r, ZR_FROM(RADIO_STATE_OPEN), RADIO_STATE_WAITING_FOR_PEER))
-        log_info(LOG_RADIO, "zmq[%s]: waiting for peer on %s (UL from %s)", z->id, z->tx_port, z->rx_port);
+    if (zr_set_state(r, ZR_FROM(RADIO_STATE_OPEN), RADIO_STATE_WAITING_FOR_PEER)) {
+        for (int i = 0; i < z->npairs; i++)
+            log_info(LOG_RADIO, "zmq[%s]: waiting for peer on %s (UL from %s)", z->id, z->txp[i].port,
+                     z->rxp[i].port);
+    }
     return 0;
 }
 

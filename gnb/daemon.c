@@ -198,6 +198,8 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(radio, "tx_late", &rc->tx_late);
     add_counter(radio, "tx_clipped", &rc->tx_clipped);
     add_counter(radio, "epochs", &rc->epochs);
+    add_counter(radio, "peer_joins", &rc->peer_joins);
+    add_counter(radio, "peers_refused", &rc->peers_refused);
     add_counter(radio, "rx_errors", &rc->rx_errors);
     add_counter(radio, "tx_errors", &rc->tx_errors);
     cJSON *rings = cJSON_AddObjectToObject(out, "rings");

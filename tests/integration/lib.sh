@@ -88,13 +88,21 @@ stop_and_wait() { # pid signal bound_s
 # free ports, the control socket and any extra groups; validates it; starts gnbd with its log in $TMP/<name>.log.
 # Sets EP (control endpoint), LOG, GPID and UESIM_ARGS (the srsUE-like uesim arguments for the cell: ARFCNs, PRB,
 # sample rate, band, SCS, ports). Returns 1 (after a failed check) when the configuration is refused.
+# With ZMQ_PAIRS=N (default 1) the radio serves N peers, each on its own port pair: UESIM_ARGS are pair 0's, and
+# PAIR_PORTS[i] is uesim's "--tx EP --rx EP" for pair i (PAIR_DL[i]: pair i's DL port).
 uesim_cell_start() { # name "cell keys" band scs ["extra groups"]
-  local name=$1 keys=$2 band=$3 scs=$4 extra=${5:-} ports dl ul cc arfcn ssb prb srate
-  ports=$(free_ports); dl=${ports% *}; ul=${ports#* }
+  local name=$1 keys=$2 band=$3 scs=$4 extra=${5:-} ports dl ul cc arfcn ssb prb srate args="" i
+  PAIR_PORTS=(); PAIR_DL=()
+  for ((i = 0; i < ${ZMQ_PAIRS:-1}; i++)); do
+    ports=$(free_ports); dl=${ports% *}; ul=${ports#* }
+    args+="${args:+,}tx_port$([ $i -gt 0 ] && echo $i)=tcp://127.0.0.1:$dl,rx_port$([ $i -gt 0 ] && echo $i)=tcp://127.0.0.1:$ul"
+    PAIR_PORTS+=("--tx tcp://127.0.0.1:$ul --rx tcp://127.0.0.1:$dl"); PAIR_DL+=("$dl")
+  done
+  dl=${PAIR_DL[0]}; ul=${PAIR_PORTS[0]#--tx tcp://127.0.0.1:}; ul=${ul%% *}
   EP="ipc://$TMP/$name.sock"; LOG="$TMP/$name.log"
   cat > "$TMP/$name.conf" <<CONF
 cell: { $keys mcc = "001"; mnc = "01"; band = $band; scs_khz = $scs; };
-radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$dl,rx_port=tcp://127.0.0.1:$ul"; };
+radio: { device = "zmq"; args = "$args"; };
 control: { endpoint = "$EP"; };
 $extra
 CONF

@@ -226,7 +226,7 @@ START_TEST(test_open_rejects_bad_arguments_with_a_reason)
     ck_assert_int_eq(open_zmq(&r, "tx_port=tcp://*:1,rx_port=tcp://localhost:2,tx_gain=3", err, sizeof err),
                      -EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "\"tx_gain=3\""));
-    ck_assert_ptr_nonnull(strstr(err, "allowed: tx_port, rx_port, base_srate, id, trx_timeout_ms"));
+    ck_assert_ptr_nonnull(strstr(err, "allowed: tx_port, rx_port, tx_port1..tx_port7, rx_port1..rx_port7, base_srate, id, trx_timeout_ms"));
     ck_assert_int_eq(open_zmq(&r, "tx_port=tcp://*:1,rx_port=tcp://localhost:2,base_srate=23.04e6", err,
                               sizeof err), -EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "base_srate 23.04e6 differs from the cell's sample rate 11.52e6"));
