@@ -410,6 +410,8 @@ static int zr_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint
     for (;;) {
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
         zr_tx_poll_pairs(r, z);
+        if (z->tx.present > 0) /* the RX side may have declared the cell empty as a peer joined */
+            zr_set_state(r, ZR_FROM(RADIO_STATE_WAITING_FOR_PEER), RADIO_STATE_STREAMING);
         if (n == 0 && zr_tx_any_pending(z)) return 1; /* poll: a peer wants DL (of whatever epoch is current) */
         /* Checked after reading, before answering: the requests stay pending for the new epoch's DL. */
         if (n > 0 && epoch != atomic_load(&r->epoch)) return -ESTALE;
@@ -440,7 +442,18 @@ static int zr_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint
 
 /* ---------------------------------------------------------------- RX side: REQs, inside radio_recv only */
 
-static void zr_rx_monitor(struct zmq_radio *z, int i)
+/* No peer left in the cell (every pair's last peer has left): WAITING_FOR_PEER at once, so that a TX side that
+ * only polls while waiting (radio.h) looks for the next peer. The TX side corrects a race with a join. */
+static void zr_rx_check_empty(struct radio *r, struct zmq_radio *z)
+{
+    for (int i = 0; i < z->npairs; i++) {
+        uint32_t g = atomic_load(&z->shared[i].gen);
+        if (g != 0 && atomic_load(&z->shared[i].left) != g) return;
+    }
+    zr_set_state(r, ZR_FROM(RADIO_STATE_STREAMING), RADIO_STATE_WAITING_FOR_PEER);
+}
+
+static void zr_rx_monitor(struct radio *r, struct zmq_radio *z, int i)
 {
     struct zr_rx_pair *x = &z->rxp[i];
     int ev, fd;
@@ -458,6 +471,7 @@ static void zr_rx_monitor(struct zmq_radio *z, int i)
         if (x->live && x->got_bytes) {
             x->live = false;
             atomic_store(&z->shared[i].left, x->gen); /* the TX side logs it */
+            zr_rx_check_empty(r, z);
         }
     }
 }
@@ -584,7 +598,7 @@ static ssize_t zr_recv(struct radio *r, cf_t *out, size_t n, uint64_t *ts, uint3
     int64_t deadline = zr_now_ms() + z->poll_ms;
     for (;;) {
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
-        for (int i = 0; i < z->npairs; i++) zr_rx_monitor(z, i);
+        for (int i = 0; i < z->npairs; i++) zr_rx_monitor(r, z, i);
         uint32_t e = atomic_load(&r->epoch);
         if (e != z->rx.epoch) {
             zr_rx_new_epoch(z, e);
@@ -629,7 +643,7 @@ static ssize_t zr_recv(struct radio *r, cf_t *out, size_t n, uint64_t *ts, uint3
  * given, 0 when neither is (pairs 1..), -EINVAL with a reason otherwise. */
 static int zr_parse_pair(struct zmq_radio *z, const char *args, int i, char *err, size_t errlen)
 {
-    char txk[16], rxk[16];
+    char txk[24], rxk[24];
     snprintf(txk, sizeof txk, i ? "tx_port%d" : "tx_port", i);
     snprintf(rxk, sizeof rxk, i ? "rx_port%d" : "rx_port", i);
     int tx = device_args_get(args, txk, z->txp[i].port, sizeof z->txp[i].port);
@@ -662,7 +676,7 @@ static int zr_parse_args(struct zmq_radio *z, const struct radio_params *p, char
         if (rc < 0) return rc;
         if (rc == 0) {
             for (int j = i + 1; j < ZR_MAX_PEERS; j++) {
-                char k1[16], k2[16], v[8];
+                char k1[24], k2[24], v[8];
                 snprintf(k1, sizeof k1, "tx_port%d", j);
                 snprintf(k2, sizeof k2, "rx_port%d", j);
                 if (device_args_get(p->args, k1, v, sizeof v) != -1 || device_args_get(p->args, k2, v, sizeof v) != -1) {

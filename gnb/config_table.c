@@ -151,7 +151,9 @@ static const struct config_key keys[] = {
      .help = "UL symbols at the end of the slot before them"},
 
     {CHOICE("radio.device", radio.device, device_names), DEF_S("null"), .help = "radio backend"},
-    {STRING("radio.args", radio.args), DEF_S(""), .help = "backend arguments, key=value,key=value"},
+    {STRING("radio.args", radio.args), DEF_S(""),
+     .help = "backend arguments, key=value,key=value (zmq: tx_port, rx_port; tx_port1, rx_port1 ... tx_port7, "
+             "rx_port7: one more UE each)"},
     {FLOAT("radio.sample_rate", radio.sample_rate, 0, 250e6), DEF_F(0),
      .help = "sample rate in Hz, 0 = derive from bandwidth and SCS"},
     {FLOAT("radio.tx_gain_db", radio.tx_gain_db, -10, 100), DEF_F(0), .help = "TX gain, dB"},

@@ -102,7 +102,8 @@ void mac_free(struct mac *m)
 
 void mac_epoch_start(struct mac *m, uint32_t epoch)
 {
-    /* A new peer: every random-access procedure (and later every UE context) is released. */
+    /* A new epoch (a peer reached an empty cell, docs/ARCHITECTURE.md §1.4): every random-access procedure and UE
+     * context is released. Peers joining or leaving a running epoch do not come here. */
     m->epoch = epoch;
     ra_reset(&m->ra);
     if (m->ues_ok) mac_ues_reset(&m->ues);

@@ -4,7 +4,8 @@
  * radio delivers, the stage calls mac_slot(n + k) and gets back the DL request for slot n + k (what PHY DL sends:
  * SS/PBCH blocks, SIB1, and later RAR, Msg4, UE data; mac/sched_common.h) and the UL request for slot n + k (what
  * PHY UL must receive when that slot arrives k slots later: PRACH occasions; PUSCH grants and PUCCH resources
- * later). k is radio.tx_advance_slots. At the start of a stream epoch (a new ZeroMQ peer) mac_epoch_start()
+ * later). k is radio.tx_advance_slots. At the start of a stream epoch (a ZeroMQ peer reaching an empty cell; peers
+ * joining a running cell do not start one) mac_epoch_start()
  * forgets everything about UEs and random access, and slots 0 .. k-1 are scheduled at once (priming).
  * Decode results come back tagged with their slot (mac_prach_indication, ...), possibly after later slots were
  * scheduled, so a slow decode never holds back the DL clock.

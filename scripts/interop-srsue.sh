@@ -3,7 +3,11 @@
 # yourself outside the tree and point SRSUE at the binary (or put `srsue` on PATH).
 #
 #   scripts/interop-srsue.sh [--prb 25|52|106] [--pci N] [--seconds S] [--expect LEVEL] [--keep DIR]
-#                            [--attaches N] [--cell 'key = value; ...'] [--gnb 'group = { ... };'] [--pcap FILE]
+#                            [--attaches N] [--ues 1|2] [--cell 'key = value; ...'] [--gnb 'group = { ... };']
+#                            [--pcap FILE]
+#   --ues 2 runs two srsUEs at once against one gnbd, each on a ZeroMQ port pair of its own (gnbd's tx_port/rx_port
+#   and tx_port1/rx_port1: docs/SRSUE.md §1.4), with its own IMSI, log (ue.log, ueB.log) and TUN name; every
+#   milestone of LEVEL setup is checked in both logs (not with --attaches).
 #   --cell adds keys to gnbd's cell group (e.g. 'prach_config_index = 13;'), --gnb adds top-level groups
 #   (e.g. 'rrc = { max_ues = 4; };'); srsUE's configuration follows from gnbd's as always. --pcap FILE sets gnbd's
 #   log.mac_pcap (every MAC PDU; read it with tshark -r FILE --enable-heuristic mac_nr_udp -V). `gnbctl ues` is
@@ -30,7 +34,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
-PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""; ATTACHES=1; CELL_EXTRA=""; GNB_EXTRA=""; PCAP=""
+PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""; ATTACHES=1; UES=1; CELL_EXTRA=""; GNB_EXTRA=""; PCAP=""
 while [ $# -gt 0 ]; do
   case $1 in
     --prb) PRB=$2; shift 2;;
@@ -39,10 +43,11 @@ while [ $# -gt 0 ]; do
     --expect) EXPECT=$2; shift 2;;
     --keep) KEEP=$2; shift 2;;
     --attaches) ATTACHES=$2; shift 2;;
+    --ues) UES=$2; shift 2;;
     --cell) CELL_EXTRA=$2; shift 2;;
     --gnb) GNB_EXTRA=$2; shift 2;;
     --pcap) PCAP=$(realpath -m "$2"); shift 2;;
-    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup|release] [--attaches N] [--keep DIR] [--cell KEYS] [--gnb GROUPS] [--pcap FILE]" >&2; exit 2;;
+    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup|release] [--attaches N] [--ues 1|2] [--keep DIR] [--cell KEYS] [--gnb GROUPS] [--pcap FILE]" >&2; exit 2;;
   esac
 done
 RELEASE=0
@@ -55,13 +60,17 @@ if [ -z "$SRSUE" ] || [ ! -x "$SRSUE" ]; then
   echo "skipped: no srsue (set SRSUE=/path/to/srsue)"
   exit 77
 fi
+case $UES in 1) ;; 2) [ "$ATTACHES" = 1 ] || { echo "--ues 2 does not go with --attaches" >&2; exit 2; };;
+  *) echo "--ues must be 1 or 2" >&2; exit 2;; esac
 case $PRB in 25) BW=5;; 52) BW=10;; 106) BW=20;; *) echo "--prb must be 25, 52 or 106" >&2; exit 2;; esac
 
 DIR=${KEEP:-$(mktemp -d /tmp/gnbd-interop.XXXXXX)}
 mkdir -p "$DIR"
-PORT_DL=$((21000 + RANDOM % 2000 * 2)); PORT_UL=$((PORT_DL + 1)); CTL=$((PORT_DL + 4000))
-GPID=""; UPID=""; SPID=""
+PORT_DL=$((21000 + RANDOM % 1000 * 4)); PORT_UL=$((PORT_DL + 1)); CTL=$((PORT_DL + 4000))
+PORT_DL2=$((PORT_DL + 2)); PORT_UL2=$((PORT_DL + 3))
+GPID=""; UPID=""; SPID=""; UPID2=""
 cleanup() {
+  [ -n "$UPID2" ] && kill -9 "$UPID2" 2>/dev/null
   [ -n "$UPID" ] && kill -INT "$UPID" 2>/dev/null
   [ -n "$GPID" ] && kill -TERM "$GPID" 2>/dev/null
   [ -n "$UPID$GPID" ] && sleep 1
@@ -77,7 +86,7 @@ cat > "$DIR/gnbd.conf" <<CONF
 cell: { pci = $PCI; band = 3; dl_arfcn = 368500; bandwidth_mhz = $BW; scs_khz = 15;
         mcc = "001"; mnc = "01"; tac = 7; coreset0_index = $([ $PRB = 25 ] && echo 0 || ([ $PRB = 106 ] && echo 12 || echo 6)); searchspace0_index = 0;
         $CELL_EXTRA };
-radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$PORT_DL,rx_port=tcp://127.0.0.1:$PORT_UL"; };
+radio: { device = "zmq"; args = "tx_port=tcp://127.0.0.1:$PORT_DL,rx_port=tcp://127.0.0.1:$PORT_UL$([ "$UES" = 2 ] && echo ",tx_port1=tcp://127.0.0.1:$PORT_DL2,rx_port1=tcp://127.0.0.1:$PORT_UL2")"; };
 control: { endpoint = "tcp://127.0.0.1:$CTL"; };
 log: { level = "info"; $([ -n "$PCAP" ] && echo "mac_pcap = \"$PCAP\";") };
 $GNB_EXTRA
@@ -98,8 +107,19 @@ sleep 100000 > "$DIR/ue.stdin" &
 SPID=$!
 "$SRSUE" "$DIR/ue.conf" < "$DIR/ue.stdin" > "$DIR/ue.stdout" 2>&1 &
 UPID=$!
+if [ "$UES" = 2 ]; then
+  # The second UE: gnbd's second port pair (its DL tx_port1, its UL rx_port1), another IMSI, log and TUN name.
+  sed -e "s|tx_port=tcp://127.0.0.1:$PORT_UL,|tx_port=tcp://127.0.0.1:$PORT_UL2,|" \
+      -e "s|rx_port=tcp://127.0.0.1:$PORT_DL,|rx_port=tcp://127.0.0.1:$PORT_DL2,|" \
+      -e "s|^imsi = \(.*\).$|imsi = \11|" -e "s|^filename = .*|filename = $DIR/ueB.log|" \
+      -e "s|^ip_devname = .*|ip_devname = tun_srsue2|" "$DIR/ue.conf" > "$DIR/ueB.conf"
+  grep -E "^(device_args|imsi|filename|ip_devname) " "$DIR/ueB.conf" | sed 's/^/  UE B: /'
+  "$SRSUE" "$DIR/ueB.conf" < "$DIR/ue.stdin" > "$DIR/ueB.stdout" 2>&1 &
+  UPID2=$!
+fi
 # srsUE takes seconds to start on a loaded machine: the run time counts from its "Attaching UE".
 for _ in $(seq 120); do grep -q "Attaching UE" "$DIR/ue.stdout" 2>/dev/null && break; sleep 0.5; done
+[ "$UES" = 2 ] && for _ in $(seq 120); do grep -q "Attaching UE" "$DIR/ueB.stdout" 2>/dev/null && break; sleep 0.5; done
 # gnbd's CPU time per second of stream while the UE is attached and idle (the stream runs as fast as the two
 # peers allow over ZeroMQ, so wall time says little): from /proc and slots.ul_processed, after the attach.
 cpu_sample() { # prints "cpu_seconds ul_slots"
@@ -130,10 +150,15 @@ done
 metrics=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>&1)
 ues=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" ues 2>&1)
 stop_ue
+if [ -n "$UPID2" ]; then
+  kill -INT "$UPID2" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$UPID2" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$UPID2" 2>/dev/null; wait "$UPID2" 2>/dev/null; UPID2=""
+fi
 kill -TERM "$GPID"; wait "$GPID"; grc=$?; GPID=""
 
 echo "---- gnbd metrics after ${SECONDS_RUN} s"
-grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|rx_errors|tx_errors)|prach\.|pcap\.' <<<"$metrics"
+grep -E 'slots\.(ul_processed|dl_sent|dl_late|ul_gaps)|radio\.(state|epochs|peer_joins|peers_refused|rx_errors|tx_errors)|prach\.|pcap\.' <<<"$metrics"
 echo "---- gnbctl ues (before srsUE stopped)"
 echo "$ues"
 echo "---- gnbd exit status $grc"
@@ -157,7 +182,8 @@ echo "---- srsUE milestones"
 milestone "srsUE opened the zmq radio" "Opening 1 channels in RF device=zmq|Current sample rate" "$DIR/ue.stdout"
 milestone "srsUE attached its PHY" "Attaching UE" "$DIR/ue.stdout"
 ul=$(sed -n 's/.*slots\.ul_processed: *\([0-9]*\).*/\1/p' <<<"$metrics")
-if [ "${ul:-0}" -gt $((SECONDS_RUN * 500)) ]; then echo "ok    UL streamed: $ul slots from srsUE"; else echo "MISS  UL streamed (only ${ul:-0} slots)"; fails=$((fails+1)); fi
+# Lock-step: the stream runs as fast as the slowest srsUE allows; two of them on a small box run it about half as fast.
+if [ "${ul:-0}" -gt $((SECONDS_RUN * 500 / UES)) ]; then echo "ok    UL streamed: $ul slots from srsUE"; else echo "MISS  UL streamed (only ${ul:-0} slots)"; fails=$((fails+1)); fi
 case $EXPECT in cell|sib1|rach|prach|setup)
   milestone "cell search started" "Cell search: Setting SSB configuration|Cell Search: Running" "$DIR/ue.log"
   milestone "cell found with PCI $PCI (MIB)" "Cell search found ARFCN=[0-9]+ PCI=$PCI " "$DIR/ue.log"
@@ -200,8 +226,9 @@ PY
 fi
 if [ "$EXPECT" = setup ]; then
   # The milestones in order in each attach's log, and the attach time from srsUE's own timestamps.
-  for n in $(seq 1 "$ATTACHES"); do
-    log="$DIR/ue.log"; [ "$n" -gt 1 ] && log="$DIR/ue$n.log"
+  NLOGS=$((ATTACHES + UES - 1))
+  for n in $(seq 1 "$NLOGS"); do
+    log="$DIR/ue.log"; [ "$n" -gt 1 ] && log="$DIR/ue$n.log"; [ "$UES" = 2 ] && [ "$n" = 2 ] && log="$DIR/ueB.log"
     echo "---- attach $n ($log)"
     if python3 - "$log" <<'PY'; then echo "ok    attach $n completed"; else echo "MISS  attach $n"; fails=$((fails+1)); fi
 import re, sys, datetime
@@ -229,8 +256,10 @@ sys.exit(0 if ok else 1)
 PY
   done
   n=$(grep -c "RRCSetupComplete (transaction" "$DIR/gnbd.log")
-  if [ "$n" -ge "$ATTACHES" ]; then echo "ok    gnbd decoded $n RRCSetupComplete: $(grep -m1 'RRCSetupComplete (transaction' "$DIR/gnbd.log" | cut -c1-200)"
-  else echo "MISS  gnbd decoded only $n RRCSetupComplete for $ATTACHES attaches"; fails=$((fails+1)); fi
+  if [ "$n" -ge "$NLOGS" ]; then
+    echo "ok    gnbd decoded $n RRCSetupComplete:"; grep 'RRCSetupComplete (transaction' "$DIR/gnbd.log" | cut -c1-200 | sed 's/^/      /'
+  else echo "MISS  gnbd decoded only $n RRCSetupComplete for $NLOGS attaches"; fails=$((fails+1)); fi
+  [ "$UES" = 2 ] && grep -E "zmq\[gnb\]: peer (connected|joined)" "$DIR/gnbd.log" | cut -c1-200 | sed 's/^/      /'
 fi
 if [ "$RELEASE" = 1 ]; then
   echo "---- release after inactivity"

@@ -45,7 +45,7 @@ check "B's departure logged, one peer streams on" wait_for 5 grep -q "peer disco
 ul1=$(m slots.ul_processed); sleep 1; ul2=$(m slots.ul_processed)
 echo "  UL slots processed: $ul1, one second later $ul2"
 check "A keeps streaming after B left (UL slots keep coming)" [ "$ul2" -gt "$ul1" ]
-check "A still running and connected (gnbctl ues: 2 contexts, A's not released)" kill -0 $APID
+check "A still running" kill -0 $APID
 check "radio.epochs still 1, radio state streaming" [ "$(m radio.epochs) $(m radio.state)" = "1 streaming" ]
 
 # C joins on the freed pair 1 and attaches in the running epoch.

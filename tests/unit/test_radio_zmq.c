@@ -581,6 +581,164 @@ START_TEST(test_dl_gap_is_zero_filled_and_past_block_is_late)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- several peers */
+
+/* A joining peer's DL is the cell's from its offset on: its DL sample k is ramp(offset + k). The check learns
+ * the offset from the first sample (below the ramp's modulus here) and publishes it for the UL checks. */
+static _Atomic uint64_t join_offset[2] = {UINT64_MAX, UINT64_MAX};
+static bool check_ramp_from(int who, uint64_t k, cf_t s)
+{
+    if (k == 0) atomic_store(&join_offset[who], (uint64_t)crealf(s));
+    uint64_t off = atomic_load(&join_offset[who]);
+    return off != UINT64_MAX && crealf(s) == crealf(zmq_peer_dl_ramp(off + k));
+}
+static bool check_ramp_b(uint64_t k, cf_t s) { return check_ramp_from(0, k, s); }
+static bool check_ramp_c(uint64_t k, cf_t s) { return check_ramp_from(1, k, s); }
+
+/* UL of the cell with peer A from sample 0 and a peer at `off` (UINT64_MAX: none): their samples summed. */
+static cf_t ul_sum(uint64_t t, uint64_t off)
+{
+    return zmq_peer_ul_sample(t) + (t >= off ? zmq_peer_ul_sample(t - off) : 0);
+}
+
+/* Step the driver until `blocks` more UL blocks came, classifying each: A's and the joiner's UL summed at the
+ * joiner's offset (*both), A's alone (*alone), or neither (*bad). */
+static void run_mixed(struct drv *d, int who, unsigned blocks, unsigned *both, unsigned *alone, unsigned *bad)
+{
+    uint64_t want = d->ul_next + (uint64_t)blocks * SPP;
+    int64_t end = zmq_peer_now_ms() + 30000;
+    while (d->ul_next < want) {
+        ck_assert_int_lt(zmq_peer_now_ms(), end);
+        if (d->dl_next < d->ul_next + d->k * SPP) {
+            int rc = drv_send_dl(d);
+            ck_assert_int_ge(rc, 0);
+            if (rc == SPP) continue;
+        }
+        uint64_t ts;
+        uint32_t e;
+        ssize_t got = radio_recv(d->r, d->ul, SPP, &ts, &e);
+        ck_assert_int_ne(got, RADIO_NEW_EPOCH); /* nobody restarts the cell */
+        ck_assert_int_ge(got, 0);
+        if (got == 0) continue;
+        ck_assert_uint_eq(ts, d->ul_next);
+        uint64_t off = atomic_load(&join_offset[who]);
+        bool is_both = true, is_alone = true;
+        for (size_t i = 0; i < SPP; i++) {
+            is_both &= d->ul[i] == ul_sum(ts + i, off);
+            is_alone &= d->ul[i] == zmq_peer_ul_sample(ts + i);
+        }
+        *both += is_both && !is_alone;
+        *alone += is_alone;
+        *bad += !is_both && !is_alone;
+        d->ul_next += SPP;
+    }
+}
+
+/* Two port pairs. Peer A streams on pair 0 from sample 0; peer B joins on pair 1 at an offset of the running
+ * epoch: its DL is the cell's from there, the cell's UL is A's + B's shifted by the offset. B leaves: A streams on
+ * alone, same epoch. C joins on the freed pair at a later offset, the same. D asks for DL on pair 0 while A holds
+ * it: refused (counted) and never answered; A's DL stays the unbroken ramp from sample 0 throughout. */
+START_TEST(test_peers_join_and_leave_a_running_epoch)
+{
+    struct eps e0, e1, e2;
+    eps_tcp(&e0, 0, ",trx_timeout_ms=20");
+    eps_tcp(&e1, 1, "");
+    eps_tcp(&e2, 2, "");
+    char args[512];
+    snprintf(args, sizeof args, "%s,tx_port1=%s,rx_port1=%s", e0.args, e1.peer_rx, e1.peer_tx);
+    struct radio r;
+    open_started(&r, args);
+    static struct drv d;
+    d = (struct drv){.r = &r, .k = 2};
+    struct peer a, b, c, x;
+    peer_start(&a, &e0, 0);
+    ck_assert_int_eq(drv_run(&d, 1, 100 * SPP, 30000), 0);
+    ck_assert_uint_eq(d.ul_bad, 0);
+
+    unsigned both = 0, alone = 0, bad = 0;
+    peer_init(&b, &e1, 0);
+    b.cfg.dl_check = check_ramp_b;
+    peer_go(&b);
+    uint64_t start = d.ul_next;
+    run_mixed(&d, 0, 300, &both, &alone, &bad);
+    ck_assert_uint_ne(atomic_load(&join_offset[0]), UINT64_MAX);
+    ck_assert_uint_gt(atomic_load(&join_offset[0]), 0);
+    ck_assert_uint_eq(atomic_load(&join_offset[0]) % SPP, 0);
+    ck_assert_uint_eq(bad, 0);
+    /* A alone before B's offset, A + B in every block from there on */
+    uint64_t off = atomic_load(&join_offset[0]), before = off > start ? (off - start) / SPP : 0;
+    ck_assert_uint_eq(alone, before);
+    ck_assert_uint_eq(both, 300 - before);
+    ck_assert_uint_gt(both, 0);
+    ck_assert_uint_eq(atomic_load(&r.counters.peer_joins), 1);
+    ck_assert_int_eq(peer_kill(&b), 0);
+    ck_assert_msg(b.res.dl_pattern_errors == 0, "B's DL broken at its sample %llu",
+                  (unsigned long long)b.res.first_bad_dl);
+
+    both = alone = bad = 0;
+    run_mixed(&d, 0, 200, &both, &alone, &bad); /* B gone: its UL stops, A's goes on */
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_ge(alone, 150);
+    ck_assert_int_eq(radio_state(&r), RADIO_STATE_STREAMING);
+
+    both = alone = bad = 0;
+    peer_init(&c, &e1, 0);
+    c.cfg.dl_check = check_ramp_c;
+    peer_go(&c);
+    start = d.ul_next;
+    run_mixed(&d, 1, 300, &both, &alone, &bad);
+    off = atomic_load(&join_offset[1]);
+    before = off > start ? (off - start) / SPP : 0;
+    ck_assert_uint_gt(off, atomic_load(&join_offset[0]));
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_eq(alone, before);
+    ck_assert_uint_eq(both, 300 - before);
+    ck_assert_uint_gt(both, 0);
+    ck_assert_uint_eq(atomic_load(&r.counters.peer_joins), 2);
+
+    peer_init(&x, &e0, 0);
+    x.cfg.tx = e2.peer_tx; /* its own UL port, gnbd's pair 0 DL */
+    peer_go(&x);
+    both = alone = bad = 0;
+    int64_t end = zmq_peer_now_ms() + 10000;
+    while (atomic_load(&r.counters.peers_refused) == 0 && zmq_peer_now_ms() < end)
+        run_mixed(&d, 1, 10, &both, &alone, &bad);
+    ck_assert_uint_eq(atomic_load(&r.counters.peers_refused), 1);
+    run_mixed(&d, 1, 100, &both, &alone, &bad);
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_int_eq(peer_kill(&x), 0);
+    ck_assert_uint_eq(x.res.dl_samples, 0); /* never answered */
+
+    ck_assert_int_eq(peer_kill(&c), 0);
+    ck_assert_int_eq(c.res.dl_pattern_errors, 0);
+    ck_assert_int_eq(peer_kill(&a), 0);
+    ck_assert_msg(a.res.dl_pattern_errors == 0, "A's DL broken at sample %llu", (unsigned long long)a.res.first_bad_dl);
+    ck_assert_uint_eq(d.new_epochs, 1);
+    ck_assert_uint_eq(atomic_load(&r.counters.epochs), 1);
+    radio_close(&r);
+}
+END_TEST
+
+/* Pair arguments: numbered without gaps, both ports of a pair, no port shared between pairs. */
+START_TEST(test_peer_pairs_are_checked)
+{
+    struct radio r;
+    char err[256] = "";
+    ck_assert_int_eq(open_zmq(&r, "tx_port=tcp://*:1,rx_port=tcp://localhost:2,tx_port2=tcp://*:3,rx_port2=tcp://"
+                              "localhost:4", err, sizeof err), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "tx_port2 given without tx_port1/rx_port1"));
+    ck_assert_int_eq(open_zmq(&r, "tx_port=tcp://*:1,rx_port=tcp://localhost:2,tx_port1=tcp://*:3", err, sizeof err),
+                     -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "rx_port1 is missing"));
+    ck_assert_int_eq(open_zmq(&r, "tx_port=tcp://*:1,rx_port=tcp://localhost:2,tx_port1=tcp://*:1,rx_port1=tcp://"
+                              "localhost:4", err, sizeof err), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "peers 0 and 1 share a port (tcp://*:1)"));
+    ck_assert_int_eq(open_zmq(&r, "tx_port=tcp://*:1,rx_port=tcp://localhost:2,tx_port8=tcp://*:3,rx_port8=tcp://"
+                              "localhost:4", err, sizeof err), -EINVAL);
+    ck_assert_msg(strstr(err, "unknown argument \"tx_port8") != NULL, "%s", err);
+}
+END_TEST
+
 static Suite *radio_zmq_suite(void)
 {
     Suite *s = suite_create("radio_zmq");
@@ -596,6 +754,8 @@ static Suite *radio_zmq_suite(void)
     tcase_add_test(tc, test_threads_and_ul_ahead_of_dl_across_restarts);
     tcase_add_test(tc, test_stop_unblocks_recv_and_send);
     tcase_add_test(tc, test_dl_gap_is_zero_filled_and_past_block_is_late);
+    tcase_add_test(tc, test_peers_join_and_leave_a_running_epoch);
+    tcase_add_test(tc, test_peer_pairs_are_checked);
     suite_add_tcase(s, tc);
     return s;
 }
