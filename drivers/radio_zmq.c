@@ -77,6 +77,7 @@ struct zr_envelope {
 struct zr_shared {
     _Atomic uint64_t offset;
     _Atomic uint32_t gen, left;
+    _Atomic uint32_t resumed;   /* gen of a silent peer that came back: its UL stream continues, at `offset` */
 };
 
 /* One pair's DL side, owned by the TX thread (radio_send). */
@@ -92,6 +93,7 @@ struct zr_tx_pair {
     int ignore_disc_fd;         /* the fd of a peer that left before its "disconnected" was read: that event,
                                  * when it comes, is not about whoever holds the fd number by then */
     uint64_t next;              /* next cell DL sample this peer gets */
+    uint64_t offset;            /* the cell sample its own sample 0 is */
     int64_t last_heard_ms;      /* last request received or reply sent */
     struct zr_envelope wait;    /* another peer's request while the pair is held (wait.n == 0: none) */
     int64_t wait_since_ms;
@@ -209,11 +211,11 @@ static void zr_tx_join(struct radio *r, struct zmq_radio *z, int i, const struct
     p->req = *e;
     p->pending = true;
     p->present = true;
-    p->next = z->tx.next_ts;
+    p->next = p->offset = z->tx.next_ts;
     p->last_heard_ms = zr_now_ms();
     p->gen++;
     z->tx.present++;
-    atomic_store(&z->shared[i].offset, p->next);
+    atomic_store(&z->shared[i].offset, p->offset);
     atomic_store(&z->shared[i].gen, p->gen);
     /* Epoch and gen first, state second: radio_recv reads them in the opposite order. */
     zr_set_state(r, ZR_FROM(RADIO_STATE_OPEN) | ZR_FROM(RADIO_STATE_WAITING_FOR_PEER) |
@@ -227,6 +229,28 @@ static void zr_tx_join(struct radio *r, struct zmq_radio *z, int i, const struct
 
 /* How a holder left: its "disconnected" event was read; it is gone for good (not merely silent). */
 enum { ZR_LEFT_EVENT_READ = 1, ZR_LEFT_FINAL = 2 };
+
+/* The silent holder of pair i asks again. Its own sample count went on where it stopped, so it goes on in the
+ * running epoch (never a new one) with the cell samples it missed skipped: its next sample is the cell's next,
+ * i.e. its offset grows by what it missed, in both directions. */
+static void zr_tx_resume(struct radio *r, struct zmq_radio *z, int i, const struct zr_envelope *e)
+{
+    struct zr_tx_pair *p = &z->txp[i];
+    if (e->fd == p->ignore_disc_fd) p->ignore_disc_fd = -1;
+    p->req = *e;
+    p->pending = p->present = true;
+    p->offset += z->tx.next_ts - p->next;
+    p->next = z->tx.next_ts;
+    p->last_heard_ms = zr_now_ms();
+    p->gen++;
+    z->tx.present++;
+    atomic_store(&z->shared[i].offset, p->offset);
+    atomic_store(&z->shared[i].resumed, p->gen);
+    atomic_store(&z->shared[i].gen, p->gen);
+    zr_set_state(r, ZR_FROM(RADIO_STATE_WAITING_FOR_PEER) | ZR_FROM(RADIO_STATE_STREAMING), RADIO_STATE_STREAMING);
+    log_info(LOG_RADIO, "zmq[%s]: peer resumed on %s, epoch %u at sample %llu (%d peers)", z->id, p->port,
+             (unsigned)atomic_load(&r->epoch), (unsigned long long)p->next, z->tx.present);
+}
 
 /* The holder of pair i left. A peer waiting on the pair joins in its place. */
 static void zr_tx_leave(struct radio *r, struct zmq_radio *z, int i, const char *why, unsigned how)
@@ -318,7 +342,10 @@ static void zr_tx_on_request(struct radio *r, struct zmq_radio *z, int i)
         return;
     }
     if (p->present && e->fd >= 0 && e->fd == p->req.fd) zr_tx_leave(r, z, i, "peer replaced", ZR_LEFT_FINAL);
-    if (!p->present && p->gone && zr_same_peer(e, &p->req)) return; /* sent before it left */
+    if (!p->present && zr_same_peer(e, &p->req)) {
+        if (!p->gone) zr_tx_resume(r, z, i, e); /* else sent before it left: dropped */
+        return;
+    }
     if (!p->present) {
         zr_tx_join(r, z, i, e);
         return;
@@ -489,13 +516,17 @@ static int zr_rx_adopt(struct radio *r, struct zmq_radio *z, int i)
     if (atomic_load(&r->epoch) != z->rx.epoch) return -1;
     x->gen = g;
     x->offset = atomic_load(&z->shared[i].offset);
+    x->live = atomic_load(&z->shared[i].left) != g;
+    if (atomic_load(&z->shared[i].resumed) == g && !x->ul_dropped) {
+        x->held = 0; /* the same peer's UL goes on: what it sent for the samples it missed is skipped */
+        return 0;
+    }
     x->head += x->len - x->held;
     x->len = x->held;
     x->held = 0;
     x->next = 0;
     x->got_bytes = x->len > 0;
     x->ul_dropped = false;
-    x->live = atomic_load(&z->shared[i].left) != g;
     return 0;
 }
 
@@ -545,9 +576,25 @@ static void zr_rx_request(struct zmq_radio *z, struct zr_rx_pair *x)
         x->outstanding = true;
 }
 
-/* Whether every live peer has its part of cell block [t, t + n): peer samples [max(t, offset) - offset,
- * t + n - offset). Samples of a peer before that range (it joined at an offset the cell UL had passed) are
- * dropped. Returns false when some live peer's part is not all there; *live counts the live peers. */
+/* The cell sample where live peer x's part of cell block [t, ...) starts: its buffer head, at cell sample
+ * offset + next (its sample `next`), once samples of it before t are dropped (it joined or resumed at an offset
+ * the cell UL had passed). Before that cell sample the peer sends nothing: it had not joined, or it was silent. */
+static uint64_t zr_rx_part_start(struct zr_rx_pair *x, uint64_t t)
+{
+    uint64_t head = x->offset + x->next;
+    if (head < t) {
+        size_t avail = (x->len - x->held) / ZR_SAMPLE_BYTES;
+        size_t skip = t - head < avail ? (size_t)(t - head) : avail;
+        x->head += skip * ZR_SAMPLE_BYTES;
+        x->len -= skip * ZR_SAMPLE_BYTES;
+        x->next += skip;
+        head += skip;
+    }
+    return head;
+}
+
+/* Whether every live peer has its part of cell block [t, t + n): cell samples [start, t + n) with start from
+ * zr_rx_part_start(). Returns false when some live peer's part is not all there; *live counts the live peers. */
 static bool zr_rx_block_ready(struct zmq_radio *z, uint64_t t, size_t n, int *live)
 {
     bool ready = true;
@@ -556,17 +603,9 @@ static bool zr_rx_block_ready(struct zmq_radio *z, uint64_t t, size_t n, int *li
         struct zr_rx_pair *x = &z->rxp[i];
         if (!x->live) continue;
         ++*live;
-        if (x->offset >= t + n) continue;
-        uint64_t from = (t > x->offset ? t : x->offset) - x->offset;
-        size_t avail = (x->len - x->held) / ZR_SAMPLE_BYTES;
-        if (x->next < from) {
-            size_t skip = from - x->next < avail ? (size_t)(from - x->next) : avail;
-            x->head += skip * ZR_SAMPLE_BYTES;
-            x->len -= skip * ZR_SAMPLE_BYTES;
-            x->next += skip;
-            avail -= skip;
-        }
-        if (x->next < from || avail < t + n - x->offset - from) ready = false;
+        uint64_t start = zr_rx_part_start(x, t);
+        if (start < t) ready = false; /* still skipping what it sent for samples the cell has passed */
+        else if (start < t + n && (x->len - x->held) / ZR_SAMPLE_BYTES < t + n - start) ready = false;
     }
     return ready && *live > 0;
 }
@@ -577,8 +616,9 @@ static void zr_rx_mix(struct zmq_radio *z, cf_t *out, uint64_t t, size_t n)
     memset(out, 0, n * sizeof(cf_t));
     for (int i = 0; i < z->npairs; i++) {
         struct zr_rx_pair *x = &z->rxp[i];
-        if (!x->live || x->offset >= t + n) continue;
-        size_t first = x->offset > t ? (size_t)(x->offset - t) : 0, count = n - first;
+        uint64_t start = x->offset + x->next;
+        if (!x->live || start >= t + n) continue;
+        size_t first = (size_t)(start - t), count = n - first;
         const unsigned char *src = x->buf + x->head;
         for (size_t k = 0; k < count; k++) {
             cf_t s;
