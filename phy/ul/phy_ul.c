@@ -92,8 +92,11 @@ int phy_ul_init(struct phy_ul *u, const struct phy_ul_config *cfg)
     }
     if (rc == 0) rc = grid_init(&u->grid, OFDM_SYMBOLS_PER_SLOT, 12 * cfg->nof_prb);
     if (rc == 0) {
-        u->history = calloc((size_t)u->history_slots * (size_t)u->slot_samples, sizeof(cf_t));
-        if (!u->history) rc = -ENOMEM;
+        size_t n = (size_t)u->history_slots * (size_t)u->slot_samples;
+        u->history = calloc(n, sizeof(cf_t));
+        u->window = u->history_slots > 1 ? calloc(n, sizeof(cf_t)) : u->history;
+        if (!u->history || !u->window) rc = -ENOMEM;
+        u->newest = u->history_slots - 1;
     }
     if (rc == 0 && cfg->prach_enabled) rc = init_prach(u);
     if (rc == 0) rc = init_channels(u);
@@ -118,8 +121,9 @@ void phy_ul_free(struct phy_ul *u)
     free(u->prach);
     u->prach = NULL;
     u->n_prach_detectors = 0;
+    if (u->window != u->history) free(u->window);
     free(u->history);
-    u->history = NULL;
+    u->history = u->window = NULL;
     grid_free(&u->grid);
     ofdm_free(&u->ofdm);
 }
@@ -129,22 +133,45 @@ int phy_ul_slot_samples(const struct phy_ul *u) { return u->slot_samples; }
 void phy_ul_reset(struct phy_ul *u)
 {
     memset(u->history, 0, (size_t)u->history_slots * (size_t)u->slot_samples * sizeof(cf_t));
+    u->window_at = 0;
     for (int i = 0; i < PHY_UL_HARQ_BUFFERS; i++) u->harq[i].used = false;
 }
 
 /* Samples from the air are untrusted: one NaN or infinity would poison every correlation it enters. */
-/* No NaN or Inf (exponent bits all ones): the bits are tested without a branch per value, so the loop runs over
- * whole words (it is on every UL slot). */
+/* No NaN or Inf (exponent bits all ones). Per float, (bits & 0x7f800000) + 0x00800000 reaches bit 31 only when
+ * the exponent is all ones; two floats per 64-bit word, no carry between them, no compare or branch per value:
+ * plain word arithmetic the compiler can vectorise (it runs on every UL slot). */
 static bool samples_finite(const cf_t *x, int n)
 {
-    const uint32_t exp = 0x7f800000u;
-    uint32_t bad = 0;
-    for (int i = 0; i < n; i++) {
-        uint32_t w[2];
+    const uint64_t exp = 0x7f8000007f800000ull, one = 0x0080000000800000ull, top = 0x8000000080000000ull;
+    uint64_t acc[4] = {0, 0, 0, 0};
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        uint64_t w[4];
         memcpy(w, &x[i], sizeof w);
-        bad |= ((w[0] & exp) == exp) | ((w[1] & exp) == exp);
+        for (int k = 0; k < 4; k++) acc[k] |= (w[k] & exp) + one;
     }
-    return bad == 0;
+    for (; i < n; i++) {
+        uint64_t w;
+        memcpy(&w, &x[i], sizeof w);
+        acc[0] |= (w & exp) + one;
+    }
+    return ((acc[0] | acc[1] | acc[2] | acc[3]) & top) == 0;
+}
+
+/* The history in time order, oldest slot first: the ring itself with one slot, else put together in window
+ * (once per slot, only for a slot that has PRACH occasions). */
+static const cf_t *history_window(struct phy_ul *u)
+{
+    if (u->history_slots == 1 || u->window_at == u->stats.slots) return u->window;
+    size_t slot_bytes = (size_t)u->slot_samples * sizeof(cf_t);
+    for (int j = 0; j < u->history_slots; j++) {
+        int from = (u->newest + 1 + j) % u->history_slots;
+        memcpy(u->window + (size_t)j * (size_t)u->slot_samples, u->history + (size_t)from * (size_t)u->slot_samples,
+               slot_bytes);
+    }
+    u->window_at = u->stats.slots;
+    return u->window;
 }
 
 /* One occasion: its samples start start_slot_offset slots back in the history. */
@@ -162,7 +189,7 @@ static void detect_prach(struct phy_ul *u, const struct ul_prach_occasion *o, st
                   (size_t)o->start_sample;
     size_t avail = (size_t)u->history_slots * (size_t)u->slot_samples - from;
     struct prach_detection det[UL_MAX_PRACH_DETECTIONS];
-    int n = prach_detect(&u->prach[o->fdm_index], u->history + from, avail, &o->time, det, UL_MAX_PRACH_DETECTIONS);
+    int n = prach_detect(&u->prach[o->fdm_index], history_window(u) + from, avail, &o->time, det, UL_MAX_PRACH_DETECTIONS);
     if (n < 0) {
         r->n_detected = n;
         return;
@@ -259,9 +286,8 @@ int phy_ul_process(struct phy_ul *u, const struct ul_slot_request *req, const cf
     res->slot = req ? req->slot : 0;
     u->stats.slots++;
     size_t slot_bytes = (size_t)u->slot_samples * sizeof(cf_t);
-    if (u->history_slots > 1)
-        memmove(u->history, u->history + u->slot_samples, (size_t)(u->history_slots - 1) * slot_bytes);
-    cf_t *newest = u->history + (size_t)(u->history_slots - 1) * (size_t)u->slot_samples;
+    u->newest = (u->newest + 1) % u->history_slots; /* a ring of slots: no shift per slot */
+    cf_t *newest = u->history + (size_t)u->newest * (size_t)u->slot_samples;
     if (!samples_finite(samples, u->slot_samples)) {
         /* Keep the history clean: the slot enters it as silence. */
         memset(newest, 0, slot_bytes);

@@ -170,7 +170,11 @@ struct phy_ul {
     struct phy_ul_config cfg;
     int slot_samples;
     int history_slots;                /* slots of samples kept (>= 1) */
-    cf_t *history;                    /* history_slots * slot_samples, oldest first; the newest slot is last */
+    cf_t *history;                    /* history_slots * slot_samples, a ring of slots: the newest at newest */
+    int newest;                       /* index in history of the newest slot */
+    cf_t *window;                     /* history_slots > 1: the history in time order, oldest first, put together
+                                       * only for a slot with PRACH occasions (no copy per idle slot) */
+    uint64_t window_at;               /* stats.slots when window was put together (0: never) */
     struct ofdm ofdm;
     struct grid grid;
     struct prach_detector *prach;     /* one per msg1-FDM occasion; NULL without PRACH */

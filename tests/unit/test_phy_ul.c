@@ -7,6 +7,7 @@
  * phase slope) of a late or early slot within one sample. */
 #include <check.h>
 #include <complex.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,27 @@ START_TEST(prach_across_two_slots)
     ck_assert_int_eq(res.prach[0].n_detected, 1);
     ck_assert_int_eq(res.prach[0].det[0].preamble_index, 42);
     ck_assert_float_eq_tol(res.prach[0].det[0].delay_samples, 6.0f, 1.0f);
+    /* The history is a ring of slots: one silent slot more and the same two slots put the preamble's halves at
+     * the ring's end and start; the occasion still sees them in time order, and a second occasion in the same
+     * slot sees the same samples. */
+    cf_t *silent = calloc((size_t)spp, sizeof(cf_t));
+    ck_assert_int_eq(phy_ul_process(&u, NULL, silent, &res), 0);
+    ck_assert_int_eq(phy_ul_process(&u, NULL, two, &res), 0);
+    req.n_prach = 2;
+    req.prach[1] = req.prach[0];
+    ck_assert_int_eq(phy_ul_process(&u, &req, two + spp, &res), 0);
+    ck_assert_int_eq(u.newest, 0);               /* the oldest slot is the ring's last */
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(res.prach[i].n_detected, 1);
+        ck_assert_int_eq(res.prach[i].det[0].preamble_index, 42);
+        ck_assert_float_eq_tol(res.prach[i].det[0].delay_samples, 6.0f, 1.0f);
+    }
+    /* Only the newest slot changed in the ring: a wrong order would put the second half first. */
+    req.n_prach = 1;
+    ck_assert_int_eq(phy_ul_process(&u, &req, silent, &res), 0);
+    ck_assert_int_le(res.prach[0].n_detected, 1);
+    if (res.prach[0].n_detected == 1) ck_assert_int_eq(res.prach[0].det[0].preamble_index, 42);
+    free(silent);
     /* With the first slot lost (zeros in the history) the preamble is cut in half: under a little noise (20 dB
      * below it per sample) nothing but preamble 42 may be reported. */
     memset(two, 0, (size_t)spp * sizeof(cf_t));
@@ -93,6 +115,19 @@ START_TEST(nan_slot_rejected)
     ck_assert(res.bad_samples);
     ck_assert_uint_eq(u.stats.bad_slots, 1);
     for (int i = 0; i < u.history_slots * spp; i++) ck_assert(isfinite(crealf(u.history[i])));
+    /* The word-wise check, value by value: an infinity or NaN in I or Q anywhere (the last sample too, past the
+     * blocks of four) is caught; the largest finite values, denormals and -0 are not. */
+    x[100] = 0;
+    const struct { int at; cf_t v; bool bad; } cases[] = {
+        {0, INFINITY, true}, {1, -INFINITY * I, true}, {spp - 1, NAN * I, true}, {spp - 2, -NAN, true},
+        {spp - 1, FLT_MAX - FLT_MAX * I, false}, {3, FLT_MIN / 4 + FLT_TRUE_MIN * I, false}, {5, -0.0f, false}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        x[cases[k].at] = cases[k].v;
+        ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
+        ck_assert_msg(res.bad_samples == cases[k].bad, "case %zu", k);
+        x[cases[k].at] = 0;
+    }
+    ck_assert_uint_eq(u.stats.bad_slots, 5);
     req.n_pusch = UL_MAX_PUSCH + 1;
     ck_assert_int_lt(phy_ul_process(&u, &req, x, &res), 0);   /* a malformed request is refused */
     free(x);
