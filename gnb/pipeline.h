@@ -20,7 +20,8 @@
  * GNBD_FAULT=slow_phy_ul makes PHY UL idle every other turn, so the UL slot ring fills (back-pressure tests).
  *
  * Stage-to-thread mapping (config threads.mapping):
- *   per_layer: one thread per stage;   compact: radio RX, radio TX, one slot worker (PHY UL -> MAC -> PHY DL), RRC;
+ *   compact (default): radio RX, radio TX, one slot worker (PHY UL -> MAC -> PHY DL), RRC;   per_layer: one thread
+ *   per stage (two thread hops more per slot);
  *   single: one thread runs every stage in a fixed order (deterministic; tests and file replay).
  * The slot path allocates nothing, takes no lock and makes no syscall besides radio I/O and ring wake-ups.
  *

@@ -124,7 +124,7 @@ START_TEST(defaults_applied)
     ck_assert_str_eq(cfg.radio.clock_source, "internal");
     ck_assert(cfg.radio.dl_backoff_db == 12);
     ck_assert_str_eq(cfg.control.endpoint, "tcp://127.0.0.1:5555");
-    ck_assert_int_eq(cfg.threads.mapping, THREADS_PER_LAYER);
+    ck_assert_int_eq(cfg.threads.mapping, THREADS_COMPACT);
     for (int i = 0; i < 7; i++)
         ck_assert_int_eq(cfg.threads.cpu[i], -1);
     for (int l = 0; l < LOG_LAYER_COUNT; l++)
@@ -153,7 +153,7 @@ START_TEST(every_key_stores_where_the_table_says)
     ck_assert(cfg.cell.tdd.period_ms == 2.5);
     ck_assert(cfg.radio.sample_rate == 61.44e6);
     ck_assert_int_eq(cfg.threads.cpu[6], 6);
-    ck_assert_int_eq(cfg.threads.mapping, THREADS_COMPACT);
+    ck_assert_int_eq(cfg.threads.mapping, THREADS_PER_LAYER);
 }
 END_TEST
 
