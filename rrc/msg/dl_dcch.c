@@ -34,6 +34,30 @@ static void release_ies_codec(struct per *p, struct rrc_release *v)
     if (v->has_wait_time) per_int(p, &v->wait_time, 1, 16);
 }
 
+/* DLInformationTransfer ::= SEQUENCE { rrc-TransactionIdentifier, criticalExtensions CHOICE {
+ * dlInformationTransfer DLInformationTransfer-IEs, criticalExtensionsFuture SEQUENCE {} } };
+ * DLInformationTransfer-IEs ::= SEQUENCE { dedicatedNAS-Message OPTIONAL, lateNonCriticalExtension OCTET STRING
+ * OPTIONAL, nonCriticalExtension DLInformationTransfer-v1610-IEs OPTIONAL } (38.331 6.2.2) */
+static void dl_information_transfer_codec(struct per *p, struct rrc_dl_information_transfer *v)
+{
+    per_int(p, &v->transaction_id, 0, 3);
+    int crit = 0;
+    per_choice(p, &crit, 2, false);
+    if (crit != 0) {
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    bool late = false, v1610 = false;
+    per_opt(p, &v->has_dedicated_nas);
+    per_opt(p, &late);
+    per_opt(p, &v1610);
+    if (!per_error(p) && (late || v1610)) {
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    if (v->has_dedicated_nas) per_octets(p, v->dedicated_nas, &v->dedicated_nas_len, sizeof v->dedicated_nas);
+}
+
 /* DL-DCCH-Message ::= SEQUENCE { message CHOICE { c1 CHOICE { rrcReconfiguration, rrcResume, rrcRelease, ...
  * 16 ... }, messageClassExtension SEQUENCE {} } } ; RRCRelease ::= SEQUENCE { rrc-TransactionIdentifier,
  * criticalExtensions CHOICE { rrcRelease RRCRelease-IEs, criticalExtensionsFuture SEQUENCE {} } } */
@@ -49,6 +73,10 @@ static void dl_dcch_codec(struct per *p, void *msg)
     per_choice(p, &c1, 16, false);
     if (per_error(p)) return;
     v->c1 = (enum rrc_dl_dcch_c1)c1;
+    if (v->c1 == RRC_DL_DCCH_DL_INFORMATION_TRANSFER) {
+        dl_information_transfer_codec(p, &v->dl_information_transfer);
+        return;
+    }
     if (v->c1 != RRC_DL_DCCH_RELEASE) {
         per_fail(p, per_decoding(p) ? -ENOTSUP : -EINVAL);
         return;

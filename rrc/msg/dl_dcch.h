@@ -1,4 +1,4 @@
-/* DL-DCCH-Message (38.331 6.2.1) with RRCRelease (6.2.2), the SRB1 message that sends a connected UE to
+/* DL-DCCH-Message (38.331 6.2.1) with DLInformationTransfer (the NAS relay) and RRCRelease (6.2.2), the SRB1 message that sends a connected UE to
  * RRC_IDLE (38.331 5.3.8): rrc-TransactionIdentifier and criticalExtensions rrcRelease with the RRCRelease-IEs
  * gnbd can send: deprioritisationReq (type and timer) and, in the v1540 extension, waitTime. The IEs gnbd never
  * sends (redirectedCarrierInfo, cellReselectionPriorities, suspendConfig, lateNonCriticalExtension, the v1610
@@ -35,15 +35,28 @@ struct rrc_release {
     int wait_time;                   /* RejectWaitTime 1..16 s */
 };
 
-struct rrc_dl_dcch_msg {
-    enum rrc_dl_dcch_c1 c1;
-    struct rrc_release release;      /* c1 RRC_DL_DCCH_RELEASE */
+/* 38.331 6.2.2 DLInformationTransfer: a NAS message for a connected UE. lateNonCriticalExtension and the
+ * v1610 extension are never encoded and refused (-ENOTSUP) when decoded. */
+#define RRC_DL_NAS_MAX 9000
+struct rrc_dl_information_transfer {
+    int transaction_id;              /* 0..3 */
+    bool has_dedicated_nas;
+    size_t dedicated_nas_len;
+    uint8_t dedicated_nas[RRC_DL_NAS_MAX];
 };
 
-/* The largest DL-DCCH message this module encodes, in bytes. */
+struct rrc_dl_dcch_msg {
+    enum rrc_dl_dcch_c1 c1;
+    union {
+        struct rrc_release release;                              /* c1 RRC_DL_DCCH_RELEASE */
+        struct rrc_dl_information_transfer dl_information_transfer; /* c1 RRC_DL_DCCH_DL_INFORMATION_TRANSFER */
+    };
+};
+
+/* The largest RRCRelease this module encodes, in bytes (a DLInformationTransfer is its NAS message + 4). */
 #define RRC_DL_DCCH_MAX_BYTES 8
 
-/* Encodes msg (c1 must be RRC_DL_DCCH_RELEASE) into buf[cap]; *len gets the byte count. Returns 0, -EINVAL (a
+/* Encodes msg (c1 RRC_DL_DCCH_RELEASE or RRC_DL_DCCH_DL_INFORMATION_TRANSFER) into buf[cap]; *len gets the byte count. Returns 0, -EINVAL (a
  * value outside its constraint, another message) or -ENOSPC. */
 int rrc_dl_dcch_encode(const struct rrc_dl_dcch_msg *msg, uint8_t *buf, size_t cap, size_t *len);
 /* Decodes; 0, -EBADMSG (malformed or truncated), -ENOTSUP (another message, an extension class, an IE not

@@ -98,7 +98,29 @@ struct ul_dcch_view {
     enum rrc_ul_dcch_type *type;
     enum rrc_ul_dcch_c1 *c1;
     struct rrc_setup_complete *setup_complete;
+    struct rrc_ul_information_transfer *ul_info;
 };
+
+/* ULInformationTransfer ::= SEQUENCE { criticalExtensions CHOICE { ulInformationTransfer
+ * ULInformationTransfer-IEs, criticalExtensionsFuture SEQUENCE {} } }; ULInformationTransfer-IEs ::= SEQUENCE {
+ * dedicatedNAS-Message OPTIONAL, lateNonCriticalExtension OCTET STRING OPTIONAL, nonCriticalExtension
+ * ULInformationTransfer-v1700-IEs OPTIONAL } (38.331 6.2.2) */
+static void ul_information_transfer_codec(struct per *p, struct rrc_ul_information_transfer *v)
+{
+    int crit = 0;
+    per_choice(p, &crit, 2, false);
+    if (crit != 0) {
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    bool late = false, v1700 = false;
+    per_opt(p, &v->has_dedicated_nas);
+    per_opt(p, &late);
+    per_opt(p, &v1700);
+    if (v->has_dedicated_nas) per_octets(p, v->dedicated_nas, &v->dedicated_nas_len, sizeof v->dedicated_nas);
+    if (late) per_skip_octets(p);
+    /* v1700 (dedicatedInfoF1c): nothing gnbd relays; it ends the message. */
+}
 
 /* UL-DCCH-Message ::= SEQUENCE { message CHOICE { c1 CHOICE { ... 16 ... }, messageClassExtension CHOICE {
  * c2 CHOICE { ... }, messageClassExtensionFuture-r16 SEQUENCE {} } } } */
@@ -111,6 +133,10 @@ static void ul_dcch_codec(struct per *p, void *view)
     if (per_error(p)) return;
     *v->type = message ? RRC_UL_DCCH_CLASS_EXTENSION : RRC_UL_DCCH_C1;
     *v->c1 = (enum rrc_ul_dcch_c1)c1;
+    if (*v->type == RRC_UL_DCCH_C1 && *v->c1 == RRC_UL_DCCH_UL_INFORMATION_TRANSFER) {
+        ul_information_transfer_codec(p, v->ul_info);
+        return;
+    }
     if (*v->type != RRC_UL_DCCH_C1 || *v->c1 != RRC_UL_DCCH_SETUP_COMPLETE) {
         per_fail(p, -ENOTSUP);
         return;
@@ -129,7 +155,7 @@ int rrc_ul_dcch_decode(const uint8_t *buf, size_t len, struct rrc_ul_dcch_msg *m
     memset(msg, 0, sizeof *msg);
     uper_reader_init(&r, buf, len * 8);
     struct per p = {.r = &r};
-    struct ul_dcch_view v = {&msg->type, &msg->c1, &msg->setup_complete};
+    struct ul_dcch_view v = {&msg->type, &msg->c1, &msg->setup_complete, &msg->ul_information_transfer};
     ul_dcch_codec(&p, &v);
     return r.err;
 }
@@ -138,6 +164,15 @@ int rrc_ul_dcch_encode_setup_complete(const struct rrc_setup_complete *sc, uint8
 {
     enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
     enum rrc_ul_dcch_c1 c1 = RRC_UL_DCCH_SETUP_COMPLETE;
-    struct ul_dcch_view v = {&type, &c1, (struct rrc_setup_complete *)sc}; /* encoding only reads it */
+    struct ul_dcch_view v = {&type, &c1, (struct rrc_setup_complete *)sc, NULL}; /* encoding only reads it */
+    return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
+}
+
+int rrc_ul_dcch_encode_ul_information_transfer(const struct rrc_ul_information_transfer *t, uint8_t *buf, size_t cap,
+                                               size_t *len)
+{
+    enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
+    enum rrc_ul_dcch_c1 c1 = RRC_UL_DCCH_UL_INFORMATION_TRANSFER;
+    struct ul_dcch_view v = {&type, &c1, NULL, (struct rrc_ul_information_transfer *)t};
     return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
 }

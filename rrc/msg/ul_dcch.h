@@ -2,7 +2,8 @@
  * selectedPLMN-Identity, registeredAMF (optional PLMN-Identity and AMF-Identifier), guami-Type, s-NSSAI-List,
  * dedicatedNAS-Message (kept as bytes), ng-5G-S-TMSI-Value (full 48 bits or Part2), and the non-critical
  * extensions v1610 (IAB node, idle measurements, UE measurements available, mobility history and state),
- * v1690 (UL RRC segmentation) and v1700 (onboarding request). The other UL-DCCH messages (security mode,
+ * v1690 (UL RRC segmentation) and v1700 (onboarding request); ULInformationTransfer (the NAS relay). The other
+ * UL-DCCH messages (security mode,
  * capabilities, reconfiguration complete, ...) will be added here as their issues come.
  *
  * rrc_ul_dcch_decode() parses bytes from the air (after PDCP): every read is bounds-checked, malformed or
@@ -78,14 +79,28 @@ struct rrc_setup_complete {
     bool onboarding_request;
 };
 
+/* 38.331 6.2.2 ULInformationTransfer: a NAS message from the UE once it is connected (no transaction id).
+ * The IEs' lateNonCriticalExtension and v1700 extension are skipped when decoded and never encoded. */
+struct rrc_ul_information_transfer {
+    bool has_dedicated_nas;
+    size_t dedicated_nas_len;
+    uint8_t dedicated_nas[RRC_DEDICATED_NAS_MAX];
+};
+
 struct rrc_ul_dcch_msg {
     enum rrc_ul_dcch_type type;
     enum rrc_ul_dcch_c1 c1;
-    struct rrc_setup_complete setup_complete; /* c1 RRC_UL_DCCH_SETUP_COMPLETE */
+    union {
+        struct rrc_setup_complete setup_complete;              /* c1 RRC_UL_DCCH_SETUP_COMPLETE */
+        struct rrc_ul_information_transfer ul_information_transfer; /* c1 RRC_UL_DCCH_UL_INFORMATION_TRANSFER */
+    };
 };
 
 int rrc_ul_dcch_decode(const uint8_t *buf, size_t len, struct rrc_ul_dcch_msg *msg);
 /* Encodes an UL-DCCH-Message with RRCSetupComplete. Returns 0, -EINVAL or -ENOSPC. */
 int rrc_ul_dcch_encode_setup_complete(const struct rrc_setup_complete *sc, uint8_t *buf, size_t cap, size_t *len);
+/* Encodes an UL-DCCH-Message with ULInformationTransfer (the UE simulator's, and tests'). */
+int rrc_ul_dcch_encode_ul_information_transfer(const struct rrc_ul_information_transfer *t, uint8_t *buf, size_t cap,
+                                               size_t *len);
 
 #endif
