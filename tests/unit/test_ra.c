@@ -368,6 +368,71 @@ START_TEST(msg3_retransmission)
 }
 END_TEST
 
+
+/* Several random-access DCIs in one slot: with SS#1 at AL4 x 2 (CCEs 0, 4) and AL8 x 1 on CORESET#0's 8 CCEs, the
+ * RARs of three RA-RNTIs due together take both AL4 candidates (PDSCHs on disjoint CORESET#0 RBs), the third is
+ * deferred (no free candidate) and goes out in the next slot. Msg4 keeps its first CCE below N_CCE / 2 = 4 (with
+ * PRI 0, r_PUCCH = floor(2 n_CCE,0 / 8) must be 0, 38.213 9.2.1): with CCEs 0-3 taken it waits. */
+START_TEST(several_in_one_slot)
+{
+    struct ra ra;
+    struct ra_config c = cfg52();
+    c.ss1_candidates[2] = 2;
+    c.ss1_candidates[3] = 1;
+    ck_assert_int_eq(ra_init(&ra, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 8, 4096), 0);
+    static struct ul_map map;
+    ck_assert_int_eq(ul_map_init(&map, 52), 0);
+    ul_map_advance(&map, 100);
+    ra.ul_map = &map;
+    int t1 = ra_preamble(&ra, 100, 5, 0.0f, 0x0f);
+    ck_assert_int_ge(ra_preamble(&ra, 100, 9, 0.0f, 0x1d), 0);
+    ck_assert_int_ge(ra_preamble(&ra, 100, 11, 0.0f, 0x2b), 0);
+    static struct pdcch_alloc a;
+    struct dl_slot_request dl = {0};
+    pdcch_alloc_begin(&a, 3);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 103, true, &dl, &pool, &a), 2);
+    ck_assert_int_eq(dl.n_pdcch, 2);
+    ck_assert_int_eq(dl.n_pdsch, 2);
+    ck_assert_int_eq(dl.pdcch[0].al, 4);
+    ck_assert_int_eq(dl.pdcch[1].al, 4);
+    ck_assert_int_ne(dl.pdcch[0].first_cce, dl.pdcch[1].first_cce);
+    ck_assert_int_ne(dl.pdcch[0].rnti, dl.pdcch[1].rnti);
+    const struct pdsch_grant *g0 = &dl.pdsch[0].grant, *g1 = &dl.pdsch[1].grant;
+    ck_assert(g0->crb_start + g0->nof_rb <= g1->crb_start || g1->crb_start + g1->nof_rb <= g0->crb_start);
+    for (int i = 0; i < 2; i++) { /* inside CORESET#0 (CRBs 1..48), its RIV counted from CRB 1 */
+        const struct pdsch_grant *g = &dl.pdsch[i].grant;
+        ck_assert(g->crb_start >= 1 && g->crb_start + g->nof_rb <= 49);
+        struct dci_1_0 d;
+        int start, n;
+        ck_assert_int_eq(dci_1_0_unpack(dl.pdcch[i].dci, dl.pdcch[i].dci_len, DCI_RNTI_RA, 48, &d), 0);
+        ck_assert_int_eq(dci_riv_decode(48, d.frequency_domain_assignment, &start, &n), 0);
+        ck_assert_int_eq(start + 1, g->crb_start);
+        tb_pool_give_back(&pool, dl.pdsch[i].tb_index);
+    }
+    ck_assert_uint_eq(a.deferred, 1);
+    memset(&dl, 0, sizeof dl);
+    pdcch_alloc_begin(&a, 4);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 104, true, &dl, &pool, &a), 1);
+    ck_assert_int_eq(dl.pdcch[0].rnti, 0x2b);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    /* Msg4 of t1 (its Msg3 in 103 + 4 + 2) */
+    ck_assert_ptr_nonnull(ra_msg3_received(&ra, 109, (uint16_t)t1, true));
+    uint8_t setup[103] = {0};
+    ck_assert_int_eq(ra_dl_ccch(&ra, (uint16_t)t1, setup, sizeof setup, true), 0);
+    memset(&dl, 0, sizeof dl);
+    pdcch_alloc_begin(&a, 5);
+    ck_assert_int_eq(pdcch_alloc_mark(&a, &c.coreset0, 0, 4), 0);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 115, true, &dl, &pool, &a), 0);   /* CCE 4 would be r_PUCCH 1 */
+    pdcch_alloc_begin(&a, 6);
+    ck_assert_int_eq(ra_schedule_dl(&ra, 116, true, &dl, &pool, &a), 1);
+    ck_assert_int_eq(dl.pdcch[0].rnti, t1);
+    ck_assert_int_eq(dl.pdcch[0].first_cce, 0);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    tb_pool_free(&pool);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ra");
@@ -378,6 +443,7 @@ int main(void)
     tcase_add_test(tc, window_expiry_and_full_table);
     tcase_add_test(tc, msg3_placed_by_ul_map);
     tcase_add_test(tc, msg3_retransmission);
+    tcase_add_test(tc, several_in_one_slot);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
