@@ -173,6 +173,10 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(ng, "links_lost", &d->ng.links_lost);
         add_counter(ng, "pdus_received", &d->ng.pdus_rx);
         add_counter(ng, "pdus_dropped", &d->ng.pdus_bad);
+        add_counter(ng, "initial_ue_messages", &d->ng.ues_initial);
+        add_counter(ng, "nas_ul", &d->ng.nas_ul);
+        add_counter(ng, "nas_dl", &d->ng.nas_dl);
+        add_counter(ng, "nas_dropped", &d->ng.nas_dropped);
     }
     cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");
     add_counter(pusch, "received", &p->mac.stats.pusch_received);
@@ -429,12 +433,12 @@ int gnbd_run(const struct gnbd_config *cfg)
         log_error(LOG_RADIO, "radio %s failed to start", cfg->radio.device);
         goto out;
     }
-    if (ng_stage_start(&d.ng) < 0) {
+    if (pipeline_start(&d.pipe) < 0) goto out;
+    pipe_started = true;
+    if (ng_stage_start(&d.ng) < 0) { /* after the pipeline set its waiter on the DL NAS ring */
         log_error(LOG_NGAP, "NGAP: the stage's thread did not start");
         goto out;
     }
-    if (pipeline_start(&d.pipe) < 0) goto out;
-    pipe_started = true;
     log_info(LOG_GNB, "running: control on %s, %d pipeline threads (%s)", cfg->control.endpoint, d.pipe.n_threads,
              mapping_name(cfg->threads.mapping));
     notify_ready();

@@ -49,6 +49,7 @@ int ng_stage_init(struct ng_stage *s, const struct gnbd_config *cfg, char *err, 
 {
     memset(s, 0, sizeof *s);
     s->stop_fd = -1;
+    s->to_ng_fd = -1;
     s->enabled = cfg->ngap.amf_addr[0] != '\0';
     atomic_store(&s->state, NG_WAIT);
     if (!s->enabled) return 0;
@@ -67,10 +68,21 @@ int ng_stage_init(struct ng_stage *s, const struct gnbd_config *cfg, char *err, 
     l->udp_remote_port = (uint16_t)cfg->ngap.udp_remote_port;
     l->streams = 2;
     s->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (s->stop_fd < 0) {
+    s->to_ng_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->stop_fd < 0 || s->to_ng_fd < 0) {
         snprintf(err, errlen, "ngap: eventfd: %s", strerror(errno));
         return -errno;
     }
+    if (ring_init(&s->to_ng, sizeof(struct ng_up_msg), 16) < 0 || ring_init(&s->to_rrc, sizeof(struct ng_dl_msg), 16) < 0) {
+        snprintf(err, errlen, "ngap: no memory for the NAS rings");
+        return -ENOMEM;
+    }
+    /* 9.3.1.16 User Location Information: the cell's NR CGI (PLMN + 36-bit NR cell identity) and TAI. */
+    s->uli.cgi.plmn = sc.request.plmn;
+    s->uli.cgi.cell_id = (uint64_t)cfg->cell.cell_id;
+    s->uli.tai.plmn = sc.request.plmn;
+    s->uli.tai.tac = (uint32_t)cfg->cell.tac;
+    s->next_ran_ue_id = 1;
     return 0;
 }
 
@@ -98,6 +110,162 @@ static void send_pdu(struct ng_stage *s, const uint8_t *buf, size_t len)
     if (rc < 0) log_warn(LOG_NGAP, "NGAP: sending %zu bytes failed: %s", len, strerror(-rc));
 }
 
+static struct ng_ue *ue_by_rnti(struct ng_stage *s, uint16_t rnti)
+{
+    for (int i = 0; i < NG_MAX_UES; i++)
+        if (s->ues[i].used && s->ues[i].rnti == rnti) return &s->ues[i];
+    return NULL;
+}
+
+static struct ng_ue *ue_by_ran_id(struct ng_stage *s, uint32_t id)
+{
+    for (int i = 0; i < NG_MAX_UES; i++)
+        if (s->ues[i].used && s->ues[i].ran_ue_ngap_id == id) return &s->ues[i];
+    return NULL;
+}
+
+static void send_ue_pdu(struct ng_stage *s, const struct ngap_pdu *pdu)
+{
+    static _Thread_local uint8_t buf[NGAP_MAX_PDU_BYTES];
+    size_t len;
+    int rc = ngap_encode(pdu, buf, sizeof buf, &len);
+    if (rc < 0) {
+        log_warn(LOG_NGAP, "NGAP: %s does not encode: %s", ngap_msg_name(pdu->msg), strerror(-rc));
+        return;
+    }
+    rc = sctp_link_send(s->link, 1, SCTP_LINK_NGAP_PPID, buf, len); /* UE-associated: stream 1 (38.412 7) */
+    if (rc < 0) log_warn(LOG_NGAP, "NGAP: sending %s failed: %s", ngap_msg_name(pdu->msg), strerror(-rc));
+}
+
+/* A message from the RRC stage. */
+static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    struct ng_ue *u = ue_by_rnti(s, m->rnti);
+    if (m->type == NG_UP_RESET) {
+        memset(s->ues, 0, sizeof s->ues);
+        return;
+    }
+    if (m->type == NG_UP_UE_GONE) {
+        if (u) u->used = false;
+        return;
+    }
+    if (!ng_setup_is_ready(&s->setup) || !s->link) {
+        atomic_fetch_add_explicit(&s->nas_dropped, 1, memory_order_relaxed);
+        log_warn(LOG_NGAP, "0x%04x: NAS message of %u bytes dropped: the NG interface is not up", m->rnti, m->nas_len);
+        return;
+    }
+    memset(&pdu, 0, sizeof pdu);
+    if (m->type == NG_UP_INITIAL_UE) {
+        if (!u)
+            for (int i = 0; i < NG_MAX_UES && !u; i++)
+                if (!s->ues[i].used) u = &s->ues[i];
+        if (!u) {
+            atomic_fetch_add_explicit(&s->nas_dropped, 1, memory_order_relaxed);
+            log_warn(LOG_NGAP, "0x%04x: no room for another UE (%d): Initial UE Message not sent", m->rnti, NG_MAX_UES);
+            return;
+        }
+        *u = (struct ng_ue){.used = true, .rnti = m->rnti, .ran_ue_ngap_id = s->next_ran_ue_id++};
+        if (s->next_ran_ue_id == 0) s->next_ran_ue_id = 1;
+        struct ngap_initial_ue_message *im = &pdu.u.initial_ue_message;
+        pdu.msg = NGAP_MSG_INITIAL_UE_MESSAGE;
+        im->ran_ue_ngap_id = u->ran_ue_ngap_id;
+        im->nas_len = m->nas_len;
+        memcpy(im->nas, m->nas, m->nas_len);
+        im->uli = s->uli;
+        im->rrc_establishment_cause = m->establishment_cause >= 0 && m->establishment_cause <= NGAP_RRC_MO_SMS + 2
+                                          ? m->establishment_cause : NGAP_RRC_MO_SIGNALLING;
+        im->ue_context_requested = true;
+        send_ue_pdu(s, &pdu);
+        atomic_fetch_add_explicit(&s->ues_initial, 1, memory_order_relaxed);
+        log_info(LOG_NGAP, "0x%04x: Initial UE Message (RAN UE NGAP ID %u, NAS %u bytes, cause %d)", m->rnti,
+                 u->ran_ue_ngap_id, m->nas_len, im->rrc_establishment_cause);
+        return;
+    }
+    if (!u || !u->has_amf_id) { /* 38.413 8.6.3: Uplink NAS Transport needs the AMF UE NGAP ID */
+        atomic_fetch_add_explicit(&s->nas_dropped, 1, memory_order_relaxed);
+        log_warn(LOG_NGAP, "0x%04x: UL NAS message of %u bytes dropped: %s", m->rnti, m->nas_len,
+                 u ? "no AMF UE NGAP ID yet" : "no NG context");
+        return;
+    }
+    struct ngap_uplink_nas_transport *ul = &pdu.u.uplink_nas_transport;
+    pdu.msg = NGAP_MSG_UPLINK_NAS_TRANSPORT;
+    ul->amf_ue_ngap_id = u->amf_ue_ngap_id;
+    ul->ran_ue_ngap_id = u->ran_ue_ngap_id;
+    ul->nas_len = m->nas_len;
+    memcpy(ul->nas, m->nas, m->nas_len);
+    ul->uli = s->uli;
+    send_ue_pdu(s, &pdu);
+    atomic_fetch_add_explicit(&s->nas_ul, 1, memory_order_relaxed);
+    log_info(LOG_NGAP, "0x%04x: Uplink NAS Transport (NAS %u bytes)", m->rnti, m->nas_len);
+}
+
+static void drain_up(struct ng_stage *s)
+{
+    uint64_t v;
+    ssize_t n = read(s->to_ng_fd, &v, sizeof v); /* clear first: a later commit bumps it again */
+    (void)n;
+    const struct ng_up_msg *m;
+    while ((m = ring_peek(&s->to_ng)) != NULL) {
+        on_up(s, m);
+        ring_release(&s->to_ng);
+    }
+}
+
+/* 38.413 8.6.2: a NAS-PDU for a UE: to the RRC stage, which sends it in a DLInformationTransfer. */
+static void on_dl_nas(struct ng_stage *s, const struct ngap_downlink_nas_transport *d)
+{
+    struct ng_ue *u = ue_by_ran_id(s, d->ran_ue_ngap_id);
+    if (!u) {
+        atomic_fetch_add_explicit(&s->nas_dropped, 1, memory_order_relaxed);
+        log_warn(LOG_NGAP, "NGAP: Downlink NAS Transport for unknown RAN UE NGAP ID %u: dropped", d->ran_ue_ngap_id);
+        return;
+    }
+    u->has_amf_id = true;
+    u->amf_ue_ngap_id = d->amf_ue_ngap_id;
+    struct ng_dl_msg *out = ring_reserve(&s->to_rrc);
+    if (!out) {
+        atomic_fetch_add_explicit(&s->nas_dropped, 1, memory_order_relaxed);
+        log_warn(LOG_NGAP, "0x%04x: DL NAS message dropped: the RRC ring is full", u->rnti);
+        return;
+    }
+    out->rnti = u->rnti;
+    out->nas_len = (uint32_t)d->nas_len;
+    memcpy(out->nas, d->nas, d->nas_len);
+    ring_commit(&s->to_rrc);
+    atomic_fetch_add_explicit(&s->nas_dl, 1, memory_order_relaxed);
+    log_info(LOG_NGAP, "0x%04x: Downlink NAS Transport (AMF UE NGAP ID %llu, NAS %zu bytes) -> DLInformationTransfer",
+             u->rnti, (unsigned long long)d->amf_ue_ngap_id, d->nas_len);
+}
+
+int ng_stage_up(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cause, const uint8_t *nas, size_t len)
+{
+    if (!s || !s->enabled) return 0;
+    if (len > NGAP_MAX_NAS_PDU) len = NGAP_MAX_NAS_PDU; /* the codec's limit; a longer NAS message is cut */
+    struct ng_up_msg *m = ring_reserve(&s->to_ng);
+    if (!m) {
+        atomic_fetch_add_explicit(&s->nas_dropped, 1, memory_order_relaxed);
+        return -EAGAIN;
+    }
+    m->type = type;
+    m->rnti = rnti;
+    m->establishment_cause = cause;
+    m->nas_len = (uint32_t)len;
+    if (len) memcpy(m->nas, nas, len);
+    ring_commit(&s->to_ng);
+    uint64_t one = 1;
+    ssize_t n = write(s->to_ng_fd, &one, sizeof one);
+    (void)n;
+    return 0;
+}
+
+const struct ng_dl_msg *ng_stage_dl_peek(struct ng_stage *s)
+{
+    return s && s->enabled ? ring_peek(&s->to_rrc) : NULL;
+}
+
+void ng_stage_dl_done(struct ng_stage *s) { ring_release(&s->to_rrc); }
+
 static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len)
 {
     static _Thread_local struct ngap_pdu pdu; /* ~10 KB; this thread's own */
@@ -111,7 +279,10 @@ static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len
     }
     enum ng_state before = s->setup.state;
     if (!ng_setup_rx(&s->setup, t, &pdu)) {
-        log_warn(LOG_NGAP, "NGAP: %s from the AMF not handled yet", ngap_msg_name(pdu.msg));
+        if (pdu.msg == NGAP_MSG_DOWNLINK_NAS_TRANSPORT)
+            on_dl_nas(s, &pdu.u.downlink_nas_transport);
+        else
+            log_warn(LOG_NGAP, "NGAP: %s from the AMF not handled yet", ngap_msg_name(pdu.msg));
         return;
     }
     if (pdu.msg == NGAP_MSG_NG_SETUP_RESPONSE && before == NG_SETUP_SENT) {
@@ -151,6 +322,7 @@ static void drain_link(struct ng_stage *s, int64_t t)
     if (sctp_link_is_up(s->link) < 0) {
         bool was_ready = s->setup.state == NG_READY;
         close_link(s);
+        memset(s->ues, 0, sizeof s->ues); /* the AMF's UE contexts went with the association */
         ng_setup_link_down(&s->setup, t);
         log_warn(LOG_NGAP, "NGAP: SCTP association to the AMF %s; trying again in %lld ms",
                  was_ready ? "lost: the cell admits no UE until NG Setup succeeds again" : "failed",
@@ -197,9 +369,11 @@ static void *ng_main(void *arg)
         publish(s);
         int64_t next = ng_setup_next_ms(&s->setup);
         int timeout = next == INT64_MAX ? 1000 : next - t < 0 ? 0 : next - t > 1000 ? 1000 : (int)(next - t);
-        struct pollfd p[2] = {{.fd = s->stop_fd, .events = POLLIN}, {.fd = sctp_link_fd(s->link), .events = POLLIN}};
-        int n = poll(p, s->link ? 2 : 1, timeout);
+        struct pollfd p[3] = {{.fd = s->stop_fd, .events = POLLIN}, {.fd = s->to_ng_fd, .events = POLLIN},
+                              {.fd = sctp_link_fd(s->link), .events = POLLIN}};
+        int n = poll(p, s->link ? 3 : 2, timeout);
         if (n > 0 && (p[0].revents & POLLIN)) break;
+        if (n > 0 && (p[1].revents & POLLIN)) drain_up(s);
     }
     close_link(s);
     return NULL;
@@ -226,5 +400,8 @@ void ng_stage_stop(struct ng_stage *s)
         s->started = false;
     }
     if (s->stop_fd >= 0) close(s->stop_fd);
-    s->stop_fd = -1;
+    if (s->to_ng_fd >= 0) close(s->to_ng_fd);
+    s->stop_fd = s->to_ng_fd = -1;
+    ring_free(&s->to_ng);
+    ring_free(&s->to_rrc);
 }

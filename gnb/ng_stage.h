@@ -6,7 +6,13 @@
  * UE is admitted only while NG Setup has succeeded and the association is up — otherwise its RRCSetupRequest
  * gets RRCReject (the RRC stage asks ng_stage_admits_ues()), so no UE is set up that its core cannot serve.
  *
- * Not yet: UE-associated signalling (Initial UE Message, NAS transport), NG Reset, several AMFs. */
+ * The NAS relay (38.413 8.6): the RRC stage hands over a connected UE's first NAS message (RRCSetupComplete's
+ * dedicatedNAS-Message) and later ones (ULInformationTransfer) through a ring; this stage gives the UE a
+ * RAN-UE-NGAP-ID and sends Initial UE Message / Uplink NAS Transport on stream 1, and passes each Downlink NAS
+ * Transport's NAS-PDU back through another ring for a DLInformationTransfer. The UE table (RNTI, RAN and AMF UE
+ * NGAP IDs) is this thread's alone; the RRC says when a UE is gone.
+ *
+ * Not yet: Initial Context Setup (security), UE Context Release, PDU sessions, NG Reset, several AMFs. */
 #ifndef GNBD_NG_STAGE_H
 #define GNBD_NG_STAGE_H
 
@@ -15,8 +21,34 @@
 #include <stdbool.h>
 
 #include "gnb/config.h"
+#include "gnb/ring.h"
 #include "gnb/sctp_link.h"
 #include "ngap/ng_setup.h"
+
+/* RRC -> NGAP. */
+enum ng_up_type { NG_UP_INITIAL_UE, NG_UP_UL_NAS, NG_UP_UE_GONE, NG_UP_RESET };
+struct ng_up_msg {
+    uint32_t type;
+    uint16_t rnti;
+    int establishment_cause;      /* INITIAL_UE: 38.331's, whose first ten values NGAP's 9.3.1.111 repeats */
+    uint32_t nas_len;
+    uint8_t nas[NGAP_MAX_NAS_PDU];
+};
+/* NGAP -> RRC: a NAS-PDU for the UE with this RNTI. */
+struct ng_dl_msg {
+    uint16_t rnti;
+    uint32_t nas_len;
+    uint8_t nas[NGAP_MAX_NAS_PDU];
+};
+#define NG_MAX_UES 64
+
+struct ng_ue {
+    bool used;
+    uint16_t rnti;
+    uint32_t ran_ue_ngap_id;
+    bool has_amf_id;
+    uint64_t amf_ue_ngap_id;
+};
 
 struct ng_stage {
     bool enabled;                 /* an AMF is configured */
@@ -27,6 +59,12 @@ struct ng_stage {
     bool started;
     int stop_fd;                  /* eventfd: ng_stage_stop() */
     _Atomic int state;            /* enum ng_state, published for the RRC stage and metrics */
+    struct ring to_ng, to_rrc;    /* ng_up_msg (RRC -> here), ng_dl_msg (here -> RRC) */
+    int to_ng_fd;                 /* eventfd the RRC bumps after a commit to to_ng (this thread polls it) */
+    struct ng_ue ues[NG_MAX_UES];
+    uint32_t next_ran_ue_id;
+    struct ngap_uli_nr uli;       /* the cell's NR CGI and TAI */
+    _Atomic uint64_t ues_initial, nas_ul, nas_dl, nas_dropped;
     _Atomic uint64_t connects, requests, responses, failures, timeouts, links_lost, pdus_rx, pdus_bad;
 };
 
@@ -34,6 +72,13 @@ struct ng_stage {
 int ng_stage_init(struct ng_stage *s, const struct gnbd_config *cfg, char *err, size_t errlen);
 int ng_stage_start(struct ng_stage *s);
 void ng_stage_stop(struct ng_stage *s);
+
+/* The RRC stage's side (one producer thread). ng_stage_up() copies the message into the ring and wakes the stage;
+ * -EAGAIN when the ring is full (counted: the NAS message is lost), 0 when NG is not enabled (nothing to do). */
+int ng_stage_up(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cause, const uint8_t *nas, size_t len);
+/* The next DL NAS message for the RRC, NULL when none; ng_stage_dl_done() after using it. */
+const struct ng_dl_msg *ng_stage_dl_peek(struct ng_stage *s);
+void ng_stage_dl_done(struct ng_stage *s);
 
 /* May the cell set a UE up now? (Any thread.) */
 static inline bool ng_stage_admits_ues(const struct ng_stage *s)

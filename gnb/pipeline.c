@@ -1,6 +1,7 @@
 /* The slot pipeline: stage steps, the epoch protocol, and the threads that run the stages. */
 #include "gnb/pipeline.h"
 #include "gnb/ng_stage.h"
+#include "rrc/msg/dl_dcch.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -552,6 +553,15 @@ static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
 {
     const struct rrc_ul_dcch_msg *msg;
     enum rrc_cell_event ev = rrc_cell_ul_dcch(&p->rrc, in->rnti, in->data, in->len, in->time_ms, &msg);
+    if (ev == RRC_EV_UL_DCCH && msg && msg->type == RRC_UL_DCCH_C1 && msg->c1 == RRC_UL_DCCH_UL_INFORMATION_TRANSFER) {
+        const struct rrc_ul_information_transfer *t = &msg->ul_information_transfer;
+        if (p->ng && p->ng->enabled && t->has_dedicated_nas)
+            ng_stage_up(p->ng, NG_UP_UL_NAS, in->rnti, 0, t->dedicated_nas, t->dedicated_nas_len);
+        else
+            log_info(LOG_RRC, "0x%04x: ULInformationTransfer (NAS %zu bytes): no core network, dropped", in->rnti,
+                     t->has_dedicated_nas ? t->dedicated_nas_len : 0);
+        return;
+    }
     if (ev != RRC_EV_SETUP_COMPLETE) {
         log_warn(LOG_RRC, "0x%04x: UL-DCCH message of %u bytes %s", in->rnti, in->len,
                  ev == RRC_EV_UNKNOWN_UE ? "from a UE with no RRC context, dropped"
@@ -563,6 +573,11 @@ static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
     int n = sc->dedicated_nas_len < 64 ? (int)sc->dedicated_nas_len : 64;
     for (int i = 0; i < n; i++) snprintf(hex + 3 * i, 4, "%02x ", sc->dedicated_nas[i]);
     p->rrc_setups_complete++;
+    if (p->ng && p->ng->enabled) { /* 38.413 8.6.1: the first NAS message goes to the AMF */
+        const struct rrc_ue_ctx *u = rrc_cell_find(&p->rrc, in->rnti);
+        ng_stage_up(p->ng, NG_UP_INITIAL_UE, in->rnti, u ? u->establishment_cause : 3, sc->dedicated_nas,
+                    sc->dedicated_nas_len);
+    }
     log_info(LOG_RRC, "0x%04x: RRCSetupComplete (transaction %d, selectedPLMN-Identity %d): connected on SRB1; "
              "dedicatedNAS-Message %zu bytes: %s%s", in->rnti, sc->transaction_id, sc->selected_plmn_identity,
              sc->dedicated_nas_len, hex, sc->dedicated_nas_len > 64 ? "..." : "");
@@ -618,6 +633,7 @@ static int rrc_actions(struct pipeline *p)
                      (long long)p->rrc.cfg.inactivity_ms, act.len);
         } else {
             out->type = RRC_MSG_RELEASE_UE;
+            ng_stage_up(p->ng, NG_UP_UE_GONE, act.rnti, 0, NULL, 0);
             log_info(LOG_RRC, "0x%04x: released (%s); %d of %d UEs hold an RRC context", act.rnti,
                      rrc_release_cause_name(act.cause), p->rrc.nof_ues, p->rrc.cfg.max_ues);
         }
@@ -635,14 +651,49 @@ static int rrc_actions(struct pipeline *p)
 
 /* RRC: each message from the MAC through the cell's procedures (rrc/rrc_cell.h), then the cell's timers at the
  * message's time; answers and commands back to the MAC. */
+/* DL NAS messages from the NGAP stage, each as a DLInformationTransfer on SRB1 (38.331 5.7.1), as far as
+ * rrc_to_mac has room. */
+static int rrc_dl_nas(struct pipeline *p)
+{
+    static _Thread_local struct rrc_dl_dcch_msg dl; /* ~9 KB: the RRC thread's own */
+    int n = 0;
+    const struct ng_dl_msg *m;
+    while (ring_room(p, RING_RRC_TO_MAC) > 0 && (m = ng_stage_dl_peek(p->ng)) != NULL) {
+        if (!rrc_cell_find(&p->rrc, m->rnti)) {
+            log_warn(LOG_RRC, "0x%04x: DL NAS message for a UE with no RRC context: dropped", m->rnti);
+        } else {
+            memset(&dl, 0, sizeof dl);
+            dl.c1 = RRC_DL_DCCH_DL_INFORMATION_TRANSFER;
+            dl.dl_information_transfer.transaction_id = p->rrc_dl_transaction++ & 3;
+            dl.dl_information_transfer.has_dedicated_nas = true;
+            dl.dl_information_transfer.dedicated_nas_len = m->nas_len;
+            memcpy(dl.dl_information_transfer.dedicated_nas, m->nas, m->nas_len);
+            struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
+            size_t len = 0;
+            if (rrc_dl_dcch_encode(&dl, out->data, sizeof out->data, &len) == 0) {
+                out->type = RRC_MSG_DL_DCCH;
+                out->epoch = p->rrc_epoch;
+                out->rnti = m->rnti;
+                out->len = (uint32_t)len;
+                ring_commit(&p->rings[RING_RRC_TO_MAC]);
+                log_info(LOG_RRC, "0x%04x: DLInformationTransfer (NAS %u bytes) on SRB1", m->rnti, m->nas_len);
+            }
+        }
+        ng_stage_dl_done(p->ng);
+        n++;
+    }
+    return n;
+}
+
 static int rrc_step(struct pipeline *p)
 {
-    int did = 0;
+    int did = rrc_dl_nas(p);
     struct rrc_msg *in;
     while ((in = ring_peek(&p->rings[RING_MAC_TO_RRC])) != NULL) {
         if (in->epoch != p->rrc_epoch) { /* a new peer: the MAC released every UE, so does the RRC */
             p->rrc_epoch = in->epoch;
             rrc_cell_reset(&p->rrc);
+            ng_stage_up(p->ng, NG_UP_RESET, 0, 0, NULL, 0);
         }
         if (ring_room(p, RING_RRC_TO_MAC) == 0) return did + wait_room(p, RING_RRC_TO_MAC);
         p->rrc_now_ms = in->time_ms;
@@ -1055,6 +1106,9 @@ int pipeline_start(struct pipeline *p)
         log_error(LOG_GNB, "cannot start the MAC pcap writer: %s", strerror(-trc));
         return trc;
     }
+    if (p->ng && p->ng->enabled) /* DL NAS messages wake the thread that runs the RRC stage */
+        for (int i = 0; i < p->n_threads; i++)
+            if (p->threads[i].stages & (1u << STAGE_RRC)) ring_set_waiter(&p->ng->to_rrc, &p->threads[i].waiter);
     for (int i = 0; i < p->n_threads; i++) {
         int rc = pthread_create(&p->threads[i].tid, NULL, thread_main, &p->threads[i]);
         if (rc) {

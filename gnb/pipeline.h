@@ -107,7 +107,7 @@ struct ng_stage;
 
 struct pipeline {
     struct radio *radio;
-    const struct ng_stage *ng; /* NULL or the NG interface: RRCReject while it is not up (gnb/ng_stage.h) */
+    struct ng_stage *ng; /* NULL or the NG interface: RRCReject while it is not up; the NAS relay (gnb/ng_stage.h) */
     enum thread_mapping mapping;
     size_t samples_per_slot;
     unsigned tx_advance;   /* k */
@@ -128,6 +128,7 @@ struct pipeline {
     _Atomic uint64_t rrc_setups_complete;
     _Atomic uint64_t rrc_releases, rrc_connected; /* contexts released (every cause); UEs connected now */
     _Atomic uint64_t rrc_setup_requests, rrc_rejects, rrc_setup_timeouts, rrc_lost; /* the RRC stage's counts */
+    unsigned rrc_dl_transaction;  /* RRC stage: the next DLInformationTransfer's transaction id (mod 4) */
     uint32_t rrc_epoch;          /* RRC stage: the epoch of the last message */
     int64_t rrc_now_ms;          /* RRC stage: the time of the last message */
     int64_t mac_now_ms, mac_tick_ms; /* MAC stage: ms of the last UL tick; of the last tick sent to the RRC */

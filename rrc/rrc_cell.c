@@ -109,7 +109,8 @@ enum rrc_cell_event rrc_cell_ul_ccch(struct rrc_cell *c, uint16_t rnti, const ui
     }
     c->stats.setups++;
     struct rrc_ue_ctx *u = open_ctx(c, rnti);
-    *u = (struct rrc_ue_ctx){.state = RRC_UE_SETUP_SENT, .rnti = rnti, .since_ms = now_ms};
+    *u = (struct rrc_ue_ctx){.state = RRC_UE_SETUP_SENT, .rnti = rnti, .since_ms = now_ms,
+                             .establishment_cause = c->ul.setup_request.establishment_cause};
     return ev;
 }
 

@@ -72,6 +72,7 @@ struct rrc_ue_ctx {
     int64_t since_ms;                /* SETUP_SENT: RRCSetup; CONNECTED: last UL-DCCH; RELEASING: RRCRelease */
     int64_t release_at_ms;           /* RELEASING: when the MAC context goes */
     enum rrc_release_cause cause;    /* RELEASING: why (set when the release time is decided) */
+    int establishment_cause;         /* the RRCSetupRequest's (enum rrc_establishment_cause), for NGAP */
 };
 
 enum rrc_cell_action_type { RRC_ACT_DL_DCCH, RRC_ACT_RELEASE_UE };

@@ -4,7 +4,10 @@
 #   AMF not there: the UE simulator's RRCSetupRequest gets RRCReject ("the NG interface to the AMF is not up");
 #   the AMF comes up and refuses once with Time To Wait v1s: gnbd waits, asks again, is accepted (ngap.state
 #   "ready"); the NGSetupRequest carries the configured PLMN, TAC, slice, name and the gNB ID = the leftmost 24
-#   bits of cell_id; a UE now attaches; the AMF goes away: gnbd sees the association lost, rejects UEs again.
+#   bits of cell_id; a UE now attaches and its NAS messages are relayed both ways (38.413 8.6): RRCSetupComplete's
+#   NAS in an Initial UE Message (with the cell's NR CGI and TAC), the stub's Downlink NAS Transport as a
+#   DLInformationTransfer the UE decodes, the UE's ULInformationTransfer (uesim --echo-dl-nas) as an Uplink NAS
+#   Transport with the AMF UE NGAP ID; the AMF goes away: gnbd sees the association lost, rejects UEs again.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 STUB="$ROOT/$BUILD/tools/amf_stub"
@@ -13,14 +16,15 @@ read -r AMF_UDP _ < <(free_ports)
 # cell_id 0x0019B0123 (26935587): with 24-bit gNB IDs the gNB ID is its leftmost 24 of 36 bits, 0x0019B0 (6576).
 uesim_cell_start ng "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12; tac = 7; cell_id = 26935587;" 3 15 \
   "ngap: { amf_addr = \"127.0.0.1\"; amf_port = $AMF_PORT; transport = \"udp\"; udp_local_port = $GNB_UDP;
-           udp_remote_port = $AMF_UDP; gnb_id_bits = 24; ran_node_name = \"gnbd-test\"; sst = 1; };" || { finish; exit; }
+           udp_remote_port = $AMF_UDP; gnb_id_bits = 24; ran_node_name = \"gnbd-test\"; sst = 1; };
+   rrc: { inactivity_timer_s = 1; };" || { finish; exit; }
 
 ng_state() { metric "$EP" ngap.state 2>/dev/null; }
 wait_state() { # state seconds
   for _ in $(seq $((10 * $2))); do [ "$(ng_state)" = "$1" ] && return 0; sleep 0.1; done
   return 1
 }
-attach() { "$UESIM" "${UESIM_ARGS[@]}" --seconds 0.4 --timeout 20 --attach 1 "$@" 2>&1; }
+attach() { "$UESIM" "${UESIM_ARGS[@]}" --seconds "${SECS:-0.4}" --timeout 20 --attach 1 "$@" 2>&1; }
 
 OUT=$(attach --expect-attach reject); RC=$?
 check "no AMF: the UE is rejected (uesim expected it)" [ $RC -eq 0 ]
@@ -41,8 +45,19 @@ check "gnbd: logged the AMF's name and the cell admitting UEs" \
 check "gnbctl metrics: ngap.setup_failures 1, setup_responses 1" \
   [ "$(metric "$EP" ngap.setup_failures) $(metric "$EP" ngap.setup_responses)" = "1 1" ]
 
-OUT=$(attach --expect-attach ok); RC=$?
-check "NG up: the UE attaches" [ $RC -eq 0 ]
+OUT=$(SECS=5 attach --expect-attach ok --until-release 8 --echo-dl-nas --nas-bytes 40); RC=$?
+grep -aE "uesim: (DLInformationTransfer|ULInformationTransfer|RRCRelease received|result)" <<<"$OUT" | sed 's/^/    /'
+grep -E "InitialUEMessage|UplinkNASTransport|DownlinkNAS" "$TMP/amf.log" | sed 's/^/    /'
+check "NG up: the UE attaches (and is released after 1 s of inactivity)" [ $RC -eq 0 ]
+check "AMF: Initial UE Message with RRCSetupComplete's 40-byte NAS, the cell's NR CGI and TAC, UE context requested" \
+  grep -q "InitialUEMessage ran_ue_id=1 nas_len=40 nas=7e.* nr_cell_id=26935587 tac=7 cause=.* ue_context_request=1" \
+  "$TMP/amf.log"
+check "UE: the stub's NAS message arrived in a DLInformationTransfer" \
+  grep -aq "DLInformationTransfer received: ue=1 .* NAS 4 bytes: 7e 00 5b 01" <<<"$OUT"
+check "AMF: the UE's answer came back in an Uplink NAS Transport with both UE NGAP IDs" \
+  grep -q "UplinkNASTransport amf_ue_id=1001 ran_ue_id=1 nas=7e005b01$" "$TMP/amf.log"
+check "gnbctl metrics: ngap.initial_ue_messages 1, nas_dl 1, nas_ul 1, nas_dropped 0" \
+  [ "$(metric "$EP" ngap.initial_ue_messages) $(metric "$EP" ngap.nas_dl) $(metric "$EP" ngap.nas_ul) $(metric "$EP" ngap.nas_dropped)" = "1 1 1 0" ]
 
 kill -TERM "$SPID"
 check "the AMF goes: gnbd sees the association lost (ngap.state leaves ready within 10 s)" \

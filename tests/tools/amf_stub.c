@@ -3,8 +3,12 @@
  * NGSetupResponse (AMF name "amf-stub", one GUAMI of the gNB's PLMN, relative capacity 255, the gNB's first
  * slice) — or, for the first --fail N requests, with an NGSetupFailure (cause misc/unspecified, Time To Wait
  * --ttw V as the 9.3.1.56 index, absent when V < 0). Prints "amf_stub: NGSetupRequest gnb_id=... bits=... tac=...
- * plmn=MCC/MNC sst=... name=..." per request.
+ * plmn=MCC/MNC sst=... name=..." per request. An Initial UE Message is printed (RAN UE NGAP ID, NAS length and
+ * first octets, NR CGI, TAC, cause) and answered with a Downlink NAS Transport (AMF UE NGAP ID 1000 + the RAN
+ * one) carrying --dl-nas HEX (default 7e005b01: a plain 5GMM Identity Request for the SUCI); an Uplink NAS
+ * Transport is printed with its NAS octets.
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
+ *            [--dl-nas HEX]
  * Exit status 0 at --seconds or SIGTERM. */
 #include <errno.h>
 #include <signal.h>
@@ -27,6 +31,41 @@ static double now_s(void)
 }
 
 static struct ngap_pdu in, out;
+static uint8_t dl_nas[256] = {0x7e, 0x00, 0x5b, 0x01};
+static size_t dl_nas_len = 4;
+
+static void print_hex(const uint8_t *b, size_t n, size_t max)
+{
+    for (size_t i = 0; i < n && i < max; i++) printf("%02x", b[i]);
+    if (n > max) printf("...");
+}
+
+static void send_pdu(struct sctp_link *a, uint16_t stream)
+{
+    uint8_t buf[NGAP_MAX_PDU_BYTES];
+    size_t len;
+    if (ngap_encode(&out, buf, sizeof buf, &len) < 0 || sctp_link_send(a, stream, SCTP_LINK_NGAP_PPID, buf, len) < 0)
+        printf("amf_stub: could not send %s\n", ngap_msg_name(out.msg));
+    else
+        printf("amf_stub: sent %s\n", ngap_msg_name(out.msg));
+}
+
+/* 38.413 8.6.1 / 8.6.2: the first NAS message of a UE, answered by a DL NAS message. */
+static void initial_ue(struct sctp_link *a)
+{
+    const struct ngap_initial_ue_message *m = &in.u.initial_ue_message;
+    printf("amf_stub: InitialUEMessage ran_ue_id=%u nas_len=%zu nas=", m->ran_ue_ngap_id, m->nas_len);
+    print_hex(m->nas, m->nas_len, 8);
+    printf(" nr_cell_id=%llu tac=%u cause=%d ue_context_request=%d\n", (unsigned long long)m->uli.cgi.cell_id,
+           m->uli.tai.tac, m->rrc_establishment_cause, m->ue_context_requested);
+    memset(&out, 0, sizeof out);
+    out.msg = NGAP_MSG_DOWNLINK_NAS_TRANSPORT;
+    out.u.downlink_nas_transport.amf_ue_ngap_id = 1000u + m->ran_ue_ngap_id;
+    out.u.downlink_nas_transport.ran_ue_ngap_id = m->ran_ue_ngap_id;
+    out.u.downlink_nas_transport.nas_len = dl_nas_len;
+    memcpy(out.u.downlink_nas_transport.nas, dl_nas, dl_nas_len);
+    send_pdu(a, 1);
+}
 
 static void answer(struct sctp_link *a, int *fails_left, int ttw)
 {
@@ -84,6 +123,14 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--fail")) fails = atoi(v);
         else if (!strcmp(a, "--ttw")) ttw = atoi(v);
         else if (!strcmp(a, "--seconds")) seconds = atof(v);
+        else if (!strcmp(a, "--dl-nas")) {
+            dl_nas_len = 0;
+            for (size_t k = 0; v[2 * k] && v[2 * k + 1] && k < sizeof dl_nas; k++, dl_nas_len++) {
+                unsigned x;
+                if (sscanf(v + 2 * k, "%2x", &x) != 1) return 2;
+                dl_nas[k] = (uint8_t)x;
+            }
+        }
         else {
             fprintf(stderr, "amf_stub: unknown option %s\n", a);
             return 2;
@@ -115,9 +162,17 @@ int main(int argc, char **argv)
                 printf("amf_stub: %d bytes do not decode: %s\n", n, strerror(-rc));
                 continue;
             }
-            if (in.msg == NGAP_MSG_NG_SETUP_REQUEST)
+            if (in.msg == NGAP_MSG_NG_SETUP_REQUEST) {
                 answer(a, &fails, ttw);
-            else
+            } else if (in.msg == NGAP_MSG_INITIAL_UE_MESSAGE) {
+                initial_ue(a);
+            } else if (in.msg == NGAP_MSG_UPLINK_NAS_TRANSPORT) {
+                const struct ngap_uplink_nas_transport *u = &in.u.uplink_nas_transport;
+                printf("amf_stub: UplinkNASTransport amf_ue_id=%llu ran_ue_id=%u nas=", (unsigned long long)u->amf_ue_ngap_id,
+                       u->ran_ue_ngap_id);
+                print_hex(u->nas, u->nas_len, 64);
+                printf("\n");
+            } else
                 printf("amf_stub: %s (not answered)\n", ngap_msg_name(in.msg));
         }
         if (n == -ECONNRESET) {

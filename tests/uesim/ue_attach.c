@@ -14,6 +14,7 @@
 #include "phy/ch/pdsch.h"
 #include "phy/ch/pucch.h"
 #include "rrc/msg/dl_dcch.h"
+#include "rrc/msg/ul_dcch.h"
 #include "phy/fec/tbs.h"
 
 #define UE_ATTACH_MAX_DL_TBS 8448
@@ -183,6 +184,30 @@ static int take_ul(struct ue_attach *a, const struct rrc_sib1 *sib1, char *why, 
     return 0;
 }
 
+static int64_t now_ms(const struct ue_attach *a);
+
+/* --echo-dl-nas: the NAS message back in an ULInformationTransfer over PDCP and RLC AM (38.331 5.7.2); the SR
+ * that asks for its grant is pending from now. */
+static void echo_nas(struct ue_attach_ue *u, const uint8_t *nas, size_t len)
+{
+    static struct rrc_ul_information_transfer t;
+    static uint8_t msg[RRC_DEDICATED_NAS_MAX + 16], pdu[RRC_DEDICATED_NAS_MAX + 32];
+    memset(&t, 0, sizeof t);
+    t.has_dedicated_nas = true;
+    t.dedicated_nas_len = len;
+    memcpy(t.dedicated_nas, nas, len);
+    size_t n = 0, pn = 0;
+    if (!u->rlc_ok || rrc_ul_dcch_encode_ul_information_transfer(&t, msg, sizeof msg, &n) < 0 ||
+        pdcp_srb_tx(&u->pdcp, msg, n, now_ms(u->a), pdu, sizeof pdu, &pn, NULL) < 0 ||
+        rlc_am_write_sdu(&u->rlc, pdu, pn) < 0) {
+        printf("uesim: ULInformationTransfer could not be sent: ue=%d\n", u->idx + 1);
+        return;
+    }
+    u->ul_nas++;
+    u->sr_pending = true;
+    printf("uesim: ULInformationTransfer sent: ue=%d c-rnti=0x%04x NAS %zu bytes (echo)\n", u->idx + 1, u->rnti, len);
+}
+
 /* SRB1 downlink: RLC AM -> PDCP -> a DL-DCCH message (counted; before security only RRCRelease is understood). */
 static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t len)
 {
@@ -190,9 +215,19 @@ static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t
     (void)count;
     u->dl_dcch++;
     struct rrc_dl_dcch_msg m;
-    if (rrc_dl_dcch_decode(sdu, len, &m) == 0 && m.c1 == RRC_DL_DCCH_RELEASE) {
+    int rc = rrc_dl_dcch_decode(sdu, len, &m);
+    if (rc == 0 && m.c1 == RRC_DL_DCCH_RELEASE) {
         u->release_seen = true;
         u->release_transaction = m.release.transaction_id;
+    }
+    if (rc == 0 && m.c1 == RRC_DL_DCCH_DL_INFORMATION_TRANSFER) { /* 38.331 5.7.1: the NAS message to NAS */
+        const struct rrc_dl_information_transfer *t = &m.dl_information_transfer;
+        u->dl_nas++;
+        printf("uesim: DLInformationTransfer received: ue=%d c-rnti=0x%04x transaction=%d NAS %zu bytes:", u->idx + 1,
+               u->rnti, t->transaction_id, t->has_dedicated_nas ? t->dedicated_nas_len : 0);
+        for (size_t i = 0; t->has_dedicated_nas && i < t->dedicated_nas_len && i < 16; i++) printf(" %02x", t->dedicated_nas[i]);
+        printf("\n");
+        if (u->a->cfg.echo_dl_nas && t->has_dedicated_nas) echo_nas(u, t->dedicated_nas, t->dedicated_nas_len);
     }
 }
 

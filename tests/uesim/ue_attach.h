@@ -123,6 +123,7 @@ struct ue_attach_config {
     int preamble;                                /* >= 0: every preamble has this index */
     bool same_preamble;                          /* the first preamble of every UE has one common index */
     int nas_bytes;                               /* dedicatedNAS-Message length */
+    bool echo_dl_nas;                            /* DLInformationTransfer's NAS back in an ULInformationTransfer */
     unsigned seed;
     int until_release_ms;                        /* > 0: step 6 */
     /* each UE's channel (tests/uesim/channel.h), both ways: the UL through gain_db, cfo_hz and the fading into
@@ -209,6 +210,7 @@ struct ue_attach_ue {
     bool sr_pending;                             /* 38.321 5.4.4 */
     int dl_dcch;                                 /* SRB1 messages PDCP delivered */
     bool release_seen;                           /* one of them was RRCRelease */
+    int dl_nas, ul_nas;                          /* DLInformationTransfers received, ULInformationTransfers sent */
     int release_transaction;
     int64_t t_attached;                          /* stream sample of the attach (step 6) */
     struct ue_attach_harq harq[UE_ATTACH_HARQ];

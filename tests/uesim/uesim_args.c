@@ -53,6 +53,8 @@ void uesim_usage(void)
             "  acknowledges it (tests/uesim/ue_attach.h). --expect-attach gives each UE's expected outcome (the last\n"
             "  one repeats; default ok); the run fails when a UE ends otherwise. The run ends 20 slots after the\n"
             "  last UE's outcome, or at --seconds. Not with --prach.\n"
+            "  --echo-dl-nas: every DLInformationTransfer's NAS message is sent back in an ULInformationTransfer\n"
+            "  (tests the gNB's NAS relay both ways; a real UE would answer, not echo).\n"
             "  --until-release S: an attached UE stays connected (SRB1 DL, HARQ-ACKs) until an RRCRelease on SRB1\n"
             "  (\"uesim: RRCRelease received\"), then the next UE starts; none within S s (1..3600) = failed.\n"
             "  --concurrent: the N UEs run at once in the same UL (else one after another). Per UE (the i-th value\n"
@@ -260,7 +262,7 @@ enum {
     OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES, OPT_UNTIL_RELEASE,
     OPT_CONCURRENT, OPT_UE_DELAY, OPT_UE_GAIN, OPT_SAME_PREAMBLE, OPT_DROP_MSG3, OPT_DROP_PUSCH, OPT_NACK_PDSCH,
     OPT_UES, OPT_UE_CFO, OPT_UE_SNR, OPT_UE_START, OPT_START_SPREAD, OPT_FADING, OPT_UE_FADING, OPT_FADING_DS,
-    OPT_FADING_DOPPLER,
+    OPT_FADING_DOPPLER, OPT_ECHO_DL_NAS,
 };
 
 /* "tdla" or "none". Returns 0 or -EINVAL. */
@@ -358,6 +360,7 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_NAS_BYTES: return set_int(arg, 1, 4000, &o->nas_bytes);
     case OPT_UNTIL_RELEASE: return set_int(arg, 1, 3600, &o->until_release_s);
     case OPT_CONCURRENT: o->concurrent = true; return 0;
+    case OPT_ECHO_DL_NAS: o->echo_dl_nas = true; return 0;
     case OPT_SAME_PREAMBLE: o->same_preamble = true; return 0;
     case OPT_UE_DELAY: return (o->n_ue_delay = uesim_parse_list(arg, 0, 10000, true, o->ue_delay)) < 0 ? -EINVAL : 0;
     case OPT_UE_GAIN: return (o->n_ue_gain = uesim_parse_list(arg, -60, 20, false, o->ue_gain_db)) < 0 ? -EINVAL : 0;
@@ -400,6 +403,7 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"ul-delay", required_argument, 0, OPT_UL_DELAY}, {"attach", required_argument, 0, OPT_ATTACH},
         {"expect-attach", required_argument, 0, OPT_EXPECT_ATTACH}, {"nas-bytes", required_argument, 0, OPT_NAS_BYTES},
         {"until-release", required_argument, 0, OPT_UNTIL_RELEASE}, {"concurrent", no_argument, 0, OPT_CONCURRENT},
+        {"echo-dl-nas", no_argument, 0, OPT_ECHO_DL_NAS},
         {"ue-delay", required_argument, 0, OPT_UE_DELAY}, {"ue-gain-db", required_argument, 0, OPT_UE_GAIN},
         {"same-preamble", no_argument, 0, OPT_SAME_PREAMBLE}, {"drop-msg3", required_argument, 0, OPT_DROP_MSG3},
         {"drop-pusch", required_argument, 0, OPT_DROP_PUSCH}, {"nack-pdsch", required_argument, 0, OPT_NACK_PDSCH},
