@@ -32,9 +32,10 @@ for page in docs/man/gnbd.8 docs/man/gnbctl.1 "$conf5"; do
 done
 
 # ---- gnbd.conf(5) against the loader: the n78 example has every group, cell.tdd included; the test modes
-# (absent in every shipped file) are added to a copy so that their keys are printed too.
+# and the NG interface (absent in every shipped file) are added to a copy so that their keys are printed too.
 { cat conf/examples/b210-n78-tdd-40mhz.conf
-  echo 'test = { ul_probe = { period = 10; offset = 9; pusch_prb_start = 20; }; };'; } > "$TMP/every-group.conf"
+  echo 'test = { ul_probe = { period = 10; offset = 9; pusch_prb_start = 20; }; };'
+  echo 'ngap = { amf_addr = "127.0.0.1"; };'; } > "$TMP/every-group.conf"
 "$GNBD" --check-config "$TMP/every-group.conf" 2>/dev/null | awk '
   /^[[:space:]]*#/ { next }
   /= \{$/ { g[++d] = $1; next }
