@@ -236,6 +236,59 @@ START_TEST(test_ngap_other_captures)
 }
 END_TEST
 
+START_TEST(test_ngap_live_open5gs_amf)
+{
+    /* NG Setup against a running Open5GS AMF (tools/ngap_probe, see captured.tsv): our request, built here as the
+     * probe builds it, is the one the AMF accepted, octet for octet. */
+    static struct ngap_pdu req;
+    req.msg = NGAP_MSG_NG_SETUP_REQUEST;
+    struct ngap_ng_setup_request *q = &req.u.ng_setup_request;
+    ck_assert_int_eq(ngap_plmn_from_mcc_mnc(&q->plmn, 1, 1, 2), 0);
+    q->gnb_id = 1;
+    q->gnb_id_bits = 22;
+    q->has_ran_node_name = true;
+    snprintf(q->ran_node_name, sizeof q->ran_node_name, "gnbd-ngap-probe");
+    q->n_tas = 1;
+    q->tas[0].tac = 7;
+    q->tas[0].n_plmns = 1;
+    q->tas[0].plmns[0].plmn = q->plmn;
+    q->tas[0].plmns[0].n_slices = 1;
+    q->tas[0].plmns[0].slices[0].sst = 1;
+    q->default_paging_drx = NGAP_DRX_128;
+    uint8_t want[256], got[256];
+    size_t n = load_capture("gnbd_ng_setup_request_to_open5gs", want, sizeof want), len = 0;
+    ck_assert_uint_gt(n, 0);
+    ck_assert_int_eq(ngap_encode(&req, got, sizeof got, &len), 0);
+    ck_assert_msg(len == n && memcmp(got, want, n) == 0, "request differs from the one the AMF accepted");
+
+    /* Its answer: AMF name, GUAMI 001/01 region 2 set 1 pointer 0 (Open5GS's sample amf.yaml with our PLMN),
+     * capacity 255, PLMN 001/01 with SST 1 (no SD). */
+    decode_capture("open5gs_amf_ng_setup_response_live", NGAP_MSG_NG_SETUP_RESPONSE, true);
+    const struct ngap_ng_setup_response *r = &pdu.u.ng_setup_response;
+    ck_assert_str_eq(r->amf_name, "open5gs-amf0");
+    ck_assert_int_eq(r->n_guamis, 1);
+    expect_plmn(&r->guamis[0].guami.plmn, 1, 1);
+    ck_assert_int_eq(r->guamis[0].guami.region_id, 2);
+    ck_assert_int_eq(r->guamis[0].guami.set_id, 1);
+    ck_assert_int_eq(r->guamis[0].guami.pointer, 0);
+    ck_assert_int_eq(r->relative_amf_capacity, 255);
+    ck_assert_int_eq(r->n_plmns, 1);
+    expect_plmn(&r->plmns[0].plmn, 1, 1);
+    ck_assert_int_eq(r->plmns[0].n_slices, 1);
+    ck_assert_int_eq(r->plmns[0].slices[0].sst, 1);
+    ck_assert(!r->plmns[0].slices[0].has_sd);
+
+    /* The same request with PLMN 999/70: misc / unknown-PLMN-or-SNPN, Time To Wait v10s. */
+    decode_capture("open5gs_amf_ng_setup_failure_live", NGAP_MSG_NG_SETUP_FAILURE, true);
+    const struct ngap_ng_setup_failure *f = &pdu.u.ng_setup_failure;
+    ck_assert_int_eq(pdu.type, NGAP_UNSUCCESSFUL);
+    ck_assert_int_eq(f->cause.group, NGAP_CAUSE_MISC);
+    ck_assert_int_eq(f->cause.value, NGAP_CAUSE_MISC_UNKNOWN_PLMN);
+    ck_assert(f->has_time_to_wait);
+    ck_assert_int_eq(f->time_to_wait, NGAP_TTW_10S);
+}
+END_TEST
+
 /* --- gnbd's own messages -------------------------------------------------------------------------------- */
 
 static struct ngap_pdu own[NGAP_MSG_COUNT];
@@ -809,6 +862,7 @@ static Suite *ngap_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_ngap_open5gs_captures);
     tcase_add_test(tc, test_ngap_other_captures);
+    tcase_add_test(tc, test_ngap_live_open5gs_amf);
     tcase_add_test(tc, test_ngap_own_round_trips);
     tcase_add_test(tc, test_ngap_bad_input);
     tcase_add_test(tc, test_ngap_tshark);
