@@ -2,7 +2,7 @@
  *
  *   ngap_probe [--addr A] [--port P] [--transport udp|kernel] [--udp-local P] [--udp-remote P]
  *              [--plmn MCCMNC] [--tac T] [--sst S] [--sd SD] [--gnb-id N/LEN] [--name NAME]
- *              [--timeout S] [--save-pdus DIR]
+ *              [--timeout S] [--hold S] [--save-pdus DIR]
  *
  * Connects one association to the AMF (defaults: udp, 127.0.0.1:38412, encapsulation ports 9900 -> 9899), sends
  * an NGSetupRequest built with ngap_encode on stream 0 (38.412 7: non-UE-associated signalling), waits up to
@@ -10,7 +10,8 @@
  * NGSetupResponse the AMF name, served GUAMIs, relative capacity and PLMN support list (and whether our PLMN and
  * slice are in it), for an NGSetupFailure the cause and time to wait. Every received PDU is printed as hex and,
  * with --save-pdus DIR, written to DIR/<n>-<MessageName>.hex (one line of hex, the raw NGAP-PDU) so it can become
- * test data (tests/vectors/ngap/captured.tsv).
+ * test data (tests/vectors/ngap/captured.tsv). With --hold S it then keeps the association S seconds (the SCTP
+ * heartbeats of both ends run; further PDUs are printed) and fails if the association is lost meanwhile.
  * Exit status: 0 only for an NGSetupResponse; 1 for a failure, a timeout, a transport or decoding error; 2 for
  * bad options. */
 #include <errno.h>
@@ -42,7 +43,7 @@ struct probe_opts {
     uint32_t gnb_id;
     int gnb_id_bits;
     char name[NGAP_NAME_MAX + 1];
-    double timeout;
+    double timeout, hold;
     const char *save_dir;
 };
 
@@ -257,6 +258,15 @@ static int probe(const struct probe_opts *o)
     } else {
         printf("ngap_probe: answer after %.1f ms\n", (now_s() - ts) * 1e3);
     }
+    if (result == 0 && o->hold > 0) {
+        double end = now_s() + o->hold;
+        while (now_s() < end && !stop && (n = sctp_link_recv(l, rxb, sizeof rxb, &rx)) != -ECONNRESET) {
+            if (n >= 0) on_pdu(o, ++seq, rxb, (size_t)n, &rx, &req);
+            else sctp_link_wait(l, 100);
+        }
+        result = sctp_link_is_up(l) == 1 ? 0 : 1;
+        printf("ngap_probe: association %s after holding %.1f s\n", result ? "LOST" : "still up", o->hold);
+    }
     sctp_link_close(l);
     return result;
 }
@@ -286,7 +296,7 @@ static int usage(const char *why)
     if (why) fprintf(stderr, "ngap_probe: %s\n", why);
     fprintf(stderr, "usage: ngap_probe [--addr A] [--port P] [--transport udp|kernel] [--udp-local P] "
                     "[--udp-remote P] [--plmn MCCMNC] [--tac T] [--sst S] [--sd SD] [--gnb-id N/LEN] "
-                    "[--name NAME] [--timeout S] [--save-pdus DIR]\n");
+                    "[--name NAME] [--timeout S] [--hold S] [--save-pdus DIR]\n");
     return 2;
 }
 
@@ -347,6 +357,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--timeout")) {
             o.timeout = atof(v);
             if (!(o.timeout > 0 && o.timeout <= 600)) return usage("--timeout is 0..600 seconds");
+        } else if (!strcmp(a, "--hold")) {
+            o.hold = atof(v);
+            if (!(o.hold >= 0 && o.hold <= 3600)) return usage("--hold is 0..3600 seconds");
         } else if (!strcmp(a, "--save-pdus")) {
             struct stat st;
             if (stat(v, &st) < 0 || !S_ISDIR(st.st_mode)) return usage("--save-pdus needs an existing directory");
