@@ -28,6 +28,19 @@
  * therefore counts for the window its interpolated position is in. Power and SINR per subcarrier follow from the
  * peak and the noise.
  *
+ * Many preambles at once (successive interference cancellation): the preambles of other roots are not noise-like
+ * in a root's correlation but raise its floor, so that 16 equal preambles of a short format (L_RA = 139, 8 roots)
+ * leave each peak only about 8 dB over the floor, under the noise threshold. Where the occasion has an even
+ * number of repetitions (prach_detect), the noise alone is measured apart: the repetitions summed with
+ * alternating signs cancel every preamble (38.211 6.3.3.1: the N_u part repeats the same sequence) and leave the
+ * noise of the plain sum. When some root then has a candidate peak (over SIC_CANDIDATE x its floor and over
+ * threshold x that noise) that did not pass as a detection, the strongest candidate of all roots is taken at a
+ * time: its delay refined to the fraction of a lag that maximises the projection of the bins on that preamble
+ * (y_u(k) e^{-j 2 pi k tau / L_RA}), its complex amplitude the projection, and it is subtracted from the bins;
+ * until no candidate is left. Each root is then detected as above on the bins less the candidates of the other
+ * roots: its own preambles (and its own false candidates, added back) stand against the noise, not against the
+ * others. Noise alone and one-root occasions take the first pass only (the same decisions as without it).
+ *
  * Threading: prach_generator_init/free and prach_detector_init/free call the FFTW planner, which is not
  * thread-safe: make every plan on one thread at start (not concurrently with any other FFTW planning, ofdm_init
  * included). After init an object is used by one thread at a time (its buffers are its own); distinct objects may
@@ -152,6 +165,22 @@ struct prach_detector {
     struct fftwf_plan_s *corr_idft;   /* M-point backward, corr_in -> corr_out */
     float last_noise;           /* noise (+ interference) power per subcarrier and repetition of the last
                                  * prach_detect* call, input units (metrics) */
+    /* successive interference cancellation (see above) */
+    float *inv_taper;           /* L_RA: 1 / w_k */
+    cf_t *resid;                /* L_RA: the bins less the candidates */
+    cf_t *view;                 /* L_RA: resid plus one root's own candidates */
+    double noise_bins;          /* the noise alone per bin (prach_detect, even repetitions), -1: unknown */
+    const cf_t *sic_in;         /* prach_detect's N_u part during the call (the noise alone is measured on it) */
+    float root_top;             /* the strongest correlation power of the last root correlated */
+    int nof_cand;
+    struct prach_sic_cand {
+        int root;
+        double lag;             /* fractional correlation lag, 0 .. L_RA */
+        cf_t g;                 /* complex amplitude: the candidate is g y_u(k) / sqrt(L_RA) e^{-j 2 pi k lag / L} */
+    } cand[PRACH_NUM_PREAMBLES];
+    int sic_steps;              /* candidates cancelled in the last call (tests, benchmarks) */
+    float sic_noise;            /* the noise alone as a correlation power (0: unknown) */
+    float sic_top;              /* the strongest correlation power of the occasion */
 };
 
 /* Validates cfg, precomputes the roots' conjugate DFTs, makes the FFTW plans. 0, -EINVAL, -ENOMEM. */

@@ -20,6 +20,16 @@
 #define GHOST_MARGIN 0.5f        /* a ghost is at least 3 dB under its peak, */
 #define GHOST_SCALE 3.0f         /* and one of order k at least 3 / k^2 (measured: cut preambles, CFO, taper) */
 #define STATIONARY_RATIO 10.0    /* in-band energy of the N_u part's two halves: at most 10 dB apart */
+#define SIC_CANDIDATE 2.5f       /* 4 dB: a cancellation candidate stands this far over its root's floor */
+#define SIC_TRIGGER 6.0f         /* 7.8 dB: an undetected peak this far over its floor starts the cancellation
+                                  * (a single preamble's cross-correlation ripple in another root stays under) */
+#define SIC_MAX_STEPS PRACH_NUM_PREAMBLES
+#define SIC_REFINE_STEPS 14      /* golden-section steps of a candidate's lag over +-0.5 correlation bins */
+#define SIC_SWEEP_STEPS 9        /* and of a refit over +-0.125 bins */
+#define SIC_EXCLUDE_LAGS 1.5     /* a new candidate stands this far from those of its root (main lobe: 2 lags) */
+#define SIC_NOISE_MARGIN 1.25f   /* the noise alone is known within about 3 x 1 / sqrt(L_RA) (139 bins): a
+                                  * view's noise is never taken under this much of it */
+#define FLOOR_BLOCK 8            /* bins per block of the robust floor (the median of the block means) */
 
 static int next_pow2(int n)
 {
@@ -45,6 +55,9 @@ void prach_detector_free(struct prach_detector *d)
     free(d->bins);
     free(d->corr_pow);
     free(d->mask);
+    free(d->inv_taper);
+    free(d->resid);
+    free(d->view);
     memset(d, 0, sizeof(*d));
 }
 
@@ -72,6 +85,7 @@ static int roots_init(struct prach_detector *d)
         for (int k = 0; k < l; k++) {
             double w = 0.54 - 0.46 * cos(2.0 * M_PI * k / (l - 1));
             if (r == 0) {
+                d->inv_taper[k] = (float)(1.0 / w);
                 sum += w;
                 sum2 += w * w;
                 sum4 += w * w * w * w;
@@ -132,8 +146,11 @@ int prach_detector_init(struct prach_detector *d, const struct prach_detector_cf
     d->bins = malloc((size_t)l * sizeof(cf_t));
     d->corr_pow = malloc(m * sizeof(float));
     d->mask = malloc(m);
+    d->inv_taper = malloc((size_t)l * sizeof(float));
+    d->resid = malloc((size_t)l * sizeof(cf_t));
+    d->view = malloc((size_t)l * sizeof(cf_t));
     if (!d->time || !d->freq || !d->corr_in || !d->corr_out || !d->root_conj || !d->bins || !d->corr_pow ||
-        !d->mask || !d->half_time || !d->half_freq) {
+        !d->mask || !d->half_time || !d->half_freq || !d->inv_taper || !d->resid || !d->view) {
         prach_detector_free(d);
         return -ENOMEM;
     }
@@ -183,6 +200,52 @@ static int local_maxima(const float *pw, int m, float level, struct peak *pk, in
                     weakest = i;
     }
     return n;
+}
+
+/* k-th smallest of v[0 .. n) (reordered in place; Hoare's selection). */
+static float select_kth(float *v, int n, int k)
+{
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[(lo + hi) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
+}
+
+/* A floor the peaks cannot raise: the median of the means of blocks of FLOOR_BLOCK bins (a peak's main lobe
+ * touches one or two blocks; the median holds while fewer than half the blocks have one), over the median of a
+ * block mean of exponential powers (Wilson-Hilferty: (1 - 1 / (9 k))^3 of the mean for k bins), so that under
+ * noise alone it estimates the mean. Several preambles of one root (up to per_root) would otherwise lift the
+ * plain mean until none of them passes. scratch: M / FLOOR_BLOCK floats. */
+static float robust_floor(const float *pw, int m, float *scratch)
+{
+    int nb = m / FLOOR_BLOCK;
+    for (int i = 0; i < nb; i++) {
+        float acc = 0.0f;
+        for (int j = 0; j < FLOOR_BLOCK; j++)
+            acc += pw[i * FLOOR_BLOCK + j];
+        scratch[i] = acc / FLOOR_BLOCK;
+    }
+    double c = 1.0 - 1.0 / (9.0 * FLOOR_BLOCK);
+    return select_kth(scratch, nb, nb / 2) / (float)(c * c * c);
 }
 
 /* Mean power of the correlation away from the peaks: bins within `ex` of each peak are left out. */
@@ -262,15 +325,20 @@ static bool is_ghost(const struct peak *pk, const double *lag, int np, int i, in
 }
 
 /* One root: correlation, noise, peaks -> at most one detection per preamble window, appended to res in
- * increasing preamble order. Returns the new count; *noise_out gets the noise estimate (correlation power). */
-static int detect_root(struct prach_detector *d, int r, double scale, struct prach_detection *res, int nres,
-                       int max_res, float *noise_out)
+ * increasing preamble order (max_res 0: none). Returns the new count; *noise_out gets the noise estimate
+ * (correlation power). d->corr_pow keeps the root's correlation power. robust (the cancellation passes): the
+ * noise estimate starts from the lowest of the plain mean, the robust floor and, with known (the root's
+ * cancellation candidates), the mean without their lags; else from the plain mean (one pass over the bins for
+ * the roots without a peak). */
+static int detect_root_known(struct prach_detector *d, int r, const cf_t *bins, double scale,
+                             struct prach_detection *res, int nres, int max_res, float *noise_out, bool robust,
+                             const struct peak *known, int n_known)
 {
     const struct prach_params *p = &d->p;
     int l = p->l_ra, m = d->corr_size;
     const cf_t *rc = d->root_conj + (size_t)r * l;
     /* Written out in real arithmetic: a C complex product would check for NaN/inf and call __mulsc3. */
-    const float *x = (const float *)d->bins, *y = (const float *)rc;
+    const float *x = (const float *)bins, *y = (const float *)rc;
     float *out = (float *)d->corr_in;
     for (int k = 0; k < 2 * l; k += 2) {
         out[k] = x[k] * y[k] - x[k + 1] * y[k + 1];
@@ -293,7 +361,16 @@ static int detect_root(struct prach_detector *d, int r, double scale, struct pra
         total += acc[j];
         top = hi[j] > top ? hi[j] : top;
     }
+    d->root_top = top;
     float noise = (float)(total / m);
+    /* Many peaks lift the plain mean: the robust floor (corr_out is free now), the mean without the candidates. */
+    if (robust) {
+        noise = fminf(noise, robust_floor(pw, m, (float *)d->corr_out));
+        if (n_known > 0)
+            noise = fminf(noise, noise_away_from(pw, d->mask, m, known, n_known, (EXCLUDE_LAGS * m + l - 1) / l,
+                                                 total));
+        noise = fmaxf(noise, SIC_NOISE_MARGIN * d->sic_noise);   /* never under the noise alone */
+    }
     /* Nothing above threshold x the plain mean: no peak to leave out of it, so no detection (most roots). */
     if (!(top > d->threshold * noise)) {
         *noise_out = noise;
@@ -307,6 +384,8 @@ static int detect_root(struct prach_detector *d, int r, double scale, struct pra
         np = local_maxima(pw, m, d->threshold * noise, pk, 2 * PRACH_NUM_PREAMBLES);
         if (pass < 2)
             noise = noise_away_from(pw, d->mask, m, pk, np, ex, total);
+        if (robust)
+            noise = fmaxf(noise, SIC_NOISE_MARGIN * d->sic_noise);
     }
     *noise_out = noise;
     if (!(noise > 0.0f) || np == 0)
@@ -314,6 +393,8 @@ static int detect_root(struct prach_detector *d, int r, double scale, struct pra
     float strongest = 0.0f;
     for (int i = 0; i < np; i++)
         strongest = fmaxf(strongest, pk[i].pow);
+    if (robust)   /* a view without the occasion's strongest preamble: 30 dB under that one still */
+        strongest = fmaxf(strongest, d->sic_top);
     /* Peaks placed by the fit; ghosts dropped; each remaining peak goes to the window its lag falls in, the
      * strongest one of a window winning. */
     double lag[2 * PRACH_NUM_PREAMBLES];
@@ -354,6 +435,186 @@ static int detect_root(struct prach_detector *d, int r, double scale, struct pra
     return nres;
 }
 
+static int detect_root(struct prach_detector *d, int r, const cf_t *bins, double scale, struct prach_detection *res,
+                       int nres, int max_res, float *noise_out)
+{
+    return detect_root_known(d, r, bins, scale, res, nres, max_res, noise_out, false, NULL, 0);
+}
+
+/* The projection of x on candidate (r, lag): (1 / L) sum_k x(k) conj(y_u(k) / sqrt(L)) e^{+j 2 pi k lag / L},
+ * y_u(k) / sqrt(L) = conj(root_conj(k)) / w_k (unit modulus). */
+static cf_t project(const struct prach_detector *d, int r, const cf_t *x, double lag)
+{
+    int l = d->p.l_ra;
+    const cf_t *rc = d->root_conj + (size_t)r * l;
+    double step_re = cos(2.0 * M_PI * lag / l), step_im = sin(2.0 * M_PI * lag / l), e_re = 1.0, e_im = 0.0;
+    double acc_re = 0.0, acc_im = 0.0;
+    for (int k = 0; k < l; k++) {
+        /* x conj(y) e = x rc e / w */
+        double a_re = crealf(x[k]) * crealf(rc[k]) - cimagf(x[k]) * cimagf(rc[k]);
+        double a_im = crealf(x[k]) * cimagf(rc[k]) + cimagf(x[k]) * crealf(rc[k]);
+        acc_re += (a_re * e_re - a_im * e_im) * d->inv_taper[k];
+        acc_im += (a_re * e_im + a_im * e_re) * d->inv_taper[k];
+        double t = e_re * step_re - e_im * step_im;
+        e_im = e_re * step_im + e_im * step_re;
+        e_re = t;
+    }
+    return (float)(acc_re / l) + I * (float)(acc_im / l);
+}
+
+/* x += sign g y_u(k) / sqrt(L) e^{-j 2 pi k lag / L} (the candidate's bins). */
+static void add_candidate(const struct prach_detector *d, const struct prach_sic_cand *c, cf_t *x, float sign)
+{
+    int l = d->p.l_ra;
+    const cf_t *rc = d->root_conj + (size_t)c->root * l;
+    double step_re = cos(2.0 * M_PI * c->lag / l), step_im = -sin(2.0 * M_PI * c->lag / l), e_re = 1.0, e_im = 0.0;
+    double g_re = sign * crealf(c->g), g_im = sign * cimagf(c->g);
+    for (int k = 0; k < l; k++) {
+        double y_re = crealf(rc[k]) * d->inv_taper[k], y_im = -cimagf(rc[k]) * d->inv_taper[k];   /* conj(rc) / w */
+        double gy_re = g_re * y_re - g_im * y_im, gy_im = g_re * y_im + g_im * y_re;
+        x[k] += (float)(gy_re * e_re - gy_im * e_im) + I * (float)(gy_re * e_im + gy_im * e_re);
+        double t = e_re * step_re - e_im * step_im;
+        e_im = e_re * step_im + e_im * step_re;
+        e_re = t;
+    }
+}
+
+/* The strongest local maximum of d->corr_pow (root r) over level, 0 when none (*bin_out: its bin); with ex >= 0
+ * none within ex bins of a candidate of the same root already taken, with det none whose preamble window is
+ * among the root's detections det[0 .. n). */
+static float strongest_peak(const struct prach_detector *d, int r, float level, int ex,
+                            const struct prach_detection *det, int n, int *bin_out)
+{
+    const float *pw = d->corr_pow;
+    int m = d->corr_size, l = d->p.l_ra;
+    float best = 0.0f;
+    for (int b = 0; b < m; b++) {
+        float v = pw[b];
+        if (v <= level || v <= best || v < pw[(b + m - 1) % m] || v <= pw[(b + 1) % m])
+            continue;
+        bool skip = false;
+        for (int i = 0; ex >= 0 && i < d->nof_cand && !skip; i++) {
+            double cb = d->cand[i].lag * m / l, dist = fabs(fmod(cb - b + 1.5 * m, (double)m) - 0.5 * m);
+            skip = d->cand[i].root == r && dist <= ex;
+        }
+        double delay;
+        int s = det ? slot_of_lag(&d->p, d->early_lags, (double)b * l / m, &delay) : -1;
+        for (int i = 0; i < n && s >= 0 && !skip; i++)
+            skip = det[i].preamble_index == r * d->p.per_root + s;
+        if (skip)
+            continue;
+        best = v;
+        *bin_out = b;
+    }
+    return best;
+}
+
+/* The noise alone per bin (prach.h): the repetitions of the occasion's N_u part with alternating signs, where
+ * every preamble cancels (38.211 6.3.3.1: each repetition carries the same sequence) and the noise keeps the
+ * plain sum's power; adjacent repetitions pair up, so a CFO leaves little of the signal. -1 without an even
+ * number of repetitions or without the samples (prach_detect_bins). One more N-point DFT. */
+static double noise_alone(struct prach_detector *d)
+{
+    const struct prach_params *p = &d->p;
+    if (!d->sic_in || p->n_rep < 2 || p->n_rep % 2 != 0)
+        return -1.0;
+    int nfft = p->fft_size;
+    for (int i = 0; i < nfft; i++) {
+        cf_t acc = 0.0f;
+        for (int r = 0; r < p->n_rep; r += 2)
+            acc += d->sic_in[(size_t)r * nfft + i] - d->sic_in[(size_t)(r + 1) * nfft + i];
+        d->half_time[i] = acc;
+    }
+    fftwf_execute_dft(d->dft, (fftwf_complex *)d->half_time, (fftwf_complex *)d->half_freq);
+    float scale = (float)(1.0 / (p->n_rep * sqrt((double)nfft)));
+    double e = 0.0;
+    for (int k = 0; k < p->l_ra; k++) {
+        cf_t v = d->half_freq[(p->first_bin + k) % nfft] * scale;
+        e += (double)crealf(v) * crealf(v) + (double)cimagf(v) * cimagf(v);
+    }
+    return e / p->l_ra;
+}
+
+/* Candidate level of a root: SIC_CANDIDATE x its floor, threshold x the noise alone (correlation units), and
+ * RELATIVE_FLOOR under the strongest peak of the occasion. */
+static float candidate_level(const struct prach_detector *d, float floor)
+{
+    return fmaxf(fmaxf(SIC_CANDIDATE * floor, d->threshold * d->sic_noise), RELATIVE_FLOOR * d->sic_top);
+}
+
+/* Candidate c on d->resid (c itself added back first): its lag refined to the maximum of the projection within
+ * +-half lags of centre (golden section), its amplitude the projection at that lag; then subtracted again. */
+static void fit_candidate(struct prach_detector *d, struct prach_sic_cand *c, double centre, double half, int steps)
+{
+    int l = d->p.l_ra, r = c->root;
+    const double phi = 0.6180339887498949;
+    double lo = centre - half, hi = centre + half;
+    double x1 = hi - phi * (hi - lo), x2 = lo + phi * (hi - lo);
+    float f1 = cabsf(project(d, r, d->resid, x1)), f2 = cabsf(project(d, r, d->resid, x2));
+    for (int i = 0; i < steps; i++) {
+        if (f1 > f2) {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - phi * (hi - lo);
+            f1 = cabsf(project(d, r, d->resid, x1));
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + phi * (hi - lo);
+            f2 = cabsf(project(d, r, d->resid, x2));
+        }
+    }
+    c->lag = fmod(0.5 * (lo + hi) + l, (double)l);
+    c->g = project(d, r, d->resid, c->lag);
+    add_candidate(d, c, d->resid, -1.0f);
+}
+
+/* Takes the candidate of root r at correlation bin b (d->corr_pow) off d->resid, then fits every candidate again
+ * with the others taken off (two Gauss-Seidel sweeps: the first estimates carried the later candidates'
+ * interference). */
+static void take_candidate(struct prach_detector *d, int r, int b)
+{
+    int m = d->corr_size, l = d->p.l_ra;
+    float amp;
+    double centre = ((double)b + peak_fit(d->corr_pow, m, b, &amp)) * l / m;
+    struct prach_sic_cand *c = &d->cand[d->nof_cand++];
+    *c = (struct prach_sic_cand){ .root = r, .lag = centre };
+    fit_candidate(d, c, centre, 0.5 * l / m, SIC_REFINE_STEPS);
+    for (int sweep = 0; sweep < 2 && d->nof_cand > 1; sweep++)
+        for (int i = 0; i < d->nof_cand; i++) {
+            add_candidate(d, &d->cand[i], d->resid, 1.0f);
+            fit_candidate(d, &d->cand[i], d->cand[i].lag, 0.125 * l / m, SIC_SWEEP_STEPS);
+        }
+}
+
+/* Successive interference cancellation (prach.h): candidates off d->resid one at a time, the strongest of all
+ * roots first, until none is left. */
+static void cancel_candidates(struct prach_detector *d, double scale)
+{
+    int m = d->corr_size, l = d->p.l_ra, ex = (int)ceil(SIC_EXCLUDE_LAGS * m / l);
+    while (d->nof_cand < SIC_MAX_STEPS) {
+        int best_r = -1, best_b = 0;
+        float best = 0.0f;
+        for (int r = 0; r < d->nof_roots_searched; r++) {
+            float floor;
+            detect_root_known(d, r, d->resid, scale, NULL, 0, 0, &floor, true, NULL, 0);
+            int b = 0;
+            float v = strongest_peak(d, r, candidate_level(d, floor), ex, NULL, 0, &b);
+            if (v > best) {
+                best = v;
+                best_r = r;
+                best_b = b;
+            }
+        }
+        if (best_r < 0)
+            break;
+        detect_root_known(d, best_r, d->resid, scale, NULL, 0, 0, &(float){ 0 }, true, NULL, 0);   /* again */
+        take_candidate(d, best_r, best_b);
+    }
+}
+
 /* Detection on d->bins (normalised in place). */
 static int detect_in_place(struct prach_detector *d, struct prach_detection *res, int max_res)
 {
@@ -373,12 +634,73 @@ static int detect_in_place(struct prach_detector *d, struct prach_detection *res
     float norm = (float)(1.0 / sqrt(mean));
     for (int k = 0; k < l; k++)
         d->bins[k] *= norm;
-    int nres = 0;
+    int nres = 0, m = d->corr_size;
     double noise_sum = 0.0;
+    float hidden[PRACH_NUM_PREAMBLES], hidden_max = 0.0f;   /* per root: its strongest undetected peak */
+    bool sic_possible = d->sic_in && d->p.n_rep >= 2 && d->p.n_rep % 2 == 0 && d->nof_roots_searched > 1;
+    d->nof_cand = 0;
+    d->sic_steps = 0;
+    d->sic_top = 0.0f;
+    d->sic_noise = 0.0f;
     for (int r = 0; r < d->nof_roots_searched; r++) {
         float noise = 0.0f;
-        nres = detect_root(d, r, mean, res, nres, max_res, &noise);
+        int before = nres;
+        nres = detect_root(d, r, d->bins, mean, res, nres, max_res, &noise);
         noise_sum += noise;
+        d->sic_top = fmaxf(d->sic_top, d->root_top);
+        /* a peak well over the floor that is not a detection: a preamble the other roots' preambles may hide */
+        int b;
+        hidden[r] = sic_possible && d->root_top > SIC_TRIGGER * noise
+                        ? strongest_peak(d, r, SIC_TRIGGER * noise, -1, res + before, nres - before, &b) : 0.0f;
+        hidden_max = fmaxf(hidden_max, hidden[r]);
+    }
+    bool unconfirmed = false;
+    if (hidden_max > RELATIVE_FLOOR * d->sic_top && (d->noise_bins = noise_alone(d)) >= 0.0) {
+        /* the noise alone in correlation power: its mean is noise x sum w^2; a hidden peak must pass it */
+        d->sic_noise = (float)fmin(d->noise_bins / mean, 1.0) * d->taper_sum * d->taper_sum / d->taper_gain;
+        for (int r = 0; r < d->nof_roots_searched; r++)
+            unconfirmed |= hidden[r] > candidate_level(d, 0.0f);
+    }
+    if (unconfirmed) {
+        /* the others' preambles off each root's view: detect again; the first pass's detections stand too */
+        struct prach_detection first[PRACH_MAX_DETECTIONS];
+        int n_first = nres < PRACH_MAX_DETECTIONS ? nres : PRACH_MAX_DETECTIONS;
+        memcpy(first, res, (size_t)n_first * sizeof(first[0]));
+        memcpy(d->resid, d->bins, (size_t)l * sizeof(cf_t));
+        cancel_candidates(d, mean);
+        d->sic_steps = d->nof_cand;
+        nres = 0;
+        noise_sum = 0.0;
+        for (int r = 0; r < d->nof_roots_searched; r++) {
+            memcpy(d->view, d->resid, (size_t)l * sizeof(cf_t));
+            struct peak known[SIC_MAX_STEPS];
+            int n_known = 0;
+            for (int i = 0; i < d->nof_cand; i++)
+                if (d->cand[i].root == r) {
+                    add_candidate(d, &d->cand[i], d->view, 1.0f);
+                    known[n_known++] = (struct peak){ (int)lround(d->cand[i].lag * m / l) % m, 0.0f };
+                }
+            float noise = 0.0f;
+            int before = nres;
+            nres = detect_root_known(d, r, d->view, mean, res, nres, max_res, &noise, true, known, n_known);
+            noise_sum += noise;
+            /* a preamble of this root the first pass found and this one did not: kept, in preamble order */
+            for (int i = 0; i < n_first && nres < max_res; i++) {
+                if (first[i].preamble_index / d->p.per_root != r)
+                    continue;
+                bool again = false;
+                for (int k = before; k < nres; k++)
+                    again |= res[k].preamble_index == first[i].preamble_index;
+                if (again)
+                    continue;
+                int at = nres++;
+                while (at > before && res[at - 1].preamble_index > first[i].preamble_index) {
+                    res[at] = res[at - 1];
+                    at--;
+                }
+                res[at] = first[i];
+            }
+        }
     }
     d->last_noise = (float)(noise_sum / d->nof_roots_searched * d->taper_gain /
                             ((double)d->taper_sum * d->taper_sum) * d->p.n_rep * mean);
@@ -389,6 +711,7 @@ int prach_detect_bins(struct prach_detector *d, const cf_t *bins, struct prach_d
 {
     if (!bins)
         return -EINVAL;
+    d->sic_in = NULL;   /* no repetitions to measure the noise alone from */
     memcpy(d->bins, bins, (size_t)d->p.l_ra * sizeof(cf_t));
     return detect_in_place(d, res, max_res);
 }
@@ -441,5 +764,8 @@ int prach_detect(struct prach_detector *d, const cf_t *samples, size_t n, const 
     float scale = (float)(1.0 / (p->n_rep * sqrt((double)nfft)));
     for (int k = 0; k < p->l_ra; k++)
         d->bins[k] = d->freq[(p->first_bin + k) % nfft] * scale;
-    return detect_in_place(d, res, max_res);
+    d->sic_in = in;   /* for noise_alone(), during this call */
+    int rc = detect_in_place(d, res, max_res);
+    d->sic_in = NULL;
+    return rc;
 }
