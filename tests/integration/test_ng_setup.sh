@@ -67,5 +67,6 @@ check "the AMF goes: gnbd sees the association lost (ngap.state leaves ready wit
 check "gnbd logged the loss" grep -q "association to the AMF lost" "$LOG"
 OUT=$(attach --expect-attach reject); RC=$?
 check "AMF gone: UEs are rejected again" [ $RC -eq 0 ]
-stop_and_wait $GPID TERM 5 >/dev/null
+check "gnbd stops cleanly on SIGTERM (exit status 0; under ASan: no leak or error report)" stop_and_wait $GPID TERM 10
+grep -E "Sanitizer|runtime error" "$LOG" | head -5
 finish
