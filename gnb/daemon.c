@@ -177,6 +177,7 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(ng, "nas_ul", &d->ng.nas_ul);
         add_counter(ng, "nas_dl", &d->ng.nas_dl);
         add_counter(ng, "nas_dropped", &d->ng.nas_dropped);
+        add_counter(ng, "ue_releases", &d->ng.ue_releases);
     }
     cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");
     add_counter(pusch, "received", &p->mac.stats.pusch_received);

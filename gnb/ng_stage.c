@@ -229,6 +229,7 @@ static void on_dl_nas(struct ng_stage *s, const struct ngap_downlink_nas_transpo
         log_warn(LOG_NGAP, "0x%04x: DL NAS message dropped: the RRC ring is full", u->rnti);
         return;
     }
+    out->type = NG_DL_NAS;
     out->rnti = u->rnti;
     out->nas_len = (uint32_t)d->nas_len;
     memcpy(out->nas, d->nas, d->nas_len);
@@ -236,6 +237,38 @@ static void on_dl_nas(struct ng_stage *s, const struct ngap_downlink_nas_transpo
     atomic_fetch_add_explicit(&s->nas_dl, 1, memory_order_relaxed);
     log_info(LOG_NGAP, "0x%04x: Downlink NAS Transport (AMF UE NGAP ID %llu, NAS %zu bytes) -> DLInformationTransfer",
              u->rnti, (unsigned long long)d->amf_ue_ngap_id, d->nas_len);
+}
+
+/* 38.413 8.3.3: the AMF releases a UE: the RRC sends RRCRelease; UE Context Release Complete goes back now. */
+static void on_release_command(struct ng_stage *s, const struct ngap_ue_context_release_command *c)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    struct ng_ue *u = c->has_ran_ue_ngap_id ? ue_by_ran_id(s, c->ran_ue_ngap_id) : NULL;
+    for (int i = 0; !u && !c->has_ran_ue_ngap_id && i < NG_MAX_UES; i++)
+        if (s->ues[i].used && s->ues[i].has_amf_id && s->ues[i].amf_ue_ngap_id == c->amf_ue_ngap_id) u = &s->ues[i];
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE;
+    pdu.u.ue_context_release_complete.amf_ue_ngap_id = c->amf_ue_ngap_id;
+    pdu.u.ue_context_release_complete.ran_ue_ngap_id = u ? u->ran_ue_ngap_id : c->ran_ue_ngap_id;
+    pdu.u.ue_context_release_complete.has_uli = true;
+    pdu.u.ue_context_release_complete.uli = s->uli;
+    if (u) {
+        struct ng_dl_msg *out = ring_reserve(&s->to_rrc);
+        if (out) {
+            out->type = NG_DL_RELEASE;
+            out->rnti = u->rnti;
+            out->nas_len = 0;
+            ring_commit(&s->to_rrc);
+        }
+        log_info(LOG_NGAP, "0x%04x: UE Context Release Command (cause group %d value %d) -> RRCRelease; "
+                 "UE Context Release Complete", u->rnti, c->cause.group, c->cause.value);
+        u->used = false;
+        atomic_fetch_add_explicit(&s->ue_releases, 1, memory_order_relaxed);
+    } else {
+        log_warn(LOG_NGAP, "NGAP: UE Context Release Command for a UE gnbd does not know (AMF UE NGAP ID %llu): "
+                 "completed", (unsigned long long)c->amf_ue_ngap_id);
+    }
+    send_ue_pdu(s, &pdu);
 }
 
 int ng_stage_up(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cause, const uint8_t *nas, size_t len)
@@ -281,6 +314,8 @@ static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len
     if (!ng_setup_rx(&s->setup, t, &pdu)) {
         if (pdu.msg == NGAP_MSG_DOWNLINK_NAS_TRANSPORT)
             on_dl_nas(s, &pdu.u.downlink_nas_transport);
+        else if (pdu.msg == NGAP_MSG_UE_CONTEXT_RELEASE_COMMAND)
+            on_release_command(s, &pdu.u.ue_context_release_command);
         else
             log_warn(LOG_NGAP, "NGAP: %s from the AMF not handled yet", ngap_msg_name(pdu.msg));
         return;

@@ -12,7 +12,10 @@
  * Transport's NAS-PDU back through another ring for a DLInformationTransfer. The UE table (RNTI, RAN and AMF UE
  * NGAP IDs) is this thread's alone; the RRC says when a UE is gone.
  *
- * Not yet: Initial Context Setup (security), UE Context Release, PDU sessions, NG Reset, several AMFs. */
+ * A UE Context Release Command makes the RRC release the UE (RRCRelease) and is answered at once with UE
+ * Context Release Complete.
+ *
+ * Not yet: Initial Context Setup (security), UE Context Release Request, PDU sessions, NG Reset, several AMFs. */
 #ifndef GNBD_NG_STAGE_H
 #define GNBD_NG_STAGE_H
 
@@ -34,8 +37,10 @@ struct ng_up_msg {
     uint32_t nas_len;
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
-/* NGAP -> RRC: a NAS-PDU for the UE with this RNTI. */
+/* NGAP -> RRC: a NAS-PDU for the UE with this RNTI, or its release (UE Context Release Command, 38.413 8.3.3). */
+enum ng_dl_type { NG_DL_NAS, NG_DL_RELEASE };
 struct ng_dl_msg {
+    uint32_t type;
     uint16_t rnti;
     uint32_t nas_len;
     uint8_t nas[NGAP_MAX_NAS_PDU];
@@ -64,7 +69,7 @@ struct ng_stage {
     struct ng_ue ues[NG_MAX_UES];
     uint32_t next_ran_ue_id;
     struct ngap_uli_nr uli;       /* the cell's NR CGI and TAI */
-    _Atomic uint64_t ues_initial, nas_ul, nas_dl, nas_dropped;
+    _Atomic uint64_t ues_initial, nas_ul, nas_dl, nas_dropped, ue_releases;
     _Atomic uint64_t connects, requests, responses, failures, timeouts, links_lost, pdus_rx, pdus_bad;
 };
 

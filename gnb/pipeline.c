@@ -629,8 +629,12 @@ static int rrc_actions(struct pipeline *p)
         memcpy(out->data, act.data, act.len);
         if (act.type == RRC_ACT_DL_DCCH) {
             out->type = RRC_MSG_DL_DCCH;
-            log_info(LOG_RRC, "0x%04x: inactive for %lld ms -> RRCRelease (%zu bytes) on SRB1", act.rnti,
-                     (long long)p->rrc.cfg.inactivity_ms, act.len);
+            if (act.cause == RRC_CAUSE_CORE)
+                log_info(LOG_RRC, "0x%04x: released by the core network -> RRCRelease (%zu bytes) on SRB1", act.rnti,
+                         act.len);
+            else
+                log_info(LOG_RRC, "0x%04x: inactive for %lld ms -> RRCRelease (%zu bytes) on SRB1", act.rnti,
+                         (long long)p->rrc.cfg.inactivity_ms, act.len);
         } else {
             out->type = RRC_MSG_RELEASE_UE;
             ng_stage_up(p->ng, NG_UP_UE_GONE, act.rnti, 0, NULL, 0);
@@ -659,7 +663,10 @@ static int rrc_dl_nas(struct pipeline *p)
     int n = 0;
     const struct ng_dl_msg *m;
     while (ring_room(p, RING_RRC_TO_MAC) > 0 && (m = ng_stage_dl_peek(p->ng)) != NULL) {
-        if (!rrc_cell_find(&p->rrc, m->rnti)) {
+        if (m->type == NG_DL_RELEASE) { /* the RRCRelease goes out with the cell's next actions */
+            if (rrc_cell_request_release(&p->rrc, m->rnti) < 0)
+                log_warn(LOG_RRC, "0x%04x: the core released a UE with no RRC context", m->rnti);
+        } else if (!rrc_cell_find(&p->rrc, m->rnti)) {
             log_warn(LOG_RRC, "0x%04x: DL NAS message for a UE with no RRC context: dropped", m->rnti);
         } else {
             memset(&dl, 0, sizeof dl);
@@ -682,6 +689,7 @@ static int rrc_dl_nas(struct pipeline *p)
         ng_stage_dl_done(p->ng);
         n++;
     }
+    if (n) n += rrc_actions(p);
     return n;
 }
 

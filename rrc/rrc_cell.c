@@ -177,16 +177,16 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
         switch (u->state) {
         case RRC_UE_FREE: break;
         case RRC_UE_SETUP_SENT:
-            if (now_ms - u->since_ms >= RRC_SETUP_GUARD_MS) {
-                release(c, u, RRC_CAUSE_SETUP_TIMEOUT, act);
+            if (u->release_requested || now_ms - u->since_ms >= RRC_SETUP_GUARD_MS) {
+                release(c, u, u->release_requested ? RRC_CAUSE_CORE : RRC_CAUSE_SETUP_TIMEOUT, act);
                 return 1;
             }
             break;
         case RRC_UE_CONNECTED:
-            if (c->cfg.inactivity_ms > 0 && now_ms - u->since_ms >= c->cfg.inactivity_ms) {
+            if (u->release_requested || (c->cfg.inactivity_ms > 0 && now_ms - u->since_ms >= c->cfg.inactivity_ms)) {
                 /* 38.331 5.3.8.2: RRCRelease on SRB1; the transaction after the RRCSetup's 0. */
                 *act = (struct rrc_cell_action){.type = RRC_ACT_DL_DCCH, .rnti = u->rnti,
-                                                .cause = RRC_CAUSE_INACTIVITY};
+                                                .cause = u->release_requested ? RRC_CAUSE_CORE : RRC_CAUSE_INACTIVITY};
                 if (rrc_dl_dcch_encode_release(1, act->data, sizeof act->data, &act->len) < 0) {
                     release(c, u, RRC_CAUSE_GUARD, act); /* cannot happen: a fixed message */
                     return 1;
@@ -210,6 +210,14 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
     return 0;
 }
 
+int rrc_cell_request_release(struct rrc_cell *c, uint16_t rnti)
+{
+    struct rrc_ue_ctx *u = find(c, rnti);
+    if (!u) return -ENOENT;
+    u->release_requested = true;
+    return 0;
+}
+
 int rrc_cell_connected(const struct rrc_cell *c)
 {
     int n = 0;
@@ -220,6 +228,6 @@ int rrc_cell_connected(const struct rrc_cell *c)
 const char *rrc_release_cause_name(enum rrc_release_cause cause)
 {
     static const char *const names[] = {"inactivity", "RRCRelease acknowledged", "RRCRelease unacknowledged after the guard time",
-                                        "no RRCSetupComplete", "UE lost"};
+                                        "no RRCSetupComplete", "UE lost", "the core network asked"};
     return (unsigned)cause < sizeof names / sizeof names[0] ? names[cause] : "?";
 }

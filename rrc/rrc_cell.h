@@ -64,6 +64,7 @@ enum rrc_release_cause {
     RRC_CAUSE_GUARD,                 /* RELEASE_UE: RRC_RELEASE_GUARD_MS passed without that report */
     RRC_CAUSE_SETUP_TIMEOUT,         /* RELEASE_UE: no RRCSetupComplete within RRC_SETUP_GUARD_MS */
     RRC_CAUSE_LOST,                  /* RELEASE_UE: the MAC reported the UE lost */
+    RRC_CAUSE_CORE,                  /* RRCRelease sent (action DL_DCCH): the core network asked (38.413 8.3.3) */
 };
 
 struct rrc_ue_ctx {
@@ -73,6 +74,7 @@ struct rrc_ue_ctx {
     int64_t release_at_ms;           /* RELEASING: when the MAC context goes */
     enum rrc_release_cause cause;    /* RELEASING: why (set when the release time is decided) */
     int establishment_cause;         /* the RRCSetupRequest's (enum rrc_establishment_cause), for NGAP */
+    bool release_requested;          /* rrc_cell_request_release(): RRCRelease at the next tick */
 };
 
 enum rrc_cell_action_type { RRC_ACT_DL_DCCH, RRC_ACT_RELEASE_UE };
@@ -135,6 +137,11 @@ void rrc_cell_ue_lost(struct rrc_cell *c, uint16_t rnti, int64_t now_ms);
 
 /* The next action due at now_ms: 1 with *act filled (and the state advanced), 0 when nothing is due. */
 int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *act);
+
+/* The core network released the UE (UE Context Release Command): a connected UE gets RRCRelease at the next
+ * rrc_cell_tick() (action DL_DCCH, cause RRC_CAUSE_CORE); a UE still in setup is released without one. -ENOENT
+ * when the RNTI has no context. */
+int rrc_cell_request_release(struct rrc_cell *c, uint16_t rnti);
 
 /* UEs in state CONNECTED. */
 int rrc_cell_connected(const struct rrc_cell *c);

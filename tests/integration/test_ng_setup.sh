@@ -7,7 +7,8 @@
 #   bits of cell_id; a UE now attaches and its NAS messages are relayed both ways (38.413 8.6): RRCSetupComplete's
 #   NAS in an Initial UE Message (with the cell's NR CGI and TAC), the stub's Downlink NAS Transport as a
 #   DLInformationTransfer the UE decodes, the UE's ULInformationTransfer (uesim --echo-dl-nas) as an Uplink NAS
-#   Transport with the AMF UE NGAP ID; the AMF goes away: gnbd sees the association lost, rejects UEs again.
+#   Transport with the AMF UE NGAP ID; the stub then releases the UE (UE Context Release Command): gnbd sends
+#   RRCRelease at once (the inactivity timer is 30 s) and UE Context Release Complete; the AMF goes away: gnbd sees the association lost, rejects UEs again.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 STUB="$ROOT/$BUILD/tools/amf_stub"
@@ -17,7 +18,7 @@ read -r AMF_UDP _ < <(free_ports)
 uesim_cell_start ng "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12; tac = 7; cell_id = 26935587;" 3 15 \
   "ngap: { amf_addr = \"127.0.0.1\"; amf_port = $AMF_PORT; transport = \"udp\"; udp_local_port = $GNB_UDP;
            udp_remote_port = $AMF_UDP; gnb_id_bits = 24; ran_node_name = \"gnbd-test\"; sst = 1; };
-   rrc: { inactivity_timer_s = 1; };" || { finish; exit; }
+   rrc: { inactivity_timer_s = 30; };" || { finish; exit; }
 
 ng_state() { metric "$EP" ngap.state 2>/dev/null; }
 wait_state() { # state seconds
@@ -31,7 +32,7 @@ check "no AMF: the UE is rejected (uesim expected it)" [ $RC -eq 0 ]
 check "no AMF: gnbd says why" grep -q "RRCReject (.*): the NG interface to the AMF is not up" "$LOG"
 check "no AMF: ngap.state is not ready ($(ng_state))" [ "$(ng_state)" != "ready" ]
 
-"$STUB" --port "$AMF_PORT" --udp-local "$AMF_UDP" --fail 1 --ttw 0 --seconds 90 >"$TMP/amf.log" 2>&1 &
+"$STUB" --port "$AMF_PORT" --udp-local "$AMF_UDP" --fail 1 --ttw 0 --seconds 90 --release-after-ul 1 >"$TMP/amf.log" 2>&1 &
 SPID=$!; PIDS+=("$SPID")
 check "the AMF comes up: NG Setup refused once (v1s), then accepted (ngap.state ready within 40 s)" wait_state ready 40
 sed 's/^/    /' "$TMP/amf.log"
@@ -47,8 +48,12 @@ check "gnbctl metrics: ngap.setup_failures 1, setup_responses 1" \
 
 OUT=$(SECS=5 attach --expect-attach ok --until-release 8 --echo-dl-nas --nas-bytes 40); RC=$?
 grep -aE "uesim: (DLInformationTransfer|ULInformationTransfer|RRCRelease received|result)" <<<"$OUT" | sed 's/^/    /'
-grep -E "InitialUEMessage|UplinkNASTransport|DownlinkNAS" "$TMP/amf.log" | sed 's/^/    /'
-check "NG up: the UE attaches (and is released after 1 s of inactivity)" [ $RC -eq 0 ]
+grep -E "InitialUEMessage|UplinkNASTransport|DownlinkNAS|Release" "$TMP/amf.log" | sed 's/^/    /'
+check "NG up: the UE attaches, and gets RRCRelease" [ $RC -eq 0 ]
+check "the release came from the core's UE Context Release Command, well before the 30 s inactivity timer" \
+  grep -q "0x4601: released by the core network -> RRCRelease" "$LOG"
+check "AMF: UE Context Release Complete with both UE NGAP IDs" \
+  grep -q "UEContextReleaseComplete amf_ue_id=1001 ran_ue_id=1" "$TMP/amf.log"
 check "AMF: Initial UE Message with RRCSetupComplete's 40-byte NAS, the cell's NR CGI and TAC, UE context requested" \
   grep -q "InitialUEMessage ran_ue_id=1 nas_len=40 nas=7e.* nr_cell_id=26935587 tac=7 cause=.* ue_context_request=1" \
   "$TMP/amf.log"
@@ -56,8 +61,8 @@ check "UE: the stub's NAS message arrived in a DLInformationTransfer" \
   grep -aq "DLInformationTransfer received: ue=1 .* NAS 4 bytes: 7e 00 5b 01" <<<"$OUT"
 check "AMF: the UE's answer came back in an Uplink NAS Transport with both UE NGAP IDs" \
   grep -q "UplinkNASTransport amf_ue_id=1001 ran_ue_id=1 nas=7e005b01$" "$TMP/amf.log"
-check "gnbctl metrics: ngap.initial_ue_messages 1, nas_dl 1, nas_ul 1, nas_dropped 0" \
-  [ "$(metric "$EP" ngap.initial_ue_messages) $(metric "$EP" ngap.nas_dl) $(metric "$EP" ngap.nas_ul) $(metric "$EP" ngap.nas_dropped)" = "1 1 1 0" ]
+check "gnbctl metrics: ngap.initial_ue_messages 1, nas_dl 1, nas_ul 1, nas_dropped 0, ue_releases 1" \
+  [ "$(metric "$EP" ngap.initial_ue_messages) $(metric "$EP" ngap.nas_dl) $(metric "$EP" ngap.nas_ul) $(metric "$EP" ngap.nas_dropped) $(metric "$EP" ngap.ue_releases)" = "1 1 1 0 1" ]
 
 kill -TERM "$SPID"
 check "the AMF goes: gnbd sees the association lost (ngap.state leaves ready within 10 s)" \

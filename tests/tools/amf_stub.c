@@ -6,9 +6,10 @@
  * plmn=MCC/MNC sst=... name=..." per request. An Initial UE Message is printed (RAN UE NGAP ID, NAS length and
  * first octets, NR CGI, TAC, cause) and answered with a Downlink NAS Transport (AMF UE NGAP ID 1000 + the RAN
  * one) carrying --dl-nas HEX (default 7e005b01: a plain 5GMM Identity Request for the SUCI); an Uplink NAS
- * Transport is printed with its NAS octets.
+ * Transport is printed with its NAS octets; with --release-after-ul it is followed by a UE Context Release
+ * Command (cause nas/normal-release) for that UE, and the gNB's UE Context Release Complete is printed.
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
- *            [--dl-nas HEX]
+ *            [--dl-nas HEX] [--release-after-ul 1]
  * Exit status 0 at --seconds or SIGTERM. */
 #include <errno.h>
 #include <signal.h>
@@ -33,6 +34,7 @@ static double now_s(void)
 static struct ngap_pdu in, out;
 static uint8_t dl_nas[256] = {0x7e, 0x00, 0x5b, 0x01};
 static size_t dl_nas_len = 4;
+static int release_after_ul;
 
 static void print_hex(const uint8_t *b, size_t n, size_t max)
 {
@@ -123,6 +125,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--fail")) fails = atoi(v);
         else if (!strcmp(a, "--ttw")) ttw = atoi(v);
         else if (!strcmp(a, "--seconds")) seconds = atof(v);
+        else if (!strcmp(a, "--release-after-ul")) release_after_ul = atoi(v);
         else if (!strcmp(a, "--dl-nas")) {
             dl_nas_len = 0;
             for (size_t k = 0; v[2 * k] && v[2 * k + 1] && k < sizeof dl_nas; k++, dl_nas_len++) {
@@ -172,6 +175,22 @@ int main(int argc, char **argv)
                        u->ran_ue_ngap_id);
                 print_hex(u->nas, u->nas_len, 64);
                 printf("\n");
+                if (release_after_ul) { /* 38.413 8.3.3 */
+                    uint64_t amf_id = u->amf_ue_ngap_id;
+                    uint32_t ran_id = u->ran_ue_ngap_id;
+                    memset(&out, 0, sizeof out);
+                    out.msg = NGAP_MSG_UE_CONTEXT_RELEASE_COMMAND;
+                    out.u.ue_context_release_command.has_ran_ue_ngap_id = true;
+                    out.u.ue_context_release_command.amf_ue_ngap_id = amf_id;
+                    out.u.ue_context_release_command.ran_ue_ngap_id = ran_id;
+                    out.u.ue_context_release_command.cause.group = NGAP_CAUSE_NAS;
+                    out.u.ue_context_release_command.cause.value = 0; /* normal-release */
+                    send_pdu(a, 1);
+                }
+            } else if (in.msg == NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE) {
+                printf("amf_stub: UEContextReleaseComplete amf_ue_id=%llu ran_ue_id=%u\n",
+                       (unsigned long long)in.u.ue_context_release_complete.amf_ue_ngap_id,
+                       in.u.ue_context_release_complete.ran_ue_ngap_id);
             } else
                 printf("amf_stub: %s (not answered)\n", ngap_msg_name(in.msg));
         }

@@ -306,6 +306,34 @@ START_TEST(test_rrc_cell_new_epoch)
 }
 END_TEST
 
+/* The core network releases UEs (UE Context Release Command): a connected UE gets RRCRelease at the next tick,
+ * long before its inactivity timer, with cause "core"; a UE still in setup is released at once without one; an
+ * unknown RNTI is refused. */
+START_TEST(test_rrc_cell_core_release)
+{
+    cell_init(4, 30000);
+    connect_ue(0x4601, 1000);
+    ck_assert_int_eq(setup_request(0x4602, 1000), RRC_EV_SETUP);
+    expect_quiet(1100);
+    ck_assert_int_eq(rrc_cell_request_release(&cell, 0x4601), 0);
+    ck_assert_int_eq(rrc_cell_request_release(&cell, 0x4602), 0);
+    ck_assert_int_eq(rrc_cell_request_release(&cell, 0x4603), -ENOENT);
+    struct rrc_cell_action act;
+    ck_assert_int_eq(rrc_cell_tick(&cell, 1101, &act), 1);
+    ck_assert_int_eq(act.type, RRC_ACT_DL_DCCH);
+    ck_assert_uint_eq(act.rnti, 0x4601);
+    ck_assert_int_eq(act.cause, RRC_CAUSE_CORE);
+    struct rrc_dl_dcch_msg m;
+    ck_assert_int_eq(rrc_dl_dcch_decode(act.data, act.len, &m), 0);
+    ck_assert_int_eq(m.c1, RRC_DL_DCCH_RELEASE);
+    expect_release_ue(0x4602, 1101, RRC_CAUSE_CORE);
+    ck_assert_uint_eq(cell.stats.setup_timeouts, 0);
+    expect_release_ue(0x4601, 1101 + RRC_RELEASE_GUARD_MS, RRC_CAUSE_GUARD);
+    expect_quiet(100000);
+    rrc_cell_free(&cell);
+}
+END_TEST
+
 START_TEST(test_rrc_cell_bad_config)
 {
     struct rrc_cell_config cfg = {.max_ues = 1, .reject_wait_time_s = 7, .inactivity_ms = -1};
@@ -338,6 +366,7 @@ int main(void)
     tcase_add_test(tc, test_rrc_cell_setup_timeout_and_lost);
     tcase_add_test(tc, test_rrc_cell_one_action_per_call);
     tcase_add_test(tc, test_rrc_cell_new_epoch);
+    tcase_add_test(tc, test_rrc_cell_core_release);
     tcase_add_test(tc, test_rrc_cell_bad_config);
     suite_add_tcase(s, tc);
     return check_run(s);
