@@ -58,6 +58,33 @@ static void dl_information_transfer_codec(struct per *p, struct rrc_dl_informati
     if (v->has_dedicated_nas) per_octets(p, v->dedicated_nas, &v->dedicated_nas_len, sizeof v->dedicated_nas);
 }
 
+/* SecurityModeCommand ::= SEQUENCE { rrc-TransactionIdentifier, criticalExtensions CHOICE { securityModeCommand
+ * SecurityModeCommand-IEs, criticalExtensionsFuture SEQUENCE {} } }; SecurityModeCommand-IEs ::= SEQUENCE {
+ * securityConfigSMC SecurityConfigSMC, lateNonCriticalExtension OCTET STRING OPTIONAL, nonCriticalExtension
+ * SEQUENCE {} OPTIONAL }; SecurityConfigSMC ::= SEQUENCE { securityAlgorithmConfig, ... };
+ * SecurityAlgorithmConfig ::= SEQUENCE { cipheringAlgorithm, integrityProtAlgorithm OPTIONAL, ... }; both
+ * algorithm ENUMERATEDs have 8 root values and an extension marker (38.331 6.2.2, 6.3.2). */
+static void security_mode_command_codec(struct per *p, struct rrc_security_mode_command *v)
+{
+    per_int(p, &v->transaction_id, 0, 3);
+    int crit = 0;
+    per_choice(p, &crit, 2, false);
+    bool late = false, nce = false, smc_ext = false, alg_ext = false;
+    per_opt(p, &late);
+    per_opt(p, &nce);
+    per_ext(p, &smc_ext);
+    per_ext(p, &alg_ext);
+    per_opt(p, &v->has_integrity);
+    if (!per_error(p) && (crit != 0 || late || nce || smc_ext || alg_ext)) {
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    per_enum(p, &v->ciphering, 8, true);
+    if (v->has_integrity) per_enum(p, &v->integrity, 8, true);
+    if (!per_error(p) && (v->ciphering > 3 || (v->has_integrity && v->integrity > 3)))
+        per_fail(p, per_decoding(p) ? -ENOTSUP : -EINVAL); /* spare values */
+}
+
 /* DL-DCCH-Message ::= SEQUENCE { message CHOICE { c1 CHOICE { rrcReconfiguration, rrcResume, rrcRelease, ...
  * 16 ... }, messageClassExtension SEQUENCE {} } } ; RRCRelease ::= SEQUENCE { rrc-TransactionIdentifier,
  * criticalExtensions CHOICE { rrcRelease RRCRelease-IEs, criticalExtensionsFuture SEQUENCE {} } } */
@@ -73,6 +100,10 @@ static void dl_dcch_codec(struct per *p, void *msg)
     per_choice(p, &c1, 16, false);
     if (per_error(p)) return;
     v->c1 = (enum rrc_dl_dcch_c1)c1;
+    if (v->c1 == RRC_DL_DCCH_SECURITY_MODE_COMMAND) {
+        security_mode_command_codec(p, &v->security_mode_command);
+        return;
+    }
     if (v->c1 == RRC_DL_DCCH_DL_INFORMATION_TRANSFER) {
         dl_information_transfer_codec(p, &v->dl_information_transfer);
         return;

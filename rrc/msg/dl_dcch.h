@@ -45,9 +45,20 @@ struct rrc_dl_information_transfer {
     uint8_t dedicated_nas[RRC_DL_NAS_MAX];
 };
 
+/* 38.331 6.2.2 SecurityModeCommand: the AS algorithms (6.3.2 SecurityAlgorithmConfig; CipheringAlgorithm and
+ * IntegrityProtAlgorithm index 0..3 = nea0..nea3 / nia0..nia3). integrityProtAlgorithm absent means the UE keeps
+ * what it has (Need R); gnbd always sends it. */
+struct rrc_security_mode_command {
+    int transaction_id;              /* 0..3 */
+    int ciphering;                   /* 0..3: nea0..nea3 */
+    bool has_integrity;
+    int integrity;                   /* 0..3: nia0..nia3 */
+};
+
 struct rrc_dl_dcch_msg {
     enum rrc_dl_dcch_c1 c1;
     union {
+        struct rrc_security_mode_command security_mode_command; /* c1 RRC_DL_DCCH_SECURITY_MODE_COMMAND */
         struct rrc_release release;                              /* c1 RRC_DL_DCCH_RELEASE */
         struct rrc_dl_information_transfer dl_information_transfer; /* c1 RRC_DL_DCCH_DL_INFORMATION_TRANSFER */
     };
@@ -56,7 +67,7 @@ struct rrc_dl_dcch_msg {
 /* The largest RRCRelease this module encodes, in bytes (a DLInformationTransfer is its NAS message + 4). */
 #define RRC_DL_DCCH_MAX_BYTES 8
 
-/* Encodes msg (c1 RRC_DL_DCCH_RELEASE or RRC_DL_DCCH_DL_INFORMATION_TRANSFER) into buf[cap]; *len gets the byte count. Returns 0, -EINVAL (a
+/* Encodes msg (c1 RRC_DL_DCCH_RELEASE, _DL_INFORMATION_TRANSFER or _SECURITY_MODE_COMMAND) into buf[cap]; *len gets the byte count. Returns 0, -EINVAL (a
  * value outside its constraint, another message) or -ENOSPC. */
 int rrc_dl_dcch_encode(const struct rrc_dl_dcch_msg *msg, uint8_t *buf, size_t cap, size_t *len);
 /* Decodes; 0, -EBADMSG (malformed or truncated), -ENOTSUP (another message, an extension class, an IE not

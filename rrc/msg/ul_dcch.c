@@ -99,7 +99,26 @@ struct ul_dcch_view {
     enum rrc_ul_dcch_c1 *c1;
     struct rrc_setup_complete *setup_complete;
     struct rrc_ul_information_transfer *ul_info;
+    struct rrc_security_mode_result *smc;
 };
+
+/* SecurityModeComplete/-Failure ::= SEQUENCE { rrc-TransactionIdentifier, criticalExtensions CHOICE {
+ * securityModeComplete/-Failure ...-IEs, criticalExtensionsFuture SEQUENCE {} } }; the IEs are two OPTIONAL
+ * extensions, lateNonCriticalExtension OCTET STRING and nonCriticalExtension SEQUENCE {} (38.331 6.2.2). */
+static void security_mode_result_codec(struct per *p, struct rrc_security_mode_result *v)
+{
+    per_int(p, &v->transaction_id, 0, 3);
+    int crit = 0;
+    per_choice(p, &crit, 2, false);
+    if (crit != 0) {
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    bool late = false, nce = false;
+    per_opt(p, &late);
+    per_opt(p, &nce);
+    if (late) per_skip_octets(p);
+}
 
 /* ULInformationTransfer ::= SEQUENCE { criticalExtensions CHOICE { ulInformationTransfer
  * ULInformationTransfer-IEs, criticalExtensionsFuture SEQUENCE {} } }; ULInformationTransfer-IEs ::= SEQUENCE {
@@ -133,6 +152,11 @@ static void ul_dcch_codec(struct per *p, void *view)
     if (per_error(p)) return;
     *v->type = message ? RRC_UL_DCCH_CLASS_EXTENSION : RRC_UL_DCCH_C1;
     *v->c1 = (enum rrc_ul_dcch_c1)c1;
+    if (*v->type == RRC_UL_DCCH_C1 &&
+        (*v->c1 == RRC_UL_DCCH_SECURITY_MODE_COMPLETE || *v->c1 == RRC_UL_DCCH_SECURITY_MODE_FAILURE)) {
+        security_mode_result_codec(p, v->smc);
+        return;
+    }
     if (*v->type == RRC_UL_DCCH_C1 && *v->c1 == RRC_UL_DCCH_UL_INFORMATION_TRANSFER) {
         ul_information_transfer_codec(p, v->ul_info);
         return;
@@ -155,7 +179,8 @@ int rrc_ul_dcch_decode(const uint8_t *buf, size_t len, struct rrc_ul_dcch_msg *m
     memset(msg, 0, sizeof *msg);
     uper_reader_init(&r, buf, len * 8);
     struct per p = {.r = &r};
-    struct ul_dcch_view v = {&msg->type, &msg->c1, &msg->setup_complete, &msg->ul_information_transfer};
+    struct ul_dcch_view v = {&msg->type, &msg->c1, &msg->setup_complete, &msg->ul_information_transfer,
+                             &msg->security_mode};
     ul_dcch_codec(&p, &v);
     return r.err;
 }
@@ -164,7 +189,7 @@ int rrc_ul_dcch_encode_setup_complete(const struct rrc_setup_complete *sc, uint8
 {
     enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
     enum rrc_ul_dcch_c1 c1 = RRC_UL_DCCH_SETUP_COMPLETE;
-    struct ul_dcch_view v = {&type, &c1, (struct rrc_setup_complete *)sc, NULL}; /* encoding only reads it */
+    struct ul_dcch_view v = {&type, &c1, (struct rrc_setup_complete *)sc, NULL, NULL}; /* encoding only reads it */
     return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
 }
 
@@ -173,6 +198,15 @@ int rrc_ul_dcch_encode_ul_information_transfer(const struct rrc_ul_information_t
 {
     enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
     enum rrc_ul_dcch_c1 c1 = RRC_UL_DCCH_UL_INFORMATION_TRANSFER;
-    struct ul_dcch_view v = {&type, &c1, NULL, (struct rrc_ul_information_transfer *)t};
+    struct ul_dcch_view v = {&type, &c1, NULL, (struct rrc_ul_information_transfer *)t, NULL};
+    return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
+}
+
+int rrc_ul_dcch_encode_security_mode_result(int transaction_id, bool failure, uint8_t *buf, size_t cap, size_t *len)
+{
+    enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
+    enum rrc_ul_dcch_c1 c1 = failure ? RRC_UL_DCCH_SECURITY_MODE_FAILURE : RRC_UL_DCCH_SECURITY_MODE_COMPLETE;
+    struct rrc_security_mode_result r = {.transaction_id = transaction_id};
+    struct ul_dcch_view v = {&type, &c1, NULL, NULL, &r};
     return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
 }

@@ -87,10 +87,17 @@ struct rrc_ul_information_transfer {
     uint8_t dedicated_nas[RRC_DEDICATED_NAS_MAX];
 };
 
+/* 38.331 6.2.2 SecurityModeComplete and SecurityModeFailure (the same shape: a transaction identifier and two
+ * optional extensions, skipped when decoded). */
+struct rrc_security_mode_result {
+    int transaction_id;
+};
+
 struct rrc_ul_dcch_msg {
     enum rrc_ul_dcch_type type;
     enum rrc_ul_dcch_c1 c1;
     union {
+        struct rrc_security_mode_result security_mode; /* c1 RRC_UL_DCCH_SECURITY_MODE_COMPLETE / _FAILURE */
         struct rrc_setup_complete setup_complete;              /* c1 RRC_UL_DCCH_SETUP_COMPLETE */
         struct rrc_ul_information_transfer ul_information_transfer; /* c1 RRC_UL_DCCH_UL_INFORMATION_TRANSFER */
     };
@@ -99,6 +106,8 @@ struct rrc_ul_dcch_msg {
 int rrc_ul_dcch_decode(const uint8_t *buf, size_t len, struct rrc_ul_dcch_msg *msg);
 /* Encodes an UL-DCCH-Message with RRCSetupComplete. Returns 0, -EINVAL or -ENOSPC. */
 int rrc_ul_dcch_encode_setup_complete(const struct rrc_setup_complete *sc, uint8_t *buf, size_t cap, size_t *len);
+/* Encodes an UL-DCCH-Message with SecurityModeComplete (failure false) or SecurityModeFailure (tests, uesim). */
+int rrc_ul_dcch_encode_security_mode_result(int transaction_id, bool failure, uint8_t *buf, size_t cap, size_t *len);
 /* Encodes an UL-DCCH-Message with ULInformationTransfer (the UE simulator's, and tests'). */
 int rrc_ul_dcch_encode_ul_information_transfer(const struct rrc_ul_information_transfer *t, uint8_t *buf, size_t cap,
                                                size_t *len);
