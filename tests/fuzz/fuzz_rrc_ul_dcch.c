@@ -1,7 +1,7 @@
 /* libFuzzer target: UL-DCCH messages (SRB1 after PDCP, rrc/msg/ul_dcch.h) come from the UE. The decoder must
  * never read past the input or crash and must answer 0 or -EBADMSG / -ENOTSUP / -EMSGSIZE; a decoded
- * RRCSetupComplete must re-encode (its lateNonCriticalExtension is not kept) and decode again to the same
- * fields. */
+ * RRCSetupComplete, ULInformationTransfer or SecurityModeComplete/-Failure must re-encode (extensions are not
+ * kept) and decode again to the same fields. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,11 +19,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int err = rrc_ul_dcch_decode(data, size, &msg);
     if (err != 0 && err != -EBADMSG && err != -ENOTSUP && err != -EMSGSIZE) abort();
     if (err != 0) return 0;
+    if (msg.type != RRC_UL_DCCH_C1) abort();
+    size_t len;
+    if (msg.c1 == RRC_UL_DCCH_UL_INFORMATION_TRANSFER) { /* re-encoded (extensions dropped) it reads the same */
+        const struct rrc_ul_information_transfer *t = &msg.ul_information_transfer;
+        if (t->dedicated_nas_len > RRC_DEDICATED_NAS_MAX) abort();
+        if (rrc_ul_dcch_encode_ul_information_transfer(t, again, sizeof again, &len) != 0) abort();
+        if (rrc_ul_dcch_decode(again, len, &back) != 0 || back.c1 != msg.c1) abort();
+        const struct rrc_ul_information_transfer *b = &back.ul_information_transfer;
+        if (b->has_dedicated_nas != t->has_dedicated_nas ||
+            (t->has_dedicated_nas && (b->dedicated_nas_len != t->dedicated_nas_len ||
+                                      memcmp(b->dedicated_nas, t->dedicated_nas, t->dedicated_nas_len) != 0)))
+            abort();
+        return 0;
+    }
+    if (msg.c1 == RRC_UL_DCCH_SECURITY_MODE_COMPLETE || msg.c1 == RRC_UL_DCCH_SECURITY_MODE_FAILURE) {
+        bool failure = msg.c1 == RRC_UL_DCCH_SECURITY_MODE_FAILURE;
+        if (rrc_ul_dcch_encode_security_mode_result(msg.security_mode.transaction_id, failure, again, sizeof again,
+                                                    &len) != 0)
+            abort();
+        if (rrc_ul_dcch_decode(again, len, &back) != 0 || back.c1 != msg.c1 ||
+            back.security_mode.transaction_id != msg.security_mode.transaction_id)
+            abort();
+        return 0;
+    }
     struct rrc_setup_complete *sc = &msg.setup_complete;
-    if (msg.type != RRC_UL_DCCH_C1 || msg.c1 != RRC_UL_DCCH_SETUP_COMPLETE) abort();
+    if (msg.c1 != RRC_UL_DCCH_SETUP_COMPLETE) abort();
     if (sc->dedicated_nas_len > RRC_DEDICATED_NAS_MAX) abort();
     sc->has_late_nce = false;
-    size_t len;
     if (rrc_ul_dcch_encode_setup_complete(sc, again, sizeof again, &len) != 0) abort();
     if (rrc_ul_dcch_decode(again, len, &back) != 0) abort();
     const struct rrc_setup_complete *b = &back.setup_complete;
