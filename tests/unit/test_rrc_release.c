@@ -127,7 +127,7 @@ START_TEST(test_rrc_release_refused)
     ck_assert_int_eq(rrc_dl_dcch_encode(&bad, buf, sizeof buf, &len), -EINVAL);
     bad.release = (struct rrc_release){.has_deprioritisation = true, .deprioritisation_timer_min = 20};
     ck_assert_int_eq(rrc_dl_dcch_encode(&bad, buf, sizeof buf, &len), -EINVAL);
-    bad = (struct rrc_dl_dcch_msg){.c1 = RRC_DL_DCCH_SECURITY_MODE_COMMAND};
+    bad = (struct rrc_dl_dcch_msg){.c1 = RRC_DL_DCCH_UE_CAPABILITY_ENQUIRY}; /* not modelled: refused */
     ck_assert_int_eq(rrc_dl_dcch_encode(&bad, buf, sizeof buf, &len), -EINVAL);
     ck_assert_int_eq(rrc_dl_dcch_encode_release(0, buf, 1, &len), -ENOSPC);
 }
