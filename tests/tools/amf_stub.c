@@ -12,7 +12,6 @@
  *            [--dl-nas HEX] [--release-after-ul 1]
  * Exit status 0 at --seconds or SIGTERM. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +19,7 @@
 
 #include "gnb/sctp_link.h"
 #include "ngap/ngap.h"
-
-static volatile sig_atomic_t stop;
-static void on_signal(int s) { (void)s; stop = 1; }
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "tests/tools/tool_util.h"
 
 static struct ngap_pdu in, out;
 static uint8_t dl_nas[256] = {0x7e, 0x00, 0x5b, 0x01};
@@ -139,9 +129,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    tool_init();
     char err[256];
     struct sctp_link *lst, *a = NULL;
     if (sctp_link_listen(&lst, &cfg, err, sizeof err) < 0) {
@@ -150,8 +138,8 @@ int main(int argc, char **argv)
     }
     printf("amf_stub: listening on %s:%u\n", cfg.local_addr, cfg.local_port);
     static uint8_t buf[65536];
-    double end = now_s() + seconds;
-    while (!stop && now_s() < end) {
+    double end = tool_now_s() + seconds;
+    while (!tool_stop && tool_now_s() < end) {
         if (!a) {
             sctp_link_wait(lst, 100);
             if (sctp_link_accept(lst, &a) == 0) printf("amf_stub: gNB association up\n");

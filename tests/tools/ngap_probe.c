@@ -15,7 +15,6 @@
  * Exit status: 0 only for an NGSetupResponse; 1 for a failure, a timeout, a transport or decoding error; 2 for
  * bad options. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +23,7 @@
 
 #include "gnb/sctp_link.h"
 #include "ngap/ngap.h"
-
-static volatile sig_atomic_t stop;
-static void on_signal(int s) { (void)s; stop = 1; }
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "tests/tools/tool_util.h"
 
 struct probe_opts {
     struct sctp_link_config link;
@@ -207,7 +197,7 @@ static int probe(const struct probe_opts *o)
     printf("ngap_probe: NGSetupRequest, %zu octets: ", len);
     print_hex(stdout, tx, len);
 
-    double t0 = now_s(), deadline = t0 + o->timeout;
+    double t0 = tool_now_s(), deadline = t0 + o->timeout;
     struct sctp_link *l;
     if ((rc = sctp_link_connect(&l, &o->link, err, sizeof err)) < 0) {
         fprintf(stderr, "ngap_probe: %s\n", err);
@@ -215,7 +205,7 @@ static int probe(const struct probe_opts *o)
     }
     struct sctp_link_rx rx;
     int n = 0;
-    while (sctp_link_is_up(l) == 0 && now_s() < deadline && !stop) {
+    while (sctp_link_is_up(l) == 0 && tool_now_s() < deadline && !tool_stop) {
         sctp_link_wait(l, 50);
         n = sctp_link_recv(l, rxb, sizeof rxb, &rx);
         if (n >= 0) printf("ngap_probe: %d octets before the association was up (dropped)\n", n);
@@ -227,18 +217,18 @@ static int probe(const struct probe_opts *o)
         sctp_link_close(l);
         return 1;
     }
-    printf("ngap_probe: association up after %.1f ms (%s)\n", (now_s() - t0) * 1e3,
+    printf("ngap_probe: association up after %.1f ms (%s)\n", (tool_now_s() - t0) * 1e3,
            sctp_link_transport_name(o->link.transport));
-    while ((rc = sctp_link_send(l, 0, SCTP_LINK_NGAP_PPID, tx, len)) == -EAGAIN && now_s() < deadline && !stop)
+    while ((rc = sctp_link_send(l, 0, SCTP_LINK_NGAP_PPID, tx, len)) == -EAGAIN && tool_now_s() < deadline && !tool_stop)
         sctp_link_wait(l, 10);
     if (rc < 0) {
         fprintf(stderr, "ngap_probe: send: %s\n", strerror(-rc));
         sctp_link_close(l);
         return 1;
     }
-    double ts = now_s();
+    double ts = tool_now_s();
     int result = -ETIMEDOUT, seq = 0;
-    while (result == -ETIMEDOUT && now_s() < deadline && !stop) {
+    while (result == -ETIMEDOUT && tool_now_s() < deadline && !tool_stop) {
         n = sctp_link_recv(l, rxb, sizeof rxb, &rx);
         if (n == -EAGAIN) {
             sctp_link_wait(l, 50);
@@ -256,11 +246,11 @@ static int probe(const struct probe_opts *o)
         fprintf(stderr, "ngap_probe: no NGSetupResponse/Failure within %.1f s\n", o->timeout);
         result = 1;
     } else {
-        printf("ngap_probe: answer after %.1f ms\n", (now_s() - ts) * 1e3);
+        printf("ngap_probe: answer after %.1f ms\n", (tool_now_s() - ts) * 1e3);
     }
     if (result == 0 && o->hold > 0) {
-        double end = now_s() + o->hold;
-        while (now_s() < end && !stop && (n = sctp_link_recv(l, rxb, sizeof rxb, &rx)) != -ECONNRESET) {
+        double end = tool_now_s() + o->hold;
+        while (tool_now_s() < end && !tool_stop && (n = sctp_link_recv(l, rxb, sizeof rxb, &rx)) != -ECONNRESET) {
             if (n >= 0) on_pdu(o, ++seq, rxb, (size_t)n, &rx, &req);
             else sctp_link_wait(l, 100);
         }
@@ -368,9 +358,7 @@ int main(int argc, char **argv)
             return usage("unknown option");
         }
     }
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    tool_init();
     char p[16];
     struct ngap_plmn pl;
     if (ngap_plmn_from_mcc_mnc(&pl, o.mcc, o.mnc, o.mnc_digits) < 0) return usage("bad --plmn");

@@ -11,23 +11,13 @@
  *          (RFC 6951 encapsulation ports), --count N (100), --seconds S (server; 30), --timeout S (client; 10).
  * Exit status 0 only when everything asked for happened. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "gnb/sctp_link.h"
-
-static volatile sig_atomic_t stop;
-static void on_signal(int s) { (void)s; stop = 1; }
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "tests/tools/tool_util.h"
 
 static void fill(unsigned char *b, size_t len, unsigned seed)
 {
@@ -49,9 +39,9 @@ static int serve(struct sctp_link_config *cfg, double seconds)
     static unsigned char buf[65536];
     long echoed = 0;
     int assocs = 0;
-    double end = now_s() + seconds;
+    double end = tool_now_s() + seconds;
     struct sctp_link *a = NULL;
-    while (!stop && now_s() < end) {
+    while (!tool_stop && tool_now_s() < end) {
         if (!a) {
             sctp_link_wait(lst, 100);
             if (sctp_link_accept(lst, &a) == 0) {
@@ -65,7 +55,7 @@ static int serve(struct sctp_link_config *cfg, double seconds)
         int n;
         while ((n = sctp_link_recv(a, buf, sizeof buf, &rx)) >= 0) {
             int s;
-            while ((s = sctp_link_send(a, rx.stream, rx.ppid, buf, (size_t)n)) == -EAGAIN && !stop)
+            while ((s = sctp_link_send(a, rx.stream, rx.ppid, buf, (size_t)n)) == -EAGAIN && !tool_stop)
                 sctp_link_wait(a, 10);
             if (s == 0) echoed++;
         }
@@ -86,7 +76,7 @@ static int serve(struct sctp_link_config *cfg, double seconds)
 static int wait_up(struct sctp_link *l, double deadline)
 {
     static unsigned char sink[SCTP_LINK_MIN_RECV];
-    while (sctp_link_is_up(l) == 0 && now_s() < deadline && !stop) {
+    while (sctp_link_is_up(l) == 0 && tool_now_s() < deadline && !tool_stop) {
         sctp_link_wait(l, 50);
         int n = sctp_link_recv(l, sink, sizeof sink, NULL);
         if (n == -ECONNRESET) return n;
@@ -100,7 +90,7 @@ static int client(struct sctp_link_config *cfg, int count, double timeout, int u
     static unsigned char tx[9000], rxb[65536];
     char err[256];
     struct sctp_link *l;
-    double t0 = now_s(), deadline = t0 + timeout;
+    double t0 = tool_now_s(), deadline = t0 + timeout;
     int rc = sctp_link_connect(&l, cfg, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "sctp_peer: %s\n", err);
@@ -111,14 +101,14 @@ static int client(struct sctp_link_config *cfg, int count, double timeout, int u
         sctp_link_close(l);
         return 1;
     }
-    printf("sctp_peer: association up after %.1f ms\n", (now_s() - t0) * 1e3);
+    printf("sctp_peer: association up after %.1f ms\n", (tool_now_s() - t0) * 1e3);
     int bad = 0, got = 0;
-    double ts = now_s();
-    for (int i = 0; i < count && !stop; i++) {
+    double ts = tool_now_s();
+    for (int i = 0; i < count && !tool_stop; i++) {
         size_t len = sizes[i % 4];
         uint16_t stream = (uint16_t)(i & 1);
         fill(tx, len, (unsigned)i);
-        while ((rc = sctp_link_send(l, stream, SCTP_LINK_NGAP_PPID, tx, len)) == -EAGAIN && now_s() < deadline)
+        while ((rc = sctp_link_send(l, stream, SCTP_LINK_NGAP_PPID, tx, len)) == -EAGAIN && tool_now_s() < deadline)
             sctp_link_wait(l, 10);
         if (rc < 0) {
             fprintf(stderr, "sctp_peer: send %d: %s\n", i, strerror(-rc));
@@ -126,7 +116,7 @@ static int client(struct sctp_link_config *cfg, int count, double timeout, int u
         }
         struct sctp_link_rx info;
         int n;
-        while ((n = sctp_link_recv(l, rxb, sizeof rxb, &info)) == -EAGAIN && now_s() < deadline)
+        while ((n = sctp_link_recv(l, rxb, sizeof rxb, &info)) == -EAGAIN && tool_now_s() < deadline)
             sctp_link_wait(l, 50);
         if (n < 0) {
             fprintf(stderr, "sctp_peer: echo %d: %s\n", i, strerror(-n));
@@ -140,24 +130,24 @@ static int client(struct sctp_link_config *cfg, int count, double timeout, int u
             bad++;
         }
     }
-    printf("sctp_peer: %d/%d echoes, %d differ (%.1f ms)\n", got, count, bad, (now_s() - ts) * 1e3);
+    printf("sctp_peer: %d/%d echoes, %d differ (%.1f ms)\n", got, count, bad, (tool_now_s() - ts) * 1e3);
     int ok = got == count && bad == 0;
     if (ok && until_lost) {
         printf("sctp_peer: waiting for the association to go\n");
         fflush(stdout);
-        double lost_t0 = now_s(), lost_deadline = lost_t0 + timeout;
+        double lost_t0 = tool_now_s(), lost_deadline = lost_t0 + timeout;
         int n = 0;
-        while (now_s() < lost_deadline && !stop && (n = sctp_link_recv(l, rxb, sizeof rxb, NULL)) != -ECONNRESET)
+        while (tool_now_s() < lost_deadline && !tool_stop && (n = sctp_link_recv(l, rxb, sizeof rxb, NULL)) != -ECONNRESET)
             sctp_link_wait(l, 100);
         ok = n == -ECONNRESET;
-        printf("sctp_peer: association %s after %.1f s\n", ok ? "lost" : "still up", now_s() - lost_t0);
+        printf("sctp_peer: association %s after %.1f s\n", ok ? "lost" : "still up", tool_now_s() - lost_t0);
     }
     sctp_link_close(l);
     if (ok && reconnect) {
-        double backoff = 0.1, rdeadline = now_s() + timeout;
+        double backoff = 0.1, rdeadline = tool_now_s() + timeout;
         ok = 0;
-        for (int attempt = 1; now_s() < rdeadline && !stop; attempt++) {
-            if (sctp_link_connect(&l, cfg, err, sizeof err) == 0 && wait_up(l, now_s() + backoff) == 0) {
+        for (int attempt = 1; tool_now_s() < rdeadline && !tool_stop; attempt++) {
+            if (sctp_link_connect(&l, cfg, err, sizeof err) == 0 && wait_up(l, tool_now_s() + backoff) == 0) {
                 printf("sctp_peer: reconnected at attempt %d\n", attempt);
                 sctp_link_close(l);
                 ok = 1;
@@ -211,8 +201,6 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--timeout")) timeout = atof(v);
         else { fprintf(stderr, "sctp_peer: unknown option %s\n", a); return 2; }
     }
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    tool_init();
     return is_server ? serve(&cfg, seconds) : client(&cfg, count, timeout, until_lost, reconnect);
 }
