@@ -11,23 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Loss detection in seconds, not minutes (sctp_link.h). */
-static int liveness_options(int fd)
+#define SCTP_LINK_SOCK int
+static int sctp_link_setopt(int fd, int option, const void *value, socklen_t len)
 {
-    struct sctp_rtoinfo rto = {.srto_assoc_id = SCTP_FUTURE_ASSOC, .srto_initial = 1000, .srto_max = 1000,
-                               .srto_min = 200};
-    struct sctp_assocparams ap = {.sasoc_assoc_id = SCTP_FUTURE_ASSOC, .sasoc_asocmaxrxt = SCTP_LINK_MAX_RETX};
-    struct sctp_paddrparams pp;
-    memset(&pp, 0, sizeof pp);
-    pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
-    pp.spp_hbinterval = SCTP_LINK_HB_MS;
-    pp.spp_pathmaxrxt = SCTP_LINK_MAX_RETX;
-    pp.spp_flags = SPP_HB_ENABLE;
-    if (setsockopt(fd, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof rto) < 0) return -errno;
-    if (setsockopt(fd, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, sizeof ap) < 0) return -errno;
-    if (setsockopt(fd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof pp) < 0) return -errno;
-    return 0;
+    return setsockopt(fd, IPPROTO_SCTP, option, value, len) < 0 ? -errno : 0;
 }
+#include "gnb/sctp_link_sockopt.h"
 
 static int kernel_socket(int family, uint16_t streams, char *err, size_t errlen)
 {
@@ -41,78 +30,54 @@ static int kernel_socket(int family, uint16_t streams, char *err, size_t errlen)
             snprintf(err, errlen, "SCTP socket: %s", strerror(e));
         return -e;
     }
-    const int on = 1;
-    struct sctp_initmsg im = {.sinit_num_ostreams = streams, .sinit_max_instreams = streams};
-    struct sctp_event ev = {.se_assoc_id = SCTP_FUTURE_ASSOC, .se_on = 1};
-    int rc = setsockopt(fd, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof im);
-    if (rc == 0) rc = setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on);
-    if (rc == 0) rc = setsockopt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
-    ev.se_type = SCTP_ASSOC_CHANGE;
-    if (rc == 0) rc = setsockopt(fd, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof ev);
-    ev.se_type = SCTP_SHUTDOWN_EVENT;
-    if (rc == 0) rc = setsockopt(fd, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof ev);
-    if (rc == 0 && liveness_options(fd) < 0) rc = -1;
+    int rc = sctp_link_socket_options(fd, streams);
     if (rc < 0) {
-        int e = errno;
-        snprintf(err, errlen, "SCTP socket options: %s", strerror(e));
+        snprintf(err, errlen, "SCTP socket options: %s", strerror(-rc));
         close(fd);
-        return -e;
+        return rc;
     }
     return fd;
 }
 
-int sctp_kernel_connect(struct sctp_link *l, const struct sctp_link_config *cfg, char *err, size_t errlen)
+static int kernel_connect(struct sctp_link *l, const struct sctp_link_config *cfg, const struct sockaddr_storage *ss,
+                          socklen_t sslen, char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
-    int sslen = sctp_link_sockaddr(cfg->remote_addr, cfg->remote_port, &ss);
-    if (sslen < 0) {
-        snprintf(err, errlen, "SCTP address \"%s\" is not an IPv4 or IPv6 literal", cfg->remote_addr);
-        return -EINVAL;
-    }
-    int fd = kernel_socket(ss.ss_family, l->streams, err, errlen);
+    int fd = kernel_socket(ss->ss_family, l->streams, err, errlen);
     if (fd < 0) return fd;
-    if (connect(fd, (struct sockaddr *)&ss, (socklen_t)sslen) < 0 && errno != EINPROGRESS) {
+    if (connect(fd, (const struct sockaddr *)ss, sslen) < 0 && errno != EINPROGRESS) {
         int e = errno;
         snprintf(err, errlen, "SCTP connect to %s:%u: %s", cfg->remote_addr, cfg->remote_port, strerror(e));
         close(fd);
         return -e;
     }
     l->fd = fd;
-    l->up = 0;
     return 0;
 }
 
-int sctp_kernel_listen(struct sctp_link *l, const struct sctp_link_config *cfg, char *err, size_t errlen)
+static int kernel_listen(struct sctp_link *l, const struct sctp_link_config *cfg, const struct sockaddr_storage *ss,
+                         socklen_t sslen, char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
-    int sslen = sctp_link_sockaddr(cfg->local_addr, cfg->local_port, &ss);
-    if (sslen < 0) {
-        snprintf(err, errlen, "SCTP address \"%s\" is not an IPv4 or IPv6 literal", cfg->local_addr);
-        return -EINVAL;
-    }
-    int fd = kernel_socket(ss.ss_family, l->streams, err, errlen);
+    int fd = kernel_socket(ss->ss_family, l->streams, err, errlen);
     if (fd < 0) return fd;
-    if (bind(fd, (struct sockaddr *)&ss, (socklen_t)sslen) < 0 || listen(fd, 4) < 0) {
+    if (bind(fd, (const struct sockaddr *)ss, sslen) < 0 || listen(fd, 4) < 0) {
         int e = errno;
         snprintf(err, errlen, "SCTP listen on port %u: %s", cfg->local_port, strerror(e));
         close(fd);
         return -e;
     }
     l->fd = fd;
-    l->up = 1;
     return 0;
 }
 
-int sctp_kernel_accept(struct sctp_link *listener, struct sctp_link *l)
+static int kernel_accept(struct sctp_link *listener, struct sctp_link *l)
 {
     int fd = accept4(listener->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return errno == EWOULDBLOCK || errno == EAGAIN ? -EAGAIN : -errno;
     l->fd = fd;
-    l->up = 1;
     return 0;
 }
 
-int sctp_kernel_send(struct sctp_link *l, uint16_t stream, uint32_t ppid, const void *buf, size_t len)
+static int kernel_send(struct sctp_link *l, uint16_t stream, uint32_t ppid, const void *buf, size_t len)
 {
     char cbuf[CMSG_SPACE(sizeof(struct sctp_sndinfo))];
     memset(cbuf, 0, sizeof cbuf);
@@ -124,74 +89,44 @@ int sctp_kernel_send(struct sctp_link *l, uint16_t stream, uint32_t ppid, const 
     c->cmsg_len = CMSG_LEN(sizeof(struct sctp_sndinfo));
     struct sctp_sndinfo si = {.snd_sid = stream, .snd_ppid = htonl(ppid)};
     memcpy(CMSG_DATA(c), &si, sizeof si);
-    if (sendmsg(l->fd, &mh, MSG_NOSIGNAL) < 0) {
-        if (errno == EWOULDBLOCK || errno == EAGAIN || errno == ENOTCONN) return -EAGAIN;
-        if (errno == EMSGSIZE) return -EMSGSIZE;
-        l->up = -ECONNRESET;
-        return -ECONNRESET;
-    }
-    return 0;
+    return sendmsg(l->fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-static void notification(struct sctp_link *l, const void *buf, size_t len)
+static enum sctp_link_event kernel_read(struct sctp_link *l, void *buf, size_t cap, struct sctp_link_chunk *out)
 {
-    const union sctp_notification *n = buf;
-    if (len < sizeof n->sn_header) return;
-    if (n->sn_header.sn_type == SCTP_ASSOC_CHANGE && len >= sizeof n->sn_assoc_change) {
-        uint16_t st = n->sn_assoc_change.sac_state;
-        if (st == SCTP_COMM_UP || st == SCTP_RESTART)
-            l->up = 1;
-        else if (st == SCTP_COMM_LOST || st == SCTP_SHUTDOWN_COMP || st == SCTP_CANT_STR_ASSOC)
-            l->up = -ECONNRESET;
-    } else if (n->sn_header.sn_type == SCTP_SHUTDOWN_EVENT) {
-        l->up = -ECONNRESET;
+    char cbuf[CMSG_SPACE(sizeof(struct sctp_rcvinfo))];
+    struct iovec iov = {.iov_base = buf, .iov_len = cap};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    ssize_t n = recvmsg(l->fd, &mh, 0);
+    if (n < 0) {
+        if (errno == EWOULDBLOCK || errno == EAGAIN) return SCTP_LINK_EV_AGAIN;
+        return errno == EINTR ? SCTP_LINK_EV_NONE : SCTP_LINK_EV_GONE;
     }
+    if (n == 0) return SCTP_LINK_EV_GONE; /* the peer closed the association */
+    if (mh.msg_flags & MSG_NOTIFICATION) return sctp_link_notification(buf, (size_t)n);
+    out->len = (size_t)n;
+    out->eor = (mh.msg_flags & MSG_EOR) != 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_RCVINFO) {
+            struct sctp_rcvinfo ri;
+            memcpy(&ri, CMSG_DATA(c), sizeof ri);
+            out->rx.stream = ri.rcv_sid;
+            out->rx.ppid = ntohl(ri.rcv_ppid);
+        }
+    return SCTP_LINK_EV_DATA;
 }
 
-int sctp_kernel_recv(struct sctp_link *l, void *buf, size_t cap, struct sctp_link_rx *info)
-{
-    bool truncated = false;
-    for (;;) {
-        char cbuf[CMSG_SPACE(sizeof(struct sctp_rcvinfo))];
-        struct iovec iov = {.iov_base = buf, .iov_len = cap};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
-        ssize_t n = recvmsg(l->fd, &mh, 0);
-        if (n < 0) {
-            if (errno == EWOULDBLOCK || errno == EAGAIN) return truncated ? -EMSGSIZE : -EAGAIN;
-            if (errno == EINTR) continue;
-            l->up = -ECONNRESET;
-            return -ECONNRESET;
-        }
-        if (n == 0) {
-            l->up = -ECONNRESET;
-            return -ECONNRESET;
-        }
-        if (mh.msg_flags & MSG_NOTIFICATION) {
-            notification(l, buf, (size_t)n);
-            if (l->up < 0) return -ECONNRESET;
-            continue;
-        }
-        if (!(mh.msg_flags & MSG_EOR)) {
-            truncated = true;
-            continue;
-        }
-        if (truncated) return -EMSGSIZE;
-        info->stream = 0;
-        info->ppid = 0;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-            if (c->cmsg_level == IPPROTO_SCTP && c->cmsg_type == SCTP_RCVINFO) {
-                struct sctp_rcvinfo ri;
-                memcpy(&ri, CMSG_DATA(c), sizeof ri);
-                info->stream = ri.rcv_sid;
-                info->ppid = ntohl(ri.rcv_ppid);
-            }
-        if (l->up == 0) l->up = 1;
-        return (int)n;
-    }
-}
-
-void sctp_kernel_close(struct sctp_link *l)
+static void kernel_close(struct sctp_link *l)
 {
     if (l->fd >= 0) close(l->fd);
     l->fd = -1;
 }
+
+const struct sctp_link_ops sctp_link_kernel_ops = {
+    .connect = kernel_connect,
+    .listen = kernel_listen,
+    .accept = kernel_accept,
+    .send = kernel_send,
+    .read = kernel_read,
+    .close = kernel_close,
+};

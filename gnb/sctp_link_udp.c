@@ -53,6 +53,13 @@ static void stack_put(void)
     pthread_mutex_unlock(&stack_lock);
 }
 
+#define SCTP_LINK_SOCK struct socket *
+static int sctp_link_setopt(struct socket *so, int option, const void *value, socklen_t len)
+{
+    return usrsctp_setsockopt(so, IPPROTO_SCTP, option, value, len) < 0 ? -errno : 0;
+}
+#include "gnb/sctp_link_sockopt.h"
+
 static void upcall(struct socket *so, void *arg, int flags)
 {
     (void)so;
@@ -63,46 +70,18 @@ static void upcall(struct socket *so, void *arg, int flags)
     (void)n; /* the counter cannot overflow in practice; a failed bump leaves it readable anyway */
 }
 
-/* Loss detection in seconds, not minutes (sctp_link.h). */
-static int liveness_options(struct socket *so)
-{
-    struct sctp_rtoinfo rto = {.srto_assoc_id = SCTP_FUTURE_ASSOC, .srto_initial = 1000, .srto_max = 1000,
-                               .srto_min = 200};
-    struct sctp_assocparams ap = {.sasoc_assoc_id = SCTP_FUTURE_ASSOC, .sasoc_asocmaxrxt = SCTP_LINK_MAX_RETX};
-    struct sctp_paddrparams pp;
-    memset(&pp, 0, sizeof pp);
-    pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
-    pp.spp_hbinterval = SCTP_LINK_HB_MS;
-    pp.spp_pathmaxrxt = SCTP_LINK_MAX_RETX;
-    pp.spp_flags = SPP_HB_ENABLE;
-    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof rto) < 0) return -errno;
-    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_ASSOCINFO, &ap, sizeof ap) < 0) return -errno;
-    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof pp) < 0) return -errno;
-    return 0;
-}
-
 static int socket_options(struct socket *so, uint16_t streams, uint16_t udp_remote_port)
 {
-    const int on = 1;
-    struct sctp_initmsg im = {.sinit_num_ostreams = streams, .sinit_max_instreams = streams};
-    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof im) < 0) return -errno;
-    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on) < 0) return -errno;
-    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on) < 0) return -errno;
-    const uint16_t events[] = {SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT};
-    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++) {
-        struct sctp_event ev = {.se_assoc_id = SCTP_FUTURE_ASSOC, .se_type = events[i], .se_on = 1};
-        if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof ev) < 0) return -errno;
-    }
-    int rc = liveness_options(so);
+    int rc = sctp_link_socket_options(so, streams);
     if (rc < 0) return rc;
     if (udp_remote_port) { /* RFC 6951 5: the peer's encapsulation port, for every association of the socket */
         struct sctp_udpencaps enc;
         memset(&enc, 0, sizeof enc);
         enc.sue_address.ss_family = AF_INET6; /* unspecified address: the socket-wide default */
         enc.sue_port = htons(udp_remote_port);
-        if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &enc, sizeof enc) < 0) return -errno;
+        rc = sctp_link_setopt(so, SCTP_REMOTE_UDP_ENCAPS_PORT, &enc, sizeof enc);
     }
-    return 0;
+    return rc;
 }
 
 /* An eventfd for l, the upcall on `so`, non-blocking I/O. */
@@ -116,19 +95,11 @@ static int attach(struct sctp_link *l, struct socket *so)
     return 0;
 }
 
-static int open_socket(struct sctp_link *l, const struct sctp_link_config *cfg, char *err, size_t errlen,
-                       struct sockaddr_storage *ss, int *sslen, bool local)
+static int open_socket(struct sctp_link *l, const struct sctp_link_config *cfg, int family, char *err, size_t errlen)
 {
-    *sslen = local ? sctp_link_sockaddr(cfg->local_addr, cfg->local_port, ss)
-                   : sctp_link_sockaddr(cfg->remote_addr, cfg->remote_port, ss);
-    if (*sslen < 0) {
-        snprintf(err, errlen, "SCTP address \"%s\" is not an IPv4 or IPv6 literal",
-                 local ? cfg->local_addr : cfg->remote_addr);
-        return -EINVAL;
-    }
     int rc = stack_get(cfg->udp_local_port, err, errlen);
     if (rc < 0) return rc;
-    struct socket *so = usrsctp_socket(ss->ss_family, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+    struct socket *so = usrsctp_socket(family, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
     if (!so) {
         rc = -errno;
         snprintf(err, errlen, "SCTP over UDP: no socket: %s", strerror(errno));
@@ -147,43 +118,49 @@ static int open_socket(struct sctp_link *l, const struct sctp_link_config *cfg, 
     return rc;
 }
 
-int sctp_udp_connect(struct sctp_link *l, const struct sctp_link_config *cfg, char *err, size_t errlen)
+static void udp_close(struct sctp_link *l);
+
+static int udp_connect(struct sctp_link *l, const struct sctp_link_config *cfg, const struct sockaddr_storage *ss,
+                       socklen_t sslen, char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
-    int sslen, rc = open_socket(l, cfg, err, errlen, &ss, &sslen, false);
+    int rc = open_socket(l, cfg, ss->ss_family, err, errlen);
     if (rc < 0) return rc;
-    if (usrsctp_connect(l->so, (struct sockaddr *)&ss, (socklen_t)sslen) < 0 && errno != EINPROGRESS) {
+    if (usrsctp_connect(l->so, (struct sockaddr *)ss, sslen) < 0 && errno != EINPROGRESS) {
         rc = -errno;
         snprintf(err, errlen, "SCTP over UDP: connect to %s:%u: %s", cfg->remote_addr, cfg->remote_port,
                  strerror(errno));
-        sctp_udp_close(l);
+        udp_close(l);
         return rc;
     }
-    l->up = 0; /* SCTP_COMM_UP arrives as a notification */
-    return 0;
+    return 0; /* SCTP_COMM_UP arrives as a notification */
 }
 
-int sctp_udp_listen(struct sctp_link *l, const struct sctp_link_config *cfg, char *err, size_t errlen)
+static int udp_listen(struct sctp_link *l, const struct sctp_link_config *cfg, const struct sockaddr_storage *ss,
+                      socklen_t sslen, char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
-    int sslen, rc = open_socket(l, cfg, err, errlen, &ss, &sslen, true);
+    int rc = open_socket(l, cfg, ss->ss_family, err, errlen);
     if (rc < 0) return rc;
-    if (usrsctp_bind(l->so, (struct sockaddr *)&ss, (socklen_t)sslen) < 0 || usrsctp_listen(l->so, 4) < 0) {
+    if (usrsctp_bind(l->so, (struct sockaddr *)ss, sslen) < 0 || usrsctp_listen(l->so, 4) < 0) {
         rc = -errno;
         snprintf(err, errlen, "SCTP over UDP: listen on %s:%u: %s", cfg->local_addr[0] ? cfg->local_addr : "*",
                  cfg->local_port, strerror(errno));
-        sctp_udp_close(l);
+        udp_close(l);
         return rc;
     }
-    l->up = 1;
     return 0;
 }
 
-int sctp_udp_accept(struct sctp_link *listener, struct sctp_link *l)
+/* Clear the eventfd before draining the socket: an upcall after this sets it again. */
+static void udp_recv_begin(struct sctp_link *l)
 {
     uint64_t v;
-    ssize_t n = read(listener->fd, &v, sizeof v);
+    ssize_t n = read(l->fd, &v, sizeof v);
     (void)n;
+}
+
+static int udp_accept(struct sctp_link *listener, struct sctp_link *l)
+{
+    udp_recv_begin(listener);
     struct socket *so = usrsctp_accept(listener->so, NULL, NULL);
     if (!so) return errno == EWOULDBLOCK || errno == EAGAIN ? -EAGAIN : -errno;
     int rc = stack_get(stack_udp_port, NULL, 0); /* the accepted socket is a user of the stack too */
@@ -195,84 +172,39 @@ int sctp_udp_accept(struct sctp_link *listener, struct sctp_link *l)
         return rc;
     }
     uint64_t one = 1; /* data may have come with the association: let the owner look */
-    n = write(l->fd, &one, sizeof one);
-    l->up = 1;
+    ssize_t n = write(l->fd, &one, sizeof one);
+    (void)n;
     return 0;
 }
 
-int sctp_udp_send(struct sctp_link *l, uint16_t stream, uint32_t ppid, const void *buf, size_t len)
+static int udp_send(struct sctp_link *l, uint16_t stream, uint32_t ppid, const void *buf, size_t len)
 {
     struct sctp_sndinfo si = {.snd_sid = stream, .snd_ppid = htonl(ppid)};
-    ssize_t n = usrsctp_sendv(l->so, buf, len, NULL, 0, &si, sizeof si, SCTP_SENDV_SNDINFO, 0);
-    if (n < 0) {
-        if (errno == EWOULDBLOCK || errno == EAGAIN || errno == ENOTCONN) return -EAGAIN;
-        if (errno == EMSGSIZE) return -EMSGSIZE;
-        l->up = -ECONNRESET;
-        return -ECONNRESET;
-    }
-    return 0;
+    return usrsctp_sendv(l->so, buf, len, NULL, 0, &si, sizeof si, SCTP_SENDV_SNDINFO, 0) < 0 ? -errno : 0;
 }
 
-/* An association event: up, or gone. */
-static void notification(struct sctp_link *l, const void *buf, size_t len)
+static enum sctp_link_event udp_read(struct sctp_link *l, void *buf, size_t cap, struct sctp_link_chunk *out)
 {
-    const union sctp_notification *n = buf;
-    if (len < sizeof n->sn_header) return;
-    if (n->sn_header.sn_type == SCTP_ASSOC_CHANGE && len >= sizeof n->sn_assoc_change) {
-        uint16_t st = n->sn_assoc_change.sac_state;
-        if (st == SCTP_COMM_UP || st == SCTP_RESTART)
-            l->up = 1;
-        else if (st == SCTP_COMM_LOST || st == SCTP_SHUTDOWN_COMP || st == SCTP_CANT_STR_ASSOC)
-            l->up = -ECONNRESET;
-    } else if (n->sn_header.sn_type == SCTP_SHUTDOWN_EVENT) {
-        l->up = -ECONNRESET;
+    struct sctp_rcvinfo rcv;
+    socklen_t infolen = sizeof rcv, fromlen = sizeof(struct sockaddr_storage);
+    struct sockaddr_storage from;
+    unsigned int infotype = 0;
+    int flags = 0;
+    memset(&rcv, 0, sizeof rcv);
+    ssize_t n = usrsctp_recvv(l->so, buf, cap, (struct sockaddr *)&from, &fromlen, &rcv, &infolen, &infotype, &flags);
+    if (n < 0) return errno == EWOULDBLOCK || errno == EAGAIN ? SCTP_LINK_EV_AGAIN : SCTP_LINK_EV_GONE;
+    if (n == 0) return SCTP_LINK_EV_GONE; /* the peer closed the association */
+    if (flags & MSG_NOTIFICATION) return sctp_link_notification(buf, (size_t)n);
+    out->len = (size_t)n;
+    out->eor = (flags & MSG_EOR) != 0;
+    if (infotype == SCTP_RECVV_RCVINFO) {
+        out->rx.stream = rcv.rcv_sid;
+        out->rx.ppid = ntohl(rcv.rcv_ppid);
     }
+    return SCTP_LINK_EV_DATA;
 }
 
-int sctp_udp_recv(struct sctp_link *l, void *buf, size_t cap, struct sctp_link_rx *info)
-{
-    uint64_t v;
-    ssize_t n = read(l->fd, &v, sizeof v); /* clear first: an upcall after this sets it again */
-    (void)n;
-    bool truncated = false;
-    for (;;) {
-        struct sctp_rcvinfo rcv;
-        socklen_t infolen = sizeof rcv, fromlen = sizeof(struct sockaddr_storage);
-        struct sockaddr_storage from;
-        unsigned int infotype = 0;
-        int flags = 0;
-        memset(&rcv, 0, sizeof rcv);
-        n = usrsctp_recvv(l->so, buf, cap, (struct sockaddr *)&from, &fromlen, &rcv, &infolen, &infotype, &flags);
-        if (n < 0) {
-            if (errno == EWOULDBLOCK || errno == EAGAIN) {
-                if (truncated) return -EMSGSIZE; /* the rest of an over-long message has not come yet */
-                return -EAGAIN;
-            }
-            l->up = -ECONNRESET;
-            return -ECONNRESET;
-        }
-        if (n == 0) { /* the peer closed the association */
-            l->up = -ECONNRESET;
-            return -ECONNRESET;
-        }
-        if (flags & MSG_NOTIFICATION) {
-            notification(l, buf, (size_t)n);
-            if (l->up < 0) return -ECONNRESET;
-            continue;
-        }
-        if (!(flags & MSG_EOR)) { /* longer than cap: discard it whole */
-            truncated = true;
-            continue;
-        }
-        if (truncated) return -EMSGSIZE;
-        info->stream = infotype == SCTP_RECVV_RCVINFO ? rcv.rcv_sid : 0;
-        info->ppid = infotype == SCTP_RECVV_RCVINFO ? ntohl(rcv.rcv_ppid) : 0;
-        if (l->up == 0) l->up = 1;
-        return (int)n;
-    }
-}
-
-void sctp_udp_close(struct sctp_link *l)
+static void udp_close(struct sctp_link *l)
 {
     if (l->so) {
         usrsctp_set_upcall(l->so, NULL, NULL);
@@ -283,3 +215,13 @@ void sctp_udp_close(struct sctp_link *l)
     if (l->fd >= 0) close(l->fd);
     l->fd = -1;
 }
+
+const struct sctp_link_ops sctp_link_udp_ops = {
+    .connect = udp_connect,
+    .listen = udp_listen,
+    .accept = udp_accept,
+    .send = udp_send,
+    .recv_begin = udp_recv_begin,
+    .read = udp_read,
+    .close = udp_close,
+};
