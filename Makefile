@@ -135,9 +135,13 @@ endif
 
 # ThreadSanitizer run of the ring, UE table, pcap writer, ZeroMQ radio and pipeline tests (libzmq internals
 # suppressed: tests/tsan.supp).
+# Only what those tests run is built (daemon, gnbctl, four unit tests, zmq_peer, uesim), not the whole test build.
+TSAN_UNIT := test_ring test_ue_table test_pcap_writer test_radio_zmq
+TSAN_INTEGRATION := test_zmq_pipeline test_daemon
 tsan:
-	@$(MAKE) --no-print-directory SANITIZE=thread test-build
-	@BUILD=build-tsan SANITIZE=thread TESTS="test_ring test_ue_table test_pcap_writer test_radio_zmq test_zmq_pipeline test_daemon" scripts/run-tests.sh
+	@$(MAKE) --no-print-directory SANITIZE=thread all $(addprefix build-tsan/tests/,$(TSAN_UNIT)) \
+	  build-tsan/tools/zmq_peer build-tsan/uesim
+	@BUILD=build-tsan SANITIZE=thread TESTS="$(TSAN_UNIT) $(TSAN_INTEGRATION)" scripts/run-tests.sh
 
 bench: all $(BENCH_BINS) $(TOOL_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done

@@ -19,6 +19,17 @@ check() { # description, command...
   local d=$1; shift
   if "$@"; then ok "$d"; else fail "$d"; fi
 }
+# Parameter sweeps under the sanitizers. The sanitizers look for memory errors and undefined behaviour, which
+# the first and last case of a sweep (different bandwidths, numerologies, duplex modes) exercise as well as every
+# case does; the normal build (`make check`) runs every case. scripts/run-tests.sh sets GNBD_SWEEP=short when
+# SANITIZE is set, which keeps CI inside its time budget; GNBD_SWEEP=full forces every case.
+sweep_cases() { # array-name: keeps the first and last element when GNBD_SWEEP=short
+  local -n arr=$1
+  [ "${GNBD_SWEEP:-full}" = short ] && [ ${#arr[@]} -gt 2 ] || return 0
+  arr=("${arr[0]}" "${arr[-1]}")
+  echo "# GNBD_SWEEP=short (sanitizer run): $1 cut to its first and last case"
+}
+
 finish() {
   if [ "$FAILS" -eq 0 ]; then echo "all checks passed"; exit 0; fi
   echo "$FAILS check(s) failed"; exit 1

@@ -56,6 +56,7 @@ cases=(
   "n5_30k|pci = 501; dl_arfcn = 176300; bandwidth_mhz = 20; coreset0_index = 2; srsue_compatible = false; prach_config_index = 27;|5|30|0.2|4|19|1|"
   "n78_tdd|pci = 402; dl_arfcn = 632628; bandwidth_mhz = 20; coreset0_index = 2; srsue_compatible = false; prach_config_index = 159; $TDD|78|30|0.25|4|11|24|--ul-snr 5"
 )
+sweep_cases cases
 for c in "${cases[@]}"; do
   IFS='|' read -r name keys band scs secs n delay tol extra <<<"$c"
   # shellcheck disable=SC2086

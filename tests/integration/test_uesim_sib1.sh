@@ -54,6 +54,7 @@ cells=(
   "f 402 20 78 632628 30 2 0 001 01 9 77 2 5000us/7/6/2/4 duplex = \"tdd\"; srsue_compatible = false; $TDD"
   "g 501 20 5 176300 30 2 0 001 02 12 3 2 none srsue_compatible = false;"
 )
+sweep_cases cells
 for c in "${cells[@]}"; do
   read -r name pci bw band arfcn scs c0 ss0 mcc mnc tac cid dmrs tdd extra <<<"$c"
   keys="pci = $pci; dl_arfcn = $arfcn; bandwidth_mhz = $bw; mcc = \"$mcc\"; mnc = \"$mnc\"; tac = $tac;

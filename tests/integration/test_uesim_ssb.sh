@@ -79,7 +79,9 @@ check "uesim without --ssb-arfcn/--nof-prb/--srate exits 2" [ $rc -eq 2 ]
 check "uesim with the SSB 5 kHz off the subcarrier grid exits 2" [ $rc -eq 2 ]
 
 # 1. Cells found blind, MIB as configured, every later PBCH decoded with consecutive SFNs.
-for c in "1 10 6 11.52e6" "500 20 12 23.04e6" "77 5 0 5.76e6" "1007 15 6 15.36e6"; do
+cells15=("1 10 6 11.52e6" "500 20 12 23.04e6" "77 5 0 5.76e6" "1007 15 6 15.36e6")
+sweep_cases cells15
+for c in "${cells15[@]}"; do
   set -- $c
   run_case "pci$1" "$1" "$2" "$3" "$4" "" 0 --seconds 1 --json
   json=$(tail -1 <<<"$RUN_OUT")
@@ -95,8 +97,10 @@ done
 # 1b. 30 kHz: Case C on n78 TDD (L_max 8; --check-config's derived values, srsUE has no settings for it) and Case B
 #     on n5, at 20 and 10 MHz.
 TDD='duplex = "tdd"; srsue_compatible = false; tdd = { period_ms = 5.0; dl_slots = 7; dl_symbols = 6; ul_slots = 2; ul_symbols = 4; };'
-for c in "78 632628 $TDD|402 20 2 23.04e6" "5 176300 srsue_compatible = false;|501 20 2 23.04e6" \
-         "5 176300 srsue_compatible = false;|9 10 0 11.52e6"; do
+cells30=("78 632628 $TDD|402 20 2 23.04e6" "5 176300 srsue_compatible = false;|501 20 2 23.04e6"
+         "5 176300 srsue_compatible = false;|9 10 0 11.52e6")
+sweep_cases cells30
+for c in "${cells30[@]}"; do
   read -r BAND DL_ARFCN EXTRA <<<"${c%|*}"; SCS=30
   set -- ${c#*|}
   run_case "pci$1-30k" "$1" "$2" "$3" "$4" "" 0 --seconds 0.5 --json
