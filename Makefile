@@ -68,7 +68,7 @@ UESIM_BIN  := $(if $(UESIM_SRCS),$(BUILD)/uesim)
 # skips compiling a new layer source whose library is newer than its other objects.
 .SECONDARY: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS) $(BENCH_SRCS) $(TOOL_SRCS))
 
-.PHONY: all deps check check-unit check-integration bench fuzz fuzz-smoke run install clean interop sim tsan
+.PHONY: all deps check check-unit check-integration bench fuzz fuzz-smoke run install clean interop interop-core sim tsan
 all: $(BUILD)/gnbd $(BUILD)/gnbctl $(BUILD)/man/gnbd.conf.5
 
 # gnbd.conf(5) is generated from the key table (gnb/config_table.c) by the daemon itself, so it cannot drift;
@@ -183,6 +183,12 @@ run: deps all
 INTEROP_ARGS ?= --expect cell
 interop: all
 	@scripts/interop-srsue.sh $(INTEROP_ARGS)
+
+# gnbd + srsUE + Open5GS (OPEN5GS_PREFIX=/path, SRSUE=/path; both outside peers; root for network namespaces).
+# Not in `make check`.
+CORE_ARGS ?=
+interop-core: all
+	@scripts/interop-core.sh $(CORE_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/etc/gnbd $(DESTDIR)$(PREFIX)/lib/systemd/system \

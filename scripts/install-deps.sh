@@ -11,6 +11,7 @@ PKGS=(
   libuhd-dev libsoapysdr-dev soapysdr-tools
   tshark clang libclang-rt-14-dev llvm
   systemd procps
+  iproute2 iputils-ping iperf3
   man-db groff-base
 )
 

@@ -4,7 +4,7 @@
 #
 #   scripts/interop-srsue.sh [--prb 25|52|106] [--pci N] [--seconds S] [--expect LEVEL] [--keep DIR]
 #                            [--attaches N] [--ues 1|2] [--cell 'key = value; ...'] [--gnb 'group = { ... };']
-#                            [--pcap FILE]
+#                            [--pcap FILE] [--ue-netns NS] [--apn DNN] [--hook CMD]
 #   --ues 2 runs two srsUEs at once against one gnbd, each on a ZeroMQ port pair of its own (gnbd's tx_port/rx_port
 #   and tx_port1/rx_port1: docs/SRSUE.md §1.4), with its own IMSI, log (ue.log, ueB.log) and TUN name; every
 #   milestone of LEVEL setup is checked in both logs (not with --attaches).
@@ -12,6 +12,12 @@
 #   (e.g. 'rrc = { max_ues = 4; };'); srsUE's configuration follows from gnbd's as always. --pcap FILE sets gnbd's
 #   log.mac_pcap (every MAC PDU; read it with tshark -r FILE --enable-heuristic mac_nr_udp -V). `gnbctl ues` is
 #   printed at the end, while the last srsUE is still attached.
+#   --ue-netns NS puts srsUE's TUN in the existing network namespace NS (srsUE's [gw] netns), --apn sets the DNN
+#   srsUE asks for in its PDU session request ([nas] apn). --hook CMD (split on spaces) replaces the wait of
+#   --seconds for each attach N: `CMD up N` runs once srsUE N is attaching, `CMD down N` once it has stopped
+#   (SIGINT first, so it can deregister); a non-zero exit counts as a missing milestone. The hook sees
+#   INTEROP_DIR, INTEROP_UE_LOG, INTEROP_UE_STDOUT, INTEROP_GNBD_LOG, INTEROP_GNBD_PID and INTEROP_CTL in its
+#   environment (scripts/interop-core.sh is one).
 #   LEVEL: stream   srsUE streams samples with gnbd (no cell needed)
 #          cell     srsUE finds the cell: PCI and MIB (cell search), SFN synchronised
 #          sib1     ... and acquires SIB1
@@ -35,6 +41,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 PRB=52; PCI=1; SECONDS_RUN=8; EXPECT=cell; KEEP=""; ATTACHES=1; UES=1; CELL_EXTRA=""; GNB_EXTRA=""; PCAP=""
+UE_NETNS=""; APN=""; HOOK=""
 while [ $# -gt 0 ]; do
   case $1 in
     --prb) PRB=$2; shift 2;;
@@ -47,7 +54,10 @@ while [ $# -gt 0 ]; do
     --cell) CELL_EXTRA=$2; shift 2;;
     --gnb) GNB_EXTRA=$2; shift 2;;
     --pcap) PCAP=$(realpath -m "$2"); shift 2;;
-    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup|release] [--attaches N] [--ues 1|2] [--keep DIR] [--cell KEYS] [--gnb GROUPS] [--pcap FILE]" >&2; exit 2;;
+    --ue-netns) UE_NETNS=$2; shift 2;;
+    --apn) APN=$2; shift 2;;
+    --hook) HOOK=$2; shift 2;;
+    *) echo "usage: $0 [--prb 25|52|106] [--pci N] [--seconds S] [--expect stream|cell|sib1|rach|prach|setup|release] [--attaches N] [--ues 1|2] [--keep DIR] [--cell KEYS] [--gnb GROUPS] [--pcap FILE] [--ue-netns NS] [--apn DNN] [--hook CMD]" >&2; exit 2;;
   esac
 done
 RELEASE=0
@@ -91,9 +101,14 @@ control: { endpoint = "tcp://127.0.0.1:$CTL"; };
 log: { level = "info"; $([ -n "$PCAP" ] && echo "mac_pcap = \"$PCAP\";") };
 $GNB_EXTRA
 CONF
-# srsUE's configuration for that cell, as gnbd prints it (ports mirrored, ARFCNs, PRB, rates; its log here).
-"$ROOT/$BUILD/gnbd" --srsue-config "$DIR/gnbd.conf" --srsue-log "$DIR/ue.log" > "$DIR/ue.conf" 2> "$DIR/srsue-config.err" ||
-  { cat "$DIR/srsue-config.err"; exit 1; }
+# srsUE's configuration for that cell, as gnbd prints it (ports mirrored, ARFCNs, PRB, rates; its log here), with
+# the TUN namespace and DNN asked for.
+ue_config() { # log file, configuration file
+  "$ROOT/$BUILD/gnbd" --srsue-config "$DIR/gnbd.conf" --srsue-log "$1" 2> "$DIR/srsue-config.err" |
+    sed -e "s|^netns =.*|netns = $UE_NETNS|" -e "${APN:+s|^apn = .*|apn = $APN|}" > "$2" &&
+    [ -s "$2" ] || { cat "$DIR/srsue-config.err"; return 1; }
+}
+ue_config "$DIR/ue.log" "$DIR/ue.conf" || exit 1
 ue_key() { sed -n "s/^$1 = //p" "$DIR/ue.conf" | head -1; }
 echo "interop: PCI $PCI, $PRB PRB, dl_nr_arfcn $(ue_key dl_nr_arfcn), ssb_nr_arfcn $(ue_key ssb_nr_arfcn)," \
      "srate $(ue_key srate) (from gnbd --srsue-config)"
@@ -128,7 +143,18 @@ cpu_sample() { # prints "cpu_seconds ul_slots"
   u=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>/dev/null | sed -n 's/.*slots\.ul_processed: *\([0-9]*\).*/\1/p')
   echo "${t:-0} ${u:-0}"
 }
-if [ "$SECONDS_RUN" -ge 6 ]; then
+# The hook of --hook for attach N: "up" or "down", N.
+HOOK_FAILS=0
+hook() {
+  [ -n "$HOOK" ] || return 0
+  local sfx=""; [ "$2" -gt 1 ] && sfx=$2
+  INTEROP_DIR=$DIR INTEROP_UE_LOG=$DIR/ue$sfx.log INTEROP_UE_STDOUT=$DIR/ue$sfx.stdout INTEROP_GNBD_LOG=$DIR/gnbd.log \
+    INTEROP_GNBD_PID=$GPID INTEROP_CTL=tcp://127.0.0.1:$CTL $HOOK "$1" "$2" ||
+    { echo "MISS  hook: $HOOK $1 $2"; HOOK_FAILS=$((HOOK_FAILS + 1)); }
+}
+if [ -n "$HOOK" ]; then
+  hook up 1; CPU_A=""; CPU_B=""
+elif [ "$SECONDS_RUN" -ge 6 ]; then
   sleep 3; CPU_A=$(cpu_sample); sleep $((SECONDS_RUN - 3)); CPU_B=$(cpu_sample)
 else
   sleep "$SECONDS_RUN"; CPU_A=""; CPU_B=""
@@ -140,16 +166,16 @@ stop_ue() {
 }
 # Further attaches against the same gnbd: srsUE restarted, each a new ZeroMQ stream (a new epoch in gnbd).
 for n in $(seq 2 "$ATTACHES"); do
-  stop_ue
-  "$ROOT/$BUILD/gnbd" --srsue-config "$DIR/gnbd.conf" --srsue-log "$DIR/ue$n.log" > "$DIR/ue$n.conf" 2>/dev/null
+  stop_ue; hook down $((n - 1))
+  ue_config "$DIR/ue$n.log" "$DIR/ue$n.conf"
   "$SRSUE" "$DIR/ue$n.conf" < "$DIR/ue.stdin" > "$DIR/ue$n.stdout" 2>&1 &
   UPID=$!
   for _ in $(seq 120); do grep -q "Attaching UE" "$DIR/ue$n.stdout" 2>/dev/null && break; sleep 0.5; done
-  sleep "$SECONDS_RUN"
+  if [ -n "$HOOK" ]; then hook up "$n"; else sleep "$SECONDS_RUN"; fi
 done
 metrics=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" metrics 2>&1)
 ues=$("$ROOT/$BUILD/gnbctl" -s "tcp://127.0.0.1:$CTL" ues 2>&1)
-stop_ue
+stop_ue; hook down "$ATTACHES"
 if [ -n "$UPID2" ]; then
   kill -INT "$UPID2" 2>/dev/null
   for _ in $(seq 50); do kill -0 "$UPID2" 2>/dev/null || break; sleep 0.1; done
@@ -279,5 +305,6 @@ case $EXPECT in setup|release)
   else echo "MISS  srsUE logged $nerr error line(s), e.g.: $(cat "$DIR"/ue*.log | grep -E '\[E\]' | grep -v 'is not compatible with LTE' | head -1 | cut -c1-160)"; fails=$((fails+1)); fi;;
 esac
 [ -n "$KEEP" ] && echo "logs kept in $DIR"
+[ "$HOOK_FAILS" -gt 0 ] && { echo "MISS  $HOOK_FAILS hook step(s) failed (above)"; fails=$((fails + HOOK_FAILS)); }
 if [ $fails -eq 0 ]; then echo "interop: PASS ($EXPECT, PCI $PCI, $PRB PRB)"; exit 0; fi
 echo "interop: FAIL ($fails milestone(s) missing)"; exit 1
