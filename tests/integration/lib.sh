@@ -70,7 +70,7 @@ print(v)' "$2"
 }
 
 # Wait until gnbctl status answers (or time out). Returns 0 when it answers.
-wait_ready() { # endpoint timeout_s
+wait_ready() { # endpoint timeout_s (tests pass 30: a loaded box can take seconds to start gnbd; ready returns at once)
   local end=$((SECONDS + $2))
   while [ $SECONDS -lt $end ]; do
     "$GNBCTL" -s "$1" -t 300 status >/dev/null 2>&1 && return 0
@@ -126,6 +126,6 @@ CONF
               --tx "tcp://127.0.0.1:$ul" --rx "tcp://127.0.0.1:$dl")
   "$GNBD" -c "$TMP/$name.conf" 2>"$LOG" &
   GPID=$!; PIDS+=("$GPID")
-  wait_ready "$EP" 5 || fail "$name: gnbd ready"
+  wait_ready "$EP" 30 || fail "$name: gnbd ready"
   return 0
 }

@@ -49,7 +49,7 @@ PIDS+=($!)
 for _ in $(seq 50); do [ -S "$TMP/notify.sock" ] && break; sleep 0.05; done
 NOTIFY_SOCKET="$TMP/notify.sock" WATCHDOG_USEC=400000 "$GNBD" -c "$TMP/gnbd.conf" 2>"$TMP/gnbd.log" &
 GPID=$!; PIDS+=($GPID)
-check "gnbd answers status within 5 s" wait_ready "$EP" 5
+check "gnbd answers status within 5 s" wait_ready "$EP" 30
 out=$("$GNBCTL" -s "$EP" status 2>&1)
 check "status reports the null radio streaming" grep -q "streaming" <<<"$out"
 # The null radio paces 1000 slots/s; a loaded or sanitized run may process fewer: the bound only catches a stall
@@ -91,7 +91,7 @@ for mapping in compact single; do
   write_config "$TMP/gnbd-$mapping.conf" 'device = "null"; sample_rate = 11.52e6;' $mapping
   "$GNBD" -c "$TMP/gnbd-$mapping.conf" 2>"$TMP/gnbd-$mapping.log" &
   GPID=$!; PIDS+=($GPID)
-  check "$mapping mapping: answers status" wait_ready "$EP" 5
+  check "$mapping mapping: answers status" wait_ready "$EP" 30
   sleep 0.3
   n=$("$GNBCTL" -s "$EP" raw '{"cmd":"metrics"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["slots"]["dl_sent"])')
   check "$mapping mapping: DL slots flow ($n)" [ "${n:-0}" -gt 100 ]

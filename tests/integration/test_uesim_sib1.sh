@@ -34,7 +34,7 @@ CONF
   echo "  $name: DL $arfcn, SSB $ssb, $prb PRB, $srate Hz, band n$band, $scs kHz${fault:+, GNBD_FAULT=$fault}"
   GNBD_FAULT=$fault "$GNBD" -c "$TMP/$name.conf" 2>"$LOG" &
   local gpid=$!; PIDS+=($gpid)
-  wait_ready "ipc://$TMP/$name.sock" 5 || fail "$name: gnbd ready"
+  wait_ready "ipc://$TMP/$name.sock" 30 || fail "$name: gnbd ready"
   OUT=$("$UESIM" --dl-arfcn "$arfcn" --ssb-arfcn "$ssb" --nof-prb "$prb" --srate "$srate" --band "$band" \
         --scs "$scs" --tx "tcp://127.0.0.1:$ul" --rx "tcp://127.0.0.1:$dl" --seconds 0.25 --timeout 20 \
         --expect-sib1 "$expect,band=$band,scs=$scs,carrier_prb=$prb" "$@" 2>&1); RC=$?

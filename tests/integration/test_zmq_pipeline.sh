@@ -17,7 +17,7 @@ start_gnbd() { # mapping -> sets GPID, DL, UL
     "device = \"zmq\"; args = \"tx_port=tcp://127.0.0.1:$DL,rx_port=tcp://127.0.0.1:$UL,base_srate=$RATE\"; tx_advance_slots = $K;" "$1"
   "$GNBD" -c "$TMP/zmq-$1.conf" 2>"$TMP/gnbd-$1.log" &
   GPID=$!; PIDS+=($GPID)
-  wait_ready "$EP" 5
+  wait_ready "$EP" 30
 }
 
 for mapping in per_layer compact single; do
