@@ -133,10 +133,10 @@ $(SOAPY_LOOPBACK): tests/soapy/gnbd_loopback.cpp
 test-build $(BUILD)/tests/test_radio_soapy: $(SOAPY_LOOPBACK)
 endif
 
-# ThreadSanitizer run of the ring, UE table, pcap writer, ZeroMQ radio and pipeline tests (libzmq internals
+# ThreadSanitizer run of the ring, packet pool, user-plane stage, UE table, pcap writer, ZeroMQ radio and pipeline tests (libzmq internals
 # suppressed: tests/tsan.supp).
 # Only what those tests run is built (daemon, gnbctl, four unit tests, zmq_peer, uesim), not the whole test build.
-TSAN_UNIT := test_ring test_ue_table test_pcap_writer test_radio_zmq
+TSAN_UNIT := test_ring test_pkt_pool test_up_stage test_ue_table test_pcap_writer test_radio_zmq
 TSAN_INTEGRATION := test_zmq_pipeline test_daemon
 tsan:
 	@$(MAKE) --no-print-directory SANITIZE=thread all $(addprefix build-tsan/tests/,$(TSAN_UNIT)) \

@@ -101,6 +101,10 @@ struct ngap_cfg {
     char ran_node_name[64];  /* RANNodeName in NGSetupRequest */
     int sst;                 /* the one S-NSSAI offered: SST */
     int sd;                  /* and SD, -1 = none */
+    char n3_addr[64];        /* N3 (GTP-U): our address, bound and given to the UPF */
+    int n3_port;             /* our GTP-U UDP port (29.281: 2152) */
+    int upf_port;            /* the UPF's GTP-U UDP port (2152; tests use others) */
+    int n3_pool_buffers;     /* user-plane packet buffers (gnb/pkt_pool.h) */
 };
 
 /* Test modes (group "test", absent in service). */

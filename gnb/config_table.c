@@ -55,6 +55,8 @@ static bool check_ip_or_empty(const char *s)
     return !s[0] || inet_pton(AF_INET, s, &a) == 1 || inet_pton(AF_INET6, s, &a) == 1;
 }
 
+static bool check_ip(const char *s) { return s[0] && check_ip_or_empty(s); }
+
 static bool check_mcc(const char *s) { return all_digits(s, 3, 3); }
 static bool check_mnc(const char *s) { return all_digits(s, 2, 3); }
 
@@ -212,6 +214,13 @@ static const struct config_key keys[] = {
     {STRING("ngap.ran_node_name", ngap.ran_node_name), DEF_S("gnbd"), .help = "RANNodeName sent in NG Setup"},
     {INT("ngap.sst", ngap.sst, 0, 255), DEF_I(1), .help = "the slice offered: SST"},
     {INT("ngap.sd", ngap.sd, -1, 16777214), DEF_I(-1), .help = "the slice offered: SD, -1 = none"},
+    {STRING("ngap.n3_addr", ngap.n3_addr), DEF_S("127.0.0.1"), .check = check_ip,
+     .check_allowed = "an IPv4/IPv6 address", .help = "N3 (GTP-U): our address, bound and given to the UPF"},
+    {INT("ngap.n3_port", ngap.n3_port, 1, 65535), DEF_I(2152), .help = "N3: our GTP-U UDP port"},
+    {INT("ngap.upf_port", ngap.upf_port, 1, 65535), DEF_I(2152),
+     .help = "N3: the UPF's GTP-U UDP port (29.281: 2152), for every tunnel"},
+    {INT("ngap.n3_pool_buffers", ngap.n3_pool_buffers, 64, 1048576), DEF_I(4096),
+     .help = "N3: user-plane packet buffers of 2048 octets, allocated at start"},
 
     {.path = "test.msg4_con_res_fault", .type = CONFIG_KEY_BOOL, AT(test.msg4_con_res_fault), DEF_I(0),
      .help = "flip one bit of Msg4's UE Contention Resolution Identity (a UE must not complete the setup)"},

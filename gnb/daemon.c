@@ -1,6 +1,7 @@
 /* The gnbd daemon: start-up order, the main thread's signal loop, control callbacks, shutdown. */
 #include "gnb/daemon.h"
 #include "gnb/ng_stage.h"
+#include "gnb/up_stage.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -26,6 +27,7 @@ struct daemon {
     struct pipeline pipe;
     struct ctrl_server ctrl;
     struct ng_stage ng;
+    struct up_stage up;
     struct watchdog_state wd;
     struct timespec started;
     double sample_rate;
@@ -178,6 +180,31 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(ng, "nas_dl", &d->ng.nas_dl);
         add_counter(ng, "nas_dropped", &d->ng.nas_dropped);
         add_counter(ng, "ue_releases", &d->ng.ue_releases);
+    }
+    if (d->up.enabled) {
+        cJSON *up = cJSON_AddObjectToObject(out, "up");
+        struct up_stats *u = &d->up.st;
+        add_counter(up, "dl_packets", &u->dl_packets);
+        add_counter(up, "dl_bytes", &u->dl_bytes);
+        add_counter(up, "ul_packets", &u->ul_packets);
+        add_counter(up, "ul_bytes", &u->ul_bytes);
+        add_counter(up, "unknown_teid", &u->unknown_teid);
+        add_counter(up, "echo", &u->echo_requests);
+        add_counter(up, "echo_responses", &u->echo_responses);
+        add_counter(up, "end_markers", &u->end_markers);
+        add_counter(up, "error_indications", &u->error_indications);
+        add_counter(up, "dl_bad", &u->dl_bad);
+        add_counter(up, "dl_dropped", &u->dl_dropped);
+        add_counter(up, "mac_rejected", &u->mac_rejected);
+        add_counter(up, "ul_dropped", &u->ul_dropped);
+        add_counter(up, "send_errors", &u->send_errors);
+        add_counter(up, "tunnels", &u->tunnels);
+        add_counter(up, "tunnels_added", &u->tunnels_added);
+        add_counter(up, "tunnels_rejected", &u->tunnels_rejected);
+        add_counter(up, "commands_dropped", &u->cmd_dropped);
+        add_counter(up, "pool_exhausted", &d->up.pool.exhausted);
+        cJSON_AddNumberToObject(up, "pool_free", pkt_pool_available(&d->up.pool));
+        cJSON_AddNumberToObject(up, "pool_low_water", (double)atomic_load(&d->up.pool.low_water));
     }
     cJSON *pusch = cJSON_AddObjectToObject(out, "pusch");
     add_counter(pusch, "received", &p->mac.stats.pusch_received);
@@ -405,12 +432,18 @@ int gnbd_run(const struct gnbd_config *cfg)
 
     int status = 1;
     char err[256] = "";
-    bool radio_open_ok = false, pipe_ok = false, ctrl_ok = false, pipe_started = false, ng_ok = false;
+    bool radio_open_ok = false, pipe_ok = false, ctrl_ok = false, pipe_started = false, ng_ok = false, up_ok = false;
     if (ng_stage_init(&d.ng, cfg, err, sizeof err) < 0) {
         log_error(LOG_NGAP, "%s", err);
         goto out;
     }
     ng_ok = true;
+    if (up_stage_init(&d.up, cfg, err, sizeof err) < 0) { /* starts only with an AMF configured */
+        log_error(LOG_NGAP, "%s", err);
+        goto out;
+    }
+    up_ok = true;
+    d.ng.up = &d.up;
     if (open_radio(&d) < 0) goto out;
     radio_open_ok = true;
     if (pipeline_init(&d.pipe, cfg, &d.radio, err, sizeof err) < 0) {
@@ -419,6 +452,7 @@ int gnbd_run(const struct gnbd_config *cfg)
     }
     pipe_ok = true;
     d.pipe.ng = &d.ng;
+    d.pipe.up = &d.up;
     struct ctrl_handler h = {.status = cb_status, .metrics = cb_metrics, .config = cb_config, .ues = cb_ues,
                              .shutdown = cb_shutdown, .tick = cb_tick, .ctx = &d};
     watchdog_init(&d.wd);
@@ -436,6 +470,10 @@ int gnbd_run(const struct gnbd_config *cfg)
     }
     if (pipeline_start(&d.pipe) < 0) goto out;
     pipe_started = true;
+    if (up_stage_start(&d.up) < 0) {
+        log_error(LOG_NGAP, "N3: the user-plane stage's thread did not start");
+        goto out;
+    }
     if (ng_stage_start(&d.ng) < 0) { /* after the pipeline set its waiter on the DL NAS ring */
         log_error(LOG_NGAP, "NGAP: the stage's thread did not start");
         goto out;
@@ -454,6 +492,7 @@ out:
     if (radio_open_ok) radio_stop(&d.radio);
     if (pipe_started) pipeline_stop(&d.pipe);
     if (ng_ok) ng_stage_stop(&d.ng);
+    if (up_ok) up_stage_stop(&d.up); /* after the MAC and NG stages, its only other users */
     if (radio_open_ok) radio_close(&d.radio);
     if (pipe_ok) pipeline_free(&d.pipe);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gnb/log.h"
+#include "gnb/up_stage.h"
 
 static int64_t now_ms(void)
 {
@@ -124,6 +125,19 @@ static struct ng_ue *ue_by_ran_id(struct ng_stage *s, uint32_t id)
     return NULL;
 }
 
+/* The UE's NG context ends: its N3 tunnels go too. */
+static void forget_ue(struct ng_stage *s, struct ng_ue *u)
+{
+    up_stage_ue_gone(s->up, u->rnti);
+    u->used = false;
+}
+
+static void forget_all(struct ng_stage *s)
+{
+    for (int i = 0; i < NG_MAX_UES; i++)
+        if (s->ues[i].used) forget_ue(s, &s->ues[i]);
+}
+
 static void send_ue_pdu(struct ng_stage *s, const struct ngap_pdu *pdu)
 {
     static _Thread_local uint8_t buf[NGAP_MAX_PDU_BYTES];
@@ -143,11 +157,11 @@ static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
     static _Thread_local struct ngap_pdu pdu;
     struct ng_ue *u = ue_by_rnti(s, m->rnti);
     if (m->type == NG_UP_RESET) {
-        memset(s->ues, 0, sizeof s->ues);
+        forget_all(s);
         return;
     }
     if (m->type == NG_UP_UE_GONE) {
-        if (u) u->used = false;
+        if (u) forget_ue(s, u);
         return;
     }
     if (!ng_setup_is_ready(&s->setup) || !s->link) {
@@ -262,7 +276,7 @@ static void on_release_command(struct ng_stage *s, const struct ngap_ue_context_
         }
         log_info(LOG_NGAP, "0x%04x: UE Context Release Command (cause group %d value %d) -> RRCRelease; "
                  "UE Context Release Complete", u->rnti, c->cause.group, c->cause.value);
-        u->used = false;
+        forget_ue(s, u);
         atomic_fetch_add_explicit(&s->ue_releases, 1, memory_order_relaxed);
     } else {
         log_warn(LOG_NGAP, "NGAP: UE Context Release Command for a UE gnbd does not know (AMF UE NGAP ID %llu): "
@@ -357,7 +371,7 @@ static void drain_link(struct ng_stage *s, int64_t t)
     if (sctp_link_is_up(s->link) < 0) {
         bool was_ready = s->setup.state == NG_READY;
         close_link(s);
-        memset(s->ues, 0, sizeof s->ues); /* the AMF's UE contexts went with the association */
+        forget_all(s); /* the AMF's UE contexts went with the association, and their tunnels */
         ng_setup_link_down(&s->setup, t);
         log_warn(LOG_NGAP, "NGAP: SCTP association to the AMF %s; trying again in %lld ms",
                  was_ready ? "lost: the cell admits no UE until NG Setup succeeds again" : "failed",

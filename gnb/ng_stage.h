@@ -55,8 +55,11 @@ struct ng_ue {
     uint64_t amf_ue_ngap_id;
 };
 
+struct up_stage;
+
 struct ng_stage {
     bool enabled;                 /* an AMF is configured */
+    struct up_stage *up;          /* the user plane (gnb/up_stage.h): its tunnels go with the UE */
     struct sctp_link_config link_cfg;
     struct ng_setup setup;        /* owned by the stage's thread once started */
     struct sctp_link *link;

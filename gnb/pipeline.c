@@ -1,6 +1,8 @@
 /* The slot pipeline: stage steps, the epoch protocol, and the threads that run the stages. */
 #include "gnb/pipeline.h"
 #include "gnb/ng_stage.h"
+#include "gnb/up_mac.h"
+#include "gnb/up_stage.h"
 #include "rrc/msg/dl_dcch.h"
 
 #include <errno.h>
@@ -400,6 +402,25 @@ static int mac_to_rrc(struct pipeline *p)
     return n;
 }
 
+/* MAC stage <-> user-plane stage (docs/ARCHITECTURE.md §1.11): DL IP packets from N3 into the UEs' DRBs (a bounded
+ * batch per pass), and the IP packets the DRBs delivered to N3. Ring operations only; the UP stage's wake-up is an
+ * eventfd write made only when its thread sleeps. */
+static int mac_user_plane(struct pipeline *p)
+{
+    if (!p->up || !p->up->enabled) return 0;
+    int n = 0;
+    const struct up_pkt *pk;
+    for (; n < 64 && (pk = up_stage_dl_peek(p->up)) != NULL; n++)
+        up_stage_dl_done(p->up, up_mac_dl_data(&p->mac, pk->rnti, pk->drb_id, up_stage_pkt_data(p->up, pk), pk->len) >= 0);
+    static uint8_t ul[UP_MAC_UL_MAX]; /* MAC stage only */
+    uint16_t rnti;
+    int drb;
+    size_t len;
+    for (; n < 128 && up_mac_take_ul_data(&p->mac, &rnti, &drb, ul, sizeof ul, &len) > 0; n++)
+        up_stage_ul_push(p->up, rnti, drb, ul, len); /* refused: counted in up.ul_dropped */
+    return n;
+}
+
 /* MAC stage: moves messages; mac/mac.c decides. A tick for UL slot n schedules slot n+k; an epoch start
  * releases every UE and schedules slots 0..k-1 (priming); results go to the MAC tagged with their slot. */
 static int mac_step(struct pipeline *p)
@@ -422,7 +443,7 @@ static int mac_step(struct pipeline *p)
         advance(p, STAGE_MAC);
         did++;
     }
-    did += mac_to_rrc(p);
+    did += mac_to_rrc(p) + mac_user_plane(p);
     const struct slot_ind *ind = ring_peek(&p->rings[RING_UL_IND]);
     if (!ind) return did;
     if (ind->type == UL_IND_TICK) {
@@ -468,7 +489,7 @@ static int mac_step(struct pipeline *p)
     if (ind->type == UL_IND_PUSCH) tb_pool_give_back(&p->ul_tbs, ind->u.pusch.tb_index); /* stale or not */
     ring_release(&p->rings[RING_UL_IND]);
     advance(p, STAGE_MAC);
-    return did + 1 + mac_to_rrc(p);
+    return did + 1 + mac_to_rrc(p) + mac_user_plane(p);
 }
 
 /* PHY DL: build the slot's samples from the MAC's request. */

@@ -104,10 +104,12 @@ struct pipeline_thread {
 };
 
 struct ng_stage;
+struct up_stage;
 
 struct pipeline {
     struct radio *radio;
     struct ng_stage *ng; /* NULL or the NG interface: RRCReject while it is not up; the NAS relay (gnb/ng_stage.h) */
+    struct up_stage *up; /* NULL or the user plane (gnb/up_stage.h): the MAC stage moves IP packets to and fro */
     enum thread_mapping mapping;
     size_t samples_per_slot;
     unsigned tx_advance;   /* k */

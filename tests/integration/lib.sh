@@ -60,6 +60,20 @@ for x in s: x.bind(("127.0.0.1", 0))
 print(*[x.getsockname()[1] for x in s])'
 }
 
+# Two free UDP ports in 24000-24999 for N3 (GTP-U): tests with an AMF configured open an N3 socket, and must
+# keep off the real 2152 and off each other.
+n3_ports() {
+  python3 -c 'import socket, random
+got = []
+for p in random.sample(range(24000, 25000), 1000):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try: s.bind(("127.0.0.1", p)); got.append(p)
+    except OSError: pass
+    s.close()
+    if len(got) == 2: break
+print(*got)'
+}
+
 # One value out of `gnbctl raw '{"cmd":"metrics"}'`, by a dotted path (slots.ul_processed).
 metric() { # endpoint path
   "$GNBCTL" -s "$1" raw '{"cmd":"metrics"}' 2>/dev/null |

@@ -14,10 +14,11 @@ UESIM="$ROOT/$BUILD/uesim"
 STUB="$ROOT/$BUILD/tools/amf_stub"
 read -r AMF_PORT GNB_UDP < <(free_ports)
 read -r AMF_UDP _ < <(free_ports)
+read -r N3 _ < <(n3_ports)
 # cell_id 0x0019B0123 (26935587): with 24-bit gNB IDs the gNB ID is its leftmost 24 of 36 bits, 0x0019B0 (6576).
 uesim_cell_start ng "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12; tac = 7; cell_id = 26935587;" 3 15 \
   "ngap: { amf_addr = \"127.0.0.1\"; amf_port = $AMF_PORT; transport = \"udp\"; udp_local_port = $GNB_UDP;
-           udp_remote_port = $AMF_UDP; gnb_id_bits = 24; ran_node_name = \"gnbd-test\"; sst = 1; };
+           udp_remote_port = $AMF_UDP; gnb_id_bits = 24; ran_node_name = \"gnbd-test\"; sst = 1; n3_port = $N3; };
    rrc: { inactivity_timer_s = 30; };" || { finish; exit; }
 
 ng_state() { metric "$EP" ngap.state 2>/dev/null; }
