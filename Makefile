@@ -135,7 +135,7 @@ endif
 
 # ThreadSanitizer run of the ring, packet pool, user-plane stage, UE table, pcap writer, ZeroMQ radio and pipeline tests (libzmq internals
 # suppressed: tests/tsan.supp).
-# Only what those tests run is built (daemon, gnbctl, four unit tests, zmq_peer, uesim), not the whole test build.
+# Only what those tests run is built (daemon, gnbctl, six unit tests, zmq_peer, uesim), not the whole test build.
 TSAN_UNIT := test_ring test_pkt_pool test_up_stage test_ue_table test_pcap_writer test_radio_zmq
 TSAN_INTEGRATION := test_zmq_pipeline test_daemon
 tsan:
