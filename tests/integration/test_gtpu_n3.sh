@@ -34,7 +34,7 @@ echo "$NGAP" >> "$TMP/gnbd.conf"
 EP="ipc://$TMP/ctl.sock"; LOG="$TMP/gnbd.log"
 "$GNBD" -c "$TMP/gnbd.conf" 2>"$LOG" &
 GPID=$!; PIDS+=("$GPID")
-check "gnbd with an AMF and N3 answers gnbctl" wait_ready "$EP" 5
+check "gnbd with an AMF and N3 answers gnbctl" wait_ready "$EP" 30
 check "gnbd logged its N3 socket (127.0.0.1 port $N3, UPF port $UPF, 256 buffers)" \
   grep -q "N3: GTP-U on 127.0.0.1 port $N3 (UPF port $UPF), 256 packet buffers" "$LOG"
 check "gnbctl metrics has up.*, all zero, the pool full" \
@@ -57,7 +57,7 @@ python3 -c 'import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for d in (b"\x48\x01\x00\x04\x00\x00\x00\x00", b"\x30\xff\x00\x40\x00\x00\x00\x01abc", b"x"):
     s.sendto(d, ("127.0.0.1", int(sys.argv[1])))' "$N3"
-sleep 0.3
+for _ in $(seq 100); do [ "$(metric "$EP" up.dl_bad)" = 3 ] && break; sleep 0.1; done
 check "3 malformed datagrams (GTPv2, a length past the end, 1 octet): up.dl_bad 3, no more answers" \
   [ "$(metric "$EP" up.dl_bad) $(metric "$EP" up.unknown_teid) $(metric "$EP" up.echo)" = "3 5 3" ]
 check "the pool has every buffer back (up.pool_free 256)" [ "$(metric "$EP" up.pool_free)" = 256 ]
@@ -70,6 +70,6 @@ timeout 10 "$GNBD" -c "$TMP/second.conf" >"$TMP/second.log" 2>&1; rc=$?
 check "a second gnbd on N3 port $N3 exits with an error (status $rc)" [ $rc -ne 0 ] && [ $rc -ne 124 ]
 check "and says which port, and which keys" grep -q "N3: cannot bind UDP 127.0.0.1 port $N3 (ngap.n3_addr, ngap.n3_port)" "$TMP/second.log"
 
-check "gnbd stops cleanly on SIGTERM with the N3 stage running (exit status 0)" stop_and_wait $GPID TERM 5
+check "gnbd stops cleanly on SIGTERM with the N3 stage running (exit status 0)" stop_and_wait $GPID TERM 10
 check "no sanitizer report" bash -c '! grep -qE "Sanitizer|runtime error" "$1"' _ "$LOG"
 finish
