@@ -181,3 +181,21 @@ int rrc_riv(int n_bwp, int rb_start, int l_rbs)
     return l_rbs - 1 <= n_bwp / 2 ? n_bwp * (l_rbs - 1) + rb_start
                                    : n_bwp * (n_bwp - l_rbs + 1) + (n_bwp - 1 - rb_start);
 }
+
+void rrc_rat_type_codec(struct per *p, enum rrc_rat_type *v)
+{
+    int rat = (int)*v;
+    per_enum(p, &rat, 4, true);
+    *v = (enum rrc_rat_type)rat;
+    if (!per_error(p) && (rat < RRC_RAT_NR || rat > RRC_RAT_EUTRA))
+        per_fail(p, per_decoding(p) ? -ENOTSUP : -EINVAL); /* spare1 */
+}
+
+bool rrc_message_head(struct per *p, int *transaction_id)
+{
+    if (transaction_id) per_int(p, transaction_id, 0, 3);
+    int crit = 0;
+    per_choice(p, &crit, 2, false);
+    if (crit != 0) per_fail(p, -ENOTSUP);
+    return !per_error(p);
+}

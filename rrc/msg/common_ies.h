@@ -21,6 +21,17 @@
 #define RRC_MAX_TDRA 16               /* maxNrofDL-Allocations, maxNrofUL-Allocations */
 #define RRC_MAX_CORESET_TCI 8         /* TCI states listed per CORESET here (38.331 allows 64) */
 
+/* The head of most RRC messages: rrc-TransactionIdentifier (0..3; transaction_id NULL for a message without one)
+ * and criticalExtensions CHOICE { <message>-IEs, criticalExtensionsFuture SEQUENCE {} } of which only the IEs are
+ * modelled (criticalExtensionsFuture: -ENOTSUP). Returns true when the IEs follow. */
+bool rrc_message_head(struct per *p, int *transaction_id);
+
+/* RAT-Type ::= ENUMERATED {nr, eutra-nr, eutra, spare1, ...} (UE capability enquiry and information); the
+ * codecs refuse spare1 (-EINVAL encoding, -ENOTSUP decoding). */
+#define RRC_MAX_RAT_CONTAINERS 8      /* maxRAT-CapabilityContainers */
+enum rrc_rat_type { RRC_RAT_NR = 0, RRC_RAT_EUTRA_NR = 1, RRC_RAT_EUTRA = 2 };
+void rrc_rat_type_codec(struct per *p, enum rrc_rat_type *v);
+
 /* SubcarrierSpacing ::= ENUMERATED {kHz15, kHz30, kHz60, kHz120, kHz240, kHz480, kHz960, spare1} */
 extern const int rrc_scs_khz_values[8];
 

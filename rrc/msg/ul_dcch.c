@@ -100,24 +100,54 @@ struct ul_dcch_view {
     struct rrc_setup_complete *setup_complete;
     struct rrc_ul_information_transfer *ul_info;
     struct rrc_security_mode_result *smc;
+    struct rrc_ue_capability_information *cap_info;
+    struct rrc_reconfiguration_complete *reconf_complete;
 };
 
-/* SecurityModeComplete/-Failure ::= SEQUENCE { rrc-TransactionIdentifier, criticalExtensions CHOICE {
- * securityModeComplete/-Failure ...-IEs, criticalExtensionsFuture SEQUENCE {} } }; the IEs are two OPTIONAL
- * extensions, lateNonCriticalExtension OCTET STRING and nonCriticalExtension SEQUENCE {} (38.331 6.2.2). */
-static void security_mode_result_codec(struct per *p, struct rrc_security_mode_result *v)
+/* SecurityModeComplete/-Failure and RRCReconfigurationComplete ::= SEQUENCE { rrc-TransactionIdentifier,
+ * criticalExtensions CHOICE { <message>-IEs, criticalExtensionsFuture SEQUENCE {} } }; the IEs are two OPTIONAL
+ * extensions, lateNonCriticalExtension OCTET STRING and nonCriticalExtension (SEQUENCE {} for the security mode
+ * answers, RRCReconfigurationComplete-v1530-IEs for the other, ignored: it ends the message) (38.331 6.2.2). */
+static void transaction_only_codec(struct per *p, int *transaction_id)
 {
-    per_int(p, &v->transaction_id, 0, 3);
-    int crit = 0;
-    per_choice(p, &crit, 2, false);
-    if (crit != 0) {
-        per_fail(p, -ENOTSUP);
-        return;
-    }
+    if (!rrc_message_head(p, transaction_id)) return;
     bool late = false, nce = false;
     per_opt(p, &late);
     per_opt(p, &nce);
     if (late) per_skip_octets(p);
+}
+
+/* UECapabilityInformation ::= SEQUENCE { rrc-TransactionIdentifier, criticalExtensions CHOICE {
+ * ueCapabilityInformation UECapabilityInformation-IEs, criticalExtensionsFuture SEQUENCE {} } };
+ * UECapabilityInformation-IEs ::= SEQUENCE { ue-CapabilityRAT-ContainerList OPTIONAL, lateNonCriticalExtension OCTET
+ * STRING OPTIONAL, nonCriticalExtension SEQUENCE {} OPTIONAL }; UE-CapabilityRAT-ContainerList ::= SEQUENCE (SIZE
+ * (0..maxRAT-CapabilityContainers)) OF UE-CapabilityRAT-Container; UE-CapabilityRAT-Container ::= SEQUENCE {
+ * rat-Type RAT-Type, ue-CapabilityRAT-Container OCTET STRING } (38.331 6.2.2, 6.3.3) */
+static void ue_capability_information_codec(struct per *p, struct rrc_ue_capability_information *v)
+{
+    if (!rrc_message_head(p, &v->transaction_id)) return;
+    bool late = false, nce = false;
+    per_opt(p, &v->has_container_list);
+    per_opt(p, &late);
+    per_opt(p, &nce);
+    if (v->has_container_list) {
+        per_size(p, &v->nof_containers, 0, RRC_MAX_RAT_CONTAINERS, RRC_MAX_RAT_CONTAINERS);
+        size_t used = 0;
+        for (int i = 0; i < v->nof_containers && !per_error(p); i++) {
+            struct rrc_ue_cap_rat_container *c = &v->container[i];
+            rrc_rat_type_codec(p, &c->rat_type);
+            if (per_decoding(p)) {
+                c->off = used;
+            } else if (c->off > sizeof v->bytes || c->len > sizeof v->bytes - c->off) {
+                per_fail(p, -EINVAL);
+                return;
+            }
+            per_octets(p, v->bytes + c->off, &c->len, sizeof v->bytes - c->off);
+            used = c->off + c->len;
+        }
+    }
+    if (late) per_skip_octets(p);
+    /* nonCriticalExtension SEQUENCE {}: nothing follows. */
 }
 
 /* ULInformationTransfer ::= SEQUENCE { criticalExtensions CHOICE { ulInformationTransfer
@@ -126,12 +156,7 @@ static void security_mode_result_codec(struct per *p, struct rrc_security_mode_r
  * ULInformationTransfer-v1700-IEs OPTIONAL } (38.331 6.2.2) */
 static void ul_information_transfer_codec(struct per *p, struct rrc_ul_information_transfer *v)
 {
-    int crit = 0;
-    per_choice(p, &crit, 2, false);
-    if (crit != 0) {
-        per_fail(p, -ENOTSUP);
-        return;
-    }
+    if (!rrc_message_head(p, NULL)) return;
     bool late = false, v1700 = false;
     per_opt(p, &v->has_dedicated_nas);
     per_opt(p, &late);
@@ -154,7 +179,15 @@ static void ul_dcch_codec(struct per *p, void *view)
     *v->c1 = (enum rrc_ul_dcch_c1)c1;
     if (*v->type == RRC_UL_DCCH_C1 &&
         (*v->c1 == RRC_UL_DCCH_SECURITY_MODE_COMPLETE || *v->c1 == RRC_UL_DCCH_SECURITY_MODE_FAILURE)) {
-        security_mode_result_codec(p, v->smc);
+        transaction_only_codec(p, &v->smc->transaction_id);
+        return;
+    }
+    if (*v->type == RRC_UL_DCCH_C1 && *v->c1 == RRC_UL_DCCH_RECONFIGURATION_COMPLETE) {
+        transaction_only_codec(p, &v->reconf_complete->transaction_id);
+        return;
+    }
+    if (*v->type == RRC_UL_DCCH_C1 && *v->c1 == RRC_UL_DCCH_UE_CAPABILITY_INFORMATION) {
+        ue_capability_information_codec(p, v->cap_info);
         return;
     }
     if (*v->type == RRC_UL_DCCH_C1 && *v->c1 == RRC_UL_DCCH_UL_INFORMATION_TRANSFER) {
@@ -166,10 +199,7 @@ static void ul_dcch_codec(struct per *p, void *view)
         return;
     }
     struct rrc_setup_complete *sc = v->setup_complete;
-    per_int(p, &sc->transaction_id, 0, 3);
-    int crit = 0; /* criticalExtensions CHOICE { rrcSetupComplete, criticalExtensionsFuture SEQUENCE {} } */
-    per_choice(p, &crit, 2, false);
-    if (crit != 0) per_fail(p, -ENOTSUP);
+    if (!rrc_message_head(p, &sc->transaction_id)) return;
     setup_complete_ies_codec(p, sc);
 }
 
@@ -179,8 +209,13 @@ int rrc_ul_dcch_decode(const uint8_t *buf, size_t len, struct rrc_ul_dcch_msg *m
     memset(msg, 0, sizeof *msg);
     uper_reader_init(&r, buf, len * 8);
     struct per p = {.r = &r};
-    struct ul_dcch_view v = {&msg->type, &msg->c1, &msg->setup_complete, &msg->ul_information_transfer,
-                             &msg->security_mode};
+    struct ul_dcch_view v = {&msg->type,
+                             &msg->c1,
+                             &msg->setup_complete,
+                             &msg->ul_information_transfer,
+                             &msg->security_mode,
+                             &msg->ue_capability_information,
+                             &msg->reconfiguration_complete};
     ul_dcch_codec(&p, &v);
     return r.err;
 }
@@ -189,7 +224,7 @@ int rrc_ul_dcch_encode_setup_complete(const struct rrc_setup_complete *sc, uint8
 {
     enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
     enum rrc_ul_dcch_c1 c1 = RRC_UL_DCCH_SETUP_COMPLETE;
-    struct ul_dcch_view v = {&type, &c1, (struct rrc_setup_complete *)sc, NULL, NULL}; /* encoding only reads it */
+    struct ul_dcch_view v = {&type, &c1, .setup_complete = (struct rrc_setup_complete *)sc}; /* encoding only reads it */
     return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
 }
 
@@ -198,7 +233,7 @@ int rrc_ul_dcch_encode_ul_information_transfer(const struct rrc_ul_information_t
 {
     enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
     enum rrc_ul_dcch_c1 c1 = RRC_UL_DCCH_UL_INFORMATION_TRANSFER;
-    struct ul_dcch_view v = {&type, &c1, NULL, (struct rrc_ul_information_transfer *)t, NULL};
+    struct ul_dcch_view v = {&type, &c1, .ul_info = (struct rrc_ul_information_transfer *)t};
     return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
 }
 
@@ -207,6 +242,52 @@ int rrc_ul_dcch_encode_security_mode_result(int transaction_id, bool failure, ui
     enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
     enum rrc_ul_dcch_c1 c1 = failure ? RRC_UL_DCCH_SECURITY_MODE_FAILURE : RRC_UL_DCCH_SECURITY_MODE_COMPLETE;
     struct rrc_security_mode_result r = {.transaction_id = transaction_id};
-    struct ul_dcch_view v = {&type, &c1, NULL, NULL, &r};
+    struct ul_dcch_view v = {&type, &c1, .smc = &r};
     return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
+}
+
+int rrc_ul_dcch_encode_ue_capability_information(const struct rrc_ue_capability_information *ci, uint8_t *buf,
+                                                 size_t cap, size_t *len)
+{
+    enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
+    enum rrc_ul_dcch_c1 c1 = RRC_UL_DCCH_UE_CAPABILITY_INFORMATION;
+    struct ul_dcch_view v = {&type, &c1, .cap_info = (struct rrc_ue_capability_information *)ci};
+    return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
+}
+
+int rrc_ul_dcch_encode_reconfiguration_complete(int transaction_id, uint8_t *buf, size_t cap, size_t *len)
+{
+    enum rrc_ul_dcch_type type = RRC_UL_DCCH_C1;
+    enum rrc_ul_dcch_c1 c1 = RRC_UL_DCCH_RECONFIGURATION_COMPLETE;
+    struct rrc_reconfiguration_complete r = {.transaction_id = transaction_id};
+    struct ul_dcch_view v = {&type, &c1, .reconf_complete = &r};
+    return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
+}
+
+/* UE-NR-Capability ::= SEQUENCE { accessStratumRelease, pdcp-Parameters, rlc-Parameters OPTIONAL, mac-Parameters
+ * OPTIONAL, phy-Parameters, rf-Parameters, measAndMobParameters OPTIONAL, fdd-/tdd-/fr1-/fr2-Add-UE-NR-Capabilities
+ * OPTIONAL, featureSets OPTIONAL, featureSetCombinations OPTIONAL, lateNonCriticalExtension OPTIONAL,
+ * nonCriticalExtension OPTIONAL } (not extensible; 38.331 6.3.3). */
+int rrc_ue_nr_capability_encode_minimal(int band, uint8_t *buf, size_t cap, size_t *len)
+{
+    *len = 0;
+    if (band < 1 || band > 1024) return -EINVAL;
+    struct uper_writer w;
+    uper_writer_init(&w, buf, cap);
+    uper_put_bits(&w, 0, 11);                 /* the eleven OPTIONAL fields: absent */
+    uper_put_enum(&w, 0, 8, true);            /* AccessStratumRelease rel15 (8 root values, extensible) */
+    uper_put_bool(&w, false);                 /* PDCP-Parameters: extension bit */
+    uper_put_bits(&w, 0, 6);                  /* its six OPTIONAL fields (uplinkOnlyROHC-Profiles, ...): absent */
+    uper_put_bits(&w, 0, 10);                 /* supportedROHC-Profiles: ten BOOLEANs, false */
+    uper_put_enum(&w, 0, 16, false);          /* maxNumberROHC-ContextSessions cs2 */
+    uper_put_bits(&w, 0, 5);                  /* Phy-Parameters: five OPTIONAL fields, absent */
+    uper_put_bool(&w, false);                 /* RF-Parameters: extension bit */
+    uper_put_bits(&w, 0, 2);                  /* supportedBandCombinationList, appliedFreqBandListFilter: absent */
+    uper_put_constrained(&w, 1, 1, 1024);     /* supportedBandListNR SIZE (1..maxBands): one BandNR */
+    uper_put_bool(&w, false);                 /* BandNR: extension bit */
+    uper_put_bits(&w, 0, 14);                 /* its fourteen OPTIONAL fields: absent */
+    uper_put_constrained(&w, band, 1, 1024);  /* bandNR FreqBandIndicatorNR */
+    if (w.err) return w.err;
+    *len = uper_writer_bytes(&w);
+    return 0;
 }

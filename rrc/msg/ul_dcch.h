@@ -2,9 +2,10 @@
  * selectedPLMN-Identity, registeredAMF (optional PLMN-Identity and AMF-Identifier), guami-Type, s-NSSAI-List,
  * dedicatedNAS-Message (kept as bytes), ng-5G-S-TMSI-Value (full 48 bits or Part2), and the non-critical
  * extensions v1610 (IAB node, idle measurements, UE measurements available, mobility history and state),
- * v1690 (UL RRC segmentation) and v1700 (onboarding request); ULInformationTransfer (the NAS relay). The other
- * UL-DCCH messages (security mode,
- * capabilities, reconfiguration complete, ...) will be added here as their issues come.
+ * v1690 (UL RRC segmentation) and v1700 (onboarding request); ULInformationTransfer (the NAS relay);
+ * SecurityModeComplete/Failure; UECapabilityInformation (the containers kept as opaque bytes with their RAT type)
+ * and RRCReconfigurationComplete. The other UL-DCCH messages (measurement report, ...) will be added here as their
+ * issues come.
  *
  * rrc_ul_dcch_decode() parses bytes from the air (after PDCP): every read is bounds-checked, malformed or
  * truncated input gives -EBADMSG, a dedicated NAS message longer than RRC_DEDICATED_NAS_MAX -EMSGSIZE, other
@@ -93,6 +94,28 @@ struct rrc_security_mode_result {
     int transaction_id;
 };
 
+/* 38.331 6.2.2 UECapabilityInformation: ue-CapabilityRAT-ContainerList (OPTIONAL, SIZE (0..8)), each container a
+ * RAT-Type and an OCTET STRING (for nr a UE-NR-Capability, kept undecoded: gnbd passes it on as it is). The
+ * containers' octets share one buffer: container i is bytes[container[i].off .. + container[i].len). The IEs'
+ * lateNonCriticalExtension and nonCriticalExtension are skipped when decoded and never encoded. */
+#define RRC_UE_CAP_BYTES_MAX 9000
+struct rrc_ue_capability_information {
+    int transaction_id;              /* 0..3 */
+    bool has_container_list;
+    int nof_containers;              /* 0..RRC_MAX_RAT_CONTAINERS */
+    struct rrc_ue_cap_rat_container {
+        enum rrc_rat_type rat_type;
+        size_t off, len;             /* within bytes[] */
+    } container[RRC_MAX_RAT_CONTAINERS];
+    uint8_t bytes[RRC_UE_CAP_BYTES_MAX];
+};
+
+/* 38.331 6.2.2 RRCReconfigurationComplete: the transaction identifier; lateNonCriticalExtension is skipped and
+ * nonCriticalExtension (v1530 uplinkTxDirectCurrentList and later) ignored when decoded, never encoded. */
+struct rrc_reconfiguration_complete {
+    int transaction_id;
+};
+
 struct rrc_ul_dcch_msg {
     enum rrc_ul_dcch_type type;
     enum rrc_ul_dcch_c1 c1;
@@ -100,6 +123,8 @@ struct rrc_ul_dcch_msg {
         struct rrc_security_mode_result security_mode; /* c1 RRC_UL_DCCH_SECURITY_MODE_COMPLETE / _FAILURE */
         struct rrc_setup_complete setup_complete;              /* c1 RRC_UL_DCCH_SETUP_COMPLETE */
         struct rrc_ul_information_transfer ul_information_transfer; /* c1 RRC_UL_DCCH_UL_INFORMATION_TRANSFER */
+        struct rrc_ue_capability_information ue_capability_information; /* c1 RRC_UL_DCCH_UE_CAPABILITY_INFORMATION */
+        struct rrc_reconfiguration_complete reconfiguration_complete; /* c1 RRC_UL_DCCH_RECONFIGURATION_COMPLETE */
     };
 };
 
@@ -111,5 +136,14 @@ int rrc_ul_dcch_encode_security_mode_result(int transaction_id, bool failure, ui
 /* Encodes an UL-DCCH-Message with ULInformationTransfer (the UE simulator's, and tests'). */
 int rrc_ul_dcch_encode_ul_information_transfer(const struct rrc_ul_information_transfer *t, uint8_t *buf, size_t cap,
                                                size_t *len);
+/* Encodes an UL-DCCH-Message with UECapabilityInformation (-EINVAL: a container outside bytes[], spare RAT type). */
+int rrc_ul_dcch_encode_ue_capability_information(const struct rrc_ue_capability_information *ci, uint8_t *buf,
+                                                 size_t cap, size_t *len);
+/* A minimal UE-NR-Capability (38.331 6.3.3) for the UE simulator's UECapabilityInformation: accessStratumRelease
+ * rel15, PDCP-Parameters without ROHC (maxNumberROHC-ContextSessions cs2), no phy-Parameters, rf-Parameters with
+ * supportedBandListNR = {band} (1..1024) and nothing optional. 10 octets. Returns 0, -EINVAL or -ENOSPC. */
+int rrc_ue_nr_capability_encode_minimal(int band, uint8_t *buf, size_t cap, size_t *len);
+/* Encodes an UL-DCCH-Message with RRCReconfigurationComplete. */
+int rrc_ul_dcch_encode_reconfiguration_complete(int transaction_id, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

@@ -1,7 +1,7 @@
 /* libFuzzer target: UL-DCCH messages (SRB1 after PDCP, rrc/msg/ul_dcch.h) come from the UE. The decoder must
  * never read past the input or crash and must answer 0 or -EBADMSG / -ENOTSUP / -EMSGSIZE; a decoded
- * RRCSetupComplete, ULInformationTransfer or SecurityModeComplete/-Failure must re-encode (extensions are not
- * kept) and decode again to the same fields. */
+ * RRCSetupComplete, ULInformationTransfer, SecurityModeComplete/-Failure, UECapabilityInformation or
+ * RRCReconfigurationComplete must re-encode (extensions are not kept) and decode again to the same fields. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +40,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (rrc_ul_dcch_decode(again, len, &back) != 0 || back.c1 != msg.c1 ||
             back.security_mode.transaction_id != msg.security_mode.transaction_id)
+            abort();
+        return 0;
+    }
+    if (msg.c1 == RRC_UL_DCCH_RECONFIGURATION_COMPLETE) {
+        int tid = msg.reconfiguration_complete.transaction_id;
+        if (rrc_ul_dcch_encode_reconfiguration_complete(tid, again, sizeof again, &len) != 0) abort();
+        if (rrc_ul_dcch_decode(again, len, &back) != 0 || back.c1 != msg.c1 ||
+            back.reconfiguration_complete.transaction_id != tid)
+            abort();
+        return 0;
+    }
+    if (msg.c1 == RRC_UL_DCCH_UE_CAPABILITY_INFORMATION) { /* containers inside bytes[], packed in order */
+        const struct rrc_ue_capability_information *c = &msg.ue_capability_information;
+        if (c->nof_containers < 0 || c->nof_containers > RRC_MAX_RAT_CONTAINERS) abort();
+        size_t end = 0;
+        for (int i = 0; i < c->nof_containers; i++) {
+            if (c->container[i].off != end || c->container[i].len > sizeof c->bytes - end) abort();
+            end += c->container[i].len;
+        }
+        if (rrc_ul_dcch_encode_ue_capability_information(c, again, sizeof again, &len) != 0) abort();
+        if (rrc_ul_dcch_decode(again, len, &back) != 0 || back.c1 != msg.c1) abort();
+        const struct rrc_ue_capability_information *b = &back.ue_capability_information;
+        if (b->transaction_id != c->transaction_id || b->has_container_list != c->has_container_list ||
+            b->nof_containers != c->nof_containers || memcmp(b->container, c->container, sizeof c->container) != 0 ||
+            memcmp(b->bytes, c->bytes, end) != 0)
             abort();
         return 0;
     }

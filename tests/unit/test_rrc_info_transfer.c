@@ -92,10 +92,10 @@ START_TEST(test_round_trips_and_refusals)
     static const uint8_t empty[] = {0x38, 0x00};
     ck_assert_int_eq(rrc_ul_dcch_decode(empty, 2, &uback), 0);
     ck_assert(!uback.ul_information_transfer.has_dedicated_nas);
-    /* The UL-DCCH messages not modelled are still refused: ueCapabilityInformation (c1 9: 0 1001 ...). */
-    static const uint8_t cap[] = {0x48, 0x00};
-    ck_assert_int_eq(rrc_ul_dcch_decode(cap, 2, &uback), -ENOTSUP);
-    ck_assert_int_eq(uback.c1, RRC_UL_DCCH_UE_CAPABILITY_INFORMATION);
+    /* The UL-DCCH messages not modelled are still refused: measurementReport (c1 0: 0 0000 ...). */
+    static const uint8_t rep[] = {0x00, 0x00};
+    ck_assert_int_eq(rrc_ul_dcch_decode(rep, 2, &uback), -ENOTSUP);
+    ck_assert_int_eq(uback.c1, RRC_UL_DCCH_MEASUREMENT_REPORT);
 }
 END_TEST
 

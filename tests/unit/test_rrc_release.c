@@ -106,9 +106,9 @@ START_TEST(test_rrc_release_refused)
     ck_assert_int_eq(rrc_dl_dcch_decode(minimal, 1, &back), -EBADMSG);
     const uint8_t with_v1540[] = {0x16, 0x14, 0xc8};
     ck_assert_int_eq(rrc_dl_dcch_decode(with_v1540, 2, &back), -EBADMSG);
-    const uint8_t reconfiguration[] = {0x00, 0x00}, extension[] = {0x80, 0x00}, future[] = {0x13, 0x00};
-    ck_assert_int_eq(rrc_dl_dcch_decode(reconfiguration, 2, &back), -ENOTSUP);
-    ck_assert_int_eq(back.c1, RRC_DL_DCCH_RECONFIGURATION);
+    const uint8_t counter_check[] = {0x38, 0x00}, extension[] = {0x80, 0x00}, future[] = {0x13, 0x00};
+    ck_assert_int_eq(rrc_dl_dcch_decode(counter_check, 2, &back), -ENOTSUP); /* c1 7: not modelled */
+    ck_assert_int_eq(back.c1, RRC_DL_DCCH_COUNTER_CHECK);
     ck_assert_int_eq(rrc_dl_dcch_decode(extension, 2, &back), -ENOTSUP);
     ck_assert_int_eq(rrc_dl_dcch_decode(future, 2, &back), -ENOTSUP);
     /* redirectedCarrierInfo, cellReselectionPriorities, suspendConfig, lateNonCriticalExtension present */
@@ -127,7 +127,7 @@ START_TEST(test_rrc_release_refused)
     ck_assert_int_eq(rrc_dl_dcch_encode(&bad, buf, sizeof buf, &len), -EINVAL);
     bad.release = (struct rrc_release){.has_deprioritisation = true, .deprioritisation_timer_min = 20};
     ck_assert_int_eq(rrc_dl_dcch_encode(&bad, buf, sizeof buf, &len), -EINVAL);
-    bad = (struct rrc_dl_dcch_msg){.c1 = RRC_DL_DCCH_UE_CAPABILITY_ENQUIRY}; /* not modelled: refused */
+    bad = (struct rrc_dl_dcch_msg){.c1 = RRC_DL_DCCH_COUNTER_CHECK}; /* not modelled: refused */
     ck_assert_int_eq(rrc_dl_dcch_encode(&bad, buf, sizeof buf, &len), -EINVAL);
     ck_assert_int_eq(rrc_dl_dcch_encode_release(0, buf, 1, &len), -ENOSPC);
 }

@@ -458,9 +458,9 @@ START_TEST(test_setup_complete_refuses_bad_input)
     uper_put_length(&w, 10000);
     ck_assert_int_eq(w.err, 0);
     ck_assert_int_eq(rrc_ul_dcch_decode(buf, sizeof buf, &m), -EMSGSIZE);
-    static const uint8_t cap[1] = {0x48}, ext[1] = {0x80}; /* c1 ueCapabilityInformation (not modelled); messageClassExtension */
-    ck_assert_int_eq(rrc_ul_dcch_decode(cap, 1, &m), -ENOTSUP);
-    ck_assert_int_eq(m.c1, RRC_UL_DCCH_UE_CAPABILITY_INFORMATION);
+    static const uint8_t rep[1] = {0x00}, ext[1] = {0x80}; /* c1 measurementReport (not modelled); messageClassExtension */
+    ck_assert_int_eq(rrc_ul_dcch_decode(rep, 1, &m), -ENOTSUP);
+    ck_assert_int_eq(m.c1, RRC_UL_DCCH_MEASUREMENT_REPORT);
     ck_assert_int_eq(rrc_ul_dcch_decode(ext, 1, &m), -ENOTSUP);
     ck_assert_int_eq(m.type, RRC_UL_DCCH_CLASS_EXTENSION);
 }
