@@ -245,6 +245,7 @@ static const char *key_type_name(enum config_key_type t)
     case CONFIG_KEY_FLOAT:
     case CONFIG_KEY_FLOAT_LIST: return "a number";
     case CONFIG_KEY_BOOL: return "a boolean";
+    case CONFIG_KEY_NAME_LIST: return "an array of strings";
     default: return "a string";
     }
 }
@@ -259,6 +260,7 @@ static bool type_fits(enum config_key_type t, int st)
     case CONFIG_KEY_FLOAT:
     case CONFIG_KEY_FLOAT_LIST: return integer || st == CONFIG_TYPE_FLOAT;  /* 11520000 means 11.52e6 */
     case CONFIG_KEY_BOOL: return st == CONFIG_TYPE_BOOL;
+    case CONFIG_KEY_NAME_LIST: return st == CONFIG_TYPE_ARRAY || st == CONFIG_TYPE_LIST;
     default: return st == CONFIG_TYPE_STRING;
     }
 }
@@ -366,6 +368,45 @@ static int take_string(struct loader *ld, const struct config_key *k, const conf
     return 0;
 }
 
+/* An array of names: each known, implemented and listed once; at least one, at most CONFIG_NAME_LIST_MAX. */
+static int take_name_list(struct loader *ld, const struct config_key *k, const config_setting_t *s, int line,
+                          const char *allowed)
+{
+    struct config_name_list l = {0};
+    char q[128];
+    int n = config_setting_length(s);
+    if (n < 1 || n > CONFIG_NAME_LIST_MAX) {
+        config_report(ld->err, ld->file, line, k->path, allowed, "%d names (1..%d allowed)", n, CONFIG_NAME_LIST_MAX);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *v = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
+        int x = v ? find_name(k->names, v) : -1;
+        if (!v) {
+            config_report(ld->err, ld->file, line, k->path, allowed, "element %d is not a string", i + 1);
+            return -1;
+        }
+        if (x >= 0 && config_name_unimplemented(k, v)) {
+            config_report(ld->err, ld->file, line, k->path, allowed, "%s is not implemented in gnbd",
+                          quote(v, q, sizeof q));
+            return -1;
+        }
+        if (x < 0) {
+            config_report(ld->err, ld->file, line, k->path, allowed, "%s is not allowed", quote(v, q, sizeof q));
+            return -1;
+        }
+        for (int j = 0; j < l.n; j++)
+            if (l.v[j] == x) {
+                config_report(ld->err, ld->file, line, k->path, allowed, "%s is listed twice", quote(v, q, sizeof q));
+                return -1;
+            }
+        l.v[l.n++] = x;
+    }
+    memcpy(field(ld->cfg, k), &l, sizeof l);
+    return 0;
+}
+
 static void take_value(struct loader *ld, const struct config_key *k, const config_setting_t *s)
 {
     int line = (int)config_setting_source_line(s);
@@ -382,6 +423,8 @@ static void take_value(struct loader *ld, const struct config_key *k, const conf
         rc = 0;
     } else if (k->type == CONFIG_KEY_FLOAT || k->type == CONFIG_KEY_FLOAT_LIST) {
         rc = take_float(ld, k, s, line, allowed);
+    } else if (k->type == CONFIG_KEY_NAME_LIST) {
+        rc = take_name_list(ld, k, s, line, allowed);
     } else if (st == CONFIG_TYPE_STRING) {
         rc = take_string(ld, k, s, line, allowed);
     } else {
@@ -475,7 +518,9 @@ static void apply_defaults(struct gnbd_config *cfg, const char *name)
         const struct config_key *k = &keys[i];
         if (!k->has_default)
             continue;
-        if (k->type == CONFIG_KEY_STRING || k->type == CONFIG_KEY_CHOICE)
+        if (k->type == CONFIG_KEY_NAME_LIST)
+            memcpy(field(cfg, k), k->def_list, sizeof *k->def_list);
+        else if (k->type == CONFIG_KEY_STRING || k->type == CONFIG_KEY_CHOICE)
             store_string(cfg, k, k->def_str);
         else if (k->type == CONFIG_KEY_FLOAT || k->type == CONFIG_KEY_FLOAT_LIST)
             memcpy(field(cfg, k), &k->def_float, sizeof(double));

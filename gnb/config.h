@@ -84,6 +84,19 @@ struct threads_config {
 };
 
 /* RRC (group "rrc"). */
+/* A list of names from a key's table (CONFIG_KEY_NAME_LIST), stored as their indices in file order. */
+#define CONFIG_NAME_LIST_MAX 4
+struct config_name_list {
+    int n;
+    int v[CONFIG_NAME_LIST_MAX];
+};
+
+/* AS security (group "security"): algorithm preference lists, indices = algorithm identities (nia0..3/nea0..3). */
+struct security_cfg {
+    struct config_name_list integrity;  /* default ["nia2"] */
+    struct config_name_list ciphering;  /* default ["nea2", "nea0"] */
+};
+
 struct rrc_cfg {
     int max_ues;             /* RRCReject beyond this many connected UEs */
     int reject_wait_time_s;  /* waitTime of that RRCReject */
@@ -128,6 +141,7 @@ struct gnbd_config {
     struct threads_config threads;
     struct rrc_cfg rrc;
     struct ngap_cfg ngap;
+    struct security_cfg security;
     struct test_config test;
 };
 

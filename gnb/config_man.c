@@ -176,6 +176,12 @@ static void print_type(FILE *out, const struct config_key *k)
         break;
     case CONFIG_KEY_INT_LIST: fputs("Integer, one of ", out); break;
     case CONFIG_KEY_FLOAT_LIST: fputs("Number, one of ", out); break;
+    case CONFIG_KEY_NAME_LIST:
+        fputs("Array of strings, each one of ", out);
+        for (int i = 0, n = 0; k->names[i]; i++)
+            if (!config_name_unimplemented(k, k->names[i]))
+                fprintf(out, "%s\"%s\"", n++ ? ", " : "", k->names[i]);
+        return;
     case CONFIG_KEY_ENUM:
     case CONFIG_KEY_CHOICE:
         fputs("String, one of ", out);

@@ -56,6 +56,16 @@ static void print_value(FILE *out, const struct gnbd_config *cfg, const struct c
     case CONFIG_KEY_ENUM: memcpy(&i, p, sizeof i); print_string(out, k->names[i]); break;
     case CONFIG_KEY_STRING:
     case CONFIG_KEY_CHOICE: print_string(out, p); break;
+    case CONFIG_KEY_NAME_LIST: {
+        struct config_name_list l;
+        memcpy(&l, p, sizeof l);
+        for (int j = 0; j < l.n; j++) {
+            fputs(j ? ", " : "[", out);
+            print_string(out, k->names[l.v[j]]);
+            fputs(j + 1 == l.n ? "]" : "", out);
+        }
+        break;
+    }
     }
 }
 

@@ -113,6 +113,13 @@ static const double tdd_period_list[] = {0.5, 0.625, 1, 1.25, 2, 2.5, 5, 10}; /*
 #define LAYER(p, l, what) \
     {ENUM(p, log.level[l], level_names), .inherit = "log.level", .help = what " log level; absent = log.level"}
 
+/* 33.501 5.11.1: the algorithm identities, index = identity; gnbd implements 0 and 2 (pdcp/pdcp_sec.h). */
+static const char *const nia_names[] = {"nia0", "nia1", "nia2", "nia3", NULL};
+static const char *const nea_names[] = {"nea0", "nea1", "nea2", "nea3", NULL};
+static const char *const nia_unimpl[] = {"nia1", "nia3", NULL};
+static const char *const nea_unimpl[] = {"nea1", "nea3", NULL};
+static const struct config_name_list def_nia = {1, {2}}, def_nea = {2, {2, 0}};
+
 static const struct config_key keys[] = {
     {STRING("gnb.name", gnb.name), DEF_S("gnbd"), .help = "name shown in status replies and logs"},
 
@@ -221,6 +228,12 @@ static const struct config_key keys[] = {
      .help = "N3: the UPF's GTP-U UDP port (29.281: 2152), for every tunnel"},
     {INT("ngap.n3_pool_buffers", ngap.n3_pool_buffers, 64, 1048576), DEF_I(4096),
      .help = "N3: user-plane packet buffers of 2048 octets, allocated at start"},
+    {.path = "security.integrity", .type = CONFIG_KEY_NAME_LIST, AT(security.integrity), .names = nia_names,
+     .unimplemented = nia_unimpl, .has_default = true, .def_str = "[\"nia2\"]", .def_list = &def_nia,
+     .help = "integrity algorithms in order of preference; the first the UE supports is used (nia0 = none: tests only)"},
+    {.path = "security.ciphering", .type = CONFIG_KEY_NAME_LIST, AT(security.ciphering), .names = nea_names,
+     .unimplemented = nea_unimpl, .has_default = true, .def_str = "[\"nea2\", \"nea0\"]", .def_list = &def_nea,
+     .help = "ciphering algorithms in order of preference; the first the UE supports is used (nea0 = none)"},
 
     {.path = "test.msg4_con_res_fault", .type = CONFIG_KEY_BOOL, AT(test.msg4_con_res_fault), DEF_I(0),
      .help = "flip one bit of Msg4's UE Contention Resolution Identity (a UE must not complete the setup)"},
@@ -252,6 +265,7 @@ static const struct config_group groups[] = {
     {.path = "control", .help = "the control socket"},
     {.path = "threads", .help = "threads and CPU affinity"},
     {.path = "rrc", .help = "RRC connection establishment"},
+    {.path = "security", .help = "AS security (SRB1 integrity and ciphering after the core's Initial Context Setup)"},
     {.path = "ngap", .optional = true, .present_offset = offsetof(struct gnbd_config, ngap.present),
      .help = "the NG interface to the AMF (5G core)"},
     {.path = "test", .optional = true, .present_offset = offsetof(struct gnbd_config, test.present),
@@ -309,6 +323,14 @@ static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
     *pos = n < 0 ? len : *pos + (size_t)n;
 }
 
+bool config_name_unimplemented(const struct config_key *k, const char *name)
+{
+    for (int i = 0; k->unimplemented && k->unimplemented[i]; i++)
+        if (strcmp(k->unimplemented[i], name) == 0)
+            return true;
+    return false;
+}
+
 void config_key_allowed(const struct config_key *k, char *buf, size_t len)
 {
     size_t pos = 0;
@@ -330,6 +352,12 @@ void config_key_allowed(const struct config_key *k, char *buf, size_t len)
     case CONFIG_KEY_CHOICE:
         for (int i = 0; k->names[i]; i++)
             append(buf, len, &pos, "%s%s", i ? ", " : "", k->names[i]);
+        break;
+    case CONFIG_KEY_NAME_LIST:
+        append(buf, len, &pos, "an array of");
+        for (int i = 0, n = 0; k->names[i]; i++)
+            if (!config_name_unimplemented(k, k->names[i]))
+                append(buf, len, &pos, "%s%s", n++ ? ", " : " ", k->names[i]);
         break;
     case CONFIG_KEY_INT_LIST:
         for (int i = 0; i < k->n_list; i++)
@@ -358,6 +386,7 @@ void config_key_default(const struct config_key *k, char *buf, size_t len)
     case CONFIG_KEY_BOOL: snprintf(buf, len, "%s", k->def_int ? "true" : "false"); break;
     case CONFIG_KEY_STRING:
     case CONFIG_KEY_CHOICE: snprintf(buf, len, "\"%s\"", k->def_str); break;
+    case CONFIG_KEY_NAME_LIST: snprintf(buf, len, "%s", k->def_str); break;
     case CONFIG_KEY_ENUM: snprintf(buf, len, "\"%s\"", k->names[k->def_int]); break;
     }
 }

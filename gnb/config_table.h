@@ -24,6 +24,8 @@ enum config_key_type {
     CONFIG_KEY_CHOICE,     /* a string of names[], stored as the string itself (char[size]) */
     CONFIG_KEY_INT_LIST,   /* an int of ints[] */
     CONFIG_KEY_FLOAT_LIST, /* a double of floats[]; an integer literal is accepted */
+    CONFIG_KEY_NAME_LIST,  /* an array of distinct strings of names[], stored as struct config_name_list (indices);
+                            * names in unimplemented[] are known but refused as not implemented */
 };
 
 struct config_key {
@@ -34,6 +36,7 @@ struct config_key {
     long long min, max;
     double fmin, fmax;
     const char *const *names;     /* NULL-terminated */
+    const char *const *unimplemented; /* NAME_LIST: NULL-terminated, may be NULL */
     const int *ints;
     const double *floats;
     int n_list;
@@ -42,7 +45,8 @@ struct config_key {
     bool has_default;
     long long def_int;            /* INT, INT64, BOOL, ENUM (index), INT_LIST */
     double def_float;             /* FLOAT, FLOAT_LIST */
-    const char *def_str;          /* STRING, CHOICE */
+    const char *def_str;          /* STRING, CHOICE; NAME_LIST: how the default reads */
+    const struct config_name_list *def_list; /* NAME_LIST */
     const char *inherit;          /* when absent, takes this key's value (log.phy <- log.level); same type */
     const char *help;
 };
@@ -58,6 +62,8 @@ struct config_group {
 #define CONFIG_PATH_MAX 160  /* longest dotted path handled; longer names are cut (and so unknown) */
 
 const struct config_key *config_keys(size_t *count);
+/* NAME_LIST: name is known to the key but not implemented. */
+bool config_name_unimplemented(const struct config_key *k, const char *name);
 const struct config_group *config_groups(size_t *count);
 const struct config_key *config_key_find(const char *path);
 const struct config_group *config_group_find(const char *path);

@@ -151,6 +151,32 @@ static void send_ue_pdu(struct ng_stage *s, const struct ngap_pdu *pdu)
     if (rc < 0) log_warn(LOG_NGAP, "NGAP: sending %s failed: %s", ngap_msg_name(pdu->msg), strerror(-rc));
 }
 
+/* 38.413 8.3.1.2/8.3.1.3: the RRC's outcome of an Initial Context Setup. */
+static void context_setup_answer(struct ng_stage *s, struct ng_ue *u, const struct ng_up_msg *m)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    bool ok = m->type == NG_UP_CONTEXT_SETUP_DONE;
+    if (!u || !u->ics_pending || !s->link) {
+        log_warn(LOG_NGAP, "0x%04x: Initial Context Setup %s, but %s: not answered", m->rnti, ok ? "done" : "failed",
+                 !u ? "the UE has no NG context" : !s->link ? "the NG interface is down" : "none is pending");
+        return;
+    }
+    u->ics_pending = false;
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = ok ? NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE : NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE;
+    struct ngap_ue_ids_cause *r = ok ? &pdu.u.initial_context_setup_response : &pdu.u.initial_context_setup_failure;
+    r->amf_ue_ngap_id = u->amf_ue_ngap_id;
+    r->ran_ue_ngap_id = u->ran_ue_ngap_id;
+    r->cause = (struct ngap_cause){.group = NGAP_CAUSE_RADIO_NETWORK, .value = (uint8_t)m->establishment_cause};
+    send_ue_pdu(s, &pdu);
+    atomic_fetch_add_explicit(ok ? &s->ics_responses : &s->ics_failures, 1, memory_order_relaxed);
+    if (ok)
+        log_info(LOG_NGAP, "0x%04x: Initial Context Setup Response (AS security on)", m->rnti);
+    else
+        log_warn(LOG_NGAP, "0x%04x: Initial Context Setup Failure (radio network cause %d)", m->rnti,
+                 m->establishment_cause);
+}
+
 /* A message from the RRC stage. */
 static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
 {
@@ -162,6 +188,10 @@ static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
     }
     if (m->type == NG_UP_UE_GONE) {
         if (u) forget_ue(s, u);
+        return;
+    }
+    if (m->type == NG_UP_CONTEXT_SETUP_DONE || m->type == NG_UP_CONTEXT_SETUP_FAILED) {
+        context_setup_answer(s, u, m);
         return;
     }
     if (!ng_setup_is_ready(&s->setup) || !s->link) {
@@ -253,6 +283,55 @@ static void on_dl_nas(struct ng_stage *s, const struct ngap_downlink_nas_transpo
              u->rnti, (unsigned long long)d->amf_ue_ngap_id, d->nas_len);
 }
 
+/* 38.413 8.3.1: the AMF sets up the UE's context: K_gNB and the UE's algorithms to the RRC (security mode
+ * procedure); the answer comes back from the RRC. An unknown RAN UE NGAP ID gets an Error Indication (10.6). */
+static void on_context_setup(struct ng_stage *s, const struct ngap_initial_context_setup_request *r)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    atomic_fetch_add_explicit(&s->ics_requests, 1, memory_order_relaxed);
+    struct ng_ue *u = ue_by_ran_id(s, r->ran_ue_ngap_id);
+    memset(&pdu, 0, sizeof pdu);
+    if (!u) {
+        pdu.msg = NGAP_MSG_ERROR_INDICATION;
+        pdu.u.error_indication = (struct ngap_error_indication){
+            .has_amf_ue_ngap_id = true, .amf_ue_ngap_id = r->amf_ue_ngap_id, .has_ran_ue_ngap_id = true,
+            .ran_ue_ngap_id = r->ran_ue_ngap_id, .has_cause = true,
+            .cause = {.group = NGAP_CAUSE_RADIO_NETWORK, .value = NGAP_CAUSE_RADIO_UNKNOWN_LOCAL_UE_NGAP_ID}};
+        send_ue_pdu(s, &pdu);
+        atomic_fetch_add_explicit(&s->ics_failures, 1, memory_order_relaxed);
+        log_warn(LOG_NGAP, "NGAP: Initial Context Setup Request for unknown RAN UE NGAP ID %u (AMF UE NGAP ID %llu): "
+                 "Error Indication (unknown-local-UE-NGAP-ID)", r->ran_ue_ngap_id,
+                 (unsigned long long)r->amf_ue_ngap_id);
+        return;
+    }
+    u->has_amf_id = true;
+    u->amf_ue_ngap_id = r->amf_ue_ngap_id;
+    struct ng_dl_msg *out = u->ics_pending ? NULL : ring_reserve(&s->to_rrc);
+    if (!out) {
+        pdu.msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE;
+        pdu.u.initial_context_setup_failure = (struct ngap_ue_ids_cause){
+            .amf_ue_ngap_id = u->amf_ue_ngap_id, .ran_ue_ngap_id = u->ran_ue_ngap_id,
+            .cause = {.group = NGAP_CAUSE_RADIO_NETWORK, .value = NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE}};
+        send_ue_pdu(s, &pdu);
+        atomic_fetch_add_explicit(&s->ics_failures, 1, memory_order_relaxed);
+        log_warn(LOG_NGAP, "0x%04x: Initial Context Setup Failure: %s", u->rnti,
+                 u->ics_pending ? "one is already running" : "the RRC ring is full");
+        return;
+    }
+    u->ics_pending = true;
+    out->type = NG_DL_CONTEXT_SETUP;
+    out->rnti = u->rnti;
+    memcpy(out->k_gnb, r->security_key, sizeof out->k_gnb);
+    out->nr_encryption = r->security_capabilities.nr_encryption;
+    out->nr_integrity = r->security_capabilities.nr_integrity;
+    out->nas_len = r->has_nas_pdu ? (uint32_t)r->nas_len : 0;
+    if (out->nas_len) memcpy(out->nas, r->nas, r->nas_len);
+    ring_commit(&s->to_rrc);
+    log_info(LOG_NGAP, "0x%04x: Initial Context Setup Request (AMF UE NGAP ID %llu, NR algorithms enc 0x%04x int "
+             "0x%04x, NAS %u bytes) -> security mode command", u->rnti, (unsigned long long)r->amf_ue_ngap_id,
+             out->nr_encryption, out->nr_integrity, out->nas_len);
+}
+
 /* 38.413 8.3.3: the AMF releases a UE: the RRC sends RRCRelease; UE Context Release Complete goes back now. */
 static void on_release_command(struct ng_stage *s, const struct ngap_ue_context_release_command *c)
 {
@@ -330,6 +409,8 @@ static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len
             on_dl_nas(s, &pdu.u.downlink_nas_transport);
         else if (pdu.msg == NGAP_MSG_UE_CONTEXT_RELEASE_COMMAND)
             on_release_command(s, &pdu.u.ue_context_release_command);
+        else if (pdu.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_REQUEST)
+            on_context_setup(s, &pdu.u.initial_context_setup_request);
         else
             log_warn(LOG_NGAP, "NGAP: %s from the AMF not handled yet", ngap_msg_name(pdu.msg));
         return;

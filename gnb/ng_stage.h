@@ -15,7 +15,12 @@
  * A UE Context Release Command makes the RRC release the UE (RRCRelease) and is answered at once with UE
  * Context Release Complete.
  *
- * Not yet: Initial Context Setup (security), UE Context Release Request, PDU sessions, NG Reset, several AMFs. */
+ * Initial Context Setup (8.3.1): the request's K_gNB, UE security capabilities and NAS-PDU go to the RRC, which
+ * runs the security mode procedure (rrc/rrc_cell.h) and reports back: Initial Context Setup Response, or Failure
+ * with a radio network cause. A request for a RAN UE NGAP ID this gNB does not know gets an Error Indication
+ * (cause unknown-local-UE-NGAP-ID, 38.413 10.6); one the RRC ring cannot take, a Failure at once.
+ *
+ * Not yet: UE Context Release Request, PDU sessions, NG Reset, several AMFs. */
 #ifndef GNBD_NG_STAGE_H
 #define GNBD_NG_STAGE_H
 
@@ -29,20 +34,28 @@
 #include "ngap/ng_setup.h"
 
 /* RRC -> NGAP. */
-enum ng_up_type { NG_UP_INITIAL_UE, NG_UP_UL_NAS, NG_UP_UE_GONE, NG_UP_RESET };
+enum ng_up_type {
+    NG_UP_INITIAL_UE, NG_UP_UL_NAS, NG_UP_UE_GONE, NG_UP_RESET,
+    NG_UP_CONTEXT_SETUP_DONE,     /* AS security on: Initial Context Setup Response */
+    NG_UP_CONTEXT_SETUP_FAILED,   /* Initial Context Setup Failure, cause = a radio network cause (9.3.1.2) */
+};
 struct ng_up_msg {
     uint32_t type;
     uint16_t rnti;
-    int establishment_cause;      /* INITIAL_UE: 38.331's, whose first ten values NGAP's 9.3.1.111 repeats */
+    int establishment_cause;      /* INITIAL_UE: 38.331's, whose first ten values NGAP's 9.3.1.111 repeats;
+                                   * CONTEXT_SETUP_FAILED: the radio network cause */
     uint32_t nas_len;
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
-/* NGAP -> RRC: a NAS-PDU for the UE with this RNTI, or its release (UE Context Release Command, 38.413 8.3.3). */
-enum ng_dl_type { NG_DL_NAS, NG_DL_RELEASE };
+/* NGAP -> RRC: a NAS-PDU for the UE with this RNTI, its release (UE Context Release Command, 38.413 8.3.3), or
+ * its Initial Context Setup (8.3.1: K_gNB, the UE's NR algorithms, the NAS-PDU to pass on after security). */
+enum ng_dl_type { NG_DL_NAS, NG_DL_RELEASE, NG_DL_CONTEXT_SETUP };
 struct ng_dl_msg {
     uint32_t type;
     uint16_t rnti;
-    uint32_t nas_len;
+    uint8_t k_gnb[32];            /* CONTEXT_SETUP */
+    uint16_t nr_encryption, nr_integrity; /* CONTEXT_SETUP: 9.3.1.86 maps */
+    uint32_t nas_len;             /* CONTEXT_SETUP: 0 when the request has no NAS-PDU */
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
 #define NG_MAX_UES 64
@@ -53,6 +66,7 @@ struct ng_ue {
     uint32_t ran_ue_ngap_id;
     bool has_amf_id;
     uint64_t amf_ue_ngap_id;
+    bool ics_pending;             /* Initial Context Setup passed to the RRC, not yet answered */
 };
 
 struct up_stage;
@@ -73,6 +87,7 @@ struct ng_stage {
     uint32_t next_ran_ue_id;
     struct ngap_uli_nr uli;       /* the cell's NR CGI and TAI */
     _Atomic uint64_t ues_initial, nas_ul, nas_dl, nas_dropped, ue_releases;
+    _Atomic uint64_t ics_requests, ics_responses, ics_failures;
     _Atomic uint64_t connects, requests, responses, failures, timeouts, links_lost, pdus_rx, pdus_bad;
 };
 

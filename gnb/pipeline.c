@@ -71,6 +71,8 @@ enum rrc_msg_type {
     RRC_MSG_UE_LOST,         /* MAC -> RRC: SRB1's RLC AM gave up (radio link failure) */
     RRC_MSG_DL_DCCH,         /* RRC -> MAC: a DL-DCCH SDU for SRB1 (RRCRelease) */
     RRC_MSG_RELEASE_UE,      /* RRC -> MAC: free the UE's context */
+    RRC_MSG_SECURITY,        /* RRC -> MAC: SRB1 integrity on (sec; before the SecurityModeCommand) or off (!has_sec) */
+    RRC_MSG_CIPHERING,       /* RRC -> MAC: SRB1 ciphering on (after the SecurityModeComplete) */
 };
 struct rrc_msg {
     uint32_t type, len, epoch;
@@ -78,6 +80,8 @@ struct rrc_msg {
     int16_t ue_index;                 /* UL-CCCH: the MAC's UE context for it, -1 none left (RRCReject) */
     struct ue_pucch_res res;          /* UL-CCCH: that context's PUCCH resources for the RRCSetup */
     int64_t time_ms;
+    bool has_sec;                     /* SECURITY: sec holds SRB1's algorithms and keys */
+    struct pdcp_sec_config sec;
     uint8_t data[MAC_DCCH_MAX];       /* a PDCP SDU of SRB1 (38.323: up to 9000 bytes) or a CCCH SDU */
 };
 #define RRC_TICK_MS 10
@@ -437,6 +441,9 @@ static int mac_step(struct pipeline *p)
             mac_dl_dcch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len);
         else if (now && from_rrc->type == RRC_MSG_RELEASE_UE)
             mac_release_ue(&p->mac, from_rrc->rnti);
+        else if (now && (from_rrc->type == RRC_MSG_SECURITY || from_rrc->type == RRC_MSG_CIPHERING))
+            mac_ue_srb_security(&p->mac, from_rrc->rnti, from_rrc->has_sec ? &from_rrc->sec : NULL,
+                                from_rrc->type == RRC_MSG_CIPHERING);
         else if (!now)
             atomic_fetch_add_explicit(&p->stats.rrc_msg_stale, 1, memory_order_relaxed);
         ring_release(&p->rings[RING_RRC_TO_MAC]);
@@ -583,6 +590,12 @@ static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
                      t->has_dedicated_nas ? t->dedicated_nas_len : 0);
         return;
     }
+    if (ev == RRC_EV_SECURITY_COMPLETE || ev == RRC_EV_SECURITY_FAILURE) {
+        log_info(LOG_RRC, "0x%04x: %s (transaction %d)", in->rnti,
+                 ev == RRC_EV_SECURITY_COMPLETE ? "SecurityModeComplete" : "SecurityModeFailure",
+                 msg->security_mode.transaction_id);
+        return;
+    }
     if (ev != RRC_EV_SETUP_COMPLETE) {
         log_warn(LOG_RRC, "0x%04x: UL-DCCH message of %u bytes %s", in->rnti, in->len,
                  ev == RRC_EV_UNKNOWN_UE ? "from a UE with no RRC context, dropped"
@@ -636,6 +649,52 @@ static void rrc_ul_ccch(struct pipeline *p, const struct rrc_msg *in)
     ring_commit(&p->rings[RING_RRC_TO_MAC]);
 }
 
+/* A NAS message as a DLInformationTransfer on SRB1 (38.331 5.7.1); the caller checked rrc_to_mac has room. */
+static void rrc_send_dl_nas(struct pipeline *p, uint16_t rnti, const uint8_t *nas, size_t nas_len)
+{
+    static _Thread_local struct rrc_dl_dcch_msg dl; /* ~9 KB: the RRC thread's own */
+    memset(&dl, 0, sizeof dl);
+    dl.c1 = RRC_DL_DCCH_DL_INFORMATION_TRANSFER;
+    dl.dl_information_transfer.transaction_id = p->rrc_dl_transaction++ & 3;
+    dl.dl_information_transfer.has_dedicated_nas = true;
+    dl.dl_information_transfer.dedicated_nas_len = nas_len;
+    memcpy(dl.dl_information_transfer.dedicated_nas, nas, nas_len);
+    struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
+    size_t len = 0;
+    if (rrc_dl_dcch_encode(&dl, out->data, sizeof out->data, &len) == 0) {
+        out->type = RRC_MSG_DL_DCCH;
+        out->epoch = p->rrc_epoch;
+        out->rnti = rnti;
+        out->len = (uint32_t)len;
+        ring_commit(&p->rings[RING_RRC_TO_MAC]);
+        log_info(LOG_RRC, "0x%04x: DLInformationTransfer (NAS %zu bytes) on SRB1", rnti, nas_len);
+    }
+}
+
+/* The core's Initial Context Setup: the security mode procedure starts (rrc/rrc_cell.h), or the NG stage hears
+ * at once why not. */
+static void rrc_context_setup(struct pipeline *p, const struct ng_dl_msg *m)
+{
+    int rc = rrc_cell_context_setup(&p->rrc, m->rnti, m->k_gnb, m->nr_encryption, m->nr_integrity,
+                                    m->nas_len ? m->nas : NULL, m->nas_len, p->rrc_now_ms);
+    if (rc == 0) {
+        const struct rrc_ue_ctx *u = rrc_cell_find(&p->rrc, m->rnti);
+        log_info(LOG_RRC, "0x%04x: Initial Context Setup: AS security with %s/%s (UE NR algorithms enc 0x%04x int "
+                 "0x%04x)", m->rnti, rrc_alg_name(true, u->nia), rrc_alg_name(false, u->nea), m->nr_encryption,
+                 m->nr_integrity);
+        return;
+    }
+    int cause = rc == -ENOTSUP ? NGAP_CAUSE_RADIO_ALGORITHMS_NOT_SUPPORTED
+                : rc == -ENOENT ? NGAP_CAUSE_RADIO_CONNECTION_WITH_UE_LOST
+                : rc == -EBUSY ? NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE
+                               : NGAP_CAUSE_RADIO_FAILURE_IN_RADIO_INTERFACE;
+    log_warn(LOG_RRC, "0x%04x: Initial Context Setup refused: %s", m->rnti,
+             rc == -ENOTSUP ? "no integrity or ciphering algorithm in common with the UE (security.* keys)"
+             : rc == -ENOENT ? "no RRC context" : rc == -EBUSY ? "not connected, or security already started"
+                                                 : strerror(-rc));
+    ng_stage_up(p->ng, NG_UP_CONTEXT_SETUP_FAILED, m->rnti, cause, NULL, 0);
+}
+
 /* What the cell's timers ask for now (RRCRelease on SRB1, contexts released), as far as rrc_to_mac has room;
  * the rest waits for the next message or tick. */
 static int rrc_actions(struct pipeline *p)
@@ -643,12 +702,36 @@ static int rrc_actions(struct pipeline *p)
     int n = 0;
     struct rrc_cell_action act;
     while (ring_room(p, RING_RRC_TO_MAC) > 0 && rrc_cell_tick(&p->rrc, p->rrc_now_ms, &act)) {
+        n++;
+        if (act.type == RRC_ACT_CONTEXT_SETUP_DONE || act.type == RRC_ACT_CONTEXT_SETUP_FAILED) {
+            bool ok = act.type == RRC_ACT_CONTEXT_SETUP_DONE;
+            ng_stage_up(p->ng, ok ? NG_UP_CONTEXT_SETUP_DONE : NG_UP_CONTEXT_SETUP_FAILED, act.rnti,
+                        NGAP_CAUSE_RADIO_FAILURE_IN_RADIO_INTERFACE, NULL, 0);
+            if (ok)
+                log_info(LOG_RRC, "0x%04x: AS security on (SRB1 integrity and ciphering): context set up", act.rnti);
+            else
+                log_warn(LOG_RRC, "0x%04x: security mode failed (%s): context setup failed", act.rnti,
+                         act.sec_failure == RRC_SEC_FAIL_TIMEOUT ? "no answer to the SecurityModeCommand"
+                                                                 : "SecurityModeFailure");
+            continue;
+        }
+        if (act.type == RRC_ACT_DL_NAS) {
+            rrc_send_dl_nas(p, act.rnti, act.nas, act.nas_len);
+            continue;
+        }
         struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
         out->epoch = p->rrc_epoch;
         out->rnti = act.rnti;
         out->len = (uint32_t)act.len;
         memcpy(out->data, act.data, act.len);
-        if (act.type == RRC_ACT_DL_DCCH) {
+        if (act.type == RRC_ACT_SECURITY) {
+            out->type = act.ciphering ? RRC_MSG_CIPHERING : RRC_MSG_SECURITY;
+            out->has_sec = act.has_sec;
+            out->sec = act.sec;
+        } else if (act.type == RRC_ACT_DL_DCCH && act.smc) {
+            out->type = RRC_MSG_DL_DCCH;
+            log_info(LOG_RRC, "0x%04x: SecurityModeCommand (%zu bytes) on SRB1", act.rnti, act.len);
+        } else if (act.type == RRC_ACT_DL_DCCH) {
             out->type = RRC_MSG_DL_DCCH;
             if (act.cause == RRC_CAUSE_CORE)
                 log_info(LOG_RRC, "0x%04x: released by the core network -> RRCRelease (%zu bytes) on SRB1", act.rnti,
@@ -663,7 +746,6 @@ static int rrc_actions(struct pipeline *p)
                      rrc_release_cause_name(act.cause), p->rrc.nof_ues, p->rrc.cfg.max_ues);
         }
         ring_commit(&p->rings[RING_RRC_TO_MAC]);
-        n++;
     }
     atomic_store_explicit(&p->rrc_releases, p->rrc.stats.releases, memory_order_relaxed);
     atomic_store_explicit(&p->rrc_setup_requests, p->rrc.stats.setup_requests, memory_order_relaxed);
@@ -680,7 +762,6 @@ static int rrc_actions(struct pipeline *p)
  * rrc_to_mac has room. */
 static int rrc_dl_nas(struct pipeline *p)
 {
-    static _Thread_local struct rrc_dl_dcch_msg dl; /* ~9 KB: the RRC thread's own */
     int n = 0;
     const struct ng_dl_msg *m;
     while (ring_room(p, RING_RRC_TO_MAC) > 0 && (m = ng_stage_dl_peek(p->ng)) != NULL) {
@@ -689,23 +770,12 @@ static int rrc_dl_nas(struct pipeline *p)
                 log_warn(LOG_RRC, "0x%04x: the core released a UE with no RRC context", m->rnti);
         } else if (!rrc_cell_find(&p->rrc, m->rnti)) {
             log_warn(LOG_RRC, "0x%04x: DL NAS message for a UE with no RRC context: dropped", m->rnti);
+        } else if (m->type == NG_DL_CONTEXT_SETUP) {
+            rrc_context_setup(p, m);
+        } else if (rrc_cell_dl_hold(&p->rrc, m->rnti)) {
+            break; /* the security mode command is out: the NAS message waits for its answer */
         } else {
-            memset(&dl, 0, sizeof dl);
-            dl.c1 = RRC_DL_DCCH_DL_INFORMATION_TRANSFER;
-            dl.dl_information_transfer.transaction_id = p->rrc_dl_transaction++ & 3;
-            dl.dl_information_transfer.has_dedicated_nas = true;
-            dl.dl_information_transfer.dedicated_nas_len = m->nas_len;
-            memcpy(dl.dl_information_transfer.dedicated_nas, m->nas, m->nas_len);
-            struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
-            size_t len = 0;
-            if (rrc_dl_dcch_encode(&dl, out->data, sizeof out->data, &len) == 0) {
-                out->type = RRC_MSG_DL_DCCH;
-                out->epoch = p->rrc_epoch;
-                out->rnti = m->rnti;
-                out->len = (uint32_t)len;
-                ring_commit(&p->rings[RING_RRC_TO_MAC]);
-                log_info(LOG_RRC, "0x%04x: DLInformationTransfer (NAS %u bytes) on SRB1", m->rnti, m->nas_len);
-            }
+            rrc_send_dl_nas(p, m->rnti, m->nas, m->nas_len);
         }
         ng_stage_dl_done(p->ng);
         n++;
@@ -1019,6 +1089,11 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     if (mc.prach.enabled) uc.history_slots = sched_prach_history_slots(&p->mac.prach);
     struct rrc_cell_config rcc = {.max_ues = cfg->rrc.max_ues, .reject_wait_time_s = cfg->rrc.reject_wait_time_s,
                                   .inactivity_ms = 1000 * (int64_t)cfg->rrc.inactivity_timer_s};
+    _Static_assert(CONFIG_NAME_LIST_MAX <= RRC_SEC_MAX_ALGS, "security lists fit the RRC's");
+    rcc.sec.n_integrity = cfg->security.integrity.n; /* 0: the RRC's defaults, those documented for the keys */
+    rcc.sec.n_ciphering = cfg->security.ciphering.n;
+    memcpy(rcc.sec.integrity, cfg->security.integrity.v, sizeof cfg->security.integrity.v);
+    memcpy(rcc.sec.ciphering, cfg->security.ciphering.v, sizeof cfg->security.ciphering.v);
     if (rrc_config_setup_desc(cfg, &rcc.setup) < 0 || rrc_cell_init(&p->rrc, &rcc) < 0) {
         snprintf(err, errlen, "pipeline: the RRCSetup cannot be built for this cell");
         return -EINVAL;

@@ -130,6 +130,18 @@ int mac_dl_dcch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len)
     return rc;
 }
 
+int mac_ue_srb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *sc, bool ciphering)
+{
+    int rc = m->ues_ok ? mac_ue_srb_security_set(&m->ues, rnti, sc, ciphering) : -ENOENT;
+    if (rc < 0)
+        log_warn(LOG_MAC, "0x%04x: SRB1 security (%s) not applied: %d", rnti,
+                 !sc ? "off" : ciphering ? "ciphering" : "integrity", rc);
+    else
+        log_info(LOG_MAC, "0x%04x: SRB1 %s", rnti,
+                 !sc ? "security off (NIA0/NEA0)" : ciphering ? "ciphering on" : "integrity on");
+    return rc;
+}
+
 int mac_release_ue(struct mac *m, uint16_t rnti)
 {
     int rc = m->ues_ok ? mac_ue_release(&m->ues, rnti) : -ENOENT;

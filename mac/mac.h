@@ -157,6 +157,11 @@ int mac_dl_ccch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len, bo
 /* The RRC's DL-DCCH SDU for a connected UE's SRB1 (mac/ue.h). 0 or a negative errno (logged). */
 int mac_dl_dcch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len);
 
+/* SRB1 security of a connected UE, from the RRC in ring order (mac_ue_srb_security_set in mac/ue.h: sc with
+ * ciphering false before the SecurityModeCommand, ciphering true after the SecurityModeComplete, sc NULL to
+ * drop it). 0 or a negative errno (logged). */
+int mac_ue_srb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *sc, bool ciphering);
+
 /* The RRC released a UE: its MAC context goes. 0 or -ENOENT. */
 int mac_release_ue(struct mac *m, uint16_t rnti);
 

@@ -23,7 +23,11 @@ static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t
 {
     struct mac_ues *u = ctx;
     struct mac_ue *ue = u->delivering;
-    (void)count;
+    if (ue && ue->smc_pending && len > 0 && (sdu[0] & 0xf8) == 0x28) { /* SecurityModeComplete: 38.331 5.3.4.3 */
+        ue->smc_pending = false;
+        ue->ul_cipher_due = true;
+        ue->ul_cipher_count = count + 1;
+    }
     if (!ue || u->n_out >= MAC_DCCH_OUT || len > MAC_DCCH_MAX) {
         u->dcch_dropped++;
         log_warn(LOG_MAC, "UL-DCCH SDU of %zu bytes from 0x%04x dropped: %s", len, ue ? ue->crnti : 0,
@@ -43,7 +47,19 @@ static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
 {
     struct mac_ues *u = ctx;
     struct mac_ue *ue = u->delivering;
-    if (ue) pdcp_srb_rx(&ue->pdcp1, sdu, len, 0);
+    if (!ue) return;
+    int rc = pdcp_srb_rx(&ue->pdcp1, sdu, len, 0);
+    /* 38.331 5.3.4.3: a UE whose integrity check of the SecurityModeCommand failed answers SecurityModeFailure
+     * unprotected (the PDU's data is in clear: no ciphering yet) */
+    if (rc == -EACCES && ue->smc_pending && len > PDCP_SRB_HDR_BYTES && (sdu[PDCP_SRB_HDR_BYTES] & 0xf8) == 0x30 &&
+        pdcp_srb_rx_clear(&ue->pdcp1, sdu, len, 0) == 0) {
+        ue->smc_pending = false;
+        log_info(LOG_MAC, "0x%04x: unprotected SecurityModeFailure taken (38.331 5.3.4.3)", ue->crnti);
+    }
+    if (ue->ul_cipher_due) { /* applied after the call: PDCP callbacks must not reenter the entity */
+        pdcp_srb_security_rx_cipher_from(&ue->pdcp1, ue->ul_cipher_count);
+        ue->ul_cipher_due = false;
+    }
 }
 
 void mac_ues_default_uss(int pci, int nof_prb, struct pdcch_alloc_ss *ss)
@@ -788,6 +804,27 @@ int mac_ue_dl_dcch(struct mac_ues *u, uint16_t rnti, const uint8_t *sdu, size_t 
     if (rc == 0) rc = rlc_am_write_sdu(&ue->srb1, pdu, n);
     if (rc == 0) ue->dcch_unacked = true;
     mac_ue_mark(u, ue);
+    return rc;
+}
+
+int mac_ue_srb_security_set(struct mac_ues *u, uint16_t rnti, const struct pdcp_sec_config *sc, bool ciphering)
+{
+    struct mac_ue *ue = mac_ue_find(u, rnti);
+    if (!ue) return -ENOENT;
+    if (!sc) {
+        pdcp_srb_security_deactivate(&ue->pdcp1);
+        ue->smc_pending = false;
+        return 0;
+    }
+    if (ciphering) {
+        pdcp_srb_security_ciphering(&ue->pdcp1, true, true);   /* the UL limit found above stays */
+        ue->smc_pending = false;
+        return 0;
+    }
+    struct pdcp_sec_config c = *sc;
+    c.tx_cipher = c.rx_cipher = false;
+    int rc = pdcp_srb_security_activate(&ue->pdcp1, &c);
+    if (rc == 0) ue->smc_pending = true;
     return rc;
 }
 

@@ -152,6 +152,9 @@ struct mac_ue {
     bool dcch_unacked;              /* a DL-DCCH SDU of the RRC is queued or not yet acknowledged */
     bool dcch_last_sent;            /* ... and the PDSCH of ack_slot carried its last data */
     bool lost_reported;
+    bool smc_pending;               /* integrity on, the SecurityModeComplete not yet seen */
+    bool ul_cipher_due;             /* it was: UL deciphering from ul_cipher_count */
+    uint32_t ul_cipher_count;
     /* UL HARQ: ndi above is that of the last grant; grant_slot / grant_prb those of process ul_harq_cur */
     struct mac_ul_harq ul_harq[MAC_UE_UL_HARQ];
     int ul_harq_cur, ul_harq_next;
@@ -284,7 +287,19 @@ uint64_t mac_bsr_bytes(const struct mac_bsr *b);
 /* The next UL-DCCH SDU for the RRC: 1 with *out filled, 0 when none. */
 int mac_ues_take_dcch(struct mac_ues *u, struct mac_dcch_sdu *out);
 
-/* A DL-DCCH SDU of the RRC for the UE's SRB1: through PDCP (38.323 5.2.1, no security yet) into RLC AM, sent
+/* SRB1 security, in the order the RRC gives it (38.331 5.3.4, 33.501 6.7.4):
+ *   sc with ciphering false (before the SecurityModeCommand): integrity with sc's algorithm and K_RRCint both
+ *     ways from the next PDU, no ciphering; the MAC then watches SRB1's UL for the SecurityModeComplete (the one
+ *     look into RRC bytes: UL-DCCH c1 choice 5) and deciphers from its COUNT + 1 on, as the UE ciphers from
+ *     there — whenever the RRC's ciphering command comes. A SecurityModeFailure (c1 choice 6) that fails the
+ *     integrity check is taken unprotected, as 5.3.4.3 has the UE send it.
+ *   ciphering true (after the SecurityModeComplete): DL ciphering from the next PDU; UL as above (all UL PDUs
+ *     if no SecurityModeComplete was seen).
+ *   sc NULL: back to NIA0/NEA0 (a failed security mode command).
+ * 0, -ENOENT (no such UE) or PDCP's error (-ENOTSUP algorithm not implemented, -ENOMEM, -EIO). */
+int mac_ue_srb_security_set(struct mac_ues *u, uint16_t rnti, const struct pdcp_sec_config *sc, bool ciphering);
+
+/* A DL-DCCH SDU of the RRC for the UE's SRB1: through PDCP (38.323 5.2.1, with security once on) into RLC AM, sent
  * on the UE's next SRB1 PDSCH; a MAC_UE_DELIVERED event follows its acknowledgement. 0, -ENOENT (no such UE)
  * or PDCP's / RLC's error (-EMSGSIZE, -ENOBUFS). */
 int mac_ue_dl_dcch(struct mac_ues *u, uint16_t rnti, const uint8_t *sdu, size_t len);

@@ -87,6 +87,7 @@ void pdcp_core_set_security(struct pdcp_core *e, const struct pdcp_security *sec
     else
         memset(&e->sec, 0, sizeof e->sec);
     e->tx_cipher = e->rx_cipher = true;
+    e->rx_cipher_from = 0;
 }
 
 int pdcp_core_security_activate(struct pdcp_core *e, const struct pdcp_sec_config *sc)
@@ -111,6 +112,12 @@ void pdcp_core_security_ciphering(struct pdcp_core *e, bool tx, bool rx)
 {
     e->tx_cipher = tx;
     e->rx_cipher = rx;
+}
+
+void pdcp_core_security_rx_cipher_from(struct pdcp_core *e, uint32_t count)
+{
+    e->rx_cipher = true;
+    e->rx_cipher_from = count;
 }
 
 void pdcp_core_security_deactivate(struct pdcp_core *e) { pdcp_core_set_security(e, NULL); }
@@ -285,7 +292,7 @@ int pdcp_core_rx(struct pdcp_core *e, const uint8_t *pdu, size_t len, int64_t no
     uint8_t *m = e->scratch;
     memcpy(m, pdu, len);
     int err = 0;
-    if (e->sec.cipher && e->rx_cipher)
+    if (e->sec.cipher && e->rx_cipher && count >= e->rx_cipher_from)
         err = e->sec.cipher(e->sec.ctx, count, e->p.bearer, e->rx_dir, m + hdr + e->p.clear_rx,
                             data_len - (size_t)e->p.clear_rx + maci);
     if (!err && maci && e->sec.verify)
@@ -330,4 +337,13 @@ void pdcp_core_tick(struct pdcp_core *e, int64_t now_ms)
     e->rx_deliv = e->rx_reord;
     deliver_in_order(e);
     if (e->rx_deliv < e->rx_next) start_reordering(e, now_ms);
+}
+
+int pdcp_core_rx_clear(struct pdcp_core *e, const uint8_t *pdu, size_t len, int64_t now_ms)
+{
+    struct pdcp_security keep = e->sec;
+    memset(&e->sec, 0, sizeof e->sec);
+    int rc = pdcp_core_rx(e, pdu, len, now_ms);
+    e->sec = keep;
+    return rc;
 }

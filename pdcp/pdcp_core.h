@@ -124,6 +124,7 @@ struct pdcp_core {
     int tx_dir, rx_dir;
     struct pdcp_security sec;
     bool tx_cipher, rx_cipher;
+    uint64_t rx_cipher_from;    /* with rx_cipher: only COUNTs from this one are deciphered */
     struct pdcp_sec_ctx *own_sec;   /* contexts made by pdcp_core_security_activate (freed by the entity) */
     uint64_t tx_next;           /* 64-bit so that 2^32 (COUNT exhausted) is representable */
     uint64_t rx_next, rx_deliv, rx_reord;
@@ -150,6 +151,16 @@ void pdcp_core_set_security(struct pdcp_core *e, const struct pdcp_security *sec
  * 0, -EINVAL, -ENOTSUP (algorithm not implemented), -ENOMEM or -EIO; on error the previous state stays. */
 int pdcp_core_security_activate(struct pdcp_core *e, const struct pdcp_sec_config *sc);
 void pdcp_core_security_ciphering(struct pdcp_core *e, bool tx, bool rx);
+/* Deciphering on for received PDUs whose COUNT is `count` or later; earlier COUNTs (a late PDU sent before the
+ * peer started ciphering) stay clear. 38.331 5.3.4.3: the UE ciphers everything after its SecurityModeComplete,
+ * so the gNB deciphers from that message's COUNT + 1, whenever it learns it. pdcp_core_security_ciphering()
+ * keeps this limit; activation or new hooks clear it. */
+void pdcp_core_security_rx_cipher_from(struct pdcp_core *e, uint32_t count);
+/* One PDU received as if no security were active (no deciphering, MAC-I not checked), security kept for the
+ * next: for the one message 38.331 5.3.4.3 has a UE send unprotected after integrity started on the network side
+ * (SecurityModeFailure, when the SecurityModeCommand failed the UE's integrity check). Same returns as
+ * pdcp_core_rx. */
+int pdcp_core_rx_clear(struct pdcp_core *e, const uint8_t *pdu, size_t len, int64_t now_ms);
 /* Back to NIA0/NEA0 (a new RRC connection), contexts freed. */
 void pdcp_core_security_deactivate(struct pdcp_core *e);
 

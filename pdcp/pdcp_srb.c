@@ -43,6 +43,11 @@ void pdcp_srb_security_ciphering(struct pdcp_srb *e, bool tx, bool rx)
     pdcp_core_security_ciphering(&e->core, tx, rx);
 }
 
+void pdcp_srb_security_rx_cipher_from(struct pdcp_srb *e, uint32_t count)
+{
+    pdcp_core_security_rx_cipher_from(&e->core, count);
+}
+
 void pdcp_srb_security_deactivate(struct pdcp_srb *e) { pdcp_core_security_deactivate(&e->core); }
 
 void pdcp_srb_reestablish(struct pdcp_srb *e) { pdcp_core_reestablish(&e->core); }
@@ -69,6 +74,11 @@ void pdcp_srb_tx_delivered(struct pdcp_srb *e, uint32_t count) { pdcp_core_tx_de
 int pdcp_srb_rx(struct pdcp_srb *e, const uint8_t *pdu, size_t len, int64_t now_ms)
 {
     return pdcp_core_rx(&e->core, pdu, len, now_ms);
+}
+
+int pdcp_srb_rx_clear(struct pdcp_srb *e, const uint8_t *pdu, size_t len, int64_t now_ms)
+{
+    return pdcp_core_rx_clear(&e->core, pdu, len, now_ms);
 }
 
 void pdcp_srb_tick(struct pdcp_srb *e, int64_t now_ms) { pdcp_core_tick(&e->core, now_ms); }

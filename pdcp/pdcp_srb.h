@@ -61,6 +61,8 @@ void pdcp_srb_set_security(struct pdcp_srb *e, const struct pdcp_security *sec);
 int pdcp_srb_security_activate(struct pdcp_srb *e, const struct pdcp_sec_config *sc);
 /* Ciphering on or off per direction from the next PDU. */
 void pdcp_srb_security_ciphering(struct pdcp_srb *e, bool tx, bool rx);
+/* UL deciphering from COUNT `count` on (pdcp_core_security_rx_cipher_from). */
+void pdcp_srb_security_rx_cipher_from(struct pdcp_srb *e, uint32_t count);
 /* Back to NIA0/NEA0 (a new RRC connection of the UE context); the crypto contexts are freed. */
 void pdcp_srb_security_deactivate(struct pdcp_srb *e);
 
@@ -87,6 +89,8 @@ void pdcp_srb_tx_delivered(struct pdcp_srb *e, uint32_t count);
  * failed), -EALREADY (duplicate, below RX_DELIV or beyond COUNT 2^32 - 1), -ENOBUFS (beyond the reception
  * buffer); each is counted. */
 int pdcp_srb_rx(struct pdcp_srb *e, const uint8_t *pdu, size_t len, int64_t now_ms);
+/* The same without security for this one PDU (pdcp_core_rx_clear: an unprotected SecurityModeFailure). */
+int pdcp_srb_rx_clear(struct pdcp_srb *e, const uint8_t *pdu, size_t len, int64_t now_ms);
 
 /* t-Reordering expiry (5.2.2.2) when due at now_ms. */
 void pdcp_srb_tick(struct pdcp_srb *e, int64_t now_ms);

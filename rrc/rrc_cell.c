@@ -5,20 +5,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdcp/pdcp_sec.h"
+
+/* rrc_ue_ctx.sec_step: the next security action. */
+enum { SEC_IDLE, SEC_INTEGRITY, SEC_SMC, SEC_WAIT, SEC_CIPHER, SEC_NAS, SEC_DONE, SEC_UNDO, SEC_FAIL };
+
+static bool prefs_ok(const int *algs, int n)
+{
+    if (n < 0 || n > RRC_SEC_MAX_ALGS) return false;
+    for (int i = 0; i < n; i++)
+        if (!pdcp_sec_alg_supported(algs[i])) return false;
+    return true;
+}
+
 int rrc_cell_init(struct rrc_cell *c, const struct rrc_cell_config *cfg)
 {
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;
-    if (cfg->max_ues < 0 || cfg->reject_wait_time_s < 1 || cfg->reject_wait_time_s > 16 || cfg->inactivity_ms < 0)
+    if (cfg->max_ues < 0 || cfg->reject_wait_time_s < 1 || cfg->reject_wait_time_s > 16 || cfg->inactivity_ms < 0 ||
+        !prefs_ok(cfg->sec.integrity, cfg->sec.n_integrity) || !prefs_ok(cfg->sec.ciphering, cfg->sec.n_ciphering))
         return -EINVAL;
+    if (c->cfg.sec.n_integrity == 0) { /* defaults: 128-NIA2; 128-NEA2, else NEA0 */
+        c->cfg.sec.n_integrity = 1;
+        c->cfg.sec.integrity[0] = PDCP_SEC_ALG2;
+    }
+    if (c->cfg.sec.n_ciphering == 0) {
+        c->cfg.sec.n_ciphering = 2;
+        c->cfg.sec.ciphering[0] = PDCP_SEC_ALG2;
+        c->cfg.sec.ciphering[1] = PDCP_SEC_ALG0;
+    }
     c->n_ctx = cfg->max_ues > 0 ? cfg->max_ues : 1;
     c->ue = calloc((size_t)c->n_ctx, sizeof *c->ue);
     c->dl = calloc(1, sizeof *c->dl);
+    c->dl_dcch = calloc(1, sizeof *c->dl_dcch);
     c->ul_dcch = calloc(1, sizeof *c->ul_dcch);
-    if (!c->ue || !c->dl || !c->ul_dcch) {
+    c->nas_mem = calloc((size_t)c->n_ctx, RRC_ICS_NAS_MAX);
+    if (!c->ue || !c->dl || !c->ul_dcch || !c->dl_dcch || !c->nas_mem) {
         rrc_cell_free(c);
         return -ENOMEM;
     }
+    for (int i = 0; i < c->n_ctx; i++) c->ue[i].ics_nas = c->nas_mem + (size_t)i * RRC_ICS_NAS_MAX;
     /* The RRCSetup must build for this cell before anything runs (the UE's own part comes per UE: any valid
      * one here, PRB 0). */
     struct rrc_setup_cell_desc d = cfg->setup;
@@ -34,7 +60,11 @@ void rrc_cell_free(struct rrc_cell *c)
 {
     free(c->ue);
     free(c->dl);
+    free(c->dl_dcch);
+    c->dl_dcch = NULL;
     free(c->ul_dcch);
+    free(c->nas_mem);
+    c->nas_mem = NULL;
     c->ue = NULL;
     c->dl = NULL;
     c->ul_dcch = NULL;
@@ -109,8 +139,9 @@ enum rrc_cell_event rrc_cell_ul_ccch(struct rrc_cell *c, uint16_t rnti, const ui
     }
     c->stats.setups++;
     struct rrc_ue_ctx *u = open_ctx(c, rnti);
+    uint8_t *nas = u->ics_nas;
     *u = (struct rrc_ue_ctx){.state = RRC_UE_SETUP_SENT, .rnti = rnti, .since_ms = now_ms,
-                             .establishment_cause = c->ul.setup_request.establishment_cause};
+                             .establishment_cause = c->ul.setup_request.establishment_cause, .ics_nas = nas};
     return ev;
 }
 
@@ -137,7 +168,133 @@ enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const ui
         if (u->state == RRC_UE_SETUP_SENT) u->state = RRC_UE_CONNECTED; /* 38.331 5.3.3.4 */
         return RRC_EV_SETUP_COMPLETE;
     }
+    bool smc_answer = rc == 0 && c->ul_dcch->type == RRC_UL_DCCH_C1 &&
+                      (c->ul_dcch->c1 == RRC_UL_DCCH_SECURITY_MODE_COMPLETE ||
+                       c->ul_dcch->c1 == RRC_UL_DCCH_SECURITY_MODE_FAILURE);
+    if (smc_answer && u->sec == RRC_SEC_PENDING && u->sec_step == SEC_WAIT &&
+        c->ul_dcch->security_mode.transaction_id == u->smc_transaction) {
+        if (c->ul_dcch->c1 == RRC_UL_DCCH_SECURITY_MODE_COMPLETE) { /* 38.331 5.3.4.3 */
+            c->stats.smc_complete++;
+            u->sec_step = SEC_CIPHER;
+            return RRC_EV_SECURITY_COMPLETE;
+        }
+        c->stats.smc_failed++;
+        u->sec_step = SEC_UNDO;
+        u->sec_failure = RRC_SEC_FAIL_UE;
+        return RRC_EV_SECURITY_FAILURE;
+    }
     return RRC_EV_UL_DCCH;
+}
+
+static bool supports(uint16_t map, int alg) { return alg == 0 || (alg <= 16 && (map >> (16 - alg)) & 1); }
+
+static int first_common(const int *pref, int n, uint16_t map)
+{
+    for (int i = 0; i < n; i++)
+        if (supports(map, pref[i])) return pref[i];
+    return -1;
+}
+
+int rrc_sec_choose(const struct rrc_sec_prefs *p, uint16_t nr_enc, uint16_t nr_int, int *nia, int *nea)
+{
+    *nia = first_common(p->integrity, p->n_integrity, nr_int);
+    *nea = first_common(p->ciphering, p->n_ciphering, nr_enc);
+    return *nia < 0 || *nea < 0 ? -ENOTSUP : 0;
+}
+
+int rrc_cell_context_setup(struct rrc_cell *c, uint16_t rnti, const uint8_t k_gnb[32], uint16_t nr_enc,
+                           uint16_t nr_int, const uint8_t *nas, size_t nas_len, int64_t now_ms)
+{
+    struct rrc_ue_ctx *u = find(c, rnti);
+    if (!u) return -ENOENT;
+    if (u->state != RRC_UE_CONNECTED || u->sec != RRC_SEC_NONE || u->release_requested) return -EBUSY;
+    if (nas_len > RRC_ICS_NAS_MAX) return -EMSGSIZE;
+    int nia, nea;
+    if (rrc_sec_choose(&c->cfg.sec, nr_enc, nr_int, &nia, &nea) < 0) return -ENOTSUP;
+    /* 33.501 6.2.2 / A.8: K_RRCint, K_RRCenc for SRB1 now; K_UPint, K_UPenc kept for the DRBs */
+    if (pdcp_sec_bearer_config(k_gnb, nia, nea, false, &u->srb_sec) < 0 ||
+        pdcp_sec_bearer_config(k_gnb, nia, nea, true, &u->drb_sec) < 0)
+        return -EINVAL;
+    u->nia = nia;
+    u->nea = nea;
+    u->ics_nas_len = nas ? nas_len : 0;
+    if (u->ics_nas_len) memcpy(u->ics_nas, nas, nas_len);
+    u->sec = RRC_SEC_PENDING;
+    u->sec_step = SEC_INTEGRITY;
+    u->sec_since_ms = now_ms;
+    return 0;
+}
+
+bool rrc_cell_dl_hold(const struct rrc_cell *c, uint16_t rnti)
+{
+    const struct rrc_ue_ctx *u = find(c, rnti);
+    return u && u->sec == RRC_SEC_PENDING;
+}
+
+/* The UE's next security action, if one is due (the order is in rrc_cell.h). */
+static int security_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, struct rrc_cell_action *act)
+{
+    *act = (struct rrc_cell_action){.rnti = u->rnti};
+    switch (u->sec_step) {
+    case SEC_INTEGRITY: /* 38.331 5.3.4.2: integrity from the SecurityModeCommand on, ciphering not yet */
+        act->type = RRC_ACT_SECURITY;
+        act->has_sec = true;
+        act->sec = u->srb_sec;
+        act->sec.tx_cipher = act->sec.rx_cipher = false;
+        u->sec_step = SEC_SMC;
+        return 1;
+    case SEC_SMC:
+        memset(c->dl_dcch, 0, sizeof *c->dl_dcch);
+        c->dl_dcch->c1 = RRC_DL_DCCH_SECURITY_MODE_COMMAND;
+        u->smc_transaction = u->next_transaction++ & 3;
+        c->dl_dcch->security_mode_command = (struct rrc_security_mode_command){
+            .transaction_id = u->smc_transaction, .ciphering = u->nea, .has_integrity = true, .integrity = u->nia};
+        if (rrc_dl_dcch_encode(c->dl_dcch, act->data, sizeof act->data, &act->len) < 0) {
+            u->sec_failure = RRC_SEC_FAIL_UE; /* cannot happen: algorithms 0..3 */
+            u->sec_step = SEC_UNDO;
+            return 0;
+        }
+        act->type = RRC_ACT_DL_DCCH;
+        act->smc = true;
+        u->sec_step = SEC_WAIT;
+        u->sec_since_ms = now_ms;
+        c->stats.smc_sent++;
+        return 1;
+    case SEC_WAIT:
+        if (now_ms - u->sec_since_ms < RRC_SMC_GUARD_MS) return 0;
+        c->stats.smc_timeouts++;
+        u->sec_failure = RRC_SEC_FAIL_TIMEOUT;
+        /* fall through */
+    case SEC_UNDO: /* 5.3.4.3: the UE keeps the configuration it had before the command: none */
+        act->type = RRC_ACT_SECURITY;
+        u->sec_step = SEC_FAIL;
+        return 1;
+    case SEC_FAIL:
+        act->type = RRC_ACT_CONTEXT_SETUP_FAILED;
+        act->sec_failure = u->sec_failure;
+        u->sec = RRC_SEC_NONE;
+        u->sec_step = SEC_IDLE;
+        return 1;
+    case SEC_CIPHER: /* 5.3.4.3: everything after the SecurityModeComplete is ciphered, both ways */
+        act->type = RRC_ACT_SECURITY;
+        act->has_sec = act->ciphering = true;
+        act->sec = u->srb_sec;
+        act->sec.tx_cipher = act->sec.rx_cipher = true;
+        u->sec = RRC_SEC_SECURE;
+        u->sec_step = u->ics_nas_len ? SEC_NAS : SEC_DONE;
+        return 1;
+    case SEC_NAS:
+        act->type = RRC_ACT_DL_NAS;
+        act->nas = u->ics_nas;
+        act->nas_len = u->ics_nas_len;
+        u->sec_step = SEC_DONE;
+        return 1;
+    case SEC_DONE:
+        act->type = RRC_ACT_CONTEXT_SETUP_DONE;
+        u->sec_step = SEC_IDLE;
+        return 1;
+    default: return 0;
+    }
 }
 
 void rrc_cell_delivered(struct rrc_cell *c, uint16_t rnti, int64_t now_ms)
@@ -198,6 +355,7 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
                 c->stats.releases_sent++;
                 return 1;
             }
+            if (u->sec_step != SEC_IDLE && security_action(c, u, now_ms, act)) return 1;
             break;
         case RRC_UE_RELEASING:
             if (now_ms >= u->release_at_ms) {
@@ -223,6 +381,12 @@ int rrc_cell_connected(const struct rrc_cell *c)
     int n = 0;
     for (int i = 0; i < c->n_ctx; i++) n += c->ue[i].state == RRC_UE_CONNECTED;
     return n;
+}
+
+const char *rrc_alg_name(bool integrity, int alg)
+{
+    static const char *const nia[] = {"nia0", "nia1", "nia2", "nia3"}, *const nea[] = {"nea0", "nea1", "nea2", "nea3"};
+    return (unsigned)alg < 4 ? (integrity ? nia : nea)[alg] : "?";
 }
 
 const char *rrc_release_cause_name(enum rrc_release_cause cause)

@@ -18,6 +18,17 @@
  * that gave up) and a UE the MAC reports lost (rrc_cell_ue_lost: radio link failure) are released without a
  * message. A released context frees its place under max_ues at once.
  *
+ * AS security (38.331 5.3.4, 33.501 6.7.4), on the core network's Initial Context Setup (rrc_cell_context_setup):
+ * the algorithms are the first of the configured preference lists the UE supports (integrity never NIA0 unless
+ * the operator listed it, for tests), the keys come from K_gNB (pdcp/pdcp_sec.h), and the UE's security state
+ * goes NONE -> PENDING -> SECURE through these actions, in this order:
+ *   SECURITY (integrity on for SRB1 both ways, no ciphering) -> DL_DCCH SecurityModeCommand; then, on the
+ *   SecurityModeComplete: SECURITY with ciphering (SRB1 both ways from the next PDU; the UL from the Complete's
+ *   COUNT + 1, which the MAC finds) -> DL_NAS (the Initial Context Setup's NAS-PDU, if any) -> CONTEXT_SETUP_DONE.
+ *   A SecurityModeFailure, or no answer within RRC_SMC_GUARD_MS: SECURITY with no keys (back to NIA0/NEA0, where
+ *   the UE stays, 5.3.4.3) -> CONTEXT_SETUP_FAILED. While PENDING, other DL messages for the UE wait
+ *   (rrc_cell_dl_hold): the UE deciphers everything after the SecurityModeCommand.
+ *
  * Actions (DL-DCCH SDUs to send, contexts for the MAC to release) come out of rrc_cell_tick(), one per call, so
  * the caller emits only as many as it has room for; state changes only when an action is handed out.
  *
@@ -32,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pdcp/pdcp_core.h"
 #include "rrc/msg/dl_ccch.h"
 #include "rrc/msg/dl_dcch.h"
 #include "rrc/msg/rrc_setup_builder.h"
@@ -40,12 +52,28 @@
 
 #define RRC_RELEASE_GUARD_MS 100   /* RRCRelease sent -> MAC context released at the latest */
 #define RRC_SETUP_GUARD_MS 5000    /* RRCSetup sent -> context released when no RRCSetupComplete came */
+#define RRC_SMC_GUARD_MS 1000      /* SecurityModeCommand sent -> security failed when no answer came */
+#define RRC_ICS_NAS_MAX 4096       /* the Initial Context Setup's NAS-PDU kept per UE (NGAP_MAX_NAS_PDU) */
+#define RRC_SEC_MAX_ALGS 4
+
+/* AS algorithm preferences, most preferred first (algorithm identities 0..3 of 33.501 5.11.1; gnbd implements 0
+ * and 2). */
+struct rrc_sec_prefs {
+    int n_integrity, integrity[RRC_SEC_MAX_ALGS];   /* nia */
+    int n_ciphering, ciphering[RRC_SEC_MAX_ALGS];   /* nea */
+};
+
+/* The algorithms for a UE whose NGAP UE Security Capabilities (38.413 9.3.1.86: 16-bit maps, the most
+ * significant bit = algorithm 1, NEA0/NIA0 implied) are nr_enc / nr_int: the first of each preference list the UE
+ * supports. 0, or -ENOTSUP when a list has none in common. */
+int rrc_sec_choose(const struct rrc_sec_prefs *p, uint16_t nr_enc, uint16_t nr_int, int *nia, int *nea);
 
 struct rrc_cell_config {
     struct rrc_setup_cell_desc setup;
     int max_ues;                     /* RRCReject while this many UEs hold a context */
     int reject_wait_time_s;          /* waitTime of the RRCReject, 1..16 */
     int64_t inactivity_ms;           /* RRCRelease after this long without UL-DCCH; 0 = never */
+    struct rrc_sec_prefs sec;        /* n_integrity 0: nia2 only; n_ciphering 0: nea2, nea0 */
 };
 
 enum rrc_cell_event {
@@ -53,7 +81,15 @@ enum rrc_cell_event {
     RRC_EV_SETUP_COMPLETE,           /* UL-DCCH: RRCSetupComplete, the UE is connected */
     RRC_EV_UL_DCCH,                  /* UL-DCCH: another message (not handled yet; activity only) */
     RRC_EV_UNKNOWN_UE,               /* UL-DCCH from an RNTI with no context: ignored */
+    RRC_EV_SECURITY_COMPLETE,        /* UL-DCCH: SecurityModeComplete of the pending SecurityModeCommand */
+    RRC_EV_SECURITY_FAILURE,         /* UL-DCCH: SecurityModeFailure */
 };
+
+/* AS security of a UE (38.331 5.3.4). */
+enum rrc_sec_state { RRC_SEC_NONE, RRC_SEC_PENDING, RRC_SEC_SECURE };
+
+/* Why security failed (action CONTEXT_SETUP_FAILED). */
+enum rrc_sec_failure { RRC_SEC_FAIL_UE, RRC_SEC_FAIL_TIMEOUT };
 
 enum rrc_ue_state { RRC_UE_FREE, RRC_UE_SETUP_SENT, RRC_UE_CONNECTED, RRC_UE_RELEASING };
 
@@ -75,9 +111,25 @@ struct rrc_ue_ctx {
     enum rrc_release_cause cause;    /* RELEASING: why (set when the release time is decided) */
     int establishment_cause;         /* the RRCSetupRequest's (enum rrc_establishment_cause), for NGAP */
     bool release_requested;          /* rrc_cell_request_release(): RRCRelease at the next tick */
+    enum rrc_sec_state sec;
+    int sec_step;                    /* PENDING/SECURE: the next security action (internal) */
+    int nia, nea;                    /* chosen algorithms */
+    struct pdcp_sec_config srb_sec;  /* K_RRCint / K_RRCenc for SRB1 */
+    struct pdcp_sec_config drb_sec;  /* K_UPint / K_UPenc, for the DRBs to come */
+    int64_t sec_since_ms;            /* PENDING: SecurityModeCommand sent */
+    int smc_transaction, next_transaction;
+    enum rrc_sec_failure sec_failure;
+    size_t ics_nas_len;
+    uint8_t *ics_nas;                /* RRC_ICS_NAS_MAX octets, allocated at init */
 };
 
-enum rrc_cell_action_type { RRC_ACT_DL_DCCH, RRC_ACT_RELEASE_UE };
+enum rrc_cell_action_type {
+    RRC_ACT_DL_DCCH, RRC_ACT_RELEASE_UE,
+    RRC_ACT_SECURITY,                /* SRB1 security for the MAC: sec (has_sec false: none), ciphering */
+    RRC_ACT_DL_NAS,                  /* nas[nas_len] for a DLInformationTransfer */
+    RRC_ACT_CONTEXT_SETUP_DONE,      /* security on: Initial Context Setup Response */
+    RRC_ACT_CONTEXT_SETUP_FAILED,    /* failure (why: sec_failure): Initial Context Setup Failure */
+};
 
 struct rrc_cell_action {
     enum rrc_cell_action_type type;
@@ -85,6 +137,12 @@ struct rrc_cell_action {
     enum rrc_release_cause cause;
     size_t len;                      /* DL_DCCH: the SDU (for SRB1's PDCP) */
     uint8_t data[RRC_DL_DCCH_MAX_BYTES];
+    bool smc;                        /* DL_DCCH: it is the SecurityModeCommand */
+    bool has_sec, ciphering;         /* SECURITY */
+    struct pdcp_sec_config sec;
+    enum rrc_sec_failure sec_failure; /* CONTEXT_SETUP_FAILED */
+    const uint8_t *nas;              /* DL_NAS: valid until the next call */
+    size_t nas_len;
 };
 
 struct rrc_cell_stats {
@@ -93,6 +151,7 @@ struct rrc_cell_stats {
     uint64_t releases_sent;          /* RRCRelease messages */
     uint64_t releases;               /* contexts released, every cause */
     uint64_t setup_timeouts, lost;
+    uint64_t smc_sent, smc_complete, smc_failed, smc_timeouts;
 };
 
 struct rrc_cell {
@@ -102,6 +161,8 @@ struct rrc_cell {
     struct rrc_ue_ctx *ue;
     struct rrc_dl_ccch_msg *dl;      /* scratch: large */
     struct rrc_ul_dcch_msg *ul_dcch; /* scratch: large */
+    struct rrc_dl_dcch_msg *dl_dcch; /* scratch: large */
+    uint8_t *nas_mem;                /* the contexts' ics_nas */
     struct rrc_ul_ccch_msg ul;
     struct rrc_cell_stats stats;
 };
@@ -142,6 +203,19 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
  * rrc_cell_tick() (action DL_DCCH, cause RRC_CAUSE_CORE); a UE still in setup is released without one. -ENOENT
  * when the RNTI has no context. */
 int rrc_cell_request_release(struct rrc_cell *c, uint16_t rnti);
+
+/* The core network's Initial Context Setup for rnti (38.413 8.3.1): K_gNB, the UE's NR security capabilities
+ * (9.3.1.86 maps) and the NAS-PDU to pass on after security (may be NULL). Starts the security procedure (see
+ * above): actions from the next rrc_cell_tick(). Returns 0, -ENOENT (no context), -EBUSY (not connected, or
+ * security already pending or on), -ENOTSUP (no algorithm in common: nothing started), -EMSGSIZE (NAS-PDU over
+ * RRC_ICS_NAS_MAX), -EINVAL (the keys do not derive). */
+int rrc_cell_context_setup(struct rrc_cell *c, uint16_t rnti, const uint8_t k_gnb[32], uint16_t nr_enc,
+                           uint16_t nr_int, const uint8_t *nas, size_t nas_len, int64_t now_ms);
+
+/* true while DL messages for rnti must wait (security pending: the SecurityModeCommand is out). */
+bool rrc_cell_dl_hold(const struct rrc_cell *c, uint16_t rnti);
+
+const char *rrc_alg_name(bool integrity, int alg);
 
 /* UEs in state CONNECTED. */
 int rrc_cell_connected(const struct rrc_cell *c);

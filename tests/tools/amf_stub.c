@@ -8,10 +8,20 @@
  * one) carrying --dl-nas HEX (default 7e005b01: a plain 5GMM Identity Request for the SUCI); an Uplink NAS
  * Transport is printed with its NAS octets; with --release-after-ul it is followed by a UE Context Release
  * Command (cause nas/normal-release) for that UE, and the gNB's UE Context Release Complete is printed.
+ * --release-after-ul N: the command follows the N-th Uplink NAS Transport of the UE instead.
+ * --ics KGNB_HEX: an Initial Context Setup Request (38.413 8.3.1: K_gNB = the 64 hex digits, UE security
+ * capabilities NEA1-3/NIA1-3 or --ics-caps ENC_HEX,INT_HEX as 16-bit maps, the NAS-PDU --ics-nas HEX if given)
+ * follows the UE's --ics-after-ul N-th Uplink NAS Transport (0: the Initial UE Message itself, after the DL NAS);
+ * --ics-bad-id N sends it, for the N-th UE (Initial UE Message) only, for a RAN UE NGAP ID the gNB never gave.
+ * The gNB's answer is printed: "amf_stub: InitialContextSetupResponse amf_ue_id=.. ran_ue_id=..",
+ * "...Failure ... cause=G/V" or "amf_stub: ErrorIndication ... cause=G/V"; after a failure or an error
+ * indication the UE is released (UE Context Release Command, cause nas/normal-release), as an AMF does.
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
- *            [--dl-nas HEX] [--release-after-ul 1]
+ *            [--dl-nas HEX] [--release-after-ul N] [--ics KGNB_HEX [--ics-after-ul N] [--ics-nas HEX]
+ *            [--ics-caps ENC,INT] [--ics-bad-id 1]]
  * Exit status 0 at --seconds or SIGTERM. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +35,26 @@ static struct ngap_pdu in, out;
 static uint8_t dl_nas[256] = {0x7e, 0x00, 0x5b, 0x01};
 static size_t dl_nas_len = 4;
 static int release_after_ul;
+static bool ics;
+static uint8_t ics_key[32], ics_nas[256];
+static size_t ics_nas_len;
+static int ics_after_ul, ics_bad_id, ul_count, ue_count;
+static uint64_t cur_amf_id;
+static uint32_t cur_ran_id;
+static unsigned ics_enc = 0xe000, ics_int = 0xe000;
+static struct ngap_plmn plmn;
+
+/* HEX into b[cap]: the octet count, -1 when not hex. */
+static int parse_hex(const char *v, uint8_t *b, size_t cap)
+{
+    size_t n = 0;
+    for (; v[2 * n] && v[2 * n + 1] && n < cap; n++) {
+        unsigned x;
+        if (sscanf(v + 2 * n, "%2x", &x) != 1) return -1;
+        b[n] = (uint8_t)x;
+    }
+    return (int)n;
+}
 
 static void print_hex(const uint8_t *b, size_t n, size_t max)
 {
@@ -42,6 +72,39 @@ static void send_pdu(struct sctp_link *a, uint16_t stream)
         printf("amf_stub: sent %s\n", ngap_msg_name(out.msg));
 }
 
+/* 38.413 8.3.3: UE Context Release Command (cause nas/normal-release). */
+static void send_release(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
+{
+    memset(&out, 0, sizeof out);
+    out.msg = NGAP_MSG_UE_CONTEXT_RELEASE_COMMAND;
+    out.u.ue_context_release_command.has_ran_ue_ngap_id = true;
+    out.u.ue_context_release_command.amf_ue_ngap_id = amf_id;
+    out.u.ue_context_release_command.ran_ue_ngap_id = ran_id;
+    out.u.ue_context_release_command.cause.group = NGAP_CAUSE_NAS;
+    out.u.ue_context_release_command.cause.value = 0; /* normal-release */
+    send_pdu(a, 1);
+}
+
+/* 38.413 8.3.1: Initial Context Setup Request for the UE (amf_id, ran_id). */
+static void send_ics(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
+{
+    memset(&out, 0, sizeof out);
+    out.msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_REQUEST;
+    struct ngap_initial_context_setup_request *r = &out.u.initial_context_setup_request;
+    r->amf_ue_ngap_id = amf_id;
+    r->ran_ue_ngap_id = ics_bad_id == ue_count ? ran_id + 100 : ran_id;
+    r->guami = (struct ngap_guami){.plmn = plmn, .region_id = 2, .set_id = 1, .pointer = 0};
+    r->n_allowed_nssai = 1;
+    r->allowed_nssai[0].sst = 1;
+    r->security_capabilities.nr_encryption = (uint16_t)ics_enc;
+    r->security_capabilities.nr_integrity = (uint16_t)ics_int;
+    memcpy(r->security_key, ics_key, sizeof ics_key);
+    r->has_nas_pdu = ics_nas_len > 0;
+    r->nas_len = ics_nas_len;
+    memcpy(r->nas, ics_nas, ics_nas_len);
+    send_pdu(a, 1);
+}
+
 /* 38.413 8.6.1 / 8.6.2: the first NAS message of a UE, answered by a DL NAS message. */
 static void initial_ue(struct sctp_link *a)
 {
@@ -57,6 +120,11 @@ static void initial_ue(struct sctp_link *a)
     out.u.downlink_nas_transport.nas_len = dl_nas_len;
     memcpy(out.u.downlink_nas_transport.nas, dl_nas, dl_nas_len);
     send_pdu(a, 1);
+    ul_count = 0;
+    ue_count++;
+    cur_amf_id = 1000u + m->ran_ue_ngap_id;
+    cur_ran_id = m->ran_ue_ngap_id;
+    if (ics && ics_after_ul == 0) send_ics(a, 1000u + m->ran_ue_ngap_id, m->ran_ue_ngap_id);
 }
 
 static void answer(struct sctp_link *a, int *fails_left, int ttw)
@@ -64,6 +132,7 @@ static void answer(struct sctp_link *a, int *fails_left, int ttw)
     const struct ngap_ng_setup_request *r = &in.u.ng_setup_request;
     int mcc, mnc, digits;
     ngap_plmn_to_mcc_mnc(&r->plmn, &mcc, &mnc, &digits);
+    plmn = r->plmn;
     printf("amf_stub: NGSetupRequest gnb_id=%u bits=%d tac=%u plmn=%03d/%0*d sst=%d name=%s\n", r->gnb_id,
            r->gnb_id_bits, r->n_tas ? r->tas[0].tac : 0, mcc, digits, mnc,
            r->n_tas && r->tas[0].n_plmns ? r->tas[0].plmns[0].slices[0].sst : -1,
@@ -116,13 +185,24 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--ttw")) ttw = atoi(v);
         else if (!strcmp(a, "--seconds")) seconds = atof(v);
         else if (!strcmp(a, "--release-after-ul")) release_after_ul = atoi(v);
+        else if (!strcmp(a, "--ics")) {
+            if (strlen(v) != 64 || parse_hex(v, ics_key, sizeof ics_key) != 32) return 2;
+            ics = true;
+        }
+        else if (!strcmp(a, "--ics-after-ul")) ics_after_ul = atoi(v);
+        else if (!strcmp(a, "--ics-bad-id")) ics_bad_id = atoi(v);
+        else if (!strcmp(a, "--ics-caps")) {
+            if (sscanf(v, "%x,%x", &ics_enc, &ics_int) != 2) return 2;
+        }
+        else if (!strcmp(a, "--ics-nas")) {
+            int n = parse_hex(v, ics_nas, sizeof ics_nas);
+            if (n < 0) return 2;
+            ics_nas_len = (size_t)n;
+        }
         else if (!strcmp(a, "--dl-nas")) {
-            dl_nas_len = 0;
-            for (size_t k = 0; v[2 * k] && v[2 * k + 1] && k < sizeof dl_nas; k++, dl_nas_len++) {
-                unsigned x;
-                if (sscanf(v + 2 * k, "%2x", &x) != 1) return 2;
-                dl_nas[k] = (uint8_t)x;
-            }
+            int n = parse_hex(v, dl_nas, sizeof dl_nas);
+            if (n < 0) return 2;
+            dl_nas_len = (size_t)n;
         }
         else {
             fprintf(stderr, "amf_stub: unknown option %s\n", a);
@@ -163,18 +243,25 @@ int main(int argc, char **argv)
                        u->ran_ue_ngap_id);
                 print_hex(u->nas, u->nas_len, 64);
                 printf("\n");
-                if (release_after_ul) { /* 38.413 8.3.3 */
-                    uint64_t amf_id = u->amf_ue_ngap_id;
-                    uint32_t ran_id = u->ran_ue_ngap_id;
-                    memset(&out, 0, sizeof out);
-                    out.msg = NGAP_MSG_UE_CONTEXT_RELEASE_COMMAND;
-                    out.u.ue_context_release_command.has_ran_ue_ngap_id = true;
-                    out.u.ue_context_release_command.amf_ue_ngap_id = amf_id;
-                    out.u.ue_context_release_command.ran_ue_ngap_id = ran_id;
-                    out.u.ue_context_release_command.cause.group = NGAP_CAUSE_NAS;
-                    out.u.ue_context_release_command.cause.value = 0; /* normal-release */
-                    send_pdu(a, 1);
-                }
+                ul_count++;
+                if (ics && ics_after_ul == ul_count) send_ics(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
+                if (release_after_ul == ul_count) send_release(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
+            } else if (in.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE) {
+                printf("amf_stub: InitialContextSetupResponse amf_ue_id=%llu ran_ue_id=%u\n",
+                       (unsigned long long)in.u.initial_context_setup_response.amf_ue_ngap_id,
+                       in.u.initial_context_setup_response.ran_ue_ngap_id);
+            } else if (in.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE) {
+                const struct ngap_ue_ids_cause *f = &in.u.initial_context_setup_failure;
+                printf("amf_stub: InitialContextSetupFailure amf_ue_id=%llu ran_ue_id=%u cause=%d/%d\n",
+                       (unsigned long long)f->amf_ue_ngap_id, f->ran_ue_ngap_id, f->cause.group, f->cause.value);
+                send_release(a, f->amf_ue_ngap_id, f->ran_ue_ngap_id);
+            } else if (in.msg == NGAP_MSG_ERROR_INDICATION) {
+                const struct ngap_error_indication *e = &in.u.error_indication;
+                printf("amf_stub: ErrorIndication amf_ue_id=%lld ran_ue_id=%lld cause=%d/%d\n",
+                       e->has_amf_ue_ngap_id ? (long long)e->amf_ue_ngap_id : -1LL,
+                       e->has_ran_ue_ngap_id ? (long long)e->ran_ue_ngap_id : -1LL, e->has_cause ? e->cause.group : -1,
+                       e->has_cause ? e->cause.value : -1);
+                send_release(a, cur_amf_id, cur_ran_id);
             } else if (in.msg == NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE) {
                 printf("amf_stub: UEContextReleaseComplete amf_ue_id=%llu ran_ue_id=%u\n",
                        (unsigned long long)in.u.ue_context_release_complete.amf_ue_ngap_id,

@@ -13,6 +13,7 @@
 #include "phy/ch/dci.h"
 #include "phy/ch/pdsch.h"
 #include "phy/ch/pucch.h"
+#include "pdcp/pdcp_sec.h"
 #include "rrc/msg/dl_dcch.h"
 #include "rrc/msg/ul_dcch.h"
 #include "phy/fec/tbs.h"
@@ -186,25 +187,80 @@ static int take_ul(struct ue_attach *a, const struct rrc_sib1 *sib1, char *why, 
 
 static int64_t now_ms(const struct ue_attach *a);
 
+/* One UL-DCCH message on SRB1 (PDCP with whatever security is on, RLC AM); the SR for its grant is pending. */
+static int send_ul_dcch(struct ue_attach_ue *u, const uint8_t *msg, size_t n)
+{
+    static uint8_t pdu[RRC_DEDICATED_NAS_MAX + 32];
+    size_t pn = 0;
+    if (!u->rlc_ok || pdcp_srb_tx(&u->pdcp, msg, n, now_ms(u->a), pdu, sizeof pdu, &pn, NULL) < 0 ||
+        rlc_am_write_sdu(&u->rlc, pdu, pn) < 0)
+        return -EIO;
+    u->sr_pending = true;
+    return 0;
+}
+
+/* --kgnb: the UE's side of the security mode procedure (38.331 5.3.4.3), after the command was delivered: on a
+ * good MAC-I integrity on both ways, SecurityModeComplete (protected, not ciphered), then ciphering both ways; on a
+ * bad one SecurityModeFailure with no security (the UE keeps what it had). */
+static void answer_smc(struct ue_attach_ue *u)
+{
+    uint8_t msg[8];
+    size_t n = 0;
+    bool ok = u->smc_answer == 1;
+    u->smc_answer = 0;
+    if (ok && pdcp_srb_security_activate(&u->pdcp, &u->smc_sec) < 0) ok = false;
+    if (rrc_ul_dcch_encode_security_mode_result(u->smc_transaction, !ok, msg, sizeof msg, &n) < 0 ||
+        send_ul_dcch(u, msg, n) < 0) {
+        printf("uesim: SecurityMode answer could not be sent: ue=%d\n", u->idx + 1);
+        return;
+    }
+    if (ok) {
+        pdcp_srb_security_ciphering(&u->pdcp, true, true);
+        u->secure = true;
+    }
+    printf("uesim: %s sent: ue=%d c-rnti=0x%04x%s\n", ok ? "SecurityModeComplete" : "SecurityModeFailure", u->idx + 1,
+           u->rnti, ok ? " (SRB1 integrity and ciphering on)" : "");
+}
+
+/* A SecurityModeCommand was delivered with COUNT count: its MAC-I (in last_pdu) checked under the keys it asks
+ * for; the answer goes out once PDCP returns (answer_smc). */
+static void on_smc(struct ue_attach_ue *u, uint32_t count, const struct rrc_security_mode_command *c)
+{
+    u->smc_transaction = c->transaction_id;
+    int nia = c->has_integrity ? c->integrity : 0;
+    struct pdcp_sec_config sc;
+    struct pdcp_sec_ctx ctx;
+    bool ok = u->last_pdu_len > PDCP_SRB_HDR_BYTES + PDCP_MAC_I_BYTES &&
+              pdcp_sec_bearer_config(u->a->cfg.kgnb, nia, c->ciphering, false, &sc) == 0 &&
+              pdcp_sec_init(&ctx, sc.nia, sc.k_int, sc.nea, sc.k_enc) == 0;
+    if (ok) {
+        size_t m = u->last_pdu_len - PDCP_MAC_I_BYTES;
+        ok = pdcp_sec_verify(&ctx, count, 0, PDCP_DIR_DL, u->last_pdu, m, u->last_pdu + m) == 0;
+        pdcp_sec_free(&ctx);
+    }
+    sc.tx_cipher = sc.rx_cipher = false;
+    u->smc_sec = sc;
+    u->smc_answer = ok ? 1 : 2;
+    printf("uesim: SecurityModeCommand received: ue=%d c-rnti=0x%04x transaction=%d nia%d nea%d MAC-I %s\n",
+           u->idx + 1, u->rnti, c->transaction_id, nia, c->ciphering, ok ? "ok" : "wrong");
+}
+
 /* --echo-dl-nas: the NAS message back in an ULInformationTransfer over PDCP and RLC AM (38.331 5.7.2); the SR
  * that asks for its grant is pending from now. */
 static void echo_nas(struct ue_attach_ue *u, const uint8_t *nas, size_t len)
 {
     static struct rrc_ul_information_transfer t;
-    static uint8_t msg[RRC_DEDICATED_NAS_MAX + 16], pdu[RRC_DEDICATED_NAS_MAX + 32];
+    static uint8_t msg[RRC_DEDICATED_NAS_MAX + 16];
     memset(&t, 0, sizeof t);
     t.has_dedicated_nas = true;
     t.dedicated_nas_len = len;
     memcpy(t.dedicated_nas, nas, len);
-    size_t n = 0, pn = 0;
-    if (!u->rlc_ok || rrc_ul_dcch_encode_ul_information_transfer(&t, msg, sizeof msg, &n) < 0 ||
-        pdcp_srb_tx(&u->pdcp, msg, n, now_ms(u->a), pdu, sizeof pdu, &pn, NULL) < 0 ||
-        rlc_am_write_sdu(&u->rlc, pdu, pn) < 0) {
+    size_t n = 0;
+    if (rrc_ul_dcch_encode_ul_information_transfer(&t, msg, sizeof msg, &n) < 0 || send_ul_dcch(u, msg, n) < 0) {
         printf("uesim: ULInformationTransfer could not be sent: ue=%d\n", u->idx + 1);
         return;
     }
     u->ul_nas++;
-    u->sr_pending = true;
     printf("uesim: ULInformationTransfer sent: ue=%d c-rnti=0x%04x NAS %zu bytes (echo)\n", u->idx + 1, u->rnti, len);
 }
 
@@ -212,10 +268,11 @@ static void echo_nas(struct ue_attach_ue *u, const uint8_t *nas, size_t len)
 static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t len)
 {
     struct ue_attach_ue *u = ctx;
-    (void)count;
     u->dl_dcch++;
-    struct rrc_dl_dcch_msg m;
+    static struct rrc_dl_dcch_msg m; /* large */
     int rc = rrc_dl_dcch_decode(sdu, len, &m);
+    if (rc == 0 && m.c1 == RRC_DL_DCCH_SECURITY_MODE_COMMAND && u->a->cfg.has_kgnb)
+        on_smc(u, count, &m.security_mode_command);
     if (rc == 0 && m.c1 == RRC_DL_DCCH_RELEASE) {
         u->release_seen = true;
         u->release_transaction = m.release.transaction_id;
@@ -223,8 +280,8 @@ static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t
     if (rc == 0 && m.c1 == RRC_DL_DCCH_DL_INFORMATION_TRANSFER) { /* 38.331 5.7.1: the NAS message to NAS */
         const struct rrc_dl_information_transfer *t = &m.dl_information_transfer;
         u->dl_nas++;
-        printf("uesim: DLInformationTransfer received: ue=%d c-rnti=0x%04x transaction=%d NAS %zu bytes:", u->idx + 1,
-               u->rnti, t->transaction_id, t->has_dedicated_nas ? t->dedicated_nas_len : 0);
+        printf("uesim: DLInformationTransfer received: ue=%d c-rnti=0x%04x transaction=%d%s NAS %zu bytes:", u->idx + 1,
+               u->rnti, t->transaction_id, u->secure ? " (deciphered)" : "", t->has_dedicated_nas ? t->dedicated_nas_len : 0);
         for (size_t i = 0; t->has_dedicated_nas && i < t->dedicated_nas_len && i < 16; i++) printf(" %02x", t->dedicated_nas[i]);
         printf("\n");
         if (u->a->cfg.echo_dl_nas && t->has_dedicated_nas) echo_nas(u, t->dedicated_nas, t->dedicated_nas_len);
@@ -239,7 +296,10 @@ static int64_t now_ms(const struct ue_attach *a)
 static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
 {
     struct ue_attach_ue *u = ctx;
+    u->last_pdu_len = len <= sizeof u->last_pdu ? len : 0;
+    if (u->last_pdu_len) memcpy(u->last_pdu, sdu, len);
     pdcp_srb_rx(&u->pdcp, sdu, len, now_ms(u->a));
+    if (u->smc_answer) answer_smc(u); /* not from PDCP's callback: the entity is not reentered */
 }
 
 static int setup_phy(struct ue_attach *a, char *why, size_t len)
@@ -770,6 +830,7 @@ static void on_rrc_setup(struct ue_attach *a, struct ue_attach_ue *u, const stru
     if (u->rlc_ok) rlc_am_free(&u->rlc);
     u->rlc_ok = rlc_am_init(&u->rlc, &u->rrc.rlc, rlc_delivered, u) == 0;
     pdcp_srb_reestablish(&u->pdcp);
+    pdcp_srb_security_deactivate(&u->pdcp); /* a new connection: no AS security */
     u->transaction_id = rs->transaction_id;
     uint8_t nas[4000], msg[4200], pdu[4300];
     for (int i = 0; i < a->cfg.nas_bytes; i++) nas[i] = i == 0 ? 0x7e : (uint8_t)(i * 7 + u->idx);

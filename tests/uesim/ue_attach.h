@@ -124,6 +124,8 @@ struct ue_attach_config {
     bool same_preamble;                          /* the first preamble of every UE has one common index */
     int nas_bytes;                               /* dedicatedNAS-Message length */
     bool echo_dl_nas;                            /* DLInformationTransfer's NAS back in an ULInformationTransfer */
+    bool has_kgnb;                               /* answer SecurityModeCommand with this K_gNB */
+    uint8_t kgnb[32];
     unsigned seed;
     int until_release_ms;                        /* > 0: step 6 */
     /* each UE's channel (tests/uesim/channel.h), both ways: the UL through gain_db, cfo_hz and the fading into
@@ -211,6 +213,12 @@ struct ue_attach_ue {
     int dl_dcch;                                 /* SRB1 messages PDCP delivered */
     bool release_seen;                           /* one of them was RRCRelease */
     int dl_nas, ul_nas;                          /* DLInformationTransfers received, ULInformationTransfers sent */
+    size_t last_pdu_len;                         /* the PDCP PDU being delivered (MAC-I of a SecurityModeCommand) */
+    uint8_t last_pdu[64];
+    int smc_answer;                              /* 0 none, 1 SecurityModeComplete due, 2 SecurityModeFailure due */
+    int smc_transaction;
+    struct pdcp_sec_config smc_sec;              /* the keys the SecurityModeCommand chose */
+    bool secure;                                 /* integrity and ciphering on */
     int release_transaction;
     int64_t t_attached;                          /* stream sample of the attach (step 6) */
     struct ue_attach_harq harq[UE_ATTACH_HARQ];

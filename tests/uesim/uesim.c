@@ -520,10 +520,12 @@ static int attach_config(struct uesim *u, const struct uesim_options *o, struct 
     *c = (struct ue_attach_config){.count = o->attach_count, .concurrent = o->concurrent, .nof_prb = o->nof_prb,
                                    .scs_khz = o->scs_khz, .srate = o->srate, .prach_delay = o->prach_delay,
                                    .preamble = o->prach_preamble, .same_preamble = o->same_preamble,
-                                   .nas_bytes = o->nas_bytes, .echo_dl_nas = o->echo_dl_nas, .seed = o->seed,
+                                   .nas_bytes = o->nas_bytes, .echo_dl_nas = o->echo_dl_nas, .has_kgnb = o->has_kgnb,
+                                   .seed = o->seed,
                                    .until_release_ms = 1000 * o->until_release_s,
                                    .fading_ds_s = o->fading_ds_ns * 1e-9, .fading_doppler_hz = o->fading_doppler_hz,
                                    .dl_grid = ue_dl_grid, .dl_ctx = u};
+    memcpy(c->kgnb, o->kgnb, sizeof c->kgnb);
     for (int i = 0; i < UE_ATTACH_MAX_UES && i < UESIM_MAX_UES; i++) {
         c->delay[i] = i < o->n_ue_delay ? (int)o->ue_delay[i] : o->ul_delay;
         c->gain_db[i] = i < o->n_ue_gain ? o->ue_gain_db[i] : 0.0;

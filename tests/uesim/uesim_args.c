@@ -55,6 +55,10 @@ void uesim_usage(void)
             "  last UE's outcome, or at --seconds. Not with --prach.\n"
             "  --echo-dl-nas: every DLInformationTransfer's NAS message is sent back in an ULInformationTransfer\n"
             "  (tests the gNB's NAS relay both ways; a real UE would answer, not echo).\n"
+            "  --kgnb HEX: the UE's K_gNB (64 hex digits, what the AMF gives the gNB): a SecurityModeCommand is\n"
+            "  checked with it (MAC-I under K_RRCint) and answered SecurityModeComplete, integrity and ciphering on\n"
+            "  for SRB1 as 38.331 5.3.4.3 says; a MAC-I that does not match gets SecurityModeFailure. Without it a\n"
+            "  SecurityModeCommand is only counted.\n"
             "  --until-release S: an attached UE stays connected (SRB1 DL, HARQ-ACKs) until an RRCRelease on SRB1\n"
             "  (\"uesim: RRCRelease received\"), then the next UE starts; none within S s (1..3600) = failed.\n"
             "  --concurrent: the N UEs run at once in the same UL (else one after another). Per UE (the i-th value\n"
@@ -262,7 +266,7 @@ enum {
     OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES, OPT_UNTIL_RELEASE,
     OPT_CONCURRENT, OPT_UE_DELAY, OPT_UE_GAIN, OPT_SAME_PREAMBLE, OPT_DROP_MSG3, OPT_DROP_PUSCH, OPT_NACK_PDSCH,
     OPT_UES, OPT_UE_CFO, OPT_UE_SNR, OPT_UE_START, OPT_START_SPREAD, OPT_FADING, OPT_UE_FADING, OPT_FADING_DS,
-    OPT_FADING_DOPPLER, OPT_ECHO_DL_NAS,
+    OPT_FADING_DOPPLER, OPT_ECHO_DL_NAS, OPT_KGNB,
 };
 
 /* "tdla" or "none". Returns 0 or -EINVAL. */
@@ -361,6 +365,15 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_UNTIL_RELEASE: return set_int(arg, 1, 3600, &o->until_release_s);
     case OPT_CONCURRENT: o->concurrent = true; return 0;
     case OPT_ECHO_DL_NAS: o->echo_dl_nas = true; return 0;
+    case OPT_KGNB: /* 64 hex digits */
+        if (strlen(arg) != 64) return -EINVAL;
+        for (int i = 0; i < 32; i++) {
+            unsigned x;
+            if (sscanf(arg + 2 * i, "%2x", &x) != 1) return -EINVAL;
+            o->kgnb[i] = (uint8_t)x;
+        }
+        o->has_kgnb = true;
+        return 0;
     case OPT_SAME_PREAMBLE: o->same_preamble = true; return 0;
     case OPT_UE_DELAY: return (o->n_ue_delay = uesim_parse_list(arg, 0, 10000, true, o->ue_delay)) < 0 ? -EINVAL : 0;
     case OPT_UE_GAIN: return (o->n_ue_gain = uesim_parse_list(arg, -60, 20, false, o->ue_gain_db)) < 0 ? -EINVAL : 0;
@@ -404,6 +417,7 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"expect-attach", required_argument, 0, OPT_EXPECT_ATTACH}, {"nas-bytes", required_argument, 0, OPT_NAS_BYTES},
         {"until-release", required_argument, 0, OPT_UNTIL_RELEASE}, {"concurrent", no_argument, 0, OPT_CONCURRENT},
         {"echo-dl-nas", no_argument, 0, OPT_ECHO_DL_NAS},
+        {"kgnb", required_argument, 0, OPT_KGNB},
         {"ue-delay", required_argument, 0, OPT_UE_DELAY}, {"ue-gain-db", required_argument, 0, OPT_UE_GAIN},
         {"same-preamble", no_argument, 0, OPT_SAME_PREAMBLE}, {"drop-msg3", required_argument, 0, OPT_DROP_MSG3},
         {"drop-pusch", required_argument, 0, OPT_DROP_PUSCH}, {"nack-pdsch", required_argument, 0, OPT_NACK_PDSCH},

@@ -274,6 +274,39 @@ START_TEST(error_value_not_in_list)
 }
 END_TEST
 
+/* security.*: arrays of algorithm names in preference order; unknown, unimplemented, repeated, empty, not an
+ * array: errors with file:line and the allowed names. */
+START_TEST(security_algorithm_lists)
+{
+    struct gnbd_config cfg;
+    ck_assert_int_eq(load_cell(&cfg, "", ""), 0);
+    ck_assert_int_eq(cfg.security.integrity.n, 1); /* defaults: nia2; nea2, nea0 */
+    ck_assert_int_eq(cfg.security.integrity.v[0], 2);
+    ck_assert_int_eq(cfg.security.ciphering.n, 2);
+    ck_assert_int_eq(cfg.security.ciphering.v[0], 2);
+    ck_assert_int_eq(cfg.security.ciphering.v[1], 0);
+    ck_assert_int_eq(load_cell(&cfg, "", "security = { integrity = [\"nia2\", \"nia0\"]; ciphering = [\"nea0\"]; };"), 0);
+    ck_assert_int_eq(cfg.security.integrity.n, 2);
+    ck_assert_int_eq(cfg.security.integrity.v[0], 2);
+    ck_assert_int_eq(cfg.security.integrity.v[1], 0);
+    ck_assert_int_eq(cfg.security.ciphering.n, 1);
+    ck_assert_int_eq(cfg.security.ciphering.v[0], 0);
+    expect_one("cell = { " CELL_REQ " };\nsecurity = { integrity = [\"nia2\", \"nia1\"]; };",
+               "conf/x.conf:2: security.integrity: \"nia1\" is not implemented in gnbd (allowed: an array of nia0, nia2)");
+    expect_one("cell = { " CELL_REQ " };\nsecurity = { ciphering = [\"nea3\"]; };",
+               "conf/x.conf:2: security.ciphering: \"nea3\" is not implemented in gnbd (allowed: an array of nea0, nea2)");
+    expect_one("cell = { " CELL_REQ " };\nsecurity = { integrity = [\"nia9\"]; };",
+               "conf/x.conf:2: security.integrity: \"nia9\" is not allowed (allowed: an array of nia0, nia2)");
+    expect_one("cell = { " CELL_REQ " };\nsecurity = { integrity = [\"nia2\", \"nia2\"]; };",
+               "conf/x.conf:2: security.integrity: \"nia2\" is listed twice (allowed: an array of nia0, nia2)");
+    expect_one("cell = { " CELL_REQ " };\nsecurity = { integrity = []; };",
+               "conf/x.conf:2: security.integrity: 0 names (1..4 allowed) (allowed: an array of nia0, nia2)");
+    expect_one("cell = { " CELL_REQ " };\nsecurity = { integrity = \"nia2\"; };",
+               "conf/x.conf:2: security.integrity: expected an array of strings, got a string "
+               "(allowed: an array of nia0, nia2)");
+}
+END_TEST
+
 START_TEST(error_string_rule)
 {
     expect_one("cell = { pci = 1; band = 3; dl_arfcn = 368500; mcc = \"01\"; mnc = \"01\"; };",
@@ -592,7 +625,8 @@ START_TEST(key_table_is_consistent)
         const struct config_key *k = &keys[i];
         size_t want = k->type == CONFIG_KEY_INT64 ? sizeof(long long)
                     : k->type == CONFIG_KEY_FLOAT || k->type == CONFIG_KEY_FLOAT_LIST ? sizeof(double)
-                    : k->type == CONFIG_KEY_BOOL ? sizeof(bool) : sizeof(int);
+                    : k->type == CONFIG_KEY_BOOL ? sizeof(bool)
+                    : k->type == CONFIG_KEY_NAME_LIST ? sizeof(struct config_name_list) : sizeof(int);
         if (k->type != CONFIG_KEY_STRING && k->type != CONFIG_KEY_CHOICE)
             ck_assert_msg(k->size == want, "%s: field size %zu, type needs %zu", k->path, k->size, want);
         ck_assert_msg(k->required || k->has_default || k->inherit, "%s has no value when absent", k->path);
@@ -727,6 +761,7 @@ static Suite *config_suite(void)
     tcase_add_test(errors, error_missing_required_key);
     tcase_add_test(errors, error_value_not_in_list);
     tcase_add_test(errors, error_string_rule);
+    tcase_add_test(errors, security_algorithm_lists);
     tcase_add_test(errors, error_mac_pcap_path);
     tcase_add_test(errors, error_syntax);
     tcase_add_test(errors, error_missing_file);

@@ -2,13 +2,15 @@
  * sends in RRCSetupComplete); COUNT across the SN wrap on both sides; RCVD_HFN from RX_DELIV near the wrap
  * (5.2.2.1); duplicates and PDUs below RX_DELIV dropped; in-order delivery after a gap with t-Reordering
  * infinite and with a finite t-Reordering (5.2.2.2); the discard timer (5.3); the security hooks with a toy
- * algorithm (what is integrity-protected, what is ciphered, with which COUNT/BEARER/DIRECTION); malformed and
+ * algorithm (what is integrity-protected, what is ciphered, with which COUNT/BEARER/DIRECTION); the security
+ * mode exchange with NIA2/NEA2 (UL deciphering from a COUNT, an unprotected PDU taken once); malformed and
  * random input counted and dropped. Time is passed in; nothing sleeps. */
 #include <check.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "pdcp/pdcp_sec.h"
 #include "pdcp/pdcp_srb.h"
 #include "tests/unit/check_run.h"
 #include "test_rng.h"
@@ -380,6 +382,60 @@ END_TEST
 
 /* ---- bad input -------------------------------------------------------------------------------------------- */
 
+/* One SDU from tx to rx (the PDU as it went); returns pdcp_srb_rx's result. */
+static int pass(struct pdcp_srb *tx, struct pdcp_srb *rx, uint8_t tag, uint8_t *pdu, size_t *len)
+{
+    uint8_t sdu[5] = {tag, 1, 2, 3, 4};
+    ck_assert_int_eq(pdcp_srb_tx(tx, sdu, sizeof sdu, 0, pdu, 16, len, NULL), 0);
+    return pdcp_srb_rx(rx, pdu, *len, 0);
+}
+
+/* 38.331 5.3.4 with real keys: integrity both ways from the SecurityModeCommand, the Complete unciphered, UL
+ * deciphered from the Complete's COUNT + 1 only (a late clear PDU before that still passes integrity), DL
+ * ciphered after; an unprotected PDU fails integrity but is taken by pdcp_srb_rx_clear, security kept. */
+START_TEST(test_security_mode_sequence)
+{
+    struct pdcp_srb gnb, ue;
+    struct got gg = {0}, gu = {0};
+    make(&gnb, true, PDCP_TIMER_INFINITY, PDCP_TIMER_INFINITY, &gg);
+    make(&ue, false, PDCP_TIMER_INFINITY, PDCP_TIMER_INFINITY, &gu);
+    uint8_t k_gnb[32] = {7}, pdu[16];
+    size_t len;
+    struct pdcp_sec_config sc;
+    ck_assert_int_eq(pdcp_sec_bearer_config(k_gnb, 2, 2, false, &sc), 0);
+    sc.tx_cipher = sc.rx_cipher = false;
+    ck_assert_int_eq(pass(&ue, &gnb, 0xa0, pdu, &len), 0);  /* before: MAC-I zeros */
+    ck_assert_int_eq(pdcp_srb_security_activate(&gnb, &sc), 0);
+    ck_assert_int_eq(pass(&gnb, &ue, 0x22, pdu, &len), 0);  /* SMC: the UE is not protected yet, takes it */
+    ck_assert(pdu[len - 1] | pdu[len - 2] | pdu[len - 3] | pdu[len - 4]); /* but it carries a MAC-I */
+    ck_assert_int_eq(pdcp_srb_security_activate(&ue, &sc), 0);
+    ck_assert_int_eq(pass(&ue, &gnb, 0x2a, pdu, &len), 0);  /* SecurityModeComplete: protected, clear */
+    ck_assert_uint_eq(pdu[2], 0x2a);
+    pdcp_srb_security_ciphering(&ue, true, true);
+    pdcp_srb_security_rx_cipher_from(&gnb, gg.count[gg.n - 1] + 1);
+    ck_assert_int_eq(pass(&ue, &gnb, 0x38, pdu, &len), 0);  /* ciphered UL, deciphered */
+    ck_assert_uint_ne(pdu[2], 0x38);
+    ck_assert_uint_eq(gg.first[gg.n - 1], 0x38);
+    pdcp_srb_security_ciphering(&gnb, true, true);           /* keeps the UL limit */
+    ck_assert_int_eq(pass(&gnb, &ue, 0x28, pdu, &len), 0);
+    ck_assert_uint_eq(gu.first[gu.n - 1], 0x28);
+    ck_assert_int_eq(pass(&ue, &gnb, 0x39, pdu, &len), 0);
+    ck_assert_uint_eq(gg.first[gg.n - 1], 0x39);
+    ck_assert_int_eq(gg.n, 4);
+    ck_assert_uint_eq(gnb.core.stats.rx_integrity_failed, 0);
+    /* a PDU with no protection (MAC-I zeros, clear) fails, then is taken by rx_clear; the next is protected */
+    pdcp_srb_security_deactivate(&ue);
+    pdcp_srb_security_deactivate(&gnb);
+    ck_assert_int_eq(pdcp_srb_security_activate(&gnb, &sc), 0);
+    ck_assert_int_eq(pass(&ue, &gnb, 0x30, pdu, &len), -EACCES);
+    ck_assert_int_eq(pdcp_srb_rx_clear(&gnb, pdu, len, 0), 0);
+    ck_assert_uint_eq(gg.first[gg.n - 1], 0x30);
+    ck_assert_int_eq(pass(&ue, &gnb, 0x31, pdu, &len), -EACCES); /* security still on */
+    pdcp_srb_free(&gnb);
+    pdcp_srb_free(&ue);
+}
+END_TEST
+
 START_TEST(test_malformed_and_random_input)
 {
     struct pdcp_srb e;
@@ -447,6 +503,7 @@ int main(void)
     tcase_add_test(tc, test_t_reordering_expiry);
     tcase_add_test(tc, test_discard_timer);
     tcase_add_test(tc, test_security_hooks);
+    tcase_add_test(tc, test_security_mode_sequence);
     tcase_add_test(tc, test_malformed_and_random_input);
     suite_add_tcase(s, tc);
     return check_run(s);

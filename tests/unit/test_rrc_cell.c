@@ -2,7 +2,10 @@
  * waitTime beyond max_ues, bad UL-CCCH counted and unanswered, RRCSetupComplete connects, the inactivity timer
  * sends RRCRelease at exactly the configured time and UL-DCCH activity restarts it, the MAC context is
  * released on delivery or after the guard time, a release frees a place for the next UE, contexts with no
- * RRCSetupComplete time out, a lost UE is released without a message, and a new epoch forgets every UE. */
+ * RRCSetupComplete time out, a lost UE is released without a message, and a new epoch forgets every UE.
+ * AS security (Initial Context Setup): algorithm choice from the preference lists and the UE's capabilities,
+ * the action sequence integrity -> SecurityModeCommand -> (Complete) ciphering -> NAS -> done, DL held while
+ * pending, SecurityModeFailure and the guard timer -> security off -> failed. */
 #include <check.h>
 #include <errno.h>
 #include <stdint.h>
@@ -12,6 +15,7 @@
 #include "rrc/msg/dl_dcch.h"
 #include "rrc/msg/ul_ccch.h"
 #include "rrc/msg/ul_dcch.h"
+#include "pdcp/pdcp_sec.h"
 #include "rrc/rrc_cell.h"
 #include "tests/unit/check_run.h"
 
@@ -353,6 +357,158 @@ START_TEST(test_rrc_cell_bad_config)
 }
 END_TEST
 
+/* 38.413 9.3.1.86 maps: the most significant bit is algorithm 1. */
+#define CAP(a) ((uint16_t)(1u << (16 - (a))))
+
+START_TEST(test_rrc_sec_choose)
+{
+    struct rrc_sec_prefs p = {.n_integrity = 1, .integrity = {2}, .n_ciphering = 2, .ciphering = {2, 0}};
+    int nia = -9, nea = -9;
+    ck_assert_int_eq(rrc_sec_choose(&p, CAP(1) | CAP(2) | CAP(3), CAP(1) | CAP(2) | CAP(3), &nia, &nea), 0);
+    ck_assert_int_eq(nia, 2);
+    ck_assert_int_eq(nea, 2);
+    ck_assert_int_eq(rrc_sec_choose(&p, CAP(1), CAP(2), &nia, &nea), 0); /* no NEA2: NEA0 (always supported) */
+    ck_assert_int_eq(nia, 2);
+    ck_assert_int_eq(nea, 0);
+    ck_assert_int_eq(rrc_sec_choose(&p, CAP(2), CAP(1) | CAP(3), &nia, &nea), -ENOTSUP); /* NIA0 not allowed */
+    p.n_integrity = 2;
+    p.integrity[1] = 0; /* the operator allows NIA0 (tests) */
+    ck_assert_int_eq(rrc_sec_choose(&p, CAP(2), CAP(1) | CAP(3), &nia, &nea), 0);
+    ck_assert_int_eq(nia, 0);
+    p.n_ciphering = 1; /* nea2 only */
+    ck_assert_int_eq(rrc_sec_choose(&p, CAP(1) | CAP(3), CAP(2), &nia, &nea), -ENOTSUP);
+    /* preference order wins over the UE's bit order */
+    struct rrc_sec_prefs q = {.n_integrity = 2, .integrity = {0, 2}, .n_ciphering = 2, .ciphering = {0, 2}};
+    ck_assert_int_eq(rrc_sec_choose(&q, CAP(2), CAP(2), &nia, &nea), 0);
+    ck_assert_int_eq(nia, 0);
+    ck_assert_int_eq(nea, 0);
+    /* algorithms gnbd does not implement are refused in the configuration */
+    struct rrc_cell_config cfg = {.max_ues = 1, .reject_wait_time_s = 7,
+                                  .sec = {.n_integrity = 1, .integrity = {1}}};
+    rrc_setup_builder_defaults(&cfg.setup);
+    ck_assert_int_eq(rrc_cell_init(&cell, &cfg), -EINVAL);
+    cfg.sec = (struct rrc_sec_prefs){.n_ciphering = 1, .ciphering = {3}};
+    ck_assert_int_eq(rrc_cell_init(&cell, &cfg), -EINVAL);
+}
+END_TEST
+
+static const uint8_t kgnb[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+                                 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+
+static struct rrc_cell_action tick1(int64_t now_ms, enum rrc_cell_action_type type, uint16_t rnti)
+{
+    struct rrc_cell_action act;
+    ck_assert_int_eq(rrc_cell_tick(&cell, now_ms, &act), 1);
+    ck_assert_int_eq(act.type, type);
+    ck_assert_uint_eq(act.rnti, rnti);
+    return act;
+}
+
+/* Integrity on, then the SecurityModeCommand: returns its transaction. */
+static int expect_smc(uint16_t rnti, int64_t now_ms, int nia, int nea)
+{
+    struct rrc_cell_action act = tick1(now_ms, RRC_ACT_SECURITY, rnti);
+    ck_assert(act.has_sec && !act.ciphering && !act.sec.tx_cipher && !act.sec.rx_cipher);
+    struct pdcp_sec_config want;
+    ck_assert_int_eq(pdcp_sec_bearer_config(kgnb, nia, nea, false, &want), 0);
+    ck_assert_int_eq(act.sec.nia, nia);
+    ck_assert_int_eq(act.sec.nea, nea);
+    ck_assert_mem_eq(act.sec.k_int, want.k_int, 16);
+    ck_assert_mem_eq(act.sec.k_enc, want.k_enc, 16);
+    act = tick1(now_ms, RRC_ACT_DL_DCCH, rnti);
+    ck_assert(act.smc);
+    static struct rrc_dl_dcch_msg m;
+    ck_assert_int_eq(rrc_dl_dcch_decode(act.data, act.len, &m), 0);
+    ck_assert_int_eq(m.c1, RRC_DL_DCCH_SECURITY_MODE_COMMAND);
+    ck_assert(m.security_mode_command.has_integrity);
+    ck_assert_int_eq(m.security_mode_command.integrity, nia);
+    ck_assert_int_eq(m.security_mode_command.ciphering, nea);
+    return m.security_mode_command.transaction_id;
+}
+
+static enum rrc_cell_event smc_answer(uint16_t rnti, int transaction, bool failure, int64_t now_ms)
+{
+    uint8_t sdu[8];
+    size_t len;
+    ck_assert_int_eq(rrc_ul_dcch_encode_security_mode_result(transaction, failure, sdu, sizeof sdu, &len), 0);
+    const struct rrc_ul_dcch_msg *msg;
+    return rrc_cell_ul_dcch(&cell, rnti, sdu, len, now_ms, &msg);
+}
+
+START_TEST(test_rrc_cell_security_complete)
+{
+    cell_init(4, 30000);
+    const uint8_t nas[] = {0x7e, 0x02, 0xaa, 0xbb};
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), nas, 4, 0), -ENOENT);
+    ck_assert_int_eq(setup_request(0x4601, 0), RRC_EV_SETUP);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), nas, 4, 0), -EBUSY); /* not connected */
+    ck_assert_int_eq(setup_complete(0x4601, 10), RRC_EV_SETUP_COMPLETE);
+    ck_assert(!rrc_cell_dl_hold(&cell, 0x4601));
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), 0, nas, 4, 20), -ENOTSUP); /* no NIA2 */
+    ck_assert_int_eq(rrc_cell_find(&cell, 0x4601)->sec, RRC_SEC_NONE);
+    expect_quiet(20);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(1) | CAP(2), CAP(2), nas, 4, 20), 0);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), nas, 4, 20), -EBUSY);
+    ck_assert(rrc_cell_dl_hold(&cell, 0x4601));
+    ck_assert_int_eq(rrc_cell_find(&cell, 0x4601)->sec, RRC_SEC_PENDING);
+    int t = expect_smc(0x4601, 30, 2, 2);
+    expect_quiet(30 + RRC_SMC_GUARD_MS - 1);
+    ck_assert_int_eq(smc_answer(0x4601, (t + 1) & 3, false, 40), RRC_EV_UL_DCCH); /* another transaction */
+    ck_assert_int_eq(smc_answer(0x4601, t, false, 50), RRC_EV_SECURITY_COMPLETE);
+    struct rrc_cell_action act = tick1(50, RRC_ACT_SECURITY, 0x4601);
+    ck_assert(act.has_sec && act.ciphering && act.sec.tx_cipher && act.sec.rx_cipher);
+    ck_assert_int_eq(rrc_cell_find(&cell, 0x4601)->sec, RRC_SEC_SECURE);
+    ck_assert(!rrc_cell_dl_hold(&cell, 0x4601));
+    act = tick1(50, RRC_ACT_DL_NAS, 0x4601);
+    ck_assert_uint_eq(act.nas_len, 4);
+    ck_assert_mem_eq(act.nas, nas, 4);
+    tick1(50, RRC_ACT_CONTEXT_SETUP_DONE, 0x4601);
+    expect_quiet(5000); /* SECURE: nothing more, and no guard timer */
+    ck_assert_int_eq(smc_answer(0x4601, t, false, 5000), RRC_EV_UL_DCCH); /* a late repeat is not a new event */
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), NULL, 0, 5000), -EBUSY);
+    ck_assert_uint_eq(cell.stats.smc_sent, 1);
+    ck_assert_uint_eq(cell.stats.smc_complete, 1);
+    /* the UP keys for the DRBs come from the same K_gNB (33.501 A.8, N-UP-enc-alg) */
+    struct pdcp_sec_config up;
+    ck_assert_int_eq(pdcp_sec_bearer_config(kgnb, 2, 2, true, &up), 0);
+    ck_assert_mem_eq(rrc_cell_find(&cell, 0x4601)->drb_sec.k_enc, up.k_enc, 16);
+    rrc_cell_free(&cell);
+}
+END_TEST
+
+START_TEST(test_rrc_cell_security_failure_and_timeout)
+{
+    cell_init(4, 0);
+    connect_ue(0x4601, 0);
+    connect_ue(0x4602, 0);
+    /* no NAS-PDU; the UE has only NEA0 besides NEA1: nea0 */
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(1), CAP(2), NULL, 0, 100), 0);
+    int t = expect_smc(0x4601, 100, 2, 0);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4602, kgnb, CAP(2), CAP(2), NULL, 0, 100), 0);
+    expect_smc(0x4602, 100, 2, 2);
+    ck_assert_int_eq(smc_answer(0x4601, t, true, 200), RRC_EV_SECURITY_FAILURE);
+    struct rrc_cell_action act = tick1(200, RRC_ACT_SECURITY, 0x4601);
+    ck_assert(!act.has_sec); /* back to NIA0/NEA0 (38.331 5.3.4.3) */
+    act = tick1(200, RRC_ACT_CONTEXT_SETUP_FAILED, 0x4601);
+    ck_assert_int_eq(act.sec_failure, RRC_SEC_FAIL_UE);
+    ck_assert_int_eq(rrc_cell_find(&cell, 0x4601)->sec, RRC_SEC_NONE);
+    expect_quiet(100 + RRC_SMC_GUARD_MS - 1);
+    ck_assert(rrc_cell_dl_hold(&cell, 0x4602));
+    act = tick1(100 + RRC_SMC_GUARD_MS, RRC_ACT_SECURITY, 0x4602); /* the guard timer, exactly */
+    ck_assert(!act.has_sec);
+    act = tick1(100 + RRC_SMC_GUARD_MS, RRC_ACT_CONTEXT_SETUP_FAILED, 0x4602);
+    ck_assert_int_eq(act.sec_failure, RRC_SEC_FAIL_TIMEOUT);
+    ck_assert(!rrc_cell_dl_hold(&cell, 0x4602));
+    expect_quiet(100000);
+    ck_assert_uint_eq(cell.stats.smc_failed, 1);
+    ck_assert_uint_eq(cell.stats.smc_timeouts, 1);
+    /* both UEs are still connected (the core decides), and a new Initial Context Setup may start again */
+    ck_assert_int_eq(rrc_cell_connected(&cell), 2);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4602, kgnb, CAP(2), CAP(2), NULL, 0, 200000), 0);
+    rrc_cell_free(&cell);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("rrc_cell");
@@ -368,6 +524,9 @@ int main(void)
     tcase_add_test(tc, test_rrc_cell_new_epoch);
     tcase_add_test(tc, test_rrc_cell_core_release);
     tcase_add_test(tc, test_rrc_cell_bad_config);
+    tcase_add_test(tc, test_rrc_sec_choose);
+    tcase_add_test(tc, test_rrc_cell_security_complete);
+    tcase_add_test(tc, test_rrc_cell_security_failure_and_timeout);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
