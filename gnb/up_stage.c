@@ -317,32 +317,50 @@ static int drain_socket(struct up_stage *s)
     return total;
 }
 
+/* UL packets from the MAC stage: G-PDU header into each buffer's headroom, then one sendmmsg() per batch. */
 static int drain_ul(struct up_stage *s)
 {
-    const struct up_pkt *p;
-    int n = 0;
-    while (n < 256 && (p = ring_peek(&s->ul)) != NULL) {
-        const struct up_tunnel *t = up_tunnels_find_ul(&s->tunnels, p->rnti, p->drb_id);
-        uint8_t *buf = pkt_pool_buf(&s->pool, p->buf);
-        int start = t ? up_ul_encap(t, buf, p->off, p->len) : -ENOENT;
-        if (start < 0) {
-            count(&s->st.ul_dropped, 1);
-        } else {
-            struct sockaddr_storage to;
-            socklen_t tl = sockaddr_of(&to, t->upf_addr, t->upf_addr_len, s->upf_port);
-            if (sendto(s->sock, buf + start, p->off + p->len - (size_t)start, MSG_DONTWAIT, (struct sockaddr *)&to,
-                       tl) < 0) {
-                count(&s->st.send_errors, 1);
-            } else {
-                count(&s->st.ul_packets, 1);
-                count(&s->st.ul_bytes, p->len);
+    struct mmsghdr mm[UP_BATCH];
+    struct iovec iov[UP_BATCH];
+    struct sockaddr_storage to[UP_BATCH];
+    uint32_t bufs[UP_BATCH], lens[UP_BATCH];
+    int total = 0;
+    while (total < 256) {
+        int n = 0;
+        const struct up_pkt *p;
+        while (n < UP_BATCH && (p = ring_peek(&s->ul)) != NULL) {
+            struct up_pkt k = *p; /* the buffer is ours from here on */
+            ring_release(&s->ul);
+            total++;
+            const struct up_tunnel *t = up_tunnels_find_ul(&s->tunnels, k.rnti, k.drb_id);
+            uint8_t *buf = pkt_pool_buf(&s->pool, k.buf);
+            int start = t ? up_ul_encap(t, buf, k.off, k.len) : -ENOENT;
+            if (start < 0) {
+                count(&s->st.ul_dropped, 1);
+                pkt_pool_put(&s->pool, k.buf);
+                continue;
             }
+            iov[n] = (struct iovec){.iov_base = buf + start, .iov_len = k.off + k.len - (size_t)start};
+            mm[n].msg_hdr = (struct msghdr){.msg_name = &to[n],
+                                            .msg_namelen = sockaddr_of(&to[n], t->upf_addr, t->upf_addr_len, s->upf_port),
+                                            .msg_iov = &iov[n], .msg_iovlen = 1};
+            bufs[n] = k.buf;
+            lens[n] = k.len;
+            n++;
         }
-        pkt_pool_put(&s->pool, p->buf);
-        ring_release(&s->ul);
-        n++;
+        if (n == 0) break;
+        int sent = sendmmsg(s->sock, mm, (unsigned)n, MSG_DONTWAIT);
+        for (int i = 0; i < n; i++) {
+            if (i < sent) {
+                count(&s->st.ul_packets, 1);
+                count(&s->st.ul_bytes, lens[i]);
+            } else {
+                count(&s->st.send_errors, 1); /* the socket refused it (buffer full, no route): dropped */
+            }
+            pkt_pool_put(&s->pool, bufs[i]);
+        }
     }
-    return n;
+    return total;
 }
 
 static void *up_main(void *arg)
