@@ -77,7 +77,7 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
                                    .k2 = cfg->ra.msg3_k2, .grant_prb_start = cfg->ra.msg3_prb_start,
                                    .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5,
                                    .sr_period = cfg->sr_period, .pattern = cfg->pattern, .css = cfg->ra,
-                                   .uss = cfg->uss};
+                                   .uss = cfg->uss, .dl_mcs = cfg->ue_dl_mcs};
         uc.grant_max_prb = cfg->nof_prb / 2 > uc.grant_nof_prb ? cfg->nof_prb / 2 : uc.grant_nof_prb;
         rc = mac_ues_init(&m->ues, &uc);
         if (rc < 0) return rc;
@@ -147,6 +147,30 @@ int mac_release_ue(struct mac *m, uint16_t rnti)
     int rc = m->ues_ok ? mac_ue_release(&m->ues, rnti) : -ENOENT;
     if (rc == 0) log_info(LOG_MAC, "0x%04x: UE context released", rnti);
     return rc;
+}
+
+int mac_ue_drb_setup(struct mac *m, uint16_t rnti, const struct mac_drb_config *c)
+{
+    int rc = m->ues_ok ? mac_ues_drb_setup(&m->ues, rnti, c) : -ENOENT;
+    if (rc < 0) log_warn(LOG_MAC, "DRB setup for 0x%04x refused: %d", rnti, rc);
+    return rc;
+}
+
+int mac_ue_drb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *up)
+{
+    int rc = m->ues_ok ? mac_ues_drb_security(&m->ues, rnti, up) : -ENOENT;
+    if (rc < 0) log_warn(LOG_MAC, "DRB security for 0x%04x refused: %d", rnti, rc);
+    return rc;
+}
+
+int mac_dl_data(struct mac *m, uint16_t rnti, int drb_id, const uint8_t *sdu, size_t len)
+{
+    return m->ues_ok ? mac_ues_dl_data(&m->ues, rnti, drb_id, sdu, len) : -ENOENT;
+}
+
+int mac_take_ul_data(struct mac *m, struct mac_ul_data *out)
+{
+    return m->ues_ok ? mac_ues_take_ul_data(&m->ues, out) : 0;
 }
 
 int mac_take_ue_event(struct mac *m, struct mac_ue_event *ev)

@@ -64,6 +64,7 @@ struct mac_config {
     int sr_period;                     /* the RRCSetups' SR periodicity (slots); offsets per UE (mac/ue_res.h) */
     struct ra_config ra;               /* ra.ss1_candidates: SS#1 as SIB1 declares it */
     struct pdcch_alloc_ss uss;         /* SS#2 on CORESET#1 as RRCSetup configures it (mac/ue.h) */
+    int ue_dl_mcs;                     /* PDSCH MCS of UEs with a DRB (1..27; 0: MAC_UE_DL_MCS_DEFAULT) */
 };
 
 struct mac_stats {
@@ -164,6 +165,20 @@ int mac_ue_srb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_conf
 
 /* The RRC released a UE: its MAC context goes. 0 or -ENOENT. */
 int mac_release_ue(struct mac *m, uint16_t rnti);
+
+/* DRB (mac/ue.h: one per UE, RLC AM + PDCP + SDAP header, on c->lcid beside SRB1). 0, -ENOENT (unknown UE),
+ * -EINVAL, -EBUSY (another DRB). Released with the UE (mac_release_ue, mac_epoch_start). */
+int mac_ue_drb_setup(struct mac *m, uint16_t rnti, const struct mac_drb_config *c);
+
+/* The DRB's K_UPenc and NEA (no integrity unless configured). 0, -ENOENT (no UE or DRB) or PDCP's error. */
+int mac_ue_drb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *up);
+
+/* A DL IP packet for the UE's DRB drb_id (the MAC adds the SDAP header when configured). 0, -ENOENT (unknown UE
+ * or DRB), -EMSGSIZE, -ENOBUFS (the UE's DL queue is full). */
+int mac_dl_data(struct mac *m, uint16_t rnti, int drb_id, const uint8_t *sdu, size_t len);
+
+/* UL IP packets of the UEs' DRBs (SDAP header removed), one per call: 1 with *out filled, 0 when none waits. */
+int mac_take_ul_data(struct mac *m, struct mac_ul_data *out);
 
 /* UE events for the RRC (SRB1 delivered, UE lost), one per call: 1 with *ev filled, 0 when none waits. */
 int mac_take_ue_event(struct mac *m, struct mac_ue_event *ev);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gnb/log.h"
@@ -62,6 +63,78 @@ static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
     }
 }
 
+/* The DRBs' time: ms of the slot, never going back (PUSCH indications come for slots before the DL slot being
+ * scheduled; RLC and PDCP timers want a monotonic clock). */
+static int64_t drb_ms(const struct mac_ues *u, uint64_t slot)
+{
+    int64_t ms = slot_ms(u, slot);
+    return ms > u->drb_ms ? ms : u->drb_ms;
+}
+
+/* PDCP of a DRB delivers an SDAP PDU: the IP packet (37.324 6.2.2.3: UL header D/C | R | QFI, D/C = 0 an
+ * end-marker control PDU with nothing for the core) is queued for mac_take_ul_data. */
+static void drb_pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t len)
+{
+    struct mac_ues *u = ctx;
+    struct mac_ue *ue = u->delivering;
+    (void)count;
+    if (!ue) return;
+    struct mac_drb *d = &ue->drb;
+    if (d->sdap_ul) {
+        if (len >= 1 && !(sdu[0] & 0x80)) return; /* end-marker */
+        sdu++;
+        len = len > 0 ? len - 1 : 0;
+    }
+    if (len == 0 || len > MAC_DRB_MAX_SDU || u->n_ul_out >= MAC_UL_DATA_OUT) {
+        d->ul_dropped++;
+        u->ul_data_dropped++;
+        return;
+    }
+    struct mac_ul_data *o = &u->ul_out[(u->ul_out_head + u->n_ul_out++) % MAC_UL_DATA_OUT];
+    o->rnti = ue->crnti;
+    o->drb_id = d->drb_id;
+    o->len = (int)len;
+    memcpy(o->data, sdu, len);
+    d->ul_sdus++;
+    d->ul_bytes += len;
+}
+
+/* RLC AM of a DRB delivers a PDCP PDU. */
+static void drb_rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
+{
+    struct mac_ues *u = ctx;
+    struct mac_ue *ue = u->delivering;
+    if (ue && ue->drb.active) pdcp_drb_rx(&ue->drb.pdcp, sdu, len, u->drb_ms);
+}
+
+/* The DRB entities' configuration at init (18-bit SNs, no SDAP header); mac_ue_drb_setup changes only what
+ * 38.331 configures. */
+static const struct rlc_am_config drb_rlc_alloc = {
+    .sn_bits = 18, .t_poll_retransmit_ms = 45, .poll_pdu = 64, .poll_byte = 25 * 1024, .max_retx_threshold = 8,
+    .t_reassembly_ms = 35, .t_status_prohibit_ms = 10, .tx_sdus = MAC_DRB_TX_SDUS, .tx_bytes = MAC_DRB_TX_BYTES,
+    .rx_slots = MAC_DRB_RX_SLOTS, .max_sdu_bytes = MAC_DRB_MAX_SDU + 1 + 3 + 4, /* SDAP, PDCP header, MAC-I */
+};
+
+static void drb_pdcp_config(struct mac_ues *u, int drb_id, struct pdcp_drb_config *pc)
+{
+    pdcp_drb_config_default(pc, drb_id);
+    pc->rx_buffer_sdus = MAC_DRB_PDCP_RX;
+    pc->tx_timer_sdus = 1; /* discard timer infinity: none runs */
+    pc->max_sdu = MAC_DRB_MAX_SDU + 1;
+    pc->deliver = drb_pdcp_delivered;
+    pc->deliver_ctx = u;
+}
+
+/* The DRB goes (UE released or its context reused): queues, state and keys dropped, counters zeroed. */
+static void drb_release(struct mac_drb *d)
+{
+    d->active = false;
+    rlc_am_reset(&d->rlc);
+    pdcp_drb_reestablish(&d->pdcp);
+    pdcp_drb_security_deactivate(&d->pdcp);
+    d->dl_sdus = d->dl_bytes = d->dl_dropped = d->ul_sdus = d->ul_bytes = d->ul_dropped = 0;
+}
+
 void mac_ues_default_uss(int pci, int nof_prb, struct pdcch_alloc_ss *ss)
 {
     /* as rrc_setup_builder_defaults() and its build: CORESET#1 over the carrier's 6-RB groups from CRB 0 (at most
@@ -81,6 +154,8 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     u->cfg = *cfg;
     u->slots_per_frame = 10 * cfg->scs_khz / 15;
     struct tbs_mcs row;
+    if (u->cfg.dl_mcs == 0) u->cfg.dl_mcs = MAC_UE_DL_MCS_DEFAULT;
+    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, u->cfg.dl_mcs, &row) < 0 || row.reserved) return -EINVAL;
     if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, cfg->grant_mcs, &row) < 0 || row.reserved) return -EINVAL;
     struct ul_pusch_req *q = &u->grant;
     q->grant = (struct pusch_grant){.n_id = (uint16_t)cfg->pci,
@@ -114,17 +189,28 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     int n_ctx = ue_res_max_ues(cfg->nof_prb) < MAC_MAX_UES ? ue_res_max_ues(cfg->nof_prb) : MAC_MAX_UES;
     if (n_ctx < 1 || ue_res_layout_init(&u->layout, cfg->nof_prb, n_ctx, cfg->sr_period, &cfg->pattern) < 0)
         return -EINVAL;
+    /* each context's DL HARQ buffer: the carrier's largest TB (64QAM, every RE), MAC_UE_DL_TB_MAX at most */
+    size_t whole = (size_t)cfg->nof_prb * 12 * 14 * 6 / 8 + 16;
+    u->n_ctx = n_ctx;
+    u->tb_cap = whole < MAC_UE_DL_TB_MAX ? whole : MAC_UE_DL_TB_MAX;
+    u->tb_mem = malloc((size_t)n_ctx * u->tb_cap);
+    if (!u->tb_mem) return -ENOMEM;
     for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
         struct pdcp_srb_config pc;
         pdcp_srb_config_default(&pc, 1);
         pc.deliver = pdcp_delivered;
         pc.deliver_ctx = u;
+        struct pdcp_drb_config dc;
+        drb_pdcp_config(u, 1, &dc);
         if (rlc_am_init(&ue->srb1, &rlc_am_config_srb_default, rlc_delivered, u) < 0 ||
-            pdcp_srb_init(&ue->pdcp1, &pc) < 0) {
+            pdcp_srb_init(&ue->pdcp1, &pc) < 0 ||
+            (i < n_ctx && (rlc_am_init(&ue->drb.rlc, &drb_rlc_alloc, drb_rlc_delivered, u) < 0 ||
+                           pdcp_drb_init(&ue->drb.pdcp, &dc) < 0))) {
             mac_ues_free(u);
             return -ENOMEM;
         }
+        if (i < n_ctx) ue->dl_harq.tb = u->tb_mem + (size_t)i * u->tb_cap;
     }
     return 0;
 }
@@ -134,13 +220,20 @@ void mac_ues_free(struct mac_ues *u)
     for (int i = 0; i < MAC_MAX_UES; i++) {
         rlc_am_free(&u->ue[i].srb1);
         pdcp_srb_free(&u->ue[i].pdcp1);
+        rlc_am_free(&u->ue[i].drb.rlc);
+        pdcp_drb_free(&u->ue[i].drb.pdcp);
+        u->ue[i].dl_harq.tb = NULL;
     }
+    free(u->tb_mem);
+    u->tb_mem = NULL;
 }
 
 void mac_ues_reset(struct mac_ues *u)
 {
-    for (int i = 0; i < MAC_MAX_UES; i++) u->ue[i].active = false;
+    for (int i = 0; i < MAC_MAX_UES; i++) u->ue[i].active = u->ue[i].drb.active = false;
     u->n_act = 0;
+    u->n_ul_out = u->ul_out_head = 0;
+    u->drb_ms = 0;
     u->pending = 0;
     u->rr_next = 0;
     memset(u->sr_at, 0, sizeof u->sr_at);
@@ -168,9 +261,14 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     if (ue->active && ue->crnti != crnti) return NULL;
     struct rlc_am keep_rlc = ue->srb1;
     struct pdcp_srb keep_pdcp = ue->pdcp1;
+    struct mac_drb keep_drb = ue->drb;
+    uint8_t *keep_tb = ue->dl_harq.tb;
     memset(ue, 0, sizeof *ue);
     ue->srb1 = keep_rlc;
     ue->pdcp1 = keep_pdcp;
+    ue->drb = keep_drb;
+    ue->dl_harq.tb = keep_tb;
+    drb_release(&ue->drb);
     rlc_am_reset(&ue->srb1);
     pdcp_srb_reestablish(&ue->pdcp1);
     pdcp_srb_security_deactivate(&ue->pdcp1);   /* a new connection starts at NIA0/NEA0 */
@@ -248,11 +346,11 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struc
     int rv = rv_order[h->tx % 4];
     struct dci_1_0 d = {.rnti_type = DCI_RNTI_C,
                         .frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, crb, h->n_rb),
-                        .time_domain_assignment = 0, .mcs = (uint32_t)c->css.rar_mcs, .ndi = ue->dl_ndi,
+                        .time_domain_assignment = 0, .mcs = (uint32_t)h->mcs, .ndi = ue->dl_ndi,
                         .rv = (uint32_t)rv, .harq_process = MAC_UE_DL_HARQ_ID, .tpc = 1, .pucch_resource = 0,
                         .harq_feedback_timing = 3};
     p->dci_len = dci_1_0_pack(&d, c->nof_prb, p->dci, DL_DCI_MAX_BITS);
-    if (p->dci_len < 0 || ra_pdsch_at(&c->css, crb, h->n_rb, c->css.rar_mcs, &gr, &row) != h->tbs) {
+    if (p->dci_len < 0 || ra_pdsch_at(&c->css, crb, h->n_rb, h->mcs, &gr, &row) != h->tbs) {
         tb_pool_give_back(pool, index);
         return 0;
     }
@@ -283,25 +381,50 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struc
     return 1;
 }
 
-/* The TBS of an SRB1 PDSCH of n_rb PRBs (38.214 5.1.3.2; the same on any PRBs). */
-static int dl_tbs(const struct mac_ues *u, int n_rb)
+/* The TBS of a PDSCH of n_rb PRBs at mcs (38.214 5.1.3.2; the same on any PRBs). */
+static int dl_tbs(const struct mac_ues *u, int n_rb, int mcs)
 {
     struct pdsch_grant gr;
     struct tbs_mcs row;
-    return ra_pdsch_at(&u->cfg.css, 0, n_rb, u->cfg.css.rar_mcs, &gr, &row);
+    return ra_pdsch_at(&u->cfg.css, 0, n_rb, mcs, &gr, &row);
 }
 
-/* A new SRB1 TB for ue in this slot: [TA command] + [one RLC PDU] + padding, kept in its DL HARQ process. The
- * PDCCH and the PRBs are found before RLC gives a PDU (a PDU pulled is sent), the PDU sized to the longest free
- * run of PRBs (and MAC_UE_DL_TB_MAX). */
+/* The MCS of ue's next new DL TB (64QAM table): the one place it is chosen. SRB1 alone goes at the RAR's robust
+ * MCS; a UE with a DRB at cfg.dl_mcs. */
+static int ue_dl_mcs(const struct mac_ues *u, const struct mac_ue *ue)
+{
+    return ue->drb.active ? u->cfg.dl_mcs : u->cfg.css.rar_mcs;
+}
+
+/* Whether ue's DRB has something for the DL now (RLC AM data, retransmissions or a STATUS PDU). */
+static bool drb_dl_wants(const struct mac_ues *u, const struct mac_ue *ue, uint64_t slot)
+{
+    const struct rlc_am *r = &ue->drb.rlc;
+    return ue->drb.active && (rlc_am_status_pending(r, drb_ms(u, slot)) || rlc_am_tx_pending(r) > 0);
+}
+
+#define MAC_UE_DL_PARTS 32 /* RLC PDUs in one DL TB */
+struct dl_part {           /* one of them, in mac_ues.dl_scratch */
+    int lcid;
+    size_t off, len;
+};
+
+/* A new TB for ue in this slot: [TA command] + [one SRB1 RLC PDU] + [DRB RLC PDUs] + padding, at ue_dl_mcs(), kept
+ * in its DL HARQ process. The PDCCH and the PRBs are found before RLC gives PDUs (a PDU pulled is sent): the
+ * longest free run of PRBs of the slot (all of them when free), at most the HARQ buffer's bytes; SRB1 first, the
+ * DRB fills what is left; then the fewest PRBs that hold it all. */
 static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
                      struct tb_pool *pool, struct pdcch_alloc *a)
 {
     const struct mac_ue_config *c = &u->cfg;
     struct mac_dl_harq *h = &ue->dl_harq;
+    int mcs = ue_dl_mcs(u, ue);
+    size_t cap = u->tb_cap < pool->size ? u->tb_cap : pool->size;
     int start, run = pdcch_alloc_pdsch_longest(a, 0, c->nof_prb, &start);
-    int room_tbs = run > 0 ? dl_tbs(u, run) : -1;
-    if (room_tbs < 8 * 4 || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
+    int room_tbs = run > 0 ? dl_tbs(u, run, mcs) : -1;
+    while (run > 1 && room_tbs > 8 * (int)cap) room_tbs = dl_tbs(u, --run, mcs);
+    if (room_tbs < 8 * 4 || room_tbs > 8 * (int)cap || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH)
+        return 0;
     int index;
     uint8_t *buf = tb_pool_take(pool, &index);
     if (!buf) return 0;
@@ -310,29 +433,48 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct
         return 0;
     }
     int ta = mac_ue_ta_command(u, ue, slot);
-    size_t room = (size_t)room_tbs / 8;
-    if (room > MAC_UE_DL_TB_MAX) room = MAC_UE_DL_TB_MAX;
-    room -= (ta != MAC_UE_TA_NONE ? 2 : 0) + 3; /* TA command CE; the SDU's subheader (<= 3 bytes) */
-    uint8_t pdu[256];
-    int n = 0;
-    if (rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0)
-        n = rlc_am_pull_pdu(&ue->srb1, pdu, room < sizeof pdu ? room : sizeof pdu, slot_ms(u, slot));
-    if (n < 0) n = 0;
-    size_t need = (ta != MAC_UE_TA_NONE ? 2 : 0) + (n > 0 ? (size_t)n + mac_pdu_subheader_len((size_t)n) : 0);
+    size_t need = ta != MAC_UE_TA_NONE ? 2 : 0;  /* TA command CE */
+    size_t room = (size_t)room_tbs / 8 - need;    /* for subPDUs of RLC PDUs: subheader (<= 3 bytes) + PDU */
+    struct dl_part part[MAC_UE_DL_PARTS];
+    int np = 0;
+    size_t used = 0;
+    const uint8_t *srb1_pdu = NULL;
+    if (room > 3 && (rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0)) {
+        int n = rlc_am_pull_pdu(&ue->srb1, u->dl_scratch, room - 3, slot_ms(u, slot));
+        if (n > 0) {
+            srb1_pdu = u->dl_scratch;
+            part[np++] = (struct dl_part){MAC_LCID_SRB1, 0, (size_t)n};
+        }
+    }
+    for (;;) {
+        if (np > 0) {
+            size_t n = part[np - 1].len, sub = n + mac_pdu_subheader_len(n);
+            used = part[np - 1].off + n;
+            room -= sub;
+            need += sub;
+        }
+        /* the smallest useful DRB PDU: an AMD PDU header with SO (5 bytes, 18-bit SN) and a byte */
+        if (np >= MAC_UE_DL_PARTS || room < 3 + 6 || !drb_dl_wants(u, ue, slot)) break;
+        int n = rlc_am_pull_pdu(&ue->drb.rlc, u->dl_scratch + used, room - 3, drb_ms(u, slot));
+        if (n <= 0) break;
+        part[np++] = (struct dl_part){ue->drb.lcid, used, (size_t)n};
+    }
     int tbs = -1, n_rb;
     for (n_rb = 1; need > 0 && n_rb <= run; n_rb++) {
-        tbs = dl_tbs(u, n_rb);
+        tbs = dl_tbs(u, n_rb, mcs);
         if (tbs >= 8 * (int)need) break;
     }
-    if (need == 0 || tbs < 8 * (int)need || tbs / 8 > MAC_UE_DL_TB_MAX || (size_t)tbs / 8 > pool->size) {
+    if (need == 0 || tbs < 8 * (int)need || (size_t)tbs / 8 > cap) {
         tb_pool_give_back(pool, index); /* nothing to send (a PDU is never left out: it was sized to fit) */
         return 0;
     }
     struct mac_pdu_builder b;
     mac_pdu_builder_init(&b, MAC_DIR_DL, h->tb, (size_t)tbs / 8);
     /* 38.321 6.1.2: DL MAC CEs before the SDUs */
-    if ((ta != MAC_UE_TA_NONE && mac_pdu_add_ta_command(&b, 0, ta) < 0) ||
-        (n > 0 && mac_pdu_add_sdu(&b, MAC_LCID_SRB1, pdu, (size_t)n) < 0)) {
+    bool bad = ta != MAC_UE_TA_NONE && mac_pdu_add_ta_command(&b, 0, ta) < 0;
+    for (int k = 0; k < np && !bad; k++)
+        bad = mac_pdu_add_sdu(&b, part[k].lcid, u->dl_scratch + part[k].off, part[k].len) < 0;
+    if (bad) {
         tb_pool_give_back(pool, index);
         return 0;
     }
@@ -340,10 +482,11 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct
     h->busy = h->retx_due = false;
     h->with_ta = ta != MAC_UE_TA_NONE;
     /* An AMD PDU (D/C = 1, 38.322 6.2.2.4) after which nothing new is left: its ACK delivers the DCCH SDU. */
-    h->dcch_last = n > 0 && ue->dcch_unacked && (pdu[0] & 0x80) && rlc_am_tx_pending(&ue->srb1) == 0;
+    h->dcch_last = srb1_pdu && ue->dcch_unacked && (srb1_pdu[0] & 0x80) && rlc_am_tx_pending(&ue->srb1) == 0;
     ue->dcch_last_sent = h->dcch_last;
     h->tx = 0;
     h->n_rb = n_rb;
+    h->mcs = mcs;
     h->tbs = tbs;
     h->len = tbs / 8;
     ue->dl_ndi ^= 1u;
@@ -509,6 +652,13 @@ static void expire_results(struct mac_ues *u, struct mac_ue *ue, uint64_t slot)
     }
 }
 
+static bool rlc_idle(const struct rlc_am *r)
+{
+    return rlc_sdu_queue_count(&r->q) == 0 && rlc_am_tx_pending(r) == 0 && !r->status_triggered &&
+           !r->poll_delayed && !r->t_poll_retransmit.running && !r->t_reassembly.running &&
+           !r->t_status_prohibit.running;
+}
+
 /* Whether ue has nothing the slot walk could act on or wait for: no HARQ process busy, no grant or HARQ-ACK
  * outstanding, nothing asked for (SR, BSR not covered, RRCSetupComplete not in yet), no TA command due or held,
  * SRB1's RLC AM empty with no timer running. Such a UE leaves the pending set until an event brings it back. */
@@ -521,10 +671,8 @@ static bool ue_idle(const struct mac_ues *u, const struct mac_ue *ue, uint64_t s
         return false;
     for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
         if (ue->ul_harq[hid].busy) return false;
-    const struct rlc_am *r = &ue->srb1;
-    return rlc_sdu_queue_count(&r->q) == 0 && rlc_am_tx_pending(r) == 0 && !r->status_triggered &&
-           !r->poll_delayed && !r->t_poll_retransmit.running && !r->t_reassembly.running &&
-           !r->t_status_prohibit.running;
+    return rlc_idle(&ue->srb1) &&
+           (!ue->drb.active || (rlc_idle(&ue->drb.rlc) && !ue->drb.pdcp.core.t_reordering_running));
 }
 
 /* ue's SRB1 downlink this slot: pass 0 a retransmission due, pass 1 a new TB (RLC data or STATUS, a TA command).
@@ -542,7 +690,7 @@ static int serve_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pas
         return buf ? send_dl_tb(u, ue, slot, dl, buf, index, pool, a, false) : 0;
     }
     bool wants = rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0 ||
-                 mac_ue_ta_command(u, ue, slot) != MAC_UE_TA_NONE;
+                 drb_dl_wants(u, ue, slot) || mac_ue_ta_command(u, ue, slot) != MAC_UE_TA_NONE;
     return pass == 1 && wants ? new_dl_tb(u, ue, slot, dl, pool, a) : 0;
 }
 
@@ -569,6 +717,7 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
                         struct dl_slot_request *dl, struct tb_pool *pool, struct pdcch_alloc *a)
 {
     u->now_slot = slot;
+    u->drb_ms = drb_ms(u, slot);
     /* the pending contexts only, in round-robin order: from rr_next upwards, wrapping */
     int order[MAC_MAX_UES], n = 0;
     uint64_t upper = u->rr_next < 64 ? u->pending & (~0ull << u->rr_next) : 0;
@@ -579,6 +728,12 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
     for (int j = 0; j < n; j++) {
         struct mac_ue *ue = &u->ue[order[j]];
         if (ue->active) expire_results(u, ue, slot);
+        if (ue->active && ue->drb.active) { /* the DRB's timers (SRB1's run in its pull and push calls) */
+            rlc_am_tick(&ue->drb.rlc, u->drb_ms);
+            u->delivering = ue;
+            pdcp_drb_tick(&ue->drb.pdcp, u->drb_ms);
+            u->delivering = NULL;
+        }
         if (ue_idle(u, ue, slot)) u->pending &= ~(1ull << order[j]);
         else order[kept++] = order[j];
     }
@@ -729,6 +884,11 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
             u->delivering = ue;
             rlc_am_push_pdu(&ue->srb1, tb + s->offset, s->length, slot_ms(u, slot));
             u->delivering = NULL;
+        } else if (ue->drb.active && s->lcid == ue->drb.lcid) {
+            u->drb_ms = drb_ms(u, slot);
+            u->delivering = ue;
+            rlc_am_push_pdu(&ue->drb.rlc, tb + s->offset, s->length, u->drb_ms);
+            u->delivering = NULL;
         } else if (s->lcid == MAC_LCID_UL_SHORT_BSR || s->lcid == MAC_LCID_UL_SHORT_TRUNC_BSR ||
                    s->lcid == MAC_LCID_UL_LONG_BSR || s->lcid == MAC_LCID_UL_LONG_TRUNC_BSR) {
             struct mac_bsr bsr;
@@ -833,6 +993,7 @@ int mac_ue_release(struct mac_ues *u, uint16_t rnti)
     struct mac_ue *ue = mac_ue_find(u, rnti);
     if (!ue) return -ENOENT;
     ue->active = false;
+    drb_release(&ue->drb);
     int k = (int)(ue - u->ue);
     u->pending &= ~(1ull << k);
     for (int s = 0; s < UE_RES_MAX_SR_PERIOD; s++) u->sr_at[s] &= ~(1ull << k);
@@ -851,5 +1012,100 @@ int mac_ues_take_event(struct mac_ues *u, struct mac_ue_event *ev)
     if (u->n_ev == 0) return 0;
     *ev = u->ev[0];
     memmove(&u->ev[0], &u->ev[1], (size_t)(--u->n_ev) * sizeof u->ev[0]);
+    return 1;
+}
+
+int mac_ues_drb_setup(struct mac_ues *u, uint16_t rnti, const struct mac_drb_config *c)
+{
+    struct mac_ue *ue = mac_ue_find(u, rnti);
+    if (!ue) return -ENOENT;
+    if (!c || c->drb_id < 1 || c->drb_id > 32 || c->lcid <= MAC_LCID_SRB3 || c->lcid > MAC_LCID_MAX_LCH ||
+        (c->pdcp_sn_bits != 12 && c->pdcp_sn_bits != 18) || c->qfi < 0 || c->qfi > 63)
+        return -EINVAL;
+    struct mac_drb *d = &ue->drb;
+    if (d->active && d->drb_id != c->drb_id) return -EBUSY;
+    struct rlc_am_config rc = c->rlc; /* 38.331's fields; the resources are the MAC's */
+    rc.tx_sdus = drb_rlc_alloc.tx_sdus;
+    rc.tx_bytes = drb_rlc_alloc.tx_bytes;
+    rc.rx_slots = drb_rlc_alloc.rx_slots;
+    rc.max_sdu_bytes = drb_rlc_alloc.max_sdu_bytes;
+    struct pdcp_drb_config pc;
+    drb_pdcp_config(u, c->drb_id, &pc);
+    pc.sn_bits = c->pdcp_sn_bits;
+    pc.sdap_header_dl = c->sdap_header_dl;
+    pc.sdap_header_ul = c->sdap_header_ul;
+    if (rlc_am_config_check(&rc) < 0) return -EINVAL;
+    if (rlc_am_reconfigure(&d->rlc, &rc) < 0 || pdcp_drb_reconfigure(&d->pdcp, &pc) < 0) {
+        drb_release(d);
+        return -EINVAL;
+    }
+    d->active = true;
+    d->drb_id = c->drb_id;
+    d->lcid = c->lcid;
+    d->qfi = c->qfi;
+    d->sdap_dl = c->sdap_header_dl;
+    d->sdap_ul = c->sdap_header_ul;
+    mac_ue_mark(u, ue);
+    log_info(LOG_MAC, "DRB: c-rnti=0x%04x drb %d on LCID %d, RLC AM %d-bit SN, PDCP %d-bit SN, SDAP header DL %s "
+             "UL %s, QFI %d", rnti, c->drb_id, c->lcid, rc.sn_bits, c->pdcp_sn_bits, c->sdap_header_dl ? "on" : "off",
+             c->sdap_header_ul ? "on" : "off", c->qfi);
+    return 0;
+}
+
+/* The UE with DRB drb_id (< 0: any), NULL when none. */
+static struct mac_ue *ue_with_drb(struct mac_ues *u, uint16_t rnti, int drb_id)
+{
+    struct mac_ue *ue = mac_ue_find(u, rnti);
+    return ue && ue->drb.active && (drb_id < 0 || ue->drb.drb_id == drb_id) ? ue : NULL;
+}
+
+int mac_ues_drb_security(struct mac_ues *u, uint16_t rnti, const struct pdcp_sec_config *up)
+{
+    struct mac_ue *ue = ue_with_drb(u, rnti, -1);
+    return ue ? pdcp_drb_security_activate(&ue->drb.pdcp, up) : -ENOENT;
+}
+
+int mac_ues_dl_data(struct mac_ues *u, uint16_t rnti, int drb_id, const uint8_t *sdu, size_t len)
+{
+    struct mac_ue *ue = ue_with_drb(u, rnti, drb_id);
+    if (!ue) return -ENOENT;
+    struct mac_drb *d = &ue->drb;
+    if (!sdu || len == 0 || len > MAC_DRB_MAX_SDU) {
+        d->dl_dropped++;
+        return -EMSGSIZE;
+    }
+    /* SDAP (37.324 6.2.2.2: DL header RDI 0 | RQI 0 | QFI) + PDCP header (+ MAC-I): refused before PDCP takes a
+     * COUNT when RLC has no room, so a full queue never leaves a hole in the UE's PDCP */
+    size_t hdr = d->sdap_dl ? 1 : 0, pdu_len = pdcp_drb_pdu_len(&d->pdcp, hdr + len);
+    if (!rlc_sdu_queue_fits(&d->rlc.q, pdu_len)) {
+        d->dl_dropped++;
+        return -ENOBUFS;
+    }
+    uint8_t *sd = u->drb_pdu, *pdu = u->dl_scratch;
+    if (hdr) sd[0] = (uint8_t)(d->qfi & 0x3f);
+    memcpy(sd + hdr, sdu, len);
+    size_t n;
+    int rc = pdcp_drb_tx(&d->pdcp, sd, hdr + len, drb_ms(u, u->now_slot), pdu, sizeof u->dl_scratch, &n, NULL);
+    if (rc == 0) rc = rlc_am_write_sdu(&d->rlc, pdu, n);
+    if (rc < 0) {
+        d->dl_dropped++;
+        return rc;
+    }
+    d->dl_sdus++;
+    d->dl_bytes += len;
+    mac_ue_mark(u, ue);
+    return 0;
+}
+
+int mac_ues_take_ul_data(struct mac_ues *u, struct mac_ul_data *out)
+{
+    if (u->n_ul_out == 0) return 0;
+    const struct mac_ul_data *o = &u->ul_out[u->ul_out_head];
+    out->rnti = o->rnti;
+    out->drb_id = o->drb_id;
+    out->len = o->len;
+    memcpy(out->data, o->data, (size_t)o->len);
+    u->ul_out_head = (u->ul_out_head + 1) % MAC_UL_DATA_OUT;
+    u->n_ul_out--;
     return 1;
 }

@@ -79,6 +79,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pdcp/pdcp_drb.h"
 #include "pdcp/pdcp_srb.h"
 #include "phy/ch/dci.h"
 #include "phy/ch/pdcch.h"
@@ -100,7 +101,9 @@
 #define MAC_UE_UL_MAX_TX 4         /* transmissions of one UL TB before it is dropped */
 #define MAC_UE_DL_HARQ_ID 1        /* the DL HARQ process SRB1 uses (Msg4 used 0) */
 #define MAC_UE_DL_MAX_TX 4         /* transmissions of one DL TB before it is dropped */
-#define MAC_UE_DL_TB_MAX 512       /* bytes of a kept DL TB (SRB1 PDSCHs in CORESET#0 are smaller) */
+#define MAC_UE_DL_TB_MAX 16384     /* most bytes of a UE's DL TB (and of its HARQ buffer, allocated at init for
+                                    * the carrier's largest 64QAM TB when smaller) */
+#define MAC_UE_DL_MCS_DEFAULT 16   /* mac_ue_config.dl_mcs 0: the MCS of PDSCHs of UEs with a DRB */
 #define MAC_UE_RESULT_WAIT 20      /* slots after a PUSCH / HARQ-ACK slot before a missing result counts as lost */
 #define MAC_UE_UL_OVERHEAD 8       /* bytes a grant adds to the BSR: MAC subheader, RLC header, BSR/PHR CEs */
 #define MAC_UE_TA_MIN_MEAS 2       /* PUSCH timing measurements before a TA command */
@@ -124,7 +127,49 @@ struct mac_dl_harq {
     bool with_ta;                   /* the TB carries a TA command */
     bool dcch_last;                 /* ... and the last data of the RRC's DL-DCCH SDUs (its ACK delivers them) */
     int tx, n_rb, tbs, len;
-    uint8_t tb[MAC_UE_DL_TB_MAX];
+    int mcs;                        /* of the kept TB (a retransmission keeps it) */
+    uint8_t *tb;                    /* mac_ues.tb_cap bytes, allocated at init */
+};
+
+/* DRB (one per UE): RLC AM below PDCP for DRBs (38.323, 18- or 12-bit SN) with an SDAP header per direction
+ * when configured (37.324 6.2.2: DL one octet RDI | RQI | QFI, UL one octet D/C | R | QFI). Resources are
+ * allocated at init for every context, sized for IP packets, and the 38.331 configuration applied at setup
+ * without allocation (rlc_am_reconfigure, pdcp_drb_reconfigure). */
+#define MAC_DRB_MAX_SDU 2048       /* the largest IP packet either way (SDAP SDU) */
+#define MAC_DRB_TX_SDUS 256        /* RLC AM transmit side: SDUs queued or unacknowledged ... */
+#define MAC_DRB_TX_BYTES (128 * 1024) /* ... and their bytes: the DL queue of one UE */
+#define MAC_DRB_RX_SLOTS 32        /* RLC AM reassembly slots (UL) */
+#define MAC_DRB_PDCP_RX 64         /* PDCP reordering buffer (UL SDUs beyond RX_DELIV) */
+#define MAC_UL_DATA_OUT 64         /* UL IP packets waiting for mac_take_ul_data */
+
+/* What the RRC configures for a DRB (38.331 DRB-ToAddMod + RLC-BearerConfig); the same values go to the UE in
+ * the RRCReconfiguration. rlc: only its 38.331 fields count (SN size, timers, polling, maxRetxThreshold); the
+ * MAC sets the resource fields. */
+struct mac_drb_config {
+    int drb_id;                     /* 1..32 */
+    int lcid;                       /* 4..32 */
+    struct rlc_am_config rlc;
+    int pdcp_sn_bits;               /* 12 or 18 */
+    bool sdap_header_dl, sdap_header_ul;
+    int qfi;                        /* 0..63: the QFI of the DL SDAP header */
+};
+
+struct mac_drb {
+    bool active;
+    int drb_id, lcid, qfi;
+    bool sdap_dl, sdap_ul;
+    struct rlc_am rlc;
+    struct pdcp_drb pdcp;
+    uint64_t dl_sdus, dl_bytes, dl_dropped;   /* IP packets queued (their bytes), refused */
+    uint64_t ul_sdus, ul_bytes, ul_dropped;   /* IP packets delivered (their bytes), dropped (queue full, bad SDAP) */
+};
+
+/* A UL IP packet of a UE's DRB (after RLC, PDCP and SDAP). */
+struct mac_ul_data {
+    uint16_t rnti;
+    int drb_id;
+    int len;
+    uint8_t data[MAC_DRB_MAX_SDU];
 };
 
 struct mac_ue {
@@ -170,6 +215,7 @@ struct mac_ue {
     int ta_last_cmd;                 /* T_A of the last command (0..63), MAC_UE_TA_NONE before any */
     uint64_t grant_bytes;            /* bytes the UL grants since the last BSR could carry */
     int phr_ph, phr_pcmax;           /* last Single Entry PHR (38.321 6.1.3.8): PH and P_CMAX,f,c indices, -1 none */
+    struct mac_drb drb;
 };
 
 /* What the MAC tells the RRC about a UE (besides its UL-DCCH SDUs). */
@@ -203,6 +249,7 @@ struct mac_ue_config {
     struct ra_config css;           /* PDSCH time domain, DM-RS and MCS (ra_pdsch_at) */
     struct pdcch_alloc_ss uss;      /* SS#2 on CORESET#1 exactly as RRCSetup configures it; no candidates at all:
                                      * mac_ues_default_uss() (what rrc_setup_builder_defaults() gives) */
+    int dl_mcs;                     /* PDSCH MCS (64QAM table, 1..27) of UEs with a DRB; 0: MAC_UE_DL_MCS_DEFAULT */
 };
 
 /* Summed over UEs since init (kept across mac_ues_reset). */
@@ -228,6 +275,7 @@ struct mac_ues {
     struct mac_ue_event ev[MAC_UE_EVENTS];
     int n_ev;
     uint64_t now_slot;              /* the last DL slot scheduled (PDCP's time for DL SDUs) */
+    int64_t drb_ms;                 /* the DRBs' RLC / PDCP time (ms, never going back) */
     uint64_t released, events_dropped;
     int grant_tbs[DCI_MAX_BWP_RB + 1]; /* TBS of n PRBs at grant_mcs, n = 1 .. grant_max_prb */
     float ta_step_samples;             /* one T_A step, 16 64 Tc / 2^mu, at the cell's sample rate */
@@ -235,6 +283,14 @@ struct mac_ues {
     int rr_next;                       /* round robin: the walk's first context next slot */
     uint64_t sr_at[UE_RES_MAX_SR_PERIOD]; /* bit k: context k's SR offset is this slot of the SR period */
     struct mac_ues_stats stats;
+    int n_ctx;                         /* contexts this carrier has (DRB entities and TB buffers allocated) */
+    size_t tb_cap;                     /* bytes of each UE's DL HARQ buffer */
+    uint8_t *tb_mem;
+    uint8_t dl_scratch[MAC_UE_DL_TB_MAX];  /* the RLC PDUs of a TB being built */
+    uint8_t drb_pdu[MAC_DRB_MAX_SDU + 16]; /* a DL PDCP PDU on its way to RLC; a UL SDU losing its SDAP header */
+    struct mac_ul_data ul_out[MAC_UL_DATA_OUT];   /* UL IP packets for mac_take_ul_data, a ring */
+    int ul_out_head, n_ul_out;
+    uint64_t ul_data_dropped;
 };
 
 _Static_assert(MAC_MAX_UES <= 64, "the pending and SR sets are one 64-bit word");
@@ -310,5 +366,21 @@ int mac_ue_release(struct mac_ues *u, uint16_t rnti);
 
 /* The next UE event for the RRC: 1 with *ev filled, 0 when none. */
 int mac_ues_take_event(struct mac_ues *u, struct mac_ue_event *ev);
+
+/* DRB c->drb_id of the UE on LCID c->lcid (one DRB per UE; set up again with the same drb_id: re-established
+ * with the new configuration, security off). 0, -ENOENT (no such UE), -EINVAL (a value out of range), -EBUSY (the
+ * UE has another DRB). No allocation. */
+int mac_ues_drb_setup(struct mac_ues *u, uint16_t rnti, const struct mac_drb_config *c);
+
+/* The DRB's ciphering (K_UPenc, nea; integrity only if configured, never by default): pdcp_drb_security_activate.
+ * 0, -ENOENT (no such UE or no DRB) or PDCP's error. */
+int mac_ues_drb_security(struct mac_ues *u, uint16_t rnti, const struct pdcp_sec_config *up);
+
+/* A DL IP packet for the UE's DRB drb_id: SDAP header (if configured), PDCP, RLC AM queue; sent on the UE's next
+ * PDSCHs. 0, -ENOENT (no such UE or DRB), -EMSGSIZE (empty or beyond MAC_DRB_MAX_SDU), -ENOBUFS (queue full). */
+int mac_ues_dl_data(struct mac_ues *u, uint16_t rnti, int drb_id, const uint8_t *sdu, size_t len);
+
+/* The next UL IP packet of any UE's DRB: 1 with *out filled, 0 when none. */
+int mac_ues_take_ul_data(struct mac_ues *u, struct mac_ul_data *out);
 
 #endif

@@ -17,9 +17,8 @@ static void notify(struct pdcp_core *e, enum pdcp_event ev, uint32_t count)
     if (e->p.notify) e->p.notify(e->p.notify_ctx, ev, count);
 }
 
-int pdcp_core_init(struct pdcp_core *e, const struct pdcp_core_params *p)
+static int params_check(const struct pdcp_core_params *p)
 {
-    memset(e, 0, sizeof *e);
     if ((p->sn_bits != 12 && p->sn_bits != 18) || p->clear_tx < 0 || p->clear_tx > 1 || p->clear_rx < 0 ||
         p->clear_rx > 1 || p->bearer < 0 || p->bearer > 31)
         return -EINVAL;
@@ -28,17 +27,29 @@ int pdcp_core_init(struct pdcp_core *e, const struct pdcp_core_params *p)
         (uint32_t)p->rx_buffer_sdus > window || p->tx_timer_sdus < 1 || (uint32_t)p->tx_timer_sdus > window ||
         p->max_sdu < 1 || p->max_sdu > PDCP_MAX_SDU)
         return -EINVAL;
+    return 0;
+}
+
+static void set_params(struct pdcp_core *e, const struct pdcp_core_params *p)
+{
     e->p = *p;
     if (!e->p.count_warn) e->p.count_warn = PDCP_COUNT_WARN_DEFAULT;
     e->hdr = p->sn_bits == 18 ? 3 : 2;
     e->sn_mod = 1u << p->sn_bits;
-    e->window = window;
+    e->window = 1u << (p->sn_bits - 1);
     e->tx_dir = p->gnb ? PDCP_DIR_DL : PDCP_DIR_UL;
     e->rx_dir = p->gnb ? PDCP_DIR_UL : PDCP_DIR_DL;
+}
+
+int pdcp_core_init(struct pdcp_core *e, const struct pdcp_core_params *p)
+{
+    memset(e, 0, sizeof *e);
+    if (params_check(p)) return -EINVAL;
+    set_params(e, p);
     size_t n = (size_t)p->rx_buffer_sdus, sdu = (size_t)p->max_sdu;
     e->rx = calloc(n, sizeof *e->rx);
     e->rx_mem = malloc(n * sdu);
-    e->scratch = malloc((size_t)e->hdr + sdu + MACI);
+    e->scratch = malloc(3 + sdu + MACI); /* the largest header: pdcp_core_reconfigure may change the SN size */
     e->tx_timers = calloc((size_t)p->tx_timer_sdus, sizeof *e->tx_timers);
     if (!e->rx || !e->rx_mem || !e->scratch || !e->tx_timers) {
         pdcp_core_free(e);
@@ -58,6 +69,17 @@ void pdcp_core_free(struct pdcp_core *e)
     e->rx = NULL;
     e->rx_mem = e->scratch = NULL;
     e->tx_timers = NULL;
+}
+
+int pdcp_core_reconfigure(struct pdcp_core *e, const struct pdcp_core_params *p)
+{
+    if (params_check(p) || p->rx_buffer_sdus != e->p.rx_buffer_sdus || p->tx_timer_sdus != e->p.tx_timer_sdus ||
+        p->max_sdu != e->p.max_sdu)
+        return -EINVAL;
+    pdcp_core_security_deactivate(e);
+    set_params(e, p);
+    pdcp_core_reestablish(e);
+    return 0;
 }
 
 void pdcp_core_reestablish(struct pdcp_core *e)

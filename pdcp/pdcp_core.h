@@ -141,6 +141,10 @@ struct pdcp_core {
 /* 0, -EINVAL (parameters out of range) or -ENOMEM. */
 int pdcp_core_init(struct pdcp_core *e, const struct pdcp_core_params *p);
 void pdcp_core_free(struct pdcp_core *e);
+/* New parameters for an allocated entity, without allocating: rx_buffer_sdus, tx_timer_sdus and max_sdu must
+ * equal those of pdcp_core_init; the rest (SN size, MAC-I, clear octets, bearer, timers, callbacks) is taken.
+ * Security goes back to NIA0/NEA0 and the entity is re-established. 0 or -EINVAL (nothing changed). */
+int pdcp_core_reconfigure(struct pdcp_core *e, const struct pdcp_core_params *p);
 /* 5.1.2 re-establishment: stored SDUs and running timers dropped, TX_NEXT = RX_NEXT = RX_DELIV = 0; security
  * stays (new keys come with pdcp_core_security_activate). */
 void pdcp_core_reestablish(struct pdcp_core *e);

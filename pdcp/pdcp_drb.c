@@ -11,22 +11,37 @@ void pdcp_drb_config_default(struct pdcp_drb_config *cfg, int drb_id)
                                     .rx_buffer_sdus = 128, .tx_timer_sdus = 128, .max_sdu = PDCP_MAX_SDU};
 }
 
+static int core_params(const struct pdcp_drb_config *cfg, struct pdcp_core_params *p)
+{
+    if (cfg->drb_id < 1 || cfg->drb_id > 32) return -EINVAL;
+    bool hdr_tx = cfg->gnb ? cfg->sdap_header_dl : cfg->sdap_header_ul;
+    bool hdr_rx = cfg->gnb ? cfg->sdap_header_ul : cfg->sdap_header_dl;
+    *p = (struct pdcp_core_params){.sn_bits = cfg->sn_bits, .dc_bit = true, .mac_i = cfg->integrity,
+                                   .clear_tx = hdr_tx, .clear_rx = hdr_rx, .bearer = cfg->drb_id - 1,
+                                   .gnb = cfg->gnb, .discard_timer_ms = cfg->discard_timer_ms,
+                                   .t_reordering_ms = cfg->t_reordering_ms, .rx_buffer_sdus = cfg->rx_buffer_sdus,
+                                   .tx_timer_sdus = cfg->tx_timer_sdus, .max_sdu = cfg->max_sdu,
+                                   .count_warn = cfg->count_warn, .deliver = cfg->deliver,
+                                   .deliver_ctx = cfg->deliver_ctx, .notify = cfg->notify,
+                                   .notify_ctx = cfg->notify_ctx};
+    return 0;
+}
+
 int pdcp_drb_init(struct pdcp_drb *e, const struct pdcp_drb_config *cfg)
 {
     memset(e, 0, sizeof *e);
-    if (cfg->drb_id < 1 || cfg->drb_id > 32) return -EINVAL;
+    struct pdcp_core_params p;
+    if (core_params(cfg, &p) < 0) return -EINVAL;
     e->cfg = *cfg;
-    bool hdr_tx = cfg->gnb ? cfg->sdap_header_dl : cfg->sdap_header_ul;
-    bool hdr_rx = cfg->gnb ? cfg->sdap_header_ul : cfg->sdap_header_dl;
-    struct pdcp_core_params p = {.sn_bits = cfg->sn_bits, .dc_bit = true, .mac_i = cfg->integrity,
-                                 .clear_tx = hdr_tx, .clear_rx = hdr_rx, .bearer = cfg->drb_id - 1,
-                                 .gnb = cfg->gnb, .discard_timer_ms = cfg->discard_timer_ms,
-                                 .t_reordering_ms = cfg->t_reordering_ms, .rx_buffer_sdus = cfg->rx_buffer_sdus,
-                                 .tx_timer_sdus = cfg->tx_timer_sdus, .max_sdu = cfg->max_sdu,
-                                 .count_warn = cfg->count_warn, .deliver = cfg->deliver,
-                                 .deliver_ctx = cfg->deliver_ctx, .notify = cfg->notify,
-                                 .notify_ctx = cfg->notify_ctx};
     return pdcp_core_init(&e->core, &p);
+}
+
+int pdcp_drb_reconfigure(struct pdcp_drb *e, const struct pdcp_drb_config *cfg)
+{
+    struct pdcp_core_params p;
+    if (core_params(cfg, &p) < 0 || pdcp_core_reconfigure(&e->core, &p) < 0) return -EINVAL;
+    e->cfg = *cfg;
+    return 0;
 }
 
 void pdcp_drb_free(struct pdcp_drb *e) { pdcp_core_free(&e->core); }

@@ -54,6 +54,10 @@ struct pdcp_drb {
 int pdcp_drb_init(struct pdcp_drb *e, const struct pdcp_drb_config *cfg);
 void pdcp_drb_free(struct pdcp_drb *e);
 
+/* Another configuration for an initialised entity without allocating (pdcp_core_reconfigure: rx_buffer_sdus,
+ * tx_timer_sdus and max_sdu as at init); security back to none, state re-established. 0 or -EINVAL. */
+int pdcp_drb_reconfigure(struct pdcp_drb *e, const struct pdcp_drb_config *cfg);
+
 /* Security with K_UPint / K_UPenc (pdcp_core_security_activate; nia is ignored without cfg.integrity). */
 int pdcp_drb_security_activate(struct pdcp_drb *e, const struct pdcp_sec_config *sc);
 void pdcp_drb_set_security(struct pdcp_drb *e, const struct pdcp_security *sec);

@@ -48,6 +48,7 @@ int rlc_am_init(struct rlc_am *e, const struct rlc_am_config *cfg, rlc_deliver_f
     e->cfg = *cfg;
     e->sn_mask = (1u << cfg->sn_bits) - 1;
     e->window = 1u << (cfg->sn_bits - 1);
+    e->sn_bits_alloc = cfg->sn_bits;
     e->deliver = deliver;
     e->ctx = ctx;
     int err = rlc_sdu_queue_init(&e->q, cfg->tx_sdus, cfg->tx_bytes);
@@ -75,6 +76,20 @@ void rlc_am_free(struct rlc_am *e)
     e->txs = NULL;
     e->retxq = NULL;
     e->rx_done = NULL;
+}
+
+int rlc_am_reconfigure(struct rlc_am *e, const struct rlc_am_config *cfg)
+{
+    if (rlc_am_config_check(cfg) || cfg->sn_bits > e->sn_bits_alloc || cfg->tx_sdus != e->cfg.tx_sdus ||
+        cfg->tx_bytes != e->cfg.tx_bytes || cfg->rx_slots != e->cfg.rx_slots ||
+        cfg->max_sdu_bytes != e->cfg.max_sdu_bytes)
+        return -EINVAL;
+    rlc_am_reset(e); /* clears rx_done for the old SN size, which is the larger of the two when it shrinks */
+    if (cfg->sn_bits > e->cfg.sn_bits) memset(e->rx_done, 0, ((size_t)1 << cfg->sn_bits) / 8);
+    e->cfg = *cfg;
+    e->sn_mask = (1u << cfg->sn_bits) - 1;
+    e->window = 1u << (cfg->sn_bits - 1);
+    return 0;
 }
 
 void rlc_am_reset(struct rlc_am *e)

@@ -81,6 +81,7 @@ struct rlc_am_tx_sdu {
 struct rlc_am {
     struct rlc_am_config cfg;
     uint32_t sn_mask, window;   /* 2^sn_bits - 1, AM_Window_Size = 2^(sn_bits - 1) */
+    int sn_bits_alloc;          /* the SN size rx_done was allocated for (rlc_am_reconfigure may go down to 12) */
     rlc_deliver_fn deliver;
     void *ctx;
     struct rlc_counters cnt;
@@ -113,6 +114,13 @@ struct rlc_am {
 /* Returns 0, -EINVAL (bad configuration, NULL deliver), -ENOMEM. */
 int rlc_am_init(struct rlc_am *e, const struct rlc_am_config *cfg, rlc_deliver_fn deliver, void *ctx);
 void rlc_am_free(struct rlc_am *e);
+
+/* A new 38.331 RLC-Config for an allocated entity, without allocating (an RRC reconfiguration on a thread
+ * that must not allocate): the protocol fields of cfg (SN size, timers, polling, maxRetxThreshold, in-order
+ * delivery) replace the entity's, the resources (tx_sdus, tx_bytes, rx_slots, max_sdu_bytes) must equal those it
+ * was built with and the SN size may not exceed that of rlc_am_init; then the entity is re-established
+ * (rlc_am_reset). 0 or -EINVAL (nothing changed). */
+int rlc_am_reconfigure(struct rlc_am *e, const struct rlc_am_config *cfg);
 
 /* Re-establishment (38.322 5.1.2): discard every SDU, segment and PDU, reset state variables and timers, clear
  * max_retx_reached. Counters are kept. */

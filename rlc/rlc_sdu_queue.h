@@ -48,6 +48,12 @@ static inline uint32_t rlc_sdu_queue_count(const struct rlc_sdu_queue *q)
     return q->tail - q->head;
 }
 
+/* True when an SDU of len bytes would be accepted now. */
+static inline int rlc_sdu_queue_fits(const struct rlc_sdu_queue *q, size_t len)
+{
+    return rlc_sdu_queue_count(q) < q->cap && len <= q->cap_bytes - q->used_bytes;
+}
+
 /* True when seq names an SDU held now. */
 static inline int rlc_sdu_queue_holds(const struct rlc_sdu_queue *q, uint32_t seq)
 {
