@@ -30,6 +30,24 @@
  *     MAC_UE_UL_MAX_TX transmissions; then the TB is dropped (ul_ko; RLC AM recovers what it carried). PHY UL
  *     combines the transmissions (phy/ul/phy_ul.h).
  *
+ * DRB (38.331 DRB-ToAddMod, one per UE, mac_ues_drb_setup; the RRC tells the UE the same in RRCReconfiguration):
+ * RLC AM (18- or 12-bit SN) + PDCP for DRBs (pdcp/pdcp_drb.h, 18- or 12-bit SN, NEA with K_UPenc after
+ * mac_ues_drb_security, no integrity) + the SDAP header when configured (37.324 6.2.2: DL one octet RDI 0 | RQI 0
+ * | QFI, added here; UL D/C | R | QFI, removed here; an UL end-marker (D/C 0) is dropped), on its own LCID (4).
+ * DL IP packets (mac_ues_dl_data) wait in its RLC AM queue (MAC_DRB_TX_BYTES: refused with -ENOBUFS before PDCP
+ * takes a COUNT); UL packets wait in one queue for all UEs (mac_ues_take_ul_data, MAC_UL_DATA_OUT). The entities
+ * are allocated at init for every context the carrier has and configured at setup without allocation; they go
+ * with the UE (mac_ue_release; mac_ues_reset; a context reused starts without a DRB).
+ *
+ * Downlink TBs: SRB1 and the DRB share the UE's PDSCH. A new TB is [TA command CE] + [one SRB1 RLC PDU] + [DRB
+ * RLC PDUs, as many as fit] + padding: SRB1 (STATUS first, then RRC data) always before the DRB. Its PRBs: the
+ * longest free run of the slot (so a UE with DRB data takes every PRB left after the UEs before it in the walk),
+ * the TB at most the HARQ buffer (the carrier's largest 64QAM TB, MAC_UE_DL_TB_MAX); after RLC has filled it, the
+ * fewest PRBs that hold what was pulled. Its MCS comes from ue_dl_mcs() in ue.c, the one place it is chosen:
+ * css.rar_mcs for a UE with SRB1 only, cfg.dl_mcs once it has a DRB; a retransmission keeps its TB's MCS.
+ * The DRB's RLC and PDCP timers are ticked in the slot walk while the UE is pending (a UE with DRB data, an RLC
+ * timer or t-Reordering running stays pending).
+ *
  * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete; DL-DCCH
  * SDUs of the RRC through PDCP), and a Timing Advance Command when one is due, goes in a DCI 1_0 with the C-RNTI
  * in SS#2 and a PDSCH on the lowest free run of PRBs of the slot (mac/pdcch_alloc.h keeps the PDSCHs of a slot
@@ -63,7 +81,7 @@
  * then starts over, ignoring PUSCHs of the next MAC_UE_TA_HOLD_MS ms (sent before the UE applied the command).
  *
  * Uplink data: the MAC PDU's SRB1 SDUs through RLC AM and PDCP; the UL-DCCH SDUs PDCP delivers are queued for
- * the RRC; BSRs are parsed (PHR and other CEs are listed by LCID in the log); a malformed PDU is counted and
+ * the RRC; the DRB's LCID through its RLC AM, PDCP and SDAP to the UL data queue; BSRs are parsed (PHR and other CEs are listed by LCID in the log); a malformed PDU is counted and
  * dropped.
  *
  * Counters per UE (struct mac_ue: ul_tx, ul_retx, ul_ko, dl_pdus, dl_retx, dl_ko, ta_commands, ...) and summed over
