@@ -590,6 +590,12 @@ static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
                      t->has_dedicated_nas ? t->dedicated_nas_len : 0);
         return;
     }
+    if (ev == RRC_EV_UE_CAPABILITY) {
+        const struct rrc_ue_ctx *u = rrc_cell_find(&p->rrc, in->rnti);
+        log_info(LOG_RRC, "0x%04x: UECapabilityInformation (UE-NR-Capability %zu bytes)", in->rnti,
+                 u ? u->ue_cap_len : 0);
+        return;
+    }
     if (ev == RRC_EV_SECURITY_COMPLETE || ev == RRC_EV_SECURITY_FAILURE) {
         log_info(LOG_RRC, "0x%04x: %s (transaction %d)", in->rnti,
                  ev == RRC_EV_SECURITY_COMPLETE ? "SecurityModeComplete" : "SecurityModeFailure",
@@ -731,6 +737,9 @@ static int rrc_actions(struct pipeline *p)
         } else if (act.type == RRC_ACT_DL_DCCH && act.smc) {
             out->type = RRC_MSG_DL_DCCH;
             log_info(LOG_RRC, "0x%04x: SecurityModeCommand (%zu bytes) on SRB1", act.rnti, act.len);
+        } else if (act.type == RRC_ACT_DL_DCCH && act.cap_enquiry) {
+            out->type = RRC_MSG_DL_DCCH;
+            log_info(LOG_RRC, "0x%04x: UECapabilityEnquiry (nr) on SRB1", act.rnti);
         } else if (act.type == RRC_ACT_DL_DCCH) {
             out->type = RRC_MSG_DL_DCCH;
             if (act.cause == RRC_CAUSE_CORE)

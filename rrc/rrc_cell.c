@@ -8,7 +8,8 @@
 #include "pdcp/pdcp_sec.h"
 
 /* rrc_ue_ctx.sec_step: the next security action. */
-enum { SEC_IDLE, SEC_INTEGRITY, SEC_SMC, SEC_WAIT, SEC_CIPHER, SEC_NAS, SEC_DONE, SEC_UNDO, SEC_FAIL };
+enum { SEC_IDLE, SEC_INTEGRITY, SEC_SMC, SEC_WAIT, SEC_CIPHER, SEC_CAP_ENQ, SEC_CAP_WAIT, SEC_NAS, SEC_DONE, SEC_UNDO,
+       SEC_FAIL };
 
 static bool prefs_ok(const int *algs, int n)
 {
@@ -168,6 +169,16 @@ enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const ui
         if (u->state == RRC_UE_SETUP_SENT) u->state = RRC_UE_CONNECTED; /* 38.331 5.3.3.4 */
         return RRC_EV_SETUP_COMPLETE;
     }
+    if (rc == 0 && c->ul_dcch->type == RRC_UL_DCCH_C1 && c->ul_dcch->c1 == RRC_UL_DCCH_UE_CAPABILITY_INFORMATION &&
+        u->sec_step == SEC_CAP_WAIT && c->ul_dcch->ue_capability_information.transaction_id == u->cap_transaction) {
+        const struct rrc_ue_capability_information *ci = &c->ul_dcch->ue_capability_information; /* 38.331 5.6.1.4 */
+        u->ue_cap_len = 0;
+        for (int i = 0; ci->has_container_list && i < ci->nof_containers; i++)
+            if (ci->container[i].rat_type == RRC_RAT_NR) u->ue_cap_len = ci->container[i].len;
+        c->stats.cap_info++;
+        u->sec_step = u->ics_nas_len ? SEC_NAS : SEC_DONE;
+        return RRC_EV_UE_CAPABILITY;
+    }
     bool smc_answer = rc == 0 && c->ul_dcch->type == RRC_UL_DCCH_C1 &&
                       (c->ul_dcch->c1 == RRC_UL_DCCH_SECURITY_MODE_COMPLETE ||
                        c->ul_dcch->c1 == RRC_UL_DCCH_SECURITY_MODE_FAILURE);
@@ -281,8 +292,25 @@ static int security_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now
         act->sec = u->srb_sec;
         act->sec.tx_cipher = act->sec.rx_cipher = true;
         u->sec = RRC_SEC_SECURE;
-        u->sec_step = u->ics_nas_len ? SEC_NAS : SEC_DONE;
+        u->sec_step = SEC_CAP_ENQ;
         return 1;
+    case SEC_CAP_ENQ: /* 38.331 5.6.1.2: the nr capabilities, now that SRB1 is secure */
+        u->cap_transaction = u->next_transaction++ & 3;
+        if (rrc_dl_dcch_encode_ue_capability_enquiry(u->cap_transaction, act->data, sizeof act->data, &act->len) < 0) {
+            u->sec_step = u->ics_nas_len ? SEC_NAS : SEC_DONE; /* cannot happen: a fixed message */
+            return 0;
+        }
+        act->type = RRC_ACT_DL_DCCH;
+        act->cap_enquiry = true;
+        u->sec_step = SEC_CAP_WAIT;
+        u->sec_since_ms = now_ms;
+        c->stats.cap_enquiries++;
+        return 1;
+    case SEC_CAP_WAIT: /* no answer: the context is set up all the same, without the UE's capabilities */
+        if (now_ms - u->sec_since_ms < RRC_CAP_GUARD_MS) return 0;
+        c->stats.cap_timeouts++;
+        u->sec_step = u->ics_nas_len ? SEC_NAS : SEC_DONE;
+        return security_action(c, u, now_ms, act);
     case SEC_NAS:
         act->type = RRC_ACT_DL_NAS;
         act->nas = u->ics_nas;

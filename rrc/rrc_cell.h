@@ -24,7 +24,9 @@
  * goes NONE -> PENDING -> SECURE through these actions, in this order:
  *   SECURITY (integrity on for SRB1 both ways, no ciphering) -> DL_DCCH SecurityModeCommand; then, on the
  *   SecurityModeComplete: SECURITY with ciphering (SRB1 both ways from the next PDU; the UL from the Complete's
- *   COUNT + 1, which the MAC finds) -> DL_NAS (the Initial Context Setup's NAS-PDU, if any) -> CONTEXT_SETUP_DONE.
+ *   COUNT + 1, which the MAC finds) -> DL_DCCH UECapabilityEnquiry (nr; 5.6.1) -> on UECapabilityInformation, or
+ *   after RRC_CAP_GUARD_MS without it -> DL_NAS (the Initial Context Setup's NAS-PDU, if any) ->
+ *   CONTEXT_SETUP_DONE.
  *   A SecurityModeFailure, or no answer within RRC_SMC_GUARD_MS: SECURITY with no keys (back to NIA0/NEA0, where
  *   the UE stays, 5.3.4.3) -> CONTEXT_SETUP_FAILED. While PENDING, other DL messages for the UE wait
  *   (rrc_cell_dl_hold): the UE deciphers everything after the SecurityModeCommand.
@@ -53,6 +55,7 @@
 #define RRC_RELEASE_GUARD_MS 100   /* RRCRelease sent -> MAC context released at the latest */
 #define RRC_SETUP_GUARD_MS 5000    /* RRCSetup sent -> context released when no RRCSetupComplete came */
 #define RRC_SMC_GUARD_MS 1000      /* SecurityModeCommand sent -> security failed when no answer came */
+#define RRC_CAP_GUARD_MS 1000      /* UECapabilityEnquiry sent -> go on without the capabilities */
 #define RRC_ICS_NAS_MAX 4096       /* the Initial Context Setup's NAS-PDU kept per UE (NGAP_MAX_NAS_PDU) */
 #define RRC_SEC_MAX_ALGS 4
 
@@ -83,6 +86,7 @@ enum rrc_cell_event {
     RRC_EV_UNKNOWN_UE,               /* UL-DCCH from an RNTI with no context: ignored */
     RRC_EV_SECURITY_COMPLETE,        /* UL-DCCH: SecurityModeComplete of the pending SecurityModeCommand */
     RRC_EV_SECURITY_FAILURE,         /* UL-DCCH: SecurityModeFailure */
+    RRC_EV_UE_CAPABILITY,            /* UL-DCCH: UECapabilityInformation of the pending enquiry */
 };
 
 /* AS security of a UE (38.331 5.3.4). */
@@ -117,7 +121,8 @@ struct rrc_ue_ctx {
     struct pdcp_sec_config srb_sec;  /* K_RRCint / K_RRCenc for SRB1 */
     struct pdcp_sec_config drb_sec;  /* K_UPint / K_UPenc, for the DRBs to come */
     int64_t sec_since_ms;            /* PENDING: SecurityModeCommand sent */
-    int smc_transaction, next_transaction;
+    int smc_transaction, cap_transaction, next_transaction;
+    size_t ue_cap_len;               /* UECapabilityInformation: octets of its UE-NR-Capability (0: none) */
     enum rrc_sec_failure sec_failure;
     size_t ics_nas_len;
     uint8_t *ics_nas;                /* RRC_ICS_NAS_MAX octets, allocated at init */
@@ -138,6 +143,7 @@ struct rrc_cell_action {
     size_t len;                      /* DL_DCCH: the SDU (for SRB1's PDCP) */
     uint8_t data[RRC_DL_DCCH_MAX_BYTES];
     bool smc;                        /* DL_DCCH: it is the SecurityModeCommand */
+    bool cap_enquiry;                /* DL_DCCH: it is the UECapabilityEnquiry */
     bool has_sec, ciphering;         /* SECURITY */
     struct pdcp_sec_config sec;
     enum rrc_sec_failure sec_failure; /* CONTEXT_SETUP_FAILED */
@@ -152,6 +158,7 @@ struct rrc_cell_stats {
     uint64_t releases;               /* contexts released, every cause */
     uint64_t setup_timeouts, lost;
     uint64_t smc_sent, smc_complete, smc_failed, smc_timeouts;
+    uint64_t cap_enquiries, cap_info, cap_timeouts;
 };
 
 struct rrc_cell {

@@ -31,12 +31,15 @@ attach() { "$UESIM" "${UESIM_ARGS[@]}" --seconds 8 --timeout 20 --attach 1 --exp
   --echo-dl-nas "$@" 2>&1; }
 
 OUT=$(attach --kgnb "$KEY"); RC=$?
-grep -aE "uesim: (Security|DLInformationTransfer|ULInformationTransfer|RRCRelease received|result)" <<<"$OUT" | sed 's/^/    /'
+grep -aE "uesim: (Security|UECapability|DLInformationTransfer|ULInformationTransfer|RRCRelease received|result)" <<<"$OUT" | sed 's/^/    /'
 grep -E "InitialContext|UplinkNAS|Release" "$TMP/amf.log" | sed 's/^/    /'
 check "UE 1: attached and released by the AMF" [ $RC -eq 0 ]
 check "UE 1: SecurityModeCommand with nia2/nea2 whose MAC-I checks under the UE's own keys" \
   grep -aq "SecurityModeCommand received: ue=1 .* nia2 nea2 MAC-I ok" <<<"$OUT"
 check "UE 1: SecurityModeComplete sent" grep -aq "SecurityModeComplete sent: ue=1" <<<"$OUT"
+check "UE 1: UECapabilityEnquiry arrived ciphered, UECapabilityInformation went back and gnbd read it" \
+  bash -c 'grep -aq "UECapabilityEnquiry received: ue=1 .* (deciphered)" <<<"$1" &&
+           grep -q "UECapabilityInformation (UE-NR-Capability 10 bytes)" "$2"' _ "$OUT" "$LOG"
 check "AMF: Initial Context Setup Response for UE 1" \
   grep -q "InitialContextSetupResponse amf_ue_id=1001 ran_ue_id=1$" "$TMP/amf.log"
 check "UE 1: the request's NAS-PDU arrived ciphered and deciphers to the same octets" \
@@ -46,9 +49,9 @@ check "AMF: the UE's ciphered echo deciphered by gnbd (Uplink NAS Transport)" \
 grep -E "Initial Context|SRB1 (integrity|ciphering)|SecurityMode|AS security" "$LOG" | head -8 | cut -c1-160 | sed 's/.*\] /    gnbd: /'
 check "gnbd (MAC stage): SRB1 integrity on, then ciphering on" bash -c \
   'grep -o "SRB1 integrity on\|SRB1 ciphering on" "$1" | head -2 | tr "\n" "|" | grep -q "^SRB1 integrity on|SRB1 ciphering on|$"' _ "$LOG"
-check "gnbd (RRC stage): SecurityModeCommand, SecurityModeComplete, context set up" bash -c \
-  'grep -o "SecurityModeCommand (\|SecurityModeComplete (\|AS security on" "$1" | head -3 | tr "\n" "|" |
-   grep -q "^SecurityModeCommand (|SecurityModeComplete (|AS security on|$"' _ "$LOG"
+check "gnbd (RRC stage): SecurityModeCommand, SecurityModeComplete, UECapabilityEnquiry/Information, context set up" \
+  bash -c 'grep -o "SecurityModeCommand (\|SecurityModeComplete (\|UECapability[A-Za-z]*\|AS security on" "$1" | head -5 |
+   tr "\n" "|" | grep -q "^SecurityModeCommand (|SecurityModeComplete (|UECapabilityEnquiry|UECapabilityInformation|AS security on|$"' _ "$LOG"
 
 OUT=$(attach --kgnb "$BAD"); RC=$?
 grep -aE "uesim: (Security|RRCRelease received|result)" <<<"$OUT" | sed 's/^/    /'

@@ -222,6 +222,29 @@ static void answer_smc(struct ue_attach_ue *u)
            u->rnti, ok ? " (SRB1 integrity and ciphering on)" : "");
 }
 
+/* 38.331 5.6.1.3: UECapabilityInformation with a minimal UE-NR-Capability (the configured band). */
+static void answer_cap(struct ue_attach_ue *u)
+{
+    static struct rrc_ue_capability_information ci;
+    static uint8_t msg[64];
+    size_t cl = 0, n = 0;
+    memset(&ci, 0, sizeof ci);
+    ci.transaction_id = u->cap_answer - 1;
+    u->cap_answer = 0;
+    ci.has_container_list = true;
+    ci.nof_containers = 1;
+    ci.container[0].rat_type = RRC_RAT_NR;
+    if (rrc_ue_nr_capability_encode_minimal(u->a->cfg.band > 0 ? u->a->cfg.band : 3, ci.bytes, sizeof ci.bytes, &cl) < 0)
+        return;
+    ci.container[0].len = cl;
+    if (rrc_ul_dcch_encode_ue_capability_information(&ci, msg, sizeof msg, &n) < 0 || send_ul_dcch(u, msg, n) < 0) {
+        printf("uesim: UECapabilityInformation could not be sent: ue=%d\n", u->idx + 1);
+        return;
+    }
+    printf("uesim: UECapabilityInformation sent: ue=%d c-rnti=0x%04x (UE-NR-Capability %zu bytes)\n", u->idx + 1,
+           u->rnti, cl);
+}
+
 /* A SecurityModeCommand was delivered with COUNT count: its MAC-I (in last_pdu) checked under the keys it asks
  * for; the answer goes out once PDCP returns (answer_smc). */
 static void on_smc(struct ue_attach_ue *u, uint32_t count, const struct rrc_security_mode_command *c)
@@ -273,6 +296,11 @@ static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t
     int rc = rrc_dl_dcch_decode(sdu, len, &m);
     if (rc == 0 && m.c1 == RRC_DL_DCCH_SECURITY_MODE_COMMAND && u->a->cfg.has_kgnb)
         on_smc(u, count, &m.security_mode_command);
+    if (rc == 0 && m.c1 == RRC_DL_DCCH_UE_CAPABILITY_ENQUIRY) {
+        printf("uesim: UECapabilityEnquiry received: ue=%d c-rnti=0x%04x transaction=%d%s\n", u->idx + 1, u->rnti,
+               m.ue_capability_enquiry.transaction_id, u->secure ? " (deciphered)" : "");
+        u->cap_answer = m.ue_capability_enquiry.transaction_id + 1;
+    }
     if (rc == 0 && m.c1 == RRC_DL_DCCH_RELEASE) {
         u->release_seen = true;
         u->release_transaction = m.release.transaction_id;
@@ -300,6 +328,7 @@ static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
     if (u->last_pdu_len) memcpy(u->last_pdu, sdu, len);
     pdcp_srb_rx(&u->pdcp, sdu, len, now_ms(u->a));
     if (u->smc_answer) answer_smc(u); /* not from PDCP's callback: the entity is not reentered */
+    if (u->cap_answer) answer_cap(u);
 }
 
 static int setup_phy(struct ue_attach *a, char *why, size_t len)

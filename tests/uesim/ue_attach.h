@@ -125,6 +125,7 @@ struct ue_attach_config {
     int nas_bytes;                               /* dedicatedNAS-Message length */
     bool echo_dl_nas;                            /* DLInformationTransfer's NAS back in an ULInformationTransfer */
     bool has_kgnb;                               /* answer SecurityModeCommand with this K_gNB */
+    int band;                                    /* UECapabilityInformation: supportedBandListNR */
     uint8_t kgnb[32];
     unsigned seed;
     int until_release_ms;                        /* > 0: step 6 */
@@ -216,6 +217,7 @@ struct ue_attach_ue {
     size_t last_pdu_len;                         /* the PDCP PDU being delivered (MAC-I of a SecurityModeCommand) */
     uint8_t last_pdu[64];
     int smc_answer;                              /* 0 none, 1 SecurityModeComplete due, 2 SecurityModeFailure due */
+    int cap_answer;                              /* UECapabilityEnquiry's transaction + 1, 0 none */
     int smc_transaction;
     struct pdcp_sec_config smc_sec;              /* the keys the SecurityModeCommand chose */
     bool secure;                                 /* integrity and ciphering on */

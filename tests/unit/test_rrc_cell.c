@@ -426,6 +426,19 @@ static int expect_smc(uint16_t rnti, int64_t now_ms, int nia, int nea)
     return m.security_mode_command.transaction_id;
 }
 
+/* The UECapabilityEnquiry (nr) after ciphering: returns its transaction. */
+static int expect_cap_enquiry(uint16_t rnti, int64_t now_ms)
+{
+    struct rrc_cell_action act = tick1(now_ms, RRC_ACT_DL_DCCH, rnti);
+    ck_assert(act.cap_enquiry && !act.smc);
+    static struct rrc_dl_dcch_msg m;
+    ck_assert_int_eq(rrc_dl_dcch_decode(act.data, act.len, &m), 0);
+    ck_assert_int_eq(m.c1, RRC_DL_DCCH_UE_CAPABILITY_ENQUIRY);
+    ck_assert_int_eq(m.ue_capability_enquiry.nof_requests, 1);
+    ck_assert_int_eq(m.ue_capability_enquiry.request[0].rat_type, RRC_RAT_NR);
+    return m.ue_capability_enquiry.transaction_id;
+}
+
 static enum rrc_cell_event smc_answer(uint16_t rnti, int transaction, bool failure, int64_t now_ms)
 {
     uint8_t sdu[8];
@@ -459,10 +472,21 @@ START_TEST(test_rrc_cell_security_complete)
     ck_assert(act.has_sec && act.ciphering && act.sec.tx_cipher && act.sec.rx_cipher);
     ck_assert_int_eq(rrc_cell_find(&cell, 0x4601)->sec, RRC_SEC_SECURE);
     ck_assert(!rrc_cell_dl_hold(&cell, 0x4601));
-    act = tick1(50, RRC_ACT_DL_NAS, 0x4601);
+    int ct = expect_cap_enquiry(0x4601, 50);
+    expect_quiet(60);
+    static struct rrc_ue_capability_information ci;
+    ci = (struct rrc_ue_capability_information){.transaction_id = ct, .has_container_list = true, .nof_containers = 1};
+    ci.container[0] = (struct rrc_ue_cap_rat_container){.rat_type = RRC_RAT_NR, .off = 0, .len = 7};
+    uint8_t sdu[64];
+    size_t len;
+    ck_assert_int_eq(rrc_ul_dcch_encode_ue_capability_information(&ci, sdu, sizeof sdu, &len), 0);
+    const struct rrc_ul_dcch_msg *msg;
+    ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, 70, &msg), RRC_EV_UE_CAPABILITY);
+    ck_assert_uint_eq(rrc_cell_find(&cell, 0x4601)->ue_cap_len, 7);
+    act = tick1(70, RRC_ACT_DL_NAS, 0x4601);
     ck_assert_uint_eq(act.nas_len, 4);
     ck_assert_mem_eq(act.nas, nas, 4);
-    tick1(50, RRC_ACT_CONTEXT_SETUP_DONE, 0x4601);
+    tick1(70, RRC_ACT_CONTEXT_SETUP_DONE, 0x4601);
     expect_quiet(5000); /* SECURE: nothing more, and no guard timer */
     ck_assert_int_eq(smc_answer(0x4601, t, false, 5000), RRC_EV_UL_DCCH); /* a late repeat is not a new event */
     ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), NULL, 0, 5000), -EBUSY);
@@ -505,6 +529,15 @@ START_TEST(test_rrc_cell_security_failure_and_timeout)
     /* both UEs are still connected (the core decides), and a new Initial Context Setup may start again */
     ck_assert_int_eq(rrc_cell_connected(&cell), 2);
     ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4602, kgnb, CAP(2), CAP(2), NULL, 0, 200000), 0);
+    t = expect_smc(0x4602, 200000, 2, 2);
+    ck_assert_int_eq(smc_answer(0x4602, t, false, 200010), RRC_EV_SECURITY_COMPLETE);
+    tick1(200010, RRC_ACT_SECURITY, 0x4602);
+    int ct = expect_cap_enquiry(0x4602, 200010);
+    ck_assert_int_ne(ct, t); /* a new transaction */
+    /* no UECapabilityInformation: the context is set up all the same after RRC_CAP_GUARD_MS (no NAS-PDU) */
+    expect_quiet(200010 + RRC_CAP_GUARD_MS - 1);
+    tick1(200010 + RRC_CAP_GUARD_MS, RRC_ACT_CONTEXT_SETUP_DONE, 0x4602);
+    ck_assert_uint_eq(cell.stats.cap_timeouts, 1);
     rrc_cell_free(&cell);
 }
 END_TEST
