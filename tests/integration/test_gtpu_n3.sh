@@ -35,8 +35,10 @@ EP="ipc://$TMP/ctl.sock"; LOG="$TMP/gnbd.log"
 "$GNBD" -c "$TMP/gnbd.conf" 2>"$LOG" &
 GPID=$!; PIDS+=("$GPID")
 check "gnbd with an AMF and N3 answers gnbctl" wait_ready "$EP" 30
+# The control socket answers before the stage's thread starts and its line reaches the log: wait for it.
+logged() { for _ in $(seq 100); do grep -q "$1" "$LOG" && return 0; sleep 0.1; done; return 1; }
 check "gnbd logged its N3 socket (127.0.0.1 port $N3, UPF port $UPF, 256 buffers)" \
-  grep -q "N3: GTP-U on 127.0.0.1 port $N3 (UPF port $UPF), 256 packet buffers" "$LOG"
+  logged "N3: GTP-U on 127.0.0.1 port $N3 (UPF port $UPF), 256 packet buffers"
 check "gnbctl metrics has up.*, all zero, the pool full" \
   [ "$(metric "$EP" up.dl_packets) $(metric "$EP" up.unknown_teid) $(metric "$EP" up.echo) $(metric "$EP" up.pool_free)" = "0 0 0 256" ]
 
