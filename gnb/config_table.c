@@ -227,7 +227,7 @@ static const struct config_key keys[] = {
     {INT("ngap.upf_port", ngap.upf_port, 1, 65535), DEF_I(2152),
      .help = "N3: the UPF's GTP-U UDP port (29.281: 2152), for every tunnel"},
     {INT("ngap.n3_pool_buffers", ngap.n3_pool_buffers, 64, 1048576), DEF_I(4096),
-     .help = "N3: user-plane packet buffers of 2048 octets, allocated at start"},
+     .help = "N3: user-plane packet buffers (2112 octets each: a 2048-octet IP packet and headroom), allocated at start"},
     {.path = "security.integrity", .type = CONFIG_KEY_NAME_LIST, AT(security.integrity), .names = nia_names,
      .unimplemented = nia_unimpl, .has_default = true, .def_str = "[\"nia2\"]", .def_list = &def_nia,
      .help = "integrity algorithms in order of preference; the first the UE supports is used (nia0 = none: tests only)"},

@@ -1,7 +1,6 @@
 /* The slot pipeline: stage steps, the epoch protocol, and the threads that run the stages. */
 #include "gnb/pipeline.h"
 #include "gnb/ng_stage.h"
-#include "gnb/up_mac.h"
 #include "gnb/up_stage.h"
 #include "rrc/msg/dl_dcch.h"
 
@@ -414,14 +413,12 @@ static int mac_user_plane(struct pipeline *p)
     if (!p->up || !p->up->enabled) return 0;
     int n = 0;
     const struct up_pkt *pk;
-    for (; n < 64 && (pk = up_stage_dl_peek(p->up)) != NULL; n++)
-        up_stage_dl_done(p->up, up_mac_dl_data(&p->mac, pk->rnti, pk->drb_id, up_stage_pkt_data(p->up, pk), pk->len) >= 0);
-    static uint8_t ul[UP_MAC_UL_MAX]; /* MAC stage only */
-    uint16_t rnti;
-    int drb;
-    size_t len;
-    for (; n < 128 && up_mac_take_ul_data(&p->mac, &rnti, &drb, ul, sizeof ul, &len) > 0; n++)
-        up_stage_ul_push(p->up, rnti, drb, ul, len); /* refused: counted in up.ul_dropped */
+    for (; n < 64 && (pk = up_stage_dl_peek(p->up)) != NULL; n++) /* mac_dl_data() copies the packet */
+        up_stage_dl_done(p->up, mac_dl_data(&p->mac, pk->rnti, pk->drb_id, up_stage_pkt_data(p->up, pk), pk->len) == 0);
+    _Static_assert(MAC_DRB_MAX_SDU <= UP_PKT_MAX, "a UL packet of the MAC fits a pool buffer");
+    static struct mac_ul_data ul; /* MAC stage only; large for a stack */
+    for (; n < 128 && mac_take_ul_data(&p->mac, &ul) > 0; n++)
+        up_stage_ul_push(p->up, ul.rnti, ul.drb_id, ul.data, (size_t)ul.len); /* refused: counted in up.ul_dropped */
     return n;
 }
 

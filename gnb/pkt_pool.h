@@ -24,9 +24,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PKT_POOL_BUF_SIZE 2048      /* default bytes per buffer: an Ethernet-MTU IP packet + GTP-U/UDP headers */
-#define PKT_POOL_DEFAULT_COUNT 4096
-
 struct pkt_pool {
     uint8_t *mem;                   /* count x buf_size octets, page-touched at init */
     _Atomic uint32_t *next;         /* next[i]: the free buffer below i on the stack, + 1 (0: none) */

@@ -57,7 +57,7 @@ int up_stage_init_with(struct up_stage *s, const struct up_stage_config *c, char
     socklen_t sl = sockaddr_of(&ss, s->n3_addr, s->n3_addr_len, (uint16_t)c->n3_port);
     s->family = ss.ss_family;
     s->upf_port = (uint16_t)c->upf_port;
-    int rc = pkt_pool_init(&s->pool, c->pool_buffers, PKT_POOL_BUF_SIZE);
+    int rc = pkt_pool_init(&s->pool, c->pool_buffers, UP_BUF_SIZE);
     if (rc < 0) {
         snprintf(err, errlen, "N3: no packet pool of %u buffers: %s", c->pool_buffers, strerror(-rc));
         return rc;
@@ -182,7 +182,7 @@ int up_stage_ul_push(struct up_stage *s, uint16_t rnti, int drb_id, const uint8_
     int rc = 0;
     int32_t b = -1;
     struct up_pkt *p = NULL;
-    if (len > PKT_POOL_BUF_SIZE - UP_PKT_HEADROOM) rc = -EMSGSIZE;
+    if (len > UP_PKT_MAX) rc = -EMSGSIZE;
     else if ((b = pkt_pool_get(&s->pool)) < 0) rc = -ENOBUFS;
     else if (!(p = ring_reserve(&s->ul))) rc = -EAGAIN;
     if (rc < 0) {
@@ -279,7 +279,7 @@ static void on_datagram(struct up_stage *s, int32_t b, const uint8_t *d, size_t 
  * side gets its turn). */
 static int drain_socket(struct up_stage *s)
 {
-    static _Thread_local uint8_t scratch[PKT_POOL_BUF_SIZE]; /* when the pool is empty: read and drop */
+    static _Thread_local uint8_t scratch[UP_BUF_SIZE]; /* when the pool is empty: read and drop */
     struct mmsghdr mm[UP_BATCH];
     struct iovec iov[UP_BATCH];
     struct sockaddr_storage from[UP_BATCH];
@@ -292,7 +292,7 @@ static int drain_socket(struct up_stage *s)
         if (none) bufs[n++] = -1;
         for (int i = 0; i < n; i++) {
             iov[i].iov_base = bufs[i] >= 0 ? pkt_pool_buf(&s->pool, (uint32_t)bufs[i]) : scratch;
-            iov[i].iov_len = PKT_POOL_BUF_SIZE;
+            iov[i].iov_len = UP_BUF_SIZE;
             mm[i].msg_hdr = (struct msghdr){.msg_name = &from[i], .msg_namelen = sizeof from[i], .msg_iov = &iov[i],
                                             .msg_iovlen = 1};
             mm[i].msg_len = 0;
@@ -300,7 +300,7 @@ static int drain_socket(struct up_stage *s)
         int got = recvmmsg(s->sock, mm, (unsigned)n, MSG_DONTWAIT, NULL);
         int i = 0;
         for (; i < got; i++) {
-            if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) { /* over PKT_POOL_BUF_SIZE: not an N3 packet of ours */
+            if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) { /* over UP_BUF_SIZE: not an N3 packet of ours */
                 count(&s->st.dl_bad, 1);
                 if (bufs[i] >= 0) pkt_pool_put(&s->pool, (uint32_t)bufs[i]);
                 continue;

@@ -6,7 +6,7 @@
  *   UPF <--N3 UDP-- [UP thread: G-PDU header, sendto]   <--ring ul (struct up_pkt)-- MAC stage: mac_take_ul_data()
  *   NG stage --ring cmd (struct up_cmd: tunnel add, UE gone)--> UP thread
  *
- * Packets live in a pool of fixed buffers (gnb/pkt_pool.h, ngap.n3_pool_buffers of PKT_POOL_BUF_SIZE octets)
+ * Packets live in a pool of fixed buffers (gnb/pkt_pool.h, ngap.n3_pool_buffers of UP_BUF_SIZE octets)
  * and travel by index: a DL datagram is received (recvmmsg, a batch at a time) straight into a pool buffer and
  * its T-PDU handed to the MAC in place (struct up_pkt's off/len); the MAC stage gives the buffer back once
  * mac_dl_data() copied the SDU. A UL packet is copied once into a pool buffer at UP_PKT_HEADROOM, the UP thread
@@ -42,6 +42,8 @@
 #include "gnb/up_tunnel.h"
 
 #define UP_PKT_HEADROOM 64 /* UL: room for the G-PDU header (GTPU_GPDU_HEADROOM) in front of the IP packet */
+#define UP_PKT_MAX 2048    /* the largest IP packet either way (the MAC's MAC_DRB_MAX_SDU) */
+#define UP_BUF_SIZE (UP_PKT_HEADROOM + UP_PKT_MAX) /* octets per pool buffer */
 #define UP_RING_SIZE 1024  /* packets each way */
 #define UP_BATCH 16        /* datagrams per recvmmsg */
 

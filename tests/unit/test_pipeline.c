@@ -5,11 +5,15 @@
  *   - UL indications (a tick, a PRACH result, a PUSCH result with a TB from the pool) of an epoch the MAC has
  *     left are dropped and counted (slots.ul_ind_stale), the TB goes back to the pool;
  *   - RRC -> MAC messages of an earlier epoch are dropped and counted (slots.rrc_msg_stale), and do not reach
- *     the MAC (an old epoch's RRCSetup must not become a Msg4 in the new one).
+ *     the MAC (an old epoch's RRCSetup must not become a Msg4 in the new one);
+ *   - with a user-plane stage (gnb/up_stage.h, its thread not started: the test produces on its DL ring), the MAC
+ *     stage drains DL packets into mac_dl_data() and gives every buffer back; with no such UE the MAC refuses
+ *     them (up.mac_rejected).
  * The pipeline's own source is included: the messages on its rings are private to it. */
 #include "gnb/pipeline.c"
 
 #include <check.h>
+#include <unistd.h>
 
 #include "gnb/config.h"
 #include "gnb/config_geometry.h"
@@ -202,6 +206,37 @@ START_TEST(old_epoch_rrc_messages_are_dropped_and_counted)
 }
 END_TEST
 
+START_TEST(user_plane_packets_reach_the_mac_and_buffers_come_back)
+{
+    struct pipeline *p = &pipe_;
+    static struct up_stage up;
+    char err[256] = "";
+    int rc = -1;
+    for (int tries = 0; tries < 50 && rc < 0; tries++) {
+        struct up_stage_config c = {.n3_addr = "127.0.0.1", .n3_port = 24000 + (getpid() * 13 + tries * 37) % 1000,
+                                    .upf_port = 24999, .pool_buffers = 64};
+        rc = up_stage_init_with(&up, &c, err, sizeof err);
+    }
+    ck_assert_msg(rc == 0, "%s", err);
+    p->up = &up;
+    run_slots(p, 1 + 2);
+    for (int i = 0; i < 10; i++) { /* as the UP thread would: DL packets for a UE the MAC does not have */
+        int32_t b = pkt_pool_get(&up.pool);
+        ck_assert_int_ge(b, 0);
+        memset(pkt_pool_buf(&up.pool, (uint32_t)b) + 16, 0x45, 100);
+        struct up_pkt pk = {.rnti = 0x4601, .drb_id = 1, .off = 16, .len = 100, .buf = (uint32_t)b};
+        ck_assert(ring_push(&up.dl, &pk));
+    }
+    ck_assert_uint_eq(pkt_pool_available(&up.pool), 54);
+    run_slots(p, 2);
+    ck_assert_uint_eq(ring_count(&up.dl), 0);
+    ck_assert_uint_eq(atomic_load(&up.st.mac_rejected), 10);
+    ck_assert_uint_eq(pkt_pool_available(&up.pool), 64);
+    p->up = NULL;
+    up_stage_stop(&up);
+}
+END_TEST
+
 static Suite *pipeline_suite(void)
 {
     Suite *s = suite_create("pipeline");
@@ -210,6 +245,7 @@ static Suite *pipeline_suite(void)
     tcase_add_test(tc, marker_meeting_a_full_ring_is_held_then_sent_first);
     tcase_add_test(tc, old_epoch_indications_are_dropped_and_counted);
     tcase_add_test(tc, old_epoch_rrc_messages_are_dropped_and_counted);
+    tcase_add_test(tc, user_plane_packets_reach_the_mac_and_buffers_come_back);
     suite_add_tcase(s, tc);
     return s;
 }
