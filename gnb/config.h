@@ -103,6 +103,13 @@ struct rrc_cfg {
     int inactivity_timer_s;  /* RRCRelease after this long without UL-DCCH, 0 = never */
 };
 
+/* Link adaptation of UE PDSCHs and PUSCHs (group "mac"; mac/link_adapt.h). */
+struct mac_cfg {
+    int dl_mcs_max, ul_mcs_max;  /* highest MCS row (38.214 Table 5.1.3.1-1) */
+    int fixed_dl_mcs, fixed_ul_mcs; /* -1: adaptive */
+    double target_bler;          /* first-transmission BLER the outer loop aims at */
+};
+
 /* The NG interface to the AMF (group "ngap"). amf_addr "" = no core network: the cell sets UEs up on SRB1 alone. */
 struct ngap_cfg {
     bool present;            /* the group is in the file */
@@ -140,6 +147,7 @@ struct gnbd_config {
     struct control_config control;
     struct threads_config threads;
     struct rrc_cfg rrc;
+    struct mac_cfg mac;
     struct ngap_cfg ngap;
     struct security_cfg security;
     struct test_config test;

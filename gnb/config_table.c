@@ -206,6 +206,17 @@ static const struct config_key keys[] = {
     {INT("rrc.inactivity_timer_s", rrc.inactivity_timer_s, 0, 86400), DEF_I(10),
      .help = "RRCRelease to a connected UE after this long without an UL-DCCH message, s; 0 = never"},
 
+    {INT("mac.dl_mcs_max", mac.dl_mcs_max, 0, 28), DEF_I(28),
+     .help = "highest MCS of UE PDSCHs (38.214 Table 5.1.3.1-1: DCI 1_0 reads the 64QAM table)"},
+    {INT("mac.ul_mcs_max", mac.ul_mcs_max, 0, 28), DEF_I(28),
+     .help = "highest MCS of UE PUSCHs (38.214 Table 5.1.3.1-1)"},
+    {INT("mac.fixed_dl_mcs", mac.fixed_dl_mcs, -1, 28), DEF_I(-1),
+     .help = "MCS of every UE PDSCH, -1 = link adaptation (PUSCH SNR + HARQ-ACK outer loop)"},
+    {INT("mac.fixed_ul_mcs", mac.fixed_ul_mcs, -1, 28), DEF_I(-1),
+     .help = "MCS of every UE PUSCH, -1 = link adaptation (PUSCH SNR + CRC outer loop)"},
+    {FLOAT("mac.target_bler", mac.target_bler, 0.01, 0.5), DEF_F(0.1),
+     .help = "first-transmission BLER the link adaptation aims at"},
+
     {STRING("ngap.amf_addr", ngap.amf_addr), DEF_S(""), .check = check_ip_or_empty,
      .check_allowed = "\"\" (no core network) or an IPv4/IPv6 address",
      .help = "the AMF; \"\" = no core network (UEs stay on SRB1)"},
@@ -266,6 +277,7 @@ static const struct config_group groups[] = {
     {.path = "threads", .help = "threads and CPU affinity"},
     {.path = "rrc", .help = "RRC connection establishment"},
     {.path = "security", .help = "AS security (SRB1 integrity and ciphering after the core's Initial Context Setup)"},
+    {.path = "mac", .help = "UE scheduling: link adaptation"},
     {.path = "ngap", .optional = true, .present_offset = offsetof(struct gnbd_config, ngap.present),
      .help = "the NG interface to the AMF (5G core)"},
     {.path = "test", .optional = true, .present_offset = offsetof(struct gnbd_config, test.present),
@@ -631,10 +643,29 @@ static int check_srsue(const struct gnbd_config *cfg, FILE *err, bool rate_valid
     return n;
 }
 
+/* A fixed MCS within its direction's bound. */
+static int check_mac(const struct gnbd_config *cfg, FILE *err)
+{
+    const struct mac_cfg *m = &cfg->mac;
+    int n = 0;
+    char allowed[64];
+    if (m->fixed_dl_mcs > m->dl_mcs_max) {
+        snprintf(allowed, sizeof allowed, "-1, 0..%d (mac.dl_mcs_max)", m->dl_mcs_max);
+        config_report(err, cfg->path, 0, "mac.fixed_dl_mcs", allowed, "above mac.dl_mcs_max");
+        n++;
+    }
+    if (m->fixed_ul_mcs > m->ul_mcs_max) {
+        snprintf(allowed, sizeof allowed, "-1, 0..%d (mac.ul_mcs_max)", m->ul_mcs_max);
+        config_report(err, cfg->path, 0, "mac.fixed_ul_mcs", allowed, "above mac.ul_mcs_max");
+        n++;
+    }
+    return n;
+}
+
 int config_cross_check(const struct gnbd_config *cfg, FILE *err)
 {
     int carrier = check_carrier(cfg, err), rate = check_sample_rate(cfg, err);
-    int n = carrier + rate + check_tdd(cfg, err);
+    int n = carrier + rate + check_tdd(cfg, err) + check_mac(cfg, err);
     if (cfg->cell.srsue_compatible)
         n += check_srsue(cfg, err, rate == 0);
     /* The geometry needs a real band and carrier; with those wrong its errors would only repeat ours. */

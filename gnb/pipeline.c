@@ -1064,6 +1064,12 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     struct mac_config mc = {.common = sc, .scs_khz = g.scs_khz, .sample_rate_hz = rate, .pci = cfg->cell.pci,
                             .nof_prb = g.nof_prb, .dmrs_type_a_position = cfg->cell.dmrs_type_a_position,
                             .ul_probe = cfg->test.ul_probe};
+    link_adapt_config_default(&mc.la); /* UE MCSs: the "mac" group's bounds over the module's loop */
+    mc.la.dl_mcs_max = cfg->mac.dl_mcs_max;
+    mc.la.ul_mcs_max = cfg->mac.ul_mcs_max;
+    mc.la.fixed_dl_mcs = cfg->mac.fixed_dl_mcs;
+    mc.la.fixed_ul_mcs = cfg->mac.fixed_ul_mcs;
+    mc.la.target_bler = (float)cfg->mac.target_bler;
     struct phy_ul_config uc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
                                .sample_rate_hz = rate,
                                .f0_hz = (double)(g.duplex == BAND_DUPLEX_TDD ? g.dl_freq_hz : g.ul_freq_hz),

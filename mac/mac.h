@@ -65,6 +65,7 @@ struct mac_config {
     struct ra_config ra;               /* ra.ss1_candidates: SS#1 as SIB1 declares it */
     struct pdcch_alloc_ss uss;         /* SS#2 on CORESET#1 as RRCSetup configures it (mac/ue.h) */
     int ue_dl_mcs;                     /* PDSCH MCS of UEs with a DRB (1..27; 0: MAC_UE_DL_MCS_DEFAULT) */
+    struct link_adapt_config la;       /* UE MCSs (mac/link_adapt.h); all zero: fixed (mac_ue_config.la) */
 };
 
 struct mac_stats {

@@ -148,6 +148,11 @@ void mac_ues_default_uss(int pci, int nof_prb, struct pdcch_alloc_ss *ss)
     pdcch_alloc_fit_candidates(groups, want, ss->nof_candidates);
 }
 
+static enum modulation_scheme qm_modulation(int qm)
+{
+    return qm == 2 ? MODULATION_QPSK : qm == 4 ? MODULATION_16QAM : qm == 6 ? MODULATION_64QAM : MODULATION_256QAM;
+}
+
 int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
 {
     memset(u, 0, sizeof *u);
@@ -159,8 +164,7 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, cfg->grant_mcs, &row) < 0 || row.reserved) return -EINVAL;
     struct ul_pusch_req *q = &u->grant;
     q->grant = (struct pusch_grant){.n_id = (uint16_t)cfg->pci,
-                                    .modulation = row.qm == 2 ? MODULATION_QPSK : row.qm == 4 ? MODULATION_16QAM
-                                                                                            : MODULATION_64QAM,
+                                    .modulation = qm_modulation(row.qm),
                                     .crb_start = cfg->grant_prb_start, .nof_rb = cfg->grant_nof_prb,
                                     .mapping = PUSCH_MAPPING_TYPE_A, .start_symbol = 0, .nof_symbols = 14,
                                     .dmrs = {.config_type = 1, .type_a_position = cfg->dmrs_type_a_position,
@@ -170,14 +174,26 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     int max_prb = cfg->grant_max_prb > 0 ? cfg->grant_max_prb : cfg->grant_nof_prb;
     if (max_prb < cfg->grant_nof_prb || max_prb > cfg->nof_prb) return -EINVAL;
     u->cfg.grant_max_prb = max_prb;
-    for (int n = 1; n <= max_prb; n++) { /* 38.214 6.1.4.2 */
-        struct tbs_cfg t = {.n_prb = n, .n_symb_sh = 14, .n_dmrs_prb = pusch_n_dmrs_prb(&q->grant), .layers = 1,
-                            .qm = row.qm, .r_x1024 = row.r_x1024};
-        u->grant_tbs[n] = tbs_compute(&t);
-        if (u->grant_tbs[n] <= 0) return -EINVAL;
+    for (int m = 0; m < MAC_UE_MCS_ROWS; m++) {
+        struct tbs_mcs rm;
+        tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, m, &rm);
+        for (int n = 1; n <= max_prb; n++) { /* 38.214 6.1.4.2 */
+            struct tbs_cfg t = {.n_prb = n, .n_symb_sh = 14, .n_dmrs_prb = pusch_n_dmrs_prb(&q->grant),
+                                .layers = 1, .qm = rm.qm, .r_x1024 = rm.r_x1024};
+            u->grant_tbs[m][n] = tbs_compute(&t);
+            if (u->grant_tbs[m][n] <= 0) return -EINVAL;
+        }
     }
-    q->tb = (struct pusch_tb){.tbs = u->grant_tbs[cfg->grant_nof_prb], .r = row.r_x1024 / 1024.0, .new_data = true,
-                              .max_iterations = 10};
+    q->tb = (struct pusch_tb){.tbs = u->grant_tbs[cfg->grant_mcs][cfg->grant_nof_prb], .r = row.r_x1024 / 1024.0,
+                              .new_data = true, .max_iterations = 10};
+    /* link adaptation: DCI 1_0 and 0_0 read Table 5.1.3.1-1 (38.214 5.1.3.1, 6.1.4.1): no qam256 here */
+    struct link_adapt_config lc = cfg->la;
+    if (lc.target_bler == 0) {
+        link_adapt_config_default(&lc);
+        lc.fixed_dl_mcs = cfg->css.rar_mcs;
+        lc.fixed_ul_mcs = cfg->grant_mcs;
+    }
+    if (lc.dl_table != TBS_MCS_TABLE_64QAM || link_adapt_init(&u->la, &lc) < 0) return -EINVAL;
     u->ta_step_samples = (float)(cfg->css.sample_rate_hz * ra_ta_step_s(cfg->scs_khz)); /* 38.213 4.2 */
     bool any = false;
     for (int i = 0; i < PDCCH_NUM_AL; i++) any |= cfg->uss.nof_candidates[i] != 0;
@@ -276,6 +292,7 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     for (int j = 0; j < u->n_act && !listed; j++) listed = u->act[j] == index;
     if (!listed) u->act[u->n_act++] = index;
     ue->active = true;
+    link_adapt_ue_reset(&u->la, &ue->la);
     ue->crnti = crnti;
     ue->phr_ph = ue->phr_pcmax = -1;
     ue->ta = ta;
@@ -389,11 +406,13 @@ static int dl_tbs(const struct mac_ues *u, int n_rb, int mcs)
     return ra_pdsch_at(&u->cfg.css, 0, n_rb, mcs, &gr, &row);
 }
 
-/* The MCS of ue's next new DL TB (64QAM table): the one place it is chosen. SRB1 alone goes at the RAR's robust
- * MCS; a UE with a DRB at cfg.dl_mcs. */
-static int ue_dl_mcs(const struct mac_ues *u, const struct mac_ue *ue)
+/* The MCS of ue's next new DL TB (64QAM table): the one place it is chosen. With cfg.la set (gnbd), link
+ * adaptation (mac/link_adapt.h); without (cfg.la all zero), fixed: SRB1 alone at the RAR's robust MCS, a UE with a
+ * DRB at cfg.dl_mcs. */
+static int ue_dl_mcs(const struct mac_ues *u, struct mac_ue *ue)
 {
-    return ue->drb.active ? u->cfg.dl_mcs : u->cfg.css.rar_mcs;
+    if (u->cfg.la.target_bler > 0) return link_adapt_dl_mcs(&u->la, &ue->la);
+    return ue->la.dl.last_mcs = ue->drb.active ? u->cfg.dl_mcs : u->cfg.css.rar_mcs;
 }
 
 /* Whether ue's DRB has something for the DL now (RLC AM data, retransmissions or a STATUS PDU). */
@@ -532,7 +551,7 @@ static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t
     h->prb_start = prb;
     struct dci_0_0 d = {.frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, h->prb_start,
                                                                                  h->nof_prb),
-                        .time_domain_assignment = 0, .mcs = (uint32_t)c->grant_mcs, .ndi = h->ndi,
+                        .time_domain_assignment = 0, .mcs = (uint32_t)h->mcs, .ndi = h->ndi,
                         .rv = (uint32_t)rv_order[h->tx % 4], .harq_process = (uint32_t)hid, .tpc = 1};
     struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
     if (dl->n_pdcch >= DL_MAX_PDCCH || uss_pdcch(u, a, ue->crnti, p) < 0) return 0;
@@ -561,14 +580,15 @@ static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t
     return 1;
 }
 
-/* PRBs of a new grant: from the BSR (what it reports beyond what earlier grants carried), else the default. */
-static int grant_prbs(const struct mac_ues *u, const struct mac_ue *ue)
+/* PRBs of a new grant at MCS mcs: from the BSR (what it reports beyond what earlier grants carried), else the
+ * default. */
+static int grant_prbs(const struct mac_ues *u, const struct mac_ue *ue, int mcs)
 {
     const struct mac_ue_config *c = &u->cfg;
     if (ue->bsr_bytes <= ue->grant_bytes) return c->grant_nof_prb;
     uint64_t bits = 8 * (ue->bsr_bytes - ue->grant_bytes + MAC_UE_UL_OVERHEAD);
     for (int n = 1; n <= c->grant_max_prb; n++)
-        if ((uint64_t)u->grant_tbs[n] >= bits) return n;
+        if ((uint64_t)u->grant_tbs[mcs][n] >= bits) return n;
     return c->grant_max_prb;
 }
 
@@ -580,11 +600,13 @@ static int new_ul_grant(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, str
         int hid = (ue->ul_harq_next + k) % MAC_UE_UL_HARQ;
         struct mac_ul_harq *h = &ue->ul_harq[hid];
         if (h->busy) continue;
-        int n = grant_prbs(u, ue);
+        int mcs = link_adapt_ul_mcs(&u->la, &ue->la); /* the UL MCS: link adaptation (mac/link_adapt.h) */
+        int n = grant_prbs(u, ue, mcs);
         int prb = place_pusch(u, slot + (uint64_t)u->cfg.k2, u->cfg.grant_prb_start, &n, true);
         if (prb < 0) return 0;
         uint32_t ndi = h->ndi ^ 1u;
-        *h = (struct mac_ul_harq){.ndi = ndi, .prb_start = prb, .nof_prb = n, .tbs = u->grant_tbs[n]};
+        *h = (struct mac_ul_harq){.ndi = ndi, .prb_start = prb, .nof_prb = n, .tbs = u->grant_tbs[mcs][n],
+                                  .mcs = mcs};
         if (!send_ul_grant(u, ue, hid, slot, dl, a)) {
             h->ndi ^= 1u; /* not sent: the process keeps its NDI */
             return 0;
@@ -613,6 +635,7 @@ static void ul_outcome(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, bool
     ue->grant_slot = 0;
     struct mac_ul_harq *h = &ue->ul_harq[ue->ul_harq_cur];
     if (!h->busy || h->pusch_slot != slot) return;
+    if (h->tx == 1) link_adapt_ul_result(&u->la, &ue->la, ok);
     if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_UL_MAX_TX, ok)) {
         ue->ul_ko++;
         u->stats.ul_ko++;
@@ -625,6 +648,7 @@ static void dl_outcome(struct mac_ues *u, struct mac_ue *ue, bool ack)
     struct mac_dl_harq *h = &ue->dl_harq;
     ue->ack_slot = 0;
     if (!h->busy) return;
+    if (h->tx == 1) link_adapt_dl_result(&u->la, &ue->la, ack);
     if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_DL_MAX_TX, ack)) {
         ue->dl_ko++;
         u->stats.dl_ko++;
@@ -801,6 +825,11 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
         q->grant.crb_start = h->prb_start;
         q->grant.nof_rb = h->nof_prb;
         q->tb.tbs = h->tbs;
+        struct tbs_mcs row;
+        if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, h->mcs, &row) == 0) {
+            q->grant.modulation = qm_modulation(row.qm);
+            q->tb.r = row.r_x1024 / 1024.0;
+        }
         q->tb.rv = rv_order[(h->tx > 0 ? h->tx - 1 : 0) % 4];
         q->tb.new_data = h->tx <= 1;
         q->harq_id = ue->ul_harq_cur;
@@ -857,6 +886,7 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
     if (r->rc >= 0) {
         ue->last_rx_slot = slot;
         ue->pusch_snr_db = r->res.snr_db;
+        link_adapt_ul_snr(&ue->la, r->res.snr_db);
         ue->pusch_ta_us = r->res.ta_us;
     }
     if (!ok) {

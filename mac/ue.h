@@ -104,6 +104,7 @@
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
 #include "mac/mac_pdu.h"
+#include "mac/link_adapt.h"
 #include "mac/pdcch_alloc.h"
 #include "mac/ra.h"
 #include "mac/tb_pool.h"
@@ -127,6 +128,7 @@
 #define MAC_UE_TA_MIN_MEAS 2       /* PUSCH timing measurements before a TA command */
 #define MAC_UE_TA_HOLD_MS 10       /* after a TA command: PUSCHs of this long are not measured */
 #define MAC_UE_TA_NONE 31          /* T_A of "no change" (38.213 4.2) */
+#define MAC_UE_MCS_ROWS 29         /* the data rows of Table 5.1.3.1-1 (DCI 1_0 / 0_0) */
 
 /* One UL HARQ process (38.321 5.4.2.1). */
 struct mac_ul_harq {
@@ -135,6 +137,7 @@ struct mac_ul_harq {
     uint32_t ndi;
     int tx;                         /* transmissions so far */
     int prb_start, nof_prb, tbs;
+    int mcs;                        /* Table 5.1.3.1-1 row (link adaptation, for the new TB; kept for its retx) */
     uint64_t pusch_slot;            /* of its latest transmission */
 };
 
@@ -234,6 +237,7 @@ struct mac_ue {
     uint64_t grant_bytes;            /* bytes the UL grants since the last BSR could carry */
     int phr_ph, phr_pcmax;           /* last Single Entry PHR (38.321 6.1.3.8): PH and P_CMAX,f,c indices, -1 none */
     struct mac_drb drb;
+    struct link_adapt_ue la;         /* its link adaptation (mac/link_adapt.h) */
 };
 
 /* What the MAC tells the RRC about a UE (besides its UL-DCCH SDUs). */
@@ -268,6 +272,8 @@ struct mac_ue_config {
     struct pdcch_alloc_ss uss;      /* SS#2 on CORESET#1 exactly as RRCSetup configures it; no candidates at all:
                                      * mac_ues_default_uss() (what rrc_setup_builder_defaults() gives) */
     int dl_mcs;                     /* PDSCH MCS (64QAM table, 1..27) of UEs with a DRB; 0: MAC_UE_DL_MCS_DEFAULT */
+    struct link_adapt_config la;    /* MCS of UE PDSCHs / PUSCHs (qam64 only: DCI 1_0 / 0_0); all zero (target_bler
+                                     * 0): fixed at css.rar_mcs (DL) and grant_mcs (UL) */
 };
 
 /* Summed over UEs since init (kept across mac_ues_reset). */
@@ -295,7 +301,8 @@ struct mac_ues {
     uint64_t now_slot;              /* the last DL slot scheduled (PDCP's time for DL SDUs) */
     int64_t drb_ms;                 /* the DRBs' RLC / PDCP time (ms, never going back) */
     uint64_t released, events_dropped;
-    int grant_tbs[DCI_MAX_BWP_RB + 1]; /* TBS of n PRBs at grant_mcs, n = 1 .. grant_max_prb */
+    int grant_tbs[MAC_UE_MCS_ROWS][DCI_MAX_BWP_RB + 1]; /* TBS of n PRBs at MCS m, n = 1 .. grant_max_prb */
+    struct link_adapt la;
     float ta_step_samples;             /* one T_A step, 16 64 Tc / 2^mu, at the cell's sample rate */
     uint64_t pending;                  /* bit k: context k may have work (the slot walk visits only these) */
     int rr_next;                       /* round robin: the walk's first context next slot */

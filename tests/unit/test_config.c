@@ -425,6 +425,29 @@ static void expect_cross(const char *cell_extra, const char *rest, const char *w
     ck_assert_int_eq(rc, lines);
 }
 
+START_TEST(mac_link_adaptation_keys)
+{
+    struct gnbd_config cfg;
+    ck_assert_int_eq(load_cell(&cfg, "", ""), 0);
+    ck_assert_int_eq(cfg.mac.dl_mcs_max, 28); /* defaults: adaptive up to the 64QAM table's top */
+    ck_assert_int_eq(cfg.mac.ul_mcs_max, 28);
+    ck_assert_int_eq(cfg.mac.fixed_dl_mcs, -1);
+    ck_assert_int_eq(cfg.mac.fixed_ul_mcs, -1);
+    ck_assert(cfg.mac.target_bler == 0.1);
+    expect_one("cell = { " CELL_REQ " };\nmac = {\n dl_mcs_max = 29; };",
+               "conf/x.conf:3: mac.dl_mcs_max: value 29 out of range (allowed: 0..28)");
+    expect_one("cell = { " CELL_REQ " };\nmac = { fixed_ul_mcs = -2; };",
+               "conf/x.conf:2: mac.fixed_ul_mcs: value -2 out of range (allowed: -1..28)");
+    expect_one("cell = { " CELL_REQ " };\nmac = { target_bler = 0.6; };",
+               "conf/x.conf:2: mac.target_bler: value 0.6 out of range (allowed: 0.01..0.5)");
+    ck_assert_int_ne(load_cell(&cfg, "", "mac = { dl_mcs_max = 10; fixed_dl_mcs = 12; };"), 0);
+    ck_assert_ptr_nonnull(strstr(errbuf, "mac.fixed_dl_mcs: above mac.dl_mcs_max (allowed: -1, 0..10"));
+    ck_assert_int_ne(load_cell(&cfg, "", "mac = { ul_mcs_max = 3; fixed_ul_mcs = 4; };"), 0);
+    ck_assert_ptr_nonnull(strstr(errbuf, "mac.fixed_ul_mcs: above mac.ul_mcs_max (allowed: -1, 0..3"));
+    ck_assert_int_eq(load_cell(&cfg, "", "mac = { dl_mcs_max = 10; fixed_dl_mcs = 10; };"), 0);
+}
+END_TEST
+
 START_TEST(cross_duplex_must_match_band)
 {
     expect_cross("duplex = \"tdd\"; srsue_compatible = false; tdd = { period_ms = 5; dl_slots = 3; ul_slots = 1; };",
@@ -768,6 +791,7 @@ static Suite *config_suite(void)
     tcase_add_test(errors, all_errors_reported);
     tcase_add_test(errors, nearest_key_suggestion);
     tcase_add_test(errors, null_err_stream_is_allowed);
+    tcase_add_test(cross, mac_link_adaptation_keys);
     tcase_add_test(cross, cross_duplex_must_match_band);
     tcase_add_test(cross, cross_bandwidth_vs_scs_and_band);
     tcase_add_test(cross, cross_tdd_pattern);

@@ -732,6 +732,75 @@ START_TEST(idle_ues_cost_nothing)
 }
 END_TEST
 
+/* Link adaptation (mac/link_adapt.h) on: the UL grant's MCS follows the PUSCH SNR (the PUSCH request carries its
+ * modulation, rate and TBS), the SRB1 PDSCH's the same SNR 3 dB lower at first, then NACKed first
+ * transmissions pull it down. */
+START_TEST(link_adaptation)
+{
+    struct mac_ue_config c = cfg52();
+    link_adapt_config_default(&c.la);
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, 4096), 0);
+    struct mac_ue *ue = mac_ue_add(&u, RNTI, 0, 0);
+    ck_assert_ptr_nonnull(ue);
+    ue->setup_complete = true;
+    uint8_t tb[4096] = {0};
+    struct dl_slot_request dl;
+    int want[2] = {c.la.ul_mcs_start, link_adapt_mcs_for_snr(&u.la, TBS_MCS_TABLE_64QAM, 20, 28)};
+    ck_assert_int_gt(want[1], 16); /* 20 dB: 64QAM */
+    uint64_t s = 100;
+    for (int k = 0; k < 2; k++, s += 10) {
+        ue->sr_pending = true;
+        ck_assert_int_eq(dl_slot(s, &dl), 1);
+        struct dci_0_0 d = ul_grant(&dl);
+        ck_assert_uint_eq(d.mcs, (uint32_t)want[k]);
+        struct ul_pusch_req q = pusch_req(s + 4);
+        struct tbs_mcs row;
+        ck_assert_int_eq(tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, want[k], &row), 0);
+        ck_assert_int_eq(modulation_qm(q.grant.modulation), row.qm);
+        ck_assert_double_eq_tol(q.tb.r, row.r_x1024 / 1024.0, 1e-9);
+        struct tbs_cfg t = {.n_prb = q.grant.nof_rb, .n_symb_sh = 14, .n_dmrs_prb = 36, .layers = 1, .qm = row.qm,
+                            .r_x1024 = row.r_x1024};
+        ck_assert_int_eq(q.tb.tbs, tbs_compute(&t));
+        pusch_result(ue, s + 4, &q, true, tb, ul_pdu(tb, q.tb.tbs / 8, -1), 0); /* SNR 20 dB */
+    }
+    ck_assert_int_eq(ue->la.ul.last_mcs, want[1]);
+    /* DL: first transmissions NACKed, their retransmissions ACKed (same MCS) */
+    int first = -1, last = -1;
+    uint8_t sdu[40];
+    memset(sdu, 0x3c, sizeof sdu);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
+        for (int tx = 0; tx < 2; tx++) {
+            ck_assert_int_eq(dl_slot(s, &dl), 1);
+            struct mac_pdu_rx rx;
+            struct dci_1_0 d = srb1_pdsch(&dl, &rx);
+            ck_assert_uint_eq(d.rv, tx ? 2 : 0);
+            struct tbs_mcs row;
+            ck_assert_int_eq(tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, (int)d.mcs, &row), 0);
+            ck_assert_int_eq(dl.pdsch[0].dlsch.qm, row.qm);
+            if (tx) ck_assert_int_eq((int)d.mcs, last); /* a retransmission keeps the MCS */
+            last = (int)d.mcs;
+            if (first < 0) first = last;
+            tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+            harq_ack(s + 4, tx == 1);
+            s += 7;
+        }
+        while (dl_slot(s, &dl) > 0) { /* RLC STATUS / poll PDUs: ACK them */
+            if (dl.n_pdsch) {
+                tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+                harq_ack(s + 4, true);
+            }
+            s += 7;
+        }
+    }
+    ck_assert_int_eq(first, link_adapt_mcs_for_snr(&u.la, TBS_MCS_TABLE_64QAM, 17, 28));
+    ck_assert_int_lt(last, first - 3); /* 6 NACKs: 6 dB less, several rows */
+    ck_assert_uint_ge(ue->la.dl.ko, 6);
+    teardown();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mac_ue");
@@ -748,6 +817,7 @@ int main(void)
     tcase_add_test(tc, bad_config);
     tcase_add_test(tc, many_ues_share_a_slot);
     tcase_add_test(tc, idle_ues_cost_nothing);
+    tcase_add_test(tc, link_adaptation);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Link adaptation end to end (mac/link_adapt.h): two simulated UEs at once, one through a 30 dB channel and one
+# through a 10 dB channel (uesim --ue-snr: AWGN per unit-energy RE in its UL and on its own DL receiver). gnbd
+# chooses each UE's PUSCH MCS from the PUSCH SNR it measures and its PDSCH MCS from the same SNR (3 dB below at
+# first) with the HARQ outer loops on top. The UEs stay connected (--until-release, rrc.inactivity_timer_s = 2)
+# while gnbctl ues is read. Checks: both UEs attach (uesim's verdict), gnbctl ues shows an MCS for
+# each direction of each UE, and the 30 dB UE's MCSs are higher than the 10 dB UE's in both directions, the
+# 30 dB UE's UL MCS in the 64QAM rows (>= 17); a second run with mac.fixed_dl_mcs / fixed_ul_mcs shows exactly
+# those MCSs for both UEs (the keys are applied).
+source "$(dirname "$0")/lib.sh"
+UESIM="$ROOT/$BUILD/uesim"
+FDD52="pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12;"
+
+# name "extra groups": runs the two UEs, sets RNTI_HI / RNTI_LO (the 30 / 10 dB UE's C-RNTI) and UES
+run_pair() {
+  local name=$1 groups=$2 ep gpid out upid
+  RNTI_HI=""; RNTI_LO=""; UES=""
+  uesim_cell_start "$name" "$FDD52" 3 15 "$groups" || return 1
+  ep=$EP; gpid=$GPID
+  # gnbctl ues is read while the UEs are still there (after uesim ends, grants to the departed UEs would fail)
+  "$UESIM" "${UESIM_ARGS[@]}" --seconds 5 --timeout 60 --ues 2 --ue-snr 30,10 --until-release 10 >"$TMP/$name.uesim" 2>&1 &
+  upid=$!; PIDS+=("$upid")
+  for _ in $(seq 150); do
+    UES=$("$GNBCTL" -s "$ep" ues 2>&1)
+    [ "$(grep -cE "setup-complete .* dl_mcs=[0-9]+ ul_mcs=[0-9]+" <<<"$UES")" = 2 ] && break
+    sleep 0.2
+  done
+  sleep 1 # a few more HARQ rounds
+  UES=$("$GNBCTL" -s "$ep" ues 2>&1)
+  wait "$upid"
+  check "$name: uesim: both UEs attached" [ $? -eq 0 ]
+  out=$(cat "$TMP/$name.uesim")
+  RNTI_HI=$(grep -aoE "ue=1 .*result=ok \(attached as 0x[0-9a-f]+" <<<"$out" | grep -oE "0x[0-9a-f]+$")
+  RNTI_LO=$(grep -aoE "ue=2 .*result=ok \(attached as 0x[0-9a-f]+" <<<"$out" | grep -oE "0x[0-9a-f]+$")
+  stop_and_wait "$gpid" TERM 5 >/dev/null
+  grep -E "^0x" <<<"$UES" | grep -oE "^0x[0-9a-f]+|snr=[^ ]+|dl_mcs=[^ ]+|ul_mcs=[^ ]+|dl_nack=[^ ]+|ul_ko=[^ ]+" |
+    paste -sd' ' | sed 's/ 0x/\n0x/g; s/^/    /'
+  return 0
+}
+field() { # rnti key: the value of key= on that UE's gnbctl ues line
+  grep -E "^$1 " <<<"$UES" | grep -oE " $2=[^ ]+" | cut -d= -f2
+}
+
+if run_pair la_adaptive "rrc = { inactivity_timer_s = 2; };"; then
+  check "la_adaptive: the UEs' C-RNTIs from uesim" [ -n "$RNTI_HI" -a -n "$RNTI_LO" ]
+  HD=$(field "$RNTI_HI" dl_mcs); HU=$(field "$RNTI_HI" ul_mcs)
+  LD=$(field "$RNTI_LO" dl_mcs); LU=$(field "$RNTI_LO" ul_mcs)
+  echo "    30 dB UE $RNTI_HI: dl_mcs=$HD ul_mcs=$HU; 10 dB UE $RNTI_LO: dl_mcs=$LD ul_mcs=$LU"
+  allnum() { for v in "$@"; do [[ $v =~ ^[0-9]+$ ]] || return 1; done; }
+  check "la_adaptive: gnbctl ues shows both MCSs of both UEs" allnum "$HD" "$HU" "$LD" "$LU"
+  check "la_adaptive: UL MCS higher at 30 dB than at 10 dB ($HU > $LU)" [ "${HU:-0}" -gt "${LU:-99}" ]
+  check "la_adaptive: DL MCS higher at 30 dB than at 10 dB ($HD > $LD)" [ "${HD:-0}" -gt "${LD:-99}" ]
+  check "la_adaptive: UL MCS at 30 dB is a 64QAM row ($HU >= 17)" [ "${HU:-0}" -ge 17 ]
+fi
+
+if run_pair la_fixed "rrc = { inactivity_timer_s = 2; }; mac = { fixed_dl_mcs = 5; fixed_ul_mcs = 7; };"; then
+  for r in "$RNTI_HI" "$RNTI_LO"; do
+    check "la_fixed: $r dl_mcs=5 ul_mcs=7" [ "$(field "$r" dl_mcs)/$(field "$r" ul_mcs)" = "5/7" ]
+  done
+fi
+finish
