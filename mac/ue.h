@@ -19,7 +19,7 @@
  * map (mac/ul_map.h) has free in the PUSCH's slot. One PUSCH per UE is in flight at a time.
  *   - Size (38.321 6.1.3.1): the BSR's buffer size (the upper end of its Table 6.1.3.1-1/-2 level, summed over
  *     the LCGs; the top level as its lower bound) plus MAC_UE_UL_OVERHEAD bytes for the MAC/RLC headers and CEs
- *     gives the fewest PRBs whose TBS at grant_mcs (38.214 6.1.4.2) holds it, at most grant_max_prb (or the
+ *     gives the fewest PRBs whose TBS at the grant's MCS (38.214 6.1.4.2) holds it, at most grant_max_prb (or the
  *     longest free run the UL map has). What a grant carries is counted against the BSR until the next BSR.
  *     Without a BSR (an SR, the first grants before RRCSetupComplete) a grant has grant_nof_prb. A UE with
  *     nothing reported gets a grant every grant_period slots until its RRCSetupComplete arrives.
@@ -51,7 +51,7 @@
  * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete; DL-DCCH
  * SDUs of the RRC through PDCP), and a Timing Advance Command when one is due, goes in a DCI 1_0 with the C-RNTI
  * in SS#2 and a PDSCH on the lowest free run of PRBs of the slot (mac/pdcch_alloc.h keeps the PDSCHs of a slot
- * on disjoint PRBs; RIV over the BWP from CRB 0, row 0 of pdsch-Config's list, MCS css.rar_mcs), sized for the
+ * on disjoint PRBs; RIV over the BWP from CRB 0, row 0 of pdsch-Config's list), sized for the
  * RLC PDU that the longest free run holds (the PDCCH and PRBs are found before RLC gives a PDU), MAC
  * PDU = [TA command CE] + [one SRB1 SDU] + padding; its HARQ-ACK on PUCCH resource 0 (PRI 0), k1 = 4
  * (dl-DataToUL-ACK {1..8}). DL HARQ (38.321 5.3.2): one process (MAC_UE_DL_HARQ_ID) per UE; the TB is kept until
@@ -71,6 +71,10 @@
  * contexts whose SR occasion is in the slot (sr_at: one PUCCH request each, every sr_period slots). So an idle
  * connected UE costs nothing per slot beyond its SR occasion, and the pending/SR sets are one 64-bit word each
  * (MAC_MAX_UES <= 64); mac_ue_find (indications) still scans the connected UEs.
+ *
+ * MCS (link adaptation, mac/link_adapt.h; Table 5.1.3.1-1, what DCI 1_0 / 0_0 read): link_adapt_dl_mcs() /
+ * link_adapt_ul_mcs() for each new TB (a retransmission keeps its TB's), fed with every PUSCH SNR and each first
+ * transmission's HARQ-ACK (NACK / DTX / lost: failure) or CRC; cfg.la all zero: fixed css.rar_mcs / grant_mcs.
  *
  * Timing advance (38.321 5.2, 6.1.3.4; 38.213 4.2): every decoded PUSCH reports its timing offset (DM-RS phase
  * slope, samples, late > 0; Msg3's starts the loop: the RAR's T_A came from the preamble). The MAC keeps a
