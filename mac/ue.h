@@ -44,7 +44,8 @@
  * longest free run of the slot (so a UE with DRB data takes every PRB left after the UEs before it in the walk),
  * the TB at most the HARQ buffer (the carrier's largest 64QAM TB, MAC_UE_DL_TB_MAX); after RLC has filled it, the
  * fewest PRBs that hold what was pulled. Its MCS comes from ue_dl_mcs() in ue.c, the one place it is chosen:
- * css.rar_mcs for a UE with SRB1 only, cfg.dl_mcs once it has a DRB; a retransmission keeps its TB's MCS.
+ * link adaptation (below); with cfg.la all zero css.rar_mcs for a UE with SRB1 only, cfg.dl_mcs once it has a
+ * DRB; a retransmission keeps its TB's MCS.
  * The DRB's RLC and PDCP timers are ticked in the slot walk while the UE is pending (a UE with DRB data, an RLC
  * timer or t-Reordering running stays pending).
  *
@@ -74,7 +75,7 @@
  *
  * MCS (link adaptation, mac/link_adapt.h; Table 5.1.3.1-1, what DCI 1_0 / 0_0 read): link_adapt_dl_mcs() /
  * link_adapt_ul_mcs() for each new TB (a retransmission keeps its TB's), fed with every PUSCH SNR and each first
- * transmission's HARQ-ACK (NACK / DTX / lost: failure) or CRC; cfg.la all zero: fixed css.rar_mcs / grant_mcs.
+ * transmission's HARQ-ACK (NACK / DTX / lost: failure) or CRC; cfg.la all zero: fixed (DL as above, UL grant_mcs).
  *
  * Timing advance (38.321 5.2, 6.1.3.4; 38.213 4.2): every decoded PUSCH reports its timing offset (DM-RS phase
  * slope, samples, late > 0; Msg3's starts the loop: the RAR's T_A came from the preamble). The MAC keeps a
@@ -277,7 +278,7 @@ struct mac_ue_config {
                                      * mac_ues_default_uss() (what rrc_setup_builder_defaults() gives) */
     int dl_mcs;                     /* PDSCH MCS (64QAM table, 1..27) of UEs with a DRB; 0: MAC_UE_DL_MCS_DEFAULT */
     struct link_adapt_config la;    /* MCS of UE PDSCHs / PUSCHs (qam64 only: DCI 1_0 / 0_0); all zero (target_bler
-                                     * 0): fixed at css.rar_mcs (DL) and grant_mcs (UL) */
+                                     * 0): fixed (DL: ue_dl_mcs() in ue.c; UL: grant_mcs) */
 };
 
 /* Summed over UEs since init (kept across mac_ues_reset). */
