@@ -180,6 +180,7 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(ng, "nas_dl", &d->ng.nas_dl);
         add_counter(ng, "nas_dropped", &d->ng.nas_dropped);
         add_counter(ng, "ue_releases", &d->ng.ue_releases);
+        add_counter(ng, "release_requests", &d->ng.release_requests);
         add_counter(ng, "ics_requests", &d->ng.ics_requests);
         add_counter(ng, "ics_responses", &d->ng.ics_responses);
         add_counter(ng, "ics_failures", &d->ng.ics_failures);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gnb/log.h"
+#include "rrc/rrc_cell.h"
 #include "gnb/up_stage.h"
 
 static int64_t now_ms(void)
@@ -113,8 +114,8 @@ static void send_pdu(struct ng_stage *s, const uint8_t *buf, size_t len)
 
 static struct ng_ue *ue_by_rnti(struct ng_stage *s, uint16_t rnti)
 {
-    for (int i = 0; i < NG_MAX_UES; i++)
-        if (s->ues[i].used && s->ues[i].rnti == rnti) return &s->ues[i];
+    for (int i = 0; i < NG_MAX_UES; i++) /* a context awaiting its release has given its RNTI back */
+        if (s->ues[i].used && !s->ues[i].release_requested && s->ues[i].rnti == rnti) return &s->ues[i];
     return NULL;
 }
 
@@ -177,17 +178,63 @@ static void context_setup_answer(struct ng_stage *s, struct ng_ue *u, const stru
                  m->establishment_cause);
 }
 
+/* 38.413 8.3.2: the RAN released a UE the AMF did not release (a UE the AMF released was forgotten at its
+ * Command, so it is not found here): UE Context Release Request, cause radio-connection-with-ue-lost for a radio
+ * link failure, user-inactivity otherwise; the context stays until the AMF's Command (answered with Complete by
+ * on_release_command) or NG_RELEASE_REQUEST_GUARD_MS. Without an AMF UE NGAP ID the AMF has nothing to release.
+ * (The RRCRelease for inactivity has already gone out: the RAN asks after the fact, not before.) */
+static void ue_gone(struct ng_stage *s, struct ng_ue *u, int rrc_cause)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    if (!u) return;
+    if (!u->has_amf_id || !s->link || !ng_setup_is_ready(&s->setup)) {
+        forget_ue(s, u);
+        return;
+    }
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = NGAP_MSG_UE_CONTEXT_RELEASE_REQUEST;
+    struct ngap_ue_ids_cause *r = &pdu.u.ue_context_release_request;
+    r->amf_ue_ngap_id = u->amf_ue_ngap_id;
+    r->ran_ue_ngap_id = u->ran_ue_ngap_id;
+    bool lost = rrc_cause == RRC_CAUSE_LOST || rrc_cause == RRC_CAUSE_SETUP_TIMEOUT;
+    r->cause = (struct ngap_cause){.group = NGAP_CAUSE_RADIO_NETWORK,
+                                   .value = lost ? NGAP_CAUSE_RADIO_CONNECTION_WITH_UE_LOST
+                                                 : NGAP_CAUSE_RADIO_USER_INACTIVITY};
+    send_ue_pdu(s, &pdu);
+    atomic_fetch_add_explicit(&s->release_requests, 1, memory_order_relaxed);
+    log_info(LOG_NGAP, "0x%04x: released by the RAN (%s) -> UE Context Release Request (%s)", u->rnti,
+             rrc_release_cause_name((enum rrc_release_cause)rrc_cause),
+             lost ? "radio-connection-with-ue-lost" : "user-inactivity");
+    up_stage_ue_gone(s->up, u->rnti); /* its tunnels go now; the NG context waits for the Command */
+    u->release_requested = true;
+    u->release_deadline_ms = now_ms() + NG_RELEASE_REQUEST_GUARD_MS;
+}
+
+/* Contexts whose UE Context Release Command never came. */
+static void expire_release_requests(struct ng_stage *s, int64_t t)
+{
+    for (int i = 0; i < NG_MAX_UES; i++) {
+        struct ng_ue *u = &s->ues[i];
+        if (u->used && u->release_requested && t >= u->release_deadline_ms) {
+            log_warn(LOG_NGAP, "NGAP: no UE Context Release Command for RAN UE NGAP ID %u within %d ms: forgotten",
+                     u->ran_ue_ngap_id, NG_RELEASE_REQUEST_GUARD_MS);
+            u->used = false;
+        }
+    }
+}
+
 /* A message from the RRC stage. */
 static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
 {
     static _Thread_local struct ngap_pdu pdu;
     struct ng_ue *u = ue_by_rnti(s, m->rnti);
-    if (m->type == NG_UP_RESET) {
-        forget_all(s);
+    if (m->type == NG_UP_RESET) { /* a new stream: every UE of the old one is gone from the RAN */
+        for (int i = 0; i < NG_MAX_UES; i++)
+            if (s->ues[i].used && !s->ues[i].release_requested) ue_gone(s, &s->ues[i], RRC_CAUSE_LOST);
         return;
     }
     if (m->type == NG_UP_UE_GONE) {
-        if (u) forget_ue(s, u);
+        ue_gone(s, u, m->establishment_cause);
         return;
     }
     if (m->type == NG_UP_CONTEXT_SETUP_DONE || m->type == NG_UP_CONTEXT_SETUP_FAILED) {
@@ -345,7 +392,12 @@ static void on_release_command(struct ng_stage *s, const struct ngap_ue_context_
     pdu.u.ue_context_release_complete.ran_ue_ngap_id = u ? u->ran_ue_ngap_id : c->ran_ue_ngap_id;
     pdu.u.ue_context_release_complete.has_uli = true;
     pdu.u.ue_context_release_complete.uli = s->uli;
-    if (u) {
+    if (u && u->release_requested) { /* 8.3.2 answered: the UE has already left the RAN */
+        log_info(LOG_NGAP, "0x%04x: UE Context Release Command (cause group %d value %d) for the UE gnbd asked to "
+                 "release; UE Context Release Complete", u->rnti, c->cause.group, c->cause.value);
+        forget_ue(s, u);
+        atomic_fetch_add_explicit(&s->ue_releases, 1, memory_order_relaxed);
+    } else if (u) {
         struct ng_dl_msg *out = ring_reserve(&s->to_rrc);
         if (out) {
             out->type = NG_DL_RELEASE;
@@ -496,6 +548,7 @@ static void *ng_main(void *arg)
         int64_t t = now_ms();
         act(s, t);
         if (s->link) drain_link(s, t);
+        expire_release_requests(s, t);
         publish(s);
         int64_t next = ng_setup_next_ms(&s->setup);
         int timeout = next == INT64_MAX ? 1000 : next - t < 0 ? 0 : next - t > 1000 ? 1000 : (int)(next - t);

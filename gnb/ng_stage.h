@@ -20,7 +20,10 @@
  * with a radio network cause. A request for a RAN UE NGAP ID this gNB does not know gets an Error Indication
  * (cause unknown-local-UE-NGAP-ID, 38.413 10.6); one the RRC ring cannot take, a Failure at once.
  *
- * Not yet: UE Context Release Request, PDU sessions, NG Reset, several AMFs. */
+ * A UE the RAN releases on its own (inactivity, radio link failure, a new stream) while the AMF holds its context
+ * gets a UE Context Release Request (38.413 8.3.2); its context waits for the Command (then Complete) or 10 s.
+ *
+ * Not yet: PDU sessions, NG Reset, several AMFs. */
 #ifndef GNBD_NG_STAGE_H
 #define GNBD_NG_STAGE_H
 
@@ -43,7 +46,8 @@ struct ng_up_msg {
     uint32_t type;
     uint16_t rnti;
     int establishment_cause;      /* INITIAL_UE: 38.331's, whose first ten values NGAP's 9.3.1.111 repeats;
-                                   * CONTEXT_SETUP_FAILED: the radio network cause */
+                                   * CONTEXT_SETUP_FAILED: the radio network cause;
+                                   * UE_GONE: why the RRC released the UE (enum rrc_release_cause) */
     uint32_t nas_len;
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
@@ -67,7 +71,11 @@ struct ng_ue {
     bool has_amf_id;
     uint64_t amf_ue_ngap_id;
     bool ics_pending;             /* Initial Context Setup passed to the RRC, not yet answered */
+    bool release_requested;       /* the RAN lost or released the UE: UE Context Release Request sent, the AMF's
+                                   * Command awaited (the RNTI no longer names this UE) */
+    int64_t release_deadline_ms;  /* forget the context then if no Command came */
 };
+#define NG_RELEASE_REQUEST_GUARD_MS 10000   /* UE Context Release Request -> Command, at the latest */
 
 struct up_stage;
 
@@ -87,6 +95,7 @@ struct ng_stage {
     uint32_t next_ran_ue_id;
     struct ngap_uli_nr uli;       /* the cell's NR CGI and TAI */
     _Atomic uint64_t ues_initial, nas_ul, nas_dl, nas_dropped, ue_releases;
+    _Atomic uint64_t release_requests;   /* UE Context Release Requests sent (38.413 8.3.2) */
     _Atomic uint64_t ics_requests, ics_responses, ics_failures;
     _Atomic uint64_t connects, requests, responses, failures, timeouts, links_lost, pdus_rx, pdus_bad;
 };

@@ -747,7 +747,7 @@ static int rrc_actions(struct pipeline *p)
                          (long long)p->rrc.cfg.inactivity_ms, act.len);
         } else {
             out->type = RRC_MSG_RELEASE_UE;
-            ng_stage_up(p->ng, NG_UP_UE_GONE, act.rnti, 0, NULL, 0);
+            ng_stage_up(p->ng, NG_UP_UE_GONE, act.rnti, (int)act.cause, NULL, 0);
             log_info(LOG_RRC, "0x%04x: released (%s); %d of %d UEs hold an RRC context", act.rnti,
                      rrc_release_cause_name(act.cause), p->rrc.nof_ues, p->rrc.cfg.max_ues);
         }

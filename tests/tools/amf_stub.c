@@ -9,6 +9,7 @@
  * Transport is printed with its NAS octets; with --release-after-ul it is followed by a UE Context Release
  * Command (cause nas/normal-release) for that UE, and the gNB's UE Context Release Complete is printed.
  * --release-after-ul N: the command follows the N-th Uplink NAS Transport of the UE instead.
+ * A UE Context Release Request from the gNB is printed and answered with the Command, as an AMF does.
  * --ics KGNB_HEX: an Initial Context Setup Request (38.413 8.3.1: K_gNB = the 64 hex digits, UE security
  * capabilities NEA1-3/NIA1-3 or --ics-caps ENC_HEX,INT_HEX as 16-bit maps, the NAS-PDU --ics-nas HEX if given)
  * follows the UE's --ics-after-ul N-th Uplink NAS Transport (0: the Initial UE Message itself, after the DL NAS);
@@ -262,6 +263,11 @@ int main(int argc, char **argv)
                        e->has_ran_ue_ngap_id ? (long long)e->ran_ue_ngap_id : -1LL, e->has_cause ? e->cause.group : -1,
                        e->has_cause ? e->cause.value : -1);
                 send_release(a, cur_amf_id, cur_ran_id);
+            } else if (in.msg == NGAP_MSG_UE_CONTEXT_RELEASE_REQUEST) { /* 38.413 8.3.2: the AMF answers with a Command */
+                const struct ngap_ue_ids_cause *r = &in.u.ue_context_release_request;
+                printf("amf_stub: UEContextReleaseRequest amf_ue_id=%llu ran_ue_id=%u cause=%d/%d\n",
+                       (unsigned long long)r->amf_ue_ngap_id, r->ran_ue_ngap_id, r->cause.group, r->cause.value);
+                send_release(a, r->amf_ue_ngap_id, r->ran_ue_ngap_id);
             } else if (in.msg == NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE) {
                 printf("amf_stub: UEContextReleaseComplete amf_ue_id=%llu ran_ue_id=%u\n",
                        (unsigned long long)in.u.ue_context_release_complete.amf_ue_ngap_id,
