@@ -245,6 +245,32 @@ static void answer_cap(struct ue_attach_ue *u)
            u->rnti, cl);
 }
 
+/* 38.331 5.3.5.3: RRCReconfiguration -> RRCReconfigurationComplete (the DRB is only reported: no user plane here). */
+static void on_reconfiguration(struct ue_attach_ue *u, const struct rrc_reconfiguration *r)
+{
+    const struct rrc_radio_bearer_config *rb = &r->radio_bearer_config;
+    const struct rrc_cell_group_config *cg = &r->master_cell_group;
+    printf("uesim: RRCReconfiguration received: ue=%d c-rnti=0x%04x transaction=%d drb=%d lcid=%d nas=%d\n",
+           u->idx + 1, u->rnti, r->transaction_id,
+           r->has_radio_bearer_config && rb->nof_drb > 0 ? rb->drb[0].drb_id : 0,
+           r->has_master_cell_group && cg->nof_rlc_bearers > 0 ? cg->rlc_bearer[0].lcid : 0, r->nof_nas);
+    u->reconf_answer = r->transaction_id + 1;
+}
+
+static void answer_reconf(struct ue_attach_ue *u)
+{
+    uint8_t msg[8];
+    size_t n = 0;
+    int tid = u->reconf_answer - 1;
+    u->reconf_answer = 0;
+    if (rrc_ul_dcch_encode_reconfiguration_complete(tid, msg, sizeof msg, &n) < 0 || send_ul_dcch(u, msg, n) < 0) {
+        printf("uesim: RRCReconfigurationComplete could not be sent: ue=%d\n", u->idx + 1);
+        return;
+    }
+    u->reconfigurations++;
+    printf("uesim: RRCReconfigurationComplete sent: ue=%d c-rnti=0x%04x transaction=%d\n", u->idx + 1, u->rnti, tid);
+}
+
 /* A SecurityModeCommand was delivered with COUNT count: its MAC-I (in last_pdu) checked under the keys it asks
  * for; the answer goes out once PDCP returns (answer_smc). */
 static void on_smc(struct ue_attach_ue *u, uint32_t count, const struct rrc_security_mode_command *c)
@@ -301,6 +327,7 @@ static void pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, size_t
                m.ue_capability_enquiry.transaction_id, u->secure ? " (deciphered)" : "");
         u->cap_answer = m.ue_capability_enquiry.transaction_id + 1;
     }
+    if (rc == 0 && m.c1 == RRC_DL_DCCH_RECONFIGURATION) on_reconfiguration(u, &m.reconfiguration);
     if (rc == 0 && m.c1 == RRC_DL_DCCH_RELEASE) {
         u->release_seen = true;
         u->release_transaction = m.release.transaction_id;
@@ -329,6 +356,7 @@ static void rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
     pdcp_srb_rx(&u->pdcp, sdu, len, now_ms(u->a));
     if (u->smc_answer) answer_smc(u); /* not from PDCP's callback: the entity is not reentered */
     if (u->cap_answer) answer_cap(u);
+    if (u->reconf_answer) answer_reconf(u);
 }
 
 static int setup_phy(struct ue_attach *a, char *why, size_t len)

@@ -218,6 +218,8 @@ struct ue_attach_ue {
     uint8_t last_pdu[64];
     int smc_answer;                              /* 0 none, 1 SecurityModeComplete due, 2 SecurityModeFailure due */
     int cap_answer;                              /* UECapabilityEnquiry's transaction + 1, 0 none */
+    int reconf_answer;                           /* RRCReconfiguration's transaction + 1, 0 none */
+    int reconfigurations;                        /* RRCReconfigurationCompletes sent */
     int smc_transaction;
     struct pdcp_sec_config smc_sec;              /* the keys the SecurityModeCommand chose */
     bool secure;                                 /* integrity and ciphering on */
