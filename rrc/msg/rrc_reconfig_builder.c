@@ -8,7 +8,7 @@ void rrc_drb_params_defaults(struct rrc_drb_params *p)
 {
     *p = (struct rrc_drb_params){
         .drb_id = 1, .lcid = 4, .pdu_session_id = 1, .qfi = 1,
-        .rlc = {.sn_bits = 12, .t_poll_retransmit_ms = 45, .poll_pdu = 64, .poll_byte = RRC_INFINITY, .max_retx = 8,
+        .rlc = {.sn_bits = 18, .t_poll_retransmit_ms = 45, .poll_pdu = 64, .poll_byte = 25, .max_retx = 8,
                 .t_reassembly_ms = 35, .t_status_prohibit_ms = 10},
         .pdcp_sn_bits = 18, .pdcp_discard_timer_ms = RRC_INFINITY, .pdcp_t_reordering_ms = 100,
         .sdap_header_dl = false, .sdap_header_ul = false, .lc_priority = 4, .lcg = 1, .sr_id = 0};

@@ -68,9 +68,10 @@ struct rrc_drb_params {
 /* The encoded RRCReconfiguration of rrc_reconfig_build_drb without its NAS message is at most this long. */
 #define RRC_RECONFIG_DRB_MAX_BYTES 64
 
-/* gnbd's DRB 1: LCID 4, PDU session 1, QFI 1; RLC AM 12-bit SN, t-PollRetransmit 45 ms, pollPDU 64, pollByte
- * infinity, maxRetxThreshold 8, t-Reassembly 35 ms, t-StatusProhibit 10 ms; PDCP 18-bit SN, discardTimer infinity,
- * t-Reordering 100 ms; no SDAP headers; priority 4, LCG 1, SR 0. */
+/* gnbd's DRB 1 (the MAC's DRB entities are allocated with the same RLC values, mac/ue.c): LCID 4, PDU session 1,
+ * QFI 1; RLC AM 18-bit SN, t-PollRetransmit 45 ms, pollPDU 64, pollByte 25 kB, maxRetxThreshold 8, t-Reassembly
+ * 35 ms, t-StatusProhibit 10 ms; PDCP 18-bit SN, discardTimer infinity, t-Reordering 100 ms; no SDAP headers;
+ * priority 4, LCG 1, SR 0. */
 void rrc_drb_params_defaults(struct rrc_drb_params *p);
 
 /* Fills msg with the RRCReconfiguration (c1 RRC_DL_DCCH_RECONFIGURATION). nas may be NULL when nas_len is 0 (no

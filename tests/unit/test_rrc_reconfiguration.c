@@ -40,23 +40,23 @@ static struct rrc_dl_dcch_msg msg, back;
  *   extension 0, rlc-BearerToAddModList 1, the other six 0 | cellGroupId 00, SIZE (1..32) one 00000,
  *   RLC-BearerConfig extension 0 | servedRadioBearer 1, reestablishRLC 0, rlc-Config 1,
  *   mac-LogicalChannelConfig 1, logicalChannelIdentity 4 (00011) | drb-Identity (1) 1 (00000), rlc-Config
- *   extension 0, am 00 | UL-AM-RLC sn-FieldLength present 1, size12 0, t-PollRetransmit ms45 (8: 001000),
- *   pollPDU p64 (4: 00100), pollByte infinity (43: 101011), maxRetxThreshold t8 (5: 101) | DL-AM-RLC sn 1 0,
+ *   extension 0, am 00 | UL-AM-RLC sn-FieldLength present 1, size18 1, t-PollRetransmit ms45 (8: 001000),
+ *   pollPDU p64 (4: 00100), pollByte kB25 (6: 000110), maxRetxThreshold t8 (5: 101) | DL-AM-RLC sn 1 1,
  *   t-Reassembly ms35 (7: 00111), t-StatusProhibit ms10 (2: 000010) | LogicalChannelConfig extension 0,
  *   ul-SpecificParameters 1: extension 0, allowedServingCells/allowedSCS-List/maxPUSCH-Duration 000,
  *   configuredGrantType1Allowed 0, logicalChannelGroup 1, schedulingRequestID 1, priority 4 (0011),
  *   prioritisedBitRate infinity (1111), bucketSizeDuration ms5 (0000), logicalChannelGroup 1 (001),
  *   schedulingRequestID 0 (000), logicalChannelSR-Mask 0, logicalChannelSR-DelayTimerApplied 0:
- *     01000000 00000000 10110001 11000000 00100010 00001001 01011101 10001110 00010010 00001100 11111100
- *     00001000 00 (+6 bits padding) = 40 00 b1 c0 22 09 5d 8e 12 0c fc 08 00
+ *     01000000 00000000 10110001 11000000 00110010 00001000 00110101 11001110 00010010 00001100 11111100
+ *     00001000 00 (+6 bits padding) = 40 00 b1 c0 32 08 35 ce 12 0c fc 08 00
  * dedicatedNAS-MessageList SIZE (1..29) one (00000), length 5 (00000101), 7e 02 11 22 33, padding 5 bits. */
 START_TEST(test_bytes_by_hand)
 {
     static const uint8_t want[] = {0x04, 0x88, 0x80, 0x4d, 0x00, 0xf0, 0x01, 0x02, 0xf1, 0xf8, 0x3a,
-                                   0x80, 0x35, 0x00, 0x02, 0xc7, 0x00, 0x88, 0x25, 0x76, 0x38, 0x48,
+                                   0x80, 0x35, 0x00, 0x02, 0xc7, 0x00, 0xc8, 0x20, 0xd7, 0x38, 0x48,
                                    0x33, 0xf0, 0x20, 0x00, 0x00, 0xaf, 0xc0, 0x42, 0x24, 0x46, 0x60};
-    static const uint8_t cell_group[] = {0x40, 0x00, 0xb1, 0xc0, 0x22, 0x09, 0x5d,
-                                         0x8e, 0x12, 0x0c, 0xfc, 0x08, 0x00};
+    static const uint8_t cell_group[] = {0x40, 0x00, 0xb1, 0xc0, 0x32, 0x08, 0x35,
+                                         0xce, 0x12, 0x0c, 0xfc, 0x08, 0x00};
     static const uint8_t nas[] = {0x7e, 0x02, 0x11, 0x22, 0x33};
     struct rrc_drb_params p;
     rrc_drb_params_defaults(&p);
