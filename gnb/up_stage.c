@@ -298,6 +298,10 @@ static int drain_socket(struct up_stage *s)
             mm[i].msg_len = 0;
         }
         int got = recvmmsg(s->sock, mm, (unsigned)n, MSG_DONTWAIT, NULL);
+        /* Commands again, now that these datagrams are here: a tunnel posted before one of them was sent (the
+         * UPF learns its TEID only after up_stage_tunnel_add() returned) is in the ring by now, even if this
+         * thread last looked before it was posted. */
+        if (got > 0) apply_commands(s);
         int i = 0;
         for (; i < got; i++) {
             if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) { /* over UP_BUF_SIZE: not an N3 packet of ours */
@@ -367,7 +371,7 @@ static void *up_main(void *arg)
 {
     struct up_stage *s = arg;
     while (!atomic_load(&s->stop)) {
-        apply_commands(s); /* before the socket: a G-PDU sent after its tunnel was added finds it */
+        apply_commands(s);
         int n = drain_socket(s);
         n += drain_ul(s);
         if (n) continue;

@@ -20,9 +20,10 @@
  *
  * TEIDs: up_stage_tunnel_add() runs on the NG thread and returns the DL TEID at once (the NG stage puts it in the
  * PDU Session Resource Setup Response): it is taken from an atomic counter (1, 2, ...; 0 is skipped) and the
- * tunnel is posted on cmd. The UP thread applies pending commands before it reads the socket, so a G-PDU that
- * the UPF sends after learning the TEID finds its tunnel; one that overtakes the command is answered as an
- * unknown TEID (Error Indication), never misdelivered.
+ * tunnel is posted on cmd. The UP thread applies pending commands after each recvmmsg() that returned datagrams,
+ * before handling them, so a G-PDU that the UPF sent after learning the TEID finds its tunnel (the command was
+ * posted before the datagram existed); one that overtakes the command is answered as an unknown TEID (Error
+ * Indication), never misdelivered.
  *
  * The UPF's UDP port is ngap.upf_port (29.281 4.4.2.3: 2152; configurable for tests where the "UPF" is a local
  * program), for every tunnel. ngap.n3_port is only our bind port. */
