@@ -395,8 +395,8 @@ echo "ok    core ready in $(($(date +%s) - t0)) s: $(show "ngap_server" "$CORE_R
 # ---- gnbd and srsUE in the core's namespace, srsUE's TUN in the UE's ------------------------------------------
 export CORE_RUN CORE_NS CORE_UE_NS CORE_EXPECT CORE_PINGS CORE_IPERF CORE_IPERF_RATE CORE_PRB
 GNB_NGAP="ngap = { amf_addr = \"127.0.0.1\"; transport = \"udp\"; udp_local_port = 9900; udp_remote_port = 9899; sst = $SST; };"
-# gnbd's RRC inactivity timer releases a UE that sent nothing on SRB1 for a while, without telling the AMF (a
-# connected UE with a core network is the AMF's to release): off, so that the cycles test what they say.
+# gnbd's RRC inactivity timer releases a UE that sent nothing on SRB1 for a while, user-plane traffic or not:
+# off, so that each cycle's UE stays connected for its pings.
 GNB_NGAP="$GNB_NGAP rrc = { inactivity_timer_s = 0; };"
 PCI=1; [ "$CORE_PRB" = 106 ] && PCI=500
 echo "core: $CYCLES cycle(s) of srsUE register -> session -> $CORE_PINGS pings -> deregister, one gnbd, $CORE_PRB PRB"
