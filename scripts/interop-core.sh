@@ -121,10 +121,14 @@ throughput() { # iperf3 UDP both ways (server in the core's namespace on the UPF
       res=$(python3 -c '
 import json, sys
 try:
-    s = json.loads(sys.stdin.read())["end"]["sum"]
-    print(f"{s["bits_per_second"] * (1 - s["lost_percent"] / 100) / 1e6:.2f} Mbit/s received of {s["bits_per_second"] / 1e6:.2f} sent, {s["lost_percent"]:.1f}% lost, jitter {s["jitter_ms"]:.2f} ms")
-except Exception as e:
-    sys.exit(1)' <<<"$out") || { echo "MISS  cycle $n: iperf3 $dir failed: $(tail -c 300 <<<"$out" | tr '\n' ' ')"; return 1; }
+    end = json.loads(sys.stdin.read())["end"]
+    s = end["sum"]
+    lost, jitter = s["lost_percent"], s["jitter_ms"]
+    got = end["sum_received"]["bits_per_second"] if "sum_received" in end else s["bits_per_second"] * (1 - lost / 100)
+    sent = end["sum_sent"]["bits_per_second"] if "sum_sent" in end else s["bits_per_second"]
+except (ValueError, KeyError):
+    sys.exit(1)
+print("%.2f Mbit/s received of %.2f sent, %.1f%% lost, jitter %.2f ms" % (got / 1e6, sent / 1e6, lost, jitter))' <<<"$out") || { echo "MISS  cycle $n: iperf3 $dir failed: $(tail -c 300 <<<"$out" | tr '\n' ' ')"; return 1; }
       echo "cycle $n iperf3 UDP $dir ($CORE_PRB PRB, offered ${CORE_IPERF_RATE} Mbit/s): $res; gnbd CPU $(cpu_share "$c0" "$c1" "$t0" "$t1")% of one core" |
         tee -a "$CORE_RUN/summary" | sed 's/^/ok    /'
     done
