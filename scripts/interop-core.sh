@@ -78,7 +78,7 @@ cycle_up() {
     show "RRCReconfiguration" "$INTEROP_GNBD_LOG" | sed 's/^/        gnbd: /'
     if grep -qE "(InitialContextSetup|PDUSessionResourceSetup)Request from the AMF not handled" "$INTEROP_GNBD_LOG"; then
       echo "      missing step: gnbd does not yet answer $(grep -oE "[A-Za-z]+Request from the AMF not handled" \
-        "$INTEROP_GNBD_LOG" | sed 's/ from.*//' | sort -u | tr '\n' ' ')(no RRC security, DRB or GTP-U tunnel for the session)"
+        "$INTEROP_GNBD_LOG" | sed 's/ from.*//' | sort -u | tr '\n' ' ')(so the UE gets no DRB and the UPF no tunnel)"
     fi
     return 1
   fi
