@@ -142,7 +142,8 @@ void config_print_reference(FILE *out)
     size_t nkeys;
     const struct config_key *keys = config_keys(&nkeys);
     static const char *const kinds[] = {"integer", "integer", "number", "boolean", "string", "one of", "one of",
-                                        "one of", "one of"};
+                                        "one of", "one of", "list:"};
+    _Static_assert(sizeof kinds / sizeof kinds[0] == CONFIG_KEY_NAME_LIST + 1, "a kind per key type");
     for (size_t i = 0; i < nkeys; i++) {
         const struct config_key *k = &keys[i];
         char allowed[256], def[128];

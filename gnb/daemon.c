@@ -184,6 +184,9 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(ng, "ics_requests", &d->ng.ics_requests);
         add_counter(ng, "ics_responses", &d->ng.ics_responses);
         add_counter(ng, "ics_failures", &d->ng.ics_failures);
+        add_counter(ng, "sessions_requested", &d->ng.sessions_requested);
+        add_counter(ng, "sessions_set_up", &d->ng.sessions_set_up);
+        add_counter(ng, "sessions_failed", &d->ng.sessions_failed);
     }
     if (d->up.enabled) {
         cJSON *up = cJSON_AddObjectToObject(out, "up");

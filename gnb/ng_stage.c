@@ -223,6 +223,88 @@ static void expire_release_requests(struct ng_stage *s, int64_t t)
     }
 }
 
+/* 38.413 8.2.1.2: PDU Session Resource Setup Response: the session set up (DL tunnel, QFI) or failed, plus the
+ * request's further sessions (failed: one DRB per UE) when given. */
+static void session_response(struct ng_stage *s, struct ng_ue *u, bool ok, int cause,
+                             const struct ngap_pdu_session_resource_setup_request *more)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE;
+    struct ngap_pdu_session_resource_setup_response *r = &pdu.u.pdu_session_resource_setup_response;
+    r->amf_ue_ngap_id = u->amf_ue_ngap_id;
+    r->ran_ue_ngap_id = u->ran_ue_ngap_id;
+    if (ok) {
+        int bits = 0;
+        const uint8_t *a = up_stage_n3_address(s->up, &bits);
+        r->has_setup = true;
+        r->n_setup = 1;
+        r->setup[0].pdu_session_id = u->pdu_session_id;
+        r->setup[0].dl_tunnel.addr_bits = bits;
+        memcpy(r->setup[0].dl_tunnel.addr, a, (size_t)bits / 8);
+        r->setup[0].dl_tunnel.teid = u->dl_teid;
+        r->setup[0].n_qos_flows = 1;
+        r->setup[0].qfis[0] = u->qfi;
+    } else {
+        r->has_failed = true;
+        r->failed[r->n_failed].pdu_session_id = u->pdu_session_id;
+        r->failed[r->n_failed++].cause = (struct ngap_cause){.group = NGAP_CAUSE_RADIO_NETWORK, .value = (uint8_t)cause};
+    }
+    for (int i = 1; more && i < more->n_sessions && r->n_failed < NGAP_MAX_PDU_SESSIONS; i++) {
+        r->has_failed = true;
+        r->failed[r->n_failed].pdu_session_id = more->sessions[i].pdu_session_id;
+        r->failed[r->n_failed++].cause = (struct ngap_cause){.group = NGAP_CAUSE_RADIO_NETWORK,
+                                                             .value = NGAP_CAUSE_RADIO_MULTIPLE_PDU_SESSION_ID};
+    }
+    send_ue_pdu(s, &pdu);
+    atomic_fetch_add_explicit(ok ? &s->sessions_set_up : &s->sessions_failed, 1, memory_order_relaxed);
+    if (ok)
+        log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Response (session %d set up: DL TEID 0x%08x, QFI %d)",
+                 u->rnti, u->pdu_session_id, u->dl_teid, u->qfi);
+    else
+        log_warn(LOG_NGAP, "0x%04x: PDU Session Resource Setup Response (session %d failed, radio network cause %d)",
+                 u->rnti, u->pdu_session_id, cause);
+}
+
+/* 38.413 8.2.1: the first session gets a tunnel (DL TEID) and goes to the RRC for DRB 1. */
+static void on_session_setup(struct ng_stage *s, const struct ngap_pdu_session_resource_setup_request *r)
+{
+    atomic_fetch_add_explicit(&s->sessions_requested, 1, memory_order_relaxed);
+    struct ng_ue *u = ue_by_ran_id(s, r->head.ran_ue_ngap_id);
+    if (!u || r->n_sessions < 1) {
+        log_warn(LOG_NGAP, "NGAP: PDU Session Resource Setup Request for unknown RAN UE NGAP ID %u: dropped",
+                 r->head.ran_ue_ngap_id);
+        return;
+    }
+    const struct ngap_pdu_session_setup_item *it = &r->sessions[0];
+    u->pdu_session_id = it->pdu_session_id;
+    u->qfi = it->n_qos_flows > 0 ? it->qos_flows[0].qfi : 1;
+    if (u->session_pending || u->ics_pending) {
+        session_response(s, u, false, NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE, r);
+        return;
+    }
+    int rc = up_stage_tunnel_add(s->up, u->rnti, it->pdu_session_id, u->qfi, 1, it->ul_tunnel.teid, it->ul_tunnel.addr,
+                                 it->ul_tunnel.addr_bits, &u->dl_teid);
+    struct ng_dl_msg *out = rc == 0 ? ring_reserve(&s->to_rrc) : NULL;
+    if (!out) {
+        log_warn(LOG_NGAP, "0x%04x: PDU session %d: %s", u->rnti, it->pdu_session_id,
+                 rc < 0 ? "the user plane refused the tunnel" : "the RRC ring is full");
+        session_response(s, u, false, NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE, r);
+        return;
+    }
+    u->session_pending = true;
+    out->type = NG_DL_PDU_SESSION;
+    out->rnti = u->rnti;
+    out->pdu_session_id = it->pdu_session_id;
+    out->qfi = u->qfi;
+    out->nas_len = it->has_nas_pdu ? (uint32_t)it->nas_len : 0;
+    if (out->nas_len) memcpy(out->nas, it->nas, it->nas_len);
+    ring_commit(&s->to_rrc);
+    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Request (session %d, QFI %d, UPF TEID 0x%08x, NAS %u "
+             "bytes) -> tunnel (DL TEID 0x%08x), DRB 1%s", u->rnti, it->pdu_session_id, u->qfi, it->ul_tunnel.teid,
+             out->nas_len, u->dl_teid, r->n_sessions > 1 ? "; further sessions refused (one DRB per UE)" : "");
+}
+
 /* A message from the RRC stage. */
 static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
 {
@@ -239,6 +321,13 @@ static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
     }
     if (m->type == NG_UP_CONTEXT_SETUP_DONE || m->type == NG_UP_CONTEXT_SETUP_FAILED) {
         context_setup_answer(s, u, m);
+        return;
+    }
+    if (m->type == NG_UP_SESSION_DONE || m->type == NG_UP_SESSION_FAILED) {
+        if (u && u->session_pending && s->link) {
+            u->session_pending = false;
+            session_response(s, u, m->type == NG_UP_SESSION_DONE, m->establishment_cause, NULL);
+        }
         return;
     }
     if (!ng_setup_is_ready(&s->setup) || !s->link) {
@@ -463,6 +552,8 @@ static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len
             on_release_command(s, &pdu.u.ue_context_release_command);
         else if (pdu.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_REQUEST)
             on_context_setup(s, &pdu.u.initial_context_setup_request);
+        else if (pdu.msg == NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST)
+            on_session_setup(s, &pdu.u.pdu_session_resource_setup_request);
         else
             log_warn(LOG_NGAP, "NGAP: %s from the AMF not handled yet", ngap_msg_name(pdu.msg));
         return;

@@ -20,10 +20,15 @@
  * with a radio network cause. A request for a RAN UE NGAP ID this gNB does not know gets an Error Indication
  * (cause unknown-local-UE-NGAP-ID, 38.413 10.6); one the RRC ring cannot take, a Failure at once.
  *
+ * PDU Session Resource Setup (8.2.1): the first session of the request gets a tunnel in the user-plane stage
+ * (our DL TEID) and DRB 1 through the RRC (RRCReconfiguration with the session's NAS-PDU); the RRC's outcome is
+ * answered with PDU Session Resource Setup Response: the session set up (our N3 address, the DL TEID, its QFI) or
+ * failed (further sessions of the request too: one DRB per UE).
+ *
  * A UE the RAN releases on its own (inactivity, radio link failure, a new stream) while the AMF holds its context
  * gets a UE Context Release Request (38.413 8.3.2); its context waits for the Command (then Complete) or 10 s.
  *
- * Not yet: PDU sessions, NG Reset, several AMFs. */
+ * Not yet: PDU Session Resource Release, NG Reset, several AMFs. */
 #ifndef GNBD_NG_STAGE_H
 #define GNBD_NG_STAGE_H
 
@@ -41,6 +46,8 @@ enum ng_up_type {
     NG_UP_INITIAL_UE, NG_UP_UL_NAS, NG_UP_UE_GONE, NG_UP_RESET,
     NG_UP_CONTEXT_SETUP_DONE,     /* AS security on: Initial Context Setup Response */
     NG_UP_CONTEXT_SETUP_FAILED,   /* Initial Context Setup Failure, cause = a radio network cause (9.3.1.2) */
+    NG_UP_SESSION_DONE,           /* DRB 1 up (RRCReconfigurationComplete): PDU Session Resource Setup Response */
+    NG_UP_SESSION_FAILED,         /* ... with the session in the failed list, cause = a radio network cause */
 };
 struct ng_up_msg {
     uint32_t type;
@@ -53,12 +60,13 @@ struct ng_up_msg {
 };
 /* NGAP -> RRC: a NAS-PDU for the UE with this RNTI, its release (UE Context Release Command, 38.413 8.3.3), or
  * its Initial Context Setup (8.3.1: K_gNB, the UE's NR algorithms, the NAS-PDU to pass on after security). */
-enum ng_dl_type { NG_DL_NAS, NG_DL_RELEASE, NG_DL_CONTEXT_SETUP };
+enum ng_dl_type { NG_DL_NAS, NG_DL_RELEASE, NG_DL_CONTEXT_SETUP, NG_DL_PDU_SESSION };
 struct ng_dl_msg {
     uint32_t type;
     uint16_t rnti;
     uint8_t k_gnb[32];            /* CONTEXT_SETUP */
     uint16_t nr_encryption, nr_integrity; /* CONTEXT_SETUP: 9.3.1.86 maps */
+    int pdu_session_id, qfi;      /* PDU_SESSION (its NAS-PDU in nas) */
     uint32_t nas_len;             /* CONTEXT_SETUP: 0 when the request has no NAS-PDU */
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
@@ -74,6 +82,9 @@ struct ng_ue {
     bool release_requested;       /* the RAN lost or released the UE: UE Context Release Request sent, the AMF's
                                    * Command awaited (the RNTI no longer names this UE) */
     int64_t release_deadline_ms;  /* forget the context then if no Command came */
+    bool session_pending;         /* PDU Session Resource Setup passed to the RRC, not yet answered */
+    int pdu_session_id, qfi;
+    uint32_t dl_teid;             /* from the user-plane stage */
 };
 #define NG_RELEASE_REQUEST_GUARD_MS 10000   /* UE Context Release Request -> Command, at the latest */
 
@@ -97,6 +108,7 @@ struct ng_stage {
     _Atomic uint64_t ues_initial, nas_ul, nas_dl, nas_dropped, ue_releases;
     _Atomic uint64_t release_requests;   /* UE Context Release Requests sent (38.413 8.3.2) */
     _Atomic uint64_t ics_requests, ics_responses, ics_failures;
+    _Atomic uint64_t sessions_requested, sessions_set_up, sessions_failed;
     _Atomic uint64_t connects, requests, responses, failures, timeouts, links_lost, pdus_rx, pdus_bad;
 };
 

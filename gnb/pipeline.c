@@ -72,6 +72,7 @@ enum rrc_msg_type {
     RRC_MSG_RELEASE_UE,      /* RRC -> MAC: free the UE's context */
     RRC_MSG_SECURITY,        /* RRC -> MAC: SRB1 integrity on (sec; before the SecurityModeCommand) or off (!has_sec) */
     RRC_MSG_CIPHERING,       /* RRC -> MAC: SRB1 ciphering on (after the SecurityModeComplete) */
+    RRC_MSG_DRB_SETUP,       /* RRC -> MAC: DRB 1 (drb) with its K_UPenc (sec), before the RRCReconfiguration */
 };
 struct rrc_msg {
     uint32_t type, len, epoch;
@@ -79,8 +80,9 @@ struct rrc_msg {
     int16_t ue_index;                 /* UL-CCCH: the MAC's UE context for it, -1 none left (RRCReject) */
     struct ue_pucch_res res;          /* UL-CCCH: that context's PUCCH resources for the RRCSetup */
     int64_t time_ms;
-    bool has_sec;                     /* SECURITY: sec holds SRB1's algorithms and keys */
+    bool has_sec;                     /* SECURITY: sec holds SRB1's algorithms and keys; DRB_SETUP: the DRB's */
     struct pdcp_sec_config sec;
+    struct mac_drb_config drb;        /* DRB_SETUP */
     uint8_t data[MAC_DCCH_MAX];       /* a PDCP SDU of SRB1 (38.323: up to 9000 bytes) or a CCCH SDU */
 };
 #define RRC_TICK_MS 10
@@ -438,7 +440,10 @@ static int mac_step(struct pipeline *p)
             mac_dl_dcch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len);
         else if (now && from_rrc->type == RRC_MSG_RELEASE_UE)
             mac_release_ue(&p->mac, from_rrc->rnti);
-        else if (now && (from_rrc->type == RRC_MSG_SECURITY || from_rrc->type == RRC_MSG_CIPHERING))
+        else if (now && from_rrc->type == RRC_MSG_DRB_SETUP) {
+            if (mac_ue_drb_setup(&p->mac, from_rrc->rnti, &from_rrc->drb) == 0)
+                mac_ue_drb_security(&p->mac, from_rrc->rnti, &from_rrc->sec);
+        } else if (now && (from_rrc->type == RRC_MSG_SECURITY || from_rrc->type == RRC_MSG_CIPHERING))
             mac_ue_srb_security(&p->mac, from_rrc->rnti, from_rrc->has_sec ? &from_rrc->sec : NULL,
                                 from_rrc->type == RRC_MSG_CIPHERING);
         else if (!now)
@@ -587,6 +592,7 @@ static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
                      t->has_dedicated_nas ? t->dedicated_nas_len : 0);
         return;
     }
+    if (ev == RRC_EV_RECONF_COMPLETE) return; /* the cell's next action says so */
     if (ev == RRC_EV_UE_CAPABILITY) {
         const struct rrc_ue_ctx *u = rrc_cell_find(&p->rrc, in->rnti);
         log_info(LOG_RRC, "0x%04x: UECapabilityInformation (UE-NR-Capability %zu bytes)", in->rnti,
@@ -674,6 +680,36 @@ static void rrc_send_dl_nas(struct pipeline *p, uint16_t rnti, const uint8_t *na
     }
 }
 
+/* The DRB as the RRC tells the UE (rrc_drb_params, RRC units) as the MAC sets it up: the same 38.331 values. */
+static void drb_to_mac(const struct rrc_drb_params *d, struct mac_drb_config *m)
+{
+    *m = (struct mac_drb_config){.drb_id = d->drb_id, .lcid = d->lcid, .rlc = rlc_am_config_srb_default,
+                                 .pdcp_sn_bits = d->pdcp_sn_bits, .sdap_header_dl = d->sdap_header_dl,
+                                 .sdap_header_ul = d->sdap_header_ul, .qfi = d->qfi};
+    m->rlc.sn_bits = d->rlc.sn_bits;
+    m->rlc.t_poll_retransmit_ms = d->rlc.t_poll_retransmit_ms;
+    m->rlc.poll_pdu = d->rlc.poll_pdu == RRC_INFINITY ? RLC_AM_INFINITY : d->rlc.poll_pdu;
+    m->rlc.poll_byte = d->rlc.poll_byte == RRC_INFINITY ? RLC_AM_INFINITY : (int64_t)d->rlc.poll_byte * 1024;
+    m->rlc.max_retx_threshold = d->rlc.max_retx;
+    m->rlc.t_reassembly_ms = d->rlc.t_reassembly_ms;
+    m->rlc.t_status_prohibit_ms = d->rlc.t_status_prohibit_ms;
+}
+
+/* The core's PDU Session Resource Setup: DRB 1 through the cell's procedures, or the NG stage hears why not. */
+static void rrc_pdu_session(struct pipeline *p, const struct ng_dl_msg *m)
+{
+    int rc = rrc_cell_pdu_session(&p->rrc, m->rnti, m->pdu_session_id, m->qfi, m->nas_len ? m->nas : NULL, m->nas_len,
+                                  p->rrc_now_ms);
+    if (rc == 0) {
+        log_info(LOG_RRC, "0x%04x: PDU session %d (QFI %d): DRB 1", m->rnti, m->pdu_session_id, m->qfi);
+        return;
+    }
+    log_warn(LOG_RRC, "0x%04x: PDU session %d refused: %s", m->rnti, m->pdu_session_id,
+             rc == -ENOENT ? "no RRC context" : rc == -EBUSY ? "security not on yet, or a DRB already" : strerror(-rc));
+    ng_stage_up(p->ng, NG_UP_SESSION_FAILED, m->rnti,
+                rc == -EBUSY ? NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE : NGAP_CAUSE_RADIO_UNSPECIFIED, NULL, 0);
+}
+
 /* The core's Initial Context Setup: the security mode procedure starts (rrc/rrc_cell.h), or the NG stage hears
  * at once why not. */
 static void rrc_context_setup(struct pipeline *p, const struct ng_dl_msg *m)
@@ -722,6 +758,16 @@ static int rrc_actions(struct pipeline *p)
             rrc_send_dl_nas(p, act.rnti, act.nas, act.nas_len);
             continue;
         }
+        if (act.type == RRC_ACT_SESSION_DONE || act.type == RRC_ACT_SESSION_FAILED) {
+            bool ok = act.type == RRC_ACT_SESSION_DONE;
+            ng_stage_up(p->ng, ok ? NG_UP_SESSION_DONE : NG_UP_SESSION_FAILED, act.rnti,
+                        NGAP_CAUSE_RADIO_FAILURE_IN_RADIO_INTERFACE, NULL, 0);
+            if (ok)
+                log_info(LOG_RRC, "0x%04x: RRCReconfigurationComplete: DRB %d up", act.rnti, act.drb.drb_id);
+            else
+                log_warn(LOG_RRC, "0x%04x: no RRCReconfigurationComplete: PDU session failed", act.rnti);
+            continue;
+        }
         struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
         out->epoch = p->rrc_epoch;
         out->rnti = act.rnti;
@@ -731,6 +777,23 @@ static int rrc_actions(struct pipeline *p)
             out->type = act.ciphering ? RRC_MSG_CIPHERING : RRC_MSG_SECURITY;
             out->has_sec = act.has_sec;
             out->sec = act.sec;
+        } else if (act.type == RRC_ACT_DRB_SETUP) {
+            out->type = RRC_MSG_DRB_SETUP;
+            out->has_sec = true;
+            out->sec = act.sec;
+            drb_to_mac(&act.drb, &out->drb);
+        } else if (act.type == RRC_ACT_RECONFIG) {
+            size_t len = 0;
+            int rc = rrc_reconfig_build_drb(&act.drb, act.nas, act.nas_len, act.transaction_id, out->data,
+                                            sizeof out->data, &len);
+            out->type = RRC_MSG_DL_DCCH;
+            out->len = (uint32_t)len;
+            if (rc < 0) { /* cannot happen: the defaults are in range; the guard timer fails the session */
+                log_warn(LOG_RRC, "0x%04x: RRCReconfiguration does not build: %s", act.rnti, strerror(-rc));
+                continue;
+            }
+            log_info(LOG_RRC, "0x%04x: RRCReconfiguration (DRB %d on LCID %d, NAS %zu bytes; %zu bytes) on SRB1",
+                     act.rnti, act.drb.drb_id, act.drb.lcid, act.nas_len, len);
         } else if (act.type == RRC_ACT_DL_DCCH && act.smc) {
             out->type = RRC_MSG_DL_DCCH;
             log_info(LOG_RRC, "0x%04x: SecurityModeCommand (%zu bytes) on SRB1", act.rnti, act.len);
@@ -778,6 +841,8 @@ static int rrc_dl_nas(struct pipeline *p)
             log_warn(LOG_RRC, "0x%04x: DL NAS message for a UE with no RRC context: dropped", m->rnti);
         } else if (m->type == NG_DL_CONTEXT_SETUP) {
             rrc_context_setup(p, m);
+        } else if (m->type == NG_DL_PDU_SESSION) {
+            rrc_pdu_session(p, m);
         } else if (rrc_cell_dl_hold(&p->rrc, m->rnti)) {
             break; /* the security mode command is out: the NAS message waits for its answer */
         } else {

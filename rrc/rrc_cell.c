@@ -8,6 +8,9 @@
 #include "pdcp/pdcp_sec.h"
 
 /* rrc_ue_ctx.sec_step: the next security action. */
+/* rrc_ue_ctx.drb_step. */
+enum { DRB_NONE, DRB_SETUP, DRB_RECONF, DRB_WAIT, DRB_DONE, DRB_FAILED, DRB_UP };
+
 enum { SEC_IDLE, SEC_INTEGRITY, SEC_SMC, SEC_WAIT, SEC_CIPHER, SEC_CAP_ENQ, SEC_CAP_WAIT, SEC_NAS, SEC_DONE, SEC_UNDO,
        SEC_FAIL };
 
@@ -179,6 +182,12 @@ enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const ui
         u->sec_step = u->ics_nas_len ? SEC_NAS : SEC_DONE;
         return RRC_EV_UE_CAPABILITY;
     }
+    if (rc == 0 && c->ul_dcch->type == RRC_UL_DCCH_C1 && c->ul_dcch->c1 == RRC_UL_DCCH_RECONFIGURATION_COMPLETE &&
+        u->drb_step == DRB_WAIT && c->ul_dcch->reconfiguration_complete.transaction_id == u->reconf_transaction) {
+        c->stats.reconfig_complete++; /* 38.331 5.3.5.3 */
+        u->drb_step = DRB_DONE;
+        return RRC_EV_RECONF_COMPLETE;
+    }
     bool smc_answer = rc == 0 && c->ul_dcch->type == RRC_UL_DCCH_C1 &&
                       (c->ul_dcch->c1 == RRC_UL_DCCH_SECURITY_MODE_COMPLETE ||
                        c->ul_dcch->c1 == RRC_UL_DCCH_SECURITY_MODE_FAILURE);
@@ -234,6 +243,61 @@ int rrc_cell_context_setup(struct rrc_cell *c, uint16_t rnti, const uint8_t k_gn
     u->sec_step = SEC_INTEGRITY;
     u->sec_since_ms = now_ms;
     return 0;
+}
+
+int rrc_cell_pdu_session(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, int qfi, const uint8_t *nas,
+                         size_t nas_len, int64_t now_ms)
+{
+    struct rrc_ue_ctx *u = find(c, rnti);
+    if (!u) return -ENOENT;
+    if (u->state != RRC_UE_CONNECTED || u->sec != RRC_SEC_SECURE || u->sec_step != SEC_IDLE || u->drb_step != DRB_NONE ||
+        u->release_requested)
+        return -EBUSY;
+    if (pdu_session_id < 0 || pdu_session_id > 255 || qfi < 0 || qfi > 63) return -EINVAL;
+    if (nas_len > RRC_ICS_NAS_MAX) return -EMSGSIZE;
+    rrc_drb_params_defaults(&u->drb); /* DRB 1 on LCID 4 */
+    u->drb.pdu_session_id = pdu_session_id;
+    u->drb.qfi = qfi;
+    u->ics_nas_len = nas ? nas_len : 0;
+    if (u->ics_nas_len) memcpy(u->ics_nas, nas, nas_len);
+    u->drb_step = DRB_SETUP;
+    u->drb_since_ms = now_ms;
+    return 0;
+}
+
+/* The UE's next PDU session action, if one is due (the order is in rrc_cell.h). */
+static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, struct rrc_cell_action *act)
+{
+    *act = (struct rrc_cell_action){.rnti = u->rnti, .drb = u->drb};
+    switch (u->drb_step) {
+    case DRB_SETUP: /* the MAC's bearer first: the UE may send on it as soon as it applied the reconfiguration */
+        act->type = RRC_ACT_DRB_SETUP;
+        act->has_sec = true;
+        act->sec = u->drb_sec;
+        act->sec.tx_cipher = act->sec.rx_cipher = true;
+        u->drb_step = DRB_RECONF;
+        return 1;
+    case DRB_RECONF:
+        act->type = RRC_ACT_RECONFIG;
+        u->reconf_transaction = act->transaction_id = u->next_transaction++ & 3;
+        act->nas = u->ics_nas_len ? u->ics_nas : NULL;
+        act->nas_len = u->ics_nas_len;
+        u->drb_step = DRB_WAIT;
+        u->drb_since_ms = now_ms;
+        c->stats.reconfigs++;
+        return 1;
+    case DRB_WAIT:
+        if (now_ms - u->drb_since_ms < RRC_RECONF_GUARD_MS) return 0;
+        c->stats.reconfig_timeouts++;
+        act->type = RRC_ACT_SESSION_FAILED;
+        u->drb_step = DRB_FAILED;
+        return 1;
+    case DRB_DONE:
+        act->type = RRC_ACT_SESSION_DONE;
+        u->drb_step = DRB_UP;
+        return 1;
+    default: return 0;
+    }
 }
 
 bool rrc_cell_dl_hold(const struct rrc_cell *c, uint16_t rnti)
@@ -384,6 +448,7 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
                 return 1;
             }
             if (u->sec_step != SEC_IDLE && security_action(c, u, now_ms, act)) return 1;
+            if (u->drb_step != DRB_NONE && drb_action(c, u, now_ms, act)) return 1;
             break;
         case RRC_UE_RELEASING:
             if (now_ms >= u->release_at_ms) {

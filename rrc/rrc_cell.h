@@ -31,6 +31,11 @@
  *   the UE stays, 5.3.4.3) -> CONTEXT_SETUP_FAILED. While PENDING, other DL messages for the UE wait
  *   (rrc_cell_dl_hold): the UE deciphers everything after the SecurityModeCommand.
  *
+ * PDU session (rrc_cell_pdu_session, after the context is set up): DRB_SETUP (DRB 1 for the MAC, drb: the
+ * parameters the UE is told too, rrc_drb_params_defaults with the session's id and QFI; sec: K_UPenc) ->
+ * RECONFIG (RRCReconfiguration with that DRB and the session's NAS-PDU, 38.331 5.3.5) -> on
+ * RRCReconfigurationComplete SESSION_DONE, or after RRC_RECONF_GUARD_MS without it SESSION_FAILED.
+ *
  * Actions (DL-DCCH SDUs to send, contexts for the MAC to release) come out of rrc_cell_tick(), one per call, so
  * the caller emits only as many as it has room for; state changes only when an action is handed out.
  *
@@ -48,6 +53,7 @@
 #include "pdcp/pdcp_core.h"
 #include "rrc/msg/dl_ccch.h"
 #include "rrc/msg/dl_dcch.h"
+#include "rrc/msg/rrc_reconfig_builder.h"
 #include "rrc/msg/rrc_setup_builder.h"
 #include "rrc/msg/ul_ccch.h"
 #include "rrc/msg/ul_dcch.h"
@@ -56,6 +62,7 @@
 #define RRC_SETUP_GUARD_MS 5000    /* RRCSetup sent -> context released when no RRCSetupComplete came */
 #define RRC_SMC_GUARD_MS 1000      /* SecurityModeCommand sent -> security failed when no answer came */
 #define RRC_CAP_GUARD_MS 1000      /* UECapabilityEnquiry sent -> go on without the capabilities */
+#define RRC_RECONF_GUARD_MS 1000   /* RRCReconfiguration sent -> the PDU session failed when no answer came */
 #define RRC_ICS_NAS_MAX 4096       /* the Initial Context Setup's NAS-PDU kept per UE (NGAP_MAX_NAS_PDU) */
 #define RRC_SEC_MAX_ALGS 4
 
@@ -87,6 +94,7 @@ enum rrc_cell_event {
     RRC_EV_SECURITY_COMPLETE,        /* UL-DCCH: SecurityModeComplete of the pending SecurityModeCommand */
     RRC_EV_SECURITY_FAILURE,         /* UL-DCCH: SecurityModeFailure */
     RRC_EV_UE_CAPABILITY,            /* UL-DCCH: UECapabilityInformation of the pending enquiry */
+    RRC_EV_RECONF_COMPLETE,          /* UL-DCCH: RRCReconfigurationComplete of the pending reconfiguration */
 };
 
 /* AS security of a UE (38.331 5.3.4). */
@@ -125,7 +133,11 @@ struct rrc_ue_ctx {
     size_t ue_cap_len;               /* UECapabilityInformation: octets of its UE-NR-Capability (0: none) */
     enum rrc_sec_failure sec_failure;
     size_t ics_nas_len;
-    uint8_t *ics_nas;                /* RRC_ICS_NAS_MAX octets, allocated at init */
+    uint8_t *ics_nas;                /* RRC_ICS_NAS_MAX octets, allocated at init (also the session's NAS-PDU) */
+    int drb_step;                    /* PDU session: the next action (internal) */
+    struct rrc_drb_params drb;       /* DRB 1 as set up */
+    int reconf_transaction;
+    int64_t drb_since_ms;
 };
 
 enum rrc_cell_action_type {
@@ -134,6 +146,10 @@ enum rrc_cell_action_type {
     RRC_ACT_DL_NAS,                  /* nas[nas_len] for a DLInformationTransfer */
     RRC_ACT_CONTEXT_SETUP_DONE,      /* security on: Initial Context Setup Response */
     RRC_ACT_CONTEXT_SETUP_FAILED,    /* failure (why: sec_failure): Initial Context Setup Failure */
+    RRC_ACT_DRB_SETUP,               /* drb (+ sec: K_UPenc) for the MAC */
+    RRC_ACT_RECONFIG,                /* RRCReconfiguration of drb with nas[nas_len], transaction_id */
+    RRC_ACT_SESSION_DONE,            /* PDU Session Resource Setup Response */
+    RRC_ACT_SESSION_FAILED,          /* ... with the session failed (no RRCReconfigurationComplete) */
 };
 
 struct rrc_cell_action {
@@ -147,7 +163,9 @@ struct rrc_cell_action {
     bool has_sec, ciphering;         /* SECURITY */
     struct pdcp_sec_config sec;
     enum rrc_sec_failure sec_failure; /* CONTEXT_SETUP_FAILED */
-    const uint8_t *nas;              /* DL_NAS: valid until the next call */
+    const uint8_t *nas;              /* DL_NAS, RECONFIG: valid until the next call */
+    struct rrc_drb_params drb;       /* DRB_SETUP, RECONFIG */
+    int transaction_id;              /* RECONFIG */
     size_t nas_len;
 };
 
@@ -159,6 +177,7 @@ struct rrc_cell_stats {
     uint64_t setup_timeouts, lost;
     uint64_t smc_sent, smc_complete, smc_failed, smc_timeouts;
     uint64_t cap_enquiries, cap_info, cap_timeouts;
+    uint64_t reconfigs, reconfig_complete, reconfig_timeouts;
 };
 
 struct rrc_cell {
@@ -218,6 +237,13 @@ int rrc_cell_request_release(struct rrc_cell *c, uint16_t rnti);
  * RRC_ICS_NAS_MAX), -EINVAL (the keys do not derive). */
 int rrc_cell_context_setup(struct rrc_cell *c, uint16_t rnti, const uint8_t k_gnb[32], uint16_t nr_enc,
                            uint16_t nr_int, const uint8_t *nas, size_t nas_len, int64_t now_ms);
+
+/* The core's PDU Session Resource Setup for rnti (38.413 8.2.1): DRB 1 for the session with QFI qfi, the NAS-PDU
+ * to pass on in the RRCReconfiguration (may be NULL). Actions from the next tick (see above). 0, -ENOENT (no
+ * context), -EBUSY (security not on and the context not set up, or a DRB already), -EINVAL (ids out of range),
+ * -EMSGSIZE (NAS-PDU over RRC_ICS_NAS_MAX). */
+int rrc_cell_pdu_session(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, int qfi, const uint8_t *nas,
+                         size_t nas_len, int64_t now_ms);
 
 /* true while DL messages for rnti must wait (security pending: the SecurityModeCommand is out). */
 bool rrc_cell_dl_hold(const struct rrc_cell *c, uint16_t rnti);

@@ -17,6 +17,10 @@
  * The gNB's answer is printed: "amf_stub: InitialContextSetupResponse amf_ue_id=.. ran_ue_id=..",
  * "...Failure ... cause=G/V" or "amf_stub: ErrorIndication ... cause=G/V"; after a failure or an error
  * indication the UE is released (UE Context Release Command, cause nas/normal-release), as an AMF does.
+ * --session-after-ul N: a PDU Session Resource Setup Request (38.413 8.2.1: session 1, IPv4, S-NSSAI SST 1, the
+ * UPF's tunnel 127.0.0.1 TEID 0x00001234, one QoS flow QFI 1 5QI 9, the NAS-PDU --session-nas HEX if given)
+ * follows the UE's N-th Uplink NAS Transport; the answer is printed: "amf_stub: PDUSessionResourceSetupResponse
+ * ... setup=PSI dl_teid=0x... n3=A.B.C.D qfi=Q" or "... failed=PSI cause=G/V".
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
  *            [--dl-nas HEX] [--release-after-ul N] [--ics KGNB_HEX [--ics-after-ul N] [--ics-nas HEX]
  *            [--ics-caps ENC,INT] [--ics-bad-id 1]]
@@ -44,6 +48,32 @@ static uint64_t cur_amf_id;
 static uint32_t cur_ran_id;
 static unsigned ics_enc = 0xe000, ics_int = 0xe000;
 static struct ngap_plmn plmn;
+static int session_after_ul;
+static void send_pdu(struct sctp_link *a, uint16_t stream);
+static uint8_t session_nas[256];
+static size_t session_nas_len;
+
+/* 38.413 8.2.1: PDU Session Resource Setup Request for the UE (session 1, one QoS flow). */
+static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
+{
+    memset(&out, 0, sizeof out);
+    out.msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST;
+    struct ngap_pdu_session_resource_setup_request *r = &out.u.pdu_session_resource_setup_request;
+    r->head.amf_ue_ngap_id = amf_id;
+    r->head.ran_ue_ngap_id = ran_id;
+    r->n_sessions = 1;
+    struct ngap_pdu_session_setup_item *it = &r->sessions[0];
+    it->pdu_session_id = 1;
+    it->has_nas_pdu = session_nas_len > 0;
+    it->nas_len = session_nas_len;
+    memcpy(it->nas, session_nas, session_nas_len);
+    it->snssai.sst = 1;
+    it->ul_tunnel = (struct ngap_gtp_tunnel){.addr_bits = 32, .addr = {127, 0, 0, 1}, .teid = 0x1234};
+    it->pdu_session_type = NGAP_PDU_IPV4;
+    it->n_qos_flows = 1;
+    it->qos_flows[0] = (struct ngap_qos_flow){.qfi = 1, .five_qi = 9, .arp_priority = 8};
+    send_pdu(a, 1);
+}
 
 /* HEX into b[cap]: the octet count, -1 when not hex. */
 static int parse_hex(const char *v, uint8_t *b, size_t cap)
@@ -191,6 +221,12 @@ int main(int argc, char **argv)
             ics = true;
         }
         else if (!strcmp(a, "--ics-after-ul")) ics_after_ul = atoi(v);
+        else if (!strcmp(a, "--session-after-ul")) session_after_ul = atoi(v);
+        else if (!strcmp(a, "--session-nas")) {
+            int n = parse_hex(v, session_nas, sizeof session_nas);
+            if (n < 0) return 2;
+            session_nas_len = (size_t)n;
+        }
         else if (!strcmp(a, "--ics-bad-id")) ics_bad_id = atoi(v);
         else if (!strcmp(a, "--ics-caps")) {
             if (sscanf(v, "%x,%x", &ics_enc, &ics_int) != 2) return 2;
@@ -246,11 +282,26 @@ int main(int argc, char **argv)
                 printf("\n");
                 ul_count++;
                 if (ics && ics_after_ul == ul_count) send_ics(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
+                if (session_after_ul == ul_count) send_session(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
                 if (release_after_ul == ul_count) send_release(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
             } else if (in.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE) {
                 printf("amf_stub: InitialContextSetupResponse amf_ue_id=%llu ran_ue_id=%u\n",
                        (unsigned long long)in.u.initial_context_setup_response.amf_ue_ngap_id,
                        in.u.initial_context_setup_response.ran_ue_ngap_id);
+            } else if (in.msg == NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE) {
+                const struct ngap_pdu_session_resource_setup_response *r = &in.u.pdu_session_resource_setup_response;
+                printf("amf_stub: PDUSessionResourceSetupResponse amf_ue_id=%llu ran_ue_id=%u",
+                       (unsigned long long)r->amf_ue_ngap_id, r->ran_ue_ngap_id);
+                for (int i = 0; i < r->n_setup; i++) {
+                    const struct ngap_gtp_tunnel *t = &r->setup[i].dl_tunnel;
+                    printf(" setup=%d dl_teid=0x%08x n3=%d.%d.%d.%d qfi=%d", r->setup[i].pdu_session_id, t->teid,
+                           t->addr[0], t->addr[1], t->addr[2], t->addr[3],
+                           r->setup[i].n_qos_flows ? r->setup[i].qfis[0] : -1);
+                }
+                for (int i = 0; i < r->n_failed; i++)
+                    printf(" failed=%d cause=%d/%d", r->failed[i].pdu_session_id, r->failed[i].cause.group,
+                           r->failed[i].cause.value);
+                printf("\n");
             } else if (in.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE) {
                 const struct ngap_ue_ids_cause *f = &in.u.initial_context_setup_failure;
                 printf("amf_stub: InitialContextSetupFailure amf_ue_id=%llu ran_ue_id=%u cause=%d/%d\n",

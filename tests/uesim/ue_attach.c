@@ -245,16 +245,22 @@ static void answer_cap(struct ue_attach_ue *u)
            u->rnti, cl);
 }
 
+static void echo_nas(struct ue_attach_ue *u, const uint8_t *nas, size_t len);
+
 /* 38.331 5.3.5.3: RRCReconfiguration -> RRCReconfigurationComplete (the DRB is only reported: no user plane here). */
 static void on_reconfiguration(struct ue_attach_ue *u, const struct rrc_reconfiguration *r)
 {
     const struct rrc_radio_bearer_config *rb = &r->radio_bearer_config;
     const struct rrc_cell_group_config *cg = &r->master_cell_group;
-    printf("uesim: RRCReconfiguration received: ue=%d c-rnti=0x%04x transaction=%d drb=%d lcid=%d nas=%d\n",
-           u->idx + 1, u->rnti, r->transaction_id,
+    printf("uesim: RRCReconfiguration received: ue=%d c-rnti=0x%04x transaction=%d%s drb=%d lcid=%d nas=%d",
+           u->idx + 1, u->rnti, r->transaction_id, u->secure ? " (deciphered)" : "",
            r->has_radio_bearer_config && rb->nof_drb > 0 ? rb->drb[0].drb_id : 0,
            r->has_master_cell_group && cg->nof_rlc_bearers > 0 ? cg->rlc_bearer[0].lcid : 0, r->nof_nas);
+    for (size_t i = 0; r->nof_nas && i < r->nas_len[0] && i < 16; i++) printf("%s%02x", i ? " " : ":", r->nas[r->nas_off[0] + i]);
+    printf("\n");
     u->reconf_answer = r->transaction_id + 1;
+    u->reconf_nas = r->nas + r->nas_off[0]; /* the decoded message is static: still there when answered */
+    u->reconf_nas_len = r->nof_nas ? r->nas_len[0] : 0;
 }
 
 static void answer_reconf(struct ue_attach_ue *u)
@@ -269,6 +275,8 @@ static void answer_reconf(struct ue_attach_ue *u)
     }
     u->reconfigurations++;
     printf("uesim: RRCReconfigurationComplete sent: ue=%d c-rnti=0x%04x transaction=%d\n", u->idx + 1, u->rnti, tid);
+    if (u->a->cfg.echo_dl_nas && u->reconf_nas_len) echo_nas(u, u->reconf_nas, u->reconf_nas_len);
+    u->reconf_nas_len = 0;
 }
 
 /* A SecurityModeCommand was delivered with COUNT count: its MAC-I (in last_pdu) checked under the keys it asks

@@ -220,6 +220,8 @@ struct ue_attach_ue {
     int cap_answer;                              /* UECapabilityEnquiry's transaction + 1, 0 none */
     int reconf_answer;                           /* RRCReconfiguration's transaction + 1, 0 none */
     int reconfigurations;                        /* RRCReconfigurationCompletes sent */
+    const uint8_t *reconf_nas;                   /* ... its first NAS message (echoed after the answer) */
+    size_t reconf_nas_len;
     int smc_transaction;
     struct pdcp_sec_config smc_sec;              /* the keys the SecurityModeCommand chose */
     bool secure;                                 /* integrity and ciphering on */

@@ -542,6 +542,65 @@ START_TEST(test_rrc_cell_security_failure_and_timeout)
 }
 END_TEST
 
+/* PDU session on a secure UE: DRB_SETUP (the parameters, K_UPenc) -> RECONFIG -> Complete -> SESSION_DONE; refused
+ * before security and twice; no Complete within RRC_RECONF_GUARD_MS -> SESSION_FAILED. */
+START_TEST(test_rrc_cell_pdu_session)
+{
+    cell_init(4, 0);
+    connect_ue(0x4601, 0);
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 1, 1, NULL, 0, 0), -EBUSY); /* no security yet */
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4699, 1, 1, NULL, 0, 0), -ENOENT);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), NULL, 0, 0), 0);
+    int t = expect_smc(0x4601, 0, 2, 2);
+    ck_assert_int_eq(smc_answer(0x4601, t, false, 10), RRC_EV_SECURITY_COMPLETE);
+    tick1(10, RRC_ACT_SECURITY, 0x4601);
+    expect_cap_enquiry(0x4601, 10);
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 1, 1, NULL, 0, 10), -EBUSY); /* context not set up yet */
+    tick1(10 + RRC_CAP_GUARD_MS, RRC_ACT_CONTEXT_SETUP_DONE, 0x4601);
+    const uint8_t nas[] = {0x7e, 0x02, 0x11};
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 5, 64, nas, 3, 2000), -EINVAL);
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 5, 9, nas, 3, 2000), 0);
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 6, 9, nas, 3, 2000), -EBUSY);
+    struct rrc_cell_action act = tick1(2000, RRC_ACT_DRB_SETUP, 0x4601);
+    ck_assert_int_eq(act.drb.drb_id, 1);
+    ck_assert_int_eq(act.drb.lcid, 4);
+    ck_assert_int_eq(act.drb.pdu_session_id, 5);
+    ck_assert_int_eq(act.drb.qfi, 9);
+    struct pdcp_sec_config up;
+    ck_assert_int_eq(pdcp_sec_bearer_config(kgnb, 2, 2, true, &up), 0);
+    ck_assert(act.has_sec && act.sec.tx_cipher && act.sec.rx_cipher);
+    ck_assert_mem_eq(act.sec.k_enc, up.k_enc, 16);
+    act = tick1(2000, RRC_ACT_RECONFIG, 0x4601);
+    ck_assert_uint_eq(act.nas_len, 3);
+    ck_assert_mem_eq(act.nas, nas, 3);
+    static uint8_t buf[256];
+    size_t len;
+    ck_assert_int_eq(rrc_reconfig_build_drb(&act.drb, act.nas, act.nas_len, act.transaction_id, buf, sizeof buf, &len), 0);
+    expect_quiet(2000 + RRC_RECONF_GUARD_MS - 1);
+    uint8_t sdu[8];
+    ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete(act.transaction_id, sdu, sizeof sdu, &len), 0);
+    const struct rrc_ul_dcch_msg *msg;
+    ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, 2500, &msg), RRC_EV_RECONF_COMPLETE);
+    tick1(2500, RRC_ACT_SESSION_DONE, 0x4601);
+    expect_quiet(100000);
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 6, 9, NULL, 0, 100000), -EBUSY); /* one DRB per UE */
+    /* a second UE that never completes the reconfiguration */
+    connect_ue(0x4602, 100000);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4602, kgnb, CAP(2), CAP(2), NULL, 0, 100000), 0);
+    t = expect_smc(0x4602, 100000, 2, 2);
+    ck_assert_int_eq(smc_answer(0x4602, t, false, 100000), RRC_EV_SECURITY_COMPLETE);
+    tick1(100000, RRC_ACT_SECURITY, 0x4602);
+    expect_cap_enquiry(0x4602, 100000);
+    tick1(101000, RRC_ACT_CONTEXT_SETUP_DONE, 0x4602);
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4602, 1, 1, NULL, 0, 101000), 0);
+    tick1(101000, RRC_ACT_DRB_SETUP, 0x4602);
+    tick1(101000, RRC_ACT_RECONFIG, 0x4602);
+    tick1(101000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4602);
+    ck_assert_uint_eq(cell.stats.reconfig_timeouts, 1);
+    rrc_cell_free(&cell);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("rrc_cell");
@@ -560,6 +619,7 @@ int main(void)
     tcase_add_test(tc, test_rrc_sec_choose);
     tcase_add_test(tc, test_rrc_cell_security_complete);
     tcase_add_test(tc, test_rrc_cell_security_failure_and_timeout);
+    tcase_add_test(tc, test_rrc_cell_pdu_session);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
