@@ -135,13 +135,7 @@ static void check_grid(const struct pdcch_case *pc)
     ck_assert_int_eq(grid_init(&g, GRID_SYMBOLS_PER_SLOT, GRID_SC), 0);
     struct pdcch_msg msg = msg_of(pc);
     ck_assert_int_eq(pdcch_encode(&pc->cs, pc->vc.slot, &msg, &g), 0);
-    int nonzero = 0;
-    for (int i = 0; i < GRID_RES; i++) {
-        ck_assert_msg(cabsf(g.re[i] - pc->grid[i]) <= 1e-4f, "case %d: RE l=%d k=%d is %g%+gi, want %g%+gi",
-                      pc->vc.id, i / GRID_SC, i % GRID_SC, crealf(g.re[i]), cimagf(g.re[i]),
-                      crealf(pc->grid[i]), cimagf(pc->grid[i]));
-        nonzero += g.re[i] != 0;
-    }
+    int nonzero = vector_grid_expect(g.re, pc->grid, GRID_RES, GRID_SC, pc->vc.id);
     ck_assert_int_eq(nonzero, 12 * PDCCH_CCE_REGS * pc->vc.al); /* 9 data + 3 DM-RS REs per REG */
     grid_free(&g);
 }

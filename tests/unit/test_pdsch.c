@@ -113,10 +113,7 @@ static void check_tx(struct pdsch_case *c)
     struct grid g;
     ck_assert_int_eq(grid_init(&g, GRID_SYMBOLS_PER_SLOT, GRID_SC), 0);
     ck_assert_int_eq(pdsch_encode(&pdsch, &c->gr, c->cw, (size_t)c->g, &g), 0);
-    for (int i = 0; i < GRID_RES; i++)
-        ck_assert_msg(cabsf(g.re[i] - c->grid[i]) <= 1e-4f, "case %d: RE l=%d k=%d is %g%+gi, want %g%+gi", c->id,
-                      i / GRID_SC, i % GRID_SC, crealf(g.re[i]), cimagf(g.re[i]), crealf(c->grid[i]),
-                      cimagf(c->grid[i]));
+    vector_grid_expect(g.re, c->grid, GRID_RES, GRID_SC, c->id);
     grid_free(&g);
 }
 

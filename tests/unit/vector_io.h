@@ -3,10 +3,14 @@
 #ifndef GNBD_TESTS_VECTOR_IO_H
 #define GNBD_TESTS_VECTOR_IO_H
 
+#include <check.h>
+#include <complex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "phy/types.h"
 
 /* Reads a whole file into a malloc'd buffer (free it); NULL when it cannot be read. *size gets its length. */
 static inline void *vector_load(const char *path, size_t *size)
@@ -125,6 +129,19 @@ static inline int vector_pdsch_next(FILE *f, struct vector_pdsch_case *c)
         return 1;
     }
     return 0;
+}
+
+/* Asserts that n REs an encoder wrote (got) equal a vector grid's (want) within 1e-4; a failure names the case, the
+ * RE (symbol l, subcarrier k of nof_sc) and both values. Returns how many of got are not zero. */
+static inline int vector_grid_expect(const cf_t *got, const cf_t *want, int n, int nof_sc, int case_id)
+{
+    int nonzero = 0;
+    for (int i = 0; i < n; i++) {
+        ck_assert_msg(cabsf(got[i] - want[i]) <= 1e-4f, "case %d: RE l=%d k=%d is %g%+gi, want %g%+gi", case_id,
+                      i / nof_sc, i % nof_sc, crealf(got[i]), cimagf(got[i]), crealf(want[i]), cimagf(want[i]));
+        nonzero += got[i] != 0;
+    }
+    return nonzero;
 }
 
 #endif
