@@ -90,6 +90,21 @@ static void read_fields(const uint8_t *bits, const struct dci_field *f, int n)
     }
 }
 
+/* Writes the fields of a layout to bits (one per byte, MSB first per field): the bits written, or -EINVAL when a
+ * value does not fit its field. */
+static int write_fields(uint8_t *bits, const struct dci_field *f, int n)
+{
+    int pos = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t v = f[i].value ? *f[i].value : f[i].constant;
+        if (f[i].nbits < 32 && (v >> f[i].nbits) != 0)
+            return -EINVAL;
+        for (int b = f[i].nbits - 1; b >= 0; b--)
+            bits[pos++] = (uint8_t)((v >> b) & 1u);
+    }
+    return pos;
+}
+
 int dci_1_0_size(enum dci_rnti_type t, int n_rb_bwp)
 {
     struct dci_1_0 d = { .rnti_type = t };
@@ -108,15 +123,8 @@ int dci_1_0_pack(const struct dci_1_0 *d, int n_rb_bwp, uint8_t *bits, int max_b
     int size = layout_bits(f, n);
     if (!bits || size > max_bits)
         return -EINVAL;
-    int pos = 0;
-    for (int i = 0; i < n; i++) {
-        uint32_t v = f[i].value ? *f[i].value : f[i].constant;
-        if (f[i].nbits < 32 && (v >> f[i].nbits) != 0)
-            return -EINVAL;
-        for (int b = f[i].nbits - 1; b >= 0; b--)
-            bits[pos++] = (uint8_t)((v >> b) & 1u);
-    }
-    return size;
+    int pos = write_fields(bits, f, n);
+    return pos < 0 ? pos : size;
 }
 
 int dci_0_0_size(int n_rb_ul)
@@ -162,14 +170,9 @@ int dci_0_0_pack(const struct dci_0_0 *d, int n_rb_ul, int size, uint8_t *bits, 
     struct dci_0_0 copy = *d;
     struct dci_field f[DCI_MAX_FIELDS];
     int n = dci_0_0_layout(&copy, fdra_sent, f);
-    int pos = 0;
-    for (int i = 0; i < n; i++) {
-        uint32_t v = f[i].value ? *f[i].value : f[i].constant;
-        if (f[i].nbits < 32 && (v >> f[i].nbits) != 0)
-            return -EINVAL;
-        for (int b = f[i].nbits - 1; b >= 0; b--)
-            bits[pos++] = (uint8_t)((v >> b) & 1u);
-    }
+    int pos = write_fields(bits, f, n);
+    if (pos < 0)
+        return pos;
     while (pos < size)
         bits[pos++] = 0; /* padding up to the 1_0 size */
     return size;
