@@ -375,7 +375,7 @@ START_TEST(test_garbage_never_escapes_the_buffer)
         enum mac_dir dir = iter & 1 ? MAC_DIR_UL : MAC_DIR_DL;
         if (mac_pdu_parse(dir, buf, len, &rx, NULL) != 0) {
             bad++;
-            ck_assert_int_ne(rx.error, MAC_PDU_OK);
+            if (rx.error == MAC_PDU_OK) ck_abort_msg("iteration %d: refused without an error", iter);
             continue;
         }
         ok++;
