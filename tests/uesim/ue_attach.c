@@ -88,6 +88,7 @@ void ue_attach_free(struct ue_attach *a)
         if (u->rlc_ok) rlc_am_free(&u->rlc);
         if (u->pdcp_ok) pdcp_srb_free(&u->pdcp);
         u->rlc_ok = u->pdcp_ok = false;
+        ue_drb_free(&u->drb);
     }
     free(a->cw);
     free(a->samples);
@@ -705,6 +706,7 @@ static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
     int i = (int)(u - a->ue);
     bool pdcp_ok = u->pdcp_ok;
     struct pdcp_srb pdcp = u->pdcp;
+    ue_drb_free(&u->drb); /* a new connection starts without a DRB */
     memset(u, 0, sizeof *u);
     u->pdcp = pdcp;
     u->pdcp_ok = pdcp_ok;
@@ -993,17 +995,31 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     bool retx = h->used && h->ndi == d.ndi;   /* 38.321 5.4.1: NDI not toggled */
     int tbs = pusch_grant(a, u, &p, s, (int)d.rv, retx ? h->len * 8 : 0, &gr, &dc);
     char what[80] = "";
+    bool srb1_sent = false;
     if (tbs > 0 && !(retx && h->len == tbs / 8)) {   /* new data */
         struct mac_pdu_builder b;
         uint8_t rlc[UE_ATTACH_MAX_TB];
         mac_pdu_builder_init(&b, MAC_DIR_UL, h->tb, (size_t)tbs / 8);
         size_t room = (size_t)tbs / 8 > 5 ? (size_t)tbs / 8 - 5 : 0;   /* L subheader (<= 3) + short BSR (2) */
         int n = room > 0 ? rlc_am_pull_pdu(&u->rlc, rlc, room, now_ms(a)) : 0;
+        srb1_sent = n > 0;
         if (n > 0 && mac_pdu_add_sdu(&b, u->rrc.srb1_lcid, rlc, (size_t)n) == 0)
             snprintf(what, sizeof what, " lcid%d:%d", u->rrc.srb1_lcid, n);
+        /* then the DRB (38.321 5.4.3.1: SRB1's priority is higher), keeping 2 bytes for the BSR */
+        int drb_pdus = 0, drb_bytes = 0;
+        size_t r;
+        while (u->drb.active && (r = mac_pdu_sdu_room(&b)) > 2 + 9) {
+            int m = ue_drb_pull(&u->drb, rlc, r - 2 < sizeof rlc ? r - 2 : sizeof rlc, now_ms(a));
+            if (m <= 0 || mac_pdu_add_sdu(&b, u->drb.cfg.lcid, rlc, (size_t)m) < 0) break;
+            drb_pdus++;
+            drb_bytes += m;
+        }
+        if (drb_pdus)
+            snprintf(what + strlen(what), sizeof what - strlen(what), " lcid%d:%dx%d", u->drb.cfg.lcid, drb_pdus,
+                     drb_bytes);
         /* 38.321 5.4.5: a Regular BSR while data waits, else a padding BSR (the padding holds one): both
-         * report the buffer after this PDU, and cancel the pending SR (5.4.4). */
-        size_t left = rlc_am_tx_pending(&u->rlc);
+         * report the buffer after this PDU (one LCG for both bearers), and cancel the pending SR (5.4.4). */
+        size_t left = rlc_am_tx_pending(&u->rlc) + ue_drb_pending(&u->drb);
         uint8_t bsr = ue_mac_short_bsr(0, left);
         if (mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1) == 0) {
             snprintf(what + strlen(what), sizeof what - strlen(what), " %s-BSR:%d", left ? "short" : "padding",
@@ -1037,7 +1053,7 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     note(a, end, "PUSCH sent: ue=%d c-rnti=0x%04x slot=%d.%d prb=%d+%d mcs=%d tbs=%d harq=%u ndi=%u rv=%u, MAC "
          "PDU%s + padding", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, tbs,
          d.harq_process, d.ndi, d.rv, what);
-    if (strstr(what, "lcid") && rlc_am_tx_pending(&u->rlc) == 0)
+    if (srb1_sent && rlc_am_tx_pending(&u->rlc) == 0)
         note(a, end, "RRCSetupComplete sent: ue=%d c-rnti=0x%04x (RLC SN %u, last part in slot %d.%d)", u->idx + 1,
              u->rnti, u->complete_sn, sfn_of(a, s), slot_of(a, s));
 }
@@ -1109,6 +1125,10 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
     uint32_t ack_sn = 0;
     for (int i = 0; i < pdu.n; i++) {
         const struct mac_subpdu *sp = &pdu.sub[i];
+        if (u->drb.active && sp->lcid == u->drb.cfg.lcid) {
+            ue_drb_rx_pdu(&u->drb, r.tb + sp->offset, sp->length, now_ms(a));
+            continue;
+        }
         if (sp->lcid != u->rrc.srb1_lcid) continue;
         acked |= status_acks(u, r.tb + sp->offset, sp->length, u->complete_sn, &ack_sn);
         rlc_am_push_pdu(&u->rlc, r.tb + sp->offset, sp->length, now_ms(a));
@@ -1159,6 +1179,12 @@ static void maybe_sr(struct ue_attach *a, struct ue_attach_ue *u)
 /* Timers and the preamble's departure. */
 static void on_slot_ue(struct ue_attach *a, struct ue_attach_ue *u, FILE *out)
 {
+    /* the DRB's timers and echoes; 38.321 5.4.5: its UL data (an echo, a STATUS PDU) triggers a Regular BSR, and
+     * an SR while no grant is coming */
+    if (u->drb.active) {
+        ue_drb_tick(&u->drb, now_ms(a));
+        if (ue_drb_pending(&u->drb) > 0 && u->last_pusch_slot < a->now) u->sr_pending = true;
+    }
     if (u->n_ta_from >= 0 && a->now >= u->n_ta_from) {
         u->n_ta = u->n_ta_next;
         u->n_ta_from = -1;
@@ -1272,4 +1298,12 @@ void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const 
 bool ue_attach_done(const struct ue_attach *a)
 {
     return a->finished >= a->cfg.count;
+}
+
+int ue_attach_drb_setup(struct ue_attach *a, int idx, const struct ue_drb_config *c)
+{
+    if (idx < 0 || idx >= UE_ATTACH_MAX_UES || !a->ue[idx].a || a->ue[idx].rnti == 0) return -EINVAL;
+    struct ue_attach_ue *u = &a->ue[idx];
+    if (c->lcid == u->rrc.srb1_lcid) return -EINVAL;
+    return ue_drb_setup(&u->drb, c, a->cfg.echo_dl_data);
 }

@@ -92,6 +92,7 @@
 #include "tests/uesim/channel.h"
 #include "tests/uesim/dl_rx.h"
 #include "tests/uesim/prach_tx.h"
+#include "tests/uesim/ue_drb.h"
 #include "tests/uesim/ue_mac.h"
 #include "tests/uesim/ue_rrc.h"
 #include "tests/uesim/ul_probe_tx.h"
@@ -124,6 +125,7 @@ struct ue_attach_config {
     bool same_preamble;                          /* the first preamble of every UE has one common index */
     int nas_bytes;                               /* dedicatedNAS-Message length */
     bool echo_dl_nas;                            /* DLInformationTransfer's NAS back in an ULInformationTransfer */
+    bool echo_dl_data;                           /* every DL IP packet of a UE's DRB back UL (ue_drb.h) */
     bool has_kgnb;                               /* answer SecurityModeCommand with this K_gNB */
     int band;                                    /* UECapabilityInformation: supportedBandListNR */
     uint8_t kgnb[32];
@@ -228,6 +230,7 @@ struct ue_attach_ue {
     int release_transaction;
     int64_t t_attached;                          /* stream sample of the attach (step 6) */
     struct ue_attach_harq harq[UE_ATTACH_HARQ];
+    struct ue_drb drb;                           /* DRB 1 once set up (ue_attach_drb_setup) */
 };
 
 struct ue_attach {
@@ -299,6 +302,11 @@ void ue_attach_report(struct ue_attach *a, FILE *out);
 
 /* True when every UE has an outcome. */
 bool ue_attach_done(const struct ue_attach *a);
+
+/* DRB c for UE idx (0-based; RRCReconfiguration's radioBearerConfig and rlc-BearerToAddModList as a struct),
+ * echoing DL packets when cfg.echo_dl_data: its DL subPDUs go to it, its RLC PDUs fill UL grants after SRB1's,
+ * its bytes count in the BSR and raise an SR. 0, -EINVAL (no such UE, not connected, bad config), -ENOMEM. */
+int ue_attach_drb_setup(struct ue_attach *a, int idx, const struct ue_drb_config *c);
 
 /* The names used by --expect-attach. */
 const char *ue_attach_outcome_name(enum ue_attach_outcome o);

@@ -521,6 +521,7 @@ static int attach_config(struct uesim *u, const struct uesim_options *o, struct 
                                    .scs_khz = o->scs_khz, .srate = o->srate, .prach_delay = o->prach_delay,
                                    .preamble = o->prach_preamble, .same_preamble = o->same_preamble,
                                    .nas_bytes = o->nas_bytes, .echo_dl_nas = o->echo_dl_nas, .has_kgnb = o->has_kgnb, .band = o->band,
+                                   .echo_dl_data = o->echo_dl_data,
                                    .seed = o->seed,
                                    .until_release_ms = 1000 * o->until_release_s,
                                    .fading_ds_s = o->fading_ds_ns * 1e-9, .fading_doppler_hz = o->fading_doppler_hz,

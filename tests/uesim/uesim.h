@@ -81,6 +81,7 @@ struct uesim_options {
     const char *expect_attach;      /* "ok,reject,...": per UE, the last repeated (NULL: all ok) */
     int nas_bytes;                  /* dedicatedNAS-Message of RRCSetupComplete */
     bool echo_dl_nas;               /* --echo-dl-nas */
+    bool echo_dl_data;              /* --echo-dl-data */
     bool has_kgnb;                  /* --kgnb */
     uint8_t kgnb[32];
     int until_release_s;            /* --until-release S: each attached UE waits S s for RRCRelease (0: no) */

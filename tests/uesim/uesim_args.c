@@ -54,6 +54,7 @@ void uesim_usage(void)
             "  one repeats; default ok); the run fails when a UE ends otherwise. The run ends 20 slots after the\n"
             "  last UE's outcome, or at --seconds. Not with --prach.\n"
             "  --echo-dl-nas: every DLInformationTransfer's NAS message is sent back in an ULInformationTransfer\n"
+            "  --echo-dl-data: every IP packet the UE's DRB receives is sent back UL on it\n"
             "  (tests the gNB's NAS relay both ways; a real UE would answer, not echo).\n"
             "  --kgnb HEX: the UE's K_gNB (64 hex digits, what the AMF gives the gNB): a SecurityModeCommand is\n"
             "  checked with it (MAC-I under K_RRCint) and answered SecurityModeComplete, integrity and ciphering on\n"
@@ -266,7 +267,7 @@ enum {
     OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES, OPT_UNTIL_RELEASE,
     OPT_CONCURRENT, OPT_UE_DELAY, OPT_UE_GAIN, OPT_SAME_PREAMBLE, OPT_DROP_MSG3, OPT_DROP_PUSCH, OPT_NACK_PDSCH,
     OPT_UES, OPT_UE_CFO, OPT_UE_SNR, OPT_UE_START, OPT_START_SPREAD, OPT_FADING, OPT_UE_FADING, OPT_FADING_DS,
-    OPT_FADING_DOPPLER, OPT_ECHO_DL_NAS, OPT_KGNB,
+    OPT_FADING_DOPPLER, OPT_ECHO_DL_NAS, OPT_ECHO_DL_DATA, OPT_KGNB,
 };
 
 /* "tdla" or "none". Returns 0 or -EINVAL. */
@@ -365,6 +366,7 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
     case OPT_UNTIL_RELEASE: return set_int(arg, 1, 3600, &o->until_release_s);
     case OPT_CONCURRENT: o->concurrent = true; return 0;
     case OPT_ECHO_DL_NAS: o->echo_dl_nas = true; return 0;
+    case OPT_ECHO_DL_DATA: o->echo_dl_data = true; return 0;
     case OPT_KGNB: /* 64 hex digits */
         if (strlen(arg) != 64) return -EINVAL;
         for (int i = 0; i < 32; i++) {
@@ -417,6 +419,7 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"expect-attach", required_argument, 0, OPT_EXPECT_ATTACH}, {"nas-bytes", required_argument, 0, OPT_NAS_BYTES},
         {"until-release", required_argument, 0, OPT_UNTIL_RELEASE}, {"concurrent", no_argument, 0, OPT_CONCURRENT},
         {"echo-dl-nas", no_argument, 0, OPT_ECHO_DL_NAS},
+        {"echo-dl-data", no_argument, 0, OPT_ECHO_DL_DATA},
         {"kgnb", required_argument, 0, OPT_KGNB},
         {"ue-delay", required_argument, 0, OPT_UE_DELAY}, {"ue-gain-db", required_argument, 0, OPT_UE_GAIN},
         {"same-preamble", no_argument, 0, OPT_SAME_PREAMBLE}, {"drop-msg3", required_argument, 0, OPT_DROP_MSG3},

@@ -9,6 +9,9 @@
  *  - a BSR for the DRB's data sizes the UL grant;
  *  - errors: unknown UE -ENOENT, no DRB or another drb_id -ENOENT, oversize -EMSGSIZE, full queue -ENOBUFS, bad
  *    configuration -EINVAL; a released UE's DRB is gone (and a new UE in its context starts without one);
+ *  - the UE simulator's DRB (tests/uesim/ue_drb.c, compiled in) with echo: packets the MAC sends DL come back UL
+ *    through the simulator's RLC/PDCP/SDAP and out of mac_ues_take_ul_data, the simulator's BSR-sized pending
+ *    bytes emptied by the grants;
  *  - the DL figure: bytes of IP data per PDSCH and per slot at 52 PRBs for a few MCSs (printed). */
 #include <check.h>
 #include <errno.h>
@@ -20,6 +23,8 @@
 #include "pdcp/pdcp_drb.h"
 #include "phy/ch/dci.h"
 #include "rlc/rlc_am.h"
+#include "tests/uesim/ue_drb.c"
+#include "tests/uesim/ue_mac.c"
 #include "tests/unit/check_run.h"
 
 #define RNTI 0x4601
@@ -458,6 +463,84 @@ START_TEST(dl_rate_52prb)
 }
 END_TEST
 
+/* gNB MAC -> uesim DRB (echo) -> gNB MAC: each DL packet comes back as a UL packet of the same bytes. */
+START_TEST(uesim_echo)
+{
+    struct mac_ue *ue = setup(0, true);
+    static struct ue_drb sim;
+    struct ue_drb_config sc;
+    ue_drb_config_default(&sc);
+    sc.qfi = QFI;
+    ck_assert_int_eq(ue_drb_setup(&sim, &sc, true), 0);
+    static const size_t len[3] = {1200, 64, 500};
+    uint8_t pkt[PKT_MAX];
+    for (int k = 0; k < 3; k++) {
+        fill(pkt, len[k], k);
+        ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, len[k]), 0);
+    }
+    int back = 0;
+    struct mac_ul_data out;
+    for (uint64_t s = 100; s < 400 && back < 3; s++) {
+        struct dl_slot_request dl;
+        static struct pdcch_alloc a;
+        memset(&dl, 0, sizeof dl);
+        pdcch_alloc_begin(&a, (int)(s % 10));
+        if (ack_due && ack_due < s) {
+            harq_ack(ack_due);
+            ack_due = 0;
+        }
+        mac_ues_schedule_dl(&u, s, true, true, true, &dl, &pool, &a);
+        for (int i = 0; i < dl.n_pdsch; i++) { /* DL data into the simulator */
+            struct mac_pdu_rx rx;
+            const uint8_t *tb = dl.pdsch[i].tb;
+            ck_assert_int_eq(mac_pdu_parse(MAC_DIR_DL, tb, (size_t)dl.pdsch[i].dlsch.tbs / 8, &rx, NULL), 0);
+            for (int k = 0; k < rx.n; k++)
+                if (rx.sub[k].lcid == sc.lcid)
+                    ck_assert_int_eq(ue_drb_rx_pdu(&sim, tb + rx.sub[k].offset, rx.sub[k].length, (int64_t)s), 0);
+            tb_pool_give_back(&pool, dl.pdsch[i].tb_index);
+            ack_due = s + 4;
+        }
+        ue_drb_tick(&sim, (int64_t)s);
+        if (ue_drb_pending(&sim) > 0 && !ue->grant_slot) ue->sr_pending = true;
+        /* the PUSCH granted for this slot: RLC PDUs of the simulator's DRB + a short BSR of what is left */
+        struct ul_slot_request ul = {0};
+        mac_ues_schedule_ul(&u, s, &ul);
+        for (int i = 0; i < ul.n_pusch; i++) {
+            static uint8_t tb[8192];
+            int tbs = ul.pusch[i].tb.tbs / 8;
+            struct mac_pdu_builder b;
+            mac_pdu_builder_init(&b, MAC_DIR_UL, tb, (size_t)tbs);
+            uint8_t r[PKT_MAX + 16];
+            size_t room;
+            while ((room = mac_pdu_sdu_room(&b)) > 2 + 9) {
+                int n = ue_drb_pull(&sim, r, room - 2 > sizeof r ? sizeof r : room - 2, (int64_t)s);
+                if (n <= 0) break;
+                ck_assert_int_eq(mac_pdu_add_sdu(&b, sc.lcid, r, (size_t)n), 0);
+            }
+            uint8_t bsr = ue_mac_short_bsr(0, ue_drb_pending(&sim));
+            ck_assert_int_eq(mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1), 0);
+            mac_pdu_finish(&b);
+            struct ul_pusch_result res = {.req = ul.pusch[i], .rc = 0, .res = {.crc_ok = true, .snr_db = 20},
+                                          .tb_bytes = tbs, .tb = tb};
+            mac_ue_pusch(&u, ue, s, &res, tb);
+        }
+        while (mac_ues_take_ul_data(&u, &out) == 1) {
+            ck_assert_int_lt(back, 3);
+            ck_assert_int_eq(out.len, (int)len[back]);
+            fill(pkt, len[back], back);
+            ck_assert_mem_eq(out.data, pkt, len[back]);
+            back++;
+        }
+    }
+    ck_assert_int_eq(back, 3);
+    ck_assert_uint_eq(sim.dl_ip, 3);
+    ck_assert_uint_eq(sim.ul_ip, 3);
+    ck_assert_uint_eq(sim.dropped, 0);
+    ue_drb_free(&sim);
+    teardown();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mac_drb");
@@ -468,6 +551,7 @@ int main(void)
     tcase_add_test(tc, ul_ip_packets);
     tcase_add_test(tc, dl_acknowledged);
     tcase_add_test(tc, errors_and_release);
+    tcase_add_test(tc, uesim_echo);
     tcase_add_test(tc, dl_rate_52prb);
     suite_add_tcase(s, tc);
     return check_run(s);
