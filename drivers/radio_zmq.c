@@ -2,10 +2,13 @@
  *
  * Wire (docs/SRSUE.md §1): no headers, no timestamps, raw interleaved float32 I/Q ("fc32").
  *  - DL: we bind tx_port. The peer's REQ sends 1-byte requests; each DL block answers one of them.
- *    We use a ROUTER socket (envelope [routing id][...][empty][payload]), which a REQ peer cannot tell from a
- *    REP, because the routing id tells us exactly which peer is asking.
- *  - UL: we connect a REQ to rx_port, keep exactly one 1-byte request (0xFF) outstanding and treat the replies,
- *    of any size, as one byte stream cut into the blocks the cell needs.
+ *    We act as a ROUTER (envelope [...][empty][payload] echoed back), which a REQ peer cannot tell from a
+ *    REP, and every connection is a peer of its own (its serial number is what libzmq calls the routing id).
+ *  - UL: we connect as a REQ to rx_port, keep exactly one 1-byte request (0xFF) outstanding and treat the
+ *    replies, of any size, as one byte stream cut into the blocks the cell needs.
+ * The sockets are spoken to directly (drivers/zmtp.h: ZMTP 3.0, tcp:// or ipc://), not through libzmq: libzmq's
+ * I/O thread and mailboxes were most of an idle cell's CPU. Each radio thread reads and writes its own sockets;
+ * a request costs a read(), a reply a writev(), UL samples are read straight into the UL buffer.
  *
  * Several peers (one UE each): each peer has a port pair of its own, tx_port/rx_port (pair 0) and
  * tx_portN/rx_portN (pair N, 1..ZR_MAX_PEERS-1). Time model (docs/ARCHITECTURE.md §1.3, §1.4):
@@ -34,8 +37,8 @@
  * without gaps), base_srate (if given, must equal the cell's rate), id (log tag), trx_timeout_ms (poll
  * interval: recv/send return 0 after at most this long without progress; default 100).
  *
- * Threading: the ROUTER sockets (and their monitors) are touched only inside radio_send() (TX thread), the REQ
- * sockets (and their monitors) only inside radio_recv() (RX thread); the two sides share only atomics
+ * Threading: the DL sockets (listening and accepted) are touched only inside radio_send() (TX thread), the UL
+ * connections only inside radio_recv() (RX thread); the two sides share only atomics
  * (r->epoch, r->state, r->counters, r->stop_requested and struct zr_shared per pair). Both may be called from
  * one thread, alternately.
  */
@@ -46,24 +49,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/un.h>
 #include <time.h>
-#include <zmq.h>
+#include <unistd.h>
 
 #include "drivers/device_args.h"
+#include "drivers/zmtp.h"
 #include "gnb/log.h"
 
 #define ZR_MAX_PEERS 8              /* port pairs */
 #define ZR_SAMPLE_BYTES 8           /* fc32: one float32 I and one float32 Q */
 #define ZR_MAX_MSG_SAMPLES 3072000u /* the largest reply srsUE accepts (its ZMQ_MAX_BUFFER_SIZE); we do the same */
 #define ZR_STEP_MS 10               /* poll step: stop and peer changes are noticed within this */
+#define ZR_CHORES_MS 10             /* idle connections, waiting peers, timers are looked at this often (zr_chores) */
 #define ZR_PEER_TIMEOUT_MS 1000     /* srsUE always keeps a DL request outstanding: this much silence = gone */
 #define ZR_REFUSE_GRACE_MS 300      /* a second peer on a held pair waits this long before it is refused */
 #define ZR_UL_AHEAD_SLOTS 8         /* UL requests stop while a peer is this many slots ahead of the cell */
 #define ZR_ENV_FRAMES 4             /* routing id + REQ_CORRELATE request id + spare */
 #define ZR_ENV_FRAME_MAX 256        /* routing ids are at most 255 bytes */
 #define ZR_ENDPOINT_MAX 256
+#define ZR_CONNS 4                  /* connections a DL port takes at once (a holder, a waiting peer, spares) */
+#define ZR_CLOSED_MAX 8             /* closed DL connections remembered until the chores look at them */
+#define ZR_RECONNECT_MS 100         /* a UL connection that failed is tried again after this */
 
-/* The envelope of a request: every frame before the empty delimiter, echoed back; fd: its connection. */
+/* The envelope of a request: frame 0 names its connection (its serial number, 4 bytes: what a libzmq ROUTER
+ * calls the routing id), then every frame before the empty delimiter, echoed back; fd: its connection's serial
+ * number (never reused, unlike a file descriptor). */
 struct zr_envelope {
     size_t n;
     size_t len[ZR_ENV_FRAMES];
@@ -80,9 +92,22 @@ struct zr_shared {
     _Atomic uint32_t resumed;   /* gen of a silent peer that came back: its UL stream continues, at `offset` */
 };
 
+/* A connection to a pair's DL port, a REQ peer's (drivers/zmtp.h; c.phase ZMTP_CLOSED: the slot is free). */
+struct zr_dl_conn {
+    struct zmtp_conn c;
+    uint32_t serial;
+    struct zr_envelope msg;     /* the request being read */
+    bool delimited, bad;        /* its delimiter was read; a frame did not fit the envelope */
+    unsigned char *out;         /* zmtp's output buffer: a reply the socket did not take at once */
+};
+
 /* One pair's DL side, owned by the TX thread (radio_send). */
 struct zr_tx_pair {
-    void *sock, *mon;
+    int lfd;                    /* listening socket */
+    struct zmtp_endpoint ep;
+    struct zr_dl_conn conns[ZR_CONNS];
+    uint32_t closed[ZR_CLOSED_MAX]; /* serials of connections that closed, for zr_tx_monitor */
+    int nclosed;
     struct zr_envelope in;      /* the request being read */
     struct zr_envelope req;     /* the holder's pending request */
     bool pending;
@@ -103,8 +128,11 @@ struct zr_tx_pair {
 
 /* State owned by the TX thread. */
 struct zr_tx {
+    int64_t chores_ms;          /* next look at every pair's sockets and timers (zr_chores) */
     uint64_t next_ts;           /* next cell DL sample (every peer present has all before it) */
     int present;                /* peers present */
+    uint32_t serial;            /* the last connection's serial number */
+    size_t out_cap;             /* a DL connection's output buffer */
     cf_t *zeros;                /* samples_per_slot zeros, to fill a timestamp gap */
 };
 
@@ -112,9 +140,13 @@ struct zr_tx {
  * `held` of them belong to a peer that has not joined yet: they arrived before the pair's first peer, or over
  * a new UL connection after the previous peer's dropped; they become the joining peer's first. */
 struct zr_rx_pair {
-    void *sock, *mon;
+    struct zmtp_conn c;         /* the UL connection, to the peer's REP (ZMTP_CLOSED: another try at reconnect_ms) */
+    struct zmtp_endpoint ep;
+    int64_t reconnect_ms;
+    unsigned char out[ZMTP_OUT_SLACK];
+    bool delimited;             /* the reply's delimiter was read: its further frames are samples */
+    bool frame_open, frame_ok;  /* a samples frame is being read: into buf (ok), or dropped */
     bool outstanding;           /* a UL request is on the wire */
-    bool await_connect;         /* the UL connection dropped: the next request waits for a new one */
     unsigned char *buf;
     size_t cap, head, len, held;
     uint32_t gen;               /* the peer adopted (0: none yet) */
@@ -124,17 +156,16 @@ struct zr_rx_pair {
     bool got_bytes;             /* it has sent UL: a UL connection dropping now is its own */
     bool ul_dropped;            /* its UL connection dropped: later bytes are the next peer's */
     char port[ZR_ENDPOINT_MAX];
-    zmq_msg_t msg;
 };
 
 /* State owned by the RX thread. */
 struct zr_rx {
+    int64_t chores_ms;          /* next look at every pair's connection (zr_chores) */
     uint32_t epoch;             /* epoch last announced with RADIO_NEW_EPOCH */
     uint64_t next_ts;           /* next cell UL sample */
 };
 
 struct zmq_radio {
-    void *ctx;
     char id[32];
     double rate, base_srate;    /* base_srate 0: not given */
     int poll_ms;
@@ -154,6 +185,17 @@ static int64_t zr_now_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* Whether the side's periodic chores are due (then they are next due ZR_CHORES_MS from now). Per block only what
+ * the block needs is read (the holder's request, a reply to our request), each socket when poll() says it has
+ * something; new connections, a second peer's requests, reconnecting and the timers wait for the chores, so an
+ * idle pair costs no system call per block. They react within ZR_CHORES_MS, which is the poll step anyway. */
+static bool zr_chores(int64_t *due_ms, int64_t now)
+{
+    if (now < *due_ms) return false;
+    *due_ms = now + ZR_CHORES_MS;
+    return true;
+}
+
 /* Move between OPEN / WAITING_FOR_PEER / STREAMING only: STOPPED, FAILED and CLOSED belong to radio.c. */
 static bool zr_set_state(struct radio *r, int from_mask, enum radio_state to)
 {
@@ -163,28 +205,6 @@ static bool zr_set_state(struct radio *r, int from_mask, enum radio_state to)
     return false;
 }
 #define ZR_FROM(s) (1 << (s))
-
-/* Read one monitor event (two frames: 6-byte event/value, then the endpoint). 0: none waiting. *value: the
- * event's value (the connection's fd for accepted / connected / disconnected). */
-static int zr_monitor_event(void *mon, int *value)
-{
-    zmq_msg_t m;
-    zmq_msg_init(&m);
-    int event = 0;
-    if (zmq_msg_recv(&m, mon, ZMQ_DONTWAIT) >= 0) {
-        uint16_t ev = 0;
-        uint32_t v = 0;
-        if (zmq_msg_size(&m) >= 6) {
-            memcpy(&ev, zmq_msg_data(&m), sizeof ev);
-            memcpy(&v, (const char *)zmq_msg_data(&m) + 2, sizeof v);
-        }
-        event = ev ? ev : -1;
-        *value = (int)v;
-        while (zmq_msg_more(&m) && zmq_msg_recv(&m, mon, 0) >= 0) {}
-    }
-    zmq_msg_close(&m);
-    return event;
-}
 
 /* ---------------------------------------------------------------- TX side: ROUTERs, inside radio_send only */
 
@@ -277,13 +297,12 @@ static void zr_tx_leave(struct radio *r, struct zmq_radio *z, int i, const char 
     }
 }
 
-/* Drain pair i's connection events: the holder's or the waiting peer's connection closing. */
+/* Pair i's closed connections (zr_dl_close): the holder's or the waiting peer's leaving. */
 static void zr_tx_monitor(struct radio *r, struct zmq_radio *z, int i)
 {
     struct zr_tx_pair *p = &z->txp[i];
-    int ev, fd = -1;
-    while ((ev = zr_monitor_event(p->mon, &fd)) != 0) {
-        if (ev != ZMQ_EVENT_DISCONNECTED) continue;
+    for (int k = 0; k < p->nclosed; k++) {
+        int fd = (int)p->closed[k];
         if (fd == p->ignore_disc_fd) {
             p->ignore_disc_fd = -1;
             continue;
@@ -291,40 +310,73 @@ static void zr_tx_monitor(struct radio *r, struct zmq_radio *z, int i)
         if (p->wait.n > 0 && fd == p->wait.fd) p->wait.n = 0;
         if (p->present && fd == p->req.fd) zr_tx_leave(r, z, i, "peer disconnected", ZR_LEFT_EVENT_READ | ZR_LEFT_FINAL);
     }
+    p->nclosed = 0;
 }
 
-/* Read a request into p->in if one is waiting. Returns 1 read, 0 none, -EPROTO malformed (dropped, counted). */
-static int zr_tx_read_request(struct radio *r, struct zr_tx_pair *p)
+/* A new request starts: its envelope names connection k. */
+static void zr_dl_msg_reset(struct zr_dl_conn *k)
 {
-    struct zr_envelope *e = &p->in;
-    zmq_msg_t m;
-    zmq_msg_init(&m);
-    bool delimited = false, bad = false, first = true;
-    e->n = 0;
-    for (;;) {
-        if (zmq_msg_recv(&m, p->sock, first ? ZMQ_DONTWAIT : 0) < 0) {
-            zmq_msg_close(&m);
-            return first ? 0 : -EPROTO;
+    k->msg.n = 1;
+    k->msg.len[0] = sizeof k->serial;
+    memcpy(k->msg.data[0], &k->serial, sizeof k->serial);
+    k->msg.fd = (int)k->serial;
+    k->delimited = k->bad = false;
+}
+
+/* Connection k of pair p failed or closed: remembered for zr_tx_monitor. */
+static void zr_dl_close(struct zr_tx_pair *p, struct zr_dl_conn *k)
+{
+    zmtp_conn_close(&k->c);
+    if (p->nclosed < ZR_CLOSED_MAX) p->closed[p->nclosed++] = k->serial;
+}
+
+static const char *const zr_dl_peer_types[] = {"REQ", "DEALER", "ROUTER", NULL};
+static const char *const zr_ul_peer_types[] = {"REP", "ROUTER", NULL};
+
+/* Take the connections waiting on pair p's port (one beyond ZR_CONNS is closed at once). */
+static void zr_tx_accept(struct zmq_radio *z, struct zr_tx_pair *p)
+{
+    int fd;
+    while ((fd = zmtp_accept(p->lfd)) >= 0) {
+        struct zr_dl_conn *k = NULL;
+        for (int j = 0; j < ZR_CONNS && !k; j++)
+            if (p->conns[j].c.phase == ZMTP_CLOSED) k = &p->conns[j];
+        if (!k) {
+            log_warn(LOG_RADIO, "zmq[%s]: %d connections on %s already: one more closed", z->id, ZR_CONNS, p->port);
+            close(fd);
+            continue;
         }
-        if (first) e->fd = -1;
-        if (e->fd < 0) e->fd = zmq_msg_get(&m, ZMQ_SRCFD); /* the routing id frame may carry none */
-        first = false;
-        size_t sz = zmq_msg_size(&m);
-        if (!delimited) {
-            if (sz == 0 && e->n > 0)
-                delimited = true;
-            else if (e->n < ZR_ENV_FRAMES && sz <= ZR_ENV_FRAME_MAX) {
-                memcpy(e->data[e->n], zmq_msg_data(&m), sz);
-                e->len[e->n++] = sz;
-            } else
-                bad = true;
-        }
-        if (!zmq_msg_more(&m)) break;
+        zmtp_conn_init(&k->c, fd, "ROUTER", zr_dl_peer_types, k->out, z->tx.out_cap);
+        k->serial = ++z->tx.serial;
+        zr_dl_msg_reset(k);
     }
-    zmq_msg_close(&m);
-    if (delimited && !bad) return 1;
-    atomic_fetch_add_explicit(&r->counters.tx_errors, 1, memory_order_relaxed);
-    return -EPROTO;
+}
+
+/* Read connection k's next whole request into p->in. Returns 1 read, 0 none yet, <0 the connection failed.
+ * A malformed request (a frame that does not fit an envelope) is dropped and counted. */
+static int zr_dl_read(struct radio *r, struct zr_tx_pair *p, struct zr_dl_conn *k)
+{
+    for (;;) {
+        uint64_t size;
+        bool more;
+        int rc = zmtp_next_frame(&k->c, &size, &more);
+        if (rc <= 0) return rc;
+        struct zr_envelope *e = &k->msg;
+        unsigned char *dst = NULL;
+        if (!k->delimited) {
+            if (size == 0) k->delimited = true;
+            else if (e->n < ZR_ENV_FRAMES && size <= ZR_ENV_FRAME_MAX) dst = e->data[e->n];
+            else k->bad = true;
+        }
+        if ((rc = zmtp_read_body(&k->c, dst)) <= 0) return rc; /* the request's body: its content is ignored */
+        if (dst) e->len[e->n++] = (size_t)size;
+        if (more) continue;
+        bool ok = k->delimited && !k->bad;
+        if (ok) p->in = *e;
+        zr_dl_msg_reset(k);
+        if (ok) return 1;
+        atomic_fetch_add_explicit(&r->counters.tx_errors, 1, memory_order_relaxed);
+    }
 }
 
 /* A request arrived on pair i. The holder's replaces its pending one (a REQ peer never has two outstanding).
@@ -373,28 +425,94 @@ static void zr_tx_timers(struct radio *r, struct zmq_radio *z, int i, int64_t no
     }
 }
 
-/* Read every pair's events and requests. */
-static void zr_tx_poll_pairs(struct radio *r, struct zmq_radio *z)
+/* Whether pair i's port has to be read for the cell to go on: its holder has no request pending, or the cell
+ * is empty (a peer joining). Anything else on it waits for the chores. */
+static bool zr_tx_needs_read(const struct zmq_radio *z, int i)
 {
-    int64_t now = zr_now_ms();
-    for (int i = 0; i < z->npairs; i++) {
-        zr_tx_monitor(r, z, i);
-        while (zr_tx_read_request(r, &z->txp[i]) > 0) zr_tx_on_request(r, z, i);
-        zr_tx_timers(r, z, i, now);
+    const struct zr_tx_pair *p = &z->txp[i];
+    return p->present ? !p->pending : z->tx.present == 0;
+}
+
+/* Pair i's port: new connections, output a busy socket left, requests (each handed to zr_tx_on_request). */
+static void zr_tx_service(struct radio *r, struct zmq_radio *z, int i)
+{
+    struct zr_tx_pair *p = &z->txp[i];
+    zr_tx_accept(z, p);
+    for (int j = 0; j < ZR_CONNS; j++) {
+        struct zr_dl_conn *k = &p->conns[j];
+        if (k->c.phase == ZMTP_CLOSED) continue;
+        int rc;
+        while ((rc = zr_dl_read(r, p, k)) > 0) zr_tx_on_request(r, z, i);
+        if (rc < 0) zr_dl_close(p, k);
     }
 }
 
-/* Answer pair p's pending request with `count` samples. */
-static int zr_tx_reply(struct radio *r, struct zr_tx_pair *p, const cf_t *samples, size_t count)
+/* Read the pairs' connections, events and requests: all of them with the chores, else those a poll found
+ * ready (ready[i]). */
+static void zr_tx_poll_pairs(struct radio *r, struct zmq_radio *z, const bool *ready)
+{
+    int64_t now = zr_now_ms();
+    bool chores = zr_chores(&z->tx.chores_ms, now);
+    for (int i = 0; i < z->npairs; i++) {
+        if (chores || ready[i]) {
+            zr_tx_service(r, z, i);
+            zr_tx_monitor(r, z, i);
+        }
+        if (chores) zr_tx_timers(r, z, i, now);
+    }
+}
+
+/* Wait up to wait_ms for pair activity the cell needs (zr_tx_needs_read) or for a socket to take queued
+ * output; ready[i]: pair i had some. */
+static int zr_tx_wait(struct zmq_radio *z, int wait_ms, bool *ready)
+{
+    struct pollfd fds[ZR_MAX_PEERS * (ZR_CONNS + 1)];
+    int owner[ZR_MAX_PEERS * (ZR_CONNS + 1)], nf = 0;
+    for (int i = 0; i < z->npairs; i++) {
+        struct zr_tx_pair *p = &z->txp[i];
+        bool need = zr_tx_needs_read(z, i);
+        if (need) {
+            owner[nf] = i;
+            fds[nf++] = (struct pollfd){.fd = p->lfd, .events = POLLIN};
+        }
+        for (int j = 0; j < ZR_CONNS; j++) {
+            const struct zmtp_conn *c = &p->conns[j].c;
+            short ev = (short)((need ? POLLIN : 0) | (zmtp_wants_write(c) ? POLLOUT : 0));
+            if (c->phase == ZMTP_CLOSED || ev == 0) continue;
+            owner[nf] = i;
+            fds[nf++] = (struct pollfd){.fd = c->fd, .events = ev};
+        }
+    }
+    int n = poll(fds, (nfds_t)nf, wait_ms);
+    if (n < 0) return errno == EINTR ? 0 : -errno;
+    for (int k = 0; k < nf; k++)
+        if (fds[k].revents) ready[owner[k]] = true;
+    return 0;
+}
+
+/* Answer pair p's pending request with `count` samples. A reply to a connection that is gone is dropped, as a
+ * libzmq ROUTER drops one to a routing id it no longer has. */
+static int zr_tx_reply(struct radio *r, struct zmq_radio *z, struct zr_tx_pair *p, const cf_t *samples,
+                       size_t count)
 {
     const struct zr_envelope *e = &p->req;
-    int rc = 0;
-    for (size_t i = 0; rc >= 0 && i < e->n; i++) rc = zmq_send(p->sock, e->data[i], e->len[i], ZMQ_SNDMORE);
-    if (rc >= 0) rc = zmq_send(p->sock, "", 0, ZMQ_SNDMORE);
-    if (rc >= 0) rc = zmq_send(p->sock, samples, count * ZR_SAMPLE_BYTES, 0);
-    if (rc < 0) {
-        atomic_fetch_add_explicit(&r->counters.tx_errors, 1, memory_order_relaxed);
-        return -errno;
+    struct zr_dl_conn *k = NULL;
+    for (int j = 0; j < ZR_CONNS && !k; j++)
+        if (p->conns[j].c.phase != ZMTP_CLOSED && (int)p->conns[j].serial == e->fd) k = &p->conns[j];
+    if (k) {
+        struct iovec f[ZR_ENV_FRAMES + 1];
+        int nf = 0;
+        for (size_t i = 1; i < e->n; i++) f[nf++] = (struct iovec){(void *)e->data[i], e->len[i]};
+        f[nf++] = (struct iovec){(void *)"", 0};
+        f[nf++] = (struct iovec){(void *)samples, count * ZR_SAMPLE_BYTES};
+        int rc = zmtp_send(&k->c, f, nf);
+        if (rc == -ENOBUFS) { /* the peer has not read our last reply yet: it broke the REQ/REP rule */
+            atomic_fetch_add_explicit(&r->counters.tx_errors, 1, memory_order_relaxed);
+            log_warn(LOG_RADIO, "zmq[%s]: peer on %s asked again before reading a reply: a block dropped", z->id,
+                     p->port);
+        } else if (rc < 0) {
+            zr_dl_close(p, k); /* its leaving is read with the pair's next service */
+        }
     }
     p->pending = false;
     p->next += count;
@@ -415,7 +533,7 @@ static int zr_tx_block(struct radio *r, struct zmq_radio *z, const cf_t *buf, si
             done = 0;
             continue;
         }
-        int rc = zr_tx_reply(r, p, buf, n);
+        int rc = zr_tx_reply(r, z, p, buf, n);
         if (rc < 0) return rc;
     }
     if (done) z->tx.next_ts = ts + n;
@@ -434,9 +552,11 @@ static int zr_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint
     struct zmq_radio *z = r->priv;
     if (n > z->spp || (n > 0 && !buf)) return -EINVAL;
     int64_t deadline = zr_now_ms() + z->poll_ms;
+    bool ready[ZR_MAX_PEERS] = {false};
     for (;;) {
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
-        zr_tx_poll_pairs(r, z);
+        zr_tx_poll_pairs(r, z, ready);
+        memset(ready, 0, sizeof ready);
         if (z->tx.present > 0) /* the RX side may have declared the cell empty as a peer joined */
             zr_set_state(r, ZR_FROM(RADIO_STATE_WAITING_FOR_PEER), RADIO_STATE_STREAMING);
         if (n == 0 && zr_tx_any_pending(z)) return 1; /* poll: a peer wants DL (of whatever epoch is current) */
@@ -457,13 +577,9 @@ static int zr_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint
         }
         int64_t now = zr_now_ms();
         if (now >= deadline) return 0;
-        zmq_pollitem_t items[2 * ZR_MAX_PEERS];
-        for (int i = 0; i < z->npairs; i++) {
-            items[2 * i] = (zmq_pollitem_t){z->txp[i].mon, 0, ZMQ_POLLIN, 0};
-            items[2 * i + 1] = (zmq_pollitem_t){z->txp[i].sock, 0, ZMQ_POLLIN, 0};
-        }
         int64_t wait = deadline - now < ZR_STEP_MS ? deadline - now : ZR_STEP_MS;
-        if (zmq_poll(items, 2 * z->npairs, (long)wait) < 0 && errno != EINTR) return -errno;
+        int rc = zr_tx_wait(z, (int)wait, ready);
+        if (rc < 0) return rc;
     }
 }
 
@@ -480,27 +596,34 @@ static void zr_rx_check_empty(struct radio *r, struct zmq_radio *z)
     zr_set_state(r, ZR_FROM(RADIO_STATE_STREAMING), RADIO_STATE_WAITING_FOR_PEER);
 }
 
-static void zr_rx_monitor(struct radio *r, struct zmq_radio *z, int i)
+/* Pair i's UL connection failed or closed (what a libzmq "disconnected" event said before). The request on
+ * the wire died with it; the next one goes over the next connection, tried ZR_RECONNECT_MS from now. */
+static void zr_rx_dropped(struct radio *r, struct zmq_radio *z, int i)
 {
     struct zr_rx_pair *x = &z->rxp[i];
-    int ev, fd;
-    while ((ev = zr_monitor_event(x->mon, &fd)) != 0) {
-        if (ev == ZMQ_EVENT_CONNECTED) x->await_connect = false;
-        if (ev != ZMQ_EVENT_DISCONNECTED) continue;
-        /* The request on the wire died with the connection. ZMQ_IMMEDIATE keeps nothing queued for the next
-         * connection, so a new one cannot be a duplicate (a duplicate would make REQ_CORRELATE drop the peer's
-         * first answer: lost samples). It waits for "connected": libzmq reports "disconnected" before the
-         * socket has let go of the dead pipe, and a request sent in between would vanish with it. */
-        x->outstanding = false;
-        x->await_connect = true;
-        if (x->gen == 0 || atomic_load(&z->shared[i].gen) != x->gen) continue; /* a previous peer's */
-        x->ul_dropped = true;
-        if (x->live && x->got_bytes) {
-            x->live = false;
-            atomic_store(&z->shared[i].left, x->gen); /* the TX side logs it */
-            zr_rx_check_empty(r, z);
-        }
+    zmtp_conn_close(&x->c);
+    x->reconnect_ms = zr_now_ms() + ZR_RECONNECT_MS;
+    x->outstanding = x->delimited = x->frame_open = false;
+    if (x->gen == 0 || atomic_load(&z->shared[i].gen) != x->gen) return; /* a previous peer's */
+    x->ul_dropped = true;
+    if (x->live && x->got_bytes) {
+        x->live = false;
+        atomic_store(&z->shared[i].left, x->gen); /* the TX side logs it */
+        zr_rx_check_empty(r, z);
     }
+}
+
+/* Pair i has no UL connection: make one when it is time. */
+static void zr_rx_connect(struct zmq_radio *z, int i, int64_t now)
+{
+    struct zr_rx_pair *x = &z->rxp[i];
+    if (x->c.phase != ZMTP_CLOSED || now < x->reconnect_ms) return;
+    int fd = zmtp_connect(&x->ep);
+    if (fd < 0) {
+        x->reconnect_ms = now + ZR_RECONNECT_MS;
+        return;
+    }
+    zmtp_conn_init(&x->c, fd, "REQ", zr_ul_peer_types, x->out, sizeof x->out);
 }
 
 /* Adopt pair i's newest peer: bytes held for it are its first, anything else is dropped. Gen before epoch
@@ -544,36 +667,93 @@ static void zr_rx_new_epoch(struct zmq_radio *z, uint32_t e)
     }
 }
 
-/* Receive one reply on pair i if there is one. */
-static void zr_rx_take_reply(struct radio *r, struct zr_rx_pair *x)
+/* Bytes held for a joining peer are capped at one slot, which bounds the buffer (see zr_open): no reading past. */
+static bool zr_rx_room(const struct zmq_radio *z, const struct zr_rx_pair *x)
 {
-    if (zmq_msg_recv(&x->msg, x->sock, ZMQ_DONTWAIT) < 0) return;
-    x->outstanding = false;
-    size_t size = zmq_msg_size(&x->msg);
-    if (x->head > 0) {
-        memmove(x->buf, x->buf + x->head, x->len);
-        x->head = 0;
-    }
-    if (size % ZR_SAMPLE_BYTES != 0 || size > (size_t)ZR_MAX_MSG_SAMPLES * ZR_SAMPLE_BYTES ||
-        x->len + size > x->cap) {
-        atomic_fetch_add_explicit(&r->counters.rx_errors, 1, memory_order_relaxed);
-        return;
-    }
-    memcpy(x->buf + x->len, zmq_msg_data(&x->msg), size);
-    x->len += size;
-    /* A departed peer's last UL still comes over its own connection: held only after that one dropped. */
-    if (x->gen == 0 || (!x->live && x->ul_dropped)) x->held += size;
-    else x->got_bytes |= size > 0;
+    return x->held < z->spp * ZR_SAMPLE_BYTES;
 }
 
-static void zr_rx_request(struct zmq_radio *z, struct zr_rx_pair *x)
+/* Read what pair i's UL connection has: replies (an envelope ending in the empty delimiter, then frames of
+ * samples, straight into the buffer), or its closing. */
+static void zr_rx_read(struct radio *r, struct zmq_radio *z, int i)
+{
+    struct zr_rx_pair *x = &z->rxp[i];
+    while (x->c.phase != ZMTP_CLOSED) {
+        uint64_t size;
+        bool more;
+        int rc = zmtp_next_frame(&x->c, &size, &more);
+        if (rc == 0) return;
+        if (rc > 0 && !x->delimited) {
+            rc = zmtp_read_body(&x->c, NULL);
+            if (rc == 0) return;
+            if (rc > 0 && size == 0) x->delimited = true;
+            if (rc > 0 && !more) { /* a reply without samples */
+                x->delimited = x->outstanding = false;
+                atomic_fetch_add_explicit(&r->counters.rx_errors, 1, memory_order_relaxed);
+            }
+            if (rc > 0) continue;
+        }
+        if (rc > 0 && !x->frame_open) {
+            if (x->head > 0) {
+                memmove(x->buf, x->buf + x->head, x->len);
+                x->head = 0;
+            }
+            x->frame_ok = size % ZR_SAMPLE_BYTES == 0 && size <= (uint64_t)ZR_MAX_MSG_SAMPLES * ZR_SAMPLE_BYTES &&
+                          x->len + size <= x->cap;
+            x->frame_open = true;
+        }
+        if (rc > 0) rc = zmtp_read_body(&x->c, x->frame_ok ? x->buf + x->len : NULL);
+        if (rc == 0) return;
+        if (rc < 0) {
+            zr_rx_dropped(r, z, i);
+            return;
+        }
+        x->frame_open = false;
+        if (!more) x->delimited = x->outstanding = false;
+        if (!x->frame_ok) {
+            atomic_fetch_add_explicit(&r->counters.rx_errors, 1, memory_order_relaxed);
+            continue;
+        }
+        x->len += (size_t)size;
+        /* A departed peer's last UL still comes over its own connection: held only after that one dropped. */
+        if (x->gen == 0 || (!x->live && x->ul_dropped)) x->held += (size_t)size;
+        else x->got_bytes |= size > 0;
+    }
+}
+
+static void zr_rx_request(struct radio *r, struct zmq_radio *z, int i)
 {
     static const unsigned char request = 0xFF; /* srsUE's value; the content is ignored by every peer */
+    struct zr_rx_pair *x = &z->rxp[i];
     /* A peer far ahead of the cell (waiting for a slower one) is not asked for more until the cell catches up. */
     if (x->len - x->held > ZR_UL_AHEAD_SLOTS * z->spp * ZR_SAMPLE_BYTES) return;
-    /* EAGAIN: no connection yet (ZMQ_IMMEDIATE): tried again next step. */
-    if (!x->outstanding && !x->await_connect && zmq_send(x->sock, &request, 1, ZMQ_DONTWAIT) == 1)
-        x->outstanding = true;
+    if (x->outstanding || x->c.phase != ZMTP_OPEN) return;
+    /* As a REQ socket sends it: the empty delimiter, then the request. */
+    struct iovec f[2] = {{(void *)"", 0}, {(void *)&request, 1}};
+    int rc = zmtp_send(&x->c, f, 2);
+    if (rc == 0) x->outstanding = true;
+    else zr_rx_dropped(r, z, i);
+}
+
+/* Wait up to wait_ms for a reply (or a handshake) on the UL connections; ready[i]: pair i had something. */
+static int zr_rx_wait(struct zmq_radio *z, int wait_ms, bool *ready)
+{
+    struct pollfd fds[ZR_MAX_PEERS];
+    int owner[ZR_MAX_PEERS], nf = 0;
+    for (int i = 0; i < z->npairs; i++) {
+        const struct zr_rx_pair *x = &z->rxp[i];
+        if (x->c.phase == ZMTP_CLOSED) continue;
+        bool in = x->c.phase == ZMTP_HANDSHAKE || (x->outstanding && zr_rx_room(z, x));
+        short ev = (short)((in ? POLLIN : 0) | (zmtp_wants_write(&x->c) ? POLLOUT : 0));
+        if (ev == 0) continue;
+        owner[nf] = i;
+        fds[nf++] = (struct pollfd){.fd = x->c.fd, .events = ev};
+    }
+    int n = poll(fds, (nfds_t)nf, wait_ms);
+    if (n < 0) return errno == EINTR ? 0 : -errno;
+    for (int k = 0; k < nf; k++)
+        if (fds[k].revents) ready[owner[k]] = true;
+    return 0;
 }
 
 /* The cell sample where live peer x's part of cell block [t, ...) starts: its buffer head, at cell sample
@@ -636,9 +816,16 @@ static ssize_t zr_recv(struct radio *r, cf_t *out, size_t n, uint64_t *ts, uint3
     struct zmq_radio *z = r->priv;
     if (n == 0 || n > z->spp || !out) return -EINVAL;
     int64_t deadline = zr_now_ms() + z->poll_ms;
+    bool ready[ZR_MAX_PEERS] = {false};
     for (;;) {
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
-        for (int i = 0; i < z->npairs; i++) zr_rx_monitor(r, z, i);
+        int64_t t = zr_now_ms();
+        bool chores = zr_chores(&z->rx.chores_ms, t);
+        for (int i = 0; i < z->npairs; i++) {
+            if (chores) zr_rx_connect(z, i, t);
+            if ((chores || ready[i]) && zr_rx_room(z, &z->rxp[i])) zr_rx_read(r, z, i);
+        }
+        memset(ready, 0, sizeof ready);
         uint32_t e = atomic_load(&r->epoch);
         if (e != z->rx.epoch) {
             zr_rx_new_epoch(z, e);
@@ -657,21 +844,12 @@ static ssize_t zr_recv(struct radio *r, cf_t *out, size_t n, uint64_t *ts, uint3
             atomic_fetch_add_explicit(&r->counters.rx_samples, n, memory_order_relaxed);
             return (ssize_t)n;
         }
-        for (int i = 0; i < z->npairs; i++) zr_rx_request(z, &z->rxp[i]);
+        for (int i = 0; i < z->npairs; i++) zr_rx_request(r, z, i);
         int64_t now = zr_now_ms();
         if (now >= deadline) return 0;
-        zmq_pollitem_t items[2 * ZR_MAX_PEERS];
-        for (int i = 0; i < z->npairs; i++) {
-            struct zr_rx_pair *x = &z->rxp[i];
-            /* Bytes held for a joining peer are capped at one slot, which bounds the buffer (see zr_open). */
-            bool room = x->held < z->spp * ZR_SAMPLE_BYTES;
-            items[2 * i] = (zmq_pollitem_t){x->mon, 0, ZMQ_POLLIN, 0};
-            items[2 * i + 1] = (zmq_pollitem_t){x->sock, 0, room ? ZMQ_POLLIN : 0, 0};
-        }
         int64_t wait = deadline - now < ZR_STEP_MS ? deadline - now : ZR_STEP_MS;
-        if (zmq_poll(items, 2 * z->npairs, (long)wait) < 0 && errno != EINTR) return -errno;
-        for (int i = 0; i < z->npairs; i++)
-            if (items[2 * i + 1].revents & ZMQ_POLLIN) zr_rx_take_reply(r, &z->rxp[i]);
+        int rc = zr_rx_wait(z, (int)wait, ready);
+        if (rc < 0) return rc;
     }
 }
 
@@ -760,51 +938,30 @@ static int zr_parse_args(struct zmq_radio *z, const struct radio_params *p, char
     return 0;
 }
 
-/* A socket with linger 0 (close never blocks) and its event monitor, a PAIR read by the same thread. */
-static void *zr_socket(void *ctx, int type, const char *mon_ep, int events, void **mon)
-{
-    void *s = zmq_socket(ctx, type);
-    if (!s) return NULL;
-    int zero = 0;
-    zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero);
-    *mon = NULL;
-    if (zmq_socket_monitor(s, mon_ep, events) == 0 && (*mon = zmq_socket(ctx, ZMQ_PAIR)) != NULL &&
-        zmq_connect(*mon, mon_ep) == 0)
-        return s;
-    if (*mon) zmq_close(*mon);
-    *mon = NULL;
-    zmq_close(s);
-    return NULL;
-}
-
 static int zr_open_pair(struct zmq_radio *z, int i, char *err, size_t errlen)
 {
     struct zr_tx_pair *t = &z->txp[i];
     struct zr_rx_pair *x = &z->rxp[i];
-    int one = 1, ivl = 100;
-    char tx_mon[48], rx_mon[48];
-    snprintf(tx_mon, sizeof tx_mon, "inproc://radio-zmq-tx-monitor-%d", i);
-    snprintf(rx_mon, sizeof rx_mon, "inproc://radio-zmq-rx-monitor-%d", i);
+    char why[200];
     t->ignore_disc_fd = -1;
-    t->sock = zr_socket(z->ctx, ZMQ_ROUTER, tx_mon, ZMQ_EVENT_DISCONNECTED, &t->mon);
-    x->sock = zr_socket(z->ctx, ZMQ_REQ, rx_mon, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED, &x->mon);
-    if (!t->sock || !x->sock) {
-        snprintf(err, errlen, "zmq radio: cannot create sockets: %s", zmq_strerror(zmq_errno()));
-        return -ENOMEM;
-    }
-    /* A peer that reconnects with the same explicit routing id takes over its old route (and stays itself). */
-    zmq_setsockopt(t->sock, ZMQ_ROUTER_HANDOVER, &one, sizeof one);
-    zmq_setsockopt(x->sock, ZMQ_REQ_RELAXED, &one, sizeof one);
-    zmq_setsockopt(x->sock, ZMQ_REQ_CORRELATE, &one, sizeof one);
-    zmq_setsockopt(x->sock, ZMQ_IMMEDIATE, &one, sizeof one);
-    zmq_setsockopt(x->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
-    if (zmq_bind(t->sock, t->port) != 0) {
-        snprintf(err, errlen, "zmq radio: cannot bind tx_port %s: %s", t->port, zmq_strerror(zmq_errno()));
-        return -EADDRINUSE;
-    }
-    if (zmq_connect(x->sock, x->port) != 0) {
-        snprintf(err, errlen, "zmq radio: cannot connect rx_port %s: %s", x->port, zmq_strerror(zmq_errno()));
+    if (zmtp_endpoint_parse(t->port, true, &t->ep, why, sizeof why) < 0) {
+        snprintf(err, errlen, "zmq radio: cannot bind tx_port %s", why);
         return -EINVAL;
+    }
+    if (zmtp_endpoint_parse(x->port, false, &x->ep, why, sizeof why) < 0) {
+        snprintf(err, errlen, "zmq radio: cannot connect rx_port %s", why);
+        return -EINVAL;
+    }
+    for (int j = 0; j < ZR_CONNS; j++)
+        if (!(t->conns[j].out = malloc(z->tx.out_cap))) {
+            snprintf(err, errlen, "zmq radio: out of memory");
+            return -ENOMEM;
+        }
+    t->lfd = zmtp_listen(&t->ep);
+    if (t->lfd < 0) {
+        int rc = t->lfd;
+        snprintf(err, errlen, "zmq radio: cannot bind tx_port %s: %s", t->port, strerror(-rc));
+        return rc == -EADDRINUSE ? rc : -EINVAL;
     }
     /* UL buffer: under one block not yet delivered + one slot held for a joining peer + what a peer ahead of
      * the cell may have (ZR_UL_AHEAD_SLOTS) + the largest reply. */
@@ -814,6 +971,7 @@ static int zr_open_pair(struct zmq_radio *z, int i, char *err, size_t errlen)
         snprintf(err, errlen, "zmq radio: out of memory");
         return -ENOMEM;
     }
+    zr_rx_connect(z, i, zr_now_ms());
     return 0;
 }
 
@@ -822,13 +980,18 @@ static void zr_close(struct radio *r)
     struct zmq_radio *z = r->priv;
     if (!z) return;
     for (int i = 0; i < ZR_MAX_PEERS; i++) {
-        void *socks[] = {z->txp[i].sock, z->txp[i].mon, z->rxp[i].sock, z->rxp[i].mon};
-        for (size_t k = 0; k < sizeof socks / sizeof socks[0]; k++)
-            if (socks[k]) zmq_close(socks[k]);
-        zmq_msg_close(&z->rxp[i].msg);
+        struct zr_tx_pair *t = &z->txp[i];
+        for (int j = 0; j < ZR_CONNS; j++) {
+            zmtp_conn_close(&t->conns[j].c);
+            free(t->conns[j].out);
+        }
+        if (t->lfd >= 0) {
+            close(t->lfd);
+            if (t->ep.addr.ss_family == AF_UNIX) unlink(((const struct sockaddr_un *)&t->ep.addr)->sun_path);
+        }
+        zmtp_conn_close(&z->rxp[i].c);
         free(z->rxp[i].buf);
     }
-    if (z->ctx) zmq_ctx_term(z->ctx);
     free(z->tx.zeros);
     free(z);
     r->priv = NULL;
@@ -843,15 +1006,20 @@ static int zr_open(struct radio *r, const struct radio_params *p, char *err, siz
     }
     struct zmq_radio *z = calloc(1, sizeof *z);
     if (!z) return -ENOMEM;
-    for (int i = 0; i < ZR_MAX_PEERS; i++) zmq_msg_init(&z->rxp[i].msg);
+    for (int i = 0; i < ZR_MAX_PEERS; i++) {
+        z->txp[i].lfd = -1;
+        for (int j = 0; j < ZR_CONNS; j++) z->txp[i].conns[j].c.fd = -1;
+        z->rxp[i].c.fd = -1;
+    }
     r->priv = z;
     int rc = zr_parse_args(z, p, err, errlen);
     if (rc < 0) goto fail;
     z->rate = p->sample_rate;
     z->spp = p->samples_per_slot;
     z->tx.zeros = calloc(z->spp, sizeof(cf_t));
-    z->ctx = zmq_ctx_new();
-    if (!z->tx.zeros || !z->ctx) {
+    /* a reply: its envelope frames, the delimiter and a block of samples */
+    z->tx.out_cap = z->spp * ZR_SAMPLE_BYTES + ZR_ENV_FRAMES * (ZR_ENV_FRAME_MAX + 9) + ZMTP_OUT_SLACK;
+    if (!z->tx.zeros) {
         snprintf(err, errlen, "zmq radio: out of memory");
         rc = -ENOMEM;
         goto fail;

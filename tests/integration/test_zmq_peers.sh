@@ -23,9 +23,10 @@ wait_for() { # seconds command...: poll until the command succeeds
 }
 setups_at_least() { [ "$(m rrc.setups_complete)" -ge "$1" ] 2>/dev/null; }
 
-# UE A stays (until gnbd releases it, which it does not: no inactivity timer) on pair 0; UE B attaches on pair 1 and
+# UE A stays (until gnbd releases it, which it does not: no inactivity timer; 3000 s of stream: the lock-step
+# stream runs many times faster than real time) on pair 0; UE B attaches on pair 1 and
 # exits 20 slots after its RRCSetupComplete was acknowledged.
-"$UESIM" "${CELL[@]}" "${P0[@]}" --attach 1 --seed 11 --until-release 120 --seconds 120 --timeout 150 >"$TMP/a.out" 2>&1 &
+"$UESIM" "${CELL[@]}" "${P0[@]}" --attach 1 --seed 11 --until-release 3000 --seconds 3000 --timeout 150 >"$TMP/a.out" 2>&1 &
 APID=$!; PIDS+=($APID)
 "$UESIM" "${CELL[@]}" "${P1[@]}" --attach 1 --seed 22 --seconds 30 --timeout 90 >"$TMP/b.out" 2>&1 &
 BPID=$!; PIDS+=($BPID)
