@@ -155,6 +155,7 @@ struct zr_rx_pair {
     uint64_t next;              /* its sample index of buf[head] */
     bool got_bytes;             /* it has sent UL: a UL connection dropping now is its own */
     bool ul_dropped;            /* its UL connection dropped: later bytes are the next peer's */
+    bool mix;                   /* it has its part of the block zr_rx_block_ready found ready */
     char port[ZR_ENDPOINT_MAX];
 };
 
@@ -702,7 +703,8 @@ static void zr_rx_read(struct radio *r, struct zmq_radio *z, int i)
                           x->len + size <= x->cap;
             x->frame_open = true;
         }
-        if (rc > 0) rc = zmtp_read_body(&x->c, x->frame_ok ? x->buf + x->len : NULL);
+        /* At buf + head + len, which mixing and dropping leave where it is (they move head and len together). */
+        if (rc > 0) rc = zmtp_read_body(&x->c, x->frame_ok ? x->buf + x->head + x->len : NULL);
         if (rc == 0) return;
         if (rc < 0) {
             zr_rx_dropped(r, z, i);
@@ -773,31 +775,51 @@ static uint64_t zr_rx_part_start(struct zr_rx_pair *x, uint64_t t)
     return head;
 }
 
-/* Whether every live peer has its part of cell block [t, t + n): cell samples [start, t + n) with start from
- * zr_rx_part_start(). Returns false when some live peer's part is not all there; *live counts the live peers. */
+/* Whether peer x's part of cell block [t, t + n) is all there: cell samples [start, t + n) with start from
+ * zr_rx_part_start(). */
+static bool zr_rx_part_ready(struct zr_rx_pair *x, uint64_t t, size_t n)
+{
+    uint64_t start = zr_rx_part_start(x, t);
+    if (start < t) return false; /* still skipping what it sent for samples the cell has passed */
+    return start >= t + n || (x->len - x->held) / ZR_SAMPLE_BYTES >= t + n - start;
+}
+
+/* Whether cell block [t, t + n) is ready: every live peer has its part of it. When no peer is live any more, the
+ * UL the last ones sent before they went (their last replies arrive as they close) is still the cell's: their
+ * whole parts are mixed while they last (a part not finished is dropped; with a live peer left, a departed
+ * peer's bytes are dropped as before). Sets x->mix for the parts to mix; *live counts the live peers. */
 static bool zr_rx_block_ready(struct zmq_radio *z, uint64_t t, size_t n, int *live)
 {
     bool ready = true;
+    int parts = 0;
     *live = 0;
     for (int i = 0; i < z->npairs; i++) {
         struct zr_rx_pair *x = &z->rxp[i];
+        x->mix = false;
         if (!x->live) continue;
         ++*live;
-        uint64_t start = zr_rx_part_start(x, t);
-        if (start < t) ready = false; /* still skipping what it sent for samples the cell has passed */
-        else if (start < t + n && (x->len - x->held) / ZR_SAMPLE_BYTES < t + n - start) ready = false;
+        x->mix = zr_rx_part_ready(x, t, n);
+        if (!x->mix) ready = false;
+        parts += x->mix;
     }
-    return ready && *live > 0;
+    if (*live > 0) return ready;
+    for (int i = 0; i < z->npairs; i++) {
+        struct zr_rx_pair *x = &z->rxp[i];
+        if (x->gen == 0 || x->len <= x->held || x->offset + x->next >= t + n) continue;
+        x->mix = zr_rx_part_ready(x, t, n);
+        parts += x->mix;
+    }
+    return parts > 0;
 }
 
-/* Sum the live peers' parts of cell block [t, t + n) into out and consume them. */
+/* Sum the parts of cell block [t, t + n) marked by zr_rx_block_ready into out and consume them. */
 static void zr_rx_mix(struct zmq_radio *z, cf_t *out, uint64_t t, size_t n)
 {
     memset(out, 0, n * sizeof(cf_t));
     for (int i = 0; i < z->npairs; i++) {
         struct zr_rx_pair *x = &z->rxp[i];
         uint64_t start = x->offset + x->next;
-        if (!x->live || start >= t + n) continue;
+        if (!x->mix || start >= t + n) continue;
         size_t first = (size_t)(start - t), count = n - first;
         const unsigned char *src = x->buf + x->head;
         for (size_t k = 0; k < count; k++) {

@@ -28,6 +28,9 @@ setups_at_least() { [ "$(m rrc.setups_complete)" -ge "$1" ] 2>/dev/null; }
 # exits 20 slots after its RRCSetupComplete was acknowledged.
 "$UESIM" "${CELL[@]}" "${P0[@]}" --attach 1 --seed 11 --until-release 3000 --seconds 3000 --timeout 150 >"$TMP/a.out" 2>&1 &
 APID=$!; PIDS+=($APID)
+# B only once A streams: the stream runs many times faster than real time, and B could otherwise attach and leave
+# before A has started.
+wait_for 30 grep -q "peer connected on tcp://127.0.0.1:${PAIR_DL[0]}" "$LOG"
 "$UESIM" "${CELL[@]}" "${P1[@]}" --attach 1 --seed 22 --seconds 30 --timeout 90 >"$TMP/b.out" 2>&1 &
 BPID=$!; PIDS+=($BPID)
 wait_for 90 setups_at_least 2
