@@ -449,13 +449,14 @@ static void zr_tx_service(struct radio *r, struct zmq_radio *z, int i)
 }
 
 /* Read the pairs' connections, events and requests: all of them with the chores, else those a poll found
- * ready (ready[i]). */
+ * ready (ready[i]) and the free pairs (a peer joining is seen at once: an accept() that finds nobody per free
+ * pair and block; a single-pair cell has none). */
 static void zr_tx_poll_pairs(struct radio *r, struct zmq_radio *z, const bool *ready)
 {
     int64_t now = zr_now_ms();
     bool chores = zr_chores(&z->tx.chores_ms, now);
     for (int i = 0; i < z->npairs; i++) {
-        if (chores || ready[i]) {
+        if (chores || ready[i] || !z->txp[i].present) {
             zr_tx_service(r, z, i);
             zr_tx_monitor(r, z, i);
         }
