@@ -20,6 +20,7 @@
 
 #define MSG_EPOCH_START 1u /* first message of a stream epoch: no samples, slot 0 */
 #define MSG_END 2u         /* the radio's stream ended (file replay): drain and stop */
+#define MSG_CELL_EMPTY 4u  /* a peer-clocked radio has no peer left: no UE can be in the cell (once per epoch) */
 
 #define SLOT_RING_CAPACITY 16
 #define MSG_RING_CAPACITY 64
@@ -70,6 +71,7 @@ enum rrc_msg_type {
     RRC_MSG_UE_LOST,         /* MAC -> RRC: SRB1's RLC AM gave up (radio link failure) */
     RRC_MSG_DL_DCCH,         /* RRC -> MAC: a DL-DCCH SDU for SRB1 (RRCRelease) */
     RRC_MSG_RELEASE_UE,      /* RRC -> MAC: free the UE's context */
+    RRC_MSG_CELL_EMPTY,      /* MAC -> RRC: the radio has no peer left, every UE is gone */
     RRC_MSG_SECURITY,        /* RRC -> MAC: SRB1 integrity on (sec; before the SecurityModeCommand) or off (!has_sec) */
     RRC_MSG_CIPHERING,       /* RRC -> MAC: SRB1 ciphering on (after the SecurityModeComplete) */
     RRC_MSG_DRB_SETUP,       /* RRC -> MAC: DRB 1 (drb) with its K_UPenc (sec), before the RRCReconfiguration */
@@ -174,12 +176,22 @@ static int radio_rx_step(struct pipeline *p)
     uint64_t ts = 0;
     uint32_t epoch = 0;
     ssize_t n = radio_recv(p->radio, m->samples, p->samples_per_slot, &ts, &epoch);
+    if (n == 0 && p->rx.epoch && !p->rx.empty_sent && m != p->rx_scratch &&
+        radio_state(p->radio) == RADIO_STATE_WAITING_FOR_PEER) {
+        /* The last ZeroMQ peer left: its time stops with it, so no timer would ever find its UEs lost; they are
+         * gone now (the next peer starts a new epoch, which the MAC begins without UEs). */
+        p->rx.empty_sent = true;
+        log_info(LOG_GNB, "no radio peer left in epoch %u: every UE of the cell is gone", p->rx.epoch);
+        rx_marker(p, m, MSG_CELL_EMPTY);
+        return 1;
+    }
     if (n == 0 || n == -ECANCELED) return 0;
     advance(p, STAGE_RADIO_RX);
     uint32_t marker = 0;
     if (n == RADIO_NEW_EPOCH) {
         p->rx.epoch = epoch;
         p->rx.next_slot = 0;
+        p->rx.empty_sent = false;
         rx_position(p, epoch, 0);
         atomic_store(&p->stats.epoch, epoch);
         log_info(LOG_GNB, "stream epoch %u started", epoch);
@@ -455,6 +467,13 @@ static int mac_step(struct pipeline *p)
     did += mac_to_rrc(p) + mac_user_plane(p);
     const struct slot_ind *ind = ring_peek(&p->rings[RING_UL_IND]);
     if (!ind) return did;
+    if (ind->type == UL_IND_TICK && (ind->flags & MSG_CELL_EMPTY)) { /* the RRC releases its UEs and tells the core */
+        if (ring_room(p, RING_MAC_TO_RRC) == 0) return did + wait_room(p, RING_MAC_TO_RRC);
+        if (p->mac_st.have_epoch && ind->epoch == p->mac_st.epoch) push_to_rrc(p, RRC_MSG_CELL_EMPTY, 0, NULL, NULL, 0);
+        ring_release(&p->rings[RING_UL_IND]);
+        advance(p, STAGE_MAC);
+        return did + 1;
+    }
     if (ind->type == UL_IND_TICK) {
         /* Room for the worst case (k priming requests plus an end marker) before consuming anything. */
         if (ring_room(p, RING_DL_REQ) < p->tx_advance + 1) return did + wait_room(p, RING_DL_REQ);
@@ -871,6 +890,12 @@ static int rrc_step(struct pipeline *p)
         case RRC_MSG_UL_CCCH: rrc_ul_ccch(p, in); break;
         case RRC_MSG_UL_DCCH: rrc_ul_dcch(p, in); break;
         case RRC_MSG_UE_DELIVERED: rrc_cell_delivered(&p->rrc, in->rnti, in->time_ms); break;
+        case RRC_MSG_CELL_EMPTY:
+            if (p->rrc.nof_ues > 0)
+                log_info(LOG_RRC, "the cell has no radio peer: %d RRC context(s) released", p->rrc.nof_ues);
+            rrc_cell_reset(&p->rrc);
+            ng_stage_up(p->ng, NG_UP_RESET, 0, 0, NULL, 0); /* UE Context Release Request for each */
+            break;
         case RRC_MSG_UE_LOST:
             log_warn(LOG_RRC, "0x%04x: SRB1 reached maxRetxThreshold: radio link failure", in->rnti);
             rrc_cell_ue_lost(&p->rrc, in->rnti, in->time_ms);

@@ -141,7 +141,7 @@ struct pipeline {
     _Atomic bool ul_wants_req;   /* PHY UL waits for a UL request: the MAC wakes it (else its commits are quiet) */
     uint32_t rx_pending_flags;   /* radio RX: an epoch/end marker waiting for room in the UL slot ring */
     /* Per-stage private state (each touched only by the thread running that stage). */
-    struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended; } rx, ul, mac_st, dl, tx;
+    struct { uint32_t epoch; uint64_t next_slot; bool have_epoch, ended, empty_sent; } rx, ul, mac_st, dl, tx;
     struct phy_ul_result ul_result; /* PHY UL stage: the slot's results before they become indications */
     struct tb_pool ul_tbs;       /* decoded TBs, PHY UL -> MAC by index (mac/tb_pool.h) */
     struct mac_tap tap;          /* MAC stage exports: UE table, MAC pcap (gnb/mac_tap.h) */
