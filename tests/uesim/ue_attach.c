@@ -248,7 +248,49 @@ static void answer_cap(struct ue_attach_ue *u)
 
 static void echo_nas(struct ue_attach_ue *u, const uint8_t *nas, size_t len);
 
-/* 38.331 5.3.5.3: RRCReconfiguration -> RRCReconfigurationComplete (the DRB is only reported: no user plane here). */
+static int rlc_infinity(int v, int scale) { return v == RRC_INFINITY ? RLC_AM_INFINITY : v * scale; }
+
+/* 38.331 5.3.5.6.5: the DRB the reconfiguration adds, with the RLC bearer that serves it (RLC AM only), in the
+ * UE's user plane (ue_drb.h); ciphered with K_UPenc under the SecurityModeCommand's algorithm (33.501 6.6.1) when
+ * security is on. Returns 0 or why not. */
+static const char *setup_drb(struct ue_attach_ue *u, const struct rrc_reconfiguration *r)
+{
+    const struct rrc_radio_bearer_config *rb = &r->radio_bearer_config;
+    const struct rrc_cell_group_config *cg = &r->master_cell_group;
+    if (!r->has_radio_bearer_config || rb->nof_drb == 0) return NULL;
+    const struct rrc_drb_to_add_mod *d = &rb->drb[0];
+    const struct rrc_rlc_bearer_config *b = NULL;
+    for (int i = 0; r->has_master_cell_group && i < cg->nof_rlc_bearers && !b; i++)
+        if (cg->rlc_bearer[i].has_served_radio_bearer && cg->rlc_bearer[i].served_is_drb &&
+            cg->rlc_bearer[i].radio_bearer_id == d->drb_id)
+            b = &cg->rlc_bearer[i];
+    if (!b || !b->has_rlc_config || b->rlc.mode != RRC_RLC_AM) return "no RLC AM bearer serves it";
+    struct ue_drb_config c;
+    ue_drb_config_default(&c);
+    c.drb_id = d->drb_id;
+    c.lcid = b->lcid;
+    c.rlc.sn_bits = b->rlc.ul_sn_len;
+    c.rlc.t_poll_retransmit_ms = b->rlc.t_poll_retransmit;
+    c.rlc.poll_pdu = rlc_infinity(b->rlc.poll_pdu, 1);
+    c.rlc.poll_byte = rlc_infinity(b->rlc.poll_byte, 1024);
+    c.rlc.max_retx_threshold = b->rlc.max_retx_threshold;
+    c.rlc.t_reassembly_ms = b->rlc.t_reassembly;
+    c.rlc.t_status_prohibit_ms = b->rlc.t_status_prohibit;
+    if (d->has_pdcp_config && d->pdcp.has_sn_size_dl) c.pdcp_sn_bits = d->pdcp.sn_size_dl;
+    c.sdap_header_dl = d->sdap.header_dl;
+    c.sdap_header_ul = d->sdap.header_ul;
+    if (d->sdap.nof_qfi_add > 0) c.qfi = d->sdap.qfi_add[0];
+    if (ue_attach_drb_setup(u->a, u->idx, &c) < 0) return "the DRB does not set up";
+    if (u->secure) {
+        struct pdcp_sec_config up;
+        if (pdcp_sec_bearer_config(u->a->cfg.kgnb, u->smc_sec.nia, u->smc_sec.nea, true, &up) < 0 ||
+            ue_drb_security(&u->drb, &up) < 0)
+            return "K_UPenc does not apply";
+    }
+    return NULL;
+}
+
+/* 38.331 5.3.5.3: RRCReconfiguration -> its DRB set up, then RRCReconfigurationComplete. */
 static void on_reconfiguration(struct ue_attach_ue *u, const struct rrc_reconfiguration *r)
 {
     const struct rrc_radio_bearer_config *rb = &r->radio_bearer_config;
@@ -259,6 +301,12 @@ static void on_reconfiguration(struct ue_attach_ue *u, const struct rrc_reconfig
            r->has_master_cell_group && cg->nof_rlc_bearers > 0 ? cg->rlc_bearer[0].lcid : 0, r->nof_nas);
     for (size_t i = 0; r->nof_nas && i < r->nas_len[0] && i < 16; i++) printf("%s%02x", i ? " " : ":", r->nas[r->nas_off[0] + i]);
     printf("\n");
+    const char *why = setup_drb(u, r);
+    if (why) printf("uesim: DRB not set up: ue=%d: %s\n", u->idx + 1, why);
+    else if (u->drb.active)
+        printf("uesim: DRB %d set up on LCID %d: ue=%d (RLC AM %d-bit SN, PDCP %d-bit SN, SDAP DL %d UL %d, QFI %d%s)\n",
+               u->drb.cfg.drb_id, u->drb.cfg.lcid, u->idx + 1, u->drb.cfg.rlc.sn_bits, u->drb.cfg.pdcp_sn_bits,
+               u->drb.cfg.sdap_header_dl, u->drb.cfg.sdap_header_ul, u->drb.cfg.qfi, u->secure ? ", ciphered" : "");
     u->reconf_answer = r->transaction_id + 1;
     u->reconf_nas = r->nas + r->nas_off[0]; /* the decoded message is static: still there when answered */
     u->reconf_nas_len = r->nof_nas ? r->nas_len[0] : 0;
