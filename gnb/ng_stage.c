@@ -126,10 +126,11 @@ static struct ng_ue *ue_by_ran_id(struct ng_stage *s, uint32_t id)
     return NULL;
 }
 
-/* The UE's NG context ends: its N3 tunnels go too. */
+/* The UE's NG context ends: its N3 tunnels go too, unless they went when the RAN released it (ue_gone): by then
+ * its RNTI may name a new UE, whose tunnels must stay. */
 static void forget_ue(struct ng_stage *s, struct ng_ue *u)
 {
-    up_stage_ue_gone(s->up, u->rnti);
+    if (!u->release_requested) up_stage_ue_gone(s->up, u->rnti);
     u->used = false;
 }
 
@@ -218,7 +219,7 @@ static void expire_release_requests(struct ng_stage *s, int64_t t)
         if (u->used && u->release_requested && t >= u->release_deadline_ms) {
             log_warn(LOG_NGAP, "NGAP: no UE Context Release Command for RAN UE NGAP ID %u within %d ms: forgotten",
                      u->ran_ue_ngap_id, NG_RELEASE_REQUEST_GUARD_MS);
-            u->used = false;
+            forget_ue(s, u);
         }
     }
 }
