@@ -176,7 +176,7 @@ fuzz:
 fuzz-smoke:
 	@FUZZ_SECONDS=10 scripts/run-fuzz.sh $(FUZZ_SRCS)
 
-run: deps all
+run: deps all $(UESIM_BIN)
 	@scripts/run-demo.sh
 
 # gnbd + srsUE (SRSUE=/path/to/srsue; srsUE is not part of this project). Not in `make check`.
