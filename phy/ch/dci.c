@@ -1,11 +1,11 @@
-/* DCI formats 1_0 and 0_0 packing and unpacking, 38.212 7.3.1.2.1 and 7.3.1.1.1; RIV, 38.214 5.1.2.2.2. See dci.h. */
+/* DCI formats 1_0, 1_1 and 0_0 packing and unpacking, 38.212 7.3.1.2.1, 7.3.1.2.2 and 7.3.1.1.1; RIV, 38.214 5.1.2.2.2. See dci.h. */
 #include "phy/ch/dci.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
-#define DCI_MAX_FIELDS 13
+#define DCI_MAX_FIELDS 16
 
 /* One field of a layout: where its value lives, or NULL for a bit string of constant content (reserved bits:
  * 0, the DL identifier: 1), and its width. */
@@ -15,16 +15,21 @@ struct dci_field {
     uint32_t constant;
 };
 
+/* ceil(log2(n)) for n >= 1. */
+static int ceil_log2(int n)
+{
+    int b = 0;
+    while ((1 << b) < n)
+        b++;
+    return b;
+}
+
 int dci_fdra_bits(int n_rb_bwp)
 {
     if (n_rb_bwp < 1 || n_rb_bwp > DCI_MAX_BWP_RB)
         return -EINVAL;
     /* ceil(log2(N (N + 1) / 2)): the number of RIVs; N = 1 has one RIV and needs no bit. */
-    uint32_t nriv = (uint32_t)n_rb_bwp * (uint32_t)(n_rb_bwp + 1) / 2;
-    int bits = 0;
-    while ((1u << bits) < nriv)
-        bits++;
-    return bits;
+    return ceil_log2(n_rb_bwp * (n_rb_bwp + 1) / 2);
 }
 
 /* Fills f with the fields of layout d->rnti_type in transmission order (38.212 7.3.1.2.1); returns how many, or
@@ -125,6 +130,84 @@ int dci_1_0_pack(const struct dci_1_0 *d, int n_rb_bwp, uint8_t *bits, int max_b
         return -EINVAL;
     int pos = write_fields(bits, f, n);
     return pos < 0 ? pos : size;
+}
+
+/* The fields of format 1_1 (38.212 7.3.1.2.2) in transmission order for c, the 7.3.1.0 padding bit included;
+ * returns how many, or -EINVAL for a configuration outside struct dci_1_1_config's ranges. Fields of 0 bits for
+ * gnbd's configuration are listed by name in dci.h and left out here. */
+static int dci_1_1_layout(struct dci_1_1 *d, const struct dci_1_1_config *c, struct dci_field f[DCI_MAX_FIELDS])
+{
+    int fdra = dci_fdra_bits(c->n_rb_bwp);
+    if (fdra < 0 || c->nof_tdra_rows < 0 || c->nof_tdra_rows > 16 || c->nof_dl_data_to_ul_ack < 1 ||
+        c->nof_dl_data_to_ul_ack > 8 || c->uss_1_0_size < 0)
+        return -EINVAL;
+    int n = 0;
+    f[n++] = (struct dci_field){ .nbits = 1, .constant = 1 };                        /* identifier: 1 = DL */
+    /* carrier indicator 0, bandwidth part indicator 0 */
+    f[n++] = (struct dci_field){ .value = &d->frequency_domain_assignment, .nbits = fdra }; /* type 1 */
+    /* I rows of pdsch-TimeDomainAllocationList, else the 16 of default table A (38.214 5.1.2.1.1) */
+    f[n++] = (struct dci_field){ .value = &d->time_domain_assignment,
+                                 .nbits = ceil_log2(c->nof_tdra_rows ? c->nof_tdra_rows : 16) };
+    /* VRB-to-PRB 0, PRB bundling size indicator 0, rate matching indicator 0, ZP CSI-RS trigger 0 */
+    f[n++] = (struct dci_field){ .value = &d->mcs, .nbits = 5 };                   /* transport block 1 */
+    f[n++] = (struct dci_field){ .value = &d->ndi, .nbits = 1 };
+    f[n++] = (struct dci_field){ .value = &d->rv, .nbits = 2 };
+    /* transport block 2 absent */
+    f[n++] = (struct dci_field){ .value = &d->harq_process, .nbits = 4 };
+    if (c->dynamic_harq_codebook)  /* 2 bits: one serving cell, counter DAI only */
+        f[n++] = (struct dci_field){ .value = &d->dai, .nbits = 2 };
+    f[n++] = (struct dci_field){ .value = &d->tpc, .nbits = 2 };
+    f[n++] = (struct dci_field){ .value = &d->pucch_resource, .nbits = 3 };
+    f[n++] = (struct dci_field){ .value = &d->harq_feedback_timing, .nbits = ceil_log2(c->nof_dl_data_to_ul_ack) };
+    /* antenna ports: 4 bits for dmrs-Type 1 maxLength 1 (Table 7.3.1.2.2-1), +1 for type 2, +1 for len2 */
+    f[n++] = (struct dci_field){ .value = &d->antenna_ports, .nbits = 4 + c->dmrs_type2 + c->dmrs_max_length2 };
+    /* TCI 0 */
+    f[n++] = (struct dci_field){ .value = &d->srs_request, .nbits = 2 };          /* no SUL */
+    /* CBGTI 0, CBGFI 0 */
+    f[n++] = (struct dci_field){ .value = &d->dmrs_seq_init, .nbits = 1 };
+    /* 7.3.1.0: a 1_1 the size of a 0_0/1_0 of another UE-specific search space gets one zero bit */
+    if (layout_bits(f, n) == c->uss_1_0_size)
+        f[n++] = (struct dci_field){ .nbits = 1, .constant = 0 };
+    return n;
+}
+
+int dci_1_1_size(const struct dci_1_1_config *c)
+{
+    struct dci_1_1 d = { 0 };
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = c ? dci_1_1_layout(&d, c, f) : -EINVAL;
+    return n < 0 ? n : layout_bits(f, n);
+}
+
+int dci_1_1_pack(const struct dci_1_1 *d, const struct dci_1_1_config *c, uint8_t *bits, int max_bits)
+{
+    if (!d || !c || !bits)
+        return -EINVAL;
+    struct dci_1_1 copy = *d;
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = dci_1_1_layout(&copy, c, f);
+    if (n < 0)
+        return n;
+    int size = layout_bits(f, n);
+    if (size > max_bits)
+        return -EINVAL;
+    int pos = write_fields(bits, f, n);
+    return pos < 0 ? pos : size;
+}
+
+int dci_1_1_unpack(const uint8_t *bits, int nbits, const struct dci_1_1_config *c, struct dci_1_1 *d)
+{
+    if (!d || !c || !bits)
+        return -EINVAL;
+    memset(d, 0, sizeof(*d));
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = dci_1_1_layout(d, c, f);
+    if (n < 0 || nbits != layout_bits(f, n))
+        return -EINVAL;
+    if ((bits[0] & 1u) != 1u)
+        return -EBADMSG; /* identifier 0: an UL format (0_1) */
+    read_fields(bits, f, n);
+    return 0;
 }
 
 int dci_0_0_size(int n_rb_ul)

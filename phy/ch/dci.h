@@ -1,4 +1,5 @@
-/* DCI format 1_0: the fields of a downlink assignment as bits, both ways, and the type-1 frequency allocation.
+/* DCI formats 1_0, 1_1 and 0_0: the fields of a downlink assignment / uplink grant as bits, both ways, and the
+ * type-1 frequency allocation.
  *
  * Implements 38.212 7.3.1.2.1 (DCI format 1_0) for the four layouts a cell needs before dedicated configuration:
  * CRC scrambled by C-RNTI and TC-RNTI (identifier, FDRA, TDRA, VRB-to-PRB, MCS, NDI, RV, HARQ process, DAI, TPC,
@@ -11,6 +12,10 @@
  * The RIV helpers are 38.214 5.1.2.2.2 (downlink resource allocation type 1): RB_start and L_RBs counted from the
  * start of the BWP, or from CORESET#0's lowest RB when the DCI came in a common search space.
  *
+ * DCI format 1_1 (38.212 7.3.1.2.2) is sized by the UE's RRC configuration (struct dci_1_1_config, one function
+ * dci_1_1_size() with the clause's field list): gnbd configures the simplest layout srsUE implements, so the
+ * fields that RRC can remove are absent (see the struct) and the rest are written as in 1_0.
+ *
  * Not covered: the PDCCH-order variant of the C-RNTI layout (FDRA all ones, 38.212 7.3.1.2.1) is unpacked as an
  * ordinary assignment; P-RNTI; the RIV scaling for an active BWP larger than CORESET#0.
  *
@@ -21,9 +26,11 @@
 #ifndef GNBD_PHY_CH_DCI_H
 #define GNBD_PHY_CH_DCI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define DCI_1_0_MAX_BITS 44   /* the largest 1_0: every layout is 28 bits + FDRA, 16 FDRA bits at N = 275 */
+#define DCI_1_1_MAX_BITS 64  /* no 1_1 this module builds is larger (53 bits at most) */
 #define DCI_MAX_BWP_RB 275    /* 38.211 Table 4.4.2-1: N_RB^max */
 
 /* Which RNTI scrambles the CRC: it selects the field layout (38.212 7.3.1.2.1). */
@@ -65,6 +72,50 @@ struct dci_0_0 {
     uint32_t harq_process;                 /* 4 bits */
     uint32_t tpc;                          /* 2 bits: TPC command for scheduled PUSCH (38.213 Table 7.1.1-1) */
 };
+
+/* What sizes DCI format 1_1 (38.212 7.3.1.2.2), from the UE's ServingCellConfig. Fields that are 0 bits because
+ * gnbd configures nothing for them (and that this module therefore cannot send): carrier indicator (no
+ * crossCarrierSchedulingConfig), bandwidth part indicator (no dedicated BWPs), VRB-to-PRB mapping (no
+ * vrb-ToPRB-Interleaver; resource allocation type 1 only), PRB bundling size indicator (static bundling), rate
+ * matching indicator (no rateMatchPatternGroup1/2), ZP CSI-RS trigger (no aperiodic ZP CSI-RS sets), transport
+ * block 2 (maxNrofCodeWordsScheduledByDCI n1), TCI (no tci-PresentInDCI), CBGTI / CBGFI (no CBG transmission). */
+struct dci_1_1_config {
+    int n_rb_bwp;               /* N_RB^DL,BWP of the active DL BWP: FDRA type 1 over it (1..275) */
+    int nof_tdra_rows;          /* I: rows of pdsch-TimeDomainAllocationList (1..16); 0 = the default table A */
+    bool dynamic_harq_codebook; /* pdsch-HARQ-ACK-Codebook dynamic: 2 DAI bits (one serving cell); else 0 */
+    int nof_dl_data_to_ul_ack;  /* entries of dl-DataToUL-ACK (1..8) */
+    bool dmrs_type2;            /* dmrs-Type of dmrs-DownlinkForPDSCH-MappingTypeA */
+    bool dmrs_max_length2;      /* maxLength len2 */
+    int uss_1_0_size;           /* size of DCI 0_0/1_0 in another UE-specific search space, 0 = none monitored */
+};
+
+/* The fields of one DCI format 1_1 with CRC scrambled by C-RNTI (also CS-RNTI, MCS-C-RNTI). */
+struct dci_1_1 {
+    uint32_t frequency_domain_assignment;  /* type 1 RIV over N_RB^DL,BWP (38.214 5.1.2.2.2) */
+    uint32_t time_domain_assignment;       /* ceil(log2(I)) bits: row of the TDRA list */
+    uint32_t mcs;                          /* 5 bits; the table per 38.214 5.1.3.1 (qam256: Table 5.1.3.1-2) */
+    uint32_t ndi;                          /* 1 bit */
+    uint32_t rv;                           /* 2 bits */
+    uint32_t harq_process;                 /* 4 bits */
+    uint32_t dai;                          /* 2 bits with the dynamic codebook: counter DAI */
+    uint32_t tpc;                          /* 2 bits */
+    uint32_t pucch_resource;               /* 3 bits */
+    uint32_t harq_feedback_timing;         /* ceil(log2(I)) bits: index into dl-DataToUL-ACK */
+    uint32_t antenna_ports;                /* 4, 5 or 6 bits: row of Tables 7.3.1.2.2-1..4 (type 1, len 1: row 3
+                                              = port 1000, two CDM groups without data, as for DCI 1_0) */
+    uint32_t srs_request;                  /* 2 bits (no SUL) */
+    uint32_t dmrs_seq_init;                /* 1 bit: n_SCID */
+};
+
+/* Payload size of format 1_1 for c (38.212 7.3.1.2.2, plus the one padding bit of 7.3.1.0 when it equals
+ * c->uss_1_0_size). -EINVAL for a configuration outside the ranges above. */
+int dci_1_1_size(const struct dci_1_1_config *c);
+/* Writes the dci_1_1_size() bits of d (the padding bit 0). Returns the size, or -EINVAL (a field too wide, a bad
+ * configuration, max_bits too small). */
+int dci_1_1_pack(const struct dci_1_1 *d, const struct dci_1_1_config *c, uint8_t *bits, int max_bits);
+/* Reads nbits bits as format 1_1 for c. Returns 0; -EINVAL when nbits is not dci_1_1_size(c) or c is bad;
+ * -EBADMSG when the identifier is 0 (an UL format). */
+int dci_1_1_unpack(const uint8_t *bits, int nbits, const struct dci_1_1_config *c, struct dci_1_1 *d);
 
 /* Bits of format 0_0 for an UL BWP of n_rb_ul PRBs before size alignment. */
 int dci_0_0_size(int n_rb_ul);

@@ -1,7 +1,10 @@
 /* Unit tests for phy/ch/dci: DCI format 1_0 packing against every tests/vectors/pdcch DCI (bits and sizes),
  * unpacking them back to the manifest's field values, round trips of random field values for each RNTI layout
  * and several CORESET#0 sizes, the exact sizes for 24/48/96 RB, reserved and identifier bits, rejection of bad
- * input, and the 38.214 5.1.2.2.2 RIV both ways (every allocation of every BWP size, and the vectors' RIVs). */
+ * input, and the 38.214 5.1.2.2.2 RIV both ways (every allocation of every BWP size, and the vectors' RIVs).
+ * DCI 1_1 (38.212 7.3.1.2.2): a hand-worked 41-bit DCI of gnbd's configuration, the size of each configurable
+ * field and the 7.3.1.0 padding bit, round trips of random fields and configurations, and random bits read back
+ * without harm. */
 #include <check.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -309,6 +312,132 @@ START_TEST(dci_0_0_hand_worked)
 }
 END_TEST
 
+/* gnbd's 1_1 at 52 PRB (RRCSetup): one TDRA row, dynamic codebook, dl-DataToUL-ACK {1..8}, DM-RS type 1 len 1,
+ * DCI 0_0/1_0 of 39 bits in SS#2. */
+static const struct dci_1_1_config gnbd_1_1 = {.n_rb_bwp = 52, .nof_tdra_rows = 1, .dynamic_harq_codebook = true,
+                                               .nof_dl_data_to_ul_ack = 8, .uss_1_0_size = 39};
+
+/* By hand: identifier 1, FDRA 11 (ceil(log2(52 x 53 / 2)) = 11), TDRA 0 (I = 1), MCS 5, NDI 1, RV 2, HARQ 4, DAI 2,
+ * TPC 2, PRI 3, k1 3 (I = 8), antenna ports 4, SRS request 2, DMRS init 1 = 41 bits. */
+START_TEST(dci_1_1_hand_worked)
+{
+    ck_assert_int_eq(dci_1_1_size(&gnbd_1_1), 41);
+    struct dci_1_1 d = {.frequency_domain_assignment = 0x5a5, .mcs = 27, .ndi = 1, .rv = 2, .harq_process = 9,
+                        .dai = 3, .tpc = 1, .pucch_resource = 5, .harq_feedback_timing = 3, .antenna_ports = 3,
+                        .srs_request = 0, .dmrs_seq_init = 1};
+    uint8_t bits[64];
+    ck_assert_int_eq(dci_1_1_pack(&d, &gnbd_1_1, bits, 64), 41);
+    const char *expect = "1" "10110100101" "11011" "1" "10" "1001" "11" "01" "101" "011" "0011" "00" "1";
+    ck_assert_int_eq((int)strlen(expect), 41);
+    for (int i = 0; i < 41; i++) ck_assert_msg(bits[i] == (uint8_t)(expect[i] - '0'), "bit %d", i);
+    struct dci_1_1 r;
+    ck_assert_int_eq(dci_1_1_unpack(bits, 41, &gnbd_1_1, &r), 0);
+    ck_assert_mem_eq(&r, &d, sizeof r);
+    bits[0] = 0; /* an UL format */
+    ck_assert_int_eq(dci_1_1_unpack(bits, 41, &gnbd_1_1, &r), -EBADMSG);
+    ck_assert_int_eq(dci_1_1_unpack(bits, 40, &gnbd_1_1, &r), -EINVAL);
+    ck_assert_int_eq(dci_1_1_pack(&d, &gnbd_1_1, bits, 40), -EINVAL); /* no room */
+    d.harq_feedback_timing = 8; /* 3 bits */
+    ck_assert_int_eq(dci_1_1_pack(&d, &gnbd_1_1, bits, 64), -EINVAL);
+}
+END_TEST
+
+/* Each configurable field's width (38.212 7.3.1.2.2) and the padding bit of 7.3.1.0. */
+START_TEST(dci_1_1_size_rules)
+{
+    struct dci_1_1_config c = gnbd_1_1;
+    c.n_rb_bwp = 106; /* FDRA ceil(log2(106 x 107 / 2 = 5671)) = 13 */
+    ck_assert_int_eq(dci_1_1_size(&c), 43);
+    c.n_rb_bwp = 275; /* 37950 RIVs: 16 bits */
+    ck_assert_int_eq(dci_1_1_size(&c), 46);
+    c = gnbd_1_1;
+    c.nof_tdra_rows = 0; /* default table A: 16 rows, 4 bits */
+    ck_assert_int_eq(dci_1_1_size(&c), 45);
+    c.nof_tdra_rows = 5; /* 3 bits */
+    ck_assert_int_eq(dci_1_1_size(&c), 44);
+    c = gnbd_1_1;
+    c.dynamic_harq_codebook = false; /* no DAI */
+    ck_assert_int_eq(dci_1_1_size(&c), 39 + 1); /* 39 = the 0_0/1_0 size: one padding bit */
+    c.uss_1_0_size = 0;
+    ck_assert_int_eq(dci_1_1_size(&c), 39);
+    c = gnbd_1_1;
+    c.nof_dl_data_to_ul_ack = 1; /* 0 bits */
+    ck_assert_int_eq(dci_1_1_size(&c), 38);
+    c.nof_dl_data_to_ul_ack = 5; /* 3 bits */
+    ck_assert_int_eq(dci_1_1_size(&c), 41);
+    c = gnbd_1_1;
+    c.dmrs_type2 = true; /* Table 7.3.1.2.2-3: 5 bits */
+    ck_assert_int_eq(dci_1_1_size(&c), 42);
+    c.dmrs_max_length2 = true; /* 7.3.1.2.2-4: 6 bits */
+    ck_assert_int_eq(dci_1_1_size(&c), 43);
+    /* the padding bit is sent as 0 and ignored on reception */
+    c = gnbd_1_1;
+    c.dynamic_harq_codebook = false;
+    struct dci_1_1 d = {.frequency_domain_assignment = 2047, .mcs = 31, .ndi = 1, .rv = 3, .harq_process = 15,
+                        .tpc = 3, .pucch_resource = 7, .harq_feedback_timing = 7, .antenna_ports = 15,
+                        .srs_request = 3, .dmrs_seq_init = 1}, r;
+    uint8_t bits[64];
+    ck_assert_int_eq(dci_1_1_pack(&d, &c, bits, 64), 40);
+    ck_assert_int_eq(bits[39], 0);
+    bits[39] = 1;
+    ck_assert_int_eq(dci_1_1_unpack(bits, 40, &c, &r), 0);
+    ck_assert_mem_eq(&r, &d, sizeof r);
+    /* configurations outside the ranges */
+    const struct dci_1_1_config bad[] = {
+        {.n_rb_bwp = 0, .nof_dl_data_to_ul_ack = 1}, {.n_rb_bwp = 276, .nof_dl_data_to_ul_ack = 1},
+        {.n_rb_bwp = 52, .nof_tdra_rows = 17, .nof_dl_data_to_ul_ack = 1}, {.n_rb_bwp = 52, .nof_dl_data_to_ul_ack = 0},
+        {.n_rb_bwp = 52, .nof_dl_data_to_ul_ack = 9}, {.n_rb_bwp = 52, .nof_dl_data_to_ul_ack = 1, .uss_1_0_size = -1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(dci_1_1_size(&bad[i]), -EINVAL);
+        ck_assert_int_eq(dci_1_1_pack(&d, &bad[i], bits, 64), -EINVAL);
+        ck_assert_int_eq(dci_1_1_unpack(bits, 40, &bad[i], &r), -EINVAL);
+    }
+    ck_assert_int_eq(dci_1_1_size(NULL), -EINVAL);
+}
+END_TEST
+
+
+/* Random configurations: random fields round trip; random bits of the right size unpack (identifier 1) or are
+ * refused (identifier 0), and what unpacks packs back to the same bits but the padding. */
+START_TEST(dci_1_1_round_trip_and_random_bits)
+{
+    for (int it = 0; it < 2000; it++) {
+        struct dci_1_1_config c = {.n_rb_bwp = 1 + (int)(test_rng_next() % 275),
+                                   .nof_tdra_rows = (int)(test_rng_next() % 17),
+                                   .dynamic_harq_codebook = test_rng_next() & 1,
+                                   .nof_dl_data_to_ul_ack = 1 + (int)(test_rng_next() % 8),
+                                   .dmrs_type2 = test_rng_next() & 1, .dmrs_max_length2 = test_rng_next() & 1,
+                                   .uss_1_0_size = 30 + (int)(test_rng_next() % 20)};
+        int size = dci_1_1_size(&c);
+        ck_assert_int_gt(size, 0);
+        ck_assert_int_le(size, DCI_1_1_MAX_BITS);
+        int fdra = dci_fdra_bits(c.n_rb_bwp), ti = c.nof_tdra_rows ? c.nof_tdra_rows : 16, tb = 0, kb = 0;
+        while ((1 << tb) < ti) tb++;
+        while ((1 << kb) < c.nof_dl_data_to_ul_ack) kb++;
+        struct dci_1_1 d = {.frequency_domain_assignment = rnd_bits(fdra), .time_domain_assignment = rnd_bits(tb),
+                            .mcs = rnd_bits(5), .ndi = rnd_bits(1), .rv = rnd_bits(2), .harq_process = rnd_bits(4),
+                            .dai = c.dynamic_harq_codebook ? rnd_bits(2) : 0, .tpc = rnd_bits(2),
+                            .pucch_resource = rnd_bits(3), .harq_feedback_timing = rnd_bits(kb),
+                            .antenna_ports = rnd_bits(4 + c.dmrs_type2 + c.dmrs_max_length2),
+                            .srs_request = rnd_bits(2), .dmrs_seq_init = rnd_bits(1)}, r;
+        uint8_t bits[DCI_1_1_MAX_BITS], again[DCI_1_1_MAX_BITS];
+        ck_assert_int_eq(dci_1_1_pack(&d, &c, bits, DCI_1_1_MAX_BITS), size);
+        ck_assert_int_eq(dci_1_1_unpack(bits, size, &c, &r), 0);
+        ck_assert_mem_eq(&r, &d, sizeof r);
+        for (int i = 0; i < size; i++) bits[i] = (uint8_t)rnd_bits(1);
+        int rc = dci_1_1_unpack(bits, size, &c, &r);
+        ck_assert_int_eq(rc, bits[0] ? 0 : -EBADMSG);
+        if (rc == 0) {
+            ck_assert_int_eq(dci_1_1_pack(&r, &c, again, DCI_1_1_MAX_BITS), size);
+            struct dci_1_1_config nopad = c;
+            nopad.uss_1_0_size = 0;
+            bool padded = dci_1_1_size(&nopad) < size; /* the padding bit packs back as 0 */
+            ck_assert_mem_eq(again, bits, (size_t)(size - padded));
+        }
+    }
+}
+END_TEST
+
 static Suite *dci_suite(void)
 {
     Suite *s = suite_create("dci");
@@ -324,6 +453,9 @@ static Suite *dci_suite(void)
     tcase_add_test(tc, test_riv_round_trip_every_allocation);
     tcase_add_test(tc, test_riv_rejects_bad_allocations);
     tcase_add_test(tc, dci_0_0_hand_worked);
+    tcase_add_test(tc, dci_1_1_hand_worked);
+    tcase_add_test(tc, dci_1_1_size_rules);
+    tcase_add_test(tc, dci_1_1_round_trip_and_random_bits);
     suite_add_tcase(s, tc);
     return s;
 }
