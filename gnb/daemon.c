@@ -133,6 +133,12 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(mac, "malformed_pdus", &p->mac.stats.malformed_pdus);
     add_counter(mac, "dcch_dropped", &p->mac.stats.dcch_dropped);
     add_counter(mac, "ta_commands", &p->mac.stats.ta_commands);
+    add_counter(mac, "drb_dl_packets", &p->mac.stats.drb_dl_sdus);
+    add_counter(mac, "drb_dl_bytes", &p->mac.stats.drb_dl_bytes);
+    add_counter(mac, "drb_dl_dropped", &p->mac.stats.drb_dl_dropped);
+    add_counter(mac, "drb_ul_packets", &p->mac.stats.drb_ul_sdus);
+    add_counter(mac, "drb_ul_bytes", &p->mac.stats.drb_ul_bytes);
+    add_counter(mac, "drb_ul_dropped", &p->mac.stats.drb_ul_dropped);
     cJSON *prach = cJSON_AddObjectToObject(out, "prach");
     add_counter(prach, "occasions", &p->mac.stats.prach_occasions);
     add_counter(prach, "occasions_reported", &p->mac.stats.prach_results);

@@ -198,7 +198,10 @@ static void sync_ue_stats(struct mac *m)
         {&m->stats.dl_harq_tx, u->dl_tx}, {&m->stats.dl_harq_retx, u->dl_retx}, {&m->stats.dl_harq_ko, u->dl_ko},
         {&m->stats.ta_commands, u->ta_commands}, {&m->stats.harq_results_lost, u->results_lost},
         {&m->stats.pucch_dropped, u->pucch_no_room + m->ra.stats.pucch_no_room},
-        {&m->stats.malformed_pdus, m->ues.malformed_pdus}, {&m->stats.dcch_dropped, m->ues.dcch_dropped}};
+        {&m->stats.malformed_pdus, m->ues.malformed_pdus}, {&m->stats.dcch_dropped, m->ues.dcch_dropped},
+        {&m->stats.drb_dl_sdus, u->drb_dl_sdus}, {&m->stats.drb_dl_bytes, u->drb_dl_bytes},
+        {&m->stats.drb_dl_dropped, u->drb_dl_dropped}, {&m->stats.drb_ul_sdus, u->drb_ul_sdus},
+        {&m->stats.drb_ul_bytes, u->drb_ul_bytes}, {&m->stats.drb_ul_dropped, u->drb_ul_dropped}};
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) atomic_store_explicit(s[i].to, s[i].v, memory_order_relaxed);
 }
 

@@ -88,6 +88,7 @@ static void drb_pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, si
     if (len == 0 || len > MAC_DRB_MAX_SDU || u->n_ul_out >= MAC_UL_DATA_OUT) {
         d->ul_dropped++;
         u->ul_data_dropped++;
+        u->stats.drb_ul_dropped++;
         return;
     }
     struct mac_ul_data *o = &u->ul_out[(u->ul_out_head + u->n_ul_out++) % MAC_UL_DATA_OUT];
@@ -97,6 +98,8 @@ static void drb_pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, si
     memcpy(o->data, sdu, len);
     d->ul_sdus++;
     d->ul_bytes += len;
+    u->stats.drb_ul_sdus++;
+    u->stats.drb_ul_bytes += len;
 }
 
 /* RLC AM of a DRB delivers a PDCP PDU. */
@@ -1102,6 +1105,7 @@ int mac_ues_dl_data(struct mac_ues *u, uint16_t rnti, int drb_id, const uint8_t 
     struct mac_drb *d = &ue->drb;
     if (!sdu || len == 0 || len > MAC_DRB_MAX_SDU) {
         d->dl_dropped++;
+        u->stats.drb_dl_dropped++;
         return -EMSGSIZE;
     }
     /* SDAP (37.324 6.2.2.2: DL header RDI 0 | RQI 0 | QFI) + PDCP header (+ MAC-I): refused before PDCP takes a
@@ -1109,6 +1113,7 @@ int mac_ues_dl_data(struct mac_ues *u, uint16_t rnti, int drb_id, const uint8_t 
     size_t hdr = d->sdap_dl ? 1 : 0, pdu_len = pdcp_drb_pdu_len(&d->pdcp, hdr + len);
     if (!rlc_sdu_queue_fits(&d->rlc.q, pdu_len)) {
         d->dl_dropped++;
+        u->stats.drb_dl_dropped++;
         return -ENOBUFS;
     }
     uint8_t *sd = u->drb_pdu, *pdu = u->dl_scratch;
@@ -1119,10 +1124,13 @@ int mac_ues_dl_data(struct mac_ues *u, uint16_t rnti, int drb_id, const uint8_t 
     if (rc == 0) rc = rlc_am_write_sdu(&d->rlc, pdu, n);
     if (rc < 0) {
         d->dl_dropped++;
+        u->stats.drb_dl_dropped++;
         return rc;
     }
     d->dl_sdus++;
     d->dl_bytes += len;
+    u->stats.drb_dl_sdus++;
+    u->stats.drb_dl_bytes += len;
     mac_ue_mark(u, ue);
     return 0;
 }

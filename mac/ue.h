@@ -286,6 +286,9 @@ struct mac_ues_stats {
     uint64_t ul_tx, ul_retx, ul_ko, dl_tx, dl_retx, dl_ko, ta_commands, results_lost;
     uint64_t pucch_no_room;          /* PUCCH receptions due that found the slot's request full */
     uint64_t pending_visits;         /* UE contexts the slot walks visited (the pending set's size, summed) */
+    /* DRB IP packets (SDAP SDUs) over every UE: DL queued (bytes), DL refused (too big, RLC queue full, PDCP or
+     * RLC error), UL delivered (bytes), UL dropped (empty, too big, mac_take_ul_data's queue full) */
+    uint64_t drb_dl_sdus, drb_dl_bytes, drb_dl_dropped, drb_ul_sdus, drb_ul_bytes, drb_ul_dropped;
 };
 
 struct mac_ues {

@@ -48,6 +48,8 @@ check "$N IP packets through gnbd to the UE and back: every echo arrived as a G-
   [ $RC -eq 0 ]
 check "gnbctl metrics: up.dl_packets $N and up.ul_packets $N" \
   [ "$(metric "$EP" up.dl_packets) $(metric "$EP" up.ul_packets)" = "$N $N" ]
+check "gnbctl metrics: mac.drb_dl_packets $N, mac.drb_ul_packets $N, none dropped" \
+  [ "$(metric "$EP" mac.drb_dl_packets) $(metric "$EP" mac.drb_ul_packets) $(metric "$EP" mac.drb_dl_dropped) $(metric "$EP" mac.drb_ul_dropped)" = "$N $N 0 0" ]
 kill -TERM "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null
 kill -TERM "$SPID"
 check "gnbd stops cleanly on SIGTERM (exit status 0; under ASan: no leak or error report)" stop_and_wait $GPID TERM 10

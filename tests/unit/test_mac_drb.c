@@ -211,6 +211,10 @@ static void dl_packets(bool sdap, bool secure)
         ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, len[k]), 0);
     }
     ck_assert_uint_eq(ue->drb.dl_sdus, 4);
+    ck_assert_uint_eq(u.stats.drb_dl_sdus, 4);
+    ck_assert_uint_eq(u.stats.drb_dl_bytes, 1400 + 60 + 1500 + 700);
+    ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, MAC_DRB_MAX_SDU + 1), -EMSGSIZE);
+    ck_assert_uint_eq(u.stats.drb_dl_dropped, 1);
     /* 3660 bytes at MCS 16 over 52 PRBs: a first TB of every PRB, the rest in the next */
     struct dci_1_0 d;
     int n_rb, lcids[MAC_PDU_MAX_SUBPDUS], n_sub, bytes, pdschs = 0;
@@ -344,6 +348,7 @@ START_TEST(ul_ip_packets)
     }
     ck_assert_int_eq(mac_ues_take_ul_data(&u, &out), 0);
     ck_assert_uint_eq(ue->drb.ul_sdus, 2);
+    ck_assert_uint_eq(u.stats.drb_ul_sdus, 2);
     /* an end-marker (D/C 0) is no packet */
     uint8_t em = QFI, pdu[16];
     size_t n;
