@@ -206,12 +206,17 @@ static const struct config_key keys[] = {
     {INT("rrc.inactivity_timer_s", rrc.inactivity_timer_s, 0, 86400), DEF_I(10),
      .help = "RRCRelease to a connected UE after this long without an UL-DCCH message, s; 0 = never"},
 
+    {.path = "mac.dl_256qam", .type = CONFIG_KEY_BOOL, AT(mac.dl_256qam), DEF_I(1),
+     .help = "UE PDSCHs up to 256QAM: RRCSetup gives PDSCH mcs-Table qam256 and a search space for DCI 1_1, and "
+             "the MAC schedules DCI 1_1 with 38.214 Table 5.1.3.1-2; false = DCI 1_0 and Table 5.1.3.1-1 only"},
     {INT("mac.dl_mcs_max", mac.dl_mcs_max, 0, 28), DEF_I(28),
-     .help = "highest MCS of UE PDSCHs (38.214 Table 5.1.3.1-1: DCI 1_0 reads the 64QAM table)"},
+     .help = "highest MCS of UE PDSCHs, a row of the table in use (38.214 Table 5.1.3.1-2 with mac.dl_256qam, "
+             "whose last data row is 27: 28 means 27 there; Table 5.1.3.1-1 for DCI 1_0)"},
     {INT("mac.ul_mcs_max", mac.ul_mcs_max, 0, 28), DEF_I(28),
      .help = "highest MCS of UE PUSCHs (38.214 Table 5.1.3.1-1)"},
     {INT("mac.fixed_dl_mcs", mac.fixed_dl_mcs, -1, 28), DEF_I(-1),
-     .help = "MCS of every UE PDSCH, -1 = link adaptation (PUSCH SNR + HARQ-ACK outer loop)"},
+     .help = "MCS of every UE PDSCH (a row of the table in use, as mac.dl_mcs_max), -1 = link adaptation "
+             "(PUSCH SNR + HARQ-ACK outer loop)"},
     {INT("mac.fixed_ul_mcs", mac.fixed_ul_mcs, -1, 28), DEF_I(-1),
      .help = "MCS of every UE PUSCH, -1 = link adaptation (PUSCH SNR + CRC outer loop)"},
     {FLOAT("mac.target_bler", mac.target_bler, 0.01, 0.5), DEF_F(0.1),
@@ -652,6 +657,11 @@ static int check_mac(const struct gnbd_config *cfg, FILE *err)
     if (m->fixed_dl_mcs > m->dl_mcs_max) {
         snprintf(allowed, sizeof allowed, "-1, 0..%d (mac.dl_mcs_max)", m->dl_mcs_max);
         config_report(err, cfg->path, 0, "mac.fixed_dl_mcs", allowed, "above mac.dl_mcs_max");
+        n++;
+    }
+    if (m->dl_256qam && m->fixed_dl_mcs == 28) { /* 38.214 Table 5.1.3.1-2: rows 28..31 are reserved */
+        config_report(err, cfg->path, 0, "mac.fixed_dl_mcs", "-1, 0..27 (mac.dl_256qam)",
+                      "row 28 of the 256QAM table is reserved");
         n++;
     }
     if (m->fixed_ul_mcs > m->ul_mcs_max) {

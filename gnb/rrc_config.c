@@ -55,6 +55,7 @@ int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_d
     d->nof_prb = s.nof_prb;
     d->pdsch_start_symbol = s.coreset0_nof_symbols; /* after CORESET#0 / CORESET#1 (1 symbol) */
     d->pusch_k2 = s.msg3_k2;                          /* the SIB1 list's k2: a UE reading either agrees */
+    d->dl_256qam = cfg->mac.dl_256qam;
     return 0;
 }
 

@@ -8,7 +8,7 @@ void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d)
 {
     *d = (struct rrc_setup_cell_desc){.nof_prb = 52, .pdsch_start_symbol = 1, .coreset1_duration = 1,
                                       .ss2_candidates = {0, 2, 2, 1, 0}, .sr_period_slots = 10, .sr_trans_max = 64,
-                                      .pusch_k2 = 4,
+                                      .pusch_k2 = 4, .dl_256qam = true,
                                       .ue = {.f1_prb = 50, .f1_cs = 0, .ack_occ = {0, 1}, .sr_occ = 2, .f2_prb = 48,
                                              .f2_symbol = 12, .sr_offset = 0}};
 }
@@ -58,6 +58,12 @@ void rrc_setup_builder_pdcch(const struct rrc_setup_cell_desc *d, struct rrc_pdc
     int n_cce = groups * d->coreset1_duration;
     for (int i = 0; i < 5; i++)
         if (c->ss[0].nrof_candidates[i] > n_cce >> i) c->ss[0].nrof_candidates[i] = n_cce >> i == 7 ? 6 : n_cce >> i;
+    if (d->dl_256qam) { /* SS#3: SS#2's candidates (the same CCEs: 38.213 10.1 hashes by CORESET), DCI 0_1/1_1 */
+        c->ss[1] = c->ss[0];
+        c->ss[1].id = 3;
+        c->ss[1].ue_dci_formats_0_1_and_1_1 = true;
+        c->nof_search_spaces = 2;
+    }
 }
 
 static void build_pdsch(const struct rrc_setup_cell_desc *d, struct rrc_pdsch_config *p)
@@ -67,7 +73,8 @@ static void build_pdsch(const struct rrc_setup_cell_desc *d, struct rrc_pdsch_co
         .nof_tci_states = 1, .tci = {{.id = 0, .ref_csi_rs = false, .ref_index = 0, .qcl_type = 3}},
         .resource_allocation = 1, .tdra_sr = PER_SETUP,
         .tdra = {.n = 1, .e = {{.start_symbol_and_length = rrc_sliv(d->pdsch_start_symbol, 14 - d->pdsch_start_symbol)}}},
-        .rbg_size = 1, .prb_bundling_dynamic = false, .has_bundle_size1 = true, .bundle_size1 = 1 /* wideband */};
+        .rbg_size = 1, .prb_bundling_dynamic = false, .has_bundle_size1 = true, .bundle_size1 = 1 /* wideband */,
+        .has_mcs_table = d->dl_256qam, .mcs_table = 0 /* qam256 */};
 }
 
 static void build_pucch(const struct rrc_setup_cell_desc *d, struct rrc_pucch_config *p)

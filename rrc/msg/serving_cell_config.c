@@ -403,3 +403,36 @@ void rrc_pucch_config_codec(struct per *p, struct rrc_pucch_config *v)
     }
     per_ext_skip(p, ext);
 }
+
+bool rrc_serving_cell_qam256(const struct rrc_serving_cell_config *sc)
+{
+    return sc->pdsch_sr == PER_SETUP && sc->pdsch.has_mcs_table && sc->pdsch.mcs_table == 0;
+}
+
+int rrc_serving_cell_dci_1_1(const struct rrc_serving_cell_config *sc, int n_rb_bwp, bool dynamic_codebook,
+                             struct dci_1_1_config *c)
+{
+    const struct rrc_pdsch_config *p = &sc->pdsch;
+    bool has_11 = false, has_10 = false;
+    for (int i = 0; i < sc->pdcch.nof_search_spaces && i < RRC_MAX_SEARCH_SPACES; i++) {
+        const struct rrc_search_space *s = &sc->pdcch.ss[i];
+        if (s->has_type && s->type == RRC_SS_UE_SPECIFIC) {
+            has_11 |= s->ue_dci_formats_0_1_and_1_1;
+            has_10 |= !s->ue_dci_formats_0_1_and_1_1;
+        }
+    }
+    if (sc->pdsch_sr != PER_SETUP || sc->pucch_sr != PER_SETUP || sc->pdcch_sr != PER_SETUP || !has_11)
+        return -EINVAL;
+    if (p->tdra_sr != PER_SETUP || p->resource_allocation != 1 || p->has_vrb_to_prb_interleaver || p->prb_bundling_dynamic ||
+        (p->has_max_codewords && p->max_codewords == 2))
+        return -ENOTSUP;
+    int s10 = dci_1_0_size(DCI_RNTI_C, n_rb_bwp), s00 = dci_0_0_size(n_rb_bwp);
+    if (s10 < 0) return -EINVAL;
+    *c = (struct dci_1_1_config){
+        .n_rb_bwp = n_rb_bwp, .nof_tdra_rows = p->tdra.n,
+        .dynamic_harq_codebook = dynamic_codebook, .nof_dl_data_to_ul_ack = sc->pucch.nof_dl_data_to_ul_ack,
+        .dmrs_type2 = p->dmrs_type_a_sr == PER_SETUP && p->dmrs_type_a.type2,
+        .dmrs_max_length2 = p->dmrs_type_a_sr == PER_SETUP && p->dmrs_type_a.max_length_2,
+        .uss_1_0_size = has_10 ? (s10 > s00 ? s10 : s00) : 0}; /* 7.3.1.0 step 1: 0_0 and 1_0 aligned */
+    return dci_1_1_size(c) < 0 ? -EINVAL : 0;
+}

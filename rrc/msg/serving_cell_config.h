@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "asn1/per.h"
+#include "phy/ch/dci.h"
 #include "rrc/msg/common_ies.h"
 
 #define RRC_MAX_CORESETS 3            /* controlResourceSetToAddModList SIZE (1..3) */
@@ -215,6 +216,16 @@ struct rrc_serving_cell_config {
 };
 
 void rrc_serving_cell_config_codec(struct per *p, struct rrc_serving_cell_config *v);
+
+/* What sizes DCI format 1_1 for a UE given sc (38.212 7.3.1.2.2; phy/ch/dci.h) on an active DL BWP of n_rb_bwp
+ * RBs (UL BWP the same), with the dynamic HARQ-ACK codebook or not (PhysicalCellGroupConfig). Returns 0;
+ * -ENOTSUP when sc sets a 1_1 field struct dci_1_1_config cannot size (no dedicated
+ * pdsch-TimeDomainAllocationList, resource allocation type 0 or dynamicSwitch, a VRB-to-PRB interleaver, dynamic PRB bundling, two codewords); -EINVAL without PDSCH-Config,
+ * PUCCH-Config or a search space for DCI 0_1/1_1. */
+int rrc_serving_cell_dci_1_1(const struct rrc_serving_cell_config *sc, int n_rb_bwp, bool dynamic_codebook,
+                             struct dci_1_1_config *c);
+/* Whether sc's PDSCH-Config says mcs-Table qam256. */
+bool rrc_serving_cell_qam256(const struct rrc_serving_cell_config *sc);
 void rrc_pdsch_config_codec(struct per *p, struct rrc_pdsch_config *v);
 void rrc_pucch_config_codec(struct per *p, struct rrc_pucch_config *v);
 void rrc_pusch_config_codec(struct per *p, struct rrc_pusch_config *v);

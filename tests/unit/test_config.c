@@ -445,6 +445,14 @@ START_TEST(mac_link_adaptation_keys)
     ck_assert_int_ne(load_cell(&cfg, "", "mac = { ul_mcs_max = 3; fixed_ul_mcs = 4; };"), 0);
     ck_assert_ptr_nonnull(strstr(errbuf, "mac.fixed_ul_mcs: above mac.ul_mcs_max (allowed: -1, 0..3"));
     ck_assert_int_eq(load_cell(&cfg, "", "mac = { dl_mcs_max = 10; fixed_dl_mcs = 10; };"), 0);
+    /* 256QAM: on by default; row 28 of Table 5.1.3.1-2 is reserved, so a fixed 28 needs it off */
+    ck_assert(cfg.mac.dl_256qam);
+    ck_assert_int_ne(load_cell(&cfg, "", "mac = { fixed_dl_mcs = 28; };"), 0);
+    ck_assert_ptr_nonnull(strstr(errbuf, "mac.fixed_dl_mcs: row 28 of the 256QAM table is reserved (allowed: -1, 0..27"));
+    ck_assert_int_eq(load_cell(&cfg, "", "mac = { fixed_dl_mcs = 28; dl_256qam = false; };"), 0);
+    ck_assert(!cfg.mac.dl_256qam);
+    expect_one("cell = { " CELL_REQ " };\nmac = {\n dl_256qam = 2; };",
+               "conf/x.conf:3: mac.dl_256qam: expected a boolean, got an integer (allowed: true, false)");
 }
 END_TEST
 

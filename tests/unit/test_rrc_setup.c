@@ -73,8 +73,12 @@ START_TEST(test_rrc_setup_reference_has_what_srsue_needs)
     EXPECT_NAME(&pkt, "pdsch_HARQ_ACK_Codebook", 0, "dynamic");
     EXPECT_NAME(&pkt, "ControlResourceSet_element/cce_REG_MappingType", 0, "nonInterleaved");
     EXPECT_NAME(&pkt, "ControlResourceSet_element/precoderGranularity", 0, "sameAsREG-bundle");
-    EXPECT_COUNT(&pkt, "searchSpacesToAddModList/SearchSpace_element", 1);
+    EXPECT_COUNT(&pkt, "searchSpacesToAddModList/SearchSpace_element", 2);
+    EXPECT_INT(&pkt, "SearchSpace_element/searchSpaceId", 0, 2);
     EXPECT_NAME(&pkt, "ue_Specific_element/dci_Formats", 0, "formats0-0-And-1-0");
+    EXPECT_INT(&pkt, "SearchSpace_element/searchSpaceId", 1, 3);
+    EXPECT_NAME(&pkt, "ue_Specific_element/dci_Formats", 1, "formats0-1-And-1-1");
+    EXPECT_NAME(&pkt, "pdsch_Config/setup_element/mcs_Table", 0, "qam256");
     EXPECT_NAME(&pkt, "dmrs_DownlinkForPDSCH_MappingTypeA", 0, "setup");
     EXPECT_NAME(&pkt, "dmrs_UplinkForPUSCH_MappingTypeA", 0, "setup");
     EXPECT_NAME(&pkt, "pucch_Config/setup_element/format2", 0, "setup");
@@ -87,6 +91,55 @@ START_TEST(test_rrc_setup_reference_has_what_srsue_needs)
     EXPECT_COUNT(&pkt, "csi_MeasConfig", 0);
     EXPECT_INT(&pkt, "pusch_Config/setup_element/pusch_TimeDomainAllocationList/setup/PUSCH_TimeDomainResourceAllocation_element/k2", 0, 4);
     EXPECT_INT(&pkt, DED "tag_Id", 0, 0);
+    tshark_pkts_free(&pkt, 1);
+}
+END_TEST
+
+/* dl_256qam: SS#3 (DCI 0_1/1_1, SS#2's candidates) and mcs-Table qam256, or neither; the DCI 1_1 the UE then
+ * expects at 52 PRB is 41 bits (test_dci's hand-worked layout), 43 at 106 PRB, and without SS#3 there is none. */
+START_TEST(test_rrc_setup_256qam_on_off)
+{
+    static struct rrc_dl_ccch_msg m;
+    struct rrc_setup_cell_desc d;
+    rrc_setup_builder_defaults(&d);
+    ck_assert(d.dl_256qam);
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
+    const struct rrc_serving_cell_config *sc = &m.setup.master_cell_group.sp_cell.dedicated;
+    ck_assert_int_eq(sc->pdcch.nof_search_spaces, 2);
+    ck_assert_int_eq(sc->pdcch.ss[1].id, 3);
+    ck_assert(sc->pdcch.ss[1].ue_dci_formats_0_1_and_1_1 && !sc->pdcch.ss[0].ue_dci_formats_0_1_and_1_1);
+    ck_assert_mem_eq(sc->pdcch.ss[1].nrof_candidates, sc->pdcch.ss[0].nrof_candidates, sizeof(int) * 5);
+    ck_assert(rrc_serving_cell_qam256(sc));
+    struct dci_1_1_config c;
+    ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 52, true, &c), 0);
+    ck_assert_int_eq(dci_1_1_size(&c), 41);
+    ck_assert_int_eq(c.uss_1_0_size, 39);
+    ck_assert_int_eq(c.nof_tdra_rows, 1);
+    ck_assert_int_eq(c.nof_dl_data_to_ul_ack, 8);
+    d.nof_prb = 106;
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
+    ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 106, true, &c), 0);
+    ck_assert_int_eq(dci_1_1_size(&c), 43);
+    struct rrc_serving_cell_config bad = *sc;
+    bad.pdsch.resource_allocation = 2; /* dynamicSwitch */
+    ck_assert_int_eq(rrc_serving_cell_dci_1_1(&bad, 106, true, &c), -ENOTSUP);
+    bad = *sc;
+    bad.pdsch.has_vrb_to_prb_interleaver = true;
+    ck_assert_int_eq(rrc_serving_cell_dci_1_1(&bad, 106, true, &c), -ENOTSUP);
+    d.dl_256qam = false;
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
+    ck_assert_int_eq(sc->pdcch.nof_search_spaces, 1);
+    ck_assert(!sc->pdsch.has_mcs_table && !rrc_serving_cell_qam256(sc));
+    ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 106, true, &c), -EINVAL);
+    uint8_t buf[RRC_CELL_GROUP_MAX_BYTES + 64];
+    size_t len;
+    encode_ok(&m, buf, sizeof buf, &len);
+    const uint8_t *pdu = buf;
+    struct tshark_pkt pkt;
+    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.ccch", &pdu, &len, 1, &pkt), 1);
+    check_rrc_setup(&pkt, &m.setup);
+    EXPECT_COUNT(&pkt, "searchSpacesToAddModList/SearchSpace_element", 1);
+    EXPECT_COUNT(&pkt, "pdsch_Config/setup_element/mcs_Table", 0);
     tshark_pkts_free(&pkt, 1);
 }
 END_TEST
@@ -279,6 +332,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_rrc_setup_reference_has_what_srsue_needs);
     tcase_add_test(tc, test_rrc_setup_builder_over_carriers);
+    tcase_add_test(tc, test_rrc_setup_256qam_on_off);
     tcase_add_test(tc, test_rrc_setup_round_trip_random);
     tcase_add_test(tc, test_rrc_setup_random_decoded_by_tshark);
     tcase_add_test(tc, test_rrc_setup_decoder_refuses_bad_input);
