@@ -49,19 +49,25 @@ static void check_rrc_setup(const struct tshark_pkt *p, const struct rrc_setup *
  * non-interleaved sameAsREG-bundle CORESET, a search space for DCI 0_0/1_0, DMRS type A set up for PDSCH and
  * PUSCH, PUCCH formats 1 and 2 only with format2 set up, an SR resource with period and resource,
  * dl-DataToUL-ACK, semi-static beta offsets, and no CSI. */
+/* m encoded and read by Wireshark into pkt, its fields checked as built (check_rrc_setup). */
+static void tshark_setup(const struct rrc_dl_ccch_msg *m, struct tshark_pkt *pkt)
+{
+    uint8_t buf[RRC_CELL_GROUP_MAX_BYTES + 64];
+    size_t len;
+    encode_ok(m, buf, sizeof buf, &len);
+    const uint8_t *pdu = buf;
+    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.ccch", &pdu, &len, 1, pkt), 1);
+    check_rrc_setup(pkt, &m->setup);
+}
+
 START_TEST(test_rrc_setup_reference_has_what_srsue_needs)
 {
     struct rrc_setup_cell_desc d;
     rrc_setup_builder_defaults(&d);
     static struct rrc_dl_ccch_msg m;
     ck_assert_int_eq(rrc_setup_builder_build(&d, 2, &m), 0);
-    uint8_t buf[RRC_CELL_GROUP_MAX_BYTES + 64];
-    size_t len;
-    encode_ok(&m, buf, sizeof buf, &len);
-    const uint8_t *pdu = buf;
     struct tshark_pkt pkt;
-    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.ccch", &pdu, &len, 1, &pkt), 1);
-    check_rrc_setup(&pkt, &m.setup);
+    tshark_setup(&m, &pkt);
     EXPECT_INT(&pkt, "rrc_TransactionIdentifier", 0, 2);
     EXPECT_INT(&pkt, "SRB_ToAddMod_element/srb_Identity", 0, 1);
     EXPECT_COUNT(&pkt, "pdcp_Config_element", 0);
@@ -131,13 +137,8 @@ START_TEST(test_rrc_setup_256qam_on_off)
     ck_assert_int_eq(sc->pdcch.nof_search_spaces, 1);
     ck_assert(!sc->pdsch.has_mcs_table && !rrc_serving_cell_qam256(sc));
     ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 106, true, &c), -EINVAL);
-    uint8_t buf[RRC_CELL_GROUP_MAX_BYTES + 64];
-    size_t len;
-    encode_ok(&m, buf, sizeof buf, &len);
-    const uint8_t *pdu = buf;
     struct tshark_pkt pkt;
-    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.ccch", &pdu, &len, 1, &pkt), 1);
-    check_rrc_setup(&pkt, &m.setup);
+    tshark_setup(&m, &pkt);
     EXPECT_COUNT(&pkt, "searchSpacesToAddModList/SearchSpace_element", 1);
     EXPECT_COUNT(&pkt, "pdsch_Config/setup_element/mcs_Table", 0);
     tshark_pkts_free(&pkt, 1);
