@@ -640,9 +640,10 @@ static int search(struct ue_attach *a, const struct grid *g, const uint16_t *rnt
     return pdcch_rx_search(&a->pdcch, g, &a->cs, &ss, res, max);
 }
 
-/* The DCIs for u's C-RNTI in its UE-specific search space (38.213 10.1: Y_p,n from the C-RNTI and CORESET p, slot
- * n_s,f; DCI 0_0/1_0 sized over the active BWPs, 38.212 7.3.1.0: the larger of the two, 1_0's here). Returns the
- * count (<= max) or -EINVAL. */
+/* The DCIs for u's C-RNTI in its UE-specific search spaces (38.213 10.1: Y_p,n from the C-RNTI and CORESET p, slot
+ * n_s,f): DCI 0_0/1_0 sized over the active BWPs (38.212 7.3.1.0: the larger of the two, 1_0's here) and, with
+ * the 0_1/1_1 search space of RRCSetup, DCI 1_1 at its size (a 0_1 is not decoded: gnbd sends none). Returns
+ * the count (<= max) or -EINVAL. */
 static int search_uss(struct ue_attach *a, const struct ue_attach_ue *u, const struct grid *g,
                       struct pdcch_rx_result *res, int max)
 {
@@ -651,7 +652,15 @@ static int search_uss(struct ue_attach *a, const struct ue_attach_ue *u, const s
                               .y = pdcch_uss_y(u->rnti, u->rrc.uss_coreset_id, slot_of(a, a->now)),
                               .dci_len = n > m ? n : m, .rntis = &u->rnti, .nof_rntis = 1};
     memcpy(ss.nof_candidates, u->rrc.uss_cand, sizeof ss.nof_candidates);
-    return pdcch_rx_search(&a->pdcch, g, &u->rrc.uss_cs, &ss, res, max);
+    int found = pdcch_rx_search(&a->pdcch, g, &u->rrc.uss_cs, &ss, res, max);
+    if (found < 0 || found >= max || !u->rrc.has_dci_1_1) return found;
+    ss.dci_len = dci_1_1_size(&u->rrc.dci_1_1);
+    memcpy(ss.nof_candidates, u->rrc.uss11_cand, sizeof ss.nof_candidates);
+    int more = pdcch_rx_search(&a->pdcch, g, &u->rrc.uss_cs, &ss, res + found, max - found);
+    int kept = found;
+    for (int k = 0; k < more; k++)
+        if (res[found + k].dci[0] == 1) res[kept++] = res[found + k]; /* identifier 1: DL (1_1) */
+    return kept;
 }
 
 /* The PDSCH of a DCI 1_0 decoded into r for u: in SS#1 (uss false; see ue_attach.h step 2) the RIV counts over
@@ -660,7 +669,7 @@ static int search_uss(struct ue_attach *a, const struct ue_attach_ue *u, const s
  * serves every UE: a TB is combined with the one buffered only when u left it there (same RNTI, process and
  * NDI). Returns the TBS, or -EINVAL. */
 static int dci_pdsch(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g, const struct dci_1_0 *d,
-                     uint16_t rnti, bool uss, struct dl_rx_result *r)
+                     uint16_t rnti, bool uss, enum tbs_mcs_table table, struct dl_rx_result *r)
 {
     int rb_start, l_rbs, s, l, pos = a->cell.dmrs_type_a_position;
     enum pdsch_mapping_type map = PDSCH_MAPPING_TYPE_A;
@@ -690,7 +699,7 @@ static int dci_pdsch(struct ue_attach *a, struct ue_attach_ue *u, const struct g
     struct dlsch_cfg dc;
     bool ra = d->rnti_type == DCI_RNTI_RA;
     if (gr.crb_start + gr.nof_rb > a->cfg.nof_prb ||
-        dl_rx_grant_mcs(&gr, TBS_MCS_TABLE_64QAM, (int)d->mcs, ra ? 0 : (int)d->rv, ra ? (int)d->tb_scaling : 0,
+        dl_rx_grant_mcs(&gr, table, (int)d->mcs, ra ? 0 : (int)d->rv, ra ? (int)d->tb_scaling : 0,
                         &dc) < 0)
         return -EINVAL;
     /* 38.321 5.3.2.2: a new TB unless the same process, RNTI and NDI as a TB not yet decoded. */
@@ -834,7 +843,7 @@ static void on_rar(struct ue_attach *a, struct ue_attach_ue *u, const struct gri
     struct dl_rx_result r;
     static struct mac_rar_pdu pdu;
     if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_RA, a->cs.nof_rb, &d) < 0) return;
-    int tbs = dci_pdsch(a, u, g, &d, (uint16_t)u->preamble.ra_rnti, false, &r);
+    int tbs = dci_pdsch(a, u, g, &d, (uint16_t)u->preamble.ra_rnti, false, TBS_MCS_TABLE_64QAM, &r);
     if (tbs < 0 || !r.crc_ok) {
         fprintf(out, "uesim: RAR: ue=%d slot=%d.%d: PDSCH %s\n", u->idx + 1, sfn_of(a, a->now), slot_of(a, a->now),
                 tbs < 0 ? "grant not usable" : "CRC failed");
@@ -938,7 +947,7 @@ static void take_ta_command(struct ue_attach *a, struct ue_attach_ue *u, const u
 static void on_rrc_setup(struct ue_attach *a, struct ue_attach_ue *u, const struct rrc_setup *rs, FILE *out)
 {
     char why[160];
-    if (ue_rrc_apply_cell_group(&rs->master_cell_group, a->cell.pci, &u->rrc, why, sizeof why) < 0) {
+    if (ue_rrc_apply_cell_group(&rs->master_cell_group, a->cell.pci, a->cfg.nof_prb, &u->rrc, why, sizeof why) < 0) {
         finish(a, u, UE_ATTACH_FAILED, out, "RRCSetup not applicable: %s", why);
         return;
     }
@@ -978,7 +987,7 @@ static void on_msg4(struct ue_attach *a, struct ue_attach_ue *u, const struct gr
     struct dci_1_0 d;
     struct dl_rx_result r;
     if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_TC, a->cs.nof_rb, &d) < 0) return;
-    int tbs = dci_pdsch(a, u, g, &d, u->rnti, false, &r);
+    int tbs = dci_pdsch(a, u, g, &d, u->rnti, false, TBS_MCS_TABLE_64QAM, &r);
     if (tbs < 0 || !r.crc_ok) {
         fprintf(out, "uesim: Msg4: ue=%d slot=%d.%d: PDSCH %s (no HARQ-ACK)\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now), tbs < 0 ? "grant not usable" : "CRC failed");
@@ -1122,20 +1131,61 @@ static bool status_acks(const struct ue_attach_ue *u, const uint8_t *p, size_t n
     return !e1 && ((*ack_sn - sn) & (mod - 1)) > 0 && ((*ack_sn - sn) & (mod - 1)) < mod / 2;
 }
 
-/* SRB1 downlink (DCI 1_0, C-RNTI): RLC AM, HARQ-ACK on resource PRI of set 0; TA commands. */
+/* Q_m of row mcs of table t, 0 for a bad row. */
+static int qm_of(enum tbs_mcs_table t, int mcs)
+{
+    struct tbs_mcs row;
+    return tbs_mcs_lookup(t, mcs, &row) < 0 ? 0 : row.qm;
+}
+
+/* A DL DCI of u's UE-specific search spaces as the fields of a 1_0: format 1_0 (SS#2: k1 = the field + 1, 38.213
+ * 9.2.3; Table 5.1.3.1-1) or 1_1 (k1 = dl-DataToUL-ACK[field]; Table 5.1.3.1-2 with mcs-Table qam256, 38.214
+ * 5.1.3.1; antenna ports row 3 only: port 1000 with two CDM groups without data, the DM-RS a 1_0 implies, 38.212
+ * Table 7.3.1.2.2-1). Returns 0, or -EINVAL (neither, or a 1_1 this UE does not take). */
+static int uss_dl_dci(const struct ue_attach *a, const struct ue_attach_ue *u, const struct pdcch_rx_result *res,
+                      struct dci_1_0 *d, enum tbs_mcs_table *table, int *k1, bool *is_1_1)
+{
+    *table = TBS_MCS_TABLE_64QAM;
+    *is_1_1 = false;
+    if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_C, a->cfg.nof_prb, d) == 0) {
+        *k1 = ue_mac_k1_dci_1_0((int)d->harq_feedback_timing);
+        return 0;
+    }
+    struct dci_1_1 e;
+    if (!u->rrc.has_dci_1_1 || dci_1_1_unpack(res->dci, res->dci_len, &u->rrc.dci_1_1, &e) < 0 ||
+        e.antenna_ports != 3 || (int)e.harq_feedback_timing >= u->rrc.nof_k1 || e.dmrs_seq_init != 0)
+        return -EINVAL;
+    *d = (struct dci_1_0){.rnti_type = DCI_RNTI_C, .frequency_domain_assignment = e.frequency_domain_assignment,
+                          .time_domain_assignment = e.time_domain_assignment, .mcs = e.mcs, .ndi = e.ndi,
+                          .rv = e.rv, .harq_process = e.harq_process, .dai = e.dai, .tpc = e.tpc,
+                          .pucch_resource = e.pucch_resource, .harq_feedback_timing = e.harq_feedback_timing};
+    *k1 = u->rrc.k1[e.harq_feedback_timing];
+    *table = u->rrc.qam256 ? TBS_MCS_TABLE_256QAM : TBS_MCS_TABLE_64QAM;
+    *is_1_1 = true;
+    return 0;
+}
+
+/* SRB1 / DRB downlink (DCI 1_0 or 1_1, C-RNTI): RLC AM, HARQ-ACK on resource PRI of set 0; TA commands. */
 static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g,
                        const struct pdcch_rx_result *res, FILE *out)
 {
     struct dci_1_0 d;
     struct dl_rx_result r;
-    if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_C, a->cfg.nof_prb, &d) < 0) return; /* in SS#2 */
+    enum tbs_mcs_table table;
+    int k1;
+    bool is_1_1;
+    if (uss_dl_dci(a, u, res, &d, &table, &k1, &is_1_1) < 0) {
+        fprintf(out, "uesim: DL: ue=%d slot=%d.%d: a DCI of %d bits not usable\n", u->idx + 1, sfn_of(a, a->now),
+                slot_of(a, a->now), res->dci_len);
+        return;
+    }
     int pid = (int)d.harq_process & 15;
     if ((int)d.pucch_resource >= u->rrc.nof_harq_res) {
         fprintf(out, "uesim: DL: ue=%d slot=%d.%d: grant not usable\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now));
         return;
     }
-    int64_t s = a->now + ue_mac_k1_dci_1_0((int)d.harq_feedback_timing);
+    int64_t s = a->now + k1;
     /* 38.321 5.3.2.2: the same NDI on a process whose TB decoded is a retransmission of it: ACK, not delivered */
     if (u->dl_last_ndi[pid] == (int8_t)d.ndi && u->dl_decoded[pid]) {
         int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[d.pucch_resource], 1);
@@ -1145,7 +1195,7 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
                  d.pucch_resource);
         return;
     }
-    int tbs = dci_pdsch(a, u, g, &d, u->rnti, true, &r);
+    int tbs = dci_pdsch(a, u, g, &d, u->rnti, true, table, &r);
     if (tbs < 0) {
         fprintf(out, "uesim: DL: ue=%d slot=%d.%d: grant not usable\n", u->idx + 1, sfn_of(a, a->now),
                 slot_of(a, a->now));
@@ -1163,8 +1213,9 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
     int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[d.pucch_resource], ok ? 1 : 0);
     if (end >= 0)
         note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0 (PDSCH harq=%d "
-             "ndi=%u rv=%u)", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), ok ? "ACK" : "NACK",
-             d.pucch_resource, pid, d.ndi, d.rv);
+             "ndi=%u rv=%u dci=%s mcs=%u %s Qm=%d)", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s),
+             ok ? "ACK" : "NACK", d.pucch_resource, pid, d.ndi, d.rv, is_1_1 ? "1_1" : "1_0", d.mcs,
+             table == TBS_MCS_TABLE_256QAM ? "qam256" : "qam64", qm_of(table, (int)d.mcs));
     if (!ok) return;
     take_ta_command(a, u, r.tb, (size_t)tbs / 8, out);
     struct mac_pdu_rx pdu;
@@ -1313,11 +1364,11 @@ static void search_group(struct ue_attach *a, const struct grid *g, int own, FIL
         for (int k = 0; k < found; k++)
             if (want[i] && res[k].rnti == want[i] && wanted_rnti(a, &a->ue[i]) == want[i])
                 on_dci(a, &a->ue[i], g, &res[k], out);
-    /* C-RNTI DCIs only where RRCSetup put them: each connected UE's SS#2 (at most a DL and a UL DCI) */
+    /* C-RNTI DCIs only where RRCSetup put them: each connected UE's SS#2 (at most a DL and a UL DCI) and SS#3 */
     for (int i = lo; i < hi; i++) {
         struct ue_attach_ue *u = &a->ue[i];
         if ((own < 0 && a->own_dl[i] && a->cfg.dl_grid) || !uss_rnti(a, u, a->now)) continue;
-        int f = search_uss(a, u, g, res, 2);
+        int f = search_uss(a, u, g, res, 3);
         for (int k = 0; k < f; k++)
             if (uss_rnti(a, u, a->now) == res[k].rnti) on_dci(a, u, g, &res[k], out);
     }

@@ -123,8 +123,28 @@ static int take_uss(const struct rrc_pdcch_config *p, int pci, struct ue_rrc_con
     return 0;
 }
 
-int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, int pci, struct ue_rrc_config *c, char *why,
-                            size_t len)
+/* DCI 1_1: a UE-specific search space for 0_1/1_1 on the CORESET of the 0_0/1_0 one (see ue_rrc.h). */
+static void take_dci_1_1(const struct rrc_cell_group_config *cg, int n_rb_bwp, struct ue_rrc_config *c)
+{
+    const struct rrc_serving_cell_config *sc = &cg->sp_cell.dedicated;
+    c->qam256 = rrc_serving_cell_qam256(sc);
+    for (int i = 0; i < sc->pdcch.nof_search_spaces && i < RRC_MAX_SEARCH_SPACES; i++) {
+        const struct rrc_search_space *ss = &sc->pdcch.ss[i];
+        if (!ss->has_type || ss->type != RRC_SS_UE_SPECIFIC || !ss->ue_dci_formats_0_1_and_1_1 ||
+            !ss->has_coreset_id || ss->coreset_id != c->uss_coreset_id || !ss->has_nrof_candidates)
+            continue;
+        if (rrc_serving_cell_dci_1_1(sc, n_rb_bwp, cg->has_phy && cg->phy.harq_ack_codebook_dynamic,
+                                     &c->dci_1_1) < 0)
+            return;
+        c->has_dci_1_1 = true;
+        c->uss11_id = ss->id;
+        memcpy(c->uss11_cand, ss->nrof_candidates, sizeof c->uss11_cand);
+        return;
+    }
+}
+
+int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, int pci, int n_rb_bwp, struct ue_rrc_config *c,
+                            char *why, size_t len)
 {
     memset(c, 0, sizeof *c);
     const struct rrc_rlc_bearer_config *srb1 = NULL;
@@ -161,6 +181,7 @@ int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, int pci, str
         c->has_pdsch_tdra = true;
         c->pdsch_tdra = sc->pdsch.tdra;
     }
+    take_dci_1_1(cg, n_rb_bwp, c);
     return 0;
 }
 

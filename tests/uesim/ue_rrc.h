@@ -6,7 +6,10 @@
  *     t-Reassembly, t-StatusProhibit; absent = the 38.331 9.2.1 default), the PUCCH-Config of the initial UL BWP
  *     (resource set 0 for HARQ-ACK of up to 2 bits, indexed by the PUCCH resource indicator, 38.213 9.2.3; the
  *     SR resource's periodicity, offset and PUCCH resource, 38.213 9.2.4; dl-DataToUL-ACK) and the PUSCH-Config's
- *     time domain list. Only format 1 PUCCH resources are taken (the UE never sends more than 1 HARQ-ACK bit);
+ *     time domain list, and DCI 1_1: when a second UE-specific search space on the first one's CORESET monitors
+ *     formats 0_1/1_1, its candidates (monitored in the first one's slots) and the 1_1 sizing of
+ *     rrc_serving_cell_dci_1_1(), with PDSCH-Config's mcs-Table (qam256: 38.214 Table 5.1.3.1-2 for 1_1).
+ *     Only format 1 PUCCH resources are taken (the UE never sends more than 1 HARQ-ACK bit);
  *   - RRCSetupComplete (5.3.3.4): selectedPLMN-Identity 1 and a dedicatedNAS-Message, transaction identifier of
  *     the RRCSetup.
  * Which list a DCI uses is the caller's (38.214 Table 6.1.2.1.1-1: a DCI 0_0 in a common search space on
@@ -52,13 +55,17 @@ struct ue_rrc_config {
     int uss_period, uss_offset, uss_duration;   /* monitoring slots */
     bool has_pdsch_tdra;
     struct rrc_tdra_list pdsch_tdra;            /* PDSCH-Config's list (DCI 1_0 in a UE-specific space) */
+    bool has_dci_1_1;                           /* a 0_1/1_1 search space on uss_coreset_id, 1_1 sizable */
+    int uss11_id, uss11_cand[PDCCH_NUM_AL];
+    struct dci_1_1_config dci_1_1;
+    bool qam256;                                /* mcs-Table qam256 */
 };
 
-/* Applies cg into c for a cell with Physical Cell ID pci. Returns 0, or -EINVAL with the reason in why (no SRB1
+/* Applies cg into c for a cell with Physical Cell ID pci and an active DL/UL BWP of n_rb_bwp RBs. Returns 0, or -EINVAL with the reason in why (no SRB1
  * bearer, no spCellConfigDedicated, a resource set 0 without format 1 resources, an SR resource that is not
  * format 1 or has a sub-slot period, no usable UE-specific search space). */
-int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, int pci, struct ue_rrc_config *c, char *why,
-                            size_t len);
+int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, int pci, int n_rb_bwp, struct ue_rrc_config *c,
+                            char *why, size_t len);
 
 /* The 6-byte UL-CCCH message with RRCSetupRequest for a 39-bit random identity. Returns 0 or -EINVAL. */
 int ue_rrc_setup_request(uint64_t identity, uint8_t out[6]);

@@ -335,7 +335,7 @@ START_TEST(rrc_setup_applied)
     ck_assert_int_eq(back.type, RRC_DL_CCCH_SETUP);
     struct ue_rrc_config c;
     char why[128];
-    ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, 1, &c, why, sizeof why), 0);
+    ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, 1, 52, &c, why, sizeof why), 0);
     /* rrc_setup_builder.h: F1 resources 0 and 1 (set 0) and 2 (SR) on the UE's PRB and cyclic shift, told apart
      * by OCC; dl-DataToUL-ACK {1..8}; SRB1 on LCID 1 with the 38.331 9.2.1 values. */
     ck_assert_int_eq(c.srb1_lcid, 1);
@@ -358,9 +358,20 @@ START_TEST(rrc_setup_applied)
     ck_assert_int_eq(c.rlc.t_reassembly_ms, 35);
     ck_assert(c.has_pusch_tdra);
     ck_assert_int_eq(c.pusch_tdra.e[0].k, d.pusch_k2);
+    /* DCI 1_1 in SS#3 (SS#2's candidates on CORESET#1), 41 bits at 52 PRB, mcs-Table qam256 */
+    ck_assert(c.has_dci_1_1 && c.qam256);
+    ck_assert_int_eq(c.uss11_id, 3);
+    ck_assert_mem_eq(c.uss11_cand, c.uss_cand, sizeof c.uss_cand);
+    ck_assert_int_eq(dci_1_1_size(&c.dci_1_1), 41);
+    /* mac.dl_256qam = false: neither */
+    d.dl_256qam = false;
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &msg), 0);
+    struct ue_rrc_config c2;
+    ck_assert_int_eq(ue_rrc_apply_cell_group(&msg.setup.master_cell_group, 1, 52, &c2, why, sizeof why), 0);
+    ck_assert(!c2.has_dci_1_1 && !c2.qam256);
     /* Without the SRB1 bearer the configuration cannot be used. */
     back.setup.master_cell_group.nof_rlc_bearers = 0;
-    ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, 1, &c, why, sizeof why), -EINVAL);
+    ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, 1, 52, &c, why, sizeof why), -EINVAL);
 }
 END_TEST
 
