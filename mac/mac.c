@@ -351,7 +351,6 @@ static bool msg3_c_rnti(struct mac *m, struct ra_proc *p, uint64_t slot, const s
         if (!ue) return true;
         count(&m->stats.ra_c_rnti_msg3);
         ue->ta = ta;
-        ue->grant_slot = 0;
         ue->sr_pending = true;
         mac_ue_mark(&m->ues, ue);
         mac_ue_pusch(&m->ues, ue, slot, r, tb);

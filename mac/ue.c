@@ -208,11 +208,11 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     int n_ctx = ue_res_max_ues(cfg->nof_prb) < MAC_MAX_UES ? ue_res_max_ues(cfg->nof_prb) : MAC_MAX_UES;
     if (n_ctx < 1 || ue_res_layout_init(&u->layout, cfg->nof_prb, n_ctx, cfg->sr_period, &cfg->pattern) < 0)
         return -EINVAL;
-    /* each context's DL HARQ buffer: the carrier's largest TB (64QAM, every RE), MAC_UE_DL_TB_MAX at most */
+    /* each DL HARQ process's buffer: the carrier's largest TB (64QAM, every RE), MAC_UE_DL_TB_MAX at most */
     size_t whole = (size_t)cfg->nof_prb * 12 * 14 * 6 / 8 + 16;
     u->n_ctx = n_ctx;
     u->tb_cap = whole < MAC_UE_DL_TB_MAX ? whole : MAC_UE_DL_TB_MAX;
-    u->tb_mem = malloc((size_t)n_ctx * u->tb_cap);
+    u->tb_mem = malloc((size_t)n_ctx * MAC_UE_DL_HARQ * u->tb_cap);
     if (!u->tb_mem) return -ENOMEM;
     for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
@@ -229,7 +229,8 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
             mac_ues_free(u);
             return -ENOMEM;
         }
-        if (i < n_ctx) ue->dl_harq.tb = u->tb_mem + (size_t)i * u->tb_cap;
+        for (int h = 0; i < n_ctx && h < MAC_UE_DL_HARQ; h++)
+            ue->dl_harq[h].tb = u->tb_mem + ((size_t)i * MAC_UE_DL_HARQ + (size_t)h) * u->tb_cap;
     }
     return 0;
 }
@@ -241,7 +242,7 @@ void mac_ues_free(struct mac_ues *u)
         pdcp_srb_free(&u->ue[i].pdcp1);
         rlc_am_free(&u->ue[i].drb.rlc);
         pdcp_drb_free(&u->ue[i].drb.pdcp);
-        u->ue[i].dl_harq.tb = NULL;
+        for (int h = 0; h < MAC_UE_DL_HARQ; h++) u->ue[i].dl_harq[h].tb = NULL;
     }
     free(u->tb_mem);
     u->tb_mem = NULL;
@@ -281,12 +282,13 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     struct rlc_am keep_rlc = ue->srb1;
     struct pdcp_srb keep_pdcp = ue->pdcp1;
     struct mac_drb keep_drb = ue->drb;
-    uint8_t *keep_tb = ue->dl_harq.tb;
+    uint8_t *keep_tb[MAC_UE_DL_HARQ];
+    for (int h = 0; h < MAC_UE_DL_HARQ; h++) keep_tb[h] = ue->dl_harq[h].tb;
     memset(ue, 0, sizeof *ue);
     ue->srb1 = keep_rlc;
     ue->pdcp1 = keep_pdcp;
     ue->drb = keep_drb;
-    ue->dl_harq.tb = keep_tb;
+    for (int h = 0; h < MAC_UE_DL_HARQ; h++) ue->dl_harq[h].tb = keep_tb[h];
     drb_release(&ue->drb);
     rlc_am_reset(&ue->srb1);
     pdcp_srb_reestablish(&ue->pdcp1);
@@ -345,16 +347,16 @@ static int uss_pdcch(struct mac_ues *u, struct pdcch_alloc *a, uint16_t rnti, st
     return 0;
 }
 
-/* The PDSCH of ue's DL HARQ TB (new or again) in this slot: DCI 1_0 C-RNTI in SS#2 (its PDCCH p placed already
- * when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs of the carrier (RIV over the BWP from
- * its start, 38.214 5.1.2.2.2: the DCI is in a UE-specific search space), HARQ process MAC_UE_DL_HARQ_ID, NDI
- * dl_ndi, the next rv; the TB is copied into a pool buffer for PHY DL. 0 (buffer given back) when it does not
- * fit the slot. */
-static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
+/* The PDSCH of the TB of ue's DL HARQ process hid (new or again) in this slot: DCI 1_0 C-RNTI in SS#2 (its PDCCH
+ * p placed already when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs of the carrier (RIV over
+ * the BWP from its start, 38.214 5.1.2.2.2: the DCI is in a UE-specific search space), HARQ process hid with its
+ * NDI, the next rv, HARQ-ACK k1 = 4 slots later; the TB is copied into a pool buffer for PHY DL. 0 (buffer given
+ * back) when it does not fit the slot. */
+static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl,
                       uint8_t *buf, int index, struct tb_pool *pool, struct pdcch_alloc *a, bool placed)
 {
     const struct mac_ue_config *c = &u->cfg;
-    struct mac_dl_harq *h = &ue->dl_harq;
+    struct mac_dl_harq *h = &ue->dl_harq[hid];
     struct pdsch_grant gr;
     struct tbs_mcs row;
     struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
@@ -366,8 +368,8 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struc
     int rv = rv_order[h->tx % 4];
     struct dci_1_0 d = {.rnti_type = DCI_RNTI_C,
                         .frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, crb, h->n_rb),
-                        .time_domain_assignment = 0, .mcs = (uint32_t)h->mcs, .ndi = ue->dl_ndi,
-                        .rv = (uint32_t)rv, .harq_process = MAC_UE_DL_HARQ_ID, .tpc = 1, .pucch_resource = 0,
+                        .time_domain_assignment = 0, .mcs = (uint32_t)h->mcs, .ndi = h->ndi,
+                        .rv = (uint32_t)rv, .harq_process = (uint32_t)hid, .tpc = 1, .pucch_resource = 0,
                         .harq_feedback_timing = 3};
     p->dci_len = dci_1_0_pack(&d, c->nof_prb, p->dci, DL_DCI_MAX_BITS);
     if (p->dci_len < 0 || ra_pdsch_at(&c->css, crb, h->n_rb, h->mcs, &gr, &row) != h->tbs) {
@@ -389,7 +391,8 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struc
     h->tx++;
     h->busy = true;
     h->retx_due = false;
-    ue->ack_slot = slot + 4;
+    h->ack_slot = slot + 4;
+    ue->last_dl_dci_slot = slot;
     if (h->with_ta) ue->ta_hold = slot + (uint64_t)(MAC_UE_TA_HOLD_MS * slots_per_ms(u));
     if (h->tx > 1) {
         ue->dl_retx++;
@@ -432,14 +435,14 @@ struct dl_part {           /* one of them, in mac_ues.dl_scratch */
 };
 
 /* A new TB for ue in this slot: [TA command] + [one SRB1 RLC PDU] + [DRB RLC PDUs] + padding, at ue_dl_mcs(), kept
- * in its DL HARQ process. The PDCCH and the PRBs are found before RLC gives PDUs (a PDU pulled is sent): the
+ * in its free DL HARQ process hid (NDI toggled). The PDCCH and the PRBs are found before RLC gives PDUs (a PDU pulled is sent): the
  * longest free run of PRBs of the slot (all of them when free), at most the HARQ buffer's bytes; SRB1 first, the
  * DRB fills what is left; then the fewest PRBs that hold it all. */
-static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl,
+static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl,
                      struct tb_pool *pool, struct pdcch_alloc *a)
 {
     const struct mac_ue_config *c = &u->cfg;
-    struct mac_dl_harq *h = &ue->dl_harq;
+    struct mac_dl_harq *h = &ue->dl_harq[hid];
     int mcs = ue_dl_mcs(u, ue);
     size_t cap = u->tb_cap < pool->size ? u->tb_cap : pool->size;
     int start, run = pdcch_alloc_pdsch_longest(a, 0, c->nof_prb, &start);
@@ -503,15 +506,18 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct
     mac_pdu_finish(&b);
     h->busy = h->retx_due = false;
     h->with_ta = ta != MAC_UE_TA_NONE;
-    /* An AMD PDU (D/C = 1, 38.322 6.2.2.4) after which nothing new is left: its ACK delivers the DCCH SDU. */
-    h->dcch_last = srb1_pdu && ue->dcch_unacked && (srb1_pdu[0] & 0x80) && rlc_am_tx_pending(&ue->srb1) == 0;
-    ue->dcch_last_sent = h->dcch_last;
+    /* An AMD PDU (D/C = 1, 38.322 6.2.2.4) after which nothing new is left: its ACK delivers the DCCH SDUs once no
+     * other TB with SRB1 data is in flight (dl_outcome). */
+    h->srb1 = srb1_pdu && (srb1_pdu[0] & 0x80);
+    h->dcch_last = h->srb1 && ue->dcch_unacked && rlc_am_tx_pending(&ue->srb1) == 0;
+    h->dcch_seq = ue->dcch_seq;
     h->tx = 0;
     h->n_rb = n_rb;
     h->mcs = mcs;
     h->tbs = tbs;
     h->len = tbs / 8;
-    ue->dl_ndi ^= 1u;
+    h->ndi ^= 1u;
+    ue->dl_harq_next = (hid + 1) % MAC_UE_DL_HARQ;
     if (ta != MAC_UE_TA_NONE) {
         ue->ta_commands++;
         u->stats.ta_commands++;
@@ -523,7 +529,7 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct
         log_info(LOG_MAC, "TA: c-rnti=0x%04x slot=%llu command T_A=%d (%+d steps of %.1f samples), N_TA %d", ue->crnti,
                  (unsigned long long)slot, ta, ta - MAC_UE_TA_NONE, (double)u->ta_step_samples, ue->ta);
     }
-    return send_dl_tb(u, ue, slot, dl, buf, index, pool, a, true);
+    return send_dl_tb(u, ue, hid, slot, dl, buf, index, pool, a, true);
 }
 
 /* Where nof_prb PRBs of a PUSCH in pusch_slot go: at prefer when the UL map has them free there, else its lowest
@@ -567,10 +573,7 @@ static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t
     h->busy = true;
     h->retx_due = false;
     h->pusch_slot = pusch_slot;
-    ue->ul_harq_cur = hid;
-    ue->grant_slot = pusch_slot;
-    ue->grant_prb = prb;
-    ue->ndi = h->ndi;
+    ue->last_ul_dci_slot = slot;
     ue->ul_grants++;
     if (h->tx > 1) {
         ue->ul_retx++;
@@ -631,13 +634,11 @@ static bool harq_outcome(bool *busy, bool *retx_due, int tx, int max_tx, bool ok
     return !ok && tx >= max_tx;
 }
 
-/* The outcome of ue's PUSCH in `slot` (CRC OK, or failed / never received). */
-static void ul_outcome(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, bool ok)
+/* The outcome of ue's PUSCH of HARQ process hid in `slot` (CRC OK, or failed / never received). */
+static void ul_outcome(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, bool ok)
 {
-    if (ue->grant_slot != slot) return;
-    ue->grant_slot = 0;
-    struct mac_ul_harq *h = &ue->ul_harq[ue->ul_harq_cur];
-    if (!h->busy || h->pusch_slot != slot) return;
+    struct mac_ul_harq *h = &ue->ul_harq[hid];
+    if (!h->busy || h->retx_due || h->pusch_slot != slot) return;
     if (h->tx == 1) link_adapt_ul_result(&u->la, &ue->la, ok);
     if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_UL_MAX_TX, ok)) {
         ue->ul_ko++;
@@ -645,37 +646,66 @@ static void ul_outcome(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, bool
     }
 }
 
-/* The HARQ-ACK of ue's SRB1 TB (ACK, or NACK / DTX / never received). */
-static void dl_outcome(struct mac_ues *u, struct mac_ue *ue, bool ack)
+/* The process of ue whose PUSCH is granted for UL slot s, -1 when none. */
+static int ul_harq_at(const struct mac_ue *ue, uint64_t s)
 {
-    struct mac_dl_harq *h = &ue->dl_harq;
-    ue->ack_slot = 0;
+    for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) {
+        const struct mac_ul_harq *h = &ue->ul_harq[hid];
+        if (h->busy && !h->retx_due && h->pusch_slot == s) return hid;
+    }
+    return -1;
+}
+
+/* The DL process of ue whose HARQ-ACK is due in UL slot s, -1 when none. */
+static int dl_harq_at(const struct mac_ue *ue, uint64_t s)
+{
+    for (int hid = 0; hid < MAC_UE_DL_HARQ; hid++)
+        if (ue->dl_harq[hid].busy && ue->dl_harq[hid].ack_slot == s) return hid;
+    return -1;
+}
+
+static void srb1_delivered(struct mac_ues *u, struct mac_ue *ue);
+
+/* The HARQ-ACK of the TB of ue's DL process hid (ACK, or NACK / DTX / never received). SRB1's DL-DCCH SDUs are
+ * delivered when the TB with the last of them is ACKed and no other TB with SRB1 data is still in flight (one
+ * dropped leaves it to RLC AM's STATUS). */
+static void dl_outcome(struct mac_ues *u, struct mac_ue *ue, int hid, bool ack)
+{
+    struct mac_dl_harq *h = &ue->dl_harq[hid];
+    h->ack_slot = 0;
     if (!h->busy) return;
     if (h->tx == 1) link_adapt_dl_result(&u->la, &ue->la, ack);
     if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_DL_MAX_TX, ack)) {
         ue->dl_ko++;
         u->stats.dl_ko++;
+        if (h->srb1) ue->dcch_last_acked = false;
     }
+    if (ack && h->dcch_last && h->dcch_seq == ue->dcch_seq) ue->dcch_last_acked = true;
+    if (!ue->dcch_last_acked || !ue->dcch_unacked) return;
+    for (int k = 0; k < MAC_UE_DL_HARQ; k++)
+        if (ue->dl_harq[k].busy && ue->dl_harq[k].srb1) return;
+    srb1_delivered(u, ue);
 }
 
 /* Results that never came (a request PHY UL dropped, an indication lost) count as failures. */
 static void expire_results(struct mac_ues *u, struct mac_ue *ue, uint64_t slot)
 {
-    for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) { /* also a process whose grant was superseded */
+    for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) {
         struct mac_ul_harq *h = &ue->ul_harq[hid];
         if (!h->busy || h->retx_due || slot <= h->pusch_slot + MAC_UE_RESULT_WAIT) continue;
         u->stats.results_lost++;
         ue->pusch_ko++;
-        if (ue->grant_slot == h->pusch_slot && ue->ul_harq_cur == hid) ue->grant_slot = 0;
         if (harq_outcome(&h->busy, &h->retx_due, h->tx, MAC_UE_UL_MAX_TX, false)) {
             ue->ul_ko++;
             u->stats.ul_ko++;
         }
     }
-    if (ue->ack_slot && ue->dl_harq.busy && slot > ue->ack_slot + MAC_UE_RESULT_WAIT) {
+    for (int hid = 0; hid < MAC_UE_DL_HARQ; hid++) {
+        const struct mac_dl_harq *h = &ue->dl_harq[hid];
+        if (!h->busy || !h->ack_slot || slot <= h->ack_slot + MAC_UE_RESULT_WAIT) continue;
         u->stats.results_lost++;
         ue->dl_nacks++;
-        dl_outcome(u, ue, false);
+        dl_outcome(u, ue, hid, false);
     }
 }
 
@@ -692,52 +722,67 @@ static bool rlc_idle(const struct rlc_am *r)
 static bool ue_idle(const struct mac_ues *u, const struct mac_ue *ue, uint64_t slot)
 {
     if (!ue->active) return true;
-    if (ue->dl_harq.busy || ue->ack_slot || ue->grant_slot || ue->sr_pending || !ue->setup_complete ||
+    if (ue->sr_pending || !ue->setup_complete ||
         ue->bsr_bytes > ue->grant_bytes || ue->dcch_unacked || slot < ue->ta_hold ||
         mac_ue_ta_command(u, ue, slot) != MAC_UE_TA_NONE)
         return false;
     for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
         if (ue->ul_harq[hid].busy) return false;
+    for (int hid = 0; hid < MAC_UE_DL_HARQ; hid++)
+        if (ue->dl_harq[hid].busy) return false;
     return rlc_idle(&ue->srb1) &&
            (!ue->drb.active || (rlc_idle(&ue->drb.rlc) && !ue->drb.pdcp.core.t_reordering_running));
 }
 
-/* ue's SRB1 downlink this slot: pass 0 a retransmission due, pass 1 a new TB (RLC data or STATUS, a TA command).
- * At most one PDSCH per UE in flight (its HARQ-ACK outstanding: nothing). */
+/* ue's downlink this slot: pass 0 a retransmission due (the oldest first), pass 1 a new TB (RLC data or STATUS, a
+ * TA command) in a free process. At most one PDSCH per UE and slot. */
 static int serve_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pass, struct dl_slot_request *dl,
                     struct tb_pool *pool, struct pdcch_alloc *a)
 {
-    if (ue->ack_slot >= slot || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
+    if (ue->last_dl_dci_slot == slot || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
     /* 38.213 9.3: a HARQ-ACK in the slot of the UE's PUSCH goes on that PUSCH (srsUE does so: uci-OnPUSCH), which
      * PHY UL does not read: no PDSCH whose HARQ-ACK (slot + 4) meets the UE's granted PUSCH */
-    if (ue->grant_slot == slot + 4) return 0;
-    if (ue->dl_harq.busy) {
+    if (ul_harq_at(ue, slot + 4) >= 0) return 0;
+    int hid = -1;
+    for (int k = 0; k < MAC_UE_DL_HARQ; k++) {
+        int i = (ue->dl_harq_next + k) % MAC_UE_DL_HARQ;
+        const struct mac_dl_harq *h = &ue->dl_harq[i];
+        if (pass == 0 ? h->retx_due : !h->busy) {
+            hid = i;
+            break;
+        }
+    }
+    if (hid < 0) return 0;
+    if (pass == 0) {
         int index;
-        uint8_t *buf = pass == 0 && ue->dl_harq.retx_due ? tb_pool_take(pool, &index) : NULL;
-        return buf ? send_dl_tb(u, ue, slot, dl, buf, index, pool, a, false) : 0;
+        uint8_t *buf = tb_pool_take(pool, &index);
+        return buf ? send_dl_tb(u, ue, hid, slot, dl, buf, index, pool, a, false) : 0;
     }
     bool wants = rlc_am_status_pending(&ue->srb1, slot_ms(u, slot)) || rlc_am_tx_pending(&ue->srb1) > 0 ||
                  drb_dl_wants(u, ue, slot) || mac_ue_ta_command(u, ue, slot) != MAC_UE_TA_NONE;
-    return pass == 1 && wants ? new_dl_tb(u, ue, slot, dl, pool, a) : 0;
+    return wants ? new_dl_tb(u, ue, hid, slot, dl, pool, a) : 0;
 }
 
 /* ue's UL grant this slot: pass 0 a retransmission due, pass 1 a new TB (SR, BSR not covered, or every
- * grant_period slots before RRCSetupComplete). One PUSCH per UE in flight. */
+ * grant_period slots before RRCSetupComplete) in a free process. At most one grant per UE and slot (one PUSCH per
+ * UL slot); as many PUSCHs in flight as processes are free. */
 static int serve_ul(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pass, struct dl_slot_request *dl,
                     struct pdcch_alloc *a)
 {
-    if (ue->grant_slot || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
-    if (ue->ack_slot == slot + (uint64_t)u->cfg.k2) return 0; /* its HARQ-ACK would go on this PUSCH (above) */
+    if (ue->last_ul_dci_slot == slot || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
+    if (dl_harq_at(ue, slot + (uint64_t)u->cfg.k2) >= 0) return 0; /* its HARQ-ACK would go on this PUSCH (above) */
     if (pass == 0) {
         for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
             if (ue->ul_harq[hid].retx_due && send_ul_grant(u, ue, hid, slot, dl, a)) return 1;
         return 0;
     }
-    bool wants = !ue->setup_complete || ue->sr_pending || ue->bsr_bytes > ue->grant_bytes;
-    if (!wants ||
-        (!ue->sr_pending && ue->last_grant_dci_slot && slot < ue->last_grant_dci_slot + (uint64_t)u->cfg.grant_period))
-        return 0;
-    return new_ul_grant(u, ue, slot, dl, a);
+    /* asked for (SR, a BSR not covered yet): a grant every UL slot; before RRCSetupComplete, with nothing asked,
+     * one every grant_period slots while no PUSCH is in flight */
+    bool asked = ue->sr_pending || ue->bsr_bytes > ue->grant_bytes;
+    bool polled = !ue->setup_complete &&
+                  (!ue->last_grant_dci_slot || slot >= ue->last_grant_dci_slot + (uint64_t)u->cfg.grant_period);
+    for (int hid = 0; polled && hid < MAC_UE_UL_HARQ; hid++) polled = !ue->ul_harq[hid].busy;
+    return asked || polled ? new_ul_grant(u, ue, slot, dl, a) : 0;
 }
 
 int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,
@@ -765,17 +810,23 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
         else order[kept++] = order[j];
     }
     if (!usable) return 0;
-    /* pass 0: HARQ retransmissions (DL, UL) of every pending UE; pass 1: new data. Each UE at most one DL and one
-     * UL DCI a slot; what finds no PDCCH candidate, PRBs or request entry waits for the next slot, and the walk
-     * there starts after the last UE given new data here. */
+    /* pass 0: HARQ retransmissions (DL, UL) of every pending UE; pass 1: new data, DL and UL in turn first (while
+     * a PDSCH and a PUSCH of one UE cannot share a DCI slot, serve_dl). Each UE at most one DL and one UL DCI a
+     * slot; what finds no PDCCH candidate, PRBs or request entry waits for the next slot, and the walk there
+     * starts after the last UE given new data here. */
     int added = 0, last_new = -1;
     for (int pass = 0; pass < 2; pass++)
         for (int j = 0; j < kept; j++) {
             struct mac_ue *ue = &u->ue[order[j]];
-            int got = (ack_slot_ul ? serve_dl(u, ue, slot, pass, dl, pool, a) : 0) +
-                      (pusch_slot_ul ? serve_ul(u, ue, slot, pass, dl, a) : 0);
-            added += got;
-            if (got && pass == 1) last_new = order[j];
+            bool ul_first = pass == 1 && ue->ul_first;
+            int ul = pusch_slot_ul && ul_first ? serve_ul(u, ue, slot, pass, dl, a) : 0;
+            int dn = ack_slot_ul ? serve_dl(u, ue, slot, pass, dl, pool, a) : 0;
+            if (pusch_slot_ul && !ul_first) ul = serve_ul(u, ue, slot, pass, dl, a);
+            added += ul + dn;
+            if (pass == 1 && (ul || dn)) {
+                last_new = order[j];
+                ue->ul_first = dn > 0;
+            }
         }
     if (last_new >= 0) u->rr_next = (last_new + 1) % MAC_MAX_UES;
     return added;
@@ -815,12 +866,13 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
     /* HARQ-ACKs and PUSCHs: only pending UEs have them outstanding */
     for (uint64_t b = u->pending; b; b &= b - 1) {
         const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
-        if (ue->active && ue->ack_slot == slot) add_pucch(u, ue, slot, false, ul);
+        if (ue->active && dl_harq_at(ue, slot) >= 0) add_pucch(u, ue, slot, false, ul);
     }
     for (uint64_t b = u->pending; b && ul->n_pusch < UL_MAX_PUSCH; b &= b - 1) {
         const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
-        if (!ue->active || ue->grant_slot != slot) continue;
-        const struct mac_ul_harq *h = &ue->ul_harq[ue->ul_harq_cur];
+        int hid = ue->active ? ul_harq_at(ue, slot) : -1;
+        if (hid < 0) continue;
+        const struct mac_ul_harq *h = &ue->ul_harq[hid];
         struct ul_pusch_req *q = &ul->pusch[ul->n_pusch++];
         *q = u->grant;
         q->grant.rnti = ue->crnti;
@@ -835,7 +887,7 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
         }
         q->tb.rv = rv_order[(h->tx > 0 ? h->tx - 1 : 0) % 4];
         q->tb.new_data = h->tx <= 1;
-        q->harq_id = ue->ul_harq_cur;
+        q->harq_id = hid;
         n++;
     }
     return n;
@@ -853,7 +905,7 @@ static void ue_event(struct mac_ues *u, enum mac_ue_event_type type, uint16_t rn
 static void srb1_delivered(struct mac_ues *u, struct mac_ue *ue)
 {
     ue->dcch_unacked = false;
-    ue->dcch_last_sent = false;
+    ue->dcch_last_acked = false;
     ue_event(u, MAC_UE_DELIVERED, ue->crnti);
 }
 
@@ -883,9 +935,11 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
 {
     int sfn = (int)((slot / (uint64_t)u->slots_per_frame) % 1024), sl = (int)(slot % (uint64_t)u->slots_per_frame);
     bool ok = r->rc >= 0 && r->res.crc_ok;
-    int hid = ue->ul_harq_cur, tx = ue->ul_harq[hid].tx;
+    /* its HARQ process: the request's (a Msg3 with a C-RNTI MAC CE, under its TC-RNTI, is no process of ours) */
+    int hid = r->req.harq_id >= 0 && r->req.harq_id < MAC_UE_UL_HARQ ? r->req.harq_id : 0;
+    int tx = ue->ul_harq[hid].tx;
     mac_ue_mark(u, ue); /* a retransmission, a BSR, RLC data or STATUS to answer */
-    ul_outcome(u, ue, slot, ok);
+    if (r->req.grant.rnti == ue->crnti) ul_outcome(u, ue, hid, slot, ok);
     if (r->rc >= 0) {
         ue->last_rx_slot = slot;
         ue->pusch_snr_db = r->res.snr_db;
@@ -926,8 +980,15 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
                    s->lcid == MAC_LCID_UL_LONG_BSR || s->lcid == MAC_LCID_UL_LONG_TRUNC_BSR) {
             struct mac_bsr bsr;
             if (mac_bsr_parse(s->lcid, tb + s->offset, s->length, &bsr) == 0) {
+                /* the BSR counts what the UE had after building this PDU: the new TBs of later PUSCHs, granted
+                 * already, carry part of it */
                 ue->bsr_bytes = mac_bsr_bytes(&bsr);
                 ue->grant_bytes = 0;
+                for (int k = 0; k < MAC_UE_UL_HARQ; k++) {
+                    const struct mac_ul_harq *h = &ue->ul_harq[k];
+                    if (h->busy && !h->retx_due && h->tx == 1 && h->pusch_slot > slot)
+                        ue->grant_bytes += (uint64_t)h->tbs / 8;
+                }
             }
         } else if (s->lcid == MAC_LCID_UL_SINGLE_PHR) {
             /* 38.321 6.1.3.8; the levels are 38.133 10.1.17 (PH) and 10.1.18 (P_CMAX,f,c) */
@@ -953,7 +1014,8 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
     if (!ue || r->rc < 0) return ue != NULL;
     mac_ue_mark(u, ue);
     bool found = r->res.verdict == PUCCH_RX_VALID;
-    bool ack_due = ue->ack_slot == slot;
+    int hid = dl_harq_at(ue, slot);
+    bool ack_due = hid >= 0;
     if (found) ue->last_rx_slot = slot;
     if (r->req.purpose == UL_PUCCH_SR) {
         if (!found) return true;
@@ -969,13 +1031,10 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
     bool ack = found && r->res.nbits >= 1 && r->res.bits[0] == 1;
     if (ack) ue->dl_acks++;
     else ue->dl_nacks++;
-    bool dcch_last = ue->dl_harq.busy && ue->dl_harq.dcch_last;
-    dl_outcome(u, ue, ack);
-    if (ack && dcch_last && ue->dcch_unacked) srb1_delivered(u, ue);
-    if (!ue->dl_harq.busy) ue->dcch_last_sent = false;
-    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s, tx %d%s", ue->crnti, (unsigned long long)slot,
-             ack ? "ACK" : "NACK/DTX", ue->dl_harq.tx,
-             ack ? "" : ue->dl_harq.retx_due ? ": retransmission due" : ": dropped");
+    dl_outcome(u, ue, hid, ack);
+    const struct mac_dl_harq *h = &ue->dl_harq[hid];
+    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s, HARQ %d tx %d%s", ue->crnti, (unsigned long long)slot,
+             ack ? "ACK" : "NACK/DTX", hid, h->tx, ack ? "" : h->retx_due ? ": retransmission due" : ": dropped");
     return true;
 }
 
@@ -995,7 +1054,11 @@ int mac_ue_dl_dcch(struct mac_ues *u, uint16_t rnti, const uint8_t *sdu, size_t 
     size_t n;
     int rc = pdcp_srb_tx(&ue->pdcp1, sdu, len, slot_ms(u, u->now_slot), pdu, sizeof pdu, &n, NULL);
     if (rc == 0) rc = rlc_am_write_sdu(&ue->srb1, pdu, n);
-    if (rc == 0) ue->dcch_unacked = true;
+    if (rc == 0) {
+        ue->dcch_unacked = true;
+        ue->dcch_seq++;
+        ue->dcch_last_acked = false; /* the TB that carried the last SDU so far does not carry this one */
+    }
     mac_ue_mark(u, ue);
     return rc;
 }

@@ -123,7 +123,8 @@
 
 #define MAC_UE_UL_HARQ 16          /* UL HARQ processes per UE (DCI 0_0's 4-bit field) */
 #define MAC_UE_UL_MAX_TX 4         /* transmissions of one UL TB before it is dropped */
-#define MAC_UE_DL_HARQ_ID 1        /* the DL HARQ process SRB1 uses (Msg4 used 0) */
+#define MAC_UE_DL_HARQ 8           /* DL HARQ processes per UE (38.331 PDSCH-ServingCellConfig without
+                                    * nrofHARQ-ProcessesForPDSCH: 8; 38.214 5.1) */
 #define MAC_UE_DL_MAX_TX 4         /* transmissions of one DL TB before it is dropped */
 #define MAC_UE_DL_TB_MAX 16384     /* most bytes of a UE's DL TB (and of its HARQ buffer, allocated at init for
                                     * the carrier's largest 64QAM TB when smaller) */
@@ -146,14 +147,18 @@ struct mac_ul_harq {
     uint64_t pusch_slot;            /* of its latest transmission */
 };
 
-/* The DL HARQ process of SRB1 (38.321 5.3.2) and the TB it keeps. */
+/* One DL HARQ process (38.321 5.3.2) and the TB it keeps. */
 struct mac_dl_harq {
     bool busy;                      /* a TB waits for its HARQ-ACK or its retransmission */
     bool retx_due;
     bool with_ta;                   /* the TB carries a TA command */
-    bool dcch_last;                 /* ... and the last data of the RRC's DL-DCCH SDUs (its ACK delivers them) */
+    bool srb1;                      /* ... an SRB1 AMD PDU (RRC data) */
+    bool dcch_last;                 /* ... the last data of the DL-DCCH SDUs written so far (dcch_seq) */
+    uint32_t dcch_seq;              /* mac_ue.dcch_seq when the TB was built */
+    uint32_t ndi;
     int tx, n_rb, tbs, len;
     int mcs;                        /* of the kept TB (a retransmission keeps it) */
+    uint64_t ack_slot;              /* UL slot of its latest transmission's HARQ-ACK, 0 = none outstanding */
     uint8_t *tb;                    /* mac_ues.tb_cap bytes, allocated at init */
 };
 
@@ -203,35 +208,36 @@ struct mac_ue {
     uint16_t crnti;
     struct ue_pucch_res res;        /* its dedicated PUCCH resources (context index = res.index) */
     bool setup_complete;            /* the RRC got its RRCSetupComplete (or any UL-DCCH message) */
-    uint32_t ndi;
-    uint64_t grant_slot;            /* PUSCH slot of the outstanding grant, 0 = none */
-    int grant_prb;                  /* its first PRB */
-    uint64_t last_grant_dci_slot;
+    uint64_t last_grant_dci_slot;   /* DCI slot of the last new UL TB */
+    uint64_t last_ul_dci_slot, last_dl_dci_slot; /* slots of the UE's last DCI 0_0 / 1_0 (one of each a slot) */
+    bool ul_first;                  /* new data: the UL grant before the PDSCH this slot (they alternate) */
     int ta;
     struct rlc_am srb1;
     struct pdcp_srb pdcp1;
     uint64_t pusch_ok, pusch_ko, rlc_pdus, dcch_sdus, bsr_bytes;
     bool sr_pending;                /* a positive SR not yet answered with a grant */
-    uint32_t dl_ndi;
     uint64_t srs, dl_pdus, dl_acks, dl_nacks;
-    uint64_t ack_slot;              /* UL slot of the outstanding SRB1 PDSCH's HARQ-ACK, 0 = none */
     uint64_t ack_on_sr_slot;        /* slot whose HARQ-ACK came on the SR resource (positive SR) */
     /* for the UE table (gnb/ue_table.h): the last PUSCH's SNR and timing error, the UL slot of the last
      * reception (Msg4 HARQ-ACK, PUSCH, valid PUCCH), grants sent */
     float pusch_snr_db, pusch_ta_us;
     uint64_t last_rx_slot, ul_grants;
     bool dcch_unacked;              /* a DL-DCCH SDU of the RRC is queued or not yet acknowledged */
-    bool dcch_last_sent;            /* ... and the PDSCH of ack_slot carried its last data */
+    uint32_t dcch_seq;              /* DL-DCCH SDUs written (mac_ue_dl_dcch) */
+    bool dcch_last_acked;           /* the TB with the last of them was ACKed; delivered once no other TB with
+                                     * SRB1 data is in flight */
     bool lost_reported;
     bool smc_pending;               /* integrity on, the SecurityModeComplete not yet seen */
     bool ul_cipher_due;             /* it was: UL deciphering from ul_cipher_count */
     uint32_t ul_cipher_count;
-    /* UL HARQ: ndi above is that of the last grant; grant_slot / grant_prb those of process ul_harq_cur */
+    /* UL HARQ: a process is granted (its PUSCH in flight) while busy && !retx_due && pusch_slot is ahead */
     struct mac_ul_harq ul_harq[MAC_UE_UL_HARQ];
-    int ul_harq_cur, ul_harq_next;
+    int ul_harq_next;
     uint64_t ul_tx, ul_retx, ul_ko;  /* new TBs granted, retransmission grants, TBs dropped after max tx */
-    /* DL HARQ (dl_ndi above is its NDI) */
-    struct mac_dl_harq dl_harq;
+    /* DL HARQ: the processes 0..MAC_UE_DL_HARQ-1 (Msg4 used 0 before, with NDI 0: each NDI starts at 0, so a
+     * process's first TB carries NDI 1) */
+    struct mac_dl_harq dl_harq[MAC_UE_DL_HARQ];
+    int dl_harq_next;
     uint64_t dl_retx, dl_ko;         /* retransmissions sent, TBs dropped after max tx */
     /* Timing advance: ta above is N_TA in units of 16 64 Tc / 2^mu (the RAR's T_A plus commands since) */
     float ta_est;                    /* filtered PUSCH timing offset, samples, late > 0 */

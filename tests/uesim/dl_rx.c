@@ -11,13 +11,17 @@
 #define DL_RX_MAX_QM 8
 #define DL_RX_SYMBOLS 14
 
-/* Soft buffer (C x N) and code block (C x K) sizes a TB of up to max_tbs bits needs on either base graph. */
+/* Soft buffer (C x N) and code block (C x K) sizes a TB of up to max_tbs bits needs on either base graph (sized
+ * for the first size from max_tbs up that segments evenly: any bound, not only a TBS of 38.214, may be given). */
 static int dl_rx_sizes(int max_tbs, size_t *soft, size_t *cbs)
 {
     *soft = *cbs = 0;
     for (int bg = 1; bg <= 2; bg++) {
         struct segmentation s;
-        if (segmentation_compute(&s, max_tbs, bg) < 0)
+        int t = max_tbs;
+        while (segmentation_compute(&s, t, bg) < 0 && t < max_tbs + 8 * 4096 && t < SEGMENTATION_TBS_MAX)
+            t += 8;
+        if (segmentation_compute(&s, t, bg) < 0)
             return -EINVAL;
         size_t n = (size_t)s.c * (size_t)ldpc_n(bg, s.z), k = (size_t)s.c * (size_t)s.k;
         *soft = n > *soft ? n : *soft;
@@ -31,8 +35,12 @@ int dl_rx_init(struct dl_rx *rx, const struct dl_rx_config *cfg)
     memset(rx, 0, sizeof(*rx));
     if (cfg->max_prb < 1 || cfg->max_prb > PDSCH_MAX_PRB || cfg->max_tbs < 8 || cfg->max_tbs > SEGMENTATION_TBS_MAX)
         return -EINVAL;
+    if (cfg->nof_buffers < 0 || cfg->nof_buffers > DL_RX_MAX_BUFFERS)
+        return -EINVAL;
     rx->cfg = *cfg;
     rx->cfg.max_tbs = (cfg->max_tbs + 7) / 8 * 8;
+    if (rx->cfg.nof_buffers == 0)
+        rx->cfg.nof_buffers = 1;
     if (dl_rx_sizes(rx->cfg.max_tbs, &rx->soft_cap, &rx->cbs_cap) < 0)
         return -EINVAL;
     rx->max_g = (size_t)cfg->max_prb * 12 * DL_RX_SYMBOLS * DL_RX_MAX_QM;
@@ -45,7 +53,7 @@ int dl_rx_init(struct dl_rx *rx, const struct dl_rx_config *cfg)
         return rc;
     }
     rx->llr = malloc(rx->max_g * sizeof(float));
-    rx->soft = malloc(rx->soft_cap * sizeof(float));
+    rx->soft = malloc((size_t)rx->cfg.nof_buffers * rx->soft_cap * sizeof(float));
     rx->cbs = malloc(rx->cbs_cap);
     rx->tb = malloc((size_t)rx->cfg.max_tbs / 8);
     if (!rx->llr || !rx->soft || !rx->cbs || !rx->tb) {
@@ -101,11 +109,26 @@ static bool dl_rx_same_tb(const struct dlsch_params *a, const struct dlsch_param
            a->seg.bg == b->seg.bg && a->seg.c == b->seg.c && a->n_cb == b->n_cb;
 }
 
+bool dl_rx_buffer_active(const struct dl_rx *rx, int buffer)
+{
+    return buffer >= 0 && buffer < rx->cfg.nof_buffers && rx->buf[buffer].active;
+}
+
 int dl_rx_decode(struct dl_rx *rx, const struct grid *g, const struct pdsch_grant *gr, const struct dlsch_cfg *dc,
                  bool new_data, struct dl_rx_result *res)
 {
+    return dl_rx_decode_buffer(rx, 0, g, gr, dc, new_data, res);
+}
+
+int dl_rx_decode_buffer(struct dl_rx *rx, int buffer, const struct grid *g, const struct pdsch_grant *gr,
+                        const struct dlsch_cfg *dc, bool new_data, struct dl_rx_result *res)
+{
     memset(res, 0, sizeof(*res));
     struct dlsch_params p;
+    if (buffer < 0 || buffer >= rx->cfg.nof_buffers)
+        return -EINVAL;
+    struct dl_rx_buf *b = &rx->buf[buffer];
+    float *soft = rx->soft + (size_t)buffer * rx->soft_cap;
     if (dc->g <= 0 || (size_t)dc->g > rx->max_g || dc->tbs > rx->cfg.max_tbs || dlsch_params_init(&p, dc) < 0 ||
         (size_t)p.seg.c * (size_t)p.n > rx->soft_cap || (size_t)p.seg.c * (size_t)p.seg.k > rx->cbs_cap)
         return -EINVAL;
@@ -116,22 +139,22 @@ int dl_rx_decode(struct dl_rx *rx, const struct grid *g, const struct pdsch_gran
     res->snr_db = pr.snr_db;
     res->noise_var = pr.noise_var;
     /* 38.321 5.3.2.2: a new TB replaces the soft buffer; a retransmission of the same one is combined with it. */
-    if (new_data || !rx->active || !dl_rx_same_tb(&rx->p, &p)) {
-        dlsch_rx_soft_reset(&p, rx->soft);
-        rx->combined = 0;
+    if (new_data || !b->active || !dl_rx_same_tb(&b->p, &p)) {
+        dlsch_rx_soft_reset(&p, soft);
+        b->combined = 0;
     }
-    rx->p = p;
-    rx->active = true;
-    if (dlsch_rx_combine(&p, rx->llr, rx->soft) < 0)
+    b->p = p;
+    b->active = true;
+    if (dlsch_rx_combine(&p, rx->llr, soft) < 0)
         return -EINVAL;
-    res->combined = ++rx->combined;
+    res->combined = ++b->combined;
     struct segmentation_rx_result sr = {0};
-    if (dlsch_rx_decode(&p, &rx->dec, DL_RX_LDPC_ITERATIONS, rx->soft, rx->cbs, rx->tb, &sr) < 0)
+    if (dlsch_rx_decode(&p, &rx->dec, DL_RX_LDPC_ITERATIONS, soft, rx->cbs, rx->tb, &sr) < 0)
         return -EINVAL;
     res->crc_ok = sr.tb_crc_ok && sr.cb_crc_failed == 0;
     res->cb_crc_failed = sr.cb_crc_failed;
     res->tb = rx->tb;
     if (res->crc_ok)
-        rx->active = false;
+        b->active = false;
     return 0;
 }

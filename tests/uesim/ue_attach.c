@@ -18,7 +18,7 @@
 #include "rrc/msg/ul_dcch.h"
 #include "phy/fec/tbs.h"
 
-#define UE_ATTACH_MAX_DL_TBS 8448
+#define UE_ATTACH_MAX_DL_TBS(nof_prb) ((nof_prb) * 12 * 14 * 8) /* bits: above any TBS of one layer (256QAM) */
 #define UE_ATTACH_SETUP_TIMEOUT_MS 1000   /* RRCSetup to the STATUS acknowledging RRCSetupComplete */
 
 static const char *outcome_names[] = {"pending", "ok", "reject", "conres-fail", "failed"};
@@ -68,7 +68,7 @@ int ue_attach_init(struct ue_attach *a, const struct ue_attach_config *cfg, stru
     a->ul = ul;
     a->prach = prach;
     a->last_sfn = -1;
-    a->dl_owner = -1;
+    for (int b = 0; b < UE_ATTACH_DL_BUFFERS; b++) a->dl_key[b] = -1;
     return 0;
 }
 
@@ -420,7 +420,8 @@ static int setup_phy(struct ue_attach *a, char *why, size_t len)
 {
     int n = a->cfg.nof_prb;
     if (pdcch_rx_init(&a->pdcch, &(struct pdcch_rx_cfg){0}) < 0) return fail_why(why, len, "PDCCH receiver");
-    if (dl_rx_init(&a->dl, &(struct dl_rx_config){.max_prb = n, .max_tbs = UE_ATTACH_MAX_DL_TBS}) < 0) {
+    if (dl_rx_init(&a->dl, &(struct dl_rx_config){.max_prb = n, .max_tbs = UE_ATTACH_MAX_DL_TBS(n),
+                                                   .nof_buffers = UE_ATTACH_DL_BUFFERS}) < 0) {
         pdcch_rx_free(&a->pdcch);
         return fail_why(why, len, "PDSCH receiver");
     }
@@ -665,9 +666,10 @@ static int search_uss(struct ue_attach *a, const struct ue_attach_ue *u, const s
 
 /* The PDSCH of a DCI 1_0 decoded into r for u: in SS#1 (uss false; see ue_attach.h step 2) the RIV counts over
  * CORESET#0 from its lowest RB and SIB1's PDSCH list applies; in the UE-specific SS#2 (uss true) over the DL BWP
- * (the carrier) from its start, with pdsch-Config's list (38.214 5.1.2.2.2, Table 5.1.2.1.1-1). One soft buffer
- * serves every UE: a TB is combined with the one buffered only when u left it there (same RNTI, process and
- * NDI). Returns the TBS, or -EINVAL. */
+ * (the carrier) from its start, with pdsch-Config's list (38.214 5.1.2.2.2, Table 5.1.2.1.1-1). The soft
+ * buffers serve every UE, keyed by UE and HARQ process: a TB is combined with the one buffered under its key
+ * when the RNTI and NDI are the same (38.321 5.3.2.2); a new one takes its key's buffer, a free one, or (all
+ * holding undecoded TBs) the next in turn. Returns the TBS, or -EINVAL. */
 static int dci_pdsch(struct ue_attach *a, struct ue_attach_ue *u, const struct grid *g, const struct dci_1_0 *d,
                      uint16_t rnti, bool uss, enum tbs_mcs_table table, struct dl_rx_result *r)
 {
@@ -703,14 +705,20 @@ static int dci_pdsch(struct ue_attach *a, struct ue_attach_ue *u, const struct g
                         &dc) < 0)
         return -EINVAL;
     /* 38.321 5.3.2.2: a new TB unless the same process, RNTI and NDI as a TB not yet decoded. */
-    bool same = !ra && u->dl_pending && a->dl_owner == u->idx && u->dl_rnti == rnti &&
-                u->dl_harq == (int)d->harq_process && u->dl_ndi == d->ndi;
-    if (dl_rx_decode(&a->dl, g, &gr, &dc, !same, r) < 0) return -EINVAL;
-    u->dl_pending = !ra && !r->crc_ok;
-    a->dl_owner = u->dl_pending ? u->idx : -1;
-    u->dl_rnti = rnti;
-    u->dl_harq = (int)d->harq_process;
-    u->dl_ndi = d->ndi;
+    int pid = (int)d->harq_process & 15, key = ra ? -1 : u->idx * 16 + pid, b = -1;
+    for (int k = 0; k < UE_ATTACH_DL_BUFFERS && key >= 0; k++)
+        if (a->dl_key[k] == key) b = k;
+    bool same = b >= 0 && dl_rx_buffer_active(&a->dl, b) && u->dl_pend_rnti[pid] == rnti &&
+                u->dl_pend_ndi[pid] == d->ndi;
+    for (int k = 0; k < UE_ATTACH_DL_BUFFERS && b < 0; k++)
+        if (a->dl_key[k] < 0 || !dl_rx_buffer_active(&a->dl, k)) b = k;
+    if (b < 0) b = a->dl_victim++ % UE_ATTACH_DL_BUFFERS;
+    if (dl_rx_decode_buffer(&a->dl, b, g, &gr, &dc, !same, r) < 0) return -EINVAL;
+    a->dl_key[b] = !ra && !r->crc_ok ? key : -1;
+    if (!ra) {
+        u->dl_pend_rnti[pid] = rnti;
+        u->dl_pend_ndi[pid] = d->ndi;
+    }
     return dc.tbs;
 }
 

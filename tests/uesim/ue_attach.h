@@ -102,6 +102,7 @@
 #define UE_ATTACH_LEAD 4          /* slots between deciding an UL transmission and its slot */
 #define UE_ATTACH_NOTES 96
 #define UE_ATTACH_MAX_TB 2048     /* bytes of one UL TB */
+#define UE_ATTACH_DL_BUFFERS 8    /* DL HARQ soft buffers, shared by the UEs (38.321 5.3.2.1: 8 processes a UE) */
 #define UE_ATTACH_HARQ 16
 
 enum ue_attach_outcome { UE_ATTACH_PENDING, UE_ATTACH_OK, UE_ATTACH_REJECT, UE_ATTACH_CONRES_FAIL, UE_ATTACH_FAILED };
@@ -196,11 +197,10 @@ struct ue_attach_ue {
     /* the Msg3 buffer (38.321 5.4.2.2) */
     int msg3_tbs, msg3_tx, msg3_retx;
     uint8_t msg3[UE_ATTACH_MAX_TB];
-    /* DL HARQ: the TB pending in the shared soft buffer, and per process the last NDI and whether it decoded */
-    uint16_t dl_rnti;
-    int dl_harq;
-    uint32_t dl_ndi;
-    bool dl_pending;
+    /* DL HARQ, per process: the RNTI and NDI of its undecoded TB (in a soft buffer keyed by UE and process), the
+     * last NDI and whether that TB decoded */
+    uint16_t dl_pend_rnti[UE_ATTACH_HARQ];
+    uint32_t dl_pend_ndi[UE_ATTACH_HARQ];
     int8_t dl_last_ndi[UE_ATTACH_HARQ];          /* -1: no TB yet */
     bool dl_decoded[UE_ATTACH_HARQ];
     /* connected */
@@ -252,7 +252,9 @@ struct ue_attach {
     /* receivers and transmitters (shared by the UEs) */
     struct pdcch_rx pdcch;
     struct dl_rx dl;
-    int dl_owner;                                /* UE whose undecoded TB is in dl's soft buffer, -1 */
+    int dl_key[UE_ATTACH_DL_BUFFERS];            /* UE index x 16 + HARQ process whose undecoded TB is in dl's
+                                                  * soft buffer b, -1 */
+    int dl_victim;                               /* the buffer taken next when every one holds a TB */
     struct pusch_tx pusch;
     struct dlsch enc;
     struct ofdm ofdm;

@@ -186,7 +186,7 @@ static void check_pdsch_tb(const struct pdsch_row *r, struct pdsch_grant *gr, co
     ck_assert_msg(tb != NULL, "pdsch case %d: tb missing", r->id);
     struct dl_rx_result res;
     ck_assert_int_eq(dl_rx_decode(&vec_dl, g, gr, &dc, true, &res), 0);
-    printf("pdsch_%02d: TBS %d, G %d, %d CB(s): CRC %s, DM-RS SNR %.1f dB\n", r->id, dc.tbs, dc.g, vec_dl.p.seg.c,
+    printf("pdsch_%02d: TBS %d, G %d, %d CB(s): CRC %s, DM-RS SNR %.1f dB\n", r->id, dc.tbs, dc.g, vec_dl.buf[0].p.seg.c,
            res.crc_ok ? "OK" : "failed", res.snr_db);
     ck_assert(res.crc_ok);
     ck_assert_mem_eq(res.tb, tb, (size_t)r->tbs / 8);
