@@ -776,13 +776,15 @@ static int serve_ul(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pas
             if (ue->ul_harq[hid].retx_due && send_ul_grant(u, ue, hid, slot, dl, a)) return 1;
         return 0;
     }
-    /* asked for (SR, a BSR not covered yet): a grant every UL slot; before RRCSetupComplete, with nothing asked,
-     * one every grant_period slots while no PUSCH is in flight */
-    bool asked = ue->sr_pending || ue->bsr_bytes > ue->grant_bytes;
+    /* a BSR not covered yet: a grant every UL slot; an SR, or before RRCSetupComplete every grant_period slots:
+     * one while no new TB's PUSCH is in flight (its BSR will say what is left; so an SR sent before a grant came
+     * gets none of its own) */
+    bool idle = true;
+    for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) idle &= !ue->ul_harq[hid].busy || ue->ul_harq[hid].tx > 1;
     bool polled = !ue->setup_complete &&
                   (!ue->last_grant_dci_slot || slot >= ue->last_grant_dci_slot + (uint64_t)u->cfg.grant_period);
-    for (int hid = 0; polled && hid < MAC_UE_UL_HARQ; hid++) polled = !ue->ul_harq[hid].busy;
-    return asked || polled ? new_ul_grant(u, ue, slot, dl, a) : 0;
+    bool asked = ue->bsr_bytes > ue->grant_bytes || (idle && (ue->sr_pending || polled));
+    return asked ? new_ul_grant(u, ue, slot, dl, a) : 0;
 }
 
 int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusch_slot_ul, bool ack_slot_ul,

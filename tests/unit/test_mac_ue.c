@@ -220,6 +220,64 @@ START_TEST(ul_grants_harq)
 }
 END_TEST
 
+/* Several PUSCHs in flight: with a BSR not covered a grant in every slot, each on a HARQ process of its own, each
+ * PUSCH request carrying its process; a CRC failure retransmits that process only, the others' results are
+ * matched by their own process and slot; a BSR discounts the new TBs granted after its PUSCH. */
+START_TEST(ul_harq_pipeline)
+{
+    struct mac_ue *ue = setup();
+    ue->setup_complete = true;
+    ue->sr_pending = true;
+    mac_ue_mark(&u, ue);
+    struct dl_slot_request dl;
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    struct ul_pusch_req q = pusch_req(104);
+    uint8_t tb[4096];
+    int n = ul_pdu(tb, q.tb.tbs / 8, 31); /* the top index: more than the 40-PRB grants carry for a while */
+    pusch_result(ue, 104, &q, true, tb, n, 0);
+    int hid[6];
+    bool used[MAC_UE_UL_HARQ] = {false};
+    for (int k = 0; k < 6; k++) {
+        ck_assert_int_eq(dl_slot(105 + (uint64_t)k, &dl), 1);
+        struct dci_0_0 d = ul_grant(&dl);
+        ck_assert_uint_lt(d.harq_process, MAC_UE_UL_HARQ);
+        ck_assert(!used[d.harq_process]);
+        used[d.harq_process] = true;
+        ck_assert_uint_eq(d.rv, 0);
+        ck_assert_int_eq(grant_prbs(&d), 40);
+        hid[k] = (int)d.harq_process;
+    }
+    ck_assert_uint_eq(ue->ul_tx, 7);
+    /* the PUSCHs of 109..114, each with its process; 110's CRC fails */
+    for (int k = 0; k < 6; k++) {
+        uint64_t s = 109 + (uint64_t)k;
+        q = pusch_req(s);
+        ck_assert_int_eq(q.harq_id, hid[k]);
+        ck_assert(q.tb.new_data);
+        if (k < 4) {
+            n = ul_pdu(tb, q.tb.tbs / 8, k == 3 ? 0 : -1); /* 112's: BSR 0, nothing left */
+            pusch_result(ue, s, &q, k != 1, tb, n, 0);
+        }
+        if (k == 1) { /* 110's failure: its process in the next DCI slot, before any new TB */
+            ck_assert_int_eq(dl_slot(111, &dl), 1);
+            struct dci_0_0 d = ul_grant(&dl);
+            ck_assert_uint_eq(d.harq_process, (uint32_t)hid[1]);
+            ck_assert_uint_eq(d.rv, 2);
+        }
+    }
+    ck_assert_uint_eq(ue->ul_retx, 1);
+    ck_assert_uint_eq(ue->pusch_ko, 1);
+    /* the BSR of 0 in 112's PUSCH: nothing to grant beyond what is in flight */
+    ck_assert_uint_eq(ue->bsr_bytes, 0);
+    ck_assert_int_eq(dl_slot(113, &dl), 0);
+    q = pusch_req(115); /* 111's retransmission */
+    ck_assert_int_eq(q.harq_id, hid[1]);
+    ck_assert(!q.tb.new_data);
+    ck_assert_int_eq(q.tb.rv, 2);
+    teardown();
+}
+END_TEST
+
 /* PRBs for `bytes` at MCS 4 (Table 5.1.3.1-1: Qm 2, R 308/1024), 14 symbols, DM-RS pos2 type 1 with 2 CDM groups
  * without data (3 x 12 REs per PRB): the fewest whose TBS holds bytes + MAC_UE_UL_OVERHEAD. */
 static int expected_tbs(int n)
@@ -387,6 +445,78 @@ START_TEST(dl_harq_retx)
     for (int k = 0; k < MAC_UE_DL_HARQ; k++) ck_assert(!ue->dl_harq[k].busy);
     ck_assert_uint_eq(ue->dl_acks, 1);
     ck_assert_uint_eq(u.stats.dl_retx, 3);
+    teardown();
+}
+END_TEST
+
+/* MAC_UE_DL_HARQ TBs in flight: a new TB in each slot on a process of its own (NDI 1: each process's first) until
+ * every process waits for its HARQ-ACK; then a NACK retransmits only its process (same NDI and bytes, rv 2), an
+ * ACK frees its process for a new TB (NDI toggled), and a HARQ-ACK never reported is a failure after
+ * MAC_UE_RESULT_WAIT slots (that process alone sent again). */
+START_TEST(dl_harq_pipeline)
+{
+    struct mac_ue *ue = setup();
+    ue->setup_complete = true;
+    uint8_t sdu[40];
+    for (int k = 0; k < 12; k++) {
+        memset(sdu, k, sizeof sdu);
+        ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
+    }
+    struct dl_slot_request dl;
+    struct mac_pdu_rx rx;
+    uint32_t hid[MAC_UE_DL_HARQ];
+    uint8_t kept[MAC_UE_DL_HARQ][64];
+    bool used[16] = {false};
+    for (int k = 0; k < MAC_UE_DL_HARQ; k++) {
+        ck_assert_int_eq(dl_slot(100 + (uint64_t)k, &dl), 1);
+        struct dci_1_0 d = srb1_pdsch(&dl, &rx);
+        ck_assert_uint_lt(d.harq_process, MAC_UE_DL_HARQ);
+        ck_assert(!used[d.harq_process]);
+        used[d.harq_process] = true;
+        ck_assert_uint_eq(d.ndi, 1);
+        ck_assert_uint_eq(d.rv, 0);
+        ck_assert_uint_eq(d.harq_feedback_timing, 3);
+        hid[k] = d.harq_process;
+        ck_assert_int_le(dl.pdsch[0].dlsch.tbs / 8, 64);
+        memcpy(kept[k], dl.pdsch[0].tb, (size_t)dl.pdsch[0].dlsch.tbs / 8);
+        tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    }
+    ck_assert_int_eq(dl_slot(108, &dl), 0); /* every process waits */
+    ck_assert_uint_eq(ue->dl_pdus, MAC_UE_DL_HARQ);
+    harq_ack(104, true);   /* slot 100's TB */
+    harq_ack(105, false);  /* slot 101's: sent again */
+    /* 106 (slot 102's) never reported */
+    harq_ack(107, true);   /* slot 103's */
+    ck_assert_int_eq(dl_slot(109, &dl), 1); /* the retransmission comes first */
+    struct dci_1_0 d = srb1_pdsch(&dl, &rx);
+    ck_assert_uint_eq(d.harq_process, hid[1]);
+    ck_assert_uint_eq(d.ndi, 1);
+    ck_assert_uint_eq(d.rv, 2);
+    ck_assert_mem_eq(dl.pdsch[0].tb, kept[1], (size_t)dl.pdsch[0].dlsch.tbs / 8);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    for (uint64_t s = 110; s < 112; s++) { /* new TBs on the two processes ACKed: NDI toggled */
+        ck_assert_int_eq(dl_slot(s, &dl), 1);
+        d = srb1_pdsch(&dl, &rx);
+        ck_assert(d.harq_process == hid[0] || d.harq_process == hid[3]);
+        ck_assert_uint_eq(d.ndi, 0);
+        ck_assert_uint_eq(d.rv, 0);
+        tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    }
+    ck_assert_int_eq(dl_slot(112, &dl), 0);
+    ck_assert_uint_eq(ue->dl_retx, 1);
+    /* slot 102's HARQ-ACK (due in 106) is lost after MAC_UE_RESULT_WAIT slots: its process alone goes again */
+    uint64_t s = 113;
+    for (; s <= 106 + MAC_UE_RESULT_WAIT; s++) ck_assert_int_eq(dl_slot(s, &dl), 0);
+    ck_assert_uint_eq(u.stats.results_lost, 0);
+    /* the ones of 104..111 (due 108..115) were not reported either: lost in turn, each retransmitted alone */
+    ck_assert_int_eq(dl_slot(s, &dl), 1);
+    d = srb1_pdsch(&dl, &rx);
+    ck_assert_uint_eq(d.harq_process, hid[2]);
+    ck_assert_uint_eq(d.rv, 2);
+    ck_assert_mem_eq(dl.pdsch[0].tb, kept[2], (size_t)dl.pdsch[0].dlsch.tbs / 8);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    ck_assert_uint_eq(u.stats.results_lost, 1);
+    ck_assert_uint_eq(ue->dl_retx, 2);
     teardown();
 }
 END_TEST
@@ -812,6 +942,8 @@ int main(void)
     tcase_add_test(tc, pucch_no_room);
     tcase_add_test(tc, active_list);
     tcase_add_test(tc, dl_harq_retx);
+    tcase_add_test(tc, dl_harq_pipeline);
+    tcase_add_test(tc, ul_harq_pipeline);
     tcase_add_test(tc, ta_commands);
     tcase_add_test(tc, ta_loop_converges);
     tcase_add_test(tc, ul_map_placement);
