@@ -126,6 +126,7 @@ struct ngap_cfg {
     int n3_port;             /* our GTP-U UDP port (29.281: 2152) */
     int upf_port;            /* the UPF's GTP-U UDP port (2152; tests use others) */
     int n3_pool_buffers;     /* user-plane packet buffers (gnb/pkt_pool.h) */
+    int n3_error_ind_rate;   /* GTP-U Error Indications for unknown TEIDs per second at most (0: no limit) */
 };
 
 /* Test modes (group "test", absent in service). */

@@ -244,6 +244,9 @@ static const struct config_key keys[] = {
      .help = "N3: the UPF's GTP-U UDP port (29.281: 2152), for every tunnel"},
     {INT("ngap.n3_pool_buffers", ngap.n3_pool_buffers, 64, 1048576), DEF_I(4096),
      .help = "N3: user-plane packet buffers (2112 octets each: a 2048-octet IP packet and headroom), allocated at start"},
+    {INT("ngap.n3_error_ind_rate", ngap.n3_error_ind_rate, 0, 1000000), DEF_I(100),
+     .help = "N3: Error Indications for G-PDUs to unknown TEIDs, per second at most (bursts of rate/10); "
+             "the rest are counted (up.error_ind_suppressed); 0 = no limit"},
     {.path = "security.integrity", .type = CONFIG_KEY_NAME_LIST, AT(security.integrity), .names = nia_names,
      .unimplemented = nia_unimpl, .has_default = true, .def_str = "[\"nia2\"]", .def_list = &def_nia,
      .help = "integrity algorithms in order of preference; the first the UE supports is used (nia0 = none: tests only)"},

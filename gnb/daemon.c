@@ -139,6 +139,8 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(mac, "drb_ul_packets", &p->mac.stats.drb_ul_sdus);
     add_counter(mac, "drb_ul_bytes", &p->mac.stats.drb_ul_bytes);
     add_counter(mac, "drb_ul_dropped", &p->mac.stats.drb_ul_dropped);
+    add_counter(mac, "drb_releases", &p->mac.stats.drb_releases);
+    add_counter(mac, "drb_release_dropped", &p->mac.stats.drb_release_dropped);
     cJSON *prach = cJSON_AddObjectToObject(out, "prach");
     add_counter(prach, "occasions", &p->mac.stats.prach_occasions);
     add_counter(prach, "occasions_reported", &p->mac.stats.prach_results);
@@ -193,6 +195,8 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(ng, "sessions_requested", &d->ng.sessions_requested);
         add_counter(ng, "sessions_set_up", &d->ng.sessions_set_up);
         add_counter(ng, "sessions_failed", &d->ng.sessions_failed);
+        add_counter(ng, "session_release_commands", &d->ng.session_release_commands);
+        add_counter(ng, "sessions_released", &d->ng.sessions_released);
     }
     if (d->up.enabled) {
         cJSON *up = cJSON_AddObjectToObject(out, "up");
@@ -202,6 +206,7 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(up, "ul_packets", &u->ul_packets);
         add_counter(up, "ul_bytes", &u->ul_bytes);
         add_counter(up, "unknown_teid", &u->unknown_teid);
+        add_counter(up, "error_ind_suppressed", &u->error_ind_suppressed);
         add_counter(up, "echo", &u->echo_requests);
         add_counter(up, "echo_responses", &u->echo_responses);
         add_counter(up, "end_markers", &u->end_markers);
@@ -214,6 +219,7 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(up, "tunnels", &u->tunnels);
         add_counter(up, "tunnels_added", &u->tunnels_added);
         add_counter(up, "tunnels_rejected", &u->tunnels_rejected);
+        add_counter(up, "tunnels_released", &u->tunnels_released);
         add_counter(up, "commands_dropped", &u->cmd_dropped);
         add_counter(up, "pool_exhausted", &d->up.pool.exhausted);
         cJSON_AddNumberToObject(up, "pool_free", pkt_pool_available(&d->up.pool));

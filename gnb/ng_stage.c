@@ -226,7 +226,7 @@ static void expire_release_requests(struct ng_stage *s, int64_t t)
 
 /* 38.413 8.2.1.2: PDU Session Resource Setup Response: the session set up (DL tunnel, QFI) or failed, plus the
  * request's further sessions (failed: one DRB per UE) when given. */
-static void session_response(struct ng_stage *s, struct ng_ue *u, bool ok, int cause,
+static void session_response(struct ng_stage *s, struct ng_ue *u, bool ok, int psi, int cause,
                              const struct ngap_pdu_session_resource_setup_request *more)
 {
     static _Thread_local struct ngap_pdu pdu;
@@ -248,7 +248,7 @@ static void session_response(struct ng_stage *s, struct ng_ue *u, bool ok, int c
         r->setup[0].qfis[0] = u->qfi;
     } else {
         r->has_failed = true;
-        r->failed[r->n_failed].pdu_session_id = u->pdu_session_id;
+        r->failed[r->n_failed].pdu_session_id = psi;
         r->failed[r->n_failed++].cause = (struct ngap_cause){.group = NGAP_CAUSE_RADIO_NETWORK, .value = (uint8_t)cause};
     }
     for (int i = 1; more && i < more->n_sessions && r->n_failed < NGAP_MAX_PDU_SESSIONS; i++) {
@@ -264,7 +264,7 @@ static void session_response(struct ng_stage *s, struct ng_ue *u, bool ok, int c
                  u->rnti, u->pdu_session_id, u->dl_teid, u->qfi);
     else
         log_warn(LOG_NGAP, "0x%04x: PDU Session Resource Setup Response (session %d failed, radio network cause %d)",
-                 u->rnti, u->pdu_session_id, cause);
+                 u->rnti, psi, cause);
 }
 
 /* 38.413 8.2.1: the first session gets a tunnel (DL TEID) and goes to the RRC for DRB 1. */
@@ -278,19 +278,22 @@ static void on_session_setup(struct ng_stage *s, const struct ngap_pdu_session_r
         return;
     }
     const struct ngap_pdu_session_setup_item *it = &r->sessions[0];
-    u->pdu_session_id = it->pdu_session_id;
-    u->qfi = it->n_qos_flows > 0 ? it->qos_flows[0].qfi : 1;
-    if (u->session_pending || u->ics_pending) {
-        session_response(s, u, false, NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE, r);
+    if (u->session_pending || u->ics_pending || u->release_pending || u->session_up) { /* one DRB per UE */
+        session_response(s, u, false, it->pdu_session_id,
+                         u->session_up ? NGAP_CAUSE_RADIO_MULTIPLE_PDU_SESSION_ID
+                                       : NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE, r);
         return;
     }
+    u->pdu_session_id = it->pdu_session_id;
+    u->qfi = it->n_qos_flows > 0 ? it->qos_flows[0].qfi : 1;
     int rc = up_stage_tunnel_add(s->up, u->rnti, it->pdu_session_id, u->qfi, 1, it->ul_tunnel.teid, it->ul_tunnel.addr,
                                  it->ul_tunnel.addr_bits, &u->dl_teid);
     struct ng_dl_msg *out = rc == 0 ? ring_reserve(&s->to_rrc) : NULL;
     if (!out) {
         log_warn(LOG_NGAP, "0x%04x: PDU session %d: %s", u->rnti, it->pdu_session_id,
                  rc < 0 ? "the user plane refused the tunnel" : "the RRC ring is full");
-        session_response(s, u, false, NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE, r);
+        if (rc == 0) up_stage_tunnel_del(s->up, u->rnti, it->pdu_session_id);
+        session_response(s, u, false, it->pdu_session_id, NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE, r);
         return;
     }
     u->session_pending = true;
@@ -304,6 +307,83 @@ static void on_session_setup(struct ng_stage *s, const struct ngap_pdu_session_r
     log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Request (session %d, QFI %d, UPF TEID 0x%08x, NAS %u "
              "bytes) -> tunnel (DL TEID 0x%08x), DRB 1%s", u->rnti, it->pdu_session_id, u->qfi, it->ul_tunnel.teid,
              out->nas_len, u->dl_teid, r->n_sessions > 1 ? "; further sessions refused (one DRB per UE)" : "");
+}
+
+/* 38.413 8.2.2.2: PDU Session Resource Release Response: every session of the Command, released. */
+static void session_release_response(struct ng_stage *s, struct ng_ue *u)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    u->release_pending = false;
+    if (!s->link) return;
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE;
+    struct ngap_pdu_session_release_response *r = &pdu.u.pdu_session_resource_release_response;
+    r->amf_ue_ngap_id = u->amf_ue_ngap_id;
+    r->ran_ue_ngap_id = u->ran_ue_ngap_id;
+    r->n_sessions = u->n_release;
+    memcpy(r->pdu_session_ids, u->release_ids, sizeof r->pdu_session_ids);
+    r->has_uli = true;
+    r->uli = s->uli;
+    send_ue_pdu(s, &pdu);
+    atomic_fetch_add_explicit(&s->sessions_released, (uint64_t)u->n_release, memory_order_relaxed);
+    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Release Response (%d session(s), first %d)", u->rnti,
+             u->n_release, u->n_release ? u->release_ids[0] : -1);
+}
+
+/* 38.413 10.6: a UE-associated message for a RAN UE NGAP ID gnbd does not know. */
+static void unknown_ue_error(struct ng_stage *s, const char *what, uint64_t amf_id, uint32_t ran_id)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = NGAP_MSG_ERROR_INDICATION;
+    pdu.u.error_indication = (struct ngap_error_indication){
+        .has_amf_ue_ngap_id = true, .amf_ue_ngap_id = amf_id, .has_ran_ue_ngap_id = true, .ran_ue_ngap_id = ran_id,
+        .has_cause = true, .cause = {.group = NGAP_CAUSE_RADIO_NETWORK, .value = NGAP_CAUSE_RADIO_UNKNOWN_LOCAL_UE_NGAP_ID}};
+    send_ue_pdu(s, &pdu);
+    log_warn(LOG_NGAP, "NGAP: %s for unknown RAN UE NGAP ID %u (AMF UE NGAP ID %llu): Error Indication "
+             "(unknown-local-UE-NGAP-ID)", what, ran_id, (unsigned long long)amf_id);
+}
+
+/* 38.413 8.2.2: the session's tunnel goes now, its DRB through the RRC (which reports back: Response); sessions
+ * gnbd does not hold are released already. The NAS-PDU reaches the UE either way. */
+static void on_session_release(struct ng_stage *s, const struct ngap_pdu_session_release_command *c)
+{
+    atomic_fetch_add_explicit(&s->session_release_commands, 1, memory_order_relaxed);
+    struct ng_ue *u = ue_by_ran_id(s, c->head.ran_ue_ngap_id);
+    if (!u || u->release_requested) {
+        unknown_ue_error(s, "PDU Session Resource Release Command", c->head.amf_ue_ngap_id, c->head.ran_ue_ngap_id);
+        return;
+    }
+    if (u->release_pending) {
+        log_warn(LOG_NGAP, "0x%04x: PDU Session Resource Release Command while one is running: dropped", u->rnti);
+        return;
+    }
+    u->n_release = c->n_sessions < NGAP_MAX_PDU_SESSIONS ? c->n_sessions : NGAP_MAX_PDU_SESSIONS;
+    memcpy(u->release_ids, c->pdu_session_ids, sizeof u->release_ids);
+    bool ours = false;
+    for (int i = 0; i < u->n_release; i++) ours |= u->session_up && c->pdu_session_ids[i] == u->pdu_session_id;
+    struct ng_dl_msg *out = ring_reserve(&s->to_rrc);
+    u->release_pending = true;
+    if (ours) {
+        up_stage_tunnel_del(s->up, u->rnti, u->pdu_session_id); /* 29.281: G-PDUs to it now get Error Indications */
+        u->session_up = false;
+    }
+    if (!out) { /* the RRC cannot hear of it: released on our side, answered now */
+        log_warn(LOG_NGAP, "0x%04x: PDU session release: the RRC ring is full; DRB left to the UE's release",
+                 u->rnti);
+        session_release_response(s, u);
+        return;
+    }
+    /* Not ours: the RRC answers at once (nothing to release) and passes the NAS-PDU on. */
+    out->type = NG_DL_PDU_SESSION_RELEASE;
+    out->rnti = u->rnti;
+    out->pdu_session_id = ours ? u->pdu_session_id : (u->n_release ? c->pdu_session_ids[0] : -1);
+    out->nas_len = c->head.has_nas_pdu ? (uint32_t)c->head.nas_len : 0;
+    if (out->nas_len) memcpy(out->nas, c->head.nas, out->nas_len);
+    ring_commit(&s->to_rrc);
+    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Release Command (%d session(s), first %d, NAS %u bytes) -> %s",
+             u->rnti, u->n_release, u->n_release ? c->pdu_session_ids[0] : -1, out->nas_len,
+             ours ? "tunnel released, DRB 1 release" : "no such session here");
 }
 
 /* A message from the RRC stage. */
@@ -325,10 +405,17 @@ static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
         return;
     }
     if (m->type == NG_UP_SESSION_DONE || m->type == NG_UP_SESSION_FAILED) {
-        if (u && u->session_pending && s->link) {
+        if (u && u->session_pending) {
+            bool ok = m->type == NG_UP_SESSION_DONE;
             u->session_pending = false;
-            session_response(s, u, m->type == NG_UP_SESSION_DONE, m->establishment_cause, NULL);
+            u->session_up = ok;
+            if (!ok) up_stage_tunnel_del(s->up, u->rnti, u->pdu_session_id); /* no DRB: the tunnel goes too */
+            if (s->link) session_response(s, u, ok, u->pdu_session_id, m->establishment_cause, NULL);
         }
+        return;
+    }
+    if (m->type == NG_UP_SESSION_RELEASED) {
+        if (u && u->release_pending) session_release_response(s, u);
         return;
     }
     if (!ng_setup_is_ready(&s->setup) || !s->link) {
@@ -429,16 +516,8 @@ static void on_context_setup(struct ng_stage *s, const struct ngap_initial_conte
     struct ng_ue *u = ue_by_ran_id(s, r->ran_ue_ngap_id);
     memset(&pdu, 0, sizeof pdu);
     if (!u) {
-        pdu.msg = NGAP_MSG_ERROR_INDICATION;
-        pdu.u.error_indication = (struct ngap_error_indication){
-            .has_amf_ue_ngap_id = true, .amf_ue_ngap_id = r->amf_ue_ngap_id, .has_ran_ue_ngap_id = true,
-            .ran_ue_ngap_id = r->ran_ue_ngap_id, .has_cause = true,
-            .cause = {.group = NGAP_CAUSE_RADIO_NETWORK, .value = NGAP_CAUSE_RADIO_UNKNOWN_LOCAL_UE_NGAP_ID}};
-        send_ue_pdu(s, &pdu);
+        unknown_ue_error(s, "Initial Context Setup Request", r->amf_ue_ngap_id, r->ran_ue_ngap_id);
         atomic_fetch_add_explicit(&s->ics_failures, 1, memory_order_relaxed);
-        log_warn(LOG_NGAP, "NGAP: Initial Context Setup Request for unknown RAN UE NGAP ID %u (AMF UE NGAP ID %llu): "
-                 "Error Indication (unknown-local-UE-NGAP-ID)", r->ran_ue_ngap_id,
-                 (unsigned long long)r->amf_ue_ngap_id);
         return;
     }
     u->has_amf_id = true;
@@ -555,6 +634,8 @@ static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len
             on_context_setup(s, &pdu.u.initial_context_setup_request);
         else if (pdu.msg == NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST)
             on_session_setup(s, &pdu.u.pdu_session_resource_setup_request);
+        else if (pdu.msg == NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND)
+            on_session_release(s, &pdu.u.pdu_session_resource_release_command);
         else
             log_warn(LOG_NGAP, "NGAP: %s from the AMF not handled yet", ngap_msg_name(pdu.msg));
         return;

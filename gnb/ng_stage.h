@@ -25,10 +25,16 @@
  * answered with PDU Session Resource Setup Response: the session set up (our N3 address, the DL TEID, its QFI) or
  * failed (further sessions of the request too: one DRB per UE).
  *
+ * PDU Session Resource Release (8.2.2): the session's tunnel goes at once (G-PDUs to its DL TEID get Error
+ * Indications from then on), then DRB 1 through the RRC (the MAC drops it, RRCReconfiguration with
+ * drb-ToReleaseList and the NAS-PDU); on the RRC's report (RRCReconfigurationComplete, or the guard time) the AMF
+ * gets PDU Session Resource Release Response listing every session of the Command (one gnbd does not hold is
+ * released already). A new session may then set DRB 1 up again.
+ *
  * A UE the RAN releases on its own (inactivity, radio link failure, a new stream) while the AMF holds its context
  * gets a UE Context Release Request (38.413 8.3.2); its context waits for the Command (then Complete) or 10 s.
  *
- * Not yet: PDU Session Resource Release, NG Reset, several AMFs. */
+ * Not yet: NG Reset, several AMFs. */
 #ifndef GNBD_NG_STAGE_H
 #define GNBD_NG_STAGE_H
 
@@ -48,6 +54,8 @@ enum ng_up_type {
     NG_UP_CONTEXT_SETUP_FAILED,   /* Initial Context Setup Failure, cause = a radio network cause (9.3.1.2) */
     NG_UP_SESSION_DONE,           /* DRB 1 up (RRCReconfigurationComplete): PDU Session Resource Setup Response */
     NG_UP_SESSION_FAILED,         /* ... with the session in the failed list, cause = a radio network cause */
+    NG_UP_SESSION_RELEASED,       /* DRB released (or nothing to release): PDU Session Resource Release Response;
+                                   * cause = the PDU session ID */
 };
 struct ng_up_msg {
     uint32_t type;
@@ -60,13 +68,14 @@ struct ng_up_msg {
 };
 /* NGAP -> RRC: a NAS-PDU for the UE with this RNTI, its release (UE Context Release Command, 38.413 8.3.3), or
  * its Initial Context Setup (8.3.1: K_gNB, the UE's NR algorithms, the NAS-PDU to pass on after security). */
-enum ng_dl_type { NG_DL_NAS, NG_DL_RELEASE, NG_DL_CONTEXT_SETUP, NG_DL_PDU_SESSION };
+enum ng_dl_type { NG_DL_NAS, NG_DL_RELEASE, NG_DL_CONTEXT_SETUP, NG_DL_PDU_SESSION,
+                  NG_DL_PDU_SESSION_RELEASE /* 38.413 8.2.2: pdu_session_id's DRB goes, its NAS-PDU in nas */ };
 struct ng_dl_msg {
     uint32_t type;
     uint16_t rnti;
     uint8_t k_gnb[32];            /* CONTEXT_SETUP */
     uint16_t nr_encryption, nr_integrity; /* CONTEXT_SETUP: 9.3.1.86 maps */
-    int pdu_session_id, qfi;      /* PDU_SESSION (its NAS-PDU in nas) */
+    int pdu_session_id, qfi;      /* PDU_SESSION (its NAS-PDU in nas), PDU_SESSION_RELEASE (pdu_session_id) */
     uint32_t nas_len;             /* CONTEXT_SETUP: 0 when the request has no NAS-PDU */
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
@@ -83,8 +92,12 @@ struct ng_ue {
                                    * Command awaited (the RNTI no longer names this UE) */
     int64_t release_deadline_ms;  /* forget the context then if no Command came */
     bool session_pending;         /* PDU Session Resource Setup passed to the RRC, not yet answered */
+    bool session_up;              /* the session below is set up (tunnel and DRB 1) */
     int pdu_session_id, qfi;
     uint32_t dl_teid;             /* from the user-plane stage */
+    bool release_pending;         /* PDU Session Resource Release passed to the RRC, not yet answered ... */
+    int n_release;                /* ... for these sessions of the Command (answered all together) */
+    int release_ids[NGAP_MAX_PDU_SESSIONS];
 };
 #define NG_RELEASE_REQUEST_GUARD_MS 10000   /* UE Context Release Request -> Command, at the latest */
 
@@ -109,6 +122,7 @@ struct ng_stage {
     _Atomic uint64_t release_requests;   /* UE Context Release Requests sent (38.413 8.3.2) */
     _Atomic uint64_t ics_requests, ics_responses, ics_failures;
     _Atomic uint64_t sessions_requested, sessions_set_up, sessions_failed;
+    _Atomic uint64_t session_release_commands, sessions_released; /* 8.2.2: Commands; sessions in the Responses */
     _Atomic uint64_t connects, requests, responses, failures, timeouts, links_lost, pdus_rx, pdus_bad;
 };
 

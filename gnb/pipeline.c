@@ -75,6 +75,7 @@ enum rrc_msg_type {
     RRC_MSG_SECURITY,        /* RRC -> MAC: SRB1 integrity on (sec; before the SecurityModeCommand) or off (!has_sec) */
     RRC_MSG_CIPHERING,       /* RRC -> MAC: SRB1 ciphering on (after the SecurityModeComplete) */
     RRC_MSG_DRB_SETUP,       /* RRC -> MAC: DRB 1 (drb) with its K_UPenc (sec), before the RRCReconfiguration */
+    RRC_MSG_DRB_RELEASE,     /* RRC -> MAC: DRB drb.drb_id goes (PDU session release), before the RRCReconfiguration */
 };
 struct rrc_msg {
     uint32_t type, len, epoch;
@@ -455,6 +456,8 @@ static int mac_step(struct pipeline *p)
         else if (now && from_rrc->type == RRC_MSG_DRB_SETUP) {
             if (mac_ue_drb_setup(&p->mac, from_rrc->rnti, &from_rrc->drb) == 0)
                 mac_ue_drb_security(&p->mac, from_rrc->rnti, &from_rrc->sec);
+        } else if (now && from_rrc->type == RRC_MSG_DRB_RELEASE) {
+            mac_ue_drb_release(&p->mac, from_rrc->rnti, from_rrc->drb.drb_id);
         } else if (now && (from_rrc->type == RRC_MSG_SECURITY || from_rrc->type == RRC_MSG_CIPHERING))
             mac_ue_srb_security(&p->mac, from_rrc->rnti, from_rrc->has_sec ? &from_rrc->sec : NULL,
                                 from_rrc->type == RRC_MSG_CIPHERING);
@@ -729,6 +732,23 @@ static void rrc_pdu_session(struct pipeline *p, const struct ng_dl_msg *m)
                 rc == -EBUSY ? NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE : NGAP_CAUSE_RADIO_UNSPECIFIED, NULL, 0);
 }
 
+/* The core's PDU Session Resource Release: DRB 1 goes through the cell's procedures; when there is nothing to
+ * release on the radio side, the NG stage hears at once (it answers the AMF all the same, 38.413 8.2.2.2). */
+static void rrc_pdu_session_release(struct pipeline *p, const struct ng_dl_msg *m)
+{
+    int rc = rrc_cell_pdu_session_release(&p->rrc, m->rnti, m->pdu_session_id, m->nas_len ? m->nas : NULL,
+                                          m->nas_len, p->rrc_now_ms);
+    if (rc == 0) {
+        log_info(LOG_RRC, "0x%04x: PDU session %d release: DRB 1 goes", m->rnti, m->pdu_session_id);
+        return;
+    }
+    log_warn(LOG_RRC, "0x%04x: PDU session %d release: nothing released on the radio side: %s", m->rnti,
+             m->pdu_session_id, rc == -ENOENT ? "no RRC context" : rc == -EBUSY ? "another procedure is running"
+                                : rc == -ESRCH ? "no DRB for that session" : strerror(-rc));
+    if (m->nas_len && rc != -ENOENT) rrc_send_dl_nas(p, m->rnti, m->nas, m->nas_len); /* the NAS message still goes */
+    ng_stage_up(p->ng, NG_UP_SESSION_RELEASED, m->rnti, m->pdu_session_id, NULL, 0);
+}
+
 /* The core's Initial Context Setup: the security mode procedure starts (rrc/rrc_cell.h), or the NG stage hears
  * at once why not. */
 static void rrc_context_setup(struct pipeline *p, const struct ng_dl_msg *m)
@@ -787,6 +807,15 @@ static int rrc_actions(struct pipeline *p)
                 log_warn(LOG_RRC, "0x%04x: no RRCReconfigurationComplete: PDU session failed", act.rnti);
             continue;
         }
+        if (act.type == RRC_ACT_SESSION_RELEASED) {
+            ng_stage_up(p->ng, NG_UP_SESSION_RELEASED, act.rnti, act.drb.pdu_session_id, NULL, 0);
+            if (act.unconfirmed)
+                log_warn(LOG_RRC, "0x%04x: no RRCReconfigurationComplete for the DRB %d release: released all the same",
+                         act.rnti, act.drb.drb_id);
+            else
+                log_info(LOG_RRC, "0x%04x: RRCReconfigurationComplete: DRB %d released", act.rnti, act.drb.drb_id);
+            continue;
+        }
         struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
         out->epoch = p->rrc_epoch;
         out->rnti = act.rnti;
@@ -813,6 +842,21 @@ static int rrc_actions(struct pipeline *p)
             }
             log_info(LOG_RRC, "0x%04x: RRCReconfiguration (DRB %d on LCID %d, NAS %zu bytes; %zu bytes) on SRB1",
                      act.rnti, act.drb.drb_id, act.drb.lcid, act.nas_len, len);
+        } else if (act.type == RRC_ACT_DRB_RELEASE) {
+            out->type = RRC_MSG_DRB_RELEASE;
+            out->drb.drb_id = act.drb.drb_id;
+        } else if (act.type == RRC_ACT_RECONFIG_RELEASE) {
+            size_t len = 0;
+            int rc = rrc_reconfig_build_drb_release(act.drb.drb_id, act.drb.lcid, act.nas, act.nas_len,
+                                                    act.transaction_id, out->data, sizeof out->data, &len);
+            out->type = RRC_MSG_DL_DCCH;
+            out->len = (uint32_t)len;
+            if (rc < 0) { /* cannot happen: ids in range; the guard timer completes the release */
+                log_warn(LOG_RRC, "0x%04x: RRCReconfiguration (release) does not build: %s", act.rnti, strerror(-rc));
+                continue;
+            }
+            log_info(LOG_RRC, "0x%04x: RRCReconfiguration (release DRB %d and the RLC bearer on LCID %d, NAS %zu "
+                     "bytes; %zu bytes) on SRB1", act.rnti, act.drb.drb_id, act.drb.lcid, act.nas_len, len);
         } else if (act.type == RRC_ACT_DL_DCCH && act.smc) {
             out->type = RRC_MSG_DL_DCCH;
             log_info(LOG_RRC, "0x%04x: SecurityModeCommand (%zu bytes) on SRB1", act.rnti, act.len);
@@ -856,12 +900,15 @@ static int rrc_dl_nas(struct pipeline *p)
         if (m->type == NG_DL_RELEASE) { /* the RRCRelease goes out with the cell's next actions */
             if (rrc_cell_request_release(&p->rrc, m->rnti) < 0)
                 log_warn(LOG_RRC, "0x%04x: the core released a UE with no RRC context", m->rnti);
+        } else if (m->type == NG_DL_PDU_SESSION_RELEASE) { /* answered even without a context */
+            rrc_pdu_session_release(p, m);
         } else if (!rrc_cell_find(&p->rrc, m->rnti)) {
             log_warn(LOG_RRC, "0x%04x: DL NAS message for a UE with no RRC context: dropped", m->rnti);
         } else if (m->type == NG_DL_CONTEXT_SETUP) {
             rrc_context_setup(p, m);
         } else if (m->type == NG_DL_PDU_SESSION) {
             rrc_pdu_session(p, m);
+
         } else if (rrc_cell_dl_hold(&p->rrc, m->rnti)) {
             break; /* the security mode command is out: the NAS message waits for its answer */
         } else {

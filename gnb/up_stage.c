@@ -7,10 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gnb/log.h"
 #include "gtpu/gtpu.h"
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void count(_Atomic uint64_t *c, uint64_t n) { atomic_fetch_add_explicit(c, n, memory_order_relaxed); }
 
@@ -45,6 +53,7 @@ int up_stage_init_with(struct up_stage *s, const struct up_stage_config *c, char
     s->sock = s->wake_fd = s->stop_fd = -1;
     atomic_init(&s->next_teid, 1);
     up_tunnels_init(&s->tunnels);
+    up_rate_init(&s->ei_rate, c->error_ind_rate);
     if (inet_pton(AF_INET, c->n3_addr, s->n3_addr) == 1) {
         s->n3_addr_len = 4;
     } else if (inet_pton(AF_INET6, c->n3_addr, s->n3_addr) == 1) {
@@ -101,7 +110,8 @@ int up_stage_init(struct up_stage *s, const struct gnbd_config *cfg, char *err, 
         return 0;
     }
     struct up_stage_config c = {.n3_addr = cfg->ngap.n3_addr, .n3_port = cfg->ngap.n3_port,
-                                .upf_port = cfg->ngap.upf_port, .pool_buffers = (uint32_t)cfg->ngap.n3_pool_buffers};
+                                .upf_port = cfg->ngap.upf_port, .pool_buffers = (uint32_t)cfg->ngap.n3_pool_buffers,
+                                .error_ind_rate = cfg->ngap.n3_error_ind_rate};
     return up_stage_init_with(s, &c, err, errlen);
 }
 
@@ -155,6 +165,14 @@ void up_stage_ue_gone(struct up_stage *s, uint16_t rnti)
     if (!s || !s->enabled) return;
     struct up_cmd c = {.type = UP_CMD_UE_GONE, .t.rnti = rnti};
     post(s, &c);
+}
+
+int up_stage_tunnel_del(struct up_stage *s, uint16_t rnti, int pdu_session_id)
+{
+    if (!s || !s->enabled) return -ENODEV;
+    if (pdu_session_id < 0 || pdu_session_id > 255) return -EINVAL;
+    struct up_cmd c = {.type = UP_CMD_TUNNEL_DEL, .t = {.rnti = rnti, .pdu_session_id = (uint8_t)pdu_session_id}};
+    return post(s, &c);
 }
 
 const uint8_t *up_stage_n3_address(const struct up_stage *s, int *bits)
@@ -218,6 +236,11 @@ static void apply_commands(struct up_stage *s)
         } else if (c->type == UP_CMD_UE_GONE) {
             int n = up_tunnels_remove_ue(&s->tunnels, c->t.rnti);
             if (n) log_info(LOG_NGAP, "0x%04x: %d N3 tunnel(s) released", c->t.rnti, n);
+        } else if (c->type == UP_CMD_TUNNEL_DEL) {
+            int n = up_tunnels_remove_session(&s->tunnels, c->t.rnti, c->t.pdu_session_id);
+            count(&s->st.tunnels_released, (uint64_t)n);
+            log_info(LOG_NGAP, "0x%04x: N3 tunnel of PDU session %u %s", c->t.rnti, c->t.pdu_session_id,
+                     n ? "released" : "to release not found");
         }
         atomic_store_explicit(&s->st.tunnels, (uint64_t)s->tunnels.n, memory_order_relaxed);
         ring_release(&s->cmd);
@@ -254,6 +277,10 @@ static void on_datagram(struct up_stage *s, int32_t b, const uint8_t *d, size_t 
     }
     case UP_DL_UNKNOWN_TEID:
         count(&s->st.unknown_teid, 1);
+        if (!up_rate_take(&s->ei_rate, now_ms())) { /* a flood of bad G-PDUs: no flood of answers */
+            count(&s->st.error_ind_suppressed, 1);
+            break;
+        }
         s->seq++;
         if (r.reply_len) send_to(s, reply, r.reply_len, from, fl);
         log_debug(LOG_NGAP, "N3: G-PDU to unknown TEID 0x%08x: Error Indication", r.teid);
@@ -263,7 +290,11 @@ static void on_datagram(struct up_stage *s, int32_t b, const uint8_t *d, size_t 
         if (r.reply_len) send_to(s, reply, r.reply_len, from, fl);
         break;
     case UP_DL_ECHO_RESPONSE: count(&s->st.echo_responses, 1); break;
-    case UP_DL_END_MARKER: count(&s->st.end_markers, 1); break;
+    case UP_DL_END_MARKER: /* 29.281 7.3.2: the UPF's last packet on this path; nothing to forward, tunnel kept */
+        count(&s->st.end_markers, 1);
+        log_info(LOG_NGAP, "N3: End Marker on TEID 0x%08x (%s): nothing forwarded, the tunnel stays", r.teid,
+                 r.t ? "a tunnel of ours" : "no tunnel");
+        break;
     case UP_DL_ERROR_IND:
         count(&s->st.error_indications, 1);
         log_warn(LOG_NGAP, "N3: Error Indication from the UPF: it does not know TEID 0x%08x", r.teid);

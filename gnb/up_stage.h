@@ -57,20 +57,21 @@ struct up_pkt {
     uint32_t buf;
 };
 
-enum up_cmd_type { UP_CMD_TUNNEL_ADD, UP_CMD_UE_GONE };
+enum up_cmd_type { UP_CMD_TUNNEL_ADD, UP_CMD_UE_GONE, UP_CMD_TUNNEL_DEL };
 struct up_cmd {
     uint32_t type;
-    struct up_tunnel t; /* TUNNEL_ADD: the tunnel; UE_GONE: t.rnti */
+    struct up_tunnel t; /* TUNNEL_ADD: the tunnel; UE_GONE: t.rnti; TUNNEL_DEL: t.rnti, t.pdu_session_id */
 };
 
 /* Counters (any thread reads them; metrics "up.*"). */
 struct up_stats {
     _Atomic uint64_t dl_packets, dl_bytes;   /* T-PDUs handed to the MAC stage, and their octets */
     _Atomic uint64_t ul_packets, ul_bytes;   /* G-PDUs sent to the UPF, and their T-PDUs' octets */
-    _Atomic uint64_t unknown_teid;           /* G-PDUs to no tunnel (each answered by an Error Indication) */
+    _Atomic uint64_t unknown_teid;           /* G-PDUs to no tunnel (answered by an Error Indication ... */
+    _Atomic uint64_t error_ind_suppressed;   /* ... unless the rate limit held it back: counted here) */
     _Atomic uint64_t echo_requests;          /* Echo Requests answered */
     _Atomic uint64_t echo_responses;         /* Echo Responses received */
-    _Atomic uint64_t end_markers;            /* End Markers received */
+    _Atomic uint64_t end_markers;            /* End Markers received (forwarded nowhere; the tunnel stays) */
     _Atomic uint64_t error_indications;      /* Error Indications received from the UPF */
     _Atomic uint64_t dl_bad;                 /* datagrams that do not parse (or truncated), empty G-PDUs, others */
     _Atomic uint64_t dl_dropped;             /* DL packets lost: no buffer, or the ring to the MAC full */
@@ -78,6 +79,7 @@ struct up_stats {
     _Atomic uint64_t ul_dropped;             /* UL packets lost: no buffer, ring full, too big, no tunnel */
     _Atomic uint64_t send_errors;            /* sendto() failures */
     _Atomic uint64_t tunnels, tunnels_added, tunnels_rejected; /* tunnels now; added; refused by the table */
+    _Atomic uint64_t tunnels_released;       /* removed by a PDU Session Resource Release (not with their UE) */
     _Atomic uint64_t cmd_dropped;            /* commands lost: the ring was full */
 };
 
@@ -94,6 +96,7 @@ struct up_stage {
     _Alignas(64) _Atomic uint32_t next_teid;
     struct up_tunnel_table tunnels; /* UP thread only */
     uint16_t seq;                 /* Error Indication sequence numbers */
+    struct up_rate ei_rate;       /* Error Indications for unknown TEIDs (ngap.n3_error_ind_rate), UP thread only */
     pthread_t thread;
     bool started;
     _Atomic bool stop;
@@ -106,9 +109,10 @@ struct up_stage_config {
     int n3_port;           /* 0: any (tests read it back in s->n3_port) */
     int upf_port;
     uint32_t pool_buffers;
+    int error_ind_rate;    /* Error Indications per second at most, 0 = no limit */
 };
 
-/* From the configuration (ngap.n3_addr, n3_port, upf_port, n3_pool_buffers): does nothing (enabled false) when
+/* From the configuration (ngap.n3_addr, n3_port, upf_port, n3_pool_buffers, n3_error_ind_rate): does nothing (enabled false) when
  * no AMF is configured. Binds the socket now, so a port in use is a start-up error. -errno with a sentence. */
 int up_stage_init(struct up_stage *s, const struct gnbd_config *cfg, char *err, size_t errlen);
 int up_stage_init_with(struct up_stage *s, const struct up_stage_config *c, char *err, size_t errlen);
@@ -124,6 +128,9 @@ int up_stage_tunnel_add(struct up_stage *s, uint16_t rnti, int pdu_session_id, i
                         const uint8_t *upf_addr, int upf_addr_bits, uint32_t *dl_teid);
 /* Every tunnel of the UE goes (UE context released, NG association lost). */
 void up_stage_ue_gone(struct up_stage *s, uint16_t rnti);
+/* The UE's tunnel of one PDU session goes (38.413 8.2.2 PDU Session Resource Release): G-PDUs to its DL TEID are
+ * answered as unknown from then on. 0, -ENODEV, -EINVAL, -EAGAIN (command ring full). */
+int up_stage_tunnel_del(struct up_stage *s, uint16_t rnti, int pdu_session_id);
 /* Our N3 address for the UPF (38.413 DL NG-U UP TNL Information): the octets, *bits 32 or 128. */
 const uint8_t *up_stage_n3_address(const struct up_stage *s, int *bits);
 

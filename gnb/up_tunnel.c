@@ -68,11 +68,12 @@ int up_tunnels_add(struct up_tunnel_table *tb, const struct up_tunnel *t)
     return 0;
 }
 
-int up_tunnels_remove_ue(struct up_tunnel_table *tb, uint16_t rnti)
+/* Remove the UE's tunnels of PDU session pdu_session_id (< 0: all of them); returns how many. */
+static int remove_tunnels(struct up_tunnel_table *tb, uint16_t rnti, int pdu_session_id)
 {
     int n = 0;
     for (int i = 0; i < UP_MAX_TUNNELS; i++)
-        if (tb->used[i] && tb->t[i].rnti == rnti) {
+        if (tb->used[i] && tb->t[i].rnti == rnti && (pdu_session_id < 0 || tb->t[i].pdu_session_id == pdu_session_id)) {
             tb->used[i] = false;
             n++;
         }
@@ -81,6 +82,35 @@ int up_tunnels_remove_ue(struct up_tunnel_table *tb, uint16_t rnti)
         rebuild(tb);
     }
     return n;
+}
+
+int up_tunnels_remove_ue(struct up_tunnel_table *tb, uint16_t rnti) { return remove_tunnels(tb, rnti, -1); }
+
+int up_tunnels_remove_session(struct up_tunnel_table *tb, uint16_t rnti, int pdu_session_id)
+{
+    return pdu_session_id < 0 ? 0 : remove_tunnels(tb, rnti, pdu_session_id);
+}
+
+void up_rate_init(struct up_rate *r, int rate_per_s)
+{
+    *r = (struct up_rate){.rate = rate_per_s > 0 ? rate_per_s : 0};
+    r->burst = r->rate / 10 > 0 ? r->rate / 10 : 1;
+    r->tokens_milli = (int64_t)r->burst * 1000;
+}
+
+bool up_rate_take(struct up_rate *r, int64_t now_ms)
+{
+    if (r->rate == 0) return true;
+    if (r->started && now_ms > r->last_ms) {
+        int64_t add = (now_ms - r->last_ms) * r->rate; /* ms x tokens/s = tokens x 1000 */
+        int64_t cap = (int64_t)r->burst * 1000;
+        r->tokens_milli = r->tokens_milli + add > cap ? cap : r->tokens_milli + add;
+    }
+    if (!r->started || now_ms > r->last_ms) r->last_ms = now_ms;
+    r->started = true;
+    if (r->tokens_milli < 1000) return false;
+    r->tokens_milli -= 1000;
+    return true;
 }
 
 enum up_dl_verdict up_dl_handle(const struct up_tunnel_table *tb, const uint8_t *dgram, size_t len,
@@ -110,7 +140,9 @@ enum up_dl_verdict up_dl_handle(const struct up_tunnel_table *tb, const uint8_t 
         r->reply_len = rc > 0 ? (size_t)rc : 0;
         return r->verdict = UP_DL_ECHO;
     case GTPU_ECHO_RESPONSE: return r->verdict = UP_DL_ECHO_RESPONSE;
-    case GTPU_END_MARKER: return r->verdict = UP_DL_END_MARKER;
+    case GTPU_END_MARKER: /* 7.3.2: nothing to forward; the tunnel (r->t, if any) stays */
+        r->t = up_tunnels_find_dl(tb, m.teid);
+        return r->verdict = UP_DL_END_MARKER;
     case GTPU_ERROR_INDICATION:
         r->teid = m.teid_data;
         return r->verdict = UP_DL_ERROR_IND;

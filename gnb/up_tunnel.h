@@ -11,6 +11,11 @@
  * DL (up_dl_handle): G-PDU to a known TEID -> deliver the T-PDU to the UE's DRB; to an unknown TEID -> an Error
  * Indication to the sender (29.281 7.3.1) carrying the TEID; Echo Request -> Echo Response with its sequence
  * number (7.2.2); End Marker (7.3.2), Error Indication, Echo Response, others -> counted; malformed -> dropped.
+ * End Marker: the UPF's last packet on a tunnel before it switches the path (29.281 7.3.2, 38.415); the gNB
+ * forwards nothing (it has no Xn/N2 handover in which a source gNB would pass it on to a target) and the tunnel
+ * stays: only the AMF's PDU Session Resource Release (or the UE's release) removes a tunnel.
+ * Error Indications for unknown TEIDs are rate-limited by a token bucket (up_rate_*): a flood of bad G-PDUs makes
+ * gnbd send at most `rate` per second (a burst of rate / 10, at least 1), the rest counted as suppressed.
  * UL (up_ul_encap): a G-PDU header with the UL TEID and a PDU Session Container (UL PDU SESSION INFORMATION
  * with the QFI, 38.415 5.5.2.2) written in front of the packet, in the buffer's headroom. */
 #ifndef GNBD_UP_TUNNEL_H
@@ -50,13 +55,29 @@ const struct up_tunnel *up_tunnels_find_dl(const struct up_tunnel_table *tb, uin
 const struct up_tunnel *up_tunnels_find_ul(const struct up_tunnel_table *tb, uint16_t rnti, uint8_t drb_id);
 /* Remove every tunnel of the UE; returns how many. */
 int up_tunnels_remove_ue(struct up_tunnel_table *tb, uint16_t rnti);
+/* Remove the UE's tunnel of PDU session pdu_session_id (38.413 8.2.2); returns how many (0 or 1). */
+int up_tunnels_remove_session(struct up_tunnel_table *tb, uint16_t rnti, int pdu_session_id);
+
+/* Token bucket for the Error Indications sent for unknown TEIDs (29.281 7.3.1 asks for one per G-PDU; a flood of
+ * them must not make the gNB flood the UPF): `rate` tokens per second, at most `burst`. Time in ms, injected. */
+struct up_rate {
+    int rate, burst;        /* rate 0: no limit */
+    int64_t tokens_milli;   /* tokens x 1000 */
+    int64_t last_ms;
+    bool started;
+};
+/* burst: rate / 10, at least 1. */
+void up_rate_init(struct up_rate *r, int rate_per_s);
+/* true (a token taken: send) or false (suppress). */
+bool up_rate_take(struct up_rate *r, int64_t now_ms);
 
 /* What one datagram from N3 asks for. */
 enum up_dl_verdict {
     UP_DL_DELIVER,        /* a G-PDU for tunnel `t`: T-PDU at dgram + off, len octets */
     UP_DL_ECHO,           /* Echo Request: send reply[reply_len] (an Echo Response) back */
     UP_DL_UNKNOWN_TEID,   /* G-PDU to no tunnel: send reply[reply_len] (an Error Indication) back */
-    UP_DL_END_MARKER,     /* 7.3.2: the last G-PDU of a tunnel before a path switch: counted */
+    UP_DL_END_MARKER,     /* 7.3.2: the last packet of a tunnel before a path switch: counted, forwarded nowhere;
+                           * t: the tunnel of its TEID (NULL: none), which stays */
     UP_DL_ERROR_IND,      /* the UPF does not know one of our UL TEIDs (teid): counted, logged */
     UP_DL_ECHO_RESPONSE,  /* an answer to an Echo Request (gnbd sends none yet): counted */
     UP_DL_EMPTY,          /* a G-PDU with no T-PDU: dropped */
@@ -66,7 +87,7 @@ enum up_dl_verdict {
 
 struct up_dl_result {
     enum up_dl_verdict verdict;
-    const struct up_tunnel *t; /* DELIVER */
+    const struct up_tunnel *t; /* DELIVER, END_MARKER */
     size_t off, len;           /* DELIVER: the T-PDU */
     uint32_t teid;             /* the G-PDU's / End Marker's TEID; ERROR_IND: the TEID the UPF did not know */
     uint8_t type;              /* the message type */

@@ -157,6 +157,20 @@ int mac_ue_drb_setup(struct mac *m, uint16_t rnti, const struct mac_drb_config *
     return rc;
 }
 
+static void sync_ue_stats(struct mac *m);
+
+int mac_ue_drb_release(struct mac *m, uint16_t rnti, int drb_id)
+{
+    uint32_t dropped = 0;
+    int rc = m->ues_ok ? mac_ues_drb_release(&m->ues, rnti, drb_id, &dropped) : -ENOENT;
+    if (rc < 0)
+        log_warn(LOG_MAC, "DRB %d release for 0x%04x: no such DRB", drb_id, rnti);
+    else
+        log_info(LOG_MAC, "DRB: c-rnti=0x%04x drb %d released (%u DL SDUs dropped)", rnti, drb_id, dropped);
+    sync_ue_stats(m);
+    return rc;
+}
+
 int mac_ue_drb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *up)
 {
     int rc = m->ues_ok ? mac_ues_drb_security(&m->ues, rnti, up) : -ENOENT;
@@ -201,7 +215,8 @@ static void sync_ue_stats(struct mac *m)
         {&m->stats.malformed_pdus, m->ues.malformed_pdus}, {&m->stats.dcch_dropped, m->ues.dcch_dropped},
         {&m->stats.drb_dl_sdus, u->drb_dl_sdus}, {&m->stats.drb_dl_bytes, u->drb_dl_bytes},
         {&m->stats.drb_dl_dropped, u->drb_dl_dropped}, {&m->stats.drb_ul_sdus, u->drb_ul_sdus},
-        {&m->stats.drb_ul_bytes, u->drb_ul_bytes}, {&m->stats.drb_ul_dropped, u->drb_ul_dropped}};
+        {&m->stats.drb_ul_bytes, u->drb_ul_bytes}, {&m->stats.drb_ul_dropped, u->drb_ul_dropped},
+        {&m->stats.drb_releases, m->ues.drb_releases}, {&m->stats.drb_release_dropped, m->ues.drb_release_dropped}};
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) atomic_store_explicit(s[i].to, s[i].v, memory_order_relaxed);
 }
 

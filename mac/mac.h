@@ -89,6 +89,7 @@ struct mac_stats {
     _Atomic uint64_t dl_harq_tx, dl_harq_retx, dl_harq_ko;  /* SRB1 TBs sent, retransmitted, dropped */
     _Atomic uint64_t ta_commands, harq_results_lost;        /* TA command CEs; PUSCH / HARQ-ACK never reported */
     _Atomic uint64_t malformed_pdus, dcch_dropped;          /* UE UL MAC PDUs dropped; UL-DCCH SDUs not queued */
+    _Atomic uint64_t drb_releases, drb_release_dropped;     /* DRBs released alone; the DL SDUs they still held */
     _Atomic uint64_t pucch_dropped;    /* PUCCH receptions due (SR, HARQ-ACK) left out: the slot's UL_MAX_PUCCH full */
     _Atomic uint64_t drb_dl_sdus, drb_dl_bytes, drb_dl_dropped;   /* DRB IP packets over every UE (mac/ue.h */
     _Atomic uint64_t drb_ul_sdus, drb_ul_bytes, drb_ul_dropped;   /* mac_ues_stats): queued / delivered, dropped */
@@ -172,6 +173,10 @@ int mac_release_ue(struct mac *m, uint16_t rnti);
 /* DRB (mac/ue.h: one per UE, RLC AM + PDCP + SDAP header, on c->lcid beside SRB1). 0, -ENOENT (unknown UE),
  * -EINVAL, -EBUSY (another DRB). Released with the UE (mac_release_ue, mac_epoch_start). */
 int mac_ue_drb_setup(struct mac *m, uint16_t rnti, const struct mac_drb_config *c);
+
+/* The UE's DRB drb_id goes, the UE stays (mac_ues_drb_release in mac/ue.h: entities re-established, the DL SDUs
+ * it held dropped and counted in drb_release_dropped). 0 or -ENOENT (no such UE or DRB). */
+int mac_ue_drb_release(struct mac *m, uint16_t rnti, int drb_id);
 
 /* The DRB's K_UPenc and NEA (no integrity unless configured). 0, -ENOENT (no UE or DRB) or PDCP's error. */
 int mac_ue_drb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *up);

@@ -1157,6 +1157,19 @@ static struct mac_ue *ue_with_drb(struct mac_ues *u, uint16_t rnti, int drb_id)
     return ue && ue->drb.active && (drb_id < 0 || ue->drb.drb_id == drb_id) ? ue : NULL;
 }
 
+int mac_ues_drb_release(struct mac_ues *u, uint16_t rnti, int drb_id, uint32_t *dropped)
+{
+    struct mac_ue *ue = ue_with_drb(u, rnti, drb_id);
+    if (!ue) return -ENOENT;
+    const struct rlc_sdu_queue *q = &ue->drb.rlc.q;
+    uint32_t n = q->tail - q->head; /* SDUs queued or awaiting their acknowledgement */
+    drb_release(&ue->drb);
+    u->drb_releases++;
+    u->drb_release_dropped += n;
+    if (dropped) *dropped = n;
+    return 0;
+}
+
 int mac_ues_drb_security(struct mac_ues *u, uint16_t rnti, const struct pdcp_sec_config *up)
 {
     struct mac_ue *ue = ue_with_drb(u, rnti, -1);

@@ -310,6 +310,7 @@ struct mac_ues {
     int n_out;
     struct mac_ue *delivering;      /* the UE whose SRB1 is delivering (RLC/PDCP callbacks) */
     uint64_t malformed_pdus, dcch_dropped;
+    uint64_t drb_releases, drb_release_dropped; /* DRBs released alone (mac_ues_drb_release); the SDUs they held */
     struct mac_ue_event ev[MAC_UE_EVENTS];
     int n_ev;
     uint64_t now_slot;              /* the last DL slot scheduled (PDCP's time for DL SDUs) */
@@ -410,6 +411,14 @@ int mac_ues_take_event(struct mac_ues *u, struct mac_ue_event *ev);
  * with the new configuration, security off). 0, -ENOENT (no such UE), -EINVAL (a value out of range), -EBUSY (the
  * UE has another DRB). No allocation. */
 int mac_ues_drb_setup(struct mac_ues *u, uint16_t rnti, const struct mac_drb_config *c);
+
+/* The UE's DRB drb_id goes, the UE stays (38.331 drb-ToReleaseList + rlc-BearerToReleaseList, on the core's PDU
+ * Session Resource Release): RLC AM and PDCP re-established (queues, state and keys dropped), the DL SDUs it still
+ * held (queued or unacknowledged) counted in drb_release_dropped; a TB already built keeps its bytes (the UE
+ * ignores the LCID once it applied the release), and UL PDUs on the LCID are dropped from now on. The same
+ * drb_id may be set up again (mac_ues_drb_setup: COUNTs and SNs from 0). 0 (*dropped: SDUs dropped, may be NULL),
+ * -ENOENT (no such UE, or no such DRB). No allocation. */
+int mac_ues_drb_release(struct mac_ues *u, uint16_t rnti, int drb_id, uint32_t *dropped);
 
 /* The DRB's ciphering (K_UPenc, nea; integrity only if configured, never by default): pdcp_drb_security_activate.
  * 0, -ENOENT (no such UE or no DRB) or PDCP's error. */

@@ -9,7 +9,8 @@
 
 /* rrc_ue_ctx.sec_step: the next security action. */
 /* rrc_ue_ctx.drb_step. */
-enum { DRB_NONE, DRB_SETUP, DRB_RECONF, DRB_WAIT, DRB_DONE, DRB_FAILED, DRB_UP };
+enum { DRB_NONE, DRB_SETUP, DRB_RECONF, DRB_WAIT, DRB_DONE, DRB_FAILED, DRB_UP,
+       DRB_REL_MAC, DRB_REL_RECONF, DRB_REL_WAIT, DRB_REL_DONE }; /* release: 38.413 8.2.2, 38.331 5.3.5.6.4 */
 
 enum { SEC_IDLE, SEC_INTEGRITY, SEC_SMC, SEC_WAIT, SEC_CIPHER, SEC_CAP_ENQ, SEC_CAP_WAIT, SEC_NAS, SEC_DONE, SEC_UNDO,
        SEC_FAIL };
@@ -183,9 +184,10 @@ enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const ui
         return RRC_EV_UE_CAPABILITY;
     }
     if (rc == 0 && c->ul_dcch->type == RRC_UL_DCCH_C1 && c->ul_dcch->c1 == RRC_UL_DCCH_RECONFIGURATION_COMPLETE &&
-        u->drb_step == DRB_WAIT && c->ul_dcch->reconfiguration_complete.transaction_id == u->reconf_transaction) {
+        (u->drb_step == DRB_WAIT || u->drb_step == DRB_REL_WAIT) &&
+        c->ul_dcch->reconfiguration_complete.transaction_id == u->reconf_transaction) {
         c->stats.reconfig_complete++; /* 38.331 5.3.5.3 */
-        u->drb_step = DRB_DONE;
+        u->drb_step = u->drb_step == DRB_WAIT ? DRB_DONE : DRB_REL_DONE;
         return RRC_EV_RECONF_COMPLETE;
     }
     bool smc_answer = rc == 0 && c->ul_dcch->type == RRC_UL_DCCH_C1 &&
@@ -250,8 +252,8 @@ int rrc_cell_pdu_session(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, 
 {
     struct rrc_ue_ctx *u = find(c, rnti);
     if (!u) return -ENOENT;
-    if (u->state != RRC_UE_CONNECTED || u->sec != RRC_SEC_SECURE || u->sec_step != SEC_IDLE || u->drb_step != DRB_NONE ||
-        u->release_requested)
+    if (u->state != RRC_UE_CONNECTED || u->sec != RRC_SEC_SECURE || u->sec_step != SEC_IDLE ||
+        (u->drb_step != DRB_NONE && u->drb_step != DRB_FAILED) || u->release_requested) /* a failed one: again */
         return -EBUSY;
     if (pdu_session_id < 0 || pdu_session_id > 255 || qfi < 0 || qfi > 63) return -EINVAL;
     if (nas_len > RRC_ICS_NAS_MAX) return -EMSGSIZE;
@@ -261,6 +263,23 @@ int rrc_cell_pdu_session(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, 
     u->ics_nas_len = nas ? nas_len : 0;
     if (u->ics_nas_len) memcpy(u->ics_nas, nas, nas_len);
     u->drb_step = DRB_SETUP;
+    u->drb_since_ms = now_ms;
+    return 0;
+}
+
+int rrc_cell_pdu_session_release(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, const uint8_t *nas,
+                                 size_t nas_len, int64_t now_ms)
+{
+    struct rrc_ue_ctx *u = find(c, rnti);
+    if (!u) return -ENOENT;
+    if (u->state != RRC_UE_CONNECTED || u->release_requested || (u->drb_step != DRB_NONE && u->drb_step != DRB_UP &&
+                                                                 u->drb_step != DRB_FAILED))
+        return -EBUSY;
+    if (u->drb_step == DRB_NONE || u->drb.pdu_session_id != pdu_session_id) return -ESRCH;
+    if (nas_len > RRC_ICS_NAS_MAX) return -EMSGSIZE;
+    u->ics_nas_len = nas ? nas_len : 0;
+    if (u->ics_nas_len) memcpy(u->ics_nas, nas, nas_len);
+    u->drb_step = DRB_REL_MAC;
     u->drb_since_ms = now_ms;
     return 0;
 }
@@ -295,6 +314,29 @@ static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, 
     case DRB_DONE:
         act->type = RRC_ACT_SESSION_DONE;
         u->drb_step = DRB_UP;
+        return 1;
+    case DRB_REL_MAC: /* the MAC's bearer first: no more DL data goes out on it */
+        act->type = RRC_ACT_DRB_RELEASE;
+        u->drb_step = DRB_REL_RECONF;
+        return 1;
+    case DRB_REL_RECONF:
+        act->type = RRC_ACT_RECONFIG_RELEASE;
+        u->reconf_transaction = act->transaction_id = u->next_transaction++ & 3;
+        act->nas = u->ics_nas_len ? u->ics_nas : NULL;
+        act->nas_len = u->ics_nas_len;
+        u->drb_step = DRB_REL_WAIT;
+        u->drb_since_ms = now_ms;
+        c->stats.reconfigs++;
+        return 1;
+    case DRB_REL_WAIT:
+        if (now_ms - u->drb_since_ms < RRC_RECONF_GUARD_MS) return 0;
+        c->stats.reconfig_timeouts++;
+        act->unconfirmed = true; /* released on our side all the same */
+        /* fall through */
+    case DRB_REL_DONE:
+        act->type = RRC_ACT_SESSION_RELEASED;
+        u->drb_step = DRB_NONE;
+        c->stats.drb_releases++;
         return 1;
     default: return 0;
     }

@@ -35,6 +35,10 @@
  * parameters the UE is told too, rrc_drb_params_defaults with the session's id and QFI; sec: K_UPenc) ->
  * RECONFIG (RRCReconfiguration with that DRB and the session's NAS-PDU, 38.331 5.3.5) -> on
  * RRCReconfigurationComplete SESSION_DONE, or after RRC_RECONF_GUARD_MS without it SESSION_FAILED.
+ * PDU session release (rrc_cell_pdu_session_release, 38.413 8.2.2): DRB_RELEASE (the MAC drops DRB 1) ->
+ * RECONFIG_RELEASE (RRCReconfiguration with drb-ToReleaseList, the RLC bearer in rlc-BearerToReleaseList and the
+ * NAS-PDU, 38.331 5.3.5.6.4) -> on RRCReconfigurationComplete, or after RRC_RECONF_GUARD_MS without it
+ * (unconfirmed), SESSION_RELEASED; then a new session may set DRB 1 up again.
  *
  * Actions (DL-DCCH SDUs to send, contexts for the MAC to release) come out of rrc_cell_tick(), one per call, so
  * the caller emits only as many as it has room for; state changes only when an action is handed out.
@@ -150,6 +154,9 @@ enum rrc_cell_action_type {
     RRC_ACT_RECONFIG,                /* RRCReconfiguration of drb with nas[nas_len], transaction_id */
     RRC_ACT_SESSION_DONE,            /* PDU Session Resource Setup Response */
     RRC_ACT_SESSION_FAILED,          /* ... with the session failed (no RRCReconfigurationComplete) */
+    RRC_ACT_DRB_RELEASE,             /* drb.drb_id for the MAC to release */
+    RRC_ACT_RECONFIG_RELEASE,        /* RRCReconfiguration releasing drb (drb_id, lcid) with nas[nas_len] */
+    RRC_ACT_SESSION_RELEASED,        /* PDU Session Resource Release Response (unconfirmed: no Complete came) */
 };
 
 struct rrc_cell_action {
@@ -165,8 +172,9 @@ struct rrc_cell_action {
     enum rrc_sec_failure sec_failure; /* CONTEXT_SETUP_FAILED */
     const uint8_t *nas;              /* DL_NAS, RECONFIG: valid until the next call */
     struct rrc_drb_params drb;       /* DRB_SETUP, RECONFIG */
-    int transaction_id;              /* RECONFIG */
+    int transaction_id;              /* RECONFIG, RECONFIG_RELEASE */
     size_t nas_len;
+    bool unconfirmed;                /* SESSION_RELEASED: no RRCReconfigurationComplete within the guard time */
 };
 
 struct rrc_cell_stats {
@@ -178,6 +186,7 @@ struct rrc_cell_stats {
     uint64_t smc_sent, smc_complete, smc_failed, smc_timeouts;
     uint64_t cap_enquiries, cap_info, cap_timeouts;
     uint64_t reconfigs, reconfig_complete, reconfig_timeouts;
+    uint64_t drb_releases;           /* DRBs released for the core (SESSION_RELEASED actions) */
 };
 
 struct rrc_cell {
@@ -244,6 +253,13 @@ int rrc_cell_context_setup(struct rrc_cell *c, uint16_t rnti, const uint8_t k_gn
  * -EMSGSIZE (NAS-PDU over RRC_ICS_NAS_MAX). */
 int rrc_cell_pdu_session(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, int qfi, const uint8_t *nas,
                          size_t nas_len, int64_t now_ms);
+
+/* The core's PDU Session Resource Release for rnti (38.413 8.2.2): DRB 1 of session pdu_session_id goes, with the
+ * NAS-PDU (may be NULL) in the RRCReconfiguration. Actions from the next tick (see above). 0, -ENOENT (no
+ * context), -EBUSY (not connected, or a session setup or release running), -ESRCH (no DRB for that session),
+ * -EMSGSIZE (NAS-PDU over RRC_ICS_NAS_MAX). */
+int rrc_cell_pdu_session_release(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, const uint8_t *nas,
+                                 size_t nas_len, int64_t now_ms);
 
 /* true while DL messages for rnti must wait (security pending: the SecurityModeCommand is out). */
 bool rrc_cell_dl_hold(const struct rrc_cell *c, uint16_t rnti);

@@ -16,6 +16,16 @@ void rrc_drb_params_defaults(struct rrc_drb_params *p)
 
 static bool in(int v, int lo, int hi) { return v >= lo && v <= hi; }
 
+/* dedicatedNAS-MessageList with one message, when there is one. */
+static void put_nas(struct rrc_reconfiguration *r, const uint8_t *nas, size_t nas_len)
+{
+    if (nas_len == 0) return;
+    r->nof_nas = 1;
+    r->nas_off[0] = 0;
+    r->nas_len[0] = nas_len;
+    memcpy(r->nas, nas, nas_len);
+}
+
 int rrc_reconfig_fill_drb(const struct rrc_drb_params *p, const uint8_t *nas, size_t nas_len, int transaction_id,
                           struct rrc_dl_dcch_msg *msg)
 {
@@ -59,13 +69,38 @@ int rrc_reconfig_fill_drb(const struct rrc_drb_params *p, const uint8_t *nas, si
     size_t len;
     int rc = rrc_dl_dcch_encode(msg, trial, sizeof trial, &len);
     if (rc < 0) return rc == -ENOSPC ? -EINVAL : rc;
-    if (nas_len > 0) {
-        r->nof_nas = 1;
-        r->nas_off[0] = 0;
-        r->nas_len[0] = nas_len;
-        memcpy(r->nas, nas, nas_len);
-    }
+    put_nas(r, nas, nas_len);
     return 0;
+}
+
+int rrc_reconfig_fill_drb_release(int drb_id, int lcid, const uint8_t *nas, size_t nas_len, int transaction_id,
+                                  struct rrc_dl_dcch_msg *msg)
+{
+    if (!in(transaction_id, 0, 3) || !in(drb_id, 1, 32) || !in(lcid, 4, 32) || nas_len > RRC_DL_NAS_MAX ||
+        (nas_len > 0 && !nas))
+        return -EINVAL;
+    memset(msg, 0, sizeof *msg);
+    msg->c1 = RRC_DL_DCCH_RECONFIGURATION;
+    struct rrc_reconfiguration *r = &msg->reconfiguration;
+    r->transaction_id = transaction_id;
+    r->has_radio_bearer_config = true;
+    r->radio_bearer_config.nof_drb_release = 1; /* 5.3.5.6.4 */
+    r->radio_bearer_config.drb_release[0] = drb_id;
+    r->has_master_cell_group = true;
+    r->master_cell_group.cell_group_id = 0;
+    r->master_cell_group.nof_rlc_release = 1; /* 5.3.5.5.3 */
+    r->master_cell_group.rlc_release[0] = lcid;
+    put_nas(r, nas, nas_len);
+    return 0;
+}
+
+int rrc_reconfig_build_drb_release(int drb_id, int lcid, const uint8_t *nas, size_t nas_len, int transaction_id,
+                                   uint8_t *out, size_t cap, size_t *out_len)
+{
+    struct rrc_dl_dcch_msg msg;
+    *out_len = 0;
+    int rc = rrc_reconfig_fill_drb_release(drb_id, lcid, nas, nas_len, transaction_id, &msg);
+    return rc < 0 ? rc : rrc_dl_dcch_encode(&msg, out, cap, out_len);
 }
 
 int rrc_reconfig_build_drb(const struct rrc_drb_params *p, const uint8_t *nas, size_t nas_len, int transaction_id,

@@ -84,4 +84,17 @@ int rrc_reconfig_fill_drb(const struct rrc_drb_params *p, const uint8_t *nas, si
 int rrc_reconfig_build_drb(const struct rrc_drb_params *p, const uint8_t *nas, size_t nas_len, int transaction_id,
                            uint8_t *out, size_t cap, size_t *out_len);
 
+/* The RRCReconfiguration that releases a DRB (38.331 5.3.5.6.4 DRB release, 5.3.5.5.3 RLC bearer release): the
+ * core's PDU Session Resource Release (38.413 8.2.2). It carries
+ *   - radioBearerConfig with drb-ToReleaseList {drb_id} (nothing else);
+ *   - masterCellGroup: a CellGroupConfig (cellGroupId 0) with rlc-BearerToReleaseList {lcid}, the DRB's RLC bearer;
+ *   - dedicatedNAS-MessageList with the NAS message (the PDU Session Release Command), when one is given.
+ * srsUE releases the DRB's PDCP entity and the RLC bearer's logical channel on it (rrc_nr.cc apply_drb_release,
+ * apply_cell_group_cfg). Fills msg / encodes into out[cap] like the builders above: 0, -EINVAL (drb_id outside
+ * 1..32, lcid outside 4..32, transaction_id outside 0..3, nas_len > RRC_DL_NAS_MAX), -ENOSPC. */
+int rrc_reconfig_fill_drb_release(int drb_id, int lcid, const uint8_t *nas, size_t nas_len, int transaction_id,
+                                  struct rrc_dl_dcch_msg *msg);
+int rrc_reconfig_build_drb_release(int drb_id, int lcid, const uint8_t *nas, size_t nas_len, int transaction_id,
+                                   uint8_t *out, size_t cap, size_t *out_len);
+
 #endif

@@ -5,9 +5,10 @@
 #   Echo Request -> Echo Response with the same sequence numbers (up.echo counts them);
 #   G-PDUs to a TEID gnbd never gave out -> one Error Indication each, naming that TEID and gnbd's N3 address
 #   (up.unknown_teid), nothing delivered (up.dl_packets 0); garbage is counted (up.dl_bad), not answered;
+#   a flood of them is answered at ngap.n3_error_ind_rate at most, the rest counted (up.error_ind_suppressed);
 #   a bad ngap.n3_addr is a config error naming file:line and the key; an N3 port in use stops start-up with a
 #   sentence; gnbd stops cleanly on SIGTERM with the stage's thread running.
-# Not here yet: tunnels (the NG stage's PDU Session Resource Setup, not written) and packets through a UE.
+# Tunnels, packets through a UE, End Markers and session release: test_user_plane.sh.
 source "$(dirname "$0")/lib.sh"
 STUB="$ROOT/$BUILD/tools/amf_stub"
 PEER="$ROOT/$BUILD/tools/gtpu_peer"
@@ -63,6 +64,20 @@ for _ in $(seq 100); do [ "$(metric "$EP" up.dl_bad)" = 3 ] && break; sleep 0.1;
 check "3 malformed datagrams (GTPv2, a length past the end, 1 octet): up.dl_bad 3, no more answers" \
   [ "$(metric "$EP" up.dl_bad) $(metric "$EP" up.unknown_teid) $(metric "$EP" up.echo)" = "3 5 3" ]
 check "the pool has every buffer back (up.pool_free 256)" [ "$(metric "$EP" up.pool_free)" = 256 ]
+
+# A flood of G-PDUs to unknown TEIDs: gnbd answers at most ngap.n3_error_ind_rate (default 100/s, bursts of 10)
+# and counts the rest (up.error_ind_suppressed), so it cannot be made to flood the UPF.
+OUT=$("$PEER" --port "$UPF" --gnb-port "$N3" --teid 0x8888 --count 300 --timeout 1 2>&1)
+EI=$(sed -n 's/.* error_indications=\([0-9]*\) .*/\1/p' <<<"$OUT" | tail -1)
+tail -1 <<<"$OUT" | sed 's/^/    /'
+for _ in $(seq 100); do [ "$(metric "$EP" up.unknown_teid)" = 305 ] && break; sleep 0.1; done
+SUP=$(metric "$EP" up.error_ind_suppressed)
+echo "    up.unknown_teid $(metric "$EP" up.unknown_teid), up.error_ind_suppressed $SUP, Error Indications received $EI"
+SENT=$((300 - ${SUP:-300}))
+check "300 G-PDUs to unknown TEID 0x8888 at once: up.unknown_teid 305, Error Indications sent for 10..110 of them ($SENT: a burst of 10, 100/s)" \
+  [ "$(metric "$EP" up.unknown_teid)" = 305 -a "$SENT" -ge 10 -a "$SENT" -le 110 ]
+check "gtpu_peer received no more than were sent ($EI <= $SENT), the rest counted in up.error_ind_suppressed ($SUP)" \
+  [ "${EI:-999}" -le "$SENT" -a "${EI:-0}" -ge 10 ]
 
 # 3. A second gnbd on the same N3 port: start-up fails with a sentence, nothing left running.
 write_config "$TMP/second.conf"

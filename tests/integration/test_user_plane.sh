@@ -6,6 +6,12 @@
 # Then the "UPF" sends G-PDUs with IPv4/ICMP packets to gnbd's N3 address and the DL TEID: gnbd -> PDCP (NEA2) ->
 # RLC -> MAC -> PDSCH -> UE, which echoes every packet back (uesim --echo-dl-data): PUSCH -> MAC -> RLC -> PDCP ->
 # gnbd's UP stage -> G-PDU to the UPF with TEID 0x1234 and QFI 1, each checked octet for octet by gtpu_peer.
+# The UPF's End Marker (29.281 7.3.2) before them is forwarded nowhere and leaves the tunnel up.
+# Then the AMF releases the session (PDU Session Resource Release Command with a NAS-PDU, 38.413 8.2.2): gnbd drops
+# the tunnel and DRB 1 (MAC), sends RRCReconfiguration with drb-ToReleaseList, rlc-BearerToReleaseList and the
+# NAS-PDU; the UE drops its DRB and completes; the AMF gets the Release Response. G-PDUs to the old TEID now get
+# Error Indications. A second PDU Session Resource Setup sets DRB 1 up again (new DL TEID, UPF TEID 0x1235) and
+# data flows again.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 STUB="$ROOT/$BUILD/tools/amf_stub"
@@ -42,7 +48,7 @@ check "the UE set DRB 1 up from the deciphered RRCReconfiguration (RLC AM 18-bit
   grep -aq "DRB 1 set up on LCID 4: ue=1 (RLC AM 18-bit SN, PDCP 18-bit SN, .*ciphered)" "$TMP/ue.out"
 
 OUT=$("$PEER" --port "$UPF" --gnb-addr 127.0.0.1 --gnb-port "$N3" --teid "${teid:-1}" --count "$N" --qfi 1 \
-  --interval-ms 20 --expect-gpdus "$N" --ul-teid 0x1234 --timeout 60 2>&1); RC=$?
+  --interval-ms 20 --expect-gpdus "$N" --ul-teid 0x1234 --timeout 60 --end-marker 2>&1); RC=$?
 tail -1 <<<"$OUT" | sed 's/^/    /'
 check "$N IP packets through gnbd to the UE and back: every echo arrived as a G-PDU (TEID 0x1234, QFI 1), intact" \
   [ $RC -eq 0 ]
@@ -50,6 +56,46 @@ check "gnbctl metrics: up.dl_packets $N and up.ul_packets $N" \
   [ "$(metric "$EP" up.dl_packets) $(metric "$EP" up.ul_packets)" = "$N $N" ]
 check "gnbctl metrics: mac.drb_dl_packets $N, mac.drb_ul_packets $N, none dropped" \
   [ "$(metric "$EP" mac.drb_dl_packets) $(metric "$EP" mac.drb_ul_packets) $(metric "$EP" mac.drb_dl_dropped) $(metric "$EP" mac.drb_ul_dropped)" = "$N $N 0 0" ]
+check "the End Marker before them: counted (up.end_markers 1), forwarded nowhere, the tunnel kept (up.tunnels 1)" \
+  [ "$(metric "$EP" up.end_markers) $(metric "$EP" up.tunnels)" = "1 1" ]
+check "gnbd logged the End Marker on the session's TEID as leaving the tunnel up" \
+  grep -q "End Marker on TEID $(printf '0x%08x' "${teid:-0}") (a tunnel of ours): nothing forwarded, the tunnel stays" "$LOG"
+
+# PDU Session Resource Release (38.413 8.2.2).
+kill -USR1 "$SPID"
+for _ in $(seq 300); do grep -q "PDUSessionResourceReleaseResponse" "$TMP/amf.log" && grep -aq "DRB 1 released" "$TMP/ue.out" && break; sleep 0.1; done
+grep -aE "uesim: (RRCReconfiguration|DRB 1 released)" "$TMP/ue.out" | tail -3 | sed 's/^/    /'
+grep -E "PDUSessionResourceRelease" "$TMP/amf.log" | sed 's/^/    /'
+check "AMF: PDU Session Resource Release Response for session 1 (with the cell's ULI)" \
+  grep -q "PDUSessionResourceReleaseResponse amf_ue_id=[0-9]* ran_ue_id=[0-9]* released=1 uli=1 tac=7" "$TMP/amf.log"
+check "the UE got RRCReconfiguration releasing DRB 1 and the RLC bearer on LCID 4, and dropped them" \
+  grep -aq "uesim: DRB 1 released: ue=1 (RLC bearer on LCID 4 released" "$TMP/ue.out"
+check "the release's NAS-PDU reached the UE in dedicatedNAS-MessageList (echoed back to the AMF)" \
+  grep -q "UplinkNASTransport .* nas=7e00680100052e0101d3241201" "$TMP/amf.log"
+check "gnbd: tunnel and MAC DRB released, RRCReconfigurationComplete before the Response" \
+  bash -c 'grep -q "N3 tunnel of PDU session 1 released" "$1" && grep -q "drb 1 released" "$1" &&
+           grep -q "RRCReconfigurationComplete: DRB 1 released" "$1"' _ "$LOG"
+OUT=$("$PEER" --port "$UPF" --gnb-port "$N3" --teid "${teid:-1}" --count 5 --expect-error-indication --timeout 5 2>&1); RC=$?
+tail -1 <<<"$OUT" | sed 's/^/    /'
+check "5 G-PDUs to the released TEID $teid -> 5 Error Indications naming it" [ $RC -eq 0 ]
+
+# A new session for the same UE: DRB 1 again.
+kill -USR2 "$SPID"
+teid2=""
+for _ in $(seq 300); do
+  teid2=$(sed -n 's/.*PDUSessionResourceSetupResponse .* dl_teid=\(0x[0-9a-f]*\) .*/\1/p' "$TMP/amf.log" | sed -n 2p)
+  [ -n "$teid2" ] && [ "$(grep -ac "DRB 1 set up on LCID 4" "$TMP/ue.out")" -ge 2 ] && break
+  sleep 0.1
+done
+check "a second PDU Session Resource Setup after the release: set up with a new DL TEID ($teid2)" \
+  [ -n "$teid2" -a "$teid2" != "$teid" ]
+check "the UE set DRB 1 up again" [ "$(grep -ac "DRB 1 set up on LCID 4" "$TMP/ue.out")" -ge 2 ]
+OUT=$("$PEER" --port "$UPF" --gnb-addr 127.0.0.1 --gnb-port "$N3" --teid "${teid2:-1}" --count "$N" --qfi 1 \
+  --interval-ms 20 --expect-gpdus "$N" --ul-teid 0x1235 --timeout 60 2>&1); RC=$?
+tail -1 <<<"$OUT" | sed 's/^/    /'
+check "$N IP packets through the new session and back (TEID 0x1235), intact" [ $RC -eq 0 ]
+check "gnbctl metrics: ngap.session_release_commands 1, sessions_released 1, sessions_set_up 2, up.tunnels_released 1, up.tunnels 1, mac.drb_releases 1" \
+  [ "$(metric "$EP" ngap.session_release_commands) $(metric "$EP" ngap.sessions_released) $(metric "$EP" ngap.sessions_set_up) $(metric "$EP" up.tunnels_released) $(metric "$EP" up.tunnels) $(metric "$EP" mac.drb_releases)" = "1 1 2 1 1 1" ]
 kill -TERM "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null
 kill -TERM "$SPID"
 check "gnbd stops cleanly on SIGTERM (exit status 0; under ASan: no leak or error report)" stop_and_wait $GPID TERM 10

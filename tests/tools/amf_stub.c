@@ -21,6 +21,11 @@
  * UPF's tunnel 127.0.0.1 TEID 0x00001234, one QoS flow QFI 1 5QI 9, the NAS-PDU --session-nas HEX if given)
  * follows the UE's N-th Uplink NAS Transport; the answer is printed: "amf_stub: PDUSessionResourceSetupResponse
  * ... setup=PSI dl_teid=0x... n3=A.B.C.D qfi=Q" or "... failed=PSI cause=G/V".
+ * SIGUSR1: a PDU Session Resource Release Command (38.413 8.2.2: session 1, cause nas/normal-release, the NAS-PDU
+ * --release-nas HEX, default a DL NAS Transport with a 5GSM PDU Session Release Command) for the last UE; the answer
+ * is printed: "amf_stub: PDUSessionResourceReleaseResponse amf_ue_id=.. ran_ue_id=.. released=PSI[,PSI..]".
+ * SIGUSR2: another PDU Session Resource Setup Request for the last UE (session 1 again, the UPF's TEID one more
+ * than the previous request's: 0x1235, 0x1236, ...).
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
  *            [--dl-nas HEX] [--release-after-ul N] [--ics KGNB_HEX [--ics-after-ul N] [--ics-nas HEX]
  *            [--ics-caps ENC,INT] [--ics-bad-id 1]]
@@ -52,6 +57,18 @@ static int session_after_ul;
 static void send_pdu(struct sctp_link *a, uint16_t stream);
 static uint8_t session_nas[256];
 static size_t session_nas_len;
+static uint32_t session_ul_teid = 0x1234;
+/* 5GMM DL NAS Transport (plain) carrying 5GSM PDU Session Release Command (PSI 1, PTI 1, cause #36 regular
+ * deactivation), PDU session ID 1: opaque to gnbd */
+static uint8_t release_nas[256] = {0x7e, 0x00, 0x68, 0x01, 0x00, 0x05, 0x2e, 0x01, 0x01, 0xd3, 0x24, 0x12, 0x01};
+static size_t release_nas_len = 13;
+static volatile sig_atomic_t want_release, want_session;
+
+static void on_usr(int sig)
+{
+    if (sig == SIGUSR1) want_release = 1;
+    else want_session = 1;
+}
 
 /* 38.413 8.2.1: PDU Session Resource Setup Request for the UE (session 1, one QoS flow). */
 static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
@@ -68,10 +85,27 @@ static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
     it->nas_len = session_nas_len;
     memcpy(it->nas, session_nas, session_nas_len);
     it->snssai.sst = 1;
-    it->ul_tunnel = (struct ngap_gtp_tunnel){.addr_bits = 32, .addr = {127, 0, 0, 1}, .teid = 0x1234};
+    it->ul_tunnel = (struct ngap_gtp_tunnel){.addr_bits = 32, .addr = {127, 0, 0, 1}, .teid = session_ul_teid++};
     it->pdu_session_type = NGAP_PDU_IPV4;
     it->n_qos_flows = 1;
     it->qos_flows[0] = (struct ngap_qos_flow){.qfi = 1, .five_qi = 9, .arp_priority = 8};
+    send_pdu(a, 1);
+}
+
+/* 38.413 8.2.2: PDU Session Resource Release Command for the UE (session 1, with the NAS-PDU). */
+static void send_session_release(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
+{
+    memset(&out, 0, sizeof out);
+    out.msg = NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND;
+    struct ngap_pdu_session_release_command *c = &out.u.pdu_session_resource_release_command;
+    c->head.amf_ue_ngap_id = amf_id;
+    c->head.ran_ue_ngap_id = ran_id;
+    c->head.has_nas_pdu = release_nas_len > 0;
+    c->head.nas_len = release_nas_len;
+    memcpy(c->head.nas, release_nas, release_nas_len);
+    c->n_sessions = 1;
+    c->pdu_session_ids[0] = 1;
+    c->causes[0] = (struct ngap_cause){.group = NGAP_CAUSE_NAS, .value = 0}; /* normal-release */
     send_pdu(a, 1);
 }
 
@@ -228,6 +262,11 @@ int main(int argc, char **argv)
             session_nas_len = (size_t)n;
         }
         else if (!strcmp(a, "--ics-bad-id")) ics_bad_id = atoi(v);
+        else if (!strcmp(a, "--release-nas")) {
+            int n = parse_hex(v, release_nas, sizeof release_nas);
+            if (n < 0) return 2;
+            release_nas_len = (size_t)n;
+        }
         else if (!strcmp(a, "--ics-caps")) {
             if (sscanf(v, "%x,%x", &ics_enc, &ics_int) != 2) return 2;
         }
@@ -247,6 +286,8 @@ int main(int argc, char **argv)
         }
     }
     tool_init();
+    signal(SIGUSR1, on_usr);
+    signal(SIGUSR2, on_usr);
     char err[256];
     struct sctp_link *lst, *a = NULL;
     if (sctp_link_listen(&lst, &cfg, err, sizeof err) < 0) {
@@ -263,6 +304,14 @@ int main(int argc, char **argv)
             continue;
         }
         sctp_link_wait(a, 100);
+        if (want_release) {
+            want_release = 0;
+            send_session_release(a, cur_amf_id, cur_ran_id);
+        }
+        if (want_session) {
+            want_session = 0;
+            send_session(a, cur_amf_id, cur_ran_id);
+        }
         int n;
         while ((n = sctp_link_recv(a, buf, sizeof buf, NULL)) >= 0) {
             int rc = ngap_decode(buf, (size_t)n, &in);
@@ -302,6 +351,12 @@ int main(int argc, char **argv)
                     printf(" failed=%d cause=%d/%d", r->failed[i].pdu_session_id, r->failed[i].cause.group,
                            r->failed[i].cause.value);
                 printf("\n");
+            } else if (in.msg == NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE) {
+                const struct ngap_pdu_session_release_response *r = &in.u.pdu_session_resource_release_response;
+                printf("amf_stub: PDUSessionResourceReleaseResponse amf_ue_id=%llu ran_ue_id=%u released=",
+                       (unsigned long long)r->amf_ue_ngap_id, r->ran_ue_ngap_id);
+                for (int i = 0; i < r->n_sessions; i++) printf("%s%d", i ? "," : "", r->pdu_session_ids[i]);
+                printf(" uli=%d tac=%u\n", r->has_uli, r->uli.tai.tac);
             } else if (in.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE) {
                 const struct ngap_ue_ids_cause *f = &in.u.initial_context_setup_failure;
                 printf("amf_stub: InitialContextSetupFailure amf_ue_id=%llu ran_ue_id=%u cause=%d/%d\n",

@@ -5,6 +5,7 @@
  *                     N G-PDUs to TEID T with a DL PDU Session Container (QFI Q, default 9), each carrying an
  *                     ICMP-echo-like IPv4 packet of S octets (default 84: 20 IP + 8 ICMP + 56 data) whose ICMP
  *                     sequence number is the packet's index and whose data is (index + i) mod 256
+ *   --end-marker      first an End Marker (7.3.2) to TEID T (before the G-PDUs)
  *   --expect-error-indication
  *                     expects one Error Indication (7.3.1) per G-PDU, each naming TEID T, with a GTP-U peer address
  *   --expect-gpdus N [--ul-teid U]
@@ -66,7 +67,7 @@ static bool icmp_like_ok(const uint8_t *p, size_t len, size_t size, int count)
 static void usage(void)
 {
     fprintf(stderr, "usage: gtpu_peer --gnb-port P [--gnb-addr A] [--addr A] [--port P] [--echo N] [--teid T --count N "
-                    "[--size S] [--qfi Q] [--interval-ms M]] [--expect-error-indication] [--expect-gpdus N] "
+                    "[--size S] [--qfi Q] [--interval-ms M]] [--end-marker] [--expect-error-indication] [--expect-gpdus N] "
                     "[--ul-teid U] [--timeout S]\n");
 }
 
@@ -75,11 +76,12 @@ int main(int argc, char **argv)
     const char *addr = "127.0.0.1", *gnb_addr = "127.0.0.1";
     int port = 0, gnb_port = 0, echo = 0, count = 0, size = 84, qfi = 9, interval_ms = 0, expect_gpdus = -1;
     unsigned long teid = 0, ul_teid = 0;
-    bool expect_ei = false, have_ul_teid = false;
+    bool expect_ei = false, have_ul_teid = false, end_marker = false;
     double timeout = 5;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--expect-error-indication")) { expect_ei = true; continue; }
+        if (!strcmp(a, "--end-marker")) { end_marker = true; continue; }
         if (!v) { usage(); return 2; }
         if (!strcmp(a, "--addr")) addr = v;
         else if (!strcmp(a, "--port")) port = atoi(v);
@@ -117,6 +119,14 @@ int main(int argc, char **argv)
     for (int i = 1; i <= echo; i++) {
         int n = gtpu_echo_request(out, sizeof out, (uint16_t)i);
         if (sendto(fd, out, (size_t)n, 0, (struct sockaddr *)&gnb, sizeof gnb) == n) sent_echo++;
+    }
+    if (end_marker) {
+        int n = gtpu_end_marker(out, sizeof out, (uint32_t)teid);
+        if (n <= 0 || sendto(fd, out, (size_t)n, 0, (struct sockaddr *)&gnb, sizeof gnb) != n) {
+            fprintf(stderr, "gtpu_peer: End Marker not sent\n");
+            return 1;
+        }
+        printf("gtpu_peer: End Marker sent to TEID 0x%08lx\n", teid);
     }
     int echo_ok = 0, ei = 0, ei_ok = 0, gpdus = 0, gpdus_ok = 0, bad = 0, others = 0;
     double end = now_s() + timeout, next_send = now_s();

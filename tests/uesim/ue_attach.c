@@ -290,6 +290,27 @@ static const char *setup_drb(struct ue_attach_ue *u, const struct rrc_reconfigur
     return NULL;
 }
 
+/* 38.331 5.3.5.6.4 / 5.3.5.5.3: the DRB in drb-ToReleaseList goes, with the RLC bearer of its LCID
+ * (rlc-BearerToReleaseList): PDCP and RLC entities and whatever they held. */
+static void release_drb(struct ue_attach_ue *u, const struct rrc_reconfiguration *r)
+{
+    const struct rrc_radio_bearer_config *rb = &r->radio_bearer_config;
+    for (int i = 0; r->has_radio_bearer_config && i < rb->nof_drb_release; i++) {
+        if (!u->drb.active || u->drb.cfg.drb_id != rb->drb_release[i]) {
+            printf("uesim: DRB %d to release is not set up: ue=%d\n", rb->drb_release[i], u->idx + 1);
+            continue;
+        }
+        int lcid = u->drb.cfg.lcid;
+        bool bearer = false;
+        for (int j = 0; r->has_master_cell_group && j < r->master_cell_group.nof_rlc_release; j++)
+            bearer |= r->master_cell_group.rlc_release[j] == lcid;
+        printf("uesim: DRB %d released: ue=%d (RLC bearer on LCID %d %s; %llu IP packets in, %llu out)\n",
+               rb->drb_release[i], u->idx + 1, lcid, bearer ? "released" : "NOT in rlc-BearerToReleaseList",
+               (unsigned long long)u->drb.dl_ip, (unsigned long long)u->drb.ul_ip);
+        ue_drb_free(&u->drb);
+    }
+}
+
 /* 38.331 5.3.5.3: RRCReconfiguration -> its DRB set up, then RRCReconfigurationComplete. */
 static void on_reconfiguration(struct ue_attach_ue *u, const struct rrc_reconfiguration *r)
 {
@@ -301,6 +322,7 @@ static void on_reconfiguration(struct ue_attach_ue *u, const struct rrc_reconfig
            r->has_master_cell_group && cg->nof_rlc_bearers > 0 ? cg->rlc_bearer[0].lcid : 0, r->nof_nas);
     for (size_t i = 0; r->nof_nas && i < r->nas_len[0] && i < 16; i++) printf("%s%02x", i ? " " : ":", r->nas[r->nas_off[0] + i]);
     printf("\n");
+    release_drb(u, r);
     const char *why = setup_drb(u, r);
     if (why) printf("uesim: DRB not set up: ue=%d: %s\n", u->idx + 1, why);
     else if (u->drb.active)

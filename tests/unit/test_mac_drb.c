@@ -9,6 +9,7 @@
  *  - a BSR for the DRB's data sizes the UL grant;
  *  - errors: unknown UE -ENOENT, no DRB or another drb_id -ENOENT, oversize -EMSGSIZE, full queue -ENOBUFS, bad
  *    configuration -EINVAL; a released UE's DRB is gone (and a new UE in its context starts without one);
+ *  - the DRB released alone (mac_ues_drb_release): its SDUs dropped and counted, no more DRB data, set up again;
  *  - the UE simulator's DRB (tests/uesim/ue_drb.c, compiled in) with echo: packets the MAC sends DL come back UL
  *    through the simulator's RLC/PDCP/SDAP and out of mac_ues_take_ul_data, the simulator's BSR-sized pending
  *    bytes emptied by the grants;
@@ -443,6 +444,61 @@ START_TEST(errors_and_release)
 }
 END_TEST
 
+/* The DRB alone goes (PDU session release): the SDUs it held are dropped and counted, the UE and SRB1 stay, no DRB
+ * subPDU leaves any more; set up again, DRB 1 starts over (a new UE-side entity reads it from COUNT 0). */
+START_TEST(drb_release_and_again)
+{
+    struct mac_ue *ue = setup(0, true);
+    uint8_t pkt[1000];
+    size_t len[3] = {1000, 1000, 1000};
+    for (int k = 0; k < 3; k++) {
+        fill(pkt, len[k], k);
+        ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, len[k]), 0);
+    }
+    struct dci_1_0 d;
+    int n_rb, lcids[MAC_PDU_MAX_SUBPDUS], n_sub, bytes;
+    uint64_t s = 100;
+    for (; s < 200 && n_got < 3; s++) dl_to_ue(s, &d, &n_rb, lcids, &n_sub, &bytes);
+    check_got(3, len, true);
+    for (int k = 0; k < 5; k++) ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, sizeof pkt), 0);
+    uint32_t dropped = 0;
+    ck_assert_int_eq(mac_ues_drb_release(&u, RNTI, 2, &dropped), -ENOENT);
+    ck_assert_int_eq(mac_ues_drb_release(&u, 0x1234, 1, &dropped), -ENOENT);
+    ck_assert_int_eq(mac_ues_drb_release(&u, RNTI, 1, &dropped), 0);
+    ck_assert_uint_eq(dropped, 8); /* 3 sent but not acknowledged (no STATUS yet) + 5 queued */
+    ck_assert_uint_eq(u.drb_releases, 1);
+    ck_assert_uint_eq(u.drb_release_dropped, 8);
+    ck_assert_ptr_eq(mac_ue_find(&u, RNTI), ue);
+    ck_assert(!ue->drb.active);
+    ck_assert_int_eq(mac_ues_drb_release(&u, RNTI, 1, NULL), -ENOENT);
+    ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, 100), -ENOENT);
+    for (int i = 0; i < 40; i++, s++) { /* whatever TB the UE still gets: no DRB subPDU in it */
+        if (dl_to_ue(s, &d, &n_rb, lcids, &n_sub, &bytes)) ck_assert_int_eq(bytes, 0);
+    }
+    /* DRB 1 again, and a UE whose DRB entities are new. */
+    struct mac_drb_config c = drb_cfg(true);
+    ck_assert_int_eq(mac_ues_drb_setup(&u, RNTI, &c), 0);
+    rlc_am_free(&ue_rlc);
+    pdcp_drb_free(&ue_pdcp);
+    struct rlc_am_config rc = drb_rlc();
+    ck_assert_int_eq(rlc_am_init(&ue_rlc, &rc, ue_rlc_deliver, NULL), 0);
+    struct pdcp_drb_config pc;
+    pdcp_drb_config_default(&pc, 1);
+    pc.gnb = false;
+    pc.sdap_header_dl = pc.sdap_header_ul = true;
+    pc.deliver = ue_pdcp_deliver;
+    ck_assert_int_eq(pdcp_drb_init(&ue_pdcp, &pc), 0);
+    n_got = 0;
+    for (int k = 0; k < 3; k++) {
+        fill(pkt, len[k], k);
+        ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, len[k]), 0);
+    }
+    for (uint64_t end = s + 100; s < end && n_got < 3; s++) dl_to_ue(s, &d, &n_rb, lcids, &n_sub, &bytes);
+    check_got(3, len, true);
+    teardown();
+}
+END_TEST
+
 /* Full buffer at 52 PRBs: bytes of DRB payload per PDSCH and per slot (MAC_UE_DL_HARQ processes: a TB in every
  * FDD slot once the HARQ-ACKs come k1 = 4 slots later), for a few MCSs. Printed; the assertions check a PDSCH in
  * (nearly) every slot, each TB full. */
@@ -571,6 +627,7 @@ int main(void)
     tcase_add_test(tc, ul_ip_packets);
     tcase_add_test(tc, dl_acknowledged);
     tcase_add_test(tc, errors_and_release);
+    tcase_add_test(tc, drb_release_and_again);
     tcase_add_test(tc, uesim_echo);
     tcase_add_test(tc, dl_rate_52prb);
     suite_add_tcase(s, tc);

@@ -398,7 +398,8 @@ static const uint8_t kgnb[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 
 static struct rrc_cell_action tick1(int64_t now_ms, enum rrc_cell_action_type type, uint16_t rnti)
 {
     struct rrc_cell_action act;
-    ck_assert_int_eq(rrc_cell_tick(&cell, now_ms, &act), 1);
+    ck_assert_msg(rrc_cell_tick(&cell, now_ms, &act) == 1, "no action at %lld ms (%d for 0x%04x due)", (long long)now_ms,
+                  (int)type, rnti);
     ck_assert_int_eq(act.type, type);
     ck_assert_uint_eq(act.rnti, rnti);
     return act;
@@ -543,7 +544,8 @@ START_TEST(test_rrc_cell_security_failure_and_timeout)
 END_TEST
 
 /* PDU session on a secure UE: DRB_SETUP (the parameters, K_UPenc) -> RECONFIG -> Complete -> SESSION_DONE; refused
- * before security and twice; no Complete within RRC_RECONF_GUARD_MS -> SESSION_FAILED. */
+ * before security and twice; no Complete within RRC_RECONF_GUARD_MS -> SESSION_FAILED (then tried again). Its
+ * release: DRB_RELEASE -> RECONFIG_RELEASE -> Complete (or the guard time) -> SESSION_RELEASED, then a new one. */
 START_TEST(test_rrc_cell_pdu_session)
 {
     cell_init(4, 0);
@@ -597,6 +599,57 @@ START_TEST(test_rrc_cell_pdu_session)
     tick1(101000, RRC_ACT_RECONFIG, 0x4602);
     tick1(101000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4602);
     ck_assert_uint_eq(cell.stats.reconfig_timeouts, 1);
+    /* A failed session may be tried again. */
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4602, 2, 1, NULL, 0, 103000), 0);
+    tick1(103000, RRC_ACT_DRB_SETUP, 0x4602);
+
+    /* PDU session release of UE 1 (38.413 8.2.2): refusals, then DRB_RELEASE -> RECONFIG_RELEASE (the NAS-PDU) ->
+     * Complete -> SESSION_RELEASED; afterwards a new session sets DRB 1 up again. */
+    const uint8_t rel_nas[] = {0x7e, 0x00, 0x68, 0x01};
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4699, 5, NULL, 0, 110000), -ENOENT);
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 6, NULL, 0, 110000), -ESRCH); /* not its session */
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4602, 2, NULL, 0, 110000), -EBUSY); /* setup running */
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 5, rel_nas, sizeof rel_nas, 110000), 0);
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 5, NULL, 0, 110000), -EBUSY); /* running */
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 7, 9, NULL, 0, 110000), -EBUSY);
+    act = tick1(110000, RRC_ACT_DRB_RELEASE, 0x4601);
+    ck_assert_int_eq(act.drb.drb_id, 1);
+    act = tick1(110000, RRC_ACT_RECONFIG_RELEASE, 0x4601);
+    ck_assert_int_eq(act.drb.drb_id, 1);
+    ck_assert_int_eq(act.drb.lcid, 4);
+    ck_assert_uint_eq(act.nas_len, sizeof rel_nas);
+    ck_assert_mem_eq(act.nas, rel_nas, sizeof rel_nas);
+    int rel_t = act.transaction_id;
+    ck_assert_int_eq(rrc_reconfig_build_drb_release(act.drb.drb_id, act.drb.lcid, act.nas, act.nas_len, rel_t, buf,
+                                                    sizeof buf, &len), 0);
+    tick1(110000, RRC_ACT_RECONFIG, 0x4602); /* the other UE's procedure goes on meanwhile */
+    ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete((rel_t + 1) & 3, sdu, sizeof sdu, &len), 0);
+    ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, 110100, &msg), RRC_EV_UL_DCCH); /* wrong transaction */
+    ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete(rel_t, sdu, sizeof sdu, &len), 0);
+    ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, 110200, &msg), RRC_EV_RECONF_COMPLETE);
+    act = tick1(110200, RRC_ACT_SESSION_RELEASED, 0x4601);
+    ck_assert(!act.unconfirmed);
+    ck_assert_int_eq(act.drb.pdu_session_id, 5);
+    ck_assert_uint_eq(cell.stats.drb_releases, 1);
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 5, NULL, 0, 110300), -ESRCH); /* gone */
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 7, 9, NULL, 0, 110300), 0);
+    act = tick1(110300, RRC_ACT_DRB_SETUP, 0x4601);
+    ck_assert_int_eq(act.drb.drb_id, 1);
+    ck_assert_int_eq(act.drb.pdu_session_id, 7);
+    act = tick1(110300, RRC_ACT_RECONFIG, 0x4601);
+    ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete(act.transaction_id, sdu, sizeof sdu, &len), 0);
+    ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, 110400, &msg), RRC_EV_RECONF_COMPLETE);
+    tick1(110400, RRC_ACT_SESSION_DONE, 0x4601);
+    tick1(110000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4602); /* UE 2's second try: no Complete */
+    /* A release the UE never completes: SESSION_RELEASED all the same after RRC_RECONF_GUARD_MS, unconfirmed. */
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 7, NULL, 0, 120000), 0);
+    tick1(120000, RRC_ACT_DRB_RELEASE, 0x4601);
+    act = tick1(120000, RRC_ACT_RECONFIG_RELEASE, 0x4601);
+    ck_assert_ptr_null(act.nas);
+    expect_quiet(120000 + RRC_RECONF_GUARD_MS - 1);
+    act = tick1(120000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_RELEASED, 0x4601);
+    ck_assert(act.unconfirmed);
+    ck_assert_uint_eq(cell.stats.drb_releases, 2);
     rrc_cell_free(&cell);
 }
 END_TEST

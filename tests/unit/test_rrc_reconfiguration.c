@@ -380,6 +380,84 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* The release of a DRB (PDU Session Resource Release): drb-ToReleaseList {drb}, rlc-BearerToReleaseList {lcid}
+ * in masterCellGroup, the NAS message; decoded back, read back by Wireshark, and the refusals. */
+START_TEST(test_drb_release)
+{
+    static const uint8_t nas[] = {0x7e, 0x00, 0x68, 0x01, 0x00, 0x05, 0x2e, 0x01, 0x01, 0xd3, 0x24, 0x12, 0x01};
+    enum { N = 6 };
+    static uint8_t bufs[N][64];
+    const uint8_t *pdus[N];
+    size_t lens[N];
+    const int drbs[N] = {1, 1, 32, 5, 17, 2}, lcids[N] = {4, 4, 32, 9, 20, 5};
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(rrc_reconfig_build_drb_release(drbs[i], lcids[i], i % 2 ? NULL : nas, i % 2 ? 0 : sizeof nas,
+                                                        i % 4, bufs[i], sizeof bufs[i], &lens[i]),
+                         0);
+        pdus[i] = bufs[i];
+        memset(&back, 0, sizeof back);
+        ck_assert_int_eq(rrc_dl_dcch_decode(bufs[i], lens[i], &back), 0);
+        ck_assert_int_eq(back.c1, RRC_DL_DCCH_RECONFIGURATION);
+        const struct rrc_reconfiguration *r = &back.reconfiguration;
+        ck_assert_int_eq(r->transaction_id, i % 4);
+        ck_assert(r->has_radio_bearer_config && r->has_master_cell_group);
+        ck_assert_int_eq(r->radio_bearer_config.nof_drb, 0);
+        ck_assert_int_eq(r->radio_bearer_config.nof_srb, 0);
+        ck_assert_int_eq(r->radio_bearer_config.nof_drb_release, 1);
+        ck_assert_int_eq(r->radio_bearer_config.drb_release[0], drbs[i]);
+        ck_assert_int_eq(r->master_cell_group.nof_rlc_bearers, 0);
+        ck_assert_int_eq(r->master_cell_group.nof_rlc_release, 1);
+        ck_assert_int_eq(r->master_cell_group.rlc_release[0], lcids[i]);
+        ck_assert_int_eq(r->nof_nas, i % 2 ? 0 : 1);
+        if (i % 2 == 0) ck_assert_mem_eq(r->nas + r->nas_off[0], nas, sizeof nas);
+    }
+    size_t len;
+    uint8_t buf[64];
+    ck_assert_int_eq(rrc_reconfig_build_drb_release(0, 4, NULL, 0, 0, buf, sizeof buf, &len), -EINVAL);
+    ck_assert_int_eq(rrc_reconfig_build_drb_release(33, 4, NULL, 0, 0, buf, sizeof buf, &len), -EINVAL);
+    ck_assert_int_eq(rrc_reconfig_build_drb_release(1, 3, NULL, 0, 0, buf, sizeof buf, &len), -EINVAL);
+    ck_assert_int_eq(rrc_reconfig_build_drb_release(1, 33, NULL, 0, 0, buf, sizeof buf, &len), -EINVAL);
+    ck_assert_int_eq(rrc_reconfig_build_drb_release(1, 4, NULL, 0, 4, buf, sizeof buf, &len), -EINVAL);
+    ck_assert_int_eq(rrc_reconfig_build_drb_release(1, 4, NULL, 3, 0, buf, sizeof buf, &len), -EINVAL);
+    ck_assert_int_eq(rrc_reconfig_build_drb_release(1, 4, nas, sizeof nas, 0, buf, 4, &len), -ENOSPC);
+    if (system("command -v tshark >/dev/null 2>&1 && command -v text2pcap >/dev/null 2>&1") != 0) {
+        printf("tshark not installed: Wireshark check skipped\n");
+        return;
+    }
+    static struct tshark_pkt pk[N];
+    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.dcch", pdus, lens, N, pk), N);
+    char why[512] = "";
+    bool ok = true;
+    for (int i = 0; i < N && ok; i++) {
+        const struct tshark_pkt *k = &pk[i];
+        ok = (k->problems == 0 || (snprintf(why, sizeof why, "pdu %d: %s", i, k->problem), false)) &&
+             tshark_is_int(k, "c1", 0, 0, why, sizeof why) &&
+             tshark_is_int(k, "rrc_TransactionIdentifier", 0, i % 4, why, sizeof why) &&
+             tshark_is_count(k, "drb_ToAddModList", 0, why, sizeof why) &&
+             tshark_is_count(k, "drb_ToReleaseList/DRB_Identity", 1, why, sizeof why) &&
+             tshark_is_int(k, "drb_ToReleaseList/DRB_Identity", 0, drbs[i], why, sizeof why) &&
+             tshark_is_int(k, "cellGroupId", 0, 0, why, sizeof why) &&
+             tshark_is_count(k, "RLC_BearerConfig_element", 0, why, sizeof why) &&
+             tshark_is_count(k, "rlc_BearerToReleaseList/LogicalChannelIdentity", 1, why, sizeof why) &&
+             tshark_is_int(k, "rlc_BearerToReleaseList/LogicalChannelIdentity", 0, lcids[i], why, sizeof why) &&
+             tshark_is_count(k, "dedicatedNAS_MessageList/DedicatedNAS_Message", i % 2 ? 0 : 1, why, sizeof why);
+        if (ok && i % 2 == 0) {
+            char show[64];
+            tshark_show(k, "DedicatedNAS_Message", 0, show, sizeof show);
+            ok = strcmp(show, "7e:00:68:01:00:05:2e:01:01:d3:24:12:01") == 0 || (snprintf(why, sizeof why, "pdu %d: NAS %s", i, show), false);
+        }
+        if (!ok) {
+            size_t w = strlen(why);
+            snprintf(why + w, sizeof why - w, " (pdu %d)", i);
+        }
+    }
+    tshark_pkts_free(pk, N);
+    ck_assert_msg(ok, "%s", why);
+    printf("tshark: %d RRCReconfigurations releasing a DRB and its RLC bearer (drb-ToReleaseList, "
+           "rlc-BearerToReleaseList, NAS) read as built\n", N);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("rrc_reconfiguration");
@@ -389,6 +467,7 @@ int main(void)
     tcase_add_test(t, test_read_by_wireshark);
     tcase_add_test(t, test_round_trip);
     tcase_add_test(t, test_refusals);
+    tcase_add_test(t, test_drb_release);
     suite_add_tcase(s, t);
     return check_run(s);
 }

@@ -4,8 +4,9 @@
  * sequence number; End Marker; malformed), UL encapsulation (up_ul_encap: header bytes worked by hand), and the
  * stage itself (gnb/up_stage.h) on 127.0.0.1 ports 24000-24999 with a test socket as the UPF: a G-PDU reaches the
  * DL ring with the tunnel's RNTI and DRB, a UL packet leaves as a G-PDU to the UPF's port with the UL TEID and
- * QFI, echo and unknown TEID are answered, the UE's tunnels go with up_stage_ue_gone, and a tunnel added just
- * before its first G-PDU is found. */
+ * QFI, echo and unknown TEID are answered, the UE's tunnels go with up_stage_ue_gone, one session's with
+ * up_stage_tunnel_del, and a tunnel added just before its first G-PDU is found; the End Marker leaves its tunnel;
+ * the Error Indication rate limit (up_rate). */
 #include "gnb/up_stage.h"
 
 #include <arpa/inet.h>
@@ -61,6 +62,55 @@ START_TEST(test_table_add_find_remove)
     ck_assert_ptr_null(up_tunnels_find_ul(&tb, 0x4601, 2));
     ck_assert_uint_eq(up_tunnels_find_dl(&tb, 101)->ul_teid, 0xbbbb);
     ck_assert_int_eq(tb.n, 1);
+    /* One PDU session of a UE goes (38.413 8.2.2), its other session's tunnel and other UEs' stay. */
+    struct up_tunnel s2 = tun(0x4602, 2, 110, 0xdddd);
+    s2.pdu_session_id = 2;
+    ck_assert_int_eq(up_tunnels_add(&tb, &s2), 0);
+    ck_assert_int_eq(up_tunnels_remove_session(&tb, 0x4602, 3), 0);
+    ck_assert_int_eq(up_tunnels_remove_session(&tb, 0x4601, 2), 0);
+    ck_assert_int_eq(up_tunnels_remove_session(&tb, 0x4602, -1), 0);
+    ck_assert_int_eq(up_tunnels_remove_session(&tb, 0x4602, 2), 1);
+    ck_assert_ptr_null(up_tunnels_find_dl(&tb, 110));
+    ck_assert_ptr_null(up_tunnels_find_ul(&tb, 0x4602, 2));
+    ck_assert_uint_eq(up_tunnels_find_ul(&tb, 0x4602, 1)->dl_teid, 101);
+    ck_assert_int_eq(tb.n, 1);
+    /* The same DRB of the UE may get a tunnel again (a new session after the release). */
+    s2.dl_teid = 111;
+    ck_assert_int_eq(up_tunnels_add(&tb, &s2), 0);
+    ck_assert_uint_eq(up_tunnels_find_dl(&tb, 111)->drb_id, 2);
+}
+END_TEST
+
+/* The Error Indication limit: rate 100/s -> bursts of 10, one more every 10 ms, never more than the burst; time
+ * that goes back adds nothing; rate 0 never limits. */
+START_TEST(test_error_indication_rate)
+{
+    struct up_rate r;
+    up_rate_init(&r, 100);
+    ck_assert_int_eq(r.burst, 10);
+    int sent = 0;
+    for (int i = 0; i < 50; i++) sent += up_rate_take(&r, 1000);
+    ck_assert_int_eq(sent, 10);
+    ck_assert(!up_rate_take(&r, 1009));
+    ck_assert(up_rate_take(&r, 1010));    /* 10 ms: one token */
+    ck_assert(!up_rate_take(&r, 1010));
+    ck_assert(!up_rate_take(&r, 500));    /* the clock went back: nothing added */
+    ck_assert(up_rate_take(&r, 1030));    /* 20 ms since 1010: two tokens */
+    ck_assert(up_rate_take(&r, 1030));
+    ck_assert(!up_rate_take(&r, 1030));
+    sent = 0;
+    for (int i = 0; i < 50; i++) sent += up_rate_take(&r, 100000); /* a long pause: the burst, no more */
+    ck_assert_int_eq(sent, 10);
+    /* A flood over one simulated second at 1 packet per ms: 10 + 100 at most. */
+    up_rate_init(&r, 100);
+    sent = 0;
+    for (int t = 0; t < 1000; t++) sent += up_rate_take(&r, 5000 + t);
+    ck_assert_int_ge(sent, 105);
+    ck_assert_int_le(sent, 110);
+    up_rate_init(&r, 0);
+    for (int i = 0; i < 1000; i++) ck_assert(up_rate_take(&r, 0));
+    up_rate_init(&r, 5);
+    ck_assert_int_eq(r.burst, 1);
 }
 END_TEST
 
@@ -150,6 +200,16 @@ START_TEST(test_dl_signalling)
     n = gtpu_end_marker(d, sizeof d, 0x55);
     ck_assert_int_eq(up_dl_handle(&tb, d, (size_t)n, our_addr, 4, 0, reply, sizeof reply, &r), UP_DL_END_MARKER);
     ck_assert_uint_eq(r.teid, 0x55);
+    ck_assert_ptr_null(r.t);
+    ck_assert_uint_eq(r.reply_len, 0);
+    /* 29.281 7.3.2: an End Marker on a tunnel of ours: nothing to send or deliver, the tunnel stays. */
+    struct up_tunnel t = tun(0x4601, 1, 0x55, 0x99);
+    ck_assert_int_eq(up_tunnels_add(&tb, &t), 0);
+    ck_assert_int_eq(up_dl_handle(&tb, d, (size_t)n, our_addr, 4, 0, reply, sizeof reply, &r), UP_DL_END_MARKER);
+    ck_assert_ptr_nonnull(r.t);
+    ck_assert_uint_eq(r.t->rnti, 0x4601);
+    ck_assert_uint_eq(r.reply_len, 0);
+    ck_assert_ptr_nonnull(up_tunnels_find_dl(&tb, 0x55));
     n = gtpu_error_indication(d, sizeof d, 0, 0xabcd, our_addr, 4);
     ck_assert_int_eq(up_dl_handle(&tb, d, (size_t)n, our_addr, 4, 0, reply, sizeof reply, &r), UP_DL_ERROR_IND);
     ck_assert_uint_eq(r.teid, 0xabcd);
@@ -362,6 +422,19 @@ START_TEST(test_stage_dl_ul_echo_unknown)
     ck_assert_ptr_null(up_stage_dl_peek(&r.s));
     ck_assert_uint_eq(settle(&r.s.st.tunnels, 1), 1);
 
+    /* UE 1's session 1 is released (38.413 8.2.2): its TEID is unknown from now on. */
+    ck_assert_int_eq(up_stage_tunnel_del(&r.s, 0x4601, 256), -EINVAL);
+    ck_assert_int_eq(up_stage_tunnel_del(&r.s, 0x4601, 1), 0);
+    gpdu(d, teid1, ip, 20);
+    to_gnb(&r, d, 36);
+    n = from_gnb(&r, in, sizeof in, 2000);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_eq(gtpu_parse(in, (size_t)n, &m), 0);
+    ck_assert_uint_eq(m.type, GTPU_ERROR_INDICATION);
+    ck_assert_uint_eq(m.teid_data, teid1);
+    ck_assert_uint_eq(settle(&r.s.st.tunnels, 0), 0);
+    ck_assert_uint_eq(settle(&r.s.st.tunnels_released, 1), 1);
+
     /* A tunnel added, its first G-PDU sent at once: delivered (commands go before the socket). */
     for (int i = 0; i < 20; i++) {
         uint32_t t = 0;
@@ -373,7 +446,7 @@ START_TEST(test_stage_dl_ul_echo_unknown)
         ck_assert_uint_eq(p->rnti, 0x5000 + i);
         up_stage_dl_done(&r.s, false);
     }
-    ck_assert_uint_eq(settle(&r.s.st.unknown_teid, 2), 2);
+    ck_assert_uint_eq(settle(&r.s.st.unknown_teid, 3), 3);
     ck_assert_uint_eq(settle(&r.s.st.mac_rejected, 20), 20);
     rig_stop(&r);
 }
@@ -417,6 +490,7 @@ static Suite *up_suite(void)
     tcase_add_test(t, test_dl_gpdu_known_and_unknown);
     tcase_add_test(t, test_dl_signalling);
     tcase_add_test(t, test_ul_encap);
+    tcase_add_test(t, test_error_indication_rate);
     suite_add_tcase(s, t);
     TCase *st = tcase_create("stage");
     tcase_set_timeout(st, 30);
