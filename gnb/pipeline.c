@@ -1207,6 +1207,12 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     mc.la.fixed_dl_mcs = cfg->mac.fixed_dl_mcs;
     mc.la.fixed_ul_mcs = cfg->mac.fixed_ul_mcs;
     mc.la.target_bler = (float)cfg->mac.target_bler;
+    /* mac.dl_256qam: DCI 1_1 sized as the UEs size it from RRCSetup, Table 5.1.3.1-2 (mac/ue.h) */
+    if (cfg->mac.dl_256qam && rrc_config_dci_1_1(cfg, &mc.dci_1_1) < 0) {
+        snprintf(err, errlen, "pipeline: no DCI 1_1 sizing from the RRCSetup of this configuration");
+        return -EINVAL;
+    }
+    mc.dl_256qam = cfg->mac.dl_256qam;
     struct phy_ul_config uc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
                                .sample_rate_hz = rate,
                                .f0_hz = (double)(g.duplex == BAND_DUPLEX_TDD ? g.dl_freq_hz : g.ul_freq_hz),

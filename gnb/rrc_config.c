@@ -2,6 +2,7 @@
 #include "gnb/rrc_config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "phy/ch/prach_config.h"
@@ -85,6 +86,19 @@ int rrc_config_uss(const struct gnbd_config *cfg, struct pdcch_alloc_ss *ss)
                                          .dmrs_ref_crb = 0, .dmrs_n_id = (uint16_t)cfg->cell.pci}};
     memcpy(ss->nof_candidates, s->nrof_candidates, sizeof ss->nof_candidates);
     return pdcch_alloc_ss_check(ss);
+}
+
+int rrc_config_dci_1_1(const struct gnbd_config *cfg, struct dci_1_1_config *c)
+{
+    struct rrc_setup_cell_desc d;
+    struct rrc_dl_ccch_msg *m = calloc(1, sizeof *m); /* init time: a large message */
+    int rc = !m || rrc_config_setup_desc(cfg, &d) < 0 ? -EINVAL : rrc_setup_builder_build(&d, 0, m);
+    if (rc == 0) {
+        const struct rrc_cell_group_config *cg = &m->setup.master_cell_group;
+        rc = rrc_serving_cell_dci_1_1(&cg->sp_cell.dedicated, d.nof_prb, cg->phy.harq_ack_codebook_dynamic, c);
+    }
+    free(m);
+    return rc;
 }
 
 int rrc_config_sib1(const struct gnbd_config *cfg, struct rrc_sib1 *sib1, uint8_t *buf, size_t cap, size_t *len)

@@ -29,6 +29,10 @@ int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_d
  * or -EINVAL (a CORESET#1 that is not one run of 6-RB groups, a search space the allocator cannot use). */
 int rrc_config_uss(const struct gnbd_config *cfg, struct pdcch_alloc_ss *ss);
 
+/* The DCI 1_1 sizing UEs derive from this configuration's RRCSetup (rrc_serving_cell_dci_1_1), for the MAC.
+ * Returns 0, or a negative errno (mac.dl_256qam false: no 0_1/1_1 search space, -EINVAL). */
+int rrc_config_dci_1_1(const struct gnbd_config *cfg, struct dci_1_1_config *c);
+
 int rrc_config_sib1(const struct gnbd_config *cfg, struct rrc_sib1 *sib1, uint8_t *buf, size_t cap, size_t *len);
 
 /* Prints the SIB1 the configuration makes, decoded back from its bytes, then its hex and size. */

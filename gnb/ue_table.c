@@ -100,9 +100,16 @@ static void collect_ra(const struct mac *m, uint64_t slot, struct ue_table_view 
             .rnti = p->tc_rnti, .state = (uint8_t)st, .rrc_reject = st == UE_STATE_RA_MSG4 && p->msg4_len > 0 &&
                                                                     !p->msg4_is_setup,
             .ta = p->ta, .ta_us = ta_to_us(p->ta, m->cfg.scs_khz), .pusch_snr_db = NAN, .pusch_ta_us = NAN, .phr_ph = -1,
-            .dl_mcs = -1, .ul_mcs = -1,
+            .dl_mcs = -1, .ul_mcs = -1, .dl_qm = -1,
             .last_activity_slot = seen, .age_ms = age_ms(slot, seen, m->cfg.scs_khz)};
     }
+}
+
+/* Q_m of row mcs of table t, -1 for none. */
+static int32_t qm_of(enum tbs_mcs_table t, int mcs)
+{
+    struct tbs_mcs row;
+    return mcs < 0 || tbs_mcs_lookup(t, mcs, &row) < 0 ? -1 : row.qm;
 }
 
 static void collect_ues(const struct mac *m, uint64_t slot, struct ue_table_view *v)
@@ -119,7 +126,7 @@ static void collect_ues(const struct mac *m, uint64_t slot, struct ue_table_view
             .ul_crc_ko = ue->pusch_ko, .ul_retx = ue->ul_retx, .ul_harq_ko = ue->ul_ko, .dl_tx = ue->dl_pdus,
             .dl_ack = ue->dl_acks, .dl_nack = ue->dl_nacks, .dl_retx = ue->dl_retx, .dl_harq_ko = ue->dl_ko,
             .ta_commands = ue->ta_commands, .phr_ph = ue->phr_ph, .dl_mcs = ue->la.dl.last_mcs,
-            .ul_mcs = ue->la.ul.last_mcs,
+            .ul_mcs = ue->la.ul.last_mcs, .dl_qm = qm_of(m->ues.la.cfg.dl_table, ue->la.dl.last_mcs),
             .bsr_bytes = ue->bsr_bytes, .last_activity_slot = ue->last_rx_slot,
             .age_ms = age_ms(slot, ue->last_rx_slot, m->cfg.scs_khz)};
     }
@@ -174,6 +181,7 @@ static int ue_to_json(const struct ue_summary *u, cJSON *arr)
          cJSON_AddNumberToObject(dl, "nack", (double)u->dl_nack) &&
          add_number(dl, "mcs", u->dl_mcs < 0 ? NAN : u->dl_mcs) &&
          add_number(ul, "mcs", u->ul_mcs < 0 ? NAN : u->ul_mcs) &&
+         add_number(dl, "qm", u->dl_qm < 0 ? NAN : u->dl_qm) &&
          cJSON_AddNumberToObject(o, "sr", u->sr_count) && cJSON_AddNumberToObject(o, "bsr_bytes", (double)u->bsr_bytes) &&
          add_number(o, "phr_ph", u->phr_ph < 0 ? NAN : u->phr_ph) &&
          cJSON_AddNumberToObject(o, "last_activity_slot", (double)u->last_activity_slot) &&

@@ -66,6 +66,8 @@ struct mac_config {
     struct pdcch_alloc_ss uss;         /* SS#2 on CORESET#1 as RRCSetup configures it (mac/ue.h) */
     int ue_dl_mcs;                     /* PDSCH MCS of UEs with a DRB (1..27; 0: MAC_UE_DL_MCS_DEFAULT) */
     struct link_adapt_config la;       /* UE MCSs (mac/link_adapt.h); all zero: fixed (mac_ue_config.la) */
+    bool dl_256qam;                    /* DCI 1_1 + Table 5.1.3.1-2 for UE PDSCHs (mac_ue_config.dl_256qam) */
+    struct dci_1_1_config dci_1_1;     /* its sizing, from the RRCSetup the UEs get */
 };
 
 struct mac_stats {

@@ -22,17 +22,23 @@ static enum modulation_scheme qm_modulation(int qm)
 int ra_pdsch_at(const struct ra_config *c, int crb_start, int n_rb, int mcs, struct pdsch_grant *gr,
                 struct tbs_mcs *row)
 {
-    if (tbs_mcs_lookup(TBS_MCS_TABLE_64QAM, mcs, row) < 0 || row->reserved) return -EINVAL;
+    return ra_pdsch_at_table(c, TBS_MCS_TABLE_64QAM, crb_start, n_rb, mcs, gr, row);
+}
+
+int ra_pdsch_at_table(const struct ra_config *c, enum tbs_mcs_table t, int crb_start, int n_rb, int mcs,
+                      struct pdsch_grant *gr, struct tbs_mcs *row)
+{
+    if (tbs_mcs_lookup(t, mcs, row) < 0 || row->reserved) return -EINVAL;
     *gr = (struct pdsch_grant){.n_id = (uint16_t)c->pci, .modulation = qm_modulation(row->qm), .nof_layers = 1,
                                .crb_start = crb_start, .nof_rb = n_rb,
                                .mapping = PDSCH_MAPPING_TYPE_A, .start_symbol = c->pdsch_start_symbol,
                                .nof_symbols = c->pdsch_nof_symbols};
     pdsch_dmrs_dci_1_0(&gr->dmrs, c->dmrs_type_a_position, c->pdsch_nof_symbols, (uint16_t)c->pci, 0);
     if (crb_start < 0 || crb_start + n_rb > c->nof_prb || pdsch_grant_check(gr) < 0) return -EINVAL;
-    struct tbs_cfg t = {.n_prb = n_rb, .n_symb_sh = c->pdsch_nof_symbols,
-                        .n_dmrs_prb = pdsch_n_dmrs_prb(gr),
-                        .layers = 1, .qm = row->qm, .r_x1024 = row->r_x1024};
-    return tbs_compute(&t);
+    struct tbs_cfg tc = {.n_prb = n_rb, .n_symb_sh = c->pdsch_nof_symbols,
+                         .n_dmrs_prb = pdsch_n_dmrs_prb(gr),
+                         .layers = 1, .qm = row->qm, .r_x1024 = row->r_x1024};
+    return tbs_compute(&tc);
 }
 
 int ra_css_pdsch(const struct ra_config *c, int n_rb, struct pdsch_grant *gr, struct tbs_mcs *row)

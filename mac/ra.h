@@ -191,6 +191,10 @@ int ra_ss1_pdcch(const struct ra *ra, struct pdcch_alloc *a, uint16_t rnti, int 
  * or -EINVAL. */
 int ra_pdsch_at(const struct ra_config *c, int crb_start, int n_rb, int mcs, struct pdsch_grant *gr,
                 struct tbs_mcs *row);
+/* The same with MCS row mcs of table t (38.214 5.1.3.1: Table 5.1.3.1-2 for a DCI 1_1 with mcs-Table qam256;
+ * the DM-RS as for DCI 1_0: antenna ports row 3 of Table 7.3.1.2.2-1 gives that). */
+int ra_pdsch_at_table(const struct ra_config *c, enum tbs_mcs_table t, int crb_start, int n_rb, int mcs,
+                      struct pdsch_grant *gr, struct tbs_mcs *row);
 
 /* A PDSCH scheduled by DCI 1_0 in SS#1 (RAR, Msg4, C-RNTI): n_rb RBs from CORESET#0's first, row 0 of the
  * SIB1's PDSCH list, DM-RS as DCI 1_0 implies, MCS c->rar_mcs of Table 5.1.3.1-1. Fills gr (slot and RNTI are the

@@ -189,14 +189,18 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     }
     q->tb = (struct pusch_tb){.tbs = u->grant_tbs[cfg->grant_mcs][cfg->grant_nof_prb], .r = row.r_x1024 / 1024.0,
                               .new_data = true, .max_iterations = 10};
-    /* link adaptation: DCI 1_0 and 0_0 read Table 5.1.3.1-1 (38.214 5.1.3.1, 6.1.4.1): no qam256 here */
+    /* link adaptation: DCI 1_0 and 0_0 read Table 5.1.3.1-1 (38.214 5.1.3.1, 6.1.4.1), DCI 1_1 with mcs-Table
+     * qam256 Table 5.1.3.1-2 */
     struct link_adapt_config lc = cfg->la;
     if (lc.target_bler == 0) {
         link_adapt_config_default(&lc);
         lc.fixed_dl_mcs = cfg->css.rar_mcs;
         lc.fixed_ul_mcs = cfg->grant_mcs;
     }
-    if (lc.dl_table != TBS_MCS_TABLE_64QAM || link_adapt_init(&u->la, &lc) < 0) return -EINVAL;
+    lc.dl_table = cfg->dl_256qam ? TBS_MCS_TABLE_256QAM : TBS_MCS_TABLE_64QAM; /* what RRCSetup configured */
+    if (cfg->dl_256qam && lc.dl_mcs_max > 27) lc.dl_mcs_max = 27;   /* the last data row of Table 5.1.3.1-2 */
+    if (cfg->dl_256qam && (cfg->dci_1_1.n_rb_bwp != cfg->nof_prb || dci_1_1_size(&cfg->dci_1_1) < 0)) return -EINVAL;
+    if (link_adapt_init(&u->la, &lc) < 0) return -EINVAL;
     u->ta_step_samples = (float)(cfg->css.sample_rate_hz * ra_ta_step_s(cfg->scs_khz)); /* 38.213 4.2 */
     bool any = false;
     for (int i = 0; i < PDCCH_NUM_AL; i++) any |= cfg->uss.nof_candidates[i] != 0;
@@ -208,8 +212,8 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     int n_ctx = ue_res_max_ues(cfg->nof_prb) < MAC_MAX_UES ? ue_res_max_ues(cfg->nof_prb) : MAC_MAX_UES;
     if (n_ctx < 1 || ue_res_layout_init(&u->layout, cfg->nof_prb, n_ctx, cfg->sr_period, &cfg->pattern) < 0)
         return -EINVAL;
-    /* each DL HARQ process's buffer: the carrier's largest TB (64QAM, every RE), MAC_UE_DL_TB_MAX at most */
-    size_t whole = (size_t)cfg->nof_prb * 12 * 14 * 6 / 8 + 16;
+    /* each DL HARQ process's buffer: the carrier's largest TB (64QAM or 256QAM, every RE), MAC_UE_DL_TB_MAX at most */
+    size_t whole = (size_t)cfg->nof_prb * 12 * 14 * (cfg->dl_256qam ? 8 : 6) / 8 + 16;
     u->n_ctx = n_ctx;
     u->tb_cap = whole < MAC_UE_DL_TB_MAX ? whole : MAC_UE_DL_TB_MAX;
     u->tb_mem = malloc((size_t)n_ctx * MAC_UE_DL_HARQ * u->tb_cap);
@@ -347,9 +351,24 @@ static int uss_pdcch(struct mac_ues *u, struct pdcch_alloc *a, uint16_t rnti, st
     return 0;
 }
 
-/* The PDSCH of the TB of ue's DL HARQ process hid (new or again) in this slot: DCI 1_0 C-RNTI in SS#2 (its PDCCH
- * p placed already when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs of the carrier (RIV over
- * the BWP from its start, 38.214 5.1.2.2.2: the DCI is in a UE-specific search space), HARQ process hid with its
+/* The bits of UE DL assignment d (C-RNTI, UE-specific search space): DCI 1_0 as it is, or with cfg.dl_256qam
+ * DCI 1_1 (38.212 7.3.1.2.2) with the same fields, k1 index 3 of dl-DataToUL-ACK {1..8} (k1 4, as the 1_0's 3
+ * gives), DAI as in 1_0, antenna ports row 3 (port 1000, two CDM groups without data: the DM-RS of a 1_0, 38.212
+ * Table 7.3.1.2.2-1), no SRS request, n_SCID 0. Returns the size or -EINVAL. */
+static int ue_dl_dci(const struct mac_ue_config *c, const struct dci_1_0 *d, uint8_t *bits)
+{
+    if (!c->dl_256qam) return dci_1_0_pack(d, c->nof_prb, bits, DL_DCI_MAX_BITS);
+    struct dci_1_1 e = {.frequency_domain_assignment = d->frequency_domain_assignment,
+                        .time_domain_assignment = d->time_domain_assignment, .mcs = d->mcs, .ndi = d->ndi,
+                        .rv = d->rv, .harq_process = d->harq_process, .dai = d->dai, .tpc = d->tpc,
+                        .pucch_resource = d->pucch_resource, .harq_feedback_timing = d->harq_feedback_timing,
+                        .antenna_ports = 3};
+    return dci_1_1_pack(&e, &c->dci_1_1, bits, DL_DCI_MAX_BITS);
+}
+
+/* The PDSCH of the TB of ue's DL HARQ process hid (new or again) in this slot: DCI 1_0 C-RNTI in SS#2 (1_1 with
+ * cfg.dl_256qam; its PDCCH p placed already when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs
+ * of the carrier (RIV over the BWP from its start, 38.214 5.1.2.2.2: the DCI is in a UE-specific search space), HARQ process hid with its
  * NDI, the next rv, HARQ-ACK k1 = 4 slots later; the TB is copied into a pool buffer for PHY DL. 0 (buffer given
  * back) when it does not fit the slot. */
 static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl,
@@ -371,8 +390,8 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t sl
                         .time_domain_assignment = 0, .mcs = (uint32_t)h->mcs, .ndi = h->ndi,
                         .rv = (uint32_t)rv, .harq_process = (uint32_t)hid, .tpc = 1, .pucch_resource = 0,
                         .harq_feedback_timing = 3};
-    p->dci_len = dci_1_0_pack(&d, c->nof_prb, p->dci, DL_DCI_MAX_BITS);
-    if (p->dci_len < 0 || ra_pdsch_at(&c->css, crb, h->n_rb, h->mcs, &gr, &row) != h->tbs) {
+    p->dci_len = ue_dl_dci(c, &d, p->dci);
+    if (p->dci_len < 0 || ra_pdsch_at_table(&c->css, u->la.cfg.dl_table, crb, h->n_rb, h->mcs, &gr, &row) != h->tbs) {
         tb_pool_give_back(pool, index);
         return 0;
     }
@@ -409,10 +428,10 @@ static int dl_tbs(const struct mac_ues *u, int n_rb, int mcs)
 {
     struct pdsch_grant gr;
     struct tbs_mcs row;
-    return ra_pdsch_at(&u->cfg.css, 0, n_rb, mcs, &gr, &row);
+    return ra_pdsch_at_table(&u->cfg.css, u->la.cfg.dl_table, 0, n_rb, mcs, &gr, &row);
 }
 
-/* The MCS of ue's next new DL TB (64QAM table): the one place it is chosen. With cfg.la set (gnbd), link
+/* The MCS of ue's next new DL TB (a row of la.cfg.dl_table): the one place it is chosen. With cfg.la set (gnbd), link
  * adaptation (mac/link_adapt.h); without (cfg.la all zero), fixed: SRB1 alone at the RAR's robust MCS, a UE with a
  * DRB at cfg.dl_mcs. */
 static int ue_dl_mcs(const struct mac_ues *u, struct mac_ue *ue)

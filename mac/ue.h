@@ -283,8 +283,13 @@ struct mac_ue_config {
     struct pdcch_alloc_ss uss;      /* SS#2 on CORESET#1 exactly as RRCSetup configures it; no candidates at all:
                                      * mac_ues_default_uss() (what rrc_setup_builder_defaults() gives) */
     int dl_mcs;                     /* PDSCH MCS (64QAM table, 1..27) of UEs with a DRB; 0: MAC_UE_DL_MCS_DEFAULT */
-    struct link_adapt_config la;    /* MCS of UE PDSCHs / PUSCHs (qam64 only: DCI 1_0 / 0_0); all zero (target_bler
-                                     * 0): fixed (DL: ue_dl_mcs() in ue.c; UL: grant_mcs) */
+    struct link_adapt_config la;    /* MCS of UE PDSCHs / PUSCHs; all zero (target_bler 0): fixed (DL: ue_dl_mcs()
+                                     * in ue.c; UL: grant_mcs). la.dl_table is set here (dl_256qam) */
+    bool dl_256qam;                 /* RRCSetup gave mcs-Table qam256 and SS#3 for DCI 0_1/1_1: UE PDSCHs by DCI 1_1
+                                     * (in uss's candidates: SS#3 has SS#2's on CORESET#1), MCS rows of 38.214
+                                     * Table 5.1.3.1-2 (5.1.3.1), la.dl_mcs_max 28 read as 27; false: DCI 1_0 in
+                                     * SS#2 and Table 5.1.3.1-1 */
+    struct dci_1_1_config dci_1_1;  /* its sizing, as the UE derives it from RRCSetup (rrc_serving_cell_dci_1_1) */
 };
 
 /* Summed over UEs since init (kept across mac_ues_reset). */

@@ -5,8 +5,11 @@
 # first) with the HARQ outer loops on top. The UEs stay connected (--until-release, rrc.inactivity_timer_s = 2)
 # while gnbctl ues is read. Checks: both UEs attach (uesim's verdict), gnbctl ues shows an MCS for
 # each direction of each UE, and the 30 dB UE's MCSs are higher than the 10 dB UE's in both directions, the
-# 30 dB UE's UL MCS in the 64QAM rows (>= 17); a second run with mac.fixed_dl_mcs / fixed_ul_mcs shows exactly
-# those MCSs for both UEs (the keys are applied).
+# 30 dB UE's UL MCS in the 64QAM rows (>= 17). 256QAM (mac.dl_256qam, on by default): the UEs' PDSCHs come with
+# DCI 1_1 and MCS rows of 38.214 Table 5.1.3.1-2, so the 30 dB UE's last PDSCH MCS is a 256QAM row (gnbctl dl_qm=8)
+# and uesim decoded and ACKed PDSCHs of DCI 1_1 with Q_m 8, while the 10 dB UE's stays at 64QAM or lower
+# (dl_qm <= 6). A second run with mac.fixed_dl_mcs / fixed_ul_mcs and dl_256qam = false shows exactly those MCSs
+# for both UEs (the keys are applied) and only DCI 1_0 PDSCHs.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 FDD52="pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_config_index = 12;"
@@ -51,11 +54,21 @@ if run_pair la_adaptive "rrc = { inactivity_timer_s = 2; };"; then
   check "la_adaptive: UL MCS higher at 30 dB than at 10 dB ($HU > $LU)" [ "${HU:-0}" -gt "${LU:-99}" ]
   check "la_adaptive: DL MCS higher at 30 dB than at 10 dB ($HD > $LD)" [ "${HD:-0}" -gt "${LD:-99}" ]
   check "la_adaptive: UL MCS at 30 dB is a 64QAM row ($HU >= 17)" [ "${HU:-0}" -ge 17 ]
+  HQ=$(field "$RNTI_HI" dl_qm); LQ=$(field "$RNTI_LO" dl_qm)
+  echo "    dl_qm: 30 dB UE $HQ, 10 dB UE $LQ"
+  check "la_adaptive: 30 dB UE's DL MCS is a 256QAM row (dl_qm=$HQ)" [ "$HQ" = 8 ]
+  check "la_adaptive: 10 dB UE's DL MCS is 64QAM or lower (dl_qm=$LQ)" [ "${LQ:-9}" -le 6 ]
+  N256=$(grep -ac "HARQ-ACK sent: ue=1 .* ACK .*dci=1_1 mcs=[0-9]* qam256 Qm=8)" "$TMP/la_adaptive.uesim")
+  echo "    uesim: $N256 PDSCHs of DCI 1_1 with 256QAM decoded and ACKed by the 30 dB UE"
+  check "la_adaptive: the 30 dB UE decoded 256QAM PDSCHs of DCI 1_1 ($N256)" [ "${N256:-0}" -gt 0 ]
 fi
 
-if run_pair la_fixed "rrc = { inactivity_timer_s = 2; }; mac = { fixed_dl_mcs = 5; fixed_ul_mcs = 7; };"; then
+if run_pair la_fixed "rrc = { inactivity_timer_s = 2; }; mac = { fixed_dl_mcs = 5; fixed_ul_mcs = 7; dl_256qam = false; };"; then
   for r in "$RNTI_HI" "$RNTI_LO"; do
     check "la_fixed: $r dl_mcs=5 ul_mcs=7" [ "$(field "$r" dl_mcs)/$(field "$r" ul_mcs)" = "5/7" ]
   done
+  N10=$(grep -ac "HARQ-ACK sent: .*dci=1_0 mcs=[0-9]* qam64" "$TMP/la_fixed.uesim")
+  N11=$(grep -ac "HARQ-ACK sent: .*dci=1_1" "$TMP/la_fixed.uesim")
+  check "la_fixed: dl_256qam = false: DCI 1_0 PDSCHs only ($N10 of 1_0, $N11 of 1_1)" [ "$N10" -gt 0 -a "$N11" = 0 ]
 fi
 finish
