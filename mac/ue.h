@@ -42,7 +42,7 @@
  * Downlink TBs: SRB1 and the DRB share the UE's PDSCH. A new TB is [TA command CE] + [one SRB1 RLC PDU] + [DRB
  * RLC PDUs, as many as fit] + padding: SRB1 (STATUS first, then RRC data) always before the DRB. Its PRBs: the
  * longest free run of the slot (so a UE with DRB data takes every PRB left after the UEs before it in the walk),
- * the TB at most the HARQ buffer (the carrier's largest 64QAM TB, MAC_UE_DL_TB_MAX); after RLC has filled it, the
+ * the TB at most the HARQ buffer (the carrier's largest TB of its table, MAC_UE_DL_TB_MAX); after RLC has filled it, the
  * fewest PRBs that hold what was pulled. Its MCS comes from ue_dl_mcs() in ue.c, the one place it is chosen:
  * link adaptation (below); with cfg.la all zero css.rar_mcs for a UE with SRB1 only, cfg.dl_mcs once it has a
  * DRB; a retransmission keeps its TB's MCS.
@@ -73,7 +73,8 @@
  * connected UE costs nothing per slot beyond its SR occasion, and the pending/SR sets are one 64-bit word each
  * (MAC_MAX_UES <= 64); mac_ue_find (indications) still scans the connected UEs.
  *
- * MCS (link adaptation, mac/link_adapt.h; Table 5.1.3.1-1, what DCI 1_0 / 0_0 read): link_adapt_dl_mcs() /
+ * MCS (link adaptation, mac/link_adapt.h; Table 5.1.3.1-1, what DCI 1_0 / 0_0 read, or for the DL with
+ * cfg.dl_256qam Table 5.1.3.1-2 and DCI 1_1 in SS#3, 38.214 5.1.3.1): link_adapt_dl_mcs() /
  * link_adapt_ul_mcs() for each new TB (a retransmission keeps its TB's), fed with every PUSCH SNR and each first
  * transmission's HARQ-ACK (NACK / DTX / lost: failure) or CRC; cfg.la all zero: fixed (DL as above, UL grant_mcs).
  *
