@@ -286,8 +286,9 @@ static void on_session_setup(struct ng_stage *s, const struct ngap_pdu_session_r
     }
     u->pdu_session_id = it->pdu_session_id;
     u->qfi = it->n_qos_flows > 0 ? it->qos_flows[0].qfi : 1;
-    int rc = up_stage_tunnel_add(s->up, u->rnti, it->pdu_session_id, u->qfi, 1, it->ul_tunnel.teid, it->ul_tunnel.addr,
-                                 it->ul_tunnel.addr_bits, &u->dl_teid);
+    if (u->drb_id < 1 || u->drb_id > RRC_DRB_ID_MAX) u->drb_id = 1;
+    int rc = up_stage_tunnel_add(s->up, u->rnti, it->pdu_session_id, u->qfi, u->drb_id, it->ul_tunnel.teid,
+                                 it->ul_tunnel.addr, it->ul_tunnel.addr_bits, &u->dl_teid);
     struct ng_dl_msg *out = rc == 0 ? ring_reserve(&s->to_rrc) : NULL;
     if (!out) {
         log_warn(LOG_NGAP, "0x%04x: PDU session %d: %s", u->rnti, it->pdu_session_id,
@@ -301,12 +302,13 @@ static void on_session_setup(struct ng_stage *s, const struct ngap_pdu_session_r
     out->rnti = u->rnti;
     out->pdu_session_id = it->pdu_session_id;
     out->qfi = u->qfi;
+    out->drb_id = u->drb_id;
     out->nas_len = it->has_nas_pdu ? (uint32_t)it->nas_len : 0;
     if (out->nas_len) memcpy(out->nas, it->nas, it->nas_len);
     ring_commit(&s->to_rrc);
     log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Request (session %d, QFI %d, UPF TEID 0x%08x, NAS %u "
-             "bytes) -> tunnel (DL TEID 0x%08x), DRB 1%s", u->rnti, it->pdu_session_id, u->qfi, it->ul_tunnel.teid,
-             out->nas_len, u->dl_teid, r->n_sessions > 1 ? "; further sessions refused (one DRB per UE)" : "");
+             "bytes) -> tunnel (DL TEID 0x%08x), DRB %d%s", u->rnti, it->pdu_session_id, u->qfi, it->ul_tunnel.teid,
+             out->nas_len, u->dl_teid, u->drb_id, r->n_sessions > 1 ? "; further sessions refused (one DRB per UE)" : "");
 }
 
 /* 38.413 8.2.2.2: PDU Session Resource Release Response: every session of the Command, released. */
@@ -367,6 +369,7 @@ static void on_session_release(struct ng_stage *s, const struct ngap_pdu_session
     if (ours) {
         up_stage_tunnel_del(s->up, u->rnti, u->pdu_session_id); /* 29.281: G-PDUs to it now get Error Indications */
         u->session_up = false;
+        u->drb_id = u->drb_id % RRC_DRB_ID_MAX + 1; /* the next session's DRB (see ng_stage.h) */
     }
     if (!out) { /* the RRC cannot hear of it: released on our side, answered now */
         log_warn(LOG_NGAP, "0x%04x: PDU session release: the RRC ring is full; DRB left to the UE's release",
@@ -383,7 +386,7 @@ static void on_session_release(struct ng_stage *s, const struct ngap_pdu_session
     ring_commit(&s->to_rrc);
     log_info(LOG_NGAP, "0x%04x: PDU Session Resource Release Command (%d session(s), first %d, NAS %u bytes) -> %s",
              u->rnti, u->n_release, u->n_release ? c->pdu_session_ids[0] : -1, out->nas_len,
-             ours ? "tunnel released, DRB 1 release" : "no such session here");
+             ours ? "tunnel released, DRB release" : "no such session here");
 }
 
 /* A message from the RRC stage. */

@@ -29,7 +29,8 @@
  * Indications from then on), then DRB 1 through the RRC (the MAC drops it, RRCReconfiguration with
  * drb-ToReleaseList and the NAS-PDU); on the RRC's report (RRCReconfigurationComplete, or the guard time) the AMF
  * gets PDU Session Resource Release Response listing every session of the Command (one gnbd does not hold is
- * released already). A new session may then set DRB 1 up again.
+ * released already). A new session may then set a DRB up again: the next DRB identity (DRB 2 on LCID 5 after
+ * DRB 1), since a UE may keep a released DRB's RLC entity (srsUE does, rrc/rrc_cell.h).
  *
  * A UE the RAN releases on its own (inactivity, radio link failure, a new stream) while the AMF holds its context
  * gets a UE Context Release Request (38.413 8.3.2); its context waits for the Command (then Complete) or 10 s.
@@ -76,6 +77,7 @@ struct ng_dl_msg {
     uint8_t k_gnb[32];            /* CONTEXT_SETUP */
     uint16_t nr_encryption, nr_integrity; /* CONTEXT_SETUP: 9.3.1.86 maps */
     int pdu_session_id, qfi;      /* PDU_SESSION (its NAS-PDU in nas), PDU_SESSION_RELEASE (pdu_session_id) */
+    int drb_id;                   /* PDU_SESSION: the DRB for it (1 first, the next after each release) */
     uint32_t nas_len;             /* CONTEXT_SETUP: 0 when the request has no NAS-PDU */
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
@@ -94,6 +96,7 @@ struct ng_ue {
     bool session_pending;         /* PDU Session Resource Setup passed to the RRC, not yet answered */
     bool session_up;              /* the session below is set up (tunnel and DRB 1) */
     int pdu_session_id, qfi;
+    int drb_id;                   /* the session's DRB; the next session's is drb_id + 1 once it is released */
     uint32_t dl_teid;             /* from the user-plane stage */
     bool release_pending;         /* PDU Session Resource Release passed to the RRC, not yet answered ... */
     int n_release;                /* ... for these sessions of the Command (answered all together) */

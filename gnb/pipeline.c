@@ -720,10 +720,10 @@ static void drb_to_mac(const struct rrc_drb_params *d, struct mac_drb_config *m)
 /* The core's PDU Session Resource Setup: DRB 1 through the cell's procedures, or the NG stage hears why not. */
 static void rrc_pdu_session(struct pipeline *p, const struct ng_dl_msg *m)
 {
-    int rc = rrc_cell_pdu_session(&p->rrc, m->rnti, m->pdu_session_id, m->qfi, m->nas_len ? m->nas : NULL, m->nas_len,
-                                  p->rrc_now_ms);
+    int rc = rrc_cell_pdu_session_drb(&p->rrc, m->rnti, m->drb_id, m->pdu_session_id, m->qfi,
+                                      m->nas_len ? m->nas : NULL, m->nas_len, p->rrc_now_ms);
     if (rc == 0) {
-        log_info(LOG_RRC, "0x%04x: PDU session %d (QFI %d): DRB 1", m->rnti, m->pdu_session_id, m->qfi);
+        log_info(LOG_RRC, "0x%04x: PDU session %d (QFI %d): DRB %d", m->rnti, m->pdu_session_id, m->qfi, m->drb_id);
         return;
     }
     log_warn(LOG_RRC, "0x%04x: PDU session %d refused: %s", m->rnti, m->pdu_session_id,
@@ -739,7 +739,7 @@ static void rrc_pdu_session_release(struct pipeline *p, const struct ng_dl_msg *
     int rc = rrc_cell_pdu_session_release(&p->rrc, m->rnti, m->pdu_session_id, m->nas_len ? m->nas : NULL,
                                           m->nas_len, p->rrc_now_ms);
     if (rc == 0) {
-        log_info(LOG_RRC, "0x%04x: PDU session %d release: DRB 1 goes", m->rnti, m->pdu_session_id);
+        log_info(LOG_RRC, "0x%04x: PDU session %d release: its DRB goes", m->rnti, m->pdu_session_id);
         return;
     }
     log_warn(LOG_RRC, "0x%04x: PDU session %d release: nothing released on the radio side: %s", m->rnti,

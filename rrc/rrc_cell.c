@@ -250,14 +250,23 @@ int rrc_cell_context_setup(struct rrc_cell *c, uint16_t rnti, const uint8_t k_gn
 int rrc_cell_pdu_session(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, int qfi, const uint8_t *nas,
                          size_t nas_len, int64_t now_ms)
 {
+    return rrc_cell_pdu_session_drb(c, rnti, 1, pdu_session_id, qfi, nas, nas_len, now_ms);
+}
+
+int rrc_cell_pdu_session_drb(struct rrc_cell *c, uint16_t rnti, int drb_id, int pdu_session_id, int qfi,
+                             const uint8_t *nas, size_t nas_len, int64_t now_ms)
+{
     struct rrc_ue_ctx *u = find(c, rnti);
     if (!u) return -ENOENT;
     if (u->state != RRC_UE_CONNECTED || u->sec != RRC_SEC_SECURE || u->sec_step != SEC_IDLE ||
         (u->drb_step != DRB_NONE && u->drb_step != DRB_FAILED) || u->release_requested) /* a failed one: again */
         return -EBUSY;
-    if (pdu_session_id < 0 || pdu_session_id > 255 || qfi < 0 || qfi > 63) return -EINVAL;
+    if (pdu_session_id < 0 || pdu_session_id > 255 || qfi < 0 || qfi > 63 || drb_id < 1 || drb_id > RRC_DRB_ID_MAX)
+        return -EINVAL;
     if (nas_len > RRC_ICS_NAS_MAX) return -EMSGSIZE;
-    rrc_drb_params_defaults(&u->drb); /* DRB 1 on LCID 4 */
+    rrc_drb_params_defaults(&u->drb); /* DRB 1 on LCID 4 ... */
+    u->drb.drb_id = drb_id;           /* ... or DRB n on LCID n + 3 */
+    u->drb.lcid = drb_id + 3;
     u->drb.pdu_session_id = pdu_session_id;
     u->drb.qfi = qfi;
     u->ics_nas_len = nas ? nas_len : 0;

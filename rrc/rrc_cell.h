@@ -35,10 +35,10 @@
  * parameters the UE is told too, rrc_drb_params_defaults with the session's id and QFI; sec: K_UPenc) ->
  * RECONFIG (RRCReconfiguration with that DRB and the session's NAS-PDU, 38.331 5.3.5) -> on
  * RRCReconfigurationComplete SESSION_DONE, or after RRC_RECONF_GUARD_MS without it SESSION_FAILED.
- * PDU session release (rrc_cell_pdu_session_release, 38.413 8.2.2): DRB_RELEASE (the MAC drops DRB 1) ->
+ * PDU session release (rrc_cell_pdu_session_release, 38.413 8.2.2): DRB_RELEASE (the MAC drops the DRB) ->
  * RECONFIG_RELEASE (RRCReconfiguration with drb-ToReleaseList, the RLC bearer in rlc-BearerToReleaseList and the
  * NAS-PDU, 38.331 5.3.5.6.4) -> on RRCReconfigurationComplete, or after RRC_RECONF_GUARD_MS without it
- * (unconfirmed), SESSION_RELEASED; then a new session may set DRB 1 up again.
+ * (unconfirmed), SESSION_RELEASED; then a new session may set a DRB up again (rrc_cell_pdu_session_drb).
  *
  * Actions (DL-DCCH SDUs to send, contexts for the MAC to release) come out of rrc_cell_tick(), one per call, so
  * the caller emits only as many as it has room for; state changes only when an action is handed out.
@@ -253,6 +253,13 @@ int rrc_cell_context_setup(struct rrc_cell *c, uint16_t rnti, const uint8_t k_gn
  * -EMSGSIZE (NAS-PDU over RRC_ICS_NAS_MAX). */
 int rrc_cell_pdu_session(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, int qfi, const uint8_t *nas,
                          size_t nas_len, int64_t now_ms);
+/* The same with DRB drb_id (1..RRC_DRB_ID_MAX) on LCID drb_id + 3: the NG stage gives a session after a release
+ * the next DRB identity, because a UE may keep the released DRB's RLC entity (srsUE ignores
+ * rlc-BearerToReleaseList and refuses to add an LCID it still has, so a fresh RLC AM on LCID 4 would meet its
+ * old one). -EINVAL also for drb_id out of range. */
+#define RRC_DRB_ID_MAX 29   /* LCID 32 (38.321 Table 6.2.1-1: 4..32 for DRBs) */
+int rrc_cell_pdu_session_drb(struct rrc_cell *c, uint16_t rnti, int drb_id, int pdu_session_id, int qfi,
+                             const uint8_t *nas, size_t nas_len, int64_t now_ms);
 
 /* The core's PDU Session Resource Release for rnti (38.413 8.2.2): DRB 1 of session pdu_session_id goes, with the
  * NAS-PDU (may be NULL) in the RRCReconfiguration. Actions from the next tick (see above). 0, -ENOENT (no

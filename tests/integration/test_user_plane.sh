@@ -10,8 +10,8 @@
 # Then the AMF releases the session (PDU Session Resource Release Command with a NAS-PDU, 38.413 8.2.2): gnbd drops
 # the tunnel and DRB 1 (MAC), sends RRCReconfiguration with drb-ToReleaseList, rlc-BearerToReleaseList and the
 # NAS-PDU; the UE drops its DRB and completes; the AMF gets the Release Response. G-PDUs to the old TEID now get
-# Error Indications. A second PDU Session Resource Setup sets DRB 1 up again (new DL TEID, UPF TEID 0x1235) and
-# data flows again.
+# Error Indications. A second PDU Session Resource Setup sets the next DRB up (DRB 2 on LCID 5: a UE may keep the
+# released DRB's RLC entity, srsUE does; new DL TEID, UPF TEID 0x1235) and data flows again.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 STUB="$ROOT/$BUILD/tools/amf_stub"
@@ -79,17 +79,18 @@ OUT=$("$PEER" --port "$UPF" --gnb-port "$N3" --teid "${teid:-1}" --count 5 --exp
 tail -1 <<<"$OUT" | sed 's/^/    /'
 check "5 G-PDUs to the released TEID $teid -> 5 Error Indications naming it" [ $RC -eq 0 ]
 
-# A new session for the same UE: DRB 1 again.
+# A new session for the same UE: the next DRB.
 kill -USR2 "$SPID"
 teid2=""
 for _ in $(seq 300); do
   teid2=$(sed -n 's/.*PDUSessionResourceSetupResponse .* dl_teid=\(0x[0-9a-f]*\) .*/\1/p' "$TMP/amf.log" | sed -n 2p)
-  [ -n "$teid2" ] && [ "$(grep -ac "DRB 1 set up on LCID 4" "$TMP/ue.out")" -ge 2 ] && break
+  [ -n "$teid2" ] && grep -aq "DRB 2 set up on LCID 5" "$TMP/ue.out" && break
   sleep 0.1
 done
 check "a second PDU Session Resource Setup after the release: set up with a new DL TEID ($teid2)" \
   [ -n "$teid2" -a "$teid2" != "$teid" ]
-check "the UE set DRB 1 up again" [ "$(grep -ac "DRB 1 set up on LCID 4" "$TMP/ue.out")" -ge 2 ]
+check "the UE set DRB 2 up on LCID 5 (RLC AM and PDCP from SN/COUNT 0, ciphered)" \
+  grep -aq "DRB 2 set up on LCID 5: ue=1 (RLC AM 18-bit SN, PDCP 18-bit SN, .*ciphered)" "$TMP/ue.out" 
 OUT=$("$PEER" --port "$UPF" --gnb-addr 127.0.0.1 --gnb-port "$N3" --teid "${teid2:-1}" --count "$N" --qfi 1 \
   --interval-ms 20 --expect-gpdus "$N" --ul-teid 0x1235 --timeout 60 2>&1); RC=$?
 tail -1 <<<"$OUT" | sed 's/^/    /'

@@ -632,9 +632,12 @@ START_TEST(test_rrc_cell_pdu_session)
     ck_assert_int_eq(act.drb.pdu_session_id, 5);
     ck_assert_uint_eq(cell.stats.drb_releases, 1);
     ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 5, NULL, 0, 110300), -ESRCH); /* gone */
-    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 7, 9, NULL, 0, 110300), 0);
+    ck_assert_int_eq(rrc_cell_pdu_session_drb(&cell, 0x4601, 0, 7, 9, NULL, 0, 110300), -EINVAL);
+    ck_assert_int_eq(rrc_cell_pdu_session_drb(&cell, 0x4601, RRC_DRB_ID_MAX + 1, 7, 9, NULL, 0, 110300), -EINVAL);
+    ck_assert_int_eq(rrc_cell_pdu_session_drb(&cell, 0x4601, 2, 7, 9, NULL, 0, 110300), 0); /* the next DRB */
     act = tick1(110300, RRC_ACT_DRB_SETUP, 0x4601);
-    ck_assert_int_eq(act.drb.drb_id, 1);
+    ck_assert_int_eq(act.drb.drb_id, 2);
+    ck_assert_int_eq(act.drb.lcid, 5);
     ck_assert_int_eq(act.drb.pdu_session_id, 7);
     act = tick1(110300, RRC_ACT_RECONFIG, 0x4601);
     ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete(act.transaction_id, sdu, sizeof sdu, &len), 0);
@@ -646,6 +649,8 @@ START_TEST(test_rrc_cell_pdu_session)
     tick1(120000, RRC_ACT_DRB_RELEASE, 0x4601);
     act = tick1(120000, RRC_ACT_RECONFIG_RELEASE, 0x4601);
     ck_assert_ptr_null(act.nas);
+    ck_assert_int_eq(act.drb.drb_id, 2);
+    ck_assert_int_eq(act.drb.lcid, 5);
     expect_quiet(120000 + RRC_RECONF_GUARD_MS - 1);
     act = tick1(120000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_RELEASED, 0x4601);
     ck_assert(act.unconfirmed);
