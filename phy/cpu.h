@@ -19,6 +19,19 @@ static inline bool phy_cpu_has_avx2(void)
 #endif
 }
 
+/* AVX-512 Foundation with the byte/word extension (BW), and AVX2; the OS saves the state (the compiler's cpuid
+ * check includes XCR0). */
+static inline bool phy_cpu_has_avx512(void)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx2");
+#else
+    return false;
+#endif
+}
+
 /* PCLMULQDQ and SSSE3 (the byte shuffle the CRC folding uses). */
 static inline bool phy_cpu_has_pclmul(void)
 {

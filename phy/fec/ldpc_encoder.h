@@ -7,9 +7,10 @@
  * through as LDPC_FILLER, so d is exactly the circular buffer that rate matching (ldpc_rm.h) reads.
  *
  * Bits are unpacked, one per byte. The encoder works on whole Z_c-byte blocks: a cyclic shift by P_ij is a read
- * at offset P_ij of a block stored twice in a row, and each row of H is an XOR of such reads, 32 bytes at a time.
- * Two implementations with identical output: portable C (the compiler's generic vectors, SSE2 on x86-64) and AVX2,
- * chosen per encoder at init from the CPU (cpuid), as the decoder does.
+ * at offset P_ij of a block stored twice in a row, and each row of H is an XOR of such reads, 32 bytes at a time;
+ * the AVX-512 path packs the bits instead at the largest lifting sizes (Z_c >= 256: a whole block in one
+ * register). Three implementations with identical output: portable C (the compiler's generic vectors, SSE2 on
+ * x86-64), AVX2 and AVX-512 (F + BW), chosen per encoder at init from the CPU (cpuid), as the decoder does.
  *
  * Decoding (issue 7) takes the soft circular buffer that ldpc_rm_recover() fills; it is not here.
  *
@@ -28,9 +29,11 @@
 #define LDPC_FILLER 254
 
 enum ldpc_encoder_impl {
-    LDPC_ENCODER_IMPL_AUTO, /* AVX2 when the CPU has it, else C */
+    LDPC_ENCODER_IMPL_AUTO,   /* the widest the CPU has: AVX-512, else AVX2, else C */
     LDPC_ENCODER_IMPL_C,
-    LDPC_ENCODER_IMPL_AVX2, /* init fails with -ENOTSUP on a CPU without AVX2 */
+    LDPC_ENCODER_IMPL_AVX2,   /* init fails with -ENOTSUP on a CPU without AVX2 */
+    LDPC_ENCODER_IMPL_AVX512, /* init fails with -ENOTSUP on a CPU without AVX-512 F+BW (and
+                               * AVX2); Z_c < 256 runs the AVX2 kernels */
 };
 
 struct ldpc_encoder_cfg {
@@ -48,21 +51,23 @@ struct ldpc_encoder_op {
 
 struct ldpc_encoder {
     int max_z;
-    enum ldpc_encoder_impl impl;    /* resolved: C or AVX2 */
+    enum ldpc_encoder_impl impl;    /* resolved: C, AVX2 or AVX512 */
     uint8_t *ws;                    /* Z-blocks, each stored twice in a row: columns, core parity, row sums */
     int prog_bg, prog_z;            /* what src[] and op[] were built for */
     int num_ops;
     uint32_t src[LDPC_BG1_EDGES + 4 * LDPC_CORE_ROWS];
+    uint32_t bsrc[LDPC_BG1_EDGES + 4 * LDPC_CORE_ROWS]; /* the same reads in the packed blocks (AVX-512) */
     struct ldpc_encoder_op op[LDPC_BG1_ROWS + LDPC_CORE_ROWS];
 };
 
-/* Allocates the workspace (about 24 KiB). 0, -EINVAL for max_z or impl out of range, -ENOTSUP (AVX2
+/* Allocates the workspace (about 28 KiB). 0, -EINVAL for max_z or impl out of range, -ENOTSUP (AVX2 or AVX-512
  * asked for on a CPU without it), -ENOMEM. */
 int ldpc_encoder_init(struct ldpc_encoder *enc, const struct ldpc_encoder_cfg *cfg);
 void ldpc_encoder_free(struct ldpc_encoder *enc);
 
-/* True when this CPU can run the AVX2 implementation. */
+/* True when this CPU can run the AVX2 (resp. AVX-512) implementation. */
 bool ldpc_encoder_has_avx2(void);
+bool ldpc_encoder_has_avx512(void);
 
 /* Encodes the K bits c (values 0, 1 or LDPC_FILLER) into the N bits d described above. 0, or -EINVAL for a bad
  * bg or z (not a lifting size, or above max_z). */

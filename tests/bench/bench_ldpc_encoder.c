@@ -39,7 +39,7 @@ static float llr[4 * 66 * LDPC_Z_MAX], soft[66 * LDPC_Z_MAX];
 /* srsRAN Project's LDPC encoder, BG1 Z=384, whole codeword, on this machine type (Mbit/s of K). */
 #define SRSRAN_ENCODER_MBPS 3940.0
 
-static const char *const impl_names[] = { "auto", "C", "AVX2" };
+static const char *const impl_names[] = { "auto", "C", "AVX2", "AVX-512" };
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -171,11 +171,21 @@ int main(int argc, char **argv)
     if (ldpc_encoder_init(&enc, NULL) != 0)
         return 1;
     struct enc_figure best = bench_encoder(&enc, 1, 384, iters);
-    struct ldpc_encoder enc_c;
-    if (ldpc_encoder_init(&enc_c, &(struct ldpc_encoder_cfg){ .impl = LDPC_ENCODER_IMPL_C }) != 0)
+    /* The other implementations at BG1 Z = 384: AVX2 (srsRAN's encoder is AVX2 at best) unless that is the one
+     * just measured, and the portable C path. */
+    struct enc_figure avx2 = { 0, 0 }, c_only;
+    struct ldpc_encoder other;
+    if (enc.impl != LDPC_ENCODER_IMPL_AVX2 &&
+        ldpc_encoder_init(&other, &(struct ldpc_encoder_cfg){ .impl = LDPC_ENCODER_IMPL_AVX2 }) == 0) {
+        avx2 = bench_encoder(&other, 1, 384, iters);
+        ldpc_encoder_free(&other);
+    } else if (enc.impl == LDPC_ENCODER_IMPL_AVX2) {
+        avx2 = best;
+    }
+    if (ldpc_encoder_init(&other, &(struct ldpc_encoder_cfg){ .impl = LDPC_ENCODER_IMPL_C }) != 0)
         return 1;
-    struct enc_figure c_only = bench_encoder(&enc_c, 1, 384, iters);
-    ldpc_encoder_free(&enc_c);
+    c_only = bench_encoder(&other, 1, 384, iters);
+    ldpc_encoder_free(&other);
     bench_encoder(&enc, 2, 384, iters);
     bench_encoder(&enc, 1, 208, iters);
     bench_encoder(&enc, 2, 104, iters);
@@ -211,5 +221,8 @@ int main(int argc, char **argv)
            "ratio %.2f (gnbd / srsRAN)\n",
            best.median_mbps, best.best_mbps, impl_names[enc.impl], c_only.median_mbps,
            best.median_mbps / c_only.median_mbps, SRSRAN_ENCODER_MBPS, best.median_mbps / SRSRAN_ENCODER_MBPS);
+    if (avx2.median_mbps > 0 && enc.impl != LDPC_ENCODER_IMPL_AVX2)
+        printf("ldpc_encoder BG1 Z=384 full codeword, AVX2 path (srsRAN's): %.0f Mbit/s median (best %.0f), ratio %.2f\n",
+               avx2.median_mbps, avx2.best_mbps, avx2.median_mbps / SRSRAN_ENCODER_MBPS);
     return 0;
 }
