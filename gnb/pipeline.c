@@ -745,7 +745,8 @@ static void rrc_pdu_session_release(struct pipeline *p, const struct ng_dl_msg *
     log_warn(LOG_RRC, "0x%04x: PDU session %d release: nothing released on the radio side: %s", m->rnti,
              m->pdu_session_id, rc == -ENOENT ? "no RRC context" : rc == -EBUSY ? "another procedure is running"
                                 : rc == -ESRCH ? "no DRB for that session" : strerror(-rc));
-    if (m->nas_len && rc != -ENOENT) rrc_send_dl_nas(p, m->rnti, m->nas, m->nas_len); /* the NAS message still goes */
+    if (m->nas_len && rc != -ENOENT && !rrc_cell_dl_hold(&p->rrc, m->rnti)) /* the NAS message still goes (not */
+        rrc_send_dl_nas(p, m->rnti, m->nas, m->nas_len);                    /* before a pending security mode) */
     ng_stage_up(p->ng, NG_UP_SESSION_RELEASED, m->rnti, m->pdu_session_id, NULL, 0);
 }
 
