@@ -368,10 +368,11 @@ static const struct enc_kernels kernels_avx2 = { load_avx2, run_avx2 };
  * a 64-byte read at byte offset P / 8 whose 64-bit lanes are shifted right by P mod 8 and take the low bits of
  * the next lane; a step XORs its reads, unpacks its result into d (each 64 bits broadcast, byte m picking bit m)
  * and/or stores it doubled, packed, for the steps that read it. Per step and block this costs more than the
- * byte kernels, per read less: on a Zen 5 EPYC, BG1, it was 1.1-1.5x faster than AVX2 from Z_c = 256 on, about
- * even at 192, 0.5-0.7x at 128 and 64. Z_c must be a multiple of 32 (all lifting sizes from 256 up are). No
- * masked stores: they were slower here than whole-vector stores that overlap and a 32-byte tail. */
-#define PACKED_MIN_Z 256
+ * byte kernels, per read less: on a Zen 5 EPYC (paired rounds, idle machine) it was 1.05-1.15x the AVX2 kernels
+ * at Z_c = 224, 1.2-1.6x from 256 on (BG1 Z_c = 384: 1.55x), about even at 192 and 0.55-0.95x from 160 down.
+ * Z_c must be a multiple of 32 (240, between 224 and 256, is not: it runs the AVX2 kernels). No masked loads or
+ * stores: the masked stores were slower here than whole-vector stores that overlap and a 32-byte tail. */
+#define PACKED_MIN_Z 224
 #define ENC_AVX512 __attribute__((target("avx512f,avx512bw")))
 
 ENC_AVX512 static void load_avx512(uint8_t *ws, const uint8_t *c, uint8_t *d, int kb, int z)
@@ -380,21 +381,27 @@ ENC_AVX512 static void load_avx512(uint8_t *ws, const uint8_t *c, uint8_t *d, in
     const int nb = z / 8;
     for (int j = 0; j < kb; j++) {
         const uint8_t *cj = c + (size_t)j * z;
-        uint64_t bits[LDPC_Z_MAX / 64];
+        uint8_t *dj = j >= 2 ? d + (size_t)(j - 2) * z : NULL;
+        __m512i v = _mm512_setzero_si512(); /* 64 bits per chunk of 64 bytes, in lane order */
         int k = 0, w = 0;
-        for (; k + 64 <= z; k += 64)
-            bits[w++] = _cvtmask64_u64(_mm512_test_epi8_mask(_mm512_loadu_si512(cj + k), one));
-        if (k < z) /* the 32 bytes left at Z_c = 352 */
-            bits[w++] = _cvtmask64_u64(
-                _mm512_test_epi8_mask(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(cj + k))), one));
-        /* Two copies, 8 bytes at a time: the first copy's last word runs into the second, written after it; the
-         * second's into the slack. (Not one vector: a 64-byte load of 8-byte stores waits for them to retire.) */
+        for (; k + 64 <= z; k += 64, w++) {
+            __m512i x = _mm512_loadu_si512(cj + k);
+            if (dj)
+                _mm512_storeu_si512(dj + k, x);
+            v = _mm512_mask_set1_epi64(v, (__mmask8)(1u << w), (long long)_mm512_test_epi8_mask(x, one));
+        }
+        if (k < z) { /* the 32 bytes left at Z_c = 352 */
+            __m256i x = _mm256_loadu_si256((const __m256i *)(cj + k));
+            if (dj)
+                _mm256_storeu_si256((__m256i *)(dj + k), x);
+            v = _mm512_mask_set1_epi64(v, (__mmask8)(1u << w),
+                                       (long long)_mm512_test_epi8_mask(_mm512_zextsi256_si512(x), one));
+        }
+        /* Two copies: the first one's tail (zero past Z_c bits) is overwritten by the second's head. */
         uint8_t *blk = ws + PACKED_OFFSET + (size_t)j * PACKED_STRIDE;
-        for (int copy = 0; copy < 2; copy++)
-            for (int i = 0; i < w; i++)
-                memcpy(blk + copy * nb + 8 * i, &bits[i], 8);
+        _mm512_storeu_si512(blk, v);
+        _mm512_storeu_si512(blk + nb, v);
     }
-    memcpy(d, c + 2 * z, (size_t)(kb - 2) * z);
 }
 
 /* Read r of a step (bsrc word): the packed block at its byte offset, shifted right by its bit shift: each
