@@ -368,11 +368,11 @@ static const struct enc_kernels kernels_avx2 = { load_avx2, run_avx2 };
  * a 64-byte read at byte offset P / 8 whose 64-bit lanes are shifted right by P mod 8 and take the low bits of
  * the next lane; a step XORs its reads, unpacks its result into d (each 64 bits broadcast, byte m picking bit m)
  * and/or stores it doubled, packed, for the steps that read it. Per step and block this costs more than the
- * byte kernels, per read less: on a Zen 5 EPYC (paired rounds, idle machine) it was 1.05-1.15x the AVX2 kernels
- * at Z_c = 224, 1.2-1.6x from 256 on (BG1 Z_c = 384: 1.55x), about even at 192 and 0.55-0.95x from 160 down.
- * Z_c must be a multiple of 32 (240, between 224 and 256, is not: it runs the AVX2 kernels). No masked loads or
+ * byte kernels, per read less: on a Zen 5 EPYC (paired rounds, idle machine) it was 1.0-1.25x the AVX2 kernels
+ * at Z_c = 192 and 224, 1.2-1.7x from 256 on (BG1 Z_c = 384: 1.6x), about even at 160, 0.85x at 128. Z_c must
+ * be a multiple of 32 (208 and 240 are not: they run the AVX2 kernels). No masked loads or
  * stores: the masked stores were slower here than whole-vector stores that overlap and a 32-byte tail. */
-#define PACKED_MIN_Z 224
+#define PACKED_MIN_Z 192
 #define ENC_AVX512 __attribute__((target("avx512f,avx512bw")))
 
 ENC_AVX512 static void load_avx512(uint8_t *ws, const uint8_t *c, uint8_t *d, int kb, int z)
@@ -388,7 +388,9 @@ ENC_AVX512 static void load_avx512(uint8_t *ws, const uint8_t *c, uint8_t *d, in
             __m512i x = _mm512_loadu_si512(cj + k);
             if (dj)
                 _mm512_storeu_si512(dj + k, x);
-            v = _mm512_mask_set1_epi64(v, (__mmask8)(1u << w), (long long)_mm512_test_epi8_mask(x, one));
+            /* Lane w alone, then ORed: no chain of merges from one chunk to the next. */
+            long long bits = (long long)_mm512_test_epi8_mask(x, one);
+            v = _mm512_or_si512(v, _mm512_maskz_set1_epi64((__mmask8)(1u << w), bits));
         }
         if (k < z) { /* the 32 bytes left at Z_c = 352 */
             __m256i x = _mm256_loadu_si256((const __m256i *)(cj + k));
@@ -440,9 +442,10 @@ ENC_AVX512 static void run_avx512(const struct ldpc_encoder *enc, int num_ops, u
             /* 64 bits -> 64 bytes: the word broadcast, byte m of the output picking byte m / 8 of it, then bit
              * m mod 8 of that as 0/1. */
             uint8_t *out = d + (size_t)op->d_blk * z;
-            int k = 0, w = 0;
-            for (; k < z; k += 64, w++) {
-                __m512i b = _mm512_permutexvar_epi64(_mm512_set1_epi64(w), acc);
+            __m512i word = _mm512_setzero_si512(); /* lane index of the next 64 bits, in every lane */
+            for (int k = 0; k < z; k += 64) {
+                __m512i b = _mm512_permutexvar_epi64(word, acc);
+                word = _mm512_add_epi64(word, _mm512_set1_epi64(1));
                 b = _mm512_min_epu8(_mm512_and_si512(_mm512_shuffle_epi8(b, pick), bit), one);
                 if (k + 64 <= z)
                     _mm512_storeu_si512(out + k, b);
