@@ -197,6 +197,12 @@ static int cb_metrics(cJSON *out, void *ctx)
         add_counter(ng, "sessions_failed", &d->ng.sessions_failed);
         add_counter(ng, "session_release_commands", &d->ng.session_release_commands);
         add_counter(ng, "sessions_released", &d->ng.sessions_released);
+        add_counter(ng, "resets_received", &d->ng.resets_rx);
+        add_counter(ng, "resets_sent", &d->ng.resets_tx);
+        add_counter(ng, "reset_acks", &d->ng.reset_acks);
+        add_counter(ng, "error_indications", &d->ng.errors_rx);
+        add_counter(ng, "error_releases", &d->ng.error_releases);
+        add_counter(ng, "capability_indications", &d->ng.cap_indications);
     }
     if (d->up.enabled) {
         cJSON *up = cJSON_AddObjectToObject(out, "up");

@@ -75,7 +75,7 @@ int ng_stage_init(struct ng_stage *s, const struct gnbd_config *cfg, char *err, 
         snprintf(err, errlen, "ngap: eventfd: %s", strerror(errno));
         return -errno;
     }
-    if (ring_init(&s->to_ng, sizeof(struct ng_up_msg), 16) < 0 || ring_init(&s->to_rrc, sizeof(struct ng_dl_msg), 16) < 0) {
+    if (ring_init(&s->to_ng, sizeof(struct ng_up_msg), 16) < 0 || ring_init(&s->to_rrc, sizeof(struct ng_dl_msg), 128) < 0) {
         snprintf(err, errlen, "ngap: no memory for the NAS rings");
         return -ENOMEM;
     }
@@ -126,6 +126,28 @@ static struct ng_ue *ue_by_ran_id(struct ng_stage *s, uint32_t id)
     return NULL;
 }
 
+static struct ng_ue *ue_by_amf_id(struct ng_stage *s, uint64_t id)
+{
+    for (int i = 0; i < NG_MAX_UES; i++)
+        if (s->ues[i].used && s->ues[i].has_amf_id && s->ues[i].amf_ue_ngap_id == id) return &s->ues[i];
+    return NULL;
+}
+
+/* The RRC releases the UE (RRCRelease, then its MAC context); false when the ring is full (logged). */
+static bool rrc_release(struct ng_stage *s, uint16_t rnti)
+{
+    struct ng_dl_msg *out = ring_reserve(&s->to_rrc);
+    if (!out) {
+        log_warn(LOG_NGAP, "0x%04x: the RRC ring is full: the UE is not released now", rnti);
+        return false;
+    }
+    out->type = NG_DL_RELEASE;
+    out->rnti = rnti;
+    out->nas_len = 0;
+    ring_commit(&s->to_rrc);
+    return true;
+}
+
 /* The UE's NG context ends: its N3 tunnels go too, unless they went when the RAN released it (ue_gone): by then
  * its RNTI may name a new UE, whose tunnels must stay. */
 static void forget_ue(struct ng_stage *s, struct ng_ue *u)
@@ -134,13 +156,15 @@ static void forget_ue(struct ng_stage *s, struct ng_ue *u)
     u->used = false;
 }
 
-static void forget_all(struct ng_stage *s)
+/* Released here without a word to the AMF (NG Reset, Error Indication, association lost): the RRC releases the
+ * UE if it is still there, the context and its tunnels go. */
+static void release_locally(struct ng_stage *s, struct ng_ue *u)
 {
-    for (int i = 0; i < NG_MAX_UES; i++)
-        if (s->ues[i].used) forget_ue(s, &s->ues[i]);
+    if (!u->release_requested) rrc_release(s, u->rnti);
+    forget_ue(s, u);
 }
 
-static void send_ue_pdu(struct ng_stage *s, const struct ngap_pdu *pdu)
+static void send_msg(struct ng_stage *s, const struct ngap_pdu *pdu, uint16_t stream)
 {
     static _Thread_local uint8_t buf[NGAP_MAX_PDU_BYTES];
     size_t len;
@@ -149,9 +173,12 @@ static void send_ue_pdu(struct ng_stage *s, const struct ngap_pdu *pdu)
         log_warn(LOG_NGAP, "NGAP: %s does not encode: %s", ngap_msg_name(pdu->msg), strerror(-rc));
         return;
     }
-    rc = sctp_link_send(s->link, 1, SCTP_LINK_NGAP_PPID, buf, len); /* UE-associated: stream 1 (38.412 7) */
+    rc = sctp_link_send(s->link, stream, SCTP_LINK_NGAP_PPID, buf, len);
     if (rc < 0) log_warn(LOG_NGAP, "NGAP: sending %s failed: %s", ngap_msg_name(pdu->msg), strerror(-rc));
 }
+
+/* UE-associated signalling on stream 1, the rest on stream 0 (38.412 7). */
+static void send_ue_pdu(struct ng_stage *s, const struct ngap_pdu *pdu) { send_msg(s, pdu, 1); }
 
 /* 38.413 8.3.1.2/8.3.1.3: the RRC's outcome of an Initial Context Setup. */
 static void context_setup_answer(struct ng_stage *s, struct ng_ue *u, const struct ng_up_msg *m)
@@ -179,19 +206,17 @@ static void context_setup_answer(struct ng_stage *s, struct ng_ue *u, const stru
                  m->establishment_cause);
 }
 
-/* 38.413 8.3.2: the RAN released a UE the AMF did not release (a UE the AMF released was forgotten at its
- * Command, so it is not found here): UE Context Release Request, cause radio-connection-with-ue-lost for a radio
- * link failure, user-inactivity otherwise; the context stays until the AMF's Command (answered with Complete by
- * on_release_command) or NG_RELEASE_REQUEST_GUARD_MS. Without an AMF UE NGAP ID the AMF has nothing to release.
- * (The RRCRelease for inactivity has already gone out: the RAN asks after the fact, not before.) */
-static void ue_gone(struct ng_stage *s, struct ng_ue *u, int rrc_cause)
+static bool amf_holds(const struct ng_stage *s, const struct ng_ue *u)
+{
+    return u->has_amf_id && s->link && ng_setup_is_ready(&s->setup);
+}
+
+/* 38.413 8.3.2: UE Context Release Request, cause radio-connection-with-ue-lost for a radio link failure,
+ * user-inactivity otherwise; the context stays until the AMF's Command (answered with Complete by
+ * on_release_command) or NG_RELEASE_REQUEST_GUARD_MS. */
+static void release_request(struct ng_stage *s, struct ng_ue *u, int rrc_cause)
 {
     static _Thread_local struct ngap_pdu pdu;
-    if (!u) return;
-    if (!u->has_amf_id || !s->link || !ng_setup_is_ready(&s->setup)) {
-        forget_ue(s, u);
-        return;
-    }
     memset(&pdu, 0, sizeof pdu);
     pdu.msg = NGAP_MSG_UE_CONTEXT_RELEASE_REQUEST;
     struct ngap_ue_ids_cause *r = &pdu.u.ue_context_release_request;
@@ -203,12 +228,40 @@ static void ue_gone(struct ng_stage *s, struct ng_ue *u, int rrc_cause)
                                                  : NGAP_CAUSE_RADIO_USER_INACTIVITY};
     send_ue_pdu(s, &pdu);
     atomic_fetch_add_explicit(&s->release_requests, 1, memory_order_relaxed);
-    log_info(LOG_NGAP, "0x%04x: released by the RAN (%s) -> UE Context Release Request (%s)", u->rnti,
+    log_info(LOG_NGAP, "0x%04x: %s (%s) -> UE Context Release Request (%s)", u->rnti,
+             u->release_asked ? "the RAN asks to release it" : "released by the RAN",
              rrc_release_cause_name((enum rrc_release_cause)rrc_cause),
              lost ? "radio-connection-with-ue-lost" : "user-inactivity");
-    up_stage_ue_gone(s->up, u->rnti); /* its tunnels go now; the NG context waits for the Command */
-    u->release_requested = true;
     u->release_deadline_ms = now_ms() + NG_RELEASE_REQUEST_GUARD_MS;
+}
+
+/* The RAN released a UE the AMF did not release (a UE the AMF released was forgotten at its Command, so it is
+ * not found here): the Request after the fact (the UE cannot hear an RRCRelease any more); its tunnels go now.
+ * Without an AMF UE NGAP ID the AMF has nothing to release. */
+static void ue_gone(struct ng_stage *s, struct ng_ue *u, int rrc_cause)
+{
+    if (!u) return;
+    if (!u->release_asked && !amf_holds(s, u)) {
+        forget_ue(s, u);
+        return;
+    }
+    if (!u->release_asked) release_request(s, u, rrc_cause); /* else asked already: the Command is awaited */
+    up_stage_ue_gone(s->up, u->rnti); /* the NG context waits for the Command; the RNTI no longer names it */
+    u->release_requested = true;
+}
+
+/* 38.413 8.3.2 for an inactive UE: the Request first; the RRCRelease follows the AMF's Command. With no AMF
+ * context to release, the RRC releases the UE at once. */
+static void ue_inactive(struct ng_stage *s, struct ng_ue *u, uint16_t rnti, int rrc_cause)
+{
+    if (u && u->release_asked) return;
+    if (!u || !amf_holds(s, u)) {
+        rrc_release(s, rnti);
+        if (u) forget_ue(s, u);
+        return;
+    }
+    u->release_asked = true;
+    release_request(s, u, rrc_cause);
 }
 
 /* Contexts whose UE Context Release Command never came. */
@@ -216,10 +269,11 @@ static void expire_release_requests(struct ng_stage *s, int64_t t)
 {
     for (int i = 0; i < NG_MAX_UES; i++) {
         struct ng_ue *u = &s->ues[i];
-        if (u->used && u->release_requested && t >= u->release_deadline_ms) {
-            log_warn(LOG_NGAP, "NGAP: no UE Context Release Command for RAN UE NGAP ID %u within %d ms: forgotten",
-                     u->ran_ue_ngap_id, NG_RELEASE_REQUEST_GUARD_MS);
-            forget_ue(s, u);
+        if (u->used && (u->release_requested || u->release_asked) && t >= u->release_deadline_ms) {
+            log_warn(LOG_NGAP, "NGAP: no UE Context Release Command for RAN UE NGAP ID %u within %d ms: %s",
+                     u->ran_ue_ngap_id, NG_RELEASE_REQUEST_GUARD_MS,
+                     u->release_requested ? "forgotten" : "released here (RRCRelease)");
+            release_locally(s, u);
         }
     }
 }
@@ -389,6 +443,27 @@ static void on_session_release(struct ng_stage *s, const struct ngap_pdu_session
              ours ? "tunnel released, DRB release" : "no such session here");
 }
 
+/* 38.413 8.14.1: the UE's radio capabilities (UERadioAccessCapabilityInformation from the RRC) to the AMF. */
+static void capability_indication(struct ng_stage *s, struct ng_ue *u, const struct ng_up_msg *m)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    if (!u || !amf_holds(s, u)) {
+        log_warn(LOG_NGAP, "0x%04x: UE radio capability (%u bytes) not sent: %s", m->rnti, m->nas_len,
+                 !u ? "no NG context" : "no AMF context or the NG interface is down");
+        return;
+    }
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = NGAP_MSG_UE_RADIO_CAPABILITY_INFO_INDICATION;
+    struct ngap_ue_radio_capability_info_indication *c = &pdu.u.ue_radio_capability_info_indication;
+    c->amf_ue_ngap_id = u->amf_ue_ngap_id;
+    c->ran_ue_ngap_id = u->ran_ue_ngap_id;
+    c->cap_len = m->nas_len;
+    memcpy(c->cap, m->nas, m->nas_len);
+    send_ue_pdu(s, &pdu);
+    atomic_fetch_add_explicit(&s->cap_indications, 1, memory_order_relaxed);
+    log_info(LOG_NGAP, "0x%04x: UE Radio Capability Info Indication (%u bytes)", m->rnti, m->nas_len);
+}
+
 /* A message from the RRC stage. */
 static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
 {
@@ -401,6 +476,14 @@ static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
     }
     if (m->type == NG_UP_UE_GONE) {
         ue_gone(s, u, m->establishment_cause);
+        return;
+    }
+    if (m->type == NG_UP_RELEASE_REQUEST) {
+        ue_inactive(s, u, m->rnti, m->establishment_cause);
+        return;
+    }
+    if (m->type == NG_UP_UE_CAPABILITY) {
+        capability_indication(s, u, m);
         return;
     }
     if (m->type == NG_UP_CONTEXT_SETUP_DONE || m->type == NG_UP_CONTEXT_SETUP_FAILED) {
@@ -543,6 +626,7 @@ static void on_context_setup(struct ng_stage *s, const struct ngap_initial_conte
     memcpy(out->k_gnb, r->security_key, sizeof out->k_gnb);
     out->nr_encryption = r->security_capabilities.nr_encryption;
     out->nr_integrity = r->security_capabilities.nr_integrity;
+    out->ue_cap_known = r->has_ue_radio_capability; /* the AMF's copy from an earlier indication */
     out->nas_len = r->has_nas_pdu ? (uint32_t)r->nas_len : 0;
     if (out->nas_len) memcpy(out->nas, r->nas, r->nas_len);
     ring_commit(&s->to_rrc);
@@ -555,9 +639,7 @@ static void on_context_setup(struct ng_stage *s, const struct ngap_initial_conte
 static void on_release_command(struct ng_stage *s, const struct ngap_ue_context_release_command *c)
 {
     static _Thread_local struct ngap_pdu pdu;
-    struct ng_ue *u = c->has_ran_ue_ngap_id ? ue_by_ran_id(s, c->ran_ue_ngap_id) : NULL;
-    for (int i = 0; !u && !c->has_ran_ue_ngap_id && i < NG_MAX_UES; i++)
-        if (s->ues[i].used && s->ues[i].has_amf_id && s->ues[i].amf_ue_ngap_id == c->amf_ue_ngap_id) u = &s->ues[i];
+    struct ng_ue *u = c->has_ran_ue_ngap_id ? ue_by_ran_id(s, c->ran_ue_ngap_id) : ue_by_amf_id(s, c->amf_ue_ngap_id);
     memset(&pdu, 0, sizeof pdu);
     pdu.msg = NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE;
     pdu.u.ue_context_release_complete.amf_ue_ngap_id = c->amf_ue_ngap_id;
@@ -570,13 +652,7 @@ static void on_release_command(struct ng_stage *s, const struct ngap_ue_context_
         forget_ue(s, u);
         atomic_fetch_add_explicit(&s->ue_releases, 1, memory_order_relaxed);
     } else if (u) {
-        struct ng_dl_msg *out = ring_reserve(&s->to_rrc);
-        if (out) {
-            out->type = NG_DL_RELEASE;
-            out->rnti = u->rnti;
-            out->nas_len = 0;
-            ring_commit(&s->to_rrc);
-        }
+        rrc_release(s, u->rnti);
         log_info(LOG_NGAP, "0x%04x: UE Context Release Command (cause group %d value %d) -> RRCRelease; "
                  "UE Context Release Complete", u->rnti, c->cause.group, c->cause.value);
         forget_ue(s, u);
@@ -616,6 +692,11 @@ const struct ng_dl_msg *ng_stage_dl_peek(struct ng_stage *s)
 
 void ng_stage_dl_done(struct ng_stage *s) { ring_release(&s->to_rrc); }
 
+static void send_reset(struct ng_stage *s, int64_t t);
+static void on_ng_reset(struct ng_stage *s, const struct ngap_ng_reset *r);
+static void on_reset_acknowledge(struct ng_stage *s, const struct ngap_ng_reset_acknowledge *a);
+static void on_error_indication(struct ng_stage *s, const struct ngap_error_indication *e);
+
 static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len)
 {
     static _Thread_local struct ngap_pdu pdu; /* ~10 KB; this thread's own */
@@ -639,6 +720,12 @@ static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len
             on_session_setup(s, &pdu.u.pdu_session_resource_setup_request);
         else if (pdu.msg == NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND)
             on_session_release(s, &pdu.u.pdu_session_resource_release_command);
+        else if (pdu.msg == NGAP_MSG_NG_RESET)
+            on_ng_reset(s, &pdu.u.ng_reset);
+        else if (pdu.msg == NGAP_MSG_NG_RESET_ACKNOWLEDGE)
+            on_reset_acknowledge(s, &pdu.u.ng_reset_acknowledge);
+        else if (pdu.msg == NGAP_MSG_ERROR_INDICATION)
+            on_error_indication(s, &pdu.u.error_indication);
         else
             log_warn(LOG_NGAP, "NGAP: %s from the AMF not handled yet", ngap_msg_name(pdu.msg));
         return;
@@ -646,11 +733,123 @@ static void on_pdu(struct ng_stage *s, int64_t t, const uint8_t *buf, size_t len
     if (pdu.msg == NGAP_MSG_NG_SETUP_RESPONSE && before == NG_SETUP_SENT) {
         const struct ngap_ng_setup_response *r = &s->setup.amf;
         log_info(LOG_NGAP, "NGAP: NGSetupResponse from AMF \"%s\" (relative capacity %d, %d served GUAMI(s)): "
-                 "NG interface up, the cell admits UEs", r->amf_name, r->relative_amf_capacity, r->n_guamis);
+                 "NG interface up, %s", r->amf_name, r->relative_amf_capacity, r->n_guamis,
+                 s->reset_due ? "NG Reset first (UE contexts were lost)" : "the cell admits UEs");
+        if (s->reset_due) send_reset(s, t);
     } else if (pdu.msg == NGAP_MSG_NG_SETUP_FAILURE && before == NG_SETUP_SENT) {
         log_warn(LOG_NGAP, "NGAP: NGSetupFailure (cause group %d value %d): NG Setup again in %lld ms",
                  s->setup.last_cause.group, s->setup.last_cause.value, (long long)(s->setup.due_ms - t));
     }
+}
+
+/* 38.413 8.7.4.2.2: gnbd lost its UE contexts (with the association): NG Reset, the whole interface. No UE is
+ * admitted until the Acknowledge, lest the reset take a new UE's context at the AMF. */
+static void send_reset(struct ng_stage *s, int64_t t)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = NGAP_MSG_NG_RESET;
+    pdu.u.ng_reset.reset_all = true;
+    pdu.u.ng_reset.cause = (struct ngap_cause){.group = NGAP_CAUSE_TRANSPORT, .value = 0}; /* transport-resource-
+                                                                                            * unavailable */
+    s->reset_due = false;
+    s->reset_tries++;
+    s->reset_sent_ms = t;
+    atomic_store_explicit(&s->resetting, true, memory_order_release);
+    send_msg(s, &pdu, 0);
+    atomic_fetch_add_explicit(&s->resets_tx, 1, memory_order_relaxed);
+    log_info(LOG_NGAP, "NGAP: NG Reset (reset-all, transport-resource-unavailable; try %d of %d)", s->reset_tries,
+             NG_RESET_TRIES);
+}
+
+static void reset_done(struct ng_stage *s)
+{
+    s->reset_tries = 0;
+    atomic_store_explicit(&s->resetting, false, memory_order_release);
+}
+
+/* Our NG Reset unanswered: again, or give up (and admit UEs: the AMF's NG Setup cleared its contexts anyway). */
+static void reset_guard(struct ng_stage *s, int64_t t)
+{
+    if (s->reset_tries == 0 || t - s->reset_sent_ms < NG_RESET_GUARD_MS) return;
+    if (s->link && ng_setup_is_ready(&s->setup) && s->reset_tries < NG_RESET_TRIES) {
+        send_reset(s, t);
+        return;
+    }
+    log_warn(LOG_NGAP, "NGAP: no NG Reset Acknowledge after %d tries: UEs admitted again", s->reset_tries);
+    reset_done(s);
+}
+
+static void on_reset_acknowledge(struct ng_stage *s, const struct ngap_ng_reset_acknowledge *a)
+{
+    if (s->reset_tries == 0) {
+        log_warn(LOG_NGAP, "NGAP: NG Reset Acknowledge for no NG Reset of ours: ignored");
+        return;
+    }
+    atomic_fetch_add_explicit(&s->reset_acks, 1, memory_order_relaxed);
+    log_info(LOG_NGAP, "NGAP: NG Reset Acknowledge (%d connection(s) listed): the cell admits UEs",
+             a->has_ues ? a->n_ues : 0);
+    reset_done(s);
+}
+
+/* 38.413 8.7.4.2.1: the AMF resets the whole interface or the listed UE-associated connections: their UEs are
+ * released here (RRCRelease, MAC context, tunnels) and the Acknowledge lists the connections as received. */
+static void on_ng_reset(struct ng_stage *s, const struct ngap_ng_reset *r)
+{
+    static _Thread_local struct ngap_pdu pdu;
+    atomic_fetch_add_explicit(&s->resets_rx, 1, memory_order_relaxed);
+    int n = 0;
+    if (r->reset_all) {
+        for (int i = 0; i < NG_MAX_UES; i++)
+            if (s->ues[i].used) {
+                release_locally(s, &s->ues[i]);
+                n++;
+            }
+    }
+    for (int i = 0; !r->reset_all && i < r->n_ues; i++) {
+        const struct ngap_ue_connection *c = &r->ues[i];
+        struct ng_ue *u = c->has_ran_ue_ngap_id ? ue_by_ran_id(s, c->ran_ue_ngap_id)
+                          : c->has_amf_ue_ngap_id ? ue_by_amf_id(s, c->amf_ue_ngap_id) : NULL;
+        if (u) {
+            release_locally(s, u);
+            n++;
+        }
+    }
+    memset(&pdu, 0, sizeof pdu);
+    pdu.msg = NGAP_MSG_NG_RESET_ACKNOWLEDGE;
+    struct ngap_ng_reset_acknowledge *a = &pdu.u.ng_reset_acknowledge;
+    a->has_ues = !r->reset_all && r->n_ues > 0;
+    a->n_ues = a->has_ues ? r->n_ues : 0;
+    memcpy(a->ues, r->ues, (size_t)a->n_ues * sizeof a->ues[0]);
+    send_msg(s, &pdu, 0);
+    log_info(LOG_NGAP, "NGAP: NG Reset from the AMF (%s, cause group %d value %d): %d UE(s) released; "
+             "NG Reset Acknowledge", r->reset_all ? "reset-all" : "part of the interface", r->cause.group,
+             r->cause.value, n);
+}
+
+/* 38.413 8.7.5: the AMF reports an error. One naming a UE whose ids it does not know (unknown-local- or
+ * inconsistent-remote-UE-NGAP-ID) ends that UE's context here too. */
+static void on_error_indication(struct ng_stage *s, const struct ngap_error_indication *e)
+{
+    atomic_fetch_add_explicit(&s->errors_rx, 1, memory_order_relaxed);
+    struct ng_ue *u = e->has_ran_ue_ngap_id ? ue_by_ran_id(s, e->ran_ue_ngap_id)
+                      : e->has_amf_ue_ngap_id ? ue_by_amf_id(s, e->amf_ue_ngap_id) : NULL;
+    bool unknown = e->has_cause && e->cause.group == NGAP_CAUSE_RADIO_NETWORK &&
+                   (e->cause.value == NGAP_CAUSE_RADIO_UNKNOWN_LOCAL_UE_NGAP_ID ||
+                    e->cause.value == NGAP_CAUSE_RADIO_INCONSISTENT_REMOTE_UE_NGAP_ID);
+    long long amf = e->has_amf_ue_ngap_id ? (long long)e->amf_ue_ngap_id : -1;
+    long long ran = e->has_ran_ue_ngap_id ? (long long)e->ran_ue_ngap_id : -1;
+    int group = e->has_cause ? e->cause.group : -1, value = e->has_cause ? e->cause.value : -1;
+    if (u && unknown) {
+        log_warn(LOG_NGAP, "0x%04x: Error Indication (AMF UE NGAP ID %lld, RAN UE NGAP ID %lld, cause group %d "
+                 "value %d): the AMF does not know the UE: released here", u->rnti, amf, ran, group, value);
+        release_locally(s, u);
+        atomic_fetch_add_explicit(&s->error_releases, 1, memory_order_relaxed);
+        return;
+    }
+    log_warn(LOG_NGAP, "NGAP: Error Indication from the AMF (AMF UE NGAP ID %lld, RAN UE NGAP ID %lld, cause group "
+             "%d value %d)%s", amf, ran, group, value,
+             u ? "" : e->has_amf_ue_ngap_id || e->has_ran_ue_ngap_id ? ": no such UE here" : "");
 }
 
 /* Everything waiting on the association: messages, and the association's own events. */
@@ -680,7 +879,14 @@ static void drain_link(struct ng_stage *s, int64_t t)
     if (sctp_link_is_up(s->link) < 0) {
         bool was_ready = s->setup.state == NG_READY;
         close_link(s);
-        forget_all(s); /* the AMF's UE contexts went with the association, and their tunnels */
+        int lost = 0;
+        for (int i = 0; i < NG_MAX_UES; i++) /* the AMF's UE contexts went with the association: so do the UEs */
+            if (s->ues[i].used) {
+                release_locally(s, &s->ues[i]);
+                lost++;
+            }
+        if (lost) s->reset_due = true;
+        reset_done(s);
         ng_setup_link_down(&s->setup, t);
         log_warn(LOG_NGAP, "NGAP: SCTP association to the AMF %s; trying again in %lld ms",
                  was_ready ? "lost: the cell admits no UE until NG Setup succeeds again" : "failed",
@@ -725,6 +931,7 @@ static void *ng_main(void *arg)
         act(s, t);
         if (s->link) drain_link(s, t);
         expire_release_requests(s, t);
+        reset_guard(s, t);
         publish(s);
         int64_t next = ng_setup_next_ms(&s->setup);
         int timeout = next == INT64_MAX ? 1000 : next - t < 0 ? 0 : next - t > 1000 ? 1000 : (int)(next - t);

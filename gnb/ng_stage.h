@@ -32,10 +32,25 @@
  * released already). A new session may then set a DRB up again: the next DRB identity (DRB 2 on LCID 5 after
  * DRB 1), since a UE may keep a released DRB's RLC entity (srsUE does, rrc/rrc_cell.h).
  *
- * A UE the RAN releases on its own (inactivity, radio link failure, a new stream) while the AMF holds its context
- * gets a UE Context Release Request (38.413 8.3.2); its context waits for the Command (then Complete) or 10 s.
+ * RAN-initiated release (38.413 8.3.2): a UE the RRC finds inactive is reported (NG_UP_RELEASE_REQUEST) and the
+ * AMF asked with a UE Context Release Request; the RRCRelease follows the AMF's Command (then Complete), or
+ * NG_RELEASE_REQUEST_GUARD_MS without one. A UE already gone from the RAN (radio link failure, a new stream,
+ * the cell left empty) gets the Request after the fact: it cannot hear an RRCRelease any more.
  *
- * Not yet: NG Reset, several AMFs. */
+ * NG Reset (8.7.4): one from the AMF releases the UEs it names (all, or the listed UE-associated connections):
+ * RRCRelease, MAC context and tunnels go, and NG Reset Acknowledge answers (echoing the list). When the
+ * association is lost the NG contexts go with it (their UEs released by the RRC); once NG Setup succeeds again
+ * gnbd sends NG Reset (reset-all) so the AMF forgets them too, and admits UEs after its Acknowledge (sent again
+ * after NG_RESET_GUARD_MS, NG_RESET_TRIES times at most).
+ *
+ * Error Indication from the AMF (8.7.5) naming a UE with cause unknown-local- or inconsistent-remote-UE-NGAP-ID:
+ * the UE's context is released locally (no message to the AMF, which has none); others are logged and counted.
+ *
+ * UE Radio Capability Info Indication (8.14.1): the UE's UECapabilityInformation containers, as 38.331's
+ * UERadioAccessCapabilityInformation, go to the AMF once the RRC has them; an Initial Context Setup Request
+ * carrying UE Radio Capability spares the UE the UECapabilityEnquiry.
+ *
+ * Not yet: several AMFs. */
 #ifndef GNBD_NG_STAGE_H
 #define GNBD_NG_STAGE_H
 
@@ -57,6 +72,9 @@ enum ng_up_type {
     NG_UP_SESSION_FAILED,         /* ... with the session in the failed list, cause = a radio network cause */
     NG_UP_SESSION_RELEASED,       /* DRB released (or nothing to release): PDU Session Resource Release Response;
                                    * cause = the PDU session ID */
+    NG_UP_RELEASE_REQUEST,        /* the UE is inactive: ask the AMF (UE Context Release Request); the RRC
+                                   * releases it on NG_DL_RELEASE (the Command, or the guard) */
+    NG_UP_UE_CAPABILITY,          /* nas[] = UERadioAccessCapabilityInformation: UE Radio Capability Info Ind. */
 };
 struct ng_up_msg {
     uint32_t type;
@@ -78,6 +96,7 @@ struct ng_dl_msg {
     uint16_t nr_encryption, nr_integrity; /* CONTEXT_SETUP: 9.3.1.86 maps */
     int pdu_session_id, qfi;      /* PDU_SESSION (its NAS-PDU in nas), PDU_SESSION_RELEASE (pdu_session_id) */
     int drb_id;                   /* PDU_SESSION: the DRB for it (1 first, the next after each release) */
+    bool ue_cap_known;            /* CONTEXT_SETUP: the request had UE Radio Capability: no UECapabilityEnquiry */
     uint32_t nas_len;             /* CONTEXT_SETUP: 0 when the request has no NAS-PDU */
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
@@ -92,7 +111,9 @@ struct ng_ue {
     bool ics_pending;             /* Initial Context Setup passed to the RRC, not yet answered */
     bool release_requested;       /* the RAN lost or released the UE: UE Context Release Request sent, the AMF's
                                    * Command awaited (the RNTI no longer names this UE) */
-    int64_t release_deadline_ms;  /* forget the context then if no Command came */
+    bool release_asked;           /* the RRC found it inactive: UE Context Release Request sent, the UE still
+                                   * connected until the Command (then RRCRelease) */
+    int64_t release_deadline_ms;  /* forget the context then if no Command came (and release the UE) */
     bool session_pending;         /* PDU Session Resource Setup passed to the RRC, not yet answered */
     bool session_up;              /* the session below is set up (tunnel and DRB 1) */
     int pdu_session_id, qfi;
@@ -103,6 +124,8 @@ struct ng_ue {
     int release_ids[NGAP_MAX_PDU_SESSIONS];
 };
 #define NG_RELEASE_REQUEST_GUARD_MS 10000   /* UE Context Release Request -> Command, at the latest */
+#define NG_RESET_GUARD_MS 5000              /* our NG Reset -> Acknowledge, else sent again */
+#define NG_RESET_TRIES 3
 
 struct up_stage;
 
@@ -121,11 +144,18 @@ struct ng_stage {
     struct ng_ue ues[NG_MAX_UES];
     uint32_t next_ran_ue_id;
     struct ngap_uli_nr uli;       /* the cell's NR CGI and TAI */
+    bool reset_due;               /* UE contexts went with the association: NG Reset once NG Setup succeeds */
+    int reset_tries;              /* our NG Reset sent, not acknowledged yet (0: none pending) */
+    int64_t reset_sent_ms;
+    _Atomic bool resetting;       /* no UE admitted until the AMF acknowledged our NG Reset */
     _Atomic uint64_t ues_initial, nas_ul, nas_dl, nas_dropped, ue_releases;
     _Atomic uint64_t release_requests;   /* UE Context Release Requests sent (38.413 8.3.2) */
     _Atomic uint64_t ics_requests, ics_responses, ics_failures;
     _Atomic uint64_t sessions_requested, sessions_set_up, sessions_failed;
     _Atomic uint64_t session_release_commands, sessions_released; /* 8.2.2: Commands; sessions in the Responses */
+    _Atomic uint64_t resets_rx, resets_tx, reset_acks;  /* NG Reset (38.413 8.7.4) both ways */
+    _Atomic uint64_t errors_rx, error_releases;        /* Error Indications from the AMF; contexts they ended */
+    _Atomic uint64_t cap_indications;                  /* UE Radio Capability Info Indications sent */
     _Atomic uint64_t connects, requests, responses, failures, timeouts, links_lost, pdus_rx, pdus_bad;
 };
 
@@ -144,7 +174,8 @@ void ng_stage_dl_done(struct ng_stage *s);
 /* May the cell set a UE up now? (Any thread.) */
 static inline bool ng_stage_admits_ues(const struct ng_stage *s)
 {
-    return !s || !s->enabled || atomic_load_explicit(&s->state, memory_order_acquire) == NG_READY;
+    return !s || !s->enabled || (atomic_load_explicit(&s->state, memory_order_acquire) == NG_READY &&
+                                 !atomic_load_explicit(&s->resetting, memory_order_acquire));
 }
 
 #endif

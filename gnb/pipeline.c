@@ -619,6 +619,15 @@ static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
         const struct rrc_ue_ctx *u = rrc_cell_find(&p->rrc, in->rnti);
         log_info(LOG_RRC, "0x%04x: UECapabilityInformation (UE-NR-Capability %zu bytes)", in->rnti,
                  u ? u->ue_cap_len : 0);
+        /* 38.413 8.14.1: the containers as received, in a UERadioAccessCapabilityInformation, for the AMF */
+        uint8_t cap[NGAP_MAX_UE_RADIO_CAP];
+        size_t len = 0;
+        int rc = rrc_ue_radio_access_cap_info_encode(&msg->ue_capability_information, cap, sizeof cap, &len);
+        if (rc == 0)
+            ng_stage_up(p->ng, NG_UP_UE_CAPABILITY, in->rnti, 0, cap, len);
+        else if (p->ng && p->ng->enabled)
+            log_warn(LOG_RRC, "0x%04x: the UE's capabilities do not fit a UE Radio Capability (%s): not sent to "
+                     "the AMF", in->rnti, strerror(-rc));
         return;
     }
     if (ev == RRC_EV_SECURITY_COMPLETE || ev == RRC_EV_SECURITY_FAILURE) {
@@ -758,9 +767,10 @@ static void rrc_context_setup(struct pipeline *p, const struct ng_dl_msg *m)
                                     m->nas_len ? m->nas : NULL, m->nas_len, p->rrc_now_ms);
     if (rc == 0) {
         const struct rrc_ue_ctx *u = rrc_cell_find(&p->rrc, m->rnti);
+        if (m->ue_cap_known) rrc_cell_ue_capability_known(&p->rrc, m->rnti);
         log_info(LOG_RRC, "0x%04x: Initial Context Setup: AS security with %s/%s (UE NR algorithms enc 0x%04x int "
-                 "0x%04x)", m->rnti, rrc_alg_name(true, u->nia), rrc_alg_name(false, u->nea), m->nr_encryption,
-                 m->nr_integrity);
+                 "0x%04x)%s", m->rnti, rrc_alg_name(true, u->nia), rrc_alg_name(false, u->nea), m->nr_encryption,
+                 m->nr_integrity, m->ue_cap_known ? "; the AMF has the UE's radio capability: no UECapabilityEnquiry" : "");
         return;
     }
     int cause = rc == -ENOTSUP ? NGAP_CAUSE_RADIO_ALGORITHMS_NOT_SUPPORTED
@@ -796,6 +806,12 @@ static int rrc_actions(struct pipeline *p)
         }
         if (act.type == RRC_ACT_DL_NAS) {
             rrc_send_dl_nas(p, act.rnti, act.nas, act.nas_len);
+            continue;
+        }
+        if (act.type == RRC_ACT_RELEASE_REQUEST) { /* 38.413 8.3.2: RRCRelease after the AMF's Command */
+            log_info(LOG_RRC, "0x%04x: inactive for %lld ms -> the core network is asked to release it", act.rnti,
+                     (long long)p->rrc.cfg.inactivity_ms);
+            ng_stage_up(p->ng, NG_UP_RELEASE_REQUEST, act.rnti, (int)act.cause, NULL, 0);
             continue;
         }
         if (act.type == RRC_ACT_SESSION_DONE || act.type == RRC_ACT_SESSION_FAILED) {
@@ -1244,7 +1260,8 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                  (const char *[]){"none", "format 0", "format 1", "format 2"}[mc.ul_probe.pucch_format]);
     if (mc.prach.enabled) uc.history_slots = sched_prach_history_slots(&p->mac.prach);
     struct rrc_cell_config rcc = {.max_ues = cfg->rrc.max_ues, .reject_wait_time_s = cfg->rrc.reject_wait_time_s,
-                                  .inactivity_ms = 1000 * (int64_t)cfg->rrc.inactivity_timer_s};
+                                  .inactivity_ms = 1000 * (int64_t)cfg->rrc.inactivity_timer_s,
+                                  .core_release = cfg->ngap.amf_addr[0] != '\0'};
     _Static_assert(CONFIG_NAME_LIST_MAX <= RRC_SEC_MAX_ALGS, "security lists fit the RRC's");
     rcc.sec.n_integrity = cfg->security.integrity.n; /* 0: the RRC's defaults, those documented for the keys */
     rcc.sec.n_ciphering = cfg->security.ciphering.n;

@@ -148,6 +148,10 @@ static void w_ics_key(struct per *p, void *m)
 {
     per_fixed_octets(p, ((M *)m)->security_key, 32); /* BIT STRING (SIZE (256)): the same layout (16.10, 17.7) */
 }
+static void w_ics_radio_cap(struct per *p, void *m)
+{
+    per_octets(p, ((M *)m)->ue_radio_capability, &((M *)m)->ue_radio_capability_len, NGAP_MAX_UE_RADIO_CAP);
+}
 static void w_ics_imeisv(struct per *p, void *m) { per_bits(p, &((M *)m)->masked_imeisv, 64); }
 static void w_ics_nas(struct per *p, void *m) { ngap_walk_nas_pdu(p, ((M *)m)->nas, &((M *)m)->nas_len); }
 static const struct ie_spec initial_context_setup_request_ies[] = {
@@ -158,6 +162,7 @@ static const struct ie_spec initial_context_setup_request_ies[] = {
     {NGAP_IE_ALLOWED_NSSAI, NGAP_REJECT, NO_FLAG, w_ics_nssai},
     {NGAP_IE_UE_SECURITY_CAPABILITIES, NGAP_REJECT, NO_FLAG, w_ics_sec},
     {NGAP_IE_SECURITY_KEY, NGAP_REJECT, NO_FLAG, w_ics_key},
+    {NGAP_IE_UE_RADIO_CAPABILITY, NGAP_IGNORE, offsetof(M, has_ue_radio_capability), w_ics_radio_cap},
     {NGAP_IE_MASKED_IMEISV, NGAP_IGNORE, offsetof(M, has_masked_imeisv), w_ics_imeisv},
     {NGAP_IE_NAS_PDU, NGAP_IGNORE, offsetof(M, has_nas_pdu), w_ics_nas},
 };
@@ -441,6 +446,18 @@ static const struct ie_spec pdu_session_resource_release_response_ies[] = {
 };
 #undef M
 
+/* UE Radio Capability Info Indication (9.2.8.1). */
+#define M struct ngap_ue_radio_capability_info_indication
+static void w_cap_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((M *)m)->amf_ue_ngap_id); }
+static void w_cap_ran(struct per *p, void *m) { ngap_walk_ran_ue_ngap_id(p, &((M *)m)->ran_ue_ngap_id); }
+static void w_cap_cap(struct per *p, void *m) { per_octets(p, ((M *)m)->cap, &((M *)m)->cap_len, NGAP_MAX_UE_RADIO_CAP); }
+static const struct ie_spec ue_radio_capability_info_indication_ies[] = {
+    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_cap_amf},
+    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_cap_ran},
+    {NGAP_IE_UE_RADIO_CAPABILITY, NGAP_IGNORE, NO_FLAG, w_cap_cap},
+};
+#undef M
+
 /* The procedure's criticality is that of 9.4.4's NGAP-ELEMENTARY-PROCEDURE objects (NGSetup reject, the
  * class-2 NAS transports ignore). */
 static const struct msg_spec msgs[NGAP_MSG_COUNT] = {
@@ -490,6 +507,9 @@ static const struct msg_spec msgs[NGAP_MSG_COUNT] = {
     [NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE] = {"PDUSessionResourceReleaseResponse", NGAP_SUCCESSFUL,
                                                        NGAP_PROC_PDU_SESSION_RESOURCE_RELEASE, NGAP_REJECT,
                                                        IES(pdu_session_resource_release_response_ies)},
+    [NGAP_MSG_UE_RADIO_CAPABILITY_INFO_INDICATION] = {"UERadioCapabilityInfoIndication", NGAP_INITIATING,
+                                                     NGAP_PROC_UE_RADIO_CAPABILITY_INFO_INDICATION, NGAP_IGNORE,
+                                                     IES(ue_radio_capability_info_indication_ies)},
     [NGAP_MSG_ERROR_INDICATION] = {"ErrorIndication", NGAP_INITIATING, NGAP_PROC_ERROR_INDICATION, NGAP_IGNORE,
                                    IES(error_indication_ies)},
 };

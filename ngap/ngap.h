@@ -11,8 +11,8 @@
  * sessions), UE Context Release Request/Command/Complete (9.2.2.4-6), NG Reset and NG Reset Acknowledge
  * (9.2.6.11-12), Error Indication (9.2.7.1), PDU Session Resource Setup Request/Response (9.2.1.1-2, with their
  * transfers decoded: tunnels, session type, QoS flows with non-dynamic 5QI and ARP), PDU Session Resource Release
- * Command/Response (9.2.1.3-4). The struct of a message holds the IEs gnbd uses; for each optional IE a
- * has_* flag. Decoding:
+ * Command/Response (9.2.1.3-4), UE Radio Capability Info Indication (9.2.8.1). The struct of a message holds
+ * the IEs gnbd uses; for each optional IE a has_* flag. Decoding:
  *   - IEs may come in any order; a repeated IE or a missing mandatory one gives -EBADMSG;
  *   - an IE this codec does not model (a later release's, or one gnbd does not use such as
  *     CriticalityDiagnostics) is skipped by its length and listed in pdu->skipped[] with its criticality, so
@@ -50,6 +50,7 @@
 #define NGAP_MAX_QOS_FLOWS 4     /* of maxnoofQosFlows = 64 */
 #define NGAP_MAX_SESSION_NAS 1024 /* a PDU session's own NAS-PDU (e.g. PDU Session Establishment Accept) */
 #define NGAP_MAX_PDU_BYTES 8192 /* the largest message encoded */
+#define NGAP_MAX_UE_RADIO_CAP 4096 /* UE Radio Capability octets kept (9.3.1.74 leaves it unbounded) */
 
 /* 9.4.2 NGAP-PDU alternatives. */
 enum ngap_pdu_type { NGAP_INITIATING = 0, NGAP_SUCCESSFUL = 1, NGAP_UNSUCCESSFUL = 2 };
@@ -69,6 +70,7 @@ enum ngap_procedure {
     NGAP_PROC_PDU_SESSION_RESOURCE_SETUP = 29,
     NGAP_PROC_UE_CONTEXT_RELEASE = 41,
     NGAP_PROC_UE_CONTEXT_RELEASE_REQUEST = 42,
+    NGAP_PROC_UE_RADIO_CAPABILITY_INFO_INDICATION = 44,
     NGAP_PROC_UPLINK_NAS_TRANSPORT = 46,
 };
 
@@ -106,6 +108,7 @@ enum ngap_ie_id {
     NGAP_IE_UE_ASSOCIATED_LOGICAL_NG_CONNECTION_LIST = 111,
     NGAP_IE_UE_CONTEXT_REQUEST = 112,
     NGAP_IE_UE_NGAP_IDS = 114,
+    NGAP_IE_UE_RADIO_CAPABILITY = 117,
     NGAP_IE_UE_SECURITY_CAPABILITIES = 119,
     NGAP_IE_USER_LOCATION_INFORMATION = 121,
     /* inside PDUSessionResourceSetupRequestTransfer */
@@ -137,6 +140,7 @@ enum ngap_msg {
     NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE,
     NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND,
     NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE,
+    NGAP_MSG_UE_RADIO_CAPABILITY_INFO_INDICATION,
     NGAP_MSG_COUNT
 };
 
@@ -195,6 +199,7 @@ struct ngap_cause {
 #define NGAP_CAUSE_RADIO_USER_INACTIVITY 20
 #define NGAP_CAUSE_RADIO_CONNECTION_WITH_UE_LOST 21
 #define NGAP_CAUSE_RADIO_UNKNOWN_LOCAL_UE_NGAP_ID 14
+#define NGAP_CAUSE_RADIO_INCONSISTENT_REMOTE_UE_NGAP_ID 15
 #define NGAP_CAUSE_RADIO_UNSPECIFIED 0
 #define NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE 22
 #define NGAP_CAUSE_RADIO_FAILURE_IN_RADIO_INTERFACE 24
@@ -338,6 +343,9 @@ struct ngap_initial_context_setup_request {
     struct ngap_snssai allowed_nssai[NGAP_MAX_ALLOWED_NSSAI];
     struct ngap_ue_security_capabilities security_capabilities;
     uint8_t security_key[32]; /* K_gNB, 256 bits (33.501) */
+    bool has_ue_radio_capability; /* 9.3.1.74: what the AMF kept from an earlier indication (opaque here) */
+    size_t ue_radio_capability_len;
+    uint8_t ue_radio_capability[NGAP_MAX_UE_RADIO_CAP];
     bool has_masked_imeisv;
     uint64_t masked_imeisv;
     bool has_nas_pdu;
@@ -501,6 +509,17 @@ struct ngap_pdu_session_release_response {
     struct ngap_uli_nr uli;
 };
 
+/* 9.2.8.1 UE RADIO CAPABILITY INFO INDICATION (gNB -> AMF): the UE Radio Capability (9.3.1.74: an OCTET STRING
+ * holding 38.331's UERadioAccessCapabilityInformation, UPER, whose ue-RadioAccessCapabilityInfo contains the UE's
+ * UE-CapabilityRAT-ContainerList; built by rrc_ue_radio_access_cap_info_encode()). UERadioCapabilityForPaging and
+ * later IEs are not modelled. */
+struct ngap_ue_radio_capability_info_indication {
+    uint64_t amf_ue_ngap_id;
+    uint32_t ran_ue_ngap_id;
+    size_t cap_len;
+    uint8_t cap[NGAP_MAX_UE_RADIO_CAP];
+};
+
 struct ngap_skipped_ie {
     uint16_t id;
     uint8_t criticality;
@@ -534,6 +553,7 @@ struct ngap_pdu {
         struct ngap_pdu_session_resource_setup_response pdu_session_resource_setup_response;
         struct ngap_pdu_session_release_command pdu_session_resource_release_command;
         struct ngap_pdu_session_release_response pdu_session_resource_release_response;
+        struct ngap_ue_radio_capability_info_indication ue_radio_capability_info_indication;
     } u;
 };
 

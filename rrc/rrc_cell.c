@@ -407,7 +407,7 @@ static int security_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now
         act->sec = u->srb_sec;
         act->sec.tx_cipher = act->sec.rx_cipher = true;
         u->sec = RRC_SEC_SECURE;
-        u->sec_step = SEC_CAP_ENQ;
+        u->sec_step = !u->cap_known ? SEC_CAP_ENQ : u->ics_nas_len ? SEC_NAS : SEC_DONE;
         return 1;
     case SEC_CAP_ENQ: /* 38.331 5.6.1.2: the nr capabilities, now that SRB1 is secure */
         u->cap_transaction = u->next_transaction++ & 3;
@@ -482,8 +482,18 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
                 return 1;
             }
             break;
-        case RRC_UE_CONNECTED:
-            if (u->release_requested || (c->cfg.inactivity_ms > 0 && now_ms - u->since_ms >= c->cfg.inactivity_ms)) {
+        case RRC_UE_CONNECTED: {
+            bool idle = c->cfg.inactivity_ms > 0 && now_ms - u->since_ms >= c->cfg.inactivity_ms;
+            if (idle && c->cfg.core_release && !u->release_requested && !u->release_asked) {
+                /* 38.413 8.3.2: the RAN asks, the core commands, then the RRC connection is released */
+                *act = (struct rrc_cell_action){.type = RRC_ACT_RELEASE_REQUEST, .rnti = u->rnti,
+                                                .cause = RRC_CAUSE_INACTIVITY};
+                u->release_asked = true;
+                u->release_asked_ms = now_ms;
+                return 1;
+            }
+            bool unanswered = u->release_asked && now_ms - u->release_asked_ms >= RRC_CORE_RELEASE_GUARD_MS;
+            if (u->release_requested || unanswered || (idle && !c->cfg.core_release)) {
                 /* 38.331 5.3.8.2: RRCRelease on SRB1; the transaction after the RRCSetup's 0. */
                 *act = (struct rrc_cell_action){.type = RRC_ACT_DL_DCCH, .rnti = u->rnti,
                                                 .cause = u->release_requested ? RRC_CAUSE_CORE : RRC_CAUSE_INACTIVITY};
@@ -501,6 +511,7 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
             if (u->sec_step != SEC_IDLE && security_action(c, u, now_ms, act)) return 1;
             if (u->drb_step != DRB_NONE && drb_action(c, u, now_ms, act)) return 1;
             break;
+        }
         case RRC_UE_RELEASING:
             if (now_ms >= u->release_at_ms) {
                 release(c, u, u->cause, act);
@@ -517,6 +528,14 @@ int rrc_cell_request_release(struct rrc_cell *c, uint16_t rnti)
     struct rrc_ue_ctx *u = find(c, rnti);
     if (!u) return -ENOENT;
     u->release_requested = true;
+    return 0;
+}
+
+int rrc_cell_ue_capability_known(struct rrc_cell *c, uint16_t rnti)
+{
+    struct rrc_ue_ctx *u = find(c, rnti);
+    if (!u) return -ENOENT;
+    u->cap_known = true;
     return 0;
 }
 

@@ -16,7 +16,9 @@
  * acknowledgement, rrc_cell_delivered) or RRC_RELEASE_GUARD_MS after it was sent, whichever comes first. A
  * context in SETUP_SENT with no RRCSetupComplete after RRC_SETUP_GUARD_MS (a Msg4 never acknowledged, a UE
  * that gave up) and a UE the MAC reports lost (rrc_cell_ue_lost: radio link failure) are released without a
- * message. A released context frees its place under max_ues at once.
+ * message. A released context frees its place under max_ues at once. With a core network (core_release) the
+ * inactive UE is first reported (action RELEASE_REQUEST: the NG stage asks the AMF, 38.413 8.3.2) and the
+ * RRCRelease waits for the core's command (rrc_cell_request_release), or RRC_CORE_RELEASE_GUARD_MS.
  *
  * AS security (38.331 5.3.4, 33.501 6.7.4), on the core network's Initial Context Setup (rrc_cell_context_setup):
  * the algorithms are the first of the configured preference lists the UE supports (integrity never NIA0 unless
@@ -67,6 +69,7 @@
 #define RRC_SMC_GUARD_MS 1000      /* SecurityModeCommand sent -> security failed when no answer came */
 #define RRC_CAP_GUARD_MS 1000      /* UECapabilityEnquiry sent -> go on without the capabilities */
 #define RRC_RECONF_GUARD_MS 1000   /* RRCReconfiguration sent -> the PDU session failed when no answer came */
+#define RRC_CORE_RELEASE_GUARD_MS 15000 /* core_release: release asked -> RRCRelease at the latest */
 #define RRC_ICS_NAS_MAX 4096       /* the Initial Context Setup's NAS-PDU kept per UE (NGAP_MAX_NAS_PDU) */
 #define RRC_SEC_MAX_ALGS 4
 
@@ -88,6 +91,10 @@ struct rrc_cell_config {
     int reject_wait_time_s;          /* waitTime of the RRCReject, 1..16 */
     int64_t inactivity_ms;           /* RRCRelease after this long without UL-DCCH; 0 = never */
     struct rrc_sec_prefs sec;        /* n_integrity 0: nia2 only; n_ciphering 0: nea2, nea0 */
+    bool core_release;               /* a core network holds the UEs' contexts: an inactive UE is not released at
+                                      * once but asked for (action RELEASE_REQUEST, 38.413 8.3.2); its RRCRelease
+                                      * follows the core's command (rrc_cell_request_release) or, failing that,
+                                      * RRC_CORE_RELEASE_GUARD_MS */
 };
 
 enum rrc_cell_event {
@@ -127,6 +134,9 @@ struct rrc_ue_ctx {
     enum rrc_release_cause cause;    /* RELEASING: why (set when the release time is decided) */
     int establishment_cause;         /* the RRCSetupRequest's (enum rrc_establishment_cause), for NGAP */
     bool release_requested;          /* rrc_cell_request_release(): RRCRelease at the next tick */
+    bool release_asked;              /* core_release: RELEASE_REQUEST given at release_asked_ms */
+    int64_t release_asked_ms;
+    bool cap_known;                  /* the core has the UE's radio capabilities: no UECapabilityEnquiry */
     enum rrc_sec_state sec;
     int sec_step;                    /* PENDING/SECURE: the next security action (internal) */
     int nia, nea;                    /* chosen algorithms */
@@ -157,6 +167,7 @@ enum rrc_cell_action_type {
     RRC_ACT_DRB_RELEASE,             /* drb.drb_id for the MAC to release */
     RRC_ACT_RECONFIG_RELEASE,        /* RRCReconfiguration releasing drb (drb_id, lcid) with nas[nas_len] */
     RRC_ACT_SESSION_RELEASED,        /* PDU Session Resource Release Response (unconfirmed: no Complete came) */
+    RRC_ACT_RELEASE_REQUEST,         /* core_release: ask the core to release the UE (cause: why) */
 };
 
 struct rrc_cell_action {
@@ -238,6 +249,10 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
  * rrc_cell_tick() (action DL_DCCH, cause RRC_CAUSE_CORE); a UE still in setup is released without one. -ENOENT
  * when the RNTI has no context. */
 int rrc_cell_request_release(struct rrc_cell *c, uint16_t rnti);
+
+/* The core already has the UE's radio capabilities (Initial Context Setup with UE Radio Capability, 38.413
+ * 8.3.1.2): the security procedure goes on without a UECapabilityEnquiry. -ENOENT when the RNTI has no context. */
+int rrc_cell_ue_capability_known(struct rrc_cell *c, uint16_t rnti);
 
 /* The core network's Initial Context Setup for rnti (38.413 8.3.1): K_gNB, the UE's NR security capabilities
  * (9.3.1.86 maps) and the NAS-PDU to pass on after security (may be NULL). Starts the security procedure (see

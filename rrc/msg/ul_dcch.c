@@ -123,6 +123,24 @@ static void transaction_only_codec(struct per *p, int *transaction_id)
  * STRING OPTIONAL, nonCriticalExtension SEQUENCE {} OPTIONAL }; UE-CapabilityRAT-ContainerList ::= SEQUENCE (SIZE
  * (0..maxRAT-CapabilityContainers)) OF UE-CapabilityRAT-Container; UE-CapabilityRAT-Container ::= SEQUENCE {
  * rat-Type RAT-Type, ue-CapabilityRAT-Container OCTET STRING } (38.331 6.2.2, 6.3.3) */
+static void container_list_codec(struct per *p, struct rrc_ue_capability_information *v)
+{
+    per_size(p, &v->nof_containers, 0, RRC_MAX_RAT_CONTAINERS, RRC_MAX_RAT_CONTAINERS);
+    size_t used = 0;
+    for (int i = 0; i < v->nof_containers && !per_error(p); i++) {
+        struct rrc_ue_cap_rat_container *c = &v->container[i];
+        rrc_rat_type_codec(p, &c->rat_type);
+        if (per_decoding(p)) {
+            c->off = used;
+        } else if (c->off > sizeof v->bytes || c->len > sizeof v->bytes - c->off) {
+            per_fail(p, -EINVAL);
+            return;
+        }
+        per_octets(p, v->bytes + c->off, &c->len, sizeof v->bytes - c->off);
+        used = c->off + c->len;
+    }
+}
+
 static void ue_capability_information_codec(struct per *p, struct rrc_ue_capability_information *v)
 {
     if (!rrc_message_head(p, &v->transaction_id)) return;
@@ -130,22 +148,7 @@ static void ue_capability_information_codec(struct per *p, struct rrc_ue_capabil
     per_opt(p, &v->has_container_list);
     per_opt(p, &late);
     per_opt(p, &nce);
-    if (v->has_container_list) {
-        per_size(p, &v->nof_containers, 0, RRC_MAX_RAT_CONTAINERS, RRC_MAX_RAT_CONTAINERS);
-        size_t used = 0;
-        for (int i = 0; i < v->nof_containers && !per_error(p); i++) {
-            struct rrc_ue_cap_rat_container *c = &v->container[i];
-            rrc_rat_type_codec(p, &c->rat_type);
-            if (per_decoding(p)) {
-                c->off = used;
-            } else if (c->off > sizeof v->bytes || c->len > sizeof v->bytes - c->off) {
-                per_fail(p, -EINVAL);
-                return;
-            }
-            per_octets(p, v->bytes + c->off, &c->len, sizeof v->bytes - c->off);
-            used = c->off + c->len;
-        }
-    }
+    if (v->has_container_list) container_list_codec(p, v);
     if (late) per_skip_octets(p);
     /* nonCriticalExtension SEQUENCE {}: nothing follows. */
 }
@@ -290,4 +293,39 @@ int rrc_ue_nr_capability_encode_minimal(int band, uint8_t *buf, size_t cap, size
     if (w.err) return w.err;
     *len = uper_writer_bytes(&w);
     return 0;
+}
+
+/* UERadioAccessCapabilityInformation ::= SEQUENCE { criticalExtensions CHOICE { c1 CHOICE {
+ * ueRadioAccessCapabilityInformation UERadioAccessCapabilityInformation-IEs, spare7 .. spare1 NULL },
+ * criticalExtensionsFuture SEQUENCE {} } }; UERadioAccessCapabilityInformation-IEs ::= SEQUENCE {
+ * ue-RadioAccessCapabilityInfo OCTET STRING (CONTAINING UE-CapabilityRAT-ContainerList), nonCriticalExtension
+ * SEQUENCE {} OPTIONAL } (38.331 6.2.2, 6.3.3) */
+static void radio_access_cap_info_codec(struct per *p, void *view)
+{
+    struct rrc_ue_capability_information *v = view;
+    int crit = 0, c1 = 0;
+    bool nce = false;
+    per_choice(p, &crit, 2, false);
+    if (!per_error(p) && crit == 0) per_choice(p, &c1, 8, false);
+    if (!per_error(p) && (crit != 0 || c1 != 0)) { /* criticalExtensionsFuture, a spare */
+        per_fail(p, -ENOTSUP);
+        return;
+    }
+    per_opt(p, &nce);
+    uint8_t scratch[RRC_UE_CAP_BYTES_MAX + 64];
+    struct per_nested n;
+    container_list_codec(per_nested_begin(p, &n, scratch, sizeof scratch), v);
+    per_nested_end(p, &n);
+    if (per_decoding(p)) v->has_container_list = true;
+}
+
+int rrc_ue_radio_access_cap_info_encode(const struct rrc_ue_capability_information *ci, uint8_t *buf, size_t cap,
+                                        size_t *len)
+{
+    return per_encode_message(radio_access_cap_info_codec, ci, buf, cap, len);
+}
+
+int rrc_ue_radio_access_cap_info_decode(const uint8_t *buf, size_t len, struct rrc_ue_capability_information *ci)
+{
+    return per_decode_message(radio_access_cap_info_codec, ci, sizeof *ci, buf, len);
 }

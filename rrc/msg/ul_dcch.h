@@ -143,6 +143,14 @@ int rrc_ul_dcch_encode_ue_capability_information(const struct rrc_ue_capability_
  * rel15, PDCP-Parameters without ROHC (maxNumberROHC-ContextSessions cs2), no phy-Parameters, rf-Parameters with
  * supportedBandListNR = {band} (1..1024) and nothing optional. 10 octets. Returns 0, -EINVAL or -ENOSPC. */
 int rrc_ue_nr_capability_encode_minimal(int band, uint8_t *buf, size_t cap, size_t *len);
+/* 38.331 UERadioAccessCapabilityInformation (the message the NGAP UE Radio Capability IE carries, 38.413
+ * 9.3.1.74): ue-RadioAccessCapabilityInfo holds the UE-CapabilityRAT-ContainerList of ci (the UE's
+ * UECapabilityInformation, its containers as received), nonCriticalExtension absent. 0, -EINVAL, -ENOSPC.
+ * Decoding fills ci's container list (has_container_list true, transaction_id 0): 0, -EBADMSG, -ENOTSUP
+ * (criticalExtensionsFuture, a spare), -EMSGSIZE. */
+int rrc_ue_radio_access_cap_info_encode(const struct rrc_ue_capability_information *ci, uint8_t *buf, size_t cap,
+                                        size_t *len);
+int rrc_ue_radio_access_cap_info_decode(const uint8_t *buf, size_t len, struct rrc_ue_capability_information *ci);
 /* Encodes an UL-DCCH-Message with RRCReconfigurationComplete. */
 int rrc_ul_dcch_encode_reconfiguration_complete(int transaction_id, uint8_t *buf, size_t cap, size_t *len);
 

@@ -9,7 +9,8 @@
  * Transport is printed with its NAS octets; with --release-after-ul it is followed by a UE Context Release
  * Command (cause nas/normal-release) for that UE, and the gNB's UE Context Release Complete is printed.
  * --release-after-ul N: the command follows the N-th Uplink NAS Transport of the UE instead.
- * A UE Context Release Request from the gNB is printed and answered with the Command, as an AMF does.
+ * A UE Context Release Request from the gNB is printed and answered with the Command, as an AMF does (not for
+ * the RAN UE NGAP ID --no-command-ran N).
  * --ics KGNB_HEX: an Initial Context Setup Request (38.413 8.3.1: K_gNB = the 64 hex digits, UE security
  * capabilities NEA1-3/NIA1-3 or --ics-caps ENC_HEX,INT_HEX as 16-bit maps, the NAS-PDU --ics-nas HEX if given)
  * follows the UE's --ics-after-ul N-th Uplink NAS Transport (0: the Initial UE Message itself, after the DL NAS);
@@ -26,9 +27,20 @@
  * is printed: "amf_stub: PDUSessionResourceReleaseResponse amf_ue_id=.. ran_ue_id=.. released=PSI[,PSI..]".
  * SIGUSR2: another PDU Session Resource Setup Request for the last UE (session 1 again, the UPF's TEID one more
  * than the previous request's: 0x1235, 0x1236, ...).
+ * NG procedures (38.413 8.7.4, 8.7.5, 8.14.1), each at the N-th UE's first Uplink NAS Transport, instead of the
+ * Initial Context Setup for that UE: --reset-ue N: NG Reset naming that UE's connection (both ids) and one of
+ * no UE (AMF UE NGAP ID 999999 alone); --reset-all-ue N: NG Reset of the whole interface; --error-ue N: an
+ * Error Indication without ids (cause protocol/semantic-error), then one with the UE's ids and cause radio
+ * network 14 (unknown-local-UE-NGAP-ID). The gNB's NG Reset Acknowledge is printed with its list: "amf_stub:
+ * NGResetAcknowledge ues=N AMF/RAN ..." (-1 for an absent id). An NG Reset from the gNB is printed ("amf_stub:
+ * NGReset reset_all=1 cause=G/V") and acknowledged. A UE Radio Capability Info Indication is printed with its
+ * octets and, decoded as 38.331's UERadioAccessCapabilityInformation, its containers: "amf_stub:
+ * UERadioCapabilityInfoIndication amf_ue_id=.. ran_ue_id=.. len=L containers=N rat0=T cap0=HEX" (or "bad=ERR");
+ * with --ics-radio-cap 1 the last one received goes into later Initial Context Setup Requests (as an AMF does).
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
  *            [--dl-nas HEX] [--release-after-ul N] [--ics KGNB_HEX [--ics-after-ul N] [--ics-nas HEX]
- *            [--ics-caps ENC,INT] [--ics-bad-id 1]]
+ *            [--ics-caps ENC,INT] [--ics-bad-id 1] [--ics-radio-cap 1]] [--reset-ue N] [--reset-all-ue N]
+ *            [--error-ue N] [--no-command-ran N]
  * Exit status 0 at --seconds or SIGTERM. */
 #include <errno.h>
 #include <stdbool.h>
@@ -39,6 +51,7 @@
 
 #include "gnb/sctp_link.h"
 #include "ngap/ngap.h"
+#include "rrc/msg/ul_dcch.h"
 #include "tests/tools/tool_util.h"
 
 static struct ngap_pdu in, out;
@@ -69,6 +82,11 @@ static void on_usr(int sig)
     if (sig == SIGUSR1) want_release = 1;
     else want_session = 1;
 }
+static int reset_ue, reset_all_ue, error_ue, no_command_ran;
+static bool ics_radio_cap;
+static uint8_t radio_cap[NGAP_MAX_UE_RADIO_CAP];
+static size_t radio_cap_len;
+static struct rrc_ue_capability_information cap_info;
 
 /* 38.413 8.2.1: PDU Session Resource Setup Request for the UE (session 1, one QoS flow). */
 static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
@@ -167,7 +185,61 @@ static void send_ics(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
     r->has_nas_pdu = ics_nas_len > 0;
     r->nas_len = ics_nas_len;
     memcpy(r->nas, ics_nas, ics_nas_len);
+    r->has_ue_radio_capability = ics_radio_cap && radio_cap_len > 0;
+    r->ue_radio_capability_len = r->has_ue_radio_capability ? radio_cap_len : 0;
+    memcpy(r->ue_radio_capability, radio_cap, r->ue_radio_capability_len);
     send_pdu(a, 1);
+    if (r->has_ue_radio_capability) printf("amf_stub: (with the UE Radio Capability, %zu bytes)\n", radio_cap_len);
+}
+
+/* 38.413 8.7.4.2.1: NG Reset of the whole interface, or of the UE's connection and one of no UE. */
+static void send_reset(struct sctp_link *a, bool all, uint64_t amf_id, uint32_t ran_id)
+{
+    memset(&out, 0, sizeof out);
+    out.msg = NGAP_MSG_NG_RESET;
+    struct ngap_ng_reset *r = &out.u.ng_reset;
+    r->cause = (struct ngap_cause){.group = NGAP_CAUSE_MISC, .value = NGAP_CAUSE_MISC_UNSPECIFIED};
+    r->reset_all = all;
+    r->n_ues = all ? 0 : 2;
+    r->ues[0] = (struct ngap_ue_connection){true, amf_id, true, ran_id};
+    r->ues[1] = (struct ngap_ue_connection){.has_amf_ue_ngap_id = true, .amf_ue_ngap_id = 999999};
+    send_pdu(a, 0);
+}
+
+/* 38.413 8.7.5: an Error Indication with no ids, then one naming the UE (unknown-local-UE-NGAP-ID). */
+static void send_errors(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
+{
+    memset(&out, 0, sizeof out);
+    out.msg = NGAP_MSG_ERROR_INDICATION;
+    out.u.error_indication = (struct ngap_error_indication){
+        .has_cause = true, .cause = {NGAP_CAUSE_PROTOCOL, NGAP_CAUSE_PROTOCOL_SEMANTIC_ERROR}};
+    send_pdu(a, 0);
+    out.u.error_indication = (struct ngap_error_indication){
+        .has_amf_ue_ngap_id = true, .amf_ue_ngap_id = amf_id, .has_ran_ue_ngap_id = true, .ran_ue_ngap_id = ran_id,
+        .has_cause = true, .cause = {NGAP_CAUSE_RADIO_NETWORK, NGAP_CAUSE_RADIO_UNKNOWN_LOCAL_UE_NGAP_ID}};
+    send_pdu(a, 1);
+}
+
+/* 38.413 8.14.1: the octets, and what they hold (38.331 UERadioAccessCapabilityInformation). */
+static void radio_capability(void)
+{
+    const struct ngap_ue_radio_capability_info_indication *c = &in.u.ue_radio_capability_info_indication;
+    printf("amf_stub: UERadioCapabilityInfoIndication amf_ue_id=%llu ran_ue_id=%u len=%zu bytes=",
+           (unsigned long long)c->amf_ue_ngap_id, c->ran_ue_ngap_id, c->cap_len);
+    print_hex(c->cap, c->cap_len, 64);
+    int rc = rrc_ue_radio_access_cap_info_decode(c->cap, c->cap_len, &cap_info);
+    if (rc < 0) {
+        printf(" bad=%s\n", strerror(-rc));
+        return;
+    }
+    printf(" containers=%d", cap_info.nof_containers);
+    for (int i = 0; i < cap_info.nof_containers; i++) {
+        printf(" rat%d=%d cap%d=", i, cap_info.container[i].rat_type, i);
+        print_hex(cap_info.bytes + cap_info.container[i].off, cap_info.container[i].len, 64);
+    }
+    printf("\n");
+    memcpy(radio_cap, c->cap, c->cap_len);
+    radio_cap_len = c->cap_len;
 }
 
 /* 38.413 8.6.1 / 8.6.2: the first NAS message of a UE, answered by a DL NAS message. */
@@ -267,6 +339,11 @@ int main(int argc, char **argv)
             if (n < 0) return 2;
             release_nas_len = (size_t)n;
         }
+        else if (!strcmp(a, "--reset-ue")) reset_ue = atoi(v);
+        else if (!strcmp(a, "--reset-all-ue")) reset_all_ue = atoi(v);
+        else if (!strcmp(a, "--error-ue")) error_ue = atoi(v);
+        else if (!strcmp(a, "--no-command-ran")) no_command_ran = atoi(v);
+        else if (!strcmp(a, "--ics-radio-cap")) ics_radio_cap = atoi(v) != 0;
         else if (!strcmp(a, "--ics-caps")) {
             if (sscanf(v, "%x,%x", &ics_enc, &ics_int) != 2) return 2;
         }
@@ -330,6 +407,19 @@ int main(int argc, char **argv)
                 print_hex(u->nas, u->nas_len, 64);
                 printf("\n");
                 ul_count++;
+                bool first = ul_count == 1;
+                if (first && reset_ue == ue_count) {
+                    send_reset(a, false, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
+                    continue;
+                }
+                if (first && reset_all_ue == ue_count) {
+                    send_reset(a, true, 0, 0);
+                    continue;
+                }
+                if (first && error_ue == ue_count) {
+                    send_errors(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
+                    continue;
+                }
                 if (ics && ics_after_ul == ul_count) send_ics(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
                 if (session_after_ul == ul_count) send_session(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
                 if (release_after_ul == ul_count) send_release(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
@@ -373,7 +463,22 @@ int main(int argc, char **argv)
                 const struct ngap_ue_ids_cause *r = &in.u.ue_context_release_request;
                 printf("amf_stub: UEContextReleaseRequest amf_ue_id=%llu ran_ue_id=%u cause=%d/%d\n",
                        (unsigned long long)r->amf_ue_ngap_id, r->ran_ue_ngap_id, r->cause.group, r->cause.value);
-                send_release(a, r->amf_ue_ngap_id, r->ran_ue_ngap_id);
+                if (r->ran_ue_ngap_id != (uint32_t)no_command_ran) send_release(a, r->amf_ue_ngap_id, r->ran_ue_ngap_id);
+            } else if (in.msg == NGAP_MSG_UE_RADIO_CAPABILITY_INFO_INDICATION) {
+                radio_capability();
+            } else if (in.msg == NGAP_MSG_NG_RESET_ACKNOWLEDGE) {
+                const struct ngap_ng_reset_acknowledge *k = &in.u.ng_reset_acknowledge;
+                printf("amf_stub: NGResetAcknowledge ues=%d", k->has_ues ? k->n_ues : 0);
+                for (int i = 0; k->has_ues && i < k->n_ues; i++)
+                    printf(" %lld/%lld", k->ues[i].has_amf_ue_ngap_id ? (long long)k->ues[i].amf_ue_ngap_id : -1LL,
+                           k->ues[i].has_ran_ue_ngap_id ? (long long)k->ues[i].ran_ue_ngap_id : -1LL);
+                printf("\n");
+            } else if (in.msg == NGAP_MSG_NG_RESET) { /* 38.413 8.7.4.2.2: the gNB resets; the AMF acknowledges */
+                printf("amf_stub: NGReset reset_all=%d ues=%d cause=%d/%d\n", in.u.ng_reset.reset_all,
+                       in.u.ng_reset.n_ues, in.u.ng_reset.cause.group, in.u.ng_reset.cause.value);
+                memset(&out, 0, sizeof out);
+                out.msg = NGAP_MSG_NG_RESET_ACKNOWLEDGE;
+                send_pdu(a, 0);
             } else if (in.msg == NGAP_MSG_UE_CONTEXT_RELEASE_COMPLETE) {
                 printf("amf_stub: UEContextReleaseComplete amf_ue_id=%llu ran_ue_id=%u\n",
                        (unsigned long long)in.u.ue_context_release_complete.amf_ue_ngap_id,

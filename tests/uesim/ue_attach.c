@@ -242,8 +242,10 @@ static void answer_cap(struct ue_attach_ue *u)
         printf("uesim: UECapabilityInformation could not be sent: ue=%d\n", u->idx + 1);
         return;
     }
-    printf("uesim: UECapabilityInformation sent: ue=%d c-rnti=0x%04x (UE-NR-Capability %zu bytes)\n", u->idx + 1,
+    printf("uesim: UECapabilityInformation sent: ue=%d c-rnti=0x%04x (UE-NR-Capability %zu bytes) nr=", u->idx + 1,
            u->rnti, cl);
+    for (size_t i = 0; i < cl; i++) printf("%02x", ci.bytes[i]);
+    printf("\n");
 }
 
 static void echo_nas(struct ue_attach_ue *u, const uint8_t *nas, size_t len);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ngap/ngap.h"
+#include "rrc/msg/ul_dcch.h"
 #include "test_rng.h"
 #include "tshark_check.h"
 #include "tests/unit/check_run.h"
@@ -300,9 +301,28 @@ static void fill_slices(int *n, struct ngap_snssai *s, int count, int salt)
         s[k] = (struct ngap_snssai){.sst = (uint8_t)(1 + k + salt), .has_sd = k % 2 == 1, .sd = k % 2 ? 0xabc000u + (unsigned)k : 0};
 }
 
+/* A UE Radio Capability as gnbd builds it (38.413 9.3.1.74): UERadioAccessCapabilityInformation holding a
+ * UE-CapabilityRAT-ContainerList with the UE simulator's UE-NR-Capability (band n78). (Wireshark reads every
+ * container by its RAT type, so no made-up one here: test_rrc_ue_capability round-trips several.) */
+static uint8_t own_cap[256], own_ue_nr_cap[32];
+static size_t own_cap_len, own_ue_nr_cap_len;
+static struct rrc_ue_capability_information own_ci;
+
+static void build_cap(void)
+{
+    memset(&own_ci, 0, sizeof own_ci);
+    ck_assert_int_eq(rrc_ue_nr_capability_encode_minimal(78, own_ue_nr_cap, sizeof own_ue_nr_cap, &own_ue_nr_cap_len), 0);
+    own_ci.has_container_list = true;
+    own_ci.nof_containers = 1;
+    own_ci.container[0] = (struct rrc_ue_cap_rat_container){.rat_type = RRC_RAT_NR, .off = 0, .len = own_ue_nr_cap_len};
+    memcpy(own_ci.bytes, own_ue_nr_cap, own_ue_nr_cap_len);
+    ck_assert_int_eq(rrc_ue_radio_access_cap_info_encode(&own_ci, own_cap, sizeof own_cap, &own_cap_len), 0);
+}
+
 static void build_own(void)
 {
     memset(own, 0, sizeof own);
+    build_cap();
     struct ngap_pdu *p = &own[NGAP_MSG_NG_SETUP_REQUEST];
     p->msg = NGAP_MSG_NG_SETUP_REQUEST;
     struct ngap_ng_setup_request *q = &p->u.ng_setup_request;
@@ -400,6 +420,9 @@ static void build_own(void)
     c->has_nas_pdu = true;
     c->nas_len = 3;
     memcpy(c->nas, "\x7e\x00\x46", 3);
+    c->has_ue_radio_capability = true;
+    c->ue_radio_capability_len = own_cap_len;
+    memcpy(c->ue_radio_capability, own_cap, own_cap_len);
 
     own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE;
     own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response =
@@ -493,6 +516,12 @@ static void build_own(void)
     own[NGAP_MSG_ERROR_INDICATION].u.error_indication = (struct ngap_error_indication){
         .has_ran_ue_ngap_id = true, .ran_ue_ngap_id = 9, .has_cause = true,
         .cause = {NGAP_CAUSE_PROTOCOL, NGAP_CAUSE_PROTOCOL_SEMANTIC_ERROR}};
+    p = &own[NGAP_MSG_UE_RADIO_CAPABILITY_INFO_INDICATION];
+    p->msg = NGAP_MSG_UE_RADIO_CAPABILITY_INFO_INDICATION;
+    p->u.ue_radio_capability_info_indication.amf_ue_ngap_id = 70000;
+    p->u.ue_radio_capability_info_indication.ran_ue_ngap_id = 3;
+    p->u.ue_radio_capability_info_indication.cap_len = own_cap_len;
+    memcpy(p->u.ue_radio_capability_info_indication.cap, own_cap, own_cap_len);
 }
 
 START_TEST(test_ngap_own_round_trips)
@@ -851,6 +880,26 @@ START_TEST(test_ngap_tshark)
     EXPECT_COUNT(k, "ngap.pDUSessionID", 2);
     EXPECT_INT(k, "ngap.pDUSessionID", 1, 6);
     expect_uli(k, &own[NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE].u.pdu_session_resource_release_response.uli, 0);
+
+    /* UE Radio Capability Info Indication: the octets as given, and inside them (nr-rrc's reading of
+     * UERadioAccessCapabilityInformation) the container with its RAT type and octets, read further as the
+     * UE-NR-Capability (rel15, band n78). */
+    k = &pk[19];
+    expect_common(k, &own[NGAP_MSG_UE_RADIO_CAPABILITY_INFO_INDICATION]);
+    EXPECT_INT(k, "ngap.AMF_UE_NGAP_ID", 0, 70000);
+    EXPECT_INT(k, "ngap.RAN_UE_NGAP_ID", 0, 3);
+    EXPECT_INT(k, "ngap.id", 2, NGAP_IE_UE_RADIO_CAPABILITY);
+    char cap_hex[2 * sizeof own_cap + 1], nr_hex[2 * sizeof own_ue_nr_cap + 1];
+    for (size_t o = 0; o < own_cap_len; o++) snprintf(cap_hex + 2 * o, 3, "%02x", own_cap[o]);
+    for (size_t o = 0; o < own_ue_nr_cap_len; o++) snprintf(nr_hex + 2 * o, 3, "%02x", own_ue_nr_cap[o]);
+    ck_assert_str_eq(bytes_of(k, "ngap.UERadioCapability", 0), cap_hex);
+    EXPECT_COUNT(k, "UE_CapabilityRAT_Container_element", 1);
+    EXPECT_NAME(k, "rat_Type", 0, "nr");
+    ck_assert_str_eq(bytes_of(k, "ue_CapabilityRAT_Container", 0), nr_hex);
+    EXPECT_NAME(k, "accessStratumRelease", 0, "rel15");
+    EXPECT_INT(k, "bandNR", 0, 78);
+    /* ... and in the Initial Context Setup Request, where the AMF gives it back. */
+    ck_assert_str_eq(bytes_of(&pk[6], "ngap.UERadioCapability", 0), cap_hex);
     tshark_pkts_free(pk, n);
 }
 END_TEST

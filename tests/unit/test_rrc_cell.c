@@ -501,6 +501,39 @@ START_TEST(test_rrc_cell_security_complete)
 }
 END_TEST
 
+/* With a core network (core_release) an inactive UE is reported once (RELEASE_REQUEST, 38.413 8.3.2), stays
+ * connected (its security and DRB procedures go on), and gets its RRCRelease when the core commands it; a second
+ * UE whose command never comes gets it RRC_CORE_RELEASE_GUARD_MS after the request. */
+START_TEST(test_rrc_cell_core_release_order)
+{
+    struct rrc_cell_config cfg = {.max_ues = 4, .reject_wait_time_s = 7, .inactivity_ms = 3000, .core_release = true};
+    rrc_setup_builder_defaults(&cfg.setup);
+    ck_assert_int_eq(rrc_cell_init(&cell, &cfg), 0);
+    connect_ue(0x4601, 1000);
+    connect_ue(0x4602, 1500);
+    expect_quiet(3999);
+    struct rrc_cell_action act = tick1(4000, RRC_ACT_RELEASE_REQUEST, 0x4601);
+    ck_assert_int_eq(act.cause, RRC_CAUSE_INACTIVITY);
+    expect_quiet(4499); /* asked once: no RRCRelease, no second request */
+    tick1(4500, RRC_ACT_RELEASE_REQUEST, 0x4602);
+    expect_quiet(9000);
+    ck_assert_int_eq(rrc_cell_connected(&cell), 2);
+    ck_assert_uint_eq(cell.stats.releases_sent, 0);
+    ck_assert_int_eq(rrc_cell_request_release(&cell, 0x4601), 0); /* the core's command */
+    act = tick1(9001, RRC_ACT_DL_DCCH, 0x4601);
+    ck_assert_int_eq(act.cause, RRC_CAUSE_CORE);
+    struct rrc_dl_dcch_msg m;
+    ck_assert_int_eq(rrc_dl_dcch_decode(act.data, act.len, &m), 0);
+    ck_assert_int_eq(m.c1, RRC_DL_DCCH_RELEASE);
+    rrc_cell_delivered(&cell, 0x4601, 9002);
+    expect_release_ue(0x4601, 9002, RRC_CAUSE_DELIVERED);
+    expect_quiet(4500 + RRC_CORE_RELEASE_GUARD_MS - 1);
+    expect_release_msg(0x4602, 4500 + RRC_CORE_RELEASE_GUARD_MS); /* no command: released anyway */
+    ck_assert_uint_eq(cell.stats.releases_sent, 2);
+    rrc_cell_free(&cell);
+}
+END_TEST
+
 START_TEST(test_rrc_cell_security_failure_and_timeout)
 {
     cell_init(4, 0);
@@ -539,6 +572,28 @@ START_TEST(test_rrc_cell_security_failure_and_timeout)
     expect_quiet(200010 + RRC_CAP_GUARD_MS - 1);
     tick1(200010 + RRC_CAP_GUARD_MS, RRC_ACT_CONTEXT_SETUP_DONE, 0x4602);
     ck_assert_uint_eq(cell.stats.cap_timeouts, 1);
+    rrc_cell_free(&cell);
+}
+END_TEST
+
+/* The core has the UE's radio capabilities (Initial Context Setup with UE Radio Capability): after
+ * SecurityModeComplete and ciphering, no UECapabilityEnquiry; the NAS-PDU and the setup's success follow. */
+START_TEST(test_rrc_cell_capability_known)
+{
+    cell_init(4, 30000);
+    connect_ue(0x4601, 0);
+    ck_assert_int_eq(rrc_cell_ue_capability_known(&cell, 0x4602), -ENOENT);
+    const uint8_t nas[] = {0x7e, 0x02, 0xaa, 0xbb};
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), nas, 4, 20), 0);
+    ck_assert_int_eq(rrc_cell_ue_capability_known(&cell, 0x4601), 0);
+    int t = expect_smc(0x4601, 30, 2, 2);
+    ck_assert_int_eq(smc_answer(0x4601, t, false, 50), RRC_EV_SECURITY_COMPLETE);
+    tick1(50, RRC_ACT_SECURITY, 0x4601);
+    struct rrc_cell_action act = tick1(50, RRC_ACT_DL_NAS, 0x4601);
+    ck_assert_mem_eq(act.nas, nas, 4);
+    tick1(50, RRC_ACT_CONTEXT_SETUP_DONE, 0x4601);
+    expect_quiet(5000);
+    ck_assert_uint_eq(cell.stats.cap_enquiries, 0);
     rrc_cell_free(&cell);
 }
 END_TEST
@@ -667,6 +722,8 @@ int main(void)
     tcase_add_test(tc, test_rrc_cell_setup_reject_bad);
     tcase_add_test(tc, test_rrc_cell_setup_complete_connects);
     tcase_add_test(tc, test_rrc_cell_inactivity_exact);
+    tcase_add_test(tc, test_rrc_cell_core_release_order);
+    tcase_add_test(tc, test_rrc_cell_capability_known);
     tcase_add_test(tc, test_rrc_cell_activity_restarts_timer);
     tcase_add_test(tc, test_rrc_cell_release_frees_a_place);
     tcase_add_test(tc, test_rrc_cell_setup_timeout_and_lost);

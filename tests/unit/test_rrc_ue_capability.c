@@ -163,6 +163,62 @@ START_TEST(test_information_round_trip)
 }
 END_TEST
 
+/* UERadioAccessCapabilityInformation (what NGAP's UE Radio Capability carries, 38.413 9.3.1.74) around the
+ * container list of a UECapabilityInformation: criticalExtensions c1 (0), ueRadioAccessCapabilityInformation
+ * (000 of 8), nonCriticalExtension absent (0), then the OCTET STRING's length (12: 00001100) and the list's
+ * complete encoding: SIZE one (0001), rat-Type nr (ext 0, 00), ue-CapabilityRAT-Container length 10 (00001010)
+ * and the UE simulator's 10-octet UE-NR-Capability 00 .. 00 9a, padded to 96 bits:
+ *   00000 000|01100 000|1 000 0000|1010 0000|... 0000 1001|1010 0 000 = 00 60 80 a0 00 x7 09 a0 */
+START_TEST(test_radio_access_cap_info)
+{
+    uint8_t nr[16], buf[64];
+    size_t nl, len;
+    ck_assert_int_eq(rrc_ue_nr_capability_encode_minimal(78, nr, sizeof nr, &nl), 0);
+    ck_assert_uint_eq(nl, 10);
+    ck_assert_mem_eq(nr, ((const uint8_t[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0x9a}), 10);
+    memset(&ci, 0, sizeof ci);
+    ci.transaction_id = 2; /* not part of it */
+    ci.has_container_list = true;
+    ci.nof_containers = 1;
+    ci.container[0] = (struct rrc_ue_cap_rat_container){.rat_type = RRC_RAT_NR, .off = 0, .len = nl};
+    memcpy(ci.bytes, nr, nl);
+    ck_assert_int_eq(rrc_ue_radio_access_cap_info_encode(&ci, buf, sizeof buf, &len), 0);
+    ck_assert_uint_eq(len, 14);
+    ck_assert_mem_eq(buf, ((const uint8_t[]){0x00, 0x60, 0x80, 0xa0, 0, 0, 0, 0, 0, 0, 0, 0, 0x09, 0xa0}), 14);
+    static struct rrc_ue_capability_information back;
+    ck_assert_int_eq(rrc_ue_radio_access_cap_info_decode(buf, len, &back), 0);
+    ck_assert(back.has_container_list);
+    ck_assert_int_eq(back.nof_containers, 1);
+    ck_assert_int_eq(back.container[0].rat_type, RRC_RAT_NR);
+    ck_assert_uint_eq(back.container[0].len, nl);
+    ck_assert_mem_eq(back.bytes, nr, nl);
+    /* Several containers (one of 1000 octets: two-octet lengths inside and out) round trip. */
+    static const size_t sizes[] = {10, 1000, 3};
+    size_t off = 0;
+    ci.nof_containers = 3;
+    for (int i = 0; i < 3; i++) {
+        ci.container[i] = (struct rrc_ue_cap_rat_container){.rat_type = (enum rrc_rat_type)i, .off = off, .len = sizes[i]};
+        for (size_t k = 0; k < sizes[i]; k++) ci.bytes[off + k] = (uint8_t)(7 * i + k);
+        off += sizes[i];
+    }
+    static uint8_t big[1100];
+    ck_assert_int_eq(rrc_ue_radio_access_cap_info_encode(&ci, big, sizeof big, &len), 0);
+    ck_assert_int_eq(rrc_ue_radio_access_cap_info_decode(big, len, &back), 0);
+    ck_assert_int_eq(back.nof_containers, 3);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(back.container[i].rat_type, ci.container[i].rat_type);
+        ck_assert_uint_eq(back.container[i].len, sizes[i]);
+    }
+    ck_assert_mem_eq(back.bytes, ci.bytes, off);
+    ck_assert_int_eq(rrc_ue_radio_access_cap_info_encode(&ci, big, 500, &len), -ENOSPC);
+    /* criticalExtensionsFuture, a spare c1: -ENOTSUP; cut short: -EBADMSG. */
+    ck_assert_int_eq(rrc_ue_radio_access_cap_info_decode((const uint8_t[]){0x80}, 1, &back), -ENOTSUP);
+    ck_assert_int_eq(rrc_ue_radio_access_cap_info_decode((const uint8_t[]){0x10, 0x00}, 2, &back), -ENOTSUP);
+    for (size_t cut = 1; cut < 14; cut++)
+        ck_assert_int_eq(rrc_ue_radio_access_cap_info_decode(buf, cut, &back), -EBADMSG);
+}
+END_TEST
+
 /* Wireshark reads the enquiry, the UE simulator's UECapabilityInformation (with its minimal UE-NR-Capability,
  * which the dissector decodes as a UE-NR-Capability) and RRCReconfigurationComplete field by field. */
 START_TEST(test_read_by_wireshark)
@@ -226,6 +282,7 @@ int main(void)
     tcase_add_test(t, test_enquiry_by_hand);
     tcase_add_test(t, test_information_by_hand);
     tcase_add_test(t, test_information_round_trip);
+    tcase_add_test(t, test_radio_access_cap_info);
     tcase_add_test(t, test_read_by_wireshark);
     suite_add_tcase(s, t);
     return check_run(s);
