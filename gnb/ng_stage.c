@@ -651,10 +651,10 @@ static void on_release_command(struct ng_stage *s, const struct ngap_ue_context_
                  "release; UE Context Release Complete", u->rnti, c->cause.group, c->cause.value);
         forget_ue(s, u);
         atomic_fetch_add_explicit(&s->ue_releases, 1, memory_order_relaxed);
-    } else if (u) {
-        rrc_release(s, u->rnti);
+    } else if (u) { /* logged first: the RRC logs its RRCRelease once it has the message */
         log_info(LOG_NGAP, "0x%04x: UE Context Release Command (cause group %d value %d) -> RRCRelease; "
                  "UE Context Release Complete", u->rnti, c->cause.group, c->cause.value);
+        rrc_release(s, u->rnti);
         forget_ue(s, u);
         atomic_fetch_add_explicit(&s->ue_releases, 1, memory_order_relaxed);
     } else {
