@@ -92,7 +92,12 @@ int rrc_config_dci_1_1(const struct gnbd_config *cfg, struct dci_1_1_config *c)
 {
     struct rrc_setup_cell_desc d;
     struct rrc_dl_ccch_msg *m = calloc(1, sizeof *m); /* init time: a large message */
-    int rc = !m || rrc_config_setup_desc(cfg, &d) < 0 ? -EINVAL : rrc_setup_builder_build(&d, 0, m);
+    int rc = !m || rrc_config_setup_desc(cfg, &d) < 0 ? -EINVAL : 0;
+    if (rc == 0) { /* any UE's: its own PUCCH PRBs (the defaults suit 52 PRB) size no DCI field */
+        d.ue.f1_prb = d.nof_prb - 1;
+        d.ue.f2_prb = d.nof_prb - 2;
+        rc = rrc_setup_builder_build(&d, 0, m);
+    }
     if (rc == 0) {
         const struct rrc_cell_group_config *cg = &m->setup.master_cell_group;
         rc = rrc_serving_cell_dci_1_1(&cg->sp_cell.dedicated, d.nof_prb, cg->phy.harq_ack_codebook_dynamic, c);
