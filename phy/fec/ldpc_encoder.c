@@ -362,18 +362,40 @@ ENC_AVX2 static void run_avx2(const struct ldpc_encoder *enc, int num_ops, uint8
 }
 static const struct enc_kernels kernels_avx2 = { load_avx2, run_avx2 };
 
-/* AVX-512 (F + BW) for Z_c >= PACKED_MIN_Z (the AVX2 kernels below): the steps run on packed bits, a Z_c-bit
+/* AVX-512 (F + BW) for Z_c >= packed_min_z (the AVX2 kernels below): the steps run on packed bits, a Z_c-bit
  * block (at most 48 bytes) in one register, so a read costs one load where the byte kernels take 12. The load
  * pass packs each systematic column (a mask of its bytes' bit 0) into its doubled packed block; a shift by P is
  * a 64-byte read at byte offset P / 8 whose 64-bit lanes are shifted right by P mod 8 and take the low bits of
  * the next lane; a step XORs its reads, unpacks its result into d (each 64 bits broadcast, byte m picking bit m)
  * and/or stores it doubled, packed, for the steps that read it. Per step and block this costs more than the
- * byte kernels, per read less: on a Zen 5 EPYC (paired rounds, idle machine) it was 1.0-1.25x the AVX2 kernels
- * at Z_c = 192 and 224, 1.2-1.7x from 256 on (BG1 Z_c = 384: 1.6x), about even at 160, 0.85x at 128. Z_c must
- * be a multiple of 32 (208 and 240 are not: they run the AVX2 kernels). No masked loads or
- * stores: the masked stores were slower here than whole-vector stores that overlap and a 32-byte tail. */
-#define PACKED_MIN_Z 192
+ * byte kernels, per read less: on a Zen 5 EPYC (paired rounds) BG1 was 1.1-1.3x the AVX2 kernels at Z_c = 192
+ * to 240, 1.2-1.7x from 256 on (Z_c = 384: 1.6x), about even at 160, 0.85x at 128; BG2 0.9-1.07x at 192 to
+ * 224, 1.05-1.3x from 256 on. Z_c must be a multiple of 16 (all lifting sizes from 128 up are). No masked loads or stores: the masked stores were
+ * slower here than whole-vector stores that overlap and 16/32-byte tails. */
+/* Smallest Z_c the packed kernels run at, BG1 and BG2 (BG2 has fewer reads per step to spread its cost on). */
+static const int packed_min_z[2] = { 192, 256 };
 #define ENC_AVX512 __attribute__((target("avx512f,avx512bw")))
+
+/* The last rem = Z_c mod 64 bytes of a block (16, 32 or 48: Z_c is a multiple of 16), zero-extended, and stored
+ * back, in 32- and 16-byte pieces (not masked: slower). */
+ENC_AVX512 static inline __m512i load_tail(const uint8_t *p, int rem)
+{
+    if (rem == 16)
+        return _mm512_zextsi128_si512(_mm_loadu_si128((const __m128i *)p));
+    __m512i x = _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)p));
+    return rem == 32 ? x : _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(p + 32)), 2);
+}
+
+ENC_AVX512 static inline void store_tail(uint8_t *p, __m512i x, int rem)
+{
+    if (rem == 16) {
+        _mm_storeu_si128((__m128i *)p, _mm512_castsi512_si128(x));
+        return;
+    }
+    _mm256_storeu_si256((__m256i *)p, _mm512_castsi512_si256(x));
+    if (rem == 48)
+        _mm_storeu_si128((__m128i *)(p + 32), _mm512_extracti32x4_epi32(x, 2));
+}
 
 ENC_AVX512 static void load_avx512(uint8_t *ws, const uint8_t *c, uint8_t *d, int kb, int z)
 {
@@ -392,12 +414,11 @@ ENC_AVX512 static void load_avx512(uint8_t *ws, const uint8_t *c, uint8_t *d, in
             long long bits = (long long)_mm512_test_epi8_mask(x, one);
             v = _mm512_or_si512(v, _mm512_maskz_set1_epi64((__mmask8)(1u << w), bits));
         }
-        if (k < z) { /* the 32 bytes left at Z_c = 352 */
-            __m256i x = _mm256_loadu_si256((const __m256i *)(cj + k));
+        if (k < z) {
+            __m512i x = load_tail(cj + k, z - k);
             if (dj)
-                _mm256_storeu_si256((__m256i *)(dj + k), x);
-            v = _mm512_mask_set1_epi64(v, (__mmask8)(1u << w),
-                                       (long long)_mm512_test_epi8_mask(_mm512_zextsi256_si512(x), one));
+                store_tail(dj + k, x, z - k);
+            v = _mm512_mask_set1_epi64(v, (__mmask8)(1u << w), (long long)_mm512_test_epi8_mask(x, one));
         }
         /* Two copies: the first one's tail (zero past Z_c bits) is overwritten by the second's head. */
         uint8_t *blk = ws + PACKED_OFFSET + (size_t)j * PACKED_STRIDE;
@@ -449,8 +470,8 @@ ENC_AVX512 static void run_avx512(const struct ldpc_encoder *enc, int num_ops, u
                 b = _mm512_min_epu8(_mm512_and_si512(_mm512_shuffle_epi8(b, pick), bit), one);
                 if (k + 64 <= z)
                     _mm512_storeu_si512(out + k, b);
-                else /* the 32 bytes left at Z_c = 352 (not a masked store: slower) */
-                    _mm256_storeu_si256((__m256i *)(out + k), _mm512_castsi512_si256(b));
+                else
+                    store_tail(out + k, b, z - k);
             }
         }
     }
@@ -475,7 +496,7 @@ int ldpc_encode_partial(struct ldpc_encoder *enc, int bg, int z, const uint8_t *
     }
     const struct enc_kernels *kern = &kernels_c;
 #if defined(__x86_64__)
-    if (enc->impl == LDPC_ENCODER_IMPL_AVX512 && z >= PACKED_MIN_Z && z % 32 == 0)
+    if (enc->impl == LDPC_ENCODER_IMPL_AVX512 && z >= packed_min_z[bg - 1] && z % 16 == 0)
         kern = &kernels_avx512;
     else if (enc->impl != LDPC_ENCODER_IMPL_C)
         kern = &kernels_avx2;

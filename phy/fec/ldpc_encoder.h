@@ -8,7 +8,7 @@
  *
  * Bits are unpacked, one per byte. The encoder works on whole Z_c-byte blocks: a cyclic shift by P_ij is a read
  * at offset P_ij of a block stored twice in a row, and each row of H is an XOR of such reads, 32 bytes at a time;
- * the AVX-512 path packs the bits instead at the largest lifting sizes (Z_c >= 192: a whole block in one
+ * the AVX-512 path packs the bits instead at the largest lifting sizes (BG1 Z_c >= 192, BG2 >= 256: a whole block in one
  * register). Three implementations with identical output: portable C (the compiler's generic vectors, SSE2 on
  * x86-64), AVX2 and AVX-512 (F + BW), chosen per encoder at init from the CPU (cpuid), as the decoder does.
  *
@@ -33,7 +33,7 @@ enum ldpc_encoder_impl {
     LDPC_ENCODER_IMPL_C,
     LDPC_ENCODER_IMPL_AVX2,   /* init fails with -ENOTSUP on a CPU without AVX2 */
     LDPC_ENCODER_IMPL_AVX512, /* init fails with -ENOTSUP on a CPU without AVX-512 F+BW (and
-                               * AVX2); Z_c < 192 runs the AVX2 kernels */
+                               * AVX2); Z_c below 192 (BG2: 256) runs the AVX2 kernels */
 };
 
 struct ldpc_encoder_cfg {
