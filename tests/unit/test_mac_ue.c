@@ -75,7 +75,8 @@ static int dl_slot(uint64_t slot, struct dl_slot_request *dl)
 }
 
 /* The PDCCH is in SS#2 on CORESET#1 (the default RRCSetup's: 48 RBs from CRB 0, non-interleaved) on one of the
- * UE's candidates of its aggregation level in that slot (38.213 10.1). */
+ * UE's candidates of its aggregation level in that slot (38.213 10.1); a DCI 1_1 (SS#3: the same candidates) has
+ * the UE's 1_1 size. */
 static void in_uss(const struct dl_slot_request *dl, const struct dl_pdcch *p)
 {
     ck_assert_int_eq(p->coreset.crb_start, 0);
@@ -85,7 +86,8 @@ static void in_uss(const struct dl_slot_request *dl, const struct dl_pdcch *p)
     bool found = false;
     for (int m = 0; m < n; m++) found |= f[m] == p->first_cce;
     ck_assert(found);
-    ck_assert_int_eq(p->dci_len, dci_1_0_size(DCI_RNTI_C, 52));
+    ck_assert_int_eq(p->dci_len, u.cfg.dl_256qam && p->dci[0] == 1 ? dci_1_1_size(&u.cfg.dci_1_1)
+                                                                   : dci_1_0_size(DCI_RNTI_C, 52));
 }
 
 /* The UL grant in dl: DCI 0_0 for RNTI, read back. */
@@ -933,6 +935,61 @@ START_TEST(link_adaptation)
 }
 END_TEST
 
+/* mac.dl_256qam: UE PDSCHs come with DCI 1_1 of the UE's sizing (41 bits at 52 PRB, in SS#2's candidates), MCS
+ * rows of 38.214 Table 5.1.3.1-2 (row 25: 256QAM, its TBS), k1 index 3 and antenna ports row 3; row 28 (reserved
+ * there) is refused as a fixed MCS, and a sizing for another BWP too. */
+START_TEST(dl_256qam_dci_1_1)
+{
+    struct mac_ue_config c = cfg52();
+    link_adapt_config_default(&c.la);
+    c.la.fixed_dl_mcs = 25;
+    c.dl_256qam = true;
+    c.dci_1_1 = (struct dci_1_1_config){.n_rb_bwp = 52, .nof_tdra_rows = 1, .dynamic_harq_codebook = true,
+                                        .nof_dl_data_to_ul_ack = 8, .uss_1_0_size = 39};
+    struct mac_ue_config bad = c;
+    bad.la.fixed_dl_mcs = 28;
+    ck_assert_int_eq(mac_ues_init(&u, &bad), -EINVAL);
+    bad = c;
+    bad.dci_1_1.n_rb_bwp = 51;
+    ck_assert_int_eq(mac_ues_init(&u, &bad), -EINVAL);
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, MAC_UE_DL_TB_MAX), 0);
+    struct mac_ue *ue = mac_ue_add(&u, RNTI, 0, 0);
+    ck_assert_ptr_nonnull(ue);
+    ue->setup_complete = true;
+    uint8_t sdu[200];
+    memset(sdu, 0x5a, sizeof sdu);
+    ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
+    struct dl_slot_request dl;
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    ck_assert_int_eq(dl.n_pdcch, 1);
+    ck_assert_int_eq(dl.n_pdsch, 1);
+    in_uss(&dl, &dl.pdcch[0]);
+    ck_assert_int_eq(dl.pdcch[0].dci_len, 41);
+    struct dci_1_1 d;
+    ck_assert_int_eq(dci_1_1_unpack(dl.pdcch[0].dci, 41, &c.dci_1_1, &d), 0);
+    ck_assert_uint_eq(d.mcs, 25);
+    ck_assert_uint_eq(d.antenna_ports, 3);
+    ck_assert_uint_eq(d.harq_feedback_timing, 3);
+    ck_assert_uint_eq(d.rv, 0);
+    struct tbs_mcs row;
+    ck_assert_int_eq(tbs_mcs_lookup(TBS_MCS_TABLE_256QAM, 25, &row), 0);
+    const struct dl_pdsch *p = &dl.pdsch[0];
+    ck_assert_int_eq(row.qm, 8);
+    ck_assert_int_eq(p->dlsch.qm, 8);
+    ck_assert_int_eq(p->grant.modulation, MODULATION_256QAM);
+    int start, n;
+    ck_assert_int_eq(dci_riv_decode(52, d.frequency_domain_assignment, &start, &n), 0);
+    ck_assert_int_eq(n, p->grant.nof_rb);
+    struct tbs_cfg t = {.n_prb = n, .n_symb_sh = 13, .n_dmrs_prb = pdsch_n_dmrs_prb(&p->grant), .layers = 1,
+                        .qm = 8, .r_x1024 = row.r_x1024};
+    ck_assert_int_eq(p->dlsch.tbs, tbs_compute(&t));
+    ck_assert_int_eq(ue->la.dl.last_mcs, 25);
+    tb_pool_give_back(&pool, p->tb_index);
+    teardown();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mac_ue");
@@ -952,6 +1009,7 @@ int main(void)
     tcase_add_test(tc, many_ues_share_a_slot);
     tcase_add_test(tc, idle_ues_cost_nothing);
     tcase_add_test(tc, link_adaptation);
+    tcase_add_test(tc, dl_256qam_dci_1_1);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
