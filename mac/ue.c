@@ -759,9 +759,6 @@ static int serve_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pas
                     struct tb_pool *pool, struct pdcch_alloc *a)
 {
     if (ue->last_dl_dci_slot == slot || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
-    /* 38.213 9.3: a HARQ-ACK in the slot of the UE's PUSCH goes on that PUSCH (srsUE does so: uci-OnPUSCH), which
-     * PHY UL does not read: no PDSCH whose HARQ-ACK (slot + 4) meets the UE's granted PUSCH */
-    if (ul_harq_at(ue, slot + 4) >= 0) return 0;
     int hid = -1;
     for (int k = 0; k < MAC_UE_DL_HARQ; k++) {
         int i = (ue->dl_harq_next + k) % MAC_UE_DL_HARQ;
@@ -789,7 +786,6 @@ static int serve_ul(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pas
                     struct pdcch_alloc *a)
 {
     if (ue->last_ul_dci_slot == slot || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
-    if (dl_harq_at(ue, slot + (uint64_t)u->cfg.k2) >= 0) return 0; /* its HARQ-ACK would go on this PUSCH (above) */
     if (pass == 0) {
         for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
             if (ue->ul_harq[hid].retx_due && send_ul_grant(u, ue, hid, slot, dl, a)) return 1;
@@ -831,23 +827,18 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
         else order[kept++] = order[j];
     }
     if (!usable) return 0;
-    /* pass 0: HARQ retransmissions (DL, UL) of every pending UE; pass 1: new data, DL and UL in turn first (while
-     * a PDSCH and a PUSCH of one UE cannot share a DCI slot, serve_dl). Each UE at most one DL and one UL DCI a
-     * slot; what finds no PDCCH candidate, PRBs or request entry waits for the next slot, and the walk there
-     * starts after the last UE given new data here. */
+    /* pass 0: HARQ retransmissions (DL, UL) of every pending UE; pass 1: new data. Each UE at most one DL and one
+     * UL DCI a slot (a PDSCH whose HARQ-ACK slot is that of the UE's PUSCH has its HARQ-ACK on the PUSCH,
+     * mac_ues_schedule_ul); what finds no PDCCH candidate, PRBs or request entry waits for the next slot, and
+     * the walk there starts after the last UE given new data here. */
     int added = 0, last_new = -1;
     for (int pass = 0; pass < 2; pass++)
         for (int j = 0; j < kept; j++) {
             struct mac_ue *ue = &u->ue[order[j]];
-            bool ul_first = pass == 1 && ue->ul_first;
-            int ul = pusch_slot_ul && ul_first ? serve_ul(u, ue, slot, pass, dl, a) : 0;
-            int dn = ack_slot_ul ? serve_dl(u, ue, slot, pass, dl, pool, a) : 0;
-            if (pusch_slot_ul && !ul_first) ul = serve_ul(u, ue, slot, pass, dl, a);
-            added += ul + dn;
-            if (pass == 1 && (ul || dn)) {
-                last_new = order[j];
-                ue->ul_first = dn > 0;
-            }
+            int got = (ack_slot_ul ? serve_dl(u, ue, slot, pass, dl, pool, a) : 0) +
+                      (pusch_slot_ul ? serve_ul(u, ue, slot, pass, dl, a) : 0);
+            added += got;
+            if (got && pass == 1) last_new = order[j];
         }
     if (last_new >= 0) u->rr_next = (last_new + 1) % MAC_MAX_UES;
     return added;
@@ -884,10 +875,11 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
         const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
         if (ue->active) add_pucch(u, ue, slot, true, ul);
     }
-    /* HARQ-ACKs and PUSCHs: only pending UEs have them outstanding */
+    /* HARQ-ACKs and PUSCHs: only pending UEs have them outstanding; a HARQ-ACK due in the slot of the UE's PUSCH
+     * goes on that PUSCH (38.213 9.3) */
     for (uint64_t b = u->pending; b; b &= b - 1) {
         const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
-        if (ue->active && dl_harq_at(ue, slot) >= 0) add_pucch(u, ue, slot, false, ul);
+        if (ue->active && dl_harq_at(ue, slot) >= 0 && ul_harq_at(ue, slot) < 0) add_pucch(u, ue, slot, false, ul);
     }
     for (uint64_t b = u->pending; b && ul->n_pusch < UL_MAX_PUSCH; b &= b - 1) {
         const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
@@ -909,6 +901,9 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
         q->tb.rv = rv_order[(h->tx > 0 ? h->tx - 1 : 0) % 4];
         q->tb.new_data = h->tx <= 1;
         q->harq_id = hid;
+        if (dl_harq_at(ue, slot) >= 0) /* UCI-OnPUSCH as RRCSetup configures it: betaOffsetACK-Index1, scaling */
+            q->grant.uci = (struct pusch_uci){.n_ack = 1, .beta_offset_index = MAC_UE_BETA_ACK_INDEX,
+                                              .alpha = MAC_UE_UCI_SCALING};
         n++;
     }
     return n;
@@ -951,6 +946,26 @@ uint64_t mac_bsr_bytes(const struct mac_bsr *b)
     return sum;
 }
 
+/* The HARQ-ACK of one of ue's DL TBs, heard on a PUCCH or on a PUSCH. */
+static void harq_ack_heard(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, bool ack, const char *on)
+{
+    if (ack) ue->dl_acks++;
+    else ue->dl_nacks++;
+    dl_outcome(u, ue, hid, ack);
+    const struct mac_dl_harq *h = &ue->dl_harq[hid];
+    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s%s, HARQ %d tx %d%s", ue->crnti, (unsigned long long)slot,
+             ack ? "ACK" : "NACK/DTX", on, hid, h->tx, ack ? "" : h->retx_due ? ": retransmission due" : ": dropped");
+}
+
+/* 38.213 9.3: the HARQ-ACK bit the PUSCH of `slot` carried (the receiver's DTX test failing, or no result: DTX). */
+static void pusch_harq_ack(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r)
+{
+    int hid = dl_harq_at(ue, slot);
+    if (hid < 0) return;
+    bool ack = r->rc >= 0 && !r->res.ack_dtx && r->res.n_ack >= 1 && r->res.ack[0] == 1;
+    harq_ack_heard(u, ue, hid, slot, ack, " on PUSCH");
+}
+
 void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r,
                   const uint8_t *tb)
 {
@@ -960,6 +975,7 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
     int hid = r->req.harq_id >= 0 && r->req.harq_id < MAC_UE_UL_HARQ ? r->req.harq_id : 0;
     int tx = ue->ul_harq[hid].tx;
     mac_ue_mark(u, ue); /* a retransmission, a BSR, RLC data or STATUS to answer */
+    if (r->req.grant.rnti == ue->crnti && r->req.grant.uci.n_ack > 0) pusch_harq_ack(u, ue, slot, r);
     if (r->req.grant.rnti == ue->crnti) ul_outcome(u, ue, hid, slot, ok);
     if (r->rc >= 0) {
         ue->last_rx_slot = slot;
@@ -1036,7 +1052,7 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
     mac_ue_mark(u, ue);
     bool found = r->res.verdict == PUCCH_RX_VALID;
     int hid = dl_harq_at(ue, slot);
-    bool ack_due = hid >= 0;
+    bool ack_due = hid >= 0 && ul_harq_at(ue, slot) < 0; /* else it goes on the PUSCH (mac_ue_pusch) */
     if (found) ue->last_rx_slot = slot;
     if (r->req.purpose == UL_PUCCH_SR) {
         if (!found) return true;
@@ -1049,13 +1065,7 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
     } else if (ue->ack_on_sr_slot == slot || !ack_due) {
         return true; /* read from the SR resource already, or not the slot of our PDSCH's HARQ-ACK */
     }
-    bool ack = found && r->res.nbits >= 1 && r->res.bits[0] == 1;
-    if (ack) ue->dl_acks++;
-    else ue->dl_nacks++;
-    dl_outcome(u, ue, hid, ack);
-    const struct mac_dl_harq *h = &ue->dl_harq[hid];
-    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s, HARQ %d tx %d%s", ue->crnti, (unsigned long long)slot,
-             ack ? "ACK" : "NACK/DTX", hid, h->tx, ack ? "" : h->retx_due ? ": retransmission due" : ": dropped");
+    harq_ack_heard(u, ue, hid, slot, found && r->res.nbits >= 1 && r->res.bits[0] == 1, "");
     return true;
 }
 

@@ -16,13 +16,17 @@
  * size, as srsUE does), PUSCH k2 slots later (row 0 of pusch-Config's list, the same k2 as the SIB1's; k2 = 4 suits
  * srsUE, which
  * builds UL 4 slots ahead), DM-RS as DCI 0_0 implies (type 1, pos2, 2 CDM groups without data), on PRBs the UL
- * map (mac/ul_map.h) has free in the PUSCH's slot. One PUSCH per UE is in flight at a time.
+ * map (mac/ul_map.h) has free in the PUSCH's slot. A UE has as many PUSCHs in flight as HARQ processes are busy:
+ * one grant per DCI slot (so one PUSCH per UL slot), each PUSCH result matched to its process by the request's
+ * HARQ id and slot.
  *   - Size (38.321 6.1.3.1): the BSR's buffer size (the upper end of its Table 6.1.3.1-1/-2 level, summed over
  *     the LCGs; the top level as its lower bound) plus MAC_UE_UL_OVERHEAD bytes for the MAC/RLC headers and CEs
  *     gives the fewest PRBs whose TBS at the grant's MCS (38.214 6.1.4.2) holds it, at most grant_max_prb (or the
- *     longest free run the UL map has). What a grant carries is counted against the BSR until the next BSR.
- *     Without a BSR (an SR, the first grants before RRCSetupComplete) a grant has grant_nof_prb. A UE with
- *     nothing reported gets a grant every grant_period slots until its RRCSetupComplete arrives.
+ *     longest free run the UL map has). What a grant carries is counted against the BSR until the next BSR, which
+ *     starts the count again from the new TBs granted after its PUSCH (they carry part of what it reports).
+ *     While the BSR is not covered the UE gets a grant in every DCI slot. Without a BSR (an SR, the first grants
+ *     before RRCSetupComplete) a grant has grant_nof_prb; an SR, or nothing reported before RRCSetupComplete
+ *     (then every grant_period slots), earns one only while no new TB's PUSCH is in flight (its BSR will tell).
  *   - HARQ: MAC_UE_UL_HARQ processes per UE, one NDI each; a new TB takes the next free process and toggles its
  *     NDI. A PUSCH whose CRC fails (or that is never reported: DTX looks the same) is retransmitted on the same
  *     process with the same NDI, as many PRBs (its own when free) and MCS, and the next rv of 0, 2, 3, 1 (38.214
@@ -42,7 +46,7 @@
  * Downlink TBs: SRB1 and the DRB share the UE's PDSCH. A new TB is [TA command CE] + [one SRB1 RLC PDU] + [DRB
  * RLC PDUs, as many as fit] + padding: SRB1 (STATUS first, then RRC data) always before the DRB. Its PRBs: the
  * longest free run of the slot (so a UE with DRB data takes every PRB left after the UEs before it in the walk),
- * the TB at most the HARQ buffer (the carrier's largest TB of its table, MAC_UE_DL_TB_MAX); after RLC has filled it, the
+ * the TB at most a HARQ buffer (the carrier's largest TB of its table, MAC_UE_DL_TB_MAX); after RLC has filled it, the
  * fewest PRBs that hold what was pulled. Its MCS comes from ue_dl_mcs() in ue.c, the one place it is chosen:
  * link adaptation (below); with cfg.la all zero css.rar_mcs for a UE with SRB1 only, cfg.dl_mcs once it has a
  * DRB; a retransmission keeps its TB's MCS.
@@ -55,14 +59,21 @@
  * on disjoint PRBs; RIV over the BWP from CRB 0, row 0 of pdsch-Config's list), sized for the
  * RLC PDU that the longest free run holds (the PDCCH and PRBs are found before RLC gives a PDU), MAC
  * PDU = [TA command CE] + [one SRB1 SDU] + padding; its HARQ-ACK on PUCCH resource 0 (PRI 0), k1 = 4
- * (dl-DataToUL-ACK {1..8}). DL HARQ (38.321 5.3.2): one process (MAC_UE_DL_HARQ_ID) per UE; the TB is kept until
- * its ACK; on NACK or DTX it is sent again with the same HARQ process and NDI and the next rv, before anything
- * new, up to MAC_UE_DL_MAX_TX transmissions, then dropped (dl_ko; RLC AM recovers).
+ * (dl-DataToUL-ACK {1..8}), or on the UE's PUSCH when one is granted for that slot (38.213 9.3: one bit,
+ * uci-OnPUSCH's betaOffsetACK-Index1 and scaling as RRCSetup gives them; PHY UL's PUSCH receiver decides it, DTX
+ * included). DL HARQ (38.321 5.3.2): MAC_UE_DL_HARQ processes per UE, each with its own TB buffer (tb_cap
+ * bytes, allocated at init: n_ctx x MAC_UE_DL_HARQ x tb_cap in all) and NDI (0 at the start, as Msg4 left process
+ * 0, so each process's first TB has NDI 1); a new TB takes the next free process (a PDSCH in every DL slot while
+ * data waits and one is free), its HARQ-ACK tracked by its own UL slot (k1 is fixed: one per slot); the TB is
+ * kept until its ACK; on NACK or DTX it is sent again with the same process and NDI and the next rv, before
+ * anything new, up to MAC_UE_DL_MAX_TX transmissions, then dropped (dl_ko; RLC AM recovers). SRB1 delivery with
+ * several TBs in flight: the TB with the last DL-DCCH data written so far (dcch_seq) ACKed, and no other TB with
+ * SRB1 data in flight; a dropped one leaves it to RLC AM's STATUS.
  *
  * Sharing (round robin): each DL slot the MAC walks the UEs in the pending set (below) in context order, starting
- * at rr_next and wrapping; first every UE's HARQ retransmissions (DL, then UL), then every UE's new data (an SRB1
- * TB, then a UL grant); a UE gets at most one DL and one UL DCI a slot and has at most one PDSCH and one PUSCH in
- * flight; what finds no free PDCCH candidate, PRBs (DL: the slot's PDSCH map; UL: the UL map, at most
+ * at rr_next and wrapping; first every UE's HARQ retransmissions (DL, then UL), then every UE's new data (a DL
+ * TB, then a UL grant); a UE gets at most one DL and one UL DCI a slot, and as many PDSCHs / PUSCHs in flight as
+ * it has HARQ processes; what finds no free PDCCH candidate, PRBs (DL: the slot's PDSCH map; UL: the UL map, at most
  * UL_MAX_PUSCH PUSCHs a slot) or request entry waits. The next slot's walk starts after the last UE given new
  * data, so the UEs left out come first then.
  * Slot cost: the walk visits only the pending set (`pending`, one bit per context): a UE enters it on any event
@@ -136,6 +147,8 @@
 #define MAC_UE_TA_HOLD_MS 10       /* after a TA command: PUSCHs of this long are not measured */
 #define MAC_UE_TA_NONE 31          /* T_A of "no change" (38.213 4.2) */
 #define MAC_UE_MCS_ROWS 29         /* the data rows of Table 5.1.3.1-1 (DCI 1_0 / 0_0) */
+#define MAC_UE_BETA_ACK_INDEX 9    /* UCI-OnPUSCH betaOffsetACK-Index1 of RRCSetup (rrc_setup_builder.c) */
+#define MAC_UE_UCI_SCALING 1.0     /* ... and its scaling (f1) */
 
 /* One UL HARQ process (38.321 5.4.2.1). */
 struct mac_ul_harq {
@@ -211,7 +224,6 @@ struct mac_ue {
     bool setup_complete;            /* the RRC got its RRCSetupComplete (or any UL-DCCH message) */
     uint64_t last_grant_dci_slot;   /* DCI slot of the last new UL TB */
     uint64_t last_ul_dci_slot, last_dl_dci_slot; /* slots of the UE's last DCI 0_0 / 1_0 (one of each a slot) */
-    bool ul_first;                  /* new data: the UL grant before the PDSCH this slot (they alternate) */
     int ta;
     struct rlc_am srb1;
     struct pdcp_srb pdcp1;
@@ -369,11 +381,13 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
 /* UL slot `slot`: the PUSCHs granted for it. */
 int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request *ul);
 
-/* A PUSCH decoded for a connected UE in UL slot `slot`: HARQ (CRC KO: retransmission due), timing, MAC PDU. */
+/* A PUSCH decoded for a connected UE in UL slot `slot`: the HARQ-ACK it carried (38.213 9.3), HARQ (CRC KO:
+ * retransmission due), timing, MAC PDU. */
 void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r,
                   const uint8_t *tb);
 
-/* A PUCCH of a connected UE: an SR or the HARQ-ACK of an SRB1 PDSCH. Returns true when it was one of ours. */
+/* A PUCCH of a connected UE: an SR or the HARQ-ACK of a PDSCH (not one due on its PUSCH). Returns true when it was
+ * one of ours. */
 bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result *r);
 
 /* A timing measurement of ue's UL in `slot` (ta_samples late > 0) for the TA loop; Msg3's starts it. */

@@ -166,12 +166,12 @@ check "dl-harq: uesim NACKed its first SRB1 PDSCH and acknowledged its retransmi
   python3 - "$OUT" <<'PY'
 import re, sys
 m = re.search(r"PDSCH NACKed \(--nack-pdsch\): ue=1 \S+ slot=\S+ harq=(\d+) ndi=(\d) rv=0", sys.argv[1])
-sys.exit(0 if m and re.search(rf"ACK on PUCCH resource \d of set 0 \(PDSCH harq={m[1]} ndi={m[2]} rv=[1-3]\)",
+sys.exit(0 if m and re.search(rf"ACK on (PUCCH resource \d of set 0|PUSCH) \(PDSCH harq={m[1]} ndi={m[2]} rv=[1-3][ )]",
                               sys.argv[1]) else 1)
 PY
 check "dl-harq: gnbd heard the NACK and the retransmission's ACK" bash -c \
-  'grep -q "HARQ-ACK: c-rnti=0x4601 slot=[0-9]* NACK/DTX, tx 1: retransmission due" "$1" &&
-   grep -q "HARQ-ACK: c-rnti=0x4601 slot=[0-9]* ACK, tx 2" "$1"' _ "$LOG"
+  'grep -qE "HARQ-ACK: c-rnti=0x4601 slot=[0-9]* NACK/DTX( on PUSCH)?, HARQ [0-9]+ tx 1: retransmission due" "$1" &&
+   grep -qE "HARQ-ACK: c-rnti=0x4601 slot=[0-9]* ACK( on PUSCH)?, HARQ [0-9]+ tx 2" "$1"' _ "$LOG"
 check "dl-harq: gnbctl metrics: mac.dl_harq_retx 1, rrc.setups_complete 1" \
   [ "$(metric_of "$METRICS" mac.dl_harq_retx) $(metric_of "$METRICS" rrc.setups_complete)" = "1 1" ]
 

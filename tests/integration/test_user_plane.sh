@@ -61,6 +61,31 @@ check "the End Marker before them: counted (up.end_markers 1), forwarded nowhere
 check "gnbd logged the End Marker on the session's TEID as leaving the tunnel up" \
   grep -q "End Marker on TEID $(printf '0x%08x' "${teid:-0}") (a tunnel of ours): nothing forwarded, the tunnel stays" "$LOG"
 
+# Throughput (issue 15): a burst of B packets of 1400 octets at once, each echoed back. Stream time (lock-step:
+# slots of the stream, 1 ms each here, not wall time) from the burst's first PDSCH (its HARQ-ACK slot - 4, from
+# gnbd's log) to the PUSCH with its last DRB data; both directions carry the same bytes, so the figure is what
+# DL and UL together sustain. With one DL HARQ process and one PUSCH in flight per UE (a PDSCH every 5 slots, a
+# PUSCH every 7 at most, 2 kB UL TBs in the simulator) it could not pass 3 Mbit/s.
+B=${UP_BURST:-60}
+mark=$(wc -l <"$LOG")
+OUT=$("$PEER" --port "$UPF" --gnb-addr 127.0.0.1 --gnb-port "$N3" --teid "${teid:-1}" --count "$B" --size 1400 --qfi 1 \
+  --interval-ms 0 --expect-gpdus "$B" --ul-teid 0x1234 --timeout 120 2>&1); RC=$?
+tail -1 <<<"$OUT" | sed 's/^/    /'
+rate=$(tail -n +"$((mark + 1))" "$LOG" | python3 -c '
+import re, sys
+first = last = None
+for l in sys.stdin:
+    m = re.search(r"HARQ-ACK: c-rnti=\S+ slot=(\d+)", l)
+    if m and first is None: first = int(m.group(1)) - 4
+    m = re.search(r"PUSCH: c-rnti=\S+ slot=(\d+)\.(\d+) crc=OK.* lcid4:", l)
+    if m and first is not None:  # absolute slot: the one after first with this SFN.slot (10 slots a frame)
+        last = first + (int(m.group(1)) * 10 + int(m.group(2)) - first) % 10240
+print("%d %.1f" % (last - first + 1, int(sys.argv[1]) * 1400 * 8 / (last - first + 1) / 1000) if last else "0 0")
+' "$B")
+echo "    $B x 1400 octets down and back: ${rate% *} slots (1 ms each), ${rate#* } Mbit/s each way"
+check "a burst of $B packets of 1400 octets: every echo back, intact" [ $RC -eq 0 ]
+check "... at more than 4 Mbit/s each way in stream time (${rate#* })" awk -v r="${rate#* }" 'BEGIN { exit !(r > 4) }'
+
 # PDU Session Resource Release (38.413 8.2.2).
 kill -USR1 "$SPID"
 for _ in $(seq 300); do grep -q "PDUSessionResourceReleaseResponse" "$TMP/amf.log" && grep -aq "DRB 1 released" "$TMP/ue.out" && break; sleep 0.1; done

@@ -631,11 +631,14 @@ static int pusch_grant(const struct ue_attach *a, const struct ue_attach_ue *u, 
     return tbs;
 }
 
+/* The PUSCH of gr in slot s carrying the UL-SCH of tb (dc), with gr->uci.n_ack HARQ-ACK bits ack multiplexed. */
 static int64_t send_pusch(struct ue_attach *a, struct ue_attach_ue *u, int64_t s, const struct pusch_grant *gr,
-                          const struct dlsch_cfg *dc, const uint8_t *tb)
+                          const struct dlsch_cfg *dc, const uint8_t *tb, const uint8_t *ack)
 {
     grid_clear(&a->grid);
-    if (dlsch_encode(&a->enc, dc, tb, a->cw) < 0 || pusch_encode(&a->pusch, gr, a->cw, (size_t)dc->g, &a->grid) < 0)
+    struct pusch_tb ptb = {.tbs = dc->tbs, .r = dc->r, .rv = dc->rv};
+    if (dlsch_encode(&a->enc, dc, tb, a->cw) < 0 ||
+        pusch_encode_uci(&a->pusch, gr, &ptb, a->cw, (size_t)dc->g, ack, &a->grid) < 0)
         return -EINVAL;
     return send_grid(a, u, s);
 }
@@ -813,6 +816,7 @@ static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
     u->attempts = 1;
     u->n_ta_from = -1;
     u->last_pusch_slot = -1;
+    u->ack_slot = -1;
     for (int k = 0; k < 4; k++) u->busy_ul[k] = -1;
     for (int k = 0; k < UE_ATTACH_HARQ; k++) u->dl_last_ndi[k] = -1;
     request_preamble(a, u, 0);
@@ -864,7 +868,7 @@ static int64_t send_msg3(struct ue_attach *a, struct ue_attach_ue *u, int64_t s,
                 u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), u->msg3_tx, dc->rv);
         return 0;
     }
-    int64_t end = send_pusch(a, u, s, pg, dc, u->msg3);
+    int64_t end = send_pusch(a, u, s, pg, dc, u->msg3, NULL);
     return end < 0 ? -1 : end;
 }
 
@@ -1065,7 +1069,35 @@ static void on_msg4(struct ue_attach *a, struct ue_attach_ue *u, const struct gr
     on_rrc_setup(a, u, &msg.setup, out);
 }
 
-/* An UL grant (DCI 0_0, C-RNTI): SRB1 data, a short BSR when more waits, padding. */
+/* The HARQ-ACK bit of a PDSCH for UL slot s on PUCCH resource pri of set 0, kept until the slot's DCIs are all
+ * handled (a PUSCH granted for s takes it, on_ul_grant; else flush_harq_ack). */
+static void harq_ack_due(struct ue_attach_ue *u, int64_t s, uint8_t bit, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void harq_ack_due(struct ue_attach_ue *u, int64_t s, uint8_t bit, int pri, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(u->ack_what, sizeof u->ack_what, fmt, ap);
+    va_end(ap);
+    u->ack_slot = s;
+    u->ack_bit = bit;
+    u->ack_pri = pri;
+}
+
+/* The HARQ-ACK kept by harq_ack_due that no PUSCH took: on PUCCH. */
+static void flush_harq_ack(struct ue_attach *a, struct ue_attach_ue *u)
+{
+    if (u->ack_slot < 0) return;
+    int64_t s = u->ack_slot;
+    u->ack_slot = -1;
+    int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[u->ack_pri], u->ack_bit);
+    if (end >= 0)
+        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0 %s", u->idx + 1,
+             u->rnti, sfn_of(a, s), slot_of(a, s), u->ack_bit ? "ACK" : "NACK", u->ack_pri, u->ack_what);
+}
+
+/* An UL grant (DCI 0_0, C-RNTI): SRB1 data, a short BSR when more waits, padding; the HARQ-ACK due in its slot
+ * (harq_ack_due) multiplexed on it (38.212 6.3.2.1-6.3.2.4, 6.2.7) with uci-OnPUSCH's beta offset and scaling. */
 static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struct pdcch_rx_result *res, FILE *out)
 {
     struct dci_0_0 d;
@@ -1125,13 +1157,22 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     }
     if (tbs > 0 && u->drop_pusch > 0) {
         u->drop_pusch--;
+        if (u->ack_slot == s) u->ack_slot = -1; /* the HARQ-ACK it would carry is lost with it */
         u->grants++;
         u->last_pusch_slot = s;
         fprintf(out, "uesim: PUSCH left out (--drop-pusch): ue=%d c-rnti=0x%04x slot=%d.%d harq=%u ndi=%u rv=%u%s\n",
                 u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), d.harq_process, d.ndi, d.rv, what);
         return;
     }
-    int64_t end = tbs > 0 ? send_pusch(a, u, s, &gr, &dc, h->tb) : -1;
+    char ack_note[sizeof u->ack_what + 16] = "";
+    uint8_t ack_bits[2] = {u->ack_bit, 0};
+    if (tbs > 0 && u->ack_slot == s && u->rrc.beta_ack_index >= 0) {
+        gr.uci = (struct pusch_uci){.n_ack = 1, .beta_offset_index = u->rrc.beta_ack_index,
+                                    .alpha = u->rrc.uci_alpha};
+        snprintf(ack_note, sizeof ack_note, "; %s on PUSCH %s", u->ack_bit ? "ACK" : "NACK", u->ack_what);
+        u->ack_slot = -1;
+    }
+    int64_t end = tbs > 0 ? send_pusch(a, u, s, &gr, &dc, h->tb, ack_bits) : -1;
     if (end < 0) {
         fprintf(out, "uesim: UL grant: ue=%d: PUSCH for slot %d.%d not sent\n", u->idx + 1, sfn_of(a, s),
                 slot_of(a, s));
@@ -1140,8 +1181,8 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     u->grants++;
     u->last_pusch_slot = s;
     note(a, end, "PUSCH sent: ue=%d c-rnti=0x%04x slot=%d.%d prb=%d+%d mcs=%d tbs=%d harq=%u ndi=%u rv=%u, MAC "
-         "PDU%s + padding", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, tbs,
-         d.harq_process, d.ndi, d.rv, what);
+         "PDU%s + padding%s", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, tbs,
+         d.harq_process, d.ndi, d.rv, what, ack_note);
     if (srb1_sent && rlc_am_tx_pending(&u->rlc) == 0)
         note(a, end, "RRCSetupComplete sent: ue=%d c-rnti=0x%04x (RLC SN %u, last part in slot %d.%d)", u->idx + 1,
              u->rnti, u->complete_sn, sfn_of(a, s), slot_of(a, s));
@@ -1220,11 +1261,7 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
     int64_t s = a->now + k1;
     /* 38.321 5.3.2.2: the same NDI on a process whose TB decoded is a retransmission of it: ACK, not delivered */
     if (u->dl_last_ndi[pid] == (int8_t)d.ndi && u->dl_decoded[pid]) {
-        int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[d.pucch_resource], 1);
-        if (end >= 0)
-            note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d ACK (a TB decoded before: harq=%d ndi=%u) on "
-                 "PUCCH resource %d of set 0", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), pid, d.ndi,
-                 d.pucch_resource);
+        harq_ack_due(u, s, 1, (int)d.pucch_resource, "(a TB decoded before: harq=%d ndi=%u)", pid, d.ndi);
         return;
     }
     int tbs = dci_pdsch(a, u, g, &d, u->rnti, true, table, &r);
@@ -1242,12 +1279,9 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
     }
     u->dl_last_ndi[pid] = (int8_t)d.ndi;
     u->dl_decoded[pid] = ok;
-    int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[d.pucch_resource], ok ? 1 : 0);
-    if (end >= 0)
-        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0 (PDSCH harq=%d "
-             "ndi=%u rv=%u dci=%s mcs=%u %s Qm=%d)", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s),
-             ok ? "ACK" : "NACK", d.pucch_resource, pid, d.ndi, d.rv, is_1_1 ? "1_1" : "1_0", d.mcs,
-             table == TBS_MCS_TABLE_256QAM ? "qam256" : "qam64", qm_of(table, (int)d.mcs));
+    harq_ack_due(u, s, ok ? 1 : 0, (int)d.pucch_resource, "(PDSCH harq=%d ndi=%u rv=%u dci=%s mcs=%u %s Qm=%d)", pid,
+                 d.ndi, d.rv, is_1_1 ? "1_1" : "1_0", d.mcs, table == TBS_MCS_TABLE_256QAM ? "qam256" : "qam64",
+                 qm_of(table, (int)d.mcs));
     if (!ok) return;
     take_ta_command(a, u, r.tb, (size_t)tbs / 8, out);
     struct mac_pdu_rx pdu;
@@ -1401,8 +1435,11 @@ static void search_group(struct ue_attach *a, const struct grid *g, int own, FIL
         struct ue_attach_ue *u = &a->ue[i];
         if ((own < 0 && a->own_dl[i] && a->cfg.dl_grid) || !uss_rnti(a, u, a->now)) continue;
         int f = search_uss(a, u, g, res, 3);
-        for (int k = 0; k < f; k++)
-            if (uss_rnti(a, u, a->now) == res[k].rnti) on_dci(a, u, g, &res[k], out);
+        /* DL first: a PDSCH's HARQ-ACK due in the slot of the PUSCH a UL DCI of this slot grants goes on it */
+        for (int dl = 1; dl >= 0; dl--)
+            for (int k = 0; k < f; k++)
+                if ((res[k].dci[0] == 1) == dl && uss_rnti(a, u, a->now) == res[k].rnti) on_dci(a, u, g, &res[k], out);
+        flush_harq_ack(a, u);
     }
 }
 

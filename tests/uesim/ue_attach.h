@@ -49,10 +49,12 @@
  *      triggers an SR (38.321 5.4.4), pending until a PUSCH carries a BSR: without a grant coming, a positive SR
  *      (format 1, b = 0) on its SR resource at each SR occasion (38.213 9.2.4) that is not a HARQ-ACK slot. DCI
  *      1_0 with the C-RNTI (SS#2; PDSCH RIV over the BWP from CRB 0, pdsch-Config's list): the SRB1 PDSCH goes
- *      to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource set 0 in slot + k1; a TB already decoded
- *      under the same process and NDI is acknowledged, not delivered
- *      again (38.321 5.3.2.2); nack_pdsch[ue] answers that many decoded C-RNTI PDSCHs with NACK, the TB
- *      discarded (a lost PDSCH). The attach is complete when an RLC STATUS PDU acknowledges the RRCSetupComplete.
+ *      to RLC AM, and its HARQ-ACK to resource PRI of PUCCH resource set 0 in slot + k1, or onto the PUSCH a DCI
+ *      0_0 of the same slot grants for that slot (38.213 9.3: one bit, uci-OnPUSCH's beta offset and scaling;
+ *      the slot's DL DCIs are handled before its UL ones); a TB already decoded under the same process and NDI
+ *      is acknowledged, not delivered again (38.321 5.3.2.2). Several DL HARQ processes at once: soft buffers
+ *      (UE_ATTACH_DL_BUFFERS, shared by the UEs) keyed by UE and process. nack_pdsch[ue] answers that many
+ *      decoded C-RNTI PDSCHs with NACK, the TB discarded (a lost PDSCH). The attach is complete when an RLC STATUS PDU acknowledges the RRCSetupComplete.
  *   6. With until_release_ms: the UE stays connected (SRB1 PDSCHs into RLC AM and PDCP, their HARQ-ACKs, UL
  *      grants answered) until PDCP delivers a DL-DCCH message that decodes as RRCRelease (38.331 5.3.8); it
  *      then leaves (RRC_IDLE: nothing more sent) and its outcome is ok. No RRCRelease in time: failed.
@@ -101,7 +103,7 @@
 #define UE_ATTACH_MAX_UES 64
 #define UE_ATTACH_LEAD 4          /* slots between deciding an UL transmission and its slot */
 #define UE_ATTACH_NOTES 96
-#define UE_ATTACH_MAX_TB 2048     /* bytes of one UL TB */
+#define UE_ATTACH_MAX_TB 8192     /* bytes of one UL TB (a 52-PRB grant at MCS 28 is about 4.6 kB) */
 #define UE_ATTACH_DL_BUFFERS 8    /* DL HARQ soft buffers, shared by the UEs (38.321 5.3.2.1: 8 processes a UE) */
 #define UE_ATTACH_HARQ 16
 
@@ -194,6 +196,12 @@ struct ue_attach_ue {
     int64_t deadline;                            /* absolute slot: ra-ContentionResolutionTimer, timeouts */
     int64_t busy_ul[4];                          /* the last UL slots given a PUCCH, by slot mod 4 */
     int64_t last_pusch_slot;                     /* latest granted PUSCH slot */
+    /* the HARQ-ACK of a C-RNTI PDSCH decided in this slot: on the PUSCH of its slot when one is granted in the same
+     * slot (38.213 9.3), else on PUCCH once the slot's DCIs are handled (ack_slot -1: none) */
+    int64_t ack_slot;
+    uint8_t ack_bit;
+    int ack_pri;
+    char ack_what[160];
     /* the Msg3 buffer (38.321 5.4.2.2) */
     int msg3_tbs, msg3_tx, msg3_retx;
     uint8_t msg3[UE_ATTACH_MAX_TB];

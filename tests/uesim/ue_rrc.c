@@ -172,6 +172,14 @@ int ue_rrc_apply_cell_group(const struct rrc_cell_group_config *cg, int pci, int
         c->has_pusch_tdra = true;
         c->pusch_tdra = sc->pusch.tdra;
     }
+    /* 38.213 9.3: HARQ-ACK on PUSCH needs uci-OnPUSCH's semiStatic betaOffsetACK-Index1 (none: -1, the UE then
+     * cannot multiplex and a HARQ-ACK due with a PUSCH is not sent) */
+    static const double alpha[4] = {0.5, 0.65, 0.8, 1.0};
+    const struct rrc_uci_on_pusch *uo = &sc->pusch.uci_on_pusch;
+    bool beta = sc->pusch_sr == PER_SETUP && sc->pusch.uci_on_pusch_sr == PER_SETUP && uo->has_beta_offsets &&
+                !uo->beta_dynamic && uo->beta[0].has[0] && uo->scaling >= 0 && uo->scaling < 4;
+    c->beta_ack_index = beta ? uo->beta[0].v[0] : -1;
+    c->uci_alpha = beta ? alpha[uo->scaling] : 0;
     if (!sc->has_initial_dl_bwp || sc->pdcch_sr != PER_SETUP) {
         snprintf(why, len, "no PDCCH-Config in the initial DL BWP");
         return -EINVAL;

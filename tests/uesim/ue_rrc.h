@@ -45,6 +45,8 @@ struct ue_rrc_config {
     int k1[8];                                  /* dl-DataToUL-ACK (DCI 1_1) */
     bool has_pusch_tdra;
     struct rrc_tdra_list pusch_tdra;            /* PUSCH-Config's list (DCI 0_0 in a UE-specific space, 0_1) */
+    int beta_ack_index;                         /* uci-OnPUSCH semiStatic betaOffsetACK-Index1 (38.213 9.3), -1 */
+    double uci_alpha;                           /* ... its scaling */
     /* the UE-specific search space for C-RNTI DCIs (pdcch-Config: the first search space of type ue-Specific
      * with formats 0_0/1_0, on its CORESET: one run of 6-RB groups from the BWP's start = CRB 0, non-interleaved,
      * DM-RS N_ID = PCI from CRB 0; 38.211 7.3.2.2, 7.4.1.3.2) */

@@ -123,6 +123,11 @@ static void answer_pusch(uint64_t slot, const struct ul_pusch_req *q)
     mac_pdu_finish(&b);
     struct ul_pusch_result r = {.req = *q, .rc = 0, .res = {.crc_ok = true, .snr_db = 30}, .tb_bytes = (int)n,
                                 .tb = tb};
+    if (q->grant.uci.n_ack > 0) { /* a HARQ-ACK on this PUSCH (38.213 9.3): as on PUCCH, ACK or DTX */
+        r.res.n_ack = q->grant.uci.n_ack;
+        r.res.ack[0] = u->ack_dl;
+        r.res.ack_dtx = !u->ack_dl;
+    }
     mac_pusch_indication(&m, slot, &r, tb);
 }
 

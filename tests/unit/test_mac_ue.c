@@ -523,6 +523,56 @@ START_TEST(dl_harq_pipeline)
 }
 END_TEST
 
+/* HARQ-ACK on PUSCH (38.213 9.3): a PDSCH and a UL grant of one UE in the same DCI slot (k1 = k2 = 4): the PUSCH
+ * request carries one HARQ-ACK bit with RRCSetup's beta offset and scaling and no PUCCH is asked for; the bit
+ * the PUSCH result carries decides (ACK frees the process, DTX retransmits), CRC or not. */
+START_TEST(harq_ack_on_pusch)
+{
+    struct mac_ue *ue = setup();
+    ue->setup_complete = true;
+    uint8_t sdu[40] = {0};
+    for (int round = 0; round < 2; round++) {
+        uint64_t t = 101 + 20 * (uint64_t)round;
+        ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
+        ue->sr_pending = true;
+        mac_ue_mark(&u, ue);
+        struct dl_slot_request dl;
+        ck_assert_int_eq(dl_slot(t, &dl), 2); /* both in one slot */
+        ck_assert_int_eq(dl.n_pdsch, 1);
+        tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+        struct dci_1_0 d;
+        int k = dl.pdcch[0].dci[0] == 1 ? 0 : 1; /* the DL DCI: format identifier 1 */
+        ck_assert_int_eq(dci_1_0_unpack(dl.pdcch[k].dci, dl.pdcch[k].dci_len, DCI_RNTI_C, 52, &d), 0);
+        struct ul_slot_request ul = {0};
+        ck_assert_int_eq(mac_ues_schedule_ul(&u, t + 4, &ul), 1);
+        for (int i = 0; i < ul.n_pucch; i++) ck_assert_int_ne(ul.pucch[i].purpose, UL_PUCCH_HARQ_ACK);
+        const struct pusch_grant *g = &ul.pusch[0].grant;
+        ck_assert_int_eq(g->uci.n_ack, 1);
+        ck_assert_int_eq(g->uci.beta_offset_index, 9);
+        ck_assert(g->uci.alpha == 1.0);
+        uint8_t tb[512];
+        int n = ul_pdu(tb, ul.pusch[0].tb.tbs / 8, -1);
+        struct ul_pusch_result r = {.req = ul.pusch[0], .res = {.crc_ok = round == 0, .snr_db = 20, .n_ack = 1,
+                                                                .ack = {1}, .ack_dtx = round == 1},
+                                    .tb_bytes = n, .tb = tb};
+        mac_ue_pusch(&u, ue, t + 4, &r, tb);
+        const struct mac_dl_harq *h = &ue->dl_harq[d.harq_process];
+        if (round == 0) {
+            ck_assert(!h->busy);
+            ck_assert_uint_eq(ue->dl_acks, 1);
+        } else { /* DTX on the PUSCH (its CRC failed too): the PDSCH goes again, first thing */
+            ck_assert(h->retx_due);
+            ck_assert_uint_eq(ue->dl_nacks, 1);
+            ck_assert_int_ge(dl_slot(t + 7, &dl), 1);
+            ck_assert_int_eq(dl.n_pdsch, 1);
+            tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+            ck_assert_uint_eq(ue->dl_retx, 1);
+        }
+    }
+    teardown();
+}
+END_TEST
+
 /* The TA command in dl's PDSCH, or -1 when there is none. */
 static int ta_in(const struct dl_slot_request *dl)
 {
@@ -1001,6 +1051,7 @@ int main(void)
     tcase_add_test(tc, dl_harq_retx);
     tcase_add_test(tc, dl_harq_pipeline);
     tcase_add_test(tc, ul_harq_pipeline);
+    tcase_add_test(tc, harq_ack_on_pusch);
     tcase_add_test(tc, ta_commands);
     tcase_add_test(tc, ta_loop_converges);
     tcase_add_test(tc, ul_map_placement);
