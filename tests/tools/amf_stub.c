@@ -40,7 +40,7 @@
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
  *            [--dl-nas HEX] [--release-after-ul N] [--ics KGNB_HEX [--ics-after-ul N] [--ics-nas HEX]
  *            [--ics-caps ENC,INT] [--ics-bad-id 1] [--ics-radio-cap 1]] [--reset-ue N] [--reset-all-ue N]
- *            [--error-ue N] [--no-command-ran N]
+ *            [--error-ue N] [--no-command-ran N] [--session-after-ul N [--session-nas HEX]] [--release-nas HEX]
  * Exit status 0 at --seconds or SIGTERM. */
 #include <errno.h>
 #include <stdbool.h>
