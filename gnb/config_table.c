@@ -204,7 +204,8 @@ static const struct config_key keys[] = {
     {INT("rrc.reject_wait_time_s", rrc.reject_wait_time_s, 1, 16), DEF_I(10),
      .help = "waitTime of an RRCReject, s"},
     {INT("rrc.inactivity_timer_s", rrc.inactivity_timer_s, 0, 86400), DEF_I(10),
-     .help = "RRCRelease to a connected UE after this long without an UL-DCCH message, s; 0 = never"},
+     .help = "RRCRelease to a connected UE after this long without an UL-DCCH message, s (with an AMF: a UE "
+             "Context Release Request first, the RRCRelease on the AMF's command); 0 = never"},
 
     {.path = "mac.dl_256qam", .type = CONFIG_KEY_BOOL, AT(mac.dl_256qam), DEF_I(1),
      .help = "UE PDSCHs up to 256QAM: RRCSetup gives PDSCH mcs-Table qam256 and a search space for DCI 1_1, and "
