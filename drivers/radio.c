@@ -136,3 +136,4 @@ void radio_close(struct radio *r)
 }
 
 enum radio_clocking radio_clocking(const struct radio *r) { return r->ops->clocking; }
+bool radio_no_device(const struct radio *r) { return r->ops->no_device; }

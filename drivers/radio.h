@@ -25,6 +25,7 @@
 #define GNBD_DRIVERS_RADIO_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -66,6 +67,10 @@ struct radio;
 struct radio_ops {
     const char *name;
     enum radio_clocking clocking;
+    /* No device behind it (null): recv only waits for the slot's time and delivers zeros (given buf NULL it writes
+     * nothing), send only counts. The pipeline then skips the samples and runs the radio stages on its slot
+     * thread (docs/ARCHITECTURE.md §1.2): there is nothing to block on but the clock. */
+    bool no_device;
     /* Fill r->priv. Writes a one-line reason to err on failure. */
     int (*open)(struct radio *r, const struct radio_params *p, char *err, size_t errlen);
     int (*start)(struct radio *r);
@@ -97,7 +102,7 @@ struct radio {
 int radio_open(struct radio *r, const char *device, const struct radio_params *p, char *err, size_t errlen);
 int radio_start(struct radio *r);
 
-/* Receive exactly n samples into buf. On success returns n, *ts = sample index (within the epoch) of buf[0],
+/* Receive exactly n samples into buf (NULL only for a radio_no_device() radio: the samples are zeros, not written). On success returns n, *ts = sample index (within the epoch) of buf[0],
  * *epoch = the epoch they belong to. Returns 0 when nothing arrived within the backend's poll interval (call
  * again; check radio_state()), RADIO_NEW_EPOCH at the start of an epoch, -ECANCELED after radio_stop(),
  * -EPIPE at the end of a finite stream (file replay), other negative errno values on failure. */
@@ -122,6 +127,7 @@ void radio_close(struct radio *r);
 
 static inline enum radio_state radio_state(const struct radio *r) { return (enum radio_state)atomic_load(&r->state); }
 enum radio_clocking radio_clocking(const struct radio *r);
+bool radio_no_device(const struct radio *r); /* struct radio_ops.no_device */
 const char *radio_state_name(enum radio_state s);
 
 /* Comma-separated names of the backends compiled in, e.g. "null,zmq,file,uhd,soapy". */

@@ -1,4 +1,4 @@
-/* "null" radio: zeros paced by the wall clock, TX discarded. Lets the daemon run end to end with no radio.
+/* "null" radio: zeros paced by the wall clock, TX discarded (no_device: the pipeline may pass buf NULL). Lets the daemon run end to end with no radio.
  * Wall-clocked: recv sleeps until the requested samples would have arrived; send counts samples whose
  * timestamp is already past as late. One epoch for the whole run. */
 #include "drivers/radio.h"
@@ -77,7 +77,7 @@ static ssize_t null_recv(struct radio *r, cf_t *buf, size_t len, uint64_t *ts, u
         struct timespec d = {0, (long)(sec * 1e9)};
         nanosleep(&d, NULL);
     }
-    memset(buf, 0, len * sizeof *buf);
+    if (buf) memset(buf, 0, len * sizeof *buf); /* NULL: the caller knows they are zeros (no_device) */
     *ts = n->next_rx;
     *epoch = 1;
     n->next_rx += len;
@@ -115,6 +115,7 @@ static void null_close(struct radio *r) { free(r->priv); }
 const struct radio_ops radio_null_ops = {
     .name = "null",
     .clocking = RADIO_WALL_CLOCKED,
+    .no_device = true,
     .open = null_open,
     .start = null_start,
     .recv = null_recv,

@@ -21,6 +21,9 @@
 #define MSG_EPOCH_START 1u /* first message of a stream epoch: no samples, slot 0 */
 #define MSG_END 2u         /* the radio's stream ended (file replay): drain and stop */
 #define MSG_CELL_EMPTY 4u  /* a peer-clocked radio has no peer left: no UE can be in the cell (once per epoch) */
+#define MSG_MARKERS (MSG_EPOCH_START | MSG_END | MSG_CELL_EMPTY)
+#define MSG_ZEROS 8u       /* a slot whose samples are all zero and were not written (a no-device radio's UL, an
+                            * empty DL slot): readers use zeros of their own, nobody writes or reads the ring's */
 
 #define SLOT_RING_CAPACITY 16
 #define MSG_RING_CAPACITY 64
@@ -176,7 +179,8 @@ static int radio_rx_step(struct pipeline *p)
     }
     uint64_t ts = 0;
     uint32_t epoch = 0;
-    ssize_t n = radio_recv(p->radio, m->samples, p->samples_per_slot, &ts, &epoch);
+    bool zeros = radio_no_device(p->radio); /* nothing to write: PHY UL knows the slot is zeros */
+    ssize_t n = radio_recv(p->radio, zeros ? NULL : m->samples, p->samples_per_slot, &ts, &epoch);
     if (n == 0 && p->rx.epoch && !p->rx.empty_sent && m != p->rx_scratch &&
         radio_state(p->radio) == RADIO_STATE_WAITING_FOR_PEER) {
         /* The last ZeroMQ peer left: its time stops with it, so no timer would ever find its UEs lost; they are
@@ -221,7 +225,7 @@ static int radio_rx_step(struct pipeline *p)
     rx_position(p, epoch, slot + 1);
     if (m != p->rx_scratch && !p->rx_pending_flags) {
         m->epoch = epoch;
-        m->flags = 0;
+        m->flags = zeros ? MSG_ZEROS : 0;
         m->slot = slot;
         m->ts = ts;
         ring_commit(out);
@@ -284,7 +288,7 @@ static int phy_ul_step(struct pipeline *p)
     /* Room for the tick and every result of the slot before anything is consumed. */
     if (ring_capacity(out) - ring_count(out) < 1 + UL_MAX_PRACH_OCCASIONS + UL_MAX_PUSCH + UL_MAX_PUCCH)
         return wait_room(p, RING_UL_IND);
-    if (m->flags) { /* epoch start or end of stream: pass it on */
+    if (m->flags & MSG_MARKERS) { /* epoch start or end of stream: pass it on */
         if (m->flags & MSG_EPOCH_START) {
             phy_ul_reset(&p->phy_ul);
             p->ul.have_epoch = true;
@@ -315,7 +319,7 @@ static int phy_ul_step(struct pipeline *p)
     atomic_store_explicit(&p->stats.last_ul_slot, m->slot, memory_order_relaxed);
 
     struct phy_ul_result *res = &p->ul_result;
-    phy_ul_process(&p->phy_ul, rq ? &rq->req : NULL, m->samples, res);
+    phy_ul_process(&p->phy_ul, rq ? &rq->req : NULL, (m->flags & MSG_ZEROS) ? NULL : m->samples, res);
     if (res->bad_samples) atomic_fetch_add_explicit(&p->stats.ul_bad_samples, 1, memory_order_relaxed);
     for (int i = 0; i < res->n_prach; i++) {
         struct slot_ind *ind = ul_ind(p, m->epoch, 0, UL_IND_PRACH, m->slot);
@@ -539,6 +543,13 @@ static int phy_dl_step(struct pipeline *p)
     for (int i = 0; i < req->req.n_pdsch && i < DL_MAX_PDSCH; i++)
         if (req->req.pdsch[i].codeword == PHY_DL_CW_TB)
             req->req.pdsch[i].tb = tb_pool_at(&p->mac.dl_tbs, req->req.pdsch[i].tb_index);
+    if (phy_dl_slot_empty(&req->req)) { /* nothing to send: zeros, which radio TX has (no memset per slot) */
+        m->flags |= MSG_ZEROS;
+        ring_commit(out);
+        ring_release(in);
+        advance(p, STAGE_PHY_DL);
+        return 1;
+    }
     int dl_rc = phy_dl_process(&p->phy_dl, &req->req, m->samples);
     for (int i = 0; i < req->req.n_pdsch && i < DL_MAX_PDSCH; i++)
         if (req->req.pdsch[i].codeword == PHY_DL_CW_TB) tb_pool_give_back(&p->mac.dl_tbs, req->req.pdsch[i].tb_index);
@@ -583,7 +594,7 @@ static int radio_tx_step(struct pipeline *p)
         return 1;
     }
     dl_lead(p, m);
-    int rc = radio_send(p->radio, m->samples, p->samples_per_slot, m->ts, m->epoch);
+    int rc = radio_send(p->radio, (m->flags & MSG_ZEROS) ? p->zeros : m->samples, p->samples_per_slot, m->ts, m->epoch);
     if (rc == 0 || rc == -ECANCELED) return 0; /* peer not ready yet: keep the slot */
     if (rc == -ESTALE) {
         atomic_fetch_add_explicit(&p->stats.dl_stale, 1, memory_order_relaxed);
@@ -1330,9 +1341,10 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
         }
     }
     p->rx_scratch = aligned_alloc(64, slot_msg_size(p));
+    p->zeros = calloc(p->samples_per_slot, sizeof(cf_t));
     /* Enough TB buffers for every PUSCH indication the UL indication ring can hold. */
     int prc = tb_pool_init(&p->ul_tbs, MSG_RING_CAPACITY, (size_t)p->phy_ul.tb_max);
-    if (!p->rx_scratch || prc < 0) {
+    if (!p->rx_scratch || !p->zeros || prc < 0) {
         pipeline_free(p);
         return -ENOMEM;
     }
@@ -1345,6 +1357,11 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
     switch (p->mapping) {
     case THREADS_SINGLE: add_thread(p, "gnb-slot", all, cfg, STAGE_RADIO_RX); break;
     case THREADS_COMPACT:
+        if (radio_no_device(p->radio)) { /* nothing to block on but the clock: one slot thread, no hand-offs */
+            add_thread(p, "gnb-slot", all & ~(1u << STAGE_RRC), cfg, STAGE_PHY_UL);
+            add_thread(p, "gnb-rrc", 1u << STAGE_RRC, cfg, STAGE_RRC);
+            break;
+        }
         add_thread(p, "gnb-radio-rx", 1u << STAGE_RADIO_RX, cfg, STAGE_RADIO_RX);
         add_thread(p, "gnb-radio-tx", 1u << STAGE_RADIO_TX, cfg, STAGE_RADIO_TX);
         add_thread(p, "gnb-slot", (1u << STAGE_PHY_UL) | (1u << STAGE_MAC) | (1u << STAGE_PHY_DL), cfg,
@@ -1425,6 +1442,8 @@ void pipeline_free(struct pipeline *p)
     for (int i = 0; i < RING_COUNT; i++) ring_free(&p->rings[i]);
     free(p->rx_scratch);
     p->rx_scratch = NULL;
+    free(p->zeros);
+    p->zeros = NULL;
     tb_pool_free(&p->ul_tbs);
     mac_tap_free(&p->tap); /* after the threads: every record queued is written, then the file closed */
     if (p->phy_dl_ok) phy_dl_free(&p->phy_dl);

@@ -123,6 +123,7 @@ struct pipeline {
     _Atomic int ended;     /* the radio's stream ended (file replay) and the last DL slot went out */
     struct pipeline_stats stats;
     struct slot_msg *rx_scratch; /* where a wall-clocked radio's slot goes when the UL ring is full */
+    cf_t *zeros;                 /* a slot of zeros: what radio TX sends for a DL slot flagged as zeros */
     struct mac mac;              /* MAC stage: every scheduling decision */
     struct phy_dl phy_dl;        /* PHY DL stage */
     struct phy_ul phy_ul;        /* PHY UL stage */

@@ -286,6 +286,7 @@ int mac_slot(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul
     ul->ul_symbols = slot_pattern_ul_symbols(&m->cfg.pattern, slot);
     if (m->cfg.prach.enabled) {
         ul->n_prach = sched_prach_slot(&m->prach, slot, ul->prach, UL_MAX_PRACH_OCCASIONS);
+        ul->prach_samples = ul->n_prach > 0 || sched_prach_slot_covered(&m->prach, slot);
         atomic_fetch_add_explicit(&m->stats.prach_occasions, (uint64_t)ul->n_prach, memory_order_relaxed);
     }
     ul_probe_slot(&m->probe, slot, ul);

@@ -148,3 +148,29 @@ int sched_prach_slot(const struct sched_prach *s, uint64_t slot, struct ul_prach
         if (sf >= 0) for_each_occasion(s, sf, slot_one, &c);
     return c.n;
 }
+
+struct cover_ctx {
+    const struct sched_prach *s;
+    uint64_t slot;
+    bool covered;
+};
+
+static void cover_one(void *arg, int64_t a, int64_t b, int subframe, const struct prach_time_occasion *o)
+{
+    struct cover_ctx *c = arg;
+    (void)subframe;
+    (void)o;
+    int64_t k = (int64_t)c->slot;
+    if (!c->covered && a / c->s->slot_kappa <= k && k <= b / c->s->slot_kappa && occasion_valid(c->s, a, b))
+        c->covered = true;
+}
+
+bool sched_prach_slot_covered(const struct sched_prach *s, uint64_t slot)
+{
+    struct cover_ctx c = {.s = s, .slot = slot};
+    int64_t sf_now = (int64_t)(slot >> s->mu);
+    /* An occasion starts in its subframe or later and spans at most max_span_subframes. */
+    for (int64_t sf = sf_now - s->max_span_subframes; sf <= sf_now && !c.covered; sf++)
+        if (sf >= 0) for_each_occasion(s, sf, cover_one, &c);
+    return c.covered;
+}

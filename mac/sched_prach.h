@@ -48,6 +48,10 @@ int sched_prach_init(struct sched_prach *s, const struct sched_prach_config *cfg
  * (one per time occasion and msg1-FDM index) and returns their number. */
 int sched_prach_slot(const struct sched_prach *s, uint64_t slot, struct ul_prach_occasion *out, int max);
 
+/* Whether any valid occasion has samples in slot `slot` (ending there or in a later slot): PHY UL must keep that
+ * slot's samples (struct ul_slot_request.prach_samples); other slots it need not read. */
+bool sched_prach_slot_covered(const struct sched_prach *s, uint64_t slot);
+
 /* Samples PHY UL must keep to cover the longest occasion of the configuration, in slots (>= 1). */
 int sched_prach_history_slots(const struct sched_prach *s);
 

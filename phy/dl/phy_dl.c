@@ -169,6 +169,11 @@ static unsigned symbols_used(const struct dl_slot_request *req)
     return m;
 }
 
+bool phy_dl_slot_empty(const struct dl_slot_request *req)
+{
+    return req->n_ssb <= 0 && req->n_pdcch <= 0 && req->n_pdsch <= 0;
+}
+
 int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out)
 {
     /* Only the symbols the last slot wrote are cleared, and only the symbols holding REs now are transformed:

@@ -118,5 +118,8 @@ int phy_dl_slot_samples(const struct phy_dl *d);
  * zeros (nothing is mapped there: the MAC schedules nothing in them). Returns 0, or -EINVAL for a request it
  * cannot send (bad SSB, PDCCH or PDSCH; a PDSCH whose codeword is missing or of another length). */
 int phy_dl_process(struct phy_dl *d, const struct dl_slot_request *req, cf_t *out);
+/* True when req asks for nothing (no SS/PBCH block, PDCCH or PDSCH): phy_dl_process() would write only zeros, so
+ * the caller may skip it and send zeros it already has (the PHY DL stage: a slot flagged as zeros). */
+bool phy_dl_slot_empty(const struct dl_slot_request *req);
 
 #endif

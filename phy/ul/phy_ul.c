@@ -97,6 +97,7 @@ int phy_ul_init(struct phy_ul *u, const struct phy_ul_config *cfg)
         u->window = u->history_slots > 1 ? calloc(n, sizeof(cf_t)) : u->history;
         if (!u->history || !u->window) rc = -ENOMEM;
         u->newest = u->history_slots - 1;
+        u->kept = (1u << u->history_slots) - 1; /* calloc: zeros */
     }
     if (rc == 0 && cfg->prach_enabled) rc = init_prach(u);
     if (rc == 0) rc = init_channels(u);
@@ -133,6 +134,7 @@ int phy_ul_slot_samples(const struct phy_ul *u) { return u->slot_samples; }
 void phy_ul_reset(struct phy_ul *u)
 {
     memset(u->history, 0, (size_t)u->history_slots * (size_t)u->slot_samples * sizeof(cf_t));
+    u->kept = (1u << u->history_slots) - 1; /* zeros, as good as kept */
     u->window_at = 0;
     for (int i = 0; i < PHY_UL_HARQ_BUFFERS; i++) u->harq[i].used = false;
 }
@@ -160,18 +162,27 @@ static bool samples_finite(const cf_t *x, int n)
 }
 
 /* The history in time order, oldest slot first: the ring itself with one slot, else put together in window
- * (once per slot, only for a slot that has PRACH occasions). */
+ * (once per slot, only for a slot that has PRACH occasions). A slot that was not kept (nothing asked for it: the
+ * MAC marks every slot an occasion covers, so only a missing request does this) enters as zeros. */
 static const cf_t *history_window(struct phy_ul *u)
 {
     if (u->history_slots == 1 || u->window_at == u->stats.slots) return u->window;
     size_t slot_bytes = (size_t)u->slot_samples * sizeof(cf_t);
     for (int j = 0; j < u->history_slots; j++) {
         int from = (u->newest + 1 + j) % u->history_slots;
-        memcpy(u->window + (size_t)j * (size_t)u->slot_samples, u->history + (size_t)from * (size_t)u->slot_samples,
-               slot_bytes);
+        cf_t *to = u->window + (size_t)j * (size_t)u->slot_samples;
+        if (u->kept & (1u << from)) memcpy(to, u->history + (size_t)from * (size_t)u->slot_samples, slot_bytes);
+        else memset(to, 0, slot_bytes);
     }
     u->window_at = u->stats.slots;
     return u->window;
+}
+
+/* Occasions reaching back into slots that were not kept: counted (history_window reads them as zeros). */
+static void count_missing(struct phy_ul *u, const struct ul_prach_occasion *o)
+{
+    for (int b = 1; b <= o->start_slot_offset && b < u->history_slots; b++)
+        if (!(u->kept & (1u << ((u->newest - b + u->history_slots) % u->history_slots)))) u->stats.history_missing++;
 }
 
 /* One occasion: its samples start start_slot_offset slots back in the history. */
@@ -185,6 +196,7 @@ static void detect_prach(struct phy_ul *u, const struct ul_prach_occasion *o, st
         r->n_detected = -EINVAL;
         return;
     }
+    count_missing(u, o);
     size_t from = (size_t)(u->history_slots - 1 - o->start_slot_offset) * (size_t)u->slot_samples +
                   (size_t)o->start_sample;
     size_t avail = (size_t)u->history_slots * (size_t)u->slot_samples - from;
@@ -206,6 +218,7 @@ static void detect_prach(struct phy_ul *u, const struct ul_prach_occasion *o, st
 static int demodulate(struct phy_ul *u, const struct ul_slot_request *req, const cf_t *samples)
 {
     grid_clear(&u->grid);
+    if (!samples) return 0; /* a slot of zeros: so is its grid */
     int per_sf = u->ofdm.symbols_per_subframe / OFDM_SYMBOLS_PER_SLOT;
     int l0 = (req->slot_in_frame % per_sf) * OFDM_SYMBOLS_PER_SLOT;
     int slot_start = u->ofdm.symbol_start[l0];
@@ -288,14 +301,28 @@ int phy_ul_process(struct phy_ul *u, const struct ul_slot_request *req, const cf
     size_t slot_bytes = (size_t)u->slot_samples * sizeof(cf_t);
     u->newest = (u->newest + 1) % u->history_slots; /* a ring of slots: no shift per slot */
     cf_t *newest = u->history + (size_t)u->newest * (size_t)u->slot_samples;
-    if (!samples_finite(samples, u->slot_samples)) {
+    bool keep = !req || req->n_prach > 0 || req->prach_samples;
+    if (!keep && req->n_pusch + req->n_pucch == 0) {
+        /* Nothing to receive and no occasion will reach back here: the samples are not even looked at. */
+        u->kept &= ~(1u << u->newest);
+        u->stats.unread++;
+        return 0;
+    }
+    if (samples && !samples_finite(samples, u->slot_samples)) {
         /* Keep the history clean: the slot enters it as silence. */
         memset(newest, 0, slot_bytes);
+        u->kept |= 1u << u->newest;
         res->bad_samples = true;
         u->stats.bad_slots++;
         return 0;
     }
-    memcpy(newest, samples, slot_bytes);
+    if (keep) {
+        if (samples) memcpy(newest, samples, slot_bytes);
+        else memset(newest, 0, slot_bytes);
+        u->kept |= 1u << u->newest;
+    } else {
+        u->kept &= ~(1u << u->newest);
+    }
     if (!req) return 0;
     for (int i = 0; i < req->n_prach; i++) detect_prach(u, &req->prach[i], &res->prach[res->n_prach++]);
     if (req->n_pusch + req->n_pucch == 0) return 0;

@@ -79,6 +79,9 @@ struct ul_slot_request {
     uint64_t slot;           /* slot index within the stream epoch */
     int sfn, slot_in_frame;
     uint16_t ul_symbols;     /* bit l: symbol l is UL (FDD: all 14) */
+    bool prach_samples;      /* the slot's samples are part of a PRACH occasion (ending here or in a later slot,
+                              * mac/sched_prach.h): PHY UL keeps them in its history. Without it, and with no
+                              * occasion, PUSCH or PUCCH in the slot, PHY UL does not read the samples at all */
     int n_prach;
     struct ul_prach_occasion prach[UL_MAX_PRACH_OCCASIONS];
     int n_pusch;
@@ -151,6 +154,8 @@ struct phy_ul_config {
 
 struct phy_ul_stats {
     uint64_t slots, prach_occasions, prach_detections, bad_slots, pusch, pucch;
+    uint64_t unread;                 /* slots whose samples nothing needed: neither checked nor kept */
+    uint64_t history_missing;        /* slots an occasion reached back into that were not kept (read as zeros) */
     uint64_t harq_retx, harq_lost;   /* PUSCH retransmissions received; those without their soft buffer */
 };
 
@@ -172,6 +177,7 @@ struct phy_ul {
     int history_slots;                /* slots of samples kept (>= 1) */
     cf_t *history;                    /* history_slots * slot_samples, a ring of slots: the newest at newest */
     int newest;                       /* index in history of the newest slot */
+    uint32_t kept;                    /* bit j: history slot j holds samples (else stale: read as zeros) */
     cf_t *window;                     /* history_slots > 1: the history in time order, oldest first, put together
                                        * only for a slot with PRACH occasions (no copy per idle slot) */
     uint64_t window_at;               /* stats.slots when window was put together (0: never) */
@@ -199,7 +205,10 @@ void phy_ul_reset(struct phy_ul *u);
 /* Samples per slot this processor expects. */
 int phy_ul_slot_samples(const struct phy_ul *u);
 /* Process one UL slot: samples (phy_ul_slot_samples() of them, the slot's first sample first) as the radio
- * delivered them, req for the same slot (NULL: nothing requested, the samples only enter the history).
+ * delivered them, or NULL for a slot of zeros (a radio that receives only silence: nothing to read), req for the
+ * same slot (NULL: nothing requested, the samples only enter the history). The samples are read (checked for
+ * NaN/Inf, kept, demodulated) only when req is NULL or asks for something in the slot: a PRACH occasion, PUSCH,
+ * PUCCH, or prach_samples (the slot is part of a later occasion); an idle slot costs nothing here.
  * Returns 0, or -EINVAL when req is for another slot than the one given or is malformed. */
 int phy_ul_process(struct phy_ul *u, const struct ul_slot_request *req, const cf_t *samples,
                    struct phy_ul_result *res);

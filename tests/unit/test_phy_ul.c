@@ -22,24 +22,31 @@
 
 #define UL_F0 1747.5e6
 
-/* Format 0 (paired index 0) at 30 kHz, 24 PRB at 11.52 Msps (slot 5760 samples): the preamble starts in one slot
- * and ends in the next; the request comes with the second, one slot back. */
-START_TEST(prach_across_two_slots)
+/* Format 0 (paired index 0) at 30 kHz, 24 PRB at 11.52 Msps (slot 5760 samples), two slots of history: PHY UL,
+ * the occasion of SFN 1 subframe 1 and a generator for it. Returns the samples per slot. */
+static int init_prach30(struct phy_ul *u, struct prach_time_occasion *occ, struct prach_generator *gen)
 {
-    struct phy_ul u;
     struct phy_ul_config c = {.pci = 7, .nof_prb = 24, .scs_khz = 30, .sample_rate_hz = 11.52e6, .f0_hz = UL_F0,
                               .prach_enabled = true, .prach_format = PRACH_FORMAT_0, .prach_ra_scs_khz = 30,
                               .prach_root_sequence_index = 1, .zero_correlation_zone_config = 1,
                               .msg1_frequency_start = 1, .msg1_fdm = 1, .nof_preambles = 64, .history_slots = 2};
-    ck_assert_int_eq(phy_ul_init(&u, &c), 0);
-    int spp = phy_ul_slot_samples(&u);
-    ck_assert_int_eq(spp, 5760);
-    struct prach_time_occasion occ[PRACH_MAX_TIME_OCCASIONS];
+    ck_assert_int_eq(phy_ul_init(u, &c), 0);
     ck_assert_int_eq(prach_time_occasions(false, 0, 30, 1, 1, occ), 1);
-    struct prach_generator gen;
-    ck_assert_int_eq(prach_generator_init(&gen, &(struct prach_cfg){.sample_rate_hz = 11.52e6, .nof_prb = 24,
+    ck_assert_int_eq(prach_generator_init(gen, &(struct prach_cfg){.sample_rate_hz = 11.52e6, .nof_prb = 24,
                      .scs_khz = 30, .format = PRACH_FORMAT_0, .root_sequence_index = 1, .zero_correlation_zone = 1,
                      .msg1_frequency_start = 1}), 0);
+    return phy_ul_slot_samples(u);
+}
+
+/* Format 0 at 30 kHz: the preamble starts in one slot
+ * and ends in the next; the request comes with the second, one slot back. */
+START_TEST(prach_across_two_slots)
+{
+    struct phy_ul u;
+    struct prach_time_occasion occ[PRACH_MAX_TIME_OCCASIONS];
+    struct prach_generator gen;
+    int spp = init_prach30(&u, occ, &gen);
+    ck_assert_int_eq(spp, 5760);
     cf_t *two = calloc(2 * (size_t)spp, sizeof(cf_t));
     int n = prach_nof_samples(&gen.p, 11.52e6, &occ[0]);
     ck_assert_int_gt(n, spp);                     /* really spans both slots */
@@ -94,6 +101,56 @@ START_TEST(prach_across_two_slots)
 }
 END_TEST
 
+/* A slot nothing asks for (no occasion ends there or reaches back to it, no PUSCH/PUCCH) is not read: a NaN in it
+ * goes unseen and its samples are not kept; an occasion that reaches back into such a slot anyway (a request went
+ * missing) reads zeros there, never the stale samples of an older slot, and is counted. A NULL slot is zeros. */
+START_TEST(idle_slot_not_read)
+{
+    struct phy_ul u;
+    struct prach_time_occasion occ[PRACH_MAX_TIME_OCCASIONS];
+    struct prach_generator gen;
+    int spp = init_prach30(&u, occ, &gen);
+    cf_t *two = calloc(2 * (size_t)spp, sizeof(cf_t));
+    ck_assert_int_gt(prach_generate(&gen, 42, &occ[0], two + 6), spp);
+    struct ul_slot_request idle = {.slot = 22, .ul_symbols = 0x3fff},
+                           first = {.slot = 22, .ul_symbols = 0x3fff, .prach_samples = true},
+                           occasion = {.slot = 23, .ul_symbols = 0x3fff, .n_prach = 1,
+                                       .prach[0] = {.start_slot_offset = 1, .time = occ[0]}};
+    static struct phy_ul_result res;
+    /* Marked as part of the occasion: kept, the preamble is found. */
+    ck_assert_int_eq(phy_ul_process(&u, &first, two, &res), 0);
+    ck_assert_int_eq(phy_ul_process(&u, &occasion, two + spp, &res), 0);
+    ck_assert_int_eq(res.prach[0].n_detected, 1);
+    ck_assert_int_eq(res.prach[0].det[0].preamble_index, 42);
+    ck_assert_uint_eq(u.stats.unread, 0);
+    /* Not marked: the ring slot still holds the first half from before, but the occasion must not see it. */
+    ck_assert_int_eq(phy_ul_process(&u, &idle, two, &res), 0);
+    ck_assert_uint_eq(u.stats.unread, 1);
+    ck_assert_int_eq(phy_ul_process(&u, &occasion, two + spp, &res), 0);
+    ck_assert_uint_eq(u.stats.history_missing, 1);
+    for (int i = 0; i < spp; i++) ck_assert(u.window[i] == 0);
+    ck_assert(memcmp(u.window + spp, two + spp, (size_t)spp * sizeof(cf_t)) == 0);
+    /* A NaN in an idle slot is not looked at; in a marked slot it is. */
+    two[5] = NAN;
+    ck_assert_int_eq(phy_ul_process(&u, &idle, two, &res), 0);
+    ck_assert(!res.bad_samples);
+    ck_assert_uint_eq(u.stats.unread, 2);
+    ck_assert_int_eq(phy_ul_process(&u, &first, two, &res), 0);
+    ck_assert(res.bad_samples);
+    two[5] = 0;
+    /* NULL samples: a slot of zeros, kept as zeros. */
+    ck_assert_int_eq(phy_ul_process(&u, &first, two, &res), 0);
+    ck_assert_int_eq(phy_ul_process(&u, &first, NULL, &res), 0);
+    ck_assert_int_eq(phy_ul_process(&u, &occasion, NULL, &res), 0);
+    ck_assert_int_eq(res.prach[0].n_detected, 0);
+    for (int i = 0; i < 2 * spp; i++) ck_assert(u.window[i] == 0);
+    ck_assert_uint_eq(u.stats.history_missing, 1);
+    prach_generator_free(&gen);
+    free(two);
+    phy_ul_free(&u);
+}
+END_TEST
+
 /* PHY UL for a 52-PRB 15 kHz FDD carrier at 11.52 Msps without PRACH. */
 static void init52(struct phy_ul *u, int pci)
 {
@@ -110,7 +167,7 @@ START_TEST(nan_slot_rejected)
     cf_t *x = calloc((size_t)spp, sizeof(cf_t));
     x[100] = NAN;
     static struct phy_ul_result res;
-    struct ul_slot_request req = {.slot = 1, .ul_symbols = 0x3fff};
+    struct ul_slot_request req = {.slot = 1, .ul_symbols = 0x3fff, .prach_samples = true};
     ck_assert_int_eq(phy_ul_process(&u, &req, x, &res), 0);
     ck_assert(res.bad_samples);
     ck_assert_uint_eq(u.stats.bad_slots, 1);
@@ -379,6 +436,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, prach_across_two_slots);
+    tcase_add_test(tc, idle_slot_not_read);
     tcase_add_test(tc, nan_slot_rejected);
     tcase_add_test(tc, pusch_pucch_from_a_ue_slot);
     tcase_add_test(tc, pusch_harq_combining);

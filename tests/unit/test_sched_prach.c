@@ -3,6 +3,7 @@
  * are what srsUE itself prints for the same configuration ("ra-rnti=0xf" for index 0, 0x39 for index 1). */
 #include <check.h>
 #include <errno.h>
+#include <string.h>
 
 #include "mac/sched_prach.h"
 #include "tests/unit/check_run.h"
@@ -102,6 +103,48 @@ START_TEST(tdd_validity)
 }
 END_TEST
 
+/* sched_prach_slot_covered() (which slots PHY UL keeps) is exactly the union of every occasion's slots as
+ * sched_prach_slot() hands them out: [slot - start_slot_offset, slot]. Paired index 0 at 15 and 30 kHz (one and two
+ * slots), index 28 (format 1, 3 ms: several slots back), unpaired 159 (B4) and 12 (format 0, TDD). */
+START_TEST(covered_slots_are_the_occasions_slots)
+{
+    struct slot_pattern fdd, tdd;
+    slot_pattern_init_fdd(&fdd);
+    ck_assert_int_eq(slot_pattern_init_tdd(&tdd, 10, 7, 6, 2, 4), 0);
+    static const struct { int index; bool unpaired; int scs; double rate; } cfgs[] = {
+        {0, false, 15, 11.52e6}, {0, false, 30, 23.04e6}, {28, false, 15, 11.52e6}, {159, true, 30, 46.08e6},
+        {12, true, 30, 46.08e6}};
+    enum { SLOTS = 2 * 16 * 20 };
+    for (size_t k = 0; k < sizeof cfgs / sizeof cfgs[0]; k++) {
+        struct sched_prach s = make(cfgs[k].index, cfgs[k].unpaired, cfgs[k].scs, cfgs[k].unpaired ? &tdd : &fdd,
+                                    cfgs[k].rate);
+        static bool want[SLOTS + 64];
+        memset(want, 0, sizeof want);
+        int longest = 0;
+        for (uint64_t slot = 0; slot < SLOTS + 64; slot++) {
+            struct ul_prach_occasion o[4];
+            int n = sched_prach_slot(&s, slot, o, 4);
+            for (int i = 0; i < n; i++) {
+                ck_assert_int_le(o[i].start_slot_offset, (int)slot);
+                if (o[i].start_slot_offset > longest) longest = o[i].start_slot_offset;
+                for (int b = 0; b <= o[i].start_slot_offset; b++) want[slot - (uint64_t)b] = true;
+            }
+        }
+        ck_assert_int_lt(longest, sched_prach_history_slots(&s));
+        int covered = 0;
+        for (uint64_t slot = 0; slot < SLOTS; slot++) {
+            bool got = sched_prach_slot_covered(&s, slot);
+            ck_assert_msg(got == want[slot], "index %d slot %llu: covered %d, occasions say %d", cfgs[k].index,
+                          (unsigned long long)slot, got, want[slot]);
+            covered += got;
+        }
+        ck_assert_int_gt(covered, 0);
+        ck_assert_int_lt(covered, SLOTS / 2); /* most slots are not PRACH's */
+        if (k == 2) ck_assert_int_ge(longest, 2); /* format 1 really reaches back */
+    }
+}
+END_TEST
+
 START_TEST(msg1_fdm_and_bad_configs)
 {
     struct slot_pattern fdd;
@@ -137,6 +180,7 @@ int main(void)
     tcase_add_test(tc, unpaired_b4_in_the_ul_slot);
     tcase_add_test(tc, tdd_validity);
     tcase_add_test(tc, msg1_fdm_and_bad_configs);
+    tcase_add_test(tc, covered_slots_are_the_occasions_slots);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
