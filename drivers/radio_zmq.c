@@ -813,25 +813,34 @@ static bool zr_rx_block_ready(struct zmq_radio *z, uint64_t t, size_t n, int *li
     return parts > 0;
 }
 
-/* Sum the parts of cell block [t, t + n) marked by zr_rx_block_ready into out and consume them. */
+/* Sum the parts of cell block [t, t + n) marked by zr_rx_block_ready into out and consume them. The first part
+ * is copied (zeros before it), the others added: one peer costs one copy, no clearing pass. */
 static void zr_rx_mix(struct zmq_radio *z, cf_t *out, uint64_t t, size_t n)
 {
-    memset(out, 0, n * sizeof(cf_t));
+    _Static_assert(ZR_SAMPLE_BYTES == sizeof(cf_t), "fc32 on the wire is cf_t in memory");
+    bool written = false;
     for (int i = 0; i < z->npairs; i++) {
         struct zr_rx_pair *x = &z->rxp[i];
         uint64_t start = x->offset + x->next;
         if (!x->mix || start >= t + n) continue;
         size_t first = (size_t)(start - t), count = n - first;
         const unsigned char *src = x->buf + x->head;
-        for (size_t k = 0; k < count; k++) {
-            cf_t s;
-            memcpy(&s, src + k * ZR_SAMPLE_BYTES, sizeof s);
-            out[first + k] += s;
+        if (!written) {
+            memset(out, 0, first * sizeof(cf_t));
+            memcpy(out + first, src, count * sizeof(cf_t));
+            written = true;
+        } else {
+            for (size_t k = 0; k < count; k++) {
+                cf_t s;
+                memcpy(&s, src + k * ZR_SAMPLE_BYTES, sizeof s);
+                out[first + k] += s;
+            }
         }
         x->head += count * ZR_SAMPLE_BYTES;
         x->len -= count * ZR_SAMPLE_BYTES;
         x->next += count;
     }
+    if (!written) memset(out, 0, n * sizeof(cf_t));
 }
 
 static ssize_t zr_recv(struct radio *r, cf_t *out, size_t n, uint64_t *ts, uint32_t *epoch)
