@@ -753,8 +753,8 @@ static bool ue_idle(const struct mac_ues *u, const struct mac_ue *ue, uint64_t s
            (!ue->drb.active || (rlc_idle(&ue->drb.rlc) && !ue->drb.pdcp.core.t_reordering_running));
 }
 
-/* ue's downlink this slot: pass 0 a retransmission due (the oldest first), pass 1 a new TB (RLC data or STATUS, a
- * TA command) in a free process. At most one PDSCH per UE and slot. */
+/* ue's downlink this slot: pass 0 a retransmission due (the first process from dl_harq_next on), pass 1 a new TB
+ * (RLC data or STATUS, a TA command) in a free process. At most one PDSCH per UE and slot. */
 static int serve_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pass, struct dl_slot_request *dl,
                     struct tb_pool *pool, struct pdcch_alloc *a)
 {
