@@ -293,6 +293,21 @@ int rrc_cell_pdu_session_release(struct rrc_cell *c, uint16_t rnti, int pdu_sess
     return 0;
 }
 
+/* An RRCReconfiguration of the session's DRB (type: set it up or release it) with the session's NAS-PDU, under a
+ * new transaction; its Complete is awaited in step `wait` (RRC_RECONF_GUARD_MS from now). */
+static int send_reconfig(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, enum rrc_cell_action_type type,
+                         int wait, struct rrc_cell_action *act)
+{
+    act->type = type;
+    u->reconf_transaction = act->transaction_id = u->next_transaction++ & 3;
+    act->nas = u->ics_nas_len ? u->ics_nas : NULL;
+    act->nas_len = u->ics_nas_len;
+    u->drb_step = wait;
+    u->drb_since_ms = now_ms;
+    c->stats.reconfigs++;
+    return 1;
+}
+
 /* The UE's next PDU session action, if one is due (the order is in rrc_cell.h). */
 static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, struct rrc_cell_action *act)
 {
@@ -306,14 +321,7 @@ static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, 
         u->drb_step = DRB_RECONF;
         return 1;
     case DRB_RECONF:
-        act->type = RRC_ACT_RECONFIG;
-        u->reconf_transaction = act->transaction_id = u->next_transaction++ & 3;
-        act->nas = u->ics_nas_len ? u->ics_nas : NULL;
-        act->nas_len = u->ics_nas_len;
-        u->drb_step = DRB_WAIT;
-        u->drb_since_ms = now_ms;
-        c->stats.reconfigs++;
-        return 1;
+        return send_reconfig(c, u, now_ms, RRC_ACT_RECONFIG, DRB_WAIT, act);
     case DRB_WAIT:
         if (now_ms - u->drb_since_ms < RRC_RECONF_GUARD_MS) return 0;
         c->stats.reconfig_timeouts++;
@@ -329,14 +337,7 @@ static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, 
         u->drb_step = DRB_REL_RECONF;
         return 1;
     case DRB_REL_RECONF:
-        act->type = RRC_ACT_RECONFIG_RELEASE;
-        u->reconf_transaction = act->transaction_id = u->next_transaction++ & 3;
-        act->nas = u->ics_nas_len ? u->ics_nas : NULL;
-        act->nas_len = u->ics_nas_len;
-        u->drb_step = DRB_REL_WAIT;
-        u->drb_since_ms = now_ms;
-        c->stats.reconfigs++;
-        return 1;
+        return send_reconfig(c, u, now_ms, RRC_ACT_RECONFIG_RELEASE, DRB_REL_WAIT, act);
     case DRB_REL_WAIT:
         if (now_ms - u->drb_since_ms < RRC_RECONF_GUARD_MS) return 0;
         c->stats.reconfig_timeouts++;

@@ -26,6 +26,20 @@ static void put_nas(struct rrc_reconfiguration *r, const uint8_t *nas, size_t na
     memcpy(r->nas, nas, nas_len);
 }
 
+/* msg cleared to an RRCReconfiguration of transaction_id with a radioBearerConfig and the masterCellGroup (cell
+ * group 0), both empty: what every DRB reconfiguration carries. */
+static struct rrc_reconfiguration *reconfig_start(struct rrc_dl_dcch_msg *msg, int transaction_id)
+{
+    memset(msg, 0, sizeof *msg);
+    msg->c1 = RRC_DL_DCCH_RECONFIGURATION;
+    struct rrc_reconfiguration *r = &msg->reconfiguration;
+    r->transaction_id = transaction_id;
+    r->has_radio_bearer_config = true;
+    r->has_master_cell_group = true;
+    r->master_cell_group.cell_group_id = 0;
+    return r;
+}
+
 int rrc_reconfig_fill_drb(const struct rrc_drb_params *p, const uint8_t *nas, size_t nas_len, int transaction_id,
                           struct rrc_dl_dcch_msg *msg)
 {
@@ -34,11 +48,7 @@ int rrc_reconfig_fill_drb(const struct rrc_drb_params *p, const uint8_t *nas, si
         !in(p->qfi, 0, 63) || !in(p->lc_priority, 1, 16) || !in(p->lcg, 0, 7) || !in(p->sr_id, 0, 7) ||
         nas_len > RRC_DL_NAS_MAX || (nas_len > 0 && !nas))
         return -EINVAL;
-    memset(msg, 0, sizeof *msg);
-    msg->c1 = RRC_DL_DCCH_RECONFIGURATION;
-    struct rrc_reconfiguration *r = &msg->reconfiguration;
-    r->transaction_id = transaction_id;
-    r->has_radio_bearer_config = true;
+    struct rrc_reconfiguration *r = reconfig_start(msg, transaction_id);
     r->radio_bearer_config.nof_drb = 1;
     r->radio_bearer_config.drb[0] = (struct rrc_drb_to_add_mod){
         .drb_id = p->drb_id, .has_cn_association = true, .cn_is_eps_bearer = false,
@@ -48,9 +58,7 @@ int rrc_reconfig_fill_drb(const struct rrc_drb_params *p, const uint8_t *nas, si
         .pdcp = {.has_drb = true, .has_discard_timer = true, .discard_timer = p->pdcp_discard_timer_ms,
                  .has_sn_size_ul = true, .sn_size_ul = p->pdcp_sn_bits, .has_sn_size_dl = true,
                  .sn_size_dl = p->pdcp_sn_bits, .has_t_reordering = true, .t_reordering = p->pdcp_t_reordering_ms}};
-    r->has_master_cell_group = true;
     struct rrc_cell_group_config *cg = &r->master_cell_group;
-    cg->cell_group_id = 0;
     cg->nof_rlc_bearers = 1;
     cg->rlc_bearer[0] = (struct rrc_rlc_bearer_config){
         .lcid = p->lcid, .has_served_radio_bearer = true, .served_is_drb = true, .radio_bearer_id = p->drb_id,
@@ -79,15 +87,9 @@ int rrc_reconfig_fill_drb_release(int drb_id, int lcid, const uint8_t *nas, size
     if (!in(transaction_id, 0, 3) || !in(drb_id, 1, 32) || !in(lcid, 4, 32) || nas_len > RRC_DL_NAS_MAX ||
         (nas_len > 0 && !nas))
         return -EINVAL;
-    memset(msg, 0, sizeof *msg);
-    msg->c1 = RRC_DL_DCCH_RECONFIGURATION;
-    struct rrc_reconfiguration *r = &msg->reconfiguration;
-    r->transaction_id = transaction_id;
-    r->has_radio_bearer_config = true;
+    struct rrc_reconfiguration *r = reconfig_start(msg, transaction_id);
     r->radio_bearer_config.nof_drb_release = 1; /* 5.3.5.6.4 */
     r->radio_bearer_config.drb_release[0] = drb_id;
-    r->has_master_cell_group = true;
-    r->master_cell_group.cell_group_id = 0;
     r->master_cell_group.nof_rlc_release = 1; /* 5.3.5.5.3 */
     r->master_cell_group.rlc_release[0] = lcid;
     put_nas(r, nas, nas_len);
