@@ -1,4 +1,4 @@
-/* DCI formats 1_0, 1_1 and 0_0 packing and unpacking, 38.212 7.3.1.2.1, 7.3.1.2.2 and 7.3.1.1.1; RIV, 38.214 5.1.2.2.2. See dci.h. */
+/* DCI formats 1_0, 1_1, 0_0 and 0_1 packing and unpacking, 38.212 7.3.1.2.1, 7.3.1.2.2, 7.3.1.1.1 and 7.3.1.1.2; RIV, 38.214 5.1.2.2.2. See dci.h. */
 #include "phy/ch/dci.h"
 
 #include <errno.h>
@@ -110,6 +110,31 @@ static int write_fields(uint8_t *bits, const struct dci_field *f, int n)
     return pos;
 }
 
+/* Writes a layout of n fields (a configured format's) into bits[max_bits]: its size, or -EINVAL (n < 0 passed
+ * on, too many bits, a value too wide). */
+static int pack_layout(const struct dci_field *f, int n, uint8_t *bits, int max_bits)
+{
+    if (n < 0)
+        return n;
+    int size = layout_bits(f, n);
+    if (size > max_bits)
+        return -EINVAL;
+    int pos = write_fields(bits, f, n);
+    return pos < 0 ? pos : size;
+}
+
+/* Reads a layout of n fields from nbits bits whose first is the format identifier (0 UL, 1 DL): 0, -EINVAL (n < 0,
+ * another size), -EBADMSG (the other direction's identifier). */
+static int unpack_layout(const uint8_t *bits, int nbits, const struct dci_field *f, int n, unsigned identifier)
+{
+    if (n < 0 || nbits != layout_bits(f, n))
+        return -EINVAL;
+    if ((bits[0] & 1u) != identifier)
+        return -EBADMSG;
+    read_fields(bits, f, n);
+    return 0;
+}
+
 int dci_1_0_size(enum dci_rnti_type t, int n_rb_bwp)
 {
     struct dci_1_0 d = { .rnti_type = t };
@@ -185,14 +210,7 @@ int dci_1_1_pack(const struct dci_1_1 *d, const struct dci_1_1_config *c, uint8_
         return -EINVAL;
     struct dci_1_1 copy = *d;
     struct dci_field f[DCI_MAX_FIELDS];
-    int n = dci_1_1_layout(&copy, c, f);
-    if (n < 0)
-        return n;
-    int size = layout_bits(f, n);
-    if (size > max_bits)
-        return -EINVAL;
-    int pos = write_fields(bits, f, n);
-    return pos < 0 ? pos : size;
+    return pack_layout(f, dci_1_1_layout(&copy, c, f), bits, max_bits);
 }
 
 int dci_1_1_unpack(const uint8_t *bits, int nbits, const struct dci_1_1_config *c, struct dci_1_1 *d)
@@ -201,13 +219,74 @@ int dci_1_1_unpack(const uint8_t *bits, int nbits, const struct dci_1_1_config *
         return -EINVAL;
     memset(d, 0, sizeof(*d));
     struct dci_field f[DCI_MAX_FIELDS];
-    int n = dci_1_1_layout(d, c, f);
-    if (n < 0 || nbits != layout_bits(f, n))
+    return unpack_layout(bits, nbits, f, dci_1_1_layout(d, c, f), 1u); /* identifier 0: an UL format (0_1) */
+}
+
+/* The fields of format 0_1 (38.212 7.3.1.1.2) in transmission order for c, the 7.3.1.0 padding bit included;
+ * returns how many, or -EINVAL for a configuration outside struct dci_0_1_config's ranges. Fields of 0 bits for
+ * gnbd's configuration are listed by name in dci.h and left out here. */
+static int dci_0_1_layout(struct dci_0_1 *d, const struct dci_0_1_config *c, struct dci_field f[DCI_MAX_FIELDS])
+{
+    int fdra = dci_fdra_bits(c->n_rb_bwp);
+    if (fdra < 0 || c->nof_tdra_rows < 0 || c->nof_tdra_rows > 16 || c->uss_0_0_size < 0 ||
+        (c->transform_precoding && c->dmrs_type2))
         return -EINVAL;
-    if ((bits[0] & 1u) != 1u)
-        return -EBADMSG; /* identifier 0: an UL format (0_1) */
-    read_fields(bits, f, n);
-    return 0;
+    int n = 0;
+    f[n++] = (struct dci_field){ .nbits = 1, .constant = 0 };                        /* identifier: 0 = UL */
+    /* carrier indicator 0, UL/SUL indicator 0, bandwidth part indicator 0 */
+    f[n++] = (struct dci_field){ .value = &d->frequency_domain_assignment, .nbits = fdra }; /* type 1 */
+    /* I rows of pusch-TimeDomainAllocationList, else the 16 of default table A (38.214 6.1.2.1.1) */
+    f[n++] = (struct dci_field){ .value = &d->time_domain_assignment,
+                                 .nbits = ceil_log2(c->nof_tdra_rows ? c->nof_tdra_rows : 16) };
+    /* frequency hopping flag 0 (no frequencyHopping) */
+    f[n++] = (struct dci_field){ .value = &d->mcs, .nbits = 5 };
+    f[n++] = (struct dci_field){ .value = &d->ndi, .nbits = 1 };
+    f[n++] = (struct dci_field){ .value = &d->rv, .nbits = 2 };
+    f[n++] = (struct dci_field){ .value = &d->harq_process, .nbits = 4 };
+    /* 1st DAI: 1 bit semi-static codebook, 2 bits dynamic (one serving cell); 2nd DAI 0 */
+    f[n++] = (struct dci_field){ .value = &d->dai1, .nbits = c->dynamic_harq_codebook ? 2 : 1 };
+    f[n++] = (struct dci_field){ .value = &d->tpc, .nbits = 2 };
+    /* SRS resource indicator 0, precoding information and number of layers 0 (no txConfig: one port) */
+    /* antenna ports: transform precoding Table 7.3.1.1.2-6 (2 bits) / -7 (4, len2); without it type 1 len 1
+     * Tables 7.3.1.1.2-8..11 (3 bits), type 1 len 2 or type 2 len 1: 4 bits, type 2 len 2: 5 bits */
+    int ports = c->transform_precoding ? (c->dmrs_max_length2 ? 4 : 2)
+                                       : 3 + (c->dmrs_type2 || c->dmrs_max_length2) + (c->dmrs_type2 && c->dmrs_max_length2);
+    f[n++] = (struct dci_field){ .value = &d->antenna_ports, .nbits = ports };
+    f[n++] = (struct dci_field){ .value = &d->srs_request, .nbits = 2 };          /* no SUL */
+    /* CSI request 0, CBG transmission information 0, PTRS-DMRS association 0, beta_offset indicator 0 */
+    if (!c->transform_precoding)
+        f[n++] = (struct dci_field){ .value = &d->dmrs_seq_init, .nbits = 1 };
+    f[n++] = (struct dci_field){ .value = &d->ulsch_indicator, .nbits = 1 };
+    /* 7.3.1.0: a 0_1 the size of a 0_0/1_0 of another UE-specific search space gets one zero bit */
+    if (layout_bits(f, n) == c->uss_0_0_size)
+        f[n++] = (struct dci_field){ .nbits = 1, .constant = 0 };
+    return n;
+}
+
+int dci_0_1_size(const struct dci_0_1_config *c)
+{
+    struct dci_0_1 d = { 0 };
+    struct dci_field f[DCI_MAX_FIELDS];
+    int n = c ? dci_0_1_layout(&d, c, f) : -EINVAL;
+    return n < 0 ? n : layout_bits(f, n);
+}
+
+int dci_0_1_pack(const struct dci_0_1 *d, const struct dci_0_1_config *c, uint8_t *bits, int max_bits)
+{
+    if (!d || !c || !bits)
+        return -EINVAL;
+    struct dci_0_1 copy = *d;
+    struct dci_field f[DCI_MAX_FIELDS];
+    return pack_layout(f, dci_0_1_layout(&copy, c, f), bits, max_bits);
+}
+
+int dci_0_1_unpack(const uint8_t *bits, int nbits, const struct dci_0_1_config *c, struct dci_0_1 *d)
+{
+    if (!d || !c || !bits)
+        return -EINVAL;
+    memset(d, 0, sizeof(*d));
+    struct dci_field f[DCI_MAX_FIELDS];
+    return unpack_layout(bits, nbits, f, dci_0_1_layout(d, c, f), 0u); /* identifier 1: a DL format (1_1) */
 }
 
 int dci_0_0_size(int n_rb_ul)

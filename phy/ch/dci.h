@@ -1,4 +1,4 @@
-/* DCI formats 1_0, 1_1 and 0_0: the fields of a downlink assignment / uplink grant as bits, both ways, and the
+/* DCI formats 1_0, 1_1, 0_0 and 0_1: the fields of a downlink assignment / uplink grant as bits, both ways, and the
  * type-1 frequency allocation.
  *
  * Implements 38.212 7.3.1.2.1 (DCI format 1_0) for the four layouts a cell needs before dedicated configuration:
@@ -14,7 +14,9 @@
  *
  * DCI format 1_1 (38.212 7.3.1.2.2) is sized by the UE's RRC configuration (struct dci_1_1_config, one function
  * dci_1_1_size() with the clause's field list): gnbd configures the simplest layout srsUE implements, so the
- * fields that RRC can remove are absent (see the struct) and the rest are written as in 1_0.
+ * fields that RRC can remove are absent (see the struct) and the rest are written as in 1_0. DCI format 0_1
+ * (38.212 7.3.1.1.2) is its UL counterpart (struct dci_0_1_config, dci_0_1_size()), written as 0_0 plus the
+ * fields the configuration gives it.
  *
  * Not covered: the PDCCH-order variant of the C-RNTI layout (FDRA all ones, 38.212 7.3.1.2.1) is unpacked as an
  * ordinary assignment; P-RNTI; the RIV scaling for an active BWP larger than CORESET#0.
@@ -30,7 +32,7 @@
 #include <stdint.h>
 
 #define DCI_1_0_MAX_BITS 44   /* the largest 1_0: every layout is 28 bits + FDRA, 16 FDRA bits at N = 275 */
-#define DCI_1_1_MAX_BITS 64  /* no 1_1 this module builds is larger (53 bits at most) */
+#define DCI_1_1_MAX_BITS 64  /* no 1_1 or 0_1 this module builds is larger (53 bits at most) */
 #define DCI_MAX_BWP_RB 275    /* 38.211 Table 4.4.2-1: N_RB^max */
 
 /* Which RNTI scrambles the CRC: it selects the field layout (38.212 7.3.1.2.1). */
@@ -116,6 +118,54 @@ int dci_1_1_pack(const struct dci_1_1 *d, const struct dci_1_1_config *c, uint8_
 /* Reads nbits bits as format 1_1 for c. Returns 0; -EINVAL when nbits is not dci_1_1_size(c) or c is bad;
  * -EBADMSG when the identifier is 0 (an UL format). */
 int dci_1_1_unpack(const uint8_t *bits, int nbits, const struct dci_1_1_config *c, struct dci_1_1 *d);
+
+/* What sizes DCI format 0_1 (38.212 7.3.1.1.2), from the UE's ServingCellConfig (PUSCH-Config, PhysicalCellGroup-
+ * Config). Fields that are 0 bits because gnbd configures nothing for them (and that this module therefore cannot
+ * send): carrier indicator (no crossCarrierSchedulingConfig), UL/SUL indicator (no supplementaryUplink), bandwidth
+ * part indicator (no dedicated UL BWPs), frequency hopping flag (resource allocation type 1 without
+ * frequency-hopping), 2nd DAI (no dynamic dual codebook: one cell group), SRS resource indicator and precoding
+ * information and number of layers (no txConfig: one antenna port, no SRS resource set), CSI request (no
+ * reportTriggerSize), CBG transmission information (no CBG), PTRS-DMRS association (no phaseTrackingRS, rank 1),
+ * beta_offset indicator (betaOffsets semiStatic). */
+struct dci_0_1_config {
+    int n_rb_bwp;               /* N_RB^UL,BWP of the active UL BWP: FDRA type 1 over it (1..275) */
+    int nof_tdra_rows;          /* I: rows of pusch-TimeDomainAllocationList (1..16); 0 = the default table A */
+    bool dynamic_harq_codebook; /* pdsch-HARQ-ACK-Codebook dynamic: 1st DAI 2 bits, else 1 (semi-static) */
+    bool transform_precoding;   /* transform precoder enabled: antenna ports Table 7.3.1.1.2-6/7, no n_SCID bit */
+    bool dmrs_type2;            /* dmrs-Type of dmrs-UplinkForPUSCH-MappingTypeA (only without transform precoding) */
+    bool dmrs_max_length2;      /* maxLength len2 */
+    int uss_0_0_size;           /* size of DCI 0_0/1_0 in another UE-specific search space, 0 = none monitored */
+};
+
+/* The fields of one DCI format 0_1 with CRC scrambled by C-RNTI (also CS-RNTI, MCS-C-RNTI, SP-CSI-RNTI). */
+struct dci_0_1 {
+    uint32_t frequency_domain_assignment;  /* type 1 RIV over N_RB^UL,BWP (38.214 6.1.2.2.2) */
+    uint32_t time_domain_assignment;       /* ceil(log2(I)) bits: row of the PUSCH TDRA list (38.214 6.1.2.1) */
+    uint32_t mcs;                          /* 5 bits */
+    uint32_t ndi;                          /* 1 bit */
+    uint32_t rv;                           /* 2 bits */
+    uint32_t harq_process;                 /* 4 bits */
+    uint32_t dai1;                         /* 1st DAI: V_T-DAI,UL (38.213 9.1.3.2) with the dynamic codebook
+                                              (2 bits, value 3 = 4 = none if no DL DCI was missed), V_DAI,UL
+                                              of 9.1.2.2 with the semi-static one (1 bit) */
+    uint32_t tpc;                          /* 2 bits: TPC command for scheduled PUSCH */
+    uint32_t antenna_ports;                /* 2..5 bits: row of Tables 7.3.1.1.2-6..23 (transform precoding
+                                              disabled, type 1, len 1, rank 1: Table 7.3.1.1.2-8, row 2 = port 0,
+                                              two CDM groups without data, as for DCI 0_0) */
+    uint32_t srs_request;                  /* 2 bits (no SUL) */
+    uint32_t dmrs_seq_init;                /* 1 bit without transform precoding: n_SCID */
+    uint32_t ulsch_indicator;              /* 1 bit: 1 = UL-SCH on the PUSCH */
+};
+
+/* Payload size of format 0_1 for c (38.212 7.3.1.1.2, plus the one padding bit of 7.3.1.0 when it equals
+ * c->uss_0_0_size). -EINVAL for a configuration outside the ranges above. */
+int dci_0_1_size(const struct dci_0_1_config *c);
+/* Writes the dci_0_1_size() bits of d (the padding bit 0). Returns the size, or -EINVAL (a field too wide, a bad
+ * configuration, max_bits too small). */
+int dci_0_1_pack(const struct dci_0_1 *d, const struct dci_0_1_config *c, uint8_t *bits, int max_bits);
+/* Reads nbits bits as format 0_1 for c. Returns 0; -EINVAL when nbits is not dci_0_1_size(c) or c is bad;
+ * -EBADMSG when the identifier is 1 (a DL format). */
+int dci_0_1_unpack(const uint8_t *bits, int nbits, const struct dci_0_1_config *c, struct dci_0_1 *d);
 
 /* Bits of format 0_0 for an UL BWP of n_rb_ul PRBs before size alignment. */
 int dci_0_0_size(int n_rb_ul);

@@ -438,6 +438,145 @@ START_TEST(dci_1_1_round_trip_and_random_bits)
 }
 END_TEST
 
+/* gnbd's 0_1 at 52 PRB (RRCSetup's PUSCH-Config: resource allocation type 1, one TDRA row, no txConfig, DM-RS type
+ * 1 len 1, no transform precoder, betaOffsets semiStatic, no CSI reportTriggerSize; dynamic codebook; the one
+ * UE-specific search space carries 0_1/1_1 only). */
+static const struct dci_0_1_config gnbd_0_1 = {.n_rb_bwp = 52, .nof_tdra_rows = 1, .dynamic_harq_codebook = true};
+
+/* By hand, 38.212 7.3.1.1.2 in its order: identifier 0 (1 bit), carrier indicator 0, UL/SUL 0, BWP indicator 0,
+ * FDRA type 1 ceil(log2(52 x 53 / 2 = 1378)) = 11, TDRA ceil(log2(I = 1)) = 0, frequency hopping 0, MCS 5, NDI 1,
+ * RV 2, HARQ 4, 1st DAI 2 (dynamic), 2nd DAI 0, TPC 2, SRI 0 and precoding 0 (no txConfig), antenna ports 3
+ * (Table 7.3.1.1.2-8), SRS request 2, CSI request 0, CBG 0, PTRS-DMRS 0, beta_offset 0, DMRS sequence
+ * initialization 1, UL-SCH indicator 1 = 35 bits. 106 PRB: FDRA ceil(log2(5671)) = 13, 37 bits.
+ * 52 PRB: RB 4 + 20 -> RIV 52 x 19 + 4 = 992 = 01111100000, MCS 20, NDI 1, RV 2, HARQ 11, DAI 3, TPC 1, ports 2
+ * (port 0, two CDM groups without data), SRS 0, n_SCID 0, UL-SCH 1:
+ *   0 01111100000 10100 1 10 1011 11 01 010 00 0 1
+ * 106 PRB: RB 50 + 56 -> L - 1 = 55 > 53: RIV 106 x (106 - 56 + 1) + (106 - 1 - 50) = 5461 = 1010101010101,
+ * MCS 27, NDI 0, RV 0, HARQ 0, DAI 0, TPC 1, ports 2, SRS 0, n_SCID 0, UL-SCH 1:
+ *   0 1010101010101 11011 0 00 0000 00 01 010 00 0 1 */
+START_TEST(dci_0_1_hand_worked)
+{
+    struct {
+        int n_rb, start, len, size;
+        struct dci_0_1 d;
+        const char *expect;
+    } v[] = {{52, 4, 20, 35, {.mcs = 20, .ndi = 1, .rv = 2, .harq_process = 11, .dai1 = 3, .tpc = 1,
+                              .antenna_ports = 2, .ulsch_indicator = 1},
+              "0" "01111100000" "10100" "1" "10" "1011" "11" "01" "010" "00" "0" "1"},
+             {106, 50, 56, 37, {.mcs = 27, .tpc = 1, .antenna_ports = 2, .ulsch_indicator = 1},
+              "0" "1010101010101" "11011" "0" "00" "0000" "00" "01" "010" "00" "0" "1"}};
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        struct dci_0_1_config c = gnbd_0_1;
+        c.n_rb_bwp = v[k].n_rb;
+        ck_assert_int_eq(dci_0_1_size(&c), v[k].size);
+        ck_assert_int_eq((int)strlen(v[k].expect), v[k].size);
+        struct dci_0_1 d = v[k].d, r;
+        d.frequency_domain_assignment = (uint32_t)dci_riv_encode(v[k].n_rb, v[k].start, v[k].len);
+        uint8_t bits[64];
+        ck_assert_int_eq(dci_0_1_pack(&d, &c, bits, 64), v[k].size);
+        for (int i = 0; i < v[k].size; i++) ck_assert_msg(bits[i] == (uint8_t)(v[k].expect[i] - '0'), "bit %d", i);
+        ck_assert_int_eq(dci_0_1_unpack(bits, v[k].size, &c, &r), 0);
+        ck_assert_mem_eq(&r, &d, sizeof r);
+        ck_assert_int_eq(dci_0_1_unpack(bits, v[k].size - 1, &c, &r), -EINVAL);
+        ck_assert_int_eq(dci_0_1_pack(&d, &c, bits, v[k].size - 1), -EINVAL); /* no room */
+        bits[0] = 1; /* a DL format */
+        ck_assert_int_eq(dci_0_1_unpack(bits, v[k].size, &c, &r), -EBADMSG);
+        d.antenna_ports = 8; /* 3 bits */
+        ck_assert_int_eq(dci_0_1_pack(&d, &c, bits, 64), -EINVAL);
+    }
+}
+END_TEST
+
+/* Each configurable field's width (38.212 7.3.1.1.2) and the padding bit of 7.3.1.0. */
+START_TEST(dci_0_1_size_rules)
+{
+    struct dci_0_1_config c = gnbd_0_1;
+    c.n_rb_bwp = 275; /* 16 FDRA bits */
+    ck_assert_int_eq(dci_0_1_size(&c), 40);
+    c = gnbd_0_1;
+    c.nof_tdra_rows = 0; /* default table A: 4 bits */
+    ck_assert_int_eq(dci_0_1_size(&c), 39);
+    c.nof_tdra_rows = 16;
+    ck_assert_int_eq(dci_0_1_size(&c), 39);
+    c = gnbd_0_1;
+    c.dynamic_harq_codebook = false; /* 1st DAI 1 bit */
+    ck_assert_int_eq(dci_0_1_size(&c), 34);
+    c = gnbd_0_1;
+    c.dmrs_max_length2 = true; /* Table 7.3.1.1.2-12: 4 bits */
+    ck_assert_int_eq(dci_0_1_size(&c), 36);
+    c.dmrs_type2 = true; /* 7.3.1.1.2-20: 5 bits */
+    ck_assert_int_eq(dci_0_1_size(&c), 37);
+    c.dmrs_max_length2 = false; /* 7.3.1.1.2-16: 4 bits */
+    ck_assert_int_eq(dci_0_1_size(&c), 36);
+    c = gnbd_0_1;
+    c.transform_precoding = true; /* Table 7.3.1.1.2-6: 2 bits, no DMRS sequence initialization */
+    ck_assert_int_eq(dci_0_1_size(&c), 33);
+    c.dmrs_max_length2 = true; /* 7.3.1.1.2-7: 4 bits */
+    ck_assert_int_eq(dci_0_1_size(&c), 35);
+    c = gnbd_0_1;
+    c.uss_0_0_size = 35; /* a 0_0/1_0 of another UE-specific search space of the same size: one padding bit */
+    ck_assert_int_eq(dci_0_1_size(&c), 36);
+    struct dci_0_1 d = {.frequency_domain_assignment = 1377, .mcs = 31, .ndi = 1, .rv = 3, .harq_process = 15,
+                        .dai1 = 3, .tpc = 3, .antenna_ports = 7, .srs_request = 3, .dmrs_seq_init = 1,
+                        .ulsch_indicator = 1}, r;
+    uint8_t bits[64];
+    ck_assert_int_eq(dci_0_1_pack(&d, &c, bits, 64), 36);
+    ck_assert_int_eq(bits[35], 0);
+    bits[35] = 1; /* ignored on reception */
+    ck_assert_int_eq(dci_0_1_unpack(bits, 36, &c, &r), 0);
+    ck_assert_mem_eq(&r, &d, sizeof r);
+    const struct dci_0_1_config bad[] = {{.n_rb_bwp = 0}, {.n_rb_bwp = 276}, {.n_rb_bwp = 52, .nof_tdra_rows = 17},
+                                         {.n_rb_bwp = 52, .nof_tdra_rows = -1}, {.n_rb_bwp = 52, .uss_0_0_size = -1},
+                                         {.n_rb_bwp = 52, .transform_precoding = true, .dmrs_type2 = true}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(dci_0_1_size(&bad[i]), -EINVAL);
+        ck_assert_int_eq(dci_0_1_pack(&d, &bad[i], bits, 64), -EINVAL);
+        ck_assert_int_eq(dci_0_1_unpack(bits, 36, &bad[i], &r), -EINVAL);
+    }
+    ck_assert_int_eq(dci_0_1_size(NULL), -EINVAL);
+    ck_assert_int_eq(dci_0_1_pack(NULL, &c, bits, 64), -EINVAL);
+}
+END_TEST
+
+/* Random configurations: random fields round trip; random bits of the right size unpack (identifier 0) or are
+ * refused (identifier 1). */
+START_TEST(dci_0_1_round_trip_and_random_bits)
+{
+    for (int it = 0; it < 2000; it++) {
+        struct dci_0_1_config c = {.n_rb_bwp = 1 + (int)(test_rng_next() % 275),
+                                   .nof_tdra_rows = (int)(test_rng_next() % 17),
+                                   .dynamic_harq_codebook = test_rng_next() & 1,
+                                   .transform_precoding = test_rng_next() & 1,
+                                   .dmrs_max_length2 = test_rng_next() & 1};
+        c.dmrs_type2 = !c.transform_precoding && (test_rng_next() & 1);
+        int size = dci_0_1_size(&c);
+        ck_assert_int_gt(size, 0);
+        ck_assert_int_le(size, DCI_1_1_MAX_BITS);
+        int ti = c.nof_tdra_rows ? c.nof_tdra_rows : 16, tb = 0;
+        while ((1 << tb) < ti) tb++;
+        int ports = c.transform_precoding ? (c.dmrs_max_length2 ? 4 : 2)
+                                          : 3 + (c.dmrs_type2 || c.dmrs_max_length2) + (c.dmrs_type2 && c.dmrs_max_length2);
+        struct dci_0_1 d = {.frequency_domain_assignment = rnd_bits(dci_fdra_bits(c.n_rb_bwp)),
+                            .time_domain_assignment = rnd_bits(tb), .mcs = rnd_bits(5), .ndi = rnd_bits(1),
+                            .rv = rnd_bits(2), .harq_process = rnd_bits(4),
+                            .dai1 = rnd_bits(c.dynamic_harq_codebook ? 2 : 1), .tpc = rnd_bits(2),
+                            .antenna_ports = rnd_bits(ports), .srs_request = rnd_bits(2),
+                            .dmrs_seq_init = c.transform_precoding ? 0 : rnd_bits(1), .ulsch_indicator = rnd_bits(1)}, r;
+        uint8_t bits[DCI_1_1_MAX_BITS], again[DCI_1_1_MAX_BITS];
+        ck_assert_int_eq(dci_0_1_pack(&d, &c, bits, DCI_1_1_MAX_BITS), size);
+        ck_assert_int_eq(dci_0_1_unpack(bits, size, &c, &r), 0);
+        ck_assert_mem_eq(&r, &d, sizeof r);
+        for (int i = 0; i < size; i++) bits[i] = (uint8_t)rnd_bits(1);
+        int rc = dci_0_1_unpack(bits, size, &c, &r);
+        ck_assert_int_eq(rc, bits[0] ? -EBADMSG : 0);
+        if (rc == 0) {
+            ck_assert_int_eq(dci_0_1_pack(&r, &c, again, DCI_1_1_MAX_BITS), size);
+            ck_assert_mem_eq(again, bits, (size_t)size);
+        }
+    }
+}
+END_TEST
+
 static Suite *dci_suite(void)
 {
     Suite *s = suite_create("dci");
@@ -456,6 +595,9 @@ static Suite *dci_suite(void)
     tcase_add_test(tc, dci_1_1_hand_worked);
     tcase_add_test(tc, dci_1_1_size_rules);
     tcase_add_test(tc, dci_1_1_round_trip_and_random_bits);
+    tcase_add_test(tc, dci_0_1_hand_worked);
+    tcase_add_test(tc, dci_0_1_size_rules);
+    tcase_add_test(tc, dci_0_1_round_trip_and_random_bits);
     suite_add_tcase(s, tc);
     return s;
 }
