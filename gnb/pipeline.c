@@ -1235,11 +1235,23 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     mc.la.fixed_dl_mcs = cfg->mac.fixed_dl_mcs;
     mc.la.fixed_ul_mcs = cfg->mac.fixed_ul_mcs;
     mc.la.target_bler = (float)cfg->mac.target_bler;
-    /* mac.dl_256qam: DCI 1_1 sized as the UEs size it from RRCSetup, Table 5.1.3.1-2 (mac/ue.h) */
-    if (cfg->mac.dl_256qam && rrc_config_dci_1_1(cfg, &mc.dci_1_1) < 0) {
-        snprintf(err, errlen, "pipeline: no DCI 1_1 sizing from the RRCSetup of this configuration");
+    /* DCI 1_1 and 0_1 in SS#2 sized as the UEs size them from RRCSetup; the 38.212 7.3.1.0 size budget;
+     * mac.dl_256qam: Table 5.1.3.1-2 (mac/ue.h) */
+    struct rrc_dci_budget db;
+    int drc = rrc_config_dci(cfg, &mc.dci_1_1, &mc.dci_0_1, &db);
+    if (drc == -E2BIG) {
+        int len = snprintf(err, errlen, "pipeline: the RRCSetup of this configuration makes a UE monitor %d DCI sizes "
+                           "with C-RNTI and %d in all (38.212 7.3.1.0 allows 3 and 4):", db.c_rnti_sizes,
+                           db.total_sizes);
+        for (int k = 0; k < db.n && len > 0 && (size_t)len < errlen; k++)
+            len += snprintf(err + len, errlen - (size_t)len, " %s %d", db.e[k].what, db.e[k].bits);
         return -EINVAL;
     }
+    if (drc < 0) {
+        snprintf(err, errlen, "pipeline: no DCI 1_1 / 0_1 sizing from the RRCSetup of this configuration (%d)", drc);
+        return -EINVAL;
+    }
+    mc.uss_non_fallback = true;
     mc.dl_256qam = cfg->mac.dl_256qam;
     struct phy_ul_config uc = {.pci = cfg->cell.pci, .nof_prb = g.nof_prb, .scs_khz = g.scs_khz,
                                .sample_rate_hz = rate,

@@ -88,11 +88,13 @@ int rrc_config_uss(const struct gnbd_config *cfg, struct pdcch_alloc_ss *ss)
     return pdcch_alloc_ss_check(ss);
 }
 
-int rrc_config_dci_1_1(const struct gnbd_config *cfg, struct dci_1_1_config *c)
+int rrc_config_dci(const struct gnbd_config *cfg, struct dci_1_1_config *c11, struct dci_0_1_config *c01,
+                   struct rrc_dci_budget *b)
 {
     struct rrc_setup_cell_desc d;
+    struct cell_geometry g;
     struct rrc_dl_ccch_msg *m = calloc(1, sizeof *m); /* init time: a large message */
-    int rc = !m || rrc_config_setup_desc(cfg, &d) < 0 ? -EINVAL : 0;
+    int rc = !m || rrc_config_setup_desc(cfg, &d) < 0 || config_cell_geometry(cfg, &g) < 0 ? -EINVAL : 0;
     if (rc == 0) { /* any UE's: its own PUCCH PRBs (the defaults suit 52 PRB) size no DCI field */
         d.ue.f1_prb = d.nof_prb - 1;
         d.ue.f2_prb = d.nof_prb - 2;
@@ -100,7 +102,11 @@ int rrc_config_dci_1_1(const struct gnbd_config *cfg, struct dci_1_1_config *c)
     }
     if (rc == 0) {
         const struct rrc_cell_group_config *cg = &m->setup.master_cell_group;
-        rc = rrc_serving_cell_dci_1_1(&cg->sp_cell.dedicated, d.nof_prb, cg->phy.harq_ack_codebook_dynamic, c);
+        const struct rrc_serving_cell_config *sc = &cg->sp_cell.dedicated;
+        bool dyn = cg->phy.harq_ack_codebook_dynamic;
+        rc = rrc_dci_budget(sc, d.nof_prb, g.coreset0.nof_rb, dyn, b);
+        if (rc == 0) rc = rrc_serving_cell_dci_1_1(sc, d.nof_prb, dyn, c11);
+        if (rc == 0) rc = rrc_serving_cell_dci_0_1(sc, d.nof_prb, dyn, c01);
     }
     free(m);
     return rc;

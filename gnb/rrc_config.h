@@ -29,9 +29,12 @@ int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_d
  * or -EINVAL (a CORESET#1 that is not one run of 6-RB groups, a search space the allocator cannot use). */
 int rrc_config_uss(const struct gnbd_config *cfg, struct pdcch_alloc_ss *ss);
 
-/* The DCI 1_1 sizing UEs derive from this configuration's RRCSetup (rrc_serving_cell_dci_1_1), for the MAC.
- * Returns 0, or a negative errno (mac.dl_256qam false: no 0_1/1_1 search space, -EINVAL). */
-int rrc_config_dci_1_1(const struct gnbd_config *cfg, struct dci_1_1_config *c);
+/* The DCI 1_1 and 0_1 sizings UEs derive from this configuration's RRCSetup (rrc_serving_cell_dci_1_1 / _0_1),
+ * for the MAC, and the DCI sizes a UE then monitors (rrc_dci_budget: CORESET#0 from the cell geometry). Returns 0;
+ * -E2BIG when they break 38.212 7.3.1.0's budget (b says which sizes); another negative errno when the RRCSetup
+ * cannot be built or sized. */
+int rrc_config_dci(const struct gnbd_config *cfg, struct dci_1_1_config *c11, struct dci_0_1_config *c01,
+                   struct rrc_dci_budget *b);
 
 int rrc_config_sib1(const struct gnbd_config *cfg, struct rrc_sib1 *sib1, uint8_t *buf, size_t cap, size_t *len);
 

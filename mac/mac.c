@@ -78,7 +78,8 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
                                    .grant_nof_prb = 4 * cfg->ra.msg3_nof_prb, .grant_mcs = 4, .grant_period = 5,
                                    .sr_period = cfg->sr_period, .pattern = cfg->pattern, .css = cfg->ra,
                                    .uss = cfg->uss, .dl_mcs = cfg->ue_dl_mcs,
-                                   .la = cfg->la, .dl_256qam = cfg->dl_256qam, .dci_1_1 = cfg->dci_1_1};
+                                   .la = cfg->la, .uss_non_fallback = cfg->uss_non_fallback,
+                                   .dl_256qam = cfg->dl_256qam, .dci_1_1 = cfg->dci_1_1, .dci_0_1 = cfg->dci_0_1};
         uc.grant_max_prb = cfg->nof_prb / 2 > uc.grant_nof_prb ? cfg->nof_prb / 2 : uc.grant_nof_prb;
         rc = mac_ues_init(&m->ues, &uc);
         if (rc < 0) return rc;

@@ -66,8 +66,10 @@ struct mac_config {
     struct pdcch_alloc_ss uss;         /* SS#2 on CORESET#1 as RRCSetup configures it (mac/ue.h) */
     int ue_dl_mcs;                     /* PDSCH MCS of UEs with a DRB (1..27; 0: MAC_UE_DL_MCS_DEFAULT) */
     struct link_adapt_config la;       /* UE MCSs (mac/link_adapt.h); all zero: fixed (mac_ue_config.la) */
-    bool dl_256qam;                    /* DCI 1_1 + Table 5.1.3.1-2 for UE PDSCHs (mac_ue_config.dl_256qam) */
-    struct dci_1_1_config dci_1_1;     /* its sizing, from the RRCSetup the UEs get */
+    bool uss_non_fallback;             /* SS#2 carries DCI 0_1/1_1 (mac_ue_config.uss_non_fallback) */
+    bool dl_256qam;                    /* Table 5.1.3.1-2 for UE PDSCHs (mac_ue_config.dl_256qam) */
+    struct dci_1_1_config dci_1_1;     /* their sizing, from the RRCSetup the UEs get */
+    struct dci_0_1_config dci_0_1;
 };
 
 struct mac_stats {

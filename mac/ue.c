@@ -199,7 +199,10 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     }
     lc.dl_table = cfg->dl_256qam ? TBS_MCS_TABLE_256QAM : TBS_MCS_TABLE_64QAM; /* what RRCSetup configured */
     if (cfg->dl_256qam && lc.dl_mcs_max > 27) lc.dl_mcs_max = 27;   /* the last data row of Table 5.1.3.1-2 */
-    if (cfg->dl_256qam && (cfg->dci_1_1.n_rb_bwp != cfg->nof_prb || dci_1_1_size(&cfg->dci_1_1) < 0)) return -EINVAL;
+    if (cfg->dl_256qam && !cfg->uss_non_fallback) return -EINVAL; /* Table 5.1.3.1-2 needs DCI 1_1 */
+    if (cfg->uss_non_fallback && (cfg->dci_1_1.n_rb_bwp != cfg->nof_prb || dci_1_1_size(&cfg->dci_1_1) < 0 ||
+                                  cfg->dci_0_1.n_rb_bwp != cfg->nof_prb || dci_0_1_size(&cfg->dci_0_1) < 0))
+        return -EINVAL;
     if (link_adapt_init(&u->la, &lc) < 0) return -EINVAL;
     u->ta_step_samples = (float)(cfg->css.sample_rate_hz * ra_ta_step_s(cfg->scs_khz)); /* 38.213 4.2 */
     bool any = false;
@@ -293,6 +296,7 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     ue->pdcp1 = keep_pdcp;
     ue->drb = keep_drb;
     for (int h = 0; h < MAC_UE_DL_HARQ; h++) ue->dl_harq[h].tb = keep_tb[h];
+    ue->ul_dci_at = -1; /* no DCI 0_1 yet */
     drb_release(&ue->drb);
     rlc_am_reset(&ue->srb1);
     pdcp_srb_reestablish(&ue->pdcp1);
@@ -351,13 +355,13 @@ static int uss_pdcch(struct mac_ues *u, struct pdcch_alloc *a, uint16_t rnti, st
     return 0;
 }
 
-/* The bits of UE DL assignment d (C-RNTI, UE-specific search space): DCI 1_0 as it is, or with cfg.dl_256qam
- * DCI 1_1 (38.212 7.3.1.2.2) with the same fields, k1 index 3 of dl-DataToUL-ACK {1..8} (k1 4, as the 1_0's 3
+/* The bits of UE DL assignment d (C-RNTI, UE-specific search space): DCI 1_0 as it is, or with
+ * cfg.uss_non_fallback DCI 1_1 (38.212 7.3.1.2.2) with the same fields, k1 index 3 of dl-DataToUL-ACK {1..8} (k1 4, as the 1_0's 3
  * gives), DAI as in 1_0, antenna ports row 3 (port 1000, two CDM groups without data: the DM-RS of a 1_0, 38.212
  * Table 7.3.1.2.2-1), no SRS request, n_SCID 0. Returns the size or -EINVAL. */
 static int ue_dl_dci(const struct mac_ue_config *c, const struct dci_1_0 *d, uint8_t *bits)
 {
-    if (!c->dl_256qam) return dci_1_0_pack(d, c->nof_prb, bits, DL_DCI_MAX_BITS);
+    if (!c->uss_non_fallback) return dci_1_0_pack(d, c->nof_prb, bits, DL_DCI_MAX_BITS);
     struct dci_1_1 e = {.frequency_domain_assignment = d->frequency_domain_assignment,
                         .time_domain_assignment = d->time_domain_assignment, .mcs = d->mcs, .ndi = d->ndi,
                         .rv = d->rv, .harq_process = d->harq_process, .dai = d->dai, .tpc = d->tpc,
@@ -366,8 +370,10 @@ static int ue_dl_dci(const struct mac_ue_config *c, const struct dci_1_0 *d, uin
     return dci_1_1_pack(&e, &c->dci_1_1, bits, DL_DCI_MAX_BITS);
 }
 
+static void ul_dci_dai(const struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl);
+
 /* The PDSCH of the TB of ue's DL HARQ process hid (new or again) in this slot: DCI 1_0 C-RNTI in SS#2 (1_1 with
- * cfg.dl_256qam; its PDCCH p placed already when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs
+ * cfg.uss_non_fallback; its PDCCH p placed already when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs
  * of the carrier (RIV over the BWP from its start, 38.214 5.1.2.2.2: the DCI is in a UE-specific search space), HARQ process hid with its
  * NDI, the next rv, HARQ-ACK k1 = 4 slots later; the TB is copied into a pool buffer for PHY DL. 0 (buffer given
  * back) when it does not fit the slot. */
@@ -412,6 +418,7 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t sl
     h->retx_due = false;
     h->ack_slot = slot + 4;
     ue->last_dl_dci_slot = slot;
+    ul_dci_dai(u, ue, slot, dl); /* its HARQ-ACK may go on the PUSCH granted in this slot */
     if (h->with_ta) ue->ta_hold = slot + (uint64_t)(MAC_UE_TA_HOLD_MS * slots_per_ms(u));
     if (h->tx > 1) {
         ue->dl_retx++;
@@ -565,9 +572,39 @@ static int place_pusch(const struct mac_ues *u, uint64_t pusch_slot, int prefer,
     return prb < 0 ? -ENOSPC : prb;
 }
 
-/* The DCI 0_0 of ue's UL HARQ process hid (new TB or retransmission) in this slot, in SS#2 (sized like DCI 1_0
- * there, 38.212 7.3.1.0: both over the BWP, 0_0 padded), its PUSCH k2 slots later on h->nof_prb PRBs placed by
- * place_pusch (a retransmission keeps its PRB count: the TBS stays). 0: no room (PUSCH PRBs or PDCCH). */
+/* 38.213 9.1.3.2 (dynamic codebook): the 1st DAI of ue's DCI 0_1 of this slot is V_T-DAI,UL, the DL DCIs whose
+ * HARQ-ACK its PUSCH carries, (n - 1) mod 4 (3 = 4 for none: with no DL DCI detected the UE then multiplexes no
+ * HARQ-ACK); 9.1.2.2 (semi-static, 1 bit): 1 when there is HARQ-ACK. Packed again into its PDCCH entry. */
+static void ul_dci_dai(const struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl)
+{
+    const struct mac_ue_config *c = &u->cfg;
+    if (!c->uss_non_fallback || ue->last_ul_dci_slot != slot || ue->ul_dci_at < 0 || ue->ul_dci_at >= dl->n_pdcch)
+        return;
+    int n = 0;
+    for (int hid = 0; hid < MAC_UE_DL_HARQ; hid++)
+        n += ue->dl_harq[hid].busy && ue->dl_harq[hid].ack_slot == ue->ul_dci_pusch_slot;
+    ue->ul_dci.dai1 = c->dci_0_1.dynamic_harq_codebook ? (uint32_t)(n + 3) % 4 : n > 0;
+    struct dl_pdcch *p = &dl->pdcch[ue->ul_dci_at];
+    p->dci_len = dci_0_1_pack(&ue->ul_dci, &c->dci_0_1, p->dci, DL_DCI_MAX_BITS);
+}
+
+/* The bits of UL grant d (C-RNTI, UE-specific search space) into p: DCI 0_0 sized like DCI 1_0 there (38.212
+ * 7.3.1.0: both over the BWP, 0_0 padded), or with cfg.uss_non_fallback DCI 0_1 with the same fields (antenna
+ * ports row 2 of Table 7.3.1.1.2-8, UL-SCH, 1st DAI by ul_dci_dai) kept in ue for ul_dci_dai. */
+static int ue_ul_dci(struct mac_ue *ue, const struct mac_ue_config *c, const struct dci_0_0 *d, struct dl_pdcch *p)
+{
+    if (!c->uss_non_fallback)
+        return dci_0_0_pack(d, c->nof_prb, dci_1_0_size(DCI_RNTI_C, c->nof_prb), p->dci, DL_DCI_MAX_BITS);
+    ue->ul_dci = (struct dci_0_1){.frequency_domain_assignment = d->frequency_domain_assignment,
+                                  .time_domain_assignment = d->time_domain_assignment, .mcs = d->mcs, .ndi = d->ndi,
+                                  .rv = d->rv, .harq_process = d->harq_process, .dai1 = 3, .tpc = d->tpc,
+                                  .antenna_ports = 2, .ulsch_indicator = 1};
+    return dci_0_1_pack(&ue->ul_dci, &c->dci_0_1, p->dci, DL_DCI_MAX_BITS);
+}
+
+/* The UL DCI (0_1, or 0_0: ue_ul_dci) of ue's UL HARQ process hid (new TB or retransmission) in this slot, in
+ * SS#2, its PUSCH k2 slots later on h->nof_prb PRBs placed by place_pusch (a retransmission keeps its PRB count:
+ * the TBS stays). 0: no room (PUSCH PRBs or PDCCH). */
 static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl,
                          struct pdcch_alloc *a)
 {
@@ -583,16 +620,17 @@ static int send_ul_grant(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t
                         .rv = (uint32_t)rv_order[h->tx % 4], .harq_process = (uint32_t)hid, .tpc = 1};
     struct dl_pdcch *p = &dl->pdcch[dl->n_pdcch];
     if (dl->n_pdcch >= DL_MAX_PDCCH || uss_pdcch(u, a, ue->crnti, p) < 0) return 0;
-    int size = dci_1_0_size(DCI_RNTI_C, c->nof_prb);
-    p->dci_len = dci_0_0_pack(&d, c->nof_prb, size, p->dci, DL_DCI_MAX_BITS);
+    p->dci_len = ue_ul_dci(ue, c, &d, p);
     if (p->dci_len < 0) return 0;
-    dl->n_pdcch++;
+    ue->ul_dci_at = dl->n_pdcch++;
+    ue->ul_dci_pusch_slot = pusch_slot;
     if (u->ul_map) ul_map_reserve(u->ul_map, pusch_slot, prb, h->nof_prb, UL_MAP_ALL_SYMBOLS, UL_OWNER_PUSCH);
     h->tx++;
     h->busy = true;
     h->retx_due = false;
     h->pusch_slot = pusch_slot;
     ue->last_ul_dci_slot = slot;
+    ul_dci_dai(u, ue, slot, dl); /* the HARQ-ACKs of PDSCHs sent already */
     ue->ul_grants++;
     if (h->tx > 1) {
         ue->ul_retx++;

@@ -9,11 +9,13 @@
  * 0); a detected transmission is a positive SR and earns a grant; a BSR the grants since have not covered keeps
  * them coming, before and after the RRCSetupComplete.
  *
- * Uplink grants (38.321 5.4.1-5.4.2; 38.212 7.3.1.1.1; 38.214 6.1.2): DCI 0_0 with CRC scrambled by the C-RNTI,
+ * Uplink grants (38.321 5.4.1-5.4.2; 38.212 7.3.1.1.2; 38.214 6.1.2): DCI 0_1 with CRC scrambled by the C-RNTI,
  * in the UE-specific SS#2 on CORESET#1 as RRCSetup configured them (cfg.uss; a candidate the slot's PDCCH
- * allocator, mac/pdcch_alloc.h, finds free, AL4 wanted; Y_p,n hashed from the C-RNTI, 38.213 10.1), sized like
- * DCI 1_0 there (38.212 7.3.1.0: in a UE-specific space both count the active BWP's RBs; 0_0 is padded to 1_0's
- * size, as srsUE does), PUSCH k2 slots later (row 0 of pusch-Config's list, the same k2 as the SIB1's; k2 = 4 suits
+ * allocator, mac/pdcch_alloc.h, finds free, AL4 wanted; Y_p,n hashed from the C-RNTI, 38.213 10.1), sized by
+ * cfg.dci_0_1 (FDRA type 1 over the BWP, antenna ports row 2 of Table 7.3.1.1.2-8: port 0 with two CDM groups
+ * without data, the DM-RS a 0_0 implies; UL-SCH indicator 1; 1st DAI = V_T-DAI,UL, 38.213 9.1.3.2: the DL DCIs
+ * whose HARQ-ACK the PUSCH carries, set again when a PDSCH of the same slot adds one, 3 (= 4) for none);
+ * without cfg.uss_non_fallback DCI 0_0 sized like 1_0 there (7.3.1.0), PUSCH k2 slots later (row 0 of pusch-Config's list, the same k2 as the SIB1's; k2 = 4 suits
  * srsUE, which
  * builds UL 4 slots ahead), DM-RS as DCI 0_0 implies (type 1, pos2, 2 CDM groups without data), on PRBs the UL
  * map (mac/ul_map.h) has free in the PUSCH's slot. A UE has as many PUSCHs in flight as HARQ processes are busy:
@@ -85,7 +87,7 @@
  * (MAC_MAX_UES <= 64); mac_ue_find (indications) still scans the connected UEs.
  *
  * MCS (link adaptation, mac/link_adapt.h; Table 5.1.3.1-1, what DCI 1_0 / 0_0 read, or for the DL with
- * cfg.dl_256qam Table 5.1.3.1-2 and DCI 1_1 in SS#3, 38.214 5.1.3.1): link_adapt_dl_mcs() /
+ * cfg.dl_256qam Table 5.1.3.1-2 for DCI 1_1, 38.214 5.1.3.1): link_adapt_dl_mcs() /
  * link_adapt_ul_mcs() for each new TB (a retransmission keeps its TB's), fed with every PUSCH SNR and each first
  * transmission's HARQ-ACK (NACK / DTX / lost: failure) or CRC; cfg.la all zero: fixed (DL as above, UL grant_mcs).
  *
@@ -223,7 +225,10 @@ struct mac_ue {
     struct ue_pucch_res res;        /* its dedicated PUCCH resources (context index = res.index) */
     bool setup_complete;            /* the RRC got its RRCSetupComplete (or any UL-DCCH message) */
     uint64_t last_grant_dci_slot;   /* DCI slot of the last new UL TB */
-    uint64_t last_ul_dci_slot, last_dl_dci_slot; /* slots of the UE's last DCI 0_0 / 1_0 (one of each a slot) */
+    uint64_t last_ul_dci_slot, last_dl_dci_slot; /* slots of the UE's last UL / DL DCI (one of each a slot) */
+    struct dci_0_1 ul_dci;          /* the last DCI 0_1 (uss_non_fallback), its pdcch entry in the slot's request and */
+    int ul_dci_at;                  /* PUSCH slot: its 1st DAI set again when a PDSCH of the slot adds a HARQ-ACK */
+    uint64_t ul_dci_pusch_slot;
     int ta;
     struct rlc_am srb1;
     struct pdcp_srb pdcp1;
@@ -298,11 +303,14 @@ struct mac_ue_config {
     int dl_mcs;                     /* PDSCH MCS (64QAM table, 1..27) of UEs with a DRB; 0: MAC_UE_DL_MCS_DEFAULT */
     struct link_adapt_config la;    /* MCS of UE PDSCHs / PUSCHs; all zero (target_bler 0): fixed (DL: ue_dl_mcs()
                                      * in ue.c; UL: grant_mcs). la.dl_table is set here (dl_256qam) */
-    bool dl_256qam;                 /* RRCSetup gave mcs-Table qam256 and SS#3 for DCI 0_1/1_1: UE PDSCHs by DCI 1_1
-                                     * (in uss's candidates: SS#3 has SS#2's on CORESET#1), MCS rows of 38.214
-                                     * Table 5.1.3.1-2 (5.1.3.1), la.dl_mcs_max 28 read as 27; false: DCI 1_0 in
-                                     * SS#2 and Table 5.1.3.1-1 */
-    struct dci_1_1_config dci_1_1;  /* its sizing, as the UE derives it from RRCSetup (rrc_serving_cell_dci_1_1) */
+    bool uss_non_fallback;          /* RRCSetup's SS#2 carries DCI 0_1/1_1 (what gnbd sends): UE PDSCHs by DCI 1_1,
+                                     * UL grants by DCI 0_1; false: 1_0 / 0_0 there (unit tests of the fallback
+                                     * formats; a UE-specific 0_0/1_0 space breaks 38.212 7.3.1.0's size budget
+                                     * where BWP and CORESET#0 differ, rrc_dci_budget) */
+    bool dl_256qam;                 /* RRCSetup gave mcs-Table qam256 (needs uss_non_fallback): MCS rows of 38.214
+                                     * Table 5.1.3.1-2 (5.1.3.1), la.dl_mcs_max 28 read as 27; else Table 5.1.3.1-1 */
+    struct dci_1_1_config dci_1_1;  /* their sizing, as the UE derives it from RRCSetup (rrc_serving_cell_dci_1_1 */
+    struct dci_0_1_config dci_0_1;  /* and _0_1); used with uss_non_fallback */
 };
 
 /* Summed over UEs since init (kept across mac_ues_reset). */

@@ -50,7 +50,7 @@ void rrc_setup_builder_pdcch(const struct rrc_setup_cell_desc *d, struct rrc_pdc
     c->ss[0] = (struct rrc_search_space){
         .id = 2, .has_coreset_id = true, .coreset_id = 1, .has_monitoring = true, .monitoring_period_slots = 1,
         .has_monitoring_symbols = true, .monitoring_symbols = 1u << 13, .has_nrof_candidates = true,
-        .has_type = true, .type = RRC_SS_UE_SPECIFIC, .ue_dci_formats_0_1_and_1_1 = false};
+        .has_type = true, .type = RRC_SS_UE_SPECIFIC, .ue_dci_formats_0_1_and_1_1 = true};
     memcpy(c->ss[0].nrof_candidates, d->ss2_candidates, sizeof c->ss[0].nrof_candidates);
     /* 38.213 10.1: M_L candidates of aggregation level L need M_L L distinct CCEs of the CORESET (a 6-RB group over
      * `duration` symbols is `duration` CCEs): on a small carrier the higher levels get fewer or none. srsUE fails
@@ -58,12 +58,9 @@ void rrc_setup_builder_pdcch(const struct rrc_setup_cell_desc *d, struct rrc_pdc
     int n_cce = groups * d->coreset1_duration;
     for (int i = 0; i < 5; i++)
         if (c->ss[0].nrof_candidates[i] > n_cce >> i) c->ss[0].nrof_candidates[i] = n_cce >> i == 7 ? 6 : n_cce >> i;
-    if (d->dl_256qam) { /* SS#3: SS#2's candidates (the same CCEs: 38.213 10.1 hashes by CORESET), DCI 0_1/1_1 */
-        c->ss[1] = c->ss[0];
-        c->ss[1].id = 3;
-        c->ss[1].ue_dci_formats_0_1_and_1_1 = true;
-        c->nof_search_spaces = 2;
-    }
+    /* One UE-specific search space, DCI 0_1/1_1 only: with the common 0_0/1_0 (CORESET#0) that is 3 DCI sizes
+     * with C-RNTI on any carrier (38.212 7.3.1.0; a second one with 0_0/1_0 sized on the BWP would be a 4th
+     * whenever the BWP and CORESET#0 differ in size, rrc_dci_budget()). */
 }
 
 static void build_pdsch(const struct rrc_setup_cell_desc *d, struct rrc_pdsch_config *p)

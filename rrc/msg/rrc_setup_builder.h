@@ -7,11 +7,12 @@
  *     configuration without sr-ProhibitTimer, BSR, TAG, PHR), physicalCellGroupConfig with the dynamic HARQ-ACK
  *     codebook, spCellConfig with spCellConfigDedicated:
  *       PDCCH: CORESET#1 non-interleaved, precoder sameAsREG-bundle, the whole carrier in 6-RB groups;
- *              SS#2 on it, UE-specific, DCI 0_0/1_0, every slot from symbol 0; with dl_256qam also SS#3, the
- *              same but DCI 0_1/1_1 (38.331 Rel-15 gives a UE-specific search space one of the two pairs);
+ *              SS#2 on it, UE-specific, DCI 0_1/1_1 only, every slot from symbol 0 (the UE's 0_0/1_0 stay
+ *              in the common search spaces on CORESET#0: 3 DCI sizes with C-RNTI, the budget of 38.212
+ *              7.3.1.0, checked by rrc_dci_budget());
  *       PDSCH: DMRS mapping type A (setup), TCI state 0 on SS/PBCH block 0, resource allocation type 1, one
  *              time domain row; with dl_256qam mcs-Table qam256 (38.214 5.1.3.1: Table 5.1.3.1-2 for PDSCHs
- *              scheduled by DCI 1_1 with C-RNTI, Table 5.1.3.1-1 still for DCI 1_0);
+ *              scheduled by DCI 1_1 with C-RNTI, Table 5.1.3.1-1 still for DCI 1_0), else Table 5.1.3.1-1;
  *       PUCCH: format 1 resources 0 and 1 (resource set 0, up to 2 HARQ-ACK bits), format 1 resource 2 for SR,
  *              format 2 resource 3 (resource set 1), formats 1 and 2 set up, one SR resource,
  *              dl-DataToUL-ACK {1..8} (the DCI 1_0 mapping of 38.213 9.2.3, so 1_0 and 1_1 agree);
@@ -39,8 +40,8 @@ struct rrc_setup_cell_desc {
     int nof_prb;                 /* carrier = BWP size */
     int pdsch_start_symbol;      /* first PDSCH symbol after the CORESETs (1..3) */
     int coreset1_duration;       /* symbols 1..3 */
-    int ss2_candidates[5];       /* SS#2 candidates at aggregation levels 1, 2, 4, 8, 16 (SS#3: the same) */
-    bool dl_256qam;              /* SS#3 for DCI 0_1/1_1 and PDSCH mcs-Table qam256 (default true) */
+    int ss2_candidates[5];       /* SS#2 candidates at aggregation levels 1, 2, 4, 8, 16 */
+    bool dl_256qam;              /* PDSCH mcs-Table qam256 (default true) */
     int sr_period_slots;         /* 1, 2, 4, 5, 8, 10, 16, 20, 40, 80, 160, 320, 640 */
     int sr_trans_max;            /* 4, 8, 16, 32, 64 */
     int pusch_k2;                /* k2 of the dedicated PUSCH time domain list (the SIB1 list's, so that a UE
@@ -50,8 +51,7 @@ struct rrc_setup_cell_desc {
 
 void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d);
 
-/* The pdcch-Config RRCSetup carries (CORESET#1, SS#2 and with dl_256qam SS#3), for the MAC that schedules in
- * it. */
+/* The pdcch-Config RRCSetup carries (CORESET#1, SS#2 with DCI 0_1/1_1), for the MAC that schedules in it. */
 void rrc_setup_builder_pdcch(const struct rrc_setup_cell_desc *d, struct rrc_pdcch_config *c);
 
 /* Fills msg with the RRCSetup for transaction `transaction_id` (0..3). Returns 0 or -EINVAL (a carrier too

@@ -2,6 +2,7 @@
 #include "rrc/msg/serving_cell_config.h"
 
 #include <errno.h>
+#include <string.h>
 
 static const int add_pos_values[3] = {0, 1, 3};
 static const int x2_4_values[2] = {2, 4};
@@ -409,30 +410,115 @@ bool rrc_serving_cell_qam256(const struct rrc_serving_cell_config *sc)
     return sc->pdsch_sr == PER_SETUP && sc->pdsch.has_mcs_table && sc->pdsch.mcs_table == 0;
 }
 
+/* Whether sc's UE-specific search spaces carry DCI 0_1/1_1 (*has_11) and 0_0/1_0 (*has_10). */
+static void uss_formats(const struct rrc_serving_cell_config *sc, bool *has_11, bool *has_10)
+{
+    *has_11 = *has_10 = false;
+    for (int i = 0; sc->pdcch_sr == PER_SETUP && i < sc->pdcch.nof_search_spaces && i < RRC_MAX_SEARCH_SPACES; i++) {
+        const struct rrc_search_space *s = &sc->pdcch.ss[i];
+        if (s->has_type && s->type == RRC_SS_UE_SPECIFIC) {
+            *has_11 |= s->ue_dci_formats_0_1_and_1_1;
+            *has_10 |= !s->ue_dci_formats_0_1_and_1_1;
+        }
+    }
+}
+
+/* 7.3.1.0 step 1: the size of 0_0 and 1_0 aligned in a UE-specific search space over n_rb_bwp (the larger). */
+static int uss_0_0_size(int n_rb_bwp)
+{
+    int s10 = dci_1_0_size(DCI_RNTI_C, n_rb_bwp), s00 = dci_0_0_size(n_rb_bwp);
+    return s10 < 0 ? s10 : s10 > s00 ? s10 : s00;
+}
+
 int rrc_serving_cell_dci_1_1(const struct rrc_serving_cell_config *sc, int n_rb_bwp, bool dynamic_codebook,
                              struct dci_1_1_config *c)
 {
     const struct rrc_pdsch_config *p = &sc->pdsch;
-    bool has_11 = false, has_10 = false;
-    for (int i = 0; i < sc->pdcch.nof_search_spaces && i < RRC_MAX_SEARCH_SPACES; i++) {
-        const struct rrc_search_space *s = &sc->pdcch.ss[i];
-        if (s->has_type && s->type == RRC_SS_UE_SPECIFIC) {
-            has_11 |= s->ue_dci_formats_0_1_and_1_1;
-            has_10 |= !s->ue_dci_formats_0_1_and_1_1;
-        }
-    }
+    bool has_11, has_10;
+    uss_formats(sc, &has_11, &has_10);
     if (sc->pdsch_sr != PER_SETUP || sc->pucch_sr != PER_SETUP || sc->pdcch_sr != PER_SETUP || !has_11)
         return -EINVAL;
     if (p->tdra_sr != PER_SETUP || p->resource_allocation != 1 || p->has_vrb_to_prb_interleaver || p->prb_bundling_dynamic ||
         (p->has_max_codewords && p->max_codewords == 2))
         return -ENOTSUP;
-    int s10 = dci_1_0_size(DCI_RNTI_C, n_rb_bwp), s00 = dci_0_0_size(n_rb_bwp);
+    int s10 = uss_0_0_size(n_rb_bwp);
     if (s10 < 0) return -EINVAL;
     *c = (struct dci_1_1_config){
         .n_rb_bwp = n_rb_bwp, .nof_tdra_rows = p->tdra.n,
         .dynamic_harq_codebook = dynamic_codebook, .nof_dl_data_to_ul_ack = sc->pucch.nof_dl_data_to_ul_ack,
         .dmrs_type2 = p->dmrs_type_a_sr == PER_SETUP && p->dmrs_type_a.type2,
         .dmrs_max_length2 = p->dmrs_type_a_sr == PER_SETUP && p->dmrs_type_a.max_length_2,
-        .uss_1_0_size = has_10 ? (s10 > s00 ? s10 : s00) : 0}; /* 7.3.1.0 step 1: 0_0 and 1_0 aligned */
+        .uss_1_0_size = has_10 ? s10 : 0};
     return dci_1_1_size(c) < 0 ? -EINVAL : 0;
+}
+
+int rrc_serving_cell_dci_0_1(const struct rrc_serving_cell_config *sc, int n_rb_bwp, bool dynamic_codebook,
+                             struct dci_0_1_config *c)
+{
+    const struct rrc_pusch_config *p = &sc->pusch;
+    bool has_11, has_10;
+    uss_formats(sc, &has_11, &has_10);
+    if (sc->pusch_sr != PER_SETUP || !has_11) return -EINVAL;
+    if (p->tdra_sr != PER_SETUP || p->resource_allocation != 1 || p->has_frequency_hopping || p->has_tx_config ||
+        (p->uci_on_pusch_sr == PER_SETUP && p->uci_on_pusch.has_beta_offsets && p->uci_on_pusch.beta_dynamic))
+        return -ENOTSUP;
+    int s00 = uss_0_0_size(n_rb_bwp);
+    if (s00 < 0) return -EINVAL;
+    bool dmrs = p->dmrs_type_a_sr == PER_SETUP;
+    *c = (struct dci_0_1_config){
+        .n_rb_bwp = n_rb_bwp, .nof_tdra_rows = p->tdra.n, .dynamic_harq_codebook = dynamic_codebook,
+        .transform_precoding = p->has_transform_precoder && p->transform_precoder == 0,
+        .dmrs_type2 = dmrs && p->dmrs_type_a.type2, .dmrs_max_length2 = dmrs && p->dmrs_type_a.max_length_2,
+        .uss_0_0_size = has_10 ? s00 : 0};
+    return dci_0_1_size(c) < 0 ? -EINVAL : 0;
+}
+
+static void budget_add(struct rrc_dci_budget *b, const char *what, bool c_rnti, int bits)
+{
+    if (b->n < RRC_DCI_MAX_SIZES) b->e[b->n++] = (struct rrc_dci_size){.what = what, .c_rnti = c_rnti, .bits = bits};
+}
+
+/* Distinct sizes among b's entries, those with C-RNTI only or all. */
+static int budget_distinct(const struct rrc_dci_budget *b, bool c_rnti_only)
+{
+    int n = 0;
+    for (int i = 0; i < b->n; i++) {
+        if (c_rnti_only && !b->e[i].c_rnti) continue;
+        bool seen = false;
+        for (int j = 0; j < i; j++) seen |= (!c_rnti_only || b->e[j].c_rnti) && b->e[j].bits == b->e[i].bits;
+        n += !seen;
+    }
+    return n;
+}
+
+int rrc_dci_budget(const struct rrc_serving_cell_config *sc, int n_rb_bwp, int n_rb_coreset0, bool dynamic_codebook,
+                   struct rrc_dci_budget *b)
+{
+    memset(b, 0, sizeof *b);
+    int css = dci_1_0_size(DCI_RNTI_C, n_rb_coreset0), uss = uss_0_0_size(n_rb_bwp);
+    if (css < 0 || uss < 0) return -EINVAL;
+    /* common search spaces: 0_0 padded or cut to 1_0's size over CORESET#0 (7.3.1.0 step 0) */
+    budget_add(b, "1_0 CSS", true, css);
+    budget_add(b, "0_0 CSS", true, css);
+    budget_add(b, "1_0 CSS TC-RNTI", false, dci_1_0_size(DCI_RNTI_TC, n_rb_coreset0));
+    budget_add(b, "1_0 CSS RA-RNTI", false, dci_1_0_size(DCI_RNTI_RA, n_rb_coreset0));
+    budget_add(b, "1_0 CSS SI-RNTI", false, dci_1_0_size(DCI_RNTI_SI, n_rb_coreset0));
+    bool has_11, has_10;
+    uss_formats(sc, &has_11, &has_10);
+    if (has_10) {
+        budget_add(b, "1_0 USS", true, uss);
+        budget_add(b, "0_0 USS", true, uss);
+    }
+    if (has_11) {
+        struct dci_1_1_config c11;
+        struct dci_0_1_config c01;
+        int rc = rrc_serving_cell_dci_1_1(sc, n_rb_bwp, dynamic_codebook, &c11);
+        if (rc == 0) rc = rrc_serving_cell_dci_0_1(sc, n_rb_bwp, dynamic_codebook, &c01);
+        if (rc < 0) return rc;
+        budget_add(b, "1_1 USS", true, dci_1_1_size(&c11));
+        budget_add(b, "0_1 USS", true, dci_0_1_size(&c01));
+    }
+    b->c_rnti_sizes = budget_distinct(b, true);
+    b->total_sizes = budget_distinct(b, false);
+    return b->c_rnti_sizes > 3 || b->total_sizes > 4 ? -E2BIG : 0;
 }

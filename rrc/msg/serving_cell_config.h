@@ -224,6 +224,37 @@ void rrc_serving_cell_config_codec(struct per *p, struct rrc_serving_cell_config
  * PUCCH-Config or a search space for DCI 0_1/1_1. */
 int rrc_serving_cell_dci_1_1(const struct rrc_serving_cell_config *sc, int n_rb_bwp, bool dynamic_codebook,
                              struct dci_1_1_config *c);
+/* What sizes DCI format 0_1 for a UE given sc (38.212 7.3.1.1.2; phy/ch/dci.h) on an active UL BWP of n_rb_bwp
+ * RBs, with the dynamic HARQ-ACK codebook or not. A PUSCH-Config without transformPrecoder reads as transform
+ * precoding disabled (gnbd's SIB1 has no msg3-transformPrecoder). Returns 0; -ENOTSUP when sc sets a 0_1 field
+ * struct dci_0_1_config cannot size (no dedicated pusch-TimeDomainAllocationList, resource allocation type 0 or
+ * dynamicSwitch, frequency hopping, txConfig, dynamic beta offsets); -EINVAL without PUSCH-Config or a search space
+ * for DCI 0_1/1_1. */
+int rrc_serving_cell_dci_0_1(const struct rrc_serving_cell_config *sc, int n_rb_bwp, bool dynamic_codebook,
+                             struct dci_0_1_config *c);
+
+/* The DCI sizes a UE monitors with sc (38.212 7.3.1.0, 38.213 10.1), per format and RNTI, before any size
+ * alignment of 7.3.1.0 step 4: the common search spaces' 1_0 and 0_0 (one size: 0_0 aligned to 1_0) over
+ * CORESET#0's n_rb_coreset0 RBs with C-RNTI (the UE monitors Type1-PDCCH CSS with it) and with TC-, RA- and
+ * SI-RNTI; each UE-specific search space's 0_0/1_0 (aligned, over the BWP) or 0_1 and 1_1 (their own sizes) with
+ * C-RNTI. */
+#define RRC_DCI_MAX_SIZES 12
+struct rrc_dci_size {
+    const char *what;              /* "1_0 CSS", "0_0 CSS", "1_0 CSS SI-RNTI", "0_1 USS", ... */
+    bool c_rnti;                   /* CRC scrambled by C-RNTI (else TC-, RA- or SI-RNTI) */
+    int bits;
+};
+struct rrc_dci_budget {
+    int n;
+    struct rrc_dci_size e[RRC_DCI_MAX_SIZES];
+    int c_rnti_sizes, total_sizes; /* distinct sizes: with C-RNTI (at most 3), all (at most 4) */
+};
+/* Lists them into b and counts the distinct sizes. Returns 0 within the budget of 38.212 7.3.1.0 (at most 3 sizes
+ * with C-RNTI, 4 in all), -E2BIG over it (b filled), -EINVAL / -ENOTSUP when a format cannot be sized
+ * (rrc_serving_cell_dci_1_1 / _0_1). */
+int rrc_dci_budget(const struct rrc_serving_cell_config *sc, int n_rb_bwp, int n_rb_coreset0, bool dynamic_codebook,
+                   struct rrc_dci_budget *b);
+
 /* Whether sc's PDSCH-Config says mcs-Table qam256. */
 bool rrc_serving_cell_qam256(const struct rrc_serving_cell_config *sc);
 void rrc_pdsch_config_codec(struct per *p, struct rrc_pdsch_config *v);

@@ -86,6 +86,8 @@ for c in "${cases[@]}"; do
   check "$what: gnbd logged each Msg3 identity and RRCSetupComplete${tol:+, PUSCH |ta| <= $tol us}" \
     gnbd_agrees "$OUT" "$LOG" "$nas" "${tol:-0}"
   check "$what: gnbctl metrics: rrc.setups_complete = ra.msg4_acked = $n" [ "$DONE $ACKED" = "$n $n" ]
+  check "$what: uesim: every DCI 0_1/1_1 usable, each 0_1's 1st DAI counts its PUSCH's HARQ-ACK (38.213 9.1.3.2)" \
+    bash -c '! grep -aqE "not usable|1st DAI" <<<"$1"' _ "$OUT"
 done
 
 # Negative: gnbd corrupts Msg4's contention resolution identity. The UE sees it each time and retries random access

@@ -669,26 +669,31 @@ static int search(struct ue_attach *a, const struct grid *g, const uint16_t *rnt
 }
 
 /* The DCIs for u's C-RNTI in its UE-specific search spaces (38.213 10.1: Y_p,n from the C-RNTI and CORESET p, slot
- * n_s,f): DCI 0_0/1_0 sized over the active BWPs (38.212 7.3.1.0: the larger of the two, 1_0's here) and, with
- * the 0_1/1_1 search space of RRCSetup, DCI 1_1 at its size (a 0_1 is not decoded: gnbd sends none). Returns
- * the count (<= max) or -EINVAL. */
+ * n_s,f): in one with 0_0/1_0, those sized over the active BWPs (38.212 7.3.1.0: the larger of the two, 1_0's
+ * here); in the 0_1/1_1 one, DCI 1_1 (identifier 1) and 0_1 (identifier 0) at their sizes. Returns the count
+ * (<= max) or -EINVAL. */
 static int search_uss(struct ue_attach *a, const struct ue_attach_ue *u, const struct grid *g,
                       struct pdcch_rx_result *res, int max)
 {
-    int n = dci_1_0_size(DCI_RNTI_C, a->cfg.nof_prb), m = dci_0_0_size(a->bwp_size);
+    int n = dci_1_0_size(DCI_RNTI_C, a->cfg.nof_prb), m = dci_0_0_size(a->bwp_size), found = 0;
     struct pdcch_search ss = {.slot = slot_of(a, a->now), .n_id = (uint16_t)a->cell.pci, .n_rnti = 0,
                               .y = pdcch_uss_y(u->rnti, u->rrc.uss_coreset_id, slot_of(a, a->now)),
                               .dci_len = n > m ? n : m, .rntis = &u->rnti, .nof_rntis = 1};
     memcpy(ss.nof_candidates, u->rrc.uss_cand, sizeof ss.nof_candidates);
-    int found = pdcch_rx_search(&a->pdcch, g, &u->rrc.uss_cs, &ss, res, max);
+    if (u->rrc.uss_fallback) found = pdcch_rx_search(&a->pdcch, g, &u->rrc.uss_cs, &ss, res, max);
     if (found < 0 || found >= max || !u->rrc.has_dci_1_1) return found;
-    ss.dci_len = dci_1_1_size(&u->rrc.dci_1_1);
+    int s11 = dci_1_1_size(&u->rrc.dci_1_1), s01 = dci_0_1_size(&u->rrc.dci_0_1);
     memcpy(ss.nof_candidates, u->rrc.uss11_cand, sizeof ss.nof_candidates);
-    int more = pdcch_rx_search(&a->pdcch, g, &u->rrc.uss_cs, &ss, res + found, max - found);
-    int kept = found;
-    for (int k = 0; k < more; k++)
-        if (res[found + k].dci[0] == 1) res[kept++] = res[found + k]; /* identifier 1: DL (1_1) */
-    return kept;
+    for (int f = 1; f >= 0 && found < max; f--) { /* 1_1, then 0_1 unless it has 1_1's size */
+        if (f == 0 && s01 == s11) break;
+        ss.dci_len = f ? s11 : s01;
+        int more = pdcch_rx_search(&a->pdcch, g, &u->rrc.uss_cs, &ss, res + found, max - found);
+        int kept = found;
+        for (int k = 0; k < more; k++)
+            if (s01 == s11 || res[found + k].dci[0] == f) res[kept++] = res[found + k];
+        found = kept;
+    }
+    return found;
 }
 
 /* The PDSCH of a DCI 1_0 decoded into r for u: in SS#1 (uss false; see ue_attach.h step 2) the RIV counts over
@@ -1096,22 +1101,46 @@ static void flush_harq_ack(struct ue_attach *a, struct ue_attach_ue *u)
              u->rnti, sfn_of(a, s), slot_of(a, s), u->ack_bit ? "ACK" : "NACK", u->ack_pri, u->ack_what);
 }
 
-/* An UL grant (DCI 0_0, C-RNTI): SRB1 data, a short BSR when more waits, padding; the HARQ-ACK due in its slot
- * (harq_ack_due) multiplexed on it (38.212 6.3.2.1-6.3.2.4, 6.2.7) with uci-OnPUSCH's beta offset and scaling. */
+/* An UL DCI of u's UE-specific search space as the fields of a 0_0: DCI 0_0 in a 0_0/1_0 space, else DCI 0_1
+ * (38.212 7.3.1.1.2) with antenna ports row 2 of Table 7.3.1.1.2-8 (port 0, two CDM groups without data: the
+ * DM-RS a 0_0 implies), n_SCID 0, UL-SCH, no SRS request; *dai1 its 1st DAI (-1 for a 0_0). Returns 0 or -EINVAL. */
+static int uss_ul_dci(const struct ue_attach *a, const struct ue_attach_ue *u, const struct pdcch_rx_result *res,
+                      struct dci_0_0 *d, int *dai1)
+{
+    *dai1 = -1;
+    if (u->rrc.uss_fallback && dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, d) == 0) return 0;
+    struct dci_0_1 e;
+    if (!u->rrc.has_dci_1_1 || dci_0_1_unpack(res->dci, res->dci_len, &u->rrc.dci_0_1, &e) < 0 ||
+        e.antenna_ports != 2 || e.dmrs_seq_init != 0 || e.ulsch_indicator != 1 || e.srs_request != 0)
+        return -EINVAL;
+    *d = (struct dci_0_0){.frequency_domain_assignment = e.frequency_domain_assignment,
+                          .time_domain_assignment = e.time_domain_assignment, .mcs = e.mcs, .ndi = e.ndi,
+                          .rv = e.rv, .harq_process = e.harq_process, .tpc = e.tpc};
+    *dai1 = (int)e.dai1;
+    return 0;
+}
+
+/* An UL grant (DCI 0_0 or 0_1, C-RNTI): SRB1 data, a short BSR when more waits, padding; the HARQ-ACK due in its
+ * slot (harq_ack_due) multiplexed on it (38.212 6.3.2.1-6.3.2.4, 6.2.7) with uci-OnPUSCH's beta offset and
+ * scaling. A 0_1's 1st DAI must count it (38.213 9.1.3.2: V_T-DAI,UL, 4 = none; a mismatch is reported). */
 static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struct pdcch_rx_result *res, FILE *out)
 {
     struct dci_0_0 d;
     struct ue_mac_pusch p;
     struct pusch_grant gr;
     struct dlsch_cfg dc;
-    if (dci_0_0_unpack(res->dci, res->dci_len, a->bwp_size, &d) < 0 ||
+    int dai1;
+    if (uss_ul_dci(a, u, res, &d, &dai1) < 0 ||
         ue_mac_dci_0_0_pusch(&d, a->bwp_size, a->cfg.scs_khz, u->rrc.has_pusch_tdra ? &u->rrc.pusch_tdra
                                                                                   : &a->pusch_tdra, &p) < 0) {
-        fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI 0_0 not usable\n", u->idx + 1, sfn_of(a, a->now),
-                slot_of(a, a->now));
+        fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI %s not usable\n", u->idx + 1, sfn_of(a, a->now),
+                slot_of(a, a->now), u->rrc.uss_fallback ? "0_0" : "0_1");
         return;
     }
     int64_t s = a->now + p.slot_offset;
+    if (dai1 >= 0 && u->rrc.dci_0_1.dynamic_harq_codebook && dai1 != (u->ack_slot == s ? 0 : 3))
+        fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI 0_1 1st DAI %d but %d HARQ-ACK due in its PUSCH\n",
+                u->idx + 1, sfn_of(a, a->now), slot_of(a, a->now), dai1, u->ack_slot == s);
     struct ue_attach_harq *h = &u->harq[d.harq_process & 15];
     bool retx = h->used && h->ndi == d.ndi;   /* 38.321 5.4.1: NDI not toggled */
     int tbs = pusch_grant(a, u, &p, s, (int)d.rv, retx ? h->len * 8 : 0, &gr, &dc);
@@ -1220,7 +1249,7 @@ static int uss_dl_dci(const struct ue_attach *a, const struct ue_attach_ue *u, c
 {
     *table = TBS_MCS_TABLE_64QAM;
     *is_1_1 = false;
-    if (dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_C, a->cfg.nof_prb, d) == 0) {
+    if (u->rrc.uss_fallback && dci_1_0_unpack(res->dci, res->dci_len, DCI_RNTI_C, a->cfg.nof_prb, d) == 0) {
         *k1 = ue_mac_k1_dci_1_0((int)d->harq_feedback_timing);
         return 0;
     }

@@ -84,14 +84,15 @@ static int take_pucch(const struct rrc_pucch_config *p, struct ue_rrc_config *c,
 static int take_uss(const struct rrc_pdcch_config *p, int pci, struct ue_rrc_config *c, char *why, size_t len)
 {
     const struct rrc_search_space *ss = NULL;
-    for (int i = 0; i < p->nof_search_spaces && i < RRC_MAX_SEARCH_SPACES && !ss; i++)
-        if (p->ss[i].has_type && p->ss[i].type == RRC_SS_UE_SPECIFIC && !p->ss[i].ue_dci_formats_0_1_and_1_1)
-            ss = &p->ss[i];
+    for (int pass = 0; pass < 2 && !ss; pass++) /* 0_0/1_0 first, else 0_1/1_1 */
+        for (int i = 0; i < p->nof_search_spaces && i < RRC_MAX_SEARCH_SPACES && !ss; i++)
+            if (p->ss[i].has_type && p->ss[i].type == RRC_SS_UE_SPECIFIC && p->ss[i].ue_dci_formats_0_1_and_1_1 == pass)
+                ss = &p->ss[i];
     const struct rrc_coreset *cs = NULL;
     for (int i = 0; ss && ss->has_coreset_id && i < p->nof_coresets && i < RRC_MAX_CORESETS; i++)
         if (p->coreset[i].id == ss->coreset_id) cs = &p->coreset[i];
     if (!ss || !cs || cs->interleaved || !ss->has_nrof_candidates) {
-        snprintf(why, len, "no UE-specific search space for DCI 0_0/1_0 on a non-interleaved CORESET");
+        snprintf(why, len, "no UE-specific search space on a non-interleaved CORESET");
         return -EINVAL;
     }
     int first = -1, n = 0; /* frequencyDomainResources: the first (most significant) of 45 bits = RBs 0..5 */
@@ -114,6 +115,7 @@ static int take_uss(const struct rrc_pdcch_config *p, int pci, struct ue_rrc_con
         return -EINVAL;
     }
     c->has_uss = true;
+    c->uss_fallback = !ss->ue_dci_formats_0_1_and_1_1;
     c->uss_id = ss->id;
     c->uss_coreset_id = cs->id;
     memcpy(c->uss_cand, ss->nrof_candidates, sizeof c->uss_cand);
@@ -123,7 +125,7 @@ static int take_uss(const struct rrc_pdcch_config *p, int pci, struct ue_rrc_con
     return 0;
 }
 
-/* DCI 1_1: a UE-specific search space for 0_1/1_1 on the CORESET of the 0_0/1_0 one (see ue_rrc.h). */
+/* DCI 1_1 and 0_1: a UE-specific search space for 0_1/1_1 on the CORESET of uss_* (see ue_rrc.h). */
 static void take_dci_1_1(const struct rrc_cell_group_config *cg, int n_rb_bwp, struct ue_rrc_config *c)
 {
     const struct rrc_serving_cell_config *sc = &cg->sp_cell.dedicated;
@@ -133,8 +135,9 @@ static void take_dci_1_1(const struct rrc_cell_group_config *cg, int n_rb_bwp, s
         if (!ss->has_type || ss->type != RRC_SS_UE_SPECIFIC || !ss->ue_dci_formats_0_1_and_1_1 ||
             !ss->has_coreset_id || ss->coreset_id != c->uss_coreset_id || !ss->has_nrof_candidates)
             continue;
-        if (rrc_serving_cell_dci_1_1(sc, n_rb_bwp, cg->has_phy && cg->phy.harq_ack_codebook_dynamic,
-                                     &c->dci_1_1) < 0)
+        bool dyn = cg->has_phy && cg->phy.harq_ack_codebook_dynamic;
+        if (rrc_serving_cell_dci_1_1(sc, n_rb_bwp, dyn, &c->dci_1_1) < 0 ||
+            rrc_serving_cell_dci_0_1(sc, n_rb_bwp, dyn, &c->dci_0_1) < 0)
             return;
         c->has_dci_1_1 = true;
         c->uss11_id = ss->id;

@@ -48,8 +48,8 @@ struct ue_rrc_config {
     int beta_ack_index;                         /* uci-OnPUSCH semiStatic betaOffsetACK-Index1 (38.213 9.3), -1 */
     double uci_alpha;                           /* ... its scaling */
     /* the UE-specific search space for C-RNTI DCIs (pdcch-Config: the first search space of type ue-Specific
-     * with formats 0_0/1_0, on its CORESET: one run of 6-RB groups from the BWP's start = CRB 0, non-interleaved,
-     * DM-RS N_ID = PCI from CRB 0; 38.211 7.3.2.2, 7.4.1.3.2) */
+     * with formats 0_0/1_0, else the first with 0_1/1_1, on its CORESET: one run of 6-RB groups from the BWP's
+     * start = CRB 0, non-interleaved, DM-RS N_ID = PCI from CRB 0; 38.211 7.3.2.2, 7.4.1.3.2) */
     bool has_uss;
     int uss_id, uss_coreset_id;                 /* searchSpaceId, p of 38.213 10.1's hashing */
     struct pdcch_coreset uss_cs;                /* at the first monitored symbol */
@@ -57,9 +57,11 @@ struct ue_rrc_config {
     int uss_period, uss_offset, uss_duration;   /* monitoring slots */
     bool has_pdsch_tdra;
     struct rrc_tdra_list pdsch_tdra;            /* PDSCH-Config's list (DCI 1_0 in a UE-specific space) */
-    bool has_dci_1_1;                           /* a 0_1/1_1 search space on uss_coreset_id, 1_1 sizable */
+    bool uss_fallback;                          /* the uss_* search space carries 0_0/1_0 (else 0_1/1_1) */
+    bool has_dci_1_1;                           /* a 0_1/1_1 search space on uss_coreset_id, 1_1 and 0_1 sizable */
     int uss11_id, uss11_cand[PDCCH_NUM_AL];
     struct dci_1_1_config dci_1_1;
+    struct dci_0_1_config dci_0_1;
     bool qam256;                                /* mcs-Table qam256 */
 };
 

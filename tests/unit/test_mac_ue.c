@@ -75,8 +75,8 @@ static int dl_slot(uint64_t slot, struct dl_slot_request *dl)
 }
 
 /* The PDCCH is in SS#2 on CORESET#1 (the default RRCSetup's: 48 RBs from CRB 0, non-interleaved) on one of the
- * UE's candidates of its aggregation level in that slot (38.213 10.1); a DCI 1_1 (SS#3: the same candidates) has
- * the UE's 1_1 size. */
+ * UE's candidates of its aggregation level in that slot (38.213 10.1); with uss_non_fallback a DCI 1_1 / 0_1 has
+ * the UE's 1_1 / 0_1 size, else 1_0's. */
 static void in_uss(const struct dl_slot_request *dl, const struct dl_pdcch *p)
 {
     ck_assert_int_eq(p->coreset.crb_start, 0);
@@ -86,8 +86,10 @@ static void in_uss(const struct dl_slot_request *dl, const struct dl_pdcch *p)
     bool found = false;
     for (int m = 0; m < n; m++) found |= f[m] == p->first_cce;
     ck_assert(found);
-    ck_assert_int_eq(p->dci_len, u.cfg.dl_256qam && p->dci[0] == 1 ? dci_1_1_size(&u.cfg.dci_1_1)
-                                                                   : dci_1_0_size(DCI_RNTI_C, 52));
+    int fallback = dci_1_0_size(DCI_RNTI_C, 52);
+    ck_assert_int_eq(p->dci_len, !u.cfg.uss_non_fallback ? fallback
+                                 : p->dci[0] == 1        ? dci_1_1_size(&u.cfg.dci_1_1)
+                                                         : dci_0_1_size(&u.cfg.dci_0_1));
 }
 
 /* The UL grant in dl: DCI 0_0 for RNTI, read back. */
@@ -985,6 +987,74 @@ START_TEST(link_adaptation)
 }
 END_TEST
 
+/* What gnbd runs with: SS#2 carries DCI 0_1/1_1, sized as RRCSetup's UEs size them at 52 PRB. */
+static void non_fallback(struct mac_ue_config *c)
+{
+    c->uss_non_fallback = true;
+    c->dci_1_1 = (struct dci_1_1_config){.n_rb_bwp = 52, .nof_tdra_rows = 1, .dynamic_harq_codebook = true,
+                                         .nof_dl_data_to_ul_ack = 8};
+    c->dci_0_1 = (struct dci_0_1_config){.n_rb_bwp = 52, .nof_tdra_rows = 1, .dynamic_harq_codebook = true};
+}
+
+/* UL grants in DCI 0_1 (35 bits at 52 PRB): the fields of the 0_0 it replaces, antenna ports row 2 (port 0, two
+ * CDM groups without data), UL-SCH 1, and the 1st DAI V_T-DAI,UL of 38.213 9.1.3.2: 3 (= 4, no HARQ-ACK) alone,
+ * 0 (= 1) when a PDSCH of the same slot has its HARQ-ACK on the PUSCH, whichever of the two DCIs the slot placed
+ * first; DL data by DCI 1_1 with Table 5.1.3.1-1 (no dl_256qam). */
+START_TEST(ul_grant_dci_0_1)
+{
+    struct mac_ue_config c = cfg52();
+    non_fallback(&c);
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, MAC_UE_DL_TB_MAX), 0);
+    struct mac_ue *ue = mac_ue_add(&u, RNTI, 0, 0);
+    ck_assert_ptr_nonnull(ue);
+    ue->setup_complete = true;
+    ue->sr_pending = true;
+    mac_ue_mark(&u, ue);
+    struct dl_slot_request dl;
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    ck_assert_int_eq(dl.n_pdcch, 1);
+    in_uss(&dl, &dl.pdcch[0]);
+    ck_assert_int_eq(dl.pdcch[0].dci_len, 35);
+    struct dci_0_1 d;
+    ck_assert_int_eq(dci_0_1_unpack(dl.pdcch[0].dci, 35, &c.dci_0_1, &d), 0);
+    ck_assert_uint_eq(d.dai1, 3);
+    ck_assert_uint_eq(d.antenna_ports, 2);
+    ck_assert_uint_eq(d.ulsch_indicator, 1);
+    ck_assert_uint_eq(d.mcs, (uint32_t)c.grant_mcs);
+    int start, n;
+    ck_assert_int_eq(dci_riv_decode(52, d.frequency_domain_assignment, &start, &n), 0);
+    ck_assert_int_eq(n, c.grant_nof_prb);
+    struct ul_slot_request ul = {0};
+    ck_assert_int_eq(mac_ues_schedule_ul(&u, 104, &ul), 1);
+    ck_assert_int_eq(ul.pusch[0].grant.uci.n_ack, 0);
+    ck_assert_int_eq(ul.pusch[0].grant.nof_rb, n);
+    /* a PDSCH and a grant in one slot: the HARQ-ACK goes on the PUSCH and the 1st DAI says so */
+    uint8_t sdu[40] = {0};
+    ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
+    ue->sr_pending = true;
+    ue->ul_harq[d.harq_process].busy = false;
+    mac_ue_mark(&u, ue);
+    ck_assert_int_eq(dl_slot(121, &dl), 2);
+    ck_assert_int_eq(dl.n_pdsch, 1);
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    int k = dl.pdcch[0].dci[0] == 0 ? 0 : 1; /* the UL DCI: format identifier 0 */
+    in_uss(&dl, &dl.pdcch[k]);
+    in_uss(&dl, &dl.pdcch[1 - k]);
+    ck_assert_int_eq(dci_0_1_unpack(dl.pdcch[k].dci, dl.pdcch[k].dci_len, &c.dci_0_1, &d), 0);
+    ck_assert_uint_eq(d.dai1, 0);
+    struct dci_1_1 e;
+    ck_assert_int_eq(dci_1_1_unpack(dl.pdcch[1 - k].dci, dl.pdcch[1 - k].dci_len, &c.dci_1_1, &e), 0);
+    ck_assert_uint_eq(e.dai, 0);
+    ck_assert_uint_eq(e.harq_feedback_timing, 3);
+    ck_assert_int_eq(dl.pdsch[0].dlsch.qm <= 6, 1); /* Table 5.1.3.1-1 */
+    memset(&ul, 0, sizeof ul);
+    ck_assert_int_eq(mac_ues_schedule_ul(&u, 125, &ul), 1);
+    ck_assert_int_eq(ul.pusch[0].grant.uci.n_ack, 1);
+    teardown();
+}
+END_TEST
+
 /* mac.dl_256qam: UE PDSCHs come with DCI 1_1 of the UE's sizing (41 bits at 52 PRB, in SS#2's candidates), MCS
  * rows of 38.214 Table 5.1.3.1-2 (row 25: 256QAM, its TBS), k1 index 3 and antenna ports row 3; row 28 (reserved
  * there) is refused as a fixed MCS, and a sizing for another BWP too. */
@@ -994,13 +1064,18 @@ START_TEST(dl_256qam_dci_1_1)
     link_adapt_config_default(&c.la);
     c.la.fixed_dl_mcs = 25;
     c.dl_256qam = true;
-    c.dci_1_1 = (struct dci_1_1_config){.n_rb_bwp = 52, .nof_tdra_rows = 1, .dynamic_harq_codebook = true,
-                                        .nof_dl_data_to_ul_ack = 8, .uss_1_0_size = 39};
+    non_fallback(&c);
     struct mac_ue_config bad = c;
     bad.la.fixed_dl_mcs = 28;
     ck_assert_int_eq(mac_ues_init(&u, &bad), -EINVAL);
     bad = c;
     bad.dci_1_1.n_rb_bwp = 51;
+    ck_assert_int_eq(mac_ues_init(&u, &bad), -EINVAL);
+    bad = c;
+    bad.dci_0_1.n_rb_bwp = 51;
+    ck_assert_int_eq(mac_ues_init(&u, &bad), -EINVAL);
+    bad = c;
+    bad.uss_non_fallback = false; /* Table 5.1.3.1-2 only with DCI 1_1 */
     ck_assert_int_eq(mac_ues_init(&u, &bad), -EINVAL);
     ck_assert_int_eq(mac_ues_init(&u, &c), 0);
     ck_assert_int_eq(tb_pool_init(&pool, 4, MAC_UE_DL_TB_MAX), 0);
@@ -1061,6 +1136,7 @@ int main(void)
     tcase_add_test(tc, idle_ues_cost_nothing);
     tcase_add_test(tc, link_adaptation);
     tcase_add_test(tc, dl_256qam_dci_1_1);
+    tcase_add_test(tc, ul_grant_dci_0_1);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -79,11 +79,12 @@ START_TEST(test_rrc_setup_reference_has_what_srsue_needs)
     EXPECT_NAME(&pkt, "pdsch_HARQ_ACK_Codebook", 0, "dynamic");
     EXPECT_NAME(&pkt, "ControlResourceSet_element/cce_REG_MappingType", 0, "nonInterleaved");
     EXPECT_NAME(&pkt, "ControlResourceSet_element/precoderGranularity", 0, "sameAsREG-bundle");
-    EXPECT_COUNT(&pkt, "searchSpacesToAddModList/SearchSpace_element", 2);
+    EXPECT_COUNT(&pkt, "searchSpacesToAddModList/SearchSpace_element", 1); /* one USS: 0_1/1_1 only */
     EXPECT_INT(&pkt, "SearchSpace_element/searchSpaceId", 0, 2);
-    EXPECT_NAME(&pkt, "ue_Specific_element/dci_Formats", 0, "formats0-0-And-1-0");
-    EXPECT_INT(&pkt, "SearchSpace_element/searchSpaceId", 1, 3);
-    EXPECT_NAME(&pkt, "ue_Specific_element/dci_Formats", 1, "formats0-1-And-1-1");
+    EXPECT_NAME(&pkt, "ue_Specific_element/dci_Formats", 0, "formats0-1-And-1-1");
+    EXPECT_COUNT(&pkt, "pusch_Config/setup_element/txConfig", 0);
+    EXPECT_COUNT(&pkt, "pusch_Config/setup_element/frequencyHopping", 0);
+    EXPECT_COUNT(&pkt, "pusch_Config/setup_element/transformPrecoder", 0);
     EXPECT_NAME(&pkt, "pdsch_Config/setup_element/mcs_Table", 0, "qam256");
     EXPECT_NAME(&pkt, "dmrs_DownlinkForPDSCH_MappingTypeA", 0, "setup");
     EXPECT_NAME(&pkt, "dmrs_UplinkForPUSCH_MappingTypeA", 0, "setup");
@@ -101,8 +102,8 @@ START_TEST(test_rrc_setup_reference_has_what_srsue_needs)
 }
 END_TEST
 
-/* dl_256qam: SS#3 (DCI 0_1/1_1, SS#2's candidates) and mcs-Table qam256, or neither; the DCI 1_1 the UE then
- * expects at 52 PRB is 41 bits (test_dci's hand-worked layout), 43 at 106 PRB, and without SS#3 there is none. */
+/* dl_256qam: mcs-Table qam256 or not; either way the one UE-specific search space SS#2 carries DCI 0_1/1_1 and
+ * the UE sizes 1_1 at 52 PRB as 41 bits (test_dci's hand-worked layout), 43 at 106 PRB, 0_1 as 35 / 37. */
 START_TEST(test_rrc_setup_256qam_on_off)
 {
     static struct rrc_dl_ccch_msg m;
@@ -111,37 +112,111 @@ START_TEST(test_rrc_setup_256qam_on_off)
     ck_assert(d.dl_256qam);
     ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
     const struct rrc_serving_cell_config *sc = &m.setup.master_cell_group.sp_cell.dedicated;
-    ck_assert_int_eq(sc->pdcch.nof_search_spaces, 2);
-    ck_assert_int_eq(sc->pdcch.ss[1].id, 3);
-    ck_assert(sc->pdcch.ss[1].ue_dci_formats_0_1_and_1_1 && !sc->pdcch.ss[0].ue_dci_formats_0_1_and_1_1);
-    ck_assert_mem_eq(sc->pdcch.ss[1].nrof_candidates, sc->pdcch.ss[0].nrof_candidates, sizeof(int) * 5);
+    ck_assert_int_eq(sc->pdcch.nof_search_spaces, 1);
+    ck_assert_int_eq(sc->pdcch.ss[0].id, 2);
+    ck_assert(sc->pdcch.ss[0].ue_dci_formats_0_1_and_1_1);
     ck_assert(rrc_serving_cell_qam256(sc));
     struct dci_1_1_config c;
+    struct dci_0_1_config u;
     ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 52, true, &c), 0);
     ck_assert_int_eq(dci_1_1_size(&c), 41);
-    ck_assert_int_eq(c.uss_1_0_size, 39);
+    ck_assert_int_eq(c.uss_1_0_size, 0);
     ck_assert_int_eq(c.nof_tdra_rows, 1);
     ck_assert_int_eq(c.nof_dl_data_to_ul_ack, 8);
+    ck_assert_int_eq(rrc_serving_cell_dci_0_1(sc, 52, true, &u), 0);
+    ck_assert_int_eq(dci_0_1_size(&u), 35);
+    ck_assert(u.dynamic_harq_codebook && !u.transform_precoding && !u.dmrs_type2 && !u.dmrs_max_length2);
+    ck_assert_int_eq(u.nof_tdra_rows, 1);
     d.nof_prb = 106;
     ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
     ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 106, true, &c), 0);
     ck_assert_int_eq(dci_1_1_size(&c), 43);
+    ck_assert_int_eq(rrc_serving_cell_dci_0_1(sc, 106, true, &u), 0);
+    ck_assert_int_eq(dci_0_1_size(&u), 37);
+    ck_assert_int_eq(rrc_serving_cell_dci_0_1(sc, 106, false, &u), 0); /* semi-static: 1st DAI 1 bit */
+    ck_assert_int_eq(dci_0_1_size(&u), 36);
     struct rrc_serving_cell_config bad = *sc;
     bad.pdsch.resource_allocation = 2; /* dynamicSwitch */
     ck_assert_int_eq(rrc_serving_cell_dci_1_1(&bad, 106, true, &c), -ENOTSUP);
     bad = *sc;
     bad.pdsch.has_vrb_to_prb_interleaver = true;
     ck_assert_int_eq(rrc_serving_cell_dci_1_1(&bad, 106, true, &c), -ENOTSUP);
-    d.dl_256qam = false;
+    bad = *sc;
+    bad.pusch.has_tx_config = true; /* SRI and precoding fields: not sized */
+    ck_assert_int_eq(rrc_serving_cell_dci_0_1(&bad, 106, true, &u), -ENOTSUP);
+    bad = *sc;
+    bad.pusch.uci_on_pusch.beta_dynamic = true;
+    ck_assert_int_eq(rrc_serving_cell_dci_0_1(&bad, 106, true, &u), -ENOTSUP);
+    bad = *sc;
+    bad.pusch.has_transform_precoder = true; /* enabled: antenna ports 2 bits, no n_SCID */
+    bad.pusch.transform_precoder = 0;
+    ck_assert_int_eq(rrc_serving_cell_dci_0_1(&bad, 106, true, &u), 0);
+    ck_assert_int_eq(dci_0_1_size(&u), 35);
+    bad = *sc;
+    bad.pdcch.ss[0].ue_dci_formats_0_1_and_1_1 = false; /* no 0_1/1_1 search space */
+    ck_assert_int_eq(rrc_serving_cell_dci_1_1(&bad, 106, true, &c), -EINVAL);
+    ck_assert_int_eq(rrc_serving_cell_dci_0_1(&bad, 106, true, &u), -EINVAL);
+    d.dl_256qam = false; /* DCI 1_1 still, Table 5.1.3.1-1 */
     ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
     ck_assert_int_eq(sc->pdcch.nof_search_spaces, 1);
     ck_assert(!sc->pdsch.has_mcs_table && !rrc_serving_cell_qam256(sc));
-    ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 106, true, &c), -EINVAL);
+    ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 106, true, &c), 0);
+    ck_assert_int_eq(dci_1_1_size(&c), 43);
     struct tshark_pkt pkt;
     tshark_setup(&m, &pkt);
     EXPECT_COUNT(&pkt, "searchSpacesToAddModList/SearchSpace_element", 1);
+    EXPECT_NAME(&pkt, "ue_Specific_element/dci_Formats", 0, "formats0-1-And-1-1");
     EXPECT_COUNT(&pkt, "pdsch_Config/setup_element/mcs_Table", 0);
     tshark_pkts_free(&pkt, 1);
+}
+END_TEST
+
+/* 38.212 7.3.1.0 DCI size budget of the RRCSetup over carriers (BWP = carrier, CORESET#0 of 24, 48 or 96 RBs):
+ * within it (3 sizes with C-RNTI: the common 0_0/1_0, 1_1, 0_1), and over it when an SS#2-like 0_0/1_0
+ * UE-specific search space is put back beside the 0_1/1_1 one wherever the BWP's 0_0/1_0 size is not
+ * CORESET#0's (106 PRB with a 48-RB CORESET#0: 4 C-RNTI sizes). The configurations gnbd can start with are
+ * checked the same way in test_config (rrc_config_dci_budget). */
+START_TEST(test_rrc_setup_dci_budget)
+{
+    static struct rrc_dl_ccch_msg m;
+    static const struct { int prb, cs0; } v[] = {{25, 24}, {24, 24}, {52, 48}, {51, 48}, {106, 48}, {106, 96},
+                                                  {273, 48}, {273, 96}};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        struct rrc_setup_cell_desc d;
+        rrc_setup_builder_defaults(&d);
+        d.nof_prb = v[i].prb;
+        d.ue.f1_prb = v[i].prb - 1;
+        d.ue.f2_prb = v[i].prb - 2;
+        ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
+        struct rrc_serving_cell_config *sc = &m.setup.master_cell_group.sp_cell.dedicated;
+        struct rrc_dci_budget b;
+        ck_assert_msg(rrc_dci_budget(sc, v[i].prb, v[i].cs0, true, &b) == 0, "%d PRB", v[i].prb);
+        ck_assert_int_eq(b.c_rnti_sizes, 3);
+        ck_assert_int_le(b.total_sizes, 4);
+        ck_assert_int_eq(b.n, 7);
+        /* SS#2 with 0_0/1_0 back (and the 0_1/1_1 one as SS#3) */
+        sc->pdcch.ss[1] = sc->pdcch.ss[0];
+        sc->pdcch.ss[1].id = 3;
+        sc->pdcch.ss[0].ue_dci_formats_0_1_and_1_1 = false;
+        sc->pdcch.nof_search_spaces = 2;
+        bool same = dci_1_0_size(DCI_RNTI_C, v[i].prb) == dci_1_0_size(DCI_RNTI_C, v[i].cs0);
+        int rc = rrc_dci_budget(sc, v[i].prb, v[i].cs0, true, &b);
+        ck_assert_msg(rc == (same ? 0 : -E2BIG), "%d PRB, CORESET#0 %d: rc %d", v[i].prb, v[i].cs0, rc);
+        ck_assert_int_eq(b.c_rnti_sizes, same ? 3 : 4);
+        ck_assert_int_eq(b.n, 9);
+    }
+    /* the 106-PRB case by hand: CSS 1_0 over 48 RBs 28 + 11 = 39 bits, USS 0_0/1_0 over 106 RBs 28 + 13 = 41,
+     * 1_1 43, 0_1 37 */
+    struct rrc_setup_cell_desc d;
+    rrc_setup_builder_defaults(&d);
+    d.nof_prb = 106;
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
+    struct rrc_serving_cell_config *sc = &m.setup.master_cell_group.sp_cell.dedicated;
+    struct rrc_dci_budget b;
+    ck_assert_int_eq(rrc_dci_budget(sc, 106, 48, true, &b), 0);
+    int want[] = {39, 39, 39, 39, 39, 43, 37};
+    for (int k = 0; k < b.n; k++) ck_assert_msg(b.e[k].bits == want[k], "%s: %d bits", b.e[k].what, b.e[k].bits);
+    ck_assert_int_eq(rrc_dci_budget(sc, 0, 48, true, &b), -EINVAL);
 }
 END_TEST
 
@@ -334,6 +409,7 @@ int main(void)
     tcase_add_test(tc, test_rrc_setup_reference_has_what_srsue_needs);
     tcase_add_test(tc, test_rrc_setup_builder_over_carriers);
     tcase_add_test(tc, test_rrc_setup_256qam_on_off);
+    tcase_add_test(tc, test_rrc_setup_dci_budget);
     tcase_add_test(tc, test_rrc_setup_round_trip_random);
     tcase_add_test(tc, test_rrc_setup_random_decoded_by_tshark);
     tcase_add_test(tc, test_rrc_setup_decoder_refuses_bad_input);

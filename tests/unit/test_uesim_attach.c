@@ -358,17 +358,19 @@ START_TEST(rrc_setup_applied)
     ck_assert_int_eq(c.rlc.t_reassembly_ms, 35);
     ck_assert(c.has_pusch_tdra);
     ck_assert_int_eq(c.pusch_tdra.e[0].k, d.pusch_k2);
-    /* DCI 1_1 in SS#3 (SS#2's candidates on CORESET#1), 41 bits at 52 PRB, mcs-Table qam256 */
-    ck_assert(c.has_dci_1_1 && c.qam256);
-    ck_assert_int_eq(c.uss11_id, 3);
+    /* DCI 0_1/1_1 only in SS#2 on CORESET#1: 1_1 41 bits, 0_1 35 bits at 52 PRB, mcs-Table qam256 */
+    ck_assert(c.has_dci_1_1 && c.qam256 && !c.uss_fallback);
+    ck_assert_int_eq(c.uss11_id, 2);
+    ck_assert_int_eq(c.uss_id, 2);
     ck_assert_mem_eq(c.uss11_cand, c.uss_cand, sizeof c.uss_cand);
     ck_assert_int_eq(dci_1_1_size(&c.dci_1_1), 41);
-    /* mac.dl_256qam = false: neither */
+    ck_assert_int_eq(dci_0_1_size(&c.dci_0_1), 35);
+    /* mac.dl_256qam = false: DCI 1_1 still, without qam256 */
     d.dl_256qam = false;
     ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &msg), 0);
     struct ue_rrc_config c2;
     ck_assert_int_eq(ue_rrc_apply_cell_group(&msg.setup.master_cell_group, 1, 52, &c2, why, sizeof why), 0);
-    ck_assert(!c2.has_dci_1_1 && !c2.qam256);
+    ck_assert(c2.has_dci_1_1 && !c2.qam256);
     /* Without the SRB1 bearer the configuration cannot be used. */
     back.setup.master_cell_group.nof_rlc_bearers = 0;
     ck_assert_int_eq(ue_rrc_apply_cell_group(&back.setup.master_cell_group, 1, 52, &c, why, sizeof why), -EINVAL);
