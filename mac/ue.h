@@ -32,7 +32,7 @@
  *   - HARQ: MAC_UE_UL_HARQ processes per UE, one NDI each; a new TB takes the next free process and toggles its
  *     NDI. A PUSCH whose CRC fails (or that is never reported: DTX looks the same) is retransmitted on the same
  *     process with the same NDI, as many PRBs (its own when free) and MCS, and the next rv of 0, 2, 3, 1 (38.214
- *     6.1.4; NR has no non-adaptive retransmission: each one is a DCI 0_0), before any new TB, up to
+ *     6.1.4; NR has no non-adaptive retransmission: each one is a UL DCI, 0_1 (0_0 without cfg.uss_non_fallback)), before any new TB, up to
  *     MAC_UE_UL_MAX_TX transmissions; then the TB is dropped (ul_ko; RLC AM recovers what it carried). PHY UL
  *     combines the transmissions (phy/ul/phy_ul.h).
  *
@@ -56,7 +56,7 @@
  * timer or t-Reordering running stays pending).
  *
  * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete; DL-DCCH
- * SDUs of the RRC through PDCP), and a Timing Advance Command when one is due, goes in a DCI 1_0 with the C-RNTI
+ * SDUs of the RRC through PDCP), and a Timing Advance Command when one is due, goes in a DCI 1_1 (1_0 without cfg.uss_non_fallback) with the C-RNTI
  * in SS#2 and a PDSCH on the lowest free run of PRBs of the slot (mac/pdcch_alloc.h keeps the PDSCHs of a slot
  * on disjoint PRBs; RIV over the BWP from CRB 0, row 0 of pdsch-Config's list), sized for the
  * RLC PDU that the longest free run holds (the PDCCH and PRBs are found before RLC gives a PDU), MAC
