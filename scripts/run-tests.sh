@@ -4,6 +4,10 @@
 # "N passed, N failed" line; exits non-zero when anything failed.
 #   TESTS="test_ring test_config"  run only these (unit test names or integration script names)
 #   --unit-only                    skip the integration tests
+#   JOBS=N                         run N test programs at once (default 1). Integration tests pick free ports and
+#                                  temp dirs of their own and run lock-step, so they tolerate a loaded box; with
+#                                  N > 1 the integration tests start first (they are the long ones) and each
+#                                  result line is printed when its test ends.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -44,20 +48,56 @@ run_one() { # name, command...
   fi
 }
 
-for bin in "$BUILD"/tests/test_*; do
-  [ -x "$bin" ] || continue
-  name=$(basename "$bin")
-  want "$name" || continue
-  run_one "$name" "$bin"
-done
+JOBS=${JOBS:-1}
+case $JOBS in ''|*[!0-9]*|0) echo "run-tests: JOBS must be a positive integer (got '$JOBS')" >&2; exit 2;; esac
 
-if [ $unit_only -eq 0 ]; then
+# The list of (name, command) pairs, integration tests first when several run at once.
+names=(); cmds=()
+add_units() {
+  local bin name
+  for bin in "$BUILD"/tests/test_*; do
+    [ -x "$bin" ] || continue
+    name=$(basename "$bin")
+    want "$name" || continue
+    names+=("$name"); cmds+=("$bin")
+  done
+}
+add_integration() {
+  local sh name
+  [ $unit_only -eq 0 ] || return 0
   for sh in tests/integration/test_*.sh; do
     [ -f "$sh" ] || continue
     name=$(basename "$sh" .sh)
     want "$name" || continue
-    run_one "$name" bash "$sh"
+    names+=("$name"); cmds+=("bash $sh")
   done
+}
+if [ "$JOBS" -gt 1 ]; then add_integration; add_units; else add_units; add_integration; fi
+
+if [ "$JOBS" -eq 1 ]; then
+  for i in "${!names[@]}"; do
+    # shellcheck disable=SC2086  # cmds holds "bash path" for scripts (no spaces in paths here)
+    run_one "${names[$i]}" ${cmds[$i]}
+  done
+else
+  # Each test runs in a subshell whose result line goes to its own file; the parent prints and counts them.
+  resdir="$logdir/results"; rm -rf "$resdir"; mkdir -p "$resdir"
+  declare -A pid_name=()
+  reap() { # waits for one test, prints its result
+    local pid
+    wait -n -p pid 2>/dev/null || true
+    [ -n "${pid:-}" ] && [ -n "${pid_name[$pid]:-}" ] || return 0
+    local name=${pid_name[$pid]}; unset "pid_name[$pid]"
+    cat "$resdir/$name"
+    if grep -q '^PASS' "$resdir/$name"; then passed=$((passed+1)); else failed=$((failed+1)); failed_names+=("$name"); fi
+  }
+  for i in "${!names[@]}"; do
+    while [ "${#pid_name[@]}" -ge "$JOBS" ]; do reap; done
+    # shellcheck disable=SC2086
+    ( passed=0; failed=0; run_one "${names[$i]}" ${cmds[$i]} ) > "$resdir/${names[$i]}" &
+    pid_name[$!]=${names[$i]}
+  done
+  while [ "${#pid_name[@]}" -gt 0 ]; do reap; done
 fi
 
 echo
