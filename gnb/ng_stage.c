@@ -192,11 +192,16 @@ static void context_setup_answer(struct ng_stage *s, struct ng_ue *u, const stru
     }
     u->ics_pending = false;
     memset(&pdu, 0, sizeof pdu);
-    pdu.msg = ok ? NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE : NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE;
-    struct ngap_ue_ids_cause *r = ok ? &pdu.u.initial_context_setup_response : &pdu.u.initial_context_setup_failure;
-    r->amf_ue_ngap_id = u->amf_ue_ngap_id;
-    r->ran_ue_ngap_id = u->ran_ue_ngap_id;
-    r->cause = (struct ngap_cause){.group = NGAP_CAUSE_RADIO_NETWORK, .value = (uint8_t)m->establishment_cause};
+    if (ok) {
+        pdu.msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE;
+        pdu.u.initial_context_setup_response.amf_ue_ngap_id = u->amf_ue_ngap_id;
+        pdu.u.initial_context_setup_response.ran_ue_ngap_id = u->ran_ue_ngap_id;
+    } else {
+        pdu.msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE;
+        pdu.u.initial_context_setup_failure = (struct ngap_ue_ids_cause){
+            .amf_ue_ngap_id = u->amf_ue_ngap_id, .ran_ue_ngap_id = u->ran_ue_ngap_id,
+            .cause = {.group = NGAP_CAUSE_RADIO_NETWORK, .value = (uint8_t)m->establishment_cause}};
+    }
     send_ue_pdu(s, &pdu);
     atomic_fetch_add_explicit(ok ? &s->ics_responses : &s->ics_failures, 1, memory_order_relaxed);
     if (ok)

@@ -31,6 +31,10 @@ struct msg_spec {
  * (and listed in pdu->skipped[] when pdu is given). */
 static void ie_container(struct per *p, void *msg, const struct ie_spec *ies, int n_ies, struct ngap_pdu *pdu);
 
+/* PDUSessionResourceSetupListSUReq / ListCxtReq: the same items (PDU Session Resource Setup Request 9.2.1.1,
+ * Initial Context Setup Request 9.2.2.1). */
+static void setup_list(struct per *p, int *n, struct ngap_pdu_session_setup_item *items);
+
 /* --- IE walks over message structs ----------------------------------------------------------------------- */
 
 /* NG Setup Request (9.2.6.1). */
@@ -133,12 +137,13 @@ static const struct ie_spec uplink_nas_transport_ies[] = {
 };
 #undef M
 
-/* Initial Context Setup Request (9.2.2.1): the IEs in 9.4.4's order (PDU sessions etc. not modelled). */
+/* Initial Context Setup Request (9.2.2.1): the IEs modelled, in 9.4.4's order. */
 #define M struct ngap_initial_context_setup_request
 static void w_ics_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((M *)m)->amf_ue_ngap_id); }
 static void w_ics_ran(struct per *p, void *m) { ngap_walk_ran_ue_ngap_id(p, &((M *)m)->ran_ue_ngap_id); }
 static void w_ics_ambr(struct per *p, void *m) { ngap_walk_ue_ambr(p, &((M *)m)->ue_ambr_dl, &((M *)m)->ue_ambr_ul); }
 static void w_ics_guami(struct per *p, void *m) { ngap_walk_guami(p, &((M *)m)->guami); }
+static void w_ics_sessions(struct per *p, void *m) { setup_list(p, &((M *)m)->n_sessions, ((M *)m)->sessions); }
 static void w_ics_nssai(struct per *p, void *m)
 {
     ngap_walk_allowed_nssai(p, &((M *)m)->n_allowed_nssai, ((M *)m)->allowed_nssai);
@@ -159,6 +164,7 @@ static const struct ie_spec initial_context_setup_request_ies[] = {
     {NGAP_IE_RAN_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_ics_ran},
     {NGAP_IE_UE_AGGREGATE_MAXIMUM_BIT_RATE, NGAP_REJECT, offsetof(M, has_ue_ambr), w_ics_ambr},
     {NGAP_IE_GUAMI, NGAP_REJECT, NO_FLAG, w_ics_guami},
+    {NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_CXT_REQ, NGAP_REJECT, offsetof(M, has_sessions), w_ics_sessions},
     {NGAP_IE_ALLOWED_NSSAI, NGAP_REJECT, NO_FLAG, w_ics_nssai},
     {NGAP_IE_UE_SECURITY_CAPABILITIES, NGAP_REJECT, NO_FLAG, w_ics_sec},
     {NGAP_IE_SECURITY_KEY, NGAP_REJECT, NO_FLAG, w_ics_key},
@@ -168,15 +174,11 @@ static const struct ie_spec initial_context_setup_request_ies[] = {
 };
 #undef M
 
-/* The UE-associated answers and requests that are two ids and maybe a cause (9.2.2.2-4). */
+/* The UE-associated answers and requests that are two ids and a cause (9.2.2.3-4). */
 #define M struct ngap_ue_ids_cause
 static void w_ids_amf(struct per *p, void *m) { ngap_walk_amf_ue_ngap_id(p, &((M *)m)->amf_ue_ngap_id); }
 static void w_ids_ran(struct per *p, void *m) { ngap_walk_ran_ue_ngap_id(p, &((M *)m)->ran_ue_ngap_id); }
 static void w_ids_cause(struct per *p, void *m) { ngap_walk_cause(p, &((M *)m)->cause); }
-static const struct ie_spec initial_context_setup_response_ies[] = {
-    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_ids_amf},
-    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_ids_ran},
-};
 static const struct ie_spec initial_context_setup_failure_ies[] = {
     {NGAP_IE_AMF_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_ids_amf},
     {NGAP_IE_RAN_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_ids_ran},
@@ -275,7 +277,7 @@ static void setup_request_transfer(struct per *p, void *m)
     ie_container(p, m, IES(setup_request_transfer_ies), NULL);
 }
 
-/* PDUSessionResourceSetupItemSUReq ::= SEQUENCE { pDUSessionID INTEGER (0..255), pDUSessionNAS-PDU NAS-PDU
+/* PDUSessionResourceSetupItemSUReq and ItemCxtReq ::= SEQUENCE { pDUSessionID INTEGER (0..255), pDUSessionNAS-PDU NAS-PDU
  *     OPTIONAL, s-NSSAI, pDUSessionResourceSetupRequestTransfer, iE-Extensions OPTIONAL, ... } */
 static void setup_item(struct per *p, M *v)
 {
@@ -300,13 +302,15 @@ static void w_head_prio(struct per *p, void *m) { per_int(p, &((H *)m)->ran_pagi
 static void w_head_nas(struct per *p, void *m) { per_octets(p, ((H *)m)->nas, &((H *)m)->nas_len, sizeof ((H *)m)->nas); }
 #undef H
 
-#define M struct ngap_pdu_session_resource_setup_request
-static void w_psr_list(struct per *p, void *m)
+/* PDUSessionResourceSetupListSUReq / CxtReq ::= SEQUENCE (SIZE (1..maxnoofPDUSessions)) OF ... */
+static void setup_list(struct per *p, int *n, struct ngap_pdu_session_setup_item *items)
 {
-    M *v = m; /* PDUSessionResourceSetupListSUReq ::= SEQUENCE (SIZE (1..maxnoofPDUSessions)) OF ... */
-    per_size(p, &v->n_sessions, 1, 256, NGAP_MAX_PDU_SESSIONS);
-    for (int i = 0; i < v->n_sessions && !per_error(p); i++) setup_item(p, &v->sessions[i]);
+    per_size(p, n, 1, 256, NGAP_MAX_PDU_SESSIONS);
+    for (int i = 0; i < *n && !per_error(p); i++) setup_item(p, &items[i]);
 }
+
+#define M struct ngap_pdu_session_resource_setup_request
+static void w_psr_list(struct per *p, void *m) { setup_list(p, &((M *)m)->n_sessions, ((M *)m)->sessions); }
 static void w_psr_ambr(struct per *p, void *m) { ngap_walk_ue_ambr(p, &((M *)m)->ue_ambr_dl, &((M *)m)->ue_ambr_ul); }
 static const struct ie_spec pdu_session_resource_setup_request_ies[] = {
     {NGAP_IE_AMF_UE_NGAP_ID, NGAP_REJECT, NO_FLAG, w_head_amf},
@@ -351,7 +355,7 @@ static void setup_unsuccessful_transfer(struct per *p, void *m)
     per_ext_skip(p, ext);
 }
 
-/* PDUSessionResourceSetupItemSURes / FailedToSetupItemSURes ::= SEQUENCE { pDUSessionID, the transfer,
+/* PDUSessionResourceSetupItemSURes / CxtRes, FailedToSetupItemSURes / CxtRes ::= SEQUENCE { pDUSessionID, the transfer,
  *     iE-Extensions OPTIONAL, ... }: the same shape with a different transfer. */
 static void session_item(struct per *p, int *id, void *v, void (*transfer)(struct per *, void *))
 {
@@ -386,6 +390,13 @@ static const struct ie_spec pdu_session_resource_setup_response_ies[] = {
     {NGAP_IE_RAN_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_psp_ran},
     {NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_RES, NGAP_IGNORE, offsetof(M, has_setup), w_psp_setup},
     {NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_SU_RES, NGAP_IGNORE, offsetof(M, has_failed), w_psp_failed},
+};
+/* Initial Context Setup Response (9.2.2.2): the same struct, the Cxt Res lists. */
+static const struct ie_spec initial_context_setup_response_ies[] = {
+    {NGAP_IE_AMF_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_psp_amf},
+    {NGAP_IE_RAN_UE_NGAP_ID, NGAP_IGNORE, NO_FLAG, w_psp_ran},
+    {NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_CXT_RES, NGAP_IGNORE, offsetof(M, has_setup), w_psp_setup},
+    {NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_CXT_RES, NGAP_IGNORE, offsetof(M, has_failed), w_psp_failed},
 };
 #undef M
 

@@ -7,8 +7,8 @@
  * (asn1/per.h): each message is a table of its IEs (id, criticality, presence, the IE's two-way walk).
  *
  * Messages modelled: NG Setup Request/Response/Failure (9.2.6.1-3), Initial UE Message (9.2.5.1), Downlink and
- * Uplink NAS Transport (9.2.5.2-3), Initial Context Setup Request/Response/Failure (9.2.2.1-3, without PDU
- * sessions), UE Context Release Request/Command/Complete (9.2.2.4-6), NG Reset and NG Reset Acknowledge
+ * Uplink NAS Transport (9.2.5.2-3), Initial Context Setup Request/Response/Failure (9.2.2.1-3, with the PDU
+ * sessions of the request and the set-up / failed lists of the response), UE Context Release Request/Command/Complete (9.2.2.4-6), NG Reset and NG Reset Acknowledge
  * (9.2.6.11-12), Error Indication (9.2.7.1), PDU Session Resource Setup Request/Response (9.2.1.1-2, with their
  * transfers decoded: tunnels, session type, QoS flows with non-dynamic 5QI and ARP), PDU Session Resource Release
  * Command/Response (9.2.1.3-4), UE Radio Capability Info Indication (9.2.8.1). The struct of a message holds
@@ -88,8 +88,11 @@ enum ngap_ie_id {
     NGAP_IE_MASKED_IMEISV = 34,
     NGAP_IE_NAS_PDU = 38,
     NGAP_IE_OLD_AMF = 48,
+    NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_CXT_RES = 55,
     NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_SU_RES = 58,
     NGAP_IE_PDU_SESSION_RESOURCE_RELEASED_LIST_REL_RES = 70,
+    NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_CXT_REQ = 71,
+    NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_CXT_RES = 72,
     NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_REQ = 74,
     NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_SU_RES = 75,
     NGAP_IE_PDU_SESSION_RESOURCE_TO_RELEASE_LIST_REL_CMD = 79,
@@ -331,33 +334,12 @@ struct ngap_ue_security_capabilities {
     uint16_t nr_encryption, nr_integrity, eutra_encryption, eutra_integrity;
 };
 
-/* 9.2.2.1 INITIAL CONTEXT SETUP REQUEST (AMF -> gNB); PDU Session Resource Setup List and the other optional IEs
- * are not modelled yet (skipped and listed). */
-struct ngap_initial_context_setup_request {
-    uint64_t amf_ue_ngap_id;
-    uint32_t ran_ue_ngap_id;
-    bool has_ue_ambr;
-    uint64_t ue_ambr_dl, ue_ambr_ul; /* UE Aggregate Maximum Bit Rate, bit/s (0..4e12) */
-    struct ngap_guami guami;
-    int n_allowed_nssai; /* 1..8 */
-    struct ngap_snssai allowed_nssai[NGAP_MAX_ALLOWED_NSSAI];
-    struct ngap_ue_security_capabilities security_capabilities;
-    uint8_t security_key[32]; /* K_gNB, 256 bits (33.501) */
-    bool has_ue_radio_capability; /* 9.3.1.74: what the AMF kept from an earlier indication (opaque here) */
-    size_t ue_radio_capability_len;
-    uint8_t ue_radio_capability[NGAP_MAX_UE_RADIO_CAP];
-    bool has_masked_imeisv;
-    uint64_t masked_imeisv;
-    bool has_nas_pdu;
-    size_t nas_len;
-    uint8_t nas[NGAP_MAX_NAS_PDU];
-};
 
-/* 9.2.2.2 INITIAL CONTEXT SETUP RESPONSE, 9.2.2.3 FAILURE, 9.2.2.4 UE CONTEXT RELEASE REQUEST (gNB -> AMF). */
+/* 9.2.2.3 INITIAL CONTEXT SETUP FAILURE, 9.2.2.4 UE CONTEXT RELEASE REQUEST (gNB -> AMF). */
 struct ngap_ue_ids_cause {
     uint64_t amf_ue_ngap_id;
     uint32_t ran_ue_ngap_id;
-    struct ngap_cause cause; /* not in the response */
+    struct ngap_cause cause;
 };
 
 /* 9.2.2.5 UE CONTEXT RELEASE COMMAND (AMF -> gNB): UE NGAP IDs (the pair, or the AMF's alone) and a cause. */
@@ -490,6 +472,36 @@ struct ngap_pdu_session_resource_setup_response {
     struct ngap_pdu_session_setup_failed failed[NGAP_MAX_PDU_SESSIONS];
 };
 
+/* 9.2.2.1 INITIAL CONTEXT SETUP REQUEST (AMF -> gNB). The PDU Session Resource Setup List Cxt Req (e.g. after a
+ * Service Request from idle) has the items of the PDU Session Resource Setup Request's list, transfers decoded;
+ * the other optional IEs (Old AMF, Trace Activation, Mobility Restriction List, ...) are skipped and listed. */
+struct ngap_initial_context_setup_request {
+    uint64_t amf_ue_ngap_id;
+    uint32_t ran_ue_ngap_id;
+    bool has_ue_ambr;
+    uint64_t ue_ambr_dl, ue_ambr_ul; /* UE Aggregate Maximum Bit Rate, bit/s (0..4e12) */
+    struct ngap_guami guami;
+    bool has_sessions;
+    int n_sessions; /* 1.. */
+    struct ngap_pdu_session_setup_item sessions[NGAP_MAX_PDU_SESSIONS];
+    int n_allowed_nssai; /* 1..8 */
+    struct ngap_snssai allowed_nssai[NGAP_MAX_ALLOWED_NSSAI];
+    struct ngap_ue_security_capabilities security_capabilities;
+    uint8_t security_key[32]; /* K_gNB, 256 bits (33.501) */
+    bool has_ue_radio_capability; /* 9.3.1.74: what the AMF kept from an earlier indication (opaque here) */
+    size_t ue_radio_capability_len;
+    uint8_t ue_radio_capability[NGAP_MAX_UE_RADIO_CAP];
+    bool has_masked_imeisv;
+    uint64_t masked_imeisv;
+    bool has_nas_pdu;
+    size_t nas_len;
+    uint8_t nas[NGAP_MAX_NAS_PDU];
+};
+
+/* 9.2.2.2 INITIAL CONTEXT SETUP RESPONSE (gNB -> AMF) is struct ngap_pdu_session_resource_setup_response: the two
+ * ids, the PDU Session Resource Setup List Cxt Res and Failed To Setup List Cxt Res (the same items and transfers
+ * as 9.2.1.2's SU Res lists). */
+
 /* 9.2.1.3 PDU SESSION RESOURCE RELEASE COMMAND (AMF -> gNB): the sessions to release, each with the cause of its
  * PDUSessionResourceReleaseCommandTransfer. */
 struct ngap_pdu_session_release_command {
@@ -541,7 +553,7 @@ struct ngap_pdu {
         struct ngap_downlink_nas_transport downlink_nas_transport;
         struct ngap_uplink_nas_transport uplink_nas_transport;
         struct ngap_initial_context_setup_request initial_context_setup_request;
-        struct ngap_ue_ids_cause initial_context_setup_response; /* cause unused */
+        struct ngap_pdu_session_resource_setup_response initial_context_setup_response;
         struct ngap_ue_ids_cause initial_context_setup_failure;
         struct ngap_ue_ids_cause ue_context_release_request;
         struct ngap_ue_context_release_command ue_context_release_command;

@@ -424,9 +424,6 @@ static void build_own(void)
     c->ue_radio_capability_len = own_cap_len;
     memcpy(c->ue_radio_capability, own_cap, own_cap_len);
 
-    own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE;
-    own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response =
-        (struct ngap_ue_ids_cause){.amf_ue_ngap_id = 70000, .ran_ue_ngap_id = 3};
     own[NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE].msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE;
     own[NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE].u.initial_context_setup_failure = (struct ngap_ue_ids_cause){
         .amf_ue_ngap_id = 70000, .ran_ue_ngap_id = 3, .cause = {NGAP_CAUSE_RADIO_NETWORK, 30}};
@@ -489,6 +486,14 @@ static void build_own(void)
     pr->has_failed = true;
     pr->n_failed = 1;
     pr->failed[0] = (struct ngap_pdu_session_setup_failed){.pdu_session_id = 6, .cause = {NGAP_CAUSE_RADIO_NETWORK, 26}};
+    /* The Initial Context Setup Request with the same two sessions (List Cxt Req), its response with the setup
+     * response's lists (List Cxt Res, Failed To Setup List Cxt Res). */
+    c->has_sessions = true;
+    c->n_sessions = ps->n_sessions;
+    memcpy(c->sessions, ps->sessions, sizeof c->sessions);
+    own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE;
+    own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response = *pr;
+    own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response.setup[0].dl_tunnel.teid = 0x0000c0de;
     p = &own[NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND];
     p->msg = NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND;
     struct ngap_pdu_session_release_command *rc = &p->u.pdu_session_resource_release_command;
@@ -777,6 +782,7 @@ START_TEST(test_ngap_tshark)
     snprintf(want, sizeof want, "%04x", c->guami.set_id << 6);
     ck_assert_str_eq(bytes_of(k, "ngap.aMFSetID", 0), want);
     sst = sd = 0;
+    for (int s2 = 0; s2 < c->n_sessions; s2++) expect_slices(k, &c->sessions[s2].snssai, 1, &sst, &sd); /* 9.4.4 order */
     expect_slices(k, c->allowed_nssai, c->n_allowed_nssai, &sst, &sd);
     snprintf(want, sizeof want, "%04x", c->security_capabilities.nr_encryption);
     ck_assert_str_eq(bytes_of(k, "ngap.nRencryptionAlgorithms", 0), want);
@@ -790,10 +796,40 @@ START_TEST(test_ngap_tshark)
     snprintf(want, sizeof want, "%016llx", (unsigned long long)c->masked_imeisv);
     ck_assert_str_eq(bytes_of(k, "ngap.MaskedIMEISV", 0), want);
     ck_assert_str_eq(bytes_of(k, "ngap.NAS_PDU", 0), "7e0046");
+    /* PDU Session Resource Setup List Cxt Req (id 71, criticality reject) after the GUAMI: its two items,
+     * each with its NAS-PDU / S-NSSAI and the request transfer read as such. */
+    EXPECT_INT(k, "ngap.id", 3, NGAP_IE_GUAMI);
+    EXPECT_INT(k, "ngap.id", 4, NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_CXT_REQ);
+    EXPECT_NAME(k, "ngap.criticality", 5, "reject"); /* [0] the procedure's, then one per IE */
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupItemCxtReq_element", 2);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupRequestTransfer_element", 2);
+    for (int s2 = 0; s2 < c->n_sessions; s2++) {
+        EXPECT_INT(k, "ngap.pDUSessionID", s2, c->sessions[s2].pdu_session_id);
+        EXPECT_INT(k, "ngap.PDUSessionType", s2, c->sessions[s2].pdu_session_type);
+        snprintf(want, sizeof want, "%08x", c->sessions[s2].ul_tunnel.teid);
+        ck_assert_str_eq(bytes_of(k, "ngap.gTP_TEID", s2), want);
+    }
+    EXPECT_COUNT(k, "ngap.nAS_PDU", 1); /* the first session's (the item's nAS-PDU); the second has none */
+    ck_assert_str_eq(bytes_of(k, "ngap.nAS_PDU", 0), "7e0046");
+    EXPECT_INT(k, "ngap.fiveQI", 0, c->sessions[0].qos_flows[0].five_qi);
     k = &pk[7];
+    const struct ngap_pdu_session_resource_setup_response *cr =
+        &own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response;
     expect_common(k, &own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE]);
     EXPECT_INT(k, "ngap.AMF_UE_NGAP_ID", 0, 70000);
     EXPECT_INT(k, "ngap.RAN_UE_NGAP_ID", 0, 3);
+    EXPECT_INT(k, "ngap.id", 2, NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_CXT_RES);
+    EXPECT_INT(k, "ngap.id", 3, NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_CXT_RES);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupItemCxtRes_element", 1);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceFailedToSetupItemCxtRes_element", 1);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupResponseTransfer_element", 1);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupUnsuccessfulTransfer_element", 1);
+    EXPECT_INT(k, "ngap.pDUSessionID", 0, cr->setup[0].pdu_session_id);
+    EXPECT_SHOW(k, "ngap.TransportLayerAddressIPv4", 0, "127.0.0.2");
+    ck_assert_str_eq(bytes_of(k, "ngap.gTP_TEID", 0), "0000c0de");
+    EXPECT_INT(k, "ngap.qosFlowIdentifier", 0, cr->setup[0].qfis[0]);
+    EXPECT_INT(k, "ngap.pDUSessionID", 1, cr->failed[0].pdu_session_id);
+    EXPECT_NAME(k, "ngap.radioNetwork", 0, "unknown-PDU-session-ID");
     k = &pk[8];
     expect_common(k, &own[NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE]);
     EXPECT_INT(k, "ngap.radioNetwork", 0, 30);
