@@ -105,7 +105,8 @@ struct rrc_cfg {
 
 /* Link adaptation of UE PDSCHs and PUSCHs (group "mac"; mac/link_adapt.h). */
 struct mac_cfg {
-    bool dl_256qam;              /* DCI 1_1 + PDSCH mcs-Table qam256 (38.214 Table 5.1.3.1-2) */
+    bool dl_256qam;              /* DCI 1_1; PDSCH mcs-Table qam256 (38.214 Table 5.1.3.1-2) for UEs that support it */
+    bool dl_256qam_unclaimed;    /* ... and for UEs whose UE-NR-Capability does not say pdsch-256QAM-FR1 */
     int dl_mcs_max, ul_mcs_max;  /* highest MCS row of the DL table in use / of Table 5.1.3.1-1 */
     int fixed_dl_mcs, fixed_ul_mcs; /* -1: adaptive */
     double target_bler;          /* first-transmission BLER the outer loop aims at */

@@ -172,6 +172,9 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(rrc, "rejects", &p->rrc_rejects);
     add_counter(rrc, "setup_timeouts", &p->rrc_setup_timeouts);
     add_counter(rrc, "lost", &p->rrc_lost);
+    add_counter(rrc, "ue_cap_256qam", &p->rrc_cap_256qam);       /* UE-NR-Capabilities with pdsch-256QAM-FR1 */
+    add_counter(rrc, "ue_cap_no_256qam", &p->rrc_cap_no_256qam); /* ... without */
+    add_counter(rrc, "qam256_ues", &p->rrc_qam256_on);           /* UEs switched to mcs-Table qam256 */
     if (d->ng.enabled) {
         cJSON *ng = cJSON_AddObjectToObject(out, "ngap");
         cJSON_AddStringToObject(ng, "state", ng_state_name((enum ng_state)atomic_load(&d->ng.state)));

@@ -207,18 +207,23 @@ static void print_ue(const cJSON *ue)
     char snr[24] = "-";
     if (!isnan(num(ue, "snr_db"))) snprintf(snr, sizeof snr, "%.1fdB", num(ue, "snr_db"));
     char phr[16] = "-", dl_mcs[8] = "-", ul_mcs[8] = "-", dl_qm[8] = "-"; /* last PHR's PH index; the last MCSs */
+    char dl_table[16] = "-";                                         /* PDSCH MCS table, ->256 while switching */
+    if (!isnan(num(ue, "dl.table")))
+        snprintf(dl_table, sizeof dl_table, "qam%.0f%s", num(ue, "dl.table"),
+                 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ue, "dl"),
+                                                              "table_pending")) ? "->256" : "");
     if (!isnan(num(ue, "dl.qm"))) snprintf(dl_qm, sizeof dl_qm, "%.0f", num(ue, "dl.qm"));
     if (!isnan(num(ue, "dl.mcs"))) snprintf(dl_mcs, sizeof dl_mcs, "%.0f", num(ue, "dl.mcs"));
     if (!isnan(num(ue, "ul.mcs"))) snprintf(ul_mcs, sizeof ul_mcs, "%.0f", num(ue, "ul.mcs"));
     if (!isnan(num(ue, "phr_ph"))) snprintf(phr, sizeof phr, "%.0f", num(ue, "phr_ph"));
     printf("%s %s%s snr=%s ta=%.0f (%.2fus, %.0f cmds) ul_grants=%.0f ul_ok=%.0f ul_ko=%.0f ul_retx=%.0f "
            "ul_harq_ko=%.0f dl_tx=%.0f dl_ack=%.0f dl_nack=%.0f dl_retx=%.0f dl_harq_ko=%.0f dl_mcs=%s ul_mcs=%s "
-           "dl_qm=%s sr=%.0f bsr=%.0fB phr=%s last_slot=%.0f age=%.0fms\n",
+           "dl_qm=%s dl_table=%s sr=%.0f bsr=%.0fB phr=%s last_slot=%.0f age=%.0fms\n",
            cJSON_IsString(rnti) ? rnti->valuestring : "?", cJSON_IsString(st) ? st->valuestring : "?",
            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ue, "rrc_reject")) ? "(reject)" : "", snr, num(ue, "ta"),
            num(ue, "ta_us"), num(ue, "ta_commands"), num(ue, "ul.grants"), num(ue, "ul.crc_ok"), num(ue, "ul.crc_ko"),
            num(ue, "ul.retx"), num(ue, "ul.harq_ko"), num(ue, "dl.tx"), num(ue, "dl.ack"), num(ue, "dl.nack"),
-           num(ue, "dl.retx"), num(ue, "dl.harq_ko"), dl_mcs, ul_mcs, dl_qm, num(ue, "sr"), num(ue, "bsr_bytes"), phr,
+           num(ue, "dl.retx"), num(ue, "dl.harq_ko"), dl_mcs, ul_mcs, dl_qm, dl_table, num(ue, "sr"), num(ue, "bsr_bytes"), phr,
            num(ue, "last_activity_slot"), num(ue, "age_ms"));
 }
 

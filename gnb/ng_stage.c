@@ -53,6 +53,7 @@ int ng_stage_init(struct ng_stage *s, const struct gnbd_config *cfg, char *err, 
     s->stop_fd = -1;
     s->to_ng_fd = -1;
     s->enabled = cfg->ngap.amf_addr[0] != '\0';
+    s->band = cfg->cell.band;
     atomic_store(&s->state, NG_WAIT);
     if (!s->enabled) return 0;
     struct ng_setup_config sc = {0};
@@ -632,6 +633,9 @@ static void on_context_setup(struct ng_stage *s, const struct ngap_initial_conte
     out->nr_encryption = r->security_capabilities.nr_encryption;
     out->nr_integrity = r->security_capabilities.nr_integrity;
     out->ue_cap_known = r->has_ue_radio_capability; /* the AMF's copy from an earlier indication */
+    out->ue_cap_decoded = out->ue_cap_known && rrc_ue_radio_capability_caps(r->ue_radio_capability,
+                                                                            r->ue_radio_capability_len, s->band,
+                                                                            &out->ue_caps) == 0;
     out->nas_len = r->has_nas_pdu ? (uint32_t)r->nas_len : 0;
     if (out->nas_len) memcpy(out->nas, r->nas, r->nas_len);
     ring_commit(&s->to_rrc);

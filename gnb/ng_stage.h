@@ -62,6 +62,7 @@
 #include "gnb/ring.h"
 #include "gnb/sctp_link.h"
 #include "ngap/ng_setup.h"
+#include "rrc/msg/ue_nr_capability.h"
 
 /* RRC -> NGAP. */
 enum ng_up_type {
@@ -97,6 +98,8 @@ struct ng_dl_msg {
     int pdu_session_id, qfi;      /* PDU_SESSION (its NAS-PDU in nas), PDU_SESSION_RELEASE (pdu_session_id) */
     int drb_id;                   /* PDU_SESSION: the DRB for it (1 first, the next after each release) */
     bool ue_cap_known;            /* CONTEXT_SETUP: the request had UE Radio Capability: no UECapabilityEnquiry */
+    bool ue_cap_decoded;          /* ... and its UE-NR-Capability decoded into ue_caps */
+    struct rrc_ue_nr_caps ue_caps;
     uint32_t nas_len;             /* CONTEXT_SETUP: 0 when the request has no NAS-PDU */
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
@@ -144,6 +147,7 @@ struct ng_stage {
     struct ng_ue ues[NG_MAX_UES];
     uint32_t next_ran_ue_id;
     struct ngap_uli_nr uli;       /* the cell's NR CGI and TAI */
+    int band;                     /* the cell's NR band (for the UE Radio Capability's per-band fields) */
     bool reset_due;               /* UE contexts went with the association: NG Reset once NG Setup succeeds */
     int reset_tries;              /* our NG Reset sent, not acknowledged yet (0: none pending) */
     int64_t reset_sent_ms;

@@ -79,6 +79,7 @@ enum rrc_msg_type {
     RRC_MSG_CIPHERING,       /* RRC -> MAC: SRB1 ciphering on (after the SecurityModeComplete) */
     RRC_MSG_DRB_SETUP,       /* RRC -> MAC: DRB 1 (drb) with its K_UPenc (sec), before the RRCReconfiguration */
     RRC_MSG_DRB_RELEASE,     /* RRC -> MAC: DRB drb.drb_id goes (PDU session release), before the RRCReconfiguration */
+    RRC_MSG_DL_256QAM,       /* RRC -> MAC: the UE confirmed PDSCH mcs-Table qam256 (RRCReconfigurationComplete) */
 };
 struct rrc_msg {
     uint32_t type, len, epoch;
@@ -89,6 +90,7 @@ struct rrc_msg {
     bool has_sec;                     /* SECURITY: sec holds SRB1's algorithms and keys; DRB_SETUP: the DRB's */
     struct pdcp_sec_config sec;
     struct mac_drb_config drb;        /* DRB_SETUP */
+    bool qam256_pending;              /* DL_DCCH: it is an RRCReconfiguration with mcs-Table qam256 */
     uint8_t data[MAC_DCCH_MAX];       /* a PDCP SDU of SRB1 (38.323: up to 9000 bytes) or a CCCH SDU */
 };
 #define RRC_TICK_MS 10
@@ -453,8 +455,11 @@ static int mac_step(struct pipeline *p)
         bool now = from_rrc->epoch == p->mac_st.epoch; /* an older epoch's UEs are gone */
         if (now && (from_rrc->type == RRC_MSG_DL_CCCH || from_rrc->type == RRC_MSG_DL_CCCH_REJECT))
             mac_dl_ccch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len, from_rrc->type == RRC_MSG_DL_CCCH);
-        else if (now && from_rrc->type == RRC_MSG_DL_DCCH)
+        else if (now && from_rrc->type == RRC_MSG_DL_DCCH) {
+            if (from_rrc->qam256_pending) mac_ue_dl_table(&p->mac, from_rrc->rnti, false); /* MCS 0 until confirmed */
             mac_dl_dcch(&p->mac, from_rrc->rnti, from_rrc->data, from_rrc->len);
+        } else if (now && from_rrc->type == RRC_MSG_DL_256QAM)
+            mac_ue_dl_table(&p->mac, from_rrc->rnti, true);
         else if (now && from_rrc->type == RRC_MSG_RELEASE_UE)
             mac_release_ue(&p->mac, from_rrc->rnti);
         else if (now && from_rrc->type == RRC_MSG_DRB_SETUP) {
@@ -628,8 +633,18 @@ static void rrc_ul_dcch(struct pipeline *p, const struct rrc_msg *in)
     if (ev == RRC_EV_RECONF_COMPLETE) return; /* the cell's next action says so */
     if (ev == RRC_EV_UE_CAPABILITY) {
         const struct rrc_ue_ctx *u = rrc_cell_find(&p->rrc, in->rnti);
-        log_info(LOG_RRC, "0x%04x: UECapabilityInformation (UE-NR-Capability %zu bytes)", in->rnti,
-                 u ? u->ue_cap_len : 0);
+        /* the nr container's first octets in hex, for interop notes */
+        const struct rrc_ue_capability_information *ci = &msg->ue_capability_information;
+        char hex[2 * 96 + 4] = "";
+        for (int i = 0; ci->has_container_list && i < ci->nof_containers; i++)
+            for (size_t k = 0; ci->container[i].rat_type == RRC_RAT_NR && k < ci->container[i].len && k < 96; k++)
+                snprintf(hex + 2 * k, 3, "%02x", ci->bytes[ci->container[i].off + k]);
+        log_info(LOG_RRC, "0x%04x: UECapabilityInformation (UE-NR-Capability %zu bytes %s: pdsch-256QAM-FR1 %s, band n%d "
+                 "%s%s)%s", in->rnti, u ? u->ue_cap_len : 0, hex, u && u->caps.pdsch_256qam ? "yes" : "no",
+                 p->rrc.cfg.band, u && u->caps.band_found ? "listed" : "not found",
+                 u && u->caps.pusch_256qam ? " with pusch-256QAM" : "",
+                 u && u->qam256 == RRC_QAM256_DUE ? " -> mcs-Table qam256 in the next RRCReconfiguration"
+                 : p->rrc.cfg.setup.dl_256qam ? " -> PDSCH stays on the qam64 table" : "");
         /* 38.413 8.14.1: the containers as received, in a UERadioAccessCapabilityInformation, for the AMF */
         uint8_t cap[NGAP_MAX_UE_RADIO_CAP];
         size_t len = 0;
@@ -778,7 +793,7 @@ static void rrc_context_setup(struct pipeline *p, const struct ng_dl_msg *m)
                                     m->nas_len ? m->nas : NULL, m->nas_len, p->rrc_now_ms);
     if (rc == 0) {
         const struct rrc_ue_ctx *u = rrc_cell_find(&p->rrc, m->rnti);
-        if (m->ue_cap_known) rrc_cell_ue_capability_known(&p->rrc, m->rnti);
+        if (m->ue_cap_known) rrc_cell_ue_capability_known(&p->rrc, m->rnti, m->ue_cap_decoded ? &m->ue_caps : NULL);
         log_info(LOG_RRC, "0x%04x: Initial Context Setup: AS security with %s/%s (UE NR algorithms enc 0x%04x int "
                  "0x%04x)%s", m->rnti, rrc_alg_name(true, u->nia), rrc_alg_name(false, u->nea), m->nr_encryption,
                  m->nr_integrity, m->ue_cap_known ? "; the AMF has the UE's radio capability: no UECapabilityEnquiry" : "");
@@ -848,6 +863,7 @@ static int rrc_actions(struct pipeline *p)
         out->epoch = p->rrc_epoch;
         out->rnti = act.rnti;
         out->len = (uint32_t)act.len;
+        out->qam256_pending = false;
         memcpy(out->data, act.data, act.len);
         if (act.type == RRC_ACT_SECURITY) {
             out->type = act.ciphering ? RRC_MSG_CIPHERING : RRC_MSG_SECURITY;
@@ -860,16 +876,21 @@ static int rrc_actions(struct pipeline *p)
             drb_to_mac(&act.drb, &out->drb);
         } else if (act.type == RRC_ACT_RECONFIG) {
             size_t len = 0;
-            int rc = rrc_reconfig_build_drb(&act.drb, act.nas, act.nas_len, act.transaction_id, out->data,
-                                            sizeof out->data, &len);
+            int rc = rrc_reconfig_build_drb_sp_cell(&act.drb, act.sp_cell, act.nas, act.nas_len, act.transaction_id,
+                                                    out->data, sizeof out->data, &len);
             out->type = RRC_MSG_DL_DCCH;
             out->len = (uint32_t)len;
+            out->qam256_pending = act.sp_cell != NULL;
             if (rc < 0) { /* cannot happen: the defaults are in range; the guard timer fails the session */
                 log_warn(LOG_RRC, "0x%04x: RRCReconfiguration does not build: %s", act.rnti, strerror(-rc));
                 continue;
             }
-            log_info(LOG_RRC, "0x%04x: RRCReconfiguration (DRB %d on LCID %d, NAS %zu bytes; %zu bytes) on SRB1",
-                     act.rnti, act.drb.drb_id, act.drb.lcid, act.nas_len, len);
+            log_info(LOG_RRC, "0x%04x: RRCReconfiguration (DRB %d on LCID %d%s, NAS %zu bytes; %zu bytes) on SRB1",
+                     act.rnti, act.drb.drb_id, act.drb.lcid, act.sp_cell ? ", PDSCH mcs-Table qam256" : "",
+                     act.nas_len, len);
+        } else if (act.type == RRC_ACT_DL_256QAM) {
+            out->type = RRC_MSG_DL_256QAM;
+            log_info(LOG_RRC, "0x%04x: RRCReconfigurationComplete: PDSCH mcs-Table qam256 applied", act.rnti);
         } else if (act.type == RRC_ACT_DRB_RELEASE) {
             out->type = RRC_MSG_DRB_RELEASE;
             out->drb.drb_id = act.drb.drb_id;
@@ -912,6 +933,9 @@ static int rrc_actions(struct pipeline *p)
     atomic_store_explicit(&p->rrc_rejects, p->rrc.stats.rejects, memory_order_relaxed);
     atomic_store_explicit(&p->rrc_setup_timeouts, p->rrc.stats.setup_timeouts, memory_order_relaxed);
     atomic_store_explicit(&p->rrc_lost, p->rrc.stats.lost, memory_order_relaxed);
+    atomic_store_explicit(&p->rrc_cap_256qam, p->rrc.stats.cap_256qam, memory_order_relaxed);
+    atomic_store_explicit(&p->rrc_cap_no_256qam, p->rrc.stats.cap_no_256qam, memory_order_relaxed);
+    atomic_store_explicit(&p->rrc_qam256_on, p->rrc.stats.qam256_on, memory_order_relaxed);
     atomic_store_explicit(&p->rrc_connected, (uint64_t)rrc_cell_connected(&p->rrc), memory_order_relaxed);
     return n;
 }
@@ -1284,12 +1308,16 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
     if (mc.prach.enabled) uc.history_slots = sched_prach_history_slots(&p->mac.prach);
     struct rrc_cell_config rcc = {.max_ues = cfg->rrc.max_ues, .reject_wait_time_s = cfg->rrc.reject_wait_time_s,
                                   .inactivity_ms = 1000 * (int64_t)cfg->rrc.inactivity_timer_s,
-                                  .core_release = cfg->ngap.amf_addr[0] != '\0'};
+                                  .core_release = cfg->ngap.amf_addr[0] != '\0', .band = cfg->cell.band,
+                                  .qam256_unclaimed = cfg->mac.dl_256qam_unclaimed};
     _Static_assert(CONFIG_NAME_LIST_MAX <= RRC_SEC_MAX_ALGS, "security lists fit the RRC's");
     rcc.sec.n_integrity = cfg->security.integrity.n; /* 0: the RRC's defaults, those documented for the keys */
     rcc.sec.n_ciphering = cfg->security.ciphering.n;
     memcpy(rcc.sec.integrity, cfg->security.integrity.v, sizeof cfg->security.integrity.v);
     memcpy(rcc.sec.ciphering, cfg->security.ciphering.v, sizeof cfg->security.ciphering.v);
+    if (cfg->mac.dl_256qam_unclaimed && !cfg->mac.dl_256qam)
+        log_warn(LOG_RRC, "mac.dl_256qam_unclaimed = true has no effect: mac.dl_256qam is false (no UE gets the "
+                 "256QAM table)");
     if (rrc_config_setup_desc(cfg, &rcc.setup) < 0 || rrc_cell_init(&p->rrc, &rcc) < 0) {
         snprintf(err, errlen, "pipeline: the RRCSetup cannot be built for this cell");
         return -EINVAL;

@@ -131,6 +131,7 @@ struct pipeline {
     _Atomic uint64_t rrc_setups_complete;
     _Atomic uint64_t rrc_releases, rrc_connected; /* contexts released (every cause); UEs connected now */
     _Atomic uint64_t rrc_setup_requests, rrc_rejects, rrc_setup_timeouts, rrc_lost; /* the RRC stage's counts */
+    _Atomic uint64_t rrc_cap_256qam, rrc_cap_no_256qam, rrc_qam256_on; /* UE capabilities; UEs on mcs-Table qam256 */
     unsigned rrc_dl_transaction;  /* RRC stage: the next DLInformationTransfer's transaction id (mod 4) */
     uint32_t rrc_epoch;          /* RRC stage: the epoch of the last message */
     int64_t rrc_now_ms;          /* RRC stage: the time of the last message */

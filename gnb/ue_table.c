@@ -126,7 +126,8 @@ static void collect_ues(const struct mac *m, uint64_t slot, struct ue_table_view
             .ul_crc_ko = ue->pusch_ko, .ul_retx = ue->ul_retx, .ul_harq_ko = ue->ul_ko, .dl_tx = ue->dl_pdus,
             .dl_ack = ue->dl_acks, .dl_nack = ue->dl_nacks, .dl_retx = ue->dl_retx, .dl_harq_ko = ue->dl_ko,
             .ta_commands = ue->ta_commands, .phr_ph = ue->phr_ph, .dl_mcs = ue->la.dl.last_mcs,
-            .ul_mcs = ue->la.ul.last_mcs, .dl_qm = qm_of(m->ues.la.cfg.dl_table, ue->la.dl.last_mcs),
+            .ul_mcs = ue->la.ul.last_mcs, .dl_qm = qm_of(ue->la.dl_table, ue->la.dl.last_mcs),
+            .dl_table = ue->la.dl_table == TBS_MCS_TABLE_256QAM ? 256 : 64, .dl_table_pending = ue->dl_table_pending,
             .bsr_bytes = ue->bsr_bytes, .last_activity_slot = ue->last_rx_slot,
             .age_ms = age_ms(slot, ue->last_rx_slot, m->cfg.scs_khz)};
     }
@@ -182,6 +183,8 @@ static int ue_to_json(const struct ue_summary *u, cJSON *arr)
          add_number(dl, "mcs", u->dl_mcs < 0 ? NAN : u->dl_mcs) &&
          add_number(ul, "mcs", u->ul_mcs < 0 ? NAN : u->ul_mcs) &&
          add_number(dl, "qm", u->dl_qm < 0 ? NAN : u->dl_qm) &&
+         add_number(dl, "table", u->dl_table > 0 ? u->dl_table : NAN) &&
+         cJSON_AddBoolToObject(dl, "table_pending", u->dl_table_pending) &&
          cJSON_AddNumberToObject(o, "sr", u->sr_count) && cJSON_AddNumberToObject(o, "bsr_bytes", (double)u->bsr_bytes) &&
          add_number(o, "phr_ph", u->phr_ph < 0 ? NAN : u->phr_ph) &&
          cJSON_AddNumberToObject(o, "last_activity_slot", (double)u->last_activity_slot) &&

@@ -64,6 +64,8 @@ struct ue_summary {
     int32_t phr_ph;             /* last power headroom report's PH index (38.133 10.1.17), -1 none */
     int32_t dl_mcs, ul_mcs;     /* MCS of its last new PDSCH / PUSCH TB (link adaptation), -1 none */
     int32_t dl_qm;              /* Q_m of dl_mcs in the UE's MCS table (8: 256QAM, mac.dl_256qam), -1 none */
+    int32_t dl_table;           /* its PDSCH MCS table: 64 (Table 5.1.3.1-1) or 256 (5.1.3.1-2), 0 none (RA) */
+    bool dl_table_pending;      /* mcs-Table qam256 sent, not yet confirmed (MCS 0 meanwhile) */
     uint64_t last_activity_slot;  /* UL slot of the last reception from the UE (PRACH, Msg3, PUSCH, PUCCH) */
     uint64_t age_ms;            /* snapshot slot - last_activity_slot, in ms */
 };

@@ -65,7 +65,7 @@ int link_adapt_mcs_for_snr(const struct link_adapt *la, enum tbs_mcs_table t, fl
 
 void link_adapt_ue_reset(const struct link_adapt *la, struct link_adapt_ue *s)
 {
-    *s = (struct link_adapt_ue){.dl = {.offset_db = la->cfg.dl_start_offset_db, .last_mcs = -1},
+    *s = (struct link_adapt_ue){.dl_table = la->cfg.dl_table, .dl = {.offset_db = la->cfg.dl_start_offset_db, .last_mcs = -1},
                                 .ul = {.offset_db = 0, .last_mcs = -1}};
 }
 
@@ -93,23 +93,26 @@ void link_adapt_ul_result(const struct link_adapt *la, struct link_adapt_ue *s, 
 
 /* Before any SNR: the start row's required SNR moved by what the loop did since its start value. */
 static int choose(const struct link_adapt *la, const struct link_adapt_ue *s, struct link_adapt_dir *d,
-                  enum tbs_mcs_table t, int fixed, int start, float start_offset, int max)
+                  enum tbs_mcs_table t, enum tbs_mcs_table start_t, int fixed, int start, float start_offset, int max)
 {
-    if (fixed >= 0) return d->last_mcs = fixed;
+    int last = last_data_row(t);
+    if (fixed >= 0) return d->last_mcs = fixed < last ? fixed : last;
+    if (max > last) max = last;
     float eff = s->snr_valid ? s->snr_db + d->offset_db
-                             : la->snr_req[t == TBS_MCS_TABLE_256QAM][start] + d->offset_db - start_offset;
+                             : la->snr_req[start_t == TBS_MCS_TABLE_256QAM][start] + d->offset_db - start_offset;
     return d->last_mcs = link_adapt_mcs_for_snr(la, t, eff, max);
 }
 
 int link_adapt_dl_mcs(const struct link_adapt *la, struct link_adapt_ue *s)
 {
     const struct link_adapt_config *c = &la->cfg;
-    return choose(la, s, &s->dl, c->dl_table, c->fixed_dl_mcs, c->dl_mcs_start, c->dl_start_offset_db,
+    return choose(la, s, &s->dl, s->dl_table, c->dl_table, c->fixed_dl_mcs, c->dl_mcs_start, c->dl_start_offset_db,
                   c->dl_mcs_max);
 }
 
 int link_adapt_ul_mcs(const struct link_adapt *la, struct link_adapt_ue *s)
 {
     const struct link_adapt_config *c = &la->cfg;
-    return choose(la, s, &s->ul, TBS_MCS_TABLE_64QAM, c->fixed_ul_mcs, c->ul_mcs_start, 0, c->ul_mcs_max);
+    return choose(la, s, &s->ul, TBS_MCS_TABLE_64QAM, TBS_MCS_TABLE_64QAM, c->fixed_ul_mcs, c->ul_mcs_start, 0,
+                  c->ul_mcs_max);
 }

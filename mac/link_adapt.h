@@ -38,7 +38,8 @@
 #define LINK_ADAPT_SNR_MAX_DB 50.0f
 
 struct link_adapt_config {
-    enum tbs_mcs_table dl_table;         /* TBS_MCS_TABLE_64QAM or _256QAM (mcs-Table of PDSCH-Config, DCI 1_1) */
+    enum tbs_mcs_table dl_table;         /* TBS_MCS_TABLE_64QAM or _256QAM: the table dl_mcs_start and the bounds
+                                          * are rows of, and each UE's at reset (link_adapt_ue.dl_table) */
     int dl_mcs_max, ul_mcs_max;          /* upper bounds: 0..28 (qam64), 0..27 (qam256); the UL uses qam64 */
     int fixed_dl_mcs, fixed_ul_mcs;      /* -1: adaptive; else this MCS always (<= the table's last data row) */
     int dl_mcs_start, ul_mcs_start;      /* before the first PUSCH SNR (the prior is this row's required SNR) */
@@ -63,6 +64,7 @@ struct link_adapt_dir {
 };
 
 struct link_adapt_ue {
+    enum tbs_mcs_table dl_table;         /* the UE's PDSCH table (mcs-Table, DCI 1_1): the rows DL MCSs are of */
     bool snr_valid;
     float snr_db;                        /* filtered PUSCH SNR */
     struct link_adapt_dir dl, ul;
@@ -91,7 +93,8 @@ void link_adapt_ul_snr(struct link_adapt_ue *s, float snr_db);
 void link_adapt_dl_result(const struct link_adapt *la, struct link_adapt_ue *s, bool ack);
 void link_adapt_ul_result(const struct link_adapt *la, struct link_adapt_ue *s, bool ok);
 
-/* The MCS of a new DL / UL transport block (rows of cfg.dl_table / Table 5.1.3.1-1); noted in last_mcs. */
+/* The MCS of a new DL / UL transport block (rows of s->dl_table, at most its last data row / Table 5.1.3.1-1;
+ * before any SNR the prior is the required SNR of cfg.dl_table's start row); noted in last_mcs. */
 int link_adapt_dl_mcs(const struct link_adapt *la, struct link_adapt_ue *s);
 int link_adapt_ul_mcs(const struct link_adapt *la, struct link_adapt_ue *s);
 

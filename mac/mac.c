@@ -160,6 +160,17 @@ int mac_ue_drb_setup(struct mac *m, uint16_t rnti, const struct mac_drb_config *
 
 static void sync_ue_stats(struct mac *m);
 
+int mac_ue_dl_table(struct mac *m, uint16_t rnti, bool confirmed)
+{
+    int rc = m->ues_ok ? mac_ues_dl_table(&m->ues, rnti, confirmed) : -ENOENT;
+    if (rc < 0)
+        log_warn(LOG_MAC, "MCS table of 0x%04x: %d", rnti, rc);
+    else
+        log_info(LOG_MAC, "0x%04x: PDSCH MCS table %s", rnti,
+                 confirmed ? "qam256 (Table 5.1.3.1-2)" : "qam256 pending: MCS 0 until the UE confirms");
+    return rc;
+}
+
 int mac_ue_drb_release(struct mac *m, uint16_t rnti, int drb_id)
 {
     uint32_t dropped = 0;

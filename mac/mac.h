@@ -171,6 +171,10 @@ int mac_dl_dcch(struct mac *m, uint16_t rnti, const uint8_t *sdu, size_t len);
  * drop it). 0 or a negative errno (logged). */
 int mac_ue_srb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *sc, bool ciphering);
 
+/* The UE's PDSCH MCS table, from the RRC in ring order (mac_ues_dl_table in mac/ue.h): confirmed false before
+ * the RRCReconfiguration with mcs-Table qam256, true on its Complete. 0 or a negative errno (logged). */
+int mac_ue_dl_table(struct mac *m, uint16_t rnti, bool confirmed);
+
 /* The RRC released a UE: its MAC context goes. 0 or -ENOENT. */
 int mac_release_ue(struct mac *m, uint16_t rnti);
 

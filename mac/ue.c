@@ -306,6 +306,8 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     if (!listed) u->act[u->n_act++] = index;
     ue->active = true;
     link_adapt_ue_reset(&u->la, &ue->la);
+    ue->la.dl_table = TBS_MCS_TABLE_64QAM; /* RRCSetup has no mcs-Table: Table 5.1.3.1-1 until mac_ues_dl_table */
+    ue->dl_table_pending = false;
     ue->crnti = crnti;
     ue->phr_ph = ue->phr_pcmax = -1;
     ue->ta = ta;
@@ -372,6 +374,16 @@ static int ue_dl_dci(const struct mac_ue_config *c, const struct dci_1_0 *d, uin
 
 static void ul_dci_dai(const struct mac_ues *u, struct mac_ue *ue, uint64_t slot, struct dl_slot_request *dl);
 
+/* The reserved row of table t (38.214 5.1.3.1: for retransmissions, Q_m only) with modulation order qm; 0 if
+ * none (Q_m 8 in Table 5.1.3.1-1: never asked, a UE does not go back to qam64). */
+static int reserved_mcs(enum tbs_mcs_table t, int qm)
+{
+    struct tbs_mcs row;
+    for (int m = LINK_ADAPT_ROWS - 1; m >= 0 && tbs_mcs_lookup(t, m, &row) == 0 && row.reserved; m--)
+        if (row.qm == qm) return m;
+    return 0;
+}
+
 /* The PDSCH of the TB of ue's DL HARQ process hid (new or again) in this slot: DCI 1_0 C-RNTI in SS#2 (1_1 with
  * cfg.uss_non_fallback; its PDCCH p placed already when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs
  * of the carrier (RIV over the BWP from its start, 38.214 5.1.2.2.2: the DCI is in a UE-specific search space), HARQ process hid with its
@@ -396,8 +408,17 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t sl
                         .time_domain_assignment = 0, .mcs = (uint32_t)h->mcs, .ndi = h->ndi,
                         .rv = (uint32_t)rv, .harq_process = (uint32_t)hid, .tpc = 1, .pucch_resource = 0,
                         .harq_feedback_timing = 3};
+    if (ra_pdsch_at_table(&c->css, h->table, crb, h->n_rb, h->mcs, &gr, &row) != h->tbs) {
+        tb_pool_give_back(pool, index);
+        return 0;
+    }
+    /* a TB of the other table, retransmitted once the UE switched: the reserved row of its modulation order
+     * (38.214 5.1.3.2: the TBS of the TB's earlier DCI). During the switch the UE may read either table: a TB
+     * from before it keeps its row (the UE most likely had not applied the reconfiguration then). */
+    if (h->table != ue->la.dl_table && h->mcs != 0 && !ue->dl_table_pending)
+        d.mcs = (uint32_t)reserved_mcs(ue->la.dl_table, row.qm);
     p->dci_len = ue_dl_dci(c, &d, p->dci);
-    if (p->dci_len < 0 || ra_pdsch_at_table(&c->css, u->la.cfg.dl_table, crb, h->n_rb, h->mcs, &gr, &row) != h->tbs) {
+    if (p->dci_len < 0) {
         tb_pool_give_back(pool, index);
         return 0;
     }
@@ -430,12 +451,12 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t sl
     return 1;
 }
 
-/* The TBS of a PDSCH of n_rb PRBs at mcs (38.214 5.1.3.2; the same on any PRBs). */
-static int dl_tbs(const struct mac_ues *u, int n_rb, int mcs)
+/* The TBS of a PDSCH of n_rb PRBs at mcs of ue's table (38.214 5.1.3.2; the same on any PRBs). */
+static int dl_tbs(const struct mac_ues *u, const struct mac_ue *ue, int n_rb, int mcs)
 {
     struct pdsch_grant gr;
     struct tbs_mcs row;
-    return ra_pdsch_at_table(&u->cfg.css, u->la.cfg.dl_table, 0, n_rb, mcs, &gr, &row);
+    return ra_pdsch_at_table(&u->cfg.css, ue->la.dl_table, 0, n_rb, mcs, &gr, &row);
 }
 
 /* The MCS of ue's next new DL TB (a row of la.cfg.dl_table): the one place it is chosen. With cfg.la set (gnbd), link
@@ -443,6 +464,7 @@ static int dl_tbs(const struct mac_ues *u, int n_rb, int mcs)
  * DRB at cfg.dl_mcs. */
 static int ue_dl_mcs(const struct mac_ues *u, struct mac_ue *ue)
 {
+    if (ue->dl_table_pending) return ue->la.dl.last_mcs = 0; /* the row both tables share (mac_ues_dl_table) */
     if (u->cfg.la.target_bler > 0) return link_adapt_dl_mcs(&u->la, &ue->la);
     return ue->la.dl.last_mcs = ue->drb.active ? u->cfg.dl_mcs : u->cfg.css.rar_mcs;
 }
@@ -472,8 +494,8 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slo
     int mcs = ue_dl_mcs(u, ue);
     size_t cap = u->tb_cap < pool->size ? u->tb_cap : pool->size;
     int start, run = pdcch_alloc_pdsch_longest(a, 0, c->nof_prb, &start);
-    int room_tbs = run > 0 ? dl_tbs(u, run, mcs) : -1;
-    while (run > 1 && room_tbs > 8 * (int)cap) room_tbs = dl_tbs(u, --run, mcs);
+    int room_tbs = run > 0 ? dl_tbs(u, ue, run, mcs) : -1;
+    while (run > 1 && room_tbs > 8 * (int)cap) room_tbs = dl_tbs(u, ue, --run, mcs);
     if (room_tbs < 8 * 4 || room_tbs > 8 * (int)cap || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH)
         return 0;
     int index;
@@ -512,7 +534,7 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slo
     }
     int tbs = -1, n_rb;
     for (n_rb = 1; need > 0 && n_rb <= run; n_rb++) {
-        tbs = dl_tbs(u, n_rb, mcs);
+        tbs = dl_tbs(u, ue, n_rb, mcs);
         if (tbs >= 8 * (int)need) break;
     }
     if (need == 0 || tbs < 8 * (int)need || (size_t)tbs / 8 > cap) {
@@ -540,6 +562,7 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slo
     h->tx = 0;
     h->n_rb = n_rb;
     h->mcs = mcs;
+    h->table = ue->la.dl_table;
     h->tbs = tbs;
     h->len = tbs / 8;
     h->ndi ^= 1u;
@@ -1151,6 +1174,16 @@ int mac_ue_srb_security_set(struct mac_ues *u, uint16_t rnti, const struct pdcp_
     int rc = pdcp_srb_security_activate(&ue->pdcp1, &c);
     if (rc == 0) ue->smc_pending = true;
     return rc;
+}
+
+int mac_ues_dl_table(struct mac_ues *u, uint16_t rnti, bool confirmed)
+{
+    struct mac_ue *ue = mac_ue_find(u, rnti);
+    if (!ue) return -ENOENT;
+    if (!u->cfg.dl_256qam) return -EINVAL;
+    ue->dl_table_pending = !confirmed;
+    if (confirmed) ue->la.dl_table = TBS_MCS_TABLE_256QAM;
+    return 0;
 }
 
 int mac_ue_release(struct mac_ues *u, uint16_t rnti)

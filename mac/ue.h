@@ -174,6 +174,7 @@ struct mac_dl_harq {
     uint32_t ndi;
     int tx, n_rb, tbs, len;
     int mcs;                        /* of the kept TB (a retransmission keeps it) */
+    enum tbs_mcs_table table;       /* ... a row of this table (the UE's when the TB was built) */
     uint64_t ack_slot;              /* UL slot of its latest transmission's HARQ-ACK, 0 = none outstanding */
     uint8_t *tb;                    /* mac_ues.tb_cap bytes, allocated at init */
 };
@@ -266,7 +267,8 @@ struct mac_ue {
     uint64_t grant_bytes;            /* bytes the UL grants since the last BSR could carry */
     int phr_ph, phr_pcmax;           /* last Single Entry PHR (38.321 6.1.3.8): PH and P_CMAX,f,c indices, -1 none */
     struct mac_drb drb;
-    struct link_adapt_ue la;         /* its link adaptation (mac/link_adapt.h) */
+    struct link_adapt_ue la;         /* its link adaptation (mac/link_adapt.h); la.dl_table: its PDSCH table */
+    bool dl_table_pending;           /* mcs-Table qam256 sent, not yet confirmed: new DL TBs at MCS 0 */
 };
 
 /* What the MAC tells the RRC about a UE (besides its UL-DCCH SDUs). */
@@ -427,6 +429,15 @@ int mac_ue_srb_security_set(struct mac_ues *u, uint16_t rnti, const struct pdcp_
  * on the UE's next SRB1 PDSCH; a MAC_UE_DELIVERED event follows its acknowledgement. 0, -ENOENT (no such UE)
  * or PDCP's / RLC's error (-EMSGSIZE, -ENOBUFS). */
 int mac_ue_dl_dcch(struct mac_ues *u, uint16_t rnti, const uint8_t *sdu, size_t len);
+
+/* The UE's PDSCH MCS table (38.214 5.1.3.1), which the RRC changes (cfg.dl_256qam only: the UE gets DCI 1_1).
+ * Every UE starts on Table 5.1.3.1-1 (RRCSetup has no mcs-Table). confirmed false: an RRCReconfiguration with
+ * mcs-Table qam256 is about to go out (given before its SDU); the UE applies it at some point before its
+ * RRCReconfigurationComplete (38.331 5.3.5.3), and until then new TBs use MCS 0, the one row with the same
+ * modulation and code rate in both tables. confirmed true: the Complete came; Table 5.1.3.1-2 from the next TB
+ * (a retransmission of an older TB sends the reserved row of its modulation order). 0, -ENOENT (no such UE),
+ * -EINVAL (!cfg.dl_256qam). */
+int mac_ues_dl_table(struct mac_ues *u, uint16_t rnti, bool confirmed);
 
 /* The RRC released the UE: its context goes (grants and PUCCH stop; SRB1 is re-established when the context is
  * reused). 0 or -ENOENT. */

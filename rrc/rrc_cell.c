@@ -44,8 +44,9 @@ int rrc_cell_init(struct rrc_cell *c, const struct rrc_cell_config *cfg)
     c->dl = calloc(1, sizeof *c->dl);
     c->dl_dcch = calloc(1, sizeof *c->dl_dcch);
     c->ul_dcch = calloc(1, sizeof *c->ul_dcch);
+    c->sp_cell = calloc(1, sizeof *c->sp_cell);
     c->nas_mem = calloc((size_t)c->n_ctx, RRC_ICS_NAS_MAX);
-    if (!c->ue || !c->dl || !c->ul_dcch || !c->dl_dcch || !c->nas_mem) {
+    if (!c->ue || !c->dl || !c->ul_dcch || !c->dl_dcch || !c->sp_cell || !c->nas_mem) {
         rrc_cell_free(c);
         return -ENOMEM;
     }
@@ -68,6 +69,8 @@ void rrc_cell_free(struct rrc_cell *c)
     free(c->dl_dcch);
     c->dl_dcch = NULL;
     free(c->ul_dcch);
+    free(c->sp_cell);
+    c->sp_cell = NULL;
     free(c->nas_mem);
     c->nas_mem = NULL;
     c->ue = NULL;
@@ -146,8 +149,27 @@ enum rrc_cell_event rrc_cell_ul_ccch(struct rrc_cell *c, uint16_t rnti, const ui
     struct rrc_ue_ctx *u = open_ctx(c, rnti);
     uint8_t *nas = u->ics_nas;
     *u = (struct rrc_ue_ctx){.state = RRC_UE_SETUP_SENT, .rnti = rnti, .since_ms = now_ms,
-                             .establishment_cause = c->ul.setup_request.establishment_cause, .ics_nas = nas};
+                             .establishment_cause = c->ul.setup_request.establishment_cause, .ics_nas = nas,
+                             .res = *res};
     return ev;
+}
+
+/* What the UE's UE-NR-Capability says (NULL: none decoded): qam256 DUE when the cell offers mcs-Table qam256
+ * and the UE supports 256QAM on the PDSCH (38.306 4.2.7.10 pdsch-256QAM-FR1). A UE already on its way keeps
+ * its state (the AMF's copy and the UE's own answer say the same). */
+static void take_caps(struct rrc_cell *c, struct rrc_ue_ctx *u, const struct rrc_ue_nr_caps *caps)
+{
+    if (!caps) {
+        c->stats.cap_bad++;
+        return;
+    }
+    u->caps = *caps;
+    if (caps->pdsch_256qam)
+        c->stats.cap_256qam++;
+    else
+        c->stats.cap_no_256qam++;
+    if ((caps->pdsch_256qam || c->cfg.qam256_unclaimed) && c->cfg.setup.dl_256qam && u->qam256 == RRC_QAM256_NO)
+        u->qam256 = RRC_QAM256_DUE;
 }
 
 enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const uint8_t *sdu, size_t len,
@@ -177,8 +199,15 @@ enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const ui
         u->sec_step == SEC_CAP_WAIT && c->ul_dcch->ue_capability_information.transaction_id == u->cap_transaction) {
         const struct rrc_ue_capability_information *ci = &c->ul_dcch->ue_capability_information; /* 38.331 5.6.1.4 */
         u->ue_cap_len = 0;
+        struct rrc_ue_nr_caps caps;
+        bool decoded = false;
         for (int i = 0; ci->has_container_list && i < ci->nof_containers; i++)
-            if (ci->container[i].rat_type == RRC_RAT_NR) u->ue_cap_len = ci->container[i].len;
+            if (ci->container[i].rat_type == RRC_RAT_NR) {
+                u->ue_cap_len = ci->container[i].len;
+                decoded = rrc_ue_nr_capability_decode(ci->bytes + ci->container[i].off, ci->container[i].len,
+                                                      c->cfg.band, &caps) == 0;
+            }
+        take_caps(c, u, decoded ? &caps : NULL);
         c->stats.cap_info++;
         u->sec_step = u->ics_nas_len ? SEC_NAS : SEC_DONE;
         return RRC_EV_UE_CAPABILITY;
@@ -187,6 +216,7 @@ enum rrc_cell_event rrc_cell_ul_dcch(struct rrc_cell *c, uint16_t rnti, const ui
         (u->drb_step == DRB_WAIT || u->drb_step == DRB_REL_WAIT) &&
         c->ul_dcch->reconfiguration_complete.transaction_id == u->reconf_transaction) {
         c->stats.reconfig_complete++; /* 38.331 5.3.5.3 */
+        if (u->drb_step == DRB_WAIT && u->qam256 == RRC_QAM256_SENT) u->qam256 = RRC_QAM256_CONFIRMED;
         u->drb_step = u->drb_step == DRB_WAIT ? DRB_DONE : DRB_REL_DONE;
         return RRC_EV_RECONF_COMPLETE;
     }
@@ -295,10 +325,31 @@ int rrc_cell_pdu_session_release(struct rrc_cell *c, uint16_t rnti, int pdu_sess
 
 /* An RRCReconfiguration of the session's DRB (type: set it up or release it) with the session's NAS-PDU, under a
  * new transaction; its Complete is awaited in step `wait` (RRC_RECONF_GUARD_MS from now). */
+/* The spCellConfig of the UE's RRCSetup with PDSCH mcs-Table qam256, for a UE whose qam256 is DUE (or SENT
+ * without an answer), into the cell's scratch; NULL otherwise. srsUE applies an spCellConfigDedicated only
+ * whole (PDCCH, PDSCH, PUCCH and PUSCH-Config set up), and PDSCH-Config's mandatory fields would be needed
+ * anyway: the UE gets its RRCSetup's again, now with mcs-Table (Need S: absent means qam64). */
+static const struct rrc_sp_cell_config *qam256_sp_cell(struct rrc_cell *c, struct rrc_ue_ctx *u)
+{
+    if (u->qam256 != RRC_QAM256_DUE && u->qam256 != RRC_QAM256_SENT) return NULL;
+    struct rrc_setup_cell_desc d = c->cfg.setup;
+    d.ue = u->res;
+    if (rrc_setup_builder_build(&d, 0, c->dl) < 0 || !c->dl->setup.master_cell_group.has_sp_cell) {
+        u->qam256 = RRC_QAM256_NO; /* cannot happen: it built for the RRCSetup */
+        return NULL;
+    }
+    *c->sp_cell = c->dl->setup.master_cell_group.sp_cell;
+    c->sp_cell->dedicated.pdsch.has_mcs_table = true;
+    c->sp_cell->dedicated.pdsch.mcs_table = 0; /* qam256 */
+    u->qam256 = RRC_QAM256_SENT;
+    return c->sp_cell;
+}
+
 static int send_reconfig(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, enum rrc_cell_action_type type,
                          int wait, struct rrc_cell_action *act)
 {
     act->type = type;
+    if (type == RRC_ACT_RECONFIG) act->sp_cell = qam256_sp_cell(c, u);
     u->reconf_transaction = act->transaction_id = u->next_transaction++ & 3;
     act->nas = u->ics_nas_len ? u->ics_nas : NULL;
     act->nas_len = u->ics_nas_len;
@@ -329,6 +380,12 @@ static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, 
         u->drb_step = DRB_FAILED;
         return 1;
     case DRB_DONE:
+        if (u->qam256 == RRC_QAM256_CONFIRMED) { /* the MAC first: the session's data goes at 256QAM */
+            act->type = RRC_ACT_DL_256QAM;
+            u->qam256 = RRC_QAM256_ON;
+            c->stats.qam256_on++;
+            return 1;
+        }
         act->type = RRC_ACT_SESSION_DONE;
         u->drb_step = DRB_UP;
         return 1;
@@ -532,11 +589,12 @@ int rrc_cell_request_release(struct rrc_cell *c, uint16_t rnti)
     return 0;
 }
 
-int rrc_cell_ue_capability_known(struct rrc_cell *c, uint16_t rnti)
+int rrc_cell_ue_capability_known(struct rrc_cell *c, uint16_t rnti, const struct rrc_ue_nr_caps *caps)
 {
     struct rrc_ue_ctx *u = find(c, rnti);
     if (!u) return -ENOENT;
     u->cap_known = true;
+    take_caps(c, u, caps);
     return 0;
 }
 

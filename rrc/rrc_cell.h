@@ -62,6 +62,7 @@
 #include "rrc/msg/rrc_reconfig_builder.h"
 #include "rrc/msg/rrc_setup_builder.h"
 #include "rrc/msg/ul_ccch.h"
+#include "rrc/msg/ue_nr_capability.h"
 #include "rrc/msg/ul_dcch.h"
 
 #define RRC_RELEASE_GUARD_MS 100   /* RRCRelease sent -> MAC context released at the latest */
@@ -86,7 +87,9 @@ struct rrc_sec_prefs {
 int rrc_sec_choose(const struct rrc_sec_prefs *p, uint16_t nr_enc, uint16_t nr_int, int *nia, int *nea);
 
 struct rrc_cell_config {
-    struct rrc_setup_cell_desc setup;
+    struct rrc_setup_cell_desc setup;  /* setup.dl_256qam: PDSCH mcs-Table qam256 for the UEs that support it */
+    int band;                        /* the cell's NR band (UE capabilities are per band), 1..1024 */
+    bool qam256_unclaimed;           /* qam256 also for a UE whose capability lacks pdsch-256QAM-FR1 */
     int max_ues;                     /* RRCReject while this many UEs hold a context */
     int reject_wait_time_s;          /* waitTime of the RRCReject, 1..16 */
     int64_t inactivity_ms;           /* RRCRelease after this long without UL-DCCH; 0 = never */
@@ -107,6 +110,14 @@ enum rrc_cell_event {
     RRC_EV_UE_CAPABILITY,            /* UL-DCCH: UECapabilityInformation of the pending enquiry */
     RRC_EV_RECONF_COMPLETE,          /* UL-DCCH: RRCReconfigurationComplete of the pending reconfiguration */
 };
+
+/* A UE's PDSCH mcs-Table qam256 (38.214 5.1.3.1 Table 5.1.3.1-2), for setup.dl_256qam cells: RRCSetup has no
+ * mcs-Table (Table 5.1.3.1-1: any UE); a UE whose UE-NR-Capability has pdsch-256QAM-FR1 (UECapabilityInformation
+ * or the AMF's UE Radio Capability) is DUE; its next DRB RRCReconfiguration carries the whole spCellConfig of its
+ * RRCSetup with mcs-Table qam256 (SENT; the MAC then uses MCS 0, the row both tables share); the
+ * RRCReconfigurationComplete makes it CONFIRMED, and the action DL_256QAM tells the MAC to use Table 5.1.3.1-2
+ * (ON). A reconfiguration that gets no Complete leaves it SENT (sent again with the next one). */
+enum rrc_qam256 { RRC_QAM256_NO, RRC_QAM256_DUE, RRC_QAM256_SENT, RRC_QAM256_CONFIRMED, RRC_QAM256_ON };
 
 /* AS security of a UE (38.331 5.3.4). */
 enum rrc_sec_state { RRC_SEC_NONE, RRC_SEC_PENDING, RRC_SEC_SECURE };
@@ -137,6 +148,9 @@ struct rrc_ue_ctx {
     bool release_asked;              /* core_release: RELEASE_REQUEST given at release_asked_ms */
     int64_t release_asked_ms;
     bool cap_known;                  /* the core has the UE's radio capabilities: no UECapabilityEnquiry */
+    struct rrc_setup_ue_pucch res;   /* the UE's own part of its RRCSetup (the reconfiguration repeats it) */
+    struct rrc_ue_nr_caps caps;      /* from its UE-NR-Capability (all false when none came or it did not decode) */
+    enum rrc_qam256 qam256;          /* where its PDSCH mcs-Table qam256 stands */
     enum rrc_sec_state sec;
     int sec_step;                    /* PENDING/SECURE: the next security action (internal) */
     int nia, nea;                    /* chosen algorithms */
@@ -168,6 +182,7 @@ enum rrc_cell_action_type {
     RRC_ACT_RECONFIG_RELEASE,        /* RRCReconfiguration releasing drb (drb_id, lcid) with nas[nas_len] */
     RRC_ACT_SESSION_RELEASED,        /* PDU Session Resource Release Response (unconfirmed: no Complete came) */
     RRC_ACT_RELEASE_REQUEST,         /* core_release: ask the core to release the UE (cause: why) */
+    RRC_ACT_DL_256QAM,               /* the UE confirmed mcs-Table qam256: the MAC switches its PDSCH table */
 };
 
 struct rrc_cell_action {
@@ -183,6 +198,8 @@ struct rrc_cell_action {
     enum rrc_sec_failure sec_failure; /* CONTEXT_SETUP_FAILED */
     const uint8_t *nas;              /* DL_NAS, RECONFIG: valid until the next call */
     struct rrc_drb_params drb;       /* DRB_SETUP, RECONFIG */
+    const struct rrc_sp_cell_config *sp_cell; /* RECONFIG: the spCellConfig to add (mcs-Table qam256), NULL none;
+                                      * valid until the next call */
     int transaction_id;              /* RECONFIG, RECONFIG_RELEASE */
     size_t nas_len;
     bool unconfirmed;                /* SESSION_RELEASED: no RRCReconfigurationComplete within the guard time */
@@ -196,6 +213,8 @@ struct rrc_cell_stats {
     uint64_t setup_timeouts, lost;
     uint64_t smc_sent, smc_complete, smc_failed, smc_timeouts;
     uint64_t cap_enquiries, cap_info, cap_timeouts;
+    uint64_t cap_256qam, cap_no_256qam, cap_bad; /* UE-NR-Capabilities with / without pdsch-256QAM-FR1, undecodable */
+    uint64_t qam256_on;              /* UEs switched to mcs-Table qam256 (Complete received) */
     uint64_t reconfigs, reconfig_complete, reconfig_timeouts;
     uint64_t drb_releases;           /* DRBs released for the core (SESSION_RELEASED actions) */
 };
@@ -207,6 +226,7 @@ struct rrc_cell {
     struct rrc_ue_ctx *ue;
     struct rrc_dl_ccch_msg *dl;      /* scratch: large */
     struct rrc_ul_dcch_msg *ul_dcch; /* scratch: large */
+    struct rrc_sp_cell_config *sp_cell; /* scratch: the spCellConfig of a RECONFIG action */
     struct rrc_dl_dcch_msg *dl_dcch; /* scratch: large */
     uint8_t *nas_mem;                /* the contexts' ics_nas */
     struct rrc_ul_ccch_msg ul;
@@ -251,8 +271,9 @@ int rrc_cell_tick(struct rrc_cell *c, int64_t now_ms, struct rrc_cell_action *ac
 int rrc_cell_request_release(struct rrc_cell *c, uint16_t rnti);
 
 /* The core already has the UE's radio capabilities (Initial Context Setup with UE Radio Capability, 38.413
- * 8.3.1.2): the security procedure goes on without a UECapabilityEnquiry. -ENOENT when the RNTI has no context. */
-int rrc_cell_ue_capability_known(struct rrc_cell *c, uint16_t rnti);
+ * 8.3.1.2): the security procedure goes on without a UECapabilityEnquiry. caps: what its UE-NR-Capability says
+ * (rrc_ue_radio_capability_caps), NULL when it did not decode. -ENOENT when the RNTI has no context. */
+int rrc_cell_ue_capability_known(struct rrc_cell *c, uint16_t rnti, const struct rrc_ue_nr_caps *caps);
 
 /* The core network's Initial Context Setup for rnti (38.413 8.3.1): K_gNB, the UE's NR security capabilities
  * (9.3.1.86 maps) and the NAS-PDU to pass on after security (may be NULL). Starts the security procedure (see

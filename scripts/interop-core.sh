@@ -402,6 +402,9 @@ GNB_NGAP="ngap = { amf_addr = \"127.0.0.1\"; transport = \"udp\"; udp_local_port
 # gnbd's RRC inactivity timer releases a UE that sent nothing on SRB1 for a while, user-plane traffic or not:
 # off, so that each cycle's UE stays connected for its pings.
 GNB_NGAP="$GNB_NGAP rrc = { inactivity_timer_s = 0; };"
+# CORE_GNB_EXTRA: more top-level groups for gnbd (e.g. 'mac = { dl_256qam_unclaimed = true; };': srsUE in SA
+# lists no pdsch-256QAM-FR1, so gnbd keeps it on the 64QAM table unless told otherwise).
+GNB_NGAP="$GNB_NGAP ${CORE_GNB_EXTRA:-}"
 PCI=1; [ "$CORE_PRB" = 106 ] && PCI=500
 echo "core: $CYCLES cycle(s) of srsUE register -> session -> $CORE_PINGS pings -> deregister, one gnbd, $CORE_PRB PRB"
 # One srsUE on the machine at a time (the lock); in the background so that a signal reaches the trap at once.

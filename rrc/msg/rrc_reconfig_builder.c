@@ -105,11 +105,22 @@ int rrc_reconfig_build_drb_release(int drb_id, int lcid, const uint8_t *nas, siz
     return rc < 0 ? rc : rrc_dl_dcch_encode(&msg, out, cap, out_len);
 }
 
-int rrc_reconfig_build_drb(const struct rrc_drb_params *p, const uint8_t *nas, size_t nas_len, int transaction_id,
-                           uint8_t *out, size_t cap, size_t *out_len)
+int rrc_reconfig_build_drb_sp_cell(const struct rrc_drb_params *p, const struct rrc_sp_cell_config *sp_cell,
+                                   const uint8_t *nas, size_t nas_len, int transaction_id, uint8_t *out, size_t cap,
+                                   size_t *out_len)
 {
     struct rrc_dl_dcch_msg msg;
     *out_len = 0;
     int rc = rrc_reconfig_fill_drb(p, nas, nas_len, transaction_id, &msg);
+    if (rc == 0 && sp_cell) {
+        msg.reconfiguration.master_cell_group.has_sp_cell = true;
+        msg.reconfiguration.master_cell_group.sp_cell = *sp_cell;
+    }
     return rc < 0 ? rc : rrc_dl_dcch_encode(&msg, out, cap, out_len);
+}
+
+int rrc_reconfig_build_drb(const struct rrc_drb_params *p, const uint8_t *nas, size_t nas_len, int transaction_id,
+                           uint8_t *out, size_t cap, size_t *out_len)
+{
+    return rrc_reconfig_build_drb_sp_cell(p, NULL, nas, nas_len, transaction_id, out, cap, out_len);
 }

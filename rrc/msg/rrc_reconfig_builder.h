@@ -83,6 +83,11 @@ int rrc_reconfig_fill_drb(const struct rrc_drb_params *p, const uint8_t *nas, si
  * -EINVAL or -ENOSPC. */
 int rrc_reconfig_build_drb(const struct rrc_drb_params *p, const uint8_t *nas, size_t nas_len, int transaction_id,
                            uint8_t *out, size_t cap, size_t *out_len);
+/* The same with masterCellGroup's spCellConfig = *sp_cell when sp_cell is not NULL: the UE's RRCSetup
+ * spCellConfig with PDSCH-Config mcs-Table qam256 (rrc/rrc_cell.h, enum rrc_qam256). */
+int rrc_reconfig_build_drb_sp_cell(const struct rrc_drb_params *p, const struct rrc_sp_cell_config *sp_cell,
+                                   const uint8_t *nas, size_t nas_len, int transaction_id, uint8_t *out, size_t cap,
+                                   size_t *out_len);
 
 /* The RRCReconfiguration that releases a DRB (38.331 5.3.5.6.4 DRB release, 5.3.5.5.3 RLC bearer release): the
  * core's PDU Session Resource Release (38.413 8.2.2). It carries

@@ -70,8 +70,8 @@ static void build_pdsch(const struct rrc_setup_cell_desc *d, struct rrc_pdsch_co
         .nof_tci_states = 1, .tci = {{.id = 0, .ref_csi_rs = false, .ref_index = 0, .qcl_type = 3}},
         .resource_allocation = 1, .tdra_sr = PER_SETUP,
         .tdra = {.n = 1, .e = {{.start_symbol_and_length = rrc_sliv(d->pdsch_start_symbol, 14 - d->pdsch_start_symbol)}}},
-        .rbg_size = 1, .prb_bundling_dynamic = false, .has_bundle_size1 = true, .bundle_size1 = 1 /* wideband */,
-        .has_mcs_table = d->dl_256qam, .mcs_table = 0 /* qam256 */};
+        .rbg_size = 1, .prb_bundling_dynamic = false, .has_bundle_size1 = true, .bundle_size1 = 1 /* wideband */};
+    /* no mcs-Table (Table 5.1.3.1-1): qam256 only for a UE whose capabilities say so (rrc/rrc_cell.h) */
 }
 
 static void build_pucch(const struct rrc_setup_cell_desc *d, struct rrc_pucch_config *p)

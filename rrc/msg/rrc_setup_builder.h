@@ -11,8 +11,8 @@
  *              in the common search spaces on CORESET#0: 3 DCI sizes with C-RNTI, the budget of 38.212
  *              7.3.1.0, checked by rrc_dci_budget());
  *       PDSCH: DMRS mapping type A (setup), TCI state 0 on SS/PBCH block 0, resource allocation type 1, one
- *              time domain row; with dl_256qam mcs-Table qam256 (38.214 5.1.3.1: Table 5.1.3.1-2 for PDSCHs
- *              scheduled by DCI 1_1 with C-RNTI, Table 5.1.3.1-1 still for DCI 1_0), else Table 5.1.3.1-1;
+ *              time domain row; no mcs-Table (Table 5.1.3.1-1 for every UE: a UE gets mcs-Table qam256 in a
+ *              later RRCReconfiguration once its capabilities say it supports it, rrc/rrc_cell.h);
  *       PUCCH: format 1 resources 0 and 1 (resource set 0, up to 2 HARQ-ACK bits), format 1 resource 2 for SR,
  *              format 2 resource 3 (resource set 1), formats 1 and 2 set up, one SR resource,
  *              dl-DataToUL-ACK {1..8} (the DCI 1_0 mapping of 38.213 9.2.3, so 1_0 and 1_1 agree);
@@ -41,7 +41,7 @@ struct rrc_setup_cell_desc {
     int pdsch_start_symbol;      /* first PDSCH symbol after the CORESETs (1..3) */
     int coreset1_duration;       /* symbols 1..3 */
     int ss2_candidates[5];       /* SS#2 candidates at aggregation levels 1, 2, 4, 8, 16 */
-    bool dl_256qam;              /* PDSCH mcs-Table qam256 (default true) */
+    bool dl_256qam;              /* PDSCH mcs-Table qam256 for the UEs that support it, later (default true) */
     int sr_period_slots;         /* 1, 2, 4, 5, 8, 10, 16, 20, 40, 80, 160, 320, 640 */
     int sr_trans_max;            /* 4, 8, 16, 32, 64 */
     int pusch_k2;                /* k2 of the dedicated PUSCH time domain list (the SIB1 list's, so that a UE

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "asn1/per.h"
+#include "rrc/msg/ue_nr_capability.h"
 
 static void registered_amf_codec(struct per *p, struct rrc_setup_complete *v)
 {
@@ -267,32 +268,10 @@ int rrc_ul_dcch_encode_reconfiguration_complete(int transaction_id, uint8_t *buf
     return per_encode_message(ul_dcch_codec, &v, buf, cap, len);
 }
 
-/* UE-NR-Capability ::= SEQUENCE { accessStratumRelease, pdcp-Parameters, rlc-Parameters OPTIONAL, mac-Parameters
- * OPTIONAL, phy-Parameters, rf-Parameters, measAndMobParameters OPTIONAL, fdd-/tdd-/fr1-/fr2-Add-UE-NR-Capabilities
- * OPTIONAL, featureSets OPTIONAL, featureSetCombinations OPTIONAL, lateNonCriticalExtension OPTIONAL,
- * nonCriticalExtension OPTIONAL } (not extensible; 38.331 6.3.3). */
+/* The encoder of ue_nr_capability.c with no 256QAM. */
 int rrc_ue_nr_capability_encode_minimal(int band, uint8_t *buf, size_t cap, size_t *len)
 {
-    *len = 0;
-    if (band < 1 || band > 1024) return -EINVAL;
-    struct uper_writer w;
-    uper_writer_init(&w, buf, cap);
-    uper_put_bits(&w, 0, 11);                 /* the eleven OPTIONAL fields: absent */
-    uper_put_enum(&w, 0, 8, true);            /* AccessStratumRelease rel15 (8 root values, extensible) */
-    uper_put_bool(&w, false);                 /* PDCP-Parameters: extension bit */
-    uper_put_bits(&w, 0, 6);                  /* its six OPTIONAL fields (uplinkOnlyROHC-Profiles, ...): absent */
-    uper_put_bits(&w, 0, 10);                 /* supportedROHC-Profiles: ten BOOLEANs, false */
-    uper_put_enum(&w, 0, 16, false);          /* maxNumberROHC-ContextSessions cs2 */
-    uper_put_bits(&w, 0, 5);                  /* Phy-Parameters: five OPTIONAL fields, absent */
-    uper_put_bool(&w, false);                 /* RF-Parameters: extension bit */
-    uper_put_bits(&w, 0, 2);                  /* supportedBandCombinationList, appliedFreqBandListFilter: absent */
-    uper_put_constrained(&w, 1, 1, 1024);     /* supportedBandListNR SIZE (1..maxBands): one BandNR */
-    uper_put_bool(&w, false);                 /* BandNR: extension bit */
-    uper_put_bits(&w, 0, 14);                 /* its fourteen OPTIONAL fields: absent */
-    uper_put_constrained(&w, band, 1, 1024);  /* bandNR FreqBandIndicatorNR */
-    if (w.err) return w.err;
-    *len = uper_writer_bytes(&w);
-    return 0;
+    return rrc_ue_nr_capability_encode(band, &(struct rrc_ue_nr_caps){0}, buf, cap, len);
 }
 
 /* UERadioAccessCapabilityInformation ::= SEQUENCE { criticalExtensions CHOICE { c1 CHOICE {

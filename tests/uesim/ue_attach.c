@@ -15,6 +15,7 @@
 #include "phy/ch/pucch.h"
 #include "pdcp/pdcp_sec.h"
 #include "rrc/msg/dl_dcch.h"
+#include "rrc/msg/ue_nr_capability.h"
 #include "rrc/msg/ul_dcch.h"
 #include "phy/fec/tbs.h"
 
@@ -223,7 +224,8 @@ static void answer_smc(struct ue_attach_ue *u)
            u->rnti, ok ? " (SRB1 integrity and ciphering on)" : "");
 }
 
-/* 38.331 5.6.1.3: UECapabilityInformation with a minimal UE-NR-Capability (the configured band). */
+/* 38.331 5.6.1.3: UECapabilityInformation with a minimal UE-NR-Capability (the configured band; pdsch-256QAM-FR1
+ * and pusch-256QAM unless cfg.no_256qam). */
 static void answer_cap(struct ue_attach_ue *u)
 {
     static struct rrc_ue_capability_information ci;
@@ -235,15 +237,17 @@ static void answer_cap(struct ue_attach_ue *u)
     ci.has_container_list = true;
     ci.nof_containers = 1;
     ci.container[0].rat_type = RRC_RAT_NR;
-    if (rrc_ue_nr_capability_encode_minimal(u->a->cfg.band > 0 ? u->a->cfg.band : 3, ci.bytes, sizeof ci.bytes, &cl) < 0)
+    bool qam256 = !u->a->cfg.no_256qam[u->idx];
+    struct rrc_ue_nr_caps caps = {.pdsch_256qam = qam256, .pusch_256qam = qam256};
+    if (rrc_ue_nr_capability_encode(u->a->cfg.band > 0 ? u->a->cfg.band : 3, &caps, ci.bytes, sizeof ci.bytes, &cl) < 0)
         return;
     ci.container[0].len = cl;
     if (rrc_ul_dcch_encode_ue_capability_information(&ci, msg, sizeof msg, &n) < 0 || send_ul_dcch(u, msg, n) < 0) {
         printf("uesim: UECapabilityInformation could not be sent: ue=%d\n", u->idx + 1);
         return;
     }
-    printf("uesim: UECapabilityInformation sent: ue=%d c-rnti=0x%04x (UE-NR-Capability %zu bytes) nr=", u->idx + 1,
-           u->rnti, cl);
+    printf("uesim: UECapabilityInformation sent: ue=%d c-rnti=0x%04x (UE-NR-Capability %zu bytes, 256QAM %s) nr=",
+           u->idx + 1, u->rnti, cl, qam256 ? "yes" : "no");
     for (size_t i = 0; i < cl; i++) printf("%02x", ci.bytes[i]);
     printf("\n");
 }
@@ -324,6 +328,14 @@ static void on_reconfiguration(struct ue_attach_ue *u, const struct rrc_reconfig
            r->has_master_cell_group && cg->nof_rlc_bearers > 0 ? cg->rlc_bearer[0].lcid : 0, r->nof_nas);
     for (size_t i = 0; r->nof_nas && i < r->nas_len[0] && i < 16; i++) printf("%s%02x", i ? " " : ":", r->nas[r->nas_off[0] + i]);
     printf("\n");
+    /* 38.331 5.3.5.5: a spCellConfig with spCellConfigDedicated replaces the serving cell's; its PDSCH-Config's
+     * mcs-Table (Need S) is taken before the Complete goes (the UE's own rule for 38.214 Table 5.1.3.1-2) */
+    if (r->has_master_cell_group && cg->has_sp_cell && cg->sp_cell.has_dedicated) {
+        bool was = u->rrc.qam256;
+        u->rrc.qam256 = rrc_serving_cell_qam256(&cg->sp_cell.dedicated);
+        printf("uesim: spCellConfig applied: ue=%d c-rnti=0x%04x mcs-Table %s (was %s)\n", u->idx + 1, u->rnti,
+               u->rrc.qam256 ? "qam256" : "qam64", was ? "qam256" : "qam64");
+    }
     release_drb(u, r);
     const char *why = setup_drb(u, r);
     if (why) printf("uesim: DRB not set up: ue=%d: %s\n", u->idx + 1, why);

@@ -123,6 +123,7 @@ struct ue_attach_config {
     int drop_msg3[UE_ATTACH_MAX_UES];            /* Msg3 transmissions each UE leaves out */
     int drop_pusch[UE_ATTACH_MAX_UES];           /* C-RNTI PUSCH transmissions each UE leaves out */
     int nack_pdsch[UE_ATTACH_MAX_UES];           /* C-RNTI PDSCHs each UE answers NACK though decoded */
+    bool no_256qam[UE_ATTACH_MAX_UES];           /* its UE-NR-Capability without pdsch-256QAM-FR1 */
     int prach_delay;                             /* >= 0: every preamble this late instead of the UE's delay */
     int preamble;                                /* >= 0: every preamble has this index */
     bool same_preamble;                          /* the first preamble of every UE has one common index */

@@ -533,6 +533,7 @@ static int attach_config(struct uesim *u, const struct uesim_options *o, struct 
         c->drop_msg3[i] = i < o->n_drop_msg3 ? (int)o->drop_msg3[i] : 0;
         c->drop_pusch[i] = i < o->n_drop_pusch ? (int)o->drop_pusch[i] : 0;
         c->nack_pdsch[i] = i < o->n_nack_pdsch ? (int)o->nack_pdsch[i] : 0;
+        c->no_256qam[i] = i < o->n_ue_256qam && o->ue_256qam[i] == 0;
         /* --ue-snr: the UL amplitude relative to the noise reference (uesim_parse_args set --ul-snr to it) */
         if (i < o->n_ue_snr) c->gain_db[i] = o->ue_snr[i] - o->ul_snr_db;
         c->dl_snr_db[i] = i < o->n_ue_snr ? o->ue_snr[i] : NAN;

@@ -88,12 +88,13 @@ struct uesim_options {
     bool concurrent;                /* --concurrent: the N UEs at once */
     bool same_preamble;             /* --same-preamble: every UE's first preamble has one index */
     /* the per-UE lists: entries given (the UEs after them take the default) and values */
-    int n_ue_delay, n_ue_gain, n_drop_msg3, n_drop_pusch, n_nack_pdsch;
+    int n_ue_delay, n_ue_gain, n_drop_msg3, n_drop_pusch, n_nack_pdsch, n_ue_256qam;
     double ue_delay[UESIM_MAX_UES];  /* --ue-delay d1,d2,...: samples (default --ul-delay) */
     double ue_gain_db[UESIM_MAX_UES];   /* --ue-gain-db g1,...: dB on all a UE sends (default 0) */
     double drop_msg3[UESIM_MAX_UES];    /* --drop-msg3 n1,...: Msg3 transmissions left out (default 0) */
     double drop_pusch[UESIM_MAX_UES];   /* --drop-pusch n1,...: C-RNTI PUSCH transmissions left out (0) */
     double nack_pdsch[UESIM_MAX_UES];   /* --nack-pdsch n1,...: decoded C-RNTI PDSCHs answered NACK (0) */
+    double ue_256qam[UESIM_MAX_UES];    /* --ue-256qam b1,...: 1 its UE-NR-Capability has pdsch-256QAM-FR1 (1) */
     /* each UE's channel (tests/uesim/channel.h) and start */
     int n_ue_cfo, n_ue_snr, n_ue_start, n_ue_fading;
     double ue_cfo[UESIM_MAX_UES];       /* --ue-cfo f1,...: Hz, its UL frequency offset (0) */

@@ -67,7 +67,8 @@ void uesim_usage(void)
             "  --ue-gain-db its UL amplitude (0), --drop-msg3 how many of its Msg3 transmissions are left out (0:\n"
             "  a lost Msg3 the gNB asks again by DCI 0_0 on the TC-RNTI), --drop-pusch how many of its C-RNTI\n"
             "  PUSCH transmissions are (0: the gNB asks again with the same NDI), --nack-pdsch how many decoded\n"
-            "  C-RNTI PDSCHs it answers with NACK (0: the gNB resends them). --same-preamble: every UE's first\n"
+            "  C-RNTI PDSCHs it answers with NACK (0: the gNB resends them), --ue-256qam 1 or 0: its\n"
+            "  UE-NR-Capability says pdsch-256QAM-FR1 (and pusch-256QAM) or not (1). --same-preamble: every UE's first\n"
             "  preamble has one index (contention). A UE whose contention resolution fails (another UE's identity, or\n"
             "  ra-ContentionResolutionTimer) or that gets no RAR retries random access after the RAR's backoff, up\n"
             "  to preambleTransMax; Timing Advance Commands in its DL MAC PDUs move its UL timing.\n"
@@ -267,7 +268,7 @@ enum {
     OPT_UL_PROBE, OPT_UL_PROBE_COUNT, OPT_UL_DELAY, OPT_ATTACH, OPT_EXPECT_ATTACH, OPT_NAS_BYTES, OPT_UNTIL_RELEASE,
     OPT_CONCURRENT, OPT_UE_DELAY, OPT_UE_GAIN, OPT_SAME_PREAMBLE, OPT_DROP_MSG3, OPT_DROP_PUSCH, OPT_NACK_PDSCH,
     OPT_UES, OPT_UE_CFO, OPT_UE_SNR, OPT_UE_START, OPT_START_SPREAD, OPT_FADING, OPT_UE_FADING, OPT_FADING_DS,
-    OPT_FADING_DOPPLER, OPT_ECHO_DL_NAS, OPT_ECHO_DL_DATA, OPT_KGNB,
+    OPT_FADING_DOPPLER, OPT_ECHO_DL_NAS, OPT_ECHO_DL_DATA, OPT_KGNB, OPT_UE_256QAM,
 };
 
 /* "tdla" or "none". Returns 0 or -EINVAL. */
@@ -384,6 +385,8 @@ static int apply_option(struct uesim_options *o, int opt, const char *arg)
         return (o->n_drop_pusch = uesim_parse_list(arg, 0, 64, true, o->drop_pusch)) < 0 ? -EINVAL : 0;
     case OPT_NACK_PDSCH:
         return (o->n_nack_pdsch = uesim_parse_list(arg, 0, 64, true, o->nack_pdsch)) < 0 ? -EINVAL : 0;
+    case OPT_UE_256QAM:
+        return (o->n_ue_256qam = uesim_parse_list(arg, 0, 1, true, o->ue_256qam)) < 0 ? -EINVAL : 0;
     case OPT_UES: o->sib1 = o->concurrent = true; return set_int(arg, 1, UESIM_MAX_UES, &o->attach_count);
     case OPT_UE_CFO: return (o->n_ue_cfo = uesim_parse_list(arg, -20000, 20000, false, o->ue_cfo)) < 0 ? -EINVAL : 0;
     case OPT_UE_SNR: return (o->n_ue_snr = uesim_parse_list(arg, -20, 60, false, o->ue_snr)) < 0 ? -EINVAL : 0;
@@ -424,6 +427,7 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         {"ue-delay", required_argument, 0, OPT_UE_DELAY}, {"ue-gain-db", required_argument, 0, OPT_UE_GAIN},
         {"same-preamble", no_argument, 0, OPT_SAME_PREAMBLE}, {"drop-msg3", required_argument, 0, OPT_DROP_MSG3},
         {"drop-pusch", required_argument, 0, OPT_DROP_PUSCH}, {"nack-pdsch", required_argument, 0, OPT_NACK_PDSCH},
+        {"ue-256qam", required_argument, 0, OPT_UE_256QAM},
         {"ues", required_argument, 0, OPT_UES}, {"ue-cfo", required_argument, 0, OPT_UE_CFO},
         {"ue-snr", required_argument, 0, OPT_UE_SNR}, {"ue-start", required_argument, 0, OPT_UE_START},
         {"start-spread", required_argument, 0, OPT_START_SPREAD}, {"fading", required_argument, 0, OPT_FADING},
@@ -464,7 +468,7 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         return -EINVAL;
     }
     bool per_ue = o->concurrent || o->same_preamble || o->n_ue_delay || o->n_ue_gain || o->n_drop_msg3 ||
-                  o->n_drop_pusch || o->n_nack_pdsch || o->n_ue_cfo || o->n_ue_snr || o->n_ue_start ||
+                  o->n_drop_pusch || o->n_nack_pdsch || o->n_ue_256qam || o->n_ue_cfo || o->n_ue_snr || o->n_ue_start ||
                   o->n_ue_fading || o->fading || o->start_spread_ms > 0;
     if (per_ue && o->attach_count == 0) {
         fprintf(stderr, "uesim: --concurrent, --same-preamble, the per-UE lists, --fading and --start-spread need "
@@ -483,7 +487,7 @@ int uesim_parse_args(int argc, char **argv, struct uesim_options *o)
         fprintf(stderr, "uesim: --ue-start and --start-spread cannot be combined\n");
         return -EINVAL;
     }
-    const int counts[] = {o->n_ue_delay, o->n_ue_gain, o->n_drop_msg3, o->n_drop_pusch, o->n_nack_pdsch,
+    const int counts[] = {o->n_ue_delay, o->n_ue_gain, o->n_drop_msg3, o->n_drop_pusch, o->n_nack_pdsch, o->n_ue_256qam,
                           o->n_ue_cfo, o->n_ue_snr, o->n_ue_start, o->n_ue_fading};
     int most = 0;
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) most = counts[i] > most ? counts[i] : most;

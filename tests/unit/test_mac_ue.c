@@ -1055,16 +1055,95 @@ START_TEST(ul_grant_dci_0_1)
 }
 END_TEST
 
-/* mac.dl_256qam: UE PDSCHs come with DCI 1_1 of the UE's sizing (41 bits at 52 PRB, in SS#2's candidates), MCS
- * rows of 38.214 Table 5.1.3.1-2 (row 25: 256QAM, its TBS), k1 index 3 and antenna ports row 3; row 28 (reserved
- * there) is refused as a fixed MCS, and a sizing for another BWP too. */
-START_TEST(dl_256qam_dci_1_1)
+/* cfg52 with mac.dl_256qam (SS#2 with DCI 0_1/1_1 as RRCSetup sizes them at 52 PRB), link adaptation fixed at
+ * MCS 25. */
+static struct mac_ue_config cfg52_256qam(void)
 {
     struct mac_ue_config c = cfg52();
     link_adapt_config_default(&c.la);
     c.la.fixed_dl_mcs = 25;
     c.dl_256qam = true;
     non_fallback(&c);
+    return c;
+}
+
+/* The UE's table (mac_ues_dl_table): a new UE's PDSCHs use Table 5.1.3.1-1 (row 25: 64QAM); while mcs-Table
+ * qam256 is on its way, MCS 0 (the row both tables share); after the confirmation Table 5.1.3.1-2 (row 25:
+ * 256QAM); a TB of the old table NACKed across the switch goes again with the same TBS and 64QAM under the new
+ * table's reserved row for Q_m 6 (30). Unknown UE: -ENOENT; a cell without dl_256qam: -EINVAL. */
+START_TEST(dl_table_switch)
+{
+    struct mac_ue_config c = cfg52_256qam();
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, MAC_UE_DL_TB_MAX), 0);
+    struct mac_ue *ue = mac_ue_add(&u, RNTI, 0, 0);
+    ck_assert_ptr_nonnull(ue);
+    ue->setup_complete = true;
+    ck_assert_int_eq(mac_ues_dl_table(&u, RNTI + 1, false), -ENOENT);
+    uint8_t sdu[200];
+    memset(sdu, 0x5a, sizeof sdu);
+    struct dl_slot_request dl;
+    struct dci_1_1 d;
+    static const struct { int step; uint32_t mcs; int qm; } want[] = {
+        {0, 25, 6}, /* qam64 */
+        {1, 0, 2},  /* pending: MCS 0 */
+        {2, 25, 8}, /* qam256 */
+    };
+    uint64_t slot = 100;
+    for (int i = 0; i < 3; i++, slot += 10) {
+        if (want[i].step == 1) ck_assert_int_eq(mac_ues_dl_table(&u, RNTI, false), 0);
+        if (want[i].step == 2) ck_assert_int_eq(mac_ues_dl_table(&u, RNTI, true), 0);
+        ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
+        ck_assert_int_eq(dl_slot(slot, &dl), 1);
+        ck_assert_int_eq(dl.n_pdsch, 1);
+        ck_assert_int_eq(dci_1_1_unpack(dl.pdcch[0].dci, dl.pdcch[0].dci_len, &c.dci_1_1, &d), 0);
+        ck_assert_msg(d.mcs == want[i].mcs && dl.pdsch[0].dlsch.qm == want[i].qm, "step %d: mcs %u qm %d", i, d.mcs,
+                      dl.pdsch[0].dlsch.qm);
+        tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+        harq_ack(slot + 4, true);
+    }
+    teardown();
+
+    /* A qam64 TB NACKed after the switch: the same TBS and Q_m 6, DCI MCS 30 (reserved, Q_m 6 in Table 5.1.3.1-2) */
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_int_eq(tb_pool_init(&pool, 4, MAC_UE_DL_TB_MAX), 0);
+    ue = mac_ue_add(&u, RNTI, 0, 0);
+    ue->setup_complete = true;
+    ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
+    ck_assert_int_eq(dl_slot(100, &dl), 1);
+    int tbs = dl.pdsch[0].dlsch.tbs;
+    tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+    ck_assert_int_eq(mac_ues_dl_table(&u, RNTI, true), 0);
+    harq_ack(104, false);
+    bool sent = false;
+    for (uint64_t s2 = 105; s2 < 120 && !sent; s2++) {
+        ck_assert_int_ge(dl_slot(s2, &dl), 0);
+        if (dl.n_pdsch == 0) continue;
+        ck_assert_int_eq(dci_1_1_unpack(dl.pdcch[0].dci, dl.pdcch[0].dci_len, &c.dci_1_1, &d), 0);
+        ck_assert_uint_eq(d.rv, 2);
+        ck_assert_uint_eq(d.mcs, 30);
+        ck_assert_int_eq(dl.pdsch[0].dlsch.tbs, tbs);
+        ck_assert_int_eq(dl.pdsch[0].dlsch.qm, 6);
+        tb_pool_give_back(&pool, dl.pdsch[0].tb_index);
+        sent = true;
+    }
+    ck_assert(sent);
+    teardown();
+
+    c.dl_256qam = false;
+    ck_assert_int_eq(mac_ues_init(&u, &c), 0);
+    ck_assert_ptr_nonnull(mac_ue_add(&u, RNTI, 0, 0));
+    ck_assert_int_eq(mac_ues_dl_table(&u, RNTI, true), -EINVAL);
+    teardown();
+}
+END_TEST
+
+/* mac.dl_256qam: UE PDSCHs come with DCI 1_1 of the UE's sizing (41 bits at 52 PRB, in SS#2's candidates), once
+ * the UE confirmed mcs-Table qam256 MCS rows of 38.214 Table 5.1.3.1-2 (row 25: 256QAM, its TBS), k1 index 3 and
+ * antenna ports row 3; row 28 (reserved there) is refused as a fixed MCS, and a sizing for another BWP too. */
+START_TEST(dl_256qam_dci_1_1)
+{
+    struct mac_ue_config c = cfg52_256qam();
     struct mac_ue_config bad = c;
     bad.la.fixed_dl_mcs = 28;
     ck_assert_int_eq(mac_ues_init(&u, &bad), -EINVAL);
@@ -1082,6 +1161,7 @@ START_TEST(dl_256qam_dci_1_1)
     struct mac_ue *ue = mac_ue_add(&u, RNTI, 0, 0);
     ck_assert_ptr_nonnull(ue);
     ue->setup_complete = true;
+    ck_assert_int_eq(mac_ues_dl_table(&u, RNTI, true), 0); /* the UE confirmed mcs-Table qam256 */
     uint8_t sdu[200];
     memset(sdu, 0x5a, sizeof sdu);
     ck_assert_int_eq(rlc_am_write_sdu(&ue->srb1, sdu, sizeof sdu), 0);
@@ -1127,6 +1207,7 @@ int main(void)
     tcase_add_test(tc, dl_harq_pipeline);
     tcase_add_test(tc, ul_harq_pipeline);
     tcase_add_test(tc, harq_ack_on_pusch);
+    tcase_add_test(tc, dl_table_switch);
     tcase_add_test(tc, ta_commands);
     tcase_add_test(tc, ta_loop_converges);
     tcase_add_test(tc, ul_map_placement);

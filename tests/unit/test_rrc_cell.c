@@ -582,10 +582,10 @@ START_TEST(test_rrc_cell_capability_known)
 {
     cell_init(4, 30000);
     connect_ue(0x4601, 0);
-    ck_assert_int_eq(rrc_cell_ue_capability_known(&cell, 0x4602), -ENOENT);
+    ck_assert_int_eq(rrc_cell_ue_capability_known(&cell, 0x4602, NULL), -ENOENT);
     const uint8_t nas[] = {0x7e, 0x02, 0xaa, 0xbb};
     ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), nas, 4, 20), 0);
-    ck_assert_int_eq(rrc_cell_ue_capability_known(&cell, 0x4601), 0);
+    ck_assert_int_eq(rrc_cell_ue_capability_known(&cell, 0x4601, NULL), 0);
     int t = expect_smc(0x4601, 30, 2, 2);
     ck_assert_int_eq(smc_answer(0x4601, t, false, 50), RRC_EV_SECURITY_COMPLETE);
     tick1(50, RRC_ACT_SECURITY, 0x4601);
@@ -595,6 +595,114 @@ START_TEST(test_rrc_cell_capability_known)
     expect_quiet(5000);
     ck_assert_uint_eq(cell.stats.cap_enquiries, 0);
     rrc_cell_free(&cell);
+}
+END_TEST
+
+/* One UE through security, its capabilities (answered with caps, or NULL: the AMF's copy, known_caps) and a PDU
+ * session up to the RRCReconfiguration, which it returns. */
+static struct rrc_cell_action qam256_ue(uint16_t rnti, int64_t now, const struct rrc_ue_nr_caps *caps, bool known,
+                                        const struct rrc_ue_nr_caps *known_caps)
+{
+    connect_ue(rnti, now);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, rnti, kgnb, CAP(2), CAP(2), NULL, 0, now), 0);
+    if (known) ck_assert_int_eq(rrc_cell_ue_capability_known(&cell, rnti, known_caps), 0);
+    int t = expect_smc(rnti, now, 2, 2);
+    ck_assert_int_eq(smc_answer(rnti, t, false, now), RRC_EV_SECURITY_COMPLETE);
+    tick1(now, RRC_ACT_SECURITY, rnti);
+    if (!known) {
+        int ct = expect_cap_enquiry(rnti, now);
+        static struct rrc_ue_capability_information ci;
+        memset(&ci, 0, sizeof ci);
+        ci.transaction_id = ct;
+        ci.has_container_list = true;
+        ci.nof_containers = 1;
+        ci.container[0].rat_type = RRC_RAT_NR;
+        ck_assert_int_eq(rrc_ue_nr_capability_encode(3, caps, ci.bytes, 64, &ci.container[0].len), 0);
+        static uint8_t sdu[128];
+        size_t len;
+        ck_assert_int_eq(rrc_ul_dcch_encode_ue_capability_information(&ci, sdu, sizeof sdu, &len), 0);
+        const struct rrc_ul_dcch_msg *msg;
+        ck_assert_int_eq(rrc_cell_ul_dcch(&cell, rnti, sdu, len, now, &msg), RRC_EV_UE_CAPABILITY);
+    }
+    tick1(now, RRC_ACT_CONTEXT_SETUP_DONE, rnti);
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, rnti, 1, 1, NULL, 0, now), 0);
+    tick1(now, RRC_ACT_DRB_SETUP, rnti);
+    return tick1(now, RRC_ACT_RECONFIG, rnti);
+}
+
+static void reconf_complete(uint16_t rnti, int transaction, int64_t now)
+{
+    uint8_t sdu[8];
+    size_t len;
+    ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete(transaction, sdu, sizeof sdu, &len), 0);
+    const struct rrc_ul_dcch_msg *msg;
+    ck_assert_int_eq(rrc_cell_ul_dcch(&cell, rnti, sdu, len, now, &msg), RRC_EV_RECONF_COMPLETE);
+}
+
+/* PDSCH mcs-Table qam256 (enum rrc_qam256): a UE whose UE-NR-Capability has pdsch-256QAM-FR1 gets, in its DRB's
+ * RRCReconfiguration, its RRCSetup's spCellConfig (its own PUCCH resources) with mcs-Table qam256 (the message
+ * encodes and decodes so); its Complete gives DL_256QAM before SESSION_DONE. A UE without it, and one whose
+ * capability did not decode, get neither; the AMF's copy counts like the UE's answer. A reconfiguration with no
+ * Complete leaves it pending: the next session's carries it again. With qam256_unclaimed any UE with a decoded
+ * capability gets it; without setup.dl_256qam none. */
+START_TEST(test_rrc_cell_qam256)
+{
+    cell_init(8, 0);
+    static struct rrc_dl_dcch_msg m;
+    static uint8_t buf[4096];
+    size_t len;
+    const struct rrc_ue_nr_caps yes = {.pdsch_256qam = true}, no = {.pusch_256qam = true};
+    struct rrc_cell_action act = qam256_ue(0x4601, 0, &yes, false, NULL);
+    ck_assert_ptr_nonnull(act.sp_cell);
+    ck_assert(act.sp_cell->has_dedicated && rrc_serving_cell_qam256(&act.sp_cell->dedicated));
+    ck_assert_int_eq(act.sp_cell->dedicated.pucch.res[0].starting_prb, res.f1_prb); /* the UE's RRCSetup's */
+    ck_assert_int_eq(rrc_reconfig_build_drb_sp_cell(&act.drb, act.sp_cell, NULL, 0, act.transaction_id, buf,
+                                                    sizeof buf, &len), 0);
+    ck_assert_int_eq(rrc_dl_dcch_decode(buf, len, &m), 0);
+    ck_assert(m.reconfiguration.master_cell_group.has_sp_cell);
+    ck_assert(rrc_serving_cell_qam256(&m.reconfiguration.master_cell_group.sp_cell.dedicated));
+    ck_assert_int_eq(rrc_cell_find(&cell, 0x4601)->qam256, RRC_QAM256_SENT);
+    reconf_complete(0x4601, act.transaction_id, 10);
+    tick1(10, RRC_ACT_DL_256QAM, 0x4601);
+    tick1(10, RRC_ACT_SESSION_DONE, 0x4601);
+    ck_assert_int_eq(rrc_cell_find(&cell, 0x4601)->qam256, RRC_QAM256_ON);
+
+    act = qam256_ue(0x4602, 20, &no, false, NULL); /* no pdsch-256QAM-FR1 */
+    ck_assert_ptr_null(act.sp_cell);
+    reconf_complete(0x4602, act.transaction_id, 30);
+    tick1(30, RRC_ACT_SESSION_DONE, 0x4602);
+    act = qam256_ue(0x4603, 40, NULL, true, &yes); /* the AMF's UE Radio Capability */
+    ck_assert_ptr_nonnull(act.sp_cell);
+    act = qam256_ue(0x4604, 50, NULL, true, NULL); /* the AMF's, undecodable */
+    ck_assert_ptr_null(act.sp_cell);
+    ck_assert_uint_eq(cell.stats.cap_256qam, 2);
+    ck_assert_uint_eq(cell.stats.cap_no_256qam, 1);
+    ck_assert_uint_eq(cell.stats.cap_bad, 1);
+    ck_assert_uint_eq(cell.stats.qam256_on, 1);
+    /* 0x4603 never completes: SESSION_FAILED, still SENT; a new session's reconfiguration carries it again */
+    expect_quiet(40 + RRC_RECONF_GUARD_MS - 1);
+    tick1(40 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4603);
+    tick1(50 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4604);
+    ck_assert_int_eq(rrc_cell_find(&cell, 0x4603)->qam256, RRC_QAM256_SENT);
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4603, 2, 1, NULL, 0, 2000), 0);
+    tick1(2000, RRC_ACT_DRB_SETUP, 0x4603);
+    act = tick1(2000, RRC_ACT_RECONFIG, 0x4603);
+    ck_assert_ptr_nonnull(act.sp_cell);
+    reconf_complete(0x4603, act.transaction_id, 2010);
+    tick1(2010, RRC_ACT_DL_256QAM, 0x4603);
+    tick1(2010, RRC_ACT_SESSION_DONE, 0x4603);
+    rrc_cell_free(&cell);
+
+    /* qam256_unclaimed: the UE without pdsch-256QAM-FR1 gets it too; without dl_256qam nobody does */
+    for (int k = 0; k < 2; k++) {
+        struct rrc_cell_config cfg = {.max_ues = 4, .reject_wait_time_s = 7, .qam256_unclaimed = true, .band = 3};
+        rrc_setup_builder_defaults(&cfg.setup);
+        cfg.setup.dl_256qam = k == 0;
+        ck_assert_int_eq(rrc_cell_init(&cell, &cfg), 0);
+        act = qam256_ue(0x4601, 0, &no, false, NULL);
+        ck_assert(k == 0 ? act.sp_cell != NULL : act.sp_cell == NULL);
+        rrc_cell_free(&cell);
+    }
 }
 END_TEST
 
@@ -735,6 +843,7 @@ int main(void)
     tcase_add_test(tc, test_rrc_cell_security_complete);
     tcase_add_test(tc, test_rrc_cell_security_failure_and_timeout);
     tcase_add_test(tc, test_rrc_cell_pdu_session);
+    tcase_add_test(tc, test_rrc_cell_qam256);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rrc/msg/dl_ccch.h"
 #include "rrc/msg/rrc_reconfig_builder.h"
+#include "rrc/msg/rrc_setup_builder.h"
 #include "tests/unit/check_run.h"
 #include "tshark.h"
 
@@ -458,6 +460,56 @@ START_TEST(test_drb_release)
 }
 END_TEST
 
+/* With the spCellConfig of gnbd's RRCSetup and mcs-Table qam256 (what rrc_cell sends a 256QAM UE): the RRCSetup
+ * has no mcs-Table, the reconfiguration has qam256 once, with the RRCSetup's search spaces and PUCCH resources,
+ * and tshark reads both without a problem; the message round-trips. */
+START_TEST(test_sp_cell_qam256)
+{
+    static struct rrc_dl_ccch_msg setup;
+    struct rrc_setup_cell_desc d;
+    rrc_setup_builder_defaults(&d);
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &setup), 0);
+    static struct rrc_sp_cell_config sp;
+    sp = setup.setup.master_cell_group.sp_cell;
+    ck_assert(!sp.dedicated.pdsch.has_mcs_table);
+    sp.dedicated.pdsch.has_mcs_table = true;
+    sp.dedicated.pdsch.mcs_table = 0;
+    struct rrc_drb_params p;
+    rrc_drb_params_defaults(&p);
+    static const uint8_t nas[] = {0x7e, 0x00, 0x44, 0x03}; /* 5GMM Registration reject, cause #3 */
+    static uint8_t bufs[2][4096];
+    size_t lens[2];
+    ck_assert_int_eq(rrc_dl_ccch_encode(&setup, bufs[0], sizeof bufs[0], &lens[0]), 0);
+    ck_assert_int_eq(rrc_reconfig_build_drb_sp_cell(&p, &sp, nas, sizeof nas, 1, bufs[1], sizeof bufs[1], &lens[1]),
+                     0);
+    ck_assert_int_eq(rrc_dl_dcch_decode(bufs[1], lens[1], &back), 0);
+    ck_assert(back.reconfiguration.master_cell_group.has_sp_cell);
+    ck_assert(rrc_serving_cell_qam256(&back.reconfiguration.master_cell_group.sp_cell.dedicated));
+    ck_assert_int_eq(back.reconfiguration.master_cell_group.nof_rlc_bearers, 1);
+    if (system("command -v tshark >/dev/null 2>&1 && command -v text2pcap >/dev/null 2>&1") != 0) {
+        printf("tshark not installed: Wireshark check skipped\n");
+        return;
+    }
+    static struct tshark_pkt pk[2];
+    const uint8_t *pdus[1] = {bufs[0]};
+    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.ccch", pdus, lens, 1, &pk[0]), 1);
+    pdus[0] = bufs[1];
+    ck_assert_int_eq(tshark_pdml("nr-rrc.dl.dcch", pdus, &lens[1], 1, &pk[1]), 1);
+    char why[1024] = "";
+    bool ok = pk[0].problems == 0 && pk[1].problems == 0 &&
+              tshark_is_count(&pk[0], "pdsch_Config/setup_element/mcs_Table", 0, why, sizeof why) &&
+              tshark_is_count(&pk[1], "pdsch_Config/setup_element/mcs_Table", 1, why, sizeof why) &&
+              tshark_is_name(&pk[1], "pdsch_Config/setup_element/mcs_Table", 0, "qam256", why, sizeof why) &&
+              tshark_is_count(&pk[1], "searchSpacesToAddModList/SearchSpace_element", 2, why, sizeof why) &&
+              tshark_is_count(&pk[1], "PUCCH_Resource_element/format/format1_element", 3, why, sizeof why) &&
+              tshark_is_count(&pk[1], "DRB_ToAddMod_element", 1, why, sizeof why);
+    if (pk[0].problems || pk[1].problems) snprintf(why, sizeof why, "%s / %s", pk[0].problem, pk[1].problem);
+    tshark_pkts_free(pk, 2);
+    ck_assert_msg(ok, "%s", why);
+    printf("tshark: RRCSetup without mcs-Table, the DRB RRCReconfiguration with its spCellConfig and qam256\n");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("rrc_reconfiguration");
@@ -468,6 +520,7 @@ int main(void)
     tcase_add_test(t, test_round_trip);
     tcase_add_test(t, test_refusals);
     tcase_add_test(t, test_drb_release);
+    tcase_add_test(t, test_sp_cell_qam256);
     suite_add_tcase(s, t);
     return check_run(s);
 }
