@@ -5,10 +5,11 @@
 # first) with the HARQ outer loops on top. The UEs stay connected (--until-release, rrc.inactivity_timer_s = 2)
 # while gnbctl ues is read. Checks: both UEs attach (uesim's verdict), gnbctl ues shows an MCS for
 # each direction of each UE, and the 30 dB UE's MCSs are higher than the 10 dB UE's in both directions, the
-# 30 dB UE's UL MCS in the 64QAM rows (>= 17). 256QAM (mac.dl_256qam, on by default): the UEs' PDSCHs come with
-# DCI 1_1 and MCS rows of 38.214 Table 5.1.3.1-2, so the 30 dB UE's last PDSCH MCS is a 256QAM row (gnbctl dl_qm=8)
-# and uesim decoded and ACKed PDSCHs of DCI 1_1 with Q_m 8, while the 10 dB UE's stays at 64QAM or lower
-# (dl_qm <= 6). A second run with mac.fixed_dl_mcs / fixed_ul_mcs and dl_256qam = false shows exactly those MCSs
+# 30 dB UE's UL MCS in the 64QAM rows (>= 17). mac.dl_256qam (on by default): the UEs' PDSCHs come with DCI 1_1,
+# on 38.214 Table 5.1.3.1-1 here (no core network, so no UE capabilities and no mcs-Table qam256:
+# test_uesim_256qam.sh), so the 30 dB UE's last PDSCH MCS is a 64QAM row (gnbctl dl_qm=6, dl_table=qam64) and
+# uesim decoded and ACKed PDSCHs of DCI 1_1 with Q_m 6 and none on the qam256 table, while the 10 dB UE's stays at
+# 64QAM or lower (dl_qm <= 6). A second run with mac.fixed_dl_mcs / fixed_ul_mcs and dl_256qam = false shows exactly those MCSs
 # for both UEs (the keys are applied) and only DCI 1_0 PDSCHs.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
@@ -56,11 +57,14 @@ if run_pair la_adaptive "rrc = { inactivity_timer_s = 2; };"; then
   check "la_adaptive: UL MCS at 30 dB is a 64QAM row ($HU >= 17)" [ "${HU:-0}" -ge 17 ]
   HQ=$(field "$RNTI_HI" dl_qm); LQ=$(field "$RNTI_LO" dl_qm)
   echo "    dl_qm: 30 dB UE $HQ, 10 dB UE $LQ"
-  check "la_adaptive: 30 dB UE's DL MCS is a 256QAM row (dl_qm=$HQ)" [ "$HQ" = 8 ]
+  check "la_adaptive: 30 dB UE's DL MCS is a 64QAM row of the qam64 table (dl_qm=$HQ, $(field "$RNTI_HI" dl_table))" \
+    [ "$HQ $(field "$RNTI_HI" dl_table)" = "6 qam64" ]
   check "la_adaptive: 10 dB UE's DL MCS is 64QAM or lower (dl_qm=$LQ)" [ "${LQ:-9}" -le 6 ]
-  N256=$(grep -ac "HARQ-ACK sent: ue=1 .* ACK .*dci=1_1 mcs=[0-9]* qam256 Qm=8)" "$TMP/la_adaptive.uesim")
-  echo "    uesim: $N256 PDSCHs of DCI 1_1 with 256QAM decoded and ACKed by the 30 dB UE"
-  check "la_adaptive: the 30 dB UE decoded 256QAM PDSCHs of DCI 1_1 ($N256)" [ "${N256:-0}" -gt 0 ]
+  N64=$(grep -ac "HARQ-ACK sent: ue=1 .* ACK .*dci=1_1 mcs=[0-9]* qam64 Qm=6)" "$TMP/la_adaptive.uesim")
+  N256=$(grep -ac "qam256" "$TMP/la_adaptive.uesim")
+  echo "    uesim: $N64 PDSCHs of DCI 1_1 with 64QAM decoded and ACKed by the 30 dB UE, $N256 on the qam256 table"
+  check "la_adaptive: the 30 dB UE decoded 64QAM PDSCHs of DCI 1_1 ($N64), none on the qam256 table ($N256)" \
+    [ "${N64:-0}" -gt 0 -a "${N256:-1}" = 0 ]
 fi
 
 if run_pair la_fixed "rrc = { inactivity_timer_s = 2; }; mac = { fixed_dl_mcs = 5; fixed_ul_mcs = 7; dl_256qam = false; };"; then
