@@ -44,7 +44,8 @@ check "UE 1: SecurityModeCommand with nia2/nea2 whose MAC-I checks under the UE'
 check "UE 1: SecurityModeComplete sent" grep -aq "SecurityModeComplete sent: ue=1" <<<"$OUT"
 check "UE 1: UECapabilityEnquiry arrived ciphered, UECapabilityInformation went back and gnbd read it" \
   bash -c 'grep -aq "UECapabilityEnquiry received: ue=1 .* (deciphered)" <<<"$1" &&
-           grep -q "UECapabilityInformation (UE-NR-Capability 10 bytes)" "$2"' _ "$OUT" "$LOG"
+           grep -q "UECapabilityInformation (UE-NR-Capability 11 bytes [0-9a-f]*: pdsch-256QAM-FR1 yes" "$2"' \
+  _ "$OUT" "$LOG"
 check "AMF: Initial Context Setup Response for UE 1" \
   grep -q "InitialContextSetupResponse amf_ue_id=1001 ran_ue_id=1$" "$TMP/amf.log"
 check "UE 1: the request's NAS-PDU arrived ciphered and deciphers to the same octets" \

@@ -500,7 +500,7 @@ START_TEST(test_sp_cell_qam256)
               tshark_is_count(&pk[0], "pdsch_Config/setup_element/mcs_Table", 0, why, sizeof why) &&
               tshark_is_count(&pk[1], "pdsch_Config/setup_element/mcs_Table", 1, why, sizeof why) &&
               tshark_is_name(&pk[1], "pdsch_Config/setup_element/mcs_Table", 0, "qam256", why, sizeof why) &&
-              tshark_is_count(&pk[1], "searchSpacesToAddModList/SearchSpace_element", 2, why, sizeof why) &&
+              tshark_is_count(&pk[1], "searchSpacesToAddModList/SearchSpace_element", 1, why, sizeof why) &&
               tshark_is_count(&pk[1], "PUCCH_Resource_element/format/format1_element", 3, why, sizeof why) &&
               tshark_is_count(&pk[1], "DRB_ToAddMod_element", 1, why, sizeof why);
     if (pk[0].problems || pk[1].problems) snprintf(why, sizeof why, "%s / %s", pk[0].problem, pk[1].problem);
