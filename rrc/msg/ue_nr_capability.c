@@ -97,7 +97,10 @@ int rrc_ue_nr_capability_decode(const uint8_t *buf, size_t len, int band, struct
     struct uper_reader r;
     uper_reader_init(&r, buf, len * 8);
     uint64_t top = uper_get_bits(&r, 11); /* rlc-, mac-Parameters, measAndMob, 4 Add-UE-NR, featureSets, ... */
-    uper_get_enum(&r, 8, true);           /* accessStratumRelease (rel15 .. spares, ...) */
+    if (uper_get_bool(&r))                /* accessStratumRelease (rel15, rel16, .. spares, ...): a later value */
+        uper_get_nsnn(&r);
+    else
+        uper_get_bits(&r, 3);
     skip_pdcp(&r);
     if (bit(top, 11, 0)) skip_flat_seq(&r, true, 3, 0, NULL); /* RLC-Parameters: three {supported} */
     if (bit(top, 11, 1)) skip_mac(&r);

@@ -35,9 +35,8 @@ struct rrc_ue_nr_caps {
 };
 
 /* Reads caps from the UE-NR-Capability in buf[len] for the cell's band (1..1024; 0: none, band_found false).
- * Returns 0, -EBADMSG (the
- * octets end before the walk does, an out-of-range value), -ENOTSUP (an extension value of accessStratumRelease
- * is fine; an extension bitmap over 64 additions is not), -EINVAL (band). */
+ * Returns 0, -EBADMSG (the octets end before the walk does, an out-of-range value), -ENOTSUP (an extension
+ * bitmap of more than 64 additions), -EINVAL (band). An extension value of accessStratumRelease is read past. */
 int rrc_ue_nr_capability_decode(const uint8_t *buf, size_t len, int band, struct rrc_ue_nr_caps *caps);
 
 /* The same from a UERadioAccessCapabilityInformation (the NGAP UE Radio Capability IE, 38.413 9.3.1.74): the

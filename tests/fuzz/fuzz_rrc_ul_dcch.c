@@ -1,12 +1,14 @@
 /* libFuzzer target: UL-DCCH messages (SRB1 after PDCP, rrc/msg/ul_dcch.h) come from the UE. The decoder must
  * never read past the input or crash and must answer 0 or -EBADMSG / -ENOTSUP / -EMSGSIZE; a decoded
  * RRCSetupComplete, ULInformationTransfer, SecurityModeComplete/-Failure, UECapabilityInformation or
- * RRCReconfigurationComplete must re-encode (extensions are not kept) and decode again to the same fields. */
+ * RRCReconfigurationComplete must re-encode (extensions are not kept) and decode again to the same fields. The
+ * input also goes through the UE-NR-Capability walk (the octets of a UECapabilityInformation container). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rrc/msg/ue_nr_capability.h"
 #include "rrc/msg/ul_dcch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,6 +18,11 @@ static uint8_t again[RRC_DEDICATED_NAS_MAX + 512];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* the same octets as a UE-NR-Capability (rrc/msg/ue_nr_capability.h): 0 or an error, nothing read past */
+    struct rrc_ue_nr_caps caps;
+    int rc = rrc_ue_nr_capability_decode(data, size, 3, &caps);
+    if (rc != 0 && rc != -EBADMSG && rc != -ENOTSUP) abort();
+    if (rc == 0 && (caps.nof_bands < 1 || (caps.pusch_256qam && !caps.band_found))) abort();
     int err = rrc_ul_dcch_decode(data, size, &msg);
     if (err != 0 && err != -EBADMSG && err != -ENOTSUP && err != -EMSGSIZE) abort();
     if (err != 0) return 0;

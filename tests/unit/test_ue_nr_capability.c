@@ -135,6 +135,20 @@ START_TEST(test_round_trip)
     ck_assert_int_eq(rrc_ue_nr_capability_decode(a, la, 1025, &out), -EINVAL);
     ck_assert_int_eq(rrc_ue_nr_capability_decode(a, la, -1, &out), -EINVAL);
     ck_assert_int_eq(rrc_ue_nr_capability_encode(0, &(struct rrc_ue_nr_caps){0}, c, sizeof c, &lc), -EINVAL);
+    /* accessStratumRelease an extension value (a normally small number after the extension bit): read past */
+    ck_assert_int_eq(rrc_ue_nr_capability_encode(3, &(struct rrc_ue_nr_caps){.pdsch_256qam = true}, a, sizeof a, &la),
+                     0);
+    struct uper_reader r;
+    struct uper_writer w;
+    uper_reader_init(&r, a, la * 8);
+    uper_writer_init(&w, c, sizeof c);
+    uper_put_bits(&w, uper_get_bits(&r, 11), 11);
+    uper_get_bits(&r, 4);
+    uper_put_bits(&w, 1, 1);
+    uper_put_nsnn(&w, 2);
+    while (uper_reader_left(&r) > 0) uper_put_bits(&w, uper_get_bits(&r, 1), 1);
+    ck_assert_int_eq(rrc_ue_nr_capability_decode(c, uper_writer_bytes(&w), 3, &out), 0);
+    ck_assert(out.pdsch_256qam && out.band_found);
     ck_assert_int_lt(rrc_ue_nr_capability_encode(3, &(struct rrc_ue_nr_caps){.pdsch_256qam = true}, c, 4, &lc), 0);
 }
 END_TEST
