@@ -208,11 +208,10 @@ static const struct config_key keys[] = {
              "Context Release Request first, the RRCRelease on the AMF's command); 0 = never"},
 
     {.path = "mac.dl_256qam", .type = CONFIG_KEY_BOOL, AT(mac.dl_256qam), DEF_I(1),
-     .help = "UE PDSCHs up to 256QAM: RRCSetup gives a search space for DCI 1_1 (the MAC schedules UE PDSCHs with "
-             "it, 38.214 Table 5.1.3.1-1 first); a UE whose UE-NR-Capability has pdsch-256QAM-FR1 gets PDSCH "
+     .help = "UE PDSCHs up to 256QAM (DCI 1_1 and 0_1 in RRCSetup's SS#2 either way, 38.214 Table 5.1.3.1-1 "
+             "first); a UE whose UE-NR-Capability has pdsch-256QAM-FR1 gets PDSCH "
              "mcs-Table qam256 in the RRCReconfiguration of its first DRB and Table 5.1.3.1-2 once it confirmed "
-             "(so only with a core network, which runs the UECapabilityEnquiry); false = DCI 1_0 and Table "
-             "5.1.3.1-1 only"},
+             "(so only with a core network, which runs the UECapabilityEnquiry); false = Table 5.1.3.1-1 only"},
     {.path = "mac.dl_256qam_unclaimed", .type = CONFIG_KEY_BOOL, AT(mac.dl_256qam_unclaimed), DEF_I(0),
      .help = "with mac.dl_256qam: mcs-Table qam256 also for a UE whose UE-NR-Capability does not list "
              "pdsch-256QAM-FR1 (srsUE 23.x in SA lists none yet decodes 256QAM); a UE without the capability "
