@@ -129,6 +129,8 @@ static int cb_metrics(cJSON *out, void *ctx)
     add_counter(mac, "dl_harq_dropped", &p->mac.stats.dl_harq_ko);
     add_counter(mac, "harq_results_lost", &p->mac.stats.harq_results_lost);
     add_counter(mac, "pucch_dropped", &p->mac.stats.pucch_dropped);
+    add_counter(mac, "harq_ack_multi", &p->mac.stats.harq_ack_multi);
+    add_counter(mac, "harq_ack_f2", &p->mac.stats.harq_ack_f2);
     add_counter(mac, "pdcch_deferred", &p->mac.stats.pdcch_deferred);
     add_counter(mac, "malformed_pdus", &p->mac.stats.malformed_pdus);
     add_counter(mac, "dcch_dropped", &p->mac.stats.dcch_dropped);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gnb/ul_probe_config.h"
+#include "mac/harq_ack.h"
 #include "phy/ch/prach_config.h"
 #include "phy/geometry/cell_geometry.h"
 
@@ -57,6 +59,14 @@ int rrc_config_setup_desc(const struct gnbd_config *cfg, struct rrc_setup_cell_d
     d->pdsch_start_symbol = s.coreset0_nof_symbols; /* after CORESET#0 / CORESET#1 (1 symbol) */
     d->pusch_k2 = s.msg3_k2;                          /* the SIB1 list's k2: a UE reading either agrees */
     d->dl_256qam = cfg->mac.dl_256qam;
+    /* dl-DataToUL-ACK: the k1 values the MAC uses with this pattern (mac/harq_ack.h; FDD {1..8}) */
+    struct cell_geometry g;
+    struct slot_pattern sp;
+    struct harq_ack_timing t;
+    if (config_cell_geometry(cfg, &g) < 0 || config_slot_pattern(cfg, &g, &sp) < 0 ||
+        harq_ack_timing_init(&t, &sp) < 0)
+        return -1;
+    memcpy(d->dl_data_to_ul_ack, t.list, sizeof d->dl_data_to_ul_ack);
     return 0;
 }
 

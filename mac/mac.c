@@ -224,6 +224,7 @@ static void sync_ue_stats(struct mac *m)
         {&m->stats.dl_harq_tx, u->dl_tx}, {&m->stats.dl_harq_retx, u->dl_retx}, {&m->stats.dl_harq_ko, u->dl_ko},
         {&m->stats.ta_commands, u->ta_commands}, {&m->stats.harq_results_lost, u->results_lost},
         {&m->stats.pucch_dropped, u->pucch_no_room + m->ra.stats.pucch_no_room},
+        {&m->stats.harq_ack_multi, u->ack_codebooks_multi}, {&m->stats.harq_ack_f2, u->ack_codebooks_f2},
         {&m->stats.malformed_pdus, m->ues.malformed_pdus}, {&m->stats.dcch_dropped, m->ues.dcch_dropped},
         {&m->stats.drb_dl_sdus, u->drb_dl_sdus}, {&m->stats.drb_dl_bytes, u->drb_dl_bytes},
         {&m->stats.drb_dl_dropped, u->drb_dl_dropped}, {&m->stats.drb_ul_sdus, u->drb_ul_sdus},
@@ -278,7 +279,7 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
      * go where the UL map has room (around Msg3s, PRACH and PUCCH regions). */
     uint64_t pusch_slot = slot + (uint64_t)m->cfg.ra.msg3_k2;
     bool pusch_ul = slot_pattern_ul_symbols(&m->cfg.pattern, pusch_slot) == SLOT_ALL_SYMBOLS;
-    bool ack_ul = slot_pattern_ul_symbols(&m->cfg.pattern, slot + 4) == SLOT_ALL_SYMBOLS;
+    bool ack_ul = true; /* each PDSCH's HARQ-ACK slot: mac_ues_schedule_dl (mac/harq_ack.h) */
     mac_ues_schedule_dl(&m->ues, slot, usable, pusch_ul, ack_ul, dl, &m->dl_tbs, a);
     if (a->deferred != deferred)
         atomic_fetch_add_explicit(&m->stats.pdcch_deferred, a->deferred - deferred, memory_order_relaxed);

@@ -94,6 +94,8 @@ struct mac_stats {
     _Atomic uint64_t ta_commands, harq_results_lost;        /* TA command CEs; PUSCH / HARQ-ACK never reported */
     _Atomic uint64_t malformed_pdus, dcch_dropped;          /* UE UL MAC PDUs dropped; UL-DCCH SDUs not queued */
     _Atomic uint64_t drb_releases, drb_release_dropped;     /* DRBs released alone; the DL SDUs they still held */
+    _Atomic uint64_t harq_ack_multi;   /* UE HARQ-ACK codebooks of 2 bits or more received (TDD, mac/harq_ack.h) */
+    _Atomic uint64_t harq_ack_f2;      /* ... of 3 bits or more, on PUCCH format 2 */
     _Atomic uint64_t pucch_dropped;    /* PUCCH receptions due (SR, HARQ-ACK) left out: the slot's UL_MAX_PUCCH full */
     _Atomic uint64_t drb_dl_sdus, drb_dl_bytes, drb_dl_dropped;   /* DRB IP packets over every UE (mac/ue.h */
     _Atomic uint64_t drb_ul_sdus, drb_ul_bytes, drb_ul_dropped;   /* mac_ues_stats): queued / delivered, dropped */

@@ -213,7 +213,8 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
         return -EINVAL;
     /* as many contexts as the carrier's dedicated PUCCH region holds (mac/ue_res.h), MAC_MAX_UES at most */
     int n_ctx = ue_res_max_ues(cfg->nof_prb) < MAC_MAX_UES ? ue_res_max_ues(cfg->nof_prb) : MAC_MAX_UES;
-    if (n_ctx < 1 || ue_res_layout_init(&u->layout, cfg->nof_prb, n_ctx, cfg->sr_period, &cfg->pattern) < 0)
+    if (n_ctx < 1 || ue_res_layout_init(&u->layout, cfg->nof_prb, n_ctx, cfg->sr_period, &cfg->pattern) < 0 ||
+        harq_ack_timing_init(&u->ack_timing, &cfg->pattern) < 0)
         return -EINVAL;
     /* each DL HARQ process's buffer: the carrier's largest TB (64QAM or 256QAM, every RE), MAC_UE_DL_TB_MAX at most */
     size_t whole = (size_t)cfg->nof_prb * 12 * 14 * (cfg->dl_256qam ? 8 : 6) / 8 + 16;
@@ -357,6 +358,48 @@ static int uss_pdcch(struct mac_ues *u, struct pdcch_alloc *a, uint16_t rnti, st
     return 0;
 }
 
+/* The process of ue whose PUSCH is granted for UL slot s, -1 when none. */
+static int ul_harq_at(const struct mac_ue *ue, uint64_t s)
+{
+    for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) {
+        const struct mac_ul_harq *h = &ue->ul_harq[hid];
+        if (h->busy && !h->retx_due && h->pusch_slot == s) return hid;
+    }
+    return -1;
+}
+
+/* The DL processes of ue whose HARQ-ACK is due in UL slot s (the bits of its codebook there): their count, and
+ * when hids is not NULL each one's process at its bit position. */
+static int dl_acks_at(const struct mac_ue *ue, uint64_t s, int *hids)
+{
+    int n = 0;
+    for (int hid = 0; hid < MAC_UE_DL_HARQ; hid++) {
+        const struct mac_dl_harq *h = &ue->dl_harq[hid];
+        if (!h->busy || h->ack_slot != s) continue;
+        if (hids && h->ack_pos >= 0 && h->ack_pos < MAC_UE_DL_HARQ) hids[h->ack_pos] = hid;
+        n++;
+    }
+    return n;
+}
+
+/* Whether one more PDSCH of ue may be acknowledged in UL slot s: up to 2 bits go on a PUSCH granted there (38.213
+ * 9.3; more are not multiplexed on PUSCH, so a UE with a PUSCH there gets no third, and no grant for a slot with
+ * more, serve_ul); on PUCCH 3 bits or more take format 2, whose resource the contexts UE_RES_F2_PAIRS apart share
+ * (mac/ue_res.h): only one of them may use it in a slot. */
+static bool ack_room(const struct mac_ues *u, const struct mac_ue *ue, uint64_t s)
+{
+    int n = dl_acks_at(ue, s, NULL);
+    if (n >= MAC_UE_DL_HARQ) return false;
+    if (n < HARQ_ACK_SET0_MAX_BITS) return true;
+    if (ul_harq_at(ue, s) >= 0) return false;
+    if (n > HARQ_ACK_SET0_MAX_BITS) return true; /* format 2 is its own in s already */
+    for (int k = ue->res.index % UE_RES_F2_PAIRS; k < u->n_ctx; k += UE_RES_F2_PAIRS) {
+        const struct mac_ue *o = &u->ue[k];
+        if (o != ue && o->active && dl_acks_at(o, s, NULL) > HARQ_ACK_SET0_MAX_BITS) return false;
+    }
+    return true;
+}
+
 /* The bits of UE DL assignment d (C-RNTI, UE-specific search space): DCI 1_0 as it is, or with
  * cfg.uss_non_fallback DCI 1_1 (38.212 7.3.1.2.2) with the same fields, k1 index 3 of dl-DataToUL-ACK {1..8} (k1 4, as the 1_0's 3
  * gives), DAI as in 1_0, antenna ports row 3 (port 1000, two CDM groups without data: the DM-RS of a 1_0, 38.212
@@ -387,8 +430,9 @@ static int reserved_mcs(enum tbs_mcs_table t, int qm)
 /* The PDSCH of the TB of ue's DL HARQ process hid (new or again) in this slot: DCI 1_0 C-RNTI in SS#2 (1_1 with
  * cfg.uss_non_fallback; its PDCCH p placed already when placed, else here) + PDSCH on the lowest free run of h->n_rb PRBs
  * of the carrier (RIV over the BWP from its start, 38.214 5.1.2.2.2: the DCI is in a UE-specific search space), HARQ process hid with its
- * NDI, the next rv, HARQ-ACK k1 = 4 slots later; the TB is copied into a pool buffer for PHY DL. 0 (buffer given
- * back) when it does not fit the slot. */
+ * NDI, the next rv, HARQ-ACK k1 slots later (mac/harq_ack.h: FDD 4; TDD the slot's own) as the next bit of that
+ * slot's codebook (counter DAI); the TB is copied into a pool buffer for PHY DL. 0 (buffer given back) when it
+ * does not fit the slot. */
 static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl,
                       uint8_t *buf, int index, struct tb_pool *pool, struct pdcch_alloc *a, bool placed)
 {
@@ -403,11 +447,14 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t sl
         return 0;
     }
     int rv = rv_order[h->tx % 4];
+    uint32_t k1_field = 0;
+    int k1 = harq_ack_k1(&u->ack_timing, slot, !c->uss_non_fallback, &k1_field);
+    int m = dl_acks_at(ue, slot + (uint64_t)k1, NULL) + 1; /* 38.213 9.1.3.1: this PDSCH's place in the codebook */
     struct dci_1_0 d = {.rnti_type = DCI_RNTI_C,
                         .frequency_domain_assignment = (uint32_t)dci_riv_encode(c->nof_prb, crb, h->n_rb),
                         .time_domain_assignment = 0, .mcs = (uint32_t)h->mcs, .ndi = h->ndi,
-                        .rv = (uint32_t)rv, .harq_process = (uint32_t)hid, .tpc = 1, .pucch_resource = 0,
-                        .harq_feedback_timing = 3};
+                        .rv = (uint32_t)rv, .harq_process = (uint32_t)hid, .dai = harq_ack_dai(m), .tpc = 1,
+                        .pucch_resource = 0, .harq_feedback_timing = k1_field};
     if (ra_pdsch_at_table(&c->css, h->table, crb, h->n_rb, h->mcs, &gr, &row) != h->tbs) {
         tb_pool_give_back(pool, index);
         return 0;
@@ -437,7 +484,8 @@ static int send_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t sl
     h->tx++;
     h->busy = true;
     h->retx_due = false;
-    h->ack_slot = slot + 4;
+    h->ack_slot = slot + (uint64_t)k1;
+    h->ack_pos = m - 1;
     ue->last_dl_dci_slot = slot;
     ul_dci_dai(u, ue, slot, dl); /* its HARQ-ACK may go on the PUSCH granted in this slot */
     if (h->with_ta) ue->ta_hold = slot + (uint64_t)(MAC_UE_TA_HOLD_MS * slots_per_ms(u));
@@ -603,9 +651,7 @@ static void ul_dci_dai(const struct mac_ues *u, struct mac_ue *ue, uint64_t slot
     const struct mac_ue_config *c = &u->cfg;
     if (!c->uss_non_fallback || ue->last_ul_dci_slot != slot || ue->ul_dci_at < 0 || ue->ul_dci_at >= dl->n_pdcch)
         return;
-    int n = 0;
-    for (int hid = 0; hid < MAC_UE_DL_HARQ; hid++)
-        n += ue->dl_harq[hid].busy && ue->dl_harq[hid].ack_slot == ue->ul_dci_pusch_slot;
+    int n = dl_acks_at(ue, ue->ul_dci_pusch_slot, NULL);
     ue->ul_dci.dai1 = c->dci_0_1.dynamic_harq_codebook ? (uint32_t)(n + 3) % 4 : n > 0;
     struct dl_pdcch *p = &dl->pdcch[ue->ul_dci_at];
     p->dci_len = dci_0_1_pack(&ue->ul_dci, &c->dci_0_1, p->dci, DL_DCI_MAX_BITS);
@@ -726,24 +772,6 @@ static void ul_outcome(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t s
     }
 }
 
-/* The process of ue whose PUSCH is granted for UL slot s, -1 when none. */
-static int ul_harq_at(const struct mac_ue *ue, uint64_t s)
-{
-    for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++) {
-        const struct mac_ul_harq *h = &ue->ul_harq[hid];
-        if (h->busy && !h->retx_due && h->pusch_slot == s) return hid;
-    }
-    return -1;
-}
-
-/* The DL process of ue whose HARQ-ACK is due in UL slot s, -1 when none. */
-static int dl_harq_at(const struct mac_ue *ue, uint64_t s)
-{
-    for (int hid = 0; hid < MAC_UE_DL_HARQ; hid++)
-        if (ue->dl_harq[hid].busy && ue->dl_harq[hid].ack_slot == s) return hid;
-    return -1;
-}
-
 static void srb1_delivered(struct mac_ues *u, struct mac_ue *ue);
 
 /* The HARQ-ACK of the TB of ue's DL process hid (ACK, or NACK / DTX / never received). SRB1's DL-DCCH SDUs are
@@ -815,11 +843,14 @@ static bool ue_idle(const struct mac_ues *u, const struct mac_ue *ue, uint64_t s
 }
 
 /* ue's downlink this slot: pass 0 a retransmission due (the first process from dl_harq_next on), pass 1 a new TB
- * (RLC data or STATUS, a TA command) in a free process. At most one PDSCH per UE and slot. */
+ * (RLC data or STATUS, a TA command) in a free process. At most one PDSCH per UE and slot, and only when the slot
+ * has a k1 for the UE's DCI format and its HARQ-ACK slot room for one more bit (ack_room). */
 static int serve_dl(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pass, struct dl_slot_request *dl,
                     struct tb_pool *pool, struct pdcch_alloc *a)
 {
     if (ue->last_dl_dci_slot == slot || dl->n_pdcch >= DL_MAX_PDCCH || dl->n_pdsch >= DL_MAX_PDSCH) return 0;
+    int k1 = harq_ack_k1(&u->ack_timing, slot, !u->cfg.uss_non_fallback, NULL);
+    if (k1 <= 0 || !ack_room(u, ue, slot + (uint64_t)k1)) return 0;
     int hid = -1;
     for (int k = 0; k < MAC_UE_DL_HARQ; k++) {
         int i = (ue->dl_harq_next + k) % MAC_UE_DL_HARQ;
@@ -847,6 +878,8 @@ static int serve_ul(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, int pas
                     struct pdcch_alloc *a)
 {
     if (ue->last_ul_dci_slot == slot || dl->n_pdcch >= DL_MAX_PDCCH) return 0;
+    /* a PUSCH carries at most 2 HARQ-ACK bits (ack_room): none where the UE's codebook has more */
+    if (dl_acks_at(ue, slot + (uint64_t)u->cfg.k2, NULL) > HARQ_ACK_SET0_MAX_BITS) return 0;
     if (pass == 0) {
         for (int hid = 0; hid < MAC_UE_UL_HARQ; hid++)
             if (ue->ul_harq[hid].retx_due && send_ul_grant(u, ue, hid, slot, dl, a)) return 1;
@@ -905,8 +938,10 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
     return added;
 }
 
-/* The UE's PUCCH resources (mac/ue_res.h): 0/1 = HARQ-ACK set 0, 2 = SR; format 1, 14 symbols. */
-static void add_pucch(struct mac_ues *u, const struct mac_ue *ue, uint64_t slot, bool sr, struct ul_slot_request *ul)
+/* A PUCCH of the UE's (mac/ue_res.h) to hear: format 1 (14 symbols) resource 0 (HARQ-ACK, set 0) or 2 (SR) with
+ * nbits 1..2, or format 2 (set 1: 1 PRB x 2 symbols) with an nbits payload (HARQ-ACK, then SR). */
+static void add_pucch(struct mac_ues *u, const struct mac_ue *ue, uint64_t slot, bool sr, bool f2, int nbits,
+                      struct ul_slot_request *ul)
 {
     const struct mac_ue_config *c = &u->cfg;
     const struct ue_pucch_res *res = &ue->res;
@@ -915,32 +950,47 @@ static void add_pucch(struct mac_ues *u, const struct mac_ue *ue, uint64_t slot,
         return;
     }
     struct ul_pucch_req *q = &ul->pucch[ul->n_pucch++];
+    struct pucch_resource r = {.format = PUCCH_FORMAT_1, .start_prb = res->f1_prb, .start_symbol = 0,
+                               .nof_symbols = 14, .initial_cs = res->f1_cs,
+                               .time_domain_occ = sr ? res->sr_occ : res->ack_occ[0]};
+    if (f2)
+        r = (struct pucch_resource){.format = PUCCH_FORMAT_2, .start_prb = res->f2_prb,
+                                    .start_symbol = res->f2_symbol, .nof_symbols = 2, .nof_prb = 1};
     *q = (struct ul_pucch_req){
-        .cfg = {.res = {.format = PUCCH_FORMAT_1, .start_prb = res->f1_prb, .start_symbol = 0, .nof_symbols = 14,
-                        .initial_cs = res->f1_cs, .time_domain_occ = sr ? res->sr_occ : res->ack_occ[0]},
-                .bwp_size = c->nof_prb, .slot = (int)(slot % (uint64_t)u->slots_per_frame),
+        .cfg = {.res = r, .bwp_size = c->nof_prb, .slot = (int)(slot % (uint64_t)u->slots_per_frame),
                 .n_id = (uint16_t)c->pci, .n_id_data = (uint16_t)c->pci, .n_id_dmrs = (uint16_t)c->pci,
                 .rnti = ue->crnti},
-        .purpose = sr ? UL_PUCCH_SR : UL_PUCCH_HARQ_ACK, .nof_bits = 1};
+        .purpose = sr ? UL_PUCCH_SR : UL_PUCCH_HARQ_ACK, .nof_bits = nbits};
+}
+
+/* The HARQ-ACK bits ue sends on PUCCH in UL slot s (0: none there, or they go on its PUSCH). */
+static int pucch_acks_at(const struct mac_ue *ue, uint64_t s)
+{
+    return ul_harq_at(ue, s) < 0 ? dl_acks_at(ue, s, NULL) : 0;
 }
 
 int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request *ul)
 {
     int n = 0;
     /* SR occasions: the contexts whose offset is this slot's (sr_at), idle or not. 38.213 9.2.5.1: with a
-     * positive SR in a HARQ-ACK slot, a format 1 UE sends the HARQ-ACK on the SR resource; so both are heard then,
-     * every SR resource before any HARQ-ACK one (mac_ue_pucch reads the SR's bit as the ACK). */
+     * positive SR in a HARQ-ACK slot, a format 1 UE sends the HARQ-ACK (1-2 bits) on the SR resource; so both are
+     * heard then, every SR resource before any HARQ-ACK one (mac_ue_pucch reads the SR's bits as the ACKs). With
+     * format 2 (3 bits or more) the SR is a bit after the HARQ-ACK (9.2.5.2) and the SR resource is not heard. */
     int period = u->layout.sr_period;
     uint64_t sr = period > 0 ? u->sr_at[slot % (uint64_t)period] : 0;
     for (uint64_t b = sr; b; b &= b - 1) {
         const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
-        if (ue->active) add_pucch(u, ue, slot, true, ul);
+        int acks = ue->active ? pucch_acks_at(ue, slot) : 0;
+        if (ue->active && acks <= HARQ_ACK_SET0_MAX_BITS) add_pucch(u, ue, slot, true, false, acks > 1 ? acks : 1, ul);
     }
-    /* HARQ-ACKs and PUSCHs: only pending UEs have them outstanding; a HARQ-ACK due in the slot of the UE's PUSCH
-     * goes on that PUSCH (38.213 9.3) */
+    /* HARQ-ACKs and PUSCHs: only pending UEs have them outstanding; the HARQ-ACKs due in the slot of the UE's PUSCH
+     * go on that PUSCH (38.213 9.3) */
     for (uint64_t b = u->pending; b; b &= b - 1) {
-        const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
-        if (ue->active && dl_harq_at(ue, slot) >= 0 && ul_harq_at(ue, slot) < 0) add_pucch(u, ue, slot, false, ul);
+        int k = __builtin_ctzll(b);
+        const struct mac_ue *ue = &u->ue[k];
+        int acks = ue->active ? pucch_acks_at(ue, slot) : 0;
+        bool f2 = acks > HARQ_ACK_SET0_MAX_BITS;
+        if (acks > 0) add_pucch(u, ue, slot, false, f2, acks + (f2 && (sr >> k & 1)), ul);
     }
     for (uint64_t b = u->pending; b && ul->n_pusch < UL_MAX_PUSCH; b &= b - 1) {
         const struct mac_ue *ue = &u->ue[__builtin_ctzll(b)];
@@ -962,8 +1012,9 @@ int mac_ues_schedule_ul(struct mac_ues *u, uint64_t slot, struct ul_slot_request
         q->tb.rv = rv_order[(h->tx > 0 ? h->tx - 1 : 0) % 4];
         q->tb.new_data = h->tx <= 1;
         q->harq_id = hid;
-        if (dl_harq_at(ue, slot) >= 0) /* UCI-OnPUSCH as RRCSetup configures it: betaOffsetACK-Index1, scaling */
-            q->grant.uci = (struct pusch_uci){.n_ack = 1, .beta_offset_index = MAC_UE_BETA_ACK_INDEX,
+        int acks = dl_acks_at(ue, slot, NULL); /* 1-2 (ack_room, serve_ul) */
+        if (acks > 0) /* UCI-OnPUSCH as RRCSetup configures it: betaOffsetACK-Index1, scaling */
+            q->grant.uci = (struct pusch_uci){.n_ack = acks, .beta_offset_index = MAC_UE_BETA_ACK_INDEX,
                                               .alpha = MAC_UE_UCI_SCALING};
         n++;
     }
@@ -1007,24 +1058,39 @@ uint64_t mac_bsr_bytes(const struct mac_bsr *b)
     return sum;
 }
 
-/* The HARQ-ACK of one of ue's DL TBs, heard on a PUCCH or on a PUSCH. */
-static void harq_ack_heard(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, bool ack, const char *on)
+/* The HARQ-ACK of one of ue's DL TBs, heard on a PUCCH or on a PUSCH: bit pos of an n-bit codebook. */
+static void harq_ack_heard(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, bool ack, const char *on,
+                           int pos, int n)
 {
     if (ack) ue->dl_acks++;
     else ue->dl_nacks++;
     dl_outcome(u, ue, hid, ack);
     const struct mac_dl_harq *h = &ue->dl_harq[hid];
-    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s%s, HARQ %d tx %d%s", ue->crnti, (unsigned long long)slot,
-             ack ? "ACK" : "NACK/DTX", on, hid, h->tx, ack ? "" : h->retx_due ? ": retransmission due" : ": dropped");
+    char bit[32] = "";
+    if (n > 1) snprintf(bit, sizeof bit, " (bit %d of %d)", pos, n);
+    log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s%s%s, HARQ %d tx %d%s", ue->crnti,
+             (unsigned long long)slot, ack ? "ACK" : "NACK/DTX", on, bit, hid, h->tx,
+             ack ? "" : h->retx_due ? ": retransmission due" : ": dropped");
 }
 
-/* 38.213 9.3: the HARQ-ACK bit the PUSCH of `slot` carried (the receiver's DTX test failing, or no result: DTX). */
+/* The codebook of ue's UL slot `slot` heard: bit i (of nbits received; NULL: nothing decoded, all DTX) for the
+ * process at position i. */
+static void acks_heard(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const uint8_t *bits, int nbits,
+                       const char *on)
+{
+    int hids[MAC_UE_DL_HARQ];
+    int n = dl_acks_at(ue, slot, hids);
+    if (n > 1) u->stats.ack_codebooks_multi++;
+    for (int i = 0; i < n; i++)
+        harq_ack_heard(u, ue, hids[i], slot, bits && i < nbits && bits[i] == 1, on, i, n);
+}
+
+/* 38.213 9.3: the HARQ-ACK bits the PUSCH of `slot` carried (the receiver's DTX test failing, or no result:
+ * DTX). */
 static void pusch_harq_ack(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r)
 {
-    int hid = dl_harq_at(ue, slot);
-    if (hid < 0) return;
-    bool ack = r->rc >= 0 && !r->res.ack_dtx && r->res.n_ack >= 1 && r->res.ack[0] == 1;
-    harq_ack_heard(u, ue, hid, slot, ack, " on PUSCH");
+    bool got = r->rc >= 0 && !r->res.ack_dtx;
+    acks_heard(u, ue, slot, got ? r->res.ack : NULL, got ? r->res.n_ack : 0, " on PUSCH");
 }
 
 void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const struct ul_pusch_result *r,
@@ -1112,8 +1178,8 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
     if (!ue || r->rc < 0) return ue != NULL;
     mac_ue_mark(u, ue);
     bool found = r->res.verdict == PUCCH_RX_VALID;
-    int hid = dl_harq_at(ue, slot);
-    bool ack_due = hid >= 0 && ul_harq_at(ue, slot) < 0; /* else it goes on the PUSCH (mac_ue_pusch) */
+    int n = pucch_acks_at(ue, slot); /* 0: none, or they go on the PUSCH (mac_ue_pusch) */
+    bool ack_due = n > 0, f2 = r->req.cfg.res.format == PUCCH_FORMAT_2;
     if (found) ue->last_rx_slot = slot;
     if (r->req.purpose == UL_PUCCH_SR) {
         if (!found) return true;
@@ -1122,11 +1188,20 @@ bool mac_ue_pucch(struct mac_ues *u, uint64_t slot, const struct ul_pucch_result
         log_info(LOG_MAC, "SR: c-rnti=0x%04x slot=%llu (snr %.1f dB)%s", ue->crnti, (unsigned long long)slot,
                  (double)r->res.snr_db, ack_due ? ", with the HARQ-ACK" : "");
         if (!ack_due) return true;
-        ue->ack_on_sr_slot = slot; /* 38.213 9.2.5.1: the HARQ-ACK bit rides on the SR resource */
+        ue->ack_on_sr_slot = slot; /* 38.213 9.2.5.1: the HARQ-ACK bits ride on the SR resource */
     } else if (ue->ack_on_sr_slot == slot || !ack_due) {
-        return true; /* read from the SR resource already, or not the slot of our PDSCH's HARQ-ACK */
+        return true; /* read from the SR resource already, or not the slot of our PDSCHs' HARQ-ACK */
     }
-    harq_ack_heard(u, ue, hid, slot, found && r->res.nbits >= 1 && r->res.bits[0] == 1, "");
+    if (f2) {
+        u->stats.ack_codebooks_f2++;
+        if (found && r->req.nof_bits > n && r->res.nbits > n && r->res.bits[n] == 1) { /* 38.213 9.2.5.2 */
+            ue->sr_pending = true;
+            ue->srs++;
+            log_info(LOG_MAC, "SR: c-rnti=0x%04x slot=%llu (snr %.1f dB), with the HARQ-ACK on PUCCH F2", ue->crnti,
+                     (unsigned long long)slot, (double)r->res.snr_db);
+        }
+    }
+    acks_heard(u, ue, slot, found ? r->res.bits : NULL, found ? r->res.nbits : 0, f2 ? " on PUCCH F2" : "");
     return true;
 }
 

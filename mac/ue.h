@@ -122,6 +122,7 @@
 #include "phy/ch/pdcch.h"
 #include "phy/dl/phy_dl.h"
 #include "phy/ul/phy_ul.h"
+#include "mac/harq_ack.h"
 #include "mac/mac_pdu.h"
 #include "mac/link_adapt.h"
 #include "mac/pdcch_alloc.h"
@@ -176,6 +177,7 @@ struct mac_dl_harq {
     int mcs;                        /* of the kept TB (a retransmission keeps it) */
     enum tbs_mcs_table table;       /* ... a row of this table (the UE's when the TB was built) */
     uint64_t ack_slot;              /* UL slot of its latest transmission's HARQ-ACK, 0 = none outstanding */
+    int ack_pos;                    /* its bit in that slot's HARQ-ACK codebook (0-based, mac/harq_ack.h) */
     uint8_t *tb;                    /* mac_ues.tb_cap bytes, allocated at init */
 };
 
@@ -319,6 +321,8 @@ struct mac_ue_config {
 struct mac_ues_stats {
     uint64_t ul_tx, ul_retx, ul_ko, dl_tx, dl_retx, dl_ko, ta_commands, results_lost;
     uint64_t pucch_no_room;          /* PUCCH receptions due that found the slot's request full */
+    uint64_t ack_codebooks_multi;    /* HARQ-ACK codebooks of more than one bit received (PUCCH or PUSCH) */
+    uint64_t ack_codebooks_f2;       /* ... of them on PUCCH format 2 (3 bits or more) */
     uint64_t pending_visits;         /* UE contexts the slot walks visited (the pending set's size, summed) */
     /* DRB IP packets (SDAP SDUs) over every UE: DL queued (bytes), DL refused (too big, RLC queue full, PDCP or
      * RLC error), UL delivered (bytes), UL dropped (empty, too big, mac_take_ul_data's queue full) */
@@ -351,6 +355,7 @@ struct mac_ues {
     int rr_next;                       /* round robin: the walk's first context next slot */
     uint64_t sr_at[UE_RES_MAX_SR_PERIOD]; /* bit k: context k's SR offset is this slot of the SR period */
     struct mac_ues_stats stats;
+    struct harq_ack_timing ack_timing; /* k1 of each DL slot (cfg.pattern; mac/harq_ack.h) */
     int n_ctx;                         /* contexts this carrier has (DRB entities and TB buffers allocated) */
     size_t tb_cap;                     /* bytes of each UE's DL HARQ buffer */
     uint8_t *tb_mem;
@@ -381,8 +386,8 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index);
 int mac_ues_res(const struct mac_ues *u, int index, struct ue_pucch_res *r);
 struct mac_ue *mac_ue_find(struct mac_ues *u, uint16_t rnti);
 
-/* DL slot `slot` (usable as for random access; pusch_slot_ul: slot + k2 may take a UE PUSCH; ack_slot_ul: slot + 4
- * may take a HARQ-ACK), with the slot's PDCCH allocator a (begun by the caller; random access placed first):
+/* DL slot `slot` (usable as for random access; pusch_slot_ul: slot + k2 may take a UE PUSCH; ack_slot_ul false:
+ * no UE PDSCH in this slot, else each goes where mac/harq_ack.h gives the slot a k1), with the slot's PDCCH allocator a (begun by the caller; random access placed first):
  * round robin over the pending UEs (see the top of this file), retransmissions first. Also counts lost results
  * (no PUSCH or HARQ-ACK MAC_UE_RESULT_WAIT slots after it was due) as failures and drops UEs with nothing left
  * from the pending set. Returns the number of PDCCHs added. */

@@ -95,8 +95,10 @@ static void build_pucch(const struct rrc_setup_cell_desc *d, struct rrc_pucch_co
     p->nof_sr_resources = 1;
     p->sr[0] = (struct rrc_sr_resource){.id = 1, .sr_id = 0, .has_periodicity = true, .period = d->sr_period_slots,
                                         .offset = d->ue.sr_offset, .has_resource = true, .resource = 2};
+    bool given = false;
+    for (int i = 0; i < 8; i++) given |= d->dl_data_to_ul_ack[i] != 0;
     p->nof_dl_data_to_ul_ack = 8;
-    for (int i = 0; i < 8; i++) p->dl_data_to_ul_ack[i] = i + 1;
+    for (int i = 0; i < 8; i++) p->dl_data_to_ul_ack[i] = given ? d->dl_data_to_ul_ack[i] : i + 1;
 }
 
 static void build_pusch(const struct rrc_setup_cell_desc *d, struct rrc_pusch_config *p)
@@ -130,6 +132,8 @@ int rrc_setup_builder_build(const struct rrc_setup_cell_desc *d, int transaction
         d->pdsch_start_symbol < 1 || d->pdsch_start_symbol > 3 || !ue_pucch_ok(d) || d->pusch_k2 < 0 ||
         d->pusch_k2 > 32)
         return -EINVAL;
+    for (int i = 0; i < 8; i++)
+        if (d->dl_data_to_ul_ack[i] < 0 || d->dl_data_to_ul_ack[i] > 15) return -EINVAL;
     memset(msg, 0, sizeof *msg);
     msg->type = RRC_DL_CCCH_SETUP;
     struct rrc_setup *s = &msg->setup;

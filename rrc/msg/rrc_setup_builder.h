@@ -15,7 +15,8 @@
  *              later RRCReconfiguration once its capabilities say it supports it, rrc/rrc_cell.h);
  *       PUCCH: format 1 resources 0 and 1 (resource set 0, up to 2 HARQ-ACK bits), format 1 resource 2 for SR,
  *              format 2 resource 3 (resource set 1), formats 1 and 2 set up, one SR resource,
- *              dl-DataToUL-ACK {1..8} (the DCI 1_0 mapping of 38.213 9.2.3, so 1_0 and 1_1 agree);
+ *              dl-DataToUL-ACK {1..8} (the DCI 1_0 mapping of 38.213 9.2.3, so 1_0 and 1_1 agree) or the
+ *              8 values of the description (TDD: the k1 of each DL slot, mac/harq_ack.h);
  *       PUSCH: DMRS mapping type A (setup), resource allocation type 1, a time domain list {k2, type A, S 0,
  *              L 14}, UCI on PUSCH with semi-static beta offsets; no CSI, no SRS.
  * The PUCCH resources and the SR offset are the UE's own (struct rrc_setup_ue_pucch, chosen by the MAC: mac/ue_res.h
@@ -47,6 +48,8 @@ struct rrc_setup_cell_desc {
     int pusch_k2;                /* k2 of the dedicated PUSCH time domain list (the SIB1 list's, so that a UE
                                     falling back to either reads the same) */
     struct rrc_setup_ue_pucch ue;  /* the UE's own resources (defaults: the first UE of a 52-PRB carrier) */
+    int dl_data_to_ul_ack[8];    /* PUCCH-Config dl-DataToUL-ACK (0..15; mac/harq_ack.h builds it from the TDD
+                                    pattern); all 0: {1..8} */
 };
 
 void rrc_setup_builder_defaults(struct rrc_setup_cell_desc *d);
