@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mac/harq_ack.h"
 #include "mac/mac_pdu.h"
 #include "mac/mac_rar.h"
 #include "phy/ch/dci.h"
@@ -655,17 +656,28 @@ static int64_t send_pusch(struct ue_attach *a, struct ue_attach_ue *u, int64_t s
     return send_grid(a, u, s);
 }
 
-/* PUCCH format 1 with one bit (HARQ-ACK 1 = ACK, or a positive SR with b = 0) in slot s. */
-static int64_t send_pucch(struct ue_attach *a, struct ue_attach_ue *u, int64_t s, const struct pucch_resource *r,
-                          uint8_t bit)
+/* PUCCH in slot s: format 1 with 1-2 bits (HARQ-ACK 1 = ACK, or a positive SR with b = 0), or format 2 with an
+ * n-bit UCI payload. */
+static int64_t send_pucch_bits(struct ue_attach *a, struct ue_attach_ue *u, int64_t s, const struct pucch_resource *r,
+                               const uint8_t *bits, int n)
 {
     struct pucch_config pc = {.res = *r, .bwp_start = a->bwp_start, .bwp_size = a->bwp_size, .slot = slot_of(a, s),
                               .n_id = (uint16_t)a->pucch_n_id, .n_id_data = (uint16_t)a->cell.pci,
                               .n_id_dmrs = (uint16_t)a->cell.pci, .rnti = u->rnti};
     grid_clear(&a->grid);
-    if (pucch_check(&pc, &a->grid) < 0 || pucch_f1_encode(&pc, &bit, 1, &a->grid) < 0) return -EINVAL;
+    int rc = pucch_check(&pc, &a->grid);
+    if (rc == 0)
+        rc = r->format == PUCCH_FORMAT_2 ? pucch_f2_encode(&pc, bits, n, &a->grid, NULL)
+                                         : pucch_f1_encode(&pc, bits, n, &a->grid);
+    if (rc < 0) return -EINVAL;
     u->busy_ul[s & 3] = s;
     return send_grid(a, u, s);
+}
+
+static int64_t send_pucch(struct ue_attach *a, struct ue_attach_ue *u, int64_t s, const struct pucch_resource *r,
+                          uint8_t bit)
+{
+    return send_pucch_bits(a, u, s, r, &bit, 1);
 }
 
 /* ---- DL: SS#1, SS#2 and their PDSCHs --------------------------------------------------------------------- */
@@ -833,7 +845,7 @@ static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
     u->attempts = 1;
     u->n_ta_from = -1;
     u->last_pusch_slot = -1;
-    u->ack_slot = -1;
+    for (int k = 0; k < UE_ATTACH_ACK_SLOTS; k++) u->ack[k].slot = -1;
     for (int k = 0; k < 4; k++) u->busy_ul[k] = -1;
     for (int k = 0; k < UE_ATTACH_HARQ; k++) u->dl_last_ndi[k] = -1;
     request_preamble(a, u, 0);
@@ -1086,31 +1098,77 @@ static void on_msg4(struct ue_attach *a, struct ue_attach_ue *u, const struct gr
     on_rrc_setup(a, u, &msg.setup, out);
 }
 
-/* The HARQ-ACK bit of a PDSCH for UL slot s on PUCCH resource pri of set 0, kept until the slot's DCIs are all
- * handled (a PUSCH granted for s takes it, on_ul_grant; else flush_harq_ack). */
-static void harq_ack_due(struct ue_attach_ue *u, int64_t s, uint8_t bit, int pri, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void harq_ack_due(struct ue_attach_ue *u, int64_t s, uint8_t bit, int pri, const char *fmt, ...)
+/* The HARQ-ACK bit of a PDSCH for UL slot s whose DCI had counter DAI dai and PUCCH resource indicator pri: placed
+ * in s's codebook (mac/harq_ack.h, 38.213 9.1.3.1), sent on s's PUSCH (on_ul_grant) or PUCCH (flush_harq_acks). */
+static void harq_ack_due(struct ue_attach_ue *u, int64_t s, uint8_t bit, int pri, uint32_t dai, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void harq_ack_due(struct ue_attach_ue *u, int64_t s, uint8_t bit, int pri, uint32_t dai, const char *fmt, ...)
 {
+    struct ue_ack_codebook *c = &u->ack[s & (UE_ATTACH_ACK_SLOTS - 1)];
+    if (c->slot != s) {
+        c->slot = s;
+        c->n = 0;
+    }
+    int m = harq_ack_dai_position(c->n, dai);
+    if (m > UE_ATTACH_ACK_BITS) return;
+    for (int i = c->n; i < m - 1; i++) { /* PDSCHs missed in between: NACK */
+        c->bits[i] = 0;
+        snprintf(c->what[i], sizeof c->what[i], "(missed: DAI gap)");
+    }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(u->ack_what, sizeof u->ack_what, fmt, ap);
+    vsnprintf(c->what[m - 1], sizeof c->what[m - 1], fmt, ap);
     va_end(ap);
-    u->ack_slot = s;
-    u->ack_bit = bit;
-    u->ack_pri = pri;
+    c->bits[m - 1] = bit;
+    c->n = m;
+    c->pri = pri;
 }
 
-/* The HARQ-ACK kept by harq_ack_due that no PUSCH took: on PUCCH. */
-static void flush_harq_ack(struct ue_attach *a, struct ue_attach_ue *u)
+/* One log line per HARQ-ACK bit sent ("on" says where). */
+static void note_acks(struct ue_attach *a, struct ue_attach_ue *u, int64_t end, int64_t s,
+                      const struct ue_ack_codebook *c, const char *on)
 {
-    if (u->ack_slot < 0) return;
-    int64_t s = u->ack_slot;
-    u->ack_slot = -1;
-    int64_t end = send_pucch(a, u, s, &u->rrc.harq_res[u->ack_pri], u->ack_bit);
-    if (end >= 0)
-        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s on PUCCH resource %d of set 0 %s", u->idx + 1,
-             u->rnti, sfn_of(a, s), slot_of(a, s), u->ack_bit ? "ACK" : "NACK", u->ack_pri, u->ack_what);
+    for (int i = 0; i < c->n; i++) {
+        char bit[32] = "";
+        if (c->n > 1) snprintf(bit, sizeof bit, " (bit %d of %d)", i, c->n);
+        note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s%s %s %s", u->idx + 1, u->rnti,
+             sfn_of(a, s), slot_of(a, s), c->bits[i] ? "ACK" : "NACK", bit, on, c->what[i]);
+    }
+}
+
+/* The codebooks no later DCI can add to (their UL slot at most UE_ATTACH_LEAD ahead) that no PUSCH took: on PUCCH,
+ * set 0 (format 1) for 1-2 bits, set 1 (format 2) for more with the SR bit appended in an SR occasion (38.213
+ * 9.2.5.2: 1 = positive). */
+static void flush_harq_acks(struct ue_attach *a, struct ue_attach_ue *u)
+{
+    for (int k = 0; k < UE_ATTACH_ACK_SLOTS; k++) {
+        struct ue_ack_codebook *c = &u->ack[k];
+        if (c->slot < 0 || c->slot > a->now + UE_ATTACH_LEAD) continue;
+        int64_t s = c->slot;
+        c->slot = -1;
+        if (c->n < 1) continue;
+        char on[64];
+        int64_t end;
+        if (c->n <= HARQ_ACK_SET0_MAX_BITS) {
+            snprintf(on, sizeof on, "on PUCCH resource %d of set 0", c->pri);
+            end = send_pucch_bits(a, u, s, &u->rrc.harq_res[c->pri], c->bits, c->n);
+        } else if (c->pri < u->rrc.nof_harq_res1) {
+            uint8_t uci[UE_ATTACH_ACK_BITS + 1];
+            memcpy(uci, c->bits, (size_t)c->n);
+            int n = c->n;
+            bool sr_occasion = u->rrc.has_sr && (s - u->rrc.sr_offset) % u->rrc.sr_period == 0;
+            if (sr_occasion) uci[n++] = u->sr_pending;
+            snprintf(on, sizeof on, "on PUCCH format 2 resource %d of set 1%s", c->pri,
+                     sr_occasion ? (u->sr_pending ? " + SR 1" : " + SR 0") : "");
+            end = send_pucch_bits(a, u, s, &u->rrc.harq_res1[c->pri], uci, n);
+            if (end >= 0 && sr_occasion && u->sr_pending) u->srs++;
+        } else {
+            end = -1;
+        }
+        if (end >= 0) note_acks(a, u, end, s, c, on);
+        else fprintf(stderr, "uesim: ue=%d: %d HARQ-ACK bits for slot %d.%d could not be sent\n", u->idx + 1, c->n,
+                     sfn_of(a, s), slot_of(a, s));
+    }
 }
 
 /* An UL DCI of u's UE-specific search space as the fields of a 0_0: DCI 0_0 in a 0_0/1_0 space, else DCI 0_1
@@ -1198,22 +1256,26 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     }
     if (tbs > 0 && u->drop_pusch > 0) {
         u->drop_pusch--;
-        if (u->ack_slot == s) u->ack_slot = -1; /* the HARQ-ACK it would carry is lost with it */
+        if (u->ack[s & (UE_ATTACH_ACK_SLOTS - 1)].slot == s) /* the HARQ-ACK it would carry is lost with it */
+            u->ack[s & (UE_ATTACH_ACK_SLOTS - 1)].slot = -1;
         u->grants++;
         u->last_pusch_slot = s;
         fprintf(out, "uesim: PUSCH left out (--drop-pusch): ue=%d c-rnti=0x%04x slot=%d.%d harq=%u ndi=%u rv=%u%s\n",
                 u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), d.harq_process, d.ndi, d.rv, what);
         return;
     }
-    char ack_note[sizeof u->ack_what + 16] = "";
-    uint8_t ack_bits[2] = {u->ack_bit, 0};
-    if (tbs > 0 && u->ack_slot == s && u->rrc.beta_ack_index >= 0) {
-        gr.uci = (struct pusch_uci){.n_ack = 1, .beta_offset_index = u->rrc.beta_ack_index,
+    /* the codebook of s is complete: gnbd's k1 >= UE_ATTACH_LEAD = k2 and DL DCIs are handled first */
+    struct ue_ack_codebook *c = &u->ack[s & (UE_ATTACH_ACK_SLOTS - 1)], cb = {.slot = -1};
+    if (tbs > 0 && c->slot == s && c->n > 0 && u->rrc.beta_ack_index >= 0) {
+        cb = *c;
+        c->slot = -1;
+        if (cb.n > 2) /* pusch.h: 1-2 bits; gnbd grants no PUSCH where the codebook has more */
+            fprintf(out, "uesim: ERROR: ue=%d: %d HARQ-ACK bits due on the PUSCH of slot %d.%d (2 sent)\n",
+                    u->idx + 1, cb.n, sfn_of(a, s), slot_of(a, s));
+        gr.uci = (struct pusch_uci){.n_ack = cb.n > 2 ? 2 : cb.n, .beta_offset_index = u->rrc.beta_ack_index,
                                     .alpha = u->rrc.uci_alpha};
-        snprintf(ack_note, sizeof ack_note, "; %s on PUSCH %s", u->ack_bit ? "ACK" : "NACK", u->ack_what);
-        u->ack_slot = -1;
     }
-    int64_t end = tbs > 0 ? send_pusch(a, u, s, &gr, &dc, h->tb, ack_bits) : -1;
+    int64_t end = tbs > 0 ? send_pusch(a, u, s, &gr, &dc, h->tb, cb.bits) : -1;
     if (end < 0) {
         fprintf(out, "uesim: UL grant: ue=%d: PUSCH for slot %d.%d not sent\n", u->idx + 1, sfn_of(a, s),
                 slot_of(a, s));
@@ -1223,7 +1285,8 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
     u->last_pusch_slot = s;
     note(a, end, "PUSCH sent: ue=%d c-rnti=0x%04x slot=%d.%d prb=%d+%d mcs=%d tbs=%d harq=%u ndi=%u rv=%u, MAC "
          "PDU%s + padding%s", u->idx + 1, u->rnti, sfn_of(a, s), slot_of(a, s), p.prb_start, p.nof_prb, p.mcs, tbs,
-         d.harq_process, d.ndi, d.rv, what, ack_note);
+         d.harq_process, d.ndi, d.rv, what, cb.n > 0 ? "; HARQ-ACK on it" : "");
+    if (cb.n > 0) note_acks(a, u, end, s, &cb, "on PUSCH");
     if (srb1_sent && rlc_am_tx_pending(&u->rlc) == 0)
         note(a, end, "RRCSetupComplete sent: ue=%d c-rnti=0x%04x (RLC SN %u, last part in slot %d.%d)", u->idx + 1,
              u->rnti, u->complete_sn, sfn_of(a, s), slot_of(a, s));
@@ -1302,7 +1365,7 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
     int64_t s = a->now + k1;
     /* 38.321 5.3.2.2: the same NDI on a process whose TB decoded is a retransmission of it: ACK, not delivered */
     if (u->dl_last_ndi[pid] == (int8_t)d.ndi && u->dl_decoded[pid]) {
-        harq_ack_due(u, s, 1, (int)d.pucch_resource, "(a TB decoded before: harq=%d ndi=%u)", pid, d.ndi);
+        harq_ack_due(u, s, 1, (int)d.pucch_resource, d.dai, "(a TB decoded before: harq=%d ndi=%u)", pid, d.ndi);
         return;
     }
     int tbs = dci_pdsch(a, u, g, &d, u->rnti, true, table, &r);
@@ -1320,7 +1383,7 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
     }
     u->dl_last_ndi[pid] = (int8_t)d.ndi;
     u->dl_decoded[pid] = ok;
-    harq_ack_due(u, s, ok ? 1 : 0, (int)d.pucch_resource, "(PDSCH harq=%d ndi=%u rv=%u dci=%s mcs=%u %s Qm=%d)", pid,
+    harq_ack_due(u, s, ok ? 1 : 0, (int)d.pucch_resource, d.dai, "(PDSCH harq=%d ndi=%u rv=%u dci=%s mcs=%u %s Qm=%d)", pid,
                  d.ndi, d.rv, is_1_1 ? "1_1" : "1_0", d.mcs, table == TBS_MCS_TABLE_256QAM ? "qam256" : "qam64",
                  qm_of(table, (int)d.mcs));
     if (!ok) return;
@@ -1480,7 +1543,6 @@ static void search_group(struct ue_attach *a, const struct grid *g, int own, FIL
         for (int dl = 1; dl >= 0; dl--)
             for (int k = 0; k < f; k++)
                 if ((res[k].dci[0] == 1) == dl && uss_rnti(a, u, a->now) == res[k].rnti) on_dci(a, u, g, &res[k], out);
-        flush_harq_ack(a, u);
     }
 }
 
@@ -1500,6 +1562,7 @@ void ue_attach_on_slot(struct ue_attach *a, int sfn, int slot, int64_t t, const 
                 a->cfg.dl_grid(a->cfg.dl_ctx, &a->dl_ch[i], &a->ue_grid) == 0)
                 search_group(a, &a->ue_grid, i, out);
     }
+    for (int i = 0; i < a->started; i++) flush_harq_acks(a, &a->ue[i]); /* every slot: UL-only ones too */
     for (int i = 0; i < a->started; i++)
         if (a->ue[i].state == UE_ATT_CONNECTED || a->ue[i].state == UE_ATT_UNTIL_RELEASE) maybe_sr(a, &a->ue[i]);
 }

@@ -102,6 +102,8 @@
 
 #define UE_ATTACH_MAX_UES 64
 #define UE_ATTACH_LEAD 4          /* slots between deciding an UL transmission and its slot */
+#define UE_ATTACH_ACK_SLOTS 16    /* UL slots with a HARQ-ACK codebook in the making (k1 <= 15) */
+#define UE_ATTACH_ACK_BITS 8      /* bits of one codebook (gnbd: one per DL HARQ process at most) */
 #define UE_ATTACH_NOTES 96
 #define UE_ATTACH_MAX_TB 8192     /* bytes of one UL TB (a 52-PRB grant at MCS 28 is about 4.6 kB) */
 #define UE_ATTACH_DL_BUFFERS 8    /* DL HARQ soft buffers, shared by the UEs (38.321 5.3.2.1: 8 processes a UE) */
@@ -173,6 +175,15 @@ struct ue_attach_harq {
 struct ue_attach;
 
 /* One UE's procedure. */
+/* One UL slot's HARQ-ACK codebook (slot -1: none). */
+struct ue_ack_codebook {
+    int64_t slot;
+    int n;                                       /* bits so far */
+    uint8_t bits[UE_ATTACH_ACK_BITS];            /* 1 = ACK; a PDSCH missed (DAI gap) stays 0 */
+    int pri;                                     /* the PUCCH resource indicator of the last DCI (38.213 9.2.3) */
+    char what[UE_ATTACH_ACK_BITS][128];          /* each bit's PDSCH, for the log */
+};
+
 struct ue_attach_ue {
     struct ue_attach *a;                         /* NULL until the UE starts */
     int idx;                                     /* 0-based */
@@ -197,12 +208,11 @@ struct ue_attach_ue {
     int64_t deadline;                            /* absolute slot: ra-ContentionResolutionTimer, timeouts */
     int64_t busy_ul[4];                          /* the last UL slots given a PUCCH, by slot mod 4 */
     int64_t last_pusch_slot;                     /* latest granted PUSCH slot */
-    /* the HARQ-ACK of a C-RNTI PDSCH decided in this slot: on the PUSCH of its slot when one is granted in the same
-     * slot (38.213 9.3), else on PUCCH once the slot's DCIs are handled (ack_slot -1: none) */
-    int64_t ack_slot;
-    uint8_t ack_bit;
-    int ack_pri;
-    char ack_what[160];
+    /* the HARQ-ACK codebooks being built (dynamic, 38.213 9.1.3: each C-RNTI PDSCH's bit placed by its counter
+     * DAI), one per UL slot by slot mod UE_ATTACH_ACK_SLOTS: on the PUSCH of that slot when one is granted (38.213
+     * 9.3), else on PUCCH (set 0 format 1 up to 2 bits, set 1 format 2 beyond, the SR bit appended in an SR
+     * occasion) once no later DCI can add to it (UE_ATTACH_LEAD slots before it) */
+    struct ue_ack_codebook ack[UE_ATTACH_ACK_SLOTS];
     /* the Msg3 buffer (38.321 5.4.2.2) */
     int msg3_tbs, msg3_tx, msg3_retx;
     uint8_t msg3[UE_ATTACH_MAX_TB];

@@ -31,13 +31,22 @@ static int take_rlc(const struct rrc_rlc_bearer_config *b, struct rlc_am_config 
     return 0;
 }
 
-/* A format 1 PUCCH-Resource as the PHY sends it (BWP-relative PRBs). */
-static int f1_resource(const struct rrc_pucch_config *p, int id, struct pucch_resource *out)
+/* A PUCCH-Resource of format fmt (RRC_PUCCH_F1 or F2) as the PHY sends it (BWP-relative PRBs). */
+static int pucch_res(const struct rrc_pucch_config *p, int id, enum rrc_pucch_format fmt, struct pucch_resource *out)
 {
     for (int i = 0; i < p->nof_resources && i < RRC_MAX_PUCCH_RESOURCES; i++) {
         const struct rrc_pucch_resource *r = &p->res[i];
         if (r->id != id) continue;
-        if (r->format != RRC_PUCCH_F1) return -EINVAL;
+        if (r->format != fmt) return -EINVAL;
+        if (fmt == RRC_PUCCH_F2) {
+            *out = (struct pucch_resource){.format = PUCCH_FORMAT_2, .start_prb = r->starting_prb,
+                                           .intra_slot_hopping = r->intra_slot_hopping,
+                                           .second_hop_prb = r->has_second_hop_prb ? r->second_hop_prb
+                                                                                   : r->starting_prb,
+                                           .start_symbol = r->start_symbol, .nof_symbols = r->nof_symbols,
+                                           .nof_prb = r->nof_prbs};
+            return pucch_check(&(struct pucch_config){.res = *out, .bwp_size = 275}, NULL);
+        }
         *out = (struct pucch_resource){.format = PUCCH_FORMAT_1, .start_prb = r->starting_prb,
                                        .intra_slot_hopping = r->intra_slot_hopping,
                                        .second_hop_prb = r->has_second_hop_prb ? r->second_hop_prb : r->starting_prb,
@@ -51,23 +60,31 @@ static int f1_resource(const struct rrc_pucch_config *p, int id, struct pucch_re
 
 static int take_pucch(const struct rrc_pucch_config *p, struct ue_rrc_config *c, char *why, size_t len)
 {
-    const struct rrc_pucch_resource_set *set0 = NULL;
-    for (int i = 0; i < p->nof_resource_sets && i < RRC_MAX_PUCCH_SETS; i++)
+    const struct rrc_pucch_resource_set *set0 = NULL, *set1 = NULL;
+    for (int i = 0; i < p->nof_resource_sets && i < RRC_MAX_PUCCH_SETS; i++) {
         if (p->sets[i].id == 0) set0 = &p->sets[i];
+        if (p->sets[i].id == 1) set1 = &p->sets[i];
+    }
     if (!set0 || set0->nof_resources < 1) {
         snprintf(why, len, "PUCCH-Config without resource set 0");
         return -EINVAL;
     }
     c->nof_harq_res = 0;
     for (int i = 0; i < set0->nof_resources && i < UE_RRC_MAX_HARQ_RES; i++)
-        if (f1_resource(p, set0->resources[i], &c->harq_res[c->nof_harq_res++]) < 0) {
+        if (pucch_res(p, set0->resources[i], RRC_PUCCH_F1, &c->harq_res[c->nof_harq_res++]) < 0) {
             snprintf(why, len, "PUCCH resource %d of set 0 is not a format 1 resource", set0->resources[i]);
+            return -EINVAL;
+        }
+    c->nof_harq_res1 = 0; /* set 1: format 2 resources only (3 HARQ-ACK bits or more) */
+    for (int i = 0; set1 && i < set1->nof_resources && i < UE_RRC_MAX_HARQ_RES; i++)
+        if (pucch_res(p, set1->resources[i], RRC_PUCCH_F2, &c->harq_res1[c->nof_harq_res1++]) < 0) {
+            snprintf(why, len, "PUCCH resource %d of set 1 is not a usable format 2 resource", set1->resources[i]);
             return -EINVAL;
         }
     c->has_sr = false;
     if (p->nof_sr_resources > 0) {
         const struct rrc_sr_resource *s = &p->sr[0];
-        if (!s->has_periodicity || s->period < 1 || !s->has_resource || f1_resource(p, s->resource, &c->sr_res) < 0) {
+        if (!s->has_periodicity || s->period < 1 || !s->has_resource || pucch_res(p, s->resource, RRC_PUCCH_F1, &c->sr_res) < 0) {
             snprintf(why, len, "SR resource %d: no slot periodicity or no format 1 PUCCH resource", s->id);
             return -EINVAL;
         }

@@ -4,12 +4,12 @@
  *   - RRCSetup (5.3.3.4): the masterCellGroup's CellGroupConfig applied as far as this UE uses it (5.3.5.5):
  *     the SRB1 RLC bearer's RLC-Config (AM, SN length, t-PollRetransmit, pollPDU, pollByte, maxRetxThreshold,
  *     t-Reassembly, t-StatusProhibit; absent = the 38.331 9.2.1 default), the PUCCH-Config of the initial UL BWP
- *     (resource set 0 for HARQ-ACK of up to 2 bits, indexed by the PUCCH resource indicator, 38.213 9.2.3; the
- *     SR resource's periodicity, offset and PUCCH resource, 38.213 9.2.4; dl-DataToUL-ACK) and the PUSCH-Config's
+ *     (resource set 0 for HARQ-ACK of up to 2 bits, set 1 of format 2 resources for more, indexed by the PUCCH
+ *     resource indicator, 38.213 9.2.1, 9.2.3; the SR resource's periodicity, offset and PUCCH resource, 38.213 9.2.4; dl-DataToUL-ACK) and the PUSCH-Config's
  *     time domain list, and DCI 1_1: when a second UE-specific search space on the first one's CORESET monitors
  *     formats 0_1/1_1, its candidates (monitored in the first one's slots) and the 1_1 sizing of
  *     rrc_serving_cell_dci_1_1(), with PDSCH-Config's mcs-Table (qam256: 38.214 Table 5.1.3.1-2 for 1_1).
- *     Only format 1 PUCCH resources are taken (the UE never sends more than 1 HARQ-ACK bit);
+ *     Set 0 and the SR take format 1 resources only, set 1 format 2 only;
  *   - RRCSetupComplete (5.3.3.4): selectedPLMN-Identity 1 and a dedicatedNAS-Message, transaction identifier of
  *     the RRCSetup.
  * Which list a DCI uses is the caller's (38.214 Table 6.1.2.1.1-1: a DCI 0_0 in a common search space on
@@ -38,6 +38,8 @@ struct ue_rrc_config {
     struct rlc_am_config rlc;                   /* SRB1 (UL-AM-RLC for sending, DL-AM-RLC for receiving) */
     int nof_harq_res;                           /* PUCCH resource set 0, in PRI order */
     struct pucch_resource harq_res[UE_RRC_MAX_HARQ_RES];
+    int nof_harq_res1;                          /* PUCCH resource set 1 (format 2: 3 HARQ-ACK bits or more) */
+    struct pucch_resource harq_res1[UE_RRC_MAX_HARQ_RES];
     bool has_sr;
     int sr_period, sr_offset;                   /* slots */
     struct pucch_resource sr_res;
