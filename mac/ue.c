@@ -1066,7 +1066,7 @@ static void harq_ack_heard(struct mac_ues *u, struct mac_ue *ue, int hid, uint64
     else ue->dl_nacks++;
     dl_outcome(u, ue, hid, ack);
     const struct mac_dl_harq *h = &ue->dl_harq[hid];
-    char bit[32] = "";
+    char bit[48] = "";
     if (n > 1) snprintf(bit, sizeof bit, " (bit %d of %d)", pos, n);
     log_info(LOG_MAC, "HARQ-ACK: c-rnti=0x%04x slot=%llu %s%s%s, HARQ %d tx %d%s", ue->crnti,
              (unsigned long long)slot, ack ? "ACK" : "NACK/DTX", on, bit, hid, h->tx,

@@ -3,7 +3,9 @@
  * MAC-I) both ways, its uplink grants with HARQ, its SRB1 downlink with HARQ, and its timing advance.
  *
  * PUCCH: context k owns the dedicated resources of mac/ue_res.h (its RRCSetup carries them: the MAC sets them
- * aside when the Msg3 arrives and hands them to the RRC with the RRCSetupRequest); HARQ-ACK on resource 0 (PRI 0),
+ * aside when the Msg3 arrives and hands them to the RRC with the RRCSetupRequest); HARQ-ACK on resource 0 (PRI 0,
+ * set 0, format 1: 1-2 bits) or resource 3 (set 1, format 2: 3 bits or more, only in TDD, then the SR is a bit
+ * after them, 38.213 9.2.5.2; contexts sharing that resource, mac/ue_res.h, never use it in the same slot),
  * SR on resource 2 at the UE's own offset.
  * Scheduling requests: the SR resource is received at its occasions (38.213 9.2.4: (slot - offset) mod period =
  * 0); a detected transmission is a positive SR and earns a grant; a BSR the grants since have not covered keeps
@@ -60,13 +62,15 @@
  * in SS#2 and a PDSCH on the lowest free run of PRBs of the slot (mac/pdcch_alloc.h keeps the PDSCHs of a slot
  * on disjoint PRBs; RIV over the BWP from CRB 0, row 0 of pdsch-Config's list), sized for the
  * RLC PDU that the longest free run holds (the PDCCH and PRBs are found before RLC gives a PDU), MAC
- * PDU = [TA command CE] + [one SRB1 SDU] + padding; its HARQ-ACK on PUCCH resource 0 (PRI 0), k1 = 4
- * (dl-DataToUL-ACK {1..8}), or on the UE's PUSCH when one is granted for that slot (38.213 9.3: one bit,
+ * PDU = [TA command CE] + [one SRB1 SDU] + padding; its HARQ-ACK k1 slots later (mac/harq_ack.h: FDD 4, TDD the
+ * slot's own, dl-DataToUL-ACK as RRCSetup lists them) as the next bit of that UL slot's dynamic codebook (counter
+ * DAI, 38.213 9.1.3.1), on PUCCH (above), or on the UE's PUSCH when one is granted for that slot (38.213 9.3: 1-2
+ * bits; a UE with a PUSCH in a slot gets no third PDSCH for it, and no UL grant for a slot with 3 or more,
  * uci-OnPUSCH's betaOffsetACK-Index1 and scaling as RRCSetup gives them; PHY UL's PUSCH receiver decides it, DTX
  * included). DL HARQ (38.321 5.3.2): MAC_UE_DL_HARQ processes per UE, each with its own TB buffer (tb_cap
  * bytes, allocated at init: n_ctx x MAC_UE_DL_HARQ x tb_cap in all) and NDI (0 at the start, as Msg4 left process
  * 0, so each process's first TB has NDI 1); a new TB takes the next free process (a PDSCH in every DL slot while
- * data waits and one is free), its HARQ-ACK tracked by its own UL slot (k1 is fixed: one per slot); the TB is
+ * data waits and one is free), its HARQ-ACK tracked by its UL slot and codebook bit (ack_pos); the TB is
  * kept until its ACK; on NACK or DTX it is sent again with the same process and NDI and the next rv, before
  * anything new, up to MAC_UE_DL_MAX_TX transmissions, then dropped (dl_ko; RLC AM recovers). SRB1 delivery with
  * several TBs in flight: the TB with the last DL-DCCH data written so far (dcch_seq) ACKed, and no other TB with

@@ -11,8 +11,8 @@
  *     PUCCH's top PRB (N-2, N-3, ...);
  *   - format 2 resource 3 (set 1, which srsUE requires to exist), 1 PRB x 2 symbols in symbol pairs 12-13,
  *     10-11, ..., 0-1 of the one PRB below the format 1 region: context k takes pair k mod 7, so contexts 7 apart
- *     share it. That is safe only because the MAC never schedules format 2 (no UCI needs it: 1 HARQ-ACK bit and
- *     SR go on format 1); a MAC that does must give each UE its own (7 per PRB);
+ *     share it: the MAC (mac/ue.c ack_room) lets only one of them use format 2 in a UL slot (TDD codebooks of 3
+ *     bits or more; FDD never needs it: 1 HARQ-ACK bit and SR go on format 1);
  *   - SR: period sr_period, offset = the (k mod n)-th of the n slots of the period that are wholly UL (FDD: all):
  *     an SR occasion in a DL slot would never be heard.
  * The common PUCCH resource (pucch-ResourceCommon, rows with RB offset 0, r_PUCCH 0 as Msg4 uses it) sits in PRB 0

@@ -7,7 +7,8 @@
 # the HARQ process of the PDSCH it gave that place. Checks: every echo arrives; gnbd heard codebooks of several bits
 # (mac.harq_ack_multi) and format 2 ones (mac.harq_ack_f2); every bit gnbd decoded of a codebook of 2 or more bits
 # names the same HARQ process (and ACK) as the bit uesim sent in that slot and place; no NACK/DTX, no HARQ result
-# lost, no DL TB dropped; no PUSCH asked to carry more than 2 bits (uesim ERROR); more than one PDSCH acknowledged
+# lost, no DL TB dropped; no PUSCH asked to carry more than 2 bits (uesim ERROR) and each DCI 0_1's 1st DAI (V_T-DAI,UL)
+# counting its PUSCH's bits; more than one PDSCH acknowledged
 # per UL slot on average; the burst's stream-time rate is printed.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
@@ -75,7 +76,8 @@ check "gnbctl metrics: codebooks of several bits heard (mac.harq_ack_multi $MULT
 check "gnbctl metrics: no DL TB dropped, no HARQ result lost (mac.dl_harq_dropped, mac.harq_results_lost 0 0)" \
   [ "$(metric "$EP" mac.dl_harq_dropped) $(metric "$EP" mac.harq_results_lost)" = "0 0" ]
 check "gnbd heard no NACK/DTX" bash -c '! grep -q "HARQ-ACK: .*NACK/DTX" "$1"' _ "$LOG"
-check "uesim never had more than 2 HARQ-ACK bits for a PUSCH" bash -c '! grep -aq "uesim: ERROR" "$1"' _ "$TMP/ue.out"
+check "uesim never had more than 2 HARQ-ACK bits for a PUSCH, nor a DCI 0_1 whose 1st DAI miscounts them" \
+  bash -c '! grep -aqE "uesim: ERROR|1st DAI" "$1"' _ "$TMP/ue.out"
 # Each bit of a multi-bit codebook: (slot in frame, bit, bits, ACK, HARQ process) as gnbd decoded it and as uesim
 # sent it must agree (the slot count of gnbd's log modulo 20 is uesim's slot in the frame).
 CMP=$(python3 - "$LOG" "$TMP/ue.out" 2>"$TMP/cmp.err" <<'PY'

@@ -1129,7 +1129,7 @@ static void note_acks(struct ue_attach *a, struct ue_attach_ue *u, int64_t end, 
                       const struct ue_ack_codebook *c, const char *on)
 {
     for (int i = 0; i < c->n; i++) {
-        char bit[32] = "";
+        char bit[48] = "";
         if (c->n > 1) snprintf(bit, sizeof bit, " (bit %d of %d)", i, c->n);
         note(a, end, "HARQ-ACK sent: ue=%d c-rnti=0x%04x slot=%d.%d %s%s %s %s", u->idx + 1, u->rnti,
              sfn_of(a, s), slot_of(a, s), c->bits[i] ? "ACK" : "NACK", bit, on, c->what[i]);
@@ -1208,9 +1208,11 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
         return;
     }
     int64_t s = a->now + p.slot_offset;
-    if (dai1 >= 0 && u->rrc.dci_0_1.dynamic_harq_codebook && dai1 != (u->ack_slot == s ? 0 : 3))
+    const struct ue_ack_codebook *due = &u->ack[s & (UE_ATTACH_ACK_SLOTS - 1)];
+    int n_due = due->slot == s ? due->n : 0;
+    if (dai1 >= 0 && u->rrc.dci_0_1.dynamic_harq_codebook && dai1 != (n_due + 3) % 4)
         fprintf(out, "uesim: UL grant: ue=%d slot=%d.%d: DCI 0_1 1st DAI %d but %d HARQ-ACK due in its PUSCH\n",
-                u->idx + 1, sfn_of(a, a->now), slot_of(a, a->now), dai1, u->ack_slot == s);
+                u->idx + 1, sfn_of(a, a->now), slot_of(a, a->now), dai1, n_due);
     struct ue_attach_harq *h = &u->harq[d.harq_process & 15];
     bool retx = h->used && h->ndi == d.ndi;   /* 38.321 5.4.1: NDI not toggled */
     int tbs = pusch_grant(a, u, &p, s, (int)d.rv, retx ? h->len * 8 : 0, &gr, &dc);

@@ -34,7 +34,8 @@ static void setup(bool dci_1_1, int n_ues)
 {
     struct mac_ue_config c = {.pci = 1, .nof_prb = 51, .scs_khz = 30, .dmrs_type_a_position = 2, .k2 = 4,
                               .grant_prb_start = 8, .grant_nof_prb = 12, .grant_mcs = 4, .grant_max_prb = 20,
-                              .grant_period = 5, .sr_period = 10, .dl_mcs = 16, .dl_256qam = dci_1_1};
+                              .grant_period = 5, .sr_period = 10, .dl_mcs = 16, .dl_256qam = dci_1_1,
+                              .uss_non_fallback = dci_1_1};
     ck_assert_int_eq(slot_pattern_init_tdd(&c.pattern, 10, 7, 6, 2, 4), 0);
     c.css = (struct ra_config){.pci = 1, .nof_prb = 51, .scs_khz = 30, .sample_rate_hz = 23.04e6,
                                .dmrs_type_a_position = 2, .pdsch_start_symbol = 1, .pdsch_nof_symbols = 13,
@@ -44,6 +45,7 @@ static void setup(bool dci_1_1, int n_ues)
     c.css.pattern = c.pattern;
     c.dci_1_1 = (struct dci_1_1_config){.n_rb_bwp = 51, .nof_tdra_rows = 1, .dynamic_harq_codebook = true,
                                         .nof_dl_data_to_ul_ack = 8};
+    c.dci_0_1 = (struct dci_0_1_config){.n_rb_bwp = 51, .nof_tdra_rows = 1, .dynamic_harq_codebook = true};
     ck_assert_int_eq(mac_ues_init(&u, &c), 0);
     ck_assert_int_eq(tb_pool_init(&pool, 8, 51 * 12 * 14 * 8 / 8 + 16), 0);
     for (int i = 0; i < n_ues; i++) {
