@@ -128,6 +128,7 @@ struct ngap_cfg {
     int upf_port;            /* the UPF's GTP-U UDP port (2152; tests use others) */
     int n3_pool_buffers;     /* user-plane packet buffers (gnb/pkt_pool.h) */
     int n3_error_ind_rate;   /* GTP-U Error Indications for unknown TEIDs per second at most (0: no limit) */
+    int release_guard_s;     /* UE Context Release Request -> the AMF's Command at the latest (38.413 8.3.2) */
 };
 
 /* Test modes (group "test", absent in service). */

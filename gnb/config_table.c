@@ -254,6 +254,9 @@ static const struct config_key keys[] = {
     {INT("ngap.n3_error_ind_rate", ngap.n3_error_ind_rate, 0, 1000000), DEF_I(100),
      .help = "N3: Error Indications for G-PDUs to unknown TEIDs, per second at most (bursts of rate/10); "
              "the rest are counted (up.error_ind_suppressed); 0 = no limit"},
+    {INT("ngap.release_guard_s", ngap.release_guard_s, 1, 60), DEF_I(10),
+     .help = "UE Context Release Request (38.413 8.3.2) -> the AMF's Command at the latest: without one the UE is "
+             "released here (RRCRelease) and its context forgotten"},
     {.path = "security.integrity", .type = CONFIG_KEY_NAME_LIST, AT(security.integrity), .names = nia_names,
      .unimplemented = nia_unimpl, .has_default = true, .def_str = "[\"nia2\"]", .def_list = &def_nia,
      .help = "integrity algorithms in order of preference; the first the UE supports is used (nia0 = none: tests only)"},

@@ -216,15 +216,21 @@ static void print_ue(const cJSON *ue)
     if (!isnan(num(ue, "dl.mcs"))) snprintf(dl_mcs, sizeof dl_mcs, "%.0f", num(ue, "dl.mcs"));
     if (!isnan(num(ue, "ul.mcs"))) snprintf(ul_mcs, sizeof ul_mcs, "%.0f", num(ue, "ul.mcs"));
     if (!isnan(num(ue, "phr_ph"))) snprintf(phr, sizeof phr, "%.0f", num(ue, "phr_ph"));
+    char ids[64] = ""; /* the DRB identities: "(1,2)" */
+    const cJSON *id, *arr = cJSON_GetObjectItemCaseSensitive(ue, "drb_ids");
+    size_t w = 0;
+    cJSON_ArrayForEach(id, arr) if (cJSON_IsNumber(id) && w + 8 < sizeof ids)
+        w += (size_t)snprintf(ids + w, sizeof ids - w, "%s%d", w ? "," : "(", (int)id->valuedouble);
+    if (w) snprintf(ids + w, sizeof ids - w, ")");
     printf("%s %s%s snr=%s ta=%.0f (%.2fus, %.0f cmds) ul_grants=%.0f ul_ok=%.0f ul_ko=%.0f ul_retx=%.0f "
            "ul_harq_ko=%.0f dl_tx=%.0f dl_ack=%.0f dl_nack=%.0f dl_retx=%.0f dl_harq_ko=%.0f dl_mcs=%s ul_mcs=%s "
-           "dl_qm=%s dl_table=%s sr=%.0f bsr=%.0fB phr=%s last_slot=%.0f age=%.0fms\n",
+           "dl_qm=%s dl_table=%s sr=%.0f bsr=%.0fB phr=%s last_slot=%.0f age=%.0fms drbs=%.0f%s\n",
            cJSON_IsString(rnti) ? rnti->valuestring : "?", cJSON_IsString(st) ? st->valuestring : "?",
            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ue, "rrc_reject")) ? "(reject)" : "", snr, num(ue, "ta"),
            num(ue, "ta_us"), num(ue, "ta_commands"), num(ue, "ul.grants"), num(ue, "ul.crc_ok"), num(ue, "ul.crc_ko"),
            num(ue, "ul.retx"), num(ue, "ul.harq_ko"), num(ue, "dl.tx"), num(ue, "dl.ack"), num(ue, "dl.nack"),
            num(ue, "dl.retx"), num(ue, "dl.harq_ko"), dl_mcs, ul_mcs, dl_qm, dl_table, num(ue, "sr"), num(ue, "bsr_bytes"), phr,
-           num(ue, "last_activity_slot"), num(ue, "age_ms"));
+           num(ue, "last_activity_slot"), num(ue, "age_ms"), isnan(num(ue, "drbs")) ? 0 : num(ue, "drbs"), ids);
 }
 
 static void print_reply(const char *cmd, const cJSON *reply)

@@ -54,6 +54,7 @@ int ng_stage_init(struct ng_stage *s, const struct gnbd_config *cfg, char *err, 
     s->to_ng_fd = -1;
     s->enabled = cfg->ngap.amf_addr[0] != '\0';
     s->band = cfg->cell.band;
+    s->release_guard_ms = cfg->ngap.release_guard_s > 0 ? cfg->ngap.release_guard_s * 1000 : NG_RELEASE_REQUEST_GUARD_MS;
     atomic_store(&s->state, NG_WAIT);
     if (!s->enabled) return 0;
     struct ng_setup_config sc = {0};
@@ -219,7 +220,7 @@ static bool amf_holds(const struct ng_stage *s, const struct ng_ue *u)
 
 /* 38.413 8.3.2: UE Context Release Request, cause radio-connection-with-ue-lost for a radio link failure,
  * user-inactivity otherwise; the context stays until the AMF's Command (answered with Complete by
- * on_release_command) or NG_RELEASE_REQUEST_GUARD_MS. */
+ * on_release_command) or release_guard_ms (ngap.release_guard_s). */
 static void release_request(struct ng_stage *s, struct ng_ue *u, int rrc_cause)
 {
     static _Thread_local struct ngap_pdu pdu;
@@ -238,7 +239,7 @@ static void release_request(struct ng_stage *s, struct ng_ue *u, int rrc_cause)
              u->release_asked ? "the RAN asks to release it" : "released by the RAN",
              rrc_release_cause_name((enum rrc_release_cause)rrc_cause),
              lost ? "radio-connection-with-ue-lost" : "user-inactivity");
-    u->release_deadline_ms = now_ms() + NG_RELEASE_REQUEST_GUARD_MS;
+    u->release_deadline_ms = now_ms() + s->release_guard_ms;
 }
 
 /* The RAN released a UE the AMF did not release (a UE the AMF released was forgotten at its Command, so it is
@@ -277,17 +278,32 @@ static void expire_release_requests(struct ng_stage *s, int64_t t)
         struct ng_ue *u = &s->ues[i];
         if (u->used && (u->release_requested || u->release_asked) && t >= u->release_deadline_ms) {
             log_warn(LOG_NGAP, "NGAP: no UE Context Release Command for RAN UE NGAP ID %u within %d ms: %s",
-                     u->ran_ue_ngap_id, NG_RELEASE_REQUEST_GUARD_MS,
+                     u->ran_ue_ngap_id, s->release_guard_ms,
                      u->release_requested ? "forgotten" : "released here (RRCRelease)");
             release_locally(s, u);
         }
     }
 }
 
-/* 38.413 8.2.1.2: PDU Session Resource Setup Response: the session set up (DL tunnel, QFI) or failed, plus the
- * request's further sessions (failed: one DRB per UE) when given. */
-static void session_response(struct ng_stage *s, struct ng_ue *u, bool ok, int psi, int cause,
-                             const struct ngap_pdu_session_resource_setup_request *more)
+/* The UE's session pdu_session_id (any state but FREE), NULL when none. */
+static struct ng_session *session_of(struct ng_ue *u, int pdu_session_id)
+{
+    for (int k = 0; k < NG_UE_SESSIONS; k++)
+        if (u->sess[k].state != NG_SESSION_FREE && u->sess[k].pdu_session_id == pdu_session_id) return &u->sess[k];
+    return NULL;
+}
+
+static void setup_failed(struct ng_ue *u, int psi, int cause)
+{
+    if (u->n_setup_failed >= NGAP_MAX_PDU_SESSIONS) return;
+    u->setup_failed[u->n_setup_failed++] = (struct ngap_pdu_session_setup_failed){
+        .pdu_session_id = psi, .cause = {.group = NGAP_CAUSE_RADIO_NETWORK, .value = (uint8_t)cause}};
+}
+
+/* 38.413 8.2.1.2: PDU Session Resource Setup Response: the sessions of the request set up (DL tunnel, QFI; with
+ * with_sessions) and those in failed[] (cause). */
+static void send_setup_response(struct ng_stage *s, struct ng_ue *u, bool with_sessions,
+                                const struct ngap_pdu_session_setup_failed *failed, int n_failed)
 {
     static _Thread_local struct ngap_pdu pdu;
     memset(&pdu, 0, sizeof pdu);
@@ -295,39 +311,92 @@ static void session_response(struct ng_stage *s, struct ng_ue *u, bool ok, int p
     struct ngap_pdu_session_resource_setup_response *r = &pdu.u.pdu_session_resource_setup_response;
     r->amf_ue_ngap_id = u->amf_ue_ngap_id;
     r->ran_ue_ngap_id = u->ran_ue_ngap_id;
-    if (ok) {
-        int bits = 0;
-        const uint8_t *a = up_stage_n3_address(s->up, &bits);
-        r->has_setup = true;
-        r->n_setup = 1;
-        r->setup[0].pdu_session_id = u->pdu_session_id;
-        r->setup[0].dl_tunnel.addr_bits = bits;
-        memcpy(r->setup[0].dl_tunnel.addr, a, (size_t)bits / 8);
-        r->setup[0].dl_tunnel.teid = u->dl_teid;
-        r->setup[0].n_qos_flows = 1;
-        r->setup[0].qfis[0] = u->qfi;
-    } else {
-        r->has_failed = true;
-        r->failed[r->n_failed].pdu_session_id = psi;
-        r->failed[r->n_failed++].cause = (struct ngap_cause){.group = NGAP_CAUSE_RADIO_NETWORK, .value = (uint8_t)cause};
+    int bits = 0;
+    const uint8_t *a = up_stage_n3_address(s->up, &bits);
+    for (int k = 0; k < NG_UE_SESSIONS && with_sessions; k++) {
+        struct ng_session *x = &u->sess[k];
+        if (!x->in_request) continue;
+        x->in_request = false;
+        if (x->state != NG_SESSION_UP || r->n_setup >= NGAP_MAX_PDU_SESSIONS) continue;
+        struct ngap_pdu_session_setup_result *o = &r->setup[r->n_setup++];
+        o->pdu_session_id = x->pdu_session_id;
+        o->dl_tunnel.addr_bits = bits;
+        memcpy(o->dl_tunnel.addr, a, (size_t)bits / 8);
+        o->dl_tunnel.teid = x->dl_teid;
+        o->n_qos_flows = 1;
+        o->qfis[0] = x->qfi;
+        log_info(LOG_NGAP, "0x%04x: PDU session %d set up: DRB %d, DL TEID 0x%08x, QFI %d", u->rnti,
+                 x->pdu_session_id, x->drb_id, x->dl_teid, x->qfi);
     }
-    for (int i = 1; more && i < more->n_sessions && r->n_failed < NGAP_MAX_PDU_SESSIONS; i++) {
-        r->has_failed = true;
-        r->failed[r->n_failed].pdu_session_id = more->sessions[i].pdu_session_id;
-        r->failed[r->n_failed++].cause = (struct ngap_cause){.group = NGAP_CAUSE_RADIO_NETWORK,
-                                                             .value = NGAP_CAUSE_RADIO_MULTIPLE_PDU_SESSION_ID};
-    }
+    r->has_setup = r->n_setup > 0;
+    r->n_failed = n_failed;
+    r->has_failed = r->n_failed > 0;
+    memcpy(r->failed, failed, (size_t)r->n_failed * sizeof r->failed[0]);
+    for (int k = 0; k < r->n_failed; k++)
+        log_warn(LOG_NGAP, "0x%04x: PDU session %d failed (radio network cause %d)", u->rnti,
+                 r->failed[k].pdu_session_id, r->failed[k].cause.value);
+    atomic_fetch_add_explicit(&s->sessions_set_up, (uint64_t)r->n_setup, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->sessions_failed, (uint64_t)r->n_failed, memory_order_relaxed);
+    if (!s->link) return;
     send_ue_pdu(s, &pdu);
-    atomic_fetch_add_explicit(ok ? &s->sessions_set_up : &s->sessions_failed, 1, memory_order_relaxed);
-    if (ok)
-        log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Response (session %d set up: DL TEID 0x%08x, QFI %d)",
-                 u->rnti, u->pdu_session_id, u->dl_teid, u->qfi);
-    else
-        log_warn(LOG_NGAP, "0x%04x: PDU Session Resource Setup Response (session %d failed, radio network cause %d)",
-                 u->rnti, psi, cause);
+    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Response (%d set up, %d failed)", u->rnti, r->n_setup,
+             r->n_failed);
 }
 
-/* 38.413 8.2.1: the first session gets a tunnel (DL TEID) and goes to the RRC for DRB 1. */
+/* The Response to the running request once none of its sessions is with the RRC any more. */
+static void session_response(struct ng_stage *s, struct ng_ue *u)
+{
+    for (int k = 0; k < NG_UE_SESSIONS; k++)
+        if (u->sess[k].in_request && u->sess[k].state == NG_SESSION_PENDING) return; /* not yet */
+    u->setup_running = false;
+    send_setup_response(s, u, true, u->setup_failed, u->n_setup_failed);
+    u->n_setup_failed = 0;
+}
+
+/* One session of a Setup Request: a tunnel (DL TEID) and the RRC for its DRB; else its failure is noted. */
+static void session_setup_one(struct ng_stage *s, struct ng_ue *u, const struct ngap_pdu_session_setup_item *it)
+{
+    struct ng_session *x = NULL;
+    for (int k = 0; k < NG_UE_SESSIONS && !x; k++)
+        if (u->sess[k].state == NG_SESSION_FREE) x = &u->sess[k];
+    if (u->next_drb_id < 1) u->next_drb_id = 1;
+    const char *why = session_of(u, it->pdu_session_id) ? "the UE has that session already"
+                      : !x ? "the UE has NG_UE_SESSIONS sessions already"
+                      : u->next_drb_id > RRC_DRB_ID_MAX ? "the UE has had every DRB identity" : NULL;
+    if (why) {
+        log_warn(LOG_NGAP, "0x%04x: PDU session %d refused: %s", u->rnti, it->pdu_session_id, why);
+        setup_failed(u, it->pdu_session_id, session_of(u, it->pdu_session_id) ? NGAP_CAUSE_RADIO_MULTIPLE_PDU_SESSION_ID
+                                                                              : NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE);
+        return;
+    }
+    *x = (struct ng_session){.pdu_session_id = it->pdu_session_id, .drb_id = u->next_drb_id++,
+                             .qfi = it->n_qos_flows > 0 ? it->qos_flows[0].qfi : 1};
+    int rc = up_stage_tunnel_add(s->up, u->rnti, it->pdu_session_id, x->qfi, x->drb_id, it->ul_tunnel.teid,
+                                 it->ul_tunnel.addr, it->ul_tunnel.addr_bits, &x->dl_teid);
+    struct ng_dl_msg *out = rc == 0 ? ring_reserve(&s->to_rrc) : NULL;
+    if (!out) {
+        log_warn(LOG_NGAP, "0x%04x: PDU session %d: %s", u->rnti, it->pdu_session_id,
+                 rc < 0 ? "the user plane refused the tunnel" : "the RRC ring is full");
+        if (rc == 0) up_stage_tunnel_del(s->up, u->rnti, it->pdu_session_id);
+        setup_failed(u, it->pdu_session_id, NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE);
+        return;
+    }
+    x->state = NG_SESSION_PENDING;
+    x->in_request = true;
+    out->type = NG_DL_PDU_SESSION;
+    out->rnti = u->rnti;
+    out->pdu_session_id = it->pdu_session_id;
+    out->qfi = x->qfi;
+    out->drb_id = x->drb_id;
+    out->nas_len = it->has_nas_pdu ? (uint32_t)it->nas_len : 0;
+    if (out->nas_len) memcpy(out->nas, it->nas, it->nas_len);
+    ring_commit(&s->to_rrc);
+    log_info(LOG_NGAP, "0x%04x: PDU session %d (QFI %d, UPF TEID 0x%08x, NAS %u bytes) -> tunnel (DL TEID 0x%08x), "
+             "DRB %d", u->rnti, it->pdu_session_id, x->qfi, it->ul_tunnel.teid, out->nas_len, x->dl_teid, x->drb_id);
+}
+
+/* 38.413 8.2.1: each session of the request gets a tunnel (DL TEID) and goes to the RRC for its own DRB; the
+ * Response follows the RRC's reports (session_response). */
 static void on_session_setup(struct ng_stage *s, const struct ngap_pdu_session_resource_setup_request *r)
 {
     atomic_fetch_add_explicit(&s->sessions_requested, 1, memory_order_relaxed);
@@ -337,38 +406,20 @@ static void on_session_setup(struct ng_stage *s, const struct ngap_pdu_session_r
                  r->head.ran_ue_ngap_id);
         return;
     }
-    const struct ngap_pdu_session_setup_item *it = &r->sessions[0];
-    if (u->session_pending || u->ics_pending || u->release_pending || u->session_up) { /* one DRB per UE */
-        session_response(s, u, false, it->pdu_session_id,
-                         u->session_up ? NGAP_CAUSE_RADIO_MULTIPLE_PDU_SESSION_ID
-                                       : NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE, r);
+    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Request (%d session(s))", u->rnti, r->n_sessions);
+    if (u->setup_running || u->ics_pending || u->release_pending) { /* refused whole */
+        struct ngap_pdu_session_setup_failed f[NGAP_MAX_PDU_SESSIONS];
+        for (int i = 0; i < r->n_sessions; i++)
+            f[i] = (struct ngap_pdu_session_setup_failed){
+                .pdu_session_id = r->sessions[i].pdu_session_id,
+                .cause = {.group = NGAP_CAUSE_RADIO_NETWORK, .value = NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE}};
+        send_setup_response(s, u, false, f, r->n_sessions);
         return;
     }
-    u->pdu_session_id = it->pdu_session_id;
-    u->qfi = it->n_qos_flows > 0 ? it->qos_flows[0].qfi : 1;
-    if (u->drb_id < 1 || u->drb_id > RRC_DRB_ID_MAX) u->drb_id = 1;
-    int rc = up_stage_tunnel_add(s->up, u->rnti, it->pdu_session_id, u->qfi, u->drb_id, it->ul_tunnel.teid,
-                                 it->ul_tunnel.addr, it->ul_tunnel.addr_bits, &u->dl_teid);
-    struct ng_dl_msg *out = rc == 0 ? ring_reserve(&s->to_rrc) : NULL;
-    if (!out) {
-        log_warn(LOG_NGAP, "0x%04x: PDU session %d: %s", u->rnti, it->pdu_session_id,
-                 rc < 0 ? "the user plane refused the tunnel" : "the RRC ring is full");
-        if (rc == 0) up_stage_tunnel_del(s->up, u->rnti, it->pdu_session_id);
-        session_response(s, u, false, it->pdu_session_id, NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE, r);
-        return;
-    }
-    u->session_pending = true;
-    out->type = NG_DL_PDU_SESSION;
-    out->rnti = u->rnti;
-    out->pdu_session_id = it->pdu_session_id;
-    out->qfi = u->qfi;
-    out->drb_id = u->drb_id;
-    out->nas_len = it->has_nas_pdu ? (uint32_t)it->nas_len : 0;
-    if (out->nas_len) memcpy(out->nas, it->nas, it->nas_len);
-    ring_commit(&s->to_rrc);
-    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Request (session %d, QFI %d, UPF TEID 0x%08x, NAS %u "
-             "bytes) -> tunnel (DL TEID 0x%08x), DRB %d%s", u->rnti, it->pdu_session_id, u->qfi, it->ul_tunnel.teid,
-             out->nas_len, u->dl_teid, u->drb_id, r->n_sessions > 1 ? "; further sessions refused (one DRB per UE)" : "");
+    u->setup_running = true;
+    u->n_setup_failed = 0;
+    for (int i = 0; i < r->n_sessions; i++) session_setup_one(s, u, &r->sessions[i]);
+    session_response(s, u); /* now if nothing went to the RRC */
 }
 
 /* 38.413 8.2.2.2: PDU Session Resource Release Response: every session of the Command, released. */
@@ -406,8 +457,25 @@ static void unknown_ue_error(struct ng_stage *s, const char *what, uint64_t amf_
              "(unknown-local-UE-NGAP-ID)", what, ran_id, (unsigned long long)amf_id);
 }
 
-/* 38.413 8.2.2: the session's tunnel goes now, its DRB through the RRC (which reports back: Response); sessions
- * gnbd does not hold are released already. The NAS-PDU reaches the UE either way. */
+/* One release for the RRC: session psi's DRB (or nothing, for a session gnbd does not hold: the RRC answers at
+ * once) with nas. false when the ring is full. */
+static bool rrc_session_release(struct ng_stage *s, struct ng_ue *u, int psi, const uint8_t *nas, size_t nas_len)
+{
+    struct ng_dl_msg *out = ring_reserve(&s->to_rrc);
+    if (!out) return false;
+    out->type = NG_DL_PDU_SESSION_RELEASE;
+    out->rnti = u->rnti;
+    out->pdu_session_id = psi;
+    out->nas_len = (uint32_t)nas_len;
+    if (nas_len) memcpy(out->nas, nas, nas_len);
+    ring_commit(&s->to_rrc);
+    u->release_waiting++;
+    return true;
+}
+
+/* 38.413 8.2.2: each listed session's tunnel goes now, its DRB through the RRC (which reports back on each: then
+ * the Response); sessions gnbd does not hold are released already. The NAS-PDU reaches the UE either way, with
+ * the first DRB release (or alone). */
 static void on_session_release(struct ng_stage *s, const struct ngap_pdu_session_release_command *c)
 {
     atomic_fetch_add_explicit(&s->session_release_commands, 1, memory_order_relaxed);
@@ -416,37 +484,35 @@ static void on_session_release(struct ng_stage *s, const struct ngap_pdu_session
         unknown_ue_error(s, "PDU Session Resource Release Command", c->head.amf_ue_ngap_id, c->head.ran_ue_ngap_id);
         return;
     }
-    if (u->release_pending) {
-        log_warn(LOG_NGAP, "0x%04x: PDU Session Resource Release Command while one is running: dropped", u->rnti);
+    if (u->release_pending || u->setup_running) {
+        log_warn(LOG_NGAP, "0x%04x: PDU Session Resource Release Command while a session %s is running: dropped",
+                 u->rnti, u->release_pending ? "release" : "set-up");
         return;
     }
     u->n_release = c->n_sessions < NGAP_MAX_PDU_SESSIONS ? c->n_sessions : NGAP_MAX_PDU_SESSIONS;
     memcpy(u->release_ids, c->pdu_session_ids, sizeof u->release_ids);
-    bool ours = false;
-    for (int i = 0; i < u->n_release; i++) ours |= u->session_up && c->pdu_session_ids[i] == u->pdu_session_id;
-    struct ng_dl_msg *out = ring_reserve(&s->to_rrc);
     u->release_pending = true;
-    if (ours) {
-        up_stage_tunnel_del(s->up, u->rnti, u->pdu_session_id); /* 29.281: G-PDUs to it now get Error Indications */
-        u->session_up = false;
-        u->drb_id = u->drb_id % RRC_DRB_ID_MAX + 1; /* the next session's DRB (see ng_stage.h) */
+    u->release_waiting = 0;
+    size_t nas_len = c->head.has_nas_pdu ? c->head.nas_len : 0;
+    int ours = 0;
+    bool lost = false;
+    for (int i = 0; i < u->n_release; i++) {
+        struct ng_session *x = session_of(u, c->pdu_session_ids[i]);
+        if (!x || x->state != NG_SESSION_UP) continue;
+        up_stage_tunnel_del(s->up, u->rnti, x->pdu_session_id); /* 29.281: G-PDUs to it now get Error Indications */
+        x->state = NG_SESSION_FREE; /* its DRB identity is not given again (ng_stage.h) */
+        ours++;
+        if (!rrc_session_release(s, u, x->pdu_session_id, ours == 1 ? c->head.nas : NULL, ours == 1 ? nas_len : 0))
+            lost = true;
     }
-    if (!out) { /* the RRC cannot hear of it: released on our side, answered now */
-        log_warn(LOG_NGAP, "0x%04x: PDU session release: the RRC ring is full; DRB left to the UE's release",
-                 u->rnti);
-        session_release_response(s, u);
-        return;
-    }
-    /* Not ours: the RRC answers at once (nothing to release) and passes the NAS-PDU on. */
-    out->type = NG_DL_PDU_SESSION_RELEASE;
-    out->rnti = u->rnti;
-    out->pdu_session_id = ours ? u->pdu_session_id : (u->n_release ? c->pdu_session_ids[0] : -1);
-    out->nas_len = c->head.has_nas_pdu ? (uint32_t)c->head.nas_len : 0;
-    if (out->nas_len) memcpy(out->nas, c->head.nas, out->nas_len);
-    ring_commit(&s->to_rrc);
-    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Release Command (%d session(s), first %d, NAS %u bytes) -> %s",
-             u->rnti, u->n_release, u->n_release ? c->pdu_session_ids[0] : -1, out->nas_len,
-             ours ? "tunnel released, DRB release" : "no such session here");
+    if (ours == 0 && !rrc_session_release(s, u, u->n_release ? c->pdu_session_ids[0] : -1, c->head.nas, nas_len))
+        lost = true; /* not ours: the RRC answers at once and passes the NAS-PDU on */
+    if (lost)
+        log_warn(LOG_NGAP, "0x%04x: PDU session release: the RRC ring is full; DRB left to the UE's release", u->rnti);
+    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Release Command (%d session(s), first %d, NAS %zu bytes) -> %d "
+             "tunnel(s) released, DRB release(s)", u->rnti, u->n_release, u->n_release ? c->pdu_session_ids[0] : -1,
+             nas_len, ours);
+    if (u->release_waiting == 0) session_release_response(s, u); /* the RRC heard of none: answered now */
 }
 
 /* 38.413 8.14.1: the UE's radio capabilities (UERadioAccessCapabilityInformation from the RRC) to the AMF. */
@@ -497,17 +563,21 @@ static void on_up(struct ng_stage *s, const struct ng_up_msg *m)
         return;
     }
     if (m->type == NG_UP_SESSION_DONE || m->type == NG_UP_SESSION_FAILED) {
-        if (u && u->session_pending) {
+        struct ng_session *x = u ? session_of(u, m->pdu_session_id) : NULL;
+        if (x && x->state == NG_SESSION_PENDING) {
             bool ok = m->type == NG_UP_SESSION_DONE;
-            u->session_pending = false;
-            u->session_up = ok;
-            if (!ok) up_stage_tunnel_del(s->up, u->rnti, u->pdu_session_id); /* no DRB: the tunnel goes too */
-            if (s->link) session_response(s, u, ok, u->pdu_session_id, m->establishment_cause, NULL);
+            x->state = ok ? NG_SESSION_UP : NG_SESSION_FREE;
+            if (!ok) { /* no DRB: the tunnel goes too */
+                up_stage_tunnel_del(s->up, u->rnti, x->pdu_session_id);
+                setup_failed(u, x->pdu_session_id, m->establishment_cause);
+            }
+            if (!ok) x->in_request = false;
+            session_response(s, u);
         }
         return;
     }
     if (m->type == NG_UP_SESSION_RELEASED) {
-        if (u && u->release_pending) session_release_response(s, u);
+        if (u && u->release_pending && --u->release_waiting <= 0) session_release_response(s, u);
         return;
     }
     if (!ng_setup_is_ready(&s->setup) || !s->link) {
@@ -673,7 +743,8 @@ static void on_release_command(struct ng_stage *s, const struct ngap_ue_context_
     send_ue_pdu(s, &pdu);
 }
 
-int ng_stage_up(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cause, const uint8_t *nas, size_t len)
+static int up_msg(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cause, int psi, const uint8_t *nas,
+                  size_t len)
 {
     if (!s || !s->enabled) return 0;
     if (len > NGAP_MAX_NAS_PDU) len = NGAP_MAX_NAS_PDU; /* the codec's limit; a longer NAS message is cut */
@@ -685,6 +756,7 @@ int ng_stage_up(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cau
     m->type = type;
     m->rnti = rnti;
     m->establishment_cause = cause;
+    m->pdu_session_id = psi;
     m->nas_len = (uint32_t)len;
     if (len) memcpy(m->nas, nas, len);
     ring_commit(&s->to_ng);
@@ -692,6 +764,16 @@ int ng_stage_up(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cau
     ssize_t n = write(s->to_ng_fd, &one, sizeof one);
     (void)n;
     return 0;
+}
+
+int ng_stage_up(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cause, const uint8_t *nas, size_t len)
+{
+    return up_msg(s, type, rnti, cause, -1, nas, len);
+}
+
+int ng_stage_up_session(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int pdu_session_id, int cause)
+{
+    return up_msg(s, type, rnti, cause, pdu_session_id, NULL, 0);
 }
 
 const struct ng_dl_msg *ng_stage_dl_peek(struct ng_stage *s)

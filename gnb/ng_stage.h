@@ -20,21 +20,28 @@
  * with a radio network cause. A request for a RAN UE NGAP ID this gNB does not know gets an Error Indication
  * (cause unknown-local-UE-NGAP-ID, 38.413 10.6); one the RRC ring cannot take, a Failure at once.
  *
- * PDU Session Resource Setup (8.2.1): the first session of the request gets a tunnel in the user-plane stage
- * (our DL TEID) and DRB 1 through the RRC (RRCReconfiguration with the session's NAS-PDU); the RRC's outcome is
- * answered with PDU Session Resource Setup Response: the session set up (our N3 address, the DL TEID, its QFI) or
- * failed (further sessions of the request too: one DRB per UE).
+ * PDU Session Resource Setup (8.2.1): a UE holds up to NG_UE_SESSIONS sessions (the MAC's DRBs per UE), each
+ * with its own DRB and N3 tunnel. Every session of a request gets a tunnel in the user-plane stage (our DL TEID,
+ * keyed by DRB for the UL) and goes to the RRC with its own DRB identity and NAS-PDU (one RRCReconfiguration per
+ * session; the RRC runs them one after the other). The DRB identity rule: a UE's sessions take DRB 1, 2, 3 ...
+ * (LCID 4, 5, 6 ...) in the order they come, and an identity once given (set up, failed or released) is not
+ * given again while the UE stays, since a UE may keep a released DRB's RLC entity (srsUE does, rrc/rrc_cell.h):
+ * so after DRB 1's release the next session takes DRB 2 on LCID 5; past RRC_DRB_ID_MAX the UE's sessions are
+ * refused. When the RRC has reported on every session of the request, PDU Session Resource Setup Response
+ * answers it: the sessions set up (our N3 address, the DL TEID, the QFI) and the failed ones with their cause
+ * (multiple-PDU-session-ID-instances for one the UE has, resources-not-available beyond NG_UE_SESSIONS or
+ * without a tunnel, the radio cause from the RRC). A request while another set-up or release of the UE runs is
+ * refused whole (interaction-with-other-procedure).
  *
- * PDU Session Resource Release (8.2.2): the session's tunnel goes at once (G-PDUs to its DL TEID get Error
- * Indications from then on), then DRB 1 through the RRC (the MAC drops it, RRCReconfiguration with
- * drb-ToReleaseList and the NAS-PDU); on the RRC's report (RRCReconfigurationComplete, or the guard time) the AMF
- * gets PDU Session Resource Release Response listing every session of the Command (one gnbd does not hold is
- * released already). A new session may then set a DRB up again: the next DRB identity (DRB 2 on LCID 5 after
- * DRB 1), since a UE may keep a released DRB's RLC entity (srsUE does, rrc/rrc_cell.h).
+ * PDU Session Resource Release (8.2.2): each listed session's tunnel goes at once (G-PDUs to its DL TEID get
+ * Error Indications from then on), then its DRB through the RRC (the MAC drops it, RRCReconfiguration with
+ * drb-ToReleaseList and the NAS-PDU, the Command's NAS-PDU with the first one); the UE's other sessions stay. When
+ * the RRC has reported on each (RRCReconfigurationComplete, or the guard time) the AMF gets PDU Session Resource
+ * Release Response listing every session of the Command (one gnbd does not hold is released already).
  *
  * RAN-initiated release (38.413 8.3.2): a UE the RRC finds inactive is reported (NG_UP_RELEASE_REQUEST) and the
- * AMF asked with a UE Context Release Request; the RRCRelease follows the AMF's Command (then Complete), or
- * NG_RELEASE_REQUEST_GUARD_MS without one. A UE already gone from the RAN (radio link failure, a new stream,
+ * AMF asked with a UE Context Release Request; the RRCRelease follows the AMF's Command (then Complete), or the
+ * guard time without one (ngap.release_guard_s, NG_RELEASE_REQUEST_GUARD_MS by default). A UE already gone from the RAN (radio link failure, a new stream,
  * the cell left empty) gets the Request after the fact: it cannot hear an RRCRelease any more.
  *
  * NG Reset (8.7.4): one from the AMF releases the UEs it names (all, or the listed UE-associated connections):
@@ -69,8 +76,8 @@ enum ng_up_type {
     NG_UP_INITIAL_UE, NG_UP_UL_NAS, NG_UP_UE_GONE, NG_UP_RESET,
     NG_UP_CONTEXT_SETUP_DONE,     /* AS security on: Initial Context Setup Response */
     NG_UP_CONTEXT_SETUP_FAILED,   /* Initial Context Setup Failure, cause = a radio network cause (9.3.1.2) */
-    NG_UP_SESSION_DONE,           /* DRB 1 up (RRCReconfigurationComplete): PDU Session Resource Setup Response */
-    NG_UP_SESSION_FAILED,         /* ... with the session in the failed list, cause = a radio network cause */
+    NG_UP_SESSION_DONE,           /* pdu_session_id's DRB up (RRCReconfigurationComplete) */
+    NG_UP_SESSION_FAILED,         /* ... it failed, cause = a radio network cause */
     NG_UP_SESSION_RELEASED,       /* DRB released (or nothing to release): PDU Session Resource Release Response;
                                    * cause = the PDU session ID */
     NG_UP_RELEASE_REQUEST,        /* the UE is inactive: ask the AMF (UE Context Release Request); the RRC
@@ -83,6 +90,7 @@ struct ng_up_msg {
     int establishment_cause;      /* INITIAL_UE: 38.331's, whose first ten values NGAP's 9.3.1.111 repeats;
                                    * CONTEXT_SETUP_FAILED: the radio network cause;
                                    * UE_GONE: why the RRC released the UE (enum rrc_release_cause) */
+    int pdu_session_id;           /* SESSION_DONE, SESSION_FAILED */
     uint32_t nas_len;
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
@@ -96,7 +104,7 @@ struct ng_dl_msg {
     uint8_t k_gnb[32];            /* CONTEXT_SETUP */
     uint16_t nr_encryption, nr_integrity; /* CONTEXT_SETUP: 9.3.1.86 maps */
     int pdu_session_id, qfi;      /* PDU_SESSION (its NAS-PDU in nas), PDU_SESSION_RELEASE (pdu_session_id) */
-    int drb_id;                   /* PDU_SESSION: the DRB for it (1 first, the next after each release) */
+    int drb_id;                   /* PDU_SESSION: the DRB for it (see the DRB identity rule above) */
     bool ue_cap_known;            /* CONTEXT_SETUP: the request had UE Radio Capability: no UECapabilityEnquiry */
     bool ue_cap_decoded;          /* ... and its UE-NR-Capability decoded into ue_caps */
     struct rrc_ue_nr_caps ue_caps;
@@ -104,6 +112,16 @@ struct ng_dl_msg {
     uint8_t nas[NGAP_MAX_NAS_PDU];
 };
 #define NG_MAX_UES 64
+#define NG_UE_SESSIONS 4          /* PDU sessions a UE may hold (rrc_cell.h RRC_UE_DRBS, mac/ue.h MAC_UE_DRBS) */
+
+/* A PDU session of a UE (38.413 8.2.1): its tunnel and DRB. */
+enum ng_session_state { NG_SESSION_FREE, NG_SESSION_PENDING /* with the RRC */, NG_SESSION_UP };
+struct ng_session {
+    int state;                    /* enum ng_session_state */
+    bool in_request;              /* set up by the Setup Request being answered (ng_ue.setup_running) */
+    int pdu_session_id, qfi, drb_id;
+    uint32_t dl_teid;             /* from the user-plane stage */
+};
 
 struct ng_ue {
     bool used;
@@ -117,16 +135,17 @@ struct ng_ue {
     bool release_asked;           /* the RRC found it inactive: UE Context Release Request sent, the UE still
                                    * connected until the Command (then RRCRelease) */
     int64_t release_deadline_ms;  /* forget the context then if no Command came (and release the UE) */
-    bool session_pending;         /* PDU Session Resource Setup passed to the RRC, not yet answered */
-    bool session_up;              /* the session below is set up (tunnel and DRB 1) */
-    int pdu_session_id, qfi;
-    int drb_id;                   /* the session's DRB; the next session's is drb_id + 1 once it is released */
-    uint32_t dl_teid;             /* from the user-plane stage */
-    bool release_pending;         /* PDU Session Resource Release passed to the RRC, not yet answered ... */
+    struct ng_session sess[NG_UE_SESSIONS];
+    int next_drb_id;              /* the DRB identity of the UE's next session (0: 1) */
+    bool setup_running;           /* a PDU Session Resource Setup Request is being answered: its sessions ... */
+    int n_setup_failed;           /* ... those that failed already */
+    struct ngap_pdu_session_setup_failed setup_failed[NGAP_MAX_PDU_SESSIONS];
+    int release_waiting;          /* PDU Session Resource Release: RRC reports still awaited ... */
+    bool release_pending;         /* ... for this Command */
     int n_release;                /* ... for these sessions of the Command (answered all together) */
     int release_ids[NGAP_MAX_PDU_SESSIONS];
 };
-#define NG_RELEASE_REQUEST_GUARD_MS 10000   /* UE Context Release Request -> Command, at the latest */
+#define NG_RELEASE_REQUEST_GUARD_MS 10000   /* UE Context Release Request -> Command, at the latest (default) */
 #define NG_RESET_GUARD_MS 5000              /* our NG Reset -> Acknowledge, else sent again */
 #define NG_RESET_TRIES 3
 
@@ -137,6 +156,7 @@ struct ng_stage {
     struct up_stage *up;          /* the user plane (gnb/up_stage.h): its tunnels go with the UE */
     struct sctp_link_config link_cfg;
     struct ng_setup setup;        /* owned by the stage's thread once started */
+    int release_guard_ms;         /* UE Context Release Request -> Command at the latest (ngap.release_guard_s) */
     struct sctp_link *link;
     pthread_t thread;
     bool started;
@@ -171,6 +191,8 @@ void ng_stage_stop(struct ng_stage *s);
 /* The RRC stage's side (one producer thread). ng_stage_up() copies the message into the ring and wakes the stage;
  * -EAGAIN when the ring is full (counted: the NAS message is lost), 0 when NG is not enabled (nothing to do). */
 int ng_stage_up(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int cause, const uint8_t *nas, size_t len);
+/* The RRC's outcome for one PDU session (NG_UP_SESSION_DONE or NG_UP_SESSION_FAILED with a radio network cause). */
+int ng_stage_up_session(struct ng_stage *s, enum ng_up_type type, uint16_t rnti, int pdu_session_id, int cause);
 /* The next DL NAS message for the RRC, NULL when none; ng_stage_dl_done() after using it. */
 const struct ng_dl_msg *ng_stage_dl_peek(struct ng_stage *s);
 void ng_stage_dl_done(struct ng_stage *s);

@@ -437,6 +437,7 @@ static int mac_user_plane(struct pipeline *p)
     for (; n < 64 && (pk = up_stage_dl_peek(p->up)) != NULL; n++) /* mac_dl_data() copies the packet */
         up_stage_dl_done(p->up, mac_dl_data(&p->mac, pk->rnti, pk->drb_id, up_stage_pkt_data(p->up, pk), pk->len) == 0);
     _Static_assert(MAC_DRB_MAX_SDU <= UP_PKT_MAX, "a UL packet of the MAC fits a pool buffer");
+    _Static_assert(MAC_UE_DRBS == RRC_UE_DRBS && RRC_UE_DRBS == NG_UE_SESSIONS, "one DRB per PDU session");
     static struct mac_ul_data ul; /* MAC stage only; large for a stack */
     for (; n < 128 && mac_take_ul_data(&p->mac, &ul) > 0; n++)
         up_stage_ul_push(p->up, ul.rnti, ul.drb_id, ul.data, (size_t)ul.len); /* refused: counted in up.ul_dropped */
@@ -464,7 +465,7 @@ static int mac_step(struct pipeline *p)
             mac_release_ue(&p->mac, from_rrc->rnti);
         else if (now && from_rrc->type == RRC_MSG_DRB_SETUP) {
             if (mac_ue_drb_setup(&p->mac, from_rrc->rnti, &from_rrc->drb) == 0)
-                mac_ue_drb_security(&p->mac, from_rrc->rnti, &from_rrc->sec);
+                mac_ue_drb_security(&p->mac, from_rrc->rnti, from_rrc->drb.drb_id, &from_rrc->sec);
         } else if (now && from_rrc->type == RRC_MSG_DRB_RELEASE) {
             mac_ue_drb_release(&p->mac, from_rrc->rnti, from_rrc->drb.drb_id);
         } else if (now && (from_rrc->type == RRC_MSG_SECURITY || from_rrc->type == RRC_MSG_CIPHERING))
@@ -762,9 +763,13 @@ static void rrc_pdu_session(struct pipeline *p, const struct ng_dl_msg *m)
         return;
     }
     log_warn(LOG_RRC, "0x%04x: PDU session %d refused: %s", m->rnti, m->pdu_session_id,
-             rc == -ENOENT ? "no RRC context" : rc == -EBUSY ? "security not on yet, or a DRB already" : strerror(-rc));
-    ng_stage_up(p->ng, NG_UP_SESSION_FAILED, m->rnti,
-                rc == -EBUSY ? NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE : NGAP_CAUSE_RADIO_UNSPECIFIED, NULL, 0);
+             rc == -ENOENT ? "no RRC context" : rc == -EBUSY ? "security not on yet"
+             : rc == -EEXIST ? "the UE has that DRB or session already" : rc == -ENOSPC ? "the UE has RRC_UE_DRBS DRBs"
+                                                                        : strerror(-rc));
+    ng_stage_up_session(p->ng, NG_UP_SESSION_FAILED, m->rnti, m->pdu_session_id,
+                        rc == -EBUSY ? NGAP_CAUSE_RADIO_INTERACTION_WITH_OTHER_PROCEDURE
+                        : rc == -EEXIST ? NGAP_CAUSE_RADIO_MULTIPLE_PDU_SESSION_ID
+                        : rc == -ENOSPC ? NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE : NGAP_CAUSE_RADIO_UNSPECIFIED);
 }
 
 /* The core's PDU Session Resource Release: DRB 1 goes through the cell's procedures; when there is nothing to
@@ -842,12 +847,14 @@ static int rrc_actions(struct pipeline *p)
         }
         if (act.type == RRC_ACT_SESSION_DONE || act.type == RRC_ACT_SESSION_FAILED) {
             bool ok = act.type == RRC_ACT_SESSION_DONE;
-            ng_stage_up(p->ng, ok ? NG_UP_SESSION_DONE : NG_UP_SESSION_FAILED, act.rnti,
-                        NGAP_CAUSE_RADIO_FAILURE_IN_RADIO_INTERFACE, NULL, 0);
+            ng_stage_up_session(p->ng, ok ? NG_UP_SESSION_DONE : NG_UP_SESSION_FAILED, act.rnti,
+                                act.drb.pdu_session_id, NGAP_CAUSE_RADIO_FAILURE_IN_RADIO_INTERFACE);
             if (ok)
-                log_info(LOG_RRC, "0x%04x: RRCReconfigurationComplete: DRB %d up", act.rnti, act.drb.drb_id);
+                log_info(LOG_RRC, "0x%04x: RRCReconfigurationComplete: DRB %d up (PDU session %d)", act.rnti,
+                         act.drb.drb_id, act.drb.pdu_session_id);
             else
-                log_warn(LOG_RRC, "0x%04x: no RRCReconfigurationComplete: PDU session failed", act.rnti);
+                log_warn(LOG_RRC, "0x%04x: no RRCReconfigurationComplete: PDU session %d failed (DRB %d released)",
+                         act.rnti, act.drb.pdu_session_id, act.drb.drb_id);
             continue;
         }
         if (act.type == RRC_ACT_SESSION_RELEASED) {
@@ -952,6 +959,9 @@ static int rrc_dl_nas(struct pipeline *p)
         if (m->type == NG_DL_RELEASE) { /* the RRCRelease goes out with the cell's next actions */
             if (rrc_cell_request_release(&p->rrc, m->rnti) < 0)
                 log_warn(LOG_RRC, "0x%04x: the core released a UE with no RRC context", m->rnti);
+        } else if ((m->type == NG_DL_PDU_SESSION_RELEASE || m->type == NG_DL_PDU_SESSION) &&
+                   rrc_cell_drb_busy(&p->rrc, m->rnti)) {
+            break; /* one DRB procedure per UE at a time: the next session waits (RRC_RECONF_GUARD_MS at most) */
         } else if (m->type == NG_DL_PDU_SESSION_RELEASE) { /* answered even without a context */
             rrc_pdu_session_release(p, m);
         } else if (!rrc_cell_find(&p->rrc, m->rnti)) {

@@ -118,6 +118,12 @@ static void collect_ues(const struct mac *m, uint64_t slot, struct ue_table_view
         const struct mac_ue *ue = &m->ues.ue[i];
         if (!ue->active) continue;
         bool pusch = ue->pusch_ok + ue->pusch_ko > 0;
+        uint32_t drbs = 0, drb_ids = 0;
+        for (int k = 0; k < MAC_UE_DRBS; k++)
+            if (ue->drb[k].active) {
+                drbs++;
+                drb_ids |= 1u << (ue->drb[k].drb_id & 31);
+            }
         v->ue[v->n++] = (struct ue_summary){
             .rnti = ue->crnti, .state = ue->setup_complete ? UE_STATE_SETUP_COMPLETE : UE_STATE_CONNECTED,
             .ta = ue->ta, .ta_us = ta_to_us(ue->ta, m->cfg.scs_khz),
@@ -128,7 +134,7 @@ static void collect_ues(const struct mac *m, uint64_t slot, struct ue_table_view
             .ta_commands = ue->ta_commands, .phr_ph = ue->phr_ph, .dl_mcs = ue->la.dl.last_mcs,
             .ul_mcs = ue->la.ul.last_mcs, .dl_qm = qm_of(ue->la.dl_table, ue->la.dl.last_mcs),
             .dl_table = ue->la.dl_table == TBS_MCS_TABLE_256QAM ? 256 : 64, .dl_table_pending = ue->dl_table_pending,
-            .bsr_bytes = ue->bsr_bytes, .last_activity_slot = ue->last_rx_slot,
+            .bsr_bytes = ue->bsr_bytes, .last_activity_slot = ue->last_rx_slot, .drbs = drbs, .drb_ids = drb_ids,
             .age_ms = age_ms(slot, ue->last_rx_slot, m->cfg.scs_khz)};
     }
 }
@@ -188,7 +194,11 @@ static int ue_to_json(const struct ue_summary *u, cJSON *arr)
          cJSON_AddNumberToObject(o, "sr", u->sr_count) && cJSON_AddNumberToObject(o, "bsr_bytes", (double)u->bsr_bytes) &&
          add_number(o, "phr_ph", u->phr_ph < 0 ? NAN : u->phr_ph) &&
          cJSON_AddNumberToObject(o, "last_activity_slot", (double)u->last_activity_slot) &&
-         cJSON_AddNumberToObject(o, "age_ms", (double)u->age_ms);
+         cJSON_AddNumberToObject(o, "age_ms", (double)u->age_ms) && cJSON_AddNumberToObject(o, "drbs", u->drbs);
+    cJSON *ids = ok ? cJSON_AddArrayToObject(o, "drb_ids") : NULL;
+    ok = ids != NULL;
+    for (int id = 1; ok && id < 32; id++)
+        if (u->drb_ids & (1u << id)) ok = cJSON_AddItemToArray(ids, cJSON_CreateNumber(id));
     return ok ? 0 : -ENOMEM;
 }
 

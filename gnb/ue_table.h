@@ -66,6 +66,8 @@ struct ue_summary {
     int32_t dl_qm;              /* Q_m of dl_mcs in the UE's MCS table (8: 256QAM, mac.dl_256qam), -1 none */
     int32_t dl_table;           /* its PDSCH MCS table: 64 (Table 5.1.3.1-1) or 256 (5.1.3.1-2), 0 none (RA) */
     bool dl_table_pending;      /* mcs-Table qam256 sent, not yet confirmed (MCS 0 meanwhile) */
+    uint32_t drbs;              /* DRBs (PDU sessions) the UE has in the MAC (mac/ue.h, MAC_UE_DRBS at most) */
+    uint32_t drb_ids;           /* bit n: DRB identity n is one of them (1..29) */
     uint64_t last_activity_slot;  /* UL slot of the last reception from the UE (PRACH, Msg3, PUSCH, PUCCH) */
     uint64_t age_ms;            /* snapshot slot - last_activity_slot, in ms */
 };

@@ -154,7 +154,9 @@ int mac_release_ue(struct mac *m, uint16_t rnti)
 int mac_ue_drb_setup(struct mac *m, uint16_t rnti, const struct mac_drb_config *c)
 {
     int rc = m->ues_ok ? mac_ues_drb_setup(&m->ues, rnti, c) : -ENOENT;
-    if (rc < 0) log_warn(LOG_MAC, "DRB setup for 0x%04x refused: %d", rnti, rc);
+    if (rc < 0)
+        log_warn(LOG_MAC, "DRB %d setup for 0x%04x refused: %s", c ? c->drb_id : -1, rnti,
+                 rc == -ENOSPC ? "the UE has MAC_UE_DRBS DRBs already" : rc == -EBUSY ? "DRB or LCID in use" : strerror(-rc));
     return rc;
 }
 
@@ -183,9 +185,9 @@ int mac_ue_drb_release(struct mac *m, uint16_t rnti, int drb_id)
     return rc;
 }
 
-int mac_ue_drb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *up)
+int mac_ue_drb_security(struct mac *m, uint16_t rnti, int drb_id, const struct pdcp_sec_config *up)
 {
-    int rc = m->ues_ok ? mac_ues_drb_security(&m->ues, rnti, up) : -ENOENT;
+    int rc = m->ues_ok ? mac_ues_drb_security(&m->ues, rnti, drb_id, up) : -ENOENT;
     if (rc < 0) log_warn(LOG_MAC, "DRB security for 0x%04x refused: %d", rnti, rc);
     return rc;
 }

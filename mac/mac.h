@@ -180,22 +180,25 @@ int mac_ue_dl_table(struct mac *m, uint16_t rnti, bool confirmed);
 /* The RRC released a UE: its MAC context goes. 0 or -ENOENT. */
 int mac_release_ue(struct mac *m, uint16_t rnti);
 
-/* DRB (mac/ue.h: one per UE, RLC AM + PDCP + SDAP header, on c->lcid beside SRB1). 0, -ENOENT (unknown UE),
- * -EINVAL, -EBUSY (another DRB). Released with the UE (mac_release_ue, mac_epoch_start). */
+/* A DRB (mac/ue.h: up to MAC_UE_DRBS per UE, each RLC AM + PDCP + SDAP header on its own c->lcid beside SRB1).
+ * 0, -ENOENT (unknown UE), -EINVAL, -EBUSY (drb_id or LCID taken by another DRB of the UE), -ENOSPC (MAC_UE_DRBS
+ * already). Released alone (mac_ue_drb_release) or with the UE (mac_release_ue, mac_epoch_start). */
 int mac_ue_drb_setup(struct mac *m, uint16_t rnti, const struct mac_drb_config *c);
 
-/* The UE's DRB drb_id goes, the UE stays (mac_ues_drb_release in mac/ue.h: entities re-established, the DL SDUs
- * it held dropped and counted in drb_release_dropped). 0 or -ENOENT (no such UE or DRB). */
+/* The UE's DRB drb_id goes, the UE and its other DRBs stay (mac_ues_drb_release in mac/ue.h: entities
+ * re-established, the DL SDUs it held dropped and counted in drb_release_dropped). 0 or -ENOENT (no such UE or
+ * DRB). */
 int mac_ue_drb_release(struct mac *m, uint16_t rnti, int drb_id);
 
-/* The DRB's K_UPenc and NEA (no integrity unless configured). 0, -ENOENT (no UE or DRB) or PDCP's error. */
-int mac_ue_drb_security(struct mac *m, uint16_t rnti, const struct pdcp_sec_config *up);
+/* DRB drb_id's K_UPenc and NEA (no integrity unless configured; the UE's keys, shared by its DRBs). 0, -ENOENT
+ * (no UE or DRB) or PDCP's error. */
+int mac_ue_drb_security(struct mac *m, uint16_t rnti, int drb_id, const struct pdcp_sec_config *up);
 
 /* A DL IP packet for the UE's DRB drb_id (the MAC adds the SDAP header when configured). 0, -ENOENT (unknown UE
  * or DRB), -EMSGSIZE, -ENOBUFS (the UE's DL queue is full). */
 int mac_dl_data(struct mac *m, uint16_t rnti, int drb_id, const uint8_t *sdu, size_t len);
 
-/* UL IP packets of the UEs' DRBs (SDAP header removed), one per call: 1 with *out filled, 0 when none waits. */
+/* UL IP packets of the UEs' DRBs (SDAP header removed; out->drb_id says which DRB), one per call: 1 with *out filled, 0 when none waits. */
 int mac_take_ul_data(struct mac *m, struct mac_ul_data *out);
 
 /* UE events for the RRC (SRB1 delivered, UE lost), one per call: 1 with *ev filled, 0 when none waits. */

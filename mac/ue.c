@@ -77,9 +77,9 @@ static void drb_pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, si
 {
     struct mac_ues *u = ctx;
     struct mac_ue *ue = u->delivering;
+    struct mac_drb *d = u->delivering_drb;
     (void)count;
-    if (!ue) return;
-    struct mac_drb *d = &ue->drb;
+    if (!ue || !d) return;
     if (d->sdap_ul) {
         if (len >= 1 && !(sdu[0] & 0x80)) return; /* end-marker */
         sdu++;
@@ -106,8 +106,8 @@ static void drb_pdcp_delivered(void *ctx, uint32_t count, const uint8_t *sdu, si
 static void drb_rlc_delivered(void *ctx, const uint8_t *sdu, size_t len)
 {
     struct mac_ues *u = ctx;
-    struct mac_ue *ue = u->delivering;
-    if (ue && ue->drb.active) pdcp_drb_rx(&ue->drb.pdcp, sdu, len, u->drb_ms);
+    struct mac_drb *d = u->delivering_drb;
+    if (u->delivering && d && d->active) pdcp_drb_rx(&d->pdcp, sdu, len, u->drb_ms);
 }
 
 /* The DRB entities' configuration at init (18-bit SNs, no SDAP header); mac_ue_drb_setup changes only what
@@ -136,6 +136,31 @@ static void drb_release(struct mac_drb *d)
     pdcp_drb_reestablish(&d->pdcp);
     pdcp_drb_security_deactivate(&d->pdcp);
     d->dl_sdus = d->dl_bytes = d->dl_dropped = d->ul_sdus = d->ul_bytes = d->ul_dropped = 0;
+}
+
+/* The entities of every DRB slot of a context, at init (pc: the PDCP configuration at init). */
+static int drbs_init(struct mac_ues *u, struct mac_ue *ue, const struct pdcp_drb_config *pc)
+{
+    for (int k = 0; k < MAC_UE_DRBS; k++)
+        if (rlc_am_init(&ue->drb[k].rlc, &drb_rlc_alloc, drb_rlc_delivered, u) < 0 ||
+            pdcp_drb_init(&ue->drb[k].pdcp, pc) < 0)
+            return -ENOMEM;
+    return 0;
+}
+
+static bool ue_has_drb(const struct mac_ue *ue)
+{
+    for (int k = 0; k < MAC_UE_DRBS; k++)
+        if (ue->drb[k].active) return true;
+    return false;
+}
+
+/* ue's active DRB on LCID lcid, NULL when none. */
+static struct mac_drb *drb_by_lcid(struct mac_ue *ue, int lcid)
+{
+    for (int k = 0; k < MAC_UE_DRBS; k++)
+        if (ue->drb[k].active && ue->drb[k].lcid == lcid) return &ue->drb[k];
+    return NULL;
 }
 
 void mac_ues_default_uss(int pci, int nof_prb, struct pdcch_alloc_ss *ss)
@@ -232,8 +257,7 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
         drb_pdcp_config(u, 1, &dc);
         if (rlc_am_init(&ue->srb1, &rlc_am_config_srb_default, rlc_delivered, u) < 0 ||
             pdcp_srb_init(&ue->pdcp1, &pc) < 0 ||
-            (i < n_ctx && (rlc_am_init(&ue->drb.rlc, &drb_rlc_alloc, drb_rlc_delivered, u) < 0 ||
-                           pdcp_drb_init(&ue->drb.pdcp, &dc) < 0))) {
+            (i < n_ctx && drbs_init(u, ue, &dc) < 0)) {
             mac_ues_free(u);
             return -ENOMEM;
         }
@@ -248,8 +272,10 @@ void mac_ues_free(struct mac_ues *u)
     for (int i = 0; i < MAC_MAX_UES; i++) {
         rlc_am_free(&u->ue[i].srb1);
         pdcp_srb_free(&u->ue[i].pdcp1);
-        rlc_am_free(&u->ue[i].drb.rlc);
-        pdcp_drb_free(&u->ue[i].drb.pdcp);
+        for (int k = 0; k < MAC_UE_DRBS; k++) {
+            rlc_am_free(&u->ue[i].drb[k].rlc);
+            pdcp_drb_free(&u->ue[i].drb[k].pdcp);
+        }
         for (int h = 0; h < MAC_UE_DL_HARQ; h++) u->ue[i].dl_harq[h].tb = NULL;
     }
     free(u->tb_mem);
@@ -258,7 +284,10 @@ void mac_ues_free(struct mac_ues *u)
 
 void mac_ues_reset(struct mac_ues *u)
 {
-    for (int i = 0; i < MAC_MAX_UES; i++) u->ue[i].active = u->ue[i].drb.active = false;
+    for (int i = 0; i < MAC_MAX_UES; i++) {
+        u->ue[i].active = false;
+        for (int k = 0; k < MAC_UE_DRBS; k++) u->ue[i].drb[k].active = false;
+    }
     u->n_act = 0;
     u->n_ul_out = u->ul_out_head = 0;
     u->drb_ms = 0;
@@ -289,16 +318,17 @@ struct mac_ue *mac_ue_add(struct mac_ues *u, uint16_t crnti, int ta, int index)
     if (ue->active && ue->crnti != crnti) return NULL;
     struct rlc_am keep_rlc = ue->srb1;
     struct pdcp_srb keep_pdcp = ue->pdcp1;
-    struct mac_drb keep_drb = ue->drb;
+    struct mac_drb keep_drb[MAC_UE_DRBS];
+    memcpy(keep_drb, ue->drb, sizeof keep_drb);
     uint8_t *keep_tb[MAC_UE_DL_HARQ];
     for (int h = 0; h < MAC_UE_DL_HARQ; h++) keep_tb[h] = ue->dl_harq[h].tb;
     memset(ue, 0, sizeof *ue);
     ue->srb1 = keep_rlc;
     ue->pdcp1 = keep_pdcp;
-    ue->drb = keep_drb;
+    memcpy(ue->drb, keep_drb, sizeof keep_drb);
     for (int h = 0; h < MAC_UE_DL_HARQ; h++) ue->dl_harq[h].tb = keep_tb[h];
     ue->ul_dci_at = -1; /* no DCI 0_1 yet */
-    drb_release(&ue->drb);
+    for (int k = 0; k < MAC_UE_DRBS; k++) drb_release(&ue->drb[k]);
     rlc_am_reset(&ue->srb1);
     pdcp_srb_reestablish(&ue->pdcp1);
     pdcp_srb_security_deactivate(&ue->pdcp1);   /* a new connection starts at NIA0/NEA0 */
@@ -514,14 +544,21 @@ static int ue_dl_mcs(const struct mac_ues *u, struct mac_ue *ue)
 {
     if (ue->dl_table_pending) return ue->la.dl.last_mcs = 0; /* the row both tables share (mac_ues_dl_table) */
     if (u->cfg.la.target_bler > 0) return link_adapt_dl_mcs(&u->la, &ue->la);
-    return ue->la.dl.last_mcs = ue->drb.active ? u->cfg.dl_mcs : u->cfg.css.rar_mcs;
+    return ue->la.dl.last_mcs = ue_has_drb(ue) ? u->cfg.dl_mcs : u->cfg.css.rar_mcs;
 }
 
-/* Whether ue's DRB has something for the DL now (RLC AM data, retransmissions or a STATUS PDU). */
+/* Whether DRB d has something for the DL now (RLC AM data, retransmissions or a STATUS PDU). */
+static bool drb_wants(const struct mac_ues *u, const struct mac_drb *d, uint64_t slot)
+{
+    return d->active && (rlc_am_status_pending(&d->rlc, drb_ms(u, slot)) || rlc_am_tx_pending(&d->rlc) > 0);
+}
+
+/* Whether any of ue's DRBs has something for the DL now. */
 static bool drb_dl_wants(const struct mac_ues *u, const struct mac_ue *ue, uint64_t slot)
 {
-    const struct rlc_am *r = &ue->drb.rlc;
-    return ue->drb.active && (rlc_am_status_pending(r, drb_ms(u, slot)) || rlc_am_tx_pending(r) > 0);
+    for (int k = 0; k < MAC_UE_DRBS; k++)
+        if (drb_wants(u, &ue->drb[k], slot)) return true;
+    return false;
 }
 
 #define MAC_UE_DL_PARTS 32 /* RLC PDUs in one DL TB */
@@ -533,7 +570,7 @@ struct dl_part {           /* one of them, in mac_ues.dl_scratch */
 /* A new TB for ue in this slot: [TA command] + [one SRB1 RLC PDU] + [DRB RLC PDUs] + padding, at ue_dl_mcs(), kept
  * in its free DL HARQ process hid (NDI toggled). The PDCCH and the PRBs are found before RLC gives PDUs (a PDU pulled is sent): the
  * longest free run of PRBs of the slot (all of them when free), at most the HARQ buffer's bytes; SRB1 first, the
- * DRB fills what is left; then the fewest PRBs that hold it all. */
+ * DRBs fill what is left (round robin from drb_rr, one PDU each per turn); then the fewest PRBs that hold it all. */
 static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slot, struct dl_slot_request *dl,
                      struct tb_pool *pool, struct pdcch_alloc *a)
 {
@@ -567,18 +604,28 @@ static int new_dl_tb(struct mac_ues *u, struct mac_ue *ue, int hid, uint64_t slo
             part[np++] = (struct dl_part){MAC_LCID_SRB1, 0, (size_t)n};
         }
     }
-    for (;;) {
-        if (np > 0) {
-            size_t n = part[np - 1].len, sub = n + mac_pdu_subheader_len(n);
-            used = part[np - 1].off + n;
+    int turn = ue->drb_rr, idle = 0; /* DRB slot whose turn it is; turns in a row that gave nothing */
+    bool first_drb = true;
+    for (int counted = 0;;) {
+        for (; counted < np; counted++) { /* the parts added so far take their room */
+            size_t n = part[counted].len, sub = n + mac_pdu_subheader_len(n);
+            used = part[counted].off + n;
             room -= sub;
             need += sub;
         }
         /* the smallest useful DRB PDU: an AMD PDU header with SO (5 bytes, 18-bit SN) and a byte */
-        if (np >= MAC_UE_DL_PARTS || room < 3 + 6 || !drb_dl_wants(u, ue, slot)) break;
-        int n = rlc_am_pull_pdu(&ue->drb.rlc, u->dl_scratch + used, room - 3, drb_ms(u, slot));
-        if (n <= 0) break;
-        part[np++] = (struct dl_part){ue->drb.lcid, used, (size_t)n};
+        if (np >= MAC_UE_DL_PARTS || room < 3 + 6 || idle >= MAC_UE_DRBS) break;
+        struct mac_drb *d = &ue->drb[turn];
+        turn = (turn + 1) % MAC_UE_DRBS;
+        int n = drb_wants(u, d, slot) ? rlc_am_pull_pdu(&d->rlc, u->dl_scratch + used, room - 3, drb_ms(u, slot)) : 0;
+        if (n <= 0) {
+            idle++;
+            continue;
+        }
+        idle = 0;
+        if (first_drb) ue->drb_rr = turn; /* the next TB opens with the DRB after this one */
+        first_drb = false;
+        part[np++] = (struct dl_part){d->lcid, used, (size_t)n};
     }
     int tbs = -1, n_rb;
     for (n_rb = 1; need > 0 && n_rb <= run; n_rb++) {
@@ -838,8 +885,12 @@ static bool ue_idle(const struct mac_ues *u, const struct mac_ue *ue, uint64_t s
         if (ue->ul_harq[hid].busy) return false;
     for (int hid = 0; hid < MAC_UE_DL_HARQ; hid++)
         if (ue->dl_harq[hid].busy) return false;
-    return rlc_idle(&ue->srb1) &&
-           (!ue->drb.active || (rlc_idle(&ue->drb.rlc) && !ue->drb.pdcp.core.t_reordering_running));
+    if (!rlc_idle(&ue->srb1)) return false;
+    for (int k = 0; k < MAC_UE_DRBS; k++) {
+        const struct mac_drb *d = &ue->drb[k];
+        if (d->active && (!rlc_idle(&d->rlc) || d->pdcp.core.t_reordering_running)) return false;
+    }
+    return true;
 }
 
 /* ue's downlink this slot: pass 0 a retransmission due (the first process from dl_harq_next on), pass 1 a new TB
@@ -911,11 +962,16 @@ int mac_ues_schedule_dl(struct mac_ues *u, uint64_t slot, bool usable, bool pusc
     for (int j = 0; j < n; j++) {
         struct mac_ue *ue = &u->ue[order[j]];
         if (ue->active) expire_results(u, ue, slot);
-        if (ue->active && ue->drb.active) { /* the DRB's timers (SRB1's run in its pull and push calls) */
-            rlc_am_tick(&ue->drb.rlc, u->drb_ms);
+        for (int k = 0; ue->active && k < MAC_UE_DRBS; k++) { /* the DRBs' timers (SRB1's run in its pull and
+                                                                * push calls) */
+            struct mac_drb *d = &ue->drb[k];
+            if (!d->active) continue;
             u->delivering = ue;
-            pdcp_drb_tick(&ue->drb.pdcp, u->drb_ms);
+            u->delivering_drb = d;
+            rlc_am_tick(&d->rlc, u->drb_ms);
+            pdcp_drb_tick(&d->pdcp, u->drb_ms);
             u->delivering = NULL;
+            u->delivering_drb = NULL;
         }
         if (ue_idle(u, ue, slot)) u->pending &= ~(1ull << order[j]);
         else order[kept++] = order[j];
@@ -1135,11 +1191,14 @@ void mac_ue_pusch(struct mac_ues *u, struct mac_ue *ue, uint64_t slot, const str
             u->delivering = ue;
             rlc_am_push_pdu(&ue->srb1, tb + s->offset, s->length, slot_ms(u, slot));
             u->delivering = NULL;
-        } else if (ue->drb.active && s->lcid == ue->drb.lcid) {
+        } else if (s->lcid > MAC_LCID_SRB3 && drb_by_lcid(ue, s->lcid)) {
+            struct mac_drb *d = drb_by_lcid(ue, s->lcid);
             u->drb_ms = drb_ms(u, slot);
             u->delivering = ue;
-            rlc_am_push_pdu(&ue->drb.rlc, tb + s->offset, s->length, u->drb_ms);
+            u->delivering_drb = d;
+            rlc_am_push_pdu(&d->rlc, tb + s->offset, s->length, u->drb_ms);
             u->delivering = NULL;
+            u->delivering_drb = NULL;
         } else if (s->lcid == MAC_LCID_UL_SHORT_BSR || s->lcid == MAC_LCID_UL_SHORT_TRUNC_BSR ||
                    s->lcid == MAC_LCID_UL_LONG_BSR || s->lcid == MAC_LCID_UL_LONG_TRUNC_BSR) {
             struct mac_bsr bsr;
@@ -1266,7 +1325,7 @@ int mac_ue_release(struct mac_ues *u, uint16_t rnti)
     struct mac_ue *ue = mac_ue_find(u, rnti);
     if (!ue) return -ENOENT;
     ue->active = false;
-    drb_release(&ue->drb);
+    for (int k = 0; k < MAC_UE_DRBS; k++) drb_release(&ue->drb[k]);
     int k = (int)(ue - u->ue);
     u->pending &= ~(1ull << k);
     for (int s = 0; s < UE_RES_MAX_SR_PERIOD; s++) u->sr_at[s] &= ~(1ull << k);
@@ -1295,8 +1354,19 @@ int mac_ues_drb_setup(struct mac_ues *u, uint16_t rnti, const struct mac_drb_con
     if (!c || c->drb_id < 1 || c->drb_id > 32 || c->lcid <= MAC_LCID_SRB3 || c->lcid > MAC_LCID_MAX_LCH ||
         (c->pdcp_sn_bits != 12 && c->pdcp_sn_bits != 18) || c->qfi < 0 || c->qfi > 63)
         return -EINVAL;
-    struct mac_drb *d = &ue->drb;
-    if (d->active && d->drb_id != c->drb_id) return -EBUSY;
+    struct mac_drb *d = NULL, *free_d = NULL;
+    for (int k = 0; k < MAC_UE_DRBS; k++) {
+        struct mac_drb *x = &ue->drb[k];
+        if (!x->active) {
+            if (!free_d) free_d = x;
+        } else if (x->drb_id == c->drb_id && x->lcid == c->lcid) {
+            d = x; /* set up again */
+        } else if (x->drb_id == c->drb_id || x->lcid == c->lcid) {
+            return -EBUSY;
+        }
+    }
+    if (!d) d = free_d;
+    if (!d) return -ENOSPC;
     struct rlc_am_config rc = c->rlc; /* 38.331's fields; the resources are the MAC's */
     rc.tx_sdus = drb_rlc_alloc.tx_sdus;
     rc.tx_bytes = drb_rlc_alloc.tx_bytes;
@@ -1325,37 +1395,48 @@ int mac_ues_drb_setup(struct mac_ues *u, uint16_t rnti, const struct mac_drb_con
     return 0;
 }
 
-/* The UE with DRB drb_id (< 0: any), NULL when none. */
-static struct mac_ue *ue_with_drb(struct mac_ues *u, uint16_t rnti, int drb_id)
+/* The UE's active DRB drb_id, NULL when none (or no such UE). */
+static struct mac_drb *ue_drb(struct mac_ues *u, uint16_t rnti, int drb_id, struct mac_ue **uep)
 {
     struct mac_ue *ue = mac_ue_find(u, rnti);
-    return ue && ue->drb.active && (drb_id < 0 || ue->drb.drb_id == drb_id) ? ue : NULL;
+    if (uep) *uep = ue;
+    for (int k = 0; ue && k < MAC_UE_DRBS; k++)
+        if (ue->drb[k].active && ue->drb[k].drb_id == drb_id) return &ue->drb[k];
+    return NULL;
+}
+
+int mac_ues_drb_count(struct mac_ues *u, uint16_t rnti)
+{
+    const struct mac_ue *ue = mac_ue_find(u, rnti);
+    int n = 0;
+    for (int k = 0; ue && k < MAC_UE_DRBS; k++) n += ue->drb[k].active;
+    return n;
 }
 
 int mac_ues_drb_release(struct mac_ues *u, uint16_t rnti, int drb_id, uint32_t *dropped)
 {
-    struct mac_ue *ue = ue_with_drb(u, rnti, drb_id);
-    if (!ue) return -ENOENT;
-    const struct rlc_sdu_queue *q = &ue->drb.rlc.q;
+    struct mac_drb *d = ue_drb(u, rnti, drb_id, NULL);
+    if (!d) return -ENOENT;
+    const struct rlc_sdu_queue *q = &d->rlc.q;
     uint32_t n = q->tail - q->head; /* SDUs queued or awaiting their acknowledgement */
-    drb_release(&ue->drb);
+    drb_release(d);
     u->drb_releases++;
     u->drb_release_dropped += n;
     if (dropped) *dropped = n;
     return 0;
 }
 
-int mac_ues_drb_security(struct mac_ues *u, uint16_t rnti, const struct pdcp_sec_config *up)
+int mac_ues_drb_security(struct mac_ues *u, uint16_t rnti, int drb_id, const struct pdcp_sec_config *up)
 {
-    struct mac_ue *ue = ue_with_drb(u, rnti, -1);
-    return ue ? pdcp_drb_security_activate(&ue->drb.pdcp, up) : -ENOENT;
+    struct mac_drb *d = ue_drb(u, rnti, drb_id, NULL);
+    return d ? pdcp_drb_security_activate(&d->pdcp, up) : -ENOENT;
 }
 
 int mac_ues_dl_data(struct mac_ues *u, uint16_t rnti, int drb_id, const uint8_t *sdu, size_t len)
 {
-    struct mac_ue *ue = ue_with_drb(u, rnti, drb_id);
-    if (!ue) return -ENOENT;
-    struct mac_drb *d = &ue->drb;
+    struct mac_ue *ue;
+    struct mac_drb *d = ue_drb(u, rnti, drb_id, &ue);
+    if (!d) return -ENOENT;
     if (!sdu || len == 0 || len > MAC_DRB_MAX_SDU) {
         d->dl_dropped++;
         u->stats.drb_dl_dropped++;

@@ -38,23 +38,29 @@
  *     MAC_UE_UL_MAX_TX transmissions; then the TB is dropped (ul_ko; RLC AM recovers what it carried). PHY UL
  *     combines the transmissions (phy/ul/phy_ul.h).
  *
- * DRB (38.331 DRB-ToAddMod, one per UE, mac_ues_drb_setup; the RRC tells the UE the same in RRCReconfiguration):
+ * DRBs (38.331 DRB-ToAddMod, up to MAC_UE_DRBS per UE, mac_ues_drb_setup; the RRC tells the UE the same in
+ * RRCReconfiguration), each with its own entities:
  * RLC AM (18- or 12-bit SN) + PDCP for DRBs (pdcp/pdcp_drb.h, 18- or 12-bit SN, NEA with K_UPenc after
  * mac_ues_drb_security, no integrity) + the SDAP header when configured (37.324 6.2.2: DL one octet RDI 0 | RQI 0
- * | QFI, added here; UL D/C | R | QFI, removed here; an UL end-marker (D/C 0) is dropped), on its own LCID (4).
- * DL IP packets (mac_ues_dl_data) wait in its RLC AM queue (MAC_DRB_TX_BYTES: refused with -ENOBUFS before PDCP
+ * | QFI, added here; UL D/C | R | QFI, removed here; an UL end-marker (D/C 0) is dropped), on its own LCID (the
+ * RRC's: DRB n on LCID n + 3). DL IP packets (mac_ues_dl_data) wait in its RLC AM queue (MAC_DRB_TX_BYTES: refused with -ENOBUFS before PDCP
  * takes a COUNT); UL packets wait in one queue for all UEs (mac_ues_take_ul_data, MAC_UL_DATA_OUT). The entities
  * are allocated at init for every context the carrier has and configured at setup without allocation; they go
- * with the UE (mac_ue_release; mac_ues_reset; a context reused starts without a DRB).
+ * with the UE (mac_ue_release; mac_ues_reset; a context reused starts without a DRB) or alone
+ * (mac_ues_drb_release, the others untouched).
  *
- * Downlink TBs: SRB1 and the DRB share the UE's PDSCH. A new TB is [TA command CE] + [one SRB1 RLC PDU] + [DRB
- * RLC PDUs, as many as fit] + padding: SRB1 (STATUS first, then RRC data) always before the DRB. Its PRBs: the
+ * Downlink TBs: SRB1 and the DRBs share the UE's PDSCH. A new TB is [TA command CE] + [one SRB1 RLC PDU] + [DRB
+ * RLC PDUs, as many as fit] + padding: SRB1 (STATUS first, then RRC data) always before the DRBs; the DRBs in
+ * round robin, one RLC PDU each per turn, the first turn going to the next DRB after the one that opened the UE's
+ * previous TB (so a DRB with a full queue cannot starve another; no priority by LCID). The UL BSR is kept for the
+ * whole UE (the LCGs summed), so UL grants do not tell DRBs apart: the UE's own logical channel prioritisation
+ * (38.321 5.4.3.1) does. Its PRBs: the
  * longest free run of the slot (so a UE with DRB data takes every PRB left after the UEs before it in the walk),
  * the TB at most a HARQ buffer (the carrier's largest TB of its table, MAC_UE_DL_TB_MAX); after RLC has filled it, the
  * fewest PRBs that hold what was pulled. Its MCS comes from ue_dl_mcs() in ue.c, the one place it is chosen:
  * link adaptation (below); with cfg.la all zero css.rar_mcs for a UE with SRB1 only, cfg.dl_mcs once it has a
  * DRB; a retransmission keeps its TB's MCS.
- * The DRB's RLC and PDCP timers are ticked in the slot walk while the UE is pending (a UE with DRB data, an RLC
+ * The DRBs' RLC and PDCP timers are ticked in the slot walk while the UE is pending (a UE with DRB data, an RLC
  * timer or t-Reordering running stays pending).
  *
  * Downlink on SRB1: whatever RLC AM has to send (STATUS PDUs first: srsUE polls on RRCSetupComplete; DL-DCCH
@@ -185,13 +191,15 @@ struct mac_dl_harq {
     uint8_t *tb;                    /* mac_ues.tb_cap bytes, allocated at init */
 };
 
-/* DRB (one per UE): RLC AM below PDCP for DRBs (38.323, 18- or 12-bit SN) with an SDAP header per direction
+/* DRB (MAC_UE_DRBS per UE): RLC AM below PDCP for DRBs (38.323, 18- or 12-bit SN) with an SDAP header per direction
  * when configured (37.324 6.2.2: DL one octet RDI | RQI | QFI, UL one octet D/C | R | QFI). Resources are
  * allocated at init for every context, sized for IP packets, and the 38.331 configuration applied at setup
  * without allocation (rlc_am_reconfigure, pdcp_drb_reconfigure). */
+#define MAC_UE_DRBS 4              /* DRBs a UE may have at once (38.331 maxDRB is 29): entities for each are allocated
+                                   * at init (every context), so each one more costs n_ctx RLC AM + PDCP entities */
 #define MAC_DRB_MAX_SDU 2048       /* the largest IP packet either way (SDAP SDU) */
 #define MAC_DRB_TX_SDUS 256        /* RLC AM transmit side: SDUs queued or unacknowledged ... */
-#define MAC_DRB_TX_BYTES (128 * 1024) /* ... and their bytes: the DL queue of one UE */
+#define MAC_DRB_TX_BYTES (128 * 1024) /* ... and their bytes: the DL queue of one DRB */
 #define MAC_DRB_RX_SLOTS 32        /* RLC AM reassembly slots (UL) */
 #define MAC_DRB_PDCP_RX 64         /* PDCP reordering buffer (UL SDUs beyond RX_DELIV) */
 #define MAC_UL_DATA_OUT 64         /* UL IP packets waiting for mac_take_ul_data */
@@ -272,7 +280,8 @@ struct mac_ue {
     int ta_last_cmd;                 /* T_A of the last command (0..63), MAC_UE_TA_NONE before any */
     uint64_t grant_bytes;            /* bytes the UL grants since the last BSR could carry */
     int phr_ph, phr_pcmax;           /* last Single Entry PHR (38.321 6.1.3.8): PH and P_CMAX,f,c indices, -1 none */
-    struct mac_drb drb;
+    struct mac_drb drb[MAC_UE_DRBS];  /* active ones in any slot; each with its own entities */
+    int drb_rr;                       /* the DRB slot whose RLC PDU opens the next new TB (round robin) */
     struct link_adapt_ue la;         /* its link adaptation (mac/link_adapt.h); la.dl_table: its PDSCH table */
     bool dl_table_pending;           /* mcs-Table qam256 sent, not yet confirmed: new DL TBs at MCS 0 */
 };
@@ -344,7 +353,8 @@ struct mac_ues {
     struct ul_pusch_req grant;      /* template */
     struct mac_dcch_sdu out[MAC_DCCH_OUT];
     int n_out;
-    struct mac_ue *delivering;      /* the UE whose SRB1 is delivering (RLC/PDCP callbacks) */
+    struct mac_ue *delivering;      /* the UE whose SRB1 or DRB is delivering (RLC/PDCP callbacks) ... */
+    struct mac_drb *delivering_drb; /* ... and which DRB (NULL: SRB1) */
     uint64_t malformed_pdus, dcch_dropped;
     uint64_t drb_releases, drb_release_dropped; /* DRBs released alone (mac_ues_drb_release); the SDUs they held */
     struct mac_ue_event ev[MAC_UE_EVENTS];
@@ -455,9 +465,10 @@ int mac_ue_release(struct mac_ues *u, uint16_t rnti);
 /* The next UE event for the RRC: 1 with *ev filled, 0 when none. */
 int mac_ues_take_event(struct mac_ues *u, struct mac_ue_event *ev);
 
-/* DRB c->drb_id of the UE on LCID c->lcid (one DRB per UE; set up again with the same drb_id: re-established
- * with the new configuration, security off). 0, -ENOENT (no such UE), -EINVAL (a value out of range), -EBUSY (the
- * UE has another DRB). No allocation. */
+/* DRB c->drb_id of the UE on LCID c->lcid, beside its other DRBs (set up again with the same drb_id and LCID:
+ * re-established with the new configuration, security off). 0, -ENOENT (no such UE), -EINVAL (a value out of
+ * range), -EBUSY (another DRB of the UE has that LCID, or that drb_id on another LCID), -ENOSPC (the UE has
+ * MAC_UE_DRBS already). No allocation. */
 int mac_ues_drb_setup(struct mac_ues *u, uint16_t rnti, const struct mac_drb_config *c);
 
 /* The UE's DRB drb_id goes, the UE stays (38.331 drb-ToReleaseList + rlc-BearerToReleaseList, on the core's PDU
@@ -468,9 +479,13 @@ int mac_ues_drb_setup(struct mac_ues *u, uint16_t rnti, const struct mac_drb_con
  * -ENOENT (no such UE, or no such DRB). No allocation. */
 int mac_ues_drb_release(struct mac_ues *u, uint16_t rnti, int drb_id, uint32_t *dropped);
 
-/* The DRB's ciphering (K_UPenc, nea; integrity only if configured, never by default): pdcp_drb_security_activate.
- * 0, -ENOENT (no such UE or no DRB) or PDCP's error. */
-int mac_ues_drb_security(struct mac_ues *u, uint16_t rnti, const struct pdcp_sec_config *up);
+/* DRB drb_id's ciphering (K_UPenc, nea; integrity only if configured, never by default; the keys are the UE's,
+ * the same for all its DRBs, the bearer identity drb_id - 1 tells their COUNTs apart, 33.501 D.2):
+ * pdcp_drb_security_activate. 0, -ENOENT (no such UE or DRB) or PDCP's error. */
+int mac_ues_drb_security(struct mac_ues *u, uint16_t rnti, int drb_id, const struct pdcp_sec_config *up);
+
+/* How many DRBs the UE has (0 for an unknown RNTI). */
+int mac_ues_drb_count(struct mac_ues *u, uint16_t rnti);
 
 /* A DL IP packet for the UE's DRB drb_id: SDAP header (if configured), PDCP, RLC AM queue; sent on the UE's next
  * PDSCHs. 0, -ENOENT (no such UE or DRB), -EMSGSIZE (empty or beyond MAC_DRB_MAX_SDU), -ENOBUFS (queue full). */

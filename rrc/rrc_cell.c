@@ -9,7 +9,8 @@
 
 /* rrc_ue_ctx.sec_step: the next security action. */
 /* rrc_ue_ctx.drb_step. */
-enum { DRB_NONE, DRB_SETUP, DRB_RECONF, DRB_WAIT, DRB_DONE, DRB_FAILED, DRB_UP,
+enum { DRB_NONE /* no procedure running (any number of DRBs up) */, DRB_SETUP, DRB_RECONF, DRB_WAIT, DRB_DONE,
+       DRB_FAIL_MAC, DRB_FAILED,
        DRB_REL_MAC, DRB_REL_RECONF, DRB_REL_WAIT, DRB_REL_DONE }; /* release: 38.413 8.2.2, 38.331 5.3.5.6.4 */
 
 enum { SEC_IDLE, SEC_INTEGRITY, SEC_SMC, SEC_WAIT, SEC_CIPHER, SEC_CAP_ENQ, SEC_CAP_WAIT, SEC_NAS, SEC_DONE, SEC_UNDO,
@@ -289,11 +290,14 @@ int rrc_cell_pdu_session_drb(struct rrc_cell *c, uint16_t rnti, int drb_id, int 
     struct rrc_ue_ctx *u = find(c, rnti);
     if (!u) return -ENOENT;
     if (u->state != RRC_UE_CONNECTED || u->sec != RRC_SEC_SECURE || u->sec_step != SEC_IDLE ||
-        (u->drb_step != DRB_NONE && u->drb_step != DRB_FAILED) || u->release_requested) /* a failed one: again */
+        u->drb_step != DRB_NONE || u->release_requested)
         return -EBUSY;
     if (pdu_session_id < 0 || pdu_session_id > 255 || qfi < 0 || qfi > 63 || drb_id < 1 || drb_id > RRC_DRB_ID_MAX)
         return -EINVAL;
     if (nas_len > RRC_ICS_NAS_MAX) return -EMSGSIZE;
+    for (int k = 0; k < u->n_drbs; k++)
+        if (u->drbs[k].drb_id == drb_id || u->drbs[k].pdu_session_id == pdu_session_id) return -EEXIST;
+    if (u->n_drbs >= RRC_UE_DRBS) return -ENOSPC;
     rrc_drb_params_defaults(&u->drb); /* DRB 1 on LCID 4 ... */
     u->drb.drb_id = drb_id;           /* ... or DRB n on LCID n + 3 */
     u->drb.lcid = drb_id + 3;
@@ -311,11 +315,13 @@ int rrc_cell_pdu_session_release(struct rrc_cell *c, uint16_t rnti, int pdu_sess
 {
     struct rrc_ue_ctx *u = find(c, rnti);
     if (!u) return -ENOENT;
-    if (u->state != RRC_UE_CONNECTED || u->release_requested || (u->drb_step != DRB_NONE && u->drb_step != DRB_UP &&
-                                                                 u->drb_step != DRB_FAILED))
-        return -EBUSY;
-    if (u->drb_step == DRB_NONE || u->drb.pdu_session_id != pdu_session_id) return -ESRCH;
+    if (u->state != RRC_UE_CONNECTED || u->release_requested || u->drb_step != DRB_NONE) return -EBUSY;
+    int k = 0;
+    while (k < u->n_drbs && u->drbs[k].pdu_session_id != pdu_session_id) k++;
+    if (k == u->n_drbs) return -ESRCH;
     if (nas_len > RRC_ICS_NAS_MAX) return -EMSGSIZE;
+    u->drb = u->drbs[k]; /* the release's DRB; the others stay */
+    u->drbs[k] = u->drbs[--u->n_drbs];
     u->ics_nas_len = nas ? nas_len : 0;
     if (u->ics_nas_len) memcpy(u->ics_nas, nas, nas_len);
     u->drb_step = DRB_REL_MAC;
@@ -376,8 +382,15 @@ static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, 
     case DRB_WAIT:
         if (now_ms - u->drb_since_ms < RRC_RECONF_GUARD_MS) return 0;
         c->stats.reconfig_timeouts++;
-        act->type = RRC_ACT_SESSION_FAILED;
+        u->drb_step = DRB_FAIL_MAC;
+        /* fall through */
+    case DRB_FAIL_MAC: /* the MAC's bearer goes (the UE may hold it: its DRB identity is never given out again) */
+        act->type = RRC_ACT_DRB_RELEASE;
         u->drb_step = DRB_FAILED;
+        return 1;
+    case DRB_FAILED:
+        act->type = RRC_ACT_SESSION_FAILED;
+        u->drb_step = DRB_NONE;
         return 1;
     case DRB_DONE:
         if (u->qam256 == RRC_QAM256_CONFIRMED) { /* the MAC first: the session's data goes at 256QAM */
@@ -387,7 +400,8 @@ static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, 
             return 1;
         }
         act->type = RRC_ACT_SESSION_DONE;
-        u->drb_step = DRB_UP;
+        if (u->n_drbs < RRC_UE_DRBS) u->drbs[u->n_drbs++] = u->drb; /* room was checked at the request */
+        u->drb_step = DRB_NONE;
         return 1;
     case DRB_REL_MAC: /* the MAC's bearer first: no more DL data goes out on it */
         act->type = RRC_ACT_DRB_RELEASE;
@@ -407,6 +421,18 @@ static int drb_action(struct rrc_cell *c, struct rrc_ue_ctx *u, int64_t now_ms, 
         return 1;
     default: return 0;
     }
+}
+
+bool rrc_cell_drb_busy(const struct rrc_cell *c, uint16_t rnti)
+{
+    const struct rrc_ue_ctx *u = find(c, rnti);
+    return u && u->drb_step != DRB_NONE;
+}
+
+int rrc_cell_drb_count(const struct rrc_cell *c, uint16_t rnti)
+{
+    const struct rrc_ue_ctx *u = find(c, rnti);
+    return u ? u->n_drbs : 0;
 }
 
 bool rrc_cell_dl_hold(const struct rrc_cell *c, uint16_t rnti)

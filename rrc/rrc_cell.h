@@ -33,14 +33,17 @@
  *   the UE stays, 5.3.4.3) -> CONTEXT_SETUP_FAILED. While PENDING, other DL messages for the UE wait
  *   (rrc_cell_dl_hold): the UE deciphers everything after the SecurityModeCommand.
  *
- * PDU session (rrc_cell_pdu_session, after the context is set up): DRB_SETUP (DRB 1 for the MAC, drb: the
- * parameters the UE is told too, rrc_drb_params_defaults with the session's id and QFI; sec: K_UPenc) ->
- * RECONFIG (RRCReconfiguration with that DRB and the session's NAS-PDU, 38.331 5.3.5) -> on
- * RRCReconfigurationComplete SESSION_DONE, or after RRC_RECONF_GUARD_MS without it SESSION_FAILED.
+ * PDU session (rrc_cell_pdu_session_drb, after the context is set up; one session per call, one DRB each, up to
+ * RRC_UE_DRBS at once): DRB_SETUP (the session's DRB for the MAC, drb: the parameters the UE is told too,
+ * rrc_drb_params_defaults with the session's id and QFI; sec: K_UPenc, the UE's, the same for each DRB) ->
+ * RECONFIG (RRCReconfiguration adding that DRB alone, with the session's NAS-PDU, 38.331 5.3.5: the UE's other DRBs
+ * stay as they are) -> on RRCReconfigurationComplete SESSION_DONE, or after RRC_RECONF_GUARD_MS without it
+ * DRB_RELEASE (the MAC drops the bearer again) -> SESSION_FAILED. One procedure runs per UE at a time: a second
+ * session waits for the first one's end (rrc_cell_drb_busy; the caller holds it back).
  * PDU session release (rrc_cell_pdu_session_release, 38.413 8.2.2): DRB_RELEASE (the MAC drops the DRB) ->
  * RECONFIG_RELEASE (RRCReconfiguration with drb-ToReleaseList, the RLC bearer in rlc-BearerToReleaseList and the
  * NAS-PDU, 38.331 5.3.5.6.4) -> on RRCReconfigurationComplete, or after RRC_RECONF_GUARD_MS without it
- * (unconfirmed), SESSION_RELEASED; then a new session may set a DRB up again (rrc_cell_pdu_session_drb).
+ * (unconfirmed), SESSION_RELEASED; the UE's other DRBs stay.
  *
  * Actions (DL-DCCH SDUs to send, contexts for the MAC to release) come out of rrc_cell_tick(), one per call, so
  * the caller emits only as many as it has room for; state changes only when an action is handed out.
@@ -71,6 +74,7 @@
 #define RRC_CAP_GUARD_MS 1000      /* UECapabilityEnquiry sent -> go on without the capabilities */
 #define RRC_RECONF_GUARD_MS 1000   /* RRCReconfiguration sent -> the PDU session failed when no answer came */
 #define RRC_CORE_RELEASE_GUARD_MS 15000 /* core_release: release asked -> RRCRelease at the latest */
+#define RRC_UE_DRBS 4              /* DRBs a UE may have at once (the MAC's MAC_UE_DRBS; 38.331 maxDRB is 29) */
 #define RRC_ICS_NAS_MAX 4096       /* the Initial Context Setup's NAS-PDU kept per UE (NGAP_MAX_NAS_PDU) */
 #define RRC_SEC_MAX_ALGS 4
 
@@ -163,7 +167,9 @@ struct rrc_ue_ctx {
     size_t ics_nas_len;
     uint8_t *ics_nas;                /* RRC_ICS_NAS_MAX octets, allocated at init (also the session's NAS-PDU) */
     int drb_step;                    /* PDU session: the next action (internal) */
-    struct rrc_drb_params drb;       /* DRB 1 as set up */
+    struct rrc_drb_params drb;       /* the DRB of the procedure running (set up or released) */
+    struct rrc_drb_params drbs[RRC_UE_DRBS]; /* the DRBs set up (RRCReconfigurationComplete), in no order */
+    int n_drbs;
     int reconf_transaction;
     int64_t drb_since_ms;
 };
@@ -285,24 +291,31 @@ int rrc_cell_context_setup(struct rrc_cell *c, uint16_t rnti, const uint8_t k_gn
 
 /* The core's PDU Session Resource Setup for rnti (38.413 8.2.1): DRB 1 for the session with QFI qfi, the NAS-PDU
  * to pass on in the RRCReconfiguration (may be NULL). Actions from the next tick (see above). 0, -ENOENT (no
- * context), -EBUSY (security not on and the context not set up, or a DRB already), -EINVAL (ids out of range),
+ * context), -EBUSY (security not on and the context not set up, or a DRB procedure running), -EINVAL (ids out of
+ * range), -EEXIST (the UE has that DRB identity or PDU session already), -ENOSPC (RRC_UE_DRBS DRBs already),
  * -EMSGSIZE (NAS-PDU over RRC_ICS_NAS_MAX). */
 int rrc_cell_pdu_session(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, int qfi, const uint8_t *nas,
                          size_t nas_len, int64_t now_ms);
-/* The same with DRB drb_id (1..RRC_DRB_ID_MAX) on LCID drb_id + 3: the NG stage gives a session after a release
- * the next DRB identity, because a UE may keep the released DRB's RLC entity (srsUE ignores
- * rlc-BearerToReleaseList and refuses to add an LCID it still has, so a fresh RLC AM on LCID 4 would meet its
- * old one). -EINVAL also for drb_id out of range. */
+/* The same with DRB drb_id (1..RRC_DRB_ID_MAX) on LCID drb_id + 3. The NG stage gives each session of a UE a DRB
+ * identity the UE has never had (1, 2, 3, ...: a released or failed one is not used again while the UE stays),
+ * because a UE may keep a released DRB's RLC entity (srsUE ignores rlc-BearerToReleaseList and refuses to add
+ * an LCID it still has, so a fresh RLC AM on LCID 4 would meet its old one). -EINVAL also for drb_id out of
+ * range. */
 #define RRC_DRB_ID_MAX 29   /* LCID 32 (38.321 Table 6.2.1-1: 4..32 for DRBs) */
 int rrc_cell_pdu_session_drb(struct rrc_cell *c, uint16_t rnti, int drb_id, int pdu_session_id, int qfi,
                              const uint8_t *nas, size_t nas_len, int64_t now_ms);
 
-/* The core's PDU Session Resource Release for rnti (38.413 8.2.2): DRB 1 of session pdu_session_id goes, with the
- * NAS-PDU (may be NULL) in the RRCReconfiguration. Actions from the next tick (see above). 0, -ENOENT (no
- * context), -EBUSY (not connected, or a session setup or release running), -ESRCH (no DRB for that session),
- * -EMSGSIZE (NAS-PDU over RRC_ICS_NAS_MAX). */
+/* The core's PDU Session Resource Release for rnti (38.413 8.2.2): the DRB of session pdu_session_id goes, with
+ * the NAS-PDU (may be NULL) in the RRCReconfiguration; the UE's other DRBs stay. Actions from the next tick (see
+ * above). 0, -ENOENT (no context), -EBUSY (not connected, or a session setup or release running), -ESRCH (no DRB
+ * for that session), -EMSGSIZE (NAS-PDU over RRC_ICS_NAS_MAX). */
 int rrc_cell_pdu_session_release(struct rrc_cell *c, uint16_t rnti, int pdu_session_id, const uint8_t *nas,
                                  size_t nas_len, int64_t now_ms);
+
+/* true while a DRB procedure (set-up or release) of rnti runs: the next PDU session of the UE must wait. */
+bool rrc_cell_drb_busy(const struct rrc_cell *c, uint16_t rnti);
+/* The DRBs rnti has set up (0: none, or no context). */
+int rrc_cell_drb_count(const struct rrc_cell *c, uint16_t rnti);
 
 /* true while DL messages for rnti must wait (security pending: the SecurityModeCommand is out). */
 bool rrc_cell_dl_hold(const struct rrc_cell *c, uint16_t rnti);

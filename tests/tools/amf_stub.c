@@ -26,7 +26,10 @@
  * --release-nas HEX, default a DL NAS Transport with a 5GSM PDU Session Release Command) for the last UE; the answer
  * is printed: "amf_stub: PDUSessionResourceReleaseResponse amf_ue_id=.. ran_ue_id=.. released=PSI[,PSI..]".
  * SIGUSR2: another PDU Session Resource Setup Request for the last UE (session 1 again, the UPF's TEID one more
- * than the previous request's: 0x1235, 0x1236, ...).
+ * than the previous request's: 0x1235, 0x1236, ...; with --usr2-next 1 the session after the last one asked for).
+ * Several sessions (an internet and an IMS one, say): --sessions N puts sessions 1..N in the request of
+ * --session-after-ul (the UPF's TEIDs 0x1234 + k, QFI k + 1 for session k + 1, each with the NAS-PDU);
+ * --release-psi P has SIGUSR1 release session P instead of 1.
  * NG procedures (38.413 8.7.4, 8.7.5, 8.14.1), each at the N-th UE's first Uplink NAS Transport, instead of the
  * Initial Context Setup for that UE: --reset-ue N: NG Reset naming that UE's connection (both ids) and one of
  * no UE (AMF UE NGAP ID 999999 alone); --reset-all-ue N: NG Reset of the whole interface; --error-ue N: an
@@ -40,7 +43,8 @@
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
  *            [--dl-nas HEX] [--release-after-ul N] [--ics KGNB_HEX [--ics-after-ul N] [--ics-nas HEX]
  *            [--ics-caps ENC,INT] [--ics-bad-id 1] [--ics-radio-cap 1]] [--reset-ue N] [--reset-all-ue N]
- *            [--error-ue N] [--no-command-ran N] [--session-after-ul N [--session-nas HEX]] [--release-nas HEX]
+ *            [--error-ue N] [--no-command-ran N] [--session-after-ul N [--session-nas HEX] [--sessions N]]
+ *            [--release-nas HEX] [--release-psi P] [--usr2-next 1]
  * Exit status 0 at --seconds or SIGTERM. */
 #include <errno.h>
 #include <stdbool.h>
@@ -71,6 +75,8 @@ static void send_pdu(struct sctp_link *a, uint16_t stream);
 static uint8_t session_nas[256];
 static size_t session_nas_len;
 static uint32_t session_ul_teid = 0x1234;
+static int n_sessions = 1, release_psi = 1, last_psi; /* --sessions, --release-psi; the last session asked for */
+static bool usr2_next;
 /* 5GMM DL NAS Transport (plain) carrying 5GSM PDU Session Release Command (PSI 1, PTI 1, cause #36 regular
  * deactivation), PDU session ID 1: opaque to gnbd */
 static uint8_t release_nas[256] = {0x7e, 0x00, 0x68, 0x01, 0x00, 0x05, 0x2e, 0x01, 0x01, 0xd3, 0x24, 0x12, 0x01};
@@ -88,25 +94,28 @@ static uint8_t radio_cap[NGAP_MAX_UE_RADIO_CAP];
 static size_t radio_cap_len;
 static struct rrc_ue_capability_information cap_info;
 
-/* 38.413 8.2.1: PDU Session Resource Setup Request for the UE (session 1, one QoS flow). */
-static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
+/* 38.413 8.2.1: PDU Session Resource Setup Request for the UE: n sessions from first on (one QoS flow each, QFI
+ * = the session's index in the request + 1; with one session QFI 1). */
+static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id, int first, int n)
 {
     memset(&out, 0, sizeof out);
     out.msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST;
     struct ngap_pdu_session_resource_setup_request *r = &out.u.pdu_session_resource_setup_request;
     r->head.amf_ue_ngap_id = amf_id;
     r->head.ran_ue_ngap_id = ran_id;
-    r->n_sessions = 1;
-    struct ngap_pdu_session_setup_item *it = &r->sessions[0];
-    it->pdu_session_id = 1;
-    it->has_nas_pdu = session_nas_len > 0;
-    it->nas_len = session_nas_len;
-    memcpy(it->nas, session_nas, session_nas_len);
-    it->snssai.sst = 1;
-    it->ul_tunnel = (struct ngap_gtp_tunnel){.addr_bits = 32, .addr = {127, 0, 0, 1}, .teid = session_ul_teid++};
-    it->pdu_session_type = NGAP_PDU_IPV4;
-    it->n_qos_flows = 1;
-    it->qos_flows[0] = (struct ngap_qos_flow){.qfi = 1, .five_qi = 9, .arp_priority = 8};
+    r->n_sessions = n < 1 ? 1 : n > NGAP_MAX_PDU_SESSIONS ? NGAP_MAX_PDU_SESSIONS : n;
+    for (int k = 0; k < r->n_sessions; k++) {
+        struct ngap_pdu_session_setup_item *it = &r->sessions[k];
+        it->pdu_session_id = last_psi = first + k;
+        it->has_nas_pdu = session_nas_len > 0;
+        it->nas_len = session_nas_len;
+        memcpy(it->nas, session_nas, session_nas_len);
+        it->snssai.sst = 1;
+        it->ul_tunnel = (struct ngap_gtp_tunnel){.addr_bits = 32, .addr = {127, 0, 0, 1}, .teid = session_ul_teid++};
+        it->pdu_session_type = NGAP_PDU_IPV4;
+        it->n_qos_flows = 1;
+        it->qos_flows[0] = (struct ngap_qos_flow){.qfi = k + 1, .five_qi = 9, .arp_priority = 8};
+    }
     send_pdu(a, 1);
 }
 
@@ -122,7 +131,7 @@ static void send_session_release(struct sctp_link *a, uint64_t amf_id, uint32_t 
     c->head.nas_len = release_nas_len;
     memcpy(c->head.nas, release_nas, release_nas_len);
     c->n_sessions = 1;
-    c->pdu_session_ids[0] = 1;
+    c->pdu_session_ids[0] = release_psi;
     c->causes[0] = (struct ngap_cause){.group = NGAP_CAUSE_NAS, .value = 0}; /* normal-release */
     send_pdu(a, 1);
 }
@@ -328,6 +337,9 @@ int main(int argc, char **argv)
         }
         else if (!strcmp(a, "--ics-after-ul")) ics_after_ul = atoi(v);
         else if (!strcmp(a, "--session-after-ul")) session_after_ul = atoi(v);
+        else if (!strcmp(a, "--sessions")) n_sessions = atoi(v);
+        else if (!strcmp(a, "--release-psi")) release_psi = atoi(v);
+        else if (!strcmp(a, "--usr2-next")) usr2_next = atoi(v) != 0;
         else if (!strcmp(a, "--session-nas")) {
             int n = parse_hex(v, session_nas, sizeof session_nas);
             if (n < 0) return 2;
@@ -387,7 +399,7 @@ int main(int argc, char **argv)
         }
         if (want_session) {
             want_session = 0;
-            send_session(a, cur_amf_id, cur_ran_id);
+            send_session(a, cur_amf_id, cur_ran_id, usr2_next ? last_psi + 1 : 1, 1);
         }
         int n;
         while ((n = sctp_link_recv(a, buf, sizeof buf, NULL)) >= 0) {
@@ -421,7 +433,7 @@ int main(int argc, char **argv)
                     continue;
                 }
                 if (ics && ics_after_ul == ul_count) send_ics(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
-                if (session_after_ul == ul_count) send_session(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
+                if (session_after_ul == ul_count) send_session(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id, 1, n_sessions);
                 if (release_after_ul == ul_count) send_release(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
             } else if (in.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE) {
                 printf("amf_stub: InitialContextSetupResponse amf_ue_id=%llu ran_ue_id=%u\n",

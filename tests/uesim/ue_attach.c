@@ -90,7 +90,7 @@ void ue_attach_free(struct ue_attach *a)
         if (u->rlc_ok) rlc_am_free(&u->rlc);
         if (u->pdcp_ok) pdcp_srb_free(&u->pdcp);
         u->rlc_ok = u->pdcp_ok = false;
-        ue_drb_free(&u->drb);
+        for (int k = 0; k < UE_ATTACH_DRBS; k++) ue_drb_free(&u->drb[k]);
     }
     free(a->cw);
     free(a->samples);
@@ -257,15 +257,21 @@ static void echo_nas(struct ue_attach_ue *u, const uint8_t *nas, size_t len);
 
 static int rlc_infinity(int v, int scale) { return v == RRC_INFINITY ? RLC_AM_INFINITY : v * scale; }
 
-/* 38.331 5.3.5.6.5: the DRB the reconfiguration adds, with the RLC bearer that serves it (RLC AM only), in the
- * UE's user plane (ue_drb.h); ciphered with K_UPenc under the SecurityModeCommand's algorithm (33.501 6.6.1) when
- * security is on. Returns 0 or why not. */
-static const char *setup_drb(struct ue_attach_ue *u, const struct rrc_reconfiguration *r)
+/* The UE's active DRB drb_id, NULL when none. */
+static struct ue_drb *drb_of(struct ue_attach_ue *u, int drb_id)
 {
-    const struct rrc_radio_bearer_config *rb = &r->radio_bearer_config;
+    for (int k = 0; k < UE_ATTACH_DRBS; k++)
+        if (u->drb[k].active && u->drb[k].cfg.drb_id == drb_id) return &u->drb[k];
+    return NULL;
+}
+
+/* 38.331 5.3.5.6.5: DRB d the reconfiguration adds, with the RLC bearer that serves it (RLC AM only), in the
+ * UE's user plane (ue_drb.h), beside its other DRBs; ciphered with K_UPenc under the SecurityModeCommand's
+ * algorithm (33.501 6.6.1) when security is on. Returns 0 or why not. */
+static const char *setup_drb(struct ue_attach_ue *u, const struct rrc_reconfiguration *r,
+                             const struct rrc_drb_to_add_mod *d)
+{
     const struct rrc_cell_group_config *cg = &r->master_cell_group;
-    if (!r->has_radio_bearer_config || rb->nof_drb == 0) return NULL;
-    const struct rrc_drb_to_add_mod *d = &rb->drb[0];
     const struct rrc_rlc_bearer_config *b = NULL;
     for (int i = 0; r->has_master_cell_group && i < cg->nof_rlc_bearers && !b; i++)
         if (cg->rlc_bearer[i].has_served_radio_bearer && cg->rlc_bearer[i].served_is_drb &&
@@ -287,13 +293,17 @@ static const char *setup_drb(struct ue_attach_ue *u, const struct rrc_reconfigur
     c.sdap_header_dl = d->sdap.header_dl;
     c.sdap_header_ul = d->sdap.header_ul;
     if (d->sdap.nof_qfi_add > 0) c.qfi = d->sdap.qfi_add[0];
-    if (ue_attach_drb_setup(u->a, u->idx, &c) < 0) return "the DRB does not set up";
+    if (ue_attach_drb_setup(u->a, u->idx, &c) < 0) return "the DRB does not set up (LCID taken, or no room)";
     if (u->secure) {
         struct pdcp_sec_config up;
         if (pdcp_sec_bearer_config(u->a->cfg.kgnb, u->smc_sec.nia, u->smc_sec.nea, true, &up) < 0 ||
-            ue_drb_security(&u->drb, &up) < 0)
+            ue_drb_security(drb_of(u, d->drb_id), &up) < 0)
             return "K_UPenc does not apply";
     }
+    const struct ue_drb *x = drb_of(u, d->drb_id);
+    printf("uesim: DRB %d set up on LCID %d: ue=%d (RLC AM %d-bit SN, PDCP %d-bit SN, SDAP DL %d UL %d, QFI %d%s)\n",
+           x->cfg.drb_id, x->cfg.lcid, u->idx + 1, x->cfg.rlc.sn_bits, x->cfg.pdcp_sn_bits, x->cfg.sdap_header_dl,
+           x->cfg.sdap_header_ul, x->cfg.qfi, u->secure ? ", ciphered" : "");
     return NULL;
 }
 
@@ -303,18 +313,19 @@ static void release_drb(struct ue_attach_ue *u, const struct rrc_reconfiguration
 {
     const struct rrc_radio_bearer_config *rb = &r->radio_bearer_config;
     for (int i = 0; r->has_radio_bearer_config && i < rb->nof_drb_release; i++) {
-        if (!u->drb.active || u->drb.cfg.drb_id != rb->drb_release[i]) {
+        struct ue_drb *x = drb_of(u, rb->drb_release[i]);
+        if (!x) {
             printf("uesim: DRB %d to release is not set up: ue=%d\n", rb->drb_release[i], u->idx + 1);
             continue;
         }
-        int lcid = u->drb.cfg.lcid;
+        int lcid = x->cfg.lcid;
         bool bearer = false;
         for (int j = 0; r->has_master_cell_group && j < r->master_cell_group.nof_rlc_release; j++)
             bearer |= r->master_cell_group.rlc_release[j] == lcid;
         printf("uesim: DRB %d released: ue=%d (RLC bearer on LCID %d %s; %llu IP packets in, %llu out)\n",
                rb->drb_release[i], u->idx + 1, lcid, bearer ? "released" : "NOT in rlc-BearerToReleaseList",
-               (unsigned long long)u->drb.dl_ip, (unsigned long long)u->drb.ul_ip);
-        ue_drb_free(&u->drb);
+               (unsigned long long)x->dl_ip, (unsigned long long)x->ul_ip);
+        ue_drb_free(x);
     }
 }
 
@@ -338,12 +349,10 @@ static void on_reconfiguration(struct ue_attach_ue *u, const struct rrc_reconfig
                u->rrc.qam256 ? "qam256" : "qam64", was ? "qam256" : "qam64");
     }
     release_drb(u, r);
-    const char *why = setup_drb(u, r);
-    if (why) printf("uesim: DRB not set up: ue=%d: %s\n", u->idx + 1, why);
-    else if (u->drb.active)
-        printf("uesim: DRB %d set up on LCID %d: ue=%d (RLC AM %d-bit SN, PDCP %d-bit SN, SDAP DL %d UL %d, QFI %d%s)\n",
-               u->drb.cfg.drb_id, u->drb.cfg.lcid, u->idx + 1, u->drb.cfg.rlc.sn_bits, u->drb.cfg.pdcp_sn_bits,
-               u->drb.cfg.sdap_header_dl, u->drb.cfg.sdap_header_ul, u->drb.cfg.qfi, u->secure ? ", ciphered" : "");
+    for (int i = 0; r->has_radio_bearer_config && i < rb->nof_drb; i++) { /* each DRB it adds */
+        const char *why = setup_drb(u, r, &rb->drb[i]);
+        if (why) printf("uesim: DRB %d not set up: ue=%d: %s\n", rb->drb[i].drb_id, u->idx + 1, why);
+    }
     u->reconf_answer = r->transaction_id + 1;
     u->reconf_nas = r->nas + r->nas_off[0]; /* the decoded message is static: still there when answered */
     u->reconf_nas_len = r->nof_nas ? r->nas_len[0] : 0;
@@ -827,7 +836,7 @@ static void start_ue(struct ue_attach *a, struct ue_attach_ue *u)
     int i = (int)(u - a->ue);
     bool pdcp_ok = u->pdcp_ok;
     struct pdcp_srb pdcp = u->pdcp;
-    ue_drb_free(&u->drb); /* a new connection starts without a DRB */
+    for (int k = 0; k < UE_ATTACH_DRBS; k++) ue_drb_free(&u->drb[k]); /* a new connection starts without a DRB */
     memset(u, 0, sizeof *u);
     u->pdcp = pdcp;
     u->pdcp_ok = pdcp_ok;
@@ -1228,20 +1237,25 @@ static void on_ul_grant(struct ue_attach *a, struct ue_attach_ue *u, const struc
         if (n > 0 && mac_pdu_add_sdu(&b, u->rrc.srb1_lcid, rlc, (size_t)n) == 0)
             snprintf(what, sizeof what, " lcid%d:%d", u->rrc.srb1_lcid, n);
         /* then the DRB (38.321 5.4.3.1: SRB1's priority is higher), keeping 2 bytes for the BSR */
-        int drb_pdus = 0, drb_bytes = 0;
-        size_t r;
-        while (u->drb.active && (r = mac_pdu_sdu_room(&b)) > 2 + 9) {
-            int m = ue_drb_pull(&u->drb, rlc, r - 2 < sizeof rlc ? r - 2 : sizeof rlc, now_ms(a));
-            if (m <= 0 || mac_pdu_add_sdu(&b, u->drb.cfg.lcid, rlc, (size_t)m) < 0) break;
-            drb_pdus++;
-            drb_bytes += m;
+        /* the DRBs in LCID order (38.321 5.4.3.1 by priority; all have the same here), each as much as fits */
+        size_t left = rlc_am_tx_pending(&u->rlc);
+        for (int k = 0; k < UE_ATTACH_DRBS; k++) {
+            struct ue_drb *x = &u->drb[k];
+            int drb_pdus = 0, drb_bytes = 0;
+            size_t r;
+            while (x->active && (r = mac_pdu_sdu_room(&b)) > 2 + 9) {
+                int m = ue_drb_pull(x, rlc, r - 2 < sizeof rlc ? r - 2 : sizeof rlc, now_ms(a));
+                if (m <= 0 || mac_pdu_add_sdu(&b, x->cfg.lcid, rlc, (size_t)m) < 0) break;
+                drb_pdus++;
+                drb_bytes += m;
+            }
+            if (drb_pdus)
+                snprintf(what + strlen(what), sizeof what - strlen(what), " lcid%d:%dx%d", x->cfg.lcid, drb_pdus,
+                         drb_bytes);
+            left += ue_drb_pending(x);
         }
-        if (drb_pdus)
-            snprintf(what + strlen(what), sizeof what - strlen(what), " lcid%d:%dx%d", u->drb.cfg.lcid, drb_pdus,
-                     drb_bytes);
         /* 38.321 5.4.5: a Regular BSR while data waits, else a padding BSR (the padding holds one): both
-         * report the buffer after this PDU (one LCG for both bearers), and cancel the pending SR (5.4.4). */
-        size_t left = rlc_am_tx_pending(&u->rlc) + ue_drb_pending(&u->drb);
+         * report the buffer after this PDU (one LCG for every bearer), and cancel the pending SR (5.4.4). */
         uint8_t bsr = ue_mac_short_bsr(0, left);
         if (mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1) == 0) {
             snprintf(what + strlen(what), sizeof what - strlen(what), " %s-BSR:%d", left ? "short" : "padding",
@@ -1396,8 +1410,11 @@ static void on_dl_data(struct ue_attach *a, struct ue_attach_ue *u, const struct
     uint32_t ack_sn = 0;
     for (int i = 0; i < pdu.n; i++) {
         const struct mac_subpdu *sp = &pdu.sub[i];
-        if (u->drb.active && sp->lcid == u->drb.cfg.lcid) {
-            ue_drb_rx_pdu(&u->drb, r.tb + sp->offset, sp->length, now_ms(a));
+        struct ue_drb *x = NULL;
+        for (int k = 0; k < UE_ATTACH_DRBS && !x; k++)
+            if (u->drb[k].active && sp->lcid == u->drb[k].cfg.lcid) x = &u->drb[k];
+        if (x) {
+            ue_drb_rx_pdu(x, r.tb + sp->offset, sp->length, now_ms(a));
             continue;
         }
         if (sp->lcid != u->rrc.srb1_lcid) continue;
@@ -1452,9 +1469,11 @@ static void on_slot_ue(struct ue_attach *a, struct ue_attach_ue *u, FILE *out)
 {
     /* the DRB's timers and echoes; 38.321 5.4.5: its UL data (an echo, a STATUS PDU) triggers a Regular BSR, and
      * an SR while no grant is coming */
-    if (u->drb.active) {
-        ue_drb_tick(&u->drb, now_ms(a));
-        if (ue_drb_pending(&u->drb) > 0 && u->last_pusch_slot < a->now) u->sr_pending = true;
+    for (int k = 0; k < UE_ATTACH_DRBS; k++) {
+        struct ue_drb *x = &u->drb[k];
+        if (!x->active) continue;
+        ue_drb_tick(x, now_ms(a));
+        if (ue_drb_pending(x) > 0 && u->last_pusch_slot < a->now) u->sr_pending = true;
     }
     if (u->n_ta_from >= 0 && a->now >= u->n_ta_from) {
         u->n_ta = u->n_ta_next;
@@ -1579,5 +1598,17 @@ int ue_attach_drb_setup(struct ue_attach *a, int idx, const struct ue_drb_config
     if (idx < 0 || idx >= UE_ATTACH_MAX_UES || !a->ue[idx].a || a->ue[idx].rnti == 0) return -EINVAL;
     struct ue_attach_ue *u = &a->ue[idx];
     if (c->lcid == u->rrc.srb1_lcid) return -EINVAL;
-    return ue_drb_setup(&u->drb, c, a->cfg.echo_dl_data);
+    struct ue_drb *x = NULL, *free_x = NULL;
+    for (int k = 0; k < UE_ATTACH_DRBS; k++) {
+        struct ue_drb *y = &u->drb[k];
+        if (!y->active) {
+            if (!free_x) free_x = y;
+        } else if (y->cfg.drb_id == c->drb_id) {
+            x = y; /* modified: set up again */
+        } else if (y->cfg.lcid == c->lcid) {
+            return -EBUSY;
+        }
+    }
+    if (!x) x = free_x;
+    return x ? ue_drb_setup(x, c, a->cfg.echo_dl_data) : -ENOSPC;
 }

@@ -101,6 +101,7 @@
 #include "tests/uesim/ul_tx.h"
 
 #define UE_ATTACH_MAX_UES 64
+#define UE_ATTACH_DRBS 4                         /* DRBs a simulated UE holds at once (gnbd's MAC_UE_DRBS) */
 #define UE_ATTACH_LEAD 4          /* slots between deciding an UL transmission and its slot */
 #define UE_ATTACH_ACK_SLOTS 16    /* UL slots with a HARQ-ACK codebook in the making (k1 <= 15) */
 #define UE_ATTACH_ACK_BITS 8      /* bits of one codebook (gnbd: one per DL HARQ process at most) */
@@ -249,7 +250,7 @@ struct ue_attach_ue {
     int release_transaction;
     int64_t t_attached;                          /* stream sample of the attach (step 6) */
     struct ue_attach_harq harq[UE_ATTACH_HARQ];
-    struct ue_drb drb;                           /* DRB 1 once set up (ue_attach_drb_setup) */
+    struct ue_drb drb[UE_ATTACH_DRBS];           /* its DRBs (ue_attach_drb_setup), active ones in any slot */
 };
 
 struct ue_attach {
@@ -325,8 +326,10 @@ void ue_attach_report(struct ue_attach *a, FILE *out);
 bool ue_attach_done(const struct ue_attach *a);
 
 /* DRB c for UE idx (0-based; RRCReconfiguration's radioBearerConfig and rlc-BearerToAddModList as a struct),
- * echoing DL packets when cfg.echo_dl_data: its DL subPDUs go to it, its RLC PDUs fill UL grants after SRB1's,
- * its bytes count in the BSR and raise an SR. 0, -EINVAL (no such UE, not connected, bad config), -ENOMEM. */
+ * beside the UE's other DRBs (UE_ATTACH_DRBS at once; the same drb_id again: set up anew), echoing DL packets
+ * when cfg.echo_dl_data: its DL subPDUs (by LCID) go to it, its RLC PDUs fill UL grants after SRB1's (the DRBs
+ * in turn), its bytes count in the BSR and raise an SR. 0, -EINVAL (no such UE, not connected, bad config),
+ * -EBUSY (another DRB has the LCID), -ENOSPC (UE_ATTACH_DRBS already), -ENOMEM. */
 int ue_attach_drb_setup(struct ue_attach *a, int idx, const struct ue_drb_config *c);
 
 /* The names used by --expect-attach. */

@@ -13,6 +13,10 @@
  *  - the UE simulator's DRB (tests/uesim/ue_drb.c, compiled in) with echo: packets the MAC sends DL come back UL
  *    through the simulator's RLC/PDCP/SDAP and out of mac_ues_take_ul_data, the simulator's BSR-sized pending
  *    bytes emptied by the grants;
+ *  - two DRBs of one UE (DRB 1 on LCID 4, DRB 2 on LCID 5, two simulator DRBs with echo): DL packets of both in
+ *    the same TBs (round robin: neither waits for the other's queue), each echoed back UL and out of
+ *    mac_ues_take_ul_data with its own drb_id; DRB 1 released, DRB 2 still carries data both ways; the limits:
+ *    MAC_UE_DRBS at once (-ENOSPC), a drb_id or LCID taken (-EBUSY);
  *  - the DL figure: bytes of IP data per PDSCH and per slot at 52 PRBs for a few MCSs (printed). */
 #include <check.h>
 #include <errno.h>
@@ -216,7 +220,7 @@ static void dl_packets(bool sdap, bool secure)
     if (secure) {
         struct pdcp_sec_config sc = {.nea = 2, .tx_cipher = true, .rx_cipher = true};
         for (int i = 0; i < 16; i++) sc.k_enc[i] = (uint8_t)(0xa0 + i);
-        ck_assert_int_eq(mac_ues_drb_security(&u, RNTI, &sc), 0);
+        ck_assert_int_eq(mac_ues_drb_security(&u, RNTI, 1, &sc), 0);
         ck_assert_int_eq(pdcp_drb_security_activate(&ue_pdcp, &sc), 0);
     }
     static const size_t len[4] = {1400, 60, 1500, 700};
@@ -225,7 +229,7 @@ static void dl_packets(bool sdap, bool secure)
         fill(pkt, len[k], k);
         ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, len[k]), 0);
     }
-    ck_assert_uint_eq(ue->drb.dl_sdus, 4);
+    ck_assert_uint_eq(ue->drb[0].dl_sdus, 4);
     ck_assert_uint_eq(u.stats.drb_dl_sdus, 4);
     ck_assert_uint_eq(u.stats.drb_dl_bytes, 1400 + 60 + 1500 + 700);
     ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, MAC_DRB_MAX_SDU + 1), -EMSGSIZE);
@@ -326,7 +330,7 @@ START_TEST(ul_ip_packets)
     struct mac_ue *ue = setup(0, true);
     struct pdcp_sec_config sc = {.nea = 2, .tx_cipher = true, .rx_cipher = true};
     for (int i = 0; i < 16; i++) sc.k_enc[i] = (uint8_t)(0x5a ^ i);
-    ck_assert_int_eq(mac_ues_drb_security(&u, RNTI, &sc), 0);
+    ck_assert_int_eq(mac_ues_drb_security(&u, RNTI, 1, &sc), 0);
     ck_assert_int_eq(pdcp_drb_security_activate(&ue_pdcp, &sc), 0);
     /* the UE: two IP packets through SDAP (UL header D/C 1, R 0, QFI), PDCP (NEA2), RLC AM */
     static const size_t len[2] = {300, 84};
@@ -362,7 +366,7 @@ START_TEST(ul_ip_packets)
         ck_assert_mem_eq(out.data, want, len[k]);
     }
     ck_assert_int_eq(mac_ues_take_ul_data(&u, &out), 0);
-    ck_assert_uint_eq(ue->drb.ul_sdus, 2);
+    ck_assert_uint_eq(ue->drb[0].ul_sdus, 2);
     ck_assert_uint_eq(u.stats.drb_ul_sdus, 2);
     /* an end-marker (D/C 0) is no packet */
     uint8_t em = QFI, pdu[16];
@@ -372,7 +376,7 @@ START_TEST(ul_ip_packets)
     ue->sr_pending = true;
     pusch(ue, 300, 0, true, &n_prb);
     ck_assert_int_eq(mac_ues_take_ul_data(&u, &out), 0);
-    ck_assert_uint_eq(ue->drb.ul_dropped, 0);
+    ck_assert_uint_eq(ue->drb[0].ul_dropped, 0);
     teardown();
 }
 END_TEST
@@ -389,12 +393,12 @@ START_TEST(dl_acknowledged)
     int n_rb, lcids[MAC_PDU_MAX_SUBPDUS], n_sub, bytes;
     for (uint64_t s = 100; s < 200 && n_got < 20; s++) dl_to_ue(s, &d, &n_rb, lcids, &n_sub, &bytes);
     ck_assert_int_eq(n_got, 20);
-    ck_assert_uint_gt(rlc_sdu_queue_count(&ue->drb.rlc.q), 0); /* not acknowledged yet */
+    ck_assert_uint_gt(rlc_sdu_queue_count(&ue->drb[0].rlc.q), 0); /* not acknowledged yet */
     ck_assert(rlc_am_status_pending(&ue_rlc, ue_ms));          /* the last PDU polled */
     ue->sr_pending = true;
     int n_prb;
     pusch(ue, 300, 0, true, &n_prb);
-    ck_assert_uint_eq(rlc_sdu_queue_count(&ue->drb.rlc.q), 0);
+    ck_assert_uint_eq(rlc_sdu_queue_count(&ue->drb[0].rlc.q), 0);
     teardown();
 }
 END_TEST
@@ -422,20 +426,20 @@ START_TEST(errors_and_release)
     c.pdcp_sn_bits = 15;
     ck_assert_int_eq(mac_ues_drb_setup(&u, RNTI, &c), -EINVAL);
     struct pdcp_sec_config sc = {.nea = 2};
-    ck_assert_int_eq(mac_ues_drb_security(&u, 0x1234, &sc), -ENOENT);
+    ck_assert_int_eq(mac_ues_drb_security(&u, 0x1234, 1, &sc), -ENOENT);
     /* released: gone, and the next UE in the context has no DRB and an empty queue */
     ck_assert_int_eq(mac_ue_release(&u, RNTI), 0);
     ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, 100), -ENOENT);
     ue = mac_ue_add(&u, RNTI + 1, 0, 0);
     ck_assert_ptr_nonnull(ue);
-    ck_assert(!ue->drb.active);
+    ck_assert(!ue->drb[0].active);
     ck_assert_int_eq(mac_ues_dl_data(&u, RNTI + 1, 1, pkt, 100), -ENOENT);
     c = drb_cfg(false);
     c.pdcp_sn_bits = 12;
     c.rlc.sn_bits = 12;
     ck_assert_int_eq(mac_ues_drb_setup(&u, RNTI + 1, &c), 0);
-    ck_assert_uint_eq(rlc_sdu_queue_count(&ue->drb.rlc.q), 0);
-    ck_assert_int_eq(ue->drb.pdcp.core.hdr, 2);
+    ck_assert_uint_eq(rlc_sdu_queue_count(&ue->drb[0].rlc.q), 0);
+    ck_assert_int_eq(ue->drb[0].pdcp.core.hdr, 2);
     ck_assert_int_eq(mac_ues_dl_data(&u, RNTI + 1, 1, pkt, 100), 0);
     /* a new epoch: gone too */
     mac_ues_reset(&u);
@@ -469,7 +473,7 @@ START_TEST(drb_release_and_again)
     ck_assert_uint_eq(u.drb_releases, 1);
     ck_assert_uint_eq(u.drb_release_dropped, 8);
     ck_assert_ptr_eq(mac_ue_find(&u, RNTI), ue);
-    ck_assert(!ue->drb.active);
+    ck_assert(!ue->drb[0].active);
     ck_assert_int_eq(mac_ues_drb_release(&u, RNTI, 1, NULL), -ENOENT);
     ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, 100), -ENOENT);
     for (int i = 0; i < 40; i++, s++) { /* whatever TB the UE still gets: no DRB subPDU in it */
@@ -519,7 +523,7 @@ START_TEST(dl_rate_52prb)
             if (rlc_am_status_pending(&ue_rlc, ue_ms)) {
                 int n = rlc_am_pull_pdu(&ue_rlc, st, sizeof st, ue_ms);
                 ck_assert_int_gt(n, 0);
-                ck_assert_int_eq(rlc_am_push_pdu(&u.ue[0].drb.rlc, st, (size_t)n, ue_ms), 0);
+                ck_assert_int_eq(rlc_am_push_pdu(&u.ue[0].drb[0].rlc, st, (size_t)n, ue_ms), 0);
             }
             struct dci_1_0 d;
             int n_rb, lcids[MAC_PDU_MAX_SUBPDUS], n_sub, bytes;
@@ -617,6 +621,183 @@ START_TEST(uesim_echo)
 }
 END_TEST
 
+/* Several DRBs of one UE, each with a simulator DRB (echo) on its LCID: one slot of DL and UL. sims[k] is the
+ * UE's end of the gNB's DRB drb_ids[k] (NULL: gone); back[k] counts the UL packets of drb_ids[k]; mixed counts the
+ * DL TBs that carried two DRBs' LCIDs. */
+static void multi_slot(struct mac_ue *ue, uint64_t s, struct ue_drb **sims, const int *drb_ids, int n, int *back,
+                       int *mixed)
+{
+    struct dl_slot_request dl;
+    static struct pdcch_alloc a;
+    memset(&dl, 0, sizeof dl);
+    pdcch_alloc_begin(&a, (int)(s % 10));
+    mac_ues_schedule_dl(&u, s, true, true, true, &dl, &pool, &a);
+    for (int i = 0; i < dl.n_pdsch; i++) {
+        struct mac_pdu_rx rx;
+        const uint8_t *tb = dl.pdsch[i].tb;
+        ck_assert_int_eq(mac_pdu_parse(MAC_DIR_DL, tb, (size_t)dl.pdsch[i].dlsch.tbs / 8, &rx, NULL), 0);
+        unsigned lcids = 0;
+        for (int k = 0; k < rx.n; k++)
+            for (int j = 0; j < n; j++)
+                if (sims[j] && rx.sub[k].lcid == sims[j]->cfg.lcid) {
+                    lcids |= 1u << j;
+                    ck_assert_int_eq(ue_drb_rx_pdu(sims[j], tb + rx.sub[k].offset, rx.sub[k].length, (int64_t)s), 0);
+                }
+        *mixed += __builtin_popcount(lcids) > 1;
+        tb_pool_give_back(&pool, dl.pdsch[i].tb_index);
+    }
+    size_t pending = 0;
+    for (int j = 0; j < n; j++)
+        if (sims[j]) {
+            ue_drb_tick(sims[j], (int64_t)s);
+            pending += ue_drb_pending(sims[j]);
+        }
+    bool granted = false;
+    for (int h = 0; h < MAC_UE_UL_HARQ; h++) granted |= ue->ul_harq[h].busy && ue->ul_harq[h].pusch_slot > s;
+    if (pending > 0 && !granted) ue->sr_pending = true;
+    struct ul_slot_request ul = {0};
+    mac_ues_schedule_ul(&u, s, &ul);
+    for (int i = 0; i < ul.n_pucch; i++) { /* every HARQ-ACK due: ACK (on PUCCH, or on the PUSCH below) */
+        if (ul.pucch[i].purpose != UL_PUCCH_HARQ_ACK) continue;
+        struct ul_pucch_result r = {.req = ul.pucch[i], .res = {.verdict = PUCCH_RX_VALID, .nbits = 1, .bits = {1}}};
+        mac_ue_pucch(&u, s, &r);
+    }
+    for (int i = 0; i < ul.n_pusch; i++) { /* each simulator DRB's RLC PDUs in turn, then a BSR of the rest */
+        static uint8_t tb[8192];
+        int tbs = ul.pusch[i].tb.tbs / 8;
+        struct mac_pdu_builder b;
+        mac_pdu_builder_init(&b, MAC_DIR_UL, tb, (size_t)tbs);
+        uint8_t r[PKT_MAX + 16];
+        size_t room;
+        for (int j = 0, idle = 0; idle < n && (room = mac_pdu_sdu_room(&b)) > 2 + 9; j = (j + 1) % n) {
+            int m = sims[j] ? ue_drb_pull(sims[j], r, room - 2 > sizeof r ? sizeof r : room - 2, (int64_t)s) : 0;
+            if (m <= 0) {
+                idle++;
+                continue;
+            }
+            idle = 0;
+            ck_assert_int_eq(mac_pdu_add_sdu(&b, sims[j]->cfg.lcid, r, (size_t)m), 0);
+        }
+        pending = 0;
+        for (int j = 0; j < n; j++) pending += sims[j] ? ue_drb_pending(sims[j]) : 0;
+        uint8_t bsr = ue_mac_short_bsr(0, pending);
+        ck_assert_int_eq(mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1), 0);
+        mac_pdu_finish(&b);
+        struct ul_pusch_result res = {.req = ul.pusch[i], .rc = 0, .res = {.crc_ok = true, .snr_db = 20},
+                                      .tb_bytes = tbs, .tb = tb};
+        res.res.n_ack = ul.pusch[i].grant.uci.n_ack;
+        res.res.ack[0] = 1;
+        mac_ue_pusch(&u, ue, s, &res, tb);
+    }
+    struct mac_ul_data out;
+    while (mac_ues_take_ul_data(&u, &out) == 1) {
+        int j = 0;
+        while (j < n && drb_ids[j] != out.drb_id) j++;
+        ck_assert_int_lt(j, n);
+        uint8_t want[PKT_MAX];
+        fill(want, (size_t)out.len, drb_ids[j] * 16 + back[j]);
+        ck_assert_mem_eq(out.data, want, (size_t)out.len);
+        back[j]++;
+    }
+}
+
+/* DRB 1 (LCID 4) and DRB 2 (LCID 5) of one UE: data both ways on both, counted apart; DRB 1 released, DRB 2 goes
+ * on; the limits. */
+START_TEST(two_drbs)
+{
+    struct mac_ue *ue = setup(0, true);
+    struct mac_drb_config c2 = drb_cfg(true);
+    c2.drb_id = 2;
+    c2.lcid = 5;
+    ck_assert_int_eq(mac_ues_drb_setup(&u, RNTI, &c2), 0);
+    ck_assert_int_eq(mac_ues_drb_count(&u, RNTI), 2);
+    struct pdcp_sec_config sec = {.nea = 2, .tx_cipher = true, .rx_cipher = true};
+    for (int i = 0; i < 16; i++) sec.k_enc[i] = (uint8_t)(0x33 + i);
+    ck_assert_int_eq(mac_ues_drb_security(&u, RNTI, 1, &sec), 0); /* the UE's K_UPenc for both */
+    ck_assert_int_eq(mac_ues_drb_security(&u, RNTI, 2, &sec), 0);
+    ck_assert_int_eq(mac_ues_drb_security(&u, RNTI, 3, &sec), -ENOENT);
+    static struct ue_drb sim1, sim2;
+    struct ue_drb_config sc;
+    ue_drb_config_default(&sc);
+    sc.qfi = QFI;
+    ck_assert_int_eq(ue_drb_setup(&sim1, &sc, true), 0);
+    sc.drb_id = 2;
+    sc.lcid = 5;
+    ck_assert_int_eq(ue_drb_setup(&sim2, &sc, true), 0);
+    ck_assert_int_eq(ue_drb_security(&sim1, &sec), 0);
+    ck_assert_int_eq(ue_drb_security(&sim2, &sec), 0);
+    struct ue_drb *sims[2] = {&sim1, &sim2};
+    const int ids[2] = {1, 2};
+    int back[2] = {0, 0}, mixed = 0;
+    uint8_t pkt[PKT_MAX];
+    /* DRB 1 gets a long queue first, DRB 2 a little after: round robin serves DRB 2 in the first TBs all the same */
+    for (int k = 0; k < 10; k++) {
+        fill(pkt, 1400, 16 + k);
+        ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, 1400), 0);
+    }
+    for (int k = 0; k < 3; k++) {
+        fill(pkt, 300, 32 + k);
+        ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 2, pkt, 300), 0);
+    }
+    uint64_t s = 100;
+    uint64_t drb1_when_drb2_done = 99;
+    for (; s < 600 && (back[0] < 10 || back[1] < 3); s++) {
+        multi_slot(ue, s, sims, ids, 2, back, &mixed);
+        if (sim2.dl_ip == 3 && drb1_when_drb2_done == 99) drb1_when_drb2_done = sim1.dl_ip;
+    }
+    ck_assert_uint_le(drb1_when_drb2_done, 4); /* DRB 2 did not wait for DRB 1's queue (14 kB, ~7 TBs) */
+    ck_assert_int_eq(back[0], 10);
+    ck_assert_int_eq(back[1], 3);
+    ck_assert_int_ge(mixed, 1);
+    ck_assert_uint_eq(ue->drb[0].dl_sdus, 10);
+    ck_assert_uint_eq(ue->drb[1].dl_sdus, 3);
+    ck_assert_uint_eq(ue->drb[0].ul_sdus, 10);
+    ck_assert_uint_eq(ue->drb[1].ul_sdus, 3);
+    ck_assert_uint_eq(sim1.dl_ip, 10);
+    ck_assert_uint_eq(sim2.dl_ip, 3);
+    /* DRB 1 goes (its session released): DRB 2 carries on, DRB 1 refuses data */
+    ck_assert_int_eq(mac_ues_drb_release(&u, RNTI, 1, NULL), 0);
+    ck_assert_int_eq(mac_ues_drb_count(&u, RNTI), 1);
+    ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 1, pkt, 100), -ENOENT);
+    for (int k = 0; k < 4; k++) {
+        fill(pkt, 500, 32 + 3 + k);
+        ck_assert_int_eq(mac_ues_dl_data(&u, RNTI, 2, pkt, 500), 0);
+    }
+    sims[0] = NULL;
+    for (uint64_t end = s + 300; s < end && back[1] < 7; s++) multi_slot(ue, s, sims, ids, 2, back, &mixed);
+    ck_assert_int_eq(back[1], 7);
+    ck_assert_int_eq(back[0], 10);
+    ck_assert_uint_eq(sim2.dl_ip, 7);
+    /* limits: a taken LCID or drb_id -EBUSY; MAC_UE_DRBS at once, then -ENOSPC (DRB 1's LCID 4 is free again,
+     * though the RRC never gives it out twice to one UE) */
+    struct mac_drb_config c = drb_cfg(true);
+    c.drb_id = 3;
+    c.lcid = 5;
+    ck_assert_int_eq(mac_ues_drb_setup(&u, RNTI, &c), -EBUSY);
+    c.drb_id = 2;
+    c.lcid = 6;
+    ck_assert_int_eq(mac_ues_drb_setup(&u, RNTI, &c), -EBUSY);
+    int n = 1;
+    for (int id = 3; n < MAC_UE_DRBS; id++, n++) {
+        c.drb_id = id;
+        c.lcid = id + 3;
+        ck_assert_int_eq(mac_ues_drb_setup(&u, RNTI, &c), 0);
+    }
+    ck_assert_int_eq(mac_ues_drb_count(&u, RNTI), MAC_UE_DRBS);
+    c.drb_id = 20;
+    c.lcid = 23;
+    ck_assert_int_eq(mac_ues_drb_setup(&u, RNTI, &c), -ENOSPC);
+    ck_assert_int_eq(mac_ues_drb_count(&u, 0x1234), 0);
+    /* the UE goes: every DRB with it */
+    ck_assert_int_eq(mac_ue_release(&u, RNTI), 0);
+    ck_assert_int_eq(mac_ues_drb_count(&u, RNTI), 0);
+    for (int k = 0; k < MAC_UE_DRBS; k++) ck_assert(!ue->drb[k].active);
+    ue_drb_free(&sim1);
+    ue_drb_free(&sim2);
+    teardown();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mac_drb");
@@ -629,6 +810,7 @@ int main(void)
     tcase_add_test(tc, errors_and_release);
     tcase_add_test(tc, drb_release_and_again);
     tcase_add_test(tc, uesim_echo);
+    tcase_add_test(tc, two_drbs);
     tcase_add_test(tc, dl_rate_52prb);
     suite_add_tcase(s, tc);
     return check_run(s);

@@ -479,10 +479,13 @@ static void build_own(void)
     pr->amf_ue_ngap_id = 70000;
     pr->ran_ue_ngap_id = 3;
     pr->has_setup = true;
-    pr->n_setup = 1;
+    pr->n_setup = 2; /* two sessions of one UE (gnbd: each its own DRB and tunnel), a third failed */
     pr->setup[0] = (struct ngap_pdu_session_setup_result){
         .pdu_session_id = 5, .dl_tunnel = {.addr_bits = 32, .addr = {127, 0, 0, 2}, .teid = 0xabcdef01}, .n_qos_flows = 1,
         .qfis = {1}};
+    pr->setup[1] = (struct ngap_pdu_session_setup_result){
+        .pdu_session_id = 7, .dl_tunnel = {.addr_bits = 32, .addr = {127, 0, 0, 2}, .teid = 0xabcdef02}, .n_qos_flows = 1,
+        .qfis = {2}};
     pr->has_failed = true;
     pr->n_failed = 1;
     pr->failed[0] = (struct ngap_pdu_session_setup_failed){.pdu_session_id = 6, .cause = {NGAP_CAUSE_RADIO_NETWORK, 26}};
@@ -900,7 +903,11 @@ START_TEST(test_ngap_tshark)
     EXPECT_SHOW(k, "ngap.TransportLayerAddressIPv4", 0, "127.0.0.2");
     ck_assert_str_eq(bytes_of(k, "ngap.gTP_TEID", 0), "abcdef01");
     EXPECT_INT(k, "ngap.qosFlowIdentifier", 0, 1);
-    EXPECT_INT(k, "ngap.pDUSessionID", 1, 6);
+    EXPECT_INT(k, "ngap.pDUSessionID", 1, 7);
+    ck_assert_str_eq(bytes_of(k, "ngap.gTP_TEID", 1), "abcdef02");
+    EXPECT_INT(k, "ngap.qosFlowIdentifier", 1, 2);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupResponseTransfer_element", 2);
+    EXPECT_INT(k, "ngap.pDUSessionID", 2, 6);
     EXPECT_NAME(k, "ngap.radioNetwork", 0, "unknown-PDU-session-ID");
 
     /* PDU Session Resource Release Command / Response. */

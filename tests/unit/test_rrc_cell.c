@@ -748,7 +748,9 @@ START_TEST(test_rrc_cell_pdu_session)
     ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, 2500, &msg), RRC_EV_RECONF_COMPLETE);
     tick1(2500, RRC_ACT_SESSION_DONE, 0x4601);
     expect_quiet(100000);
-    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 6, 9, NULL, 0, 100000), -EBUSY); /* one DRB per UE */
+    ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4601, 6, 9, NULL, 0, 100000), -EEXIST); /* DRB 1 is up */
+    ck_assert_int_eq(rrc_cell_pdu_session_drb(&cell, 0x4601, 2, 5, 9, NULL, 0, 100000), -EEXIST); /* session 5 */
+    ck_assert_int_eq(rrc_cell_drb_count(&cell, 0x4601), 1);
     /* a second UE that never completes the reconfiguration */
     connect_ue(0x4602, 100000);
     ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4602, kgnb, CAP(2), CAP(2), NULL, 0, 100000), 0);
@@ -760,7 +762,10 @@ START_TEST(test_rrc_cell_pdu_session)
     ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4602, 1, 1, NULL, 0, 101000), 0);
     tick1(101000, RRC_ACT_DRB_SETUP, 0x4602);
     tick1(101000, RRC_ACT_RECONFIG, 0x4602);
+    act = tick1(101000 + RRC_RECONF_GUARD_MS, RRC_ACT_DRB_RELEASE, 0x4602); /* the MAC's bearer goes again */
+    ck_assert_int_eq(act.drb.drb_id, 1);
     tick1(101000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4602);
+    ck_assert_int_eq(rrc_cell_drb_count(&cell, 0x4602), 0);
     ck_assert_uint_eq(cell.stats.reconfig_timeouts, 1);
     /* A failed session may be tried again. */
     ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4602, 2, 1, NULL, 0, 103000), 0);
@@ -806,7 +811,8 @@ START_TEST(test_rrc_cell_pdu_session)
     ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete(act.transaction_id, sdu, sizeof sdu, &len), 0);
     ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, 110400, &msg), RRC_EV_RECONF_COMPLETE);
     tick1(110400, RRC_ACT_SESSION_DONE, 0x4601);
-    tick1(110000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4602); /* UE 2's second try: no Complete */
+    tick1(110000 + RRC_RECONF_GUARD_MS, RRC_ACT_DRB_RELEASE, 0x4602); /* UE 2's second try: no Complete */
+    tick1(110000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4602);
     /* A release the UE never completes: SESSION_RELEASED all the same after RRC_RECONF_GUARD_MS, unconfirmed. */
     ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 7, NULL, 0, 120000), 0);
     tick1(120000, RRC_ACT_DRB_RELEASE, 0x4601);
@@ -818,6 +824,63 @@ START_TEST(test_rrc_cell_pdu_session)
     act = tick1(120000 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_RELEASED, 0x4601);
     ck_assert(act.unconfirmed);
     ck_assert_uint_eq(cell.stats.drb_releases, 2);
+    rrc_cell_free(&cell);
+}
+END_TEST
+
+/* Several PDU sessions of one UE: each its own DRB (DRB n on LCID n + 3), one procedure at a time (busy while one
+ * runs), RRC_UE_DRBS at most; releasing one keeps the others. */
+START_TEST(test_rrc_cell_several_sessions)
+{
+    cell_init(4, 0);
+    connect_ue(0x4601, 0);
+    ck_assert_int_eq(rrc_cell_context_setup(&cell, 0x4601, kgnb, CAP(2), CAP(2), NULL, 0, 0), 0);
+    int t = expect_smc(0x4601, 0, 2, 2);
+    ck_assert_int_eq(smc_answer(0x4601, t, false, 10), RRC_EV_SECURITY_COMPLETE);
+    tick1(10, RRC_ACT_SECURITY, 0x4601);
+    expect_cap_enquiry(0x4601, 10);
+    tick1(10 + RRC_CAP_GUARD_MS, RRC_ACT_CONTEXT_SETUP_DONE, 0x4601);
+    int64_t now = 2000;
+    uint8_t sdu[8];
+    size_t len;
+    const struct rrc_ul_dcch_msg *msg;
+    for (int k = 0; k < RRC_UE_DRBS; k++, now += 100) { /* sessions 10, 11, ... on DRBs 1, 2, ... */
+        ck_assert(!rrc_cell_drb_busy(&cell, 0x4601));
+        ck_assert_int_eq(rrc_cell_pdu_session_drb(&cell, 0x4601, k + 1, 10 + k, 1 + k, NULL, 0, now), 0);
+        ck_assert(rrc_cell_drb_busy(&cell, 0x4601));
+        ck_assert_int_eq(rrc_cell_pdu_session_drb(&cell, 0x4601, k + 2, 20 + k, 1, NULL, 0, now), -EBUSY);
+        struct rrc_cell_action act = tick1(now, RRC_ACT_DRB_SETUP, 0x4601);
+        ck_assert_int_eq(act.drb.drb_id, k + 1);
+        ck_assert_int_eq(act.drb.lcid, k + 4);
+        ck_assert_int_eq(act.drb.pdu_session_id, 10 + k);
+        ck_assert_int_eq(act.drb.qfi, 1 + k);
+        act = tick1(now, RRC_ACT_RECONFIG, 0x4601);
+        ck_assert_int_eq(act.drb.drb_id, k + 1);
+        ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete(act.transaction_id, sdu, sizeof sdu, &len), 0);
+        ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, now + 50, &msg), RRC_EV_RECONF_COMPLETE);
+        act = tick1(now + 50, RRC_ACT_SESSION_DONE, 0x4601);
+        ck_assert_int_eq(act.drb.pdu_session_id, 10 + k);
+        ck_assert_int_eq(rrc_cell_drb_count(&cell, 0x4601), k + 1);
+    }
+    ck_assert_int_eq(rrc_cell_pdu_session_drb(&cell, 0x4601, 9, 30, 1, NULL, 0, now), -ENOSPC);
+    /* session 11 (DRB 2) goes; 10, 12, 13 stay */
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 11, NULL, 0, now), 0);
+    ck_assert(rrc_cell_drb_busy(&cell, 0x4601));
+    struct rrc_cell_action act = tick1(now, RRC_ACT_DRB_RELEASE, 0x4601);
+    ck_assert_int_eq(act.drb.drb_id, 2);
+    act = tick1(now, RRC_ACT_RECONFIG_RELEASE, 0x4601);
+    ck_assert_int_eq(act.drb.drb_id, 2);
+    ck_assert_int_eq(act.drb.lcid, 5);
+    ck_assert_int_eq(rrc_ul_dcch_encode_reconfiguration_complete(act.transaction_id, sdu, sizeof sdu, &len), 0);
+    ck_assert_int_eq(rrc_cell_ul_dcch(&cell, 0x4601, sdu, len, now + 50, &msg), RRC_EV_RECONF_COMPLETE);
+    act = tick1(now + 50, RRC_ACT_SESSION_RELEASED, 0x4601);
+    ck_assert_int_eq(act.drb.pdu_session_id, 11);
+    ck_assert_int_eq(rrc_cell_drb_count(&cell, 0x4601), RRC_UE_DRBS - 1);
+    ck_assert_int_eq(rrc_cell_pdu_session_release(&cell, 0x4601, 11, NULL, 0, now + 100), -ESRCH);
+    /* room again: a fifth session on a DRB identity the UE never had */
+    ck_assert_int_eq(rrc_cell_pdu_session_drb(&cell, 0x4601, RRC_UE_DRBS + 1, 14, 1, NULL, 0, now + 100), 0);
+    act = tick1(now + 100, RRC_ACT_DRB_SETUP, 0x4601);
+    ck_assert_int_eq(act.drb.lcid, RRC_UE_DRBS + 4);
     rrc_cell_free(&cell);
 }
 END_TEST
@@ -844,6 +907,7 @@ int main(void)
     tcase_add_test(tc, test_rrc_cell_security_failure_and_timeout);
     tcase_add_test(tc, test_rrc_cell_pdu_session);
     tcase_add_test(tc, test_rrc_cell_qam256);
+    tcase_add_test(tc, test_rrc_cell_several_sessions);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
