@@ -497,6 +497,9 @@ static void build_own(void)
     own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE;
     own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response = *pr;
     own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response.setup[0].dl_tunnel.teid = 0x0000c0de;
+    own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response.n_setup = 1; /* one set up, one not */
+    memset(&own[NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE].u.initial_context_setup_response.setup[1], 0,
+           sizeof own[0].u.initial_context_setup_response.setup[1]);
     p = &own[NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND];
     p->msg = NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_COMMAND;
     struct ngap_pdu_session_release_command *rc = &p->u.pdu_session_resource_release_command;

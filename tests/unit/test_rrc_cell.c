@@ -681,7 +681,9 @@ START_TEST(test_rrc_cell_qam256)
     ck_assert_uint_eq(cell.stats.qam256_on, 1);
     /* 0x4603 never completes: SESSION_FAILED, still SENT; a new session's reconfiguration carries it again */
     expect_quiet(40 + RRC_RECONF_GUARD_MS - 1);
+    tick1(40 + RRC_RECONF_GUARD_MS, RRC_ACT_DRB_RELEASE, 0x4603); /* the MAC's bearer goes again */
     tick1(40 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4603);
+    tick1(50 + RRC_RECONF_GUARD_MS, RRC_ACT_DRB_RELEASE, 0x4604);
     tick1(50 + RRC_RECONF_GUARD_MS, RRC_ACT_SESSION_FAILED, 0x4604);
     ck_assert_int_eq(rrc_cell_find(&cell, 0x4603)->qam256, RRC_QAM256_SENT);
     ck_assert_int_eq(rrc_cell_pdu_session(&cell, 0x4603, 2, 1, NULL, 0, 2000), 0);
