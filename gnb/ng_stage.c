@@ -484,9 +484,8 @@ static void on_session_release(struct ng_stage *s, const struct ngap_pdu_session
         unknown_ue_error(s, "PDU Session Resource Release Command", c->head.amf_ue_ngap_id, c->head.ran_ue_ngap_id);
         return;
     }
-    if (u->release_pending || u->setup_running) {
-        log_warn(LOG_NGAP, "0x%04x: PDU Session Resource Release Command while a session %s is running: dropped",
-                 u->rnti, u->release_pending ? "release" : "set-up");
+    if (u->release_pending) { /* a session still being set up is not released: answered as released already */
+        log_warn(LOG_NGAP, "0x%04x: PDU Session Resource Release Command while one is running: dropped", u->rnti);
         return;
     }
     u->n_release = c->n_sessions < NGAP_MAX_PDU_SESSIONS ? c->n_sessions : NGAP_MAX_PDU_SESSIONS;
