@@ -182,7 +182,12 @@ static void send_msg(struct ng_stage *s, const struct ngap_pdu *pdu, uint16_t st
 /* UE-associated signalling on stream 1, the rest on stream 0 (38.412 7). */
 static void send_ue_pdu(struct ng_stage *s, const struct ngap_pdu *pdu) { send_msg(s, pdu, 1); }
 
-/* 38.413 8.3.1.2/8.3.1.3: the RRC's outcome of an Initial Context Setup. */
+static void session_setup_one(struct ng_stage *s, struct ng_ue *u, const struct ngap_pdu_session_setup_item *it);
+static void session_response(struct ng_stage *s, struct ng_ue *u);
+
+/* 38.413 8.3.1.2/8.3.1.3: the RRC's outcome of an Initial Context Setup. With security on and PDU sessions in the
+ * request, they are set up now, each as one of a PDU Session Resource Setup Request (tunnel, DRB through the RRC);
+ * the Response waits for the RRC's reports (session_response, send_setup_response). */
 static void context_setup_answer(struct ng_stage *s, struct ng_ue *u, const struct ng_up_msg *m)
 {
     static _Thread_local struct ngap_pdu pdu;
@@ -190,9 +195,22 @@ static void context_setup_answer(struct ng_stage *s, struct ng_ue *u, const stru
     if (!u || !u->ics_pending || !s->link) {
         log_warn(LOG_NGAP, "0x%04x: Initial Context Setup %s, but %s: not answered", m->rnti, ok ? "done" : "failed",
                  !u ? "the UE has no NG context" : !s->link ? "the NG interface is down" : "none is pending");
+        if (u) u->n_ics_sessions = 0;
         return;
     }
     u->ics_pending = false;
+    if (ok && u->n_ics_sessions > 0) {
+        int n = u->n_ics_sessions;
+        u->n_ics_sessions = 0;
+        u->ics_setup = true;
+        u->setup_running = true;
+        u->n_setup_failed = 0;
+        log_info(LOG_NGAP, "0x%04x: AS security on: the Initial Context Setup's %d PDU session(s) next", m->rnti, n);
+        for (int i = 0; i < n; i++) session_setup_one(s, u, &u->ics_sessions[i]);
+        session_response(s, u); /* now if nothing went to the RRC */
+        return;
+    }
+    u->n_ics_sessions = 0;
     memset(&pdu, 0, sizeof pdu);
     if (ok) {
         pdu.msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE;
@@ -301,14 +319,19 @@ static void setup_failed(struct ng_ue *u, int psi, int cause)
 }
 
 /* 38.413 8.2.1.2: PDU Session Resource Setup Response: the sessions of the request set up (DL tunnel, QFI; with
- * with_sessions) and those in failed[] (cause). */
+ * with_sessions) and those in failed[] (cause). For the sessions of an Initial Context Setup (u->ics_setup) the
+ * same lists go in its Response (8.3.1.2: Setup / Failed To Setup List Cxt Res), or, when not one session could
+ * be set up, Initial Context Setup Failure with the first session's cause (8.3.1.3). */
 static void send_setup_response(struct ng_stage *s, struct ng_ue *u, bool with_sessions,
                                 const struct ngap_pdu_session_setup_failed *failed, int n_failed)
 {
     static _Thread_local struct ngap_pdu pdu;
+    bool ics = with_sessions && u->ics_setup;
+    if (ics) u->ics_setup = false;
     memset(&pdu, 0, sizeof pdu);
-    pdu.msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE;
-    struct ngap_pdu_session_resource_setup_response *r = &pdu.u.pdu_session_resource_setup_response;
+    pdu.msg = ics ? NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE : NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE;
+    struct ngap_pdu_session_resource_setup_response *r =
+        ics ? &pdu.u.initial_context_setup_response : &pdu.u.pdu_session_resource_setup_response;
     r->amf_ue_ngap_id = u->amf_ue_ngap_id;
     r->ran_ue_ngap_id = u->ran_ue_ngap_id;
     int bits = 0;
@@ -338,9 +361,24 @@ static void send_setup_response(struct ng_stage *s, struct ng_ue *u, bool with_s
     atomic_fetch_add_explicit(&s->sessions_set_up, (uint64_t)r->n_setup, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->sessions_failed, (uint64_t)r->n_failed, memory_order_relaxed);
     if (!s->link) return;
+    if (ics && r->n_setup == 0) {
+        struct ngap_cause cause = r->n_failed ? r->failed[0].cause
+                                              : (struct ngap_cause){NGAP_CAUSE_RADIO_NETWORK, NGAP_CAUSE_RADIO_UNSPECIFIED};
+        memset(&pdu, 0, sizeof pdu);
+        pdu.msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE;
+        pdu.u.initial_context_setup_failure =
+            (struct ngap_ue_ids_cause){.amf_ue_ngap_id = u->amf_ue_ngap_id, .ran_ue_ngap_id = u->ran_ue_ngap_id,
+                                       .cause = cause};
+        send_ue_pdu(s, &pdu);
+        atomic_fetch_add_explicit(&s->ics_failures, 1, memory_order_relaxed);
+        log_warn(LOG_NGAP, "0x%04x: Initial Context Setup Failure: none of its PDU sessions set up (radio network "
+                 "cause %d)", u->rnti, cause.value);
+        return;
+    }
     send_ue_pdu(s, &pdu);
-    log_info(LOG_NGAP, "0x%04x: PDU Session Resource Setup Response (%d set up, %d failed)", u->rnti, r->n_setup,
-             r->n_failed);
+    if (ics) atomic_fetch_add_explicit(&s->ics_responses, 1, memory_order_relaxed);
+    log_info(LOG_NGAP, "0x%04x: %s Response (%d set up, %d failed)", u->rnti,
+             ics ? "Initial Context Setup" : "PDU Session Resource Setup", r->n_setup, r->n_failed);
 }
 
 /* The Response to the running request once none of its sessions is with the RRC any more. */
@@ -353,6 +391,17 @@ static void session_response(struct ng_stage *s, struct ng_ue *u)
     u->n_setup_failed = 0;
 }
 
+/* 23.501 Table 5.7.4-1: the standardized 5QI values (a non-dynamic 5QI must be one of them, or pre-configured,
+ * which gnbd has none of; 38.413 9.3.1.28). */
+static bool five_qi_standardized(int v)
+{
+    static const uint8_t known[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 65, 66, 67, 69, 70, 71, 72, 73, 74, 75, 76, 79,
+                                    80, 82, 83, 84, 85, 86, 87, 88, 89, 90};
+    for (size_t i = 0; i < sizeof known; i++)
+        if (known[i] == v) return true;
+    return false;
+}
+
 /* One session of a Setup Request: a tunnel (DL TEID) and the RRC for its DRB; else its failure is noted. */
 static void session_setup_one(struct ng_stage *s, struct ng_ue *u, const struct ngap_pdu_session_setup_item *it)
 {
@@ -360,13 +409,18 @@ static void session_setup_one(struct ng_stage *s, struct ng_ue *u, const struct 
     for (int k = 0; k < NG_UE_SESSIONS && !x; k++)
         if (u->sess[k].state == NG_SESSION_FREE) x = &u->sess[k];
     if (u->next_drb_id < 1) u->next_drb_id = 1;
+    int bad_5qi = -1;
+    for (int f = 0; f < it->n_qos_flows && bad_5qi < 0; f++)
+        if (!five_qi_standardized(it->qos_flows[f].five_qi)) bad_5qi = it->qos_flows[f].five_qi;
     const char *why = session_of(u, it->pdu_session_id) ? "the UE has that session already"
+                      : bad_5qi >= 0 ? "a QoS flow's 5QI is not a standardized one (23.501 Table 5.7.4-1)"
                       : !x ? "the UE has NG_UE_SESSIONS sessions already"
                       : u->next_drb_id > RRC_DRB_ID_MAX ? "the UE has had every DRB identity" : NULL;
     if (why) {
         log_warn(LOG_NGAP, "0x%04x: PDU session %d refused: %s", u->rnti, it->pdu_session_id, why);
         setup_failed(u, it->pdu_session_id, session_of(u, it->pdu_session_id) ? NGAP_CAUSE_RADIO_MULTIPLE_PDU_SESSION_ID
-                                                                              : NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE);
+                                            : bad_5qi >= 0 ? NGAP_CAUSE_RADIO_NOT_SUPPORTED_5QI
+                                                           : NGAP_CAUSE_RADIO_RESOURCES_NOT_AVAILABLE);
         return;
     }
     *x = (struct ng_session){.pdu_session_id = it->pdu_session_id, .drb_id = u->next_drb_id++,
@@ -683,7 +737,8 @@ static void on_context_setup(struct ng_stage *s, const struct ngap_initial_conte
     }
     u->has_amf_id = true;
     u->amf_ue_ngap_id = r->amf_ue_ngap_id;
-    struct ng_dl_msg *out = u->ics_pending ? NULL : ring_reserve(&s->to_rrc);
+    bool busy = u->ics_pending || u->ics_setup;
+    struct ng_dl_msg *out = busy ? NULL : ring_reserve(&s->to_rrc);
     if (!out) {
         pdu.msg = NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE;
         pdu.u.initial_context_setup_failure = (struct ngap_ue_ids_cause){
@@ -692,10 +747,12 @@ static void on_context_setup(struct ng_stage *s, const struct ngap_initial_conte
         send_ue_pdu(s, &pdu);
         atomic_fetch_add_explicit(&s->ics_failures, 1, memory_order_relaxed);
         log_warn(LOG_NGAP, "0x%04x: Initial Context Setup Failure: %s", u->rnti,
-                 u->ics_pending ? "one is already running" : "the RRC ring is full");
+                 busy ? "one is already running" : "the RRC ring is full");
         return;
     }
     u->ics_pending = true;
+    u->n_ics_sessions = r->has_sessions ? r->n_sessions : 0; /* set up once security is on */
+    if (u->n_ics_sessions) memcpy(u->ics_sessions, r->sessions, (size_t)u->n_ics_sessions * sizeof r->sessions[0]);
     out->type = NG_DL_CONTEXT_SETUP;
     out->rnti = u->rnti;
     memcpy(out->k_gnb, r->security_key, sizeof out->k_gnb);
@@ -709,8 +766,9 @@ static void on_context_setup(struct ng_stage *s, const struct ngap_initial_conte
     if (out->nas_len) memcpy(out->nas, r->nas, r->nas_len);
     ring_commit(&s->to_rrc);
     log_info(LOG_NGAP, "0x%04x: Initial Context Setup Request (AMF UE NGAP ID %llu, NR algorithms enc 0x%04x int "
-             "0x%04x, NAS %u bytes) -> security mode command", u->rnti, (unsigned long long)r->amf_ue_ngap_id,
-             out->nr_encryption, out->nr_integrity, out->nas_len);
+             "0x%04x, NAS %u bytes, %d PDU session(s)) -> security mode command", u->rnti,
+             (unsigned long long)r->amf_ue_ngap_id, out->nr_encryption, out->nr_integrity, out->nas_len,
+             u->n_ics_sessions);
 }
 
 /* 38.413 8.3.3: the AMF releases a UE: the RRC sends RRCRelease; UE Context Release Complete goes back now. */

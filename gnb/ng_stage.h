@@ -135,6 +135,9 @@ struct ng_ue {
     bool release_asked;           /* the RRC found it inactive: UE Context Release Request sent, the UE still
                                    * connected until the Command (then RRCRelease) */
     int64_t release_deadline_ms;  /* forget the context then if no Command came (and release the UE) */
+    int n_ics_sessions;           /* Initial Context Setup: its PDU sessions, set up once security is on */
+    struct ngap_pdu_session_setup_item ics_sessions[NGAP_MAX_PDU_SESSIONS];
+    bool ics_setup;               /* the running set-up is those sessions: answered with the ICS Response */
     struct ng_session sess[NG_UE_SESSIONS];
     int next_drb_id;              /* the DRB identity of the UE's next session (0: 1) */
     bool setup_running;           /* a PDU Session Resource Setup Request is being answered: its sessions ... */

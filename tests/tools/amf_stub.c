@@ -15,7 +15,11 @@
  * capabilities NEA1-3/NIA1-3 or --ics-caps ENC_HEX,INT_HEX as 16-bit maps, the NAS-PDU --ics-nas HEX if given)
  * follows the UE's --ics-after-ul N-th Uplink NAS Transport (0: the Initial UE Message itself, after the DL NAS);
  * --ics-bad-id N sends it, for the N-th UE (Initial UE Message) only, for a RAN UE NGAP ID the gNB never gave.
- * The gNB's answer is printed: "amf_stub: InitialContextSetupResponse amf_ue_id=.. ran_ue_id=..",
+ * --ics-sessions N puts sessions 1..N in it (PDU Session Resource Setup List Cxt Req, as after a Service Request
+ * from idle: the items of --sessions, each with the --session-nas NAS-PDU; --ics-bad-5qi P gives session P's
+ * QoS flow the unknown 5QI 200).
+ * The gNB's answer is printed: "amf_stub: InitialContextSetupResponse amf_ue_id=.. ran_ue_id=.." (then the
+ * set-up and failed sessions as for PDUSessionResourceSetupResponse below),
  * "...Failure ... cause=G/V" or "amf_stub: ErrorIndication ... cause=G/V"; after a failure or an error
  * indication the UE is released (UE Context Release Command, cause nas/normal-release), as an AMF does.
  * --session-after-ul N: a PDU Session Resource Setup Request (38.413 8.2.1: session 1, IPv4, S-NSSAI SST 1, the
@@ -42,7 +46,8 @@
  * with --ics-radio-cap 1 the last one received goes into later Initial Context Setup Requests (as an AMF does).
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
  *            [--dl-nas HEX] [--release-after-ul N] [--ics KGNB_HEX [--ics-after-ul N] [--ics-nas HEX]
- *            [--ics-caps ENC,INT] [--ics-bad-id 1] [--ics-radio-cap 1]] [--reset-ue N] [--reset-all-ue N]
+ *            [--ics-caps ENC,INT] [--ics-bad-id 1] [--ics-radio-cap 1] [--ics-sessions N [--ics-bad-5qi P]]]
+ *            [--reset-ue N] [--reset-all-ue N]
  *            [--error-ue N] [--no-command-ran N] [--session-after-ul N [--session-nas HEX] [--sessions N]]
  *            [--release-nas HEX] [--release-psi P] [--usr2-next 1]
  * Exit status 0 at --seconds or SIGTERM. */
@@ -90,22 +95,18 @@ static void on_usr(int sig)
 }
 static int reset_ue, reset_all_ue, error_ue, no_command_ran;
 static bool ics_radio_cap;
+static int ics_sessions, ics_bad_5qi = -1; /* --ics-sessions N, --ics-bad-5qi PSI */
 static uint8_t radio_cap[NGAP_MAX_UE_RADIO_CAP];
 static size_t radio_cap_len;
 static struct rrc_ue_capability_information cap_info;
 
-/* 38.413 8.2.1: PDU Session Resource Setup Request for the UE: n sessions from first on (one QoS flow each, QFI
- * = the session's index in the request + 1; with one session QFI 1). */
-static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id, int first, int n)
+/* The PDU Session Resource Setup List's items (SU Req or Cxt Req): n sessions from first on (one QoS flow each,
+ * QFI = the session's index in the request + 1; with one session QFI 1; 5QI 9, or 200 for session bad_5qi). */
+static void fill_sessions(struct ngap_pdu_session_setup_item *items, int *n_items, int first, int n, int bad_5qi)
 {
-    memset(&out, 0, sizeof out);
-    out.msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST;
-    struct ngap_pdu_session_resource_setup_request *r = &out.u.pdu_session_resource_setup_request;
-    r->head.amf_ue_ngap_id = amf_id;
-    r->head.ran_ue_ngap_id = ran_id;
-    r->n_sessions = n < 1 ? 1 : n > NGAP_MAX_PDU_SESSIONS ? NGAP_MAX_PDU_SESSIONS : n;
-    for (int k = 0; k < r->n_sessions; k++) {
-        struct ngap_pdu_session_setup_item *it = &r->sessions[k];
+    *n_items = n < 1 ? 1 : n > NGAP_MAX_PDU_SESSIONS ? NGAP_MAX_PDU_SESSIONS : n;
+    for (int k = 0; k < *n_items; k++) {
+        struct ngap_pdu_session_setup_item *it = &items[k];
         it->pdu_session_id = last_psi = first + k;
         it->has_nas_pdu = session_nas_len > 0;
         it->nas_len = session_nas_len;
@@ -114,9 +115,35 @@ static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id, 
         it->ul_tunnel = (struct ngap_gtp_tunnel){.addr_bits = 32, .addr = {127, 0, 0, 1}, .teid = session_ul_teid++};
         it->pdu_session_type = NGAP_PDU_IPV4;
         it->n_qos_flows = 1;
-        it->qos_flows[0] = (struct ngap_qos_flow){.qfi = k + 1, .five_qi = 9, .arp_priority = 8};
+        it->qos_flows[0] = (struct ngap_qos_flow){.qfi = k + 1, .five_qi = first + k == bad_5qi ? 200 : 9,
+                                                   .arp_priority = 8};
     }
+}
+
+/* 38.413 8.2.1: PDU Session Resource Setup Request for the UE: n sessions from first on (fill_sessions). */
+static void send_session(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id, int first, int n)
+{
+    memset(&out, 0, sizeof out);
+    out.msg = NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_REQUEST;
+    struct ngap_pdu_session_resource_setup_request *r = &out.u.pdu_session_resource_setup_request;
+    r->head.amf_ue_ngap_id = amf_id;
+    r->head.ran_ue_ngap_id = ran_id;
+    fill_sessions(r->sessions, &r->n_sessions, first, n, -1);
     send_pdu(a, 1);
+}
+
+/* The set-up and failed lists of a PDU Session Resource Setup Response or an Initial Context Setup Response. */
+static void print_setup_lists(const struct ngap_pdu_session_resource_setup_response *r)
+{
+    for (int i = 0; i < r->n_setup; i++) {
+        const struct ngap_gtp_tunnel *t = &r->setup[i].dl_tunnel;
+        printf(" setup=%d dl_teid=0x%08x n3=%d.%d.%d.%d qfi=%d", r->setup[i].pdu_session_id, t->teid, t->addr[0],
+               t->addr[1], t->addr[2], t->addr[3], r->setup[i].n_qos_flows ? r->setup[i].qfis[0] : -1);
+    }
+    for (int i = 0; i < r->n_failed; i++)
+        printf(" failed=%d cause=%d/%d", r->failed[i].pdu_session_id, r->failed[i].cause.group,
+               r->failed[i].cause.value);
+    printf("\n");
 }
 
 /* 38.413 8.2.2: PDU Session Resource Release Command for the UE (session 1, with the NAS-PDU). */
@@ -197,6 +224,8 @@ static void send_ics(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
     r->has_ue_radio_capability = ics_radio_cap && radio_cap_len > 0;
     r->ue_radio_capability_len = r->has_ue_radio_capability ? radio_cap_len : 0;
     memcpy(r->ue_radio_capability, radio_cap, r->ue_radio_capability_len);
+    r->has_sessions = ics_sessions > 0; /* as after a Service Request from idle */
+    if (r->has_sessions) fill_sessions(r->sessions, &r->n_sessions, 1, ics_sessions, ics_bad_5qi);
     send_pdu(a, 1);
     if (r->has_ue_radio_capability) printf("amf_stub: (with the UE Radio Capability, %zu bytes)\n", radio_cap_len);
 }
@@ -338,6 +367,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--ics-after-ul")) ics_after_ul = atoi(v);
         else if (!strcmp(a, "--session-after-ul")) session_after_ul = atoi(v);
         else if (!strcmp(a, "--sessions")) n_sessions = atoi(v);
+        else if (!strcmp(a, "--ics-sessions")) ics_sessions = atoi(v);
+        else if (!strcmp(a, "--ics-bad-5qi")) ics_bad_5qi = atoi(v);
         else if (!strcmp(a, "--release-psi")) release_psi = atoi(v);
         else if (!strcmp(a, "--usr2-next")) usr2_next = atoi(v) != 0;
         else if (!strcmp(a, "--session-nas")) {
@@ -436,23 +467,15 @@ int main(int argc, char **argv)
                 if (session_after_ul == ul_count) send_session(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id, 1, n_sessions);
                 if (release_after_ul == ul_count) send_release(a, u->amf_ue_ngap_id, u->ran_ue_ngap_id);
             } else if (in.msg == NGAP_MSG_INITIAL_CONTEXT_SETUP_RESPONSE) {
-                printf("amf_stub: InitialContextSetupResponse amf_ue_id=%llu ran_ue_id=%u\n",
+                printf("amf_stub: InitialContextSetupResponse amf_ue_id=%llu ran_ue_id=%u",
                        (unsigned long long)in.u.initial_context_setup_response.amf_ue_ngap_id,
                        in.u.initial_context_setup_response.ran_ue_ngap_id);
+                print_setup_lists(&in.u.initial_context_setup_response);
             } else if (in.msg == NGAP_MSG_PDU_SESSION_RESOURCE_SETUP_RESPONSE) {
                 const struct ngap_pdu_session_resource_setup_response *r = &in.u.pdu_session_resource_setup_response;
                 printf("amf_stub: PDUSessionResourceSetupResponse amf_ue_id=%llu ran_ue_id=%u",
                        (unsigned long long)r->amf_ue_ngap_id, r->ran_ue_ngap_id);
-                for (int i = 0; i < r->n_setup; i++) {
-                    const struct ngap_gtp_tunnel *t = &r->setup[i].dl_tunnel;
-                    printf(" setup=%d dl_teid=0x%08x n3=%d.%d.%d.%d qfi=%d", r->setup[i].pdu_session_id, t->teid,
-                           t->addr[0], t->addr[1], t->addr[2], t->addr[3],
-                           r->setup[i].n_qos_flows ? r->setup[i].qfis[0] : -1);
-                }
-                for (int i = 0; i < r->n_failed; i++)
-                    printf(" failed=%d cause=%d/%d", r->failed[i].pdu_session_id, r->failed[i].cause.group,
-                           r->failed[i].cause.value);
-                printf("\n");
+                print_setup_lists(r);
             } else if (in.msg == NGAP_MSG_PDU_SESSION_RESOURCE_RELEASE_RESPONSE) {
                 const struct ngap_pdu_session_release_response *r = &in.u.pdu_session_resource_release_response;
                 printf("amf_stub: PDUSessionResourceReleaseResponse amf_ue_id=%llu ran_ue_id=%u released=",
