@@ -20,6 +20,11 @@
  * with a radio network cause. A request for a RAN UE NGAP ID this gNB does not know gets an Error Indication
  * (cause unknown-local-UE-NGAP-ID, 38.413 10.6); one the RRC ring cannot take, a Failure at once.
  *
+ * PDU sessions in an Initial Context Setup Request (8.3.1.2, e.g. after a Service Request from idle): kept until
+ * the RRC reports security on, then each set up as one of a PDU Session Resource Setup Request (below); the
+ * Initial Context Setup Response carries the set-up and failed lists once the RRC has reported on each, or, when
+ * none could be set up, Initial Context Setup Failure with the first one's cause (8.3.1.3).
+ *
  * PDU Session Resource Setup (8.2.1): a UE holds up to NG_UE_SESSIONS sessions (the MAC's DRBs per UE), each
  * with its own DRB and N3 tunnel. Every session of a request gets a tunnel in the user-plane stage (our DL TEID,
  * keyed by DRB for the UL) and goes to the RRC with its own DRB identity and NAS-PDU (one RRCReconfiguration per

@@ -7,8 +7,6 @@
 # and answers only after the RRCReconfigurationComplete: Initial Context Setup Response with session 1 in the
 # set-up list (our DL TEID) and session 2 in the failed list (not-supported-5QI-value, 34). The UPF's packets to
 # that DL TEID reach the UE on DRB 1 and come back up the tunnel (tools/gtpu_peer checks the UL TEID and QFI).
-# A second UE whose Initial Context Setup has only the bad session gets Initial Context Setup Failure (8.3.1.3:
-# not one session could be set up) with that cause.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 STUB="$ROOT/$BUILD/tools/amf_stub"
