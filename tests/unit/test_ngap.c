@@ -826,15 +826,19 @@ START_TEST(test_ngap_tshark)
     EXPECT_INT(k, "ngap.RAN_UE_NGAP_ID", 0, 3);
     EXPECT_INT(k, "ngap.id", 2, NGAP_IE_PDU_SESSION_RESOURCE_SETUP_LIST_CXT_RES);
     EXPECT_INT(k, "ngap.id", 3, NGAP_IE_PDU_SESSION_RESOURCE_FAILED_TO_SETUP_LIST_CXT_RES);
-    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupItemCxtRes_element", 1);
-    EXPECT_COUNT(k, "ngap.PDUSessionResourceFailedToSetupItemCxtRes_element", 1);
-    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupResponseTransfer_element", 1);
-    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupUnsuccessfulTransfer_element", 1);
-    EXPECT_INT(k, "ngap.pDUSessionID", 0, cr->setup[0].pdu_session_id);
-    EXPECT_SHOW(k, "ngap.TransportLayerAddressIPv4", 0, "127.0.0.2");
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupItemCxtRes_element", cr->n_setup);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceFailedToSetupItemCxtRes_element", cr->n_failed);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupResponseTransfer_element", cr->n_setup);
+    EXPECT_COUNT(k, "ngap.PDUSessionResourceSetupUnsuccessfulTransfer_element", cr->n_failed);
+    for (int s2 = 0; s2 < cr->n_setup; s2++) {
+        EXPECT_INT(k, "ngap.pDUSessionID", s2, cr->setup[s2].pdu_session_id);
+        snprintf(want, sizeof want, "%08x", cr->setup[s2].dl_tunnel.teid);
+        ck_assert_str_eq(bytes_of(k, "ngap.gTP_TEID", s2), want);
+        EXPECT_INT(k, "ngap.qosFlowIdentifier", s2, cr->setup[s2].qfis[0]);
+    }
     ck_assert_str_eq(bytes_of(k, "ngap.gTP_TEID", 0), "0000c0de");
-    EXPECT_INT(k, "ngap.qosFlowIdentifier", 0, cr->setup[0].qfis[0]);
-    EXPECT_INT(k, "ngap.pDUSessionID", 1, cr->failed[0].pdu_session_id);
+    EXPECT_SHOW(k, "ngap.TransportLayerAddressIPv4", 0, "127.0.0.2");
+    EXPECT_INT(k, "ngap.pDUSessionID", cr->n_setup, cr->failed[0].pdu_session_id);
     EXPECT_NAME(k, "ngap.radioNetwork", 0, "unknown-PDU-session-ID");
     k = &pk[8];
     expect_common(k, &own[NGAP_MSG_INITIAL_CONTEXT_SETUP_FAILURE]);
