@@ -109,6 +109,19 @@ int radio_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint32_t
     return r->ops->send(r, buf, n, ts, epoch);
 }
 
+int radio_set_one_thread(struct radio *r)
+{
+    if (!r->ops->wait) return -ENOTSUP;
+    r->one_thread = true;
+    return 0;
+}
+
+int radio_wait(struct radio *r, int timeout_ms)
+{
+    if (atomic_load_explicit(&r->stop_requested, memory_order_relaxed)) return -ECANCELED;
+    return r->one_thread ? r->ops->wait(r, timeout_ms) : -EINVAL;
+}
+
 #define SETTER(fn, member)                                       \
     int fn(struct radio *r, double v)                            \
     {                                                            \

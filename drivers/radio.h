@@ -17,7 +17,8 @@
  * re-prime its TX advance. radio_send() refuses samples of an old epoch with -ESTALE.
  *
  * Threading: radio_recv() is called by one thread (radio RX) and radio_send() by one thread (radio TX), which
- * may be the same thread. radio_state() and radio_counters() may be read from any thread (atomics).
+ * may be the same thread. A radio with a wait op may be put in one-thread mode (radio_set_one_thread()): recv and
+ * send then never wait, and radio_wait() waits for either direction in one call, so one thread serves both. radio_state() and radio_counters() may be read from any thread (atomics).
  * Setters (rate, frequency, gain) are for the thread that opened the radio, before radio_start().
  * Neither recv nor send allocates memory.
  */
@@ -81,6 +82,8 @@ struct radio_ops {
     int (*set_rx_freq)(struct radio *r, double hz);
     int (*set_tx_gain)(struct radio *r, double db);
     int (*set_rx_gain)(struct radio *r, double db);
+    /* Optional (one-thread mode): wait up to timeout_ms until recv or send may make progress. */
+    int (*wait)(struct radio *r, int timeout_ms);
     void (*stop)(struct radio *r);
     void (*close)(struct radio *r);
 };
@@ -92,6 +95,7 @@ struct radio {
     _Atomic int state;              /* enum radio_state */
     _Atomic uint32_t epoch;         /* current stream epoch, 0 = none yet */
     _Atomic int stop_requested;     /* set by radio_stop(): blocking calls return -ECANCELED soon after */
+    bool one_thread;                /* radio_set_one_thread(): recv and send never wait, radio_wait() does */
 };
 
 /* Special return value of radio_recv(): a new epoch started; *epoch holds it, nothing was read. */
@@ -116,6 +120,15 @@ ssize_t radio_recv(struct radio *r, cf_t *buf, size_t n, uint64_t *ts, uint32_t 
  * them for transmission at ts. Returns n when sent, -ESTALE if `epoch` is not the current epoch (samples
  * dropped), -ECANCELED after radio_stop(), other negative errno values on failure. */
 int radio_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint32_t epoch);
+
+/* One-thread mode, before radio_start(): one thread calls both radio_recv() and radio_send(), which then never
+ * wait (they return 0 at once when they cannot progress now), and radio_wait() when neither could. -ENOTSUP: the
+ * backend has no wait op (its calls keep blocking up to the poll interval). */
+int radio_set_one_thread(struct radio *r);
+/* One-thread mode: wait up to timeout_ms (the backend may return sooner: call again) until radio_recv() or
+ * radio_send() may progress: samples or a peer's request arrived, a socket took queued output, a timer of the
+ * backend is due. Returns 0, -ECANCELED after radio_stop(), other negative errno values on failure. */
+int radio_wait(struct radio *r, int timeout_ms);
 
 int radio_set_sample_rate(struct radio *r, double hz);
 int radio_set_tx_freq(struct radio *r, double hz);

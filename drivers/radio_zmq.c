@@ -40,7 +40,9 @@
  * Threading: the DL sockets (listening and accepted) are touched only inside radio_send() (TX thread), the UL
  * connections only inside radio_recv() (RX thread); the two sides share only atomics
  * (r->epoch, r->state, r->counters, r->stop_requested and struct zr_shared per pair). Both may be called from
- * one thread, alternately.
+ * one thread, alternately. In one-thread mode (radio_set_one_thread, what the pipeline's compact mapping uses)
+ * neither waits and zr_wait() polls both sides' sockets at once: a DL request and a UL reply arriving together
+ * cost one wake-up, and no hand-off between threads is needed per block.
  */
 #include "drivers/radio.h"
 
@@ -120,6 +122,7 @@ struct zr_tx_pair {
     uint64_t next;              /* next cell DL sample this peer gets */
     uint64_t offset;            /* the cell sample its own sample 0 is */
     int64_t last_heard_ms;      /* last request received or reply sent */
+    bool lfd_ready;             /* poll() found a connection waiting on the listening socket */
     struct zr_envelope wait;    /* another peer's request while the pair is held (wait.n == 0: none) */
     int64_t wait_since_ms;
     bool wait_refused;          /* logged and counted */
@@ -134,6 +137,7 @@ struct zr_tx {
     uint32_t serial;            /* the last connection's serial number */
     size_t out_cap;             /* a DL connection's output buffer */
     cf_t *zeros;                /* samples_per_slot zeros, to fill a timestamp gap */
+    bool ready[ZR_MAX_PEERS];   /* poll() found pair i's DL sockets readable or writable (zr_poll) */
 };
 
 /* One pair's UL side, owned by the RX thread (radio_recv). UL bytes live in buf[head, head + len). The last
@@ -164,6 +168,7 @@ struct zr_rx {
     int64_t chores_ms;          /* next look at every pair's connection (zr_chores) */
     uint32_t epoch;             /* epoch last announced with RADIO_NEW_EPOCH */
     uint64_t next_ts;           /* next cell UL sample */
+    bool ready[ZR_MAX_PEERS];   /* poll() found pair i's UL connection readable or writable (zr_poll) */
 };
 
 struct zmq_radio {
@@ -426,70 +431,124 @@ static void zr_tx_timers(struct radio *r, struct zmq_radio *z, int i, int64_t no
     }
 }
 
-/* Whether pair i's port has to be read for the cell to go on: its holder has no request pending, or the cell
- * is empty (a peer joining). Anything else on it waits for the chores. */
+/* Whether pair i's port is polled for reading: its holder has no request pending, or nobody holds it (a peer
+ * joining is seen at once). Anything else on it (a second peer on a held pair) waits for the chores. */
 static bool zr_tx_needs_read(const struct zmq_radio *z, int i)
 {
     const struct zr_tx_pair *p = &z->txp[i];
-    return p->present ? !p->pending : z->tx.present == 0;
+    return p->present ? !p->pending : true;
 }
 
-/* Pair i's port: new connections, output a busy socket left, requests (each handed to zr_tx_on_request). */
-static void zr_tx_service(struct radio *r, struct zmq_radio *z, int i)
+/* Pair i's port: new connections (on a held pair only when the listening socket polled readable, or with the
+ * chores: an accept() finding nobody is a system call for nothing), output a busy socket left, requests (each
+ * handed to zr_tx_on_request). A connection is read until it has nothing more, or up to a whole request when nothing of
+ * its next is read ahead: a REQ peer sends no other before our reply, and a further one is seen by poll(). */
+static void zr_tx_service(struct radio *r, struct zmq_radio *z, int i, bool chores)
 {
     struct zr_tx_pair *p = &z->txp[i];
-    zr_tx_accept(z, p);
+    if (chores || p->lfd_ready || !p->present) zr_tx_accept(z, p);
+    p->lfd_ready = false;
     for (int j = 0; j < ZR_CONNS; j++) {
         struct zr_dl_conn *k = &p->conns[j];
         if (k->c.phase == ZMTP_CLOSED) continue;
         int rc;
-        while ((rc = zr_dl_read(r, p, k)) > 0) zr_tx_on_request(r, z, i);
+        while ((rc = zr_dl_read(r, p, k)) > 0) {
+            zr_tx_on_request(r, z, i);
+            if (zmtp_buffered(&k->c) == 0) break;
+        }
         if (rc < 0) zr_dl_close(p, k);
     }
 }
 
 /* Read the pairs' connections, events and requests: all of them with the chores, else those a poll found
- * ready (ready[i]) and the free pairs (a peer joining is seen at once: an accept() that finds nobody per free
- * pair and block; a single-pair cell has none). */
-static void zr_tx_poll_pairs(struct radio *r, struct zmq_radio *z, const bool *ready)
+ * ready (z->tx.ready) and the free pairs (a peer joining is seen at once: an accept() that finds nobody per free
+ * pair and block; a single-pair cell with its peer has none). */
+static void zr_tx_poll_pairs(struct radio *r, struct zmq_radio *z)
 {
     int64_t now = zr_now_ms();
     bool chores = zr_chores(&z->tx.chores_ms, now);
     for (int i = 0; i < z->npairs; i++) {
-        if (chores || ready[i] || !z->txp[i].present) {
-            zr_tx_service(r, z, i);
+        if (chores || z->tx.ready[i] || !z->txp[i].present) {
+            zr_tx_service(r, z, i, chores);
             zr_tx_monitor(r, z, i);
         }
         if (chores) zr_tx_timers(r, z, i, now);
     }
+    memset(z->tx.ready, 0, sizeof z->tx.ready);
 }
 
-/* Wait up to wait_ms for pair activity the cell needs (zr_tx_needs_read) or for a socket to take queued
- * output; ready[i]: pair i had some. */
-static int zr_tx_wait(struct zmq_radio *z, int wait_ms, bool *ready)
+/* ---------------------------------------------------------------- poll(): one set for either side or both */
+
+/* Which pair and side an fd of the set belongs to. */
+enum { ZR_PS_DL, ZR_PS_LISTEN, ZR_PS_UL };
+struct zr_pollset {
+    struct pollfd fds[ZR_MAX_PEERS * (ZR_CONNS + 2)];
+    unsigned char pair[ZR_MAX_PEERS * (ZR_CONNS + 2)], side[ZR_MAX_PEERS * (ZR_CONNS + 2)];
+    int n;
+};
+
+static void zr_ps_add(struct zr_pollset *s, int fd, short ev, int pair, int side)
 {
-    struct pollfd fds[ZR_MAX_PEERS * (ZR_CONNS + 1)];
-    int owner[ZR_MAX_PEERS * (ZR_CONNS + 1)], nf = 0;
+    s->pair[s->n] = (unsigned char)pair;
+    s->side[s->n] = (unsigned char)side;
+    s->fds[s->n++] = (struct pollfd){.fd = fd, .events = ev};
+}
+
+/* The DL side's sockets: what the cell needs read (zr_tx_needs_read), and sockets with output queued. */
+static void zr_ps_add_tx(const struct zmq_radio *z, struct zr_pollset *s)
+{
     for (int i = 0; i < z->npairs; i++) {
-        struct zr_tx_pair *p = &z->txp[i];
+        const struct zr_tx_pair *p = &z->txp[i];
         bool need = zr_tx_needs_read(z, i);
-        if (need) {
-            owner[nf] = i;
-            fds[nf++] = (struct pollfd){.fd = p->lfd, .events = POLLIN};
-        }
+        if (need) zr_ps_add(s, p->lfd, POLLIN, i, ZR_PS_LISTEN);
         for (int j = 0; j < ZR_CONNS; j++) {
             const struct zmtp_conn *c = &p->conns[j].c;
             short ev = (short)((need ? POLLIN : 0) | (zmtp_wants_write(c) ? POLLOUT : 0));
-            if (c->phase == ZMTP_CLOSED || ev == 0) continue;
-            owner[nf] = i;
-            fds[nf++] = (struct pollfd){.fd = c->fd, .events = ev};
+            if (c->phase != ZMTP_CLOSED && ev != 0) zr_ps_add(s, c->fd, ev, i, ZR_PS_DL);
         }
     }
-    int n = poll(fds, (nfds_t)nf, wait_ms);
+}
+
+static bool zr_rx_room(const struct zmq_radio *z, const struct zr_rx_pair *x);
+
+/* The UL side's connections: a handshake going on, a reply awaited (with room for it), output queued. */
+static void zr_ps_add_rx(const struct zmq_radio *z, struct zr_pollset *s)
+{
+    for (int i = 0; i < z->npairs; i++) {
+        const struct zr_rx_pair *x = &z->rxp[i];
+        if (x->c.phase == ZMTP_CLOSED) continue;
+        bool in = x->c.phase == ZMTP_HANDSHAKE || (x->outstanding && zr_rx_room(z, x));
+        short ev = (short)((in ? POLLIN : 0) | (zmtp_wants_write(&x->c) ? POLLOUT : 0));
+        if (ev != 0) zr_ps_add(s, x->c.fd, ev, i, ZR_PS_UL);
+    }
+}
+
+/* Wait up to wait_ms for any socket of the set; marks what had something in z->tx.ready, z->txp[].lfd_ready,
+ * z->rx.ready (each side's own only, unless one thread polls both). */
+static int zr_poll(struct zmq_radio *z, struct zr_pollset *s, int wait_ms)
+{
+    int n = poll(s->fds, (nfds_t)s->n, wait_ms);
     if (n < 0) return errno == EINTR ? 0 : -errno;
-    for (int k = 0; k < nf; k++)
-        if (fds[k].revents) ready[owner[k]] = true;
+    for (int k = 0; k < s->n && n > 0; k++) {
+        if (!s->fds[k].revents) continue;
+        n--;
+        int i = s->pair[k];
+        if (s->side[k] == ZR_PS_UL) {
+            z->rx.ready[i] = true;
+        } else {
+            z->tx.ready[i] = true;
+            if (s->side[k] == ZR_PS_LISTEN) z->txp[i].lfd_ready = true;
+        }
+    }
     return 0;
+}
+
+/* Wait for pair activity the DL side needs (TX thread). */
+static int zr_tx_wait(struct zmq_radio *z, int wait_ms)
+{
+    struct zr_pollset s = {.n = 0};
+    zr_ps_add_tx(z, &s);
+    return zr_poll(z, &s, wait_ms);
 }
 
 /* Answer pair p's pending request with `count` samples. A reply to a connection that is gone is dropped, as a
@@ -553,12 +612,10 @@ static int zr_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint
 {
     struct zmq_radio *z = r->priv;
     if (n > z->spp || (n > 0 && !buf)) return -EINVAL;
-    int64_t deadline = zr_now_ms() + z->poll_ms;
-    bool ready[ZR_MAX_PEERS] = {false};
+    int64_t deadline = r->one_thread ? 0 : zr_now_ms() + z->poll_ms; /* one thread: never wait (zr_wait does) */
     for (;;) {
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
-        zr_tx_poll_pairs(r, z, ready);
-        memset(ready, 0, sizeof ready);
+        zr_tx_poll_pairs(r, z);
         if (z->tx.present > 0) /* the RX side may have declared the cell empty as a peer joined */
             zr_set_state(r, ZR_FROM(RADIO_STATE_WAITING_FOR_PEER), RADIO_STATE_STREAMING);
         if (n == 0 && zr_tx_any_pending(z)) return 1; /* poll: a peer wants DL (of whatever epoch is current) */
@@ -580,7 +637,7 @@ static int zr_send(struct radio *r, const cf_t *buf, size_t n, uint64_t ts, uint
         int64_t now = zr_now_ms();
         if (now >= deadline) return 0;
         int64_t wait = deadline - now < ZR_STEP_MS ? deadline - now : ZR_STEP_MS;
-        int rc = zr_tx_wait(z, (int)wait, ready);
+        int rc = zr_tx_wait(z, (int)wait);
         if (rc < 0) return rc;
     }
 }
@@ -721,6 +778,9 @@ static void zr_rx_read(struct radio *r, struct zmq_radio *z, int i)
         /* A departed peer's last UL still comes over its own connection: held only after that one dropped. */
         if (x->gen == 0 || (!x->live && x->ul_dropped)) x->held += (size_t)size;
         else x->got_bytes |= size > 0;
+        /* A whole reply, nothing of a next read ahead: no other comes before our next request (poll() sees a
+         * close then, or the chores do). */
+        if (!more && zmtp_buffered(&x->c) == 0) return;
     }
 }
 
@@ -738,25 +798,12 @@ static void zr_rx_request(struct radio *r, struct zmq_radio *z, int i)
     else zr_rx_dropped(r, z, i);
 }
 
-/* Wait up to wait_ms for a reply (or a handshake) on the UL connections; ready[i]: pair i had something. */
-static int zr_rx_wait(struct zmq_radio *z, int wait_ms, bool *ready)
+/* Wait for a reply (or a handshake) on the UL connections (RX thread). */
+static int zr_rx_wait(struct zmq_radio *z, int wait_ms)
 {
-    struct pollfd fds[ZR_MAX_PEERS];
-    int owner[ZR_MAX_PEERS], nf = 0;
-    for (int i = 0; i < z->npairs; i++) {
-        const struct zr_rx_pair *x = &z->rxp[i];
-        if (x->c.phase == ZMTP_CLOSED) continue;
-        bool in = x->c.phase == ZMTP_HANDSHAKE || (x->outstanding && zr_rx_room(z, x));
-        short ev = (short)((in ? POLLIN : 0) | (zmtp_wants_write(&x->c) ? POLLOUT : 0));
-        if (ev == 0) continue;
-        owner[nf] = i;
-        fds[nf++] = (struct pollfd){.fd = x->c.fd, .events = ev};
-    }
-    int n = poll(fds, (nfds_t)nf, wait_ms);
-    if (n < 0) return errno == EINTR ? 0 : -errno;
-    for (int k = 0; k < nf; k++)
-        if (fds[k].revents) ready[owner[k]] = true;
-    return 0;
+    struct zr_pollset s = {.n = 0};
+    zr_ps_add_rx(z, &s);
+    return zr_poll(z, &s, wait_ms);
 }
 
 /* The cell sample where live peer x's part of cell block [t, ...) starts: its buffer head, at cell sample
@@ -847,17 +894,16 @@ static ssize_t zr_recv(struct radio *r, cf_t *out, size_t n, uint64_t *ts, uint3
 {
     struct zmq_radio *z = r->priv;
     if (n == 0 || n > z->spp || !out) return -EINVAL;
-    int64_t deadline = zr_now_ms() + z->poll_ms;
-    bool ready[ZR_MAX_PEERS] = {false};
+    int64_t deadline = r->one_thread ? 0 : zr_now_ms() + z->poll_ms; /* one thread: never wait (zr_wait does) */
     for (;;) {
         if (atomic_load(&r->stop_requested)) return -ECANCELED;
         int64_t t = zr_now_ms();
         bool chores = zr_chores(&z->rx.chores_ms, t);
         for (int i = 0; i < z->npairs; i++) {
             if (chores) zr_rx_connect(z, i, t);
-            if ((chores || ready[i]) && zr_rx_room(z, &z->rxp[i])) zr_rx_read(r, z, i);
+            if ((chores || z->rx.ready[i]) && zr_rx_room(z, &z->rxp[i])) zr_rx_read(r, z, i);
         }
-        memset(ready, 0, sizeof ready);
+        memset(z->rx.ready, 0, sizeof z->rx.ready);
         uint32_t e = atomic_load(&r->epoch);
         if (e != z->rx.epoch) {
             zr_rx_new_epoch(z, e);
@@ -880,9 +926,21 @@ static ssize_t zr_recv(struct radio *r, cf_t *out, size_t n, uint64_t *ts, uint3
         int64_t now = zr_now_ms();
         if (now >= deadline) return 0;
         int64_t wait = deadline - now < ZR_STEP_MS ? deadline - now : ZR_STEP_MS;
-        int rc = zr_rx_wait(z, (int)wait, ready);
+        int rc = zr_rx_wait(z, (int)wait);
         if (rc < 0) return rc;
     }
+}
+
+/* One-thread mode (radio_wait): one poll() over both sides' sockets, at most a poll step (the chores). */
+static int zr_wait(struct radio *r, int timeout_ms)
+{
+    struct zmq_radio *z = r->priv;
+    struct zr_pollset s = {.n = 0};
+    zr_ps_add_tx(z, &s);
+    zr_ps_add_rx(z, &s);
+    int64_t now = zr_now_ms(), due = z->tx.chores_ms < z->rx.chores_ms ? z->tx.chores_ms : z->rx.chores_ms;
+    int64_t wait = due - now < timeout_ms ? due - now : timeout_ms;
+    return zr_poll(z, &s, wait < 0 ? 0 : wait > ZR_STEP_MS ? ZR_STEP_MS : (int)wait);
 }
 
 /* ---------------------------------------------------------------- open / close */
@@ -1107,6 +1165,7 @@ const struct radio_ops radio_zmq_ops = {
     .set_rx_freq = zr_set_ignored,
     .set_tx_gain = zr_set_ignored,
     .set_rx_gain = zr_set_ignored,
+    .wait = zr_wait,
     .stop = zr_stop,
     .close = zr_close,
 };

@@ -275,6 +275,8 @@ static int zmtp_fill(struct zmtp_conn *c, size_t want)
         }
         c->in_len += (size_t)r;
         if (c->in_len >= want) return 1;
+        /* A short read drained the socket: another recv() now would only say EAGAIN; poll() says when more came. */
+        if ((size_t)r < sizeof c->in - (c->in_len - (size_t)r)) return 0;
     }
 }
 
@@ -400,6 +402,7 @@ int zmtp_read_body(struct zmtp_conn *c, unsigned char *dst)
             return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
         }
         c->body_got += (uint64_t)r;
+        if ((uint64_t)r < left) return 0; /* a short read drained the socket (see zmtp_fill) */
     }
     c->in_body = false;
     return 1;

@@ -88,7 +88,8 @@ void zmtp_conn_close(struct zmtp_conn *c);
  * connection is unusable: close it). */
 int zmtp_next_frame(struct zmtp_conn *c, uint64_t *size, bool *more);
 /* Read the current frame's body into dst (its size bytes; NULL: discard). Called again with the same dst until
- * it returns 1 (complete); 0: more to come; <0 on error. */
+ * it returns 1 (complete); 0: more to come (poll for POLLIN: a read that came short is not retried, the
+ * socket had no more); <0 on error. */
 int zmtp_read_body(struct zmtp_conn *c, unsigned char *dst);
 
 /* Send a message of n frames (frames[k].iov_len bytes each). Written now as far as the socket takes it, the
@@ -96,6 +97,9 @@ int zmtp_read_body(struct zmtp_conn *c, unsigned char *dst);
 int zmtp_send(struct zmtp_conn *c, const struct iovec *frames, int n);
 /* Write what is queued: 0 all written, 1 some left (wait for POLLOUT), <0 on error. */
 int zmtp_flush(struct zmtp_conn *c);
+/* Bytes already read from the socket and not yet taken: while there are none, poll() tells when more arrive
+ * (a reader may stop after a whole message then; with some, it must read on, as poll() will not tell). */
+static inline size_t zmtp_buffered(const struct zmtp_conn *c) { return c->in_len; }
 /* Whether bytes wait to be written (poll for POLLOUT). */
 static inline bool zmtp_wants_write(const struct zmtp_conn *c) { return c->out_len > 0; }
 

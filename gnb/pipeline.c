@@ -1086,9 +1086,16 @@ static void *thread_main(void *arg)
      * idle, re-check, sleep). */
     bool blocks_in_radio = t->stages & (1u << STAGE_RADIO_RX);
     bool has_tx = t->stages & (1u << STAGE_RADIO_TX);
+    /* Both radio stages on a radio in one-thread mode: recv and send never block, the thread waits in
+     * radio_wait() for either (the stages that feed radio TX run here too, so no other thread makes DL). */
+    bool radio_waits = blocks_in_radio && has_tx && p->radio->one_thread;
     while (!atomic_load_explicit(&p->stop, memory_order_relaxed) &&
            !atomic_load_explicit(&p->ended, memory_order_relaxed)) {
         int did = thread_pass(p, t->stages);
+        if (radio_waits) {
+            if (did <= 0) radio_wait(p->radio, IDLE_WAIT_MS);
+            continue;
+        }
         bool may_sleep = blocks_in_radio ? p->rx.ended : (!has_tx || did < 0);
         if (did > 0 || !may_sleep) continue;
         uint32_t seq = ring_waiter_seq(&t->waiter);
@@ -1405,9 +1412,14 @@ int pipeline_init(struct pipeline *p, const struct gnbd_config *cfg, struct radi
 
     const unsigned all = (1u << STAGE_COUNT) - 1;
     switch (p->mapping) {
-    case THREADS_SINGLE: add_thread(p, "gnb-slot", all, cfg, STAGE_RADIO_RX); break;
+    case THREADS_SINGLE:
+        radio_set_one_thread(p->radio); /* when it can wait for both directions at once (else it blocks in each) */
+        add_thread(p, "gnb-slot", all, cfg, STAGE_RADIO_RX);
+        break;
     case THREADS_COMPACT:
-        if (radio_no_device(p->radio)) { /* nothing to block on but the clock: one slot thread, no hand-offs */
+        /* Nothing to block on but the clock, or a radio that waits for both directions in one call: one slot
+         * thread, no hand-offs per slot. */
+        if (radio_no_device(p->radio) || radio_set_one_thread(p->radio) == 0) {
             add_thread(p, "gnb-slot", all & ~(1u << STAGE_RRC), cfg, STAGE_PHY_UL);
             add_thread(p, "gnb-rrc", 1u << STAGE_RRC, cfg, STAGE_RRC);
             break;
@@ -1509,7 +1521,7 @@ int pipeline_run_single(struct pipeline *p, uint64_t max_ul_slots)
     const unsigned all = (1u << STAGE_COUNT) - 1;
     while (!atomic_load(&p->stop) && !atomic_load(&p->ended)) {
         if (max_ul_slots && atomic_load(&p->stats.ul_slots) >= max_ul_slots) break;
-        thread_pass(p, all);
+        if (thread_pass(p, all) <= 0 && p->radio->one_thread) radio_wait(p->radio, IDLE_WAIT_MS);
     }
     return 0;
 }

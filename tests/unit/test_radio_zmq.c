@@ -63,11 +63,16 @@ static int open_zmq(struct radio *r, const char *args, char *err, size_t errlen)
     return radio_open(r, "zmq", &p, err, errlen);
 }
 
+/* Loop tests run twice: _i = 1 puts the radio in one-thread mode (radio_set_one_thread: recv and send never
+ * wait, the driver waits in radio_wait for both directions, as the pipeline's compact mapping does). */
+static bool one_thread;
+
 static void open_started(struct radio *r, const char *args)
 {
     char err[256] = "";
     int rc = open_zmq(r, args, err, sizeof err);
     ck_assert_msg(rc == 0, "open failed: %s", err);
+    if (one_thread) ck_assert_int_eq(radio_set_one_thread(r), 0);
     ck_assert_int_eq(radio_start(r), 0);
 }
 
@@ -125,11 +130,14 @@ struct drv {
     cf_t dl[SPP], ul[SPP];
 };
 
+static _Atomic uint64_t cell_dl_next; /* the last driver's d->dl_next, for check_ramp_from (peer threads) */
+
 static int drv_send_dl(struct drv *d)
 {
     for (size_t i = 0; i < SPP; i++) d->dl[i] = zmq_peer_dl_ramp(d->dl_next + i);
     int rc = radio_send(d->r, d->dl, SPP, d->dl_next, d->epoch);
     if (rc == SPP) d->dl_next += SPP;
+    atomic_store(&cell_dl_next, d->dl_next);
     return rc;
 }
 
@@ -139,6 +147,15 @@ static void drv_check_ul(struct drv *d, uint64_t ts, uint32_t e)
     for (size_t i = 0; i < SPP; i++) d->ul_bad += d->ul[i] != zmq_peer_ul_sample(ts + i);
     d->early += d->dl_next < ts + SPP;
     d->ul_next += SPP;
+}
+
+/* Nothing came: an n = 0 radio_send() reads DL requests (notices a new peer); in one-thread mode the driver
+ * then waits for either direction (a blocking recv waited already). */
+static int drv_idle(struct drv *d)
+{
+    int rc = radio_send(d->r, NULL, 0, 0, d->epoch);
+    if (rc >= 0 && d->r->one_thread) rc = radio_wait(d->r, 20);
+    return rc < 0 ? rc : 0;
 }
 
 /* One step like the single-threaded pipeline: DL first while it may run ahead, else UL. When UL is idle, an
@@ -159,10 +176,7 @@ static int drv_step(struct drv *d)
         d->new_epochs++;
         return 0;
     }
-    if (got == 0) {
-        int rc = radio_send(d->r, NULL, 0, 0, d->epoch); /* poll: notices a new peer */
-        return rc < 0 ? rc : 0;
-    }
+    if (got == 0) return drv_idle(d);
     if (got < 0) return (int)got;
     drv_check_ul(d, ts, e);
     return 0;
@@ -256,6 +270,7 @@ END_TEST
  * block is delivered before the DL samples it answers were sent (the peer is strictly lock-step). */
 START_TEST(test_lockstep_dl_and_ul_are_continuous)
 {
+    one_thread = _i;
     struct eps e;
     struct radio r;
     static struct drv d;
@@ -281,6 +296,7 @@ END_TEST
 /* UL replies of 1000, 7, 12345, 1 and 3333 samples are cut into exact SPP-sample blocks, over ipc://. */
 START_TEST(test_odd_ul_reply_sizes_are_reassembled)
 {
+    one_thread = _i;
     struct eps e;
     eps_ipc(&e, "");
     struct radio r;
@@ -354,6 +370,7 @@ END_TEST
  * the new peer's request for the new epoch's first block. Between peers the radio waits for a peer. */
 START_TEST(test_each_new_peer_starts_a_new_epoch_from_sample_zero)
 {
+    one_thread = _i;
     struct eps e;
     struct radio r;
     static struct drv d;
@@ -556,6 +573,7 @@ END_TEST
  * dropped and counted late. */
 START_TEST(test_dl_gap_is_zero_filled_and_past_block_is_late)
 {
+    one_thread = _i;
     struct eps e;
     struct radio r;
     static struct drv d;
@@ -584,11 +602,17 @@ END_TEST
 /* ---------------------------------------------------------------- several peers */
 
 /* A joining peer's DL is the cell's from its offset on: its DL sample k is ramp(offset + k). The check learns
- * the offset from the first sample (below the ramp's modulus here) and publishes it for the UL checks. */
+ * the offset from the first sample and publishes it for the UL checks: the ramp gives it modulo its modulus, the
+ * cell's DL position (cell_dl_next, at most a few blocks past the offset when that sample arrives) the rest (a
+ * join on a loaded machine may come after more than a modulus of samples). */
 static _Atomic uint64_t join_offset[2] = {UINT64_MAX, UINT64_MAX};
 static bool check_ramp_from(int who, uint64_t k, cf_t s)
 {
-    if (k == 0) atomic_store(&join_offset[who], (uint64_t)crealf(s));
+    if (k == 0) {
+        uint64_t v = (uint64_t)crealf(s), at = atomic_load(&cell_dl_next);
+        uint64_t off = at - (at - v) % ZMQ_PEER_DL_RAMP_MOD; /* the last x <= at with x = v (mod the modulus) */
+        atomic_store(&join_offset[who], v <= at ? off : v);
+    }
     uint64_t off = atomic_load(&join_offset[who]);
     return off != UINT64_MAX && crealf(s) == crealf(zmq_peer_dl_ramp(off + k));
 }
@@ -619,7 +643,10 @@ static void run_mixed(struct drv *d, int who, unsigned blocks, unsigned *both, u
         ssize_t got = radio_recv(d->r, d->ul, SPP, &ts, &e);
         ck_assert_int_ne(got, RADIO_NEW_EPOCH); /* nobody restarts the cell */
         ck_assert_int_ge(got, 0);
-        if (got == 0) continue;
+        if (got == 0) {
+            ck_assert_int_eq(drv_idle(d), 0);
+            continue;
+        }
         ck_assert_uint_eq(ts, d->ul_next);
         uint64_t off = atomic_load(&join_offset[who]);
         bool is_both = true, is_alone = true;
@@ -654,6 +681,7 @@ static unsigned run_join(struct drv *d, int who, unsigned blocks, unsigned *both
  * it: refused (counted) and never answered; A's DL stays the unbroken ramp from sample 0 throughout. */
 START_TEST(test_peers_join_and_leave_a_running_epoch)
 {
+    one_thread = _i;
     struct eps e0, e1, e2;
     eps_tcp(&e0, 0, ",trx_timeout_ms=20");
     eps_tcp(&e1, 1, "");
@@ -760,15 +788,15 @@ static Suite *radio_zmq_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_open_rejects_bad_arguments_with_a_reason);
     tcase_add_test(tc, test_open_accepts_equal_base_srate_and_refuses_a_busy_port);
-    tcase_add_test(tc, test_lockstep_dl_and_ul_are_continuous);
-    tcase_add_test(tc, test_odd_ul_reply_sizes_are_reassembled);
+    tcase_add_loop_test(tc, test_lockstep_dl_and_ul_are_continuous, 0, 2);
+    tcase_add_loop_test(tc, test_odd_ul_reply_sizes_are_reassembled, 0, 2);
     tcase_add_test(tc, test_bad_ul_replies_are_counted_and_dropped);
-    tcase_add_test(tc, test_each_new_peer_starts_a_new_epoch_from_sample_zero);
+    tcase_add_loop_test(tc, test_each_new_peer_starts_a_new_epoch_from_sample_zero, 0, 2);
     tcase_add_test(tc, test_ul_before_the_peer_is_seen_is_kept_for_its_epoch);
     tcase_add_test(tc, test_threads_and_ul_ahead_of_dl_across_restarts);
     tcase_add_test(tc, test_stop_unblocks_recv_and_send);
-    tcase_add_test(tc, test_dl_gap_is_zero_filled_and_past_block_is_late);
-    tcase_add_test(tc, test_peers_join_and_leave_a_running_epoch);
+    tcase_add_loop_test(tc, test_dl_gap_is_zero_filled_and_past_block_is_late, 0, 2);
+    tcase_add_loop_test(tc, test_peers_join_and_leave_a_running_epoch, 0, 2);
     tcase_add_test(tc, test_peer_pairs_are_checked);
     suite_add_tcase(s, tc);
     return s;
