@@ -102,6 +102,13 @@ struct phy_dl {
     int cw_slot_max;
     int slots_per_subframe;
     unsigned dirty;                 /* grid symbols that may hold REs from the last slot (cleared next slot) */
+    /* The last slot built with no SS/PBCH block and only stored codewords (the SIB1 slot of an idle cell): its
+     * samples and the request they follow from. The same request again (SIB1 every 20 ms: same slot in the
+     * frame, so the same DM-RS and scrambling) is a copy of them, not built and transformed again. */
+    cf_t *repeat;
+    bool repeat_valid;
+    struct dl_slot_request repeat_req;
+    uint64_t repeats;               /* slots served from repeat */
 };
 
 int phy_dl_init(struct phy_dl *d, const struct phy_dl_config *cfg);

@@ -135,6 +135,7 @@ void phy_ul_reset(struct phy_ul *u)
 {
     memset(u->history, 0, (size_t)u->history_slots * (size_t)u->slot_samples * sizeof(cf_t));
     u->kept = (1u << u->history_slots) - 1; /* zeros, as good as kept */
+    u->silent = 0;
     u->window_at = 0;
     for (int i = 0; i < PHY_UL_HARQ_BUFFERS; i++) u->harq[i].used = false;
 }
@@ -171,7 +172,8 @@ static const cf_t *history_window(struct phy_ul *u)
     for (int j = 0; j < u->history_slots; j++) {
         int from = (u->newest + 1 + j) % u->history_slots;
         cf_t *to = u->window + (size_t)j * (size_t)u->slot_samples;
-        if (u->kept & (1u << from)) memcpy(to, u->history + (size_t)from * (size_t)u->slot_samples, slot_bytes);
+        if (u->kept & ~u->silent & (1u << from))
+            memcpy(to, u->history + (size_t)from * (size_t)u->slot_samples, slot_bytes);
         else memset(to, 0, slot_bytes);
     }
     u->window_at = u->stats.slots;
@@ -197,6 +199,13 @@ static void detect_prach(struct phy_ul *u, const struct ul_prach_occasion *o, st
         return;
     }
     count_missing(u, o);
+    bool written = false; /* any slot of the occasion's span holding samples from a buffer */
+    for (int b = 0; b <= o->start_slot_offset && !written; b++)
+        written = u->kept & ~u->silent & (1u << ((u->newest - b + u->history_slots) % u->history_slots));
+    if (!written) { /* zeros only (a no-device radio): no preamble, nothing searched */
+        u->stats.prach_silent++;
+        return;
+    }
     size_t from = (size_t)(u->history_slots - 1 - o->start_slot_offset) * (size_t)u->slot_samples +
                   (size_t)o->start_sample;
     size_t avail = (size_t)u->history_slots * (size_t)u->slot_samples - from;
@@ -308,6 +317,7 @@ int phy_ul_process(struct phy_ul *u, const struct ul_slot_request *req, const cf
         u->stats.unread++;
         return 0;
     }
+    u->silent &= ~(1u << u->newest);
     if (samples && !samples_finite(samples, u->slot_samples)) {
         /* Keep the history clean: the slot enters it as silence. */
         memset(newest, 0, slot_bytes);
@@ -318,7 +328,8 @@ int phy_ul_process(struct phy_ul *u, const struct ul_slot_request *req, const cf
     }
     if (keep) {
         if (samples) memcpy(newest, samples, slot_bytes);
-        else memset(newest, 0, slot_bytes);
+        else if (u->history_slots == 1) memset(newest, 0, slot_bytes); /* it is the window */
+        else u->silent |= 1u << u->newest; /* zeros: history_window writes them if an occasion needs them */
         u->kept |= 1u << u->newest;
     } else {
         u->kept &= ~(1u << u->newest);

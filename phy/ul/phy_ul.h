@@ -156,6 +156,7 @@ struct phy_ul_stats {
     uint64_t slots, prach_occasions, prach_detections, bad_slots, pusch, pucch;
     uint64_t unread;                 /* slots whose samples nothing needed: neither checked nor kept */
     uint64_t history_missing;        /* slots an occasion reached back into that were not kept (read as zeros) */
+    uint64_t prach_silent;           /* occasions over zeros only (no-device slots): nothing to detect, not searched */
     uint64_t harq_retx, harq_lost;   /* PUSCH retransmissions received; those without their soft buffer */
 };
 
@@ -178,6 +179,8 @@ struct phy_ul {
     cf_t *history;                    /* history_slots * slot_samples, a ring of slots: the newest at newest */
     int newest;                       /* index in history of the newest slot */
     uint32_t kept;                    /* bit j: history slot j holds samples (else stale: read as zeros) */
+    uint32_t silent;                  /* bit j: kept slot j is zeros never written (samples NULL: a no-device
+                                       * radio's), read as zeros; an occasion over such slots only is not searched */
     cf_t *window;                     /* history_slots > 1: the history in time order, oldest first, put together
                                        * only for a slot with PRACH occasions (no copy per idle slot) */
     uint64_t window_at;               /* stats.slots when window was put together (0: never) */

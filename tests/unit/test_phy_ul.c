@@ -138,12 +138,20 @@ START_TEST(idle_slot_not_read)
     ck_assert_int_eq(phy_ul_process(&u, &first, two, &res), 0);
     ck_assert(res.bad_samples);
     two[5] = 0;
-    /* NULL samples: a slot of zeros, kept as zeros. */
+    /* NULL samples: a slot of zeros, kept as zeros without being written (the ring slots still hold older
+     * samples). An occasion over such slots only is not searched (nothing to find); with a slot of samples in its
+     * span it is, and reads the NULL slot as zeros. */
     ck_assert_int_eq(phy_ul_process(&u, &first, two, &res), 0);
     ck_assert_int_eq(phy_ul_process(&u, &first, NULL, &res), 0);
     ck_assert_int_eq(phy_ul_process(&u, &occasion, NULL, &res), 0);
+    ck_assert_int_eq(res.n_prach, 1);
     ck_assert_int_eq(res.prach[0].n_detected, 0);
-    for (int i = 0; i < 2 * spp; i++) ck_assert(u.window[i] == 0);
+    ck_assert_uint_eq(u.stats.prach_silent, 1);
+    ck_assert_int_eq(phy_ul_process(&u, &first, two, &res), 0);
+    ck_assert_int_eq(phy_ul_process(&u, &occasion, NULL, &res), 0);
+    ck_assert_uint_eq(u.stats.prach_silent, 1);
+    ck_assert(memcmp(u.window, two, (size_t)spp * sizeof(cf_t)) == 0);
+    for (int i = spp; i < 2 * spp; i++) ck_assert(u.window[i] == 0);
     ck_assert_uint_eq(u.stats.history_missing, 1);
     prach_generator_free(&gen);
     free(two);
