@@ -192,7 +192,8 @@ static const struct config_key keys[] = {
      .check_allowed = "tcp://host:port or ipc://path", .help = "ZeroMQ REP endpoint of the control socket"},
 
     {ENUM("threads.mapping", threads.mapping, mapping_names), DEF_I(THREADS_COMPACT),
-     .help = "stages to threads: compact (radio RX, radio TX, one slot worker), one per layer, or single"},
+     .help = "stages to threads: compact (one slot worker; radio RX and TX threads of their own for uhd, soapy, "
+             "file), one per layer, or single"},
     {INT("threads.rt_priority", threads.rt_priority, 0, 99), DEF_I(0),
      .help = "SCHED_FIFO priority of slot-path threads, 0 = normal"},
     CPU("threads.cpu_radio_rx", 0, "radio RX"), CPU("threads.cpu_radio_tx", 1, "radio TX"),

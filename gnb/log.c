@@ -129,13 +129,16 @@ static bool dequeue_one(void)
 static void *logger_main(void *arg)
 {
     (void)arg;
+    unsigned idle = 0;
     for (;;) {
         bool any = false;
         while (dequeue_one()) any = true;
+        idle = any ? 0 : idle + 1;
         if (!any) {
             if (atomic_load(&stop_req)) break;
-            /* Producers never wake us (that would cost them a syscall): poll at 100 Hz when idle. */
-            struct timespec ts = {0, 10 * 1000 * 1000};
+            /* Producers never wake us (that would cost them a syscall): poll at 100 Hz, at 20 Hz after a second
+             * with nothing to write (an idle cell; 50 ms fill a 4096-record queue only at 80000 records a second). */
+            struct timespec ts = {0, (idle > 100 ? 50 : 10) * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
     }
