@@ -7,6 +7,8 @@
 # and answers only after the RRCReconfigurationComplete: Initial Context Setup Response with session 1 in the
 # set-up list (our DL TEID) and session 2 in the failed list (not-supported-5QI-value, 34). The UPF's packets to
 # that DL TEID reach the UE on DRB 1 and come back up the tunnel (tools/gtpu_peer checks the UL TEID and QFI).
+# A second UE, whose sessions all have the unknown 5QI (--ics-bad-ue 2), gets Initial Context Setup Failure
+# instead (8.3.1.3: not one session could be set up), with that cause.
 source "$(dirname "$0")/lib.sh"
 UESIM="$ROOT/$BUILD/uesim"
 STUB="$ROOT/$BUILD/tools/amf_stub"
@@ -21,7 +23,7 @@ uesim_cell_start ics "pci = 1; dl_arfcn = 368500; bandwidth_mhz = 10; prach_conf
            udp_remote_port = $AMF_UDP; n3_addr = \"127.0.0.1\"; n3_port = $N3; upf_port = $UPF; };
    rrc: { inactivity_timer_s = 0; };" || { finish; exit; }
 "$STUB" --port "$AMF_PORT" --udp-local "$AMF_UDP" --seconds 300 --ics "$KEY" --ics-after-ul 1 --ics-nas 7e02aabbccdd0042 \
-  --ics-sessions 2 --ics-bad-5qi 2 --session-nas 7e0068 >"$TMP/amf.log" 2>&1 &
+  --ics-sessions 2 --ics-bad-5qi 2 --ics-bad-ue 2 --session-nas 7e0068 >"$TMP/amf.log" 2>&1 &
 SPID=$!; PIDS+=("$SPID")
 for _ in $(seq 300); do [ "$(metric "$EP" ngap.state 2>/dev/null)" = ready ] && break; sleep 0.1; done
 "$UESIM" "${UESIM_ARGS[@]}" --seconds 3600 --timeout 900 --attach 1 --until-release 3600 --kgnb "$KEY" --echo-dl-nas --echo-dl-data \
@@ -51,6 +53,14 @@ check "$N packets to the Response's DL TEID came back on DRB 1 and up session 1'
 check "gnbctl metrics: up.dl_packets $N, up.ul_packets $N, up.tunnels 1, ngap.ics_responses 1" \
   [ "$(metric "$EP" up.dl_packets) $(metric "$EP" up.ul_packets) $(metric "$EP" up.tunnels) $(metric "$EP" ngap.ics_responses)" = "$N $N 1 1" ]
 kill -TERM "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null
+T0=$(metric "$EP" up.tunnels)
+"$UESIM" "${UESIM_ARGS[@]}" --seconds 8 --timeout 60 --attach 1 --until-release 30 --kgnb "$KEY" --echo-dl-nas \
+  >"$TMP/ue2.out" 2>&1
+grep -E "InitialContextSetup.* ran_ue_id=2" "$TMP/amf.log" | sed 's/^/    /'
+T1=$(metric "$EP" up.tunnels)
+check "UE 2, every session with 5QI 200: Initial Context Setup Failure with not-supported-5QI-value, no tunnel ($T0 -> $T1)" \
+  bash -c 'grep -q "InitialContextSetupFailure amf_ue_id=1002 ran_ue_id=2 cause=0/34$" "$1" && [ -n "$2" ] && [ "$2" = "$3" ]' _ \
+  "$TMP/amf.log" "$T0" "$T1"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null
 check "gnbd stops cleanly on SIGTERM" stop_and_wait $GPID TERM 10
 grep -E "Sanitizer|runtime error" "$LOG" | head -5

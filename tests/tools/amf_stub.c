@@ -17,7 +17,7 @@
  * --ics-bad-id N sends it, for the N-th UE (Initial UE Message) only, for a RAN UE NGAP ID the gNB never gave.
  * --ics-sessions N puts sessions 1..N in it (PDU Session Resource Setup List Cxt Req, as after a Service Request
  * from idle: the items of --sessions, each with the --session-nas NAS-PDU; --ics-bad-5qi P gives session P's
- * QoS flow the unknown 5QI 200).
+ * QoS flow the unknown 5QI 200, --ics-bad-ue N every session's for the N-th UE only).
  * The gNB's answer is printed: "amf_stub: InitialContextSetupResponse amf_ue_id=.. ran_ue_id=.." (then the
  * set-up and failed sessions as for PDUSessionResourceSetupResponse below),
  * "...Failure ... cause=G/V" or "amf_stub: ErrorIndication ... cause=G/V"; after a failure or an error
@@ -46,7 +46,7 @@
  * with --ics-radio-cap 1 the last one received goes into later Initial Context Setup Requests (as an AMF does).
  *   amf_stub [--transport kernel|udp] [--addr A] [--port P] [--udp-local P] [--fail N] [--ttw V] [--seconds S]
  *            [--dl-nas HEX] [--release-after-ul N] [--ics KGNB_HEX [--ics-after-ul N] [--ics-nas HEX]
- *            [--ics-caps ENC,INT] [--ics-bad-id 1] [--ics-radio-cap 1] [--ics-sessions N [--ics-bad-5qi P]]]
+ *            [--ics-caps ENC,INT] [--ics-bad-id 1] [--ics-radio-cap 1] [--ics-sessions N [--ics-bad-5qi P] [--ics-bad-ue N]]]
  *            [--reset-ue N] [--reset-all-ue N]
  *            [--error-ue N] [--no-command-ran N] [--session-after-ul N [--session-nas HEX] [--sessions N]]
  *            [--release-nas HEX] [--release-psi P] [--usr2-next 1]
@@ -95,13 +95,14 @@ static void on_usr(int sig)
 }
 static int reset_ue, reset_all_ue, error_ue, no_command_ran;
 static bool ics_radio_cap;
-static int ics_sessions, ics_bad_5qi = -1; /* --ics-sessions N, --ics-bad-5qi PSI */
+static int ics_sessions, ics_bad_5qi = -1, ics_bad_ue; /* --ics-sessions N, --ics-bad-5qi PSI, --ics-bad-ue N */
 static uint8_t radio_cap[NGAP_MAX_UE_RADIO_CAP];
 static size_t radio_cap_len;
 static struct rrc_ue_capability_information cap_info;
 
 /* The PDU Session Resource Setup List's items (SU Req or Cxt Req): n sessions from first on (one QoS flow each,
- * QFI = the session's index in the request + 1; with one session QFI 1; 5QI 9, or 200 for session bad_5qi). */
+ * QFI = the session's index in the request + 1; with one session QFI 1; 5QI 9, or 200 for session bad_5qi, for
+ * every session when bad_5qi is 0). */
 static void fill_sessions(struct ngap_pdu_session_setup_item *items, int *n_items, int first, int n, int bad_5qi)
 {
     *n_items = n < 1 ? 1 : n > NGAP_MAX_PDU_SESSIONS ? NGAP_MAX_PDU_SESSIONS : n;
@@ -115,7 +116,7 @@ static void fill_sessions(struct ngap_pdu_session_setup_item *items, int *n_item
         it->ul_tunnel = (struct ngap_gtp_tunnel){.addr_bits = 32, .addr = {127, 0, 0, 1}, .teid = session_ul_teid++};
         it->pdu_session_type = NGAP_PDU_IPV4;
         it->n_qos_flows = 1;
-        it->qos_flows[0] = (struct ngap_qos_flow){.qfi = k + 1, .five_qi = first + k == bad_5qi ? 200 : 9,
+        it->qos_flows[0] = (struct ngap_qos_flow){.qfi = k + 1, .five_qi = first + k == bad_5qi || bad_5qi == 0 ? 200 : 9,
                                                    .arp_priority = 8};
     }
 }
@@ -225,7 +226,7 @@ static void send_ics(struct sctp_link *a, uint64_t amf_id, uint32_t ran_id)
     r->ue_radio_capability_len = r->has_ue_radio_capability ? radio_cap_len : 0;
     memcpy(r->ue_radio_capability, radio_cap, r->ue_radio_capability_len);
     r->has_sessions = ics_sessions > 0; /* as after a Service Request from idle */
-    if (r->has_sessions) fill_sessions(r->sessions, &r->n_sessions, 1, ics_sessions, ics_bad_5qi);
+    if (r->has_sessions) fill_sessions(r->sessions, &r->n_sessions, 1, ics_sessions, ics_bad_ue == ue_count ? 0 : ics_bad_5qi);
     send_pdu(a, 1);
     if (r->has_ue_radio_capability) printf("amf_stub: (with the UE Radio Capability, %zu bytes)\n", radio_cap_len);
 }
@@ -369,6 +370,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--sessions")) n_sessions = atoi(v);
         else if (!strcmp(a, "--ics-sessions")) ics_sessions = atoi(v);
         else if (!strcmp(a, "--ics-bad-5qi")) ics_bad_5qi = atoi(v);
+        else if (!strcmp(a, "--ics-bad-ue")) ics_bad_ue = atoi(v);
         else if (!strcmp(a, "--release-psi")) release_psi = atoi(v);
         else if (!strcmp(a, "--usr2-next")) usr2_next = atoi(v) != 0;
         else if (!strcmp(a, "--session-nas")) {
