@@ -802,6 +802,7 @@ int main(void)
 {
     Suite *s = suite_create("mac_drb");
     TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60); /* under ASan on a loaded host a case can pass Check's 4 s */
     tcase_add_test(tc, dl_ip_packets);
     tcase_add_test(tc, dl_no_sdap_ciphered);
     tcase_add_test(tc, srb1_first);
