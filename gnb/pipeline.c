@@ -1251,7 +1251,8 @@ static int init_cell(struct pipeline *p, const struct gnbd_config *cfg, double r
                  phy_dl_slot_samples(&p->phy_dl), p->samples_per_slot);
         return -EINVAL;
     }
-    struct sched_common_config sc = {.scs_khz = g.scs_khz, .sib1 = true};
+    struct sched_common_config sc = {.scs_khz = g.scs_khz, .ssb_first_subcarrier = g.ssb_first_subcarrier,
+                                     .sib1 = true};
     broadcast_ssb_burst(cfg, &g, &sc.burst);
     broadcast_mib(cfg, &g, &sc.mib);
     struct broadcast_sib1 sib1;

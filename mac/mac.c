@@ -70,8 +70,9 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
     if (cfg->ra_enabled) {
         rc = ra_init(&m->ra, &cfg->ra);
         if (rc < 0) return rc;
-        /* UL grants for connected UEs, placed by the UL map: 12 PRBs without a BSR, BSR-sized up to half the
-         * carrier (the rest stays for Msg3s decided later). */
+        /* UL grants for connected UEs, placed by the UL map: 12 PRBs without a BSR, BSR-sized up to the whole
+         * carrier, i.e. the longest run the map leaves free (PRACH, PUCCH regions and Msg3s are reserved first: a
+         * Msg3 of PUSCH slot n is decided delta slots before, its retransmission grant earlier in the same slot). */
         struct mac_ue_config uc = {.pci = cfg->pci, .nof_prb = cfg->nof_prb, .scs_khz = cfg->scs_khz,
                                    .dmrs_type_a_position = cfg->dmrs_type_a_position,
                                    .k2 = cfg->ra.msg3_k2, .grant_prb_start = cfg->ra.msg3_prb_start,
@@ -80,7 +81,7 @@ int mac_init(struct mac *m, const struct mac_config *cfg)
                                    .uss = cfg->uss, .dl_mcs = cfg->ue_dl_mcs,
                                    .la = cfg->la, .uss_non_fallback = cfg->uss_non_fallback,
                                    .dl_256qam = cfg->dl_256qam, .dci_1_1 = cfg->dci_1_1, .dci_0_1 = cfg->dci_0_1};
-        uc.grant_max_prb = cfg->nof_prb / 2 > uc.grant_nof_prb ? cfg->nof_prb / 2 : uc.grant_nof_prb;
+        uc.grant_max_prb = cfg->nof_prb > uc.grant_nof_prb ? cfg->nof_prb : uc.grant_nof_prb;
         rc = mac_ues_init(&m->ues, &uc);
         if (rc < 0) return rc;
         m->ues_ok = true;
@@ -235,20 +236,27 @@ static void sync_ue_stats(struct mac *m)
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) atomic_store_explicit(s[i].to, s[i].v, memory_order_relaxed);
 }
 
-/* Random access and connected UEs in slot `slot`. Only a slot with no SS/PBCH block and no SIB1 that is wholly DL
- * carries their DCIs; there the slot's PDCCH allocator (mac/pdcch_alloc.h) and PDSCH PRB map take random access
- * first (Msg4, RARs, Msg3 retransmission grants in SS#1), then the UEs (SS#2, round robin, mac/ue.h). */
+/* Random access and connected UEs in slot `slot`, in a wholly DL slot. The slot's PDCCH allocator
+ * (mac/pdcch_alloc.h) and PDSCH PRB map start with what the common channels took: SIB1's PDCCH and PDSCH, and the
+ * SS/PBCH blocks' RBs (no PDSCH shares them in any symbol: srsUE does not rate-match around an SSB, docs/SRSUE.md
+ * §3.4; the larger side of the carrier is left). Random access (Msg4, RARs, Msg3 retransmission grants in SS#1)
+ * only in a slot with neither; then the UEs (SS#2, round robin, mac/ue.h) in every such slot, beside the SSB and
+ * the SIB1. */
 static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl, struct ul_slot_request *ul)
 {
     if (!m->cfg.ra_enabled) return;
-    bool usable = dl->n_ssb == 0 && dl->n_pdcch == 0 && dl->n_pdsch == 0 &&
-                  slot_pattern_dl_symbols(&m->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
+    bool full_dl = slot_pattern_dl_symbols(&m->cfg.pattern, slot) == SLOT_ALL_SYMBOLS;
+    bool usable = full_dl && dl->n_ssb == 0 && dl->n_pdcch == 0 && dl->n_pdsch == 0;
     struct pdcch_alloc *a = &m->pdcch;
     pdcch_alloc_begin(a, dl->slot_in_frame);
     for (int i = 0; i < dl->n_pdcch; i++) /* SIB1's */
         pdcch_alloc_mark(a, &dl->pdcch[i].coreset, dl->pdcch[i].first_cce, dl->pdcch[i].al);
     for (int i = 0; i < dl->n_pdsch; i++)
         pdcch_alloc_pdsch_take(a, dl->pdsch[i].grant.crb_start, dl->pdsch[i].grant.nof_rb);
+    int ssb_lo, ssb_hi;
+    unsigned ssb_symbols;
+    sched_common_ssb_rbs(&m->common, dl, m->cfg.nof_prb, &ssb_lo, &ssb_hi, &ssb_symbols);
+    if (ssb_symbols) pdcch_alloc_block(a, ssb_symbols, ssb_lo, ssb_hi - ssb_lo + 1);
     uint64_t before = m->ra.stats.rar_missed_window, nobuf = m->ra.stats.no_buffer,
              no_room = m->ra.stats.msg3_no_room, deferred = a->deferred;
     ra_schedule_dl(&m->ra, slot, usable, dl, &m->dl_tbs, a);
@@ -282,7 +290,7 @@ static void schedule_ra(struct mac *m, uint64_t slot, struct dl_slot_request *dl
     uint64_t pusch_slot = slot + (uint64_t)m->cfg.ra.msg3_k2;
     bool pusch_ul = slot_pattern_ul_symbols(&m->cfg.pattern, pusch_slot) == SLOT_ALL_SYMBOLS;
     bool ack_ul = true; /* each PDSCH's HARQ-ACK slot: mac_ues_schedule_dl (mac/harq_ack.h) */
-    mac_ues_schedule_dl(&m->ues, slot, usable, pusch_ul, ack_ul, dl, &m->dl_tbs, a);
+    mac_ues_schedule_dl(&m->ues, slot, full_dl, pusch_ul, ack_ul, dl, &m->dl_tbs, a);
     if (a->deferred != deferred)
         atomic_fetch_add_explicit(&m->stats.pdcch_deferred, a->deferred - deferred, memory_order_relaxed);
     ra_schedule_ul(&m->ra, slot, ul);

@@ -100,4 +100,11 @@ int pdcch_alloc_pdsch_longest(const struct pdcch_alloc *a, int lo, int hi, int *
 /* Marks PRBs [start, start + n) as used by a PDSCH. 0, or -EINVAL outside CRB 0 .. 274 (nothing marked). */
 int pdcch_alloc_pdsch_take(struct pdcch_alloc *a, int start, int n);
 
+/* Keeps RBs [start, start + n) of the slot away from PDCCHs and PDSCHs when a signal someone else places (an
+ * SS/PBCH block) occupies them in `symbols` (bit l = symbol l, 0..13): its RBs in those of symbols 0 ..
+ * PDCCH_ALLOC_SYMBOLS - 1 are no CCE's, and no PDSCH takes them at all (a PDSCH spans the slot from CORESET#0 on, and
+ * its frequency allocation is one contiguous run: a PDSCH never shares the block's RBs in any symbol, so no
+ * receiver needs to rate-match around it). 0, or -EINVAL outside CRB 0 .. 274 or without symbols (nothing marked). */
+int pdcch_alloc_block(struct pdcch_alloc *a, unsigned symbols, int start, int n);
+
 #endif

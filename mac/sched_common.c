@@ -53,3 +53,14 @@ int sched_common_dl_slot(const struct sched_common *s, uint64_t slot, struct dl_
     schedule_sib1(s, req);
     return 0;
 }
+
+void sched_common_ssb_rbs(const struct sched_common *s, const struct dl_slot_request *req, int nof_prb, int *lo,
+                          int *hi, unsigned *symbols)
+{
+    *symbols = 0;
+    for (int i = 0; i < req->n_ssb; i++) *symbols |= 0xFu << req->ssb[i].first_symbol; /* 4 symbols per block */
+    *symbols &= 0x3FFFu;
+    *lo = 0;
+    *hi = nof_prb - 1;
+    if (s->cfg.ssb_first_subcarrier >= 0) sched_ssb_crbs(s->cfg.ssb_first_subcarrier, lo, hi);
+}

@@ -23,6 +23,7 @@
 struct sched_common_config {
     int scs_khz;                      /* carrier (common) SCS */
     struct ssb_burst_config burst;
+    int ssb_first_subcarrier;         /* carrier subcarrier of the blocks' subcarrier 0 (cell geometry), -1: unknown */
     struct mib mib;                   /* the MIB fields; sfn is filled per frame */
     bool sib1;                        /* broadcast SIB1 as sib1_plan says (its codeword: PHY_DL_CW_SIB1) */
     struct sched_sib1_plan sib1_plan;
@@ -36,6 +37,10 @@ struct sched_common {
 
 /* Returns 0, or -EINVAL for an SCS other than 15/30 kHz or a SIB1 plan whose DCI does not fit a request. */
 int sched_common_init(struct sched_common *s, const struct sched_common_config *cfg);
+/* The CRBs [*lo, *hi] the slot's SS/PBCH blocks occupy (the whole carrier of nof_prb when their place is
+ * unknown), and in *symbols (bit l = symbol l) where: 0 when req has no block. */
+void sched_common_ssb_rbs(const struct sched_common *s, const struct dl_slot_request *req, int nof_prb, int *lo,
+                          int *hi, unsigned *symbols);
 /* Fill req for DL slot `slot` of the epoch (SFN, SSB occasions, MIB bits, SIB1 PDCCH + PDSCH when due).
  * Returns 0 or -EINVAL. */
 int sched_common_dl_slot(const struct sched_common *s, uint64_t slot, struct dl_slot_request *req);

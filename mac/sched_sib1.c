@@ -39,11 +39,10 @@ unsigned sched_sib1_ssb_symbols(const struct ssb_burst_config *burst, int sfn_pa
 
 static unsigned symbol_span(int first, int count) { return ((1u << count) - 1u) << first; }
 
-/* The CRBs the SS/PBCH block touches (38.211 7.4.3.1: 240 subcarriers from ssb_first_subcarrier). */
-static void ssb_crbs(const struct cell_geometry *g, int *lo, int *hi)
+void sched_ssb_crbs(int first_sc, int *lo, int *hi)
 {
-    *lo = g->ssb_first_subcarrier / 12;
-    *hi = (g->ssb_first_subcarrier + SSB_NUM_SUBCARRIERS - 1) / 12;
+    *lo = first_sc / 12;
+    *hi = (first_sc + SSB_NUM_SUBCARRIERS - 1) / 12;
 }
 
 /* The longest type-A row of default table A (38.214 Table 5.1.2.1.1-2) that starts after CORESET#0 (the earliest
@@ -71,7 +70,7 @@ static int pick_cce(const struct sched_sib1_config *cfg, struct sched_sib1_plan 
     int first[PDCCH_MAX_CANDIDATES], lo, hi;
     int n = pdcch_candidates(pdcch_nof_cce(cs), p->al, ss0_candidates(p->al), 0, 0, first);
     bool same_time = (ssb_syms & symbol_span(cs->start_symbol, cs->nof_symbols)) != 0;
-    ssb_crbs(&cfg->geo, &lo, &hi);
+    sched_ssb_crbs(cfg->geo.ssb_first_subcarrier, &lo, &hi);
     for (int c = 0; c < n; c++) {
         uint8_t used[PDCCH_MAX_RB];
         if (pdcch_cce_rbs(cs, first[c], p->al, used) < 0) continue;
@@ -93,7 +92,7 @@ static void free_rbs(const struct sched_sib1_config *cfg, const struct sched_sib
     *len = cs->nof_rb;
     if (!(ssb_syms & symbol_span(p->grant.start_symbol, p->grant.nof_symbols))) return;
     int lo, hi;
-    ssb_crbs(&cfg->geo, &lo, &hi);
+    sched_ssb_crbs(cfg->geo.ssb_first_subcarrier, &lo, &hi);
     int below = lo - cs->crb_start, above = cs->crb_start + cs->nof_rb - 1 - hi;
     below = below < 0 ? 0 : below > cs->nof_rb ? cs->nof_rb : below;
     above = above < 0 ? 0 : above > cs->nof_rb ? cs->nof_rb : above;

@@ -75,6 +75,10 @@ int sched_sib1_plan(const struct sched_sib1_config *cfg, struct sched_sib1_plan 
 int sched_sib1_tb(const struct sched_sib1_plan *plan, const uint8_t *sib1, size_t sib1_len, uint8_t *tb,
                   size_t tb_cap);
 
+/* The CRBs [*lo, *hi] of the carrier an SS/PBCH block whose subcarrier 0 is carrier subcarrier first_sc touches
+ * (38.211 7.4.3.1: 240 subcarriers, so 21 RBs when k_SSB leaves it off the RB grid). */
+void sched_ssb_crbs(int first_sc, int *lo, int *hi);
+
 /* True when the plan sends SIB1 in slot `slot` of frame `sfn`. */
 bool sched_sib1_due(const struct sched_sib1_plan *plan, int sfn, int slot);
 

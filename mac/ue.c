@@ -142,7 +142,7 @@ static void drb_release(struct mac_drb *d)
 static int drbs_init(struct mac_ues *u, struct mac_ue *ue, const struct pdcp_drb_config *pc)
 {
     for (int k = 0; k < MAC_UE_DRBS; k++)
-        if (rlc_am_init(&ue->drb[k].rlc, &drb_rlc_alloc, drb_rlc_delivered, u) < 0 ||
+        if (rlc_am_init(&ue->drb[k].rlc, &u->drb_alloc, drb_rlc_delivered, u) < 0 ||
             pdcp_drb_init(&ue->drb[k].pdcp, pc) < 0)
             return -ENOMEM;
     return 0;
@@ -247,6 +247,11 @@ int mac_ues_init(struct mac_ues *u, const struct mac_ue_config *cfg)
     u->tb_cap = whole < MAC_UE_DL_TB_MAX ? whole : MAC_UE_DL_TB_MAX;
     u->tb_mem = malloc((size_t)n_ctx * MAC_UE_DL_HARQ * u->tb_cap);
     if (!u->tb_mem) return -ENOMEM;
+    u->drb_alloc = drb_rlc_alloc;
+    size_t queue = (size_t)MAC_DRB_TX_SLOTS * u->tb_cap;
+    u->drb_alloc.tx_bytes = queue > MAC_DRB_TX_BYTES ? queue : MAC_DRB_TX_BYTES;
+    u->drb_alloc.tx_sdus = (uint32_t)(u->drb_alloc.tx_bytes / MAC_DRB_TX_SDU_BYTES);
+    if (u->drb_alloc.tx_sdus < MAC_DRB_TX_SDUS) u->drb_alloc.tx_sdus = MAC_DRB_TX_SDUS;
     for (int i = 0; i < MAC_MAX_UES; i++) {
         struct mac_ue *ue = &u->ue[i];
         struct pdcp_srb_config pc;
@@ -1368,10 +1373,10 @@ int mac_ues_drb_setup(struct mac_ues *u, uint16_t rnti, const struct mac_drb_con
     if (!d) d = free_d;
     if (!d) return -ENOSPC;
     struct rlc_am_config rc = c->rlc; /* 38.331's fields; the resources are the MAC's */
-    rc.tx_sdus = drb_rlc_alloc.tx_sdus;
-    rc.tx_bytes = drb_rlc_alloc.tx_bytes;
-    rc.rx_slots = drb_rlc_alloc.rx_slots;
-    rc.max_sdu_bytes = drb_rlc_alloc.max_sdu_bytes;
+    rc.tx_sdus = u->drb_alloc.tx_sdus;
+    rc.tx_bytes = u->drb_alloc.tx_bytes;
+    rc.rx_slots = u->drb_alloc.rx_slots;
+    rc.max_sdu_bytes = u->drb_alloc.max_sdu_bytes;
     struct pdcp_drb_config pc;
     drb_pdcp_config(u, c->drb_id, &pc);
     pc.sn_bits = c->pdcp_sn_bits;

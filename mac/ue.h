@@ -43,7 +43,7 @@
  * RLC AM (18- or 12-bit SN) + PDCP for DRBs (pdcp/pdcp_drb.h, 18- or 12-bit SN, NEA with K_UPenc after
  * mac_ues_drb_security, no integrity) + the SDAP header when configured (37.324 6.2.2: DL one octet RDI 0 | RQI 0
  * | QFI, added here; UL D/C | R | QFI, removed here; an UL end-marker (D/C 0) is dropped), on its own LCID (the
- * RRC's: DRB n on LCID n + 3). DL IP packets (mac_ues_dl_data) wait in its RLC AM queue (MAC_DRB_TX_BYTES: refused with -ENOBUFS before PDCP
+ * RRC's: DRB n on LCID n + 3). DL IP packets (mac_ues_dl_data) wait in its RLC AM queue (MAC_DRB_TX_SLOTS of peak rate: refused with -ENOBUFS before PDCP
  * takes a COUNT); UL packets wait in one queue for all UEs (mac_ues_take_ul_data, MAC_UL_DATA_OUT). The entities
  * are allocated at init for every context the carrier has and configured at setup without allocation; they go
  * with the UE (mac_ue_release; mac_ues_reset; a context reused starts without a DRB) or alone
@@ -198,8 +198,15 @@ struct mac_dl_harq {
 #define MAC_UE_DRBS 4              /* DRBs a UE may have at once (38.331 maxDRB is 29): entities for each are allocated
                                    * at init (every context), so each one more costs n_ctx RLC AM + PDCP entities */
 #define MAC_DRB_MAX_SDU 2048       /* the largest IP packet either way (SDAP SDU) */
-#define MAC_DRB_TX_SDUS 256        /* RLC AM transmit side: SDUs queued or unacknowledged ... */
-#define MAC_DRB_TX_BYTES (128 * 1024) /* ... and their bytes: the DL queue of one DRB */
+/* The DL queue of one DRB: its RLC AM transmit side holds the SDUs queued and those sent but not yet acknowledged
+ * by a STATUS PDU, so it must outlast the STATUS round trip (poll, the UE's t-StatusProhibit, its SR, grant and
+ * PUSCH: about 20 slots) at the carrier's peak rate, or the PDSCHs come in bursts and the rest of each round
+ * trip is idle. Sized at init: MAC_DRB_TX_SLOTS slots of the UE's largest TB (mac_ues.tb_cap), at least
+ * MAC_DRB_TX_BYTES, and one SDU entry per MAC_DRB_TX_SDU_BYTES of it, at least MAC_DRB_TX_SDUS. */
+#define MAC_DRB_TX_SLOTS 40
+#define MAC_DRB_TX_SDUS 256        /* RLC AM transmit side: SDUs queued or unacknowledged, at least ... */
+#define MAC_DRB_TX_BYTES (128 * 1024) /* ... and their bytes, at least */
+#define MAC_DRB_TX_SDU_BYTES 512
 #define MAC_DRB_RX_SLOTS 32        /* RLC AM reassembly slots (UL) */
 #define MAC_DRB_PDCP_RX 64         /* PDCP reordering buffer (UL SDUs beyond RX_DELIV) */
 #define MAC_UL_DATA_OUT 64         /* UL IP packets waiting for mac_take_ul_data */
@@ -355,6 +362,7 @@ struct mac_ues {
     int n_out;
     struct mac_ue *delivering;      /* the UE whose SRB1 or DRB is delivering (RLC/PDCP callbacks) ... */
     struct mac_drb *delivering_drb; /* ... and which DRB (NULL: SRB1) */
+    struct rlc_am_config drb_alloc; /* the DRB entities' resources (tx_sdus, tx_bytes: the DL queue, above) */
     uint64_t malformed_pdus, dcch_dropped;
     uint64_t drb_releases, drb_release_dropped; /* DRBs released alone (mac_ues_drb_release); the SDUs they held */
     struct mac_ue_event ev[MAC_UE_EVENTS];

@@ -105,6 +105,15 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$INTEROP_GNBD_PID/stat" 2>/dev/null
 cpu_share() { # ticks before, ticks after, wall time before, after: gnbd's CPU share in % of one core
   awk -v a="$1" -v b="$2" -v t0="$3" -v t1="$4" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", 100 * (b - a) / hz / (t1 - t0) }'
 }
+counters() { # gnbd's stream slots and the counters of lost DL data and retransmissions, as "name value" lines
+  "$ROOT/${BUILD:-build}/gnbctl" -s "$INTEROP_CTL" metrics 2>/dev/null |
+    awk '$1 ~ /^(slots\.ul_processed|up\.(dl_dropped|mac_rejected)|mac\.(drb_dl_dropped|dl_harq_retx|ul_harq_retx|pdcch_deferred|harq_results_lost)):$/ { sub(":", "", $1); print $1, $2 }'
+}
+counters_delta() { # counters before, after, seconds: the stream's speed (slots per wall second) and each counter's growth
+  awk -v t="$3" 'NR == FNR { a[$1] = $2; next } { d = $2 - a[$1]
+    if ($1 == "slots.ul_processed") printf "stream %.0f slots/s", d / t; else if (d) printf ", %s +%d", $1, d }' \
+    <(echo "$1") <(echo "$2")
+}
 throughput() { # iperf3 UDP both ways (server in the core's namespace on the UPF's address), or a flood ping
   local n=$1 dir c0 c1 t0 t1 out
   if command -v iperf3 >/dev/null; then
@@ -112,10 +121,11 @@ throughput() { # iperf3 UDP both ways (server in the core's namespace on the UPF
       timeout 40 ip netns exec "$CORE_NS" iperf3 -s -B "$UPF_GW" -p 5201 -1 > "$CORE_RUN/iperf3-server.log" 2>&1 &
       local spid=$!
       sleep 1
-      c0=$(cpu_ticks); t0=$(date +%s.%N)
+      local k0 k1
+      k0=$(counters); c0=$(cpu_ticks); t0=$(date +%s.%N)
       out=$(timeout 40 ip netns exec "$CORE_UE_NS" iperf3 -c "$UPF_GW" -p 5201 -u -b "${CORE_IPERF_RATE}M" -l 1200 -t 10 -J \
             $([ $dir = DL ] && echo -R) 2>&1)
-      c1=$(cpu_ticks); t1=$(date +%s.%N)
+      c1=$(cpu_ticks); t1=$(date +%s.%N); k1=$(counters)
       kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
       local res
       res=$(python3 -c '
@@ -129,7 +139,7 @@ try:
 except (ValueError, KeyError):
     sys.exit(1)
 print("%.2f Mbit/s received of %.2f sent, %.1f%% lost, jitter %.2f ms" % (got / 1e6, sent / 1e6, lost, jitter))' <<<"$out") || { echo "MISS  cycle $n: iperf3 $dir failed: $(tail -c 300 <<<"$out" | tr '\n' ' ')"; return 1; }
-      echo "cycle $n iperf3 UDP $dir ($CORE_PRB PRB, offered ${CORE_IPERF_RATE} Mbit/s): $res; gnbd CPU $(cpu_share "$c0" "$c1" "$t0" "$t1")% of one core" |
+      echo "cycle $n iperf3 UDP $dir ($CORE_PRB PRB, offered ${CORE_IPERF_RATE} Mbit/s): $res; gnbd CPU $(cpu_share "$c0" "$c1" "$t0" "$t1")% of one core; $(counters_delta "$k0" "$k1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")" |
         tee -a "$CORE_RUN/summary" | sed 's/^/ok    /'
     done
   else

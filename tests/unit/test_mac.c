@@ -8,6 +8,10 @@
  *  - a DL-DCCH SDU of the RRC goes out on SRB1 (PDCP + RLC AM in a C-RNTI PDSCH), its delivery is reported on the
  *    HARQ-ACK of that PDSCH or on the UE's RLC STATUS, and a released UE gets nothing more while its context
  *    (and PUCCH resources) go to the next UE.
+ *  - UE data in SS/PBCH block and SIB1 slots: a UE with a full DL queue gets a PDSCH there too, on PRBs off the
+ *    block's RBs (every symbol: srsUE does not rate-match around an SSB) and off the SIB1's, its PDCCH on REs
+ *    no other PDCCH of the slot uses; a UE reporting a large buffer gets UL grants wider than half the carrier,
+ *    still off PRACH and PUCCH PRBs.
  * The PHY is played by the test: it answers each PUSCH/PUCCH request as a UE would. */
 #include <check.h>
 #include <errno.h>
@@ -18,6 +22,8 @@
 #include "mac/mac_pdu.h"
 #include "mac/mac_rar.h"
 #include "phy/ch/dci.h"
+#include "phy/ch/pdcch.h"
+#include "rlc/rlc_am.h"
 #include "tests/unit/check_run.h"
 
 #define PRACH_FIRST 2
@@ -25,7 +31,13 @@
 
 static struct mac m;
 
-static void mac_setup(void)
+/* The cell of the SSB/SIB1 test: the block from CRB 14 (CRBs 14..33), SIB1 in slot 1 of even frames on CRBs
+ * 36..41. */
+#define SSB_FIRST_SC (12 * 14)
+#define SIB1_CRB 36
+#define SIB1_NOF_RB 6
+
+static void mac_setup_common(bool sib1)
 {
     struct mac_config c = {
         .common = {.scs_khz = 15, .burst = {.scs_khz = 15, .pattern = SSB_PATTERN_A, .l_max = 4,
@@ -42,10 +54,25 @@ static void mac_setup(void)
     slot_pattern_init_fdd(&c.pattern);
     slot_pattern_init_fdd(&c.ra.pattern);
     ck_assert_int_eq(pdcch_coreset0(&c.ra.coreset0, 1, 48, 1, 0, 1), 0);
+    c.common.ssb_first_subcarrier = SSB_FIRST_SC;
+    if (sib1) { /* a SIB1 DCI at AL4 on CCE 0 of CORESET#0 and its PDSCH (what the MAC reads of a plan) */
+        struct sched_sib1_plan *p = &c.common.sib1_plan;
+        c.common.sib1 = true;
+        /* a CORESET#0 of 24 RBs x 2 symbols at CRB 28 (38.213 Table 13-1 has such): CORESET#1's CCEs on CRBs
+         * 0..27 stay free for the UE (with the 48-RB CORESET#0 of RA and SIB1 at AL8, as gnbd's 52-PRB cell has it,
+         * CORESET#1's 8 CCEs all overlap the SIB1 PDCCH: no UE DCI in the SIB1 slot) */
+        *p = (struct sched_sib1_plan){.sfn_parity = 0, .slot = 1, .al = 4,
+                                      .first_cce = 0, .dci_len = 39,
+                                      .grant = {.crb_start = SIB1_CRB, .nof_rb = SIB1_NOF_RB, .start_symbol = 1,
+                                                .nof_symbols = 13}};
+        ck_assert_int_eq(pdcch_coreset0(&p->coreset, 28, 24, 2, 0, 1), 0);
+    }
     log_set_level(LOG_MAC, LOG_LEVEL_NONE);
     ck_assert_int_eq(mac_init(&m, &c), 0);
     mac_epoch_start(&m, 1);
 }
+
+static void mac_setup(void) { mac_setup_common(false); }
 
 /* What the test's UEs do and what it saw. */
 struct ue_side {
@@ -58,6 +85,7 @@ struct ue_side {
     bool ack_dl;                   /* acknowledges its SRB1 PDSCHs (else DTX) */
     bool send_status;              /* its next PUSCH carries an RLC STATUS acknowledging SN 0 */
     bool released;                 /* the MAC must ask nothing more of it */
+    int bsr_index;                 /* the Short BSR's buffer size index its PUSCHs carry (38.321 Table 6.1.3.1-1) */
     int srb1_sdus;                 /* SRB1 PDSCHs seen carrying the test's DL-DCCH SDU */
 };
 
@@ -70,6 +98,44 @@ static struct ue_side *ue_of(uint16_t rnti)
     for (int i = 0; i < n_ues; i++)
         if (ues[i].rnti == rnti) return &ues[i];
     return NULL;
+}
+
+/* What the SSB/SIB1 test saw: slots with a UE PDSCH beside an SS/PBCH block or a SIB1, the widest UE PUSCH. */
+static int ue_pdsch_ssb_slots, ue_pdsch_sib1_slots, widest_pusch;
+
+/* One DL request: PDSCHs on disjoint PRBs, UE PDSCHs off every SS/PBCH block RB (CRBs of SSB_FIRST_SC's 240
+ * subcarriers), PDCCHs on disjoint RBs of each symbol (38.211 7.3.2.2 CCE-to-REG mapping of their CORESETs). */
+static void check_dl_request(const struct dl_slot_request *dl)
+{
+    uint8_t pdsch[52] = {0}, pdcch[4][275] = {{0}};
+    bool ue = false, sib1 = false;
+    for (int i = 0; i < dl->n_pdsch; i++) {
+        const struct pdsch_grant *g = &dl->pdsch[i].grant;
+        sib1 |= dl->pdsch[i].codeword == PHY_DL_CW_SIB1;
+        ue |= dl->pdsch[i].codeword == PHY_DL_CW_TB && ue_of(g->rnti) && ue_of(g->rnti)->acked;
+        for (int k = g->crb_start; k < g->crb_start + g->nof_rb; k++) {
+            ck_assert_msg(k >= 0 && k < 52 && !pdsch[k], "slot %llu: PDSCH PRB %d twice or outside",
+                          (unsigned long long)dl->slot, k);
+            ck_assert_msg(dl->n_ssb == 0 || k < SSB_FIRST_SC / 12 || k > (SSB_FIRST_SC + 239) / 12,
+                          "slot %llu: PDSCH on SSB PRB %d", (unsigned long long)dl->slot, k);
+            pdsch[k] = 1;
+        }
+    }
+    for (int i = 0; i < dl->n_pdcch; i++) {
+        const struct dl_pdcch *c = &dl->pdcch[i];
+        uint8_t rbs[PDCCH_MAX_RB];
+        ck_assert_int_gt(pdcch_cce_rbs(&c->coreset, c->first_cce, c->al, rbs), 0);
+        for (int l = c->coreset.start_symbol; l < c->coreset.start_symbol + c->coreset.nof_symbols; l++)
+            for (int rb = 0; rb < c->coreset.nof_rb; rb++) {
+                if (!rbs[rb]) continue;
+                int crb = c->coreset.crb_start + rb;
+                ck_assert_msg(!pdcch[l][crb], "slot %llu: two PDCCHs on RB %d symbol %d",
+                              (unsigned long long)dl->slot, crb, l);
+                pdcch[l][crb] = 1;
+            }
+    }
+    if (ue && dl->n_ssb > 0) ue_pdsch_ssb_slots++;
+    if (ue && sib1) ue_pdsch_sib1_slots++;
 }
 
 /* PRB ranges of one UL request: nothing may share a PRB-symbol (PUCCH here is format 1 over 14 symbols or the
@@ -85,6 +151,7 @@ static void check_ul_request(const struct ul_slot_request *ul)
             ck_assert_msg(k < PRACH_FIRST || k > PRACH_LAST, "PUSCH on PRACH PRB %d", k);
             used[k] = 1;
         }
+        if (g->nof_rb > widest_pusch) widest_pusch = g->nof_rb;
     }
     for (int i = 0; i < ul->n_pucch; i++) {
         const struct pucch_resource *r = &ul->pucch[i].cfg.res;
@@ -116,7 +183,7 @@ static void answer_pusch(uint64_t slot, const struct ul_pusch_req *q)
             ck_assert_int_eq(mac_pdu_add_sdu(&b, MAC_LCID_SRB1, status, sizeof status), 0);
             u->send_status = false;
         }
-        uint8_t bsr = 0;
+        uint8_t bsr = (uint8_t)u->bsr_index; /* LCG 0 */
         ck_assert_int_eq(mac_pdu_add_ce(&b, MAC_LCID_UL_SHORT_BSR, &bsr, 1), 0);
     }
     u->msg3_sent = true;
@@ -184,6 +251,7 @@ static void run(uint64_t from, uint64_t to)
     static struct ul_slot_request ul;
     for (uint64_t s = from; s < to; s++) {
         mac_slot(&m, s, &dl, &ul);
+        check_dl_request(&dl);
         check_ul_request(&ul);
         for (int i = 0; i < dl.n_pdsch; i++) {
             struct ue_side *u = ue_of(dl.pdsch[i].grant.rnti);
@@ -252,6 +320,39 @@ START_TEST(two_ues_own_resources_no_overlap)
     /* a new stream epoch: every context goes */
     mac_epoch_start(&m, 2);
     for (int i = 0; i < 7; i++) ck_assert_ptr_null(mac_ue_find(&m.ues, ues[i].rnti));
+    mac_free(&m);
+}
+END_TEST
+
+/* A connected UE with a DRB whose DL queue never empties and whose BSR reports the most (index 31 > 150 kB):
+ * PDSCHs in the SSB slots (slot 0 of even frames: the block's CRBs 14..33 leave 0..13 and 34..51) and the SIB1
+ * slots (slot 1 of even frames, SIB1 on CRBs 36..41), never on their RBs (check_dl_request); UL grants of more than
+ * half the carrier. */
+START_TEST(ue_data_beside_ssb_and_sib1)
+{
+    mac_setup_common(true);
+    n_ues = 0;
+    ue_pdsch_ssb_slots = ue_pdsch_sib1_slots = widest_pusch = 0;
+    preambles(21, 0, 1);
+    run(22, 200);
+    ck_assert(ues[0].acked);
+    ues[0].ack_dl = true;
+    struct mac_drb_config d = {.drb_id = 1, .lcid = 4, .rlc = rlc_am_config_srb_default, .pdcp_sn_bits = 18};
+    d.rlc.sn_bits = 18;
+    d.rlc.max_sdu_bytes = MAC_DRB_MAX_SDU + 8;
+    ck_assert_int_eq(mac_ue_drb_setup(&m, ues[0].rnti, &d), 0);
+    ck_assert_int_eq(ue_pdsch_ssb_slots + ue_pdsch_sib1_slots, 0);
+    ues[0].bsr_index = 31;
+    static uint8_t pkt[1200];
+    for (uint64_t s = 200; s < 330; s++) {
+        while (mac_dl_data(&m, ues[0].rnti, 1, pkt, sizeof pkt) == 0) {}
+        run(s, s + 1);
+    }
+    /* 7 even frames, each with an SSB slot and a SIB1 slot (the UE sends no RLC STATUS: its DL queue of 40
+     * slots' TBs keeps what was sent, so the test stops before it is all unacknowledged) */
+    ck_assert_int_eq(ue_pdsch_ssb_slots, 7);
+    ck_assert_int_eq(ue_pdsch_sib1_slots, 7);
+    ck_assert_int_gt(widest_pusch, 52 / 2);
     mac_free(&m);
 }
 END_TEST
@@ -336,6 +437,7 @@ int main(void)
     tcase_add_test(tc, two_ues_own_resources_no_overlap);
     tcase_add_test(tc, msg3_with_c_rnti_ce);
     tcase_add_test(tc, dl_dcch_delivery_and_release);
+    tcase_add_test(tc, ue_data_beside_ssb_and_sib1);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -414,7 +414,8 @@ START_TEST(errors_and_release)
     int ok = 0, rc;
     while ((rc = mac_ues_dl_data(&u, RNTI, 1, pkt, 1500)) == 0) ok++;
     ck_assert_int_eq(rc, -ENOBUFS);
-    ck_assert_int_eq(ok, MAC_DRB_TX_BYTES / (1500 + 1 + 3)); /* the DL queue's bytes */
+    ck_assert_int_eq(ok, u.drb_alloc.tx_bytes / (1500 + 1 + 3)); /* the DL queue's bytes */
+    ck_assert_uint_ge(u.drb_alloc.tx_bytes, (size_t)MAC_DRB_TX_SLOTS * u.tb_cap); /* sized from the carrier */
     struct mac_drb_config c = drb_cfg(true);
     ck_assert_int_eq(mac_ues_drb_setup(&u, 0x1234, &c), -ENOENT);
     c.drb_id = 2;
