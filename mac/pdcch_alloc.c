@@ -182,7 +182,8 @@ int pdcch_alloc_pdsch_take(struct pdcch_alloc *a, int start, int n)
 
 int pdcch_alloc_block(struct pdcch_alloc *a, unsigned symbols, int start, int n)
 {
-    if ((symbols & 0x3FFFu) == 0 || pdcch_alloc_pdsch_take(a, start, n) < 0) return -EINVAL;
+    if ((symbols & 0x3FFFu) == 0 || start + n > PDCCH_MAX_RB + 5 || pdcch_alloc_pdsch_take(a, start, n) < 0)
+        return -EINVAL;
     for (int l = 0; l < PDCCH_ALLOC_SYMBOLS; l++)
         for (int crb = start; symbols >> l & 1u && crb < start + n; crb++) a->used[l][crb / 64] |= 1ull << (crb % 64);
     return 0;

@@ -145,6 +145,29 @@ START_TEST(across_coresets)
 }
 END_TEST
 
+/* An SS/PBCH block on CRBs 14..33 in symbols 2..5: no PDSCH on its CRBs (the longest free run is the larger side,
+ * 34..51), PDCCHs of a symbol-0 CORESET untouched; in symbol 0 (were a block there) the CCEs on its RBs are taken. */
+START_TEST(block_ssb_rbs)
+{
+    struct pdcch_alloc a = {0};
+    struct pdcch_alloc_ss c1 = uss(8);
+    pdcch_alloc_begin(&a, 0);
+    ck_assert_int_eq(pdcch_alloc_block(&a, 0xFu << 2, 14, 20), 0);
+    int start;
+    ck_assert_int_eq(pdcch_alloc_pdsch_longest(&a, 0, 52, &start), 18);
+    ck_assert_int_eq(start, 34);
+    ck_assert_int_eq(pdcch_alloc_pdsch_find(&a, 0, 52, 15), 34);
+    ck_assert_int_eq(pdcch_alloc_pdsch_find(&a, 0, 34, 15), -ENOSPC);
+    for (int k = 0; k < 8; k++) ck_assert(pdcch_alloc_is_free(&a, &c1.cs, k, 1));
+    pdcch_alloc_begin(&a, 0);
+    ck_assert_int_eq(pdcch_alloc_block(&a, 0x1u, 14, 20), 0);
+    static const bool free_expect[8] = {true, true, false, false, false, false, true, true}; /* CRBs 12..35 */
+    for (int k = 0; k < 8; k++) ck_assert_int_eq(pdcch_alloc_is_free(&a, &c1.cs, k, 1), free_expect[k]);
+    ck_assert_int_eq(pdcch_alloc_block(&a, 0, 14, 20), -EINVAL);
+    ck_assert_int_eq(pdcch_alloc_block(&a, 0x4, 270, 20), -EINVAL);
+}
+END_TEST
+
 START_TEST(cce_limit_for_msg4)
 {
     struct pdcch_alloc a = {0};
@@ -212,6 +235,7 @@ int main(void)
     tcase_add_test(tc, collision_other_candidate_then_defer);
     tcase_add_test(tc, across_coresets);
     tcase_add_test(tc, cce_limit_for_msg4);
+    tcase_add_test(tc, block_ssb_rbs);
     tcase_add_test(tc, fit_candidates);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);
