@@ -172,6 +172,34 @@ START_TEST(test_rrc_setup_256qam_on_off)
 }
 END_TEST
 
+/* A TDD cell's dl-DataToUL-ACK: the k1 list mac/harq_ack.h makes for n78's DDDDDDDSUU (test_harq_ack works it out
+ * by hand: {4, 5, 6, 7, 8, 12} padded to 8 entries with 9, 10 so DCI 1_1's field stays 3 bits) reaches the UE in
+ * the order built, as Wireshark reads it; the 1_1 and 0_1 sizes do not change with the list. */
+START_TEST(test_rrc_setup_tdd_k1_list)
+{
+    static struct rrc_dl_ccch_msg m;
+    struct rrc_setup_cell_desc d;
+    rrc_setup_builder_defaults(&d);
+    static const int k1[8] = {4, 5, 6, 7, 8, 9, 10, 12};
+    memcpy(d.dl_data_to_ul_ack, k1, sizeof k1);
+    ck_assert_int_eq(rrc_setup_builder_build(&d, 0, &m), 0);
+    const struct rrc_serving_cell_config *sc = &m.setup.master_cell_group.sp_cell.dedicated;
+    ck_assert_int_eq(sc->pucch.nof_dl_data_to_ul_ack, 8);
+    for (int i = 0; i < 8; i++) ck_assert_int_eq(sc->pucch.dl_data_to_ul_ack[i], k1[i]);
+    struct dci_1_1_config c;
+    ck_assert_int_eq(rrc_serving_cell_dci_1_1(sc, 52, true, &c), 0);
+    ck_assert_int_eq(dci_1_1_size(&c), 41);
+    struct tshark_pkt pkt;
+    tshark_setup(&m, &pkt);
+    EXPECT_COUNT(&pkt, "dl_DataToUL_ACK/dl_DataToUL_ACK_item", 8);
+    EXPECT_INT(&pkt, "dl_DataToUL_ACK/dl_DataToUL_ACK_item", 0, 4);
+    EXPECT_INT(&pkt, "dl_DataToUL_ACK/dl_DataToUL_ACK_item", 7, 12);
+    tshark_pkts_free(&pkt, 1);
+    d.dl_data_to_ul_ack[3] = 16; /* 38.331 PUCCH-Config: INTEGER (0..15) */
+    ck_assert_int_lt(rrc_setup_builder_build(&d, 0, &m), 0);
+}
+END_TEST
+
 /* 38.212 7.3.1.0 DCI size budget of the RRCSetup over carriers (BWP = carrier, CORESET#0 of 24, 48 or 96 RBs):
  * within it (3 sizes with C-RNTI: the common 0_0/1_0, 1_1, 0_1), and over it when an SS#2-like 0_0/1_0
  * UE-specific search space is put back beside the 0_1/1_1 one wherever the BWP's 0_0/1_0 size is not
@@ -411,6 +439,7 @@ int main(void)
     tcase_add_test(tc, test_rrc_setup_builder_over_carriers);
     tcase_add_test(tc, test_rrc_setup_256qam_on_off);
     tcase_add_test(tc, test_rrc_setup_dci_budget);
+    tcase_add_test(tc, test_rrc_setup_tdd_k1_list);
     tcase_add_test(tc, test_rrc_setup_round_trip_random);
     tcase_add_test(tc, test_rrc_setup_random_decoded_by_tshark);
     tcase_add_test(tc, test_rrc_setup_decoder_refuses_bad_input);
