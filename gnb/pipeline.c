@@ -847,23 +847,24 @@ static int rrc_actions(struct pipeline *p)
         }
         if (act.type == RRC_ACT_SESSION_DONE || act.type == RRC_ACT_SESSION_FAILED) {
             bool ok = act.type == RRC_ACT_SESSION_DONE;
-            ng_stage_up_session(p->ng, ok ? NG_UP_SESSION_DONE : NG_UP_SESSION_FAILED, act.rnti,
-                                act.drb.pdu_session_id, NGAP_CAUSE_RADIO_FAILURE_IN_RADIO_INTERFACE);
+            /* logged before the NG stage hears of it: one queue keeps the log in cause-then-effect order */
             if (ok)
                 log_info(LOG_RRC, "0x%04x: RRCReconfigurationComplete: DRB %d up (PDU session %d)", act.rnti,
                          act.drb.drb_id, act.drb.pdu_session_id);
             else
                 log_warn(LOG_RRC, "0x%04x: no RRCReconfigurationComplete: PDU session %d failed (DRB %d released)",
                          act.rnti, act.drb.pdu_session_id, act.drb.drb_id);
+            ng_stage_up_session(p->ng, ok ? NG_UP_SESSION_DONE : NG_UP_SESSION_FAILED, act.rnti,
+                                act.drb.pdu_session_id, NGAP_CAUSE_RADIO_FAILURE_IN_RADIO_INTERFACE);
             continue;
         }
         if (act.type == RRC_ACT_SESSION_RELEASED) {
-            ng_stage_up(p->ng, NG_UP_SESSION_RELEASED, act.rnti, act.drb.pdu_session_id, NULL, 0);
             if (act.unconfirmed)
                 log_warn(LOG_RRC, "0x%04x: no RRCReconfigurationComplete for the DRB %d release: released all the same",
                          act.rnti, act.drb.drb_id);
             else
                 log_info(LOG_RRC, "0x%04x: RRCReconfigurationComplete: DRB %d released", act.rnti, act.drb.drb_id);
+            ng_stage_up(p->ng, NG_UP_SESSION_RELEASED, act.rnti, act.drb.pdu_session_id, NULL, 0);
             continue;
         }
         struct rrc_msg *out = ring_reserve(&p->rings[RING_RRC_TO_MAC]);
